@@ -1,0 +1,36 @@
+package dev.wharf.wire.records;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits a record set (the bytes of a Produce partition or a log slice) into its batches. */
+public final class RecordBatches {
+    private RecordBatches() {}
+
+    /**
+     * Every batch in the readable bytes of {@code records}, as views (no copies). Each length is
+     * checked against the bytes that remain; a record set that does not end on a batch boundary
+     * is corrupt. CRCs are not checked here.
+     */
+    public static List<RecordBatch> split(ByteBuf records) {
+        List<RecordBatch> out = new ArrayList<>(2);
+        int index = records.readerIndex();
+        int end = records.writerIndex();
+        while (index < end) {
+            int remaining = end - index;
+            if (remaining < RecordBatch.LOG_OVERHEAD) {
+                throw new CorruptRecordException(remaining + " trailing bytes do not hold a batch header");
+            }
+            int length = records.getInt(index + RecordBatch.LENGTH_OFFSET);
+            if (length < RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD || length > remaining - RecordBatch.LOG_OVERHEAD) {
+                throw new CorruptRecordException("batch at byte " + (index - records.readerIndex()) + " has length "
+                        + length + " with " + (remaining - RecordBatch.LOG_OVERHEAD) + " bytes left");
+            }
+            int size = length + RecordBatch.LOG_OVERHEAD;
+            out.add(RecordBatch.wrap(records.slice(index, size)));
+            index += size;
+        }
+        return out;
+    }
+}
