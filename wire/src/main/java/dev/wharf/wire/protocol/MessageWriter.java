@@ -59,6 +59,18 @@ public final class MessageWriter {
         return parts;
     }
 
+    /** Segmented mode: releases the parts collected so far (when encoding failed half-way). */
+    public void discardParts() {
+        if (parts != null) {
+            for (Object part : parts) {
+                if (part instanceof ByteBuf b) {
+                    b.release();
+                }
+            }
+            parts.clear();
+        }
+    }
+
     private void closePart() {
         int end = out.writerIndex();
         if (end > partStart) {
