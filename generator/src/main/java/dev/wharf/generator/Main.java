@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * Command line: {@code Main <spec dir> <output source root> <package>}. Generates one class per
- * {@code *.json} spec plus the {@code ApiKey} table.
+ * {@code *.json} spec plus the {@code ApiKey} table when the specs define APIs.
  */
 public final class Main {
     private Main() {}
@@ -47,7 +47,9 @@ public final class Main {
             MessageClassGenerator gen = new MessageClassGenerator(spec, packageName);
             write(out.resolve(gen.className() + ".java"), gen.generate());
         }
-        write(out.resolve("ApiKey.java"), new ApiTableGenerator(specs, packageName).generate());
+        if (specs.stream().anyMatch(s -> s.kind() == MessageSpec.Kind.REQUEST)) {
+            write(out.resolve("ApiKey.java"), new ApiTableGenerator(specs, packageName).generate());
+        }
         return specs.size();
     }
 

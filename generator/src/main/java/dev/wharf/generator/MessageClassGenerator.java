@@ -290,7 +290,7 @@ public final class MessageClassGenerator {
         for (FieldSpec f : struct.fields()) {
             String value = "this." + f.camelName();
             String positional = cond(positionalVersions(f));
-            Runnable absent = () -> absentCheck(w, f, value, f.isTagged() ? f.taggedVersions() : Versions.NONE);
+            Runnable absent = absentCheck(w, f, value, f.isTagged() ? f.taggedVersions() : Versions.NONE);
             ifElse(w, positional,
                     () -> writeValue(w, f, value, f.type(), compact(f), cond(f.nullableVersions())),
                     absent);
@@ -325,22 +325,23 @@ public final class MessageClassGenerator {
         w.blank();
     }
 
-    /** In the non-positional branch: a tagged field's own versions are fine, anything else must be default. */
-    private void absentCheck(CodeWriter w, FieldSpec f, String value, Versions tagged) {
-        if (f.ignorable()) {
-            return;
-        }
+    /**
+     * The check for versions where the field is not positional: a tagged field's own versions are
+     * fine, anything else must hold the default. Null when there is nothing to check.
+     */
+    private Runnable absentCheck(CodeWriter w, FieldSpec f, String value, Versions tagged) {
         String inTagged = cond(tagged);
-        if (inTagged.equals("true")) {
-            return;
+        if (f.ignorable() || inTagged.equals("true")) {
+            return null;
         }
-        String condition = JavaTypes.nonDefault(f, value);
-        if (!inTagged.equals("false")) {
-            condition = "!(" + inTagged + ") && " + condition;
-        }
-        w.open("if (" + condition + ")");
-        w.line("throw " + UNSUPPORTED_VERSION + ".nonDefault(\"" + f.camelName() + "\", version);");
-        w.close();
+        String condition = inTagged.equals("false")
+                ? JavaTypes.nonDefault(f, value)
+                : "!(" + inTagged + ") && " + JavaTypes.nonDefault(f, value);
+        return () -> {
+            w.open("if (" + condition + ")");
+            w.line("throw " + UNSUPPORTED_VERSION + ".nonDefault(\"" + f.camelName() + "\", version);");
+            w.close();
+        };
     }
 
     private String taggedPresent(FieldSpec f) {
@@ -367,9 +368,13 @@ public final class MessageClassGenerator {
                 w.open("if (" + value + " == null)");
                 w.line("writer.writeNullMarker(" + nullable + ", " + label + ");");
                 w.reopen("else");
-                w.open("if (" + nullable + ")");
-                w.line("writer.writeByte((byte) 1);");
-                w.close();
+                if (nullable.equals("true")) {
+                    w.line("writer.writeByte((byte) 1);");
+                } else {
+                    w.open("if (" + nullable + ")");
+                    w.line("writer.writeByte((byte) 1);");
+                    w.close();
+                }
                 w.line(value + ".write(writer, version);");
                 w.close();
             }
