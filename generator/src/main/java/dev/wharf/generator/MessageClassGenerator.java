@@ -86,9 +86,11 @@ public final class MessageClassGenerator {
     }
 
     public String generate() {
-        for (StructSpec s : structs.values()) {
+        List<StructSpec> all = new java.util.ArrayList<>(structs.values());
+        all.add(spec.struct());
+        for (StructSpec s : all) {
             for (FieldSpec f : s.fields()) {
-                f.structName().ifPresent(this::struct);
+                f.structName().ifPresent(this::struct); // every referenced struct must exist
             }
         }
         CodeWriter w = new CodeWriter();
