@@ -6,21 +6,14 @@ import dev.wharf.wire.frame.RequestFrames;
 import dev.wharf.wire.frame.ResponseFrames;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchResponse;
-import dev.wharf.wire.message.ProduceRequest;
-import dev.wharf.wire.message.RequestHeader;
 import dev.wharf.wire.protocol.MessageWriter;
-import dev.wharf.wire.records.BufferRecords;
-import dev.wharf.wire.records.CompressionType;
 import dev.wharf.wire.records.FileRecords;
-import dev.wharf.wire.records.RecordBatchBuilder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -54,9 +47,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class WireBenchmark {
-    static final int PARTITIONS = 16;
-    static final int BATCH_BYTES = 16 * 1024;
-
     /** Records per 16 KiB batch: 16 of ~1 KiB, or 512 of ~32 bytes (allocation must not depend on it). */
     @Param({"16", "512"})
     int recordsPerBatch;
@@ -70,31 +60,15 @@ public class WireBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        List<ByteBuf> batches = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            batches.add(batch(p));
-        }
-        List<ProduceRequest.PartitionProduceData> partitions = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            partitions.add(new ProduceRequest.PartitionProduceData().setIndex(p).setRecords(new BufferRecords(batches.get(p))));
-        }
-        ProduceRequest produce = new ProduceRequest().setAcks((short) -1).setTimeoutMs(30_000).setTopicData(List.of(
-                new ProduceRequest.TopicProduceData().setName("bench-topic").setPartitionData(partitions)));
-        RequestHeader header = new RequestHeader().setRequestApiKey(ApiKey.PRODUCE.id).setRequestApiVersion((short) 12)
-                .setCorrelationId(1).setClientId("bench");
-        ByteBuf framed = RequestFrames.encode(alloc, header, produce);
-        framed.skipBytes(4);
-        produceFrame = framed;
-        copyTarget = Unpooled.directBuffer(framed.readableBytes() + 1024);
-
-        logFile = Files.createTempFile("wharf-bench", ".log");
-        log = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        List<ByteBuf> batches = BenchData.batches(recordsPerBatch);
+        produceFrame = BenchData.produceFrame(batches);
+        copyTarget = Unpooled.directBuffer(produceFrame.readableBytes() + 1024);
+        logFile = BenchData.logFile(batches);
+        log = FileChannel.open(logFile, StandardOpenOption.READ);
         List<FetchResponse.PartitionData> fetched = new ArrayList<>();
         long position = 0;
-        for (int p = 0; p < PARTITIONS; p++) {
-            ByteBuf b = batches.get(p);
-            int size = b.readableBytes();
-            log.write(b.nioBuffer(), position);
+        for (int p = 0; p < batches.size(); p++) {
+            int size = batches.get(p).readableBytes();
             fetched.add(new FetchResponse.PartitionData().setPartitionIndex(p).setHighWatermark(1000)
                     .setLastStableOffset(1000).setLogStartOffset(0).setRecords(new FileRecords(log, position, size)));
             position += size;
@@ -103,20 +77,10 @@ public class WireBenchmark {
                 .setTopicId(new UUID(12, 34)).setPartitions(fetched)));
     }
 
-    private ByteBuf batch(int partition) {
-        RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE).producer(1000L + partition, (short) 0, 0);
-        int overhead = 64 + recordsPerBatch * 12;
-        byte[] value = new byte[(BATCH_BYTES - overhead) / recordsPerBatch];
-        for (int i = 0; i < recordsPerBatch; i++) {
-            b.append(1_700_000_000_000L + i, null, value, List.of());
-        }
-        return b.build();
-    }
-
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         log.close();
-        Files.deleteIfExists(logFile);
+        java.nio.file.Files.deleteIfExists(logFile);
         produceFrame.release();
         copyTarget.release();
     }
@@ -127,20 +91,16 @@ public class WireBenchmark {
         return RequestFrames.decode(produceFrame.duplicate());
     }
 
-    /** Decode, then re-encode with records as zero-copy parts (how a broker forwards them). */
+    /** Decode, then re-encode with the records left in place as inserts (how a broker forwards them). */
     @Benchmark
     public int produceDecodeReencodeZeroCopy() {
         Request request = RequestFrames.decode(produceFrame.duplicate());
         ByteBuf out = alloc.buffer(1024);
-        MessageWriter writer = MessageWriter.segmented(out);
+        MessageWriter writer = MessageWriter.withRecordInserts(out);
         request.body().write(writer, request.version());
-        List<Object> parts = writer.finishParts();
+        int inserts = writer.recordInserts().count();
         out.release();
-        int n = parts.size();
-        for (Object part : parts) {
-            ReferenceCountUtil.release(part);
-        }
-        return n;
+        return inserts;
     }
 
     /** Decode, then re-encode into one contiguous buffer (copies the 256 KiB of records). */
@@ -155,9 +115,9 @@ public class WireBenchmark {
     /** Fetch response v16 with 16 file regions: header/metadata bytes plus FileRecords parts. */
     @Benchmark
     public int fetchResponseEncode() {
-        EncodedResponse response = ResponseFrames.encode(alloc, ApiKey.FETCH, (short) 16, 7, fetchResponse);
-        int parts = response.parts().size();
+        EncodedResponse response = ResponseFrames.encode(alloc, ApiKey.FETCH, BenchData.FETCH_VERSION, 7, fetchResponse);
+        long size = response.frameSize();
         response.release();
-        return parts;
+        return (int) size;
     }
 }

@@ -154,10 +154,10 @@ final class JavaTypes {
         if (type instanceof ArrayType) {
             return nullDefault ? value + " != null" : "(" + value + " == null || !" + value + ".isEmpty())";
         }
-        if (type instanceof StructType s) {
+        if (type instanceof StructType) {
             return nullDefault
                     ? value + " != null"
-                    : "(" + value + " == null || !" + value + ".equals(new " + s.name() + "()))";
+                    : "(" + value + " == null || !" + value + ".hasOnlyDefaults())";
         }
         Primitive p = ((PrimitiveType) type).primitive();
         return switch (p) {

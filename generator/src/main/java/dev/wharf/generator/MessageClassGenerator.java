@@ -134,6 +134,7 @@ public final class MessageClassGenerator {
         emitWrite(w, struct, topLevel);
         emitSize(w, struct);
         emitAccessors(w, struct);
+        emitHasOnlyDefaults(w, struct);
         emitEquals(w, struct);
         emitToString(w, struct);
 
@@ -547,6 +548,18 @@ public final class MessageClassGenerator {
         w.line("this.unknownTaggedFields = new java.util.ArrayList<>(0);");
         w.close();
         w.line("return this.unknownTaggedFields;");
+        w.close();
+        w.blank();
+    }
+
+    /** Whether every field holds its default: cheaper than comparing with a new instance. */
+    private void emitHasOnlyDefaults(CodeWriter w, StructSpec struct) {
+        w.line("/** True when every field holds its default value and no unknown tagged field is set. */");
+        w.open("public boolean hasOnlyDefaults()");
+        for (FieldSpec f : struct.fields()) {
+            w.line("if (" + JavaTypes.nonDefault(f, "this." + f.camelName()) + ") return false;");
+        }
+        w.line("return this.unknownTaggedFields == null || this.unknownTaggedFields.isEmpty();");
         w.close();
         w.blank();
     }

@@ -16,8 +16,8 @@ public final class ResponseFrames {
     private ResponseFrames() {}
 
     /**
-     * Encodes a response without copying record data: in-memory records become their own buffer
-     * parts and file-backed records stay {@code FileRecords} views.
+     * Encodes a response without copying record data: the record sets, in memory or in files, are
+     * left out of the buffer and inserted when the response is sent (see {@link EncodedResponse}).
      */
     public static EncodedResponse encode(
             ByteBufAllocator alloc, ApiKey api, short version, int correlationId, ApiMessage body) {
@@ -25,17 +25,15 @@ public final class ResponseFrames {
         ResponseHeader header = new ResponseHeader().setCorrelationId(correlationId);
         int size = header.size(headerVersion) + body.size(version);
         ByteBuf out = alloc.buffer(Math.min(4 + size, INITIAL_CAPACITY));
-        MessageWriter writer = MessageWriter.segmented(out);
         try {
             out.writeInt(size);
+            MessageWriter writer = MessageWriter.withRecordInserts(out);
             header.write(writer, headerVersion);
             body.write(writer, version);
-            return new EncodedResponse(writer.finishParts(), 4 + size);
+            return new EncodedResponse(out, writer.recordInserts());
         } catch (RuntimeException e) {
-            writer.discardParts();
-            throw e;
-        } finally {
             out.release();
+            throw e;
         }
     }
 

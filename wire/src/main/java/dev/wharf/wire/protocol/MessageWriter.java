@@ -7,76 +7,43 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Writes protocol primitives into a {@link ByteBuf}.
  *
- * <p>In the default mode everything, file-backed records included, ends up in the one buffer. In
- * {@linkplain #segmented(ByteBuf) segmented} mode record sets are not copied: the output becomes
- * an ordered list of parts — slices of the buffer between record sets, the record buffers
- * themselves, and {@link FileRecords} views — so a server can send file parts with
- * {@code FileChannel.transferTo}. Not thread-safe.
+ * <p>By default everything, file-backed records included, is written into the one buffer. A writer
+ * made with {@link #withRecordInserts(ByteBuf)} writes only the record sets' length prefixes: each
+ * record set is noted as an insert at the buffer offset where its bytes belong, so that the whole
+ * message can be sent as buffer ranges and file regions (see {@code EncodedResponse}) without
+ * record bytes ever being copied. Not thread-safe.
  */
 public final class MessageWriter {
     private final ByteBuf out;
-    private final boolean segmented;
-    private final List<Object> parts;
-    private int partStart;
+    private final RecordInserts inserts;
 
     public MessageWriter(ByteBuf out) {
-        this(out, false);
+        this(out, null);
     }
 
-    private MessageWriter(ByteBuf out, boolean segmented) {
+    private MessageWriter(ByteBuf out, RecordInserts inserts) {
         this.out = out;
-        this.segmented = segmented;
-        this.parts = segmented ? new ArrayList<>(4) : null;
-        this.partStart = out.writerIndex();
+        this.inserts = inserts;
     }
 
-    /** A writer whose record sets become separate parts; see {@link #finishParts()}. */
-    public static MessageWriter segmented(ByteBuf out) {
-        return new MessageWriter(out, true);
+    /** A writer that leaves record sets out of the buffer and notes where they go instead. */
+    public static MessageWriter withRecordInserts(ByteBuf out) {
+        return new MessageWriter(out, new RecordInserts());
     }
 
     public ByteBuf buffer() {
         return out;
     }
 
-    /**
-     * Segmented mode only: the encoded message as ordered parts, each a {@link ByteBuf} (retained
-     * slices of the output buffer, or retained record buffers) or a {@link FileRecords}. The caller
-     * owns one reference to each ByteBuf part and still owns its reference to the output buffer.
-     */
-    public List<Object> finishParts() {
-        if (!segmented) {
-            throw new IllegalStateException("not a segmented writer");
-        }
-        closePart();
-        return parts;
-    }
-
-    /** Segmented mode: releases the parts collected so far (when encoding failed half-way). */
-    public void discardParts() {
-        if (parts != null) {
-            for (Object part : parts) {
-                if (part instanceof ByteBuf b) {
-                    b.release();
-                }
-            }
-            parts.clear();
-        }
-    }
-
-    private void closePart() {
-        int end = out.writerIndex();
-        if (end > partStart) {
-            parts.add(out.retainedSlice(partStart, end - partStart));
-        }
-        partStart = end;
+    /** The record sets left out of the buffer, in order; null for a copying writer. */
+    public RecordInserts recordInserts() {
+        return inserts;
     }
 
     public void writeByte(byte v) {
@@ -194,24 +161,13 @@ public final class MessageWriter {
             return;
         }
         writeLength(r.sizeInBytes(), compact, true);
-        if (r instanceof BufferRecords b) {
+        if (inserts != null) {
+            inserts.add(out.writerIndex(), r);
+        } else if (r instanceof BufferRecords b) {
             ByteBuf data = b.buffer();
-            if (segmented && data.readableBytes() > 0) {
-                closePart();
-                parts.add(data.retainedDuplicate());
-            } else {
-                out.writeBytes(data, data.readerIndex(), data.readableBytes());
-            }
+            out.writeBytes(data, data.readerIndex(), data.readableBytes());
         } else {
-            FileRecords f = (FileRecords) r;
-            if (segmented) {
-                closePart();
-                if (f.length() > 0) {
-                    parts.add(f);
-                }
-            } else {
-                copyFrom(f);
-            }
+            copyFrom((FileRecords) r);
         }
     }
 

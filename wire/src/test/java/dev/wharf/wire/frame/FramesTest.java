@@ -23,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -91,7 +92,7 @@ class FramesTest {
         assertArrayEquals(expected, actual);
     }
 
-    // A Fetch response with file-backed records becomes buffer/file parts whose bytes equal Kafka's encoding.
+    // A Fetch response with file-backed records is sent as buffer ranges and file regions whose bytes equal Kafka's encoding.
     @Test
     void fetchResponseKeepsFileRecordsAsFileParts() throws IOException {
         short version = 16;
@@ -116,17 +117,19 @@ class FramesTest {
                                     .setRecords(new FileRecords(ch, garbage.length, records.sizeInBytes()))))));
             EncodedResponse encoded = ResponseFrames.encode(ByteBufAllocator.DEFAULT, ApiKey.FETCH, version, 77, ours);
             try {
-                assertEquals(3, encoded.parts().size());
-                assertInstanceOf(ByteBuf.class, encoded.parts().get(0));
-                FileRecords filePart = assertInstanceOf(FileRecords.class, encoded.parts().get(1));
-                assertEquals(garbage.length, filePart.position());
-                assertInstanceOf(ByteBuf.class, encoded.parts().get(2));
                 assertEquals(records.sizeInBytes(), encoded.fileBytes());
+                assertEquals(4 + expected.length, encoded.frameSize());
 
+                // as ordered parts: buffer, file region, buffer
+                List<Object> parts = encoded.parts();
+                assertEquals(3, parts.size());
+                FileRecords filePart = assertInstanceOf(FileRecords.class, parts.get(1));
+                assertEquals(garbage.length, filePart.position());
                 ByteArrayOutputStream sent = new ByteArrayOutputStream();
-                for (Object part : encoded.parts()) {
+                for (Object part : parts) {
                     if (part instanceof ByteBuf b) {
                         b.getBytes(b.readerIndex(), sent, b.readableBytes());
+                        b.release();
                     } else {
                         FileRecords f = (FileRecords) part;
                         ByteBuffer region = ByteBuffer.allocate(f.length());
@@ -134,14 +137,57 @@ class FramesTest {
                         sent.write(region.array());
                     }
                 }
-                byte[] frame = sent.toByteArray();
-                assertEquals(encoded.frameSize(), frame.length);
-                assertEquals(expected.length, ByteBuffer.wrap(frame).getInt());
-                assertArrayEquals(expected, java.util.Arrays.copyOfRange(frame, 4, frame.length));
+                assertFrame(expected, sent.toByteArray());
+
+                // through a channel that takes at most 7 bytes a call, as a full socket would
+                TrickleChannel socket = new TrickleChannel(7);
+                long position = 0;
+                while (position < encoded.frameSize()) {
+                    long n = encoded.transferTo(socket, position);
+                    assertTrue(n > 0, "no progress at " + position);
+                    position += n;
+                }
+                assertFrame(expected, socket.bytes.toByteArray());
+                // and again from the start, in one go
+                TrickleChannel fast = new TrickleChannel(Integer.MAX_VALUE);
+                assertEquals(encoded.frameSize(), encoded.transferTo(fast, 0));
+                assertFrame(expected, fast.bytes.toByteArray());
             } finally {
                 encoded.release();
             }
         }
+    }
+
+    private static void assertFrame(byte[] expectedBody, byte[] frame) {
+        assertEquals(expectedBody.length, ByteBuffer.wrap(frame).getInt());
+        assertArrayEquals(expectedBody, java.util.Arrays.copyOfRange(frame, 4, frame.length));
+    }
+
+    /** A channel that accepts at most {@code perCall} bytes per write, like a socket with a full buffer. */
+    private static final class TrickleChannel implements WritableByteChannel {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final int perCall;
+
+        TrickleChannel(int perCall) {
+            this.perCall = perCall;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = Math.min(perCall, src.remaining());
+            for (int i = 0; i < n; i++) {
+                bytes.write(src.get());
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
     }
 
     // Requests Wharf encodes are what it decodes, header and body.
