@@ -99,6 +99,7 @@ public class WireBenchmark {
         MessageWriter writer = MessageWriter.withRecordInserts(out);
         request.body().write(writer, request.version());
         int inserts = writer.recordInserts().count();
+        writer.recordInserts().release();
         out.release();
         return inserts;
     }

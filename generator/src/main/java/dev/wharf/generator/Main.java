@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -43,22 +46,31 @@ public final class Main {
         }
         Path out = outRoot.resolve(packageName.replace('.', '/'));
         Files.createDirectories(out);
+        Set<Path> generated = new HashSet<>();
         for (MessageSpec spec : specs) {
             MessageClassGenerator gen = new MessageClassGenerator(spec, packageName);
-            write(out.resolve(gen.className() + ".java"), gen.generate());
+            generated.add(write(out.resolve(gen.className() + ".java"), gen.generate()));
         }
         if (specs.stream().anyMatch(s -> s.kind() == MessageSpec.Kind.REQUEST)) {
-            write(out.resolve("ApiKey.java"), new ApiTableGenerator(specs, packageName).generate());
+            generated.add(write(out.resolve("ApiKey.java"), new ApiTableGenerator(specs, packageName).generate()));
+        }
+        // A spec that disappeared must not leave its class behind to compile on.
+        try (Stream<Path> existing = Files.list(out)) {
+            for (Path p : existing.filter(p -> p.toString().endsWith(".java")).toList()) {
+                if (!generated.contains(p)) {
+                    Files.delete(p);
+                }
+            }
         }
         return specs.size();
     }
 
-    private static void write(Path file, String source) throws IOException {
+    private static Path write(Path file, String source) throws IOException {
         byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
         // Leave unchanged files alone so incremental builds do not recompile everything.
-        if (Files.exists(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
-            return;
+        if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), bytes)) {
+            Files.write(file, bytes);
         }
-        Files.write(file, bytes);
+        return file;
     }
 }

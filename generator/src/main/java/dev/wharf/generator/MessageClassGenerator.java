@@ -39,13 +39,19 @@ public final class MessageClassGenerator {
         this.messageVersions = messageVersions(spec);
         for (StructSpec common : spec.commonStructs()) {
             register(common);
+            collectStructs(common.fields());
         }
         collectStructs(spec.struct().fields());
+        validateTaggedFields(spec.struct().fields());
+        for (StructSpec s : structs.values()) {
+            validateTaggedFields(s.fields());
+        }
     }
 
     /**
-     * The versions the generated class accepts. Headers also accept version 0 (no client id), which
-     * the spec no longer lists but which the protocol still defines for old clients.
+     * The versions the generated class accepts. Headers also accept version 0 (request header v0
+     * has no client id): Kafka 4's spec lists 1-2 because the one API that used v0,
+     * ControlledShutdown v0, is gone, but v0 is part of the protocol and costs nothing to keep.
      */
     public static Versions messageVersions(MessageSpec spec) {
         Versions valid = spec.validVersions();
@@ -64,6 +70,28 @@ public final class MessageClassGenerator {
             if (f.structName().isPresent() && !f.fields().isEmpty()) {
                 register(new StructSpec(f.structName().get(), f.versions(), f.fields()));
                 collectStructs(f.fields());
+            }
+        }
+    }
+
+    /** Tagged fields must be open-ended, flexible-only, and of a type that can be tagged. */
+    private void validateTaggedFields(List<FieldSpec> fields) {
+        for (FieldSpec f : fields) {
+            if (!f.isTagged()) {
+                continue;
+            }
+            String where = spec.name() + "." + f.name();
+            if (!f.taggedVersions().isOpenEnded()) {
+                throw new SpecException(where + ": taggedVersions must be open-ended");
+            }
+            if (!spec.flexibleVersions().covers(f.taggedVersions())) {
+                throw new SpecException(where + ": tagged in versions that are not flexible");
+            }
+            if (!f.versions().covers(f.taggedVersions()) || !f.versions().isOpenEnded()) {
+                throw new SpecException(where + ": taggedVersions must be the tail of versions");
+            }
+            if (f.type().isPrimitive(Primitive.RECORDS)) {
+                throw new SpecException(where + ": records cannot be tagged");
             }
         }
     }
@@ -193,11 +221,16 @@ public final class MessageClassGenerator {
                     () -> w.line(target + " = " + JavaTypes.defaultValue(f, where(struct, f)) + ";"));
         }
         w.line("this.unknownTaggedFields = null;");
+        if (neverFlexible()) {
+            w.close();
+            w.blank();
+            return;
+        }
         w.open("if (flexible)");
         List<FieldSpec> tagged = struct.taggedFieldsByTag();
-        w.line("int _numTaggedFields = reader.readUnsignedVarint();");
+        w.line("int _numTaggedFields = reader.readTaggedFieldCount();");
         w.open("for (int _t = 0; _t < _numTaggedFields; _t++)");
-        w.line("int _tag = reader.readUnsignedVarint();");
+        w.line("int _tag = reader.readTag();");
         w.line("int _size = reader.readTaggedFieldSize(_tag);");
         w.line("int _start = reader.position();");
         if (tagged.isEmpty()) {
@@ -234,7 +267,11 @@ public final class MessageClassGenerator {
         String label = JavaTypes.stringLiteral(f.camelName());
         if (type instanceof ArrayType a) {
             w.open("");
-            w.line("int _n = reader.readArrayLength(" + compact + ", " + nullable + ", " + label + ");");
+            int minElementSize = a.element() instanceof PrimitiveType p && JavaTypes.fixedSize(p.primitive()) > 0
+                    ? JavaTypes.fixedSize(p.primitive())
+                    : 1;
+            w.line("int _n = reader.readArrayLength(" + compact + ", " + nullable + ", " + label + ", "
+                    + minElementSize + ");");
             w.open("if (_n < 0)");
             w.line(target + " = null;");
             w.reopen("else");
@@ -299,6 +336,14 @@ public final class MessageClassGenerator {
                     absent);
         }
         List<FieldSpec> tagged = struct.taggedFieldsByTag();
+        if (neverFlexible()) {
+            w.open("if (this.unknownTaggedFields != null && !this.unknownTaggedFields.isEmpty())");
+            w.line("throw " + UNSUPPORTED_VERSION + ".taggedFieldsNotSupported(\"" + struct.name() + "\", version);");
+            w.close();
+            w.close();
+            w.blank();
+            return;
+        }
         w.open("if (flexible)");
         w.line("int _numTaggedFields = this.unknownTaggedFields == null ? 0 : this.unknownTaggedFields.size();");
         for (FieldSpec f : tagged) {
@@ -320,7 +365,7 @@ public final class MessageClassGenerator {
             taggedPayloadWrite(w, f, value);
             w.close();
         }
-        w.line("writer.writeRawTaggedFields(this.unknownTaggedFields, _rawIndex, Integer.MAX_VALUE);");
+        w.line("writer.writeRemainingRawTaggedFields(this.unknownTaggedFields, _rawIndex);");
         w.reopen("else if (this.unknownTaggedFields != null && !this.unknownTaggedFields.isEmpty())");
         w.line("throw " + UNSUPPORTED_VERSION + ".taggedFieldsNotSupported(\"" + struct.name() + "\", version);");
         w.close();
@@ -390,9 +435,7 @@ public final class MessageClassGenerator {
         if (type instanceof StructType) {
             w.line("writer.requireNonNull(" + value + ", " + JavaTypes.stringLiteral(label) + ").write(writer, version);");
         } else {
-            if (!JavaTypes.isJavaPrimitive(type)) {
-                w.line("writer.requireNonNull(" + value + ", " + JavaTypes.stringLiteral(label) + ");");
-            }
+            w.line("writer.requireNonNull(" + value + ", " + JavaTypes.stringLiteral(label) + ");");
             w.line(writePrimitive((PrimitiveType) type, value, compact, "false", label) + ";");
         }
     }
@@ -420,7 +463,7 @@ public final class MessageClassGenerator {
         String nullable = cond(f.nullableVersions());
         if (f.type() instanceof StructType) {
             if (nullable.equals("false")) {
-                w.line(value + ".write(writer, version);");
+                w.line("writer.requireNonNull(" + value + ", " + JavaTypes.stringLiteral(f.camelName()) + ").write(writer, version);");
             } else {
                 w.open("if (" + value + " == null)");
                 w.line("writer.writeUnsignedVarint(0);");
@@ -438,7 +481,7 @@ public final class MessageClassGenerator {
         String nullable = cond(f.nullableVersions());
         if (f.type() instanceof StructType) {
             if (nullable.equals("false")) {
-                w.line(acc + " += " + value + ".size(version);");
+                w.line(acc + " += " + nonNull(value, f.camelName()) + ".size(version);");
             } else {
                 w.line(acc + " += " + value + " == null ? 1 : 1 + " + value + ".size(version);");
             }
@@ -453,13 +496,19 @@ public final class MessageClassGenerator {
         w.line("@Override");
         w.open("public int size(short version)");
         w.line("final boolean flexible = " + cond(spec.flexibleVersions()) + ";");
-        w.line("int _total = 0;");
+        w.line("long _total = 0;");
         for (FieldSpec f : struct.fields()) {
             String value = "this." + f.camelName();
             String positional = cond(positionalVersions(f));
             ifElse(w, positional,
                     () -> sizeValue(w, f, "_total", value, f.type(), compact(f), cond(f.nullableVersions())),
                     null);
+        }
+        if (neverFlexible()) {
+            w.line("return " + SIZES + ".checked(_total, \"" + struct.name() + "\");");
+            w.close();
+            w.blank();
+            return;
         }
         w.open("if (flexible)");
         w.line("int _numTaggedFields = 0;");
@@ -478,7 +527,7 @@ public final class MessageClassGenerator {
         w.close();
         w.line("_total += " + SIZES + ".unsignedVarint(_numTaggedFields);");
         w.close();
-        w.line("return _total;");
+        w.line("return " + SIZES + ".checked(_total, \"" + struct.name() + "\");");
         w.close();
         w.blank();
     }
@@ -500,7 +549,7 @@ public final class MessageClassGenerator {
             w.close();
         } else if (type instanceof StructType) {
             if (nullable.equals("false")) {
-                w.line(acc + " += " + value + ".size(version);");
+                w.line(acc + " += " + nonNull(value, f.camelName()) + ".size(version);");
             } else {
                 w.line(acc + " += " + value + " == null ? 1 : (" + nullable + " ? 1 : 0) + " + value + ".size(version);");
             }
@@ -511,7 +560,7 @@ public final class MessageClassGenerator {
 
     private String sizeExpr(FieldType type, String value, String compact) {
         if (type instanceof StructType) {
-            return value + ".size(version)";
+            return nonNull(value, "element") + ".size(version)";
         }
         Primitive p = ((PrimitiveType) type).primitive();
         int fixed = JavaTypes.fixedSize(p);
@@ -626,6 +675,11 @@ public final class MessageClassGenerator {
 
     // ---------------------------------------------------------------- helpers
 
+    /** A value that must not be null, checked with a clear error (size() has no writer to ask). */
+    private static String nonNull(String value, String label) {
+        return SIZES + ".nonNull(" + value + ", " + JavaTypes.stringLiteral(label) + ")";
+    }
+
     /** Versions in which the field sits at its position in the struct (not in the tagged section). */
     private static Versions positionalVersions(FieldSpec f) {
         if (!f.isTagged()) {
@@ -636,6 +690,11 @@ public final class MessageClassGenerator {
             return Versions.NONE;
         }
         return new Versions(f.versions().lowest(), (short) (tagged.lowest() - 1));
+    }
+
+    /** Messages with no flexible version have no tagged-field sections at all. */
+    private boolean neverFlexible() {
+        return cond(spec.flexibleVersions()).equals("false");
     }
 
     private String compact(FieldSpec f) {

@@ -6,7 +6,6 @@ package dev.wharf.generator;
  */
 public record Versions(short lowest, short highest) {
     public static final Versions NONE = new Versions((short) 0, (short) -1);
-    public static final Versions ALL = new Versions((short) 0, Short.MAX_VALUE);
 
     public static Versions parse(String text) {
         String s = text.trim();

@@ -60,6 +60,35 @@ class MessageClassGeneratorTest {
         assertTrue(!code.contains("nonDefault(\"loose\", version)"), code);
     }
 
+    // String literals escape what Java source cannot hold verbatim (a unicode escape of a line break would break it).
+    @Test
+    void stringLiteralsAreSafeJava() {
+        assertEquals("\"a\\\"b\\\\c\\015\\012\\u00e9\"", JavaTypes.stringLiteral("a\"b\\c\r\né"));
+    }
+
+    // Tagged fields must be open-ended, in flexible versions only, and never records.
+    @Test
+    void taggedFieldRulesAreEnforced() {
+        assertThrows(SpecException.class, () -> new MessageClassGenerator(spec(
+                "{\"name\":\"T\",\"type\":\"int32\",\"versions\":\"1+\",\"taggedVersions\":\"1+\",\"tag\":0}"), "p"));
+        assertThrows(SpecException.class, () -> new MessageClassGenerator(spec(
+                "{\"name\":\"T\",\"type\":\"records\",\"versions\":\"3+\",\"taggedVersions\":\"3+\",\"tag\":0}"), "p"));
+        assertThrows(SpecException.class, () -> new MessageClassGenerator(spec(
+                "{\"name\":\"T\",\"type\":\"int32\",\"versions\":\"3-4\",\"taggedVersions\":\"3-4\",\"tag\":0}"), "p"));
+    }
+
+    // Structs declared inline inside a common struct are generated too.
+    @Test
+    void inlineStructsInsideCommonStructs() {
+        MessageSpec withCommon = parser.parse("{\"type\":\"data\",\"name\":\"S\",\"validVersions\":\"0\","
+                + "\"fields\":[{\"name\":\"C\",\"type\":\"Common\",\"versions\":\"0+\"}],"
+                + "\"commonStructs\":[{\"name\":\"Common\",\"versions\":\"0+\",\"fields\":["
+                + "{\"name\":\"Inner\",\"type\":\"[]InnerItem\",\"versions\":\"0+\",\"fields\":["
+                + "{\"name\":\"X\",\"type\":\"int8\",\"versions\":\"0+\"}]}]}]}", "S.json");
+        String code = new MessageClassGenerator(withCommon, "p").generate();
+        assertTrue(code.contains("public static final class InnerItem"), code);
+    }
+
     // Bad defaults and unknown struct references are spec errors, not broken Java.
     @Test
     void rejectsBadSpecs() {

@@ -5,6 +5,7 @@ import dev.wharf.wire.records.BufferRecords;
 import dev.wharf.wire.records.FileRecords;
 import dev.wharf.wire.records.Records;
 import io.netty.buffer.ByteBuf;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
@@ -19,8 +20,7 @@ import java.util.List;
  * <p>{@link #transferTo} sends it to a channel (record sets in files with
  * {@code FileChannel.transferTo}, so they go from the page cache to the socket); {@link #parts()}
  * gives the same as an ordered list for transports that want separate buffers and file regions.
- * Owns one reference to the buffer; {@link BufferRecords} must stay valid until the response is
- * sent. Not thread-safe.
+ * Owns one reference to the buffer and to each in-memory record set. Not thread-safe.
  */
 public final class EncodedResponse {
     private final ByteBuf buffer;
@@ -76,6 +76,9 @@ public final class EncodedResponse {
      * the bytes written. Call again with the position advanced by what was written.
      */
     public long transferTo(WritableByteChannel target, long position) throws IOException {
+        if (position < 0 || position > frameSize) {
+            throw new IllegalArgumentException("position " + position + " outside a frame of " + frameSize + " bytes");
+        }
         if (position < segmentStart) {
             segment = 0;
             segmentStart = 0;
@@ -105,7 +108,13 @@ public final class EncodedResponse {
         }
         Records r = inserts.records(s >> 1);
         if (r instanceof FileRecords f) {
-            return f.channel().transferTo(f.position() + within, remaining, target);
+            long n = f.channel().transferTo(f.position() + within, remaining, target);
+            if (n < remaining && f.channel().size() < f.position() + within + remaining) {
+                // a full socket also writes short, but a file that lost the bytes would spin forever
+                throw new EOFException("log file ends before the records being sent: needed "
+                        + (f.position() + within + remaining) + " bytes, file has " + f.channel().size());
+            }
+            return n;
         }
         ByteBuf b = ((BufferRecords) r).buffer();
         return target.write(b.nioBuffer(b.readerIndex() + (int) within, (int) remaining));
@@ -133,8 +142,9 @@ public final class EncodedResponse {
         return parts;
     }
 
-    /** Releases the buffer; call once, after sending or instead of it. */
+    /** Releases the buffer and the in-memory record sets; call once, after sending or instead of it. */
     public void release() {
         buffer.release();
+        inserts.release();
     }
 }

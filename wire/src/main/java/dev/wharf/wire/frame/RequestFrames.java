@@ -40,9 +40,9 @@ public final class RequestFrames {
         ApiKey api = ApiKey.forId(peek.apiKey());
         short version = peek.apiVersion();
         if (!api.isVersionSupported(version)) {
-            throw new UnsupportedVersionException(
-                    "unsupported version " + version + " of " + api.displayName + " (valid: " + api.lowestVersion
-                            + "-" + api.highestVersion + ")");
+            throw new UnsupportedVersionException("unsupported version " + version + " of " + api.displayName
+                    + (api.hasVersions() ? " (valid: " + api.lowestVersion + "-" + api.highestVersion + ")"
+                            : " (no valid versions)"));
         }
         MessageReader reader = new MessageReader(frame);
         RequestHeader header = new RequestHeader(reader, api.requestHeaderVersion(version));

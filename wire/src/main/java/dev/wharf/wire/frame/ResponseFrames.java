@@ -25,14 +25,15 @@ public final class ResponseFrames {
         ResponseHeader header = new ResponseHeader().setCorrelationId(correlationId);
         int size = header.size(headerVersion) + body.size(version);
         ByteBuf out = alloc.buffer(Math.min(4 + size, INITIAL_CAPACITY));
+        MessageWriter writer = MessageWriter.withRecordInserts(out);
         try {
             out.writeInt(size);
-            MessageWriter writer = MessageWriter.withRecordInserts(out);
             header.write(writer, headerVersion);
             body.write(writer, version);
             return new EncodedResponse(out, writer.recordInserts());
         } catch (RuntimeException e) {
             out.release();
+            writer.recordInserts().release();
             throw e;
         }
     }

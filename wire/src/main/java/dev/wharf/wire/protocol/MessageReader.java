@@ -10,9 +10,10 @@ import java.util.UUID;
 
 /**
  * Reads protocol primitives from a {@link ByteBuf}, between its reader and writer index. Every read
- * checks the bytes that remain first, and every length read off the wire is checked against them
- * before anything is allocated, so a hostile length can never cause a large allocation. Errors are
- * {@link MalformedMessageException}s naming the field and the byte offset.
+ * checks the bytes that remain first, and every length or count read off the wire is checked
+ * against them before anything is allocated: what a decode allocates is proportional to the bytes
+ * it was given, whatever the lengths claim. Errors are {@link MalformedMessageException}s naming
+ * the field and the byte offset.
  *
  * <p>Records are returned as slices of the underlying buffer (no copy): they stay valid as long as
  * that buffer does. Not thread-safe.
@@ -202,10 +203,10 @@ public final class MessageReader {
     }
 
     /**
-     * An array's element count, or -1 for null. Every element takes at least one byte, so a count
-     * larger than the remaining bytes is rejected before a list is allocated.
+     * An array's element count, or -1 for null. Every element takes at least {@code minElementSize}
+     * bytes, so a count the remaining bytes cannot hold is rejected before a list is allocated.
      */
-    public int readArrayLength(boolean compact, boolean nullable, String field) {
+    public int readArrayLength(boolean compact, boolean nullable, String field, int minElementSize) {
         int n = compact ? readUnsignedVarint() - 1 : readInt();
         if (n == -1) {
             if (!nullable) {
@@ -216,11 +217,29 @@ public final class MessageReader {
         if (n < 0) {
             throw error("array " + field + " has negative length " + n);
         }
-        if (n > buf.readableBytes()) {
+        if ((long) n * minElementSize > buf.readableBytes()) {
             throw error("array " + field + " claims " + n + " elements but only " + buf.readableBytes()
                     + " bytes remain");
         }
         return n;
+    }
+
+    /** The number of fields in a tagged-field section; each takes at least two bytes. */
+    public int readTaggedFieldCount() {
+        int n = readUnsignedVarint();
+        if (n < 0 || n > buf.readableBytes() / 2) {
+            throw error("tagged field count " + (n & 0xFFFFFFFFL) + " with " + buf.readableBytes() + " bytes left");
+        }
+        return n;
+    }
+
+    /** A tag number; tags are non-negative 31-bit values. */
+    public int readTag() {
+        int tag = readUnsignedVarint();
+        if (tag < 0) {
+            throw error("tag " + (tag & 0xFFFFFFFFL) + " is out of range");
+        }
+        return tag;
     }
 
     /** For a nullable struct: reads the marker byte and returns true when the struct is null. */

@@ -5,6 +5,7 @@ import dev.wharf.wire.records.FileRecords;
 import dev.wharf.wire.records.Records;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -85,6 +86,9 @@ public final class MessageWriter {
     }
 
     public void writeUuid(UUID v) {
+        if (v == null) {
+            throw new InvalidMessageException("uuid fields cannot be null (use the zero uuid)");
+        }
         out.writeLong(v.getMostSignificantBits());
         out.writeLong(v.getLeastSignificantBits());
     }
@@ -173,10 +177,13 @@ public final class MessageWriter {
 
     private void copyFrom(FileRecords f) {
         try {
-            int n = out.writeBytes(f.channel(), f.position(), f.length());
-            if (n != f.length()) {
-                throw new UncheckedIOException(new IOException(
-                        "file records ended early: wanted " + f.length() + " bytes, read " + n));
+            int done = 0;
+            while (done < f.length()) {
+                int n = out.writeBytes(f.channel(), f.position() + done, f.length() - done);
+                if (n < 0) {
+                    throw new EOFException("file records end after " + done + " of " + f.length() + " bytes");
+                }
+                done += n;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -216,12 +223,23 @@ public final class MessageWriter {
         }
         int i = from;
         while (i < fields.size() && fields.get(i).tag() < belowTag) {
-            RawTaggedField f = fields.get(i);
-            writeUnsignedVarint(f.tag());
-            writeUnsignedVarint(f.data().length);
-            out.writeBytes(f.data());
-            i++;
+            writeRawTaggedField(fields.get(i++));
         }
         return i;
+    }
+
+    /** Writes the unknown tagged fields from index {@code from} to the end. */
+    public void writeRemainingRawTaggedFields(List<RawTaggedField> fields, int from) {
+        if (fields != null) {
+            for (int i = from; i < fields.size(); i++) {
+                writeRawTaggedField(fields.get(i));
+            }
+        }
+    }
+
+    private void writeRawTaggedField(RawTaggedField f) {
+        writeUnsignedVarint(f.tag());
+        writeUnsignedVarint(f.data().length);
+        out.writeBytes(f.data());
     }
 }

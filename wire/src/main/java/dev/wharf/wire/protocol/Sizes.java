@@ -12,6 +12,22 @@ public final class Sizes {
 
     private Sizes() {}
 
+    /** A struct's total size, which must fit the int32 length prefix of a frame. */
+    public static int checked(long total, String struct) {
+        if (total > Integer.MAX_VALUE - 4) {
+            throw new InvalidMessageException(struct + " would be " + total + " bytes, more than a frame can hold");
+        }
+        return (int) total;
+    }
+
+    /** For size computations: a null where the spec allows none is a clear error, not an NPE. */
+    public static <T> T nonNull(T value, String field) {
+        if (value == null) {
+            throw new InvalidMessageException("non-nullable field " + field + " is null");
+        }
+        return value;
+    }
+
     public static int unsignedVarint(int value) {
         if ((value & (0xFFFFFFFF << 7)) == 0) {
             return 1;

@@ -2,6 +2,9 @@ package dev.wharf.wire.records;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +40,39 @@ public enum CompressionType {
             throw new CorruptRecordException("unknown compression codec " + id);
         }
         return values()[id];
+    }
+
+    /**
+     * Decompresses {@code compressed} into a new heap buffer of at most {@code max} bytes; more is
+     * treated as corrupt (a decompression bomb). Every codec error is a {@link CorruptRecordException}.
+     */
+    public ByteBuf decompress(ByteBuf compressed, int max) {
+        ByteBuf out = Unpooled.buffer(Math.min(Math.max(compressed.readableBytes() * 2, 256), max));
+        try {
+            if (this == SNAPPY) {
+                SnappyFrames.decompress(compressed.duplicate(), out, max);
+                return out;
+            }
+            try (InputStream in = decompressing(new ByteBufInputStream(compressed.duplicate()))) {
+                while (true) {
+                    if (out.writerIndex() >= max) {
+                        if (in.read() < 0) {
+                            break;
+                        }
+                        throw new CorruptRecordException("decompressed records exceed " + max + " bytes");
+                    }
+                    out.ensureWritable(Math.min(64 * 1024, max - out.writerIndex()));
+                    if (out.writeBytes(in, Math.min(out.writableBytes(), max - out.writerIndex())) < 0) {
+                        break;
+                    }
+                }
+            }
+            return out;
+        } catch (CorruptRecordException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptRecordException("cannot decompress " + displayName + " records: " + e, e);
+        }
     }
 
     /** Wraps {@code in} (compressed bytes) in a stream that yields the uncompressed bytes. */

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Transaction markers: the single record of a control batch. Its key is an int16 version (0) and
  * a {@link ControlRecordTypeSchema} (type 0 abort, 1 commit); its value an int16 version (0) and
- * an {@link EndTxnMarker} (the coordinator epoch).
+ * an {@link EndTxnMarker} (the coordinator epoch). Like Kafka, a reader accepts newer versions and
+ * reads the version 0 fields at their start.
  */
 public record ControlRecord(Type type, int coordinatorEpoch) {
     public enum Type {
@@ -46,8 +47,8 @@ public record ControlRecord(Type type, int coordinatorEpoch) {
         }
         MessageReader k = new MessageReader(record.key().duplicate());
         short keyVersion = k.readShort();
-        if (keyVersion != VERSION) {
-            throw new CorruptRecordException("unknown control record key version " + keyVersion);
+        if (keyVersion < 0) {
+            throw new CorruptRecordException("invalid control record key version " + keyVersion);
         }
         short typeId = new ControlRecordTypeSchema(k, VERSION).type();
         if (typeId < 0 || typeId > 1) {
@@ -55,8 +56,8 @@ public record ControlRecord(Type type, int coordinatorEpoch) {
         }
         MessageReader v = new MessageReader(record.value().duplicate());
         short valueVersion = v.readShort();
-        if (valueVersion != VERSION) {
-            throw new CorruptRecordException("unknown end transaction marker version " + valueVersion);
+        if (valueVersion < 0) {
+            throw new CorruptRecordException("invalid end transaction marker version " + valueVersion);
         }
         return new ControlRecord(Type.values()[typeId], new EndTxnMarker(v, VERSION).coordinatorEpoch());
     }

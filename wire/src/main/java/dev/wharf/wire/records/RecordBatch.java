@@ -3,10 +3,6 @@ package dev.wharf.wire.records;
 import dev.wharf.wire.protocol.MalformedMessageException;
 import dev.wharf.wire.protocol.MessageReader;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.Unpooled;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -261,35 +257,9 @@ public final class RecordBatch {
         ByteBuf data = buf.slice(base + RECORDS_OFFSET, sizeInBytes() - RECORDS_OFFSET);
         CompressionType compression = compression();
         if (compression != CompressionType.NONE) {
-            data = decompress(compression, data, maxDecompressedBytes);
+            data = compression.decompress(data, maxDecompressedBytes);
         }
         return new RecordIterator(data);
-    }
-
-    private ByteBuf decompress(CompressionType compression, ByteBuf compressed, int max) {
-        ByteBuf out = Unpooled.buffer(Math.min(Math.max(compressed.readableBytes() * 2, 256), max));
-        try (InputStream in = compression.decompressing(new ByteBufInputStream(compressed))) {
-            while (true) {
-                if (out.writerIndex() >= max) {
-                    if (in.read() < 0) {
-                        break;
-                    }
-                    throw new CorruptRecordException("decompressed records exceed " + max + " bytes");
-                }
-                out.ensureWritable(Math.min(64 * 1024, max - out.writerIndex()));
-                int n = out.writeBytes(in, Math.min(out.writableBytes(), max - out.writerIndex()));
-                if (n < 0) {
-                    break;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof CorruptRecordException c) {
-                throw c;
-            }
-            throw new CorruptRecordException("cannot decompress " + compression.displayName + " records of batch at offset "
-                    + baseOffset() + ": " + e, e);
-        }
-        return out;
     }
 
     private final class RecordIterator implements Iterator<Record> {
@@ -309,14 +279,7 @@ public final class RecordBatch {
 
         @Override
         public boolean hasNext() {
-            if (read < count) {
-                return true;
-            }
-            if (data.isReadable()) {
-                throw new CorruptRecordException(data.readableBytes() + " bytes follow the last of " + count
-                        + " records in batch at offset " + baseOffset);
-            }
-            return false;
+            return read < count;
         }
 
         @Override
@@ -326,7 +289,12 @@ public final class RecordBatch {
             }
             read++;
             try {
-                return readRecord();
+                Record record = readRecord();
+                if (read == count && data.isReadable()) {
+                    throw new CorruptRecordException(data.readableBytes() + " bytes follow the last of " + count
+                            + " records in batch at offset " + baseOffset);
+                }
+                return record;
             } catch (MalformedMessageException e) {
                 throw new CorruptRecordException("record " + (read - 1) + " of batch at offset " + baseOffset
                         + " is malformed: " + e.getMessage(), e);

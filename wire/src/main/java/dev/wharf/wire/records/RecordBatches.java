@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a record set (the bytes of a Produce partition or a log slice) into its batches. */
+/**
+ * Splits a record set, such as the bytes of one Produce partition, into its batches. The set must
+ * end on a batch boundary (true of Produce data and of Wharf's own log slices).
+ */
 public final class RecordBatches {
     private RecordBatches() {}
 

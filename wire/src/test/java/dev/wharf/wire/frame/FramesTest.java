@@ -190,6 +190,39 @@ class FramesTest {
         public void close() {}
     }
 
+    // A log file that lost the bytes being sent fails the send instead of spinning on zero-byte writes.
+    @Test
+    void truncatedLogFileFailsTheSend() throws IOException {
+        Path log = dir.resolve("short.log");
+        Files.write(log, new byte[10]);
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+            FetchResponse response = new FetchResponse().setResponses(List.of(new FetchResponse.FetchableTopicResponse()
+                    .setPartitions(List.of(new FetchResponse.PartitionData().setRecords(new FileRecords(ch, 0, 100))))));
+            EncodedResponse encoded = ResponseFrames.encode(ByteBufAllocator.DEFAULT, ApiKey.FETCH, (short) 16, 1, response);
+            try {
+                TrickleChannel socket = new TrickleChannel(Integer.MAX_VALUE);
+                assertThrows(java.io.EOFException.class, () -> encoded.transferTo(socket, 0));
+                assertThrows(IllegalArgumentException.class, () -> encoded.transferTo(socket, encoded.frameSize() + 1));
+            } finally {
+                encoded.release();
+            }
+        }
+    }
+
+    // In-memory record sets are held by the response until it is released, then let go.
+    @Test
+    void bufferRecordsAreRetainedUntilRelease() {
+        ByteBuf records = Unpooled.directBuffer().writeBytes(someRecords().buffer());
+        FetchResponse response = new FetchResponse().setResponses(List.of(new FetchResponse.FetchableTopicResponse()
+                .setPartitions(List.of(new FetchResponse.PartitionData().setRecords(new BufferRecords(records))))));
+        EncodedResponse encoded = ResponseFrames.encode(ByteBufAllocator.DEFAULT, ApiKey.FETCH, (short) 16, 1, response);
+        assertEquals(2, records.refCnt());
+        records.release(); // the handler is done with them; the response still holds them
+        assertEquals(1, records.refCnt());
+        encoded.release();
+        assertEquals(0, records.refCnt());
+    }
+
     // Requests Wharf encodes are what it decodes, header and body.
     @Test
     void requestEncodeDecodeRoundTrip() {

@@ -175,6 +175,39 @@ class FuzzTest {
         }
     }
 
+    // Snappy data that claims a huge uncompressed size is refused before anything is allocated.
+    @Test
+    void hostileSnappyLengthsAreRefused() {
+        byte[] claim2GiB = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0, 0, 0};
+        ByteBuf framed = Unpooled.buffer()
+                .writeBytes(new byte[] {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0, 0, 0, 0, 1, 0, 0, 0, 1})
+                .writeInt(claim2GiB.length).writeBytes(claim2GiB);
+        ByteBuf badChunkLength = Unpooled.buffer()
+                .writeBytes(new byte[] {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0, 0, 0, 0, 1, 0, 0, 0, 1})
+                .writeInt(Integer.MAX_VALUE).writeByte(1);
+        for (ByteBuf compressed : List.of(framed, badChunkLength, Unpooled.wrappedBuffer(claim2GiB))) {
+            long threadId = Thread.currentThread().getId();
+            long before = THREADS.getThreadAllocatedBytes(threadId);
+            assertThrows(CorruptRecordException.class, () -> CompressionType.SNAPPY.decompress(compressed, 1 << 20));
+            assertTrue(THREADS.getThreadAllocatedBytes(threadId) - before < ALLOCATION_SLACK);
+        }
+    }
+
+    // Tag numbers at the top of the range survive a round trip; ones beyond it are refused.
+    @Test
+    void extremeTagNumbers() {
+        ApiVersionsRequest req = new ApiVersionsRequest().setClientSoftwareName("x");
+        req.unknownTaggedFields().add(new dev.wharf.wire.protocol.RawTaggedField(Integer.MAX_VALUE, new byte[] {9}));
+        ByteBuf b = Unpooled.buffer();
+        req.write(new dev.wharf.wire.protocol.MessageWriter(b), (short) 3);
+        assertEquals(req.size((short) 3), b.readableBytes());
+        assertEquals(req, new ApiVersionsRequest(new MessageReader(b.duplicate()), (short) 3));
+        // the same request with tag 2^32-1, which does not fit a tag number
+        ByteBuf tooBig = Unpooled.buffer().writeBytes(new byte[] {2, 'x', 1, 1, 1, (byte) 0xff, (byte) 0xff,
+                (byte) 0xff, (byte) 0xff, 0x0f, 1, 9});
+        assertThrows(MalformedMessageException.class, () -> new ApiVersionsRequest(new MessageReader(tooBig), (short) 3));
+    }
+
     // Varints: the longest valid ones decode; one byte more is an error with its position.
     @Test
     void varintLimits() {

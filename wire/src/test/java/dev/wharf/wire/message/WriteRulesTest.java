@@ -58,6 +58,21 @@ class WriteRulesTest {
         write(req, (short) 10); // nullable from v10
     }
 
+    // Nulls where the spec allows none are a clear error in size() and write(), for every kind of field.
+    @Test
+    void nullsGetClearErrors() {
+        FetchResponse.PartitionData tagged = new FetchResponse.PartitionData().setCurrentLeader(null);
+        assertThrows(InvalidMessageException.class, () -> tagged.size((short) 12));
+        assertThrows(InvalidMessageException.class, () -> write(tagged, (short) 12));
+        MetadataResponse.MetadataResponseTopic uuid = new MetadataResponse.MetadataResponseTopic().setTopicId(null);
+        assertThrows(InvalidMessageException.class, () -> write(uuid, (short) 12));
+        java.util.List<Integer> replicas = new java.util.ArrayList<>();
+        replicas.add(null);
+        MetadataResponse.MetadataResponsePartition partition =
+                new MetadataResponse.MetadataResponsePartition().setReplicaNodes(replicas);
+        assertThrows(InvalidMessageException.class, () -> write(partition, (short) 12));
+    }
+
     // Unknown tagged fields survive decode and re-encode, in tag order with known ones.
     @Test
     void unknownTaggedFieldsArePreserved() {
