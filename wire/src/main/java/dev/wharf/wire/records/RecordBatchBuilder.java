@@ -88,11 +88,12 @@ public final class RecordBatchBuilder {
             baseTimestamp = timestamp;
         }
         long timestampDelta = timestamp - baseTimestamp;
+        byte[][] headerKeys = new byte[headers.size()][];
         int bodySize = 1 + Sizes.varlong(timestampDelta) + Sizes.varint(offsetDelta)
                 + lengthPrefixed(key) + lengthPrefixed(value) + Sizes.varint(headers.size());
-        for (Header h : headers) {
-            byte[] k = h.key().getBytes(StandardCharsets.UTF_8);
-            bodySize += lengthPrefixed(k) + lengthPrefixed(h.value());
+        for (int i = 0; i < headerKeys.length; i++) {
+            headerKeys[i] = headers.get(i).key().getBytes(StandardCharsets.UTF_8);
+            bodySize += lengthPrefixed(headerKeys[i]) + lengthPrefixed(headers.get(i).value());
         }
         writer.writeVarint(bodySize);
         writer.writeByte((byte) 0);
@@ -101,9 +102,9 @@ public final class RecordBatchBuilder {
         writeLengthPrefixed(key);
         writeLengthPrefixed(value);
         writer.writeVarint(headers.size());
-        for (Header h : headers) {
-            writeLengthPrefixed(h.key().getBytes(StandardCharsets.UTF_8));
-            writeLengthPrefixed(h.value());
+        for (int i = 0; i < headerKeys.length; i++) {
+            writeLengthPrefixed(headerKeys[i]);
+            writeLengthPrefixed(headers.get(i).value());
         }
         count++;
         lastOffsetDelta = offsetDelta;
