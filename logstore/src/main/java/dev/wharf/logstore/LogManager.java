@@ -1,0 +1,238 @@
+package dev.wharf.logstore;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every partition log under {@code log.dirs}: opens them all at start-up (in parallel, recovering
+ * after an unclean shutdown), creates and deletes logs, runs retention and time-based flushes on a
+ * schedule, checkpoints recovery points and log start offsets, and on close flushes everything and
+ * leaves a clean-shutdown marker so the next start skips recovery.
+ *
+ * <p>Per log directory: {@code .wharf_cleanshutdown} (marker), {@code recovery-point-offset-checkpoint}
+ * and {@code log-start-offset-checkpoint} (see {@link OffsetCheckpointFile}), and one directory per
+ * partition. Thread-safe.
+ */
+public final class LogManager implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(LogManager.class);
+    static final String CLEAN_SHUTDOWN_FILE = ".wharf_cleanshutdown";
+    static final String RECOVERY_POINTS_FILE = "recovery-point-offset-checkpoint";
+    static final String LOG_START_OFFSETS_FILE = "log-start-offset-checkpoint";
+    private static final String DELETE_SUFFIX = "-delete";
+
+    private final List<Path> logDirs;
+    private final LogConfig defaults;
+    private final LongSupplier clock;
+    private final long retentionCheckIntervalMs;
+    private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final Object checkpointLock = new Object();
+    private volatile boolean closed;
+
+    /**
+     * @param retentionCheckIntervalMs {@code log.retention.check.interval.ms}: how often retention
+     *     and time-based flushes run
+     */
+    public LogManager(List<Path> logDirs, LogConfig defaults, long retentionCheckIntervalMs, LongSupplier clock) {
+        if (logDirs.isEmpty()) {
+            throw new IllegalArgumentException("log.dirs is empty");
+        }
+        this.logDirs = List.copyOf(logDirs);
+        this.defaults = defaults;
+        this.clock = clock;
+        this.retentionCheckIntervalMs = retentionCheckIntervalMs;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wharf-log-manager");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens every log found under the log directories and starts the background tasks. */
+    public void startup() throws IOException {
+        ExecutorService loaders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<Future<PartitionLog>> loading = new ArrayList<>();
+            for (Path dir : logDirs) {
+                Files.createDirectories(dir);
+                Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
+                boolean clean = Files.exists(marker);
+                Map<TopicPartition, Long> recoveryPoints = OffsetCheckpointFile.read(dir.resolve(RECOVERY_POINTS_FILE));
+                Map<TopicPartition, Long> startOffsets = OffsetCheckpointFile.read(dir.resolve(LOG_START_OFFSETS_FILE));
+                try (Stream<Path> children = Files.list(dir)) {
+                    for (Path child : children.filter(Files::isDirectory).toList()) {
+                        String name = child.getFileName().toString();
+                        if (name.endsWith(DELETE_SUFFIX)) {
+                            deleteRecursively(child); // a deletion the last run did not finish
+                            continue;
+                        }
+                        TopicPartition tp;
+                        try {
+                            tp = TopicPartition.fromDirName(name);
+                        } catch (IllegalArgumentException e) {
+                            log.warn("ignoring directory={} in log dir={}: not a partition", name, dir);
+                            continue;
+                        }
+                        loading.add(loaders.submit(() -> PartitionLog.open(child, tp, defaults,
+                                recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, 0L), clean, clock,
+                                this::deleteLater)));
+                    }
+                }
+                // From here on a crash is unclean until close() writes the marker again.
+                Files.deleteIfExists(marker);
+            }
+            for (Future<PartitionLog> f : loading) {
+                PartitionLog pl = f.get();
+                if (logs.putIfAbsent(pl.topicPartition(), pl) != null) {
+                    throw new IOException("partition " + pl.topicPartition() + " has a log in two log dirs");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while loading logs", e);
+        } catch (ExecutionException e) {
+            throw new IOException("cannot load a log: " + e.getCause(), e.getCause());
+        } finally {
+            loaders.shutdown();
+        }
+        log.info("loaded logs={} dirs={}", logs.size(), logDirs);
+        scheduler.scheduleWithFixedDelay(this::backgroundWork, retentionCheckIntervalMs, retentionCheckIntervalMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void backgroundWork() {
+        try {
+            runRetention();
+            for (PartitionLog pl : logs.values()) {
+                pl.flushIfDue();
+            }
+            checkpoint();
+        } catch (IOException | RuntimeException e) {
+            log.error("log maintenance failed", e);
+        }
+    }
+
+    public Optional<PartitionLog> get(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    public Map<TopicPartition, PartitionLog> all() {
+        return Map.copyOf(logs);
+    }
+
+    /** The log of {@code tp}, created (in the log dir holding the fewest) if it does not exist. */
+    public PartitionLog getOrCreate(TopicPartition tp, LogConfig config) {
+        return logs.computeIfAbsent(tp, k -> {
+            Path dir = leastLoadedDir().resolve(tp.dirName());
+            try {
+                return PartitionLog.open(dir, tp, config, 0L, 0L, true, clock, this::deleteLater);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create log " + dir, e);
+            }
+        });
+    }
+
+    public PartitionLog getOrCreate(TopicPartition tp) {
+        return getOrCreate(tp, defaults);
+    }
+
+    private Path leastLoadedDir() {
+        Map<Path, Integer> counts = new HashMap<>();
+        logDirs.forEach(d -> counts.put(d, 0));
+        for (PartitionLog pl : logs.values()) {
+            counts.computeIfPresent(pl.dir().getParent(), (d, n) -> n + 1);
+        }
+        return logDirs.stream().min(Comparator.comparing(counts::get)).orElseThrow();
+    }
+
+    /** Removes the log of {@code tp} and its files. */
+    public void delete(TopicPartition tp) throws IOException {
+        PartitionLog pl = logs.remove(tp);
+        if (pl != null) {
+            pl.closeAndDelete();
+        }
+    }
+
+    /** Runs retention on every log now (also runs on the schedule). Returns the segments deleted. */
+    public int runRetention() throws IOException {
+        int deleted = 0;
+        for (PartitionLog pl : logs.values()) {
+            deleted += pl.deleteRetainedSegments();
+        }
+        return deleted;
+    }
+
+    /** Writes the recovery point and log start offset checkpoints of every log dir. */
+    public void checkpoint() throws IOException {
+        synchronized (checkpointLock) {
+            for (Path dir : logDirs) {
+                Map<TopicPartition, Long> recovery = new HashMap<>();
+                Map<TopicPartition, Long> starts = new HashMap<>();
+                for (PartitionLog pl : logs.values()) {
+                    if (pl.dir().getParent().equals(dir)) {
+                        recovery.put(pl.topicPartition(), pl.recoveryPoint());
+                        starts.put(pl.topicPartition(), pl.logStartOffset());
+                    }
+                }
+                OffsetCheckpointFile.write(dir.resolve(RECOVERY_POINTS_FILE), recovery);
+                OffsetCheckpointFile.write(dir.resolve(LOG_START_OFFSETS_FILE), starts);
+            }
+        }
+    }
+
+    /** Closes and deletes a segment's files after {@code file.delete.delay.ms}, when reads in flight are done. */
+    private void deleteLater(LogSegment segment) {
+        long delay = defaults.fileDeleteDelayMs();
+        if (closed || delay == 0) {
+            segment.closeAndDeleteFiles();
+        } else {
+            scheduler.schedule(segment::closeAndDeleteFiles, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Flushes and closes every log, writes the checkpoints and the clean-shutdown marker. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.shutdownNow();
+        for (PartitionLog pl : logs.values()) {
+            pl.close();
+        }
+        checkpoint();
+        for (Path dir : logDirs) {
+            Files.writeString(dir.resolve(CLEAN_SHUTDOWN_FILE), "");
+        }
+        log.info("closed logs={}", logs.size());
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.wharf.logstore;
+
+import dev.wharf.wire.records.Record;
+import dev.wharf.wire.records.RecordBatch;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * One segment of a partition log: {@code <20-digit base offset>.log} holding record batches byte
+ * for byte as appended (offsets assigned), with its {@link OffsetIndex} and {@link TimeIndex}.
+ *
+ * <p>Not thread-safe for writers: appends, truncation and recovery run under the log's append
+ * lock. Readers run concurrently; they see batches up to {@link #size()}, which is published only
+ * after a batch is completely written.
+ */
+final class LogSegment {
+    private final long baseOffset;
+    private final Path dir;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final int indexIntervalBytes;
+    private final long createdMs;
+    private volatile int size;
+    private volatile long nextOffset;
+    private volatile long maxTimestamp = -1;
+    private long offsetOfMaxTimestamp = -1;
+    private int bytesSinceLastIndexEntry;
+
+    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active, long createdMs) throws IOException {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.indexIntervalBytes = config.indexIntervalBytes();
+        this.createdMs = createdMs;
+        this.channel = FileChannel.open(file(dir, baseOffset, ".log"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, ".index"), baseOffset, config.segmentIndexBytes(), active);
+        this.timeIndex = new TimeIndex(file(dir, baseOffset, ".timeindex"), baseOffset, config.segmentIndexBytes(), active);
+        this.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
+        this.nextOffset = baseOffset;
+    }
+
+    static Path file(Path dir, long baseOffset, String suffix) {
+        return dir.resolve(String.format("%020d%s", baseOffset, suffix));
+    }
+
+    /** A new, empty active segment. */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        Files.deleteIfExists(file(dir, baseOffset, ".index"));
+        Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
+        LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs);
+        if (s.size != 0) {
+            throw new IllegalStateException("segment " + file(dir, baseOffset, ".log") + " already has data");
+        }
+        return s;
+    }
+
+    /**
+     * Opens an existing segment. Its indexes are trusted (clean shutdown) unless {@code recover},
+     * in which case they are rebuilt by {@link #recover()}.
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active, boolean recover) throws IOException {
+        if (recover) {
+            Files.deleteIfExists(file(dir, baseOffset, ".index"));
+            Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
+        }
+        long created = Files.getLastModifiedTime(file(dir, baseOffset, ".log")).toMillis();
+        LogSegment s = new LogSegment(dir, baseOffset, config, active, created);
+        if (!recover) {
+            s.loadEnd();
+        }
+        return s;
+    }
+
+    /** Reads the headers after the last index entry to find the next offset and max timestamp. */
+    private void loadEnd() throws IOException {
+        OffsetIndex.Entry last = offsetIndex.last();
+        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
+        int pos = last.position();
+        int limit = size;
+        long max = -1;
+        long maxAt = -1;
+        TimeIndex.Entry lastTime = timeIndex.lastBefore(Long.MAX_VALUE);
+        if (lastTime != null) {
+            max = lastTime.timestamp();
+            maxAt = lastTime.offset();
+        }
+        while (pos < limit) {
+            BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
+            nextOffset = h.nextOffset();
+            if (h.maxTimestamp() > max) {
+                max = h.maxTimestamp();
+                maxAt = h.lastOffset();
+            }
+            pos = h.end();
+        }
+        maxTimestamp = max;
+        offsetOfMaxTimestamp = maxAt;
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Bytes of complete batches. */
+    int size() {
+        return size;
+    }
+
+    /** The offset after the last batch (the base offset when empty). */
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    long createdMs() {
+        return createdMs;
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    /** Whether the indexes were trimmed and mapped read-only (the segment is not the active one). */
+    boolean indexesSealed() {
+        return offsetIndex.isSealed();
+    }
+
+    boolean indexFull() {
+        return offsetIndex.isFull() || timeIndex.isFull();
+    }
+
+    /**
+     * Appends batches whose offsets are assigned. Writes the bytes, then indexes them, then
+     * publishes the new size, so readers never see a partial batch.
+     */
+    void append(ByteBuf batches, Iterable<RecordBatch> views) throws IOException {
+        int position = size;
+        int length = batches.readableBytes();
+        ByteBuffer[] nio = batches.nioBuffers();
+        long written = 0;
+        for (ByteBuffer b : nio) {
+            while (b.hasRemaining()) {
+                written += channel.write(b, position + written);
+            }
+        }
+        if (written != length) {
+            throw new IOException("wrote " + written + " of " + length + " bytes");
+        }
+        int pos = position;
+        for (RecordBatch batch : views) {
+            index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), pos, batch.sizeInBytes());
+            pos += batch.sizeInBytes();
+            nextOffset = batch.nextOffset();
+        }
+        size = position + length;
+    }
+
+    private void index(long base, long last, long batchMaxTimestamp, int position, int batchSize) {
+        if (batchMaxTimestamp > maxTimestamp) {
+            maxTimestamp = batchMaxTimestamp;
+            offsetOfMaxTimestamp = last;
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(base, position);
+            timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batchSize;
+    }
+
+    /**
+     * The position of the first batch whose last offset is at least {@code offset}, scanning
+     * headers from the index hit; -1 when no batch of this segment reaches it.
+     */
+    BatchHeader find(long offset, ByteBuffer buf) throws IOException {
+        int limit = size;
+        int pos = offsetIndex.lookup(offset).position();
+        while (pos < limit) {
+            BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
+            if (h.lastOffset() >= offset) {
+                return h;
+            }
+            pos = h.end();
+        }
+        return null;
+    }
+
+    /**
+     * A slice from the batch holding {@code offset}, ending on a batch boundary, holding no batch
+     * that reaches {@code upTo} (exclusive) and at most {@code maxBytes} unless the first batch
+     * alone is larger. Null when nothing in this segment qualifies.
+     */
+    Slice read(long offset, int maxBytes, long upTo) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
+        BatchHeader first = find(offset, buf);
+        if (first == null || first.lastOffset() >= upTo) {
+            return null;
+        }
+        int limit = size;
+        int end = first.end();
+        long last = first.lastOffset();
+        while (end < limit) {
+            BatchHeader h = BatchHeader.read(channel, end, limit, buf);
+            if (h.lastOffset() >= upTo || h.end() - first.position() > maxBytes) {
+                break;
+            }
+            end = h.end();
+            last = h.lastOffset();
+        }
+        return new Slice(channel, first.position(), end - first.position(), first.baseOffset(), last);
+    }
+
+    /** The first record at or after {@code timestamp} and {@code minOffset}, if this segment has one. */
+    Optional<TimestampOffset> findByTimestamp(long timestamp, long minOffset) throws IOException {
+        if (maxTimestamp < timestamp) {
+            return Optional.empty();
+        }
+        TimeIndex.Entry floor = timeIndex.lastBefore(timestamp);
+        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
+        int limit = size;
+        int pos = floor == null ? 0 : find(floor.offset(), buf).position();
+        while (pos < limit) {
+            BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
+            if (h.maxTimestamp() >= timestamp) {
+                for (Record r : readBatch(h).records()) {
+                    if (r.timestamp() >= timestamp && r.offset() >= minOffset) {
+                        return Optional.of(new TimestampOffset(r.timestamp(), r.offset()));
+                    }
+                }
+            }
+            pos = h.end();
+        }
+        return Optional.empty();
+    }
+
+    /** The batch as a view over a heap copy (for lookups that need its records). */
+    RecordBatch readBatch(BatchHeader h) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(h.size());
+        while (bytes.hasRemaining()) {
+            if (channel.read(bytes, h.position() + bytes.position()) < 0) {
+                throw new CorruptLogException("segment ends inside batch at " + h.position());
+            }
+        }
+        return RecordBatch.wrap(Unpooled.wrappedBuffer(bytes.flip()));
+    }
+
+    /**
+     * Rebuilds the indexes from the log, checking every batch (length, magic, CRC-32C, offsets
+     * increasing); truncates at the first batch that fails. Returns the bytes truncated.
+     */
+    int recover(long expectedBaseOffset) throws IOException {
+        offsetIndex.clear();
+        timeIndex.clear();
+        maxTimestamp = -1;
+        offsetOfMaxTimestamp = -1;
+        bytesSinceLastIndexEntry = 0;
+        nextOffset = Math.max(baseOffset, expectedBaseOffset);
+        long fileSize = channel.size();
+        FileWindow window = new FileWindow(channel, fileSize, 1 << 20);
+        int valid = 0;
+        while (valid < fileSize) {
+            ByteBuffer head = window.get(valid, RecordBatch.LOG_OVERHEAD);
+            if (head == null) {
+                break;
+            }
+            int length = head.getInt(RecordBatch.LENGTH_OFFSET);
+            if (length < RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD
+                    || length > fileSize - valid - RecordBatch.LOG_OVERHEAD) {
+                break;
+            }
+            int batchSize = length + RecordBatch.LOG_OVERHEAD;
+            RecordBatch batch;
+            try {
+                batch = RecordBatch.wrap(Unpooled.wrappedBuffer(window.get(valid, batchSize)));
+            } catch (RuntimeException e) {
+                break;
+            }
+            if (!batch.isValid() || batch.baseOffset() < nextOffset || batch.lastOffsetDelta() < 0) {
+                break;
+            }
+            index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), valid, batchSize);
+            nextOffset = batch.nextOffset();
+            valid += batchSize;
+        }
+        int truncated = (int) (fileSize - valid);
+        if (truncated > 0) {
+            channel.truncate(valid);
+        }
+        size = valid;
+        return truncated;
+    }
+
+    /**
+     * Drops every batch whose last offset is at least {@code offset} (a batch holding it goes
+     * whole). Returns the offset after the batches kept.
+     */
+    long truncateTo(long offset) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
+        BatchHeader cut = find(offset, buf);
+        if (cut == null) {
+            return nextOffset;
+        }
+        size = cut.position();
+        channel.truncate(cut.position());
+        offsetIndex.truncateTo(cut.baseOffset());
+        timeIndex.truncateTo(cut.baseOffset());
+        // recompute the end state from what is left
+        nextOffset = baseOffset;
+        maxTimestamp = -1;
+        offsetOfMaxTimestamp = -1;
+        int pos = 0;
+        while (pos < size) {
+            BatchHeader h = BatchHeader.read(channel, pos, size, buf);
+            nextOffset = h.nextOffset();
+            if (h.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = h.maxTimestamp();
+                offsetOfMaxTimestamp = h.lastOffset();
+            }
+            pos = h.end();
+        }
+        bytesSinceLastIndexEntry = size - offsetIndex.last().position();
+        return nextOffset;
+    }
+
+    void flush() throws IOException {
+        channel.force(false);
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** The segment stops being the active one: its indexes shrink to what they hold. */
+    void seal() throws IOException {
+        flush();
+        offsetIndex.trimAndSeal();
+        timeIndex.trimAndSeal();
+    }
+
+    void close() throws IOException {
+        seal();
+        channel.close();
+    }
+
+    /** Renames the files to {@code .deleted} so a restart ignores them; they are removed later. */
+    void markDeleted() throws IOException {
+        for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+            Path f = file(dir, baseOffset, suffix);
+            if (Files.exists(f)) {
+                Files.move(f, f.resolveSibling(f.getFileName() + ".deleted"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** Closes the channel and removes the (renamed) files. */
+    void closeAndDeleteFiles() {
+        try {
+            channel.close();
+            for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+                Path f = file(dir, baseOffset, suffix);
+                Files.deleteIfExists(f.resolveSibling(f.getFileName() + ".deleted"));
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete segment " + baseOffset + " in " + dir, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + dir.getFileName() + "/" + baseOffset + ", " + size + " bytes, next " + nextOffset + ")";
+    }
+}
