@@ -74,7 +74,8 @@ final class LogSegment {
             Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
         }
         long created = Files.getLastModifiedTime(file(dir, baseOffset, ".log")).toMillis();
-        LogSegment s = new LogSegment(dir, baseOffset, config, active, created);
+        // a segment being recovered gets writable indexes; the caller seals it if it is not the last
+        LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created);
         if (!recover) {
             s.loadEnd();
         }
@@ -173,7 +174,7 @@ final class LogSegment {
             maxTimestamp = batchMaxTimestamp;
             offsetOfMaxTimestamp = last;
         }
-        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull()) {
             offsetIndex.append(base, position);
             timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
             bytesSinceLastIndexEntry = 0;

@@ -118,6 +118,9 @@ public final class PartitionLog {
                 if (truncatedBytes > 0) {
                     log.warn("recovered partition={} segment={} truncatedBytes={}", topicPartition, base, truncatedBytes);
                 }
+                if (!last && truncatedBytes == 0) {
+                    segment.seal();
+                }
             }
             segments.put(base, segment);
             expected = segment.nextOffset();
