@@ -23,7 +23,7 @@ abstract class MappedIndex {
     private final Path file;
     private final int entrySize;
     private final int maxEntries;
-    protected MappedByteBuffer mmap;
+    protected volatile MappedByteBuffer mmap;
     protected volatile int entries;
 
     MappedIndex(Path file, long baseOffset, int maxIndexBytes, int entrySize, boolean active) {
