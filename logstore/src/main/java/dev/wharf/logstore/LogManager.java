@@ -201,12 +201,12 @@ public final class LogManager implements Closeable {
     }
 
     /** Closes and deletes a segment's files after {@code file.delete.delay.ms}, when reads in flight are done. */
-    private void deleteLater(LogSegment segment) {
+    private void deleteLater(Runnable closeAndDelete) {
         long delay = defaults.fileDeleteDelayMs();
         if (closed || delay == 0) {
-            segment.closeAndDeleteFiles();
+            closeAndDelete.run();
         } else {
-            scheduler.schedule(segment::closeAndDeleteFiles, delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(closeAndDelete, delay, TimeUnit.MILLISECONDS);
         }
     }
 

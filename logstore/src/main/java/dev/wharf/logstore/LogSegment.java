@@ -187,7 +187,10 @@ final class LogSegment {
      * headers from the index hit; -1 when no batch of this segment reaches it.
      */
     BatchHeader find(long offset, ByteBuffer buf) throws IOException {
-        int limit = size;
+        return find(offset, buf, size);
+    }
+
+    private BatchHeader find(long offset, ByteBuffer buf, int limit) throws IOException {
         int pos = offsetIndex.lookup(offset).position();
         while (pos < limit) {
             BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
@@ -206,22 +209,33 @@ final class LogSegment {
      */
     Slice read(long offset, int maxBytes, long upTo) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
-        BatchHeader first = find(offset, buf);
+        int limit = size;
+        BatchHeader first = find(offset, buf, limit);
         if (first == null || first.lastOffset() >= upTo) {
             return null;
         }
-        int limit = size;
-        int end = first.end();
-        long last = first.lastOffset();
-        while (end < limit) {
-            BatchHeader h = BatchHeader.read(channel, end, limit, buf);
-            if (h.lastOffset() >= upTo || h.end() - first.position() > maxBytes) {
+        // The end is a batch boundary: before the first batch reaching upTo, and within maxBytes.
+        // Both are found through the index with a few header reads, not by walking every batch.
+        BatchHeader reachingUpTo = upTo >= nextOffset ? null : find(upTo, buf, limit);
+        int end = reachingUpTo == null ? limit : reachingUpTo.position();
+        long byteLimit = (long) first.position() + maxBytes;
+        if (end > byteLimit) {
+            end = Math.max(first.end(), lastBoundaryAtOrBefore(byteLimit, first.end(), buf, limit));
+        }
+        return new Slice(channel, first.position(), end - first.position(), first.baseOffset());
+    }
+
+    /** The largest batch boundary at or before {@code bound}, scanning from the index entry below it. */
+    private int lastBoundaryAtOrBefore(long bound, int atLeast, ByteBuffer buf, int limit) throws IOException {
+        int pos = Math.max(atLeast, offsetIndex.floorByPosition((int) Math.min(bound, Integer.MAX_VALUE)).position());
+        while (pos < limit) {
+            BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
+            if (h.end() > bound) {
                 break;
             }
-            end = h.end();
-            last = h.lastOffset();
+            pos = h.end();
         }
-        return new Slice(channel, first.position(), end - first.position(), first.baseOffset(), last);
+        return pos;
     }
 
     /** The first record at or after {@code timestamp} and {@code minOffset}, if this segment has one. */

@@ -48,6 +48,23 @@ final class OffsetIndex extends MappedIndex {
         return slot < 0 ? new Entry(baseOffset, 0) : new Entry(key(slot), position(slot));
     }
 
+    /** The last entry whose batch starts at or before file position {@code position}; the segment start if none. */
+    Entry floorByPosition(int position) {
+        int lo = 0;
+        int hi = entries - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (position(mid) <= position) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found < 0 ? new Entry(baseOffset, 0) : new Entry(key(found), position(found));
+    }
+
     /** The last entry, or the segment start. */
     Entry last() {
         int n = entries;

@@ -34,7 +34,7 @@ public final class PartitionLog {
     private final TopicPartition topicPartition;
     private final Path dir;
     private final LongSupplier clock;
-    private final Consumer<LogSegment> segmentDeleter;
+    private final Consumer<Runnable> segmentDeleter;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final LeaderEpochCache epochs;
     private final Object lock = new Object();
@@ -47,7 +47,7 @@ public final class PartitionLog {
     private long lastFlushMs;
 
     private PartitionLog(TopicPartition tp, Path dir, LogConfig config, LongSupplier clock,
-            Consumer<LogSegment> segmentDeleter, LeaderEpochCache epochs) {
+            Consumer<Runnable> segmentDeleter, LeaderEpochCache epochs) {
         this.topicPartition = tp;
         this.dir = dir;
         this.config = config;
@@ -60,11 +60,12 @@ public final class PartitionLog {
      * Opens (or creates) the log in {@code dir}. After an unclean shutdown the segments from the
      * one holding {@code recoveryPoint} on are checked batch by batch and cut at the first bad one.
      *
-     * @param segmentDeleter takes segments that were unlinked from the log (files renamed) and
-     *     closes and deletes them, typically after {@code file.delete.delay.ms}
+     * @param segmentDeleter runs the task that closes and deletes a segment unlinked from the log
+     *     (its files already renamed), typically after {@code file.delete.delay.ms} so that reads in
+     *     flight finish
      */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, long recoveryPoint,
-            long logStartOffset, boolean cleanShutdown, LongSupplier clock, Consumer<LogSegment> segmentDeleter)
+            long logStartOffset, boolean cleanShutdown, LongSupplier clock, Consumer<Runnable> segmentDeleter)
             throws IOException {
         Files.createDirectories(dir);
         List<Long> bases = new ArrayList<>();
@@ -381,7 +382,7 @@ public final class PartitionLog {
             segments.remove(oldest.baseOffset());
             logStartOffset = Math.max(logStartOffset, segments.firstKey());
             oldest.markDeleted();
-            segmentDeleter.accept(oldest);
+            segmentDeleter.accept(oldest::closeAndDeleteFiles);
             deleted++;
         }
         if (deleted > 0) {
@@ -402,7 +403,7 @@ public final class PartitionLog {
             if (offset <= segments.firstKey()) {
                 for (LogSegment s : segments.values()) {
                     s.markDeleted();
-                    segmentDeleter.accept(s);
+                    segmentDeleter.accept(s::closeAndDeleteFiles);
                 }
                 segments.clear();
                 long start = Math.max(offset, 0);
@@ -413,7 +414,7 @@ public final class PartitionLog {
                 while (segments.lastKey() >= offset) {
                     LogSegment s = segments.pollLastEntry().getValue();
                     s.markDeleted();
-                    segmentDeleter.accept(s);
+                    segmentDeleter.accept(s::closeAndDeleteFiles);
                 }
                 Map.Entry<Long, LogSegment> last = segments.lastEntry();
                 LogSegment active = last.getValue();

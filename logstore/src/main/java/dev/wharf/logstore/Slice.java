@@ -3,7 +3,8 @@ package dev.wharf.logstore;
 import java.nio.channels.FileChannel;
 
 /**
- * A readable range of a segment file: whole batches from {@code firstOffset}'s batch to
- * {@code lastOffset}'s, to be sent with {@code transferTo}.
+ * A readable range of a segment file: whole batches, the first starting at offset
+ * {@code firstOffset}, to be sent with {@code transferTo}. Reading it needs no lock: the bytes of
+ * complete batches never change.
  */
-public record Slice(FileChannel channel, long position, int length, long firstOffset, long lastOffset) {}
+public record Slice(FileChannel channel, long position, int length, long firstOffset) {}

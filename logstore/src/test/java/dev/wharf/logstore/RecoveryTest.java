@@ -28,7 +28,7 @@ class RecoveryTest {
     private final TestLogs t = new TestLogs();
 
     private PartitionLog open(Path dir, LogConfig config, long recoveryPoint, boolean clean) throws IOException {
-        return PartitionLog.open(dir, TP, config, recoveryPoint, 0, clean, t.clock::get, LogSegment::closeAndDeleteFiles);
+        return PartitionLog.open(dir, TP, config, recoveryPoint, 0, clean, t.clock::get, Runnable::run);
     }
 
     private static void copyDir(Path from, Path to) throws IOException {
