@@ -150,15 +150,13 @@ final class LogSegment {
     void append(ByteBuf batches, Iterable<RecordBatch> views) throws IOException {
         int position = size;
         int length = batches.readableBytes();
-        ByteBuffer[] nio = batches.nioBuffers();
+        // internalNioBuffer: no allocation; the buffer is ours for the duration (the log's lock)
+        ByteBuffer nio = batches.nioBufferCount() == 1
+                ? batches.internalNioBuffer(batches.readerIndex(), length)
+                : batches.nioBuffer();
         long written = 0;
-        for (ByteBuffer b : nio) {
-            while (b.hasRemaining()) {
-                written += channel.write(b, position + written);
-            }
-        }
-        if (written != length) {
-            throw new IOException("wrote " + written + " of " + length + " bytes");
+        while (nio.hasRemaining()) {
+            written += channel.write(nio, position + written);
         }
         int pos = position;
         for (RecordBatch batch : views) {
@@ -356,14 +354,18 @@ final class LogSegment {
         timeIndex.flush();
     }
 
-    /** The segment stops being the active one: its indexes shrink to what they hold. */
+    /**
+     * The segment stops being the active one: its indexes shrink to what they hold. No fsync: a
+     * roll must not stall appends; durability comes from the flush policy and the recovery point.
+     */
     void seal() throws IOException {
-        flush();
         offsetIndex.trimAndSeal();
         timeIndex.trimAndSeal();
     }
 
+    /** Flushes everything (a clean shutdown trusts these files as they are) and closes. */
     void close() throws IOException {
+        flush();
         seal();
         channel.close();
     }

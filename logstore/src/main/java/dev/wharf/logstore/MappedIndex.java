@@ -105,7 +105,6 @@ abstract class MappedIndex {
     /** Shrinks the file to the entries written and maps it read-only: the segment is no longer active. */
     void trimAndSeal() {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            flush();
             long length = (long) entries * entrySize;
             ch.truncate(length);
             mmap = ch.map(FileChannel.MapMode.READ_ONLY, 0, length);

@@ -44,6 +44,8 @@ public final class PartitionLog {
     private volatile long highWatermark;
     private volatile long recoveryPoint;
     private long unflushedMessages;
+    /** The latest epoch in {@link #epochs}, kept here so appends skip the cache's lock. Guarded by lock. */
+    private int latestEpoch = -1;
     private long lastFlushMs;
 
     private PartitionLog(TopicPartition tp, Path dir, LogConfig config, LongSupplier clock,
@@ -140,6 +142,7 @@ public final class PartitionLog {
         highWatermark = logEndOffset;
         epochs.truncateFromEnd(logEndOffset);
         epochs.truncateFromStart(logStartOffset);
+        latestEpoch = epochs.latestEpoch();
     }
 
     private LogSegment reopenActive(LogSegment sealed) throws IOException {
@@ -234,15 +237,16 @@ public final class PartitionLog {
                 maxTimestamp = Math.max(maxTimestamp, b.maxTimestamp());
                 messages += b.recordCount();
             }
-            if (leaderEpoch >= 0) {
+            if (leaderEpoch > latestEpoch) {
                 epochs.assign(leaderEpoch, first);
+                latestEpoch = leaderEpoch;
             }
-            LogSegment active = maybeRoll(records.readableBytes(), next);
+            long now = clock.getAsLong();
+            LogSegment active = maybeRoll(records.readableBytes(), next, now);
             active.append(records, batches);
             logEndOffset = next;
             unflushedMessages += messages;
             LogConfig c = config;
-            long now = clock.getAsLong();
             if (unflushedMessages >= c.flushMessages() || now - lastFlushMs >= c.flushMs()) {
                 flushLocked();
             }
@@ -250,10 +254,9 @@ public final class PartitionLog {
         }
     }
 
-    private LogSegment maybeRoll(int incomingBytes, long nextOffset) throws IOException {
+    private LogSegment maybeRoll(int incomingBytes, long nextOffset, long now) throws IOException {
         LogSegment active = segments.lastEntry().getValue();
         LogConfig c = config;
-        long now = clock.getAsLong();
         if (active.size() > 0
                 && ((long) active.size() + incomingBytes > c.segmentBytes()
                         || now - active.createdMs() > c.segmentMs()
@@ -427,6 +430,7 @@ public final class PartitionLog {
             highWatermark = Math.min(highWatermark, logEndOffset);
             recoveryPoint = Math.min(recoveryPoint, logEndOffset);
             epochs.truncateFromEnd(logEndOffset);
+            latestEpoch = epochs.latestEpoch();
         }
     }
 
