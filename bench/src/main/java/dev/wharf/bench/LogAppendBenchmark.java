@@ -1,6 +1,7 @@
 package dev.wharf.bench;
 
 import dev.wharf.logstore.LogConfig;
+import dev.wharf.logstore.LogEnvironment;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.wire.records.CompressionType;
@@ -70,7 +71,7 @@ public class LogAppendBenchmark {
         dir = Files.createTempDirectory("wharf-append-bench");
         log = PartitionLog.open(dir.resolve("bench-0"), new TopicPartition("bench", 0),
                 LogConfig.DEFAULTS.with(java.util.Map.of("segment.bytes", Integer.toString(256 << 20))), 0, 0, true,
-                System::currentTimeMillis, Runnable::run);
+                LogEnvironment.standalone(System::currentTimeMillis));
         plain = FileChannel.open(dir.resolve("plain.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         plainPosition = 0;
     }

@@ -1,6 +1,7 @@
 package dev.wharf.bench;
 
 import dev.wharf.logstore.LogConfig;
+import dev.wharf.logstore.LogEnvironment;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TopicPartition;
@@ -47,7 +48,7 @@ public class LogReadBenchmark {
         dir = Files.createTempDirectory("wharf-read-bench");
         log = PartitionLog.open(dir.resolve("bench-0"), new TopicPartition("bench", 0),
                 LogConfig.DEFAULTS.with(java.util.Map.of("segment.bytes", Integer.toString(64 << 20))), 0, 0, true,
-                System::currentTimeMillis, Runnable::run);
+                LogEnvironment.standalone(System::currentTimeMillis));
         RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE);
         for (int i = 0; i < 4; i++) {
             b.append(1_700_000_000_000L + i, null, new byte[230], List.of());

@@ -39,6 +39,7 @@ public final class LogManager implements Closeable {
     static final String RECOVERY_POINTS_FILE = "recovery-point-offset-checkpoint";
     static final String LOG_START_OFFSETS_FILE = "log-start-offset-checkpoint";
     private static final String DELETE_SUFFIX = "-delete";
+    public static final int DEFAULT_MAX_OPEN_FILES = 4096;
 
     private final List<Path> logDirs;
     private final LogConfig defaults;
@@ -46,6 +47,8 @@ public final class LogManager implements Closeable {
     private final long retentionCheckIntervalMs;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    private final FileHandles handles;
+    private final LogEnvironment env;
     private final Object checkpointLock = new Object();
     private volatile boolean closed;
 
@@ -54,6 +57,12 @@ public final class LogManager implements Closeable {
      *     and time-based flushes run
      */
     public LogManager(List<Path> logDirs, LogConfig defaults, long retentionCheckIntervalMs, LongSupplier clock) {
+        this(logDirs, defaults, retentionCheckIntervalMs, clock, DEFAULT_MAX_OPEN_FILES);
+    }
+
+    /** @param maxOpenFiles how many sealed segments may have an open file at once */
+    public LogManager(List<Path> logDirs, LogConfig defaults, long retentionCheckIntervalMs, LongSupplier clock,
+            int maxOpenFiles) {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("log.dirs is empty");
         }
@@ -66,6 +75,13 @@ public final class LogManager implements Closeable {
             t.setDaemon(true);
             return t;
         });
+        this.handles = new FileHandles(maxOpenFiles, defaults.fileDeleteDelayMs());
+        this.env = new LogEnvironment(clock, this::deleteLater, handles);
+    }
+
+    /** The open-file pool of sealed segments. */
+    public FileHandles fileHandles() {
+        return handles;
     }
 
     /** Opens every log found under the log directories and starts the background tasks. */
@@ -94,8 +110,7 @@ public final class LogManager implements Closeable {
                             continue;
                         }
                         loading.add(loaders.submit(() -> PartitionLog.open(child, tp, defaults,
-                                recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, 0L), clean, clock,
-                                this::deleteLater)));
+                                recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, 0L), clean, env)));
                     }
                 }
                 // From here on a crash is unclean until close() writes the marker again.
@@ -145,7 +160,7 @@ public final class LogManager implements Closeable {
         return logs.computeIfAbsent(tp, k -> {
             Path dir = leastLoadedDir().resolve(tp.dirName());
             try {
-                return PartitionLog.open(dir, tp, config, 0L, 0L, true, clock, this::deleteLater);
+                return PartitionLog.open(dir, tp, config, 0L, 0L, true, env);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create log " + dir, e);
             }
@@ -222,6 +237,7 @@ public final class LogManager implements Closeable {
             pl.close();
         }
         checkpoint();
+        handles.close();
         for (Path dir : logDirs) {
             Files.writeString(dir.resolve(CLEAN_SHUTDOWN_FILE), "");
         }

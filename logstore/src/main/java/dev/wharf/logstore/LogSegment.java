@@ -25,7 +25,10 @@ import java.util.Optional;
 final class LogSegment {
     private final long baseOffset;
     private final Path dir;
-    private final FileChannel channel;
+    private final Path logFile;
+    private final FileHandles handles;
+    /** Open while the segment is active (or being recovered); sealed segments read through {@link #handles}. */
+    private volatile FileChannel writeChannel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
@@ -36,16 +39,21 @@ final class LogSegment {
     private long offsetOfMaxTimestamp = -1;
     private int bytesSinceLastIndexEntry;
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active, long createdMs) throws IOException {
+    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active, long createdMs, FileHandles handles)
+            throws IOException {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = createdMs;
-        this.channel = FileChannel.open(file(dir, baseOffset, ".log"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        this.handles = handles;
+        this.logFile = file(dir, baseOffset, ".log");
+        if (active) {
+            this.writeChannel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        }
         this.offsetIndex = new OffsetIndex(file(dir, baseOffset, ".index"), baseOffset, config.segmentIndexBytes(), active);
         this.timeIndex = new TimeIndex(file(dir, baseOffset, ".timeindex"), baseOffset, config.segmentIndexBytes(), active);
-        this.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
+        this.size = (int) Math.min(active ? writeChannel.size() : Files.size(logFile), Integer.MAX_VALUE);
         this.nextOffset = baseOffset;
     }
 
@@ -54,10 +62,11 @@ final class LogSegment {
     }
 
     /** A new, empty active segment. */
-    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, FileHandles handles)
+            throws IOException {
         Files.deleteIfExists(file(dir, baseOffset, ".index"));
         Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
-        LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs);
+        LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, handles);
         if (s.size != 0) {
             throw new IllegalStateException("segment " + file(dir, baseOffset, ".log") + " already has data");
         }
@@ -68,14 +77,15 @@ final class LogSegment {
      * Opens an existing segment. Its indexes are trusted (clean shutdown) unless {@code recover},
      * in which case they are rebuilt by {@link #recover()}.
      */
-    static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active, boolean recover) throws IOException {
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active, boolean recover,
+            FileHandles handles) throws IOException {
         if (recover) {
             Files.deleteIfExists(file(dir, baseOffset, ".index"));
             Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
         }
         long created = Files.getLastModifiedTime(file(dir, baseOffset, ".log")).toMillis();
         // a segment being recovered gets writable indexes; the caller seals it if it is not the last
-        LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created);
+        LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles);
         if (!recover) {
             s.loadEnd();
         }
@@ -96,7 +106,7 @@ final class LogSegment {
             maxAt = lastTime.offset();
         }
         while (pos < limit) {
-            BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
+            BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
             nextOffset = h.nextOffset();
             if (h.maxTimestamp() > max) {
                 max = h.maxTimestamp();
@@ -130,8 +140,10 @@ final class LogSegment {
         return createdMs;
     }
 
-    FileChannel channel() {
-        return channel;
+    /** The channel to read through: the write channel while active, a bounded read channel after. */
+    FileChannel channel() throws IOException {
+        FileChannel w = writeChannel;
+        return w != null ? w : handles.get(logFile);
     }
 
     /** Whether the indexes were trimmed and mapped read-only (the segment is not the active one). */
@@ -156,7 +168,7 @@ final class LogSegment {
                 : batches.nioBuffer();
         long written = 0;
         while (nio.hasRemaining()) {
-            written += channel.write(nio, position + written);
+            written += writeChannel.write(nio, position + written);
         }
         int pos = position;
         for (RecordBatch batch : views) {
@@ -191,7 +203,7 @@ final class LogSegment {
     private BatchHeader find(long offset, ByteBuffer buf, int limit) throws IOException {
         int pos = offsetIndex.lookup(offset).position();
         while (pos < limit) {
-            BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
+            BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
             if (h.lastOffset() >= offset) {
                 return h;
             }
@@ -220,14 +232,14 @@ final class LogSegment {
         if (end > byteLimit) {
             end = Math.max(first.end(), lastBoundaryAtOrBefore(byteLimit, first.end(), buf, limit));
         }
-        return new Slice(channel, first.position(), end - first.position(), first.baseOffset());
+        return new Slice(channel(), first.position(), end - first.position(), first.baseOffset());
     }
 
     /** The largest batch boundary at or before {@code bound}, scanning from the index entry below it. */
     private int lastBoundaryAtOrBefore(long bound, int atLeast, ByteBuffer buf, int limit) throws IOException {
         int pos = Math.max(atLeast, offsetIndex.floorByPosition((int) Math.min(bound, Integer.MAX_VALUE)).position());
         while (pos < limit) {
-            BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
+            BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
             if (h.end() > bound) {
                 break;
             }
@@ -246,7 +258,7 @@ final class LogSegment {
         int limit = size;
         int pos = floor == null ? 0 : find(floor.offset(), buf).position();
         while (pos < limit) {
-            BatchHeader h = BatchHeader.read(channel, pos, limit, buf);
+            BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
             if (h.maxTimestamp() >= timestamp) {
                 for (Record r : readBatch(h).records()) {
                     if (r.timestamp() >= timestamp && r.offset() >= minOffset) {
@@ -263,7 +275,7 @@ final class LogSegment {
     RecordBatch readBatch(BatchHeader h) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(h.size());
         while (bytes.hasRemaining()) {
-            if (channel.read(bytes, h.position() + bytes.position()) < 0) {
+            if (channel().read(bytes, h.position() + bytes.position()) < 0) {
                 throw new CorruptLogException("segment ends inside batch at " + h.position());
             }
         }
@@ -281,8 +293,8 @@ final class LogSegment {
         offsetOfMaxTimestamp = -1;
         bytesSinceLastIndexEntry = 0;
         nextOffset = Math.max(baseOffset, expectedBaseOffset);
-        long fileSize = channel.size();
-        FileWindow window = new FileWindow(channel, fileSize, 1 << 20);
+        long fileSize = writeChannel.size();
+        FileWindow window = new FileWindow(writeChannel, fileSize, 1 << 20);
         int valid = 0;
         while (valid < fileSize) {
             ByteBuffer head = window.get(valid, RecordBatch.LOG_OVERHEAD);
@@ -310,7 +322,7 @@ final class LogSegment {
         }
         int truncated = (int) (fileSize - valid);
         if (truncated > 0) {
-            channel.truncate(valid);
+            writeChannel.truncate(valid);
         }
         size = valid;
         return truncated;
@@ -327,7 +339,7 @@ final class LogSegment {
             return nextOffset;
         }
         size = cut.position();
-        channel.truncate(cut.position());
+        writeChannel.truncate(cut.position());
         offsetIndex.truncateTo(cut.baseOffset());
         timeIndex.truncateTo(cut.baseOffset());
         // recompute the end state from what is left
@@ -336,7 +348,7 @@ final class LogSegment {
         offsetOfMaxTimestamp = -1;
         int pos = 0;
         while (pos < size) {
-            BatchHeader h = BatchHeader.read(channel, pos, size, buf);
+            BatchHeader h = BatchHeader.read(channel(), pos, size, buf);
             nextOffset = h.nextOffset();
             if (h.maxTimestamp() > maxTimestamp) {
                 maxTimestamp = h.maxTimestamp();
@@ -349,7 +361,7 @@ final class LogSegment {
     }
 
     void flush() throws IOException {
-        channel.force(false);
+        channel().force(false); // a read-only channel syncs the file too (fsync needs no write access)
         offsetIndex.flush();
         timeIndex.flush();
     }
@@ -361,13 +373,18 @@ final class LogSegment {
     void seal() throws IOException {
         offsetIndex.trimAndSeal();
         timeIndex.trimAndSeal();
+        FileChannel w = writeChannel;
+        if (w != null) {
+            handles.adopt(logFile, w); // reads in flight keep using it; the cache bounds it from now on
+            writeChannel = null;
+        }
     }
 
     /** Flushes everything (a clean shutdown trusts these files as they are) and closes. */
     void close() throws IOException {
         flush();
         seal();
-        channel.close();
+        handles.release(logFile);
     }
 
     /** Renames the files to {@code .deleted} so a restart ignores them; they are removed later. */
@@ -383,7 +400,11 @@ final class LogSegment {
     /** Closes the channel and removes the (renamed) files. */
     void closeAndDeleteFiles() {
         try {
-            channel.close();
+            FileChannel w = writeChannel;
+            if (w != null) {
+                w.close();
+            }
+            handles.release(logFile);
             for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
                 Path f = file(dir, baseOffset, suffix);
                 Files.deleteIfExists(f.resolveSibling(f.getFileName() + ".deleted"));

@@ -35,6 +35,7 @@ public final class PartitionLog {
     private final Path dir;
     private final LongSupplier clock;
     private final Consumer<Runnable> segmentDeleter;
+    private final FileHandles handles;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final LeaderEpochCache epochs;
     private final Object lock = new Object();
@@ -48,27 +49,22 @@ public final class PartitionLog {
     private int latestEpoch = -1;
     private long lastFlushMs;
 
-    private PartitionLog(TopicPartition tp, Path dir, LogConfig config, LongSupplier clock,
-            Consumer<Runnable> segmentDeleter, LeaderEpochCache epochs) {
+    private PartitionLog(TopicPartition tp, Path dir, LogConfig config, LogEnvironment env, LeaderEpochCache epochs) {
         this.topicPartition = tp;
         this.dir = dir;
         this.config = config;
-        this.clock = clock;
-        this.segmentDeleter = segmentDeleter;
+        this.clock = env.clock();
+        this.segmentDeleter = env.segmentDeleter();
+        this.handles = env.handles();
         this.epochs = epochs;
     }
 
     /**
      * Opens (or creates) the log in {@code dir}. After an unclean shutdown the segments from the
      * one holding {@code recoveryPoint} on are checked batch by batch and cut at the first bad one.
-     *
-     * @param segmentDeleter runs the task that closes and deletes a segment unlinked from the log
-     *     (its files already renamed), typically after {@code file.delete.delay.ms} so that reads in
-     *     flight finish
      */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, long recoveryPoint,
-            long logStartOffset, boolean cleanShutdown, LongSupplier clock, Consumer<Runnable> segmentDeleter)
-            throws IOException {
+            long logStartOffset, boolean cleanShutdown, LogEnvironment env) throws IOException {
         Files.createDirectories(dir);
         List<Long> bases = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -82,7 +78,7 @@ public final class PartitionLog {
             }
         }
         bases.sort(null);
-        PartitionLog pl = new PartitionLog(tp, dir, config, clock, segmentDeleter, LeaderEpochCache.load(dir));
+        PartitionLog pl = new PartitionLog(tp, dir, config, env, LeaderEpochCache.load(dir));
         pl.load(bases, recoveryPoint, logStartOffset, cleanShutdown);
         return pl;
     }
@@ -91,7 +87,7 @@ public final class PartitionLog {
             throws IOException {
         if (bases.isEmpty()) {
             long start = Math.max(0, checkpointedStart);
-            segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong()));
+            segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong(), handles));
             logStartOffset = start;
             logEndOffset = start;
             recoveryPoint = start;
@@ -112,10 +108,10 @@ public final class PartitionLog {
             boolean recover = !clean && (base >= recoverFrom || last);
             if (truncatedBytes > 0) {
                 // everything after a cut is unreachable: drop it
-                LogSegment.open(dir, base, config, false, false).closeAndDeleteFiles();
+                LogSegment.open(dir, base, config, false, false, handles).closeAndDeleteFiles();
                 continue;
             }
-            LogSegment segment = LogSegment.open(dir, base, config, last, recover);
+            LogSegment segment = LogSegment.open(dir, base, config, last, recover, handles);
             if (recover) {
                 truncatedBytes = segment.recover(expected);
                 if (truncatedBytes > 0) {
@@ -147,7 +143,7 @@ public final class PartitionLog {
 
     private LogSegment reopenActive(LogSegment sealed) throws IOException {
         sealed.close();
-        return LogSegment.open(dir, sealed.baseOffset(), config, true, false);
+        return LogSegment.open(dir, sealed.baseOffset(), config, true, false, handles);
     }
 
     public TopicPartition topicPartition() {
@@ -275,7 +271,7 @@ public final class PartitionLog {
                 return active;
             }
             active.seal();
-            LogSegment next = LogSegment.create(dir, logEndOffset, config, clock.getAsLong());
+            LogSegment next = LogSegment.create(dir, logEndOffset, config, clock.getAsLong(), handles);
             segments.put(next.baseOffset(), next);
             return next;
         }
@@ -410,7 +406,7 @@ public final class PartitionLog {
                 }
                 segments.clear();
                 long start = Math.max(offset, 0);
-                segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong()));
+                segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong(), handles));
                 logStartOffset = start;
                 logEndOffset = start;
             } else {

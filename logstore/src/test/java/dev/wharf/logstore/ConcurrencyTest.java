@@ -28,7 +28,7 @@ class ConcurrencyTest {
     void concurrentAppendsAndReads() throws Exception {
         TestLogs t = new TestLogs();
         PartitionLog log = PartitionLog.open(dir.resolve("c-0"), new TopicPartition("c", 0), TestLogs.config(8192, 512),
-                0, 0, true, t.clock::get, Runnable::run);
+                0, 0, true, LogEnvironment.standalone(t.clock::get));
         List<ByteBuf> batches = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             batches.add(t.batch(1 + i % 5, CompressionType.NONE));

@@ -89,6 +89,31 @@ class LogManagerTest {
         m.close();
     }
 
+    // However many sealed segments are read, at most max-open-files of them hold an open file.
+    @Test
+    void openFilesAreBounded() throws IOException {
+        Path d = tmp.resolve("d");
+        LogManager m = new LogManager(List.of(d), TestLogs.config(1024, 256), 60_000, t.clock::get, 3);
+        m.startup();
+        Map<TopicPartition, List<TestLogs.Written>> expected = new HashMap<>();
+        for (int p = 0; p < 3; p++) {
+            PartitionLog log = m.getOrCreate(new TopicPartition("many", p));
+            int from = t.written.size();
+            for (int i = 0; i < 40; i++) {
+                t.append(log, 3);
+            }
+            expected.put(log.topicPartition(), List.copyOf(t.written.subList(from, t.written.size())));
+            assertTrue(log.segmentCount() > 5);
+        }
+        for (int round = 0; round < 2; round++) {
+            for (Map.Entry<TopicPartition, List<TestLogs.Written>> e : expected.entrySet()) {
+                assertEquals(e.getValue(), TestLogs.readAll(m.get(e.getKey()).orElseThrow(), 0, 1 << 20));
+                assertTrue(m.fileHandles().openCount() <= 3, "open: " + m.fileHandles().openCount());
+            }
+        }
+        m.close();
+    }
+
     // Size retention keeps the log under retention.bytes, deleting the oldest whole segments.
     @Test
     void sizeRetention() throws IOException {

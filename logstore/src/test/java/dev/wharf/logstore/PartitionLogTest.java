@@ -23,7 +23,7 @@ class PartitionLogTest {
 
     private PartitionLog open(LogConfig config) throws IOException {
         return PartitionLog.open(dir.resolve("orders-0"), new TopicPartition("orders", 0), config, 0, 0, true,
-                t.clock::get, Runnable::run);
+                LogEnvironment.standalone(t.clock::get));
     }
 
     // Offsets are assigned densely across many segment rolls, and every record reads back as written.

@@ -28,7 +28,7 @@ class RecoveryTest {
     private final TestLogs t = new TestLogs();
 
     private PartitionLog open(Path dir, LogConfig config, long recoveryPoint, boolean clean) throws IOException {
-        return PartitionLog.open(dir, TP, config, recoveryPoint, 0, clean, t.clock::get, Runnable::run);
+        return PartitionLog.open(dir, TP, config, recoveryPoint, 0, clean, LogEnvironment.standalone(t.clock::get));
     }
 
     private static void copyDir(Path from, Path to) throws IOException {

@@ -1,0 +1,104 @@
+package dev.wharf.logstore;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The open file channels of sealed (no longer active) segments, bounded: channels open on first
+ * read and the least recently used are closed when more than {@code maxOpen} are open. A closed
+ * channel may still be in use by a send that took a {@link Slice} of it, so closing waits
+ * {@code graceMs}. Active segments keep their own write channel and count one handle each.
+ * Thread-safe.
+ */
+public final class FileHandles implements Closeable {
+    private final Cache<Path, FileChannel> open;
+    private final ScheduledExecutorService closer;
+    private final long graceMs;
+
+    public FileHandles(int maxOpen, long graceMs) {
+        this.graceMs = graceMs;
+        this.closer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wharf-file-closer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.open = Caffeine.newBuilder()
+                .maximumSize(maxOpen)
+                .executor(Runnable::run)
+                .removalListener((Path file, FileChannel channel, RemovalCause cause) -> closeLater(channel))
+                .build();
+    }
+
+    /** No practical bound: for tools and tests that open a single log. */
+    public static FileHandles unbounded() {
+        return new FileHandles(Integer.MAX_VALUE, 0);
+    }
+
+    /** A read channel of a sealed segment's file, opened if needed. */
+    FileChannel get(Path file) throws IOException {
+        try {
+            return open.get(file, f -> {
+                try {
+                    return FileChannel.open(f, StandardOpenOption.READ);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Takes over the channel of a segment that was just sealed, so it counts against the bound. */
+    void adopt(Path file, FileChannel channel) {
+        open.put(file, channel);
+    }
+
+    /** Closes the file's channel (after the grace period), e.g. when the segment closes. */
+    void release(Path file) {
+        open.invalidate(file);
+    }
+
+    /** Open channels of sealed segments right now. */
+    public long openCount() {
+        open.cleanUp();
+        return open.estimatedSize();
+    }
+
+    private void closeLater(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        if (graceMs <= 0 || closer.isShutdown()) {
+            closeQuietly(channel);
+        } else {
+            closer.schedule(() -> closeQuietly(channel), graceMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing more to do with a channel we are done with
+        }
+    }
+
+    /** Closes every channel now. */
+    @Override
+    public void close() {
+        closer.shutdownNow();
+        open.invalidateAll();
+        open.cleanUp();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.wharf.logstore;
+
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * What partition logs share with their manager: the clock, how unlinked segments get deleted, and
+ * the bounded pool of open file handles.
+ *
+ * @param segmentDeleter runs the task that closes and deletes a segment unlinked from its log (files
+ *     already renamed), typically after {@code file.delete.delay.ms} so that reads in flight finish
+ */
+public record LogEnvironment(LongSupplier clock, Consumer<Runnable> segmentDeleter, FileHandles handles) {
+
+    /** For a log used on its own (tools, tests, benchmarks): deletes at once, no handle bound. */
+    public static LogEnvironment standalone(LongSupplier clock) {
+        return new LogEnvironment(clock, Runnable::run, FileHandles.unbounded());
+    }
+}
