@@ -40,6 +40,7 @@ public final class IdlePartitionFootprint {
             System.out.printf("%d idle partitions: created in %.1f s; heap %d bytes/partition, %.2f fds/partition,"
                     + " %.2f mappings/partition%n", n, createSeconds, heap / n, (double) fds / n, (double) maps / n);
             manager.close();
+            System.out.printf("open files after close: %d%n", count("/proc/self/fd") - fdsBefore);
             LogManager reopened = new LogManager(List.of(dir), LogConfig.DEFAULTS, 300_000, System::currentTimeMillis);
             started = System.nanoTime();
             reopened.startup();

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class FileHandles implements Closeable {
     private final Cache<Path, FileChannel> open;
     private final ScheduledExecutorService closer;
+    private final Set<FileChannel> closing = ConcurrentHashMap.newKeySet();
     private final long graceMs;
 
     public FileHandles(int maxOpen, long graceMs) {
@@ -82,7 +85,12 @@ public final class FileHandles implements Closeable {
         if (graceMs <= 0 || closer.isShutdown()) {
             closeQuietly(channel);
         } else {
-            closer.schedule(() -> closeQuietly(channel), graceMs, TimeUnit.MILLISECONDS);
+            closing.add(channel);
+            closer.schedule(() -> {
+                if (closing.remove(channel)) {
+                    closeQuietly(channel);
+                }
+            }, graceMs, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -94,11 +102,15 @@ public final class FileHandles implements Closeable {
         }
     }
 
-    /** Closes every channel now. */
+    /** Closes every channel now, including those waiting out their grace period. */
     @Override
     public void close() {
         closer.shutdownNow();
         open.invalidateAll();
         open.cleanUp();
+        for (FileChannel channel : closing) {
+            closeQuietly(channel);
+        }
+        closing.clear();
     }
 }

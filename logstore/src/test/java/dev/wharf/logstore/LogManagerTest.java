@@ -29,6 +29,12 @@ class LogManagerTest {
         return m;
     }
 
+    private static long openFileDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     private static long countFiles(Path dir, String suffix) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(f -> f.toString().endsWith(suffix)).count();
@@ -40,7 +46,8 @@ class LogManagerTest {
     void cleanRestartKeepsEveryLog() throws IOException {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
-        LogConfig config = TestLogs.config(2048, 256);
+        LogConfig config = TestLogs.config(2048, 256).with(Map.of("file.delete.delay.ms", "60000"));
+        long fdsBefore = openFileDescriptors();
         LogManager m = manager(config, 60_000, a, b);
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (int p = 0; p < 6; p++) {
@@ -53,6 +60,7 @@ class LogManagerTest {
         }
         m.get(new TopicPartition("t.with-dash", 5)).orElseThrow().deleteRecordsBefore(33);
         m.close();
+        assertTrue(openFileDescriptors() <= fdsBefore, "close left files open");
         assertTrue(Files.exists(a.resolve(LogManager.CLEAN_SHUTDOWN_FILE)));
         assertTrue(Files.exists(b.resolve(LogManager.RECOVERY_POINTS_FILE)));
         assertEquals(3, OffsetCheckpointFile.read(a.resolve(LogManager.RECOVERY_POINTS_FILE)).size());
