@@ -397,6 +397,13 @@ final class LogSegment {
         }
     }
 
+    /** Removes a segment's files without opening it (it is unreadable or unwanted). */
+    static void deleteFiles(Path dir, long baseOffset) throws IOException {
+        for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+            Files.deleteIfExists(file(dir, baseOffset, suffix));
+        }
+    }
+
     /** Closes the channel and removes the (renamed) files. */
     void closeAndDeleteFiles() {
         try {

@@ -108,7 +108,7 @@ public final class PartitionLog {
             boolean recover = !clean && (base >= recoverFrom || last);
             if (truncatedBytes > 0) {
                 // everything after a cut is unreachable: drop it
-                LogSegment.open(dir, base, config, false, false, handles).closeAndDeleteFiles();
+                LogSegment.deleteFiles(dir, base);
                 continue;
             }
             LogSegment segment = LogSegment.open(dir, base, config, last, recover, handles);
