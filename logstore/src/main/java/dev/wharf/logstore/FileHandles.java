@@ -7,7 +7,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Thread-safe.
  */
 public final class FileHandles implements Closeable {
-    private final Cache<Path, FileChannel> open;
+    private final Cache<LogSegment, FileChannel> open;
     private final ScheduledExecutorService closer;
     private final Set<FileChannel> closing = ConcurrentHashMap.newKeySet();
     private final long graceMs;
@@ -38,7 +37,7 @@ public final class FileHandles implements Closeable {
         this.open = Caffeine.newBuilder()
                 .maximumSize(maxOpen)
                 .executor(Runnable::run)
-                .removalListener((Path file, FileChannel channel, RemovalCause cause) -> closeLater(channel))
+                .removalListener((LogSegment segment, FileChannel channel, RemovalCause cause) -> closeLater(channel))
                 .build();
     }
 
@@ -47,12 +46,15 @@ public final class FileHandles implements Closeable {
         return new FileHandles(Integer.MAX_VALUE, 0);
     }
 
-    /** A read channel of a sealed segment's file, opened if needed. */
-    FileChannel get(Path file) throws IOException {
+    /**
+     * A read channel of a sealed segment's file, opened if needed. Keyed by segment, not path: a
+     * new segment may reuse the base offset (and file name) of one being deleted.
+     */
+    FileChannel get(LogSegment segment) throws IOException {
         try {
-            return open.get(file, f -> {
+            return open.get(segment, s -> {
                 try {
-                    return FileChannel.open(f, StandardOpenOption.READ);
+                    return FileChannel.open(s.logFile(), StandardOpenOption.READ);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -63,13 +65,13 @@ public final class FileHandles implements Closeable {
     }
 
     /** Takes over the channel of a segment that was just sealed, so it counts against the bound. */
-    void adopt(Path file, FileChannel channel) {
-        open.put(file, channel);
+    void adopt(LogSegment segment, FileChannel channel) {
+        open.put(segment, channel);
     }
 
     /** Closes the file's channel (after the grace period), e.g. when the segment closes. */
-    void release(Path file) {
-        open.invalidate(file);
+    void release(LogSegment segment) {
+        open.invalidate(segment);
     }
 
     /** Open channels of sealed segments right now. */

@@ -67,17 +67,22 @@ public final class LeaderEpochCache {
     }
 
     /**
-     * Where {@code epoch} ends: the start of the next higher epoch, or the log end for the latest.
-     * For an epoch below every known one, {@link EpochEndOffset#UNDEFINED}.
+     * OffsetForLeaderEpoch, with Kafka's rules: the latest epoch ends at the log end; an older
+     * epoch ends where the next higher known epoch starts, answered with the largest known epoch
+     * at most the one asked (or the one asked, when it is below every known epoch); an epoch above
+     * the latest is {@link EpochEndOffset#UNDEFINED}.
      */
     public synchronized EpochEndOffset endOffsetFor(int epoch, long logEndOffset) {
-        if (entries.isEmpty() || epoch < entries.get(0).epoch()) {
+        if (epoch < 0 || entries.isEmpty()) {
             return EpochEndOffset.UNDEFINED;
         }
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            if (entries.get(i).epoch() <= epoch) {
-                long end = i == entries.size() - 1 ? logEndOffset : entries.get(i + 1).startOffset();
-                return new EpochEndOffset(entries.get(i).epoch(), end);
+        if (epoch == latestEpoch()) {
+            return new EpochEndOffset(epoch, logEndOffset);
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).epoch() > epoch) {
+                int answered = i == 0 ? epoch : entries.get(i - 1).epoch();
+                return new EpochEndOffset(answered, entries.get(i).startOffset());
             }
         }
         return EpochEndOffset.UNDEFINED;

@@ -16,7 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -46,7 +47,9 @@ public final class LogManager implements Closeable {
     private final LongSupplier clock;
     private final long retentionCheckIntervalMs;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
+    /** Deletions waiting out {@code file.delete.delay.ms}; close() runs them at once. */
+    private final Set<Runnable> pendingDeletes = ConcurrentHashMap.newKeySet();
     private final FileHandles handles;
     private final LogEnvironment env;
     private final Object checkpointLock = new Object();
@@ -70,11 +73,12 @@ public final class LogManager implements Closeable {
         this.defaults = defaults;
         this.clock = clock;
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "wharf-log-manager");
             t.setDaemon(true);
             return t;
         });
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.handles = new FileHandles(maxOpenFiles, defaults.fileDeleteDelayMs());
         this.env = new LogEnvironment(clock, this::deleteLater, handles);
     }
@@ -115,6 +119,7 @@ public final class LogManager implements Closeable {
                 }
                 // From here on a crash is unclean until close() writes the marker again.
                 Files.deleteIfExists(marker);
+                fsyncDirectory(dir);
             }
             for (Future<PartitionLog> f : loading) {
                 PartitionLog pl = f.get();
@@ -136,14 +141,18 @@ public final class LogManager implements Closeable {
     }
 
     private void backgroundWork() {
-        try {
-            runRetention();
-            for (PartitionLog pl : logs.values()) {
+        for (PartitionLog pl : logs.values()) {
+            try {
+                pl.deleteRetainedSegments();
                 pl.flushIfDue();
+            } catch (IOException | RuntimeException e) {
+                log.error("log maintenance failed partition={}", pl.topicPartition(), e); // the others go on
             }
+        }
+        try {
             checkpoint();
         } catch (IOException | RuntimeException e) {
-            log.error("log maintenance failed", e);
+            log.error("checkpoint failed", e);
         }
     }
 
@@ -157,6 +166,9 @@ public final class LogManager implements Closeable {
 
     /** The log of {@code tp}, created (in the log dir holding the fewest) if it does not exist. */
     public PartitionLog getOrCreate(TopicPartition tp, LogConfig config) {
+        if (closed) {
+            throw new IllegalStateException("the log manager is closed");
+        }
         return logs.computeIfAbsent(tp, k -> {
             Path dir = leastLoadedDir().resolve(tp.dirName());
             try {
@@ -180,12 +192,28 @@ public final class LogManager implements Closeable {
         return logDirs.stream().min(Comparator.comparing(counts::get)).orElseThrow();
     }
 
-    /** Removes the log of {@code tp} and its files. */
+    /**
+     * Removes the log of {@code tp}: its directory is renamed {@code <name>.<id>-delete} at once (a
+     * restart finishes the deletion) and removed after {@code file.delete.delay.ms}.
+     */
     public void delete(TopicPartition tp) throws IOException {
         PartitionLog pl = logs.remove(tp);
-        if (pl != null) {
-            pl.closeAndDelete();
+        if (pl == null) {
+            return;
         }
+        pl.closeForDeletion();
+        Path dir = pl.dir();
+        Path doomed = dir.resolveSibling(dir.getFileName() + "." + java.util.UUID.randomUUID().toString().replace("-", "")
+                + DELETE_SUFFIX);
+        Files.move(dir, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(dir.getParent());
+        deleteLater(() -> {
+            try {
+                deleteRecursively(doomed);
+            } catch (IOException e) {
+                log.error("cannot delete directory={}", doomed, e);
+            }
+        });
     }
 
     /** Runs retention on every log now (also runs on the schedule). Returns the segments deleted. */
@@ -220,9 +248,18 @@ public final class LogManager implements Closeable {
         long delay = defaults.fileDeleteDelayMs();
         if (closed || delay == 0) {
             closeAndDelete.run();
-        } else {
-            scheduler.schedule(closeAndDelete, delay, TimeUnit.MILLISECONDS);
+            return;
         }
+        Runnable once = new Runnable() {
+            @Override
+            public void run() {
+                if (pendingDeletes.remove(this)) {
+                    closeAndDelete.run();
+                }
+            }
+        };
+        pendingDeletes.add(once);
+        scheduler.schedule(once, delay, TimeUnit.MILLISECONDS);
     }
 
     /** Flushes and closes every log, writes the checkpoints and the clean-shutdown marker. */
@@ -232,7 +269,18 @@ public final class LogManager implements Closeable {
             return;
         }
         closed = true;
-        scheduler.shutdownNow();
+        // no interrupts: an interrupted thread in the middle of file I/O closes the shared channel
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
+                log.warn("log maintenance still running at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Runnable pending : List.copyOf(pendingDeletes)) {
+            pending.run(); // nothing reads the deleted segments any more
+        }
         for (PartitionLog pl : logs.values()) {
             pl.close();
         }
@@ -240,8 +288,16 @@ public final class LogManager implements Closeable {
         handles.close();
         for (Path dir : logDirs) {
             Files.writeString(dir.resolve(CLEAN_SHUTDOWN_FILE), "");
+            fsyncDirectory(dir);
         }
         log.info("closed logs={}", logs.size());
+    }
+
+    /** Makes a directory's entries (created, renamed, deleted files) durable. */
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -25,7 +25,7 @@ import java.util.Optional;
 final class LogSegment {
     private final long baseOffset;
     private final Path dir;
-    private final Path logFile;
+    private volatile Path logFile;
     private final FileHandles handles;
     /** Open while the segment is active (or being recovered); sealed segments read through {@link #handles}. */
     private volatile FileChannel writeChannel;
@@ -87,9 +87,26 @@ final class LogSegment {
         // a segment being recovered gets writable indexes; the caller seals it if it is not the last
         LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles);
         if (!recover) {
+            if (!s.offsetIndex.looksValid() || !s.timeIndex.looksValid()
+                    || s.offsetIndex.last().position() > s.size) {
+                // an index that does not hold together is rebuilt rather than trusted
+                s.offsetIndex.clear();
+                s.timeIndex.clear();
+                s.close();
+                return open(dir, baseOffset, config, active, true, handles).recoveredFrom(baseOffset, active);
+            }
             s.loadEnd();
         }
         return s;
+    }
+
+    /** Rebuilds this freshly opened segment's indexes; keeps it writable only if it is active. */
+    private LogSegment recoveredFrom(long expectedBaseOffset, boolean active) throws IOException {
+        recover(expectedBaseOffset);
+        if (!active) {
+            seal();
+        }
+        return this;
     }
 
     /** Reads the headers after the last index entry to find the next offset and max timestamp. */
@@ -143,7 +160,7 @@ final class LogSegment {
     /** The channel to read through: the write channel while active, a bounded read channel after. */
     FileChannel channel() throws IOException {
         FileChannel w = writeChannel;
-        return w != null ? w : handles.get(logFile);
+        return w != null ? w : handles.get(this);
     }
 
     /** Whether the indexes were trimmed and mapped read-only (the segment is not the active one). */
@@ -167,8 +184,13 @@ final class LogSegment {
                 ? batches.internalNioBuffer(batches.readerIndex(), length)
                 : batches.nioBuffer();
         long written = 0;
-        while (nio.hasRemaining()) {
-            written += writeChannel.write(nio, position + written);
+        try {
+            while (nio.hasRemaining()) {
+                written += writeChannel.write(nio, position + written);
+            }
+        } catch (IOException e) {
+            writeChannel.truncate(position); // no partial batch may stay behind the published size
+            throw e;
         }
         int pos = position;
         for (RecordBatch batch : views) {
@@ -338,26 +360,30 @@ final class LogSegment {
         if (cut == null) {
             return nextOffset;
         }
-        size = cut.position();
-        writeChannel.truncate(cut.position());
-        offsetIndex.truncateTo(cut.baseOffset());
-        timeIndex.truncateTo(cut.baseOffset());
-        // recompute the end state from what is left
-        nextOffset = baseOffset;
-        maxTimestamp = -1;
-        offsetOfMaxTimestamp = -1;
+        int newSize = cut.position();
+        // recompute the end state from what is kept, then publish it at once to lock-free readers
+        long newNext = baseOffset;
+        long newMax = -1;
+        long newMaxAt = -1;
         int pos = 0;
-        while (pos < size) {
-            BatchHeader h = BatchHeader.read(channel(), pos, size, buf);
-            nextOffset = h.nextOffset();
-            if (h.maxTimestamp() > maxTimestamp) {
-                maxTimestamp = h.maxTimestamp();
-                offsetOfMaxTimestamp = h.lastOffset();
+        while (pos < newSize) {
+            BatchHeader h = BatchHeader.read(channel(), pos, newSize, buf);
+            newNext = h.nextOffset();
+            if (h.maxTimestamp() > newMax) {
+                newMax = h.maxTimestamp();
+                newMaxAt = h.lastOffset();
             }
             pos = h.end();
         }
-        bytesSinceLastIndexEntry = size - offsetIndex.last().position();
-        return nextOffset;
+        size = newSize;
+        nextOffset = newNext;
+        maxTimestamp = newMax;
+        offsetOfMaxTimestamp = newMaxAt;
+        writeChannel.truncate(newSize);
+        offsetIndex.truncateTo(cut.baseOffset());
+        timeIndex.truncateTo(cut.baseOffset());
+        bytesSinceLastIndexEntry = newSize - offsetIndex.last().position();
+        return newNext;
     }
 
     void flush() throws IOException {
@@ -375,16 +401,15 @@ final class LogSegment {
         timeIndex.trimAndSeal();
         FileChannel w = writeChannel;
         if (w != null) {
-            handles.adopt(logFile, w); // reads in flight keep using it; the cache bounds it from now on
+            handles.adopt(this, w); // reads in flight keep using it; the cache bounds it from now on
             writeChannel = null;
         }
     }
 
-    /** Flushes everything (a clean shutdown trusts these files as they are) and closes. */
+    /** Closes; the owner flushed what was not yet durable (see {@code PartitionLog.close}). */
     void close() throws IOException {
-        flush();
         seal();
-        handles.release(logFile);
+        handles.release(this);
     }
 
     /** Renames the files to {@code .deleted} so a restart ignores them; they are removed later. */
@@ -395,6 +420,12 @@ final class LogSegment {
                 Files.move(f, f.resolveSibling(f.getFileName() + ".deleted"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        logFile = logFile.resolveSibling(logFile.getFileName() + ".deleted");
+    }
+
+    /** The segment's log file (renamed once the segment is deleted). */
+    Path logFile() {
+        return logFile;
     }
 
     /** Removes a segment's files without opening it (it is unreadable or unwanted). */
@@ -404,18 +435,18 @@ final class LogSegment {
         }
     }
 
-    /** Closes the channel and removes the (renamed) files. */
+    /** Closes the channel and removes the files renamed by {@link #markDeleted()}. */
     void closeAndDeleteFiles() {
         try {
             FileChannel w = writeChannel;
             if (w != null) {
                 w.close();
             }
-            handles.release(logFile);
+            handles.release(this);
             for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
                 Path f = file(dir, baseOffset, suffix);
+                // only the renamed files: a newer segment may already use the original names
                 Files.deleteIfExists(f.resolveSibling(f.getFileName() + ".deleted"));
-                Files.deleteIfExists(f);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete segment " + baseOffset + " in " + dir, e);

@@ -96,10 +96,28 @@ abstract class MappedIndex {
         entries = 0;
     }
 
-    void flush() {
+    /** Makes the entries durable (for a sealed index: an fsync of the file written through the old mapping). */
+    void flush() throws IOException {
         if (!mmap.isReadOnly()) {
             mmap.force();
+        } else {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
         }
+    }
+
+    /**
+     * Whether the entries look like what this class writes: keys strictly increasing (a file that
+     * lost its trim in a power failure ends in zeroed entries, which are not).
+     */
+    boolean looksValid() {
+        for (int i = 1; i < entries; i++) {
+            if (key(i) <= key(i - 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Shrinks the file to the entries written and maps it read-only: the segment is no longer active. */

@@ -132,6 +132,8 @@ public final class PartitionLog {
         logEndOffset = segments.lastEntry().getValue().nextOffset();
         logStartOffset = Math.min(Math.max(checkpointedStart, segments.firstKey()), logEndOffset);
         if (!clean) {
+            // what recovery kept is made durable once, from the checkpointed recovery point on
+            recoveryPoint = Math.min(Math.max(checkpointedRecoveryPoint, 0), logEndOffset);
             flushSegments();
         }
         recoveryPoint = logEndOffset;
@@ -201,6 +203,16 @@ public final class PartitionLog {
         return List.copyOf(segments.keySet());
     }
 
+    /**
+     * Sets the high watermark to a known value, such as one checkpointed by the broker, clamped to
+     * [log start, log end]. Unlike {@link #updateHighWatermark} it may move it back.
+     */
+    public void resetHighWatermark(long hw) {
+        synchronized (lock) {
+            highWatermark = Math.max(logStartOffset, Math.min(hw, logEndOffset));
+        }
+    }
+
     /** Moves the high watermark (never past the log end, never backwards). */
     public void updateHighWatermark(long hw) {
         synchronized (lock) {
@@ -222,6 +234,9 @@ public final class PartitionLog {
             throw new IllegalArgumentException("nothing to append");
         }
         synchronized (lock) {
+            if (leaderEpoch < latestEpoch) {
+                throw new IllegalArgumentException("append with leader epoch " + leaderEpoch + " after epoch " + latestEpoch);
+            }
             long first = logEndOffset;
             long next = first;
             long maxTimestamp = -1;
@@ -336,8 +351,9 @@ public final class PartitionLog {
      */
     public long deleteRecordsBefore(long offset) throws IOException {
         synchronized (lock) {
-            if (offset > logEndOffset) {
-                throw new IllegalArgumentException("cannot delete records before " + offset + ": log ends at " + logEndOffset);
+            if (offset > highWatermark) {
+                throw new IllegalArgumentException("cannot delete records before " + offset + ": the high watermark is "
+                        + highWatermark);
             }
             if (offset > logStartOffset) {
                 logStartOffset = offset;
@@ -370,12 +386,15 @@ public final class PartitionLog {
         }
     }
 
-    /** Deletes segments from the oldest while the predicate holds, never the active one. */
+    /**
+     * Deletes segments from the oldest while the predicate holds; never the active one, nor one
+     * holding records at or above the high watermark.
+     */
     private int deleteSegments(java.util.function.Predicate<LogSegment> shouldDelete) throws IOException {
         int deleted = 0;
         while (segments.size() > 1) {
             LogSegment oldest = segments.firstEntry().getValue();
-            if (!shouldDelete.test(oldest)) {
+            if (oldest.nextOffset() > highWatermark || !shouldDelete.test(oldest)) {
                 break;
             }
             segments.remove(oldest.baseOffset());
@@ -423,6 +442,7 @@ public final class PartitionLog {
                 }
                 logEndOffset = active.truncateTo(offset);
             }
+            logStartOffset = Math.min(logStartOffset, logEndOffset);
             highWatermark = Math.min(highWatermark, logEndOffset);
             recoveryPoint = Math.min(recoveryPoint, logEndOffset);
             epochs.truncateFromEnd(logEndOffset);
@@ -467,30 +487,25 @@ public final class PartitionLog {
         }
     }
 
-    /** Flushes and closes every segment; the log is unusable afterwards. */
+    /** Flushes what is not yet durable and closes every segment; the log is unusable afterwards. */
     public void close() throws IOException {
         synchronized (lock) {
             flushLocked();
+            LogSegment active = segments.lastEntry().getValue();
+            active.flush(); // its index is trimmed below: make the entries durable first
             for (LogSegment s : segments.values()) {
                 s.close();
             }
         }
     }
 
-    /** Closes the log and removes its directory and every file in it. */
-    public void closeAndDelete() throws IOException {
+    /** Closes the log without flushing: its directory is about to be deleted. */
+    void closeForDeletion() throws IOException {
         synchronized (lock) {
             for (LogSegment s : segments.values()) {
-                s.closeAndDeleteFiles();
+                s.close();
             }
             segments.clear();
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
         }
     }
 

@@ -58,7 +58,9 @@ class LogManagerTest {
             }
             ends.put(tp, log.logEndOffset());
         }
-        m.get(new TopicPartition("t.with-dash", 5)).orElseThrow().deleteRecordsBefore(33);
+        PartitionLog five = m.get(new TopicPartition("t.with-dash", 5)).orElseThrow();
+        five.updateHighWatermark(five.logEndOffset());
+        five.deleteRecordsBefore(33);
         m.close();
         assertTrue(openFileDescriptors() <= fdsBefore, "close left files open");
         assertTrue(Files.exists(a.resolve(LogManager.CLEAN_SHUTDOWN_FILE)));
@@ -86,8 +88,9 @@ class LogManagerTest {
         }
         int segments = log.segmentCount();
         assertTrue(segments > 5);
-        assertEquals(segments, log.segmentCount(), "nothing is old yet");
         t.clock.addAndGet(120_000);
+        assertEquals(0, m.runRetention(), "segments above the high watermark are kept");
+        log.updateHighWatermark(log.logEndOffset());
         await().atMost(Duration.ofSeconds(10)).until(() -> log.segmentCount() == 1);
         assertEquals(log.segmentBaseOffsets().get(0), log.logStartOffset());
         assertEquals(120, log.logEndOffset());
@@ -122,6 +125,53 @@ class LogManagerTest {
         m.close();
     }
 
+    // A delayed segment deletion never touches a newer segment that reuses its base offset.
+    @Test
+    void delayedDeletionSparesARecreatedSegment() throws IOException {
+        LogConfig config = TestLogs.config(1024, 256).with(Map.of("file.delete.delay.ms", "100"));
+        LogManager m = manager(config, 60_000, tmp.resolve("d"));
+        PartitionLog log = m.getOrCreate(new TopicPartition("re", 0));
+        for (int i = 0; i < 30; i++) {
+            t.append(log, 3);
+        }
+        long reused = log.segmentBaseOffsets().get(2);
+        log.truncateTo(reused); // drops the segment at `reused`; its files go in 100 ms
+        t.written.subList((int) reused, t.written.size()).clear();
+        while (!log.segmentBaseOffsets().contains(reused)) {
+            log.roll();
+            t.append(log, 3); // the next roll starts a new segment at the same base offset
+        }
+        for (int i = 0; i < 10; i++) {
+            t.append(log, 3);
+        }
+        Path dir = tmp.resolve("d").resolve("re-0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> countFiles(dir, ".deleted") == 0);
+        assertTrue(Files.exists(LogSegment.file(dir, reused, ".log")));
+        assertEquals(t.written, TestLogs.readAll(log, 0, 1 << 20));
+        m.close();
+    }
+
+    // An index that lost its trim (zeroed tail) is rebuilt on a clean start instead of trusted.
+    @Test
+    void untrustworthyIndexIsRebuilt() throws IOException {
+        Path d = tmp.resolve("d");
+        LogConfig config = TestLogs.config(1 << 20, 64);
+        LogManager m = manager(config, 60_000, d);
+        PartitionLog log = m.getOrCreate(new TopicPartition("idx", 0));
+        for (int i = 0; i < 50; i++) {
+            t.append(log, 2);
+        }
+        m.close();
+        Path index = LogSegment.file(d.resolve("idx-0"), 0, ".index");
+        Files.write(index, new byte[64], java.nio.file.StandardOpenOption.APPEND);
+        LogManager again = manager(config, 60_000, d);
+        PartitionLog reopened = again.get(new TopicPartition("idx", 0)).orElseThrow();
+        for (long offset = 0; offset < 100; offset += 7) {
+            assertEquals(t.written.subList((int) offset, 100), TestLogs.readAll(reopened, offset, 300));
+        }
+        again.close();
+    }
+
     // Size retention keeps the log under retention.bytes, deleting the oldest whole segments.
     @Test
     void sizeRetention() throws IOException {
@@ -132,6 +182,7 @@ class LogManagerTest {
             t.append(log, 3);
         }
         assertTrue(log.size() > 8192);
+        log.updateHighWatermark(log.logEndOffset());
         assertTrue(m.runRetention() > 0);
         assertTrue(log.size() <= 4096 + 1024, "size " + log.size());
         long start = log.logStartOffset();

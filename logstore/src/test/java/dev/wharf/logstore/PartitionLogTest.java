@@ -127,7 +127,9 @@ class PartitionLogTest {
                 log.leaderEpochs().entries());
         assertEquals(new LeaderEpochCache.EpochEndOffset(1, 5), log.leaderEpochs().endOffsetFor(2, 9));
         assertEquals(new LeaderEpochCache.EpochEndOffset(4, 9), log.leaderEpochs().endOffsetFor(4, 9));
-        assertEquals(LeaderEpochCache.EpochEndOffset.UNDEFINED, log.leaderEpochs().endOffsetFor(0, 9));
+        assertEquals(new LeaderEpochCache.EpochEndOffset(0, 0), log.leaderEpochs().endOffsetFor(0, 9));
+        assertEquals(LeaderEpochCache.EpochEndOffset.UNDEFINED, log.leaderEpochs().endOffsetFor(7, 9));
+        assertThrows(IllegalArgumentException.class, () -> log.append(t.batch(1, CompressionType.NONE), 2));
         log.close();
         PartitionLog reopened = open(TestLogs.config(4096, 4096));
         assertEquals(log.leaderEpochs().entries(), reopened.leaderEpochs().entries());
@@ -167,6 +169,8 @@ class PartitionLogTest {
             t.append(log, 3);
         }
         int segments = log.segmentCount();
+        assertThrows(IllegalArgumentException.class, () -> log.deleteRecordsBefore(1)); // above the high watermark
+        log.updateHighWatermark(log.logEndOffset());
         assertEquals(150, log.deleteRecordsBefore(150));
         assertEquals(150, log.logStartOffset());
         assertTrue(log.segmentCount() < segments);
