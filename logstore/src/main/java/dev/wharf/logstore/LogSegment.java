@@ -111,28 +111,31 @@ final class LogSegment {
 
     /** Reads the headers after the last index entry to find the next offset and max timestamp. */
     private void loadEnd() throws IOException {
-        OffsetIndex.Entry last = offsetIndex.last();
-        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
-        int pos = last.position();
-        int limit = size;
-        long max = -1;
-        long maxAt = -1;
         TimeIndex.Entry lastTime = timeIndex.lastBefore(Long.MAX_VALUE);
-        if (lastTime != null) {
-            max = lastTime.timestamp();
-            maxAt = lastTime.offset();
-        }
+        EndState end = scanEnd(offsetIndex.last().position(), size, baseOffset,
+                lastTime == null ? -1 : lastTime.timestamp(), lastTime == null ? -1 : lastTime.offset());
+        nextOffset = end.nextOffset();
+        maxTimestamp = end.maxTimestamp();
+        offsetOfMaxTimestamp = end.offsetOfMaxTimestamp();
+    }
+
+    /** Where the batches end and the largest timestamp in them. */
+    private record EndState(long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp) {}
+
+    /** Walks the batch headers from {@code from} to {@code limit}, continuing from the given state. */
+    private EndState scanEnd(int from, int limit, long next, long max, long maxAt) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
+        int pos = from;
         while (pos < limit) {
             BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
-            nextOffset = h.nextOffset();
+            next = h.nextOffset();
             if (h.maxTimestamp() > max) {
                 max = h.maxTimestamp();
                 maxAt = h.lastOffset();
             }
             pos = h.end();
         }
-        maxTimestamp = max;
-        offsetOfMaxTimestamp = maxAt;
+        return new EndState(next, max, maxAt);
     }
 
     long baseOffset() {
@@ -362,28 +365,16 @@ final class LogSegment {
         }
         int newSize = cut.position();
         // recompute the end state from what is kept, then publish it at once to lock-free readers
-        long newNext = baseOffset;
-        long newMax = -1;
-        long newMaxAt = -1;
-        int pos = 0;
-        while (pos < newSize) {
-            BatchHeader h = BatchHeader.read(channel(), pos, newSize, buf);
-            newNext = h.nextOffset();
-            if (h.maxTimestamp() > newMax) {
-                newMax = h.maxTimestamp();
-                newMaxAt = h.lastOffset();
-            }
-            pos = h.end();
-        }
+        EndState end = scanEnd(0, newSize, baseOffset, -1, -1);
         size = newSize;
-        nextOffset = newNext;
-        maxTimestamp = newMax;
-        offsetOfMaxTimestamp = newMaxAt;
+        nextOffset = end.nextOffset();
+        maxTimestamp = end.maxTimestamp();
+        offsetOfMaxTimestamp = end.offsetOfMaxTimestamp();
         writeChannel.truncate(newSize);
         offsetIndex.truncateTo(cut.baseOffset());
         timeIndex.truncateTo(cut.baseOffset());
         bytesSinceLastIndexEntry = newSize - offsetIndex.last().position();
-        return newNext;
+        return end.nextOffset();
     }
 
     void flush() throws IOException {
