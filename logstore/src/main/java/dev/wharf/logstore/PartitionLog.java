@@ -44,6 +44,8 @@ public final class PartitionLog {
     private volatile long logEndOffset;
     private volatile long highWatermark;
     private volatile long recoveryPoint;
+    /** The last segment (the one appended to); set wherever the segment map's tail changes. Guarded by lock. */
+    private LogSegment active;
     private long unflushedMessages;
     /** The latest epoch in {@link #epochs}, kept here so appends skip the cache's lock. Guarded by lock. */
     private int latestEpoch = -1;
@@ -88,6 +90,7 @@ public final class PartitionLog {
         if (bases.isEmpty()) {
             long start = Math.max(0, checkpointedStart);
             segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong(), handles));
+            active = segments.lastEntry().getValue();
             logStartOffset = start;
             logEndOffset = start;
             recoveryPoint = start;
@@ -129,7 +132,8 @@ public final class PartitionLog {
             // the active segment was deleted: reopen the last kept one as active
             segments.put(lastSegment.baseOffset(), reopenActive(lastSegment));
         }
-        logEndOffset = segments.lastEntry().getValue().nextOffset();
+        active = segments.lastEntry().getValue();
+        logEndOffset = active.nextOffset();
         logStartOffset = Math.min(Math.max(checkpointedStart, segments.firstKey()), logEndOffset);
         if (!clean) {
             // what recovery kept is made durable once, from the checkpointed recovery point on
@@ -253,8 +257,8 @@ public final class PartitionLog {
                 latestEpoch = leaderEpoch;
             }
             long now = clock.getAsLong();
-            LogSegment active = maybeRoll(records.readableBytes(), next, now);
-            active.append(records, batches);
+            LogSegment target = maybeRoll(records.readableBytes(), next, now);
+            target.append(records, batches);
             logEndOffset = next;
             unflushedMessages += messages;
             LogConfig c = config;
@@ -266,7 +270,6 @@ public final class PartitionLog {
     }
 
     private LogSegment maybeRoll(int incomingBytes, long nextOffset, long now) throws IOException {
-        LogSegment active = segments.lastEntry().getValue();
         LogConfig c = config;
         if (active.size() > 0
                 && ((long) active.size() + incomingBytes > c.segmentBytes()
@@ -281,13 +284,13 @@ public final class PartitionLog {
     /** Seals the active segment and starts a new one at the log end. */
     public LogSegment roll() throws IOException {
         synchronized (lock) {
-            LogSegment active = segments.lastEntry().getValue();
             if (active.size() == 0) {
                 return active;
             }
             active.seal();
             LogSegment next = LogSegment.create(dir, logEndOffset, config, clock.getAsLong(), handles);
             segments.put(next.baseOffset(), next);
+            active = next;
             return next;
         }
     }
@@ -426,6 +429,7 @@ public final class PartitionLog {
                 segments.clear();
                 long start = Math.max(offset, 0);
                 segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong(), handles));
+                active = segments.lastEntry().getValue();
                 logStartOffset = start;
                 logEndOffset = start;
             } else {
@@ -434,12 +438,12 @@ public final class PartitionLog {
                     s.markDeleted();
                     segmentDeleter.accept(s::closeAndDeleteFiles);
                 }
-                Map.Entry<Long, LogSegment> last = segments.lastEntry();
-                LogSegment active = last.getValue();
-                if (!isActiveMapped(active)) {
-                    active = reopenActive(active);
-                    segments.put(active.baseOffset(), active);
+                LogSegment last = segments.lastEntry().getValue();
+                if (!isActiveMapped(last)) {
+                    last = reopenActive(last);
+                    segments.put(last.baseOffset(), last);
                 }
+                active = last;
                 logEndOffset = active.truncateTo(offset);
             }
             logStartOffset = Math.min(logStartOffset, logEndOffset);
@@ -491,7 +495,6 @@ public final class PartitionLog {
     public void close() throws IOException {
         synchronized (lock) {
             flushLocked();
-            LogSegment active = segments.lastEntry().getValue();
             active.flush(); // its index is trimmed below: make the entries durable first
             for (LogSegment s : segments.values()) {
                 s.close();
