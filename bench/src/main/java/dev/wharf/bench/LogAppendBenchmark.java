@@ -68,7 +68,7 @@ public class LogAppendBenchmark {
     public void open() throws IOException {
         dir = Files.createTempDirectory("wharf-append-bench");
         log = PartitionLog.open(dir.resolve("bench-0"), new TopicPartition("bench", 0),
-                LogConfig.DEFAULTS.with(java.util.Map.of("segment.bytes", Integer.toString(256 << 20))), 0, 0, true,
+                LogConfig.DEFAULTS, 0, 0, true,
                 LogEnvironment.standalone(System::currentTimeMillis));
         plain = FileChannel.open(dir.resolve("plain.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         plainPosition = 0;

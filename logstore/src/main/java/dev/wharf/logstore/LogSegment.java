@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -38,6 +40,23 @@ final class LogSegment {
     private volatile long maxTimestamp = -1;
     private long offsetOfMaxTimestamp = -1;
     private int bytesSinceLastIndexEntry;
+
+    // Appends publish size, nextOffset and maxTimestamp with release stores: readers (volatile
+    // reads) see the bytes and index entries written before them, without a full fence per append.
+    private static final VarHandle SIZE;
+    private static final VarHandle NEXT_OFFSET;
+    private static final VarHandle MAX_TIMESTAMP;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SIZE = lookup.findVarHandle(LogSegment.class, "size", int.class);
+            NEXT_OFFSET = lookup.findVarHandle(LogSegment.class, "nextOffset", long.class);
+            MAX_TIMESTAMP = lookup.findVarHandle(LogSegment.class, "maxTimestamp", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active, long createdMs, FileHandles handles)
             throws IOException {
@@ -196,17 +215,20 @@ final class LogSegment {
             throw e;
         }
         int pos = position;
+        long next = nextOffset;
         for (RecordBatch batch : views) {
-            index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), pos, batch.sizeInBytes());
-            pos += batch.sizeInBytes();
-            nextOffset = batch.nextOffset();
+            int batchSize = batch.sizeInBytes();
+            index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), pos, batchSize);
+            pos += batchSize;
+            next = batch.nextOffset();
         }
-        size = position + length;
+        NEXT_OFFSET.setRelease(this, next);
+        SIZE.setRelease(this, position + length);
     }
 
     private void index(long base, long last, long batchMaxTimestamp, int position, int batchSize) {
         if (batchMaxTimestamp > maxTimestamp) {
-            maxTimestamp = batchMaxTimestamp;
+            MAX_TIMESTAMP.setRelease(this, batchMaxTimestamp);
             offsetOfMaxTimestamp = last;
         }
         if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull()) {

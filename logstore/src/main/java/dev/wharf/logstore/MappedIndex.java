@@ -2,6 +2,8 @@ package dev.wharf.logstore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -25,6 +27,22 @@ abstract class MappedIndex {
     private final int maxEntries;
     protected volatile MappedByteBuffer mmap;
     protected volatile int entries;
+
+    /** Appends publish the entry count with a release store (see {@link #publishEntries}). */
+    private static final VarHandle ENTRIES;
+
+    static {
+        try {
+            ENTRIES = MethodHandles.lookup().findVarHandle(MappedIndex.class, "entries", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Makes a just-written entry visible to lock-free lookups, after its bytes. */
+    protected void publishEntries(int n) {
+        ENTRIES.setRelease(this, n);
+    }
 
     MappedIndex(Path file, long baseOffset, int maxIndexBytes, int entrySize, boolean active) {
         this.file = file;

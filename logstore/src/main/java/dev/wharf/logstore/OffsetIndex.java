@@ -39,7 +39,7 @@ final class OffsetIndex extends MappedIndex {
         }
         mmap.putInt(slotPosition(n), relative(offset));
         mmap.putInt(slotPosition(n) + 4, position);
-        entries = n + 1;
+        publishEntries(n + 1);
     }
 
     /** The last entry at or before {@code offset}; the segment start when there is none. */

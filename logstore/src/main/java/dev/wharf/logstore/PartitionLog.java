@@ -31,6 +31,18 @@ import org.slf4j.LoggerFactory;
 public final class PartitionLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
 
+    /** Appends publish the log end with a release store; readers read it as a volatile. */
+    private static final java.lang.invoke.VarHandle LOG_END_OFFSET;
+
+    static {
+        try {
+            LOG_END_OFFSET = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(PartitionLog.class, "logEndOffset", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final TopicPartition topicPartition;
     private final Path dir;
     private final LongSupplier clock;
@@ -259,7 +271,7 @@ public final class PartitionLog {
             long now = clock.getAsLong();
             LogSegment target = maybeRoll(records.readableBytes(), next, now);
             target.append(records, batches);
-            logEndOffset = next;
+            LOG_END_OFFSET.setRelease(this, next);
             unflushedMessages += messages;
             LogConfig c = config;
             if (unflushedMessages >= c.flushMessages() || now - lastFlushMs >= c.flushMs()) {

@@ -41,7 +41,7 @@ final class TimeIndex extends MappedIndex {
         }
         mmap.putLong(slotPosition(n), timestamp);
         mmap.putInt(slotPosition(n) + 8, relative(offset));
-        entries = n + 1;
+        publishEntries(n + 1);
     }
 
     /**

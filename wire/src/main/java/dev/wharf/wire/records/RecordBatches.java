@@ -17,6 +17,11 @@ public final class RecordBatches {
      * is corrupt. CRCs are not checked here.
      */
     public static List<RecordBatch> split(ByteBuf records) {
+        int readable = records.readableBytes();
+        if (readable >= RecordBatch.LOG_OVERHEAD
+                && records.getInt(records.readerIndex() + RecordBatch.LENGTH_OFFSET) == readable - RecordBatch.LOG_OVERHEAD) {
+            return List.of(RecordBatch.wrap(records)); // the common case: one batch, no slice needed
+        }
         List<RecordBatch> out = new ArrayList<>(2);
         int index = records.readerIndex();
         int end = records.writerIndex();
