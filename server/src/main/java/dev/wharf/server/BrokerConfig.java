@@ -1,0 +1,240 @@
+package dev.wharf.server;
+
+import dev.wharf.logstore.LogConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker's configuration, read from a Kafka-style {@code server.properties} plus overrides,
+ * under Kafka's key names. Every known key has a type and a default; a bad value is an error that
+ * names the key, an unknown key is kept as a warning (a Kafka config should mostly just work).
+ */
+public final class BrokerConfig {
+    /** The type of a config value; parsing is where bad values are caught. */
+    private enum Type {
+        INT,
+        LONG,
+        BOOLEAN,
+        STRING,
+        LIST
+    }
+
+    private record Key(String name, Type type, String defaultValue, String doc) {}
+
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+    private static void define(String name, Type type, String defaultValue, String doc) {
+        KEYS.put(name, new Key(name, type, defaultValue, doc));
+    }
+
+    static {
+        define("broker.id", Type.INT, "0", "This broker's id.");
+        define("listeners", Type.LIST, "PLAINTEXT://localhost:9092", "Where the broker listens.");
+        define("advertised.listeners", Type.LIST, "", "What clients are told to connect to (default: listeners).");
+        define("log.dirs", Type.LIST, "wharf-data/logs", "Directories holding the partition logs.");
+        define("log.dir", Type.STRING, "", "A single log directory (log.dirs wins).");
+        define("num.partitions", Type.INT, "1", "Partitions of auto-created topics.");
+        define("default.replication.factor", Type.INT, "1", "Replication factor of auto-created topics.");
+        define("auto.create.topics.enable", Type.BOOLEAN, "true", "Create topics on first use.");
+        define("log.retention.hours", Type.LONG, "168", "Retention by time.");
+        define("log.retention.minutes", Type.LONG, "", "Retention by time (wins over hours).");
+        define("log.retention.ms", Type.LONG, "", "Retention by time (wins over minutes).");
+        define("log.retention.bytes", Type.LONG, "-1", "Retention by size per partition.");
+        define("log.segment.bytes", Type.INT, "1073741824", "Segment size.");
+        define("log.roll.hours", Type.LONG, "168", "Segment age at which it rolls.");
+        define("log.index.size.max.bytes", Type.INT, "10485760", "Offset index size per segment.");
+        define("log.index.interval.bytes", Type.INT, "4096", "Bytes between offset index entries.");
+        define("log.flush.interval.messages", Type.LONG, Long.toString(Long.MAX_VALUE), "Fsync after this many messages.");
+        define("log.flush.interval.ms", Type.LONG, "", "Fsync at least this often.");
+        define("log.retention.check.interval.ms", Type.LONG, "300000", "How often retention runs.");
+        define("file.delete.delay.ms", Type.LONG, "60000", "Delay before deleted segments' files go.");
+        define("message.max.bytes", Type.INT, "1048588", "Largest record batch accepted.");
+        define("socket.request.max.bytes", Type.INT, "104857600", "Largest request frame accepted.");
+        define("connections.max.idle.ms", Type.LONG, "600000", "Idle connections are closed after this.");
+        define("num.network.threads", Type.INT, "3", "Netty event loop threads.");
+        define("num.io.threads", Type.INT, "8", "Threads for blocking work (disk).");
+        define("zookeeper.connect", Type.STRING, "", "External ZooKeeper ensemble; empty starts an embedded one.");
+        define("zookeeper.embedded.port", Type.INT, "2181", "Port of the embedded ZooKeeper (0: any free port).");
+        define("zookeeper.session.timeout.ms", Type.INT, "18000", "ZooKeeper session timeout.");
+        define("offsets.topic.num.partitions", Type.INT, "50", "Partitions of __consumer_offsets.");
+    }
+
+    private final Map<String, String> values;
+    private final List<String> warnings;
+
+    private BrokerConfig(Map<String, String> values, List<String> warnings) {
+        this.values = values;
+        this.warnings = warnings;
+    }
+
+    /** Reads a properties file, then applies overrides ({@code key=value}) in order. */
+    public static BrokerConfig load(Path file, List<String> overrides) throws IOException {
+        Properties props = new Properties();
+        if (file != null) {
+            try (Reader r = Files.newBufferedReader(file)) {
+                props.load(r);
+            }
+        }
+        Map<String, String> raw = new LinkedHashMap<>();
+        props.stringPropertyNames().forEach(k -> raw.put(k, props.getProperty(k)));
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("override '" + o + "' is not key=value");
+            }
+            raw.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+        }
+        return of(raw);
+    }
+
+    /** Validates every value against its key's type. */
+    public static BrokerConfig of(Map<String, String> raw) {
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            Key key = KEYS.get(e.getKey());
+            if (key == null) {
+                warnings.add("unknown config '" + e.getKey() + "' is ignored");
+                continue;
+            }
+            String v = e.getValue().trim();
+            check(key, v);
+            values.put(key.name(), v);
+        }
+        return new BrokerConfig(values, warnings);
+    }
+
+    private static void check(Key key, String v) {
+        try {
+            switch (key.type()) {
+                case INT -> Integer.parseInt(v);
+                case LONG -> Long.parseLong(v);
+                case BOOLEAN -> {
+                    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+                default -> {}
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid value '" + v + "' for " + key.name() + " (" + key.type()
+                    .name().toLowerCase(Locale.ROOT) + " expected)");
+        }
+    }
+
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    private String raw(String name) {
+        String v = values.get(name);
+        return v != null ? v : KEYS.get(name).defaultValue();
+    }
+
+    private boolean isSet(String name) {
+        String v = values.get(name);
+        return v != null && !v.isEmpty();
+    }
+
+    public int getInt(String name) {
+        return Integer.parseInt(raw(name));
+    }
+
+    public long getLong(String name) {
+        return Long.parseLong(raw(name));
+    }
+
+    public boolean getBoolean(String name) {
+        return Boolean.parseBoolean(raw(name));
+    }
+
+    public String getString(String name) {
+        return raw(name);
+    }
+
+    public List<String> getList(String name) {
+        List<String> out = new ArrayList<>();
+        for (String part : raw(name).split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    public int brokerId() {
+        return getInt("broker.id");
+    }
+
+    /** The first listener as host and port. */
+    public Listener listener() {
+        return Listener.parse(getList("listeners").get(0));
+    }
+
+    /** What clients are told to connect to. */
+    public Listener advertisedListener() {
+        List<String> advertised = getList("advertised.listeners");
+        return advertised.isEmpty() ? listener() : Listener.parse(advertised.get(0));
+    }
+
+    public List<Path> logDirs() {
+        List<String> dirs = isSet("log.dirs") || !isSet("log.dir") ? getList("log.dirs") : List.of(getString("log.dir"));
+        return dirs.stream().map(Path::of).toList();
+    }
+
+    public long retentionMs() {
+        if (isSet("log.retention.ms")) {
+            return getLong("log.retention.ms");
+        }
+        if (isSet("log.retention.minutes")) {
+            return TimeUnit.MINUTES.toMillis(getLong("log.retention.minutes"));
+        }
+        return TimeUnit.HOURS.toMillis(getLong("log.retention.hours"));
+    }
+
+    /** Defaults for every partition log, from the broker's log.* keys. */
+    public LogConfig logConfig() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("segment.bytes", raw("log.segment.bytes"));
+        m.put("segment.ms", Long.toString(TimeUnit.HOURS.toMillis(getLong("log.roll.hours"))));
+        m.put("segment.index.bytes", raw("log.index.size.max.bytes"));
+        m.put("index.interval.bytes", raw("log.index.interval.bytes"));
+        m.put("retention.ms", Long.toString(retentionMs()));
+        m.put("retention.bytes", raw("log.retention.bytes"));
+        m.put("flush.messages", raw("log.flush.interval.messages"));
+        if (isSet("log.flush.interval.ms")) {
+            m.put("flush.ms", raw("log.flush.interval.ms"));
+        }
+        m.put("file.delete.delay.ms", raw("file.delete.delay.ms"));
+        return LogConfig.DEFAULTS.with(m);
+    }
+
+    /** A listener: {@code PLAINTEXT://host:port}; an empty host means every interface. */
+    public record Listener(String name, String host, int port) {
+        static Listener parse(String text) {
+            int scheme = text.indexOf("://");
+            int colon = text.lastIndexOf(':');
+            if (scheme <= 0 || colon <= scheme + 2) {
+                throw new IllegalArgumentException("invalid listener '" + text + "' (expected NAME://host:port)");
+            }
+            try {
+                int port = Integer.parseInt(text.substring(colon + 1));
+                if (port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return new Listener(text.substring(0, scheme), text.substring(scheme + 3, colon), port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid port in listener '" + text + "'");
+            }
+        }
+    }
+}

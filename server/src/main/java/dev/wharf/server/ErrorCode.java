@@ -1,0 +1,36 @@
+package dev.wharf.server;
+
+/** Kafka's error codes, as the protocol numbers them (only those Wharf answers with). */
+public enum ErrorCode {
+    UNKNOWN_SERVER_ERROR(-1),
+    NONE(0),
+    OFFSET_OUT_OF_RANGE(1),
+    CORRUPT_MESSAGE(2),
+    UNKNOWN_TOPIC_OR_PARTITION(3),
+    INVALID_FETCH_SIZE(4),
+    LEADER_NOT_AVAILABLE(5),
+    NOT_LEADER_OR_FOLLOWER(6),
+    REQUEST_TIMED_OUT(7),
+    MESSAGE_TOO_LARGE(10),
+    INVALID_TOPIC_EXCEPTION(17),
+    RECORD_LIST_TOO_LARGE(18),
+    INVALID_REQUIRED_ACKS(21),
+    UNSUPPORTED_VERSION(35),
+    TOPIC_ALREADY_EXISTS(36),
+    INVALID_PARTITIONS(37),
+    INVALID_REPLICATION_FACTOR(38),
+    INVALID_REQUEST(42),
+    UNSUPPORTED_FOR_MESSAGE_FORMAT(43),
+    POLICY_VIOLATION(44),
+    OUT_OF_ORDER_SEQUENCE_NUMBER(45),
+    DUPLICATE_SEQUENCE_NUMBER(46),
+    INVALID_PRODUCER_EPOCH(47),
+    UNSUPPORTED_COMPRESSION_TYPE(76),
+    INVALID_RECORD(87);
+
+    public final short code;
+
+    ErrorCode(int code) {
+        this.code = (short) code;
+    }
+}

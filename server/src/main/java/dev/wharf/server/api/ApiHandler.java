@@ -1,0 +1,26 @@
+package dev.wharf.server.api;
+
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Serves one API. Declares the versions it serves in one place: ApiVersions advertises exactly
+ * these. Handlers run on the connection's event loop and must not block: disk or coordination
+ * work goes to an executor and completes the future later.
+ */
+public interface ApiHandler {
+    ApiKey api();
+
+    short lowestVersion();
+
+    short highestVersion();
+
+    /** The response body, or null for a request that gets no response (Produce with acks=0). */
+    CompletableFuture<ApiMessage> handle(Request request);
+
+    default boolean supports(short version) {
+        return version >= lowestVersion() && version <= highestVersion();
+    }
+}

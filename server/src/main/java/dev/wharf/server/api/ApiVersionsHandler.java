@@ -1,0 +1,60 @@
+package dev.wharf.server.api;
+
+import dev.wharf.server.ErrorCode;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ApiVersionsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * ApiVersions: every registered handler's version range, in API key order.
+ *
+ * <p>v0: the API list. v1: throttle time. v3: flexible; client software name and version, supported
+ * and finalized features (KIP-511, KIP-584). v4: no change (KIP-896). A request of a version this
+ * broker does not know gets the v0 answer with UNSUPPORTED_VERSION, so any client can read it and
+ * retry with a version from the list ({@link #fallback()}).
+ */
+public final class ApiVersionsHandler implements ApiHandler {
+    private final ApiHandlers handlers;
+
+    public ApiVersionsHandler(ApiHandlers handlers) {
+        this.handlers = handlers;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.API_VERSIONS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return 0;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.API_VERSIONS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        return CompletableFuture.completedFuture(response(ErrorCode.NONE));
+    }
+
+    /** The answer to an ApiVersions request of an unknown version, to be sent as v0. */
+    public ApiVersionsResponse fallback() {
+        return response(ErrorCode.UNSUPPORTED_VERSION);
+    }
+
+    private ApiVersionsResponse response(ErrorCode error) {
+        List<ApiVersionsResponse.ApiVersion> apis = new ArrayList<>();
+        handlers.all().stream().sorted(Comparator.comparingInt(h -> h.api().id)).forEach(h -> apis.add(
+                new ApiVersionsResponse.ApiVersion().setApiKey(h.api().id).setMinVersion(h.lowestVersion())
+                        .setMaxVersion(h.highestVersion())));
+        return new ApiVersionsResponse().setErrorCode(error.code).setApiKeys(apis);
+    }
+}

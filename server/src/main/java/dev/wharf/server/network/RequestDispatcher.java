@@ -1,0 +1,158 @@
+package dev.wharf.server.network;
+
+import dev.wharf.server.api.ApiHandler;
+import dev.wharf.server.api.ApiHandlers;
+import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.wire.frame.EncodedResponse;
+import dev.wharf.wire.frame.HeaderPeek;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.frame.RequestFrames;
+import dev.wharf.wire.frame.ResponseFrames;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.protocol.ApiMessage;
+import dev.wharf.wire.protocol.UnsupportedVersionException;
+import dev.wharf.wire.protocol.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes each request frame, hands it to its API's handler, and writes the responses back in
+ * request order even when handlers complete out of order (responses wait for their turn). A frame
+ * that cannot be decoded, an unknown API or an unsupported version closes this connection with a
+ * log line; an ApiVersions request of an unknown version gets the v0 fallback answer instead.
+ * Runs on the connection's event loop: no locks.
+ */
+final class RequestDispatcher extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+    /** Marks a request that gets no response but still holds its place in the order. */
+    private static final Object NO_RESPONSE = new Object();
+
+    private final ApiHandlers handlers;
+    private final ApiVersionsHandler apiVersions;
+    private final Map<Long, Object> completed = new HashMap<>();
+    private long nextSequence;
+    private long nextToWrite;
+
+    RequestDispatcher(ApiHandlers handlers, ApiVersionsHandler apiVersions) {
+        this.handlers = handlers;
+        this.apiVersions = apiVersions;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        long sequence = nextSequence++;
+        Request request;
+        try {
+            request = decode(ctx, frame, sequence);
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        if (request == null) {
+            frame.release();
+            return;
+        }
+        ApiHandler handler = handlers.get(request.api());
+        if (handler == null || !handler.supports(request.version())) {
+            frame.release();
+            close(ctx, "unsupported request " + request.api().displayName + " v" + request.version());
+            return;
+        }
+        CompletableFuture<ApiMessage> future;
+        try {
+            future = handler.handle(request);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        future.whenComplete((body, error) -> ctx.executor().execute(() -> {
+            try {
+                if (error != null) {
+                    log.error("handler failed api={} version={} client={}", request.api().displayName,
+                            request.version(), ctx.channel().remoteAddress(), error);
+                    ctx.close();
+                    return;
+                }
+                complete(ctx, sequence, body == null ? NO_RESPONSE
+                        : ResponseFrames.encode(ctx.alloc(), request.api(), request.version(), request.correlationId(), body));
+            } finally {
+                frame.release(); // the request (and record slices of it) is no longer needed
+            }
+        }));
+    }
+
+    /** The decoded request, or null when it was answered (ApiVersions fallback) or the connection closed. */
+    private Request decode(ChannelHandlerContext ctx, ByteBuf frame, long sequence) {
+        HeaderPeek peek;
+        try {
+            peek = RequestFrames.peek(frame);
+            return RequestFrames.decode(frame);
+        } catch (UnsupportedVersionException e) {
+            peek = RequestFrames.peek(frame);
+            if (peek.apiKey() == ApiKey.API_VERSIONS.id && peek.apiVersion() > ApiKey.API_VERSIONS.highestVersion) {
+                complete(ctx, sequence, ResponseFrames.encode(ctx.alloc(), ApiKey.API_VERSIONS, (short) 0,
+                        peek.correlationId(), apiVersions.fallback()));
+                return null;
+            }
+            close(ctx, e.getMessage());
+            return null;
+        } catch (WireException e) {
+            close(ctx, "undecodable request: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void complete(ChannelHandlerContext ctx, long sequence, Object response) {
+        completed.put(sequence, response);
+        boolean wrote = false;
+        Object next;
+        while ((next = completed.remove(nextToWrite)) != null) {
+            nextToWrite++;
+            if (next != NO_RESPONSE) {
+                ctx.write(new EncodedResponseRegion((EncodedResponse) next));
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private void close(ChannelHandlerContext ctx, String why) {
+        log.warn("closing connection client={} reason={}", ctx.channel().remoteAddress(), why);
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.info("closing idle connection client={}", ctx.channel().remoteAddress());
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        close(ctx, cause.toString());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        for (Object r : completed.values()) {
+            if (r instanceof EncodedResponse e) {
+                e.release();
+            }
+        }
+        completed.clear();
+        super.channelInactive(ctx);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.wharf.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.server.api.ApiHandlers;
+import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.network.NettyServer;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ApiVersionsRequest;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Netty front end with ApiVersions: every version, the v0 fallback, ordering, bad frames. */
+class ApiVersionsTest {
+    private NettyServer server;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        ApiHandlers handlers = new ApiHandlers();
+        ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers);
+        handlers.register(apiVersions);
+        server = new NettyServer("127.0.0.1", 0, 1, 1024 * 1024, 60_000, handlers, apiVersions);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** Reads an ApiVersions response with kafka-clients' own class: header v0 (correlation id) then body. */
+    private static ApiVersionsResponseData parse(ByteBuffer frame, int expectedCorrelationId, short version) {
+        assertEquals(expectedCorrelationId, frame.getInt());
+        ApiVersionsResponseData data = new ApiVersionsResponseData(new ByteBufferAccessor(frame), version);
+        assertEquals(0, frame.remaining());
+        return data;
+    }
+
+    // Every ApiVersions version is answered, readable by the Java client, listing ApiVersions itself.
+    @Test
+    void everyVersionIsAnswered() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            for (short v = 0; v <= ApiKey.API_VERSIONS.highestVersion; v++) {
+                client.send(ApiKey.API_VERSIONS.id, v, 100 + v,
+                        new ApiVersionsRequest().setClientSoftwareName(v >= 3 ? "raw" : "").setClientSoftwareVersion(v >= 3 ? "1" : ""));
+                ApiVersionsResponseData r = parse(client.receive(), 100 + v, v);
+                assertEquals(0, r.errorCode());
+                ApiVersionsResponseData.ApiVersion self = r.apiKeys().find(ApiKey.API_VERSIONS.id);
+                assertEquals(0, self.minVersion());
+                assertEquals(ApiKey.API_VERSIONS.highestVersion, self.maxVersion());
+            }
+        }
+    }
+
+    // An ApiVersions version from the future gets the v0 answer with UNSUPPORTED_VERSION and the list.
+    @Test
+    void unknownVersionGetsTheV0Fallback() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            client.sendRaw(new byte[] {0, 0, 0, 12, 0, 18, 0, 99, 0, 0, 0, 7, 0, 2, 'c', 'l'});
+            ApiVersionsResponseData r = parse(client.receive(), 7, (short) 0);
+            assertEquals(ErrorCode.UNSUPPORTED_VERSION.code, r.errorCode());
+            assertTrue(r.apiKeys().find(ApiKey.API_VERSIONS.id) != null);
+        }
+    }
+
+    // Pipelined requests are answered in the order they were sent.
+    @Test
+    void responsesComeBackInRequestOrder() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            for (int i = 0; i < 50; i++) {
+                client.send(ApiKey.API_VERSIONS.id, (short) (i % 5), i, new ApiVersionsRequest()
+                        .setClientSoftwareName(i % 5 >= 3 ? "raw" : "").setClientSoftwareVersion(i % 5 >= 3 ? "1" : ""));
+            }
+            for (int i = 0; i < 50; i++) {
+                parse(client.receive(), i, (short) (i % 5));
+            }
+        }
+    }
+
+    // Garbage, unknown APIs and oversized frames close that connection only; others keep working.
+    @Test
+    void badFramesCloseOnlyTheirConnection() throws Exception {
+        try (RawClient healthy = new RawClient(server.port())) {
+            byte[][] bad = {
+                {0, 0, 0, 8, 3, (byte) 0xE7, 0, 0, 0, 0, 0, 1}, // unknown api key 999
+                {0, 0, 0, 3, 0, 18, 0}, // shorter than any request header
+                {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // 2 GiB frame
+                {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0}, // negative length
+                {0, 0, 0, 9, 0, 18, 0, 3, 0, 0, 0, 1, (byte) 0xff}, // ApiVersions v3 with a torn body
+            };
+            for (byte[] frame : bad) {
+                try (RawClient client = new RawClient(server.port())) {
+                    client.sendRaw(frame);
+                    assertTrue(client.closedByBroker(), "connection left open after " + java.util.Arrays.toString(frame));
+                }
+                healthy.send(ApiKey.API_VERSIONS.id, (short) 3, 1, new ApiVersionsRequest().setClientSoftwareName("h")
+                        .setClientSoftwareVersion("1"));
+                assertEquals(0, parse(healthy.receive(), 1, (short) 3).errorCode());
+            }
+        }
+    }
+}
