@@ -1,0 +1,357 @@
+package dev.wharf.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster metadata in ZooKeeper (paths and encodings in {@link ZkPaths}): the cluster id, this
+ * broker's registration, controller election, and topics with their ids, partition assignments,
+ * leaders, leader epochs, ISRs and configs.
+ *
+ * <p>Every metadata write by the controller is a multi-op that first checks the znode version of
+ * {@code /controller_epoch} seen when it was elected, so a controller that lost its seat cannot
+ * write. Topic metadata is cached in memory, loaded at start and updated by this broker's writes.
+ * Connection states: SUSPENDED keeps serving from the cache; LOST followed by RECONNECTED means a
+ * new session, so the broker registers again and re-runs the election. Thread-safe; writes are
+ * serialized.
+ */
+public final class ZkMetadataStore implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(ZkMetadataStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CuratorFramework zk;
+    private final BrokerInfo self;
+    private final Map<String, TopicInfo> topics = new ConcurrentHashMap<>();
+    private volatile String clusterId;
+    private volatile boolean controller;
+    private volatile int controllerEpoch;
+    private volatile int controllerEpochZkVersion = -1;
+
+    public ZkMetadataStore(String connect, int sessionTimeoutMs, BrokerInfo self) {
+        this.self = self;
+        this.zk = CuratorFrameworkFactory.newClient(connect, sessionTimeoutMs, 15_000, new ExponentialBackoffRetry(100, 10));
+    }
+
+    /** Connects, makes sure the cluster id exists, registers this broker, runs the election, loads topics. */
+    public void start() throws Exception {
+        zk.getConnectionStateListenable().addListener((client, state) -> {
+            if (state == ConnectionState.SUSPENDED) {
+                log.warn("ZooKeeper connection suspended; serving cached metadata");
+            } else if (state == ConnectionState.LOST) {
+                log.error("ZooKeeper session lost");
+                controller = false;
+            } else if (state == ConnectionState.RECONNECTED) {
+                try {
+                    registerAndElect();
+                } catch (Exception e) {
+                    log.error("re-registration after reconnect failed", e);
+                }
+            }
+        });
+        zk.start();
+        if (!zk.blockUntilConnected(30, TimeUnit.SECONDS)) {
+            throw new IOException("cannot connect to ZooKeeper");
+        }
+        clusterId = loadOrCreateClusterId();
+        registerAndElect();
+        loadTopics();
+    }
+
+    private String loadOrCreateClusterId() throws Exception {
+        try {
+            ObjectNode node = JSON.createObjectNode().put("version", "1").put("id", KafkaIds.toText(KafkaIds.random()));
+            zk.create().creatingParentsIfNeeded().forPath(ZkPaths.CLUSTER_ID, bytes(node));
+        } catch (KeeperException.NodeExistsException e) {
+            // another broker or an earlier run created it
+        }
+        return read(ZkPaths.CLUSTER_ID).get("id").asText();
+    }
+
+    private synchronized void registerAndElect() throws Exception {
+        ObjectNode reg = JSON.createObjectNode()
+                .put("version", 5).put("host", self.host()).put("port", self.port())
+                .put("timestamp", Long.toString(System.currentTimeMillis()));
+        reg.putArray("endpoints").add("PLAINTEXT://" + self.host() + ":" + self.port());
+        createEphemeralReplacingOurStale(ZkPaths.broker(self.id()), reg);
+        elect();
+    }
+
+    /**
+     * Creates an ephemeral node. A node left by an earlier session of this same broker (a crash
+     * before its session expired) is replaced rather than waited out.
+     */
+    private void createEphemeralReplacingOurStale(String path, ObjectNode data) throws Exception {
+        long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, bytes(data));
+                return;
+            } catch (KeeperException.NodeExistsException e) {
+                Stat stat = zk.checkExists().forPath(path);
+                if (stat == null) {
+                    continue;
+                }
+                if (stat.getEphemeralOwner() == session) {
+                    zk.setData().forPath(path, bytes(data));
+                    return;
+                }
+                log.warn("replacing node={} left by an earlier session of broker={}", path, self.id());
+                try {
+                    zk.delete().withVersion(stat.getVersion()).forPath(path);
+                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException ignored) {
+                    // raced with its expiry; try again
+                }
+            }
+        }
+        throw new IOException("cannot create " + path);
+    }
+
+    /** Becomes controller if no live broker is, incrementing the controller epoch (fenced by its znode version). */
+    private void elect() throws Exception {
+        Optional<JsonNode> current = tryRead(ZkPaths.CONTROLLER);
+        if (current.isPresent() && current.get().get("brokerid").asInt() != self.id()) {
+            controller = false;
+            return;
+        }
+        ObjectNode node = JSON.createObjectNode().put("version", 1).put("brokerid", self.id())
+                .put("timestamp", Long.toString(System.currentTimeMillis()));
+        createEphemeralReplacingOurStale(ZkPaths.CONTROLLER, node);
+        Stat stat = new Stat();
+        int epoch;
+        try {
+            epoch = Integer.parseInt(new String(zk.getData().storingStatIn(stat).forPath(ZkPaths.CONTROLLER_EPOCH),
+                    StandardCharsets.UTF_8).trim());
+            stat = zk.setData().withVersion(stat.getVersion()).forPath(ZkPaths.CONTROLLER_EPOCH,
+                    Integer.toString(epoch + 1).getBytes(StandardCharsets.UTF_8));
+        } catch (KeeperException.NoNodeException e) {
+            epoch = 0;
+            zk.create().forPath(ZkPaths.CONTROLLER_EPOCH, "1".getBytes(StandardCharsets.UTF_8));
+            stat = zk.checkExists().forPath(ZkPaths.CONTROLLER_EPOCH);
+        }
+        controllerEpoch = epoch + 1;
+        controllerEpochZkVersion = stat.getVersion();
+        controller = true;
+        log.info("elected controller broker={} epoch={}", self.id(), controllerEpoch);
+    }
+
+    private void loadTopics() throws Exception {
+        if (zk.checkExists().forPath(ZkPaths.TOPICS) == null) {
+            return;
+        }
+        for (String name : zk.getChildren().forPath(ZkPaths.TOPICS)) {
+            topics.put(name, readTopic(name));
+        }
+    }
+
+    private TopicInfo readTopic(String name) throws Exception {
+        JsonNode t = read(ZkPaths.topic(name));
+        UUID id = KafkaIds.fromText(t.get("topic_id").asText());
+        List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
+        JsonNode assignment = t.get("partitions");
+        for (int p = 0; p < assignment.size(); p++) {
+            List<Integer> replicas = ints(assignment.get(Integer.toString(p)));
+            JsonNode state = read(ZkPaths.partitionState(name, p));
+            partitions.add(new TopicInfo.PartitionInfo(p, replicas, state.get("leader").asInt(),
+                    state.get("leader_epoch").asInt(), ints(state.get("isr"))));
+        }
+        Map<String, String> configs = new LinkedHashMap<>();
+        tryRead(ZkPaths.topicConfig(name)).ifPresent(c -> c.get("config").fields()
+                .forEachRemaining(e -> configs.put(e.getKey(), e.getValue().asText())));
+        return new TopicInfo(name, id, List.copyOf(partitions), Map.copyOf(configs));
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    public boolean isController() {
+        return controller;
+    }
+
+    public int controllerEpoch() {
+        return controllerEpoch;
+    }
+
+    /** The controller's broker id, or -1 when there is none. */
+    public int controllerId() {
+        try {
+            return tryRead(ZkPaths.CONTROLLER).map(n -> n.get("brokerid").asInt()).orElse(-1);
+        } catch (Exception e) {
+            return controller ? self.id() : -1;
+        }
+    }
+
+    public List<BrokerInfo> liveBrokers() throws Exception {
+        List<BrokerInfo> out = new ArrayList<>();
+        for (String id : zk.getChildren().forPath(ZkPaths.BROKER_IDS)) {
+            tryRead(ZkPaths.broker(Integer.parseInt(id))).ifPresent(n ->
+                    out.add(new BrokerInfo(Integer.parseInt(id), n.get("host").asText(), n.get("port").asInt())));
+        }
+        return out;
+    }
+
+    public Map<String, TopicInfo> topics() {
+        return Map.copyOf(topics);
+    }
+
+    public Optional<TopicInfo> topic(String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    /**
+     * Creates a topic: a new id, replicas assigned round-robin over live brokers, each partition led
+     * by its first replica at leader epoch 0 with all replicas in sync. One fenced multi-op.
+     */
+    public synchronized TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs)
+            throws Exception {
+        if (topics.containsKey(name) || zk.checkExists().forPath(ZkPaths.topic(name)) != null) {
+            throw new TopicExistsException(name);
+        }
+        List<BrokerInfo> brokers = liveBrokers();
+        brokers.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        if (replicationFactor < 1 || replicationFactor > brokers.size()) {
+            throw new IllegalArgumentException("Replication factor: " + replicationFactor + " larger than available brokers: "
+                    + brokers.size() + ".");
+        }
+        UUID id = KafkaIds.random();
+        ObjectNode topicNode = JSON.createObjectNode().put("version", 3).put("topic_id", KafkaIds.toText(id));
+        ObjectNode assignment = topicNode.putObject("partitions");
+        topicNode.putObject("adding_replicas");
+        topicNode.putObject("removing_replicas");
+        List<TopicInfo.PartitionInfo> infos = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            List<Integer> replicas = new ArrayList<>();
+            for (int r = 0; r < replicationFactor; r++) {
+                replicas.add(brokers.get((p + r) % brokers.size()).id());
+            }
+            replicas.forEach(assignment.putArray(Integer.toString(p))::add);
+            infos.add(new TopicInfo.PartitionInfo(p, List.copyOf(replicas), replicas.get(0), 0, List.copyOf(replicas)));
+        }
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(fence());
+        ops.add(zk.transactionOp().create().forPath(ZkPaths.topic(name), bytes(topicNode)));
+        ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name)));
+        for (TopicInfo.PartitionInfo p : infos) {
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.partition(name, p.partition())));
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(name, p.partition()), bytes(state(p))));
+        }
+        ensurePath(ZkPaths.TOPIC_CONFIGS);
+        ensurePath(ZkPaths.TOPICS);
+        ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), bytes(configNode(configs))));
+        zk.transaction().forOperations(ops);
+        TopicInfo info = new TopicInfo(name, id, List.copyOf(infos), Map.copyOf(configs));
+        topics.put(name, info);
+        log.info("created topic={} id={} partitions={} replicationFactor={}", name, KafkaIds.toText(id), partitions,
+                replicationFactor);
+        return info;
+    }
+
+    /** Replaces a topic's config overrides. */
+    public synchronized TopicInfo setTopicConfigs(String name, Map<String, String> configs) throws Exception {
+        TopicInfo t = topic(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name));
+        zk.transaction().forOperations(fence(),
+                zk.transactionOp().setData().forPath(ZkPaths.topicConfig(name), bytes(configNode(configs))));
+        TopicInfo updated = new TopicInfo(name, t.id(), t.partitions(), Map.copyOf(configs));
+        topics.put(name, updated);
+        return updated;
+    }
+
+    /** Deletes a topic's metadata (the broker deletes its logs). */
+    public synchronized void deleteTopic(String name) throws Exception {
+        if (!topics.containsKey(name)) {
+            throw new IllegalArgumentException("unknown topic " + name);
+        }
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(fence());
+        TopicInfo t = topics.get(name);
+        for (TopicInfo.PartitionInfo p : t.partitions()) {
+            ops.add(zk.transactionOp().delete().forPath(ZkPaths.partitionState(name, p.partition())));
+            ops.add(zk.transactionOp().delete().forPath(ZkPaths.partition(name, p.partition())));
+        }
+        ops.add(zk.transactionOp().delete().forPath(ZkPaths.partitions(name)));
+        ops.add(zk.transactionOp().delete().forPath(ZkPaths.topic(name)));
+        ops.add(zk.transactionOp().delete().forPath(ZkPaths.topicConfig(name)));
+        zk.transaction().forOperations(ops);
+        topics.remove(name);
+        log.info("deleted topic={}", name);
+    }
+
+    /** The op that makes a multi-op fail unless this broker is still the controller it was elected as. */
+    private CuratorOp fence() throws Exception {
+        if (!controller) {
+            throw new IllegalStateException("broker " + self.id() + " is not the controller");
+        }
+        return zk.transactionOp().check().withVersion(controllerEpochZkVersion).forPath(ZkPaths.CONTROLLER_EPOCH);
+    }
+
+    private void ensurePath(String path) throws Exception {
+        try {
+            zk.create().creatingParentsIfNeeded().forPath(path);
+        } catch (KeeperException.NodeExistsException e) {
+            // already there
+        }
+    }
+
+    private ObjectNode state(TopicInfo.PartitionInfo p) {
+        ObjectNode s = JSON.createObjectNode().put("controller_epoch", controllerEpoch).put("leader", p.leader())
+                .put("version", 1).put("leader_epoch", p.leaderEpoch());
+        p.isr().forEach(s.putArray("isr")::add);
+        return s;
+    }
+
+    private static ObjectNode configNode(Map<String, String> configs) {
+        ObjectNode n = JSON.createObjectNode().put("version", 1);
+        ObjectNode c = n.putObject("config");
+        configs.forEach(c::put);
+        return n;
+    }
+
+    private JsonNode read(String path) throws Exception {
+        return JSON.readTree(zk.getData().forPath(path));
+    }
+
+    private Optional<JsonNode> tryRead(String path) throws Exception {
+        try {
+            return Optional.of(read(path));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<Integer> ints(JsonNode array) {
+        List<Integer> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asInt()));
+        return List.copyOf(out);
+    }
+
+    private static byte[] bytes(JsonNode node) throws IOException {
+        return JSON.writeValueAsBytes(node);
+    }
+
+    @Override
+    public void close() {
+        zk.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.wharf.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cluster metadata against a real (embedded) ZooKeeper server. */
+class ZkMetadataStoreTest {
+    @TempDir
+    Path dir;
+
+    private static final BrokerInfo BROKER = new BrokerInfo(0, "127.0.0.1", 9092);
+
+    // A broker registers, becomes controller, creates topics; everything survives a full restart.
+    @Test
+    void metadataSurvivesRestart() throws Exception {
+        String clusterId;
+        TopicInfo created;
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore store = new ZkMetadataStore(zk.connectString(), 10_000, BROKER)) {
+            store.start();
+            assertTrue(store.isController());
+            assertEquals(0, store.controllerId());
+            assertEquals(List.of(BROKER), store.liveBrokers());
+            clusterId = store.clusterId();
+            assertEquals(22, clusterId.length());
+            created = store.createTopic("orders", 3, 1, Map.of("retention.ms", "1000"));
+            assertEquals(3, created.partitions().size());
+            assertEquals(new TopicInfo.PartitionInfo(2, List.of(0), 0, 0, List.of(0)), created.partitions().get(2));
+            assertThrows(TopicExistsException.class, () -> store.createTopic("orders", 1, 1, Map.of()));
+            assertThrows(IllegalArgumentException.class, () -> store.createTopic("wide", 1, 2, Map.of()));
+            store.createTopic("gone", 1, 1, Map.of());
+            store.deleteTopic("gone");
+        }
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore store = new ZkMetadataStore(zk.connectString(), 10_000, BROKER)) {
+            store.start(); // the previous session's ephemeral nodes are replaced, not waited out
+            assertEquals(clusterId, store.clusterId());
+            assertTrue(store.isController());
+            assertEquals(2, store.controllerEpoch());
+            assertEquals(Map.of("orders", created), store.topics());
+            TopicInfo updated = store.setTopicConfigs("orders", Map.of("retention.ms", "5000"));
+            assertEquals("5000", updated.configs().get("retention.ms"));
+        }
+    }
+
+    // A controller whose epoch was superseded cannot write: its multi-ops fail on the epoch check.
+    @Test
+    void staleControllerIsFenced() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore store = new ZkMetadataStore(zk.connectString(), 10_000, BROKER);
+                CuratorFramework other = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
+            store.start();
+            other.start();
+            // another controller takes over: the epoch znode moves on
+            other.setData().forPath(ZkPaths.CONTROLLER_EPOCH, "9".getBytes(StandardCharsets.UTF_8));
+            assertThrows(Exception.class, () -> store.createTopic("late", 1, 1, Map.of()));
+            assertFalse(store.topics().containsKey("late"));
+            assertTrue(other.checkExists().forPath(ZkPaths.topic("late")) == null);
+        }
+    }
+}
