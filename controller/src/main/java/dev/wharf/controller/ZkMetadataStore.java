@@ -298,6 +298,43 @@ public final class ZkMetadataStore implements Closeable {
         log.info("deleted topic={}", name);
     }
 
+    private static final int PRODUCER_ID_BLOCK_SIZE = 1000;
+    private long nextProducerId;
+    private long producerIdBlockEnd = -1;
+
+    /**
+     * A producer id no other broker and no earlier run has handed out: ids come in blocks of 1000
+     * claimed in ZooKeeper with a version check, so they stay unique across brokers and restarts.
+     */
+    public synchronized long nextProducerId() throws Exception {
+        while (nextProducerId > producerIdBlockEnd) {
+            Stat stat = new Stat();
+            long start;
+            try {
+                JsonNode last = JSON.readTree(zk.getData().storingStatIn(stat).forPath(ZkPaths.PRODUCER_ID_BLOCK));
+                start = Long.parseLong(last.get("block_end").asText()) + 1;
+            } catch (KeeperException.NoNodeException e) {
+                stat = null;
+                start = 0;
+            }
+            ObjectNode block = JSON.createObjectNode().put("version", 1).put("broker", self.id())
+                    .put("block_start", Long.toString(start))
+                    .put("block_end", Long.toString(start + PRODUCER_ID_BLOCK_SIZE - 1));
+            try {
+                if (stat == null) {
+                    zk.create().forPath(ZkPaths.PRODUCER_ID_BLOCK, bytes(block));
+                } else {
+                    zk.setData().withVersion(stat.getVersion()).forPath(ZkPaths.PRODUCER_ID_BLOCK, bytes(block));
+                }
+                nextProducerId = start;
+                producerIdBlockEnd = start + PRODUCER_ID_BLOCK_SIZE - 1;
+            } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException e) {
+                // another broker claimed a block meanwhile: read again
+            }
+        }
+        return nextProducerId++;
+    }
+
     /** The op that makes a multi-op fail unless this broker is still the controller it was elected as. */
     private CuratorOp fence() throws Exception {
         if (!controller) {

@@ -12,6 +12,7 @@ package dev.wharf.controller;
  *   /brokers/topics/&lt;topic&gt;                       {"version":3,"topic_id":"..","partitions":{"0":[0]}}
  *   /brokers/topics/&lt;topic&gt;/partitions/&lt;p&gt;/state   {"controller_epoch":3,"leader":0,"leader_epoch":0,"isr":[0],"version":1}
  *   /config/topics/&lt;topic&gt;                        {"version":1,"config":{"retention.ms":"1000"}}
+ *   /latest_producer_id_block                    {"version":1,"broker":0,"block_start":"0","block_end":"999"}
  * </pre>
  */
 final class ZkPaths {
@@ -21,6 +22,7 @@ final class ZkPaths {
     static final String BROKER_IDS = "/brokers/ids";
     static final String TOPICS = "/brokers/topics";
     static final String TOPIC_CONFIGS = "/config/topics";
+    static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
 
     private ZkPaths() {}
 

@@ -6,18 +6,24 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The broker's handlers by API key: the dispatcher's table and the source of ApiVersions. */
+/**
+ * The broker's handlers by API key: the dispatcher's table and the source of ApiVersions.
+ * Registration (at start-up) publishes a new immutable map, so lookups need no lock.
+ */
 public final class ApiHandlers {
-    private final Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
+    private volatile Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
 
-    public ApiHandlers register(ApiHandler handler) {
+    public synchronized ApiHandlers register(ApiHandler handler) {
         ApiKey api = handler.api();
         if (handler.lowestVersion() < api.lowestVersion || handler.highestVersion() > api.highestVersion) {
             throw new IllegalArgumentException(api.displayName + " handler serves versions the wire layer cannot decode");
         }
-        if (handlers.putIfAbsent(api, handler) != null) {
+        Map<ApiKey, ApiHandler> next = new EnumMap<>(ApiKey.class);
+        next.putAll(handlers);
+        if (next.putIfAbsent(api, handler) != null) {
             throw new IllegalArgumentException("two handlers for " + api.displayName);
         }
+        handlers = next;
         return this;
     }
 

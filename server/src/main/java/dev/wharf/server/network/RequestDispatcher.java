@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes each request frame, hands it to its API's handler, and writes the responses back in
- * request order even when handlers complete out of order (responses wait for their turn). A frame
+ * request order. Like Kafka, a connection's requests are handled one after another (the next one
+ * starts when the previous one's handler completes), so a producer's pipelined batches for a
+ * partition are appended in the order it sent them. A frame
  * that cannot be decoded, an unknown API or an unsupported version closes this connection with a
  * log line; an ApiVersions request of an unknown version gets the v0 fallback answer instead.
  * Runs on the connection's event loop: no locks.
@@ -39,6 +41,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final Map<Long, Object> completed = new HashMap<>();
     private long nextSequence;
     private long nextToWrite;
+    /** Completes when the previous request of this connection has been handled. */
+    private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
     RequestDispatcher(ApiHandlers handlers, ApiVersionsHandler apiVersions) {
         this.handlers = handlers;
@@ -66,12 +70,14 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             close(ctx, "unsupported request " + request.api().displayName + " v" + request.version());
             return;
         }
-        CompletableFuture<ApiMessage> future;
-        try {
-            future = handler.handle(request);
-        } catch (RuntimeException e) {
-            future = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<ApiMessage> future = previous.handle((ignored, e) -> null).thenCompose(ignored -> {
+            try {
+                return handler.handle(request);
+            } catch (RuntimeException e) {
+                return CompletableFuture.<ApiMessage>failedFuture(e);
+            }
+        });
+        previous = future;
         future.whenComplete((body, error) -> ctx.executor().execute(() -> {
             try {
                 if (error != null) {

@@ -1,0 +1,32 @@
+package dev.wharf.compat;
+
+import dev.wharf.server.Broker;
+import dev.wharf.server.BrokerConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real Wharf broker in this JVM on a free loopback port, with its own embedded ZooKeeper. */
+final class RunningBroker implements AutoCloseable {
+    private final Broker broker;
+
+    RunningBroker(Path dir, Map<String, String> overrides) throws Exception {
+        Map<String, String> config = new HashMap<>(Map.of(
+                "listeners", "PLAINTEXT://127.0.0.1:0",
+                "log.dirs", dir.resolve("logs").toString(),
+                "zookeeper.embedded.port", "0",
+                "zookeeper.session.timeout.ms", "10000"));
+        config.putAll(overrides);
+        broker = new Broker(BrokerConfig.of(config));
+        broker.start();
+    }
+
+    String bootstrap() {
+        return broker.advertised().host() + ":" + broker.advertised().port();
+    }
+
+    @Override
+    public void close() throws Exception {
+        broker.close();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.wharf.server;
+
+import dev.wharf.controller.BrokerInfo;
+import dev.wharf.controller.EmbeddedZooKeeper;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.LogManager;
+import dev.wharf.server.api.ApiHandlers;
+import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.api.FetchHandler;
+import dev.wharf.server.api.InitProducerIdHandler;
+import dev.wharf.server.api.ListOffsetsHandler;
+import dev.wharf.server.api.MetadataHandler;
+import dev.wharf.server.api.ProduceHandler;
+import dev.wharf.server.network.NettyServer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Wharf broker: the log manager, the cluster metadata in ZooKeeper (an embedded server unless
+ * {@code zookeeper.connect} is set), the request handlers and the Netty listener. Start-up order:
+ * logs, ZooKeeper, listener (so the registered port is the bound one), metadata, handlers.
+ */
+public final class Broker implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private LogManager logs;
+    private EmbeddedZooKeeper embeddedZooKeeper;
+    private ZkMetadataStore metadata;
+    private NettyServer server;
+    private ExecutorService io;
+    private ScheduledExecutorService timer;
+    private BrokerInfo advertised;
+
+    public Broker(BrokerConfig config) {
+        this.config = config;
+    }
+
+    public void start() throws Exception {
+        config.warnings().forEach(w -> log.warn("{}", w));
+        logs = new LogManager(config.logDirs(), config.logConfig(), config.getLong("log.retention.check.interval.ms"),
+                System::currentTimeMillis);
+        logs.startup();
+        String connect = config.getString("zookeeper.connect");
+        if (connect.isEmpty()) {
+            Path first = config.logDirs().get(0).toAbsolutePath();
+            Path zkDir = first.getParent() == null ? Path.of("zookeeper") : first.getParent().resolve("zookeeper");
+            embeddedZooKeeper = new EmbeddedZooKeeper(zkDir, config.getInt("zookeeper.embedded.port"));
+            connect = embeddedZooKeeper.connectString();
+        }
+        io = Executors.newFixedThreadPool(config.getInt("num.io.threads"), daemon("wharf-io"));
+        timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
+
+        ApiHandlers handlers = new ApiHandlers();
+        ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers);
+        handlers.register(apiVersions);
+        BrokerConfig.Listener listener = config.listener();
+        server = new NettyServer(listener.host(), listener.port(), config.getInt("num.network.threads"),
+                config.getInt("socket.request.max.bytes"), config.getLong("connections.max.idle.ms"), handlers,
+                apiVersions);
+        BrokerConfig.Listener adv = config.advertisedListener();
+        String host = adv.host().isEmpty() ? "localhost" : adv.host();
+        int port = adv.port() == 0 || adv.equals(listener) ? server.port() : adv.port();
+        advertised = new BrokerInfo(config.brokerId(), host, port);
+
+        metadata = new ZkMetadataStore(connect, config.getInt("zookeeper.session.timeout.ms"), advertised);
+        metadata.start();
+        PartitionManager partitions = new PartitionManager(config, metadata, logs);
+        handlers.register(new MetadataHandler(partitions, io))
+                .register(new ProduceHandler(partitions, io))
+                .register(new FetchHandler(partitions, io, timer))
+                .register(new ListOffsetsHandler(partitions, io))
+                .register(new InitProducerIdHandler(partitions, io));
+        log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
+                metadata.clusterId());
+    }
+
+    /** Where clients reach this broker. */
+    public BrokerInfo advertised() {
+        return advertised;
+    }
+
+    public String clusterId() {
+        return metadata.clusterId();
+    }
+
+    /** Stops taking requests, then closes metadata, logs (cleanly: no recovery next time) and ZooKeeper. */
+    @Override
+    public void close() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (io != null) {
+            io.shutdown();
+            try {
+                io.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (metadata != null) {
+            metadata.close();
+        }
+        if (logs != null) {
+            logs.close();
+        }
+        if (embeddedZooKeeper != null) {
+            embeddedZooKeeper.close();
+        }
+        log.info("Wharf broker {} stopped", config.brokerId());
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

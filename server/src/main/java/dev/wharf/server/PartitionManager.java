@@ -1,0 +1,102 @@
+package dev.wharf.server;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.LogConfig;
+import dev.wharf.logstore.LogManager;
+import dev.wharf.logstore.PartitionLog;
+import dev.wharf.logstore.TopicPartition;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The partitions this broker leads: topic metadata from the controller store, logs from the log
+ * manager, and the waiters of long-polling fetches, woken when an append lands.
+ */
+public final class PartitionManager {
+    private final BrokerConfig config;
+    private final ZkMetadataStore metadata;
+    private final LogManager logs;
+    private final Map<TopicPartition, List<Runnable>> appendWaiters = new ConcurrentHashMap<>();
+
+    PartitionManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs) {
+        this.config = config;
+        this.metadata = metadata;
+        this.logs = logs;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public ZkMetadataStore metadata() {
+        return metadata;
+    }
+
+    public Optional<TopicInfo> topic(String name) {
+        return metadata.topic(name);
+    }
+
+    public Optional<TopicInfo> topic(UUID id) {
+        return metadata.topics().values().stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    /** The log of a partition of an existing topic that this broker leads (created on first use). */
+    public Optional<PartitionLog> log(TopicInfo topic, int partition) {
+        if (partition < 0 || partition >= topic.partitions().size()
+                || topic.partitions().get(partition).leader() != config.brokerId()) {
+            return Optional.empty();
+        }
+        TopicPartition tp = new TopicPartition(topic.name(), partition);
+        return Optional.of(logs.get(tp).orElseGet(() -> logs.getOrCreate(tp, logConfig(topic))));
+    }
+
+    public int leaderEpoch(TopicInfo topic, int partition) {
+        return topic.partitions().get(partition).leaderEpoch();
+    }
+
+    private LogConfig logConfig(TopicInfo topic) {
+        return config.logConfig().with(topic.configs());
+    }
+
+    /** Creates a topic in the cluster metadata and the logs of the partitions this broker leads. */
+    public TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs)
+            throws Exception {
+        logConfigCheck(configs);
+        TopicInfo t = metadata.createTopic(name, partitions, replicationFactor, configs);
+        for (int p = 0; p < partitions; p++) {
+            log(t, p);
+        }
+        return t;
+    }
+
+    /** Topic configs must be valid log configs before they are stored. */
+    static void logConfigCheck(Map<String, String> configs) {
+        LogConfig.DEFAULTS.with(configs);
+    }
+
+    /** Runs {@code waiter} once, after the next append to {@code tp}. */
+    public void onNextAppend(TopicPartition tp, Runnable waiter) {
+        appendWaiters.computeIfAbsent(tp, k -> new CopyOnWriteArrayList<>()).add(waiter);
+    }
+
+    /** Forgets a waiter that was answered another way (its deadline passed). */
+    public void stopWaiting(TopicPartition tp, Runnable waiter) {
+        List<Runnable> waiters = appendWaiters.get(tp);
+        if (waiters != null) {
+            waiters.remove(waiter);
+        }
+    }
+
+    /** Wakes the fetches waiting on {@code tp}. */
+    public void appended(TopicPartition tp) {
+        List<Runnable> waiters = appendWaiters.remove(tp);
+        if (waiters != null) {
+            waiters.forEach(Runnable::run);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.logstore.PartitionLog;
+import dev.wharf.logstore.TimestampOffset;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ListOffsetsRequest;
+import dev.wharf.wire.message.ListOffsetsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * ListOffsets: earliest (-2), latest (-1, the high watermark), max timestamp (-3), earliest local
+ * (-4), or the first offset at or after a timestamp; never at or past the high watermark.
+ *
+ * <p>v1: single offset per partition. v2: isolation level. v4: leader epochs. v6: flexible. v7: max
+ * timestamp. v8: earliest local. v9-10: tiered storage specs, timeout. v11: earliest pending upload.
+ */
+public final class ListOffsetsHandler implements ApiHandler {
+    static final long EARLIEST = -2;
+    static final long LATEST = -1;
+    static final long MAX_TIMESTAMP = -3;
+    static final long EARLIEST_LOCAL = -4;
+
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public ListOffsetsHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.LIST_OFFSETS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.LIST_OFFSETS.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.LIST_OFFSETS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        return CompletableFuture.supplyAsync(() -> list((ListOffsetsRequest) request.body()), io);
+    }
+
+    private ListOffsetsResponse list(ListOffsetsRequest req) {
+        List<ListOffsetsResponse.ListOffsetsTopicResponse> topics = new ArrayList<>();
+        for (ListOffsetsRequest.ListOffsetsTopic t : req.topics()) {
+            Optional<TopicInfo> topic = partitions.topic(t.name());
+            List<ListOffsetsResponse.ListOffsetsPartitionResponse> out = new ArrayList<>();
+            for (ListOffsetsRequest.ListOffsetsPartition p : t.partitions()) {
+                ListOffsetsResponse.ListOffsetsPartitionResponse r = new ListOffsetsResponse.ListOffsetsPartitionResponse()
+                        .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1);
+                Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partitionIndex()));
+                if (log.isEmpty()) {
+                    out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                    continue;
+                }
+                r.setLeaderEpoch(partitions.leaderEpoch(topic.get(), p.partitionIndex()));
+                try {
+                    out.add(lookup(log.get(), p.timestamp(), r));
+                } catch (IOException e) {
+                    out.add(r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code));
+                }
+            }
+            topics.add(new ListOffsetsResponse.ListOffsetsTopicResponse().setName(t.name()).setPartitions(out));
+        }
+        return new ListOffsetsResponse().setTopics(topics);
+    }
+
+    private static ListOffsetsResponse.ListOffsetsPartitionResponse lookup(PartitionLog log, long timestamp,
+            ListOffsetsResponse.ListOffsetsPartitionResponse r) throws IOException {
+        long hw = log.highWatermark();
+        if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
+            return r.setOffset(log.logStartOffset());
+        }
+        if (timestamp == LATEST) {
+            return r.setOffset(hw);
+        }
+        Optional<TimestampOffset> found = timestamp == MAX_TIMESTAMP ? log.maxTimestamp() : timestamp >= 0
+                ? log.offsetForTimestamp(timestamp) : Optional.empty();
+        if (found.isPresent() && found.get().offset() < hw) {
+            return r.setTimestamp(found.get().timestamp()).setOffset(found.get().offset());
+        }
+        return r; // no such record (yet): offset -1, timestamp -1
+    }
+}

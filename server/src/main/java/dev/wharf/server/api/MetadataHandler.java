@@ -1,0 +1,131 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.BrokerInfo;
+import dev.wharf.controller.TopicExistsException;
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.server.TopicNames;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.MetadataRequest;
+import dev.wharf.wire.message.MetadataResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Metadata: brokers, cluster id, controller, and the requested topics (all of them for a null
+ * list, or an empty one before v1) with partitions, leaders, leader epochs, replicas and ISRs.
+ * Unknown topics are created when both the request and {@code auto.create.topics.enable} allow it.
+ *
+ * <p>v1: controller id, rack, internal flag, null means all topics. v2: cluster id. v4:
+ * allowAutoTopicCreation. v5: offline replicas. v7: leader epoch. v8: authorized operations.
+ * v9: flexible. v10: topic ids. v12: lookup by topic id. v13: top-level error code.
+ */
+public final class MetadataHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public MetadataHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.METADATA;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.METADATA.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.METADATA.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        // ZooKeeper reads and topic creation block: never on the event loop
+        return CompletableFuture.supplyAsync(() -> respond((MetadataRequest) request.body(), request.version()), io);
+    }
+
+    private ApiMessage respond(MetadataRequest req, short version) {
+        MetadataResponse resp = new MetadataResponse();
+        List<MetadataResponse.MetadataResponseBroker> brokers = new ArrayList<>();
+        try {
+            for (BrokerInfo b : partitions.metadata().liveBrokers()) {
+                brokers.add(new MetadataResponse.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host()).setPort(b.port()));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list brokers", e);
+        }
+        resp.setBrokers(brokers).setClusterId(partitions.metadata().clusterId())
+                .setControllerId(partitions.metadata().controllerId());
+        List<MetadataResponse.MetadataResponseTopic> topics = new ArrayList<>();
+        boolean all = req.topics() == null || (version == 0 && req.topics().isEmpty());
+        if (all) {
+            for (TopicInfo t : partitions.metadata().topics().values()) {
+                topics.add(describe(t));
+            }
+        } else {
+            boolean autoCreate = req.allowAutoTopicCreation() && partitions.config().getBoolean("auto.create.topics.enable");
+            for (MetadataRequest.MetadataRequestTopic requested : req.topics()) {
+                topics.add(lookup(requested, autoCreate));
+            }
+        }
+        return resp.setTopics(topics);
+    }
+
+    private MetadataResponse.MetadataResponseTopic lookup(MetadataRequest.MetadataRequestTopic requested, boolean autoCreate) {
+        String name = requested.name();
+        UUID id = requested.topicId();
+        if (name == null) {
+            Optional<TopicInfo> byId = partitions.topic(id);
+            return byId.map(this::describe).orElseGet(() -> new MetadataResponse.MetadataResponseTopic()
+                    .setName(null).setTopicId(id).setErrorCode(ErrorCode.UNKNOWN_TOPIC_ID.code));
+        }
+        if (!TopicNames.isValid(name)) {
+            return error(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
+        }
+        Optional<TopicInfo> existing = partitions.topic(name);
+        if (existing.isPresent()) {
+            return describe(existing.get());
+        }
+        if (!autoCreate) {
+            return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        try {
+            return describe(partitions.createTopic(name, partitions.config().getInt("num.partitions"),
+                    partitions.config().getInt("default.replication.factor"), Map.of()));
+        } catch (TopicExistsException e) {
+            return partitions.topic(name).map(this::describe).orElseGet(() -> error(name, ErrorCode.LEADER_NOT_AVAILABLE));
+        } catch (IllegalArgumentException e) {
+            return error(name, ErrorCode.INVALID_REPLICATION_FACTOR);
+        } catch (Exception e) {
+            return error(name, ErrorCode.LEADER_NOT_AVAILABLE);
+        }
+    }
+
+    private static MetadataResponse.MetadataResponseTopic error(String name, ErrorCode error) {
+        return new MetadataResponse.MetadataResponseTopic().setName(name).setErrorCode(error.code);
+    }
+
+    private MetadataResponse.MetadataResponseTopic describe(TopicInfo t) {
+        List<MetadataResponse.MetadataResponsePartition> ps = new ArrayList<>();
+        for (TopicInfo.PartitionInfo p : t.partitions()) {
+            ps.add(new MetadataResponse.MetadataResponsePartition().setPartitionIndex(p.partition())
+                    .setLeaderId(p.leader()).setLeaderEpoch(p.leaderEpoch()).setReplicaNodes(p.replicas())
+                    .setIsrNodes(p.isr()).setOfflineReplicas(List.of()));
+        }
+        return new MetadataResponse.MetadataResponseTopic().setName(t.name()).setTopicId(t.id()).setPartitions(ps);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.logstore.AppendResult;
+import dev.wharf.logstore.PartitionLog;
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ProduceRequest;
+import dev.wharf.wire.message.ProduceResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import dev.wharf.wire.records.BufferRecords;
+import dev.wharf.wire.records.CorruptRecordException;
+import dev.wharf.wire.records.RecordBatch;
+import dev.wharf.wire.records.RecordBatches;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produce: validates each partition's batches (magic v2, CRC-32C, size against
+ * {@code message.max.bytes}) and appends them as they came, offsets assigned in place. With one
+ * replica the high watermark moves with the append, so acks=1 and acks=all answer after the write;
+ * acks=0 gets no response.
+ *
+ * <p>v3: transactional id, magic v2 only. v5: log start offset. v7: zstd. v8: record errors.
+ * v9: flexible. v10-12: no format change. v13: topic ids instead of names (KIP-516).
+ */
+public final class ProduceHandler implements ApiHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public ProduceHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.PRODUCE;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.PRODUCE.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.PRODUCE.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        ProduceRequest req = (ProduceRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            ProduceResponse resp = produce(req);
+            return req.acks() == 0 ? null : resp;
+        }, io);
+    }
+
+    private ProduceResponse produce(ProduceRequest req) {
+        boolean validAcks = req.acks() == -1 || req.acks() == 0 || req.acks() == 1;
+        List<ProduceResponse.TopicProduceResponse> topics = new ArrayList<>();
+        for (ProduceRequest.TopicProduceData t : req.topicData()) {
+            Optional<TopicInfo> topic = t.name().isEmpty() ? partitions.topic(t.topicId()) : partitions.topic(t.name());
+            List<ProduceResponse.PartitionProduceResponse> results = new ArrayList<>();
+            for (ProduceRequest.PartitionProduceData p : t.partitionData()) {
+                ProduceResponse.PartitionProduceResponse r = new ProduceResponse.PartitionProduceResponse()
+                        .setIndex(p.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                if (!validAcks) {
+                    results.add(r.setErrorCode(ErrorCode.INVALID_REQUIRED_ACKS.code));
+                    continue;
+                }
+                Optional<PartitionLog> partition = topic.flatMap(ti -> partitions.log(ti, p.index()));
+                if (partition.isEmpty()) {
+                    results.add(r.setErrorCode(t.name().isEmpty() ? ErrorCode.UNKNOWN_TOPIC_ID.code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                    continue;
+                }
+                results.add(append(topic.get(), partition.get(), p, r));
+            }
+            topics.add(new ProduceResponse.TopicProduceResponse().setName(t.name()).setTopicId(t.topicId())
+                    .setPartitionResponses(results));
+        }
+        return new ProduceResponse().setResponses(topics);
+    }
+
+    private ProduceResponse.PartitionProduceResponse append(TopicInfo topic, PartitionLog log,
+            ProduceRequest.PartitionProduceData p, ProduceResponse.PartitionProduceResponse r) {
+        if (!(p.records() instanceof BufferRecords records) || records.sizeInBytes() == 0) {
+            return r.setErrorCode(ErrorCode.CORRUPT_MESSAGE.code);
+        }
+        ByteBuf data = records.buffer();
+        int maxBatch = partitions.config().getInt("message.max.bytes");
+        try {
+            for (RecordBatch batch : RecordBatches.split(data)) {
+                if (batch.sizeInBytes() > maxBatch) {
+                    return r.setErrorCode(ErrorCode.MESSAGE_TOO_LARGE.code);
+                }
+                batch.ensureValid();
+                if (batch.recordCount() <= 0 || batch.lastOffsetDelta() < 0) {
+                    return r.setErrorCode(ErrorCode.INVALID_RECORD.code);
+                }
+            }
+            AppendResult appended = log.append(data, partitions.leaderEpoch(topic, p.index()));
+            log.updateHighWatermark(log.logEndOffset()); // the only replica is in sync
+            partitions.appended(new TopicPartition(topic.name(), p.index()));
+            return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(appended.firstOffset())
+                    .setLogStartOffset(log.logStartOffset());
+        } catch (CorruptRecordException e) {
+            return r.setErrorCode(ErrorCode.CORRUPT_MESSAGE.code).setErrorMessage(e.getMessage());
+        } catch (Exception e) {
+            ProduceHandler.log.error("append failed topic={} partition={}", topic.name(), p.index(), e);
+            return r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code);
+        }
+    }
+}
