@@ -6,6 +6,9 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.api.CreateTopicsHandler;
+import dev.wharf.server.api.DeleteTopicsHandler;
+import dev.wharf.server.api.DescribeClusterHandler;
 import dev.wharf.server.api.FetchHandler;
 import dev.wharf.server.api.InitProducerIdHandler;
 import dev.wharf.server.api.ListOffsetsHandler;
@@ -79,7 +82,10 @@ public final class Broker implements Closeable {
                 .register(new ProduceHandler(partitions, io))
                 .register(new FetchHandler(partitions, io, timer))
                 .register(new ListOffsetsHandler(partitions, io))
-                .register(new InitProducerIdHandler(partitions, io));
+                .register(new InitProducerIdHandler(partitions, io))
+                .register(new CreateTopicsHandler(partitions, io))
+                .register(new DeleteTopicsHandler(partitions, io))
+                .register(new DescribeClusterHandler(partitions, io));
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());
     }

@@ -60,13 +60,13 @@ public final class PartitionManager {
     }
 
     private LogConfig logConfig(TopicInfo topic) {
-        return config.logConfig().with(topic.configs());
+        return config.logConfig().with(TopicConfigs.logOverrides(topic.configs()));
     }
 
     /** Creates a topic in the cluster metadata and the logs of the partitions this broker leads. */
     public TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs)
             throws Exception {
-        logConfigCheck(configs);
+        TopicConfigs.validate(configs);
         TopicInfo t = metadata.createTopic(name, partitions, replicationFactor, configs);
         for (int p = 0; p < partitions; p++) {
             log(t, p);
@@ -74,9 +74,12 @@ public final class PartitionManager {
         return t;
     }
 
-    /** Topic configs must be valid log configs before they are stored. */
-    static void logConfigCheck(Map<String, String> configs) {
-        LogConfig.DEFAULTS.with(configs);
+    /** Deletes a topic: its metadata, then the logs of its partitions. */
+    public void deleteTopic(TopicInfo topic) throws Exception {
+        metadata.deleteTopic(topic.name());
+        for (TopicInfo.PartitionInfo p : topic.partitions()) {
+            logs.delete(new TopicPartition(topic.name(), p.partition()));
+        }
     }
 
     /** Runs {@code waiter} once, after the next append to {@code tp}. */

@@ -1,0 +1,93 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Java AdminClient creates, lists, describes and deletes topics and describes the cluster. */
+class AdminIT {
+    @TempDir
+    Path dir;
+
+    private RunningBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new RunningBroker(dir, Map.of());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        admin.close();
+        broker.close();
+    }
+
+    // Topics are created with partitions and configs, then listed, described and deleted.
+    @Test
+    void topicLifecycle() throws Exception {
+        CreateTopicsResult created = admin.createTopics(List.of(
+                new NewTopic("payments", 4, (short) 1).configs(Map.of("retention.ms", "3600000", "cleanup.policy", "delete")),
+                new NewTopic("audit", java.util.Optional.empty(), java.util.Optional.empty())));
+        created.all().get();
+        assertEquals(4, created.numPartitions("payments").get());
+        assertEquals("3600000", created.config("payments").get().get("retention.ms").value());
+        assertEquals(1, created.numPartitions("audit").get()); // broker default
+
+        assertEquals(Set.of("payments", "audit"), admin.listTopics().names().get());
+        TopicDescription d = admin.describeTopics(List.of("payments")).allTopicNames().get().get("payments");
+        assertEquals(4, d.partitions().size());
+        assertEquals(0, d.partitions().get(3).leader().id());
+        assertEquals(created.topicId("payments").get(), d.topicId());
+
+        ExecutionException exists = assertThrows(ExecutionException.class,
+                () -> admin.createTopics(List.of(new NewTopic("payments", 1, (short) 1))).all().get());
+        assertInstanceOf(TopicExistsException.class, exists.getCause());
+        ExecutionException badName = assertThrows(ExecutionException.class,
+                () -> admin.createTopics(List.of(new NewTopic("bad/name", 1, (short) 1))).all().get());
+        assertInstanceOf(InvalidTopicException.class, badName.getCause());
+        ExecutionException badConfig = assertThrows(ExecutionException.class, () -> admin.createTopics(List.of(
+                new NewTopic("x", 1, (short) 1).configs(Map.of("no.such.config", "1")))).all().get());
+        assertInstanceOf(InvalidConfigurationException.class, badConfig.getCause());
+
+        admin.deleteTopics(List.of("audit")).all().get();
+        assertEquals(Set.of("payments"), admin.listTopics().names().get());
+        assertFalse(dir.resolve("logs").resolve("audit-0").toFile().exists());
+        ExecutionException unknown = assertThrows(ExecutionException.class,
+                () -> admin.deleteTopics(List.of("audit")).all().get());
+        assertInstanceOf(UnknownTopicOrPartitionException.class, unknown.getCause());
+    }
+
+    // The cluster has an id, one live broker and that broker as controller.
+    @Test
+    void describeCluster() throws Exception {
+        DescribeClusterResult c = admin.describeCluster();
+        assertEquals(22, c.clusterId().get().length());
+        assertEquals(1, c.nodes().get().size());
+        assertEquals(0, c.controller().get().id());
+        assertTrue(broker.bootstrap().endsWith(":" + c.nodes().get().iterator().next().port()));
+    }
+}

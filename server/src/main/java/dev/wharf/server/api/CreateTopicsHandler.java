@@ -1,0 +1,118 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicExistsException;
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.server.TopicConfigs;
+import dev.wharf.server.TopicNames;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.CreateTopicsRequest;
+import dev.wharf.wire.message.CreateTopicsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * CreateTopics: partitions and replication factor (or the broker defaults for -1), configs,
+ * validate-only. Explicit replica assignments are not supported yet (INVALID_REQUEST).
+ *
+ * <p>v1: validateOnly, error messages. v2: throttle time. v4: -1 for defaults (KIP-464). v5:
+ * flexible; the result carries partitions, replication factor and configs. v7: topic ids.
+ */
+public final class CreateTopicsHandler implements ApiHandler {
+    private static final short INVALID_CONFIG = 40;
+
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public CreateTopicsHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.CREATE_TOPICS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.CREATE_TOPICS.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.CREATE_TOPICS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        CreateTopicsRequest req = (CreateTopicsRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            List<CreateTopicsResponse.CreatableTopicResult> results = new ArrayList<>();
+            for (CreateTopicsRequest.CreatableTopic t : req.topics()) {
+                results.add(create(t, req.validateOnly()));
+            }
+            return new CreateTopicsResponse().setTopics(results);
+        }, io);
+    }
+
+    private CreateTopicsResponse.CreatableTopicResult create(CreateTopicsRequest.CreatableTopic t, boolean validateOnly) {
+        CreateTopicsResponse.CreatableTopicResult r = new CreateTopicsResponse.CreatableTopicResult().setName(t.name());
+        if (!TopicNames.isValid(t.name())) {
+            return error(r, ErrorCode.INVALID_TOPIC_EXCEPTION.code, "Topic name '" + t.name() + "' is illegal");
+        }
+        if (!t.assignments().isEmpty()) {
+            return error(r, ErrorCode.INVALID_REQUEST.code, "explicit replica assignments are not supported");
+        }
+        int numPartitions = t.numPartitions() == -1 ? partitions.config().getInt("num.partitions") : t.numPartitions();
+        int rf = t.replicationFactor() == -1 ? partitions.config().getInt("default.replication.factor") : t.replicationFactor();
+        if (numPartitions < 1) {
+            return error(r, ErrorCode.INVALID_PARTITIONS.code, "Number of partitions must be larger than 0.");
+        }
+        Map<String, String> configs = new LinkedHashMap<>();
+        for (CreateTopicsRequest.CreatableTopicConfig c : t.configs()) {
+            if (c.value() != null) {
+                configs.put(c.name(), c.value());
+            }
+        }
+        try {
+            TopicConfigs.validate(configs);
+        } catch (IllegalArgumentException e) {
+            return error(r, INVALID_CONFIG, e.getMessage());
+        }
+        if (partitions.topic(t.name()).isPresent()) {
+            return error(r, ErrorCode.TOPIC_ALREADY_EXISTS.code, "Topic '" + t.name() + "' already exists.");
+        }
+        try {
+            if (rf < 1 || rf > partitions.metadata().liveBrokers().size()) {
+                return error(r, ErrorCode.INVALID_REPLICATION_FACTOR.code, "Replication factor: " + rf
+                        + " larger than available brokers: " + partitions.metadata().liveBrokers().size() + ".");
+            }
+            if (!validateOnly) {
+                TopicInfo created = partitions.createTopic(t.name(), numPartitions, rf, configs);
+                r.setTopicId(created.id());
+            }
+        } catch (TopicExistsException e) {
+            return error(r, ErrorCode.TOPIC_ALREADY_EXISTS.code, e.getMessage());
+        } catch (Exception e) {
+            return error(r, ErrorCode.UNKNOWN_SERVER_ERROR.code, e.toString());
+        }
+        List<CreateTopicsResponse.CreatableTopicConfigs> described = new ArrayList<>();
+        configs.forEach((k, v) -> described.add(new CreateTopicsResponse.CreatableTopicConfigs().setName(k).setValue(v)
+                .setConfigSource((byte) 1))); // DYNAMIC_TOPIC_CONFIG
+        return r.setErrorCode(ErrorCode.NONE.code).setNumPartitions(numPartitions).setReplicationFactor((short) rf)
+                .setConfigs(described);
+    }
+
+    private static CreateTopicsResponse.CreatableTopicResult error(CreateTopicsResponse.CreatableTopicResult r, short code,
+            String message) {
+        return r.setErrorCode(code).setErrorMessage(message);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DeleteTopicsRequest;
+import dev.wharf.wire.message.DeleteTopicsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * DeleteTopics by name or (v6+) topic id: the metadata goes, then the partitions' logs.
+ *
+ * <p>v1: throttle time. v4: flexible. v5: error messages. v6: topics by name or id.
+ */
+public final class DeleteTopicsHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public DeleteTopicsHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.DELETE_TOPICS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.DELETE_TOPICS.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.DELETE_TOPICS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        DeleteTopicsRequest req = (DeleteTopicsRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            List<DeleteTopicsResponse.DeletableTopicResult> results = new ArrayList<>();
+            for (String name : req.topicNames()) {
+                results.add(delete(partitions.topic(name), name, null));
+            }
+            for (DeleteTopicsRequest.DeleteTopicState t : req.topics()) {
+                results.add(t.name() != null ? delete(partitions.topic(t.name()), t.name(), null)
+                        : delete(partitions.topic(t.topicId()), null, t.topicId()));
+            }
+            return new DeleteTopicsResponse().setResponses(results);
+        }, io);
+    }
+
+    private DeleteTopicsResponse.DeletableTopicResult delete(Optional<TopicInfo> topic, String name, java.util.UUID id) {
+        DeleteTopicsResponse.DeletableTopicResult r = new DeleteTopicsResponse.DeletableTopicResult()
+                .setName(topic.map(TopicInfo::name).orElse(name)).setTopicId(topic.map(TopicInfo::id).orElse(
+                        id == null ? new java.util.UUID(0, 0) : id));
+        if (topic.isEmpty()) {
+            return r.setErrorCode(id != null ? ErrorCode.UNKNOWN_TOPIC_ID.code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
+                    .setErrorMessage("This server does not host this topic");
+        }
+        try {
+            partitions.deleteTopic(topic.get());
+            return r.setErrorCode(ErrorCode.NONE.code);
+        } catch (Exception e) {
+            return r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString());
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.BrokerInfo;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DescribeClusterResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * DescribeCluster: cluster id, controller and live brokers.
+ *
+ * <p>v1: endpoint type. v2: fenced brokers (none: a registered broker is unfenced).
+ */
+public final class DescribeClusterHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public DescribeClusterHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.DESCRIBE_CLUSTER;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.DESCRIBE_CLUSTER.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.DESCRIBE_CLUSTER.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();
+            try {
+                for (BrokerInfo b : partitions.metadata().liveBrokers()) {
+                    brokers.add(new DescribeClusterResponse.DescribeClusterBroker().setBrokerId(b.id()).setHost(b.host())
+                            .setPort(b.port()));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot list brokers", e);
+            }
+            return new DescribeClusterResponse().setClusterId(partitions.metadata().clusterId())
+                    .setControllerId(partitions.metadata().controllerId()).setBrokers(brokers);
+        }, io);
+    }
+}
