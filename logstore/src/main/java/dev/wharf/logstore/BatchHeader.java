@@ -10,9 +10,10 @@ import java.nio.channels.FileChannel;
  * The fields of a stored batch's header that reads and lookups need, read with one positional
  * read without touching the records.
  */
-record BatchHeader(int position, long baseOffset, long lastOffset, int size, long maxTimestamp) {
-    /** Bytes read per header: up to and including maxTimestamp. */
-    static final int READ_SIZE = RecordBatch.MAX_TIMESTAMP_OFFSET + 8;
+record BatchHeader(int position, long baseOffset, long lastOffset, int size, long maxTimestamp, long producerId,
+        short producerEpoch, int baseSequence, short attributes) {
+    /** Bytes read per header: the whole fixed header, up to the record count. */
+    static final int READ_SIZE = RecordBatch.RECORDS_OFFSET;
 
     int end() {
         return position + size;
@@ -45,6 +46,8 @@ record BatchHeader(int position, long baseOffset, long lastOffset, int size, lon
             throw new CorruptLogException("batch at " + position + " has size " + size + " with " + (limit - position) + " bytes left");
         }
         long lastOffset = baseOffset + buf.getInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET);
-        return new BatchHeader(position, baseOffset, lastOffset, size, buf.getLong(RecordBatch.MAX_TIMESTAMP_OFFSET));
+        return new BatchHeader(position, baseOffset, lastOffset, size, buf.getLong(RecordBatch.MAX_TIMESTAMP_OFFSET),
+                buf.getLong(RecordBatch.PRODUCER_ID_OFFSET), buf.getShort(RecordBatch.PRODUCER_EPOCH_OFFSET),
+                buf.getInt(RecordBatch.BASE_SEQUENCE_OFFSET), buf.getShort(RecordBatch.ATTRIBUTES_OFFSET));
     }
 }

@@ -295,6 +295,20 @@ final class LogSegment {
         return pos;
     }
 
+    /** Reports the header of every batch whose last offset is at least {@code from}, in order. */
+    void forEachBatch(long from, java.util.function.Consumer<StoredBatch> action) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
+        int limit = size;
+        BatchHeader h = find(from, buf, limit);
+        int pos = h == null ? limit : h.position();
+        while (pos < limit) {
+            h = BatchHeader.read(channel(), pos, limit, buf);
+            action.accept(new StoredBatch(h.baseOffset(), h.lastOffset(), h.producerId(), h.producerEpoch(),
+                    h.baseSequence(), (h.attributes() & 0x10) != 0, (h.attributes() & 0x20) != 0));
+            pos = h.end();
+        }
+    }
+
     /** The first record at or after {@code timestamp} and {@code minOffset}, if this segment has one. */
     Optional<TimestampOffset> findByTimestamp(long timestamp, long minOffset) throws IOException {
         if (maxTimestamp < timestamp) {

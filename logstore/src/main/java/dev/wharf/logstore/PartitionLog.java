@@ -336,6 +336,24 @@ public final class PartitionLog {
         return new ReadResult.NoData(end);
     }
 
+    /**
+     * Reports the header of every batch from the one holding {@code fromOffset} to the log end, in
+     * offset order (rebuilding producer state after a restart). Reads headers only.
+     */
+    public void forEachBatch(long fromOffset, java.util.function.Consumer<StoredBatch> action) throws IOException {
+        long end = logEndOffset;
+        for (LogSegment s : segments.values()) {
+            if (s.nextOffset() <= fromOffset) {
+                continue;
+            }
+            s.forEachBatch(fromOffset, b -> {
+                if (b.baseOffset() < end) {
+                    action.accept(b);
+                }
+            });
+        }
+    }
+
     /** The first record at or after {@code timestamp} from the log start on (ListOffsets by time). */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) throws IOException {
         long start = logStartOffset;

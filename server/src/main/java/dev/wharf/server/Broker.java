@@ -43,6 +43,7 @@ public final class Broker implements Closeable {
     private ExecutorService io;
     private ScheduledExecutorService timer;
     private BrokerInfo advertised;
+    private PartitionManager partitions;
 
     public Broker(BrokerConfig config) {
         this.config = config;
@@ -77,7 +78,7 @@ public final class Broker implements Closeable {
 
         metadata = new ZkMetadataStore(connect, config.getInt("zookeeper.session.timeout.ms"), advertised);
         metadata.start();
-        PartitionManager partitions = new PartitionManager(config, metadata, logs);
+        partitions = new PartitionManager(config, metadata, logs);
         handlers.register(new MetadataHandler(partitions, io))
                 .register(new ProduceHandler(partitions, io))
                 .register(new FetchHandler(partitions, io, timer))
@@ -105,6 +106,7 @@ public final class Broker implements Closeable {
         if (server != null) {
             server.close();
         }
+
         if (timer != null) {
             timer.shutdownNow();
         }
@@ -115,6 +117,9 @@ public final class Broker implements Closeable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (partitions != null) {
+            partitions.saveProducerStates(); // after the last append
         }
         if (metadata != null) {
             metadata.close();

@@ -22,6 +22,7 @@ public final class PartitionManager {
     private final ZkMetadataStore metadata;
     private final LogManager logs;
     private final Map<TopicPartition, List<Runnable>> appendWaiters = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, ProducerStateTable> producerStates = new ConcurrentHashMap<>();
 
     PartitionManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs) {
         this.config = config;
@@ -80,6 +81,37 @@ public final class PartitionManager {
         for (TopicInfo.PartitionInfo p : topic.partitions()) {
             logs.delete(new TopicPartition(topic.name(), p.partition()));
         }
+    }
+
+    /**
+     * The idempotent-producer state of a partition, loaded from its snapshot or rebuilt from the log
+     * the first time it is needed. Callers synchronize on it around check, append and record.
+     */
+    public ProducerStateTable producerState(TopicPartition tp, PartitionLog log) {
+        return producerStates.computeIfAbsent(tp, k -> {
+            ProducerStateTable table = new ProducerStateTable();
+            try {
+                if (!table.load(log.dir(), log.logEndOffset())) {
+                    log.forEachBatch(log.logStartOffset(), table::replay);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot load producer state of " + tp, e);
+            }
+            return table;
+        });
+    }
+
+    /** Saves every partition's producer state beside its log (at clean shutdown, after the last append). */
+    void saveProducerStates() {
+        producerStates.forEach((tp, table) -> logs.get(tp).ifPresent(log -> {
+            synchronized (table) {
+                try {
+                    table.save(log.dir(), log.logEndOffset());
+                } catch (java.io.IOException e) {
+                    // the next start rebuilds it from the log
+                }
+            }
+        }));
     }
 
     /** Runs {@code waiter} once, after the next append to {@code tp}. */

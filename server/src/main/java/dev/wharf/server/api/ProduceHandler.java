@@ -6,6 +6,7 @@ import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
+import dev.wharf.server.ProducerStateTable;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ProduceRequest;
@@ -101,8 +102,10 @@ public final class ProduceHandler implements ApiHandler {
         }
         ByteBuf data = records.buffer();
         int maxBatch = partitions.config().getInt("message.max.bytes");
+        TopicPartition tp = new TopicPartition(topic.name(), p.index());
         try {
-            for (RecordBatch batch : RecordBatches.split(data)) {
+            List<RecordBatch> batches = RecordBatches.split(data);
+            for (RecordBatch batch : batches) {
                 if (batch.sizeInBytes() > maxBatch) {
                     return r.setErrorCode(ErrorCode.MESSAGE_TOO_LARGE.code);
                 }
@@ -111,9 +114,28 @@ public final class ProduceHandler implements ApiHandler {
                     return r.setErrorCode(ErrorCode.INVALID_RECORD.code);
                 }
             }
-            AppendResult appended = log.append(data, partitions.leaderEpoch(topic, p.index()));
+            // Clients send one batch per partition; the producer checks apply to it.
+            RecordBatch first = batches.get(0);
+            int lastSequence = ProducerStateTable.lastSequence(first.baseSequence(), first.lastOffsetDelta());
+            ProducerStateTable producers = partitions.producerState(tp, log);
+            AppendResult appended;
+            synchronized (producers) {
+                ProducerStateTable.Check check = batches.size() == 1
+                        ? producers.check(first.producerId(), first.producerEpoch(), first.baseSequence(), lastSequence)
+                        : new ProducerStateTable.Check.Append();
+                if (check instanceof ProducerStateTable.Check.Duplicate d) {
+                    return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(d.firstOffset())
+                            .setLogStartOffset(log.logStartOffset());
+                }
+                if (check instanceof ProducerStateTable.Check.Reject reject) {
+                    return r.setErrorCode(reject.error().code);
+                }
+                appended = log.append(data, partitions.leaderEpoch(topic, p.index()));
+                producers.record(first.producerId(), first.producerEpoch(), first.baseSequence(), lastSequence,
+                        appended.firstOffset(), appended.lastOffset());
+            }
             log.updateHighWatermark(log.logEndOffset()); // the only replica is in sync
-            partitions.appended(new TopicPartition(topic.name(), p.index()));
+            partitions.appended(tp);
             return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(appended.firstOffset())
                     .setLogStartOffset(log.logStartOffset());
         } catch (CorruptRecordException e) {

@@ -1,0 +1,171 @@
+package dev.wharf.server;
+
+import dev.wharf.logstore.StoredBatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Idempotent-producer state of one partition: per producer id, its epoch and its last five
+ * batches' sequence ranges and offsets. A batch is checked before it is appended:
+ *
+ * <ul>
+ *   <li>an older epoch than the producer's is fenced (INVALID_PRODUCER_EPOCH);
+ *   <li>a repeat of one of the last five batches is a duplicate, answered with its original offset;
+ *   <li>otherwise the first sequence must follow the last one (or be 0 for a new epoch), else
+ *       OUT_OF_ORDER_SEQUENCE_NUMBER.
+ * </ul>
+ *
+ * Saved to {@code producer-state-snapshot} in the partition directory at clean shutdown (with the
+ * log end it is valid for); rebuilt from batch headers when that is missing or stale. Callers
+ * serialize check, append and record per partition (see {@code ProduceHandler}).
+ */
+public final class ProducerStateTable {
+    static final String SNAPSHOT_FILE = "producer-state-snapshot";
+    private static final int BATCHES_KEPT = 5;
+
+    /** A batch as remembered: sequence range and where it landed. */
+    record Batch(int firstSequence, int lastSequence, long firstOffset, long lastOffset) {}
+
+    private static final class Producer {
+        short epoch;
+        final Deque<Batch> batches = new ArrayDeque<>(BATCHES_KEPT);
+    }
+
+    /** The verdict on an incoming batch. */
+    public sealed interface Check {
+        record Append() implements Check {}
+
+        record Duplicate(long firstOffset) implements Check {}
+
+        record Reject(ErrorCode error) implements Check {}
+    }
+
+    private static final Check.Append APPEND = new Check.Append();
+
+    private final Map<Long, Producer> producers = new HashMap<>();
+
+    public Check check(long producerId, short epoch, int firstSequence, int lastSequence) {
+        if (producerId < 0) {
+            return APPEND; // not an idempotent producer
+        }
+        Producer p = producers.get(producerId);
+        if (p == null) {
+            return APPEND;
+        }
+        if (epoch < p.epoch) {
+            return new Check.Reject(ErrorCode.INVALID_PRODUCER_EPOCH);
+        }
+        if (epoch > p.epoch) {
+            return firstSequence == 0 ? APPEND : new Check.Reject(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        }
+        for (Batch b : p.batches) {
+            if (b.firstSequence() == firstSequence && b.lastSequence() == lastSequence) {
+                return new Check.Duplicate(b.firstOffset());
+            }
+        }
+        Batch last = p.batches.peekLast();
+        if (last != null && firstSequence != next(last.lastSequence())) {
+            return new Check.Reject(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        }
+        return APPEND;
+    }
+
+    /** The sequence of a batch's last record: sequences wrap from 2^31-1 to 0. */
+    public static int lastSequence(int baseSequence, int lastOffsetDelta) {
+        long last = (long) baseSequence + lastOffsetDelta;
+        return (int) (last > Integer.MAX_VALUE ? last - Integer.MAX_VALUE - 1 : last);
+    }
+
+    private static int next(int sequence) {
+        return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
+    }
+
+    /** Remembers an appended batch. */
+    public void record(long producerId, short epoch, int firstSequence, int lastSequence, long firstOffset, long lastOffset) {
+        if (producerId < 0) {
+            return;
+        }
+        Producer p = producers.computeIfAbsent(producerId, k -> new Producer());
+        if (epoch != p.epoch) {
+            p.batches.clear();
+            p.epoch = epoch;
+        }
+        if (p.batches.size() == BATCHES_KEPT) {
+            p.batches.removeFirst();
+        }
+        p.batches.addLast(new Batch(firstSequence, lastSequence, firstOffset, lastOffset));
+    }
+
+    /** Rebuilds from the log: every idempotent data batch, in offset order. */
+    public void replay(StoredBatch b) {
+        if (b.producerId() >= 0 && !b.control()) {
+            record(b.producerId(), b.producerEpoch(), b.baseSequence(), b.lastSequence(), b.baseOffset(), b.lastOffset());
+        }
+    }
+
+    /**
+     * Writes the table, valid for a log ending at {@code logEndOffset}. Format: a line {@code 0
+     * <logEndOffset>}, then per producer {@code <id> <epoch>} followed by its batches as
+     * {@code firstSeq lastSeq firstOffset lastOffset} groups.
+     */
+    public void save(Path partitionDir, long logEndOffset) throws IOException {
+        StringBuilder b = new StringBuilder("0 ").append(logEndOffset).append('\n');
+        producers.forEach((id, p) -> {
+            b.append(id).append(' ').append(p.epoch);
+            for (Batch batch : p.batches) {
+                b.append(' ').append(batch.firstSequence()).append(' ').append(batch.lastSequence()).append(' ')
+                        .append(batch.firstOffset()).append(' ').append(batch.lastOffset());
+            }
+            b.append('\n');
+        });
+        Path tmp = partitionDir.resolve(SNAPSHOT_FILE + ".tmp");
+        Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, partitionDir.resolve(SNAPSHOT_FILE), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Loads the snapshot if it was taken at {@code logEndOffset} (and deletes it: from now on the
+     * live table is the truth); returns false when there is none or it is stale.
+     */
+    public boolean load(Path partitionDir, long logEndOffset) throws IOException {
+        Path file = partitionDir.resolve(SNAPSHOT_FILE);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            String[] head = lines.get(0).split(" ");
+            if (!head[0].equals("0") || Long.parseLong(head[1]) != logEndOffset) {
+                return false;
+            }
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split(" ");
+                long id = Long.parseLong(f[0]);
+                short epoch = Short.parseShort(f[1]);
+                for (int i = 2; i + 3 < f.length; i += 4) {
+                    record(id, epoch, Integer.parseInt(f[i]), Integer.parseInt(f[i + 1]), Long.parseLong(f[i + 2]),
+                            Long.parseLong(f[i + 3]));
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            producers.clear();
+            return false; // unreadable: rebuild from the log instead
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    int producerCount() {
+        return producers.size();
+    }
+}
