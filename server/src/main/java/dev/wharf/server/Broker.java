@@ -9,6 +9,8 @@ import dev.wharf.server.api.ApiVersionsHandler;
 import dev.wharf.server.api.CreateTopicsHandler;
 import dev.wharf.server.api.DeleteTopicsHandler;
 import dev.wharf.server.api.DescribeClusterHandler;
+import dev.wharf.server.api.DescribeConfigsHandler;
+import dev.wharf.server.api.IncrementalAlterConfigsHandler;
 import dev.wharf.server.api.FetchHandler;
 import dev.wharf.server.api.InitProducerIdHandler;
 import dev.wharf.server.api.ListOffsetsHandler;
@@ -86,7 +88,9 @@ public final class Broker implements Closeable {
                 .register(new InitProducerIdHandler(partitions, io))
                 .register(new CreateTopicsHandler(partitions, io))
                 .register(new DeleteTopicsHandler(partitions, io))
-                .register(new DescribeClusterHandler(partitions, io));
+                .register(new DescribeClusterHandler(partitions, io))
+                .register(new DescribeConfigsHandler(partitions, io))
+                .register(new IncrementalAlterConfigsHandler(partitions, io));
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());
     }

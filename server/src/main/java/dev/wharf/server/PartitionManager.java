@@ -75,6 +75,19 @@ public final class PartitionManager {
         return t;
     }
 
+    /**
+     * Replaces a topic's config overrides (after validating them) and applies them to the live
+     * logs of its partitions.
+     */
+    public TopicInfo setTopicConfigs(TopicInfo topic, Map<String, String> overrides) throws Exception {
+        TopicConfigs.validate(overrides);
+        TopicInfo updated = metadata.setTopicConfigs(topic.name(), overrides);
+        for (TopicInfo.PartitionInfo p : updated.partitions()) {
+            logs.get(new TopicPartition(topic.name(), p.partition())).ifPresent(l -> l.updateConfig(logConfig(updated)));
+        }
+        return updated;
+    }
+
     /** Deletes a topic: its metadata, then the logs of its partitions. */
     public void deleteTopic(TopicInfo topic) throws Exception {
         metadata.deleteTopic(topic.name());

@@ -25,6 +25,42 @@ public final class TopicConfigs {
 
     private TopicConfigs() {}
 
+    /** Every topic config with the value it has when a topic does not override it. */
+    public static Map<String, String> defaults(BrokerConfig broker) {
+        Map<String, String> d = new java.util.TreeMap<>();
+        d.put("retention.ms", Long.toString(broker.retentionMs()));
+        d.put("retention.bytes", broker.getString("log.retention.bytes"));
+        d.put("segment.bytes", broker.getString("log.segment.bytes"));
+        d.put("segment.ms", Long.toString(broker.getLong("log.roll.hours") * 3_600_000L));
+        d.put("segment.index.bytes", broker.getString("log.index.size.max.bytes"));
+        d.put("index.interval.bytes", broker.getString("log.index.interval.bytes"));
+        d.put("flush.messages", broker.getString("log.flush.interval.messages"));
+        d.put("flush.ms", Long.toString(broker.logConfig().flushMs()));
+        d.put("file.delete.delay.ms", broker.getString("file.delete.delay.ms"));
+        d.put("max.message.bytes", broker.getString("message.max.bytes"));
+        d.put("cleanup.policy", "delete");
+        d.put("compression.type", "producer");
+        d.put("message.timestamp.type", "CreateTime");
+        d.put("min.insync.replicas", "1");
+        d.put("unclean.leader.election.enable", "false");
+        d.put("preallocate", "false");
+        d.put("min.cleanable.dirty.ratio", "0.5");
+        d.put("delete.retention.ms", "86400000");
+        d.put("min.compaction.lag.ms", "0");
+        d.put("max.compaction.lag.ms", Long.toString(Long.MAX_VALUE));
+        d.put("message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE));
+        d.put("message.timestamp.after.max.ms", "3600000");
+        d.put("message.timestamp.difference.max.ms", Long.toString(Long.MAX_VALUE));
+        d.put("message.downconversion.enable", "true");
+        d.put("segment.jitter.ms", "0");
+        d.put("follower.replication.throttled.replicas", "");
+        d.put("leader.replication.throttled.replicas", "");
+        d.put("local.retention.ms", "-2");
+        d.put("local.retention.bytes", "-2");
+        d.put("remote.storage.enable", "false");
+        return d;
+    }
+
     /** Checks names and the values the log store interprets; the message names the bad entry. */
     public static void validate(Map<String, String> configs) {
         for (String key : configs.keySet()) {

@@ -1,0 +1,80 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Topic configs through the AdminClient: described with their sources, altered, and applied to the live log. */
+class ConfigsIT {
+    @TempDir
+    Path dir;
+
+    // Overrides show as dynamic topic configs, defaults as defaults; alterations persist and take effect.
+    @Test
+    void describeAndAlterTopicConfigs() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of("log.retention.check.interval.ms", "100",
+                "file.delete.delay.ms", "0"));
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic("shrinking", 1, (short) 1).configs(Map.of(
+                    "segment.bytes", "1024", "cleanup.policy", "delete")))).all().get();
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "shrinking");
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertEquals("1024", config.get("segment.bytes").value());
+            assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get("segment.bytes").source());
+            assertEquals("604800000", config.get("retention.ms").value());
+            assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("retention.ms").source());
+
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ProducerConfig.BATCH_SIZE_CONFIG, "1"),
+                    new StringSerializer(), new StringSerializer())) {
+                long old = System.currentTimeMillis() - 86_400_000L;
+                for (int i = 0; i < 60; i++) {
+                    producer.send(new ProducerRecord<>("shrinking", 0, old + i, "k" + i, "x".repeat(100))).get();
+                }
+            }
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("cleanup.policy", ""), AlterConfigOp.OpType.DELETE)))).all().get();
+            Config altered = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertEquals("1000", altered.get("retention.ms").value());
+            assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, altered.get("cleanup.policy").source());
+
+            // the new retention applies to the live log: old segments go, the log start moves
+            TopicPartition tp = new TopicPartition("shrinking", 0);
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()), new StringDeserializer(), new StringDeserializer())) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> consumer.beginningOffsets(List.of(tp)).get(tp) > 0);
+                assertEquals(60L, consumer.endOffsets(List.of(tp)).get(tp));
+            }
+
+            ExecutionException bad = assertThrows(ExecutionException.class, () -> admin.incrementalAlterConfigs(Map.of(
+                    resource, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET))))
+                    .all().get());
+            assertInstanceOf(InvalidConfigurationException.class, bad.getCause());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DescribeConfigsRequest;
+import dev.wharf.wire.message.DescribeConfigsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * DescribeConfigs for topics (every topic config, overrides marked as such) and this broker.
+ *
+ * <p>v1: config sources, synonyms. v2: no change. v3: config types, documentation. v4: flexible.
+ */
+public final class DescribeConfigsHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public DescribeConfigsHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.DESCRIBE_CONFIGS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.DESCRIBE_CONFIGS.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.DESCRIBE_CONFIGS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        DescribeConfigsRequest req = (DescribeConfigsRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            List<DescribeConfigsResponse.DescribeConfigsResult> results = new ArrayList<>();
+            for (DescribeConfigsRequest.DescribeConfigsResource r : req.resources()) {
+                results.add(describe(r));
+            }
+            return new DescribeConfigsResponse().setResults(results);
+        }, io);
+    }
+
+    private DescribeConfigsResponse.DescribeConfigsResult describe(DescribeConfigsRequest.DescribeConfigsResource r) {
+        DescribeConfigsResponse.DescribeConfigsResult result = new DescribeConfigsResponse.DescribeConfigsResult()
+                .setResourceType(r.resourceType()).setResourceName(r.resourceName());
+        List<ConfigResources.Entry> entries;
+        if (r.resourceType() == ConfigResources.TOPIC) {
+            Optional<TopicInfo> topic = partitions.topic(r.resourceName());
+            if (topic.isEmpty()) {
+                return result.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
+                        .setErrorMessage("Topic " + r.resourceName() + " does not exist");
+            }
+            entries = ConfigResources.topic(topic.get(), partitions.config());
+        } else if (r.resourceType() == ConfigResources.BROKER
+                && (r.resourceName().isEmpty() || r.resourceName().equals(Integer.toString(partitions.config().brokerId())))) {
+            entries = ConfigResources.broker(partitions.config());
+        } else {
+            return result.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("unsupported resource "
+                    + r.resourceType() + "/" + r.resourceName());
+        }
+        List<DescribeConfigsResponse.DescribeConfigsResourceResult> configs = new ArrayList<>();
+        for (ConfigResources.Entry e : entries) {
+            if (r.configurationKeys() == null || r.configurationKeys().contains(e.name())) {
+                configs.add(new DescribeConfigsResponse.DescribeConfigsResourceResult().setName(e.name())
+                        .setValue(e.value()).setReadOnly(e.readOnly()).setConfigSource(e.source()).setIsSensitive(false));
+            }
+        }
+        return result.setErrorCode(ErrorCode.NONE.code).setConfigs(configs);
+    }
+}

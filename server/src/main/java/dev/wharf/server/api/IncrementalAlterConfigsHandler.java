@@ -1,0 +1,109 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.IncrementalAlterConfigsRequest;
+import dev.wharf.wire.message.IncrementalAlterConfigsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * IncrementalAlterConfigs for topics: SET (0), DELETE (1), APPEND (2) and SUBTRACT (3) on their
+ * overrides; the result is validated, stored in ZooKeeper and applied to the live logs.
+ *
+ * <p>v1: flexible.
+ */
+public final class IncrementalAlterConfigsHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public IncrementalAlterConfigsHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.INCREMENTAL_ALTER_CONFIGS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.INCREMENTAL_ALTER_CONFIGS.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.INCREMENTAL_ALTER_CONFIGS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        IncrementalAlterConfigsRequest req = (IncrementalAlterConfigsRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            List<IncrementalAlterConfigsResponse.AlterConfigsResourceResponse> out = new ArrayList<>();
+            for (IncrementalAlterConfigsRequest.AlterConfigsResource r : req.resources()) {
+                out.add(alter(r, req.validateOnly()));
+            }
+            return new IncrementalAlterConfigsResponse().setResponses(out);
+        }, io);
+    }
+
+    private IncrementalAlterConfigsResponse.AlterConfigsResourceResponse alter(
+            IncrementalAlterConfigsRequest.AlterConfigsResource r, boolean validateOnly) {
+        IncrementalAlterConfigsResponse.AlterConfigsResourceResponse resp =
+                new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
+                        .setResourceType(r.resourceType()).setResourceName(r.resourceName());
+        if (r.resourceType() != ConfigResources.TOPIC) {
+            return resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered");
+        }
+        Optional<TopicInfo> topic = partitions.topic(r.resourceName());
+        if (topic.isEmpty()) {
+            return resp.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code);
+        }
+        Map<String, String> next = new LinkedHashMap<>(topic.get().configs());
+        for (IncrementalAlterConfigsRequest.AlterableConfig c : r.configs()) {
+            switch (c.configOperation()) {
+                case 0 -> next.put(c.name(), c.value());
+                case 1 -> next.remove(c.name());
+                case 2, 3 -> {
+                    List<String> items = new ArrayList<>(next.containsKey(c.name()) && !next.get(c.name()).isEmpty()
+                            ? Arrays.asList(next.get(c.name()).split(",")) : List.of());
+                    List<String> changes = c.value() == null ? List.of() : Arrays.asList(c.value().split(","));
+                    if (c.configOperation() == 2) {
+                        changes.stream().filter(x -> !items.contains(x)).forEach(items::add);
+                    } else {
+                        items.removeAll(changes);
+                    }
+                    next.put(c.name(), String.join(",", items));
+                }
+                default -> {
+                    return resp.setErrorCode(ConfigResources.INVALID_REQUEST)
+                            .setErrorMessage("unknown config operation " + c.configOperation());
+                }
+            }
+        }
+        try {
+            if (validateOnly) {
+                dev.wharf.server.TopicConfigs.validate(next);
+            } else {
+                partitions.setTopicConfigs(topic.get(), next);
+            }
+            return resp.setErrorCode(ErrorCode.NONE.code);
+        } catch (IllegalArgumentException e) {
+            return resp.setErrorCode(ConfigResources.INVALID_CONFIG).setErrorMessage(e.getMessage());
+        } catch (Exception e) {
+            return resp.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString());
+        }
+    }
+}
