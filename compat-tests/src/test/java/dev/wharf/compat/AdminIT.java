@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,19 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +88,31 @@ class AdminIT {
         ExecutionException unknown = assertThrows(ExecutionException.class,
                 () -> admin.deleteTopics(List.of("audit")).all().get());
         assertInstanceOf(UnknownTopicOrPartitionException.class, unknown.getCause());
+    }
+
+    // DeleteRecords moves the log start: consumers start there, earlier offsets are gone.
+    @Test
+    void deleteRecords() throws Exception {
+        admin.createTopics(List.of(new NewTopic("trimmed", 1, (short) 1))).all().get();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.bootstrap()), new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>("trimmed", "v" + i)).get();
+            }
+        }
+        TopicPartition tp = new TopicPartition("trimmed", 0);
+        long low = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4)))
+                .lowWatermarks().get(tp).get().lowWatermark();
+        assertEquals(4, low);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", broker.bootstrap()), new StringDeserializer(),
+                new StringDeserializer())) {
+            assertEquals(4L, consumer.beginningOffsets(List.of(tp)).get(tp));
+        }
+        ExecutionException beyond = assertThrows(ExecutionException.class, () -> admin.deleteRecords(Map.of(tp,
+                RecordsToDelete.beforeOffset(99))).lowWatermarks().get(tp).get());
+        assertInstanceOf(OffsetOutOfRangeException.class, beyond.getCause());
     }
 
     // The cluster has an id, one live broker and that broker as controller.

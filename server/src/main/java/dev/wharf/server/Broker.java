@@ -7,6 +7,7 @@ import dev.wharf.logstore.LogManager;
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
 import dev.wharf.server.api.CreateTopicsHandler;
+import dev.wharf.server.api.DeleteRecordsHandler;
 import dev.wharf.server.api.DeleteTopicsHandler;
 import dev.wharf.server.api.DescribeClusterHandler;
 import dev.wharf.server.api.DescribeConfigsHandler;
@@ -90,7 +91,8 @@ public final class Broker implements Closeable {
                 .register(new DeleteTopicsHandler(partitions, io))
                 .register(new DescribeClusterHandler(partitions, io))
                 .register(new DescribeConfigsHandler(partitions, io))
-                .register(new IncrementalAlterConfigsHandler(partitions, io));
+                .register(new IncrementalAlterConfigsHandler(partitions, io))
+                .register(new DeleteRecordsHandler(partitions, io));
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());
     }

@@ -1,0 +1,81 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.logstore.PartitionLog;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DeleteRecordsRequest;
+import dev.wharf.wire.message.DeleteRecordsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * DeleteRecords: moves each partition's log start offset up to the given offset (-1: the high
+ * watermark); whole segments below it are deleted. The answer is the new low watermark.
+ *
+ * <p>v1: no change. v2: flexible.
+ */
+public final class DeleteRecordsHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public DeleteRecordsHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.DELETE_RECORDS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.DELETE_RECORDS.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.DELETE_RECORDS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        DeleteRecordsRequest req = (DeleteRecordsRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            List<DeleteRecordsResponse.DeleteRecordsTopicResult> topics = new ArrayList<>();
+            for (DeleteRecordsRequest.DeleteRecordsTopic t : req.topics()) {
+                Optional<TopicInfo> topic = partitions.topic(t.name());
+                List<DeleteRecordsResponse.DeleteRecordsPartitionResult> out = new ArrayList<>();
+                for (DeleteRecordsRequest.DeleteRecordsPartition p : t.partitions()) {
+                    DeleteRecordsResponse.DeleteRecordsPartitionResult r = new DeleteRecordsResponse.DeleteRecordsPartitionResult()
+                            .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1);
+                    Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partitionIndex()));
+                    if (log.isEmpty()) {
+                        out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                        continue;
+                    }
+                    PartitionLog pl = log.get();
+                    long offset = p.offset() == -1 ? pl.highWatermark() : p.offset();
+                    if (offset < 0 || offset > pl.highWatermark()) {
+                        out.add(r.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code));
+                        continue;
+                    }
+                    try {
+                        out.add(r.setErrorCode(ErrorCode.NONE.code).setLowWatermark(pl.deleteRecordsBefore(offset)));
+                    } catch (Exception e) {
+                        out.add(r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code));
+                    }
+                }
+                topics.add(new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(t.name()).setPartitions(out));
+            }
+            return new DeleteRecordsResponse().setTopics(topics);
+        }, io);
+    }
+}
