@@ -2,25 +2,16 @@ package dev.wharf.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.wharf.wire.frame.RequestFrames;
-import dev.wharf.wire.frame.ResponseFrames;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListOffsetsRequest;
 import dev.wharf.wire.message.ListOffsetsResponse;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.message.ProduceResponse;
-import dev.wharf.wire.message.RequestHeader;
-import dev.wharf.wire.protocol.ApiMessage;
 import dev.wharf.wire.records.BufferRecords;
 import dev.wharf.wire.records.CompressionType;
 import dev.wharf.wire.records.RecordBatchBuilder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,26 +32,8 @@ class IdempotentProduceIT {
     @TempDir
     Path dir;
 
-    private int correlation;
-
-    private ApiMessage call(Socket socket, ApiKey api, short version, ApiMessage body) throws IOException {
-        RequestHeader header = new RequestHeader().setRequestApiKey(api.id).setRequestApiVersion(version)
-                .setCorrelationId(++correlation).setClientId("idem-test");
-        ByteBuf frame = RequestFrames.encode(UnpooledByteBufAllocator.DEFAULT, header, body);
-        byte[] bytes = new byte[frame.readableBytes()];
-        frame.readBytes(bytes);
-        frame.release();
-        socket.getOutputStream().write(bytes);
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        byte[] response = new byte[in.readInt()];
-        in.readFully(response);
-        ResponseFrames.Response r = ResponseFrames.decode(Unpooled.wrappedBuffer(response), api, version);
-        assertEquals(correlation, r.header().correlationId());
-        return r.body();
-    }
-
     /** Produces one batch of three records; returns (error code, base offset). */
-    private long[] produce(Socket s, short epoch, int sequence) throws IOException {
+    private long[] produce(ProtocolClient s, short epoch, int sequence) throws IOException {
         RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE).producer(PRODUCER, epoch, sequence);
         for (int i = 0; i < 3; i++) {
             b.append(1_700_000_000_000L + i, null, ("r" + sequence + "-" + i).getBytes(), List.of());
@@ -68,30 +41,23 @@ class IdempotentProduceIT {
         ProduceRequest req = new ProduceRequest().setAcks((short) -1).setTimeoutMs(10_000).setTopicData(List.of(
                 new ProduceRequest.TopicProduceData().setName(TOPIC).setPartitionData(List.of(
                         new ProduceRequest.PartitionProduceData().setIndex(0).setRecords(new BufferRecords(b.build()))))));
-        ProduceResponse.PartitionProduceResponse p = ((ProduceResponse) call(s, ApiKey.PRODUCE, (short) 11, req))
+        ProduceResponse.PartitionProduceResponse p = ((ProduceResponse) s.call(ApiKey.PRODUCE, (short) 11, req))
                 .responses().get(0).partitionResponses().get(0);
         return new long[] {p.errorCode(), p.baseOffset()};
     }
 
-    private long logEnd(Socket s) throws IOException {
+    private long logEnd(ProtocolClient s) throws IOException {
         ListOffsetsRequest req = new ListOffsetsRequest().setReplicaId(-1).setTopics(List.of(
                 new ListOffsetsRequest.ListOffsetsTopic().setName(TOPIC).setPartitions(List.of(
                         new ListOffsetsRequest.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1)))));
-        return ((ListOffsetsResponse) call(s, ApiKey.LIST_OFFSETS, (short) 7, req)).topics().get(0).partitions().get(0).offset();
-    }
-
-    private Socket connect(RunningBroker broker) throws IOException {
-        String[] hostPort = broker.bootstrap().split(":");
-        Socket s = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
-        s.setSoTimeout(30_000);
-        return s;
+        return ((ListOffsetsResponse) s.call(ApiKey.LIST_OFFSETS, (short) 7, req)).topics().get(0).partitions().get(0).offset();
     }
 
     // Retries are deduplicated, gaps and stale epochs rejected, and the state outlives restarts.
     @Test
     void duplicatesGapsAndFencing() throws Exception {
-        try (RunningBroker broker = new RunningBroker(dir, Map.of()); Socket s = connect(broker)) {
-            call(s, ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
+            s.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
             assertEquals(List.of(0L, 0L), List.of(produce(s, (short) 0, 0)[0], produce(s, (short) 0, 0)[1]));
             assertEquals(3, logEnd(s)); // the retry was not appended again
@@ -101,12 +67,12 @@ class IdempotentProduceIT {
             assertEquals(47, produce(s, (short) 0, 6)[0]); // INVALID_PRODUCER_EPOCH: fenced
             assertEquals(9, logEnd(s));
         }
-        try (RunningBroker broker = new RunningBroker(dir, Map.of()); Socket s = connect(broker)) {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
             assertEquals(6, produce(s, (short) 1, 0)[1]); // remembered through the snapshot
             assertEquals(9, logEnd(s));
         }
         Files.deleteIfExists(dir.resolve("logs").resolve(TOPIC + "-0").resolve("producer-state-snapshot"));
-        try (RunningBroker broker = new RunningBroker(dir, Map.of()); Socket s = connect(broker)) {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
             assertEquals(6, produce(s, (short) 1, 0)[1]); // rebuilt from the batch headers in the log
             assertEquals(9, produce(s, (short) 1, 3)[1]);
             assertEquals(12, logEnd(s));

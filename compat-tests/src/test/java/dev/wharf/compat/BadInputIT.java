@@ -1,0 +1,88 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ApiVersionsRequest;
+import dev.wharf.wire.message.ApiVersionsResponse;
+import dev.wharf.wire.message.ListOffsetsRequest;
+import dev.wharf.wire.message.ListOffsetsResponse;
+import dev.wharf.wire.message.MetadataRequest;
+import dev.wharf.wire.message.MetadataResponse;
+import dev.wharf.wire.message.ProduceRequest;
+import dev.wharf.wire.message.ProduceResponse;
+import dev.wharf.wire.records.BufferRecords;
+import dev.wharf.wire.records.CompressionType;
+import dev.wharf.wire.records.RecordBatchBuilder;
+import io.netty.buffer.ByteBuf;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input against the whole broker: answered with Kafka's error codes where the protocol has
+ * one, the connection closed where it does not, nothing stored touched, other clients unaffected.
+ */
+class BadInputIT {
+    @TempDir
+    Path dir;
+
+    private static ProduceRequest produce(String topic, ByteBuf batch) {
+        return new ProduceRequest().setAcks((short) -1).setTimeoutMs(5000).setTopicData(List.of(
+                new ProduceRequest.TopicProduceData().setName(topic).setPartitionData(List.of(
+                        new ProduceRequest.PartitionProduceData().setIndex(0).setRecords(new BufferRecords(batch))))));
+    }
+
+    private static ByteBuf batch() {
+        return new RecordBatchBuilder(CompressionType.NONE).append(1L, null, "v".getBytes(), List.of()).build();
+    }
+
+    private static short produceError(ProtocolClient c, ProduceRequest req) throws Exception {
+        return ((ProduceResponse) c.call(ApiKey.PRODUCE, (short) 11, req)).responses().get(0).partitionResponses().get(0)
+                .errorCode();
+    }
+
+    // Error codes for bad topics and corrupt batches; closed connections for undecodable frames.
+    @Test
+    void badRequestsGetErrorsOrLoseTheirConnectionOnly() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient healthy = new ProtocolClient(broker.bootstrap())) {
+            MetadataResponse md = (MetadataResponse) healthy.call(ApiKey.METADATA, (short) 12, new MetadataRequest()
+                    .setAllowAutoTopicCreation(true).setTopics(List.of(
+                            new MetadataRequest.MetadataRequestTopic().setName("bad topic!"),
+                            new MetadataRequest.MetadataRequestTopic().setName("good"))));
+            assertEquals(17, md.topics().get(0).errorCode()); // INVALID_TOPIC_EXCEPTION
+            assertEquals(0, md.topics().get(1).errorCode());
+            assertEquals(0, produceError(healthy, produce("good", batch())));
+
+            assertEquals(3, produceError(healthy, produce("missing", batch()))); // UNKNOWN_TOPIC_OR_PARTITION
+            ByteBuf corrupt = batch();
+            corrupt.setByte(corrupt.writerIndex() - 1, corrupt.getByte(corrupt.writerIndex() - 1) ^ 1);
+            assertEquals(2, produceError(healthy, produce("good", corrupt))); // CORRUPT_MESSAGE
+
+            byte[][] bad = {
+                {0, 0, 0, 8, 0, 0, 0, 2, 0, 0, 0, 1}, // Produce v2: no longer supported
+                {0, 0, 0, 10, 0, 3, 0, 12, 0, 0, 0, 1, 0, 0}, // Metadata v12 torn after the header
+                {0x10, 0, 0, 0}, // 256 MiB frame, over socket.request.max.bytes
+                {0, 0, 0, 6, 1, 2, 3, 4, 5, 6}, // garbage
+            };
+            for (byte[] frame : bad) {
+                try (ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+                    c.sendRaw(frame);
+                    assertTrue(c.closedByBroker(), "connection left open after " + java.util.Arrays.toString(frame));
+                }
+                ApiVersionsResponse v = (ApiVersionsResponse) healthy.call(ApiKey.API_VERSIONS, (short) 3,
+                        new ApiVersionsRequest().setClientSoftwareName("t").setClientSoftwareVersion("1"));
+                assertEquals(0, v.errorCode());
+            }
+            // nothing bad was stored: "good" holds exactly the one valid record
+            ListOffsetsResponse lo = (ListOffsetsResponse) healthy.call(ApiKey.LIST_OFFSETS, (short) 7, new ListOffsetsRequest()
+                    .setReplicaId(-1).setTopics(List.of(new ListOffsetsRequest.ListOffsetsTopic().setName("good")
+                            .setPartitions(List.of(new ListOffsetsRequest.ListOffsetsPartition().setPartitionIndex(0)
+                                    .setTimestamp(-1))))));
+            assertEquals(1, lo.topics().get(0).partitions().get(0).offset());
+        }
+    }
+}
