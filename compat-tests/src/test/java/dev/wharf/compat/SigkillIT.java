@@ -43,6 +43,7 @@ class SigkillIT {
     }
 
     private Process startBroker(int port, int zkPort, Path log) throws IOException {
+        long readyBefore = Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(" ready")).count() : 0;
         Path target = Path.of(System.getProperty("wharf.server.target", "../server/target"));
         String jar;
         try (var files = Files.list(target)) {
@@ -56,7 +57,8 @@ class SigkillIT {
                 "--override", "zookeeper.embedded.port=" + zkPort,
                 "--override", "zookeeper.session.timeout.ms=10000")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("ready"));
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                Files.readAllLines(log).stream().filter(l -> l.contains(" ready")).count() > readyBefore);
         return p;
     }
 

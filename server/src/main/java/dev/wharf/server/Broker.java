@@ -93,6 +93,7 @@ public final class Broker implements Closeable {
                 .register(new DescribeConfigsHandler(partitions, io))
                 .register(new IncrementalAlterConfigsHandler(partitions, io))
                 .register(new DeleteRecordsHandler(partitions, io));
+        server.startAccepting();
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());
     }

@@ -25,6 +25,7 @@ class ApiVersionsTest {
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers);
         handlers.register(apiVersions);
         server = new NettyServer("127.0.0.1", 0, 1, 1024 * 1024, 60_000, handlers, apiVersions);
+        server.startAccepting();
     }
 
     @AfterEach

@@ -53,6 +53,9 @@ public final class NettyServer implements Closeable {
                 .group(bossGroup, workerGroup)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                // connections wait in the backlog until startAccepting(): the bound port is known
+                // (and registered) before any client can see a half-started broker
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -66,6 +69,11 @@ public final class NettyServer implements Closeable {
         InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         this.serverChannel = b.bind(address).sync().channel();
         log.info("listening address={} transport={}", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+    }
+
+    /** Starts accepting connections (the broker is fully started). */
+    public void startAccepting() {
+        serverChannel.config().setAutoRead(true);
     }
 
     public int port() {
