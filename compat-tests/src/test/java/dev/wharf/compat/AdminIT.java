@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -81,6 +83,16 @@ class AdminIT {
         ExecutionException badConfig = assertThrows(ExecutionException.class, () -> admin.createTopics(List.of(
                 new NewTopic("x", 1, (short) 1).configs(Map.of("no.such.config", "1")))).all().get());
         assertInstanceOf(InvalidConfigurationException.class, badConfig.getCause());
+
+        admin.createPartitions(Map.of("payments", NewPartitions.increaseTo(6))).all().get();
+        assertEquals(6, admin.describeTopics(List.of("payments")).allTopicNames().get().get("payments").partitions().size());
+        ExecutionException shrink = assertThrows(ExecutionException.class,
+                () -> admin.createPartitions(Map.of("payments", NewPartitions.increaseTo(2))).all().get());
+        assertInstanceOf(InvalidPartitionsException.class, shrink.getCause());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrap()),
+                new StringSerializer(), new StringSerializer())) {
+            assertEquals(0, producer.send(new ProducerRecord<>("payments", 5, "k", "in a new partition")).get().offset());
+        }
 
         admin.deleteTopics(List.of("audit")).all().get();
         assertEquals(Set.of("payments"), admin.listTopics().names().get());

@@ -6,6 +6,8 @@ import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListOffsetsRequest;
 import dev.wharf.wire.message.ListOffsetsResponse;
 import dev.wharf.wire.message.MetadataRequest;
+import dev.wharf.wire.message.OffsetForLeaderEpochRequest;
+import dev.wharf.wire.message.OffsetForLeaderEpochResponse;
 import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.message.ProduceResponse;
 import dev.wharf.wire.records.BufferRecords;
@@ -53,6 +55,16 @@ class IdempotentProduceIT {
         return ((ListOffsetsResponse) s.call(ApiKey.LIST_OFFSETS, (short) 7, req)).topics().get(0).partitions().get(0).offset();
     }
 
+    private List<Object> epochEnd(ProtocolClient s, int epoch) throws IOException {
+        OffsetForLeaderEpochRequest req = new OffsetForLeaderEpochRequest().setTopics(List.of(
+                new OffsetForLeaderEpochRequest.OffsetForLeaderTopic().setTopic(TOPIC).setPartitions(List.of(
+                        new OffsetForLeaderEpochRequest.OffsetForLeaderPartition().setPartition(0).setLeaderEpoch(epoch)))));
+        OffsetForLeaderEpochResponse.EpochEndOffset e = ((OffsetForLeaderEpochResponse) s.call(ApiKey.OFFSET_FOR_LEADER_EPOCH,
+                (short) 4, req)).topics().get(0).partitions().get(0);
+        assertEquals(0, e.errorCode());
+        return List.of(e.leaderEpoch(), e.endOffset());
+    }
+
     // Retries are deduplicated, gaps and stale epochs rejected, and the state outlives restarts.
     @Test
     void duplicatesGapsAndFencing() throws Exception {
@@ -66,6 +78,9 @@ class IdempotentProduceIT {
             assertEquals(6, produce(s, (short) 1, 0)[1]); // a new epoch starts at sequence 0
             assertEquals(47, produce(s, (short) 0, 6)[0]); // INVALID_PRODUCER_EPOCH: fenced
             assertEquals(9, logEnd(s));
+            // the leader epoch history: epoch 0 is the latest and ends at the log end; later epochs are unknown
+            assertEquals(List.of(0, 9L), epochEnd(s, 0));
+            assertEquals(List.of(-1, -1L), epochEnd(s, 3));
         }
         try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
             assertEquals(6, produce(s, (short) 1, 0)[1]); // remembered through the snapshot

@@ -268,6 +268,50 @@ public final class ZkMetadataStore implements Closeable {
         return info;
     }
 
+    /**
+     * Grows a topic to {@code count} partitions (never shrinks): new partitions are assigned and
+     * led like those of a new topic; the assignment and the new partition states are one fenced
+     * multi-op.
+     */
+    public synchronized TopicInfo addPartitions(String name, int count) throws Exception {
+        TopicInfo t = topic(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name));
+        if (count <= t.partitions().size()) {
+            throw new IllegalArgumentException("Topic currently has " + t.partitions().size()
+                    + " partitions, which is higher than the requested " + count + ".");
+        }
+        List<BrokerInfo> brokers = liveBrokers();
+        brokers.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        int rf = t.partitions().get(0).replicas().size();
+        if (rf > brokers.size()) {
+            throw new IllegalArgumentException("not enough live brokers for replication factor " + rf);
+        }
+        List<TopicInfo.PartitionInfo> all = new ArrayList<>(t.partitions());
+        for (int p = t.partitions().size(); p < count; p++) {
+            List<Integer> replicas = new ArrayList<>();
+            for (int r = 0; r < rf; r++) {
+                replicas.add(brokers.get((p + r) % brokers.size()).id());
+            }
+            all.add(new TopicInfo.PartitionInfo(p, List.copyOf(replicas), replicas.get(0), 0, List.copyOf(replicas)));
+        }
+        ObjectNode topicNode = (ObjectNode) read(ZkPaths.topic(name));
+        ObjectNode assignment = topicNode.putObject("partitions");
+        for (TopicInfo.PartitionInfo p : all) {
+            p.replicas().forEach(assignment.putArray(Integer.toString(p.partition()))::add);
+        }
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(fence());
+        ops.add(zk.transactionOp().setData().forPath(ZkPaths.topic(name), bytes(topicNode)));
+        for (TopicInfo.PartitionInfo p : all.subList(t.partitions().size(), all.size())) {
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.partition(name, p.partition())));
+            ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(name, p.partition()), bytes(state(p))));
+        }
+        zk.transaction().forOperations(ops);
+        TopicInfo updated = new TopicInfo(name, t.id(), List.copyOf(all), t.configs());
+        topics.put(name, updated);
+        log.info("topic={} now has partitions={}", name, count);
+        return updated;
+    }
+
     /** Replaces a topic's config overrides. */
     public synchronized TopicInfo setTopicConfigs(String name, Map<String, String> configs) throws Exception {
         TopicInfo t = topic(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name));

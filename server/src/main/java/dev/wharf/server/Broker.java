@@ -6,6 +6,7 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.api.CreatePartitionsHandler;
 import dev.wharf.server.api.CreateTopicsHandler;
 import dev.wharf.server.api.DeleteRecordsHandler;
 import dev.wharf.server.api.DeleteTopicsHandler;
@@ -16,6 +17,7 @@ import dev.wharf.server.api.FetchHandler;
 import dev.wharf.server.api.InitProducerIdHandler;
 import dev.wharf.server.api.ListOffsetsHandler;
 import dev.wharf.server.api.MetadataHandler;
+import dev.wharf.server.api.OffsetForLeaderEpochHandler;
 import dev.wharf.server.api.ProduceHandler;
 import dev.wharf.server.network.NettyServer;
 import java.io.Closeable;
@@ -92,7 +94,9 @@ public final class Broker implements Closeable {
                 .register(new DescribeClusterHandler(partitions, io))
                 .register(new DescribeConfigsHandler(partitions, io))
                 .register(new IncrementalAlterConfigsHandler(partitions, io))
-                .register(new DeleteRecordsHandler(partitions, io));
+                .register(new DeleteRecordsHandler(partitions, io))
+                .register(new CreatePartitionsHandler(partitions, io))
+                .register(new OffsetForLeaderEpochHandler(partitions, io));
         server.startAccepting();
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());

@@ -88,6 +88,15 @@ public final class PartitionManager {
         return updated;
     }
 
+    /** Grows a topic to {@code count} partitions and creates the logs of those this broker leads. */
+    public TopicInfo addPartitions(TopicInfo topic, int count) throws Exception {
+        TopicInfo updated = metadata.addPartitions(topic.name(), count);
+        for (int p = topic.partitions().size(); p < count; p++) {
+            log(updated, p);
+        }
+        return updated;
+    }
+
     /** Deletes a topic: its metadata, then the logs of its partitions. */
     public void deleteTopic(TopicInfo topic) throws Exception {
         metadata.deleteTopic(topic.name());

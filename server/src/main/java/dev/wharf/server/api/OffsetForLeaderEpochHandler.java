@@ -1,0 +1,74 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.logstore.LeaderEpochCache;
+import dev.wharf.logstore.PartitionLog;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.OffsetForLeaderEpochRequest;
+import dev.wharf.wire.message.OffsetForLeaderEpochResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * OffsetForLeaderEpoch: where a leader epoch ends in this partition's log, from its epoch history
+ * (consumers use it to detect truncation after a leader change).
+ *
+ * <p>v2: current leader epoch. v3: replica id. v4: flexible.
+ */
+public final class OffsetForLeaderEpochHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public OffsetForLeaderEpochHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.OFFSET_FOR_LEADER_EPOCH;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.OFFSET_FOR_LEADER_EPOCH.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.OFFSET_FOR_LEADER_EPOCH.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        OffsetForLeaderEpochRequest req = (OffsetForLeaderEpochRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            List<OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult> topics = new ArrayList<>();
+            for (OffsetForLeaderEpochRequest.OffsetForLeaderTopic t : req.topics()) {
+                Optional<TopicInfo> topic = partitions.topic(t.topic());
+                List<OffsetForLeaderEpochResponse.EpochEndOffset> out = new ArrayList<>();
+                for (OffsetForLeaderEpochRequest.OffsetForLeaderPartition p : t.partitions()) {
+                    OffsetForLeaderEpochResponse.EpochEndOffset r = new OffsetForLeaderEpochResponse.EpochEndOffset()
+                            .setPartition(p.partition());
+                    Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partition()));
+                    if (log.isEmpty()) {
+                        out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                        continue;
+                    }
+                    LeaderEpochCache.EpochEndOffset end = log.get().leaderEpochs()
+                            .endOffsetFor(p.leaderEpoch(), log.get().logEndOffset());
+                    out.add(r.setErrorCode(ErrorCode.NONE.code).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset()));
+                }
+                topics.add(new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult().setTopic(t.topic()).setPartitions(out));
+            }
+            return new OffsetForLeaderEpochResponse().setTopics(topics);
+        }, io);
+    }
+}
