@@ -82,6 +82,20 @@ class ApiVersionsTest {
         }
     }
 
+    // A client that pipelines far more requests than may be pending is throttled, not dropped: all are answered in order.
+    @Test
+    void floodsArePacedNotLost() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            int n = 2000; // twenty times the per-connection limit of pending requests
+            for (int i = 0; i < n; i++) {
+                client.send(ApiKey.API_VERSIONS.id, (short) 0, i, new ApiVersionsRequest());
+            }
+            for (int i = 0; i < n; i++) {
+                parse(client.receive(), i, (short) 0);
+            }
+        }
+    }
+
     // Garbage, unknown APIs and oversized frames close that connection only; others keep working.
     @Test
     void badFramesCloseOnlyTheirConnection() throws Exception {

@@ -29,12 +29,16 @@ import org.slf4j.LoggerFactory;
  * partition are appended in the order it sent them. A frame
  * that cannot be decoded, an unknown API or an unsupported version closes this connection with a
  * log line; an ApiVersions request of an unknown version gets the v0 fallback answer instead.
- * Runs on the connection's event loop: no locks.
+ * Backpressure: a connection with {@link #MAX_PENDING} requests not yet answered, or whose
+ * responses are not draining to the socket, is not read from until it catches up, so one flooding
+ * client cannot make the broker buffer without bound. Runs on the connection's event loop: no locks.
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
     /** Marks a request that gets no response but still holds its place in the order. */
     private static final Object NO_RESPONSE = new Object();
+    /** Requests read but not yet answered, per connection, before reading pauses. */
+    static final int MAX_PENDING = 100;
 
     private final ApiHandlers handlers;
     private final ApiVersionsHandler apiVersions;
@@ -53,6 +57,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         long sequence = nextSequence++;
+        updateReading(ctx);
         Request request;
         try {
             request = decode(ctx, frame, sequence);
@@ -129,6 +134,21 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
+        updateReading(ctx);
+    }
+
+    /** Reads while few requests are pending and responses drain; pauses otherwise. */
+    private void updateReading(ChannelHandlerContext ctx) {
+        boolean read = nextSequence - nextToWrite < MAX_PENDING && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        updateReading(ctx);
+        super.channelWritabilityChanged(ctx);
     }
 
     private void close(ChannelHandlerContext ctx, String why) {
