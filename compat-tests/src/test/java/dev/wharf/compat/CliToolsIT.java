@@ -1,0 +1,82 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kafka's own CLI tools (the classes behind kafka-topics.sh, kafka-console-*.sh, ...) against Wharf. */
+class CliToolsIT {
+    @TempDir
+    Path dir;
+
+    private RunningBroker broker;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new RunningBroker(dir, Map.of());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        broker.close();
+    }
+
+    private KafkaTool.Result tool(String mainClass, String stdin, String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = broker.bootstrap();
+        System.arraycopy(args, 0, all, 2, args.length);
+        KafkaTool.Result r = KafkaTool.run(mainClass, stdin, all);
+        assertEquals(0, r.exitCode(), mainClass + " failed:\n" + r.output());
+        return r;
+    }
+
+    // kafka-topics: create, list, describe (with configs), add partitions, delete.
+    @Test
+    void kafkaTopics() throws Exception {
+        String topics = "org.apache.kafka.tools.TopicCommand";
+        assertTrue(tool(topics, null, "--create", "--topic", "cli", "--partitions", "3", "--replication-factor", "1",
+                "--config", "retention.ms=86400000").output().contains("Created topic cli."));
+        assertTrue(tool(topics, null, "--list").output().lines().anyMatch("cli"::equals));
+        String described = tool(topics, null, "--describe", "--topic", "cli").output();
+        assertTrue(described.contains("PartitionCount: 3"), described);
+        assertTrue(described.contains("retention.ms=86400000"), described);
+        tool(topics, null, "--alter", "--topic", "cli", "--partitions", "4");
+        assertTrue(tool(topics, null, "--describe", "--topic", "cli").output().contains("PartitionCount: 4"));
+        tool(topics, null, "--delete", "--topic", "cli");
+        assertFalse(tool(topics, null, "--list").output().lines().anyMatch("cli"::equals));
+    }
+
+    // Console producer to console consumer, then kafka-get-offsets and kafka-delete-records.
+    @Test
+    void consoleProducerConsumerOffsetsAndDeleteRecords() throws Exception {
+        tool("org.apache.kafka.tools.ConsoleProducer", "hello\nwharf\nfrom the console\n", "--topic", "greetings");
+        String consumed = tool("org.apache.kafka.tools.consumer.ConsoleConsumer", null, "--topic", "greetings",
+                "--partition", "0", "--offset", "earliest", "--max-messages", "3").output();
+        assertTrue(consumed.contains("hello\nwharf\nfrom the console\n"), consumed);
+        assertTrue(tool("org.apache.kafka.tools.GetOffsetShell", null, "--topic", "greetings").output().contains("greetings:0:3"));
+
+        Path json = dir.resolve("delete.json");
+        Files.writeString(json, "{\"partitions\":[{\"topic\":\"greetings\",\"partition\":0,\"offset\":1}],\"version\":1}");
+        String deleted = tool("org.apache.kafka.tools.DeleteRecordsCommand", null, "--offset-json-file", json.toString()).output();
+        assertTrue(deleted.contains("low_watermark: 1"), deleted);
+        assertTrue(tool("org.apache.kafka.tools.GetOffsetShell", null, "--topic", "greetings", "--time", "-2").output()
+                .contains("greetings:0:1"));
+    }
+
+    // kafka-broker-api-versions lists what the broker serves.
+    @Test
+    void brokerApiVersions() throws Exception {
+        String out = tool("org.apache.kafka.tools.BrokerApiVersionsCommand", null).output();
+        assertTrue(out.contains("Produce(0): 3 to 13 [usable: 13]"), out);
+        assertTrue(out.contains("Fetch(1): 4 to 18"), out);
+    }
+}
