@@ -55,10 +55,10 @@ public final class ListOffsetsHandler implements ApiHandler {
 
     @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
-        return CompletableFuture.supplyAsync(() -> list((ListOffsetsRequest) request.body()), io);
+        return CompletableFuture.supplyAsync(() -> list((ListOffsetsRequest) request.body(), request.version()), io);
     }
 
-    private ListOffsetsResponse list(ListOffsetsRequest req) {
+    private ListOffsetsResponse list(ListOffsetsRequest req, short version) {
         List<ListOffsetsResponse.ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsRequest.ListOffsetsTopic t : req.topics()) {
             Optional<TopicInfo> topic = partitions.topic(t.name());
@@ -71,7 +71,9 @@ public final class ListOffsetsHandler implements ApiHandler {
                     out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
                     continue;
                 }
-                r.setLeaderEpoch(partitions.leaderEpoch(topic.get(), p.partitionIndex()));
+                if (version >= 4) { // the field, and its non-default value, exist from v4
+                    r.setLeaderEpoch(partitions.leaderEpoch(topic.get(), p.partitionIndex()));
+                }
                 try {
                     out.add(lookup(log.get(), p.timestamp(), r));
                 } catch (IOException e) {

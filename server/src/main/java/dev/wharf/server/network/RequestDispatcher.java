@@ -93,6 +93,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 }
                 complete(ctx, sequence, body == null ? NO_RESPONSE
                         : ResponseFrames.encode(ctx.alloc(), request.api(), request.version(), request.correlationId(), body));
+            } catch (RuntimeException e) {
+                // a response this version cannot carry is a broker bug: say so, and do not leave the
+                // connection waiting for an answer that will never come
+                log.error("cannot encode response api={} version={} client={}", request.api().displayName,
+                        request.version(), ctx.channel().remoteAddress(), e);
+                ctx.close();
             } finally {
                 frame.release(); // the request (and record slices of it) is no longer needed
             }
