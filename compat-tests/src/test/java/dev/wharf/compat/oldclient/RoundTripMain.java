@@ -20,6 +20,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class RoundTripMain {
     private RoundTripMain() {}
 
+    /** The running client's version (AppInfoParser moved packages in 4.0, so it is looked up by name). */
+    private static String clientVersion() throws ReflectiveOperationException {
+        for (String name : List.of("org.apache.kafka.common.utils.AppInfoParser",
+                "org.apache.kafka.common.utils.internals.AppInfoParser")) {
+            try {
+                return (String) Class.forName(name).getMethod("getVersion").invoke(null);
+            } catch (ClassNotFoundException e) {
+                // try the other location
+            }
+        }
+        return "unknown";
+    }
+
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
         String topic = args[1];
@@ -53,7 +66,6 @@ public final class RoundTripMain {
                 System.exit(1);
             }
         }
-        System.out.println("OK " + got.size() + " with kafka-clients "
-                + org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        System.out.println("OK " + got.size() + " with kafka-clients " + clientVersion());
     }
 }
