@@ -93,6 +93,11 @@ class AdminIT {
                 new StringSerializer(), new StringSerializer())) {
             assertEquals(0, producer.send(new ProducerRecord<>("payments", 5, "k", "in a new partition")).get().offset());
         }
+        var logDirs = admin.describeLogDirs(List.of(0)).allDescriptions().get().get(0);
+        assertEquals(1, logDirs.size());
+        var replicas = logDirs.values().iterator().next().replicaInfos();
+        assertTrue(replicas.get(new TopicPartition("payments", 5)).size() > 0);
+        assertEquals(0, replicas.get(new TopicPartition("payments", 0)).size());
 
         admin.deleteTopics(List.of("audit")).all().get();
         assertEquals(Set.of("payments"), admin.listTopics().names().get());

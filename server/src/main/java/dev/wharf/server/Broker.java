@@ -12,6 +12,7 @@ import dev.wharf.server.api.DeleteRecordsHandler;
 import dev.wharf.server.api.DeleteTopicsHandler;
 import dev.wharf.server.api.DescribeClusterHandler;
 import dev.wharf.server.api.DescribeConfigsHandler;
+import dev.wharf.server.api.DescribeLogDirsHandler;
 import dev.wharf.server.api.IncrementalAlterConfigsHandler;
 import dev.wharf.server.api.FetchHandler;
 import dev.wharf.server.api.InitProducerIdHandler;
@@ -96,7 +97,8 @@ public final class Broker implements Closeable {
                 .register(new IncrementalAlterConfigsHandler(partitions, io))
                 .register(new DeleteRecordsHandler(partitions, io))
                 .register(new CreatePartitionsHandler(partitions, io))
-                .register(new OffsetForLeaderEpochHandler(partitions, io));
+                .register(new OffsetForLeaderEpochHandler(partitions, io))
+                .register(new DescribeLogDirsHandler(partitions, io));
         server.startAccepting();
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());

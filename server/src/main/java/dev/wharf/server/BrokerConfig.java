@@ -58,6 +58,7 @@ public final class BrokerConfig {
         define("log.retention.check.interval.ms", Type.LONG, "300000", "How often retention runs.");
         define("file.delete.delay.ms", Type.LONG, "60000", "Delay before deleted segments' files go.");
         define("message.max.bytes", Type.INT, "1048588", "Largest record batch accepted.");
+        define("log.message.timestamp.type", Type.STRING, "CreateTime", "CreateTime or LogAppendTime.");
         define("socket.request.max.bytes", Type.INT, "104857600", "Largest request frame accepted.");
         define("connections.max.idle.ms", Type.LONG, "600000", "Idle connections are closed after this.");
         define("num.network.threads", Type.INT, "3", "Netty event loop threads.");

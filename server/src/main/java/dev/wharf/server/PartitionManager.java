@@ -38,6 +38,11 @@ public final class PartitionManager {
         return metadata;
     }
 
+    /** Every partition log on this broker. */
+    public Map<TopicPartition, PartitionLog> logs() {
+        return logs.all();
+    }
+
     public Optional<TopicInfo> topic(String name) {
         return metadata.topic(name);
     }

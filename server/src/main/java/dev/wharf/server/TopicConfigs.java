@@ -40,7 +40,7 @@ public final class TopicConfigs {
         d.put("max.message.bytes", broker.getString("message.max.bytes"));
         d.put("cleanup.policy", "delete");
         d.put("compression.type", "producer");
-        d.put("message.timestamp.type", "CreateTime");
+        d.put("message.timestamp.type", broker.getString("log.message.timestamp.type"));
         d.put("min.insync.replicas", "1");
         d.put("unclean.leader.election.enable", "false");
         d.put("preallocate", "false");
@@ -67,6 +67,10 @@ public final class TopicConfigs {
             if (!LOG_KEYS.contains(key) && !STORED_ONLY.contains(key)) {
                 throw new IllegalArgumentException("Unknown topic config name: " + key);
             }
+        }
+        String timestampType = configs.get("message.timestamp.type");
+        if (timestampType != null && !timestampType.equals("CreateTime") && !timestampType.equals("LogAppendTime")) {
+            throw new IllegalArgumentException("Invalid value " + timestampType + " for configuration message.timestamp.type");
         }
         LogConfig.DEFAULTS.with(logOverrides(configs));
     }

@@ -114,6 +114,14 @@ public final class ProduceHandler implements ApiHandler {
                     return r.setErrorCode(ErrorCode.INVALID_RECORD.code);
                 }
             }
+            long appendTime = -1;
+            if ("LogAppendTime".equals(topic.configs().getOrDefault("message.timestamp.type",
+                    partitions.config().getString("log.message.timestamp.type")))) {
+                appendTime = System.currentTimeMillis();
+                for (RecordBatch batch : batches) {
+                    batch.setLogAppendTime(appendTime);
+                }
+            }
             // Clients send one batch per partition; the producer checks apply to it.
             RecordBatch first = batches.get(0);
             int lastSequence = ProducerStateTable.lastSequence(first.baseSequence(), first.lastOffsetDelta());
@@ -137,7 +145,7 @@ public final class ProduceHandler implements ApiHandler {
             log.updateHighWatermark(log.logEndOffset()); // the only replica is in sync
             partitions.appended(tp);
             return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(appended.firstOffset())
-                    .setLogStartOffset(log.logStartOffset());
+                    .setLogStartOffset(log.logStartOffset()).setLogAppendTimeMs(appendTime);
         } catch (CorruptRecordException e) {
             return r.setErrorCode(ErrorCode.CORRUPT_MESSAGE.code).setErrorMessage(e.getMessage());
         } catch (Exception e) {

@@ -175,6 +175,16 @@ public final class RecordBatch {
         }
     }
 
+    /**
+     * Stamps the batch with the broker's append time (message.timestamp.type=LogAppendTime): sets
+     * the timestamp-type attribute and the max timestamp, then recomputes the CRC, which covers both.
+     */
+    public void setLogAppendTime(long timestamp) {
+        buf.setShort(base + ATTRIBUTES_OFFSET, attributes() | TIMESTAMP_TYPE_MASK);
+        buf.setLong(base + MAX_TIMESTAMP_OFFSET, timestamp);
+        buf.setInt(base + CRC_OFFSET, (int) computeCrc());
+    }
+
     public short attributes() {
         return buf.getShort(base + ATTRIBUTES_OFFSET);
     }

@@ -223,6 +223,23 @@ class RecordBatchCompatibilityTest {
         assertEquals(123_456_789L + 4, batch.records().get(4).offset());
     }
 
+    // Stamping LogAppendTime rewrites the type bit and max timestamp with a fresh CRC the Java client accepts.
+    @Test
+    void logAppendTimeStampKeepsTheBatchValid() {
+        ByteBuf buf = new RecordBatchBuilder(CompressionType.GZIP).append(10L, null, "a".getBytes(StandardCharsets.UTF_8), List.of())
+                .append(20L, null, "b".getBytes(StandardCharsets.UTF_8), List.of()).build();
+        RecordBatch batch = RecordBatch.wrap(buf);
+        batch.setLogAppendTime(5555L);
+        batch.ensureValid();
+        MutableRecordBatch kafka = MemoryRecords.readableRecords(buf.nioBuffer()).batches().iterator().next();
+        kafka.ensureValid();
+        assertEquals(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME, kafka.timestampType());
+        assertEquals(5555L, kafka.maxTimestamp());
+        for (org.apache.kafka.common.record.internal.Record r : kafka) {
+            assertEquals(5555L, r.timestamp());
+        }
+    }
+
     // A flipped bit anywhere the CRC covers is detected with a typed exception.
     @Test
     void crcMismatchIsDetected() {
