@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
+import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +133,27 @@ class AdminIT {
         ExecutionException beyond = assertThrows(ExecutionException.class, () -> admin.deleteRecords(Map.of(tp,
                 RecordsToDelete.beforeOffset(99))).lowWatermarks().get(tp).get());
         assertInstanceOf(OffsetOutOfRangeException.class, beyond.getCause());
+    }
+
+    // DescribeTopicPartitions pages through topics in name order with a cursor.
+    @Test
+    void describeTopicPartitionsPages() throws Exception {
+        admin.createTopics(List.of(new NewTopic("a-topic", 3, (short) 1), new NewTopic("b-topic", 2, (short) 1))).all().get();
+        try (ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+            DescribeTopicPartitionsResponse first = (DescribeTopicPartitionsResponse) c.call(ApiKey.DESCRIBE_TOPIC_PARTITIONS,
+                    (short) 0, new DescribeTopicPartitionsRequest().setResponsePartitionLimit(2));
+            assertEquals(List.of(0, 1), first.topics().get(0).partitions().stream().map(p -> p.partitionIndex()).toList());
+            assertEquals("a-topic", first.nextCursor().topicName());
+            assertEquals(2, first.nextCursor().partitionIndex());
+            DescribeTopicPartitionsResponse second = (DescribeTopicPartitionsResponse) c.call(ApiKey.DESCRIBE_TOPIC_PARTITIONS,
+                    (short) 0, new DescribeTopicPartitionsRequest().setResponsePartitionLimit(2).setCursor(
+                            new DescribeTopicPartitionsRequest.Cursor().setTopicName("a-topic").setPartitionIndex(2)));
+            assertEquals(List.of("a-topic", "b-topic"), second.topics().stream().map(t -> t.name()).toList());
+            assertEquals(List.of(2), second.topics().get(0).partitions().stream().map(p -> p.partitionIndex()).toList());
+            assertEquals(List.of(0), second.topics().get(1).partitions().stream().map(p -> p.partitionIndex()).toList());
+            assertEquals("b-topic", second.nextCursor().topicName());
+            assertEquals(1, second.nextCursor().partitionIndex());
+        }
     }
 
     // The cluster has an id, one live broker and that broker as controller.

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.wharf.wire.message.AlterConfigsRequest;
+import dev.wharf.wire.message.AlterConfigsResponse;
+import dev.wharf.wire.message.ApiKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +73,19 @@ class ConfigsIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> consumer.beginningOffsets(List.of(tp)).get(tp) > 0);
                 assertEquals(60L, consumer.endOffsets(List.of(tp)).get(tp));
             }
+
+            // the older whole-set AlterConfigs (gone from the 4.x AdminClient, still sent by older
+            // tools) replaces every override
+            try (ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+                AlterConfigsResponse r = (AlterConfigsResponse) c.call(ApiKey.ALTER_CONFIGS, (short) 2, new AlterConfigsRequest()
+                        .setResources(List.of(new AlterConfigsRequest.AlterConfigsResource().setResourceType((byte) 2)
+                                .setResourceName("shrinking").setConfigs(List.of(new AlterConfigsRequest.AlterableConfig()
+                                        .setName("retention.ms").setValue("7200000"))))));
+                assertEquals(0, r.responses().get(0).errorCode());
+            }
+            Config replaced = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertEquals("7200000", replaced.get("retention.ms").value());
+            assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, replaced.get("segment.bytes").source());
 
             ExecutionException bad = assertThrows(ExecutionException.class, () -> admin.incrementalAlterConfigs(Map.of(
                     resource, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET))))

@@ -4,6 +4,7 @@ import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.EmbeddedZooKeeper;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.LogManager;
+import dev.wharf.server.api.AlterConfigsHandler;
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
 import dev.wharf.server.api.CreatePartitionsHandler;
@@ -13,6 +14,7 @@ import dev.wharf.server.api.DeleteTopicsHandler;
 import dev.wharf.server.api.DescribeClusterHandler;
 import dev.wharf.server.api.DescribeConfigsHandler;
 import dev.wharf.server.api.DescribeLogDirsHandler;
+import dev.wharf.server.api.DescribeTopicPartitionsHandler;
 import dev.wharf.server.api.IncrementalAlterConfigsHandler;
 import dev.wharf.server.api.FetchHandler;
 import dev.wharf.server.api.InitProducerIdHandler;
@@ -98,7 +100,9 @@ public final class Broker implements Closeable {
                 .register(new DeleteRecordsHandler(partitions, io))
                 .register(new CreatePartitionsHandler(partitions, io))
                 .register(new OffsetForLeaderEpochHandler(partitions, io))
-                .register(new DescribeLogDirsHandler(partitions, io));
+                .register(new DescribeLogDirsHandler(partitions, io))
+                .register(new DescribeTopicPartitionsHandler(partitions, io))
+                .register(new AlterConfigsHandler(partitions, io));
         server.startAccepting();
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());

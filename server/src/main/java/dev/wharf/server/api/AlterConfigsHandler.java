@@ -1,0 +1,87 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.server.TopicConfigs;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.AlterConfigsRequest;
+import dev.wharf.wire.message.AlterConfigsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * AlterConfigs (the older, whole-set API): a topic's overrides become exactly the given ones,
+ * validated, stored and applied to the live logs. v1: throttle time. v2: flexible.
+ */
+public final class AlterConfigsHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public AlterConfigsHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.ALTER_CONFIGS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.ALTER_CONFIGS.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.ALTER_CONFIGS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        AlterConfigsRequest req = (AlterConfigsRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            List<AlterConfigsResponse.AlterConfigsResourceResponse> out = new ArrayList<>();
+            for (AlterConfigsRequest.AlterConfigsResource r : req.resources()) {
+                AlterConfigsResponse.AlterConfigsResourceResponse resp = new AlterConfigsResponse.AlterConfigsResourceResponse()
+                        .setResourceType(r.resourceType()).setResourceName(r.resourceName());
+                Optional<TopicInfo> topic = partitions.topic(r.resourceName());
+                if (r.resourceType() != ConfigResources.TOPIC) {
+                    out.add(resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered"));
+                    continue;
+                }
+                if (topic.isEmpty()) {
+                    out.add(resp.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                    continue;
+                }
+                Map<String, String> configs = new LinkedHashMap<>();
+                r.configs().forEach(c -> {
+                    if (c.value() != null) {
+                        configs.put(c.name(), c.value());
+                    }
+                });
+                try {
+                    if (req.validateOnly()) {
+                        TopicConfigs.validate(configs);
+                    } else {
+                        partitions.setTopicConfigs(topic.get(), configs);
+                    }
+                    out.add(resp.setErrorCode(ErrorCode.NONE.code));
+                } catch (IllegalArgumentException e) {
+                    out.add(resp.setErrorCode(ConfigResources.INVALID_CONFIG).setErrorMessage(e.getMessage()));
+                } catch (Exception e) {
+                    out.add(resp.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString()));
+                }
+            }
+            return new AlterConfigsResponse().setResponses(out);
+        }, io);
+    }
+}

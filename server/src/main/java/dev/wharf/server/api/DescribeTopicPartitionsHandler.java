@@ -1,0 +1,97 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
+import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * DescribeTopicPartitions (KIP-966): the requested topics (all of them for an empty list) in name
+ * order, at most {@code ResponsePartitionLimit} partitions per response, resumed from a cursor.
+ */
+public final class DescribeTopicPartitionsHandler implements ApiHandler {
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public DescribeTopicPartitionsHandler(PartitionManager partitions, Executor io) {
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.DESCRIBE_TOPIC_PARTITIONS;
+    }
+
+    @Override
+    public short lowestVersion() {
+        return ApiKey.DESCRIBE_TOPIC_PARTITIONS.lowestVersion;
+    }
+
+    @Override
+    public short highestVersion() {
+        return ApiKey.DESCRIBE_TOPIC_PARTITIONS.highestVersion;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        return CompletableFuture.supplyAsync(() -> describe((DescribeTopicPartitionsRequest) request.body()), io);
+    }
+
+    private DescribeTopicPartitionsResponse describe(DescribeTopicPartitionsRequest req) {
+        TreeMap<String, Optional<TopicInfo>> wanted = new TreeMap<>();
+        if (req.topics().isEmpty()) {
+            partitions.metadata().topics().forEach((name, t) -> wanted.put(name, Optional.of(t)));
+        } else {
+            req.topics().forEach(t -> wanted.put(t.name(), partitions.topic(t.name())));
+        }
+        String startTopic = req.cursor() == null ? null : req.cursor().topicName();
+        int startPartition = req.cursor() == null ? 0 : req.cursor().partitionIndex();
+        int budget = Math.max(1, req.responsePartitionLimit());
+        List<DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic> out = new ArrayList<>();
+        DescribeTopicPartitionsResponse resp = new DescribeTopicPartitionsResponse();
+        for (var e : (startTopic == null ? wanted : wanted.tailMap(startTopic, true)).entrySet()) {
+            if (e.getValue().isEmpty()) {
+                out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(e.getKey())
+                        .setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                continue;
+            }
+            TopicInfo t = e.getValue().get();
+            int first = e.getKey().equals(startTopic) ? startPartition : 0;
+            List<DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition> ps = new ArrayList<>();
+            int p = first;
+            for (; p < t.partitions().size() && budget > 0; p++, budget--) {
+                TopicInfo.PartitionInfo info = t.partitions().get(p);
+                ps.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition()
+                        .setPartitionIndex(p).setLeaderId(info.leader()).setLeaderEpoch(info.leaderEpoch())
+                        .setReplicaNodes(info.replicas()).setIsrNodes(info.isr()).setOfflineReplicas(List.of())
+                        // nullable in the spec, but clients read them as lists (Kafka sends them empty)
+                        .setEligibleLeaderReplicas(List.of()).setLastKnownElr(List.of()));
+            }
+            out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(t.name())
+                    .setTopicId(t.id()).setPartitions(ps));
+            if (p < t.partitions().size()) {
+                resp.setNextCursor(new DescribeTopicPartitionsResponse.Cursor().setTopicName(t.name()).setPartitionIndex(p));
+                break;
+            }
+            if (budget == 0) {
+                String next = wanted.higherKey(t.name());
+                if (next != null) {
+                    resp.setNextCursor(new DescribeTopicPartitionsResponse.Cursor().setTopicName(next).setPartitionIndex(0));
+                }
+                break;
+            }
+        }
+        return resp.setTopics(out);
+    }
+}
