@@ -89,7 +89,7 @@ public final class Broker implements Closeable {
         partitions = new PartitionManager(config, metadata, logs);
         handlers.register(new MetadataHandler(partitions, io))
                 .register(new ProduceHandler(partitions, io))
-                .register(new FetchHandler(partitions, io, timer))
+                .register(new FetchHandler(partitions, io, timer, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
                 .register(new ListOffsetsHandler(partitions, io))
                 .register(new InitProducerIdHandler(partitions, io))
                 .register(new CreateTopicsHandler(partitions, io))

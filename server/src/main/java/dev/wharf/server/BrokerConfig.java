@@ -67,6 +67,7 @@ public final class BrokerConfig {
         define("zookeeper.embedded.port", Type.INT, "2181", "Port of the embedded ZooKeeper (0: any free port).");
         define("zookeeper.session.timeout.ms", Type.INT, "18000", "ZooKeeper session timeout.");
         define("offsets.topic.num.partitions", Type.INT, "50", "Partitions of __consumer_offsets.");
+        define("max.incremental.fetch.session.cache.slots", Type.INT, "1000", "Incremental fetch sessions kept.");
     }
 
     private final Map<String, String> values;

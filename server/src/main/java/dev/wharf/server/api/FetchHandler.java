@@ -5,6 +5,7 @@ import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.FetchSessions;
 import dev.wharf.server.PartitionManager;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
@@ -16,6 +17,7 @@ import dev.wharf.wire.records.FileRecords;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Fetch: for each partition, whole batches from the one holding the fetch offset up to the high
  * watermark, as file regions (never read into the heap). If fewer than {@code minBytes} are
  * available the request waits up to {@code maxWaitMs}, woken by the next append to any of its
- * partitions. Fetch sessions (KIP-227) are declined by answering session id 0, which clients take
- * as "send full fetch requests".
+ * partitions. Incremental fetch sessions (KIP-227) are kept by {@link FetchSessions}.
  *
  * <p>v4: isolation level, last stable offset, aborted transactions. v5: log start offset. v7:
  * sessions. v9: current leader epoch. v11: rack, preferred read replica. v12: flexible, diverging
@@ -39,11 +40,13 @@ public final class FetchHandler implements ApiHandler {
     private final PartitionManager partitions;
     private final Executor io;
     private final ScheduledExecutorService timer;
+    private final FetchSessions sessions;
 
-    public FetchHandler(PartitionManager partitions, Executor io, ScheduledExecutorService timer) {
+    public FetchHandler(PartitionManager partitions, Executor io, ScheduledExecutorService timer, FetchSessions sessions) {
         this.partitions = partitions;
         this.io = io;
         this.timer = timer;
+        this.sessions = sessions;
     }
 
     @Override
@@ -66,23 +69,27 @@ public final class FetchHandler implements ApiHandler {
         FetchRequest req = (FetchRequest) request.body();
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();
         io.execute(() -> {
-            Answer first = read(req);
+            FetchSessions.Context context = sessions.resolve(req);
+            if (context.error() != 0) {
+                result.complete(new FetchResponse().setErrorCode(context.error()).setSessionId(context.sessionId()));
+                return;
+            }
+            Answer first = read(req, context, false);
             if (first.bytes >= Math.max(1, req.minBytes()) || req.maxWaitMs() <= 0 || first.hasErrors) {
-                result.complete(first.response);
+                result.complete(read(req, context, true).response);
                 return;
             }
             // long poll: answer again after the next append to one of the partitions, or at the deadline
             AtomicBoolean answered = new AtomicBoolean();
             List<TopicPartition> watched = new ArrayList<>();
-            for (FetchRequest.FetchTopic t : req.topics()) {
-                resolve(t).ifPresent(topic -> t.partitions().forEach(p ->
-                        watched.add(new TopicPartition(topic.name(), p.partition()))));
+            for (FetchSessions.Wanted w : context.partitions()) {
+                resolve(w).ifPresent(topic -> watched.add(new TopicPartition(topic.name(), w.partition)));
             }
             Runnable[] again = new Runnable[1];
             again[0] = () -> {
                 if (answered.compareAndSet(false, true)) {
                     watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
-                    io.execute(() -> complete(result, req));
+                    io.execute(() -> complete(result, req, context));
                 }
             };
             watched.forEach(tp -> partitions.onNextAppend(tp, again[0]));
@@ -91,9 +98,9 @@ public final class FetchHandler implements ApiHandler {
         return result;
     }
 
-    private void complete(CompletableFuture<ApiMessage> result, FetchRequest req) {
+    private void complete(CompletableFuture<ApiMessage> result, FetchRequest req, FetchSessions.Context context) {
         try {
-            result.complete(read(req).response);
+            result.complete(read(req, context, true).response);
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }
@@ -101,54 +108,66 @@ public final class FetchHandler implements ApiHandler {
 
     private record Answer(FetchResponse response, long bytes, boolean hasErrors) {}
 
-    private Optional<TopicInfo> resolve(FetchRequest.FetchTopic t) {
-        return t.topic().isEmpty() ? partitions.topic(t.topicId()) : partitions.topic(t.topic());
+    private Optional<TopicInfo> resolve(FetchSessions.Wanted w) {
+        return w.topic.isEmpty() ? partitions.topic(w.topicId) : partitions.topic(w.topic);
     }
 
-    private Answer read(FetchRequest req) {
+    /**
+     * Reads every partition of the request (as its session sees it). In an incremental session
+     * only partitions with news go into the response; {@code sending} records what was told.
+     */
+    private Answer read(FetchRequest req, FetchSessions.Context context, boolean sending) {
         long budget = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
         long total = 0;
         boolean errors = false;
-        List<FetchResponse.FetchableTopicResponse> topics = new ArrayList<>();
-        for (FetchRequest.FetchTopic t : req.topics()) {
-            Optional<TopicInfo> topic = resolve(t);
-            List<FetchResponse.PartitionData> out = new ArrayList<>();
-            for (FetchRequest.FetchPartition p : t.partitions()) {
-                FetchResponse.PartitionData pd = new FetchResponse.PartitionData().setPartitionIndex(p.partition())
-                        .setRecords(new BufferRecords(Unpooled.EMPTY_BUFFER));
-                Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partition()));
-                if (log.isEmpty()) {
-                    out.add(pd.setErrorCode(t.topic().isEmpty() ? ErrorCode.UNKNOWN_TOPIC_ID.code
-                            : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code).setHighWatermark(-1).setLastStableOffset(-1));
-                    errors = true;
-                    continue;
-                }
+        LinkedHashMap<String, FetchResponse.FetchableTopicResponse> topics = new LinkedHashMap<>();
+        for (FetchSessions.Wanted w : context.partitions()) {
+            Optional<TopicInfo> topic = resolve(w);
+            FetchResponse.PartitionData pd = new FetchResponse.PartitionData().setPartitionIndex(w.partition)
+                    .setRecords(new BufferRecords(Unpooled.EMPTY_BUFFER));
+            Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, w.partition));
+            boolean news;
+            if (log.isEmpty()) {
+                pd.setErrorCode(w.topic.isEmpty() ? ErrorCode.UNKNOWN_TOPIC_ID.code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
+                        .setHighWatermark(-1).setLastStableOffset(-1);
+                errors = true;
+                news = true;
+            } else {
                 PartitionLog pl = log.get();
                 long hw = pl.highWatermark();
-                pd.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(pl.logStartOffset());
-                int maxBytes = (int) Math.min(p.partitionMaxBytes(), budget - total);
-                if (maxBytes <= 0 && total > 0) {
-                    out.add(pd);
-                    continue;
+                long start = pl.logStartOffset();
+                pd.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(start);
+                int maxBytes = (int) Math.min(w.maxBytes(), budget - total);
+                boolean hasData = false;
+                if (maxBytes > 0 || total == 0) {
+                    ReadResult r;
+                    try {
+                        r = pl.read(w.fetchOffset(), Math.max(1, maxBytes), hw);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    if (r instanceof ReadResult.OutOfRange) {
+                        pd.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code);
+                        errors = true;
+                        hasData = true;
+                    } else if (r instanceof ReadResult.Batches b) {
+                        pd.setRecords(new FileRecords(b.slice().channel(), b.slice().position(), b.slice().length()));
+                        total += b.slice().length();
+                        hasData = true;
+                    }
                 }
-                ReadResult r;
-                try {
-                    r = pl.read(p.fetchOffset(), Math.max(1, maxBytes), hw);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                news = !context.incremental() || w.hasNews(hw, start, hasData);
+                if (sending && news) {
+                    w.sent(hw, start);
                 }
-                if (r instanceof ReadResult.OutOfRange) {
-                    pd.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code);
-                    errors = true;
-                } else if (r instanceof ReadResult.Batches b) {
-                    pd.setRecords(new FileRecords(b.slice().channel(), b.slice().position(), b.slice().length()));
-                    total += b.slice().length();
-                }
-                out.add(pd);
             }
-            topics.add(new FetchResponse.FetchableTopicResponse().setTopic(t.topic()).setTopicId(t.topicId())
-                    .setPartitions(out));
+            if (news) {
+                topics.computeIfAbsent(w.topic + "/" + w.topicId, k -> new FetchResponse.FetchableTopicResponse()
+                        .setTopic(w.topic).setTopicId(w.topicId).setPartitions(new ArrayList<>()))
+                        .partitions().add(pd);
+            }
         }
-        return new Answer(new FetchResponse().setSessionId(0).setResponses(topics), total, errors);
+        return new Answer(new FetchResponse().setSessionId(context.sessionId()).setResponses(new ArrayList<>(topics.values())),
+                total, errors);
     }
 }

@@ -101,7 +101,8 @@ public final class ProduceHandler implements ApiHandler {
             return r.setErrorCode(ErrorCode.CORRUPT_MESSAGE.code);
         }
         ByteBuf data = records.buffer();
-        int maxBatch = partitions.config().getInt("message.max.bytes");
+        int maxBatch = Integer.parseInt(topic.configs().getOrDefault("max.message.bytes",
+                partitions.config().getString("message.max.bytes")));
         TopicPartition tp = new TopicPartition(topic.name(), p.index());
         try {
             List<RecordBatch> batches = RecordBatches.split(data);

@@ -1,0 +1,82 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.FetchRequest;
+import dev.wharf.wire.message.FetchResponse;
+import dev.wharf.wire.message.MetadataRequest;
+import dev.wharf.wire.message.ProduceRequest;
+import dev.wharf.wire.message.ProduceResponse;
+import dev.wharf.wire.records.BufferRecords;
+import dev.wharf.wire.records.CompressionType;
+import dev.wharf.wire.records.RecordBatchBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Incremental fetch sessions (KIP-227) at the protocol level: only news is sent, epochs are checked. */
+class FetchSessionsIT {
+    private static final short VERSION = 12; // topic names, sessions, flexible
+    private static final String TOPIC = "sessions";
+
+    @TempDir
+    Path dir;
+
+    private static FetchRequest fetch(int sessionId, int epoch, int... partitions) {
+        FetchRequest.FetchTopic t = new FetchRequest.FetchTopic().setTopic(TOPIC);
+        List<FetchRequest.FetchPartition> ps = new java.util.ArrayList<>();
+        for (int p : partitions) {
+            ps.add(new FetchRequest.FetchPartition().setPartition(p).setFetchOffset(0).setPartitionMaxBytes(1 << 20));
+        }
+        t.setPartitions(ps);
+        return new FetchRequest().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+                .setSessionId(sessionId).setSessionEpoch(epoch).setTopics(partitions.length == 0 ? List.of() : List.of(t));
+    }
+
+    private static List<Integer> partitionsIn(FetchResponse r) {
+        return r.responses().stream().flatMap(t -> t.partitions().stream()).map(p -> p.partitionIndex()).toList();
+    }
+
+    // A session sends everything once, then only partitions with news; bad epochs and ids get their errors.
+    @Test
+    void incrementalFetches() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of("num.partitions", "2"));
+                ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
+                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+
+            FetchResponse full = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(0, 0, 0, 1));
+            int session = full.sessionId();
+            assertNotEquals(0, session);
+            assertEquals(List.of(0, 1), partitionsIn(full));
+
+            FetchResponse quiet = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session, 1));
+            assertEquals(List.of(), partitionsIn(quiet)); // nothing changed
+
+            ProduceResponse produced = (ProduceResponse) c.call(ApiKey.PRODUCE, (short) 11, new ProduceRequest().setAcks((short) 1)
+                    .setTimeoutMs(5000).setTopicData(List.of(new ProduceRequest.TopicProduceData().setName(TOPIC).setPartitionData(
+                            List.of(new ProduceRequest.PartitionProduceData().setIndex(1).setRecords(new BufferRecords(
+                                    new RecordBatchBuilder(CompressionType.NONE).append(1L, null, "x".getBytes(), List.of())
+                                            .build())))))));
+            assertEquals(0, produced.responses().get(0).partitionResponses().get(0).errorCode());
+
+            FetchResponse news = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session, 2));
+            assertEquals(List.of(1), partitionsIn(news)); // only the partition with records
+            FetchResponse.PartitionData p1 = news.responses().get(0).partitions().get(0);
+            assertEquals(1, p1.highWatermark());
+            assertTrue(p1.records().sizeInBytes() > 0);
+
+            assertEquals(71, ((FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session, 7))).errorCode());
+            assertEquals(70, ((FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session + 1, 1))).errorCode());
+
+            FetchResponse sessionless = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(0, -1, 0));
+            assertEquals(0, sessionless.sessionId());
+            assertEquals(List.of(0), partitionsIn(sessionless));
+        }
+    }
+}
