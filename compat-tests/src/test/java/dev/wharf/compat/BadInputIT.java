@@ -37,7 +37,8 @@ class BadInputIT {
     }
 
     private static ByteBuf batch() {
-        return new RecordBatchBuilder(CompressionType.NONE).append(1L, null, "v".getBytes(), List.of()).build();
+        return new RecordBatchBuilder(CompressionType.NONE).append(System.currentTimeMillis(), null, "v".getBytes(), List.of())
+                .build();
     }
 
     private static short produceError(ProtocolClient c, ProduceRequest req) throws Exception {
@@ -61,6 +62,9 @@ class BadInputIT {
             ByteBuf corrupt = batch();
             corrupt.setByte(corrupt.writerIndex() - 1, corrupt.getByte(corrupt.writerIndex() - 1) ^ 1);
             assertEquals(2, produceError(healthy, produce("good", corrupt))); // CORRUPT_MESSAGE
+            ByteBuf future = new RecordBatchBuilder(CompressionType.NONE)
+                    .append(System.currentTimeMillis() + 7_200_000L, null, "v".getBytes(), List.of()).build();
+            assertEquals(32, produceError(healthy, produce("good", future))); // INVALID_TIMESTAMP: 2 h ahead
 
             byte[][] bad = {
                 {0, 0, 0, 8, 0, 0, 0, 2, 0, 0, 0, 1}, // Produce v2: no longer supported

@@ -7,6 +7,7 @@ import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
 import dev.wharf.server.ProducerStateTable;
+import dev.wharf.server.TopicConfigs;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ProduceRequest;
@@ -19,6 +20,7 @@ import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -95,6 +97,24 @@ public final class ProduceHandler implements ApiHandler {
         return new ProduceResponse().setResponses(topics);
     }
 
+    /**
+     * CreateTime batches must lie within message.timestamp.before.max.ms before and
+     * message.timestamp.after.max.ms after now (Kafka's defaults: any time before, 1 hour ahead).
+     */
+    private boolean timestampAcceptable(TopicInfo topic, RecordBatch batch) {
+        if (batch.timestampType() != dev.wharf.wire.records.TimestampType.CREATE_TIME || batch.isControl()) {
+            return true;
+        }
+        Map<String, String> defaults = TopicConfigs.defaults(partitions.config());
+        long before = Long.parseLong(topic.configs().getOrDefault("message.timestamp.before.max.ms",
+                defaults.get("message.timestamp.before.max.ms")));
+        long after = Long.parseLong(topic.configs().getOrDefault("message.timestamp.after.max.ms",
+                defaults.get("message.timestamp.after.max.ms")));
+        long now = System.currentTimeMillis();
+        long ts = batch.maxTimestamp();
+        return (before == Long.MAX_VALUE || ts >= now - before) && ts <= now + after;
+    }
+
     private ProduceResponse.PartitionProduceResponse append(TopicInfo topic, PartitionLog log,
             ProduceRequest.PartitionProduceData p, ProduceResponse.PartitionProduceResponse r) {
         if (!(p.records() instanceof BufferRecords records) || records.sizeInBytes() == 0) {
@@ -111,8 +131,13 @@ public final class ProduceHandler implements ApiHandler {
                     return r.setErrorCode(ErrorCode.MESSAGE_TOO_LARGE.code);
                 }
                 batch.ensureValid();
-                if (batch.recordCount() <= 0 || batch.lastOffsetDelta() < 0) {
-                    return r.setErrorCode(ErrorCode.INVALID_RECORD.code);
+                if (batch.recordCount() <= 0 || batch.lastOffsetDelta() != batch.recordCount() - 1) {
+                    return r.setErrorCode(ErrorCode.INVALID_RECORD.code).setErrorMessage("record count "
+                            + batch.recordCount() + " does not match last offset delta " + batch.lastOffsetDelta());
+                }
+                if (!timestampAcceptable(topic, batch)) {
+                    return r.setErrorCode(ErrorCode.INVALID_TIMESTAMP.code).setErrorMessage("timestamp "
+                            + batch.maxTimestamp() + " is out of the range allowed by the topic");
                 }
             }
             long appendTime = -1;
