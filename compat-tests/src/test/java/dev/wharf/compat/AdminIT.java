@@ -26,7 +26,9 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -101,6 +103,10 @@ class AdminIT {
         var replicas = logDirs.values().iterator().next().replicaInfos();
         assertTrue(replicas.get(new TopicPartition("payments", 5)).size() > 0);
         assertEquals(0, replicas.get(new TopicPartition("payments", 0)).size());
+
+        admin.createTopics(List.of(new NewTopic("by-id", 1, (short) 1))).all().get();
+        Uuid byId = admin.describeTopics(List.of("by-id")).allTopicNames().get().get("by-id").topicId();
+        admin.deleteTopics(TopicCollection.ofTopicIds(List.of(byId))).all().get();
 
         admin.deleteTopics(List.of("audit")).all().get();
         assertEquals(Set.of("payments"), admin.listTopics().names().get());

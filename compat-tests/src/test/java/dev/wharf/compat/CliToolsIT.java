@@ -72,6 +72,22 @@ class CliToolsIT {
                 .contains("greetings:0:1"));
     }
 
+    // kafka-configs (kafka.admin.ConfigCommand): alter and describe a topic's configs.
+    @Test
+    void kafkaConfigs() throws Exception {
+        tool("org.apache.kafka.tools.TopicCommand", null, "--create", "--topic", "configured", "--partitions", "1");
+        String configs = "kafka.admin.ConfigCommand";
+        tool(configs, null, "--alter", "--entity-type", "topics", "--entity-name", "configured", "--add-config",
+                "retention.ms=3600000,max.message.bytes=2000000");
+        String described = tool(configs, null, "--describe", "--entity-type", "topics", "--entity-name", "configured").output();
+        assertTrue(described.contains("retention.ms=3600000"), described);
+        assertTrue(described.contains("max.message.bytes=2000000"), described);
+        tool(configs, null, "--alter", "--entity-type", "topics", "--entity-name", "configured", "--delete-config",
+                "max.message.bytes");
+        described = tool(configs, null, "--describe", "--entity-type", "topics", "--entity-name", "configured").output();
+        assertFalse(described.contains("max.message.bytes=2000000"), described);
+    }
+
     // kafka-broker-api-versions lists what the broker serves.
     @Test
     void brokerApiVersions() throws Exception {

@@ -87,6 +87,11 @@ class ConfigsIT {
             assertEquals("7200000", replaced.get("retention.ms").value());
             assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, replaced.get("segment.bytes").source());
 
+            // compact-only topics are not deleted by time or size (compaction itself is not implemented)
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET)))).all().get();
+            assertEquals("compact", admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value());
+
             ExecutionException bad = assertThrows(ExecutionException.class, () -> admin.incrementalAlterConfigs(Map.of(
                     resource, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET))))
                     .all().get());

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,8 @@ class RestartIT {
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
             assertEquals(topicId, admin.describeTopics(List.of("ledger")).allTopicNames().get().get("ledger").topicId());
+            ConfigResource ledger = new ConfigResource(ConfigResource.Type.TOPIC, "ledger");
+            assertEquals("86400000", admin.describeConfigs(List.of(ledger)).all().get().get(ledger).get("retention.ms").value());
             List<TopicPartition> tps = List.of(new TopicPartition("ledger", 0), new TopicPartition("ledger", 1));
             consumer.assign(tps);
             assertEquals(Map.of(tps.get(0), 100L, tps.get(1), 100L), consumer.endOffsets(tps));

@@ -72,17 +72,30 @@ public final class TopicConfigs {
         if (timestampType != null && !timestampType.equals("CreateTime") && !timestampType.equals("LogAppendTime")) {
             throw new IllegalArgumentException("Invalid value " + timestampType + " for configuration message.timestamp.type");
         }
-        LogConfig.DEFAULTS.with(logOverrides(configs));
+        LogConfig.DEFAULTS.with(logKeys(configs)); // the values as given, before any policy adjusts them
     }
 
-    /** The entries the log store applies. */
-    public static Map<String, String> logOverrides(Map<String, String> configs) {
+    private static Map<String, String> logKeys(Map<String, String> configs) {
         Map<String, String> out = new HashMap<>();
         configs.forEach((k, v) -> {
             if (LOG_KEYS.contains(k)) {
                 out.put(k, v);
             }
         });
+        return out;
+    }
+
+    /**
+     * The entries the log store applies. A cleanup.policy without "delete" (compact only) turns
+     * time and size retention off, as in Kafka; compaction itself is not implemented yet.
+     */
+    public static Map<String, String> logOverrides(Map<String, String> configs) {
+        Map<String, String> out = logKeys(configs);
+        String policy = configs.get("cleanup.policy");
+        if (policy != null && !java.util.Arrays.asList(policy.split(",")).contains("delete")) {
+            out.put("retention.ms", "-1");
+            out.put("retention.bytes", "-1");
+        }
         return out;
     }
 }
