@@ -106,7 +106,9 @@ public final class PartitionManager {
     public void deleteTopic(TopicInfo topic) throws Exception {
         metadata.deleteTopic(topic.name());
         for (TopicInfo.PartitionInfo p : topic.partitions()) {
-            logs.delete(new TopicPartition(topic.name(), p.partition()));
+            TopicPartition tp = new TopicPartition(topic.name(), p.partition());
+            producerStates.remove(tp); // a topic re-created under this name starts with no producer state
+            logs.delete(tp);
         }
     }
 
