@@ -65,6 +65,8 @@ class BadInputIT {
             ByteBuf future = new RecordBatchBuilder(CompressionType.NONE)
                     .append(System.currentTimeMillis() + 7_200_000L, null, "v".getBytes(), List.of()).build();
             assertEquals(32, produceError(healthy, produce("good", future))); // INVALID_TIMESTAMP: 2 h ahead
+            ByteBuf twoBatches = io.netty.buffer.Unpooled.wrappedBuffer(batch(), batch());
+            assertEquals(87, produceError(healthy, produce("good", twoBatches))); // INVALID_RECORD: one batch per partition
 
             byte[][] bad = {
                 {0, 0, 0, 8, 0, 0, 0, 2, 0, 0, 0, 1}, // Produce v2: no longer supported

@@ -96,6 +96,15 @@ class ConfigsIT {
                     resource, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET))))
                     .all().get());
             assertInstanceOf(InvalidConfigurationException.class, bad.getCause());
+            // configs the broker reads on the produce path are checked when set, not when used
+            for (ConfigEntry wrong : List.of(new ConfigEntry("max.message.bytes", "big"),
+                    new ConfigEntry("message.timestamp.after.max.ms", "-5"), new ConfigEntry("cleanup.policy", "shred"),
+                    new ConfigEntry("compression.type", "rar"))) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> admin.incrementalAlterConfigs(Map.of(
+                        resource, List.of(new AlterConfigOp(wrong, AlterConfigOp.OpType.SET)))).all().get());
+                assertInstanceOf(InvalidConfigurationException.class, e.getCause(), wrong.name());
+            }
+            assertEquals("compact", admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value());
         }
     }
 }

@@ -49,7 +49,13 @@ public final class Main {
                 stopped.countDown();
             }
         }, "wharf-shutdown"));
-        broker.start();
+        try {
+            broker.start();
+        } catch (Exception e) {
+            // the shutdown hook closes whatever did start; exit rather than linger half-started
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("broker failed to start", e);
+            System.exit(1);
+        }
         stopped.await();
     }
 }

@@ -58,7 +58,13 @@ public final class PartitionManager {
             return Optional.empty();
         }
         TopicPartition tp = new TopicPartition(topic.name(), partition);
-        return Optional.of(logs.get(tp).orElseGet(() -> logs.getOrCreate(tp, logConfig(topic))));
+        Optional<PartitionLog> existing = logs.get(tp);
+        if (existing.isPresent()) {
+            return existing;
+        }
+        // a request holding metadata from before a delete must not bring the deleted log back
+        boolean stillExists = metadata.topic(topic.name()).map(t -> t.id().equals(topic.id())).orElse(false);
+        return stillExists ? Optional.of(logs.getOrCreate(tp, logConfig(topic))) : Optional.empty();
     }
 
     public int leaderEpoch(TopicInfo topic, int partition) {

@@ -127,7 +127,14 @@ public final class ProducerStateTable {
             b.append('\n');
         });
         Path tmp = partitionDir.resolve(SNAPSHOT_FILE + ".tmp");
-        Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(b.toString());
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+            ch.force(true); // on disk before the rename makes it the snapshot
+        }
         Files.move(tmp, partitionDir.resolve(SNAPSHOT_FILE), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
     }

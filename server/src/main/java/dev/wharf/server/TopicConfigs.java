@@ -2,6 +2,7 @@ package dev.wharf.server;
 
 import dev.wharf.logstore.LogConfig;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,11 +69,70 @@ public final class TopicConfigs {
                 throw new IllegalArgumentException("Unknown topic config name: " + key);
             }
         }
-        String timestampType = configs.get("message.timestamp.type");
-        if (timestampType != null && !timestampType.equals("CreateTime") && !timestampType.equals("LogAppendTime")) {
-            throw new IllegalArgumentException("Invalid value " + timestampType + " for configuration message.timestamp.type");
+        oneOf(configs, "message.timestamp.type", Set.of("CreateTime", "LogAppendTime"));
+        oneOf(configs, "compression.type", Set.of("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"));
+        for (String b : List.of("unclean.leader.election.enable", "preallocate", "message.downconversion.enable",
+                "remote.storage.enable")) {
+            oneOf(configs, b, Set.of("true", "false"));
+        }
+        String policy = configs.get("cleanup.policy");
+        if (policy != null) {
+            for (String p : policy.split(",")) {
+                if (!p.isBlank() && !p.trim().equals("delete") && !p.trim().equals("compact")) {
+                    throw invalid("cleanup.policy", policy);
+                }
+            }
+        }
+        // stored-only numbers are read by the broker (max.message.bytes on every produce), so they
+        // must parse and be in range when they are set, not fail later
+        atLeast(configs, "max.message.bytes", 0, Integer.MAX_VALUE);
+        atLeast(configs, "min.insync.replicas", 1, Integer.MAX_VALUE);
+        for (String ms : List.of("message.timestamp.before.max.ms", "message.timestamp.after.max.ms",
+                "message.timestamp.difference.max.ms", "delete.retention.ms", "min.compaction.lag.ms",
+                "segment.jitter.ms")) {
+            atLeast(configs, ms, 0, Long.MAX_VALUE);
+        }
+        atLeast(configs, "max.compaction.lag.ms", 1, Long.MAX_VALUE);
+        atLeast(configs, "local.retention.ms", -2, Long.MAX_VALUE);
+        atLeast(configs, "local.retention.bytes", -2, Long.MAX_VALUE);
+        String ratio = configs.get("min.cleanable.dirty.ratio");
+        if (ratio != null) {
+            try {
+                double r = Double.parseDouble(ratio);
+                if (!(r >= 0 && r <= 1)) {
+                    throw invalid("min.cleanable.dirty.ratio", ratio);
+                }
+            } catch (NumberFormatException e) {
+                throw invalid("min.cleanable.dirty.ratio", ratio);
+            }
         }
         LogConfig.DEFAULTS.with(logKeys(configs)); // the values as given, before any policy adjusts them
+    }
+
+    private static void oneOf(Map<String, String> configs, String key, Set<String> allowed) {
+        String v = configs.get(key);
+        if (v != null && !allowed.contains(v)) {
+            throw invalid(key, v);
+        }
+    }
+
+    private static void atLeast(Map<String, String> configs, String key, long min, long max) {
+        String v = configs.get(key);
+        if (v == null) {
+            return;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min || n > max) {
+                throw invalid(key, v);
+            }
+        } catch (NumberFormatException e) {
+            throw invalid(key, v);
+        }
+    }
+
+    private static IllegalArgumentException invalid(String key, String value) {
+        return new IllegalArgumentException("Invalid value " + value + " for configuration " + key);
     }
 
     private static Map<String, String> logKeys(Map<String, String> configs) {

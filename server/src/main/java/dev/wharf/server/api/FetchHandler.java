@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -69,33 +70,67 @@ public final class FetchHandler implements ApiHandler {
         FetchRequest req = (FetchRequest) request.body();
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();
         io.execute(() -> {
-            FetchSessions.Context context = sessions.resolve(req);
-            if (context.error() != 0) {
-                result.complete(new FetchResponse().setErrorCode(context.error()).setSessionId(context.sessionId()));
-                return;
+            try {
+                serve(req, result);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
             }
-            Answer first = read(req, context, false);
-            if (first.bytes >= Math.max(1, req.minBytes()) || req.maxWaitMs() <= 0 || first.hasErrors) {
-                result.complete(read(req, context, true).response);
-                return;
-            }
-            // long poll: answer again after the next append to one of the partitions, or at the deadline
-            AtomicBoolean answered = new AtomicBoolean();
-            List<TopicPartition> watched = new ArrayList<>();
-            for (FetchSessions.Wanted w : context.partitions()) {
-                resolve(w).ifPresent(topic -> watched.add(new TopicPartition(topic.name(), w.partition)));
-            }
-            Runnable[] again = new Runnable[1];
-            again[0] = () -> {
-                if (answered.compareAndSet(false, true)) {
-                    watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
-                    io.execute(() -> complete(result, req, context));
-                }
-            };
-            watched.forEach(tp -> partitions.onNextAppend(tp, again[0]));
-            timer.schedule(again[0], req.maxWaitMs(), TimeUnit.MILLISECONDS);
         });
         return result;
+    }
+
+    private void serve(FetchRequest req, CompletableFuture<ApiMessage> result) {
+        FetchSessions.Context context = sessions.resolve(req);
+        if (context.error() != 0) {
+            result.complete(new FetchResponse().setErrorCode(context.error()).setSessionId(context.sessionId()));
+            return;
+        }
+        if (req.maxWaitMs() <= 0) {
+            result.complete(read(req, context, true).response);
+            return;
+        }
+        // Waiters go in before the first read so that an append between the read and the
+        // registration still wakes this request rather than leaving it to the deadline.
+        AtomicBoolean answered = new AtomicBoolean();
+        List<TopicPartition> watched = new ArrayList<>();
+        for (FetchSessions.Wanted w : context.partitions()) {
+            resolve(w).ifPresent(topic -> watched.add(new TopicPartition(topic.name(), w.partition)));
+        }
+        ScheduledFuture<?>[] deadline = new ScheduledFuture<?>[1];
+        Runnable[] again = new Runnable[1];
+        again[0] = () -> {
+            if (answered.compareAndSet(false, true)) {
+                watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
+                synchronized (deadline) {
+                    if (deadline[0] != null) {
+                        deadline[0].cancel(false);
+                    }
+                }
+                io.execute(() -> complete(result, req, context));
+            }
+        };
+        watched.forEach(tp -> partitions.onNextAppend(tp, again[0]));
+        Answer first;
+        try {
+            first = read(req, context, false);
+        } catch (RuntimeException e) {
+            if (answered.compareAndSet(false, true)) {
+                watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
+            }
+            throw e;
+        }
+        if (first.bytes >= Math.max(1, req.minBytes()) || first.hasErrors) {
+            if (answered.compareAndSet(false, true)) {
+                watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
+                result.complete(read(req, context, true).response);
+            }
+            return;
+        }
+        synchronized (deadline) {
+            if (!answered.get()) {
+                deadline[0] = timer.schedule(again[0], req.maxWaitMs(), TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     private void complete(CompletableFuture<ApiMessage> result, FetchRequest req, FetchSessions.Context context) {

@@ -74,7 +74,13 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
         Map<String, String> next = new LinkedHashMap<>(topic.get().configs());
         for (IncrementalAlterConfigsRequest.AlterableConfig c : r.configs()) {
             switch (c.configOperation()) {
-                case 0 -> next.put(c.name(), c.value());
+                case 0 -> {
+                    if (c.value() == null) {
+                        return resp.setErrorCode(ConfigResources.INVALID_REQUEST)
+                                .setErrorMessage("Null value not supported for: " + c.name());
+                    }
+                    next.put(c.name(), c.value());
+                }
                 case 1 -> next.remove(c.name());
                 case 2, 3 -> {
                     List<String> items = new ArrayList<>(next.containsKey(c.name()) && !next.get(c.name()).isEmpty()

@@ -126,6 +126,12 @@ public final class ProduceHandler implements ApiHandler {
         TopicPartition tp = new TopicPartition(topic.name(), p.index());
         try {
             List<RecordBatch> batches = RecordBatches.split(data);
+            if (batches.size() != 1) {
+                // as in Kafka: from v3 on, exactly one batch per partition, which keeps the
+                // idempotence checks (one sequence range per request) sound
+                return r.setErrorCode(ErrorCode.INVALID_RECORD.code)
+                        .setErrorMessage("produce requests must carry exactly one record batch per partition");
+            }
             for (RecordBatch batch : batches) {
                 if (batch.sizeInBytes() > maxBatch) {
                     return r.setErrorCode(ErrorCode.MESSAGE_TOO_LARGE.code);
@@ -148,15 +154,13 @@ public final class ProduceHandler implements ApiHandler {
                     batch.setLogAppendTime(appendTime);
                 }
             }
-            // Clients send one batch per partition; the producer checks apply to it.
             RecordBatch first = batches.get(0);
             int lastSequence = ProducerStateTable.lastSequence(first.baseSequence(), first.lastOffsetDelta());
             ProducerStateTable producers = partitions.producerState(tp, log);
             AppendResult appended;
             synchronized (producers) {
-                ProducerStateTable.Check check = batches.size() == 1
-                        ? producers.check(first.producerId(), first.producerEpoch(), first.baseSequence(), lastSequence)
-                        : new ProducerStateTable.Check.Append();
+                ProducerStateTable.Check check =
+                        producers.check(first.producerId(), first.producerEpoch(), first.baseSequence(), lastSequence);
                 if (check instanceof ProducerStateTable.Check.Duplicate d) {
                     return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(d.firstOffset())
                             .setLogStartOffset(log.logStartOffset());

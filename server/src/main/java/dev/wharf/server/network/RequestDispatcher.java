@@ -56,6 +56,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (!ctx.channel().isActive()) {
+            frame.release(); // frames decoded after this connection was closed get no answer
+            return;
+        }
         long sequence = nextSequence++;
         updateReading(ctx);
         Request request;
@@ -127,6 +131,13 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void complete(ChannelHandlerContext ctx, long sequence, Object response) {
+        if (!ctx.channel().isActive()) {
+            // nobody to answer: release now rather than park it behind a gap that never fills
+            if (response instanceof EncodedResponse e) {
+                e.release();
+            }
+            return;
+        }
         completed.put(sequence, response);
         boolean wrote = false;
         Object next;
