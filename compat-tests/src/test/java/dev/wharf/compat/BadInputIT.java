@@ -68,6 +68,12 @@ class BadInputIT {
             ByteBuf twoBatches = io.netty.buffer.Unpooled.wrappedBuffer(batch(), batch());
             assertEquals(87, produceError(healthy, produce("good", twoBatches))); // INVALID_RECORD: one batch per partition
 
+            try (ProtocolClient acksZero = new ProtocolClient(broker.bootstrap())) {
+                ProduceRequest lost = produce("missing", batch()).setAcks((short) 0);
+                acksZero.send(ApiKey.PRODUCE, (short) 11, lost);
+                assertTrue(acksZero.closedByBroker(), "acks=0 failure must close the connection: it has no response");
+            }
+
             byte[][] bad = {
                 {0, 0, 0, 8, 0, 0, 0, 2, 0, 0, 0, 1}, // Produce v2: no longer supported
                 {0, 0, 0, 10, 0, 3, 0, 12, 0, 0, 0, 1, 0, 0}, // Metadata v12 torn after the header

@@ -32,6 +32,16 @@ final class ProtocolClient implements AutoCloseable {
     }
 
     ApiMessage call(ApiKey api, short version, ApiMessage body) throws IOException {
+        send(api, version, body);
+        byte[] response = new byte[in.readInt()];
+        in.readFully(response);
+        ResponseFrames.Response r = ResponseFrames.decode(Unpooled.wrappedBuffer(response), api, version);
+        assertEquals(correlation, r.header().correlationId());
+        return r.body();
+    }
+
+    /** Sends a request without reading an answer (for requests that get none). */
+    void send(ApiKey api, short version, ApiMessage body) throws IOException {
         RequestHeader header = new RequestHeader().setRequestApiKey(api.id).setRequestApiVersion(version)
                 .setCorrelationId(++correlation).setClientId("protocol-test");
         ByteBuf frame = RequestFrames.encode(UnpooledByteBufAllocator.DEFAULT, header, body);
@@ -39,11 +49,6 @@ final class ProtocolClient implements AutoCloseable {
         frame.readBytes(bytes);
         frame.release();
         sendRaw(bytes);
-        byte[] response = new byte[in.readInt()];
-        in.readFully(response);
-        ResponseFrames.Response r = ResponseFrames.decode(Unpooled.wrappedBuffer(response), api, version);
-        assertEquals(correlation, r.header().correlationId());
-        return r.body();
     }
 
     void sendRaw(byte[] bytes) throws IOException {

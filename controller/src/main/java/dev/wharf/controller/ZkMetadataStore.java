@@ -48,6 +48,7 @@ public final class ZkMetadataStore implements Closeable {
     private volatile boolean controller;
     private volatile int controllerEpoch;
     private volatile int controllerEpochZkVersion = -1;
+    private volatile List<BrokerInfo> lastLiveBrokers = List.of();
 
     public ZkMetadataStore(String connect, int sessionTimeoutMs, BrokerInfo self) {
         this.self = self;
@@ -203,13 +204,26 @@ public final class ZkMetadataStore implements Closeable {
         }
     }
 
+    /**
+     * The registered brokers. While ZooKeeper cannot be reached the last list read is served
+     * (clients keep their bootstrap working through a ZooKeeper blip), or the failure when there is none.
+     */
     public List<BrokerInfo> liveBrokers() throws Exception {
-        List<BrokerInfo> out = new ArrayList<>();
-        for (String id : zk.getChildren().forPath(ZkPaths.BROKER_IDS)) {
-            tryRead(ZkPaths.broker(Integer.parseInt(id))).ifPresent(n ->
-                    out.add(new BrokerInfo(Integer.parseInt(id), n.get("host").asText(), n.get("port").asInt())));
+        try {
+            List<BrokerInfo> out = new ArrayList<>();
+            for (String id : zk.getChildren().forPath(ZkPaths.BROKER_IDS)) {
+                tryRead(ZkPaths.broker(Integer.parseInt(id))).ifPresent(n ->
+                        out.add(new BrokerInfo(Integer.parseInt(id), n.get("host").asText(), n.get("port").asInt())));
+            }
+            lastLiveBrokers = List.copyOf(out);
+            return out;
+        } catch (Exception e) {
+            if (lastLiveBrokers.isEmpty()) {
+                throw e;
+            }
+            log.warn("cannot list brokers in ZooKeeper, serving the last known list: {}", e.toString());
+            return lastLiveBrokers;
         }
-        return out;
     }
 
     public Map<String, TopicInfo> topics() {

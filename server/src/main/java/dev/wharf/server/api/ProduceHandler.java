@@ -67,7 +67,20 @@ public final class ProduceHandler implements ApiHandler {
         ProduceRequest req = (ProduceRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {
             ProduceResponse resp = produce(req);
-            return req.acks() == 0 ? null : resp;
+            if (req.acks() != 0) {
+                return resp;
+            }
+            // as Kafka does: an acks=0 producer learns of a failure only by losing its connection,
+            // after which it refreshes its metadata
+            for (ProduceResponse.TopicProduceResponse t : resp.responses()) {
+                for (ProduceResponse.PartitionProduceResponse p : t.partitionResponses()) {
+                    if (p.errorCode() != ErrorCode.NONE.code) {
+                        throw new CloseConnectionException("acks=0 produce to " + t.name() + "-" + p.index()
+                                + " failed with error code " + p.errorCode());
+                    }
+                }
+            }
+            return null;
         }, io);
     }
 

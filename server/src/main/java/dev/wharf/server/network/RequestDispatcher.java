@@ -3,6 +3,7 @@ package dev.wharf.server.network;
 import dev.wharf.server.api.ApiHandler;
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.api.CloseConnectionException;
 import dev.wharf.wire.frame.EncodedResponse;
 import dev.wharf.wire.frame.HeaderPeek;
 import dev.wharf.wire.frame.Request;
@@ -89,6 +90,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         previous = future;
         future.whenComplete((body, error) -> ctx.executor().execute(() -> {
             try {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof CloseConnectionException) {
+                    close(ctx, cause.getMessage());
+                    return;
+                }
                 if (error != null) {
                     log.error("handler failed api={} version={} client={}", request.api().displayName,
                             request.version(), ctx.channel().remoteAddress(), error);
