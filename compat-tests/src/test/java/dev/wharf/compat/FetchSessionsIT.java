@@ -42,6 +42,38 @@ class FetchSessionsIT {
         return r.responses().stream().flatMap(t -> t.partitions().stream()).map(p -> p.partitionIndex()).toList();
     }
 
+    private static void produceOne(ProtocolClient c, int partition) throws Exception {
+        ProduceResponse produced = (ProduceResponse) c.call(ApiKey.PRODUCE, (short) 11, new ProduceRequest().setAcks((short) 1)
+                .setTimeoutMs(5000).setTopicData(List.of(new ProduceRequest.TopicProduceData().setName(TOPIC).setPartitionData(
+                        List.of(new ProduceRequest.PartitionProduceData().setIndex(partition).setRecords(new BufferRecords(
+                                new RecordBatchBuilder(CompressionType.NONE).append(1L, null, "x".getBytes(), List.of())
+                                        .build())))))));
+        assertEquals(0, produced.responses().get(0).partitionResponses().get(0).errorCode());
+    }
+
+    // A response that fills up leaves partitions out; those go first in the session's next response.
+    @Test
+    void fullResponsesDoNotStarvePartitions() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of("num.partitions", "2"));
+                ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
+                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            produceOne(c, 0);
+            produceOne(c, 0);
+            produceOne(c, 1);
+
+            FetchResponse first = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(0, 0, 0, 1).setMaxBytes(1));
+            assertTrue(first.responses().get(0).partitions().get(0).records().sizeInBytes() > 0); // one batch of p0
+            assertEquals(0, first.responses().get(0).partitions().get(1).records().sizeInBytes()); // no room for p1
+
+            FetchRequest next = fetch(first.sessionId(), 1, 0).setMaxBytes(1);
+            next.topics().get(0).partitions().get(0).setFetchOffset(1); // p0 moved on; p1 still wants offset 0
+            FetchResponse second = (FetchResponse) c.call(ApiKey.FETCH, VERSION, next);
+            assertEquals(List.of(1), partitionsIn(second)); // p1 first this time, and the response is full again
+            assertTrue(second.responses().get(0).partitions().get(0).records().sizeInBytes() > 0);
+        }
+    }
+
     // A session sends everything once, then only partitions with news; bad epochs and ids get their errors.
     @Test
     void incrementalFetches() throws Exception {
@@ -58,12 +90,7 @@ class FetchSessionsIT {
             FetchResponse quiet = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session, 1));
             assertEquals(List.of(), partitionsIn(quiet)); // nothing changed
 
-            ProduceResponse produced = (ProduceResponse) c.call(ApiKey.PRODUCE, (short) 11, new ProduceRequest().setAcks((short) 1)
-                    .setTimeoutMs(5000).setTopicData(List.of(new ProduceRequest.TopicProduceData().setName(TOPIC).setPartitionData(
-                            List.of(new ProduceRequest.PartitionProduceData().setIndex(1).setRecords(new BufferRecords(
-                                    new RecordBatchBuilder(CompressionType.NONE).append(1L, null, "x".getBytes(), List.of())
-                                            .build())))))));
-            assertEquals(0, produced.responses().get(0).partitionResponses().get(0).errorCode());
+            produceOne(c, 1);
 
             FetchResponse news = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session, 2));
             assertEquals(List.of(1), partitionsIn(news)); // only the partition with records

@@ -122,6 +122,24 @@ public final class FetchSessions {
         return new Context(id, true, List.copyOf(s.partitions.values()), (short) 0);
     }
 
+    /**
+     * Moves partitions that just returned records to the end of their session's order, so that
+     * when a response fills up, the partitions left out go first next time (no starvation).
+     */
+    public synchronized void servedRecords(int sessionId, List<Wanted> served) {
+        Session s = sessionId == 0 ? null : sessions.get(sessionId);
+        if (s == null) {
+            return;
+        }
+        for (Wanted w : served) {
+            Key k = new Key(w.topic, w.topicId, w.partition);
+            if (s.partitions.get(k) == w) {
+                s.partitions.remove(k);
+                s.partitions.put(k, w);
+            }
+        }
+    }
+
     private Context create(List<Wanted> requested) {
         if (maxSessions <= 0) {
             return new Context(0, false, requested, (short) 0);

@@ -156,6 +156,7 @@ public final class FetchHandler implements ApiHandler {
         long total = 0;
         boolean errors = false;
         LinkedHashMap<String, FetchResponse.FetchableTopicResponse> topics = new LinkedHashMap<>();
+        List<FetchSessions.Wanted> served = new ArrayList<>();
         for (FetchSessions.Wanted w : context.partitions()) {
             Optional<TopicInfo> topic = resolve(w);
             FetchResponse.PartitionData pd = new FetchResponse.PartitionData().setPartitionIndex(w.partition)
@@ -189,6 +190,7 @@ public final class FetchHandler implements ApiHandler {
                         pd.setRecords(new FileRecords(b.slice().channel(), b.slice().position(), b.slice().length()));
                         total += b.slice().length();
                         hasData = true;
+                        served.add(w);
                     }
                 }
                 news = !context.incremental() || w.hasNews(hw, start, hasData);
@@ -201,6 +203,9 @@ public final class FetchHandler implements ApiHandler {
                         .setTopic(w.topic).setTopicId(w.topicId).setPartitions(new ArrayList<>()))
                         .partitions().add(pd);
             }
+        }
+        if (sending && !served.isEmpty()) {
+            sessions.servedRecords(context.sessionId(), served);
         }
         return new Answer(new FetchResponse().setSessionId(context.sessionId()).setResponses(new ArrayList<>(topics.values())),
                 total, errors);
