@@ -67,6 +67,13 @@ class BadInputIT {
             assertEquals(32, produceError(healthy, produce("good", future))); // INVALID_TIMESTAMP: 2 h ahead
             ByteBuf twoBatches = io.netty.buffer.Unpooled.wrappedBuffer(batch(), batch());
             assertEquals(87, produceError(healthy, produce("good", twoBatches))); // INVALID_RECORD: one batch per partition
+            ByteBuf marker = new RecordBatchBuilder(CompressionType.NONE).producer(1, (short) 0, -1).transactional(true)
+                    .control(true).append(System.currentTimeMillis(), new byte[] {0, 0, 0, 0}, new byte[] {0, 0, 0, 0, 0, 0},
+                            List.of()).build();
+            assertEquals(87, produceError(healthy, produce("good", marker))); // INVALID_RECORD: clients write no markers
+            ByteBuf transactional = new RecordBatchBuilder(CompressionType.NONE).producer(1, (short) 0, 0).transactional(true)
+                    .append(System.currentTimeMillis(), null, "v".getBytes(), List.of()).build();
+            assertEquals(48, produceError(healthy, produce("good", transactional))); // INVALID_TXN_STATE: no coordinator yet
 
             try (ProtocolClient acksZero = new ProtocolClient(broker.bootstrap())) {
                 ProduceRequest lost = produce("missing", batch()).setAcks((short) 0);

@@ -154,6 +154,15 @@ public final class ProduceHandler implements ApiHandler {
                     return r.setErrorCode(ErrorCode.INVALID_RECORD.code).setErrorMessage("record count "
                             + batch.recordCount() + " does not match last offset delta " + batch.lastOffsetDelta());
                 }
+                if (batch.isControl()) {
+                    // transaction markers are written by the broker's coordinator, never by clients
+                    return r.setErrorCode(ErrorCode.INVALID_RECORD.code).setErrorMessage("clients cannot write control batches");
+                }
+                if (batch.isTransactional()) {
+                    // no transaction coordinator yet: a transactional batch could never be committed or aborted
+                    return r.setErrorCode(ErrorCode.INVALID_TXN_STATE.code)
+                            .setErrorMessage("transactions are not supported yet");
+                }
                 if (!timestampAcceptable(topic, batch)) {
                     return r.setErrorCode(ErrorCode.INVALID_TIMESTAMP.code).setErrorMessage("timestamp "
                             + batch.maxTimestamp() + " is out of the range allowed by the topic");
