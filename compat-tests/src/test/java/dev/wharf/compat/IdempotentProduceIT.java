@@ -1,5 +1,6 @@
 package dev.wharf.compat;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.wharf.wire.message.ApiKey;
@@ -16,6 +17,7 @@ import dev.wharf.wire.records.RecordBatchBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,23 @@ class IdempotentProduceIT {
             assertEquals(6, produce(s, (short) 1, 0)[1]); // rebuilt from the batch headers in the log
             assertEquals(9, produce(s, (short) 1, 3)[1]);
             assertEquals(12, logEnd(s));
+        }
+    }
+
+    // A producer idle for producer.id.expiration.ms is forgotten: its next batch is taken as new.
+    @Test
+    void idleProducersExpire() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of("producer.id.expiration.ms", "1000",
+                "producer.id.expiration.check.interval.ms", "100"));
+                ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
+            s.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
+                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            assertEquals(0, produce(s, (short) 0, 0)[0]);
+            assertEquals(0, produce(s, (short) 0, 0)[1]); // still known: the retry is a duplicate
+            // once expired, the same sequence is appended again rather than deduplicated
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> produce(s, (short) 0, 0)[1] == 3);
+            assertEquals(6, logEnd(s));
         }
     }
 }

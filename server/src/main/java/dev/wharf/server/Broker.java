@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,14 @@ public final class Broker implements Closeable {
         metadata = new ZkMetadataStore(connect, config.getInt("zookeeper.session.timeout.ms"), advertised);
         metadata.start();
         partitions = new PartitionManager(config, metadata, logs);
+        long expiryCheckMs = config.getInt("producer.id.expiration.check.interval.ms");
+        timer.scheduleWithFixedDelay(() -> io.execute(() -> {
+            try {
+                partitions.expireProducers(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                log.warn("producer expiration failed", e);
+            }
+        }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
         handlers.register(new MetadataHandler(partitions, io))
                 .register(new ProduceHandler(partitions, io))
                 .register(new FetchHandler(partitions, io, timer, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))

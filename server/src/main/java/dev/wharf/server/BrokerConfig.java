@@ -67,6 +67,8 @@ public final class BrokerConfig {
         define("zookeeper.embedded.port", Type.INT, "2181", "Port of the embedded ZooKeeper (0: any free port).");
         define("zookeeper.session.timeout.ms", Type.INT, "18000", "ZooKeeper session timeout.");
         define("offsets.topic.num.partitions", Type.INT, "50", "Partitions of __consumer_offsets.");
+        define("producer.id.expiration.ms", Type.INT, "86400000", "Idle time after which a producer's state is forgotten.");
+        define("producer.id.expiration.check.interval.ms", Type.INT, "600000", "How often idle producers are looked for.");
         define("max.incremental.fetch.session.cache.slots", Type.INT, "1000", "Incremental fetch sessions kept.");
     }
 

@@ -118,6 +118,16 @@ public final class PartitionManager {
         }
     }
 
+    /** Forgets producers idle for longer than producer.id.expiration.ms, on every partition. */
+    void expireProducers(long nowMs) {
+        long expirationMs = config.getInt("producer.id.expiration.ms");
+        for (ProducerStateTable table : producerStates.values()) {
+            synchronized (table) {
+                table.expire(nowMs, expirationMs);
+            }
+        }
+    }
+
     /**
      * The idempotent-producer state of a partition, loaded from its snapshot or rebuilt from the log
      * the first time it is needed. Callers synchronize on it around check, append and record.

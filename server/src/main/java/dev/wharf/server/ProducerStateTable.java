@@ -30,12 +30,16 @@ import java.util.Map;
 public final class ProducerStateTable {
     static final String SNAPSHOT_FILE = "producer-state-snapshot";
     private static final int BATCHES_KEPT = 5;
+    /** Snapshot format version; snapshots of another version are rebuilt from the log. */
+    private static final String FORMAT = "1";
 
     /** A batch as remembered: sequence range and where it landed. */
     record Batch(int firstSequence, int lastSequence, long firstOffset, long lastOffset) {}
 
     private static final class Producer {
         short epoch;
+        /** Broker time of its last append (or of the rebuild that found it), for expiration. */
+        long lastAppendMs;
         final Deque<Batch> batches = new ArrayDeque<>(BATCHES_KEPT);
     }
 
@@ -88,12 +92,14 @@ public final class ProducerStateTable {
         return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
     }
 
-    /** Remembers an appended batch. */
-    public void record(long producerId, short epoch, int firstSequence, int lastSequence, long firstOffset, long lastOffset) {
+    /** Remembers a batch appended at broker time {@code nowMs}. */
+    public void record(long producerId, short epoch, int firstSequence, int lastSequence, long firstOffset, long lastOffset,
+            long nowMs) {
         if (producerId < 0) {
             return;
         }
         Producer p = producers.computeIfAbsent(producerId, k -> new Producer());
+        p.lastAppendMs = Math.max(p.lastAppendMs, nowMs);
         if (epoch != p.epoch) {
             p.batches.clear();
             p.epoch = epoch;
@@ -107,19 +113,32 @@ public final class ProducerStateTable {
     /** Rebuilds from the log: every idempotent data batch, in offset order. */
     public void replay(StoredBatch b) {
         if (b.producerId() >= 0 && !b.control()) {
-            record(b.producerId(), b.producerEpoch(), b.baseSequence(), b.lastSequence(), b.baseOffset(), b.lastOffset());
+            // the header has no append time: count from the rebuild, so nothing expires early
+            record(b.producerId(), b.producerEpoch(), b.baseSequence(), b.lastSequence(), b.baseOffset(), b.lastOffset(),
+                    System.currentTimeMillis());
         }
     }
 
     /**
-     * Writes the table, valid for a log ending at {@code logEndOffset}. Format: a line {@code 0
-     * <logEndOffset>}, then per producer {@code <id> <epoch>} followed by its batches as
+     * Forgets producers that have not appended for {@code expirationMs} (Kafka's
+     * producer.id.expiration.ms): a producer coming back after that starts afresh, as in Kafka.
+     * Returns how many were forgotten.
+     */
+    public int expire(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(p -> nowMs - p.lastAppendMs >= expirationMs);
+        return before - producers.size();
+    }
+
+    /**
+     * Writes the table, valid for a log ending at {@code logEndOffset}. Format: a line {@code 1
+     * <logEndOffset>}, then per producer {@code <id> <epoch> <lastAppendMs>} followed by its batches as
      * {@code firstSeq lastSeq firstOffset lastOffset} groups.
      */
     public void save(Path partitionDir, long logEndOffset) throws IOException {
-        StringBuilder b = new StringBuilder("0 ").append(logEndOffset).append('\n');
+        StringBuilder b = new StringBuilder(FORMAT + " ").append(logEndOffset).append('\n');
         producers.forEach((id, p) -> {
-            b.append(id).append(' ').append(p.epoch);
+            b.append(id).append(' ').append(p.epoch).append(' ').append(p.lastAppendMs);
             for (Batch batch : p.batches) {
                 b.append(' ').append(batch.firstSequence()).append(' ').append(batch.lastSequence()).append(' ')
                         .append(batch.firstOffset()).append(' ').append(batch.lastOffset());
@@ -151,16 +170,17 @@ public final class ProducerStateTable {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             String[] head = lines.get(0).split(" ");
-            if (!head[0].equals("0") || Long.parseLong(head[1]) != logEndOffset) {
+            if (!head[0].equals(FORMAT) || Long.parseLong(head[1]) != logEndOffset) {
                 return false;
             }
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split(" ");
                 long id = Long.parseLong(f[0]);
                 short epoch = Short.parseShort(f[1]);
-                for (int i = 2; i + 3 < f.length; i += 4) {
+                long lastAppendMs = Long.parseLong(f[2]);
+                for (int i = 3; i + 3 < f.length; i += 4) {
                     record(id, epoch, Integer.parseInt(f[i]), Integer.parseInt(f[i + 1]), Long.parseLong(f[i + 2]),
-                            Long.parseLong(f[i + 3]));
+                            Long.parseLong(f[i + 3]), lastAppendMs);
                 }
             }
             return true;

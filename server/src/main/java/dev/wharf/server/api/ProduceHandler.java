@@ -192,7 +192,7 @@ public final class ProduceHandler implements ApiHandler {
                 }
                 appended = log.append(data, partitions.leaderEpoch(topic, p.index()));
                 producers.record(first.producerId(), first.producerEpoch(), first.baseSequence(), lastSequence,
-                        appended.firstOffset(), appended.lastOffset());
+                        appended.firstOffset(), appended.lastOffset(), System.currentTimeMillis());
             }
             log.updateHighWatermark(log.logEndOffset()); // the only replica is in sync
             partitions.appended(tp);
