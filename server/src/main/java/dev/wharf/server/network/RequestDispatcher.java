@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * partition are appended in the order it sent them. A frame
  * that cannot be decoded, an unknown API or an unsupported version closes this connection with a
  * log line; an ApiVersions request of an unknown version gets the v0 fallback answer instead.
- * Backpressure: a connection with {@link #MAX_PENDING} requests not yet answered, or whose
+ * Backpressure: a connection with {@link #MAX_PENDING} requests not yet answered (or
+ * {@link #MAX_PENDING_BYTES} of them not yet handled), or whose
  * responses are not draining to the socket, is not read from until it catches up, so one flooding
  * client cannot make the broker buffer without bound. Runs on the connection's event loop: no locks.
  */
@@ -40,12 +41,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Object NO_RESPONSE = new Object();
     /** Requests read but not yet answered, per connection, before reading pauses. */
     static final int MAX_PENDING = 100;
+    /** Bytes of requests read but not yet handled, per connection, before reading pauses. */
+    static final long MAX_PENDING_BYTES = 64L << 20;
 
     private final ApiHandlers handlers;
     private final ApiVersionsHandler apiVersions;
     private final Map<Long, Object> completed = new HashMap<>();
     private long nextSequence;
     private long nextToWrite;
+    private long pendingBytes;
     /** Completes when the previous request of this connection has been handled. */
     private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
@@ -61,6 +65,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             frame.release(); // frames decoded after this connection was closed get no answer
             return;
         }
+        int frameBytes = frame.readableBytes(); // before decoding moves the reader index
         long sequence = nextSequence++;
         updateReading(ctx);
         Request request;
@@ -80,6 +85,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             close(ctx, "unsupported request " + request.api().displayName + " v" + request.version());
             return;
         }
+        pendingBytes += frameBytes;
+        updateReading(ctx);
         CompletableFuture<ApiMessage> future = previous.handle((ignored, e) -> null).thenCompose(ignored -> {
             try {
                 return handler.handle(request);
@@ -112,6 +119,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 ctx.close();
             } finally {
                 frame.release(); // the request (and record slices of it) is no longer needed
+                pendingBytes -= frameBytes;
+                updateReading(ctx);
             }
         }));
     }
@@ -163,7 +172,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     /** Reads while few requests are pending and responses drain; pauses otherwise. */
     private void updateReading(ChannelHandlerContext ctx) {
-        boolean read = nextSequence - nextToWrite < MAX_PENDING && ctx.channel().isWritable();
+        boolean read = nextSequence - nextToWrite < MAX_PENDING && pendingBytes < MAX_PENDING_BYTES
+                && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
