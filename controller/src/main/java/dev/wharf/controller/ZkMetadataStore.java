@@ -49,6 +49,13 @@ public final class ZkMetadataStore implements Closeable {
     private volatile int controllerEpoch;
     private volatile int controllerEpochZkVersion = -1;
     private volatile List<BrokerInfo> lastLiveBrokers = List.of();
+    private volatile boolean closed;
+    private final java.util.concurrent.ScheduledExecutorService retries =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "wharf-zk-retry");
+                t.setDaemon(true);
+                return t;
+            });
 
     public ZkMetadataStore(String connect, int sessionTimeoutMs, BrokerInfo self) {
         this.self = self;
@@ -64,11 +71,7 @@ public final class ZkMetadataStore implements Closeable {
                 log.error("ZooKeeper session lost");
                 controller = false;
             } else if (state == ConnectionState.RECONNECTED) {
-                try {
-                    registerAndElect();
-                } catch (Exception e) {
-                    log.error("re-registration after reconnect failed", e);
-                }
+                reRegister();
             }
         });
         zk.start();
@@ -78,6 +81,27 @@ public final class ZkMetadataStore implements Closeable {
         clusterId = loadOrCreateClusterId();
         registerAndElect();
         loadTopics();
+    }
+
+    /**
+     * Registers again after a reconnect; retried every second while it fails and the connection
+     * holds (a broker that is not registered is invisible to clients), until the store closes.
+     */
+    private void reRegister() {
+        if (closed || !zk.getZookeeperClient().isConnected()) {
+            return; // the next RECONNECTED tries again
+        }
+        try {
+            registerAndElect();
+            log.info("registered again after reconnecting to ZooKeeper broker={}", self.id());
+        } catch (Exception e) {
+            log.error("re-registration after reconnect failed; retrying in 1 s", e);
+            try {
+                retries.schedule(this::reRegister, 1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed meanwhile
+            }
+        }
     }
 
     private String loadOrCreateClusterId() throws Exception {
@@ -189,6 +213,11 @@ public final class ZkMetadataStore implements Closeable {
 
     public boolean isController() {
         return controller;
+    }
+
+    /** The current ZooKeeper handle, so tests can expire its session. */
+    org.apache.zookeeper.ZooKeeper zooKeeperForTests() throws Exception {
+        return zk.getZookeeperClient().getZooKeeper();
     }
 
     public int controllerEpoch() {
@@ -447,6 +476,8 @@ public final class ZkMetadataStore implements Closeable {
 
     @Override
     public void close() {
+        closed = true;
+        retries.shutdownNow();
         zk.close();
     }
 }

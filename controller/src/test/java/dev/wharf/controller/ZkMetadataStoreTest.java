@@ -70,4 +70,38 @@ class ZkMetadataStoreTest {
             assertTrue(other.checkExists().forPath(ZkPaths.topic("late")) == null);
         }
     }
+
+    // After its ZooKeeper session expires, the broker registers again and is controller again.
+    @Test
+    void registersAgainAfterSessionExpiry() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore store = new ZkMetadataStore(zk.connectString(), 4_000, BROKER);
+                CuratorFramework observer = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
+            store.start();
+            observer.start();
+            long oldSession = observer.checkExists().forPath("/brokers/ids/0").getEphemeralOwner();
+            expireSession(zk.connectString(), store);
+            // the old session's node goes with it; a new one appears under the new session
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                org.apache.zookeeper.data.Stat stat = observer.checkExists().forPath("/brokers/ids/0");
+                return stat != null && stat.getEphemeralOwner() != oldSession && store.isController();
+            });
+            assertEquals(List.of(BROKER), store.liveBrokers());
+            assertEquals(0, store.controllerId());
+            assertEquals(2, store.controllerEpoch());
+        }
+    }
+
+    /** Expires a client's session the standard way: a second connection with its id and password, closed. */
+    private static void expireSession(String connect, ZkMetadataStore store) throws Exception {
+        org.apache.zookeeper.ZooKeeper victim = store.zooKeeperForTests();
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+        org.apache.zookeeper.ZooKeeper twin = new org.apache.zookeeper.ZooKeeper(connect, 4_000, e -> {
+            if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        }, victim.getSessionId(), victim.getSessionPasswd());
+        assertTrue(connected.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        twin.close();
+    }
 }
