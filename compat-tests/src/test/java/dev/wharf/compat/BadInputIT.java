@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ApiVersionsRequest;
 import dev.wharf.wire.message.ApiVersionsResponse;
+import dev.wharf.wire.message.FetchRequest;
+import dev.wharf.wire.message.FetchResponse;
 import dev.wharf.wire.message.ListOffsetsRequest;
 import dev.wharf.wire.message.ListOffsetsResponse;
 import dev.wharf.wire.message.MetadataRequest;
@@ -74,6 +76,18 @@ class BadInputIT {
             ByteBuf transactional = new RecordBatchBuilder(CompressionType.NONE).producer(1, (short) 0, 0).transactional(true)
                     .append(System.currentTimeMillis(), null, "v".getBytes(), List.of()).build();
             assertEquals(48, produceError(healthy, produce("good", transactional))); // INVALID_TXN_STATE: no coordinator yet
+
+            // a leader epoch newer than the broker's: UNKNOWN_LEADER_EPOCH, so the client refreshes metadata
+            FetchResponse ahead = (FetchResponse) healthy.call(ApiKey.FETCH, (short) 12, new FetchRequest().setReplicaId(-1)
+                    .setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20).setSessionEpoch(-1).setTopics(List.of(
+                            new FetchRequest.FetchTopic().setTopic("good").setPartitions(List.of(new FetchRequest.FetchPartition()
+                                    .setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20).setCurrentLeaderEpoch(5))))));
+            assertEquals(75, ahead.responses().get(0).partitions().get(0).errorCode());
+            ListOffsetsResponse aheadOffsets = (ListOffsetsResponse) healthy.call(ApiKey.LIST_OFFSETS, (short) 7,
+                    new ListOffsetsRequest().setReplicaId(-1).setTopics(List.of(new ListOffsetsRequest.ListOffsetsTopic()
+                            .setName("good").setPartitions(List.of(new ListOffsetsRequest.ListOffsetsPartition()
+                                    .setPartitionIndex(0).setTimestamp(-1).setCurrentLeaderEpoch(5))))));
+            assertEquals(75, aheadOffsets.topics().get(0).partitions().get(0).errorCode());
 
             try (ProtocolClient acksZero = new ProtocolClient(broker.bootstrap())) {
                 ProduceRequest lost = produce("missing", batch()).setAcks((short) 0);

@@ -27,6 +27,7 @@ public final class FetchSessions {
         public final int partition;
         long fetchOffset;
         int maxBytes;
+        int currentLeaderEpoch = -1;
         long sentHighWatermark = Long.MIN_VALUE;
         long sentLogStartOffset = Long.MIN_VALUE;
 
@@ -44,6 +45,11 @@ public final class FetchSessions {
 
         public int maxBytes() {
             return maxBytes;
+        }
+
+        /** The leader epoch the client believes current, -1 when it does not say. */
+        public int currentLeaderEpoch() {
+            return currentLeaderEpoch;
         }
 
         /** Whether a response must carry this partition: always in full fetches, on news otherwise. */
@@ -79,7 +85,9 @@ public final class FetchSessions {
         List<Wanted> requested = new ArrayList<>();
         for (FetchRequest.FetchTopic t : req.topics()) {
             for (FetchRequest.FetchPartition p : t.partitions()) {
-                requested.add(new Wanted(t.topic(), t.topicId(), p.partition(), p.fetchOffset(), p.partitionMaxBytes()));
+                Wanted w = new Wanted(t.topic(), t.topicId(), p.partition(), p.fetchOffset(), p.partitionMaxBytes());
+                w.currentLeaderEpoch = p.currentLeaderEpoch();
+                requested.add(w);
             }
         }
         int id = req.sessionId();
@@ -111,6 +119,7 @@ public final class FetchSessions {
             } else {
                 known.fetchOffset = w.fetchOffset;
                 known.maxBytes = w.maxBytes;
+                known.currentLeaderEpoch = w.currentLeaderEpoch;
             }
         }
         for (FetchRequest.ForgottenTopic f : req.forgottenTopicsData()) {

@@ -71,6 +71,18 @@ public final class PartitionManager {
         return topic.partitions().get(partition).leaderEpoch();
     }
 
+    /**
+     * Checks the leader epoch a client believes current (-1: no check): an older one is fenced,
+     * a newer one means this broker is behind; either way the client refreshes its metadata.
+     */
+    public ErrorCode checkLeaderEpoch(TopicInfo topic, int partition, int currentLeaderEpoch) {
+        int epoch = leaderEpoch(topic, partition);
+        if (currentLeaderEpoch < 0 || currentLeaderEpoch == epoch) {
+            return ErrorCode.NONE;
+        }
+        return currentLeaderEpoch < epoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    }
+
     private LogConfig logConfig(TopicInfo topic) {
         return config.logConfig().with(TopicConfigs.logOverrides(topic.configs()));
     }

@@ -163,7 +163,13 @@ public final class FetchHandler implements ApiHandler {
                     .setRecords(new BufferRecords(Unpooled.EMPTY_BUFFER));
             Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, w.partition));
             boolean news;
-            if (log.isEmpty()) {
+            ErrorCode epochError = log.isEmpty() ? ErrorCode.NONE
+                    : partitions.checkLeaderEpoch(topic.get(), w.partition, w.currentLeaderEpoch());
+            if (epochError != ErrorCode.NONE) {
+                pd.setErrorCode(epochError.code).setHighWatermark(-1).setLastStableOffset(-1);
+                errors = true;
+                news = true;
+            } else if (log.isEmpty()) {
                 pd.setErrorCode(w.topic.isEmpty() ? ErrorCode.UNKNOWN_TOPIC_ID.code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
                         .setHighWatermark(-1).setLastStableOffset(-1);
                 errors = true;

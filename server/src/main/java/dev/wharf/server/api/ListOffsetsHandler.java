@@ -71,6 +71,11 @@ public final class ListOffsetsHandler implements ApiHandler {
                     out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
                     continue;
                 }
+                ErrorCode epochError = partitions.checkLeaderEpoch(topic.get(), p.partitionIndex(), p.currentLeaderEpoch());
+                if (epochError != ErrorCode.NONE) {
+                    out.add(r.setErrorCode(epochError.code));
+                    continue;
+                }
                 if (version >= 4) { // the field, and its non-default value, exist from v4
                     r.setLeaderEpoch(partitions.leaderEpoch(topic.get(), p.partitionIndex()));
                 }

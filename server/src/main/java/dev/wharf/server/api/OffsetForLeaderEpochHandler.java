@@ -62,6 +62,11 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler {
                         out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
                         continue;
                     }
+                    ErrorCode epochError = partitions.checkLeaderEpoch(topic.get(), p.partition(), p.currentLeaderEpoch());
+                    if (epochError != ErrorCode.NONE) {
+                        out.add(r.setErrorCode(epochError.code).setLeaderEpoch(-1).setEndOffset(-1));
+                        continue;
+                    }
                     LeaderEpochCache.EpochEndOffset end = log.get().leaderEpochs()
                             .endOffsetFor(p.leaderEpoch(), log.get().logEndOffset());
                     out.add(r.setErrorCode(ErrorCode.NONE.code).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset()));
