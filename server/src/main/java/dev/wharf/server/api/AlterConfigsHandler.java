@@ -36,16 +36,6 @@ public final class AlterConfigsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.ALTER_CONFIGS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.ALTER_CONFIGS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         AlterConfigsRequest req = (AlterConfigsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

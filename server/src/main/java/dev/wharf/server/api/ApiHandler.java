@@ -13,9 +13,15 @@ import java.util.concurrent.CompletableFuture;
 public interface ApiHandler {
     ApiKey api();
 
-    short lowestVersion();
+    /** The oldest version served: by default every version the spec defines. */
+    default short lowestVersion() {
+        return api().lowestVersion;
+    }
 
-    short highestVersion();
+    /** The newest version served: by default every version the spec defines. */
+    default short highestVersion() {
+        return api().highestVersion;
+    }
 
     /** The response body, or null for a request that gets no response (Produce with acks=0). */
     CompletableFuture<ApiMessage> handle(Request request);

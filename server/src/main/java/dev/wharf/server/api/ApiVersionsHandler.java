@@ -36,11 +36,6 @@ public final class ApiVersionsHandler implements ApiHandler {
     }
 
     @Override
-    public short highestVersion() {
-        return ApiKey.API_VERSIONS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         return CompletableFuture.completedFuture(response(ErrorCode.NONE));
     }

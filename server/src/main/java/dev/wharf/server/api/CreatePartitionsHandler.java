@@ -33,16 +33,6 @@ public final class CreatePartitionsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.CREATE_PARTITIONS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.CREATE_PARTITIONS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         CreatePartitionsRequest req = (CreatePartitionsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

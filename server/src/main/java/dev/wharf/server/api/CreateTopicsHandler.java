@@ -42,16 +42,6 @@ public final class CreateTopicsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.CREATE_TOPICS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.CREATE_TOPICS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         CreateTopicsRequest req = (CreateTopicsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

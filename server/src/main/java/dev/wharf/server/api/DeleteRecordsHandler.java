@@ -36,16 +36,6 @@ public final class DeleteRecordsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.DELETE_RECORDS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.DELETE_RECORDS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         DeleteRecordsRequest req = (DeleteRecordsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

@@ -34,16 +34,6 @@ public final class DeleteTopicsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.DELETE_TOPICS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.DELETE_TOPICS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         DeleteTopicsRequest req = (DeleteTopicsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

@@ -31,16 +31,6 @@ public final class DescribeClusterHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.DESCRIBE_CLUSTER.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.DESCRIBE_CLUSTER.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         return CompletableFuture.supplyAsync(() -> {
             List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();

@@ -34,16 +34,6 @@ public final class DescribeConfigsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.DESCRIBE_CONFIGS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.DESCRIBE_CONFIGS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         DescribeConfigsRequest req = (DescribeConfigsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

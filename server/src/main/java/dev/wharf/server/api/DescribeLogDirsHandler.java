@@ -40,16 +40,6 @@ public final class DescribeLogDirsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.DESCRIBE_LOG_DIRS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.DESCRIBE_LOG_DIRS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         DescribeLogDirsRequest req = (DescribeLogDirsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

@@ -34,16 +34,6 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.DESCRIBE_TOPIC_PARTITIONS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.DESCRIBE_TOPIC_PARTITIONS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         return CompletableFuture.supplyAsync(() -> describe((DescribeTopicPartitionsRequest) request.body()), io);
     }

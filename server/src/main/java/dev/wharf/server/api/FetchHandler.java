@@ -56,16 +56,6 @@ public final class FetchHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.FETCH.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.FETCH.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         FetchRequest req = (FetchRequest) request.body();
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();

@@ -38,16 +38,6 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.INCREMENTAL_ALTER_CONFIGS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.INCREMENTAL_ALTER_CONFIGS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         IncrementalAlterConfigsRequest req = (IncrementalAlterConfigsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

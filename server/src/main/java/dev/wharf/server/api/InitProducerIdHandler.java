@@ -32,11 +32,6 @@ public final class InitProducerIdHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.INIT_PRODUCER_ID.lowestVersion;
-    }
-
-    @Override
     public short highestVersion() {
         // the newest version is still under development in Kafka: clients must not be offered it
         return (short) (ApiKey.INIT_PRODUCER_ID.highestVersion - (ApiKey.INIT_PRODUCER_ID.latestVersionUnstable ? 1 : 0));

@@ -44,16 +44,6 @@ public final class ListOffsetsHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.LIST_OFFSETS.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.LIST_OFFSETS.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         return CompletableFuture.supplyAsync(() -> list((ListOffsetsRequest) request.body(), request.version()), io);
     }

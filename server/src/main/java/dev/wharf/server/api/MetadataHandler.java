@@ -43,16 +43,6 @@ public final class MetadataHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.METADATA.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.METADATA.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         // ZooKeeper reads and topic creation block: never on the event loop
         return CompletableFuture.supplyAsync(() -> respond((MetadataRequest) request.body(), request.version()), io);

@@ -37,16 +37,6 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.OFFSET_FOR_LEADER_EPOCH.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.OFFSET_FOR_LEADER_EPOCH.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         OffsetForLeaderEpochRequest req = (OffsetForLeaderEpochRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

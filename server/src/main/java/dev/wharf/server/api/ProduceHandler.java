@@ -53,16 +53,6 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     @Override
-    public short lowestVersion() {
-        return ApiKey.PRODUCE.lowestVersion;
-    }
-
-    @Override
-    public short highestVersion() {
-        return ApiKey.PRODUCE.highestVersion;
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(Request request) {
         ProduceRequest req = (ProduceRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {

@@ -40,16 +40,6 @@ class RequestDispatcherBackpressureTest {
         }
 
         @Override
-        public short lowestVersion() {
-            return ApiKey.PRODUCE.lowestVersion;
-        }
-
-        @Override
-        public short highestVersion() {
-            return ApiKey.PRODUCE.highestVersion;
-        }
-
-        @Override
         public CompletableFuture<ApiMessage> handle(Request request) {
             CompletableFuture<ApiMessage> f = new CompletableFuture<>();
             held.add(f);
