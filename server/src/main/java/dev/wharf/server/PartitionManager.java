@@ -72,6 +72,19 @@ public final class PartitionManager {
     }
 
     /**
+     * Why {@link #log} found no log: another broker leads the partition (the client's metadata
+     * is stale; it refreshes and goes there), or the topic or partition does not exist.
+     */
+    public ErrorCode noLogError(Optional<TopicInfo> topic, int partition, boolean byId) {
+        if (topic.isEmpty()) {
+            return byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        List<TopicInfo.PartitionInfo> ps = topic.get().partitions();
+        boolean ledElsewhere = partition >= 0 && partition < ps.size() && ps.get(partition).leader() != config.brokerId();
+        return ledElsewhere ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    }
+
+    /**
      * Checks the leader epoch a client believes current (-1: no check): an older one is fenced,
      * a newer one means this broker is behind; either way the client refreshes its metadata.
      */

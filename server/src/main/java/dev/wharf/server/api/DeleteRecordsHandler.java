@@ -48,7 +48,7 @@ public final class DeleteRecordsHandler implements ApiHandler {
                             .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1);
                     Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partitionIndex()));
                     if (log.isEmpty()) {
-                        out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                        out.add(r.setErrorCode(partitions.noLogError(topic, p.partitionIndex(), false).code));
                         continue;
                     }
                     PartitionLog pl = log.get();

@@ -160,7 +160,7 @@ public final class FetchHandler implements ApiHandler {
                 errors = true;
                 news = true;
             } else if (log.isEmpty()) {
-                pd.setErrorCode(w.topic.isEmpty() ? ErrorCode.UNKNOWN_TOPIC_ID.code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
+                pd.setErrorCode(partitions.noLogError(topic, w.partition, w.topic.isEmpty()).code)
                         .setHighWatermark(-1).setLastStableOffset(-1);
                 errors = true;
                 news = true;

@@ -58,7 +58,7 @@ public final class ListOffsetsHandler implements ApiHandler {
                         .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1);
                 Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partitionIndex()));
                 if (log.isEmpty()) {
-                    out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                    out.add(r.setErrorCode(partitions.noLogError(topic, p.partitionIndex(), false).code));
                     continue;
                 }
                 ErrorCode epochError = partitions.checkLeaderEpoch(topic.get(), p.partitionIndex(), p.currentLeaderEpoch());

@@ -49,7 +49,7 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler {
                             .setPartition(p.partition());
                     Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partition()));
                     if (log.isEmpty()) {
-                        out.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                        out.add(r.setErrorCode(partitions.noLogError(topic, p.partition(), false).code));
                         continue;
                     }
                     ErrorCode epochError = partitions.checkLeaderEpoch(topic.get(), p.partition(), p.currentLeaderEpoch());

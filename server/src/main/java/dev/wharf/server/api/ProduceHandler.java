@@ -89,7 +89,7 @@ public final class ProduceHandler implements ApiHandler {
                 }
                 Optional<PartitionLog> partition = topic.flatMap(ti -> partitions.log(ti, p.index()));
                 if (partition.isEmpty()) {
-                    results.add(r.setErrorCode(t.name().isEmpty() ? ErrorCode.UNKNOWN_TOPIC_ID.code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                    results.add(r.setErrorCode(partitions.noLogError(topic, p.index(), t.name().isEmpty()).code));
                     continue;
                 }
                 results.add(append(topic.get(), partition.get(), p, r));
