@@ -91,7 +91,10 @@ public final class Broker implements Closeable {
         long expiryCheckMs = config.getInt("producer.id.expiration.check.interval.ms");
         timer.scheduleWithFixedDelay(() -> io.execute(() -> {
             try {
-                partitions.expireProducers(System.currentTimeMillis());
+                int expired = partitions.expireProducers(System.currentTimeMillis());
+                if (expired > 0) {
+                    log.info("expired idle producer state entries={}", expired);
+                }
             } catch (RuntimeException e) {
                 log.warn("producer expiration failed", e);
             }

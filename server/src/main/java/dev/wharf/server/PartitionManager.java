@@ -143,14 +143,19 @@ public final class PartitionManager {
         }
     }
 
-    /** Forgets producers idle for longer than producer.id.expiration.ms, on every partition. */
-    void expireProducers(long nowMs) {
+    /**
+     * Forgets producers idle for longer than producer.id.expiration.ms, on every partition;
+     * returns how many partition entries were dropped.
+     */
+    int expireProducers(long nowMs) {
         long expirationMs = config.getInt("producer.id.expiration.ms");
+        int expired = 0;
         for (ProducerStateTable table : producerStates.values()) {
             synchronized (table) {
-                table.expire(nowMs, expirationMs);
+                expired += table.expire(nowMs, expirationMs);
             }
         }
+        return expired;
     }
 
     /**

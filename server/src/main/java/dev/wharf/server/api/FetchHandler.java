@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Fetch: for each partition, whole batches from the one holding the fetch offset up to the high
@@ -76,7 +77,7 @@ public final class FetchHandler implements ApiHandler {
             return;
         }
         if (req.maxWaitMs() <= 0) {
-            result.complete(read(req, context, true).response);
+            result.complete(read(req, context).told());
             return;
         }
         // Waiters go in before the first read so that an append between the read and the
@@ -88,9 +89,16 @@ public final class FetchHandler implements ApiHandler {
         }
         ScheduledFuture<?>[] deadline = new ScheduledFuture<?>[1];
         Runnable[] again = new Runnable[1];
+        // the one path (append, deadline, immediate answer or failure) that wins answers the request
+        BooleanSupplier claim = () -> {
+            if (!answered.compareAndSet(false, true)) {
+                return false;
+            }
+            watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
+            return true;
+        };
         again[0] = () -> {
-            if (answered.compareAndSet(false, true)) {
-                watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
+            if (claim.getAsBoolean()) {
                 synchronized (deadline) {
                     if (deadline[0] != null) {
                         deadline[0].cancel(false);
@@ -102,17 +110,14 @@ public final class FetchHandler implements ApiHandler {
         watched.forEach(tp -> partitions.onNextAppend(tp, again[0]));
         Answer first;
         try {
-            first = read(req, context, false);
+            first = read(req, context);
         } catch (RuntimeException e) {
-            if (answered.compareAndSet(false, true)) {
-                watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
-            }
+            claim.getAsBoolean();
             throw e;
         }
         if (first.bytes >= Math.max(1, req.minBytes()) || first.hasErrors) {
-            if (answered.compareAndSet(false, true)) {
-                watched.forEach(tp -> partitions.stopWaiting(tp, again[0]));
-                result.complete(read(req, context, true).response);
+            if (claim.getAsBoolean()) {
+                result.complete(first.told()); // answered from the read just made, not a second one
             }
             return;
         }
@@ -125,13 +130,19 @@ public final class FetchHandler implements ApiHandler {
 
     private void complete(CompletableFuture<ApiMessage> result, FetchRequest req, FetchSessions.Context context) {
         try {
-            result.complete(read(req, context, true).response);
+            result.complete(read(req, context).told());
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }
     }
 
-    private record Answer(FetchResponse response, long bytes, boolean hasErrors) {}
+    /** A response as read, and what sending it tells the session ({@code tell}: run once, when sent). */
+    private record Answer(FetchResponse response, long bytes, boolean hasErrors, Runnable tell) {
+        FetchResponse told() {
+            tell.run();
+            return response;
+        }
+    }
 
     private Optional<TopicInfo> resolve(FetchSessions.Wanted w) {
         return w.topic.isEmpty() ? partitions.topic(w.topicId) : partitions.topic(w.topic);
@@ -139,14 +150,15 @@ public final class FetchHandler implements ApiHandler {
 
     /**
      * Reads every partition of the request (as its session sees it). In an incremental session
-     * only partitions with news go into the response; {@code sending} records what was told.
+     * only partitions with news go into the response; the answer's {@code tell} records what it told.
      */
-    private Answer read(FetchRequest req, FetchSessions.Context context, boolean sending) {
+    private Answer read(FetchRequest req, FetchSessions.Context context) {
         long budget = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
         long total = 0;
         boolean errors = false;
         LinkedHashMap<String, FetchResponse.FetchableTopicResponse> topics = new LinkedHashMap<>();
         List<FetchSessions.Wanted> served = new ArrayList<>();
+        List<Runnable> told = new ArrayList<>();
         for (FetchSessions.Wanted w : context.partitions()) {
             Optional<TopicInfo> topic = resolve(w);
             FetchResponse.PartitionData pd = new FetchResponse.PartitionData().setPartitionIndex(w.partition)
@@ -190,8 +202,8 @@ public final class FetchHandler implements ApiHandler {
                     }
                 }
                 news = !context.incremental() || w.hasNews(hw, start, hasData);
-                if (sending && news) {
-                    w.sent(hw, start);
+                if (news) {
+                    told.add(() -> w.sent(hw, start));
                 }
             }
             if (news) {
@@ -200,10 +212,13 @@ public final class FetchHandler implements ApiHandler {
                         .partitions().add(pd);
             }
         }
-        if (sending && !served.isEmpty()) {
-            sessions.servedRecords(context.sessionId(), served);
-        }
+        Runnable tell = () -> {
+            told.forEach(Runnable::run);
+            if (!served.isEmpty()) {
+                sessions.servedRecords(context.sessionId(), served);
+            }
+        };
         return new Answer(new FetchResponse().setSessionId(context.sessionId()).setResponses(new ArrayList<>(topics.values())),
-                total, errors);
+                total, errors, tell);
     }
 }
