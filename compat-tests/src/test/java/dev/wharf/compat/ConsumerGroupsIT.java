@@ -1,0 +1,127 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several kafka-clients 4.4.0 consumers (classic protocol) in one group: the coordinator splits the
+ * partitions between them, hands a leaving member's partitions to the rest, and with commitSync
+ * after processing every record is consumed exactly once across the group.
+ */
+class ConsumerGroupsIT {
+    static final Map<String, String> GROUP_BROKER = Map.of(
+            "group.initial.rebalance.delay.ms", "0",
+            "offsets.topic.num.partitions", "5");
+
+    @TempDir
+    Path dir;
+
+    private RunningBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new RunningBroker(dir, GROUP_BROKER);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        admin.close();
+        broker.close();
+    }
+
+    static Set<TopicPartition> partitions(String topic, int count) {
+        return IntStream.range(0, count).mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toSet());
+    }
+
+    /** True when the members' partitions are disjoint, cover {@code all}, and each member holds {@code each}. */
+    static boolean splitEvenly(List<GroupMember> members, Set<TopicPartition> all, int each) {
+        Set<TopicPartition> union = new HashSet<>();
+        int total = 0;
+        for (GroupMember m : members) {
+            Set<TopicPartition> owned = m.owned();
+            if (owned.size() != each) {
+                return false;
+            }
+            union.addAll(owned);
+            total += owned.size();
+        }
+        return union.equals(all) && total == all.size();
+    }
+
+    // Three members get two of six partitions each; after one leaves cleanly the other two hold three each,
+    // and every record produced before and during the hand-over is consumed exactly once, intact.
+    @Test
+    @Timeout(90)
+    void membersSplitPartitionsAndTakeOverWithoutLossOrDuplicates() throws Exception {
+        admin.createTopics(List.of(new NewTopic("orders", 6, (short) 1))).all().get();
+        Set<TopicPartition> all = partitions("orders", 6);
+        RecordLedger ledger = new RecordLedger();
+        ledger.produce(broker.bootstrap(), "orders", 0, 900);
+
+        try (GroupMember a = GroupMember.create("a", broker.bootstrap(), "order-processors", ledger, Map.of());
+                GroupMember b = GroupMember.create("b", broker.bootstrap(), "order-processors", ledger, Map.of());
+                GroupMember c = GroupMember.create("c", broker.bootstrap(), "order-processors", ledger, Map.of())) {
+            List<GroupMember> three = List.of(a, b, c);
+            three.forEach(m -> m.subscribe(List.of("orders")));
+            GroupMember.pollUntil(Duration.ofSeconds(30), three, () -> splitEvenly(three, all, 2));
+            int generation = a.generation();
+            for (GroupMember m : three) {
+                assertEquals(m.owned(), m.consumer.assignment(), m.name);
+                assertEquals(generation, m.generation(), "all members are in one generation");
+            }
+            ConsumerGroupDescription described = admin.describeConsumerGroups(List.of("order-processors"))
+                    .describedGroups().get("order-processors").get();
+            assertEquals(GroupState.STABLE, described.groupState());
+            assertEquals(3, described.members().size());
+
+            // c handles one more batch, commits, and leaves; then more records arrive while the rest rebalance
+            GroupMember.pollUntil(Duration.ofSeconds(10), List.of(c), () -> ledger.perMember().getOrDefault("c", 0) > 0);
+            assertEquals(generation, c.generation());
+            c.close();
+            ledger.produce(broker.bootstrap(), "orders", 900, 600);
+            List<GroupMember> two = List.of(a, b);
+            GroupMember.pollUntil(Duration.ofSeconds(30), two,
+                    () -> splitEvenly(two, all, 3) && ledger.consumedCount() >= ledger.producedCount());
+            assertTrue(a.generation() > generation, "a rebalance followed c leaving");
+            assertEquals(a.generation(), b.generation());
+            for (GroupMember m : three) {
+                assertTrue(m.listenerCommitFailures.isEmpty(), m.name + ": " + m.listenerCommitFailures);
+            }
+            ledger.assertEachConsumedExactlyOnce();
+
+            // the group's committed offsets are exactly the ends of the partitions
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("order-processors")
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, Long> ends = a.consumer.endOffsets(all);
+            assertEquals(all, committed.keySet());
+            for (TopicPartition tp : all) {
+                assertEquals(ends.get(tp), committed.get(tp).offset(), tp.toString());
+            }
+            described = admin.describeConsumerGroups(List.of("order-processors")).describedGroups().get("order-processors").get();
+            assertEquals(2, described.members().size());
+        }
+    }
+}

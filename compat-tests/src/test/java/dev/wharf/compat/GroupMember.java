@@ -1,0 +1,152 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * One classic-protocol group member driven from the test thread: each {@link #pollAndCommit()}
+ * polls once, hands every record to the ledger and commits exactly what it processed, and the
+ * rebalance listener commits before partitions are revoked, so a clean hand-over duplicates nothing.
+ * Not thread-safe: one test thread drives all members in turn.
+ */
+final class GroupMember implements AutoCloseable {
+    static final Duration POLL = Duration.ofMillis(100);
+
+    final String name;
+    final KafkaConsumer<String, String> consumer;
+    private final RecordLedger ledger;
+    private final Set<TopicPartition> owned = new HashSet<>();
+    /** Each listener call in order: "assigned [..]", "revoked [..]" or "lost [..]". */
+    final List<String> events = new ArrayList<>();
+    final List<Set<TopicPartition>> revocations = new ArrayList<>();
+    /** Commits that failed inside the rebalance listener; a correct broker leaves this empty. */
+    final List<Exception> listenerCommitFailures = new ArrayList<>();
+
+    private GroupMember(String name, Map<String, Object> config, RecordLedger ledger) {
+        this.name = name;
+        this.ledger = ledger;
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** The consumer settings every group test uses; {@code extra} overrides them. */
+    static Map<String, Object> config(String bootstrap, String groupId, String clientId, Map<String, Object> extra) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "20000");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20");
+        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
+        c.putAll(extra);
+        return c;
+    }
+
+    static GroupMember create(String name, String bootstrap, String groupId, RecordLedger ledger, Map<String, Object> extra) {
+        return new GroupMember(name, config(bootstrap, groupId, name, extra), ledger);
+    }
+
+    void subscribe(Collection<String> topics) {
+        consumer.subscribe(topics, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                events.add("revoked " + partitions);
+                revocations.add(new HashSet<>(partitions));
+                if (!partitions.isEmpty()) {
+                    try {
+                        consumer.commitSync(); // positions equal what was processed: records are handled before the next poll
+                    } catch (Exception e) {
+                        listenerCommitFailures.add(e);
+                    }
+                }
+                owned.removeAll(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                events.add("assigned " + partitions);
+                owned.addAll(partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                events.add("lost " + partitions);
+                owned.removeAll(partitions);
+            }
+        });
+    }
+
+    /** Polls once, records what came back, commits the offsets after those records; returns how many. */
+    int pollAndCommit() {
+        ConsumerRecords<String, String> records = consumer.poll(POLL);
+        if (records.isEmpty()) {
+            return 0;
+        }
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (ConsumerRecord<String, String> r : records) {
+            ledger.consumed(name, r);
+            next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1, r.leaderEpoch(), ""));
+        }
+        consumer.commitSync(next);
+        return records.count();
+    }
+
+    /** The partitions this member owns according to its rebalance listener. */
+    Set<TopicPartition> owned() {
+        return Set.copyOf(owned);
+    }
+
+    int generation() {
+        return consumer.groupMetadata().generationId();
+    }
+
+    /**
+     * Polls every member in turn (each poll bounded by {@link #POLL}) until {@code done} holds, at
+     * most {@code atMost}; the failure names what each member owned and saw.
+     */
+    static void pollUntil(Duration atMost, List<GroupMember> members, BooleanSupplier done) {
+        try {
+            await().pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(atMost).until(() -> {
+                for (GroupMember m : members) {
+                    m.pollAndCommit();
+                }
+                return done.getAsBoolean();
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not reached within " + atMost + ": " + members, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public String toString() {
+        return name + " owns " + owned + " events " + events;
+    }
+}

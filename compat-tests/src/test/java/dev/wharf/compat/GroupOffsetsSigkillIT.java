@@ -1,0 +1,126 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Offsets a group committed (commitSync returned) survive a SIGKILL of the broker process: after a
+ * restart on the same directories, the AdminClient and the consumer see the same offsets and
+ * metadata strings, and a consumer in the group resumes exactly there.
+ */
+class GroupOffsetsSigkillIT {
+    private static final int PER_PARTITION = 50;
+
+    @TempDir
+    Path dir;
+
+    // Committed offsets with their metadata are durable once commitSync returns, even if the broker is
+    // SIGKILLed immediately after; a new member of the group resumes at exactly those offsets.
+    @Test
+    @Timeout(150)
+    void committedOffsetsSurviveSigkill() throws Exception {
+        TopicPartition p0 = new TopicPartition("ledger", 0);
+        TopicPartition p1 = new TopicPartition("ledger", 1);
+        TopicPartition p2 = new TopicPartition("ledger", 2);
+        Set<TopicPartition> all = Set.of(p0, p1, p2);
+        Map<TopicPartition, OffsetAndMetadata> commit = Map.of(
+                p0, new OffsetAndMetadata(17, "meta-0"),
+                p1, new OffsetAndMetadata(23, "métadonnées {\"batch\": 1}"),
+                p2, new OffsetAndMetadata(PER_PARTITION, ""));
+
+        try (BrokerProcess broker = new BrokerProcess(dir, ConsumerGroupsIT.GROUP_BROKER)) {
+            broker.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+                    KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ProducerConfig.ACKS_CONFIG, "all"),
+                            new StringSerializer(), new StringSerializer())) {
+                admin.createTopics(List.of(new NewTopic("ledger", 3, (short) 1))).all().get();
+                for (int p = 0; p < 3; p++) {
+                    for (int i = 0; i < PER_PARTITION; i++) {
+                        producer.send(new ProducerRecord<>("ledger", p, "p" + p + "-" + i, "v" + i));
+                    }
+                }
+                producer.flush();
+            }
+
+            // no rebalance listener: nothing but the explicit commit below writes offsets
+            KafkaConsumer<String, String> member = new KafkaConsumer<>(
+                    GroupMember.config(broker.bootstrap(), "durable-group", "before-kill", Map.of()),
+                    new StringDeserializer(), new StringDeserializer());
+            try {
+                member.subscribe(List.of("ledger"));
+                await().pollInSameThread().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(30)).until(() -> {
+                    member.poll(GroupMember.POLL);
+                    return member.assignment().equals(all);
+                });
+                member.commitSync(commit);
+                broker.kill(); // SIGKILL right after the commit was acknowledged
+            } finally {
+                member.close(Duration.ZERO);
+            }
+
+            broker.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+                    KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()), new StringSerializer(), new StringSerializer());
+                    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                            GroupMember.config(broker.bootstrap(), "durable-group", "after-restart", Map.of()),
+                            new StringDeserializer(), new StringDeserializer())) {
+                Map<TopicPartition, OffsetAndMetadata> listed = admin.listConsumerGroupOffsets("durable-group")
+                        .partitionsToOffsetAndMetadata().get();
+                assertSameOffsetsAndMetadata(commit, listed, "AdminClient.listConsumerGroupOffsets after SIGKILL");
+                assertSameOffsetsAndMetadata(commit, consumer.committed(all), "KafkaConsumer.committed after SIGKILL");
+
+                producer.send(new ProducerRecord<>("ledger", 2, "p2-" + PER_PARTITION, "after restart")).get();
+                consumer.subscribe(List.of("ledger"));
+                Map<TopicPartition, Long> firstOffset = new HashMap<>();
+                int[] count = {0};
+                int expected = (PER_PARTITION - 17) + (PER_PARTITION - 23) + 1;
+                // the killed member may still be in the restored group until its session times out
+                await().pollInSameThread().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(45)).until(() -> {
+                    for (ConsumerRecord<String, String> r : consumer.poll(GroupMember.POLL)) {
+                        firstOffset.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+                        count[0]++;
+                    }
+                    return count[0] >= expected;
+                });
+                assertEquals(Map.of(p0, 17L, p1, 23L, p2, (long) PER_PARTITION), firstOffset);
+                assertEquals(expected, count[0]);
+            }
+        }
+    }
+
+    static void assertSameOffsetsAndMetadata(Map<TopicPartition, OffsetAndMetadata> expected,
+            Map<TopicPartition, OffsetAndMetadata> actual, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what + ": " + actual);
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : expected.entrySet()) {
+            OffsetAndMetadata got = actual.get(e.getKey());
+            assertNotNull(got, what + ": no offset for " + e.getKey());
+            assertEquals(e.getValue().offset(), got.offset(), what + ": offset of " + e.getKey());
+            assertEquals(e.getValue().metadata(), got.metadata(), what + ": metadata of " + e.getKey());
+        }
+    }
+}
