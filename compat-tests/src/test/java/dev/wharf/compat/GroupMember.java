@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -39,6 +40,9 @@ final class GroupMember implements AutoCloseable {
     final List<Set<TopicPartition>> revocations = new ArrayList<>();
     /** Commits that failed inside the rebalance listener; a correct broker leaves this empty. */
     final List<Exception> listenerCommitFailures = new ArrayList<>();
+    /** Offsets processed but not yet committed (a commit refused during a cooperative rebalance). */
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    int deferredCommits;
 
     private GroupMember(String name, Map<String, Object> config, RecordLedger ledger) {
         this.name = name;
@@ -83,6 +87,7 @@ final class GroupMember implements AutoCloseable {
                     }
                 }
                 owned.removeAll(partitions);
+                pending.keySet().removeAll(partitions);
             }
 
             @Override
@@ -95,22 +100,32 @@ final class GroupMember implements AutoCloseable {
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 events.add("lost " + partitions);
                 owned.removeAll(partitions);
+                pending.keySet().removeAll(partitions);
             }
         });
     }
 
-    /** Polls once, records what came back, commits the offsets after those records; returns how many. */
+    /**
+     * Polls once, records what came back, and commits the offsets after everything processed so far.
+     * A cooperative member keeps fetching while it rebalances, and its commit is then refused
+     * client-side with RebalanceInProgressException; as the exception advises, the commit is retried
+     * after the next poll (partitions revoked meanwhile are committed by the listener). Returns how
+     * many records came back.
+     */
     int pollAndCommit() {
         ConsumerRecords<String, String> records = consumer.poll(POLL);
-        if (records.isEmpty()) {
-            return 0;
-        }
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (ConsumerRecord<String, String> r : records) {
             ledger.consumed(name, r);
-            next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1, r.leaderEpoch(), ""));
+            pending.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1, r.leaderEpoch(), ""));
         }
-        consumer.commitSync(next);
+        if (!pending.isEmpty()) {
+            try {
+                consumer.commitSync(pending);
+                pending.clear();
+            } catch (RebalanceInProgressException e) {
+                deferredCommits++;
+            }
+        }
         return records.count();
     }
 
@@ -147,6 +162,6 @@ final class GroupMember implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + " owns " + owned + " events " + events;
+        return name + " owns " + owned + " events " + events + (pending.isEmpty() ? "" : " uncommitted " + pending);
     }
 }
