@@ -117,6 +117,7 @@ class GroupOffsetsRestartIT {
         Map<String, String> config = new HashMap<>(ConsumerGroupsIT.GROUP_BROKER);
         config.put("offsets.topic.num.partitions", "1");
         config.put("offsets.topic.segment.bytes", Integer.toString(SEGMENT_BYTES));
+        config.put("file.delete.delay.ms", "1000"); // Kafka's default keeps unlinked segments' files for a minute
         TopicPartition hot = new TopicPartition("counter", 0);
         TopicPartition cold = new TopicPartition("counter", 1);
         TopicPartition offsetsPartition = new TopicPartition("__consumer_offsets", 0);
@@ -139,14 +140,16 @@ class GroupOffsetsRestartIT {
             }
             assertTrue(offsetsPartitionExists(), "__consumer_offsets-0 is in " + dir.resolve("logs"));
             try {
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> reportedSize(admin, offsetsPartition) <= SIZE_BOUND && sizeOnDisk() <= SIZE_BOUND);
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> reportedSize(admin, offsetsPartition) <= SIZE_BOUND && sizeOnDisk(false) <= SIZE_BOUND
+                                && sizeOnDisk(true) <= SIZE_BOUND);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("__consumer_offsets-0 not bounded after " + COMMITS + " commits: DescribeLogDirs says "
-                        + reportedSize(admin, offsetsPartition) + " bytes, on disk " + sizeOnDisk() + " bytes, bound " + SIZE_BOUND, e);
+                        + reportedSize(admin, offsetsPartition) + " bytes, on disk " + sizeOnDisk(false) + " bytes in live segments and "
+                        + sizeOnDisk(true) + " including segments pending deletion, bound " + SIZE_BOUND, e);
             }
             System.out.printf("group offsets: __consumer_offsets-0 is %d bytes (%d on disk) after %d commits%n",
-                    reportedSize(admin, offsetsPartition), sizeOnDisk(), COMMITS);
+                    reportedSize(admin, offsetsPartition), sizeOnDisk(true), COMMITS);
         }
 
         try (RunningBroker broker = new RunningBroker(dir, config);
@@ -154,6 +157,7 @@ class GroupOffsetsRestartIT {
             GroupOffsetsSigkillIT.assertSameOffsetsAndMetadata(last,
                     admin.listConsumerGroupOffsets("hot-group").partitionsToOffsetAndMetadata().get(), "listConsumerGroupOffsets after restart");
             assertTrue(reportedSize(admin, offsetsPartition) <= SIZE_BOUND, "size after restart " + reportedSize(admin, offsetsPartition));
+            assertTrue(sizeOnDisk(true) <= SIZE_BOUND, "size on disk after restart " + sizeOnDisk(true));
         }
     }
 
@@ -171,11 +175,19 @@ class GroupOffsetsRestartIT {
         return Files.isDirectory(dir.resolve("logs").resolve("__consumer_offsets-0"));
     }
 
-    /** Bytes of __consumer_offsets-0 on disk, not counting the (preallocated) offset and time indexes. */
-    private long sizeOnDisk() {
+    /**
+     * Bytes of __consumer_offsets-0 on disk, not counting the (preallocated) offset and time indexes;
+     * with {@code pendingDeletion}, also segments already unlinked from the log and renamed
+     * {@code .deleted}, whose files go after file.delete.delay.ms (as in Kafka).
+     */
+    private long sizeOnDisk(boolean pendingDeletion) {
         try (Stream<Path> files = Files.list(dir.resolve("logs").resolve("__consumer_offsets-0"))) {
             return files.filter(Files::isRegularFile)
-                    .filter(f -> !f.toString().endsWith(".index") && !f.toString().endsWith(".timeindex"))
+                    .filter(f -> pendingDeletion || !f.toString().endsWith(".deleted"))
+                    .filter(f -> {
+                        String name = f.getFileName().toString().replaceFirst("\\.deleted$", "");
+                        return !name.endsWith(".index") && !name.endsWith(".timeindex");
+                    })
                     .mapToLong(f -> {
                         try {
                             return Files.size(f);
