@@ -1,5 +1,6 @@
 package dev.wharf.compat;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +127,106 @@ class ConsumerGroupsIT {
             }
             described = admin.describeConsumerGroups(List.of("order-processors")).describedGroups().get("order-processors").get();
             assertEquals(2, described.members().size());
+        }
+    }
+
+    // A member that dies without leaving (closed with REMAIN_IN_GROUP: no LeaveGroup) keeps its partitions until
+    // its session times out; then the survivor takes them over from the committed offsets, losing nothing.
+    @Test
+    @Timeout(90)
+    void crashedMemberIsEvictedAfterItsSessionTimeout() throws Exception {
+        admin.createTopics(List.of(new NewTopic("jobs", 4, (short) 1))).all().get();
+        Set<TopicPartition> all = partitions("jobs", 4);
+        RecordLedger ledger = new RecordLedger();
+        ledger.produce(broker.bootstrap(), "jobs", 0, 400);
+        try (GroupMember survivor = GroupMember.create("survivor", broker.bootstrap(), "workers", ledger, Map.of());
+                GroupMember doomed = GroupMember.create("doomed", broker.bootstrap(), "workers", ledger, Map.of())) {
+            List<GroupMember> both = List.of(survivor, doomed);
+            both.forEach(m -> m.subscribe(List.of("jobs")));
+            GroupMember.pollUntil(Duration.ofSeconds(30), both, () -> splitEvenly(both, all, 2));
+            GroupMember.pollUntil(Duration.ofSeconds(10), List.of(doomed), () -> ledger.perMember().getOrDefault("doomed", 0) > 0);
+            Set<TopicPartition> survivorOwned = survivor.owned();
+            int generation = survivor.generation();
+            long crashed = System.nanoTime();
+            doomed.consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                    .withTimeout(Duration.ZERO));
+
+            // the session (10 s) has not expired: nothing moves yet
+            await().pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() -> {
+                        survivor.pollAndCommit();
+                        return survivor.owned().equals(survivorOwned) && survivor.generation() == generation;
+                    });
+            ledger.produce(broker.bootstrap(), "jobs", 400, 200);
+            GroupMember.pollUntil(Duration.ofSeconds(30), List.of(survivor),
+                    () -> survivor.owned().equals(all) && ledger.consumedCount() >= ledger.producedCount());
+            long tookMs = (System.nanoTime() - crashed) / 1_000_000;
+            assertTrue(tookMs >= 5_000, "partitions moved " + tookMs + " ms after the crash, before a 10 s session could expire");
+            assertTrue(survivor.generation() > generation);
+            ledger.assertEachConsumedExactlyOnce();
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("workers")).describedGroups().get("workers").get();
+            assertEquals(1, d.members().size());
+            assertEquals(survivor.consumer.groupMetadata().memberId(), d.members().iterator().next().consumerId());
+        }
+    }
+
+    // enable.auto.commit: positions are committed while polling and on close, so the next member of the group
+    // starts where the previous one stopped; commitAsync reports success to its callback.
+    @Test
+    @Timeout(60)
+    void autoCommitAndCommitAsync() throws Exception {
+        admin.createTopics(List.of(new NewTopic("clicks", 2, (short) 1))).all().get();
+        Set<TopicPartition> all = partitions("clicks", 2);
+        RecordLedger ledger = new RecordLedger();
+        ledger.produce(broker.bootstrap(), "clicks", 0, 100);
+        Map<String, Object> autoCommit = Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true",
+                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "200");
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                GroupMember.config(broker.bootstrap(), "auto", "auto-1", autoCommit), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("clicks"));
+            ends = consumer.endOffsets(all);
+            int[] count = {0};
+            await().pollInSameThread().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(30)).until(() -> {
+                count[0] += consumer.poll(GroupMember.POLL).count();
+                if (count[0] < 100) {
+                    return false;
+                }
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("auto").partitionsToOffsetAndMetadata().get();
+                return all.stream().allMatch(tp -> committed.get(tp) != null && committed.get(tp).offset() == ends.get(tp));
+            });
+            assertEquals(100, count[0]);
+        }
+        ledger.produce(broker.bootstrap(), "clicks", 100, 50);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                GroupMember.config(broker.bootstrap(), "auto", "auto-2", Map.of()), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("clicks"));
+            List<Integer> seqs = new java.util.ArrayList<>();
+            await().pollInSameThread().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(GroupMember.POLL).forEach(r -> seqs.add(Integer.parseInt(r.key().substring(2))));
+                return seqs.size() >= 50;
+            });
+            assertEquals(IntStream.range(100, 150).boxed().collect(Collectors.toSet()), Set.copyOf(seqs));
+            assertEquals(50, seqs.size());
+
+            java.util.concurrent.CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> done = new java.util.concurrent.CompletableFuture<>();
+            consumer.commitAsync((offsets, e) -> {
+                if (e != null) {
+                    done.completeExceptionally(e);
+                } else {
+                    done.complete(offsets);
+                }
+            });
+            await().pollInSameThread().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ZERO); // callbacks run inside poll
+                return done.isDone();
+            });
+            Map<TopicPartition, OffsetAndMetadata> async = done.get();
+            Map<TopicPartition, Long> endsNow = consumer.endOffsets(all);
+            for (TopicPartition tp : all) {
+                assertEquals(endsNow.get(tp), async.get(tp).offset());
+                assertEquals(endsNow.get(tp), consumer.committed(Set.of(tp)).get(tp).offset());
+            }
         }
     }
 }
