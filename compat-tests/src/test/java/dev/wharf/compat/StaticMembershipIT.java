@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
@@ -150,6 +151,26 @@ class StaticMembershipIT {
             assertEquals(newer.consumer.groupMetadata().memberId(), member.consumerId());
             assertNotEquals("", member.consumerId());
             assertTrue(newer.generation() > 0);
+        }
+    }
+
+    // A static member closed with CloseOptions LEAVE_GROUP does leave (KIP-1092): the other member gets every
+    // partition at once, well within the 10 s session timeout that would otherwise hold them.
+    @Test
+    @Timeout(60)
+    void staticMemberLeavesWhenAskedTo() throws Exception {
+        admin.createTopics(List.of(new NewTopic("gauges", 2, (short) 1))).all().get();
+        Set<TopicPartition> all = ConsumerGroupsIT.partitions("gauges", 2);
+        RecordLedger ledger = new RecordLedger();
+        try (GroupMember leaving = GroupMember.create("leaving", broker.bootstrap(), "leavers", ledger, staticMember("leaving-1"));
+                GroupMember staying = GroupMember.create("staying", broker.bootstrap(), "leavers", ledger, staticMember("staying-1"))) {
+            List<GroupMember> both = List.of(leaving, staying);
+            both.forEach(m -> m.subscribe(List.of("gauges")));
+            GroupMember.pollUntil(Duration.ofSeconds(30), both, () -> ConsumerGroupsIT.splitEvenly(both, all, 1));
+            leaving.consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            GroupMember.pollUntil(Duration.ofSeconds(6), List.of(staying), () -> staying.owned().equals(all));
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("leavers")).describedGroups().get("leavers").get();
+            assertEquals(List.of(Optional.of("staying-1")), d.members().stream().map(MemberDescription::groupInstanceId).toList());
         }
     }
 }
