@@ -3,6 +3,7 @@ package dev.wharf.compat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,15 +11,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -109,6 +113,76 @@ class GroupOffsetsSigkillIT {
                 });
                 assertEquals(Map.of(p0, 17L, p1, 23L, p2, (long) PER_PARTITION), firstOffset);
                 assertEquals(expected, count[0]);
+            }
+        }
+    }
+
+    // SIGKILL while a consumer commits as fast as it can to a small, often-compacted __consumer_offsets: after the
+    // restart the committed offset is the last acknowledged one (or the one in flight), never older, and a key
+    // committed once before all those rewrites is still there.
+    @Test
+    @Timeout(150)
+    void acknowledgedCommitsSurviveSigkillDuringCompaction() throws Exception {
+        Map<String, String> config = new HashMap<>(ConsumerGroupsIT.GROUP_BROKER);
+        config.put("offsets.topic.num.partitions", "1");
+        config.put("offsets.topic.segment.bytes", "16384");
+        TopicPartition hot = new TopicPartition("ticks", 0);
+        TopicPartition cold = new TopicPartition("ticks", 1);
+        AtomicInteger acked = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean committing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        int attempted;
+        try (BrokerProcess broker = new BrokerProcess(dir, config)) {
+            broker.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+                admin.createTopics(List.of(new NewTopic("ticks", 2, (short) 1))).all().get();
+            }
+            KafkaConsumer<String, String> committer = new KafkaConsumer<>(GroupMember.config(broker.bootstrap(), "ticker", "committer",
+                    Map.of(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000", ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000")),
+                    new StringDeserializer(), new StringDeserializer());
+            Thread killer = new Thread(() -> {
+                try {
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
+                            .until(() -> acked.get() >= 1_500 || !committing.get());
+                    broker.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "broker-killer");
+            try {
+                committer.assign(List.of(hot, cold));
+                committer.commitSync(Map.of(cold, new OffsetAndMetadata(7, "committed once, before the rewrites")));
+                killer.start();
+                int i = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (i < 1_000_000 && System.nanoTime() < deadline) {
+                    i++;
+                    try {
+                        committer.commitSync(Map.of(hot, new OffsetAndMetadata(i, "tick " + i + " " + "p".repeat(60))));
+                    } catch (KafkaException e) {
+                        break; // the broker is gone
+                    }
+                    acked.set(i);
+                }
+                attempted = i;
+                committing.set(false);
+                killer.join(60_000);
+            } finally {
+                committer.close(Duration.ZERO);
+            }
+            assertTrue(acked.get() >= 1_500, "commits acknowledged before the kill: " + acked.get());
+
+            broker.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+                Map<TopicPartition, OffsetAndMetadata> listed = admin.listConsumerGroupOffsets("ticker").partitionsToOffsetAndMetadata().get();
+                assertEquals(Set.of(hot, cold), listed.keySet(), listed.toString());
+                long recovered = listed.get(hot).offset();
+                System.out.printf("group offsets sigkill: %d commits acknowledged, %d attempted, %d recovered%n",
+                        acked.get(), attempted, recovered);
+                assertTrue(recovered >= acked.get() && recovered <= attempted,
+                        "recovered " + recovered + ", acknowledged " + acked.get() + ", attempted " + attempted);
+                assertEquals("tick " + recovered + " " + "p".repeat(60), listed.get(hot).metadata());
+                assertEquals(7, listed.get(cold).offset());
+                assertEquals("committed once, before the rewrites", listed.get(cold).metadata());
             }
         }
     }
