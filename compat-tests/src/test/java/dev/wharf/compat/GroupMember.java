@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -43,6 +44,15 @@ final class GroupMember implements AutoCloseable {
     /** Offsets processed but not yet committed (a commit refused during a cooperative rebalance). */
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     int deferredCommits;
+    /**
+     * When set, a failed commit (the broker is down, the member was fenced meanwhile) does not throw: the keys
+     * processed since the last successful commit go to {@link #mayRepeat}, the records another delivery may
+     * legitimately repeat, and the offsets are committed again after the next poll.
+     */
+    boolean tolerateCommitFailures;
+    final Set<String> mayRepeat = new HashSet<>();
+    final List<Exception> commitFailures = new ArrayList<>();
+    private final List<String> unconfirmed = new ArrayList<>();
 
     private GroupMember(String name, Map<String, Object> config, RecordLedger ledger) {
         this.name = name;
@@ -82,8 +92,10 @@ final class GroupMember implements AutoCloseable {
                 if (!partitions.isEmpty()) {
                     try {
                         consumer.commitSync(); // positions equal what was processed: records are handled before the next poll
+                        unconfirmed.clear();
                     } catch (Exception e) {
                         listenerCommitFailures.add(e);
+                        mayRepeat.addAll(unconfirmed);
                     }
                 }
                 owned.removeAll(partitions);
@@ -116,14 +128,22 @@ final class GroupMember implements AutoCloseable {
         ConsumerRecords<String, String> records = consumer.poll(POLL);
         for (ConsumerRecord<String, String> r : records) {
             ledger.consumed(name, r);
+            unconfirmed.add(r.key());
             pending.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1, r.leaderEpoch(), ""));
         }
         if (!pending.isEmpty()) {
             try {
                 consumer.commitSync(pending);
                 pending.clear();
+                unconfirmed.clear();
             } catch (RebalanceInProgressException e) {
                 deferredCommits++;
+            } catch (KafkaException e) {
+                if (!tolerateCommitFailures) {
+                    throw e;
+                }
+                commitFailures.add(e);
+                mayRepeat.addAll(unconfirmed);
             }
         }
         return records.count();

@@ -187,6 +187,47 @@ class GroupOffsetsSigkillIT {
         }
     }
 
+    // A live group rides out a SIGKILL and restart of the broker: its members keep polling, consumption resumes,
+    // no record is lost, and only records whose commit never succeeded may be delivered twice.
+    @Test
+    @Timeout(150)
+    void groupKeepsConsumingAcrossASigkill() throws Exception {
+        try (BrokerProcess broker = new BrokerProcess(dir, ConsumerGroupsIT.GROUP_BROKER)) {
+            broker.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+                admin.createTopics(List.of(new NewTopic("stream", 4, (short) 1))).all().get();
+            }
+            Set<TopicPartition> all = ConsumerGroupsIT.partitions("stream", 4);
+            RecordLedger ledger = new RecordLedger();
+            ledger.produce(broker.bootstrap(), "stream", 0, 400);
+            Map<String, Object> shortTimeouts = Map.of(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000",
+                    ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+            try (GroupMember a = GroupMember.create("a", broker.bootstrap(), "riders", ledger, shortTimeouts);
+                    GroupMember b = GroupMember.create("b", broker.bootstrap(), "riders", ledger, shortTimeouts)) {
+                List<GroupMember> both = List.of(a, b);
+                both.forEach(m -> {
+                    m.tolerateCommitFailures = true;
+                    m.subscribe(List.of("stream"));
+                });
+                GroupMember.pollUntil(Duration.ofSeconds(30), both,
+                        () -> ConsumerGroupsIT.splitEvenly(both, all, 2) && ledger.consumedCount() >= 100);
+                broker.kill();
+                for (GroupMember m : both) {
+                    m.pollAndCommit(); // polls against a dead broker
+                }
+                broker.start();
+                ledger.produce(broker.bootstrap(), "stream", 400, 400);
+                GroupMember.pollUntil(Duration.ofSeconds(60), both,
+                        () -> ConsumerGroupsIT.splitEvenly(both, all, 2) && ledger.distinctConsumed() >= ledger.producedCount());
+                Set<String> mayRepeat = new java.util.HashSet<>(a.mayRepeat);
+                mayRepeat.addAll(b.mayRepeat);
+                System.out.printf("group across sigkill: %d records, %d deliveries, %d may repeat; commit failures a=%s b=%s%n",
+                        ledger.producedCount(), ledger.consumedCount(), mayRepeat.size(), a.commitFailures, b.commitFailures);
+                ledger.assertEachConsumed(mayRepeat);
+            }
+        }
+    }
+
     static void assertSameOffsetsAndMetadata(Map<TopicPartition, OffsetAndMetadata> expected,
             Map<TopicPartition, OffsetAndMetadata> actual, String what) {
         assertEquals(expected.keySet(), actual.keySet(), what + ": " + actual);
