@@ -257,4 +257,44 @@ class ConsumerGroupAdminIT {
             assertEquals(Map.of(e0, 2L, e1, 0L), first);
         }
     }
+
+    // Deleting a topic removes every group's committed offsets for it, as Kafka does, so a group reading a re-created
+    // topic of the same name starts at auto.offset.reset rather than at the old topic's offsets (and skips nothing).
+    @Test
+    @Timeout(60)
+    void deletingATopicRemovesItsCommittedOffsets() throws Exception {
+        TopicPartition temp = new TopicPartition("temp", 0);
+        TopicPartition e0 = new TopicPartition("events", 0);
+        admin.createTopics(List.of(new NewTopic("temp", 1, (short) 1))).all().get();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(GroupMember.config(broker.bootstrap(), "temp-readers", "old", Map.of()),
+                new StringDeserializer(), new StringDeserializer())) {
+            c.assign(List.of(temp, e0));
+            c.commitSync(Map.of(temp, new OffsetAndMetadata(5, "old topic"), e0, new OffsetAndMetadata(1, "kept")));
+        }
+        assertEquals(Set.of(temp, e0), offsets("temp-readers").keySet());
+        admin.deleteTopics(List.of("temp")).all().get();
+        try {
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !offsets("temp-readers").containsKey(temp));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("offsets of the deleted topic are still committed: " + offsets("temp-readers"), e);
+        }
+        GroupOffsetsSigkillIT.assertSameOffsetsAndMetadata(Map.of(e0, new OffsetAndMetadata(1, "kept")), offsets("temp-readers"),
+                "the other topic's offsets");
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> admin.createTopics(List.of(new NewTopic("temp", 1, (short) 1))).all().get() == null);
+        ledger.produce(broker.bootstrap(), "temp", 1_000, 10);
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(GroupMember.config(broker.bootstrap(), "temp-readers", "new", Map.of()),
+                new StringDeserializer(), new StringDeserializer())) {
+            c.assign(List.of(temp));
+            assertEquals(null, c.committed(Set.of(temp)).get(temp));
+            List<Long> seen = new java.util.ArrayList<>();
+            await().pollInSameThread().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(20)).until(() -> {
+                c.poll(GroupMember.POLL).forEach(r -> seen.add(r.offset()));
+                return seen.size() >= 10;
+            });
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seen);
+        }
+    }
 }

@@ -229,4 +229,31 @@ class ConsumerGroupsIT {
             }
         }
     }
+
+    // A member that changes its subscription rejoins with new metadata and the group rebalances: the new topic's
+    // partitions go to the only member subscribed to it, the shared topic stays split.
+    @Test
+    @Timeout(60)
+    void subscriptionChangeRebalancesTheGroup() throws Exception {
+        admin.createTopics(List.of(new NewTopic("shared", 2, (short) 1), new NewTopic("extra", 2, (short) 1))).all().get();
+        RecordLedger ledger = new RecordLedger();
+        Set<TopicPartition> shared = partitions("shared", 2);
+        Set<TopicPartition> extra = partitions("extra", 2);
+        try (GroupMember a = GroupMember.create("a", broker.bootstrap(), "changers", ledger, Map.of());
+                GroupMember b = GroupMember.create("b", broker.bootstrap(), "changers", ledger, Map.of())) {
+            List<GroupMember> both = List.of(a, b);
+            both.forEach(m -> m.subscribe(List.of("shared")));
+            GroupMember.pollUntil(Duration.ofSeconds(30), both, () -> splitEvenly(both, shared, 1));
+            int generation = a.generation();
+            a.subscribe(List.of("shared", "extra"));
+            GroupMember.pollUntil(Duration.ofSeconds(30), both, () -> a.owned().containsAll(extra) && a.owned().size() == 3
+                    && b.owned().size() == 1 && a.generation() == b.generation() && a.generation() > generation);
+            Set<TopicPartition> union = new HashSet<>(a.owned());
+            union.addAll(b.owned());
+            Set<TopicPartition> expected = new HashSet<>(shared);
+            expected.addAll(extra);
+            assertEquals(expected, union);
+            assertTrue(shared.containsAll(b.owned()));
+        }
+    }
 }

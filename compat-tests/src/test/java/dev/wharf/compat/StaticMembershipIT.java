@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -12,17 +13,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +177,38 @@ class StaticMembershipIT {
             GroupMember.pollUntil(Duration.ofSeconds(6), List.of(staying), () -> staying.owned().equals(all));
             ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("leavers")).describedGroups().get("leavers").get();
             assertEquals(List.of(Optional.of("staying-1")), d.members().stream().map(MemberDescription::groupInstanceId).toList());
+        }
+    }
+
+    // AdminClient.removeMembersFromConsumerGroup removes a departed static member by group.instance.id at once
+    // (no waiting for its session timeout): the remaining member gets its partitions. An unknown instance id is
+    // reported as UnknownMemberIdException.
+    @Test
+    @Timeout(60)
+    void adminRemovesAStaticMember() throws Exception {
+        admin.createTopics(List.of(new NewTopic("dials", 2, (short) 1))).all().get();
+        Set<TopicPartition> all = ConsumerGroupsIT.partitions("dials", 2);
+        RecordLedger ledger = new RecordLedger();
+        try (GroupMember gone = GroupMember.create("gone", broker.bootstrap(), "removals", ledger, staticMember("gone-1"));
+                GroupMember staying = GroupMember.create("staying", broker.bootstrap(), "removals", ledger, staticMember("staying-1"))) {
+            List<GroupMember> both = List.of(gone, staying);
+            both.forEach(m -> m.subscribe(List.of("dials")));
+            GroupMember.pollUntil(Duration.ofSeconds(30), both, () -> ConsumerGroupsIT.splitEvenly(both, all, 1));
+            gone.close(); // static: stays in the group until its session times out
+            assertEquals(2, admin.describeConsumerGroups(List.of("removals")).describedGroups().get("removals").get().members().size());
+
+            RemoveMembersFromConsumerGroupResult removed = admin.removeMembersFromConsumerGroup("removals",
+                    new RemoveMembersFromConsumerGroupOptions(List.of(new MemberToRemove("gone-1"))));
+            removed.all().get();
+            GroupMember.pollUntil(Duration.ofSeconds(6), List.of(staying), () -> staying.owned().equals(all));
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("removals")).describedGroups().get("removals").get();
+            assertEquals(List.of(Optional.of("staying-1")), d.members().stream().map(MemberDescription::groupInstanceId).toList());
+
+            MemberToRemove nobody = new MemberToRemove("nobody");
+            RemoveMembersFromConsumerGroupResult unknown = admin.removeMembersFromConsumerGroup("removals",
+                    new RemoveMembersFromConsumerGroupOptions(List.of(nobody)));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> unknown.memberResult(nobody).get());
+            assertInstanceOf(UnknownMemberIdException.class, e.getCause());
         }
     }
 }
