@@ -175,6 +175,8 @@ class ConsumerGroupAdminIT {
         admin.deleteConsumerGroups(List.of("cleaners")).all().get();
         assertEquals(Map.of(), offsets("cleaners"));
         assertFalse(listed(ListGroupsOptions.forConsumerGroups()).contains("cleaners"));
+        ExecutionException gone = assertThrows(ExecutionException.class, () -> describe("cleaners"));
+        assertInstanceOf(GroupIdNotFoundException.class, gone.getCause()); // DescribeGroups v6 (KIP-1043)
         ExecutionException unknown = assertThrows(ExecutionException.class,
                 () -> admin.deleteConsumerGroups(List.of("never-existed")).all().get());
         assertInstanceOf(GroupIdNotFoundException.class, unknown.getCause());

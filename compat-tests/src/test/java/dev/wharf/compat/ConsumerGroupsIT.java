@@ -256,4 +256,41 @@ class ConsumerGroupsIT {
             assertTrue(shared.containsAll(b.owned()));
         }
     }
+
+    // Churn: while three members consume, a fourth joins and leaves cleanly three times and records keep arriving;
+    // across all those generations every record is consumed exactly once.
+    @Test
+    @Timeout(90)
+    void churnLosesAndDuplicatesNothing() throws Exception {
+        admin.createTopics(List.of(new NewTopic("churn", 6, (short) 1))).all().get();
+        Set<TopicPartition> all = partitions("churn", 6);
+        RecordLedger ledger = new RecordLedger();
+        ledger.produce(broker.bootstrap(), "churn", 0, 600);
+        try (GroupMember a = GroupMember.create("a", broker.bootstrap(), "churners", ledger, Map.of());
+                GroupMember b = GroupMember.create("b", broker.bootstrap(), "churners", ledger, Map.of());
+                GroupMember c = GroupMember.create("c", broker.bootstrap(), "churners", ledger, Map.of())) {
+            List<GroupMember> three = List.of(a, b, c);
+            three.forEach(m -> m.subscribe(List.of("churn")));
+            GroupMember.pollUntil(Duration.ofSeconds(30), three, () -> splitEvenly(three, all, 2));
+            for (int round = 0; round < 3; round++) {
+                String name = "visitor-" + round;
+                try (GroupMember visitor = GroupMember.create(name, broker.bootstrap(), "churners", ledger, Map.of())) {
+                    visitor.subscribe(List.of("churn"));
+                    List<GroupMember> four = List.of(a, b, c, visitor);
+                    GroupMember.pollUntil(Duration.ofSeconds(30), four, () -> !visitor.owned().isEmpty()
+                            && four.stream().mapToInt(m -> m.owned().size()).sum() == all.size()
+                            && four.stream().allMatch(m -> m.generation() == visitor.generation()));
+                    ledger.produce(broker.bootstrap(), "churn", 600 + round * 200, 200);
+                    GroupMember.pollUntil(Duration.ofSeconds(10), List.of(visitor), () -> ledger.perMember().getOrDefault(name, 0) > 0);
+                    assertTrue(visitor.listenerCommitFailures.isEmpty(), visitor.listenerCommitFailures.toString());
+                }
+                GroupMember.pollUntil(Duration.ofSeconds(30), three, () -> splitEvenly(three, all, 2));
+            }
+            GroupMember.pollUntil(Duration.ofSeconds(30), three, () -> ledger.consumedCount() >= ledger.producedCount());
+            for (GroupMember m : three) {
+                assertTrue(m.listenerCommitFailures.isEmpty(), m.name + ": " + m.listenerCommitFailures);
+            }
+            ledger.assertEachConsumedExactlyOnce();
+        }
+    }
 }
