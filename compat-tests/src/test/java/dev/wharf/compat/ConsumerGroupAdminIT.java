@@ -38,6 +38,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -241,6 +242,12 @@ class ConsumerGroupAdminIT {
         Map<TopicPartition, OffsetAndMetadata> after = offsets("rewinders");
         GroupOffsetsSigkillIT.assertSameOffsetsAndMetadata(rewind, Map.of(e0, after.get(e0), e1, after.get(e1)), "after alter");
         assertEquals(EVENTS, after.keySet());
+        for (TopicPartition missing : List.of(new TopicPartition("no-such-topic", 0), new TopicPartition("events", 99))) {
+            ExecutionException unknown = assertThrows(ExecutionException.class, () -> admin.alterConsumerGroupOffsets("rewinders",
+                    Map.of(missing, new OffsetAndMetadata(1))).partitionResult(missing).get());
+            assertInstanceOf(UnknownTopicOrPartitionException.class, unknown.getCause(), missing.toString());
+        }
+        assertEquals(EVENTS, offsets("rewinders").keySet());
 
         long expected = (ends.get(e0) - 2) + ends.get(e1);
         try (KafkaConsumer<String, String> again = new KafkaConsumer<>(GroupMember.config(broker.bootstrap(), "rewinders", "again", Map.of()),

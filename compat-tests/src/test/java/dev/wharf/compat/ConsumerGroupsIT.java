@@ -293,4 +293,32 @@ class ConsumerGroupsIT {
             ledger.assertEachConsumedExactlyOnce();
         }
     }
+
+    // Groups are independent: two groups on one topic each consume every record once, and each has its own offsets.
+    @Test
+    @Timeout(60)
+    void eachGroupConsumesEverything() throws Exception {
+        admin.createTopics(List.of(new NewTopic("fanout", 3, (short) 1))).all().get();
+        Set<TopicPartition> all = partitions("fanout", 3);
+        RecordLedger first = new RecordLedger();
+        RecordLedger second = new RecordLedger();
+        first.produce(broker.bootstrap(), "fanout", 0, 300);
+        second.expectSameAs(first);
+        try (GroupMember f1 = GroupMember.create("f1", broker.bootstrap(), "first", first, Map.of());
+                GroupMember f2 = GroupMember.create("f2", broker.bootstrap(), "first", first, Map.of());
+                GroupMember s1 = GroupMember.create("s1", broker.bootstrap(), "second", second, Map.of())) {
+            List<GroupMember> members = List.of(f1, f2, s1);
+            members.forEach(m -> m.subscribe(List.of("fanout")));
+            GroupMember.pollUntil(Duration.ofSeconds(30), members, () -> first.consumedCount() >= 300 && second.consumedCount() >= 300
+                    && s1.owned().equals(all) && f1.owned().size() + f2.owned().size() == 3 && !f1.owned().isEmpty() && !f2.owned().isEmpty());
+            first.assertEachConsumedExactlyOnce();
+            second.assertEachConsumedExactlyOnce();
+            Map<TopicPartition, Long> ends = s1.consumer.endOffsets(all);
+            for (String group : List.of("first", "second")) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                assertEquals(all, committed.keySet(), group);
+                all.forEach(tp -> assertEquals(ends.get(tp), committed.get(tp).offset(), group + " " + tp));
+            }
+        }
+    }
 }

@@ -60,6 +60,17 @@ final class RecordLedger {
         }
     }
 
+    /** Expects the records another ledger produced (a second group reading the same topic). */
+    void expectSameAs(RecordLedger other) {
+        Map<String, Produced> copy;
+        synchronized (other) {
+            copy = new HashMap<>(other.produced);
+        }
+        synchronized (this) {
+            produced.putAll(copy);
+        }
+    }
+
     synchronized void consumed(String member, ConsumerRecord<String, String> r) {
         consumed.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new Consumption(member, r));
         consumedCount++;
