@@ -9,19 +9,31 @@ import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
 import dev.wharf.server.api.CreatePartitionsHandler;
 import dev.wharf.server.api.CreateTopicsHandler;
+import dev.wharf.server.api.DeleteGroupsHandler;
 import dev.wharf.server.api.DeleteRecordsHandler;
 import dev.wharf.server.api.DeleteTopicsHandler;
 import dev.wharf.server.api.DescribeClusterHandler;
 import dev.wharf.server.api.DescribeConfigsHandler;
+import dev.wharf.server.api.DescribeGroupsHandler;
 import dev.wharf.server.api.DescribeLogDirsHandler;
 import dev.wharf.server.api.DescribeTopicPartitionsHandler;
 import dev.wharf.server.api.IncrementalAlterConfigsHandler;
 import dev.wharf.server.api.FetchHandler;
+import dev.wharf.server.api.FindCoordinatorHandler;
+import dev.wharf.server.api.HeartbeatHandler;
 import dev.wharf.server.api.InitProducerIdHandler;
+import dev.wharf.server.api.JoinGroupHandler;
+import dev.wharf.server.api.LeaveGroupHandler;
+import dev.wharf.server.api.ListGroupsHandler;
 import dev.wharf.server.api.ListOffsetsHandler;
 import dev.wharf.server.api.MetadataHandler;
+import dev.wharf.server.api.OffsetCommitHandler;
+import dev.wharf.server.api.OffsetDeleteHandler;
+import dev.wharf.server.api.OffsetFetchHandler;
 import dev.wharf.server.api.OffsetForLeaderEpochHandler;
 import dev.wharf.server.api.ProduceHandler;
+import dev.wharf.server.api.SyncGroupHandler;
+import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.network.NettyServer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -30,7 +42,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -53,6 +64,7 @@ public final class Broker implements Closeable {
     private ScheduledExecutorService timer;
     private BrokerInfo advertised;
     private PartitionManager partitions;
+    private GroupCoordinator groups;
 
     public Broker(BrokerConfig config) {
         this.config = config;
@@ -99,6 +111,30 @@ public final class Broker implements Closeable {
                 log.warn("producer expiration failed", e);
             }
         }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
+        groups = new GroupCoordinator(partitions, io);
+        groups.loadAll(); // before the first client: committed offsets are known when asked for
+        long offsetsCheckMs = config.getLong("offsets.retention.check.interval.ms");
+        timer.scheduleWithFixedDelay(() -> io.execute(() -> {
+            try {
+                int expired = groups.expireOffsets();
+                if (expired > 0) {
+                    log.info("expired committed offsets={}", expired);
+                }
+            } catch (RuntimeException e) {
+                log.warn("offset expiration failed", e);
+            }
+        }), offsetsCheckMs, offsetsCheckMs, TimeUnit.MILLISECONDS);
+        handlers.register(new FindCoordinatorHandler(groups, io))
+                .register(new JoinGroupHandler(groups, io))
+                .register(new SyncGroupHandler(groups, io))
+                .register(new HeartbeatHandler(groups, io))
+                .register(new LeaveGroupHandler(groups, io))
+                .register(new OffsetCommitHandler(groups, partitions, io))
+                .register(new OffsetFetchHandler(groups, partitions, io))
+                .register(new OffsetDeleteHandler(groups, io))
+                .register(new DescribeGroupsHandler(groups, io))
+                .register(new ListGroupsHandler(groups, io))
+                .register(new DeleteGroupsHandler(groups, io));
         handlers.register(new MetadataHandler(partitions, io))
                 .register(new ProduceHandler(partitions, io))
                 .register(new FetchHandler(partitions, io, timer, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
@@ -138,6 +174,9 @@ public final class Broker implements Closeable {
 
         if (timer != null) {
             timer.shutdownNow();
+        }
+        if (groups != null) {
+            groups.close();
         }
         if (io != null) {
             io.shutdown();

@@ -67,6 +67,15 @@ public final class BrokerConfig {
         define("zookeeper.embedded.port", Type.INT, "2181", "Port of the embedded ZooKeeper (0: any free port).");
         define("zookeeper.session.timeout.ms", Type.INT, "18000", "ZooKeeper session timeout.");
         define("offsets.topic.num.partitions", Type.INT, "50", "Partitions of __consumer_offsets.");
+        define("offsets.topic.replication.factor", Type.INT, "3", "Replicas of __consumer_offsets (at most the live brokers).");
+        define("offsets.topic.segment.bytes", Type.INT, "104857600", "Segment size of __consumer_offsets; also how much it may grow before it is compacted.");
+        define("offsets.retention.minutes", Type.LONG, "10080", "Committed offsets of empty groups are kept this long.");
+        define("offsets.retention.check.interval.ms", Type.LONG, "600000", "How often expired offsets are looked for.");
+        define("offset.metadata.max.bytes", Type.INT, "4096", "Largest metadata string of a committed offset.");
+        define("group.min.session.timeout.ms", Type.INT, "6000", "Smallest session timeout a member may ask for.");
+        define("group.max.session.timeout.ms", Type.INT, "1800000", "Largest session timeout a member may ask for.");
+        define("group.initial.rebalance.delay.ms", Type.INT, "3000", "How long the first rebalance of an empty group waits for more members.");
+        define("group.max.size", Type.INT, "2147483647", "Most members a group may have.");
         define("producer.id.expiration.ms", Type.INT, "86400000", "Idle time after which a producer's state is forgotten.");
         define("producer.id.expiration.check.interval.ms", Type.INT, "600000", "How often idle producers are looked for.");
         define("max.incremental.fetch.session.cache.slots", Type.INT, "1000", "Incremental fetch sessions kept.");

@@ -8,6 +8,11 @@ public final class TopicNames {
 
     private TopicNames() {}
 
+    /** Topics the broker writes itself: clients may read them but not produce to or delete them. */
+    public static boolean isInternal(String name) {
+        return "__consumer_offsets".equals(name) || "__transaction_state".equals(name);
+    }
+
     public static boolean isValid(String name) {
         return name != null && LEGAL.matcher(name).matches() && !name.equals(".") && !name.equals("..");
     }

@@ -3,6 +3,7 @@ package dev.wharf.server.api;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.protocol.ApiMessage;
+import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,6 +26,11 @@ public interface ApiHandler {
 
     /** The response body, or null for a request that gets no response (Produce with acks=0). */
     CompletableFuture<ApiMessage> handle(Request request);
+
+    /** As {@link #handle(Request)}, for handlers that need to know where the request came from. */
+    default CompletableFuture<ApiMessage> handle(Request request, SocketAddress client) {
+        return handle(request);
+    }
 
     default boolean supports(short version) {
         return version >= lowestVersion() && version <= highestVersion();

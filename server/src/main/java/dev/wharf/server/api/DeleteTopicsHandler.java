@@ -3,6 +3,7 @@ package dev.wharf.server.api;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
+import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DeleteTopicsRequest;
@@ -56,6 +57,9 @@ public final class DeleteTopicsHandler implements ApiHandler {
         if (topic.isEmpty()) {
             return r.setErrorCode(id != null ? ErrorCode.UNKNOWN_TOPIC_ID.code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
                     .setErrorMessage("This server does not host this topic");
+        }
+        if (TopicNames.isInternal(topic.get().name())) {
+            return r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code).setErrorMessage("internal topics cannot be deleted");
         }
         try {
             partitions.deleteTopic(topic.get());

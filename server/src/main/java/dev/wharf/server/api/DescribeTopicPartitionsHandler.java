@@ -3,6 +3,7 @@ package dev.wharf.server.api;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
+import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
@@ -69,7 +70,7 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                         .setEligibleLeaderReplicas(List.of()).setLastKnownElr(List.of()));
             }
             out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(t.name())
-                    .setTopicId(t.id()).setPartitions(ps));
+                    .setTopicId(t.id()).setIsInternal(TopicNames.isInternal(t.name())).setPartitions(ps));
             if (p < t.partitions().size()) {
                 resp.setNextCursor(new DescribeTopicPartitionsResponse.Cursor().setTopicName(t.name()).setPartitionIndex(p));
                 break;

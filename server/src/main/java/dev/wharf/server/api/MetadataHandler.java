@@ -90,7 +90,8 @@ public final class MetadataHandler implements ApiHandler {
         if (existing.isPresent()) {
             return describe(existing.get());
         }
-        if (!autoCreate) {
+        if (!autoCreate || TopicNames.isInternal(name)) {
+            // internal topics are created by their coordinator, with their own settings
             return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
         try {
@@ -116,6 +117,7 @@ public final class MetadataHandler implements ApiHandler {
                     .setLeaderId(p.leader()).setLeaderEpoch(p.leaderEpoch()).setReplicaNodes(p.replicas())
                     .setIsrNodes(p.isr()).setOfflineReplicas(List.of()));
         }
-        return new MetadataResponse.MetadataResponseTopic().setName(t.name()).setTopicId(t.id()).setPartitions(ps);
+        return new MetadataResponse.MetadataResponseTopic().setName(t.name()).setTopicId(t.id())
+                .setIsInternal(TopicNames.isInternal(t.name())).setPartitions(ps);
     }
 }

@@ -8,6 +8,7 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
 import dev.wharf.server.ProducerStateTable;
 import dev.wharf.server.TopicConfigs;
+import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ProduceRequest;
@@ -85,6 +86,11 @@ public final class ProduceHandler implements ApiHandler {
                         .setIndex(p.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
                 if (!validAcks) {
                     results.add(r.setErrorCode(ErrorCode.INVALID_REQUIRED_ACKS.code));
+                    continue;
+                }
+                if (topic.isPresent() && TopicNames.isInternal(topic.get().name())) {
+                    results.add(r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code)
+                            .setErrorMessage("clients cannot write to internal topics"));
                     continue;
                 }
                 Optional<PartitionLog> partition = topic.flatMap(ti -> partitions.log(ti, p.index()));

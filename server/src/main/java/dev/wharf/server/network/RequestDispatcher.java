@@ -89,7 +89,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         updateReading(ctx);
         CompletableFuture<ApiMessage> future = previous.handle((ignored, e) -> null).thenCompose(ignored -> {
             try {
-                return handler.handle(request);
+                return handler.handle(request, ctx.channel().remoteAddress());
             } catch (RuntimeException e) {
                 return CompletableFuture.<ApiMessage>failedFuture(e);
             }

@@ -1,0 +1,84 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.BrokerInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.FindCoordinatorRequest;
+import dev.wharf.wire.message.FindCoordinatorResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FindCoordinator: the broker leading the group's {@code __consumer_offsets} partition, which is
+ * created on the first lookup. Transaction and share coordinators do not exist yet:
+ * COORDINATOR_NOT_AVAILABLE and INVALID_REQUEST.
+ *
+ * <p>v1: key type, error message. v3: flexible. v4: batched keys (KIP-699). v5-6: no change for groups.
+ */
+public final class FindCoordinatorHandler implements ApiHandler {
+    private static final Logger log = LoggerFactory.getLogger(FindCoordinatorHandler.class);
+    private static final byte GROUP = 0;
+    private static final byte TRANSACTION = 1;
+
+    private final GroupCoordinator coordinator;
+    private final Executor io;
+
+    public FindCoordinatorHandler(GroupCoordinator coordinator, Executor io) {
+        this.coordinator = coordinator;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.FIND_COORDINATOR;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        FindCoordinatorRequest req = (FindCoordinatorRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            if (request.version() < 4) {
+                FindCoordinatorResponse.Coordinator c = find(req.key(), req.keyType());
+                return new FindCoordinatorResponse().setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage())
+                        .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
+            }
+            List<FindCoordinatorResponse.Coordinator> out = new ArrayList<>();
+            for (String key : req.coordinatorKeys()) {
+                out.add(find(key, req.keyType()));
+            }
+            return new FindCoordinatorResponse().setCoordinators(out);
+        }, io);
+    }
+
+    private FindCoordinatorResponse.Coordinator find(String key, byte keyType) {
+        FindCoordinatorResponse.Coordinator c = new FindCoordinatorResponse.Coordinator().setKey(key).setNodeId(-1)
+                .setHost("").setPort(-1);
+        if (keyType == TRANSACTION) {
+            return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code)
+                    .setErrorMessage("transactions are not supported yet");
+        }
+        if (keyType != GROUP || key.isEmpty()) {
+            return c.setErrorCode(ErrorCode.INVALID_REQUEST.code)
+                    .setErrorMessage(keyType != GROUP ? "unknown key type " + keyType : "empty group id");
+        }
+        try {
+            Optional<BrokerInfo> broker = coordinator.coordinatorFor(key);
+            if (broker.isEmpty()) {
+                return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
+            }
+            return c.setErrorCode(ErrorCode.NONE.code).setNodeId(broker.get().id()).setHost(broker.get().host())
+                    .setPort(broker.get().port());
+        } catch (Exception e) {
+            log.warn("cannot find the coordinator of group {}", key, e);
+            return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
+        }
+    }
+}

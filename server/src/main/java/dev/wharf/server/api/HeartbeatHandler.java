@@ -1,0 +1,37 @@
+package dev.wharf.server.api;
+
+import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.HeartbeatRequest;
+import dev.wharf.wire.message.HeartbeatResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Heartbeat: keeps a member in its group; REBALANCE_IN_PROGRESS tells it to join again.
+ *
+ * <p>v1: throttle time. v3: group.instance.id. v4: flexible.
+ */
+public final class HeartbeatHandler implements ApiHandler {
+    private final GroupCoordinator coordinator;
+    private final Executor io;
+
+    public HeartbeatHandler(GroupCoordinator coordinator, Executor io) {
+        this.coordinator = coordinator;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.HEARTBEAT;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        HeartbeatRequest req = (HeartbeatRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> new HeartbeatResponse().setErrorCode(coordinator.heartbeat(
+                req.groupId(), req.memberId(), req.groupInstanceId(), req.generationId()).code), io);
+    }
+}

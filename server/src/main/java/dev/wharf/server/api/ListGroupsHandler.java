@@ -1,0 +1,71 @@
+package dev.wharf.server.api;
+
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ListGroupsRequest;
+import dev.wharf.wire.message.ListGroupsResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+
+/**
+ * ListGroups: the groups this broker coordinates, all of the classic type.
+ *
+ * <p>v1: throttle time. v3: flexible. v4: state filter (KIP-518). v5: type filter (KIP-848).
+ */
+public final class ListGroupsHandler implements ApiHandler {
+    private static final String CLASSIC = "classic";
+
+    private final GroupCoordinator coordinator;
+    private final Executor io;
+
+    public ListGroupsHandler(GroupCoordinator coordinator, Executor io) {
+        this.coordinator = coordinator;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.LIST_GROUPS;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        ListGroupsRequest req = (ListGroupsRequest) request.body();
+        short version = request.version();
+        Set<String> states = lower(req.statesFilter());
+        Set<String> types = lower(req.typesFilter());
+        return CompletableFuture.supplyAsync(() -> {
+            List<ListGroupsResponse.ListedGroup> out = new ArrayList<>();
+            if (!types.isEmpty() && !types.contains(CLASSIC)) {
+                return new ListGroupsResponse().setErrorCode(ErrorCode.NONE.code).setGroups(out);
+            }
+            for (GroupCoordinator.GroupSummary g : coordinator.list()) {
+                if (!states.isEmpty() && !states.contains(g.state().displayName.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                ListGroupsResponse.ListedGroup listed = new ListGroupsResponse.ListedGroup().setGroupId(g.groupId())
+                        .setProtocolType(g.protocolType());
+                if (version >= 4) {
+                    listed.setGroupState(g.state().displayName);
+                }
+                if (version >= 5) {
+                    listed.setGroupType(CLASSIC);
+                }
+                out.add(listed);
+            }
+            return new ListGroupsResponse().setErrorCode(ErrorCode.NONE.code).setGroups(out);
+        }, io);
+    }
+
+    private static Set<String> lower(List<String> values) {
+        return values == null ? Set.of() : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+}

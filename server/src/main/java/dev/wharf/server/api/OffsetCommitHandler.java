@@ -1,0 +1,82 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.OffsetCommitRequest;
+import dev.wharf.wire.message.OffsetCommitResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * OffsetCommit: stores a group's positions, written to {@code __consumer_offsets} before the
+ * answer. Members are checked against the current generation; a commit with generation -1 and no
+ * member id comes from a consumer that assigns its own partitions.
+ *
+ * <p>v2-4: retention time. v5: none (broker config). v6: leader epoch. v7: group.instance.id.
+ * v8: flexible. v9: GROUP_ID_NOT_FOUND for unknown groups. v10: topic ids.
+ */
+public final class OffsetCommitHandler implements ApiHandler {
+    private final GroupCoordinator coordinator;
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public OffsetCommitHandler(GroupCoordinator coordinator, PartitionManager partitions, Executor io) {
+        this.coordinator = coordinator;
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.OFFSET_COMMIT;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        OffsetCommitRequest req = (OffsetCommitRequest) request.body();
+        short version = request.version();
+        return CompletableFuture.supplyAsync(() -> {
+            boolean byId = version >= 10;
+            List<GroupCoordinator.OffsetToCommit> offsets = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (OffsetCommitRequest.OffsetCommitRequestTopic t : req.topics()) {
+                // by id, an unknown topic id gets a name no topic can have, so it fails as unknown
+                String name = byId ? partitions.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
+                names.add(name);
+                for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
+                    offsets.add(new GroupCoordinator.OffsetToCommit(name, p.partitionIndex(), p.committedOffset(),
+                            p.committedLeaderEpoch(), p.committedMetadata()));
+                }
+            }
+            long retention = version <= 4 ? req.retentionTimeMs() : -1;
+            List<ErrorCode> errors = coordinator.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
+                    req.generationIdOrMemberEpoch(), retention, offsets, version);
+            Iterator<ErrorCode> e = errors.iterator();
+            List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>();
+            for (int i = 0; i < req.topics().size(); i++) {
+                OffsetCommitRequest.OffsetCommitRequestTopic t = req.topics().get(i);
+                List<OffsetCommitResponse.OffsetCommitResponsePartition> ps = new ArrayList<>();
+                for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
+                    ErrorCode error = e.next();
+                    if (byId && names.get(i).isEmpty() && error == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+                        error = ErrorCode.UNKNOWN_TOPIC_ID;
+                    }
+                    ps.add(new OffsetCommitResponse.OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                            .setErrorCode(error.code));
+                }
+                OffsetCommitResponse.OffsetCommitResponseTopic topic = new OffsetCommitResponse.OffsetCommitResponseTopic()
+                        .setPartitions(ps);
+                topics.add(byId ? topic.setTopicId(t.topicId()) : topic.setName(t.name()));
+            }
+            return new OffsetCommitResponse().setTopics(topics);
+        }, io);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.wharf.server.api;
+
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.OffsetDeleteRequest;
+import dev.wharf.wire.message.OffsetDeleteResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * OffsetDelete: removes committed offsets of a group, except for topics an active member
+ * subscribes to (GROUP_SUBSCRIBED_TO_TOPIC). v0 only.
+ */
+public final class OffsetDeleteHandler implements ApiHandler {
+    private final GroupCoordinator coordinator;
+    private final Executor io;
+
+    public OffsetDeleteHandler(GroupCoordinator coordinator, Executor io) {
+        this.coordinator = coordinator;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.OFFSET_DELETE;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        OffsetDeleteRequest req = (OffsetDeleteRequest) request.body();
+        return CompletableFuture.supplyAsync(() -> {
+            List<TopicPartition> requested = new ArrayList<>();
+            for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
+                for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
+                    if (!t.name().isEmpty() && p.partitionIndex() >= 0) {
+                        requested.add(new TopicPartition(t.name(), p.partitionIndex()));
+                    }
+                }
+            }
+            Map.Entry<ErrorCode, Map<TopicPartition, ErrorCode>> result = coordinator.deleteOffsets(req.groupId(), requested);
+            if (result.getKey() != ErrorCode.NONE) {
+                return new OffsetDeleteResponse().setErrorCode(result.getKey().code);
+            }
+            List<OffsetDeleteResponse.OffsetDeleteResponseTopic> topics = new ArrayList<>();
+            for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
+                List<OffsetDeleteResponse.OffsetDeleteResponsePartition> ps = new ArrayList<>();
+                for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
+                    ErrorCode e = t.name().isEmpty() || p.partitionIndex() < 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+                            : result.getValue().get(new TopicPartition(t.name(), p.partitionIndex()));
+                    ps.add(new OffsetDeleteResponse.OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
+                            .setErrorCode(e.code));
+                }
+                topics.add(new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(t.name()).setPartitions(ps));
+            }
+            return new OffsetDeleteResponse().setErrorCode(ErrorCode.NONE.code).setTopics(topics);
+        }, io);
+    }
+}

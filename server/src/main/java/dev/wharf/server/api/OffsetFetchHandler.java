@@ -1,0 +1,144 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.PartitionManager;
+import dev.wharf.server.group.CommittedOffset;
+import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.OffsetFetchRequest;
+import dev.wharf.wire.message.OffsetFetchResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * OffsetFetch: committed offsets with their metadata strings; -1 where nothing is committed. A
+ * null topic list asks for every partition the group has an offset for. There are no pending
+ * transactional offsets, so {@code require_stable} never has to wait.
+ *
+ * <p>v2: all topics, top-level error. v5: leader epoch. v6: flexible. v7: require stable.
+ * v8: several groups per request. v9: member id and epoch (KIP-848 groups only). v10: topic ids.
+ */
+public final class OffsetFetchHandler implements ApiHandler {
+    private final GroupCoordinator coordinator;
+    private final PartitionManager partitions;
+    private final Executor io;
+
+    public OffsetFetchHandler(GroupCoordinator coordinator, PartitionManager partitions, Executor io) {
+        this.coordinator = coordinator;
+        this.partitions = partitions;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.OFFSET_FETCH;
+    }
+
+    /** One group's answer: a group-level error, or offsets by topic name in request order. */
+    private record GroupOffsets(ErrorCode error, Map<String, List<PartitionOffset>> topics) {}
+
+    private record PartitionOffset(int partition, CommittedOffset offset) {}
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        OffsetFetchRequest req = (OffsetFetchRequest) request.body();
+        short version = request.version();
+        return CompletableFuture.supplyAsync(() -> {
+            if (version < 8) {
+                Map<String, List<Integer>> requested = null;
+                if (req.topics() != null) {
+                    requested = new LinkedHashMap<>();
+                    for (OffsetFetchRequest.OffsetFetchRequestTopic t : req.topics()) {
+                        requested.computeIfAbsent(t.name(), k -> new ArrayList<>()).addAll(t.partitionIndexes());
+                    }
+                }
+                GroupOffsets g = fetch(req.groupId(), requested);
+                List<OffsetFetchResponse.OffsetFetchResponseTopic> topics = new ArrayList<>();
+                g.topics().forEach((name, ps) -> topics.add(new OffsetFetchResponse.OffsetFetchResponseTopic().setName(name)
+                        .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartition()
+                                .setPartitionIndex(p.partition()).setCommittedOffset(p.offset().offset())
+                                .setCommittedLeaderEpoch(p.offset().leaderEpoch()).setMetadata(p.offset().metadata())
+                                .setErrorCode(version < 2 ? g.error().code : ErrorCode.NONE.code)).toList())));
+                return new OffsetFetchResponse().setErrorCode(version >= 2 ? g.error().code : 0).setTopics(topics);
+            }
+            List<OffsetFetchResponse.OffsetFetchResponseGroup> groups = new ArrayList<>();
+            for (OffsetFetchRequest.OffsetFetchRequestGroup rg : req.groups()) {
+                Map<String, List<Integer>> requested = null;
+                Map<String, UUID> ids = new LinkedHashMap<>();
+                if (rg.topics() != null) {
+                    requested = new LinkedHashMap<>();
+                    for (OffsetFetchRequest.OffsetFetchRequestTopics t : rg.topics()) {
+                        String name = version >= 10 ? partitions.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
+                        if (!name.isEmpty()) {
+                            requested.computeIfAbsent(name, k -> new ArrayList<>()).addAll(t.partitionIndexes());
+                            ids.put(name, t.topicId());
+                        }
+                    }
+                }
+                GroupOffsets g = fetch(rg.groupId(), requested);
+                List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = new ArrayList<>();
+                g.topics().forEach((name, ps) -> {
+                    OffsetFetchResponse.OffsetFetchResponseTopics t = new OffsetFetchResponse.OffsetFetchResponseTopics()
+                            .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartitions()
+                                    .setPartitionIndex(p.partition()).setCommittedOffset(p.offset().offset())
+                                    .setCommittedLeaderEpoch(p.offset().leaderEpoch()).setMetadata(p.offset().metadata())
+                                    .setErrorCode(ErrorCode.NONE.code)).toList());
+                    if (version >= 10) {
+                        UUID id = ids.getOrDefault(name, partitions.topic(name).map(TopicInfo::id).orElse(null));
+                        if (id != null) {
+                            topics.add(t.setTopicId(id));
+                        }
+                    } else {
+                        topics.add(t.setName(name));
+                    }
+                });
+                groups.add(new OffsetFetchResponse.OffsetFetchResponseGroup().setGroupId(rg.groupId())
+                        .setErrorCode(g.error().code).setTopics(topics));
+            }
+            return new OffsetFetchResponse().setGroups(groups);
+        }, io);
+    }
+
+    private GroupOffsets fetch(String groupId, Map<String, List<Integer>> requested) {
+        List<TopicPartition> tps = null;
+        if (requested != null) {
+            tps = new ArrayList<>();
+            for (Map.Entry<String, List<Integer>> e : requested.entrySet()) {
+                for (int p : e.getValue()) {
+                    if (!e.getKey().isEmpty() && p >= 0) {
+                        tps.add(new TopicPartition(e.getKey(), p));
+                    }
+                }
+            }
+        }
+        Optional<Map<TopicPartition, CommittedOffset>> found = coordinator.fetchOffsets(groupId, tps);
+        Map<String, List<PartitionOffset>> out = new LinkedHashMap<>();
+        if (found.isEmpty()) {
+            return new GroupOffsets(ErrorCode.NOT_COORDINATOR, out);
+        }
+        if (requested == null) {
+            found.get().forEach((tp, o) -> out.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
+                    .add(new PartitionOffset(tp.partition(), o)));
+            out.values().forEach(ps -> ps.sort((a, b) -> Integer.compare(a.partition(), b.partition())));
+        } else {
+            CommittedOffset none = new CommittedOffset(-1, -1, "", -1, -1);
+            requested.forEach((topic, ps) -> {
+                for (int p : ps) {
+                    CommittedOffset o = topic.isEmpty() || p < 0 ? null : found.get().get(new TopicPartition(topic, p));
+                    out.computeIfAbsent(topic, k -> new ArrayList<>()).add(new PartitionOffset(p, o == null ? none : o));
+                }
+            });
+        }
+        return new GroupOffsets(ErrorCode.NONE, out);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.wharf.server.api;
+
+import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.SyncGroupRequest;
+import dev.wharf.wire.message.SyncGroupResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * SyncGroup: the leader brings the assignment; every member waits for its share.
+ *
+ * <p>v1: throttle time. v3: group.instance.id. v4: flexible. v5: protocol type and name, checked
+ * against the group's (KIP-559).
+ */
+public final class SyncGroupHandler implements ApiHandler {
+    private final GroupCoordinator coordinator;
+    private final Executor io;
+
+    public SyncGroupHandler(GroupCoordinator coordinator, Executor io) {
+        this.coordinator = coordinator;
+        this.io = io;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.SYNC_GROUP;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        SyncGroupRequest req = (SyncGroupRequest) request.body();
+        short version = request.version();
+        Map<String, byte[]> assignments = new HashMap<>();
+        req.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
+        return CompletableFuture.supplyAsync(() -> coordinator.sync(req.groupId(), req.generationId(), req.memberId(),
+                        req.groupInstanceId(), req.protocolType(), req.protocolName(), assignments), io)
+                .thenCompose(f -> f)
+                .thenApply(r -> new SyncGroupResponse().setErrorCode(r.error().code)
+                        .setProtocolType(version >= 5 ? r.protocolType() : null)
+                        .setProtocolName(version >= 5 ? r.protocolName() : null).setAssignment(r.assignment()));
+    }
+}
