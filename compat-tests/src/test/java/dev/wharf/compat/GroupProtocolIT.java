@@ -93,8 +93,7 @@ class GroupProtocolIT {
         broker = new RunningBroker(dir, Map.of(
                 "group.initial.rebalance.delay.ms", "0",
                 "offsets.topic.num.partitions", "5",
-                "group.max.size", "2",
-                "offsets.retention.check.interval.ms", "100"));
+                "group.max.size", "2"));
         pool = Executors.newCachedThreadPool();
         try (ProtocolClient c = client()) {
             MetadataResponse md = (MetadataResponse) c.call(ApiKey.METADATA, (short) 12, new MetadataRequest()
@@ -474,6 +473,9 @@ class GroupProtocolIT {
             JoinGroupResponse second = join(replacement, JOIN_V, joinRequest(group, "", "instance-1"));
             assertEquals(NONE, second.errorCode());
             assertNotEquals(first.memberId(), second.memberId());
+            // the selected protocol is unchanged, so Kafka swaps the member id without a rebalance
+            assertEquals(List.of(1, "Stable"), List.of(second.generationId(), describe(c, (short) 5, group).groupState()),
+                    second.toString());
             Member newMember = new Member(replacement, group, second.memberId(), "instance-1", second.generationId());
 
             assertEquals(FENCED_INSTANCE_ID, oldMember.heartbeat());
@@ -492,10 +494,18 @@ class GroupProtocolIT {
     }
 
     // OffsetCommit v2-v4 carry a retention time: such an offset expires on its own; one without does not.
+    // Its own broker: a 100 ms cleanup cycle would also delete the other tests' groups whenever they are empty.
     @Test
-    void offsetsCommittedWithRetentionTimeExpire() throws Exception {
-        coordinatorReady("expiring", "kept");
-        try (ProtocolClient c = client()) {
+    void offsetsCommittedWithRetentionTimeExpire(@TempDir Path expiryDir) throws Exception {
+        try (RunningBroker expiring = new RunningBroker(expiryDir, Map.of("offsets.topic.num.partitions", "5",
+                "offsets.retention.check.interval.ms", "100"));
+                ProtocolClient c = new ProtocolClient(expiring.bootstrap())) {
+            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
+                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    ((FindCoordinatorResponse) c.call(ApiKey.FIND_COORDINATOR, (short) 4, new FindCoordinatorRequest()
+                            .setCoordinatorKeys(List.of("expiring", "kept")))).coordinators().stream()
+                            .allMatch(k -> k.errorCode() == NONE));
             for (short v = 2; v <= 4; v++) {
                 String group = "expiring";
                 assertEquals(NONE, commit(c, v, new OffsetCommitRequest().setGroupId(group).setRetentionTimeMs(1_000),
