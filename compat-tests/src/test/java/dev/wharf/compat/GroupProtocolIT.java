@@ -49,6 +49,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The classic consumer-group protocol spoken byte for byte: FindCoordinator, JoinGroup, SyncGroup,
@@ -455,6 +457,17 @@ class GroupProtocolIT {
         }
     }
 
+    /** Joins a static member as the only member of {@code group} at {@code version} and syncs it. */
+    private static Member soleStaticMember(ProtocolClient c, short version, String group, String instanceId)
+            throws IOException {
+        JoinGroupResponse joined = join(c, version, joinRequest(group, "", instanceId));
+        assertEquals(NONE, joined.errorCode()); // static members need no MEMBER_ID_REQUIRED round trip
+        assertEquals(1, joined.generationId());
+        assertEquals(NONE, sync(c, group, 1, joined.memberId(), instanceId, Map.of(joined.memberId(), assignment(0)))
+                .errorCode());
+        return new Member(c, group, joined.memberId(), instanceId, 1);
+    }
+
     // Static membership: a second join with the same group.instance.id takes over; the replaced member id is
     // FENCED_INSTANCE_ID on Heartbeat, SyncGroup and OffsetCommit while the new one carries on.
     @Test
@@ -462,34 +475,59 @@ class GroupProtocolIT {
         String group = "static";
         coordinatorReady(group);
         try (ProtocolClient old = client(); ProtocolClient replacement = client(); ProtocolClient c = client()) {
-            JoinGroupResponse first = join(old, JOIN_V, joinRequest(group, "", "instance-1"));
-            assertEquals(NONE, first.errorCode()); // static members need no MEMBER_ID_REQUIRED round trip
-            assertEquals(1, first.generationId());
-            assertEquals(NONE, sync(old, group, 1, first.memberId(), "instance-1",
-                    Map.of(first.memberId(), assignment(0))).errorCode());
-            Member oldMember = new Member(old, group, first.memberId(), "instance-1", 1);
+            Member oldMember = soleStaticMember(old, JOIN_V, group, "instance-1");
             assertEquals(NONE, oldMember.heartbeat());
 
             JoinGroupResponse second = join(replacement, JOIN_V, joinRequest(group, "", "instance-1"));
             assertEquals(NONE, second.errorCode());
-            assertNotEquals(first.memberId(), second.memberId());
-            // the selected protocol is unchanged, so Kafka swaps the member id without a rebalance
-            assertEquals(List.of(1, "Stable"), List.of(second.generationId(), describe(c, (short) 5, group).groupState()),
-                    second.toString());
-            Member newMember = new Member(replacement, group, second.memberId(), "instance-1", second.generationId());
+            assertNotEquals(oldMember.id(), second.memberId());
 
             assertEquals(FENCED_INSTANCE_ID, oldMember.heartbeat());
             assertEquals(FENCED_INSTANCE_ID, sync(old, group, oldMember.generation(), oldMember.id(), "instance-1",
                     Map.of()).errorCode());
             assertEquals(FENCED_INSTANCE_ID, oldMember.commit(10));
 
+            // the new member id carries on: it syncs (as leader if the response made it one) and gets partition 0
+            boolean leader = second.memberId().equals(second.leader()) && !second.members().isEmpty();
+            SyncGroupResponse synced = sync(replacement, group, second.generationId(), second.memberId(), "instance-1",
+                    leader ? Map.of(second.memberId(), assignment(0)) : Map.of());
+            assertEquals(NONE, synced.errorCode());
+            assertArrayEquals(assignment(0), synced.assignment());
+            Member newMember = new Member(replacement, group, second.memberId(), "instance-1", second.generationId());
             assertEquals(NONE, newMember.heartbeat());
             assertEquals(NONE, newMember.commit(11));
             assertEquals(11, fetch(c, group).committedOffset());
+            assertEquals(FENCED_INSTANCE_ID, oldMember.heartbeat());
             DescribeGroupsResponse.DescribedGroup d = describe(c, (short) 5, group);
             assertEquals(1, d.members().size());
             assertEquals(second.memberId(), d.members().get(0).memberId());
             assertEquals("instance-1", d.members().get(0).groupInstanceId());
+        }
+    }
+
+    // A static member that restarts (same group.instance.id, unchanged protocols) takes over without a rebalance:
+    // same generation, group still Stable, and it heartbeats at once; before v9 (no SkipAssignment) the response
+    // carries no member list, so the restarted leader does not compute a new assignment.
+    @ParameterizedTest
+    @ValueSource(shorts = {5, 7, 9})
+    void staticMemberRestartDoesNotRebalance(short version) throws Exception {
+        String group = "static-restart-v" + version;
+        coordinatorReady(group);
+        try (ProtocolClient old = client(); ProtocolClient replacement = client(); ProtocolClient c = client()) {
+            Member oldMember = soleStaticMember(old, version, group, "instance-r");
+            JoinGroupResponse second = join(replacement, version, joinRequest(group, "", "instance-r"));
+            assertEquals(NONE, second.errorCode());
+            assertEquals(List.of(1, "Stable"), List.of(second.generationId(), describe(c, (short) 5, group).groupState()),
+                    second.toString());
+            if (version >= 9) {
+                assertTrue(second.skipAssignment(), second.toString());
+            } else {
+                assertTrue(second.members().isEmpty(), second.toString());
+            }
+            Member newMember = new Member(replacement, group, second.memberId(), "instance-r", 1);
+            assertEquals(NONE, newMember.heartbeat());
+            assertEquals(NONE, newMember.commit(12));
+            assertEquals(FENCED_INSTANCE_ID, oldMember.heartbeat());
         }
     }
 
