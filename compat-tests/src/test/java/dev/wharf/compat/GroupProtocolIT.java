@@ -26,6 +26,8 @@ import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.MetadataResponse;
 import dev.wharf.wire.message.OffsetCommitRequest;
 import dev.wharf.wire.message.OffsetCommitResponse;
+import dev.wharf.wire.message.OffsetDeleteRequest;
+import dev.wharf.wire.message.OffsetDeleteResponse;
 import dev.wharf.wire.message.OffsetFetchRequest;
 import dev.wharf.wire.message.OffsetFetchResponse;
 import dev.wharf.wire.message.SyncGroupRequest;
@@ -80,6 +82,7 @@ class GroupProtocolIT {
     private static final short REBALANCE_IN_PROGRESS = 27;
     private static final short NON_EMPTY_GROUP = 68;
     private static final short GROUP_ID_NOT_FOUND = 69;
+    private static final short GROUP_SUBSCRIBED_TO_TOPIC = 86;
     private static final short MEMBER_ID_REQUIRED = 79;
     private static final short GROUP_MAX_SIZE_REACHED = 81;
     private static final short FENCED_INSTANCE_ID = 82;
@@ -540,10 +543,7 @@ class GroupProtocolIT {
                 ProtocolClient c = new ProtocolClient(expiring.bootstrap())) {
             c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
-                    ((FindCoordinatorResponse) c.call(ApiKey.FIND_COORDINATOR, (short) 4, new FindCoordinatorRequest()
-                            .setCoordinatorKeys(List.of("expiring", "kept")))).coordinators().stream()
-                            .allMatch(k -> k.errorCode() == NONE));
+            awaitCoordinator(c, "expiring", "kept");
             for (short v = 2; v <= 4; v++) {
                 String group = "expiring";
                 assertEquals(NONE, commit(c, v, new OffsetCommitRequest().setGroupId(group).setRetentionTimeMs(1_000),
@@ -605,6 +605,103 @@ class GroupProtocolIT {
         } finally {
             a.conn().close();
         }
+    }
+
+    // OffsetDelete: refused per partition for a topic the live group subscribes to, done for one it does not;
+    // GROUP_ID_NOT_FOUND for an unknown group.
+    @Test
+    void offsetDeleteRespectsSubscriptions() throws Exception {
+        String group = "pruned";
+        coordinatorReady(group);
+        Member a = soleMember(group); // subscribed to "orders"
+        try (ProtocolClient c = client()) {
+            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
+                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName("audit"))));
+            assertEquals(NONE, a.commit(8));
+            assertEquals(NONE, commit(c, COMMIT_V, new OffsetCommitRequest().setGroupId(group)
+                    .setGenerationIdOrMemberEpoch(a.generation()).setMemberId(a.id()), "audit", 4, ""));
+
+            OffsetDeleteResponse r = (OffsetDeleteResponse) c.call(ApiKey.OFFSET_DELETE, (short) 0, new OffsetDeleteRequest()
+                    .setGroupId(group).setTopics(List.of(
+                            new OffsetDeleteRequest.OffsetDeleteRequestTopic().setName(TOPIC).setPartitions(List.of(
+                                    new OffsetDeleteRequest.OffsetDeleteRequestPartition().setPartitionIndex(0))),
+                            new OffsetDeleteRequest.OffsetDeleteRequestTopic().setName("audit").setPartitions(List.of(
+                                    new OffsetDeleteRequest.OffsetDeleteRequestPartition().setPartitionIndex(0))))));
+            assertEquals(NONE, r.errorCode());
+            Map<String, Short> errors = r.topics().stream().collect(java.util.stream.Collectors.toMap(
+                    t -> t.name(), t -> t.partitions().get(0).errorCode()));
+            assertEquals(Map.of(TOPIC, GROUP_SUBSCRIBED_TO_TOPIC, "audit", NONE), errors);
+            assertEquals(8, fetch(c, group).committedOffset());
+            OffsetFetchResponse audit = (OffsetFetchResponse) c.call(ApiKey.OFFSET_FETCH, FETCH_V, new OffsetFetchRequest()
+                    .setGroupId(group).setTopics(List.of(new OffsetFetchRequest.OffsetFetchRequestTopic().setName("audit")
+                            .setPartitionIndexes(List.of(0)))));
+            assertEquals(-1, audit.topics().get(0).partitions().get(0).committedOffset());
+
+            OffsetDeleteResponse unknown = (OffsetDeleteResponse) c.call(ApiKey.OFFSET_DELETE, (short) 0, new OffsetDeleteRequest()
+                    .setGroupId("pruned-unknown").setTopics(List.of(new OffsetDeleteRequest.OffsetDeleteRequestTopic()
+                            .setName(TOPIC).setPartitions(List.of(
+                                    new OffsetDeleteRequest.OffsetDeleteRequestPartition().setPartitionIndex(0))))));
+            assertEquals(GROUP_ID_NOT_FOUND, unknown.errorCode());
+            assertEquals(NONE, a.heartbeat());
+        } finally {
+            a.conn().close();
+        }
+    }
+
+    // A member that stops heartbeating is removed after its session timeout and the group becomes Empty.
+    @Test
+    void silentMemberExpiresAfterSessionTimeout(@TempDir Path ownDir) throws Exception {
+        try (RunningBroker b = new RunningBroker(ownDir, Map.of("offsets.topic.num.partitions", "5",
+                "group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "500"));
+                ProtocolClient c = new ProtocolClient(b.bootstrap())) {
+            awaitCoordinator(c, "silent");
+            JoinGroupResponse first = join(c, JOIN_V, joinRequest("silent", "", null).setSessionTimeoutMs(1_000));
+            JoinGroupResponse joined = join(c, JOIN_V, joinRequest("silent", first.memberId(), null).setSessionTimeoutMs(1_000));
+            assertEquals(NONE, joined.errorCode());
+            assertEquals(NONE, sync(c, "silent", 1, joined.memberId(), null, Map.of(joined.memberId(), assignment(0)))
+                    .errorCode());
+            assertEquals("Stable", describe(c, (short) 5, "silent").groupState());
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> describe(c, (short) 5, "silent").groupState(), "Empty"::equals);
+            assertTrue(describe(c, (short) 5, "silent").members().isEmpty());
+            assertEquals(UNKNOWN_MEMBER_ID, heartbeat(c, "silent", 1, joined.memberId(), null));
+        }
+    }
+
+    // Committed offsets (with metadata) and a live group's membership are stored in __consumer_offsets and
+    // survive a broker restart: the member heartbeats on in its generation without rejoining.
+    @Test
+    void offsetsAndGroupsSurviveRestart(@TempDir Path ownDir) throws Exception {
+        Map<String, String> config = Map.of("offsets.topic.num.partitions", "5", "group.initial.rebalance.delay.ms", "0");
+        Member member;
+        try (RunningBroker b = new RunningBroker(ownDir, config); ProtocolClient c = new ProtocolClient(b.bootstrap())) {
+            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
+                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            awaitCoordinator(c, "durable", "durable-members");
+            assertEquals(NONE, standaloneCommit(c, "durable", 77, "before-restart"));
+            JoinGroupResponse first = join(c, JOIN_V, joinRequest("durable-members", "", null));
+            JoinGroupResponse joined = join(c, JOIN_V, joinRequest("durable-members", first.memberId(), null));
+            assertEquals(NONE, sync(c, "durable-members", 1, joined.memberId(), null,
+                    Map.of(joined.memberId(), assignment(0))).errorCode());
+            member = new Member(c, "durable-members", joined.memberId(), null, 1);
+            assertEquals(NONE, member.commit(33));
+        }
+        try (RunningBroker b = new RunningBroker(ownDir, config); ProtocolClient c = new ProtocolClient(b.bootstrap())) {
+            awaitCoordinator(c, "durable", "durable-members");
+            OffsetFetchResponse.OffsetFetchResponsePartition p = fetch(c, "durable");
+            assertEquals(List.of(77L, "before-restart"), List.of(p.committedOffset(), p.metadata()));
+            assertEquals(33, fetch(c, "durable-members").committedOffset());
+            DescribeGroupsResponse.DescribedGroup d = describe(c, (short) 5, "durable-members");
+            assertEquals(List.of("Stable", List.of(member.id())), List.of(d.groupState(),
+                    d.members().stream().map(m -> m.memberId()).toList()));
+            assertEquals(NONE, heartbeat(c, "durable-members", 1, member.id(), null));
+        }
+    }
+
+    private static void awaitCoordinator(ProtocolClient c, String... groups) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                ((FindCoordinatorResponse) c.call(ApiKey.FIND_COORDINATOR, (short) 4, new FindCoordinatorRequest()
+                        .setCoordinatorKeys(List.of(groups)))).coordinators().stream().allMatch(k -> k.errorCode() == NONE));
     }
 
     /** ListGroups entries whose id starts with "listed-": id to protocol type. */
