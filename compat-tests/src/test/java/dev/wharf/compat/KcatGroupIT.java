@@ -65,18 +65,19 @@ class KcatGroupIT {
         private final Path out;
         private final Path err;
 
-        Kcat(String name, String group, String topic) throws IOException {
+        Kcat(String name, String group, String topic, String... extra) throws IOException {
             out = dir.resolve(name + ".out");
             err = dir.resolve(name + ".err");
-            List<String> command = List.of("kcat", "-b", broker.bootstrap(), "-G", group, "-u",
+            List<String> command = new ArrayList<>(List.of("kcat", "-b", broker.bootstrap(), "-G", group, "-u",
                     "-f", "%t|%p|%o|%s\\n",
                     "-X", "client.id=" + name,
                     "-X", "auto.offset.reset=earliest",
                     "-X", "enable.auto.commit=true",
                     "-X", "auto.commit.interval.ms=200",
                     "-X", "session.timeout.ms=10000",
-                    "-X", "heartbeat.interval.ms=500",
-                    topic);
+                    "-X", "heartbeat.interval.ms=500"));
+            command.addAll(List.of(extra));
+            command.add(topic);
             try {
                 process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             } catch (IOException e) {
@@ -97,6 +98,15 @@ class KcatGroupIT {
 
         String log() throws IOException {
             return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
+        /** Waits (at most 60 s) for a kcat started with -e to reach the end of its partitions and exit. */
+        int awaitExit() throws Exception {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                close();
+                throw new AssertionError("kcat -e did not exit:\n" + log());
+            }
+            return process.exitValue();
         }
 
         /** SIGTERM (kcat closes its consumer and leaves the group), then SIGKILL if it has not exited in 15 s. */
@@ -186,6 +196,42 @@ class KcatGroupIT {
                 assertEquals(21L, offsets.get(11));
             }
         }
+    }
+
+    // Offsets pass both ways between librdkafka and the Java client: kcat -e commits what it read before exiting,
+    // the Java consumer resumes there and commits, and the next kcat run starts where Java stopped.
+    @Test
+    void kcatAndJavaResumeFromEachOthersCommits() throws Exception {
+        String topic = "rd-resume";
+        String group = "rd-resume-group";
+        GroupClients.createTopic(admin, topic, PARTITIONS);
+        produceToEach(topic, 5); // offsets 0..4
+        Kcat first = new Kcat("kcat-first", group, topic, "-e");
+        assertEquals(0, first.awaitExit(), first.log());
+        assertEquals(20, first.records().size(), first.log());
+        assertEquals(Set.of(0, 1, 2, 3), first.partitions());
+        assertEquals(Map.of(0, 5L, 1, 5L, 2, 5L, 3, 5L), GroupClients.committed(admin, group, topic));
+
+        produceToEach(topic, 2); // offsets 5..6
+        try (KafkaConsumer<String, String> java = GroupClients.consumer(broker.bootstrap(), group, "java-resume")) {
+            java.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> got = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            for (int i = 0; i < 300 && got.size() < 8 && System.nanoTime() < deadline; i++) {
+                java.poll(Duration.ofMillis(100)).forEach(got::add);
+            }
+            assertEquals(8, got.size());
+            assertEquals(Set.of(5L, 6L), got.stream().map(ConsumerRecord::offset).collect(Collectors.toSet()));
+            java.commitSync();
+        }
+        assertEquals(Map.of(0, 7L, 1, 7L, 2, 7L, 3, 7L), GroupClients.committed(admin, group, topic));
+
+        produceToEach(topic, 1); // offset 7
+        Kcat second = new Kcat("kcat-second", group, topic, "-e");
+        assertEquals(0, second.awaitExit(), second.log());
+        assertEquals(Set.of("0|7|p0-0", "1|7|p1-0", "2|7|p2-0", "3|7|p3-0"), Set.copyOf(second.records()), second.log());
+        assertEquals(4, second.records().size());
+        assertEquals(Map.of(0, 8L, 1, 8L, 2, 8L, 3, 8L), GroupClients.committed(admin, group, topic));
     }
 
     // One kcat member and one Java consumer in the same group split the topic 2+2 and each reads only its own.
