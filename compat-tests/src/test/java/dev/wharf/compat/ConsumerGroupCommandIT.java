@@ -99,6 +99,10 @@ class ConsumerGroupCommandIT {
             String memberId = consumer.groupMetadata().memberId();
 
             assertTrue(tool("--list").lines().anyMatch(group::equals), "--list");
+            String missing = refusedTool("--describe", "--group", "no-such-group");
+            // Kafka 4 brokers answer DescribeGroups v6 with GROUP_ID_NOT_FOUND; older ones with state Dead
+            assertTrue(missing.contains("GroupIdNotFoundException: Group no-such-group not found.")
+                    || missing.contains("Consumer group 'no-such-group' does not exist."), missing);
 
             String described = tool("--describe", "--group", group);
             List<Map<String, String>> rows = GroupClients.table(described);

@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -82,10 +83,10 @@ class GroupProtocolIT {
     private static final short REBALANCE_IN_PROGRESS = 27;
     private static final short NON_EMPTY_GROUP = 68;
     private static final short GROUP_ID_NOT_FOUND = 69;
-    private static final short GROUP_SUBSCRIBED_TO_TOPIC = 86;
     private static final short MEMBER_ID_REQUIRED = 79;
     private static final short GROUP_MAX_SIZE_REACHED = 81;
     private static final short FENCED_INSTANCE_ID = 82;
+    private static final short GROUP_SUBSCRIBED_TO_TOPIC = 86;
 
     @TempDir
     static Path dir;
@@ -118,14 +119,10 @@ class GroupProtocolIT {
     }
 
     /** Waits until the broker names a coordinator for these groups (the offsets topic may still be loading). */
-    private static void coordinatorReady(String... groups) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try (ProtocolClient c = client()) {
-                FindCoordinatorResponse r = (FindCoordinatorResponse) c.call(ApiKey.FIND_COORDINATOR, (short) 4,
-                        new FindCoordinatorRequest().setKeyType((byte) 0).setCoordinatorKeys(List.of(groups)));
-                return r.coordinators().stream().allMatch(k -> k.errorCode() == NONE);
-            }
-        });
+    private static void coordinatorReady(String... groups) throws IOException {
+        try (ProtocolClient c = client()) {
+            awaitCoordinator(c, groups);
+        }
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -575,7 +572,7 @@ class GroupProtocolIT {
             assertEquals(NONE, classic.errorCode());
             assertEquals(Map.of("listed-active", "classic", "listed-empty", "classic"), classic.groups().stream()
                     .filter(g -> g.groupId().startsWith("listed-"))
-                    .collect(java.util.stream.Collectors.toMap(g -> g.groupId(), g -> g.groupType())));
+                    .collect(Collectors.toMap(g -> g.groupId(), g -> g.groupType())));
             assertEquals(Map.of(), listed(c, (short) 5, List.of(), List.of("consumer")));
 
             DescribeGroupsResponse described = (DescribeGroupsResponse) c.call(ApiKey.DESCRIBE_GROUPS, (short) 5,
@@ -628,7 +625,7 @@ class GroupProtocolIT {
                             new OffsetDeleteRequest.OffsetDeleteRequestTopic().setName("audit").setPartitions(List.of(
                                     new OffsetDeleteRequest.OffsetDeleteRequestPartition().setPartitionIndex(0))))));
             assertEquals(NONE, r.errorCode());
-            Map<String, Short> errors = r.topics().stream().collect(java.util.stream.Collectors.toMap(
+            Map<String, Short> errors = r.topics().stream().collect(Collectors.toMap(
                     t -> t.name(), t -> t.partitions().get(0).errorCode()));
             assertEquals(Map.of(TOPIC, GROUP_SUBSCRIBED_TO_TOPIC, "audit", NONE), errors);
             assertEquals(8, fetch(c, group).committedOffset());
@@ -717,7 +714,7 @@ class GroupProtocolIT {
         ListGroupsResponse r = (ListGroupsResponse) c.call(ApiKey.LIST_GROUPS, version, req);
         assertEquals(NONE, r.errorCode());
         return r.groups().stream().filter(g -> g.groupId().startsWith("listed-"))
-                .collect(java.util.stream.Collectors.toMap(g -> g.groupId(), g -> g.protocolType()));
+                .collect(Collectors.toMap(g -> g.groupId(), g -> g.protocolType()));
     }
 
     /** ListGroups v4 with a states filter: id to state, for the "listed-" groups. */
@@ -726,6 +723,6 @@ class GroupProtocolIT {
                 new ListGroupsRequest().setStatesFilter(filter));
         assertEquals(NONE, r.errorCode());
         return r.groups().stream().filter(g -> g.groupId().startsWith("listed-"))
-                .collect(java.util.stream.Collectors.toMap(g -> g.groupId(), g -> g.groupState()));
+                .collect(Collectors.toMap(g -> g.groupId(), g -> g.groupState()));
     }
 }
