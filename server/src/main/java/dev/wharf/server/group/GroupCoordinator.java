@@ -388,9 +388,9 @@ public final class GroupCoordinator implements AutoCloseable {
             case STABLE -> {
                 boolean protocolStillFits = req.protocols().containsKey(group.protocolName)
                         && req.protocolType().equals(group.protocolType);
-                if (!protocolStillFits || (isLeader && req.version() < 9)) {
+                if (!protocolStillFits) {
                     updateMember(member, req, result);
-                    prepareRebalance(group, "static member " + req.groupInstanceId() + " rejoined with new protocols");
+                    prepareRebalance(group, "static member " + req.groupInstanceId() + " rejoined with other protocols");
                     return;
                 }
                 member.protocols = new LinkedHashMap<>(req.protocols());
@@ -405,8 +405,15 @@ public final class GroupCoordinator implements AutoCloseable {
                     result.complete(JoinResult.error(ErrorCode.UNKNOWN_SERVER_ERROR, ""));
                     return;
                 }
-                // the leader (v9+) gets the members back but need not assign again (KIP-814)
-                result.complete(currentGeneration(group, member, isLeader));
+                if (isLeader && req.version() < 9) {
+                    // as Kafka: an old client told it leads would assign again and so rebalance; named
+                    // by its old id, it syncs as a follower and gets its assignment back
+                    result.complete(new JoinResult(ErrorCode.NONE, group.generation, group.protocolType,
+                            group.protocolName, oldMemberId, newMemberId, false, List.of()));
+                } else {
+                    // a v9+ leader gets the members back but need not assign again (KIP-814)
+                    result.complete(currentGeneration(group, member, isLeader));
+                }
             }
             case PREPARING_REBALANCE -> {
                 updateMember(member, req, result);
