@@ -127,4 +127,21 @@ class StandaloneOffsetsIT {
             GroupOffsetsSigkillIT.assertSameOffsetsAndMetadata(atLimit, committer.committed(Set.of(s1)), "committed() after the refused commit");
         }
     }
+
+    // The leader epoch committed with an offset (OffsetCommit v6+) comes back from OffsetFetch, so a consumer resuming
+    // there can check the log for truncation.
+    @Test
+    @Timeout(60)
+    void committedLeaderEpochComesBack() throws Exception {
+        TopicPartition s1 = new TopicPartition("solo", 1);
+        try (KafkaConsumer<String, String> committer = consumer("epochs")) {
+            committer.assign(List.of(s1));
+            committer.commitSync(Map.of(s1, new OffsetAndMetadata(0, java.util.Optional.of(0), "epoch zero")));
+            OffsetAndMetadata got = committer.committed(Set.of(s1)).get(s1);
+            assertEquals(java.util.Optional.of(0), got.leaderEpoch());
+            assertEquals("epoch zero", got.metadata());
+            OffsetAndMetadata listed = admin.listConsumerGroupOffsets("solo-group").partitionsToOffsetAndMetadata().get().get(s1);
+            assertEquals(java.util.Optional.of(0), listed.leaderEpoch());
+        }
+    }
 }
