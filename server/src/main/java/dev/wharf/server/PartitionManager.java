@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The partitions this broker leads: topic metadata from the controller store, logs from the log
@@ -23,6 +24,7 @@ public final class PartitionManager {
     private final LogManager logs;
     private final Map<TopicPartition, List<Runnable>> appendWaiters = new ConcurrentHashMap<>();
     private final Map<TopicPartition, ProducerStateTable> producerStates = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> topicDeletionListeners = new CopyOnWriteArrayList<>();
 
     PartitionManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs) {
         this.config = config;
@@ -133,7 +135,12 @@ public final class PartitionManager {
         return updated;
     }
 
-    /** Deletes a topic: its metadata, then the logs of its partitions. */
+    /** Runs {@code listener} with the name of every topic deleted from now on (after its logs are gone). */
+    public void onTopicDeleted(Consumer<String> listener) {
+        topicDeletionListeners.add(listener);
+    }
+
+    /** Deletes a topic: its metadata, then the logs of its partitions; then tells the listeners. */
     public void deleteTopic(TopicInfo topic) throws Exception {
         metadata.deleteTopic(topic.name());
         for (TopicInfo.PartitionInfo p : topic.partitions()) {
@@ -141,6 +148,7 @@ public final class PartitionManager {
             producerStates.remove(tp); // a topic re-created under this name starts with no producer state
             logs.delete(tp);
         }
+        topicDeletionListeners.forEach(l -> l.accept(topic.name()));
     }
 
     /**

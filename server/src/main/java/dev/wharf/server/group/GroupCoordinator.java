@@ -96,6 +96,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.config = partitions.config();
         this.io = io;
         this.clock = System::currentTimeMillis;
+        partitions.onTopicDeleted(this::topicDeleted);
         this.timer = new HashedWheelTimer(r -> {
             Thread t = new Thread(r, "wharf-group-timer");
             t.setDaemon(true);
@@ -1076,25 +1077,52 @@ public final class GroupCoordinator implements AutoCloseable {
                         gone.add(tp);
                     }
                 });
-                boolean deleteGroup = group.is(GroupState.EMPTY) && gone.size() == group.offsets.size();
-                if (gone.isEmpty() && !deleteGroup) {
+                boolean emptyWithoutOffsets = group.is(GroupState.EMPTY) && group.offsets.isEmpty();
+                if ((gone.isEmpty() && !emptyWithoutOffsets) || !removeOffsets(group, groupLog.get(), gone, now)) {
                     continue;
                 }
-                try {
-                    groupLog.get().write(tombstones(group, gone, deleteGroup));
-                } catch (IOException | RuntimeException e) {
-                    log.error("cannot expire offsets of group {}", group.groupId, e);
-                    continue;
-                }
-                gone.forEach(group.offsets::remove);
                 expired += gone.size();
-                if (deleteGroup) {
-                    group.transition(GroupState.DEAD, now);
-                    groups.remove(group.groupId, group);
-                }
             }
         }
         return expired;
+    }
+
+    /**
+     * A deleted topic's offsets go from every group, as in Kafka (a topic re-created under the name
+     * starts with no committed positions); an empty group left with no offsets goes too.
+     */
+    void topicDeleted(String topic) {
+        for (ClassicGroup group : groups.values()) {
+            Optional<GroupLog> groupLog = logFor(group.groupId);
+            if (groupLog.isEmpty()) {
+                continue;
+            }
+            synchronized (group) {
+                Set<TopicPartition> gone = new HashSet<>();
+                group.offsets.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(gone::add);
+                if (gone.isEmpty() || group.is(GroupState.DEAD)) {
+                    continue;
+                }
+                removeOffsets(group, groupLog.get(), gone, clock.getAsLong());
+            }
+        }
+    }
+
+    /** Writes tombstones for {@code gone} and forgets them; an empty group left without offsets is deleted. */
+    private boolean removeOffsets(ClassicGroup group, GroupLog groupLog, Set<TopicPartition> gone, long now) {
+        boolean deleteGroup = group.is(GroupState.EMPTY) && gone.size() == group.offsets.size();
+        try {
+            groupLog.write(tombstones(group, gone, deleteGroup));
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot remove offsets of group {}", group.groupId, e);
+            return false;
+        }
+        gone.forEach(group.offsets::remove);
+        if (deleteGroup) {
+            group.transition(GroupState.DEAD, now);
+            groups.remove(group.groupId, group);
+        }
+        return true;
     }
 
     // ---- persistence -----------------------------------------------------------------------
