@@ -161,6 +161,46 @@ class GroupOffsetsRestartIT {
         }
     }
 
+    // Deletions are durable: a deleted group and a deleted group offset stay deleted across a restart, even after
+    // enough later commits that __consumer_offsets was compacted many times over.
+    @Test
+    @Timeout(90)
+    void deletedGroupsAndOffsetsStayDeletedAfterCompactionAndRestart() throws Exception {
+        Map<String, String> config = new HashMap<>(ConsumerGroupsIT.GROUP_BROKER);
+        config.put("offsets.topic.num.partitions", "1");
+        config.put("offsets.topic.segment.bytes", Integer.toString(SEGMENT_BYTES));
+        TopicPartition d0 = new TopicPartition("doomed", 0);
+        TopicPartition d1 = new TopicPartition("doomed", 1);
+        try (RunningBroker broker = new RunningBroker(dir, config);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic("doomed", 2, (short) 1))).all().get();
+            for (String group : List.of("deleted-group", "trimmed-group", "busy-group")) {
+                admin.alterConsumerGroupOffsets(group, Map.of(d0, new OffsetAndMetadata(3, group), d1, new OffsetAndMetadata(4, group))).all().get();
+            }
+            admin.deleteConsumerGroups(List.of("deleted-group")).all().get();
+            admin.deleteConsumerGroupOffsets("trimmed-group", Set.of(d0)).all().get();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                    GroupMember.config(broker.bootstrap(), "busy-group", "busy", Map.of()), new StringDeserializer(), new StringDeserializer())) {
+                consumer.assign(List.of(d0));
+                for (int i = 1; i <= 2_000; i++) {
+                    consumer.commitSync(Map.of(d0, new OffsetAndMetadata(i, metadata(i))));
+                }
+            }
+        }
+        try (RunningBroker broker = new RunningBroker(dir, config);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            assertEquals(Map.of(), admin.listConsumerGroupOffsets("deleted-group").partitionsToOffsetAndMetadata().get());
+            GroupOffsetsSigkillIT.assertSameOffsetsAndMetadata(Map.of(d1, new OffsetAndMetadata(4, "trimmed-group")),
+                    admin.listConsumerGroupOffsets("trimmed-group").partitionsToOffsetAndMetadata().get(), "trimmed-group after restart");
+            GroupOffsetsSigkillIT.assertSameOffsetsAndMetadata(Map.of(d0, new OffsetAndMetadata(2_000, metadata(2_000)),
+                    d1, new OffsetAndMetadata(4, "busy-group")),
+                    admin.listConsumerGroupOffsets("busy-group").partitionsToOffsetAndMetadata().get(), "busy-group after restart");
+            Set<String> groups = admin.listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups()).all().get().stream()
+                    .map(org.apache.kafka.clients.admin.GroupListing::groupId).collect(java.util.stream.Collectors.toSet());
+            assertEquals(Set.of("trimmed-group", "busy-group"), groups);
+        }
+    }
+
     private static String metadata(int i) {
         return String.format("commit %05d of a long-running job, padded so that every commit record is large: %s", i, "x".repeat(40));
     }
