@@ -14,6 +14,8 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -143,5 +145,36 @@ class StandaloneOffsetsIT {
             OffsetAndMetadata listed = admin.listConsumerGroupOffsets("solo-group").partitionsToOffsetAndMetadata().get().get(s1);
             assertEquals(java.util.Optional.of(0), listed.leaderEpoch());
         }
+    }
+
+    // OffsetFetch for chosen partitions: an uncommitted partition comes back as null (offset -1 on the wire), and one
+    // ListConsumerGroupOffsets call for several groups (batched OffsetFetch, v8+) answers each group separately.
+    @Test
+    @Timeout(60)
+    void offsetFetchForChosenPartitionsAndSeveralGroups() throws Exception {
+        TopicPartition s0 = new TopicPartition("solo", 0);
+        TopicPartition s1 = new TopicPartition("solo", 1);
+        try (KafkaConsumer<String, String> committer = consumer("chooser")) {
+            committer.assign(List.of(s0, s1));
+            committer.commitSync(Map.of(s0, new OffsetAndMetadata(9, "nine")));
+            Map<TopicPartition, OffsetAndMetadata> committed = committer.committed(Set.of(s0, s1));
+            assertEquals(9, committed.get(s0).offset());
+            assertEquals(null, committed.get(s1));
+        }
+        admin.alterConsumerGroupOffsets("other-group", Map.of(s1, new OffsetAndMetadata(4, "four"))).all().get();
+        ListConsumerGroupOffsetsSpec both = new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(s0, s1));
+        ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(Map.of("solo-group", both, "other-group", both));
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> all = result.all().get();
+        assertEquals(Set.of("solo-group", "other-group"), all.keySet());
+        Map<TopicPartition, OffsetAndMetadata> solo = all.get("solo-group");
+        assertEquals(Set.of(s0, s1), solo.keySet());
+        assertEquals(9, solo.get(s0).offset());
+        assertEquals("nine", solo.get(s0).metadata());
+        assertEquals(null, solo.get(s1));
+        Map<TopicPartition, OffsetAndMetadata> other = all.get("other-group");
+        assertEquals(Set.of(s0, s1), other.keySet());
+        assertEquals(null, other.get(s0));
+        assertEquals(4, other.get(s1).offset());
+        assertEquals("four", other.get(s1).metadata());
     }
 }
