@@ -99,13 +99,19 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM (a clean shutdown), then SIGKILL if the broker is still running after 30 s. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -130,7 +130,7 @@ class ConsumerGroupAdminIT {
             assertEquals(Set.of("watchers", "offsets-only"), listed(ListGroupsOptions.forConsumerGroups()
                     .inGroupStates(Set.of(GroupState.STABLE, GroupState.EMPTY))));
             assertEquals(Set.of(), listed(ListGroupsOptions.forConsumerGroups().inGroupStates(Set.of(GroupState.DEAD))));
-            @SuppressWarnings("deprecation")
+            @SuppressWarnings({"deprecation", "removal"}) // listConsumerGroups is what most tools still call
             Set<String> stableConsumerGroups = admin.listConsumerGroups(new ListConsumerGroupsOptions().inGroupStates(Set.of(GroupState.STABLE)))
                     .all().get().stream().map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
             assertEquals(Set.of("watchers"), stableConsumerGroups);

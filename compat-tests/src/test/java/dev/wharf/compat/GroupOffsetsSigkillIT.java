@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -83,7 +84,7 @@ class GroupOffsetsSigkillIT {
                 member.commitSync(commit);
                 broker.kill(); // SIGKILL right after the commit was acknowledged
             } finally {
-                member.close(Duration.ZERO);
+                member.close(CloseOptions.timeout(Duration.ZERO));
             }
 
             broker.start();
@@ -167,7 +168,7 @@ class GroupOffsetsSigkillIT {
                 committing.set(false);
                 killer.join(60_000);
             } finally {
-                committer.close(Duration.ZERO);
+                committer.close(CloseOptions.timeout(Duration.ZERO));
             }
             assertTrue(acked.get() >= 1_500, "commits acknowledged before the kill: " + acked.get());
 
