@@ -4,6 +4,7 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
+import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DeleteRecordsRequest;
@@ -46,6 +47,11 @@ public final class DeleteRecordsHandler implements ApiHandler {
                 for (DeleteRecordsRequest.DeleteRecordsPartition p : t.partitions()) {
                     DeleteRecordsResponse.DeleteRecordsPartitionResult r = new DeleteRecordsResponse.DeleteRecordsPartitionResult()
                             .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1);
+                    if (TopicNames.isInternal(t.name())) {
+                        // as Kafka: committed offsets must not be deleted from under the coordinator
+                        out.add(r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code));
+                        continue;
+                    }
                     Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partitionIndex()));
                     if (log.isEmpty()) {
                         out.add(r.setErrorCode(partitions.noLogError(topic, p.partitionIndex(), false).code));

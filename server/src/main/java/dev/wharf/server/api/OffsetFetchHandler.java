@@ -123,8 +123,9 @@ public final class OffsetFetchHandler implements ApiHandler {
         }
         Optional<Map<TopicPartition, CommittedOffset>> found = coordinator.fetchOffsets(groupId, tps);
         Map<String, List<PartitionOffset>> out = new LinkedHashMap<>();
-        if (found.isEmpty()) {
-            return new GroupOffsets(ErrorCode.NOT_COORDINATOR, out);
+        ErrorCode error = found.isEmpty() ? ErrorCode.NOT_COORDINATOR : ErrorCode.NONE;
+        if (found.isEmpty() && requested == null) {
+            return new GroupOffsets(error, out);
         }
         if (requested == null) {
             found.get().forEach((tp, o) -> out.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
@@ -134,11 +135,13 @@ public final class OffsetFetchHandler implements ApiHandler {
             CommittedOffset none = new CommittedOffset(-1, -1, "", -1, -1);
             requested.forEach((topic, ps) -> {
                 for (int p : ps) {
-                    CommittedOffset o = topic.isEmpty() || p < 0 ? null : found.get().get(new TopicPartition(topic, p));
+                    // v1 has no group-level error: each requested partition carries it
+                    CommittedOffset o = found.isEmpty() || topic.isEmpty() || p < 0 ? null
+                            : found.get().get(new TopicPartition(topic, p));
                     out.computeIfAbsent(topic, k -> new ArrayList<>()).add(new PartitionOffset(p, o == null ? none : o));
                 }
             });
         }
-        return new GroupOffsets(ErrorCode.NONE, out);
+        return new GroupOffsets(error, out);
     }
 }

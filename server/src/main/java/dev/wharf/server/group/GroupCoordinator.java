@@ -14,10 +14,12 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -90,6 +92,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final Timer timer;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
     private final Map<Integer, GroupLog> logs = new ConcurrentHashMap<>();
+    private final Object loading = new Object();
 
     public GroupCoordinator(PartitionManager partitions, Executor io) {
         this.partitions = partitions;
@@ -177,50 +180,61 @@ public final class GroupCoordinator implements AutoCloseable {
         if (log.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(logs.computeIfAbsent(partition, p -> {
-            try {
-                GroupLog loaded = GroupLog.load(log.get(), partitions.leaderEpoch(topic, p),
-                        config.getInt("offsets.topic.segment.bytes"));
-                restore(loaded.entries());
-                return loaded;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot load " + OFFSETS_TOPIC + "-" + p, e);
+        // one load at a time; the loader takes no group lock, so a timer holding one cannot block it
+        synchronized (loading) {
+            existing = logs.get(partition);
+            if (existing != null) {
+                return Optional.of(existing);
             }
-        }));
-    }
-
-    /** Rebuilds groups from a loaded partition: offsets, then membership as of the last rebalance. */
-    private void restore(List<GroupLog.Entry> entries) {
-        long now = clock.getAsLong();
-        for (GroupLog.Entry e : entries) {
-            GroupRecords.Key key = GroupRecords.readKey(e.key());
-            ClassicGroup group = groups.computeIfAbsent(key.group(), id -> new ClassicGroup(id, now));
-            synchronized (group) {
-                if (key.kind() == GroupRecords.OFFSET_KEY) {
-                    group.offsets.put(new TopicPartition(key.topic(), key.partition()),
-                            GroupRecords.readOffsetValue(e.value()));
-                    continue;
-                }
-                GroupRecords.StoredGroup stored = GroupRecords.readGroupValue(e.value());
-                group.protocolType = stored.protocolType().isEmpty() ? null : stored.protocolType();
-                group.generation = stored.generation();
-                group.protocolName = stored.protocolName();
-                group.leaderId = stored.leaderId();
-                group.stateTimestampMs = stored.stateTimestamp();
-                for (GroupRecords.StoredMember m : stored.members()) {
-                    GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
-                            m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), Map.of(stored.protocolName(), m.subscription()));
-                    member.assignment = m.assignment();
-                    group.members.put(m.memberId(), member);
-                    if (m.groupInstanceId() != null) {
-                        group.staticMembers.put(m.groupInstanceId(), m.memberId());
+            try {
+                GroupLog loaded = GroupLog.load(log.get(), partitions.leaderEpoch(topic, partition),
+                        config.getInt("offsets.topic.segment.bytes"));
+                Map<String, ClassicGroup> restored = restore(loaded.entries());
+                groups.putAll(restored);
+                logs.put(partition, loaded);
+                // members keep their place if they heartbeat within a session timeout from now
+                long now = clock.getAsLong();
+                for (ClassicGroup group : restored.values()) {
+                    synchronized (group) {
+                        group.members.values().forEach(m -> scheduleHeartbeatExpiry(group, m, now));
                     }
-                    // members keep their place if they heartbeat within a session timeout
-                    scheduleHeartbeatExpiry(group, member, now);
                 }
-                group.state = group.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
+                return Optional.of(loaded);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot load " + OFFSETS_TOPIC + "-" + partition, e);
             }
         }
+    }
+
+    /** Rebuilds a partition's groups (not yet published): offsets, and membership as of the last rebalance. */
+    private Map<String, ClassicGroup> restore(List<GroupLog.Entry> entries) {
+        long now = clock.getAsLong();
+        Map<String, ClassicGroup> restored = new HashMap<>();
+        for (GroupLog.Entry e : entries) {
+            GroupRecords.Key key = GroupRecords.readKey(e.key());
+            ClassicGroup group = restored.computeIfAbsent(key.group(), id -> new ClassicGroup(id, now));
+            if (key.kind() == GroupRecords.OFFSET_KEY) {
+                group.offsets.put(new TopicPartition(key.topic(), key.partition()), GroupRecords.readOffsetValue(e.value()));
+                continue;
+            }
+            GroupRecords.StoredGroup stored = GroupRecords.readGroupValue(e.value());
+            group.protocolType = stored.protocolType().isEmpty() ? null : stored.protocolType();
+            group.generation = stored.generation();
+            group.protocolName = stored.protocolName();
+            group.leaderId = stored.leaderId();
+            group.stateTimestampMs = stored.stateTimestamp();
+            for (GroupRecords.StoredMember m : stored.members()) {
+                GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), Map.of(stored.protocolName(), m.subscription()));
+                member.assignment = m.assignment();
+                group.members.put(m.memberId(), member);
+                if (m.groupInstanceId() != null) {
+                    group.staticMembers.put(m.groupInstanceId(), m.memberId());
+                }
+            }
+            group.state = group.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
+        }
+        return restored;
     }
 
     // ---- JoinGroup ---------------------------------------------------------------------------
@@ -387,25 +401,36 @@ public final class GroupCoordinator implements AutoCloseable {
         boolean isLeader = newMemberId.equals(group.leaderId);
         switch (group.state) {
             case STABLE -> {
-                boolean protocolStillFits = req.protocols().containsKey(group.protocolName)
-                        && req.protocolType().equals(group.protocolType);
+                Map<String, byte[]> oldProtocols = member.protocols;
+                member.protocols = new LinkedHashMap<>(req.protocols());
+                // as Kafka: no rebalance as long as the vote would pick the same protocol
+                boolean protocolStillFits = req.protocolType().equals(group.protocolType)
+                        && Objects.equals(group.selectProtocol(), group.protocolName);
                 if (!protocolStillFits) {
                     updateMember(member, req, result);
                     prepareRebalance(group, "static member " + req.groupInstanceId() + " rejoined with other protocols");
                     return;
                 }
-                member.protocols = new LinkedHashMap<>(req.protocols());
-                member.sessionTimeoutMs = req.sessionTimeoutMs();
-                member.rebalanceTimeoutMs = req.rebalanceTimeoutMs();
-                member.heartbeatDeadlineMs = clock.getAsLong() + member.sessionTimeoutMs;
                 try {
                     // the old member id must stay fenced after a restart of this broker too
                     groupLog.write(List.of(groupEntry(group)));
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     log.error("cannot store group {} after static member replacement", group.groupId, e);
+                    // as if this join never happened: the old member keeps its place
+                    group.members.remove(newMemberId);
+                    member.memberId = oldMemberId;
+                    member.protocols = oldProtocols;
+                    group.members.put(oldMemberId, member);
+                    group.staticMembers.put(req.groupInstanceId(), oldMemberId);
+                    if (isLeader) {
+                        group.leaderId = oldMemberId;
+                    }
                     result.complete(JoinResult.error(ErrorCode.UNKNOWN_SERVER_ERROR, ""));
                     return;
                 }
+                member.sessionTimeoutMs = req.sessionTimeoutMs();
+                member.rebalanceTimeoutMs = req.rebalanceTimeoutMs();
+                member.heartbeatDeadlineMs = clock.getAsLong() + member.sessionTimeoutMs;
                 if (isLeader && req.version() < 9) {
                     // as Kafka: an old client told it leads would assign again and so rebalance; named
                     // by its old id, it syncs as a follower and gets its assignment back
@@ -497,10 +522,16 @@ public final class GroupCoordinator implements AutoCloseable {
         long now = clock.getAsLong();
         cancelPhaseTimer(group);
         for (GroupMember m : List.copyOf(group.members.values())) {
-            if (m.awaitingJoin == null) {
+            // as Kafka: a static member keeps its place while it restarts; only its session timeout removes it
+            if (m.awaitingJoin == null && m.groupInstanceId == null) {
                 log.info("member {} of group {} did not rejoin in time; removed", m.memberId, group.groupId);
                 forget(group, m);
             }
+        }
+        if (!group.members.isEmpty() && group.members.values().stream().allMatch(m -> m.awaitingJoin == null)) {
+            // only absent static members are left: wait for them (or for their sessions to end)
+            schedulePhase(group, group.maxRebalanceTimeoutMs());
+            return;
         }
         group.generation++;
         if (group.members.isEmpty()) {
@@ -512,21 +543,25 @@ public final class GroupCoordinator implements AutoCloseable {
             return;
         }
         group.protocolName = group.selectProtocol();
-        if (group.leaderId == null || !group.members.containsKey(group.leaderId)) {
-            group.leaderId = group.members.keySet().iterator().next();
+        GroupMember currentLeader = group.leaderId == null ? null : group.members.get(group.leaderId);
+        if (currentLeader == null || currentLeader.awaitingJoin == null) {
+            group.leaderId = group.members.values().stream().filter(m -> m.awaitingJoin != null).findFirst()
+                    .orElseThrow().memberId;
         }
         group.transition(GroupState.COMPLETING_REBALANCE, now);
         log.info("group {} generation {} has {} members, protocol {}, leader {}", group.groupId, group.generation,
                 group.members.size(), group.protocolName, group.leaderId);
         List<JoinedMember> all = joinedMembers(group);
         for (GroupMember m : group.members.values()) {
-            boolean isLeader = m.memberId.equals(group.leaderId);
-            JoinResult r = new JoinResult(ErrorCode.NONE, group.generation, group.protocolType, group.protocolName,
-                    group.leaderId, m.memberId, false, isLeader ? all : List.of());
-            CompletableFuture<JoinResult> waiting = m.awaitingJoin;
-            m.awaitingJoin = null;
             m.heartbeatDeadlineMs = now + m.sessionTimeoutMs;
-            waiting.complete(r);
+            CompletableFuture<JoinResult> waiting = m.awaitingJoin;
+            if (waiting == null) {
+                continue; // an absent static member: it learns the generation when it comes back
+            }
+            m.awaitingJoin = null;
+            boolean isLeader = m.memberId.equals(group.leaderId);
+            waiting.complete(new JoinResult(ErrorCode.NONE, group.generation, group.protocolType, group.protocolName,
+                    group.leaderId, m.memberId, false, isLeader ? all : List.of()));
         }
         // if the leader never sends its assignment, the group starts over
         schedulePhase(group, group.maxRebalanceTimeoutMs());
@@ -636,15 +671,21 @@ public final class GroupCoordinator implements AutoCloseable {
     /** LeaveGroup: a group-level error, and one error per member named. */
     public LeaveResult leave(String groupId, List<LeavingMember> leaving) {
         List<ErrorCode> out = new ArrayList<>();
+        if (groupId.isEmpty()) {
+            return new LeaveResult(ErrorCode.INVALID_GROUP_ID, List.of());
+        }
         if (logFor(groupId).isEmpty()) {
             return new LeaveResult(ErrorCode.NOT_COORDINATOR, List.of());
         }
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
-            leaving.forEach(m -> out.add(ErrorCode.UNKNOWN_MEMBER_ID));
-            return new LeaveResult(ErrorCode.UNKNOWN_MEMBER_ID, out);
+            leaving.forEach(m -> out.add(ErrorCode.UNKNOWN_MEMBER_ID)); // as Kafka: per member, not for the request
+            return new LeaveResult(ErrorCode.NONE, out);
         }
         synchronized (group) {
+            if (group.is(GroupState.DEAD)) {
+                return new LeaveResult(ErrorCode.COORDINATOR_NOT_AVAILABLE, List.of());
+            }
             for (LeavingMember l : leaving) {
                 String memberId = l.memberId();
                 if (memberId.isEmpty() && l.groupInstanceId() != null) {
@@ -675,6 +716,9 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<SyncResult> sync(String groupId, int generation, String memberId, String groupInstanceId,
             String protocolType, String protocolName, Map<String, byte[]> assignments) {
+        if (groupId.isEmpty()) {
+            return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.INVALID_GROUP_ID));
+        }
         if (logFor(groupId).isEmpty()) {
             return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.NOT_COORDINATOR));
         }
@@ -685,8 +729,8 @@ public final class GroupCoordinator implements AutoCloseable {
         CompletableFuture<SyncResult> result = new CompletableFuture<>();
         synchronized (group) {
             ErrorCode error = validateMember(group, memberId, groupInstanceId, generation);
-            if (error == ErrorCode.NONE && ((protocolType != null && !protocolType.equals(group.protocolType))
-                    || (protocolName != null && !protocolName.equals(group.protocolName)))) {
+            if (error == ErrorCode.NONE && (inconsistent(protocolType, group.protocolType)
+                    || inconsistent(protocolName, group.protocolName))) {
                 error = ErrorCode.INCONSISTENT_GROUP_PROTOCOL;
             }
             if (error != ErrorCode.NONE) {
@@ -699,6 +743,9 @@ public final class GroupCoordinator implements AutoCloseable {
                 case STABLE -> result.complete(new SyncResult(ErrorCode.NONE, group.protocolType, group.protocolName,
                         member.assignment));
                 case COMPLETING_REBALANCE -> {
+                    if (member.awaitingSync != null) {
+                        member.awaitingSync.complete(SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS)); // superseded
+                    }
                     member.awaitingSync = result;
                     if (memberId.equals(group.leaderId)) {
                         completeSync(group, assignments);
@@ -708,6 +755,11 @@ public final class GroupCoordinator implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /** As Kafka: only two known values can disagree. */
+    private static boolean inconsistent(String requested, String known) {
+        return requested != null && known != null && !requested.equals(known);
     }
 
     /** The leader's assignment arrived: store it with the membership, then hand it out. */
@@ -723,8 +775,11 @@ public final class GroupCoordinator implements AutoCloseable {
             return;
         }
         cancelPhaseTimer(group);
-        group.transition(GroupState.STABLE, clock.getAsLong());
+        long now = clock.getAsLong();
+        group.transition(GroupState.STABLE, now);
         for (GroupMember m : group.members.values()) {
+            // a member that waited long for the assignment gets a whole session to its next heartbeat
+            m.heartbeatDeadlineMs = now + m.sessionTimeoutMs;
             if (m.awaitingSync != null) {
                 m.awaitingSync.complete(new SyncResult(ErrorCode.NONE, group.protocolType, group.protocolName,
                         m.assignment));
@@ -752,6 +807,9 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public ErrorCode heartbeat(String groupId, String memberId, String groupInstanceId, int generation) {
+        if (groupId.isEmpty()) {
+            return ErrorCode.INVALID_GROUP_ID;
+        }
         if (logFor(groupId).isEmpty()) {
             return ErrorCode.NOT_COORDINATOR;
         }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One partition of {@code __consumer_offsets} as a key-value store: writes append records (a null
@@ -29,12 +31,13 @@ import java.util.Map;
  * therefore reads at most about twice the live data plus {@code compactAfterBytes}.
  */
 final class GroupLog {
+    private static final Logger log = LoggerFactory.getLogger(GroupLog.class);
     private static final int MAX_BATCH_BYTES = 1 << 20;
 
     /** A key and its new value; a null value is a tombstone. */
     record Entry(byte[] key, byte[] value) {}
 
-    private final PartitionLog log;
+    private final PartitionLog partition;
     private final int leaderEpoch;
     private final long compactAfterBytes;
     private final Map<ByteBuffer, byte[]> live = new HashMap<>();
@@ -42,7 +45,7 @@ final class GroupLog {
     private long bytesSinceCompaction;
 
     private GroupLog(PartitionLog log, int leaderEpoch, long compactAfterBytes) {
-        this.log = log;
+        this.partition = log;
         this.leaderEpoch = leaderEpoch;
         this.compactAfterBytes = compactAfterBytes;
     }
@@ -91,17 +94,22 @@ final class GroupLog {
         bytesSinceCompaction += append(entries);
         entries.forEach(e -> apply(e.key(), e.value()));
         if (bytesSinceCompaction > Math.max(compactAfterBytes, liveBytes)) {
-            compact();
+            try {
+                compact();
+            } catch (IOException | RuntimeException e) {
+                // the entries are stored; the old records stay until the next write tries again
+                log.warn("compacting {} failed", partition.topicPartition(), e);
+            }
         }
     }
 
     /** The bytes on disk, for tests and DescribeLogDirs-like checks. */
     long sizeOnDisk() {
-        return log.size();
+        return partition.size();
     }
 
     private void compact() throws IOException {
-        long copyStart = log.logEndOffset();
+        long copyStart = partition.logEndOffset();
         List<Entry> batch = new ArrayList<>();
         int batchBytes = 0;
         for (Entry e : entries()) {
@@ -116,7 +124,7 @@ final class GroupLog {
         if (!batch.isEmpty()) {
             append(batch);
         }
-        log.deleteRecordsBefore(copyStart);
+        partition.deleteRecordsBefore(copyStart);
         bytesSinceCompaction = 0;
     }
 
@@ -129,8 +137,8 @@ final class GroupLog {
         ByteBuf batch = builder.build();
         try {
             int size = batch.readableBytes();
-            log.append(batch, leaderEpoch);
-            log.updateHighWatermark(log.logEndOffset()); // the only replica: written is committed
+            partition.append(batch, leaderEpoch);
+            partition.updateHighWatermark(partition.logEndOffset()); // the only replica: written is committed
             return size;
         } finally {
             batch.release();
