@@ -2,6 +2,7 @@ package dev.wharf.compat;
 
 import dev.wharf.server.Broker;
 import dev.wharf.server.BrokerConfig;
+import dev.wharf.server.network.SendStats;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,6 +24,11 @@ final class RunningBroker implements AutoCloseable {
 
     String bootstrap() {
         return broker.advertised().host() + ":" + broker.advertised().port();
+    }
+
+    /** What the broker has sent, and how much of it went zero-copy from log files. */
+    SendStats sendStats() {
+        return broker.sendStats();
     }
 
     @Override

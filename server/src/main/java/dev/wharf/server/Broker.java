@@ -35,6 +35,7 @@ import dev.wharf.server.api.ProduceHandler;
 import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.network.NettyServer;
+import dev.wharf.server.network.SendStats;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -159,6 +160,11 @@ public final class Broker implements Closeable {
     /** Where clients reach this broker. */
     public BrokerInfo advertised() {
         return advertised;
+    }
+
+    /** Bytes sent to clients, and the part sent from log files with {@code transferTo}. */
+    public SendStats sendStats() {
+        return server.sendStats();
     }
 
     public String clusterId() {

@@ -41,6 +41,7 @@ public final class NettyServer implements Closeable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
+    private final SendStats stats = new SendStats();
 
     public NettyServer(String host, int port, int ioThreads, int maxRequestBytes, long idleMs, ApiHandlers handlers,
             ApiVersionsHandler apiVersions) throws InterruptedException {
@@ -63,7 +64,7 @@ public final class NettyServer implements Closeable {
                         ch.pipeline()
                                 .addLast("idleTimeout", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
                                 .addLast("frameDecoder", new RequestFrameDecoder(maxRequestBytes))
-                                .addLast("requestDispatcher", new RequestDispatcher(handlers, apiVersions));
+                                .addLast("requestDispatcher", new RequestDispatcher(handlers, apiVersions, stats));
                     }
                 });
         InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
@@ -74,6 +75,11 @@ public final class NettyServer implements Closeable {
     /** Starts accepting connections (the broker is fully started). */
     public void startAccepting() {
         serverChannel.config().setAutoRead(true);
+    }
+
+    /** Bytes sent to clients so far, and how many of them went zero-copy from log files. */
+    public SendStats sendStats() {
+        return stats;
     }
 
     public int port() {

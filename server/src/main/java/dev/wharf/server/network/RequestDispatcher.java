@@ -46,6 +46,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     private final ApiHandlers handlers;
     private final ApiVersionsHandler apiVersions;
+    private final SendStats stats;
     private final Map<Long, Object> completed = new HashMap<>();
     private long nextSequence;
     private long nextToWrite;
@@ -53,9 +54,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** Completes when the previous request of this connection has been handled. */
     private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
-    RequestDispatcher(ApiHandlers handlers, ApiVersionsHandler apiVersions) {
+    RequestDispatcher(ApiHandlers handlers, ApiVersionsHandler apiVersions, SendStats stats) {
         this.handlers = handlers;
         this.apiVersions = apiVersions;
+        this.stats = stats;
     }
 
     @Override
@@ -160,7 +162,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         while ((next = completed.remove(nextToWrite)) != null) {
             nextToWrite++;
             if (next != NO_RESPONSE) {
-                ctx.write(new EncodedResponseRegion((EncodedResponse) next));
+                EncodedResponse encoded = (EncodedResponse) next;
+                stats.sent(encoded);
+                ctx.write(new EncodedResponseRegion(encoded));
                 wrote = true;
             }
         }

@@ -67,7 +67,7 @@ class RequestDispatcherBackpressureTest {
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler versions = new ApiVersionsHandler(handlers);
         handlers.register(versions).register(handler);
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions, new SendStats()));
         ch.config().setAutoRead(true);
         return ch;
     }
