@@ -44,6 +44,7 @@ public final class ZkMetadataStore implements Closeable {
     private final CuratorFramework zk;
     private final BrokerInfo self;
     private final Map<String, TopicInfo> topics = new ConcurrentHashMap<>();
+    private final Map<UUID, TopicInfo> topicsById = new ConcurrentHashMap<>();
     private volatile String clusterId;
     private volatile boolean controller;
     private volatile int controllerEpoch;
@@ -186,7 +187,7 @@ public final class ZkMetadataStore implements Closeable {
             return;
         }
         for (String name : zk.getChildren().forPath(ZkPaths.TOPICS)) {
-            topics.put(name, readTopic(name));
+            remember(readTopic(name));
         }
     }
 
@@ -263,6 +264,16 @@ public final class ZkMetadataStore implements Closeable {
         return Optional.ofNullable(topics.get(name));
     }
 
+    /** A topic by id (Fetch and Produce from v13 name topics by id only). */
+    public Optional<TopicInfo> topic(UUID id) {
+        return Optional.ofNullable(topicsById.get(id));
+    }
+
+    private void remember(TopicInfo t) {
+        topics.put(t.name(), t);
+        topicsById.put(t.id(), t);
+    }
+
     /**
      * Creates a topic: a new id, replicas assigned round-robin over live brokers, each partition led
      * by its first replica at leader epoch 0 with all replicas in sync. One fenced multi-op.
@@ -305,7 +316,7 @@ public final class ZkMetadataStore implements Closeable {
         ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), bytes(configNode(configs))));
         zk.transaction().forOperations(ops);
         TopicInfo info = new TopicInfo(name, id, List.copyOf(infos), Map.copyOf(configs));
-        topics.put(name, info);
+        remember(info);
         log.info("created topic={} id={} partitions={} replicationFactor={}", name, KafkaIds.toText(id), partitions,
                 replicationFactor);
         return info;
@@ -350,7 +361,7 @@ public final class ZkMetadataStore implements Closeable {
         }
         zk.transaction().forOperations(ops);
         TopicInfo updated = new TopicInfo(name, t.id(), List.copyOf(all), t.configs());
-        topics.put(name, updated);
+        remember(updated);
         log.info("topic={} now has partitions={}", name, count);
         return updated;
     }
@@ -361,7 +372,7 @@ public final class ZkMetadataStore implements Closeable {
         zk.transaction().forOperations(fence(),
                 zk.transactionOp().setData().forPath(ZkPaths.topicConfig(name), bytes(configNode(configs))));
         TopicInfo updated = new TopicInfo(name, t.id(), t.partitions(), Map.copyOf(configs));
-        topics.put(name, updated);
+        remember(updated);
         return updated;
     }
 
@@ -381,7 +392,10 @@ public final class ZkMetadataStore implements Closeable {
         ops.add(zk.transactionOp().delete().forPath(ZkPaths.topic(name)));
         ops.add(zk.transactionOp().delete().forPath(ZkPaths.topicConfig(name)));
         zk.transaction().forOperations(ops);
-        topics.remove(name);
+        TopicInfo removed = topics.remove(name);
+        if (removed != null) {
+            topicsById.remove(removed.id());
+        }
         log.info("deleted topic={}", name);
     }
 

@@ -50,7 +50,7 @@ public final class PartitionManager {
     }
 
     public Optional<TopicInfo> topic(UUID id) {
-        return metadata.topics().values().stream().filter(t -> t.id().equals(id)).findFirst();
+        return metadata.topic(id);
     }
 
     /** The log of a partition of an existing topic that this broker leads (created on first use). */

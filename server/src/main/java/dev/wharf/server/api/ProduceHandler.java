@@ -42,10 +42,16 @@ public final class ProduceHandler implements ApiHandler {
 
     private final PartitionManager partitions;
     private final Executor io;
+    private final long defaultBeforeMaxMs;
+    private final long defaultAfterMaxMs;
 
     public ProduceHandler(PartitionManager partitions, Executor io) {
         this.partitions = partitions;
         this.io = io;
+        // the broker's defaults are fixed for its lifetime: read them once, not per batch
+        Map<String, String> defaults = TopicConfigs.defaults(partitions.config());
+        this.defaultBeforeMaxMs = Long.parseLong(defaults.get("message.timestamp.before.max.ms"));
+        this.defaultAfterMaxMs = Long.parseLong(defaults.get("message.timestamp.after.max.ms"));
     }
 
     @Override
@@ -114,11 +120,10 @@ public final class ProduceHandler implements ApiHandler {
         if (batch.timestampType() != dev.wharf.wire.records.TimestampType.CREATE_TIME || batch.isControl()) {
             return true;
         }
-        Map<String, String> defaults = TopicConfigs.defaults(partitions.config());
-        long before = Long.parseLong(topic.configs().getOrDefault("message.timestamp.before.max.ms",
-                defaults.get("message.timestamp.before.max.ms")));
-        long after = Long.parseLong(topic.configs().getOrDefault("message.timestamp.after.max.ms",
-                defaults.get("message.timestamp.after.max.ms")));
+        String beforeOverride = topic.configs().get("message.timestamp.before.max.ms");
+        String afterOverride = topic.configs().get("message.timestamp.after.max.ms");
+        long before = beforeOverride == null ? defaultBeforeMaxMs : Long.parseLong(beforeOverride);
+        long after = afterOverride == null ? defaultAfterMaxMs : Long.parseLong(afterOverride);
         long now = System.currentTimeMillis();
         long ts = batch.maxTimestamp();
         return (before == Long.MAX_VALUE || ts >= now - before) && ts <= now + after;
