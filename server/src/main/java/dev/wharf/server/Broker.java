@@ -34,6 +34,8 @@ import dev.wharf.server.api.OffsetForLeaderEpochHandler;
 import dev.wharf.server.api.ProduceHandler;
 import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.group.GroupOffsets;
+import dev.wharf.server.group.GroupStore;
 import dev.wharf.server.network.NettyServer;
 import dev.wharf.server.network.SendStats;
 import java.io.Closeable;
@@ -112,12 +114,14 @@ public final class Broker implements Closeable {
                 log.warn("producer expiration failed", e);
             }
         }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
-        groups = new GroupCoordinator(partitions, io);
-        groups.loadAll(); // before the first client: committed offsets are known when asked for
+        GroupStore groupStore = new GroupStore(partitions, System::currentTimeMillis);
+        groups = new GroupCoordinator(groupStore, io, System::currentTimeMillis);
+        GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
+        groupStore.loadAll(); // before the first client: committed offsets are known when asked for
         long offsetsCheckMs = config.getLong("offsets.retention.check.interval.ms");
         timer.scheduleWithFixedDelay(() -> io.execute(() -> {
             try {
-                int expired = groups.expireOffsets();
+                int expired = offsets.expireOffsets();
                 if (expired > 0) {
                     log.info("expired committed offsets={}", expired);
                 }
@@ -125,14 +129,14 @@ public final class Broker implements Closeable {
                 log.warn("offset expiration failed", e);
             }
         }), offsetsCheckMs, offsetsCheckMs, TimeUnit.MILLISECONDS);
-        handlers.register(new FindCoordinatorHandler(groups, io))
+        handlers.register(new FindCoordinatorHandler(groupStore, io))
                 .register(new JoinGroupHandler(groups, io))
                 .register(new SyncGroupHandler(groups, io))
                 .register(new HeartbeatHandler(groups, io))
                 .register(new LeaveGroupHandler(groups, io))
-                .register(new OffsetCommitHandler(groups, partitions, io))
-                .register(new OffsetFetchHandler(groups, partitions, io))
-                .register(new OffsetDeleteHandler(groups, io))
+                .register(new OffsetCommitHandler(offsets, partitions, io))
+                .register(new OffsetFetchHandler(offsets, partitions, io))
+                .register(new OffsetDeleteHandler(offsets, io))
                 .register(new DescribeGroupsHandler(groups, io))
                 .register(new ListGroupsHandler(groups, io))
                 .register(new DeleteGroupsHandler(groups, io));

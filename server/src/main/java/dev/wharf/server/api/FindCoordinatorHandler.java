@@ -2,7 +2,7 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.group.GroupStore;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FindCoordinatorRequest;
@@ -28,11 +28,11 @@ public final class FindCoordinatorHandler implements ApiHandler {
     private static final byte GROUP = 0;
     private static final byte TRANSACTION = 1;
 
-    private final GroupCoordinator coordinator;
+    private final GroupStore groups;
     private final Executor io;
 
-    public FindCoordinatorHandler(GroupCoordinator coordinator, Executor io) {
-        this.coordinator = coordinator;
+    public FindCoordinatorHandler(GroupStore groups, Executor io) {
+        this.groups = groups;
         this.io = io;
     }
 
@@ -70,7 +70,7 @@ public final class FindCoordinatorHandler implements ApiHandler {
                     .setErrorMessage(keyType != GROUP ? "unknown key type " + keyType : "empty group id");
         }
         try {
-            Optional<BrokerInfo> broker = coordinator.coordinatorFor(key);
+            Optional<BrokerInfo> broker = groups.coordinatorFor(key);
             if (broker.isEmpty()) {
                 return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
             }

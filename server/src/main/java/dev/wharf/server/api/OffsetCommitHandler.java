@@ -3,7 +3,7 @@ package dev.wharf.server.api;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
-import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetCommitRequest;
@@ -24,12 +24,12 @@ import java.util.concurrent.Executor;
  * v8: flexible. v9: GROUP_ID_NOT_FOUND for unknown groups. v10: topic ids.
  */
 public final class OffsetCommitHandler implements ApiHandler {
-    private final GroupCoordinator coordinator;
+    private final GroupOffsets groupOffsets;
     private final PartitionManager partitions;
     private final Executor io;
 
-    public OffsetCommitHandler(GroupCoordinator coordinator, PartitionManager partitions, Executor io) {
-        this.coordinator = coordinator;
+    public OffsetCommitHandler(GroupOffsets offsets, PartitionManager partitions, Executor io) {
+        this.groupOffsets = offsets;
         this.partitions = partitions;
         this.io = io;
     }
@@ -45,19 +45,19 @@ public final class OffsetCommitHandler implements ApiHandler {
         short version = request.version();
         return CompletableFuture.supplyAsync(() -> {
             boolean byId = version >= 10;
-            List<GroupCoordinator.OffsetToCommit> offsets = new ArrayList<>();
+            List<GroupOffsets.OffsetToCommit> offsets = new ArrayList<>();
             List<String> names = new ArrayList<>();
             for (OffsetCommitRequest.OffsetCommitRequestTopic t : req.topics()) {
                 // by id, an unknown topic id gets a name no topic can have, so it fails as unknown
                 String name = byId ? partitions.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
                 names.add(name);
                 for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
-                    offsets.add(new GroupCoordinator.OffsetToCommit(name, p.partitionIndex(), p.committedOffset(),
+                    offsets.add(new GroupOffsets.OffsetToCommit(name, p.partitionIndex(), p.committedOffset(),
                             p.committedLeaderEpoch(), p.committedMetadata()));
                 }
             }
             long retention = version <= 4 ? req.retentionTimeMs() : -1;
-            List<ErrorCode> errors = coordinator.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
+            List<ErrorCode> errors = groupOffsets.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
                     req.generationIdOrMemberEpoch(), retention, offsets, version);
             Iterator<ErrorCode> e = errors.iterator();
             List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>();

@@ -2,7 +2,7 @@ package dev.wharf.server.api;
 
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetDeleteRequest;
@@ -19,11 +19,11 @@ import java.util.concurrent.Executor;
  * subscribes to (GROUP_SUBSCRIBED_TO_TOPIC). v0 only.
  */
 public final class OffsetDeleteHandler implements ApiHandler {
-    private final GroupCoordinator coordinator;
+    private final GroupOffsets groupOffsets;
     private final Executor io;
 
-    public OffsetDeleteHandler(GroupCoordinator coordinator, Executor io) {
-        this.coordinator = coordinator;
+    public OffsetDeleteHandler(GroupOffsets offsets, Executor io) {
+        this.groupOffsets = offsets;
         this.io = io;
     }
 
@@ -44,7 +44,7 @@ public final class OffsetDeleteHandler implements ApiHandler {
                     }
                 }
             }
-            Map.Entry<ErrorCode, Map<TopicPartition, ErrorCode>> result = coordinator.deleteOffsets(req.groupId(), requested);
+            Map.Entry<ErrorCode, Map<TopicPartition, ErrorCode>> result = groupOffsets.deleteOffsets(req.groupId(), requested);
             if (result.getKey() != ErrorCode.NONE) {
                 return new OffsetDeleteResponse().setErrorCode(result.getKey().code);
             }

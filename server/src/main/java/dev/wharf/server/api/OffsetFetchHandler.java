@@ -5,7 +5,7 @@ import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
 import dev.wharf.server.group.CommittedOffset;
-import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetFetchRequest;
@@ -29,12 +29,12 @@ import java.util.concurrent.Executor;
  * v8: several groups per request. v9: member id and epoch (KIP-848 groups only). v10: topic ids.
  */
 public final class OffsetFetchHandler implements ApiHandler {
-    private final GroupCoordinator coordinator;
+    private final GroupOffsets groupOffsets;
     private final PartitionManager partitions;
     private final Executor io;
 
-    public OffsetFetchHandler(GroupCoordinator coordinator, PartitionManager partitions, Executor io) {
-        this.coordinator = coordinator;
+    public OffsetFetchHandler(GroupOffsets offsets, PartitionManager partitions, Executor io) {
+        this.groupOffsets = offsets;
         this.partitions = partitions;
         this.io = io;
     }
@@ -45,7 +45,7 @@ public final class OffsetFetchHandler implements ApiHandler {
     }
 
     /** One group's answer: a group-level error, or offsets by topic name in request order. */
-    private record GroupOffsets(ErrorCode error, Map<String, List<PartitionOffset>> topics) {}
+    private record FetchedGroup(ErrorCode error, Map<String, List<PartitionOffset>> topics) {}
 
     private record PartitionOffset(int partition, CommittedOffset offset) {}
 
@@ -62,7 +62,7 @@ public final class OffsetFetchHandler implements ApiHandler {
                         requested.computeIfAbsent(t.name(), k -> new ArrayList<>()).addAll(t.partitionIndexes());
                     }
                 }
-                GroupOffsets g = fetch(req.groupId(), requested);
+                FetchedGroup g = fetch(req.groupId(), requested);
                 List<OffsetFetchResponse.OffsetFetchResponseTopic> topics = new ArrayList<>();
                 g.topics().forEach((name, ps) -> topics.add(new OffsetFetchResponse.OffsetFetchResponseTopic().setName(name)
                         .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartition()
@@ -85,7 +85,7 @@ public final class OffsetFetchHandler implements ApiHandler {
                         }
                     }
                 }
-                GroupOffsets g = fetch(rg.groupId(), requested);
+                FetchedGroup g = fetch(rg.groupId(), requested);
                 List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = new ArrayList<>();
                 g.topics().forEach((name, ps) -> {
                     OffsetFetchResponse.OffsetFetchResponseTopics t = new OffsetFetchResponse.OffsetFetchResponseTopics()
@@ -109,7 +109,7 @@ public final class OffsetFetchHandler implements ApiHandler {
         }, io);
     }
 
-    private GroupOffsets fetch(String groupId, Map<String, List<Integer>> requested) {
+    private FetchedGroup fetch(String groupId, Map<String, List<Integer>> requested) {
         List<TopicPartition> tps = null;
         if (requested != null) {
             tps = new ArrayList<>();
@@ -121,11 +121,11 @@ public final class OffsetFetchHandler implements ApiHandler {
                 }
             }
         }
-        Optional<Map<TopicPartition, CommittedOffset>> found = coordinator.fetchOffsets(groupId, tps);
+        Optional<Map<TopicPartition, CommittedOffset>> found = groupOffsets.fetchOffsets(groupId, tps);
         Map<String, List<PartitionOffset>> out = new LinkedHashMap<>();
         ErrorCode error = found.isEmpty() ? ErrorCode.NOT_COORDINATOR : ErrorCode.NONE;
         if (found.isEmpty() && requested == null) {
-            return new GroupOffsets(error, out);
+            return new FetchedGroup(error, out);
         }
         if (requested == null) {
             found.get().forEach((tp, o) -> out.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
@@ -142,6 +142,6 @@ public final class OffsetFetchHandler implements ApiHandler {
                 }
             });
         }
-        return new GroupOffsets(error, out);
+        return new FetchedGroup(error, out);
     }
 }

@@ -1,6 +1,7 @@
 package dev.wharf.server.group;
 
 import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
 import io.netty.util.Timeout;
 import java.util.Collection;
 import java.util.HashMap;
@@ -97,6 +98,23 @@ final class ClassicGroup {
     boolean isStaticMemberFenced(String memberId, String groupInstanceId) {
         String holder = staticMemberId(groupInstanceId);
         return holder != null && !holder.equals(memberId);
+    }
+
+    /** Kafka's checks for a request from a member of the current generation. */
+    ErrorCode validateMember(String memberId, String groupInstanceId, int generation) {
+        if (is(GroupState.DEAD)) {
+            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (isStaticMemberFenced(memberId, groupInstanceId)) {
+            return ErrorCode.FENCED_INSTANCE_ID;
+        }
+        if (!members.containsKey(memberId)) {
+            return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        if (generation != this.generation) {
+            return ErrorCode.ILLEGAL_GENERATION;
+        }
+        return ErrorCode.NONE;
     }
 
     Set<String> offsetTopics() {

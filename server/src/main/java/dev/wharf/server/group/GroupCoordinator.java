@@ -1,30 +1,18 @@
 package dev.wharf.server.group;
 
-import dev.wharf.controller.BrokerInfo;
-import dev.wharf.controller.TopicInfo;
-import dev.wharf.logstore.PartitionLog;
-import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
-import dev.wharf.wire.message.ConsumerProtocolSubscription;
-import dev.wharf.wire.protocol.MessageReader;
-import io.netty.buffer.Unpooled;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -32,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group coordinator of the classic protocol: membership, rebalances and committed offsets of
- * the groups whose {@code __consumer_offsets} partition this broker leads. Each group is guarded
- * by its own lock; what must survive a restart is written to the group's partition (a
- * {@link GroupLog}) before the client hears of it.
+ * The group coordinator of the classic protocol: membership and rebalances of the groups in a
+ * {@link GroupStore} (their offsets are {@link GroupOffsets}'). Each group is guarded by its own
+ * lock; what must survive a restart is written to the group's partition before the client hears
+ * of it.
  *
  * <p>A rebalance: JoinGroup moves the group to PreparingRebalance and waits until every known
  * member has joined again (or the rebalance timeout removes those that did not); the generation
@@ -47,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
-    public static final String OFFSETS_TOPIC = "__consumer_offsets";
 
     /** A member as the leader sees it in the JoinGroup response. */
     public record JoinedMember(String memberId, String groupInstanceId, byte[] metadata) {}
@@ -75,8 +62,6 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public record LeaveResult(ErrorCode error, List<ErrorCode> members) {}
 
-    /** One partition's offset to commit. */
-    public record OffsetToCommit(String topic, int partition, long offset, int leaderEpoch, String metadata) {}
 
     /** A group as DescribeGroups and ListGroups show it. */
     public record GroupSummary(String groupId, GroupState state, String protocolType, String protocolName,
@@ -85,156 +70,31 @@ public final class GroupCoordinator implements AutoCloseable {
     public record MemberSummary(String memberId, String groupInstanceId, String clientId, String clientHost,
             byte[] metadata, byte[] assignment) {}
 
-    private final PartitionManager partitions;
+    private final GroupStore store;
     private final BrokerConfig config;
     private final Executor io;
     private final LongSupplier clock;
     private final Timer timer;
-    private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
-    private final Map<Integer, GroupLog> logs = new ConcurrentHashMap<>();
-    private final Object loading = new Object();
 
-    public GroupCoordinator(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
-        this.config = partitions.config();
+    public GroupCoordinator(GroupStore store, Executor io, LongSupplier clock) {
+        this.store = store;
+        this.config = store.partitions().config();
         this.io = io;
-        this.clock = System::currentTimeMillis;
-        partitions.onTopicDeleted(this::topicDeleted);
+        this.clock = clock;
         this.timer = new HashedWheelTimer(r -> {
             Thread t = new Thread(r, "wharf-group-timer");
             t.setDaemon(true);
             return t;
         }, 10, TimeUnit.MILLISECONDS);
-    }
-
-    // ---- coordinator lookup and loading ------------------------------------------------------
-
-    /** The {@code __consumer_offsets} partition a group's records go to (Kafka's mapping). */
-    public int partitionFor(String groupId, int partitionCount) {
-        return (groupId.hashCode() & 0x7fffffff) % partitionCount;
-    }
-
-    /**
-     * The broker coordinating {@code groupId}, creating {@code __consumer_offsets} on first use, as
-     * Kafka does; empty when its partition has no live leader.
-     */
-    public Optional<BrokerInfo> coordinatorFor(String groupId) throws Exception {
-        TopicInfo topic = offsetsTopic();
-        int leader = topic.partitions().get(partitionFor(groupId, topic.partitions().size())).leader();
-        return partitions.metadata().liveBrokers().stream().filter(b -> b.id() == leader).findFirst();
-    }
-
-    private TopicInfo offsetsTopic() throws Exception {
-        Optional<TopicInfo> existing = partitions.topic(OFFSETS_TOPIC);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        int replicas = Math.max(1, Math.min(config.getInt("offsets.topic.replication.factor"),
-                partitions.metadata().liveBrokers().size()));
-        Map<String, String> configs = Map.of("cleanup.policy", "compact",
-                "segment.bytes", Integer.toString(config.getInt("offsets.topic.segment.bytes")));
-        try {
-            TopicInfo created = partitions.createTopic(OFFSETS_TOPIC, config.getInt("offsets.topic.num.partitions"),
-                    replicas, configs);
-            log.info("created {} with {} partitions", OFFSETS_TOPIC, created.partitions().size());
-            return created;
-        } catch (Exception e) {
-            // another broker (or request) created it first
-            return partitions.topic(OFFSETS_TOPIC).orElseThrow(() -> e);
-        }
-    }
-
-    /** Loads every partition of {@code __consumer_offsets} this broker leads (at start-up). */
-    public void loadAll() throws IOException {
-        Optional<TopicInfo> topic = partitions.topic(OFFSETS_TOPIC);
-        if (topic.isEmpty()) {
-            return;
-        }
-        long start = clock.getAsLong();
-        for (TopicInfo.PartitionInfo p : topic.get().partitions()) {
-            if (p.leader() == config.brokerId()) {
-                groupLog(topic.get(), p.partition());
-            }
-        }
-        log.info("loaded {} groups from {} in {} ms", groups.size(), OFFSETS_TOPIC, clock.getAsLong() - start);
-    }
-
-    /**
-     * The log of the partition holding {@code groupId} if this broker coordinates it, loading its
-     * groups the first time; empty otherwise (NOT_COORDINATOR).
-     */
-    private Optional<GroupLog> logFor(String groupId) {
-        Optional<TopicInfo> topic = partitions.topic(OFFSETS_TOPIC);
-        if (topic.isEmpty()) {
-            return Optional.empty();
-        }
-        return groupLog(topic.get(), partitionFor(groupId, topic.get().partitions().size()));
-    }
-
-    private Optional<GroupLog> groupLog(TopicInfo topic, int partition) {
-        GroupLog existing = logs.get(partition);
-        if (existing != null) {
-            return Optional.of(existing);
-        }
-        Optional<PartitionLog> log = partitions.log(topic, partition);
-        if (log.isEmpty()) {
-            return Optional.empty();
-        }
-        // one load at a time; the loader takes no group lock, so a timer holding one cannot block it
-        synchronized (loading) {
-            existing = logs.get(partition);
-            if (existing != null) {
-                return Optional.of(existing);
-            }
-            try {
-                GroupLog loaded = GroupLog.load(log.get(), partitions.leaderEpoch(topic, partition),
-                        config.getInt("offsets.topic.segment.bytes"));
-                Map<String, ClassicGroup> restored = restore(loaded.entries());
-                groups.putAll(restored);
-                logs.put(partition, loaded);
-                // members keep their place if they heartbeat within a session timeout from now
-                long now = clock.getAsLong();
-                for (ClassicGroup group : restored.values()) {
-                    synchronized (group) {
-                        group.members.values().forEach(m -> scheduleHeartbeatExpiry(group, m, now));
-                    }
-                }
-                return Optional.of(loaded);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot load " + OFFSETS_TOPIC + "-" + partition, e);
-            }
-        }
-    }
-
-    /** Rebuilds a partition's groups (not yet published): offsets, and membership as of the last rebalance. */
-    private Map<String, ClassicGroup> restore(List<GroupLog.Entry> entries) {
-        long now = clock.getAsLong();
-        Map<String, ClassicGroup> restored = new HashMap<>();
-        for (GroupLog.Entry e : entries) {
-            GroupRecords.Key key = GroupRecords.readKey(e.key());
-            ClassicGroup group = restored.computeIfAbsent(key.group(), id -> new ClassicGroup(id, now));
-            if (key.kind() == GroupRecords.OFFSET_KEY) {
-                group.offsets.put(new TopicPartition(key.topic(), key.partition()), GroupRecords.readOffsetValue(e.value()));
-                continue;
-            }
-            GroupRecords.StoredGroup stored = GroupRecords.readGroupValue(e.value());
-            group.protocolType = stored.protocolType().isEmpty() ? null : stored.protocolType();
-            group.generation = stored.generation();
-            group.protocolName = stored.protocolName();
-            group.leaderId = stored.leaderId();
-            group.stateTimestampMs = stored.stateTimestamp();
-            for (GroupRecords.StoredMember m : stored.members()) {
-                GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
-                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), Map.of(stored.protocolName(), m.subscription()));
-                member.assignment = m.assignment();
-                group.members.put(m.memberId(), member);
-                if (m.groupInstanceId() != null) {
-                    group.staticMembers.put(m.groupInstanceId(), m.memberId());
+        // restored members keep their place if they heartbeat within a session timeout from now
+        store.onLoaded(groups -> {
+            long now = clock.getAsLong();
+            for (ClassicGroup group : groups) {
+                synchronized (group) {
+                    group.members.values().forEach(m -> scheduleHeartbeatExpiry(group, m, now));
                 }
             }
-            group.state = group.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
-        }
-        return restored;
+        });
     }
 
     // ---- JoinGroup ---------------------------------------------------------------------------
@@ -244,7 +104,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (req.groupId().isEmpty()) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.INVALID_GROUP_ID, req.memberId()));
         }
-        Optional<GroupLog> groupLog = logFor(req.groupId());
+        Optional<GroupLog> groupLog = store.logFor(req.groupId());
         if (groupLog.isEmpty()) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.NOT_COORDINATOR, req.memberId()));
         }
@@ -253,8 +113,8 @@ public final class GroupCoordinator implements AutoCloseable {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId()));
         }
         ClassicGroup group = req.memberId().isEmpty()
-                ? groups.computeIfAbsent(req.groupId(), id -> new ClassicGroup(id, clock.getAsLong()))
-                : groups.get(req.groupId());
+                ? store.getOrCreate(req.groupId())
+                : store.group(req.groupId());
         if (group == null) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId()));
         }
@@ -413,7 +273,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 }
                 try {
                     // the old member id must stay fenced after a restart of this broker too
-                    groupLog.write(List.of(groupEntry(group)));
+                    groupLog.write(List.of(store.groupEntry(group)));
                 } catch (IOException | RuntimeException e) {
                     log.error("cannot store group {} after static member replacement", group.groupId, e);
                     // as if this join never happened: the old member keeps its place
@@ -538,7 +398,7 @@ public final class GroupCoordinator implements AutoCloseable {
             group.protocolName = null;
             group.leaderId = null;
             group.transition(GroupState.EMPTY, now);
-            writeGroup(group);
+            store.writeGroup(group);
             log.info("group {} is empty at generation {}", group.groupId, group.generation);
             return;
         }
@@ -674,10 +534,10 @@ public final class GroupCoordinator implements AutoCloseable {
         if (groupId.isEmpty()) {
             return new LeaveResult(ErrorCode.INVALID_GROUP_ID, List.of());
         }
-        if (logFor(groupId).isEmpty()) {
+        if (store.logFor(groupId).isEmpty()) {
             return new LeaveResult(ErrorCode.NOT_COORDINATOR, List.of());
         }
-        ClassicGroup group = groups.get(groupId);
+        ClassicGroup group = store.group(groupId);
         if (group == null) {
             leaving.forEach(m -> out.add(ErrorCode.UNKNOWN_MEMBER_ID)); // as Kafka: per member, not for the request
             return new LeaveResult(ErrorCode.NONE, out);
@@ -719,16 +579,16 @@ public final class GroupCoordinator implements AutoCloseable {
         if (groupId.isEmpty()) {
             return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.INVALID_GROUP_ID));
         }
-        if (logFor(groupId).isEmpty()) {
+        if (store.logFor(groupId).isEmpty()) {
             return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.NOT_COORDINATOR));
         }
-        ClassicGroup group = groups.get(groupId);
+        ClassicGroup group = store.group(groupId);
         if (group == null) {
             return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
         }
         CompletableFuture<SyncResult> result = new CompletableFuture<>();
         synchronized (group) {
-            ErrorCode error = validateMember(group, memberId, groupInstanceId, generation);
+            ErrorCode error = group.validateMember(memberId, groupInstanceId, generation);
             if (error == ErrorCode.NONE && (inconsistent(protocolType, group.protocolType)
                     || inconsistent(protocolName, group.protocolName))) {
                 error = ErrorCode.INCONSISTENT_GROUP_PROTOCOL;
@@ -767,7 +627,7 @@ public final class GroupCoordinator implements AutoCloseable {
         for (GroupMember m : group.members.values()) {
             m.assignment = assignments.getOrDefault(m.memberId, new byte[0]);
         }
-        if (!writeGroup(group)) {
+        if (!store.writeGroup(group)) {
             for (GroupMember m : group.members.values()) {
                 m.assignment = new byte[0];
             }
@@ -789,36 +649,20 @@ public final class GroupCoordinator implements AutoCloseable {
         log.info("group {} generation {} is stable", group.groupId, group.generation);
     }
 
-    /** Kafka's checks for a request from a member of the current generation. */
-    private static ErrorCode validateMember(ClassicGroup group, String memberId, String groupInstanceId, int generation) {
-        if (group.is(GroupState.DEAD)) {
-            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-        }
-        if (group.isStaticMemberFenced(memberId, groupInstanceId)) {
-            return ErrorCode.FENCED_INSTANCE_ID;
-        }
-        if (!group.members.containsKey(memberId)) {
-            return ErrorCode.UNKNOWN_MEMBER_ID;
-        }
-        if (generation != group.generation) {
-            return ErrorCode.ILLEGAL_GENERATION;
-        }
-        return ErrorCode.NONE;
-    }
 
     public ErrorCode heartbeat(String groupId, String memberId, String groupInstanceId, int generation) {
         if (groupId.isEmpty()) {
             return ErrorCode.INVALID_GROUP_ID;
         }
-        if (logFor(groupId).isEmpty()) {
+        if (store.logFor(groupId).isEmpty()) {
             return ErrorCode.NOT_COORDINATOR;
         }
-        ClassicGroup group = groups.get(groupId);
+        ClassicGroup group = store.group(groupId);
         if (group == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
         synchronized (group) {
-            ErrorCode error = validateMember(group, memberId, groupInstanceId, generation);
+            ErrorCode error = group.validateMember(memberId, groupInstanceId, generation);
             if (error != ErrorCode.NONE) {
                 return error;
             }
@@ -832,197 +676,14 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    // ---- offsets -----------------------------------------------------------------------------
-
-    /**
-     * OffsetCommit: the group-level error (NONE if the commit may proceed), or per-partition
-     * errors in the order given.
-     */
-    public List<ErrorCode> commitOffsets(String groupId, String memberId, String groupInstanceId, int generation,
-            long retentionMs, List<OffsetToCommit> offsets, short version) {
-        Optional<GroupLog> groupLog = logFor(groupId);
-        if (groupLog.isEmpty()) {
-            return offsets.stream().map(o -> ErrorCode.NOT_COORDINATOR).toList();
-        }
-        ClassicGroup group = groups.get(groupId);
-        if (group == null) {
-            if (generation >= 0) {
-                ErrorCode e = version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
-                return offsets.stream().map(o -> e).toList();
-            }
-            // a consumer managing its own partitions: the group exists for its offsets alone
-            group = groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, clock.getAsLong()));
-        }
-        synchronized (group) {
-            ErrorCode groupError = validateCommit(group, memberId, groupInstanceId, generation);
-            if (groupError != ErrorCode.NONE) {
-                ErrorCode e = groupError;
-                return offsets.stream().map(o -> e).toList();
-            }
-            long now = clock.getAsLong();
-            GroupMember member = group.members.get(memberId);
-            if (member != null) {
-                member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
-            }
-            int maxMetadata = config.getInt("offset.metadata.max.bytes");
-            List<ErrorCode> errors = new ArrayList<>();
-            List<GroupLog.Entry> entries = new ArrayList<>();
-            Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
-            for (OffsetToCommit o : offsets) {
-                String metadata = o.metadata() == null ? "" : o.metadata();
-                Optional<TopicInfo> topic = partitions.topic(o.topic());
-                if (topic.isEmpty() || o.partition() < 0 || o.partition() >= topic.get().partitions().size()) {
-                    errors.add(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-                } else if (metadata.length() > maxMetadata) {
-                    errors.add(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-                } else {
-                    CommittedOffset committed = new CommittedOffset(o.offset(), o.leaderEpoch(), metadata, now,
-                            retentionMs >= 0 ? now + retentionMs : -1);
-                    accepted.put(new TopicPartition(o.topic(), o.partition()), committed);
-                    entries.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, o.topic(), o.partition()),
-                            GroupRecords.offsetValue(committed)));
-                    errors.add(ErrorCode.NONE);
-                }
-            }
-            try {
-                groupLog.get().write(entries);
-            } catch (IOException | RuntimeException e) {
-                log.error("cannot store offsets of group {}", groupId, e);
-                return errors.stream().map(x -> x == ErrorCode.NONE ? ErrorCode.UNKNOWN_SERVER_ERROR : x).toList();
-            }
-            group.offsets.putAll(accepted);
-            return errors;
-        }
-    }
-
-    private static ErrorCode validateCommit(ClassicGroup group, String memberId, String groupInstanceId, int generation) {
-        if (group.is(GroupState.DEAD)) {
-            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-        }
-        if (generation < 0 && group.is(GroupState.EMPTY)) {
-            return ErrorCode.NONE; // not using the coordinator for membership
-        }
-        if (generation >= 0 || !memberId.isEmpty() || groupInstanceId != null) {
-            ErrorCode e = validateMember(group, memberId, groupInstanceId, generation);
-            if (e != ErrorCode.NONE) {
-                return e;
-            }
-        } else {
-            // the group has members, and this commit comes from none of them
-            return ErrorCode.UNKNOWN_MEMBER_ID;
-        }
-        if (group.is(GroupState.COMPLETING_REBALANCE)) {
-            // the member knows the new generation but not its assignment yet
-            return ErrorCode.REBALANCE_IN_PROGRESS;
-        }
-        return ErrorCode.NONE;
-    }
-
-    /**
-     * OffsetFetch for one group: the committed offsets of the given partitions (null: every
-     * partition with one); empty when this broker does not coordinate the group.
-     */
-    public Optional<Map<TopicPartition, CommittedOffset>> fetchOffsets(String groupId, List<TopicPartition> requested) {
-        if (logFor(groupId).isEmpty()) {
-            return Optional.empty();
-        }
-        ClassicGroup group = groups.get(groupId);
-        Map<TopicPartition, CommittedOffset> out = new LinkedHashMap<>();
-        if (group == null) {
-            return Optional.of(out);
-        }
-        synchronized (group) {
-            if (requested == null) {
-                out.putAll(group.offsets);
-            } else {
-                for (TopicPartition tp : requested) {
-                    CommittedOffset o = group.offsets.get(tp);
-                    if (o != null) {
-                        out.put(tp, o);
-                    }
-                }
-            }
-        }
-        return Optional.of(out);
-    }
-
-    /** OffsetDelete: a group-level error, or NONE and a per-partition error for each. */
-    public Map.Entry<ErrorCode, Map<TopicPartition, ErrorCode>> deleteOffsets(String groupId,
-            List<TopicPartition> requested) {
-        Optional<GroupLog> groupLog = logFor(groupId);
-        if (groupLog.isEmpty()) {
-            return Map.entry(ErrorCode.NOT_COORDINATOR, Map.of());
-        }
-        ClassicGroup group = groups.get(groupId);
-        if (group == null) {
-            return Map.entry(ErrorCode.GROUP_ID_NOT_FOUND, Map.of());
-        }
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                return Map.entry(ErrorCode.GROUP_ID_NOT_FOUND, Map.of());
-            }
-            Set<String> subscribed;
-            if (group.is(GroupState.EMPTY)) {
-                subscribed = Set.of();
-            } else if ("consumer".equals(group.protocolType)) {
-                subscribed = subscribedTopics(group);
-            } else {
-                return Map.entry(ErrorCode.NON_EMPTY_GROUP, Map.of());
-            }
-            Map<TopicPartition, ErrorCode> out = new LinkedHashMap<>();
-            List<GroupLog.Entry> tombstones = new ArrayList<>();
-            for (TopicPartition tp : requested) {
-                if (subscribed == null || subscribed.contains(tp.topic())) {
-                    out.put(tp, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
-                } else {
-                    out.put(tp, ErrorCode.NONE);
-                    if (group.offsets.containsKey(tp)) {
-                        tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
-                    }
-                }
-            }
-            try {
-                groupLog.get().write(tombstones);
-            } catch (IOException | RuntimeException e) {
-                log.error("cannot delete offsets of group {}", groupId, e);
-                return Map.entry(ErrorCode.UNKNOWN_SERVER_ERROR, Map.of());
-            }
-            out.forEach((tp, e) -> {
-                if (e == ErrorCode.NONE) {
-                    group.offsets.remove(tp);
-                }
-            });
-            return Map.entry(ErrorCode.NONE, out);
-        }
-    }
-
-    /** The topics the members subscribe to, read from their consumer-protocol metadata; null if unreadable. */
-    private static Set<String> subscribedTopics(ClassicGroup group) {
-        Set<String> topics = new HashSet<>();
-        for (GroupMember m : group.members.values()) {
-            byte[] metadata = m.metadata(group.protocolName != null ? group.protocolName
-                    : m.protocols.keySet().stream().findFirst().orElse(null));
-            try {
-                MessageReader reader = new MessageReader(Unpooled.wrappedBuffer(metadata));
-                short version = reader.readShort();
-                ConsumerProtocolSubscription s = new ConsumerProtocolSubscription(reader,
-                        (short) Math.min(version, ConsumerProtocolSubscription.HIGHEST_SUPPORTED_VERSION));
-                topics.addAll(s.topics());
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
-        return topics;
-    }
-
     // ---- administration ----------------------------------------------------------------------
 
     /** DescribeGroups for one group: empty when not coordinated here; a Dead summary when unknown. */
     public Optional<GroupSummary> describe(String groupId) {
-        if (logFor(groupId).isEmpty()) {
+        if (store.logFor(groupId).isEmpty()) {
             return Optional.empty();
         }
-        ClassicGroup group = groups.get(groupId);
+        ClassicGroup group = store.group(groupId);
         if (group == null) {
             return Optional.of(new GroupSummary(groupId, GroupState.DEAD, "", "", List.of()));
         }
@@ -1042,7 +703,7 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Every group this broker coordinates. */
     public List<GroupSummary> list() {
         List<GroupSummary> out = new ArrayList<>();
-        for (ClassicGroup group : groups.values()) {
+        for (ClassicGroup group : store.all()) {
             synchronized (group) {
                 if (!group.is(GroupState.DEAD)) {
                     out.add(new GroupSummary(group.groupId, group.state,
@@ -1054,11 +715,11 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public ErrorCode deleteGroup(String groupId) {
-        Optional<GroupLog> groupLog = logFor(groupId);
+        Optional<GroupLog> groupLog = store.logFor(groupId);
         if (groupLog.isEmpty()) {
             return ErrorCode.NOT_COORDINATOR;
         }
-        ClassicGroup group = groups.get(groupId);
+        ClassicGroup group = store.group(groupId);
         if (group == null) {
             return ErrorCode.GROUP_ID_NOT_FOUND;
         }
@@ -1070,151 +731,16 @@ public final class GroupCoordinator implements AutoCloseable {
                 return ErrorCode.NON_EMPTY_GROUP;
             }
             try {
-                groupLog.get().write(tombstones(group, group.offsets.keySet(), true));
+                groupLog.get().write(GroupStore.tombstones(group, group.offsets.keySet(), true));
             } catch (IOException | RuntimeException e) {
                 log.error("cannot delete group {}", groupId, e);
                 return ErrorCode.UNKNOWN_SERVER_ERROR;
             }
             group.transition(GroupState.DEAD, clock.getAsLong());
-            groups.remove(groupId, group);
+            store.remove(group);
             log.info("deleted group {}", groupId);
             return ErrorCode.NONE;
         }
-    }
-
-    private static List<GroupLog.Entry> tombstones(ClassicGroup group, Set<TopicPartition> offsets, boolean groupToo) {
-        List<GroupLog.Entry> out = new ArrayList<>();
-        for (TopicPartition tp : offsets) {
-            out.add(new GroupLog.Entry(GroupRecords.offsetKey(group.groupId, tp.topic(), tp.partition()), null));
-        }
-        if (groupToo) {
-            out.add(new GroupLog.Entry(GroupRecords.groupKey(group.groupId), null));
-        }
-        return out;
-    }
-
-    /**
-     * Removes offsets past their retention, as Kafka does: an empty group's offsets
-     * {@code offsets.retention.minutes} after it became empty (or after the commit, for a group
-     * that never had members); a stable consumer group's offsets of topics no member subscribes
-     * to, counted from the commit; a commit's own expiry time (v2-v4) always. An empty group left
-     * with no offsets is deleted. Returns how many offsets expired.
-     */
-    public int expireOffsets() {
-        long now = clock.getAsLong();
-        long retentionMs = TimeUnit.MINUTES.toMillis(config.getLong("offsets.retention.minutes"));
-        int expired = 0;
-        for (ClassicGroup group : groups.values()) {
-            Optional<GroupLog> groupLog = logFor(group.groupId);
-            if (groupLog.isEmpty()) {
-                continue;
-            }
-            synchronized (group) {
-                if (group.is(GroupState.DEAD)) {
-                    continue;
-                }
-                Set<String> keep;
-                boolean fromStateChange;
-                if (group.is(GroupState.EMPTY)) {
-                    keep = Set.of();
-                    fromStateChange = group.protocolType != null;
-                } else if ("consumer".equals(group.protocolType) && group.is(GroupState.STABLE)) {
-                    keep = subscribedTopics(group);
-                    fromStateChange = false;
-                } else {
-                    continue; // members are moving: nothing expires mid-rebalance
-                }
-                if (keep == null) {
-                    continue; // subscriptions unreadable: keep everything
-                }
-                Set<TopicPartition> gone = new HashSet<>();
-                group.offsets.forEach((tp, o) -> {
-                    boolean due = o.expireTimestamp() >= 0 ? now >= o.expireTimestamp()
-                            : now - (fromStateChange ? group.stateTimestampMs : o.commitTimestamp()) >= retentionMs;
-                    if (due && !keep.contains(tp.topic())) {
-                        gone.add(tp);
-                    }
-                });
-                boolean emptyWithoutOffsets = group.is(GroupState.EMPTY) && group.offsets.isEmpty();
-                if ((gone.isEmpty() && !emptyWithoutOffsets) || !removeOffsets(group, groupLog.get(), gone, now)) {
-                    continue;
-                }
-                expired += gone.size();
-            }
-        }
-        return expired;
-    }
-
-    /**
-     * A deleted topic's offsets go from every group, as in Kafka (a topic re-created under the name
-     * starts with no committed positions); an empty group left with no offsets goes too.
-     */
-    void topicDeleted(String topic) {
-        for (ClassicGroup group : groups.values()) {
-            Optional<GroupLog> groupLog = logFor(group.groupId);
-            if (groupLog.isEmpty()) {
-                continue;
-            }
-            synchronized (group) {
-                Set<TopicPartition> gone = new HashSet<>();
-                group.offsets.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(gone::add);
-                if (gone.isEmpty() || group.is(GroupState.DEAD)) {
-                    continue;
-                }
-                removeOffsets(group, groupLog.get(), gone, clock.getAsLong());
-            }
-        }
-    }
-
-    /** Writes tombstones for {@code gone} and forgets them; an empty group left without offsets is deleted. */
-    private boolean removeOffsets(ClassicGroup group, GroupLog groupLog, Set<TopicPartition> gone, long now) {
-        boolean deleteGroup = group.is(GroupState.EMPTY) && gone.size() == group.offsets.size();
-        try {
-            groupLog.write(tombstones(group, gone, deleteGroup));
-        } catch (IOException | RuntimeException e) {
-            log.error("cannot remove offsets of group {}", group.groupId, e);
-            return false;
-        }
-        gone.forEach(group.offsets::remove);
-        if (deleteGroup) {
-            group.transition(GroupState.DEAD, now);
-            groups.remove(group.groupId, group);
-        }
-        return true;
-    }
-
-    // ---- persistence -----------------------------------------------------------------------
-
-    private GroupLog.Entry groupEntry(ClassicGroup group) {
-        List<GroupRecords.StoredMember> members = new ArrayList<>();
-        for (GroupMember m : group.members.values()) {
-            members.add(new GroupRecords.StoredMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
-                    m.rebalanceTimeoutMs, m.sessionTimeoutMs, m.metadata(group.protocolName), m.assignment));
-        }
-        GroupRecords.StoredGroup stored = new GroupRecords.StoredGroup(
-                group.protocolType == null ? "" : group.protocolType, group.generation, group.protocolName,
-                group.leaderId, group.stateTimestampMs, members);
-        return new GroupLog.Entry(GroupRecords.groupKey(group.groupId), GroupRecords.groupValue(stored));
-    }
-
-    /** Stores the group's membership; false (logged) if it could not be written. */
-    private boolean writeGroup(ClassicGroup group) {
-        Optional<GroupLog> groupLog = logFor(group.groupId);
-        if (groupLog.isEmpty()) {
-            return false;
-        }
-        try {
-            groupLog.get().write(List.of(groupEntry(group)));
-            return true;
-        } catch (IOException | RuntimeException e) {
-            log.error("cannot store group {}", group.groupId, e);
-            return false;
-        }
-    }
-
-    /** For tests: the bytes on disk of the partition holding {@code groupId}. */
-    public long storedBytes(String groupId) {
-        return logFor(groupId).map(GroupLog::sizeOnDisk).orElse(0L);
     }
 
     @Override
