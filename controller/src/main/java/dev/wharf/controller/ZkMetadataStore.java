@@ -7,20 +7,25 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +50,8 @@ public final class ZkMetadataStore implements Closeable {
     private final BrokerInfo self;
     private final Map<String, TopicInfo> topics = new ConcurrentHashMap<>();
     private final Map<UUID, TopicInfo> topicsById = new ConcurrentHashMap<>();
+    private final Set<String> changedTopics = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean refreshScheduled = new AtomicBoolean();
     private volatile String clusterId;
     private volatile boolean controller;
     private volatile int controllerEpoch;
@@ -81,6 +88,7 @@ public final class ZkMetadataStore implements Closeable {
         }
         clusterId = loadOrCreateClusterId();
         registerAndElect();
+        watchTopics();
         loadTopics();
     }
 
@@ -94,6 +102,9 @@ public final class ZkMetadataStore implements Closeable {
         }
         try {
             registerAndElect();
+            // a new session has no watches, and changes made meanwhile were not seen
+            watchTopics();
+            reloadTopics();
             log.info("registered again after reconnecting to ZooKeeper broker={}", self.id());
         } catch (Exception e) {
             log.error("re-registration after reconnect failed; retrying in 1 s", e);
@@ -182,12 +193,84 @@ public final class ZkMetadataStore implements Closeable {
         log.info("elected controller broker={} epoch={}", self.id(), controllerEpoch);
     }
 
+    /**
+     * Follows topic changes made by other brokers (creation, new partitions, leaders, configs,
+     * deletion) with persistent recursive watches on the topic and topic-config trees. Changes are
+     * gathered for 50 ms, then each changed topic is read again.
+     */
+    private void watchTopics() throws Exception {
+        ensurePath(ZkPaths.TOPICS);
+        ensurePath(ZkPaths.TOPIC_CONFIGS);
+        Watcher changed = event -> {
+            String name = topicOf(event.getPath());
+            if (name != null) {
+                scheduleRefresh(name);
+            }
+        };
+        for (String tree : List.of(ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS)) {
+            zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(changed).forPath(tree);
+        }
+    }
+
+    /** The topic a node under the topic or topic-config tree belongs to, or null. */
+    private static String topicOf(String path) {
+        for (String tree : List.of(ZkPaths.TOPICS + "/", ZkPaths.TOPIC_CONFIGS + "/")) {
+            if (path != null && path.startsWith(tree)) {
+                String rest = path.substring(tree.length());
+                int slash = rest.indexOf('/');
+                return slash < 0 ? rest : rest.substring(0, slash);
+            }
+        }
+        return null;
+    }
+
+    private void scheduleRefresh(String name) {
+        changedTopics.add(name);
+        if (refreshScheduled.compareAndSet(false, true)) {
+            try {
+                retries.schedule(this::refreshChangedTopics, 50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** Reads the changed topics again; synchronized with this broker's own writes, so the newest wins. */
+    private synchronized void refreshChangedTopics() {
+        refreshScheduled.set(false);
+        List<String> names = new ArrayList<>(changedTopics);
+        changedTopics.removeAll(names);
+        for (String name : names) {
+            try {
+                if (zk.checkExists().forPath(ZkPaths.topic(name)) == null) {
+                    forget(name);
+                } else {
+                    remember(readTopic(name));
+                }
+            } catch (Exception e) {
+                log.warn("cannot read changed topic={}; trying again: {}", name, e.toString());
+                scheduleRefresh(name);
+            }
+        }
+    }
+
+    private synchronized void reloadTopics() throws Exception {
+        Set<String> known = new HashSet<>(topics.keySet());
+        loadTopics();
+        known.removeAll(zk.getChildren().forPath(ZkPaths.TOPICS));
+        known.forEach(this::forget);
+    }
+
     private void loadTopics() throws Exception {
         if (zk.checkExists().forPath(ZkPaths.TOPICS) == null) {
             return;
         }
         for (String name : zk.getChildren().forPath(ZkPaths.TOPICS)) {
-            remember(readTopic(name));
+            try {
+                remember(readTopic(name));
+            } catch (KeeperException.NoNodeException deletedMeanwhile) {
+                forget(name);
+            }
         }
     }
 
@@ -270,8 +353,18 @@ public final class ZkMetadataStore implements Closeable {
     }
 
     private void remember(TopicInfo t) {
-        topics.put(t.name(), t);
+        TopicInfo old = topics.put(t.name(), t);
+        if (old != null && !old.id().equals(t.id())) {
+            topicsById.remove(old.id()); // deleted and re-created elsewhere
+        }
         topicsById.put(t.id(), t);
+    }
+
+    private void forget(String name) {
+        TopicInfo removed = topics.remove(name);
+        if (removed != null) {
+            topicsById.remove(removed.id());
+        }
     }
 
     /**
@@ -392,10 +485,7 @@ public final class ZkMetadataStore implements Closeable {
         ops.add(zk.transactionOp().delete().forPath(ZkPaths.topic(name)));
         ops.add(zk.transactionOp().delete().forPath(ZkPaths.topicConfig(name)));
         zk.transaction().forOperations(ops);
-        TopicInfo removed = topics.remove(name);
-        if (removed != null) {
-            topicsById.remove(removed.id());
-        }
+        forget(name);
         log.info("deleted topic={}", name);
     }
 

@@ -1,5 +1,6 @@
 package dev.wharf.controller;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -52,6 +55,33 @@ class ZkMetadataStoreTest {
             assertEquals(Map.of("orders", created), store.topics());
             TopicInfo updated = store.setTopicConfigs("orders", Map.of("retention.ms", "5000"));
             assertEquals("5000", updated.configs().get("retention.ms"));
+        }
+    }
+
+    // A broker follows the topic changes the controller makes: creation, new partitions,
+    // configs and deletion, looked up by name and by id.
+    @Test
+    void followsTopicChangesMadeByAnotherBroker() throws Exception {
+        BrokerInfo second = new BrokerInfo(1, "127.0.0.1", 9093);
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, BROKER);
+                ZkMetadataStore follower = new ZkMetadataStore(zk.connectString(), 10_000, second)) {
+            controller.start();
+            follower.start();
+            assertFalse(follower.isController());
+            TopicInfo created = controller.createTopic("shared", 2, 1, Map.of("retention.ms", "1000"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> follower.topic("shared").equals(Optional.of(created)));
+            assertEquals(Optional.of(created), follower.topic(created.id()));
+
+            controller.addPartitions("shared", 4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> follower.topic("shared").get().partitions().size() == 4);
+            controller.setTopicConfigs("shared", Map.of("retention.ms", "7"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "7".equals(follower.topic("shared").get().configs().get("retention.ms")));
+
+            controller.deleteTopic("shared");
+            await().atMost(Duration.ofSeconds(10)).until(() -> follower.topic("shared").isEmpty());
+            assertTrue(follower.topic(created.id()).isEmpty());
         }
     }
 
