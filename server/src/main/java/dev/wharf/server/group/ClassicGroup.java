@@ -108,7 +108,7 @@ final class ClassicGroup {
         if (isStaticMemberFenced(memberId, groupInstanceId)) {
             return ErrorCode.FENCED_INSTANCE_ID;
         }
-        if (!members.containsKey(memberId)) {
+        if (!members.containsKey(memberId) || (groupInstanceId != null && staticMemberId(groupInstanceId) == null)) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
         if (generation != this.generation) {

@@ -136,7 +136,9 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private void joinUnknownMember(ClassicGroup group, GroupLog groupLog, JoinRequest req,
             CompletableFuture<JoinResult> result) {
-        String newMemberId = req.clientId() + "-" + UUID.randomUUID();
+        // as Kafka: a static member's id starts with its instance id, a dynamic one's with its client id
+        String newMemberId = (req.groupInstanceId() != null ? req.groupInstanceId() : req.clientId()) + "-"
+                + UUID.randomUUID();
         String staticHolder = group.staticMemberId(req.groupInstanceId());
         if (staticHolder != null) {
             replaceStaticMember(group, groupLog, staticHolder, newMemberId, req, result);
