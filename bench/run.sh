@@ -10,12 +10,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
-offline=()
-if [ -z "${WHARF_BENCH_ONLINE:-}" ] && mvn -B -o -q -pl bench/kafka-classpath help:evaluate -Dexpression=project.version -DforceStdout >/dev/null 2>&1; then
-  offline=(-o)
-fi
-echo "building the broker, Kafka's broker and tools classpaths, and the harness..." >&2
-mvn -B -q "${offline[@]}" package -DskipTests -pl server,compat-tests/kafka-tools-classpath,bench/kafka-classpath,bench -am
+modules=server,compat-tests/kafka-tools-classpath,bench/kafka-classpath,bench
+echo "building the broker, Kafka's broker and tool classpaths, and the harness..." >&2
+# offline first; the first build on a machine has to fetch Kafka from Maven Central
+mvn -B -q -o package -DskipTests -pl "$modules" -am 2>/dev/null || mvn -B -q package -DskipTests -pl "$modules" -am
 read -r load _ < /proc/loadavg
 echo "load average: $load (cores: $(nproc))" >&2
 exec java -Xms512m -Xmx512m -cp "$here/bench/target/classes:$here/bench/target/lib/*" \

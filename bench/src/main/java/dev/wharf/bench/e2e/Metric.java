@@ -11,10 +11,9 @@ enum Metric {
     LATENCY_P99_US("latency p99 µs", false),
     LATENCY_P999_US("latency p99.9 µs", false),
     LATENCY_AVG_MS("latency avg ms", false),
-    LATENCY_P50_MS("latency p50 ms", false),
     LATENCY_P99_MS("latency p99 ms", false),
     LATENCY_P999_MS("latency p99.9 ms", false),
-    CREATE_TOPIC_MS("create topic ms", false),
+    TOPIC_READY_MS("topic ready ms", false),
     RSS_ADDED_MIB("RSS added MiB", false),
     STARTUP_TO_FIRST_RECORD_MS("start to first record ms", false),
     PEAK_RSS_MIB("peak RSS MiB", false);

@@ -16,11 +16,22 @@ record Profile(String name, long records1k, long records100b, int latencyRate, i
     static final Set<String> ALL = Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.PRODUCE_1K_ACKS_ALL, Workloads.PRODUCE_100B,
             Workloads.CONSUME_1K, Workloads.LATENCY_FIXED_RATE, Workloads.ROUND_TRIP, Workloads.PARTITIONS, Workloads.IDLE_CONNECTIONS);
 
+    /** The same sizes, running only the named workloads. */
+    Profile only(Set<String> names) {
+        for (String n : names) {
+            if (!ALL.contains(n)) {
+                throw new IllegalArgumentException("unknown workload " + n + "; known: " + ALL);
+            }
+        }
+        return new Profile(name, records1k, records100b, latencyRate, latencySeconds, latencyWarmUpSeconds, roundTrips, partitions,
+                recordsPartitioned, idleConnections, recordsWithIdle, workloadTimeout, Set.copyOf(names));
+    }
+
     static Profile named(String name) {
         return switch (name) {
-            case "full" -> new Profile(name, 2_000_000, 10_000_000, 2_000, 20, 5, 10_000, 1_000, 1_000_000, 1_000, 1_000_000,
+            case "full" -> new Profile(name, 2_000_000, 10_000_000, 2_000, 20, 5, 10_000, 1_000, 200_000, 1_000, 500_000,
                     Duration.ofMinutes(4), ALL);
-            case "smoke" -> new Profile(name, 200_000, 1_000_000, 1_000, 5, 2, 1_000, 1_000, 100_000, 1_000, 100_000,
+            case "smoke" -> new Profile(name, 200_000, 1_000_000, 1_000, 5, 2, 1_000, 1_000, 50_000, 1_000, 100_000,
                     Duration.ofMinutes(2), ALL);
             case "tiny" -> new Profile(name, 20_000, 50_000, 500, 3, 1, 200, 100, 10_000, 100, 10_000, Duration.ofSeconds(60),
                     Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.CONSUME_1K, Workloads.LATENCY_FIXED_RATE, Workloads.IDLE_CONNECTIONS));

@@ -103,8 +103,7 @@ final class Report {
                     number(row.wharf()), ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f%s", ratio, mark)));
             last = row.workload();
         }
-        b.append("\n+ Wharf better, - Wharf worse. ");
-        b.append("Workloads:\n");
+        b.append("\n+ Wharf better, - Wharf worse. Workloads:\n");
         for (Workload w : workloads) {
             b.append(String.format("  %-20s %s%n", w.name(), w.description()));
         }

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
  * their own JVMs. Prints one table and writes it as JSON and SVG. Run it with {@code bench/run.sh}.
  *
  * <pre>
- * SideBySide [--profile full|smoke|tiny] [--repo DIR] [--results DIR] [--work DIR]
+ * SideBySide [--smoke | --profile full|smoke|tiny] [--only WORKLOAD,...] [--repo DIR] [--results DIR] [--work DIR]
  * </pre>
  * The repository directory holds the built pieces: {@code server/target} (Wharf),
  * {@code bench/kafka-classpath/target/lib} (Kafka) and {@code compat-tests/kafka-tools-classpath/target/lib}
@@ -41,20 +42,25 @@ public final class SideBySide {
             Path repo = Path.of(System.getProperty("wharf.bench.repo", ".")).toAbsolutePath().normalize();
             Path results = null;
             Path work = null;
+            Set<String> only = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--smoke" -> profile = Profile.named("smoke");
                     case "--profile" -> profile = Profile.named(args[++i]);
+                    case "--only" -> only = Set.of(args[++i].split(","));
                     case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                     case "--results" -> results = Path.of(args[++i]).toAbsolutePath();
                     case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; usage: SideBySide [--smoke | --profile full|smoke|tiny] [--repo DIR] [--results DIR] [--work DIR]");
+                            + "; usage: SideBySide [--smoke | --profile full|smoke|tiny] [--only WORKLOAD,...] [--repo DIR] [--results DIR] [--work DIR]");
                 }
             }
-            // only full runs are results of record; the others land under target/
+            if (only != null) {
+                profile = profile.only(only);
+            }
+            // only complete full runs are results of record; the others land under target/
             if (results == null) {
-                results = profile.name().equals("full") ? repo.resolve("bench/results") : repo.resolve("bench/target/results");
+                results = profile.name().equals("full") && only == null ? repo.resolve("bench/results") : repo.resolve("bench/target/results");
             }
             if (work == null) {
                 work = repo.resolve("bench/target/side-by-side");
