@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +34,8 @@ import java.util.stream.Stream;
  */
 public final class SideBySide {
     private static final Duration STARTUP_BOUND = Duration.ofSeconds(120);
+    /** The running broker's data directory, for the shutdown hook. */
+    private static final AtomicReference<Path> CURRENT_DATA = new AtomicReference<>();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** Where things are and how much to do. */
@@ -104,7 +107,18 @@ public final class SideBySide {
         FirstRecord.warmUp();
         Map<String, BrokerRun> runs = new LinkedHashMap<>();
         try (Processes processes = new Processes()) {
-            Thread hook = new Thread(processes::close, "side-by-side-cleanup");
+            // Ctrl-C: no finally block runs, so the hook stops the JVMs and removes the broker's data
+            Thread hook = new Thread(() -> {
+                processes.close();
+                Path dir = CURRENT_DATA.get();
+                if (dir != null) {
+                    try {
+                        deleteRecursively(dir);
+                    } catch (IOException | UncheckedIOException e) {
+                        System.err.println("could not delete " + dir + ": " + e);
+                    }
+                }
+            }, "side-by-side-cleanup");
             Runtime.getRuntime().addShutdownHook(hook);
             for (BrokerUnderTest broker : brokers) {
                 runs.put(broker.key(), runBroker(broker, workloads, options, processes, toolsLib));
@@ -120,6 +134,7 @@ public final class SideBySide {
             Path toolsLib) throws IOException, InterruptedException {
         BrokerRun run = new BrokerRun(broker.key(), broker.label());
         Path dir = Files.createTempDirectory(options.work(), broker.key() + "-");
+        CURRENT_DATA.set(dir);
         Path logs = options.work().resolve("logs").resolve(broker.key());
         deleteRecursively(logs);
         Files.createDirectories(logs);
@@ -163,6 +178,7 @@ public final class SideBySide {
         } finally {
             copyLogs(dir, logs);
             deleteRecursively(dir);
+            CURRENT_DATA.set(null);
         }
         return run;
     }
