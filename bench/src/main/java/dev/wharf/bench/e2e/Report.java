@@ -90,8 +90,8 @@ final class Report {
 
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("%s vs %s, profile %s, %s (%d s)%n", wharf.label, kafka.label, profile.name(), started,
-                took.toSeconds()));
+        b.append(String.format("%s vs %s, profile %s, %s (%d s)%n", wharf.label, kafka.label, profile.name(),
+                started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), took.toSeconds()));
         b.append(String.format("machine: %s%n%n", machine.get("summary")));
         String format = "%-20s %-24s %14s %14s %11s%n";
         b.append(String.format(format, "workload", "metric", "Kafka", "Wharf", "Wharf/Kafka"));

@@ -9,10 +9,10 @@ import java.util.Locale;
  * where Wharf does better (more throughput, or less latency, CPU or memory), red where it does worse.
  */
 final class SvgChart {
-    private static final int WIDTH = 980;
+    private static final int WIDTH = 1180;
     private static final int LABEL_WIDTH = 400;
     private static final int ROW = 20;
-    private static final int TOP = 70;
+    private static final int TOP = 86;
     private static final double MAX_LOG2 = 3;
 
     private SvgChart() {
@@ -20,7 +20,7 @@ final class SvgChart {
 
     static String draw(Report report) {
         List<Report.Row> rows = report.rows();
-        int plot = WIDTH - LABEL_WIDTH - 90;
+        int plot = WIDTH - LABEL_WIDTH - 290;
         int height = TOP + rows.size() * ROW + 40;
         double center = LABEL_WIDTH + plot / 2.0;
         StringBuilder s = new StringBuilder();
@@ -28,9 +28,10 @@ final class SvgChart {
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height));
         s.append(String.format("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
         s.append(String.format("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">%s / %s (profile %s, %s)</text>%n",
-                escape(report.wharf.label), escape(report.kafka.label), report.profile.name(), report.started));
-        s.append(String.format("<text x=\"10\" y=\"42\" fill=\"#555\">%s. Ratio Wharf/Kafka, log scale; green: Wharf better, "
-                + "red: Wharf worse.</text>%n", escape(report.machine.get("summary"))));
+                escape(report.wharf.label), escape(report.kafka.label), report.profile.name(), report.started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        s.append(String.format("<text x=\"10\" y=\"42\" fill=\"#555\">%s</text>%n", escape(report.machine.get("summary"))));
+        s.append("<text x=\"10\" y=\"58\" fill=\"#555\">Bars: the ratio Wharf/Kafka on a log scale (Wharf's and Kafka's figures "
+                + "beside them); green where Wharf does better, red where it does worse.</text>\n");
         for (double tick : new double[] {0.125, 0.25, 0.5, 1, 2, 4, 8}) {
             double x = x(tick, center, plot);
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\"/>%n", x, TOP - 8, x,
@@ -55,7 +56,8 @@ final class SvgChart {
             String color = row.wharfBetter() ? "#2e7d32" : "#c62828";
             s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n",
                     Math.min(center, end), y + 3, Math.max(1, Math.abs(end - center)), ROW - 6, color));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.2fx</text>%n", Math.max(center, end) + 4, y + 14, ratio));
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.2fx <tspan fill=\"#777\">(%s / %s)</tspan></text>%n",
+                    Math.max(center, end) + 4, y + 14, ratio, escape(Report.number(row.wharf())), escape(Report.number(row.kafka()))));
         }
         s.append("</svg>\n");
         return s.toString();
