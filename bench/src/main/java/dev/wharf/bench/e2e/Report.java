@@ -39,10 +39,13 @@ final class Report {
         }
     }
 
-    /** One line of the table. The ratio is absent when either side is missing or Kafka's is zero. */
+    /**
+     * One line of the table. The ratio is absent when either side is missing or zero (a zero here
+     * is a latency below a tool's resolution, such as EndToEndLatency's whole milliseconds).
+     */
     record Row(String workload, String description, Metric metric, Double kafka, Double wharf) {
         Double ratio() {
-            return kafka == null || wharf == null || kafka == 0 ? null : wharf / kafka;
+            return kafka == null || wharf == null || kafka == 0 || wharf == 0 ? null : wharf / kafka;
         }
 
         /** Whether Wharf does better on this row (null if there is no ratio). */
