@@ -1,0 +1,150 @@
+package dev.wharf.bench.e2e;
+
+import dev.wharf.bench.e2e.Processes.JavaCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One of the two brokers compared. Both run in their own JVM with the same JVM options (those of
+ * Kafka's {@code kafka-run-class.sh}, with a 1 GiB heap) and the settings the comparison needs to
+ * be fair: no fsync per message (both brokers' default), 1 GiB segments, one partition per
+ * auto-created topic, a replication factor of one for internal topics, no initial rebalance delay,
+ * listening on 127.0.0.1 only.
+ */
+abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnderTest.Wharf {
+    static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+            "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
+
+    /** The comparable settings, with Kafka's keys (Wharf takes the same ones). */
+    static final List<String> COMMON_SETTINGS = List.of("num.partitions=1", "default.replication.factor=1",
+            "auto.create.topics.enable=true", "log.segment.bytes=1073741824", "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=50", "group.initial.rebalance.delay.ms=0");
+
+    /** Short key used in the JSON and the table: {@code kafka} or {@code wharf}. */
+    abstract String key();
+
+    /** Name and version, for people. */
+    abstract String label();
+
+    /** Writes the broker's configuration into {@code dir} (formatting storage if needed) and returns its command. */
+    abstract JavaCommand prepare(Processes processes, Path dir, int port) throws IOException, InterruptedException;
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Apache Kafka in KRaft combined mode (broker and controller in one process), a single node. */
+    static final class Kafka extends BrokerUnderTest {
+        private final Path lib;
+        private final String version;
+
+        Kafka(Path lib, String version) {
+            this.lib = lib;
+            this.version = version;
+        }
+
+        @Override
+        String key() {
+            return "kafka";
+        }
+
+        @Override
+        String label() {
+            return "Apache Kafka " + version;
+        }
+
+        @Override
+        JavaCommand prepare(Processes processes, Path dir, int port) throws IOException, InterruptedException {
+            int controllerPort = freePort();
+            Path config = dir.resolve("server.properties");
+            StringBuilder props = new StringBuilder();
+            for (String line : List.of("process.roles=broker,controller", "node.id=1",
+                    "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
+                    "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                    "log.dirs=" + dir.resolve("data"), "transaction.state.log.replication.factor=1",
+                    "transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
+                    "share.coordinator.state.topic.min.isr=1")) {
+                props.append(line).append('\n');
+            }
+            COMMON_SETTINGS.forEach(line -> props.append(line).append('\n'));
+            Files.writeString(config, props);
+            // INFO to stdout, like the distribution's log4j2.yaml minus the extra files
+            Path log4j = dir.resolve("log4j2.properties");
+            Files.writeString(log4j, """
+                    status=warn
+                    appender.stdout.type=Console
+                    appender.stdout.name=STDOUT
+                    appender.stdout.layout.type=PatternLayout
+                    appender.stdout.layout.pattern=[%d] %p %m (%c)%n
+                    rootLogger.level=INFO
+                    rootLogger.appenderRef.stdout.ref=STDOUT
+                    """);
+            String classpath = lib + "/*";
+            JavaCommand format = new JavaCommand(List.of("-Xmx256m", "-Dlog4j2.configurationFile=" + log4j), classpath,
+                    "kafka.tools.StorageTool", List.of("format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(),
+                            "-c", config.toString(), "--standalone"));
+            Processes.Finished formatted = processes.run(format, dir.resolve("format"), java.time.Duration.ofSeconds(90));
+            if (formatted.exitCode() != 0) {
+                throw new IOException("kafka-storage format failed (" + formatted.exitCode() + "):\n" + formatted.stdout()
+                        + Processes.tail(dir.resolve("format.err"), 20));
+            }
+            List<String> jvm = new java.util.ArrayList<>(JVM_OPTIONS);
+            jvm.add("-Dlog4j2.configurationFile=" + log4j);
+            return new JavaCommand(jvm, classpath, "kafka.Kafka", List.of(config.toString()));
+        }
+    }
+
+    /** Wharf with the repository's {@code config/server.properties} and an embedded ZooKeeper. */
+    static final class Wharf extends BrokerUnderTest {
+        private final Path serverTarget;
+        private final Path config;
+
+        Wharf(Path serverTarget, Path config) {
+            this.serverTarget = serverTarget;
+            this.config = config;
+        }
+
+        @Override
+        String key() {
+            return "wharf";
+        }
+
+        @Override
+        String label() {
+            return "Wharf " + jar().getFileName().toString().replaceAll("^wharf-server-|\\.jar$", "");
+        }
+
+        private Path jar() {
+            try (var files = Files.list(serverTarget)) {
+                return files.filter(f -> f.getFileName().toString().matches("wharf-server-.*\\.jar")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("build the server first: no jar in " + serverTarget));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        JavaCommand prepare(Processes processes, Path dir, int port) {
+            List<String> args = new java.util.ArrayList<>(List.of(config.toString()));
+            List<String> overrides = new java.util.ArrayList<>(List.of("listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "log.dirs=" + dir.resolve("data"), "zookeeper.embedded.port=0"));
+            overrides.addAll(COMMON_SETTINGS);
+            for (String override : overrides) {
+                args.add("--override");
+                args.add(override);
+            }
+            return new JavaCommand(JVM_OPTIONS, jar() + ":" + serverTarget.resolve("lib") + "/*", "dev.wharf.server.Main", args);
+        }
+    }
+}

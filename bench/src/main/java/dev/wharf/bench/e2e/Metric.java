@@ -1,0 +1,33 @@
+package dev.wharf.bench.e2e;
+
+/** One figure a workload reports, and which way is better. */
+enum Metric {
+    RECORDS_PER_SEC("records/s", true),
+    MB_PER_SEC("MB/s", true),
+    CPU_SECONDS_PER_GB("broker CPU s/GB", false),
+    BROKER_CPU_PERCENT("broker CPU % of a core", false),
+    ACK_P99_MS("ack latency p99 ms", false),
+    LATENCY_P50_US("latency p50 µs", false),
+    LATENCY_P99_US("latency p99 µs", false),
+    LATENCY_P999_US("latency p99.9 µs", false),
+    LATENCY_AVG_MS("latency avg ms", false),
+    LATENCY_P99_MS("latency p99 ms", false),
+    LATENCY_P999_MS("latency p99.9 ms", false),
+    TOPIC_READY_MS("topic ready ms", false),
+    RSS_ADDED_MIB("RSS added MiB", false),
+    STARTUP_TO_FIRST_RECORD_MS("start to first record ms", false),
+    PEAK_RSS_MIB("peak RSS MiB", false);
+
+    final String label;
+    final boolean higherIsBetter;
+
+    Metric(String label, boolean higherIsBetter) {
+        this.label = label;
+        this.higherIsBetter = higherIsBetter;
+    }
+
+    /** The JSON key: {@code records_per_sec}. */
+    String key() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

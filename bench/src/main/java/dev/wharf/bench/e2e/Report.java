@@ -1,0 +1,175 @@
+package dev.wharf.bench.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.bench.e2e.Workloads.Workload;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The result of one run: every figure for both brokers, side by side, with the ratio
+ * Wharf/Kafka. Rendered as a text table, as JSON and (by {@link SvgChart}) as a chart.
+ */
+final class Report {
+    static final String BROKER_ROW = "broker";
+
+    /** What one broker did: figures per workload, whole-run figures, and failures by workload. */
+    static final class BrokerRun {
+        final String key;
+        final String label;
+        final Map<Metric, Double> overall = new EnumMap<>(Metric.class);
+        final Map<String, Map<Metric, Double>> workloads = new LinkedHashMap<>();
+        final Map<String, String> errors = new LinkedHashMap<>();
+
+        BrokerRun(String key, String label) {
+            this.key = key;
+            this.label = label;
+        }
+
+        Double get(String workload, Metric metric) {
+            return BROKER_ROW.equals(workload) ? overall.get(metric) : workloads.getOrDefault(workload, Map.of()).get(metric);
+        }
+    }
+
+    /**
+     * One line of the table. The ratio is absent when either side is missing or zero (a zero here
+     * is a latency below a tool's resolution, such as EndToEndLatency's whole milliseconds).
+     */
+    record Row(String workload, String description, Metric metric, Double kafka, Double wharf) {
+        Double ratio() {
+            return kafka == null || wharf == null || kafka == 0 || wharf == 0 ? null : wharf / kafka;
+        }
+
+        /** Whether Wharf does better on this row (null if there is no ratio). */
+        Boolean wharfBetter() {
+            Double r = ratio();
+            return r == null ? null : metric.higherIsBetter ? r > 1 : r < 1;
+        }
+    }
+
+    final Profile profile;
+    final Instant started;
+    final Duration took;
+    final Map<String, String> machine;
+    final List<Workload> workloads;
+    final BrokerRun kafka;
+    final BrokerRun wharf;
+
+    Report(Profile profile, Instant started, Duration took, Map<String, String> machine, List<Workload> workloads, BrokerRun kafka,
+            BrokerRun wharf) {
+        this.profile = profile;
+        this.started = started;
+        this.took = took;
+        this.machine = machine;
+        this.workloads = workloads;
+        this.kafka = kafka;
+        this.wharf = wharf;
+    }
+
+    List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        for (Metric metric : List.of(Metric.STARTUP_TO_FIRST_RECORD_MS, Metric.PEAK_RSS_MIB)) {
+            rows.add(new Row(BROKER_ROW, "the whole run", metric, kafka.get(BROKER_ROW, metric), wharf.get(BROKER_ROW, metric)));
+        }
+        for (Workload w : workloads) {
+            for (Metric metric : Metric.values()) {
+                Double k = kafka.get(w.name(), metric);
+                Double h = wharf.get(w.name(), metric);
+                if (k != null || h != null) {
+                    rows.add(new Row(w.name(), w.description(), metric, k, h));
+                }
+            }
+        }
+        return rows;
+    }
+
+    String table() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("%s vs %s, profile %s, %s (%d s)%n", wharf.label, kafka.label, profile.name(),
+                started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), took.toSeconds()));
+        b.append(String.format("machine: %s%n%n", machine.get("summary")));
+        String format = "%-20s %-24s %14s %14s %11s%n";
+        b.append(String.format(format, "workload", "metric", "Kafka", "Wharf", "Wharf/Kafka"));
+        String last = "";
+        for (Row row : rows()) {
+            Double ratio = row.ratio();
+            String mark = row.wharfBetter() == null ? "" : row.wharfBetter() ? " +" : " -";
+            b.append(String.format(format, row.workload().equals(last) ? "" : row.workload(), row.metric().label, number(row.kafka()),
+                    number(row.wharf()), ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f%s", ratio, mark)));
+            last = row.workload();
+        }
+        b.append("\n+ Wharf better, - Wharf worse. Workloads:\n");
+        for (Workload w : workloads) {
+            b.append(String.format("  %-20s %s%n", w.name(), w.description()));
+        }
+        for (BrokerRun run : List.of(kafka, wharf)) {
+            run.errors.forEach((workload, error) -> b.append(String.format("FAILED %s %s: %s%n", run.key, workload, firstLine(error))));
+        }
+        return b.toString();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static String number(Double v) {
+        if (v == null) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        return String.format(Locale.ROOT, a >= 1000 ? "%,.0f" : a >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    String json() {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("started", started.toString());
+        root.put("seconds", took.toSeconds());
+        root.put("profile", profile.name());
+        ObjectNode m = root.putObject("machine");
+        machine.forEach(m::put);
+        ObjectNode brokers = root.putObject("brokers");
+        for (BrokerRun run : List.of(kafka, wharf)) {
+            ObjectNode b = brokers.putObject(run.key);
+            b.put("label", run.label);
+            run.overall.forEach((metric, value) -> b.put(metric.key(), value));
+            ObjectNode errors = b.putObject("errors");
+            run.errors.forEach(errors::put);
+        }
+        ArrayNode ws = root.putArray("workloads");
+        for (Workload w : workloads) {
+            ObjectNode node = ws.addObject();
+            node.put("name", w.name());
+            node.put("description", w.description());
+            for (BrokerRun run : List.of(kafka, wharf)) {
+                ObjectNode figures = node.putObject(run.key);
+                run.workloads.getOrDefault(w.name(), Map.of()).forEach((metric, value) -> figures.put(metric.key(), value));
+            }
+        }
+        ArrayNode rows = root.putArray("rows");
+        for (Row row : rows()) {
+            ObjectNode r = rows.addObject();
+            r.put("workload", row.workload());
+            r.put("metric", row.metric().key());
+            r.put("label", row.metric().label);
+            r.put("higher_is_better", row.metric().higherIsBetter);
+            r.put("kafka", row.kafka());
+            r.put("wharf", row.wharf());
+            r.put("ratio", row.ratio());
+        }
+        try {
+            return mapper.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

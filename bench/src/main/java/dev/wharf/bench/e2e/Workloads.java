@@ -1,0 +1,191 @@
+package dev.wharf.bench.e2e;
+
+import dev.wharf.bench.e2e.Processes.JavaCommand;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The workloads, in the order they run against each broker. Each returns its figures; broker CPU
+ * is the difference in the broker's utime+stime across the load, divided by the record bytes moved
+ * (1 GB = 10^9 bytes of record values).
+ */
+final class Workloads {
+    static final String PRODUCE_1K_ACKS_1 = "produce-1k-acks1";
+    static final String PRODUCE_1K_ACKS_ALL = "produce-1k-acksall";
+    static final String PRODUCE_100B = "produce-100b";
+    static final String CONSUME_1K = "consume-1k";
+    static final String LATENCY_FIXED_RATE = "latency-fixed-rate";
+    static final String ROUND_TRIP = "latency-round-trip";
+    static final String PARTITIONS = "partitions-1000";
+    static final String IDLE_CONNECTIONS = "idle-connections";
+
+    private static final int KIB = 1024;
+    private static final Pattern FIXED_RATE = Pattern.compile(
+            "avg_us=([\\d.]+) p50_us=([\\d.]+) p99_us=([\\d.]+) p999_us=([\\d.]+)");
+
+    /** A workload: its name, a line for people, and how to run it. */
+    record Workload(String name, String description, Run run) {
+    }
+
+    @FunctionalInterface
+    interface Run {
+        Map<Metric, Double> against(Target target) throws Exception;
+    }
+
+    /** The running broker the workloads drive, and the means to drive it. */
+    record Target(String host, int port, ProcStat stat, LoadTools tools, Processes processes, Path logDir, String harnessClasspath) {
+        String bootstrap() {
+            return host + ":" + port;
+        }
+    }
+
+    private Workloads() {
+    }
+
+    /** The profile's workloads, in running order (consume reads what the first produce wrote). */
+    static List<Workload> of(Profile p) {
+        List<Workload> all = List.of(
+                new Workload(PRODUCE_1K_ACKS_1, String.format("produce %,d x 1 KiB at max rate, acks=1", p.records1k()),
+                        t -> produce(t, PRODUCE_1K_ACKS_1, "bench-1k", p.records1k(), KIB, "1", p)),
+                new Workload(PRODUCE_1K_ACKS_ALL, String.format("produce %,d x 1 KiB at max rate, acks=all", p.records1k()),
+                        t -> produce(t, PRODUCE_1K_ACKS_ALL, "bench-1k-all", p.records1k(), KIB, "all", p)),
+                new Workload(PRODUCE_100B, String.format("produce %,d x 100 B at max rate, acks=1", p.records100b()),
+                        t -> produce(t, PRODUCE_100B, "bench-100b", p.records100b(), 100, "1", p)),
+                new Workload(CONSUME_1K, String.format("consume the %,d x 1 KiB topic from the beginning", p.records1k()),
+                        t -> consume(t, p)),
+                new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s", p.latencyRate(),
+                        p.latencySeconds()), t -> fixedRateLatency(t, p)),
+                new Workload(ROUND_TRIP, String.format("EndToEndLatency: %,d x 1 KiB, one in flight (whole ms)", p.roundTrips()),
+                        t -> roundTrips(t, p)),
+                new Workload(PARTITIONS, String.format("%,d-partition topic: created until each partition acked a record, then %,d x 1 KiB across it", p.partitions(),
+                        p.recordsPartitioned()), t -> partitions(t, p)),
+                new Workload(IDLE_CONNECTIONS, String.format("%,d idle connections open, produce %,d x 1 KiB", p.idleConnections(),
+                        p.recordsWithIdle()), t -> idleConnections(t, p)));
+        return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
+    }
+
+    private static Map<Metric, Double> produce(Target t, String name, String topic, long records, int size, String acks, Profile p)
+            throws Exception {
+        double cpu = t.stat().cpuSeconds();
+        LoadTools.Produced produced = t.tools().produce(name, t.bootstrap(), topic, records, size, -1, acks, p.workloadTimeout());
+        return throughput(produced.recordsPerSec(), size, records, t.stat().cpuSeconds() - cpu, produced.p99Ms());
+    }
+
+    private static Map<Metric, Double> consume(Target t, Profile p) throws Exception {
+        double cpu = t.stat().cpuSeconds();
+        LoadTools.Consumed consumed = t.tools().consume(CONSUME_1K, t.bootstrap(), "bench-1k", p.records1k(), p.workloadTimeout());
+        return throughput(consumed.recordsPerSec(), KIB, consumed.records(), t.stat().cpuSeconds() - cpu, null);
+    }
+
+    private static Map<Metric, Double> throughput(double recordsPerSec, int size, long records, double cpuSeconds, Double ackP99Ms) {
+        Map<Metric, Double> m = new EnumMap<>(Metric.class);
+        m.put(Metric.RECORDS_PER_SEC, recordsPerSec);
+        m.put(Metric.MB_PER_SEC, recordsPerSec * size / 1e6);
+        m.put(Metric.CPU_SECONDS_PER_GB, cpuSeconds / ((double) records * size / 1e9));
+        if (ackP99Ms != null) {
+            m.put(Metric.ACK_P99_MS, ackP99Ms);
+        }
+        return m;
+    }
+
+    private static Map<Metric, Double> fixedRateLatency(Target t, Profile p) throws Exception {
+        double cpu = t.stat().cpuSeconds();
+        long start = System.nanoTime();
+        JavaCommand command = new JavaCommand(List.of("-Xms512m", "-Xmx512m"), t.harnessClasspath(), FixedRateLatency.class.getName(),
+                List.of(t.bootstrap(), "bench-latency", Integer.toString(p.latencyRate()), Integer.toString(p.latencySeconds()),
+                        Integer.toString(KIB), Integer.toString(p.latencyWarmUpSeconds())));
+        Processes.Finished done = t.processes().run(command, t.logDir().resolve(LATENCY_FIXED_RATE), p.workloadTimeout());
+        double cpuPercent = 100 * (t.stat().cpuSeconds() - cpu) / ((System.nanoTime() - start) / 1e9);
+        Matcher m = FIXED_RATE.matcher(done.stdout());
+        if (done.exitCode() != 0 || !m.find()) {
+            throw new IOException("FixedRateLatency exited with " + done.exitCode() + ":\n" + done.stdout()
+                    + Processes.tail(t.logDir().resolve(LATENCY_FIXED_RATE + ".err"), 20));
+        }
+        Map<Metric, Double> r = new EnumMap<>(Metric.class);
+        r.put(Metric.LATENCY_P50_US, Double.parseDouble(m.group(2)));
+        r.put(Metric.LATENCY_P99_US, Double.parseDouble(m.group(3)));
+        r.put(Metric.LATENCY_P999_US, Double.parseDouble(m.group(4)));
+        r.put(Metric.BROKER_CPU_PERCENT, cpuPercent);
+        return r;
+    }
+
+    private static Map<Metric, Double> roundTrips(Target t, Profile p) throws Exception {
+        LoadTools.RoundTrips r = t.tools().roundTrips(ROUND_TRIP, t.bootstrap(), "bench-round-trip", p.roundTrips(), KIB,
+                p.workloadTimeout());
+        Map<Metric, Double> m = new EnumMap<>(Metric.class);
+        m.put(Metric.LATENCY_AVG_MS, r.avgMs());
+        m.put(Metric.LATENCY_P99_MS, r.p99Ms());
+        m.put(Metric.LATENCY_P999_MS, r.p999Ms());
+        return m;
+    }
+
+    /**
+     * Creates the topic and waits until every partition has acknowledged one record (a broker may
+     * answer CreateTopics before its partitions can take writes), then produces across it.
+     */
+    private static Map<Metric, Double> partitions(Target t, Profile p) throws Exception {
+        String topic = "bench-partitions";
+        long start = System.nanoTime();
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap());
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, p.partitions(), (short) 1))).all()
+                    .get(p.workloadTimeout().toSeconds(), TimeUnit.SECONDS);
+        }
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "1");
+        producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(p.workloadTimeout().toMillis()));
+        producerProps.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            for (int partition = 0; partition < p.partitions(); partition++) {
+                acks.add(producer.send(new ProducerRecord<>(topic, partition, null, new byte[KIB])));
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(p.workloadTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        double readyMs = (System.nanoTime() - start) / 1e6;
+        double cpu = t.stat().cpuSeconds();
+        LoadTools.Produced produced = t.tools().produce(PARTITIONS, t.bootstrap(), topic, p.recordsPartitioned(), KIB, -1, "1",
+                p.workloadTimeout());
+        Map<Metric, Double> m = throughput(produced.recordsPerSec(), KIB, p.recordsPartitioned(), t.stat().cpuSeconds() - cpu,
+                produced.p99Ms());
+        m.put(Metric.TOPIC_READY_MS, readyMs);
+        return m;
+    }
+
+    private static Map<Metric, Double> idleConnections(Target t, Profile p) throws Exception {
+        try (IdleConnections idle = new IdleConnections()) {
+            double rss = t.stat().rssMiB();
+            idle.open(t.host(), t.port(), p.idleConnections());
+            double rssAdded = t.stat().rssMiB() - rss;
+            double cpu = t.stat().cpuSeconds();
+            LoadTools.Produced produced = t.tools().produce(IDLE_CONNECTIONS, t.bootstrap(), "bench-idle", p.recordsWithIdle(), KIB, -1,
+                    "1", p.workloadTimeout());
+            Map<Metric, Double> m = throughput(produced.recordsPerSec(), KIB, p.recordsWithIdle(), t.stat().cpuSeconds() - cpu,
+                    produced.p99Ms());
+            m.put(Metric.RSS_ADDED_MIB, rssAdded);
+            return m;
+        }
+    }
+}
