@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *   requestDispatcher decode, hand to the API's handler, write responses in request order
  * </pre>
  *
- * Responses leave as {@link EncodedResponseRegion}s. Uses the native epoll transport where it is
+ * Responses leave as buffers and {@link LogFileRegion}s (sendfile). Uses the native epoll transport where it is
  * available, NIO elsewhere.
  */
 public final class NettyServer implements Closeable {

@@ -13,6 +13,7 @@ import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.protocol.ApiMessage;
 import dev.wharf.wire.protocol.UnsupportedVersionException;
 import dev.wharf.wire.protocol.WireException;
+import dev.wharf.wire.records.FileRecords;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -148,6 +149,24 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Writes a response as its parts: buffers as they are, log-file record sets as file regions
+     * that the transport sends with sendfile.
+     */
+    private static void writeParts(ChannelHandlerContext ctx, EncodedResponse response) {
+        try {
+            for (Object part : response.parts()) {
+                if (part instanceof FileRecords f) {
+                    ctx.write(new LogFileRegion(f.channel(), f.position(), f.length()));
+                } else {
+                    ctx.write(part); // a retained slice, released once written
+                }
+            }
+        } finally {
+            response.release(); // the parts hold their own references
+        }
+    }
+
     private void complete(ChannelHandlerContext ctx, long sequence, Object response) {
         if (!ctx.channel().isActive()) {
             // nobody to answer: release now rather than park it behind a gap that never fills
@@ -164,7 +183,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             if (next != NO_RESPONSE) {
                 EncodedResponse encoded = (EncodedResponse) next;
                 stats.sent(encoded);
-                ctx.write(new EncodedResponseRegion(encoded));
+                writeParts(ctx, encoded);
                 wrote = true;
             }
         }
