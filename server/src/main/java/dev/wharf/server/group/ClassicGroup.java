@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * A consumer group of the classic protocol: its members, generation, chosen protocol and
@@ -117,7 +116,4 @@ final class ClassicGroup {
         return ErrorCode.NONE;
     }
 
-    Set<String> offsetTopics() {
-        return offsets.keySet().stream().map(TopicPartition::topic).collect(Collectors.toSet());
-    }
 }

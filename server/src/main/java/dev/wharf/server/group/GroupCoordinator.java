@@ -202,7 +202,6 @@ public final class GroupCoordinator implements AutoCloseable {
         member.rebalanceTimeoutMs = req.rebalanceTimeoutMs();
         member.clientId = req.clientId();
         member.clientHost = req.clientHost();
-        member.joinVersion = req.version();
         if (member.awaitingJoin != null && member.awaitingJoin != result) {
             // a newer join replaces an older one still waiting (the client gave up on it)
             member.awaitingJoin.complete(JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
@@ -215,7 +214,6 @@ public final class GroupCoordinator implements AutoCloseable {
         long now = clock.getAsLong();
         GroupMember member = new GroupMember(memberId, req.groupInstanceId(), req.clientId(), req.clientHost(),
                 req.rebalanceTimeoutMs(), req.sessionTimeoutMs(), req.protocols());
-        member.joinVersion = req.version();
         member.awaitingJoin = result;
         if (group.members.isEmpty()) {
             group.protocolType = req.protocolType();

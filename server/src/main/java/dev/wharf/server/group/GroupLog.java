@@ -103,10 +103,6 @@ final class GroupLog {
         }
     }
 
-    /** The bytes on disk, for tests and DescribeLogDirs-like checks. */
-    long sizeOnDisk() {
-        return partition.size();
-    }
 
     private void compact() throws IOException {
         long copyStart = partition.logEndOffset();

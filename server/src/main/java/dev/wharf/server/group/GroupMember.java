@@ -18,7 +18,6 @@ final class GroupMember {
     byte[] assignment = new byte[0];
     /** The JoinGroup waiting for the rebalance to complete, if any. */
     CompletableFuture<GroupCoordinator.JoinResult> awaitingJoin;
-    short joinVersion;
     /** The SyncGroup waiting for the leader's assignment, if any. */
     CompletableFuture<GroupCoordinator.SyncResult> awaitingSync;
     /** When the member is considered gone unless it heartbeats again. */

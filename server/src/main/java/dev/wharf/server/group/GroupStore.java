@@ -219,10 +219,6 @@ public final class GroupStore {
         }
     }
 
-    /** For tests: the bytes on disk of the partition holding {@code groupId}. */
-    public long storedBytes(String groupId) {
-        return logFor(groupId).map(GroupLog::sizeOnDisk).orElse(0L);
-    }
 
     static List<GroupLog.Entry> tombstones(ClassicGroup group, Set<TopicPartition> offsets, boolean groupToo) {
         List<GroupLog.Entry> out = new ArrayList<>();
