@@ -70,6 +70,16 @@ public final class ZkMetadataStore implements Closeable {
         this.zk = CuratorFrameworkFactory.newClient(connect, sessionTimeoutMs, 15_000, new ExponentialBackoffRetry(100, 10));
     }
 
+    /**
+     * Loads and initialises the ZooKeeper client's classes ahead of {@link #start()}, so a broker
+     * can do it while other start-up steps run: the client's configuration class initialises the
+     * JDK's default TLS context (reading its trust store) even when TLS is not used.
+     */
+    public static void loadClientClasses() {
+        new org.apache.zookeeper.client.ZKClientConfig();
+        CuratorFrameworkFactory.builder();
+    }
+
     /** Connects, makes sure the cluster id exists, registers this broker, runs the election, loads topics. */
     public void start() throws Exception {
         zk.getConnectionStateListenable().addListener((client, state) -> {

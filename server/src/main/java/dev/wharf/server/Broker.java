@@ -41,8 +41,10 @@ import dev.wharf.server.network.SendStats;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Wharf broker: the log manager, the cluster metadata in ZooKeeper (an embedded server unless
  * {@code zookeeper.connect} is set), the request handlers and the Netty listener. Start-up order:
- * logs, ZooKeeper, listener (so the registered port is the bound one), metadata, handlers.
+ * logs and ZooKeeper while the listener binds (so the registered port is the bound one), then
+ * metadata, handlers, and only then are connections accepted.
  */
 public final class Broker implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
@@ -75,26 +78,31 @@ public final class Broker implements Closeable {
 
     public void start() throws Exception {
         config.warnings().forEach(w -> log.warn("{}", w));
-        logs = new LogManager(config.logDirs(), config.logConfig(), config.getLong("log.retention.check.interval.ms"),
-                System::currentTimeMillis);
-        logs.startup();
-        String connect = config.getString("zookeeper.connect");
-        if (connect.isEmpty()) {
-            Path first = config.logDirs().get(0).toAbsolutePath();
-            Path zkDir = first.getParent() == null ? Path.of("zookeeper") : first.getParent().resolve("zookeeper");
-            embeddedZooKeeper = new EmbeddedZooKeeper(zkDir, config.getInt("zookeeper.embedded.port"));
-            connect = embeddedZooKeeper.connectString();
-        }
-        io = Executors.newFixedThreadPool(config.getInt("num.io.threads"), daemon("wharf-io"));
-        timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
-
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers);
         handlers.register(apiVersions);
         BrokerConfig.Listener listener = config.listener();
-        server = new NettyServer(listener.host(), listener.port(), config.getInt("num.network.threads"),
-                config.getInt("socket.request.max.bytes"), config.getLong("connections.max.idle.ms"), handlers,
-                apiVersions);
+        // Steps that do not depend on each other overlap on a second core: the listener binds, and
+        // the ZooKeeper client loads (its configuration initialises the JDK's TLS context even with
+        // TLS off, ~150 ms), while the logs load and the embedded ZooKeeper starts.
+        ExecutorService startup = Executors.newFixedThreadPool(2, daemon("wharf-start"));
+        try {
+            Future<?> zkClientLoaded = startup.submit(ZkMetadataStore::loadClientClasses);
+            Future<NettyServer> listening = startup.submit(() -> new NettyServer(listener.host(), listener.port(),
+                    config.getInt("num.network.threads"), config.getInt("socket.request.max.bytes"),
+                    config.getLong("connections.max.idle.ms"), handlers, apiVersions));
+            try {
+                startLogsAndZooKeeper();
+            } finally {
+                server = await(listening); // closed by close() even when the rest failed
+            }
+            await(zkClientLoaded);
+        } finally {
+            startup.shutdown();
+        }
+        String connect = embeddedZooKeeper != null ? embeddedZooKeeper.connectString() : config.getString("zookeeper.connect");
+        io = Executors.newFixedThreadPool(config.getInt("num.io.threads"), daemon("wharf-io"));
+        timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
         BrokerConfig.Listener adv = config.advertisedListener();
         String host = adv.host().isEmpty() ? "localhost" : adv.host();
         int port = adv.port() == 0 || adv.equals(listener) ? server.port() : adv.port();
@@ -209,6 +217,26 @@ public final class Broker implements Closeable {
             embeddedZooKeeper.close();
         }
         log.info("Wharf broker {} stopped", config.brokerId());
+    }
+
+    private void startLogsAndZooKeeper() throws IOException {
+        logs = new LogManager(config.logDirs(), config.logConfig(), config.getLong("log.retention.check.interval.ms"),
+                System::currentTimeMillis);
+        logs.startup();
+        if (config.getString("zookeeper.connect").isEmpty()) {
+            Path first = config.logDirs().get(0).toAbsolutePath();
+            Path zkDir = first.getParent() == null ? Path.of("zookeeper") : first.getParent().resolve("zookeeper");
+            embeddedZooKeeper = new EmbeddedZooKeeper(zkDir, config.getInt("zookeeper.embedded.port"));
+        }
+    }
+
+    /** The future's value, or the exception its task threw. */
+    private static <T> T await(Future<T> future) throws Exception {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private static ThreadFactory daemon(String prefix) {

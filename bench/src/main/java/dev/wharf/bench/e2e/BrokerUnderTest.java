@@ -10,10 +10,10 @@ import java.util.List;
 
 /**
  * One of the two brokers compared. Both run in their own JVM with the same JVM options (those of
- * Kafka's {@code kafka-run-class.sh}, with a 1 GiB heap) and the settings the comparison needs to
- * be fair: no fsync per message (both brokers' default), 1 GiB segments, one partition per
- * auto-created topic, a replication factor of one for internal topics, no initial rebalance delay,
- * listening on 127.0.0.1 only.
+ * Kafka's {@code kafka-run-class.sh}, with a 1 GiB heap; Wharf adds the class-data archive its start
+ * script uses) and the settings the comparison needs to be fair: no fsync per message (both
+ * brokers' default), 1 GiB segments, one partition per auto-created topic, a replication factor of
+ * one for internal topics, no initial rebalance delay, listening on 127.0.0.1 only.
  */
 abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnderTest.Wharf {
     static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
@@ -31,7 +31,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
     abstract String label();
 
     /** Writes the broker's configuration into {@code dir} (formatting storage if needed) and returns its command. */
-    abstract JavaCommand prepare(Processes processes, Path dir, int port) throws IOException, InterruptedException;
+    abstract JavaCommand prepare(Processes processes, Path dir, int port) throws Exception;
 
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -62,7 +62,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
         }
 
         @Override
-        JavaCommand prepare(Processes processes, Path dir, int port) throws IOException, InterruptedException {
+        JavaCommand prepare(Processes processes, Path dir, int port) throws Exception {
             int controllerPort = freePort();
             Path config = dir.resolve("server.properties");
             StringBuilder props = new StringBuilder();
@@ -134,17 +134,51 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             }
         }
 
+        /**
+         * Wharf's command, run as {@code bin/wharf-server-start.sh} runs it from its second start
+         * on: with a class-data archive of the classes a broker loads. A first, unmeasured broker
+         * records that archive: it starts, acknowledges one record and stops (Kafka's storage
+         * format is the same kind of preparation).
+         */
         @Override
-        JavaCommand prepare(Processes processes, Path dir, int port) {
+        JavaCommand prepare(Processes processes, Path dir, int port) throws Exception {
+            Path archive = dir.resolve("wharf-server.jsa");
+            Path training = dir.resolve("cds-training");
+            int trainingPort = freePort();
+            List<String> recording = new java.util.ArrayList<>(JVM_OPTIONS);
+            recording.add("-XX:ArchiveClassesAtExit=" + archive);
+            recording.addAll(CDS_QUIET);
+            Process broker = processes.start(command(recording, training.resolve("data"), trainingPort),
+                    dir.resolve("cds-training.log"));
+            try {
+                FirstRecord.awaitFirstAck("127.0.0.1:" + trainingPort, broker, System.nanoTime(), java.time.Duration.ofSeconds(60));
+            } finally {
+                processes.stop(broker);
+            }
+            if (!Files.isRegularFile(archive)) {
+                throw new IOException("the training run wrote no class-data archive " + archive);
+            }
+            SideBySide.deleteRecursively(training);
+            List<String> jvm = new java.util.ArrayList<>(JVM_OPTIONS);
+            jvm.add("-XX:SharedArchiveFile=" + archive);
+            jvm.addAll(CDS_QUIET);
+            return command(jvm, dir.resolve("data"), port);
+        }
+
+        /** The start script's options beside the archive: mapped where recorded, and no warnings. */
+        private static final List<String> CDS_QUIET = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+                "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+        private JavaCommand command(List<String> jvm, Path data, int port) {
             List<String> args = new java.util.ArrayList<>(List.of(config.toString()));
             List<String> overrides = new java.util.ArrayList<>(List.of("listeners=PLAINTEXT://127.0.0.1:" + port,
-                    "log.dirs=" + dir.resolve("data"), "zookeeper.embedded.port=0"));
+                    "log.dirs=" + data, "zookeeper.embedded.port=0"));
             overrides.addAll(COMMON_SETTINGS);
             for (String override : overrides) {
                 args.add("--override");
                 args.add(override);
             }
-            return new JavaCommand(JVM_OPTIONS, jar() + ":" + serverTarget.resolve("lib") + "/*", "dev.wharf.server.Main", args);
+            return new JavaCommand(jvm, jar() + ":" + serverTarget.resolve("lib") + "/*", "dev.wharf.server.Main", args);
         }
     }
 }
