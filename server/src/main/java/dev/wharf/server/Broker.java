@@ -149,8 +149,8 @@ public final class Broker implements Closeable {
                 .register(new ListGroupsHandler(groups, io))
                 .register(new DeleteGroupsHandler(groups, io));
         handlers.register(new MetadataHandler(partitions, io))
-                .register(new ProduceHandler(partitions, io))
-                .register(new FetchHandler(partitions, io, timer, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
+                .register(new ProduceHandler(partitions))
+                .register(new FetchHandler(partitions, timer, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
                 .register(new ListOffsetsHandler(partitions, io))
                 .register(new InitProducerIdHandler(partitions, io))
                 .register(new CreateTopicsHandler(partitions, io))

@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,9 @@ import java.util.function.BooleanSupplier;
  * Fetch: for each partition, whole batches from the one holding the fetch offset up to the high
  * watermark, as file regions (never read into the heap). If fewer than {@code minBytes} are
  * available the request waits up to {@code maxWaitMs}, woken by the next append to any of its
- * partitions. Incremental fetch sessions (KIP-227) are kept by {@link FetchSessions}.
+ * partitions. Incremental fetch sessions (KIP-227) are kept by {@link FetchSessions}. Reading
+ * only locates batches, so it runs where the request or its wake-up happens: on the connection's
+ * event loop, on the appending thread, or on the timer at the deadline.
  *
  * <p>v4: isolation level, last stable offset, aborted transactions. v5: log start offset. v7:
  * sessions. v9: current leader epoch. v11: rack, preferred read replica. v12: flexible, diverging
@@ -40,13 +41,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class FetchHandler implements ApiHandler {
     private final PartitionManager partitions;
-    private final Executor io;
     private final ScheduledExecutorService timer;
     private final FetchSessions sessions;
 
-    public FetchHandler(PartitionManager partitions, Executor io, ScheduledExecutorService timer, FetchSessions sessions) {
+    public FetchHandler(PartitionManager partitions, ScheduledExecutorService timer, FetchSessions sessions) {
         this.partitions = partitions;
-        this.io = io;
         this.timer = timer;
         this.sessions = sessions;
     }
@@ -60,13 +59,11 @@ public final class FetchHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(Request request) {
         FetchRequest req = (FetchRequest) request.body();
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();
-        io.execute(() -> {
-            try {
-                serve(req, result);
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
+        try {
+            serve(req, result);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
         return result;
     }
 
@@ -104,7 +101,7 @@ public final class FetchHandler implements ApiHandler {
                         deadline[0].cancel(false);
                     }
                 }
-                io.execute(() -> complete(result, req, context));
+                complete(result, req, context);
             }
         };
         watched.forEach(tp -> partitions.onNextAppend(tp, again[0]));

@@ -98,34 +98,45 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             }
         });
         previous = future;
-        future.whenComplete((body, error) -> ctx.executor().execute(() -> {
-            try {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (cause instanceof CloseConnectionException) {
-                    close(ctx, cause.getMessage());
-                    return;
-                }
-                if (error != null) {
-                    log.error("handler failed api={} version={} client={}", request.api().displayName,
-                            request.version(), ctx.channel().remoteAddress(), error);
-                    ctx.close();
-                    return;
-                }
-                complete(ctx, sequence, body == null ? NO_RESPONSE
-                        : ResponseFrames.encode(ctx.alloc(), request.api(), request.version(), request.correlationId(), body));
-            } catch (RuntimeException e) {
-                // a response this version cannot carry is a broker bug: say so, and do not leave the
-                // connection waiting for an answer that will never come
-                log.error("cannot encode response api={} version={} client={}", request.api().displayName,
-                        request.version(), ctx.channel().remoteAddress(), e);
-                ctx.close();
-            } finally {
-                frame.release(); // the request (and record slices of it) is no longer needed
-                pendingBytes -= frameBytes;
-                updateReading(ctx);
+        // handlers that answer on this event loop (Produce, Fetch with data) are written at once;
+        // others come back to it
+        future.whenComplete((body, error) -> {
+            if (ctx.executor().inEventLoop()) {
+                answer(ctx, request, sequence, frame, frameBytes, body, error);
+            } else {
+                ctx.executor().execute(() -> answer(ctx, request, sequence, frame, frameBytes, body, error));
             }
-        }));
+        });
+    }
+
+    private void answer(ChannelHandlerContext ctx, Request request, long sequence, ByteBuf frame, int frameBytes,
+            ApiMessage body, Throwable error) {
+        try {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof CloseConnectionException) {
+                close(ctx, cause.getMessage());
+                return;
+            }
+            if (error != null) {
+                log.error("handler failed api={} version={} client={}", request.api().displayName,
+                        request.version(), ctx.channel().remoteAddress(), error);
+                ctx.close();
+                return;
+            }
+            complete(ctx, sequence, body == null ? NO_RESPONSE
+                    : ResponseFrames.encode(ctx.alloc(), request.api(), request.version(), request.correlationId(), body));
+        } catch (RuntimeException e) {
+            // a response this version cannot carry is a broker bug: say so, and do not leave the
+            // connection waiting for an answer that will never come
+            log.error("cannot encode response api={} version={} client={}", request.api().displayName,
+                    request.version(), ctx.channel().remoteAddress(), e);
+            ctx.close();
+        } finally {
+            frame.release(); // the request (and record slices of it) is no longer needed
+            pendingBytes -= frameBytes;
+            updateReading(ctx);
+        }
     }
 
     /** The decoded request, or null when it was answered (ApiVersions fallback) or the connection closed. */
@@ -156,10 +167,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static void writeParts(ChannelHandlerContext ctx, EncodedResponse response) {
         try {
             for (Object part : response.parts()) {
+                // void promises: nothing waits on a part; a failed write closes the connection
                 if (part instanceof FileRecords f) {
-                    ctx.write(new LogFileRegion(f.channel(), f.position(), f.length()));
+                    ctx.write(new LogFileRegion(f.channel(), f.position(), f.length()), ctx.voidPromise());
                 } else {
-                    ctx.write(part); // a retained slice, released once written
+                    ctx.write(part, ctx.voidPromise()); // a retained slice, released once written
                 }
             }
         } finally {
@@ -175,22 +187,32 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        completed.put(sequence, response);
         boolean wrote = false;
-        Object next;
-        while ((next = completed.remove(nextToWrite)) != null) {
+        if (sequence == nextToWrite) { // the usual case: in order, no need to park it
             nextToWrite++;
-            if (next != NO_RESPONSE) {
-                EncodedResponse encoded = (EncodedResponse) next;
-                stats.sent(encoded);
-                writeParts(ctx, encoded);
-                wrote = true;
-            }
+            wrote = write(ctx, response);
+        } else {
+            completed.put(sequence, response);
+        }
+        Object next;
+        while (!completed.isEmpty() && (next = completed.remove(nextToWrite)) != null) {
+            nextToWrite++;
+            wrote |= write(ctx, next);
         }
         if (wrote) {
             ctx.flush();
         }
         updateReading(ctx);
+    }
+
+    private boolean write(ChannelHandlerContext ctx, Object response) {
+        if (response == NO_RESPONSE) {
+            return false;
+        }
+        EncodedResponse encoded = (EncodedResponse) response;
+        stats.sent(encoded);
+        writeParts(ctx, encoded);
+        return true;
     }
 
     /** Reads while few requests are pending and responses drain; pauses otherwise. */
