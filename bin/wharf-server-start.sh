@@ -2,7 +2,7 @@
 # Runs a Wharf broker in the foreground, like Kafka's kafka-server-start.sh:
 #   bin/wharf-server-start.sh config/server.properties [--override key=value]...
 # Builds the broker first if it has not been built. Ctrl-C or SIGTERM shuts it down cleanly.
-# WHARF_HEAP_OPTS replaces the heap options; WHARF_JVM_OPTS adds JVM options.
+# WHARF_HEAP_OPTS replaces the heap options; config/jvm.options and WHARF_JVM_OPTS add JVM options.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 jar=$(ls "$here"/server/target/wharf-server-*.jar 2>/dev/null | head -n 1 || true)
@@ -33,4 +33,8 @@ else
 fi
 # Mapped where it was recorded, the archive needs no relocation (~80 ms at start with JDK 17's default).
 share+=(-XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xlog:cds=off -Xlog:cds+dynamic=off)
-exec java ${WHARF_HEAP_OPTS:--Xms512m -Xmx1g} ${WHARF_JVM_OPTS:-} "${share[@]}" -cp "$jar:$here/server/target/lib/*" dev.wharf.server.Main "$@"
+jvm_options=()
+while read -r line; do
+  case "$line" in ''|'#'*) ;; *) jvm_options+=("$line") ;; esac
+done < "$here/config/jvm.options"
+exec java ${WHARF_HEAP_OPTS:--Xms512m -Xmx1g} "${jvm_options[@]}" ${WHARF_JVM_OPTS:-} "${share[@]}" -cp "$jar:$here/server/target/lib/*" dev.wharf.server.Main "$@"

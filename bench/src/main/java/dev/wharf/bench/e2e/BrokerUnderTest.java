@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * One of the two brokers compared. Both run in their own JVM with the same JVM options (those of
- * Kafka's {@code kafka-run-class.sh}, with a 1 GiB heap; Wharf adds the class-data archive its start
- * script uses) and the settings the comparison needs to be fair: no fsync per message (both
+ * Kafka's {@code kafka-run-class.sh}, with a 1 GiB heap; Wharf adds what its start script adds:
+ * {@code config/jvm.options} and the class-data archive) and the settings the comparison needs to be fair: no fsync per message (both
  * brokers' default), 1 GiB segments, one partition per auto-created topic, a replication factor of
  * one for internal topics, no initial rebalance delay, listening on 127.0.0.1 only.
  */
@@ -145,7 +145,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             Path archive = dir.resolve("wharf-server.jsa");
             Path training = dir.resolve("cds-training");
             int trainingPort = freePort();
-            List<String> recording = new java.util.ArrayList<>(JVM_OPTIONS);
+            List<String> recording = new java.util.ArrayList<>(jvmOptions());
             recording.add("-XX:ArchiveClassesAtExit=" + archive);
             recording.addAll(CDS_QUIET);
             Process broker = processes.start(command(recording, training.resolve("data"), trainingPort),
@@ -159,10 +159,22 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
                 throw new IOException("the training run wrote no class-data archive " + archive);
             }
             SideBySide.deleteRecursively(training);
-            List<String> jvm = new java.util.ArrayList<>(JVM_OPTIONS);
+            List<String> jvm = new java.util.ArrayList<>(jvmOptions());
             jvm.add("-XX:SharedArchiveFile=" + archive);
             jvm.addAll(CDS_QUIET);
             return command(jvm, dir.resolve("data"), port);
+        }
+
+        /** The common options, then those the start script adds from {@code config/jvm.options}. */
+        private List<String> jvmOptions() throws IOException {
+            List<String> jvm = new java.util.ArrayList<>(JVM_OPTIONS);
+            for (String line : Files.readAllLines(config.resolveSibling("jvm.options"))) {
+                String option = line.strip();
+                if (!option.isEmpty() && !option.startsWith("#")) {
+                    jvm.add(option);
+                }
+            }
+            return jvm;
         }
 
         /** The start script's options beside the archive: mapped where recorded, and no warnings. */

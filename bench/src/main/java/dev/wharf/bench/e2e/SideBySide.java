@@ -159,8 +159,8 @@ public final class SideBySide {
                     long t0 = System.nanoTime();
                     try {
                         run.workloads.put(workload.name(), workload.run().against(target));
-                        log("%s: %-20s %5.1f s  %s", broker.key(), workload.name(), (System.nanoTime() - t0) / 1e9,
-                                run.workloads.get(workload.name()));
+                        log("%s: %-20s %5.1f s  peak RSS so far %.0f MiB  %s", broker.key(), workload.name(),
+                                (System.nanoTime() - t0) / 1e9, stat.peakRssMiB(), run.workloads.get(workload.name()));
                     } catch (Exception e) {
                         run.errors.put(workload.name(), String.valueOf(e));
                         log("%s: %-20s FAILED: %s", broker.key(), workload.name(), e);
