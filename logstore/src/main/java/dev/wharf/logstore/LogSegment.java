@@ -469,6 +469,8 @@ final class LogSegment {
             if (w != null) {
                 w.close();
             }
+            offsetIndex.closeWriter();
+            timeIndex.closeWriter();
             handles.release(this);
             for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
                 Path f = file(dir, baseOffset, suffix);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -11,14 +12,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A memory-mapped index file of fixed-size entries sorted by key. While the segment is active the
- * file is preallocated to its maximum size and mapped read-write; when the segment rolls or closes
- * it is trimmed to the entries written, so on a clean start the file size gives the entry count.
- * After a crash, indexes of the segments being recovered are rebuilt from the log.
+ * An index file of fixed-size entries sorted by key, read through a read-only memory mapping.
+ * While the segment is active the file is extended to its maximum size (sparse) and entries are
+ * written with positional writes; when the segment rolls or closes it is trimmed to the entries
+ * written, so on a clean start the file size gives the entry count. After a crash, indexes of the
+ * segments being recovered are rebuilt from the log.
+ *
+ * <p>Why not write through the mapping: a store to a page of a shared file mapping that is new,
+ * or was just written back, faults into the file system (block allocation, write protection).
+ * With many partitions that cost dominated appends (on a VM disk, about 1 ms for a new file's first
+ * page and 25 µs for each further one, against 5-8 µs for a {@code pwrite}). Reads through the
+ * mapping see the written bytes: both go through the same page cache.
  *
  * <p>Appends and truncation must be serialized by the owner (the log's append lock); lookups may
- * run concurrently and see a prefix of the entries. The buffer needs no file descriptor once
- * mapped.
+ * run concurrently and see a prefix of the entries. A sealed index needs no file descriptor.
  */
 abstract class MappedIndex {
     protected final long baseOffset;
@@ -27,6 +34,10 @@ abstract class MappedIndex {
     private final int maxEntries;
     protected volatile MappedByteBuffer mmap;
     protected volatile int entries;
+    /** Writes the entries of an active index; null once sealed. */
+    private FileChannel writer;
+    /** One entry being written (appends are serialized by the owner). */
+    private final ByteBuffer entry;
 
     /** Appends publish the entry count with a release store (see {@link #publishEntries}). */
     private static final VarHandle ENTRIES;
@@ -49,24 +60,55 @@ abstract class MappedIndex {
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         this.maxEntries = active ? maxIndexBytes / entrySize : 0;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        this.entry = ByteBuffer.allocate(entrySize);
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long existing = ch.size();
             int valid = (int) (existing / entrySize);
             if (active) {
-                long mapped = (long) Math.max(maxEntries, valid) * entrySize;
-                mmap = ch.map(FileChannel.MapMode.READ_WRITE, 0, mapped);
+                // extends the file (sparse) so that the mapping covers every entry still to come
+                mmap = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) Math.max(maxEntries, valid) * entrySize);
+                writer = ch;
+                ch = null;
             } else {
                 mmap = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) valid * entrySize);
             }
             entries = valid;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open index " + file, e);
+        } finally {
+            closeQuietly(ch);
+        }
+    }
+
+    /** Writes entry {@code slot}, filled in by {@code fill}; the caller then publishes it. */
+    protected void writeEntry(int slot, java.util.function.Consumer<ByteBuffer> fill) {
+        entry.clear();
+        fill.accept(entry);
+        entry.flip();
+        long position = (long) slot * entrySize;
+        try {
+            while (entry.hasRemaining()) {
+                position += writer.write(entry, position);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write index " + file, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing was written through it
+            }
         }
     }
 
     boolean isSealed() {
-        return mmap.isReadOnly();
+        return writer == null;
     }
 
     int entries() {
@@ -114,10 +156,10 @@ abstract class MappedIndex {
         entries = 0;
     }
 
-    /** Makes the entries durable (for a sealed index: an fsync of the file written through the old mapping). */
+    /** Makes the entries durable (for a sealed index: an fsync of the file written before it was sealed). */
     void flush() throws IOException {
-        if (!mmap.isReadOnly()) {
-            mmap.force();
+        if (writer != null) {
+            writer.force(false);
         } else {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 ch.force(true);
@@ -138,8 +180,9 @@ abstract class MappedIndex {
         return true;
     }
 
-    /** Shrinks the file to the entries written and maps it read-only: the segment is no longer active. */
+    /** Shrinks the file to the entries written and maps just those: the segment is no longer active. */
     void trimAndSeal() {
+        closeWriter();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long length = (long) entries * entrySize;
             ch.truncate(length);
@@ -147,6 +190,12 @@ abstract class MappedIndex {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot trim index " + file, e);
         }
+    }
+
+    /** Closes the file an active index writes (before its files are deleted). */
+    void closeWriter() {
+        closeQuietly(writer);
+        writer = null;
     }
 
     void deleteFile() throws IOException {

@@ -37,8 +37,8 @@ final class OffsetIndex extends MappedIndex {
         if (n > 0 && offset <= key(n - 1)) {
             throw new IllegalStateException("index entry " + offset + " after " + key(n - 1));
         }
-        mmap.putInt(slotPosition(n), relative(offset));
-        mmap.putInt(slotPosition(n) + 4, position);
+        int relative = relative(offset);
+        writeEntry(n, e -> e.putInt(relative).putInt(position));
         publishEntries(n + 1);
     }
 

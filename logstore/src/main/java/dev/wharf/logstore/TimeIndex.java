@@ -39,8 +39,8 @@ final class TimeIndex extends MappedIndex {
         if (isFull()) {
             return;
         }
-        mmap.putLong(slotPosition(n), timestamp);
-        mmap.putInt(slotPosition(n) + 8, relative(offset));
+        int relative = relative(offset);
+        writeEntry(n, e -> e.putLong(timestamp).putInt(relative));
         publishEntries(n + 1);
     }
 
