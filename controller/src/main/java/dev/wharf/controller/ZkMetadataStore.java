@@ -57,6 +57,7 @@ public final class ZkMetadataStore implements Closeable {
     private volatile int controllerEpoch;
     private volatile int controllerEpochZkVersion = -1;
     private volatile List<BrokerInfo> lastLiveBrokers = List.of();
+    private final java.util.Set<String> ensuredPaths = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final java.util.concurrent.ScheduledExecutorService retries =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -383,7 +384,7 @@ public final class ZkMetadataStore implements Closeable {
      */
     public synchronized TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs)
             throws Exception {
-        if (topics.containsKey(name) || zk.checkExists().forPath(ZkPaths.topic(name)) != null) {
+        if (topics.containsKey(name)) {
             throw new TopicExistsException(name);
         }
         List<BrokerInfo> brokers = liveBrokers();
@@ -417,7 +418,11 @@ public final class ZkMetadataStore implements Closeable {
         ensurePath(ZkPaths.TOPIC_CONFIGS);
         ensurePath(ZkPaths.TOPICS);
         ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), bytes(configNode(configs))));
-        zk.transaction().forOperations(ops);
+        try {
+            zk.transaction().forOperations(ops);
+        } catch (KeeperException.NodeExistsException e) {
+            throw new TopicExistsException(name); // created meanwhile, by another broker or request
+        }
         TopicInfo info = new TopicInfo(name, id, List.copyOf(infos), Map.copyOf(configs));
         remember(info);
         log.info("created topic={} id={} partitions={} replicationFactor={}", name, KafkaIds.toText(id), partitions,
@@ -544,12 +549,17 @@ public final class ZkMetadataStore implements Closeable {
         return zk.transactionOp().check().withVersion(controllerEpochZkVersion).forPath(ZkPaths.CONTROLLER_EPOCH);
     }
 
+    /** Creates a container path once; later calls cost no ZooKeeper round trip (nothing deletes them). */
     private void ensurePath(String path) throws Exception {
+        if (ensuredPaths.contains(path)) {
+            return;
+        }
         try {
             zk.create().creatingParentsIfNeeded().forPath(path);
         } catch (KeeperException.NodeExistsException e) {
             // already there
         }
+        ensuredPaths.add(path);
     }
 
     private ObjectNode state(TopicInfo.PartitionInfo p) {
