@@ -11,9 +11,10 @@ import java.util.List;
 /**
  * One of the two brokers compared. Both run in their own JVM with the same JVM options (those of
  * Kafka's {@code kafka-run-class.sh}, with a 1 GiB heap; Wharf adds what its start script adds:
- * {@code config/jvm.options} and the class-data archive) and the settings the comparison needs to be fair: no fsync per message (both
- * brokers' default), 1 GiB segments, one partition per auto-created topic, a replication factor of
- * one for internal topics, no initial rebalance delay, listening on 127.0.0.1 only.
+ * {@code config/jvm.options} and the class-data archive) and the settings the comparison needs to
+ * be fair: no fsync per message (both brokers' default), 1 GiB segments, one partition per
+ * auto-created topic, a replication factor of one for internal topics, no initial rebalance delay,
+ * listening on 127.0.0.1 only.
  */
 abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnderTest.Wharf {
     static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
@@ -145,7 +146,8 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             Path archive = dir.resolve("wharf-server.jsa");
             Path training = dir.resolve("cds-training");
             int trainingPort = freePort();
-            List<String> recording = new java.util.ArrayList<>(jvmOptions());
+            List<String> options = jvmOptions();
+            List<String> recording = new java.util.ArrayList<>(options);
             recording.add("-XX:ArchiveClassesAtExit=" + archive);
             recording.addAll(CDS_QUIET);
             Process broker = processes.start(command(recording, training.resolve("data"), trainingPort),
@@ -159,7 +161,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
                 throw new IOException("the training run wrote no class-data archive " + archive);
             }
             SideBySide.deleteRecursively(training);
-            List<String> jvm = new java.util.ArrayList<>(jvmOptions());
+            List<String> jvm = new java.util.ArrayList<>(options);
             jvm.add("-XX:SharedArchiveFile=" + archive);
             jvm.addAll(CDS_QUIET);
             return command(jvm, dir.resolve("data"), port);
