@@ -31,7 +31,10 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
     /** Name and version, for people. */
     abstract String label();
 
-    /** Writes the broker's configuration into {@code dir} (formatting storage if needed) and returns its command. */
+    /**
+     * Writes the broker's configuration into {@code dir} (formatting storage if needed) and returns
+     * its command. Each start of a run gets a fresh {@code dir}; their common parent is the run's.
+     */
     abstract JavaCommand prepare(Processes processes, Path dir, int port) throws Exception;
 
     static int freePort() {
@@ -137,21 +140,31 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
 
         /**
          * Wharf's command, run as {@code bin/wharf-server-start.sh} runs it from its second start
-         * on: with a class-data archive of the classes a broker loads. A first, unmeasured broker
-         * records that archive: it starts, acknowledges one record and stops (Kafka's storage
-         * format is the same kind of preparation).
+         * on: with a class-data archive of the classes a broker loads. Before the run's first
+         * start, an unmeasured broker records that archive: it starts, acknowledges one record and
+         * stops (Kafka's storage format is the same kind of preparation).
          */
         @Override
         JavaCommand prepare(Processes processes, Path dir, int port) throws Exception {
-            Path archive = dir.resolve("wharf-server.jsa");
-            Path training = dir.resolve("cds-training");
-            int trainingPort = freePort();
+            Path archive = dir.resolveSibling("wharf-server.jsa");
             List<String> options = jvmOptions();
+            if (!Files.isRegularFile(archive)) {
+                recordArchive(processes, archive, options);
+            }
+            List<String> jvm = new java.util.ArrayList<>(options);
+            jvm.add("-XX:SharedArchiveFile=" + archive);
+            jvm.addAll(CDS_QUIET);
+            return command(jvm, dir.resolve("data"), port);
+        }
+
+        private void recordArchive(Processes processes, Path archive, List<String> options) throws Exception {
+            Path training = archive.resolveSibling("cds-training");
+            int trainingPort = freePort();
             List<String> recording = new java.util.ArrayList<>(options);
             recording.add("-XX:ArchiveClassesAtExit=" + archive);
             recording.addAll(CDS_QUIET);
             Process broker = processes.start(command(recording, training.resolve("data"), trainingPort),
-                    dir.resolve("cds-training.log"));
+                    archive.resolveSibling("cds-training.log"));
             try {
                 FirstRecord.awaitFirstAck("127.0.0.1:" + trainingPort, broker, System.nanoTime(), java.time.Duration.ofSeconds(60));
             } finally {
@@ -161,10 +174,6 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
                 throw new IOException("the training run wrote no class-data archive " + archive);
             }
             SideBySide.deleteRecursively(training);
-            List<String> jvm = new java.util.ArrayList<>(options);
-            jvm.add("-XX:SharedArchiveFile=" + archive);
-            jvm.addAll(CDS_QUIET);
-            return command(jvm, dir.resolve("data"), port);
         }
 
         /** The common options, then those the start script adds from {@code config/jvm.options}. */

@@ -21,12 +21,16 @@ import java.util.Map;
 final class Report {
     static final String BROKER_ROW = "broker";
 
-    /** What one broker did: figures per workload, whole-run figures, and failures by workload. */
+    /**
+     * What one broker did: figures per workload, whole-run figures, and failures by workload. A
+     * figure taken several times is reported as the median, and its samples are kept beside it.
+     */
     static final class BrokerRun {
         final String key;
         final String label;
         final Map<Metric, Double> overall = new EnumMap<>(Metric.class);
         final Map<String, Map<Metric, Double>> workloads = new LinkedHashMap<>();
+        final Map<String, Map<Metric, List<Double>>> samples = new LinkedHashMap<>();
         final Map<String, String> errors = new LinkedHashMap<>();
 
         BrokerRun(String key, String label) {
@@ -37,6 +41,26 @@ final class Report {
         Double get(String workload, Metric metric) {
             return BROKER_ROW.equals(workload) ? overall.get(metric) : workloads.getOrDefault(workload, Map.of()).get(metric);
         }
+
+        /** Records several samples of a workload's (or, for {@link #BROKER_ROW}, the run's) figures, and their medians as the figures. */
+        void putSampled(String workload, List<Map<Metric, Double>> taken) {
+            Map<Metric, List<Double>> byMetric = new EnumMap<>(Metric.class);
+            for (Map<Metric, Double> sample : taken) {
+                sample.forEach((metric, value) -> byMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(value));
+            }
+            Map<Metric, Double> medians = BROKER_ROW.equals(workload) ? overall : workloads.computeIfAbsent(workload, w -> new EnumMap<>(Metric.class));
+            byMetric.forEach((metric, values) -> medians.put(metric, median(values)));
+            if (taken.size() > 1) {
+                samples.put(workload, byMetric);
+            }
+        }
+    }
+
+    /** The middle value (the mean of the two middle ones for an even count). */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /**
@@ -106,12 +130,30 @@ final class Report {
                     number(row.wharf()), ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f%s", ratio, mark)));
             last = row.workload();
         }
-        b.append("\n+ Wharf better, - Wharf worse. Workloads:\n");
+        b.append("\n+ Wharf better, - Wharf worse.\n");
+        String sampled = samplesTable();
+        if (!sampled.isEmpty()) {
+            b.append("\nMedians above, of these samples (in the order taken):\n").append(sampled);
+        }
+        b.append("\nWorkloads:\n");
         for (Workload w : workloads) {
             b.append(String.format("  %-20s %s%n", w.name(), w.description()));
         }
         for (BrokerRun run : List.of(kafka, wharf)) {
             run.errors.forEach((workload, error) -> b.append(String.format("FAILED %s %s: %s%n", run.key, workload, firstLine(error))));
+        }
+        return b.toString();
+    }
+
+    private String samplesTable() {
+        StringBuilder b = new StringBuilder();
+        for (BrokerRun run : List.of(kafka, wharf)) {
+            run.samples.forEach((workload, byMetric) -> byMetric.forEach((metric, values) -> {
+                if (metric == Metric.RECORDS_PER_SEC || metric == Metric.STARTUP_TO_FIRST_RECORD_MS || metric == Metric.CPU_SECONDS_PER_GB) {
+                    b.append(String.format("  %-6s %-12s %-24s %s%n", run.key, workload, metric.label,
+                            String.join("  ", values.stream().map(Report::number).toList())));
+                }
+            }));
         }
         return b.toString();
     }
@@ -142,6 +184,11 @@ final class Report {
             ObjectNode b = brokers.putObject(run.key);
             b.put("label", run.label);
             run.overall.forEach((metric, value) -> b.put(metric.key(), value));
+            ObjectNode samples = b.putObject("samples");
+            run.samples.forEach((workload, byMetric) -> {
+                ObjectNode w = samples.putObject(workload);
+                byMetric.forEach((metric, values) -> values.forEach(w.putArray(metric.key())::add));
+            });
             ObjectNode errors = b.putObject("errors");
             run.errors.forEach(errors::put);
         }

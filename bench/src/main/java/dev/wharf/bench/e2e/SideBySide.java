@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,6 +131,10 @@ public final class SideBySide {
         return write(report, options.results());
     }
 
+    /**
+     * Starts the broker {@code startSamples} times, each time fresh (new data directory, new
+     * port) and timed to its first acknowledged record; the last start then runs the workloads.
+     */
     private static BrokerRun runBroker(BrokerUnderTest broker, List<Workload> workloads, Options options, Processes processes,
             Path toolsLib) throws IOException, InterruptedException {
         BrokerRun run = new BrokerRun(broker.key(), broker.label());
@@ -138,49 +143,76 @@ public final class SideBySide {
         Path logs = options.work().resolve("logs").resolve(broker.key());
         deleteRecursively(logs);
         Files.createDirectories(logs);
-        log("%s: starting in %s", broker.label(), dir);
+        int starts = options.profile().startSamples();
+        List<Map<Metric, Double>> startups = new ArrayList<>();
+        Path brokerLog = logs.resolve("broker.log");
+        Path startDir = dir;
         try {
-            int port = BrokerUnderTest.freePort();
-            Processes.JavaCommand command = broker.prepare(processes, dir, port);
-            long startNanos = System.nanoTime();
-            Process process = processes.start(command, logs.resolve("broker.log"));
-            try {
-                double startup = FirstRecord.awaitFirstAck("127.0.0.1:" + port, process, startNanos, STARTUP_BOUND);
-                run.overall.put(Metric.STARTUP_TO_FIRST_RECORD_MS, startup);
-                log("%s: first record acknowledged %.0f ms after launch", broker.key(), startup);
-                ProcStat stat = new ProcStat(process.pid(), ProcStat.clockTicksPerSecond());
-                Target target = new Target("127.0.0.1", port, stat, new LoadTools(processes, toolsLib, logs), processes, logs,
-                        System.getProperty("java.class.path"));
-                for (Workload workload : workloads) {
-                    if (!process.isAlive()) {
-                        run.errors.put(workload.name(), "broker exited with " + process.exitValue());
-                        continue;
+            for (int i = 1; i <= starts; i++) {
+                boolean last = i == starts;
+                startDir = Files.createDirectories(dir.resolve("start-" + i));
+                brokerLog = logs.resolve(last ? "broker.log" : "broker-start-" + i + ".log");
+                log("%s: start %d of %d in %s", broker.label(), i, starts, startDir);
+                int port = BrokerUnderTest.freePort();
+                Processes.JavaCommand command = broker.prepare(processes, startDir, port);
+                long startNanos = System.nanoTime();
+                Process process = processes.start(command, brokerLog);
+                try {
+                    double startup = FirstRecord.awaitFirstAck("127.0.0.1:" + port, process, startNanos, STARTUP_BOUND);
+                    startups.add(Map.of(Metric.STARTUP_TO_FIRST_RECORD_MS, startup));
+                    log("%s: first record acknowledged %.0f ms after launch", broker.key(), startup);
+                    if (last) {
+                        run.putSampled(Report.BROKER_ROW, startups);
+                        runWorkloads(run, process, port, workloads, new LoadTools(processes, toolsLib, logs), processes, logs);
                     }
-                    long t0 = System.nanoTime();
-                    try {
-                        run.workloads.put(workload.name(), workload.run().against(target));
-                        log("%s: %-20s %5.1f s  peak RSS so far %.0f MiB  %s", broker.key(), workload.name(),
-                                (System.nanoTime() - t0) / 1e9, stat.peakRssMiB(), run.workloads.get(workload.name()));
-                    } catch (Exception e) {
-                        run.errors.put(workload.name(), String.valueOf(e));
-                        log("%s: %-20s FAILED: %s", broker.key(), workload.name(), e);
-                    }
+                } finally {
+                    processes.stop(process);
                 }
-                if (process.isAlive()) {
-                    run.overall.put(Metric.PEAK_RSS_MIB, stat.peakRssMiB());
+                if (!last) {
+                    deleteRecursively(startDir);
                 }
-            } finally {
-                processes.stop(process);
             }
         } catch (Exception e) {
-            run.errors.put("start", e + "\n" + Processes.tail(logs.resolve("broker.log"), 40));
-            log("%s: FAILED to start: %s%n%s", broker.key(), e, Processes.tail(logs.resolve("broker.log"), 40));
+            run.errors.put("start", e + "\n" + Processes.tail(brokerLog, 40));
+            log("%s: FAILED to start: %s%n%s", broker.key(), e, Processes.tail(brokerLog, 40));
         } finally {
             copyLogs(dir, logs);
+            copyLogs(startDir, logs);
             deleteRecursively(dir);
             CURRENT_DATA.set(null);
         }
         return run;
+    }
+
+    private static void runWorkloads(BrokerRun run, Process process, int port, List<Workload> workloads, LoadTools tools,
+            Processes processes, Path logs) throws IOException {
+        ProcStat stat = new ProcStat(process.pid(), ProcStat.clockTicksPerSecond());
+        Target target = new Target("127.0.0.1", port, stat, tools, processes, logs, System.getProperty("java.class.path"));
+        for (Workload workload : workloads) {
+            if (!process.isAlive()) {
+                run.errors.put(workload.name(), "broker exited with " + process.exitValue());
+                continue;
+            }
+            long t0 = System.nanoTime();
+            try {
+                List<Map<Metric, Double>> taken = new ArrayList<>();
+                for (int sample = 1; sample <= workload.samples(); sample++) {
+                    taken.add(workload.run().against(target, sample));
+                    if (workload.samples() > 1) {
+                        log("%s: %-20s sample %d: %s", run.key, workload.name(), sample, taken.get(sample - 1));
+                    }
+                }
+                run.putSampled(workload.name(), taken);
+                log("%s: %-20s %5.1f s  peak RSS so far %.0f MiB  %s", run.key, workload.name(), (System.nanoTime() - t0) / 1e9,
+                        stat.peakRssMiB(), run.workloads.get(workload.name()));
+            } catch (Exception e) {
+                run.errors.put(workload.name(), String.valueOf(e));
+                log("%s: %-20s FAILED: %s", run.key, workload.name(), e);
+            }
+        }
+        if (process.isAlive()) {
+            run.overall.put(Metric.PEAK_RSS_MIB, stat.peakRssMiB());
+        }
     }
 
     private static Outcome write(Report report, Path results) throws IOException {
@@ -238,9 +270,13 @@ public final class SideBySide {
         }
     }
 
+    /** Keeps the broker's configuration and tool logs from {@code dir}; not its class-data archive. */
     private static void copyLogs(Path dir, Path logs) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".jsa")).toList()) {
                 Files.copy(f, logs.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {

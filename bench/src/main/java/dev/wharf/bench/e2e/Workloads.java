@@ -40,13 +40,17 @@ final class Workloads {
     private static final Pattern FIXED_RATE = Pattern.compile(
             "avg_us=([\\d.]+) p50_us=([\\d.]+) p99_us=([\\d.]+) p999_us=([\\d.]+)");
 
-    /** A workload: its name, a line for people, and how to run it. */
-    record Workload(String name, String description, Run run) {
+    /** A workload: its name, a line for people, how to run it, and how many times (figures are medians). */
+    record Workload(String name, String description, int samples, Run run) {
+        Workload(String name, String description, Run run) {
+            this(name, description, 1, run);
+        }
     }
 
     @FunctionalInterface
     interface Run {
-        Map<Metric, Double> against(Target target) throws Exception;
+        /** Runs sample number {@code sample} (from 1) of the workload. */
+        Map<Metric, Double> against(Target target, int sample) throws Exception;
     }
 
     /** The running broker the workloads drive, and the means to drive it. */
@@ -63,21 +67,21 @@ final class Workloads {
     static List<Workload> of(Profile p) {
         List<Workload> all = List.of(
                 new Workload(PRODUCE_1K_ACKS_1, String.format("produce %,d x 1 KiB at max rate, acks=1", p.records1k()),
-                        t -> produce(t, PRODUCE_1K_ACKS_1, "bench-1k", p.records1k(), KIB, "1", p)),
+                        (t, sample) -> produce(t, PRODUCE_1K_ACKS_1, "bench-1k", p.records1k(), KIB, "1", p)),
                 new Workload(PRODUCE_1K_ACKS_ALL, String.format("produce %,d x 1 KiB at max rate, acks=all", p.records1k()),
-                        t -> produce(t, PRODUCE_1K_ACKS_ALL, "bench-1k-all", p.records1k(), KIB, "all", p)),
+                        (t, sample) -> produce(t, PRODUCE_1K_ACKS_ALL, "bench-1k-all", p.records1k(), KIB, "all", p)),
                 new Workload(PRODUCE_100B, String.format("produce %,d x 100 B at max rate, acks=1", p.records100b()),
-                        t -> produce(t, PRODUCE_100B, "bench-100b", p.records100b(), 100, "1", p)),
-                new Workload(CONSUME_1K, String.format("consume the %,d x 1 KiB topic from the beginning", p.records1k()),
-                        t -> consume(t, p)),
+                        (t, sample) -> produce(t, PRODUCE_100B, "bench-100b", p.records100b(), 100, "1", p)),
+                new Workload(CONSUME_1K, String.format("consume the %,d x 1 KiB topic from the beginning, median of %d", p.records1k(),
+                        p.consumeSamples()), p.consumeSamples(), (t, sample) -> consume(t, p, sample)),
                 new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s", p.latencyRate(),
-                        p.latencySeconds()), t -> fixedRateLatency(t, p)),
+                        p.latencySeconds()), (t, sample) -> fixedRateLatency(t, p)),
                 new Workload(ROUND_TRIP, String.format("EndToEndLatency: %,d x 1 KiB, one in flight (whole ms)", p.roundTrips()),
-                        t -> roundTrips(t, p)),
+                        (t, sample) -> roundTrips(t, p)),
                 new Workload(PARTITIONS, String.format("%,d-partition topic: created until each partition acked a record, then %,d x 1 KiB across it", p.partitions(),
-                        p.recordsPartitioned()), t -> partitions(t, p)),
+                        p.recordsPartitioned()), (t, sample) -> partitions(t, p)),
                 new Workload(IDLE_CONNECTIONS, String.format("%,d idle connections open, produce %,d x 1 KiB", p.idleConnections(),
-                        p.recordsWithIdle()), t -> idleConnections(t, p)));
+                        p.recordsWithIdle()), (t, sample) -> idleConnections(t, p)));
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
     }
 
@@ -88,9 +92,11 @@ final class Workloads {
         return throughput(produced.recordsPerSec(), size, records, t.stat().cpuSeconds() - cpu, produced.p99Ms());
     }
 
-    private static Map<Metric, Double> consume(Target t, Profile p) throws Exception {
+    /** Each sample reads the whole topic in a group of its own. */
+    private static Map<Metric, Double> consume(Target t, Profile p, int sample) throws Exception {
         double cpu = t.stat().cpuSeconds();
-        LoadTools.Consumed consumed = t.tools().consume(CONSUME_1K, t.bootstrap(), "bench-1k", p.records1k(), p.workloadTimeout());
+        LoadTools.Consumed consumed = t.tools().consume(CONSUME_1K + "-" + sample, t.bootstrap(), "bench-1k", p.records1k(),
+                p.workloadTimeout());
         return throughput(consumed.recordsPerSec(), KIB, consumed.records(), t.stat().cpuSeconds() - cpu, null);
     }
 
