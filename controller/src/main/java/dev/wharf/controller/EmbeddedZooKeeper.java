@@ -1,10 +1,13 @@
 package dev.wharf.controller;
 
 import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.zookeeper.server.NIOServerCnxnFactory;
+import org.apache.zookeeper.server.ServerCnxn;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 import org.slf4j.Logger;
@@ -13,6 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A real, single-node ZooKeeper server inside the broker's process (the default when no
  * {@code zookeeper.connect} is configured), listening on loopback, with its data beside the logs.
+ * <p>
+ * It registers no JMX beans: registering the first one starts the JVM's platform MBean server,
+ * about a tenth of the broker's start-up on a 2-core machine, for a server nobody monitors apart
+ * from the broker it lives in.
  */
 public final class EmbeddedZooKeeper implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
@@ -24,8 +31,9 @@ public final class EmbeddedZooKeeper implements Closeable {
     /** @param port the port to listen on; 0 picks a free one */
     public EmbeddedZooKeeper(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
-        this.server = new ZooKeeperServer(dataDir.resolve("snapshots").toFile(), dataDir.resolve("txnlog").toFile(), TICK_MS);
-        this.factory = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", port), 1000);
+        this.server = new ServerWithoutJmx(dataDir.resolve("snapshots").toFile(), dataDir.resolve("txnlog").toFile(), TICK_MS);
+        this.factory = new ConnectionsWithoutJmx();
+        factory.configure(new InetSocketAddress("127.0.0.1", port), 1000);
         try {
             factory.startup(server);
         } catch (InterruptedException e) {
@@ -43,5 +51,29 @@ public final class EmbeddedZooKeeper implements Closeable {
     public void close() {
         factory.shutdown();
         server.shutdown();
+    }
+
+    private static final class ServerWithoutJmx extends ZooKeeperServer {
+        ServerWithoutJmx(File snapshots, File txnLog, int tickMs) throws IOException {
+            super(snapshots, txnLog, tickMs);
+        }
+
+        @Override
+        protected void registerJMX() {
+        }
+
+        @Override
+        protected void unregisterJMX() {
+        }
+    }
+
+    private static final class ConnectionsWithoutJmx extends NIOServerCnxnFactory {
+        @Override
+        public void registerConnection(ServerCnxn connection) {
+        }
+
+        @Override
+        public void unregisterConnection(ServerCnxn connection) {
+        }
     }
 }
