@@ -145,12 +145,16 @@ final class Report {
         return b.toString();
     }
 
+    /** The sampled figures the table lists sample by sample (the JSON keeps all of them). */
+    private static final java.util.Set<Metric> SAMPLES_SHOWN = java.util.EnumSet.of(Metric.STARTUP_TO_FIRST_RECORD_MS,
+            Metric.RECORDS_PER_SEC, Metric.CPU_SECONDS_PER_GB, Metric.LATENCY_P99_US);
+
     private String samplesTable() {
         StringBuilder b = new StringBuilder();
         for (BrokerRun run : List.of(kafka, wharf)) {
             run.samples.forEach((workload, byMetric) -> byMetric.forEach((metric, values) -> {
-                if (metric == Metric.RECORDS_PER_SEC || metric == Metric.STARTUP_TO_FIRST_RECORD_MS || metric == Metric.CPU_SECONDS_PER_GB) {
-                    b.append(String.format("  %-6s %-12s %-24s %s%n", run.key, workload, metric.label,
+                if (SAMPLES_SHOWN.contains(metric)) {
+                    b.append(String.format("  %-6s %-18s %-24s %s%n", run.key, workload, metric.label,
                             String.join("  ", values.stream().map(Report::number).toList())));
                 }
             }));

@@ -74,8 +74,9 @@ final class Workloads {
                         (t, sample) -> produce(t, PRODUCE_100B, "bench-100b", p.records100b(), 100, "1", p)),
                 new Workload(CONSUME_1K, String.format("consume the %,d x 1 KiB topic from the beginning, median of %d", p.records1k(),
                         p.consumeSamples()), p.consumeSamples(), (t, sample) -> consume(t, p, sample)),
-                new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s", p.latencyRate(),
-                        p.latencySeconds()), (t, sample) -> fixedRateLatency(t, p)),
+                new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s, median of %d",
+                        p.latencyRate(), p.latencySeconds(), p.latencySamples()), p.latencySamples(),
+                        (t, sample) -> fixedRateLatency(t, p, sample)),
                 new Workload(ROUND_TRIP, String.format("EndToEndLatency: %,d x 1 KiB, one in flight (whole ms)", p.roundTrips()),
                         (t, sample) -> roundTrips(t, p)),
                 new Workload(PARTITIONS, String.format("%,d-partition topic: created until each partition acked a record, then %,d x 1 KiB across it", p.partitions(),
@@ -111,18 +112,20 @@ final class Workloads {
         return m;
     }
 
-    private static Map<Metric, Double> fixedRateLatency(Target t, Profile p) throws Exception {
+    /** Each sample on a topic of its own, so that it starts from an empty partition like the first. */
+    private static Map<Metric, Double> fixedRateLatency(Target t, Profile p, int sample) throws Exception {
         double cpu = t.stat().cpuSeconds();
         long start = System.nanoTime();
         JavaCommand command = new JavaCommand(List.of("-Xms512m", "-Xmx512m"), t.harnessClasspath(), FixedRateLatency.class.getName(),
-                List.of(t.bootstrap(), "bench-latency", Integer.toString(p.latencyRate()), Integer.toString(p.latencySeconds()),
+                List.of(t.bootstrap(), "bench-latency-" + sample, Integer.toString(p.latencyRate()), Integer.toString(p.latencySeconds()),
                         Integer.toString(KIB), Integer.toString(p.latencyWarmUpSeconds())));
-        Processes.Finished done = t.processes().run(command, t.logDir().resolve(LATENCY_FIXED_RATE), p.workloadTimeout());
+        String log = LATENCY_FIXED_RATE + "-" + sample;
+        Processes.Finished done = t.processes().run(command, t.logDir().resolve(log), p.workloadTimeout());
         double cpuPercent = 100 * (t.stat().cpuSeconds() - cpu) / ((System.nanoTime() - start) / 1e9);
         Matcher m = FIXED_RATE.matcher(done.stdout());
         if (done.exitCode() != 0 || !m.find()) {
             throw new IOException("FixedRateLatency exited with " + done.exitCode() + ":\n" + done.stdout()
-                    + Processes.tail(t.logDir().resolve(LATENCY_FIXED_RATE + ".err"), 20));
+                    + Processes.tail(t.logDir().resolve(log + ".err"), 20));
         }
         Map<Metric, Double> r = new EnumMap<>(Metric.class);
         r.put(Metric.LATENCY_P50_US, Double.parseDouble(m.group(2)));
