@@ -38,6 +38,7 @@ import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
 import dev.wharf.server.network.NettyServer;
 import dev.wharf.server.network.SendStats;
+import io.netty.util.HashedWheelTimer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,6 +69,7 @@ public final class Broker implements Closeable {
     private NettyServer server;
     private ExecutorService io;
     private ScheduledExecutorService timer;
+    private HashedWheelTimer fetchDeadlines;
     private BrokerInfo advertised;
     private PartitionManager partitions;
     private GroupCoordinator groups;
@@ -103,6 +105,8 @@ public final class Broker implements Closeable {
         String connect = embeddedZooKeeper != null ? embeddedZooKeeper.connectString() : config.getString("zookeeper.connect");
         io = Executors.newFixedThreadPool(config.getInt("num.io.threads"), daemon("wharf-io"));
         timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
+        // ticks of 10 ms: a fetch's max wait is kept to within 10 ms
+        fetchDeadlines = new HashedWheelTimer(daemon("wharf-fetch-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
         BrokerConfig.Listener adv = config.advertisedListener();
         String host = adv.host().isEmpty() ? "localhost" : adv.host();
         int port = adv.port() == 0 || adv.equals(listener) ? server.port() : adv.port();
@@ -150,7 +154,7 @@ public final class Broker implements Closeable {
                 .register(new DeleteGroupsHandler(groups, io));
         handlers.register(new MetadataHandler(partitions, io))
                 .register(new ProduceHandler(partitions))
-                .register(new FetchHandler(partitions, timer, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
+                .register(new FetchHandler(partitions, fetchDeadlines, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
                 .register(new ListOffsetsHandler(partitions, io))
                 .register(new InitProducerIdHandler(partitions, io))
                 .register(new CreateTopicsHandler(partitions, io))
@@ -192,6 +196,9 @@ public final class Broker implements Closeable {
 
         if (timer != null) {
             timer.shutdownNow();
+        }
+        if (fetchDeadlines != null) {
+            fetchDeadlines.stop(); // fetches still waiting go unanswered: their connections are closed
         }
         if (groups != null) {
             groups.close();
