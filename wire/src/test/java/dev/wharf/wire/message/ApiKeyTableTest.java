@@ -31,15 +31,15 @@ class ApiKeyTableTest {
             assertEquals(kafka.latestVersionUnstable(), ours.latestVersionUnstable, what);
             if (ours.hasVersions()) {
                 assertEquals(kafka.lowestSupportedVersion(), ours.lowestVersion, what);
-                assertEquals(kafka.newRequest().getClass().getSimpleName(), ours.requestClass.getSimpleName() + "Data");
-                assertEquals(kafka.newResponse().getClass().getSimpleName(), ours.responseClass.getSimpleName() + "Data");
+                assertEquals(kafka.newRequest().getClass().getSimpleName(), ours.newRequest().getClass().getSimpleName() + "Data");
+                assertEquals(kafka.newResponse().getClass().getSimpleName(), ours.newResponse().getClass().getSimpleName() + "Data");
             }
             for (short v = ours.lowestVersion; v <= ours.highestVersion; v++) {
                 assertEquals(kafka.requestHeaderVersion(v), ours.requestHeaderVersion(v), what + " v" + v);
                 assertEquals(kafka.responseHeaderVersion(v), ours.responseHeaderVersion(v), what + " v" + v);
             }
-            assertEquals(ours.requestClass, ours.newRequest().getClass());
-            assertEquals(ours.responseClass, ours.newResponse().getClass());
+            assertEquals(ours.id, ours.newRequest().apiKey(), what);
+            assertEquals(ours.id, ours.newResponse().apiKey(), what);
         }
     }
 
