@@ -37,13 +37,32 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
      */
     abstract JavaCommand prepare(Processes processes, Path dir, int port) throws Exception;
 
+    /**
+     * A loopback port free now and below the kernel's ephemeral range. A port the kernel handed out
+     * for a port-0 bind can be handed out again before the broker binds it: once, Wharf's embedded
+     * ZooKeeper (which binds port 0) got the very port chosen for Wharf's listener.
+     */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int ephemeralLow = 32768;
+        try {
+            ephemeralLow = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: keep the usual lower bound
         }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200 && ephemeralLow > LOWEST_PORT + 1000; attempt++) {
+            int port = random.nextInt(LOWEST_PORT, ephemeralLow);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free loopback port between " + LOWEST_PORT + " and " + ephemeralLow);
     }
+
+    private static final int LOWEST_PORT = 10_000;
 
     /** Apache Kafka in KRaft combined mode (broker and controller in one process), a single node. */
     static final class Kafka extends BrokerUnderTest {
