@@ -45,7 +45,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
     static int freePort() {
         int ephemeralLow = 32768;
         try {
-            ephemeralLow = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+            ephemeralLow = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             // not Linux: keep the usual lower bound
         }

@@ -98,6 +98,11 @@ final class Report {
         this.wharf = wharf;
     }
 
+    /** Whether both brokers ran every workload. */
+    boolean complete() {
+        return kafka.errors.isEmpty() && wharf.errors.isEmpty();
+    }
+
     List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         for (Metric metric : List.of(Metric.STARTUP_TO_FIRST_RECORD_MS, Metric.PEAK_RSS_MIB)) {

@@ -76,7 +76,7 @@ public final class SideBySide {
     /** The report and where it was written. */
     record Outcome(Report report, Path json, Path svg) {
         boolean complete() {
-            return report.kafka.errors.isEmpty() && report.wharf.errors.isEmpty();
+            return report.complete();
         }
     }
 
@@ -215,17 +215,20 @@ public final class SideBySide {
         }
     }
 
+    /** Writes the run's JSON and chart; {@code latest.*} only for a run in which nothing failed. */
     private static Outcome write(Report report, Path results) throws IOException {
         Files.createDirectories(results);
-        String base = "side-by-side-" + report.profile.name() + "-" + STAMP.format(report.started);
+        String base = (report.complete() ? "" : "failed-") + "side-by-side-" + report.profile.name() + "-" + STAMP.format(report.started);
         Path json = results.resolve(base + ".json");
         Path svg = results.resolve(base + ".svg");
         String chart = SvgChart.draw(report);
         Files.writeString(json, report.json());
         Files.writeString(svg, chart);
-        Files.writeString(results.resolve("latest.json"), report.json());
-        Files.writeString(results.resolve("latest.svg"), chart);
-        Files.writeString(results.resolve("latest.txt"), report.table());
+        if (report.complete()) {
+            Files.writeString(results.resolve("latest.json"), report.json());
+            Files.writeString(results.resolve("latest.svg"), chart);
+            Files.writeString(results.resolve("latest.txt"), report.table());
+        }
         return new Outcome(report, json, svg);
     }
 
