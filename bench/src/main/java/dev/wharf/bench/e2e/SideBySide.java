@@ -146,7 +146,7 @@ public final class SideBySide {
         int starts = options.profile().startSamples();
         List<Map<Metric, Double>> startups = new ArrayList<>();
         Path brokerLog = logs.resolve("broker.log");
-        Path startDir = dir;
+        Path startDir = null;
         try {
             for (int i = 1; i <= starts; i++) {
                 boolean last = i == starts;
@@ -177,7 +177,9 @@ public final class SideBySide {
             log("%s: FAILED to start: %s%n%s", broker.key(), e, Processes.tail(brokerLog, 40));
         } finally {
             copyLogs(dir, logs);
-            copyLogs(startDir, logs);
+            if (startDir != null) {
+                copyLogs(startDir, logs);
+            }
             deleteRecursively(dir);
             CURRENT_DATA.set(null);
         }
