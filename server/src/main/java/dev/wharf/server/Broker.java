@@ -69,7 +69,7 @@ public final class Broker implements Closeable {
     private NettyServer server;
     private ExecutorService io;
     private ScheduledExecutorService timer;
-    private HashedWheelTimer fetchDeadlines;
+    private HashedWheelTimer deadlines;
     private BrokerInfo advertised;
     private PartitionManager partitions;
     private GroupCoordinator groups;
@@ -105,8 +105,8 @@ public final class Broker implements Closeable {
         String connect = embeddedZooKeeper != null ? embeddedZooKeeper.connectString() : config.getString("zookeeper.connect");
         io = Executors.newFixedThreadPool(config.getInt("num.io.threads"), daemon("wharf-io"));
         timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
-        // ticks of 10 ms: a fetch's max wait is kept to within 10 ms
-        fetchDeadlines = new HashedWheelTimer(daemon("wharf-fetch-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
+        // fetch waits and group timeouts: kept to within a 10 ms tick, taken and cancelled without waking a thread
+        deadlines = new HashedWheelTimer(daemon("wharf-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
         BrokerConfig.Listener adv = config.advertisedListener();
         String host = adv.host().isEmpty() ? "localhost" : adv.host();
         int port = adv.port() == 0 || adv.equals(listener) ? server.port() : adv.port();
@@ -127,7 +127,7 @@ public final class Broker implements Closeable {
             }
         }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
         GroupStore groupStore = new GroupStore(partitions, System::currentTimeMillis);
-        groups = new GroupCoordinator(groupStore, io, System::currentTimeMillis);
+        groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
         GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
         groupStore.loadAll(); // before the first client: committed offsets are known when asked for
         long offsetsCheckMs = config.getLong("offsets.retention.check.interval.ms");
@@ -154,7 +154,7 @@ public final class Broker implements Closeable {
                 .register(new DeleteGroupsHandler(groups, io));
         handlers.register(new MetadataHandler(partitions, io))
                 .register(new ProduceHandler(partitions))
-                .register(new FetchHandler(partitions, fetchDeadlines, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
+                .register(new FetchHandler(partitions, deadlines, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
                 .register(new ListOffsetsHandler(partitions, io))
                 .register(new InitProducerIdHandler(partitions, io))
                 .register(new CreateTopicsHandler(partitions, io))
@@ -197,11 +197,8 @@ public final class Broker implements Closeable {
         if (timer != null) {
             timer.shutdownNow();
         }
-        if (fetchDeadlines != null) {
-            fetchDeadlines.stop(); // fetches still waiting go unanswered: their connections are closed
-        }
-        if (groups != null) {
-            groups.close();
+        if (deadlines != null) {
+            deadlines.stop(); // fetches still waiting go unanswered: their connections are closed
         }
         if (io != null) {
             io.shutdown();

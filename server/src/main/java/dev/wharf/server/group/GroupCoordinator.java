@@ -2,7 +2,6 @@ package dev.wharf.server.group;
 
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.ErrorCode;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * member and starts the next rebalance. Timers run on a hashed wheel and hand their work to the
  * io threads.
  */
-public final class GroupCoordinator implements AutoCloseable {
+public final class GroupCoordinator {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
 
     /** A member as the leader sees it in the JoinGroup response. */
@@ -76,16 +75,13 @@ public final class GroupCoordinator implements AutoCloseable {
     private final LongSupplier clock;
     private final Timer timer;
 
-    public GroupCoordinator(GroupStore store, Executor io, LongSupplier clock) {
+    /** @param timer the broker's deadline wheel; its tasks here only hand work to {@code io} */
+    public GroupCoordinator(GroupStore store, Executor io, Timer timer, LongSupplier clock) {
         this.store = store;
         this.config = store.partitions().config();
         this.io = io;
         this.clock = clock;
-        this.timer = new HashedWheelTimer(r -> {
-            Thread t = new Thread(r, "wharf-group-timer");
-            t.setDaemon(true);
-            return t;
-        }, 10, TimeUnit.MILLISECONDS);
+        this.timer = timer;
         // restored members keep their place if they heartbeat within a session timeout from now
         store.onLoaded(groups -> {
             long now = clock.getAsLong();
@@ -741,10 +737,5 @@ public final class GroupCoordinator implements AutoCloseable {
             log.info("deleted group {}", groupId);
             return ErrorCode.NONE;
         }
-    }
-
-    @Override
-    public void close() {
-        timer.stop();
     }
 }
