@@ -35,7 +35,7 @@ record Profile(String name, long records1k, long records100b, int latencyRate, i
 
     static Profile named(String name) {
         return switch (name) {
-            case "full" -> new Profile(name, 4_000_000, 25_000_000, 2_000, 20, 5, 40_000, 1_000, 200_000, 1_000, 2_000_000, 5, 5, 3,
+            case "full" -> new Profile(name, 4_000_000, 25_000_000, 2_000, 20, 5, 40_000, 1_000, 200_000, 1_000, 4_000_000, 5, 5, 3,
                     Duration.ofMinutes(4), ALL);
             case "smoke" -> new Profile(name, 200_000, 1_000_000, 1_000, 5, 2, 1_000, 1_000, 50_000, 1_000, 100_000, 2, 2, 1,
                     Duration.ofMinutes(2), ALL);

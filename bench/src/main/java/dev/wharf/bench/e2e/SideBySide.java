@@ -35,6 +35,8 @@ import java.util.stream.Stream;
  */
 public final class SideBySide {
     private static final Duration STARTUP_BOUND = Duration.ofSeconds(120);
+    /** How long a workload waits for the previous one's writes to reach the disk before it starts anyway. */
+    private static final Duration SETTLE_BOUND = Duration.ofSeconds(60);
     /** The running broker's data directory, for the shutdown hook. */
     private static final AtomicReference<Path> CURRENT_DATA = new AtomicReference<>();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -153,6 +155,7 @@ public final class SideBySide {
                 startDir = Files.createDirectories(dir.resolve("start-" + i));
                 brokerLog = logs.resolve(last ? "broker.log" : "broker-start-" + i + ".log");
                 log("%s: start %d of %d in %s", broker.label(), i, starts, startDir);
+                settle(broker.key(), "start " + i);
                 int port = BrokerUnderTest.freePort();
                 Processes.JavaCommand command = broker.prepare(processes, startDir, port);
                 long startNanos = System.nanoTime();
@@ -199,6 +202,7 @@ public final class SideBySide {
             try {
                 List<Map<Metric, Double>> taken = new ArrayList<>();
                 for (int sample = 1; sample <= workload.samples(); sample++) {
+                    settle(run.key, workload.name() + " sample " + sample);
                     taken.add(workload.run().against(target, sample));
                     if (workload.samples() > 1) {
                         log("%s: %-20s sample %d: %s", run.key, workload.name(), sample, taken.get(sample - 1));
@@ -297,6 +301,14 @@ public final class SideBySide {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /** Each measurement starts with the previous one's writes on disk (see {@link DirtyPages}). */
+    private static void settle(String broker, String before) throws IOException, InterruptedException {
+        DirtyPages.Settled settled = DirtyPages.settle(SETTLE_BOUND);
+        if (settled.dirtyKiB() >= 64 * 1024 || settled.timedOut()) {
+            log("%s: before %s: %s", broker, before, settled);
         }
     }
 
