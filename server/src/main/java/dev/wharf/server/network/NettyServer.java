@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * The listening socket and each connection's pipeline, readable top to bottom:
  *
  * <pre>
+ *   flushConsolidation one flush per read burst: the responses to requests read together leave together
  *   idleTimeout      closes connections idle for connections.max.idle.ms
  *   frameDecoder     length-prefixed frames, capped by socket.request.max.bytes
  *   requestDispatcher decode, hand to the API's handler, write responses in request order
@@ -37,6 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+    /**
+     * A producer keeps several requests in flight, so one read often brings three or four; a flush
+     * per response made a send(2) each, and on loopback each send also runs the receiver's side of
+     * TCP. Flushes during a read wait for its end (at most this many); outside a read (responses
+     * completed on other threads, fetches woken by an append) they go at once.
+     */
+    private static final int MAX_DEFERRED_FLUSHES = 64;
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -62,6 +71,7 @@ public final class NettyServer implements Closeable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
+                                .addLast("flushConsolidation", new FlushConsolidationHandler(MAX_DEFERRED_FLUSHES))
                                 .addLast("idleTimeout", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
                                 .addLast("frameDecoder", new RequestFrameDecoder(maxRequestBytes))
                                 .addLast("requestDispatcher", new RequestDispatcher(handlers, apiVersions, stats));
