@@ -3,10 +3,13 @@ package dev.wharf.bench.e2e;
 import dev.wharf.bench.e2e.Processes.JavaCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One of the two brokers compared. Both run in their own JVM with the same JVM options (those of
@@ -37,6 +40,8 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
      */
     abstract JavaCommand prepare(Processes processes, Path dir, int port) throws Exception;
 
+    private static final int LOWEST_PORT = 10_000;
+
     /**
      * A loopback port free now and below the kernel's ephemeral range. A port the kernel handed out
      * for a port-0 bind can be handed out again before the broker binds it: once, Wharf's embedded
@@ -49,11 +54,11 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
         } catch (IOException | RuntimeException e) {
             // not Linux: keep the usual lower bound
         }
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200 && ephemeralLow > LOWEST_PORT + 1000; attempt++) {
             int port = random.nextInt(LOWEST_PORT, ephemeralLow);
             try (ServerSocket s = new ServerSocket()) {
-                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                s.bind(new InetSocketAddress("127.0.0.1", port));
                 return port;
             } catch (IOException taken) {
                 // try another
@@ -66,8 +71,6 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             throw new UncheckedIOException(e);
         }
     }
-
-    private static final int LOWEST_PORT = 10_000;
 
     /** Apache Kafka in KRaft combined mode (broker and controller in one process), a single node. */
     static final class Kafka extends BrokerUnderTest {
@@ -127,7 +130,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
                 throw new IOException("kafka-storage format failed (" + formatted.exitCode() + "):\n" + formatted.stdout()
                         + Processes.tail(dir.resolve("format.err"), 20));
             }
-            List<String> jvm = new java.util.ArrayList<>(JVM_OPTIONS);
+            List<String> jvm = new ArrayList<>(JVM_OPTIONS);
             jvm.add("-Dlog4j2.configurationFile=" + log4j);
             return new JavaCommand(jvm, classpath, "kafka.Kafka", List.of(config.toString()));
         }
@@ -175,7 +178,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             if (!Files.isRegularFile(archive)) {
                 recordArchive(processes, archive, options);
             }
-            List<String> jvm = new java.util.ArrayList<>(options);
+            List<String> jvm = new ArrayList<>(options);
             jvm.add("-XX:SharedArchiveFile=" + archive);
             jvm.addAll(CDS_QUIET);
             return command(jvm, dir.resolve("data"), port);
@@ -184,7 +187,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
         private void recordArchive(Processes processes, Path archive, List<String> options) throws Exception {
             Path training = archive.resolveSibling("cds-training");
             int trainingPort = freePort();
-            List<String> recording = new java.util.ArrayList<>(options);
+            List<String> recording = new ArrayList<>(options);
             recording.add("-XX:ArchiveClassesAtExit=" + archive);
             recording.addAll(CDS_QUIET);
             Process broker = processes.start(command(recording, training.resolve("data"), trainingPort),
@@ -202,7 +205,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
 
         /** The common options, then those the start script adds from {@code config/jvm.options}. */
         private List<String> jvmOptions() throws IOException {
-            List<String> jvm = new java.util.ArrayList<>(JVM_OPTIONS);
+            List<String> jvm = new ArrayList<>(JVM_OPTIONS);
             for (String line : Files.readAllLines(config.resolveSibling("jvm.options"))) {
                 String option = line.strip();
                 if (!option.isEmpty() && !option.startsWith("#")) {
@@ -217,8 +220,8 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
         private JavaCommand command(List<String> jvm, Path data, int port) {
-            List<String> args = new java.util.ArrayList<>(List.of(config.toString()));
-            List<String> overrides = new java.util.ArrayList<>(List.of("listeners=PLAINTEXT://127.0.0.1:" + port,
+            List<String> args = new ArrayList<>(List.of(config.toString()));
+            List<String> overrides = new ArrayList<>(List.of("listeners=PLAINTEXT://127.0.0.1:" + port,
                     "log.dirs=" + data, "zookeeper.embedded.port=0"));
             overrides.addAll(COMMON_SETTINGS);
             for (String override : overrides) {

@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The result of one run: every figure for both brokers, side by side, with the ratio
@@ -151,7 +153,7 @@ final class Report {
     }
 
     /** The sampled figures the table lists sample by sample (the JSON keeps all of them). */
-    private static final java.util.Set<Metric> SAMPLES_SHOWN = java.util.EnumSet.of(Metric.STARTUP_TO_FIRST_RECORD_MS,
+    private static final Set<Metric> SAMPLES_SHOWN = EnumSet.of(Metric.STARTUP_TO_FIRST_RECORD_MS,
             Metric.RECORDS_PER_SEC, Metric.CPU_SECONDS_PER_GB, Metric.LATENCY_P99_US);
 
     private String samplesTable() {
