@@ -40,7 +40,7 @@ class ConfigsIT {
     @Test
     void describeAndAlterTopicConfigs() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of("log.retention.check.interval.ms", "100",
-                "file.delete.delay.ms", "0"));
+                "log.segment.delete.delay.ms", "0"));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
             admin.createTopics(List.of(new NewTopic("shrinking", 1, (short) 1).configs(Map.of(
                     "segment.bytes", "1024", "cleanup.policy", "delete")))).all().get();

@@ -117,7 +117,7 @@ class GroupOffsetsRestartIT {
         Map<String, String> config = new HashMap<>(ConsumerGroupsIT.GROUP_BROKER);
         config.put("offsets.topic.num.partitions", "1");
         config.put("offsets.topic.segment.bytes", Integer.toString(SEGMENT_BYTES));
-        config.put("file.delete.delay.ms", "1000"); // Kafka's default keeps unlinked segments' files for a minute
+        config.put("log.segment.delete.delay.ms", "1000"); // Kafka's default keeps unlinked segments' files for a minute
         TopicPartition hot = new TopicPartition("counter", 0);
         TopicPartition cold = new TopicPartition("counter", 1);
         TopicPartition offsetsPartition = new TopicPartition("__consumer_offsets", 0);

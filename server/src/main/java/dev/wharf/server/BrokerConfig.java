@@ -56,7 +56,7 @@ public final class BrokerConfig {
         define("log.flush.interval.messages", Type.LONG, Long.toString(Long.MAX_VALUE), "Fsync after this many messages.");
         define("log.flush.interval.ms", Type.LONG, "", "Fsync at least this often.");
         define("log.retention.check.interval.ms", Type.LONG, "300000", "How often retention runs.");
-        define("file.delete.delay.ms", Type.LONG, "60000", "Delay before deleted segments' files go.");
+        define("log.segment.delete.delay.ms", Type.LONG, "60000", "Delay before deleted segments' and topics' files go.");
         define("message.max.bytes", Type.INT, "1048588", "Largest record batch accepted.");
         define("log.message.timestamp.type", Type.STRING, "CreateTime", "CreateTime or LogAppendTime.");
         define("socket.request.max.bytes", Type.INT, "104857600", "Largest request frame accepted.");
@@ -227,7 +227,7 @@ public final class BrokerConfig {
         if (isSet("log.flush.interval.ms")) {
             m.put("flush.ms", raw("log.flush.interval.ms"));
         }
-        m.put("file.delete.delay.ms", raw("file.delete.delay.ms"));
+        m.put("file.delete.delay.ms", raw("log.segment.delete.delay.ms"));
         return LogConfig.DEFAULTS.with(m);
     }
 

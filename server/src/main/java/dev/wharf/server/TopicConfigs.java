@@ -37,7 +37,7 @@ public final class TopicConfigs {
         d.put("index.interval.bytes", broker.getString("log.index.interval.bytes"));
         d.put("flush.messages", broker.getString("log.flush.interval.messages"));
         d.put("flush.ms", Long.toString(broker.logConfig().flushMs()));
-        d.put("file.delete.delay.ms", broker.getString("file.delete.delay.ms"));
+        d.put("file.delete.delay.ms", broker.getString("log.segment.delete.delay.ms"));
         d.put("max.message.bytes", broker.getString("message.max.bytes"));
         d.put("cleanup.policy", "delete");
         d.put("compression.type", "producer");

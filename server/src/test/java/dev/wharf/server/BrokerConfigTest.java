@@ -28,6 +28,7 @@ class BrokerConfigTest {
                 "num.partitions=6",
                 "group.initial.rebalance.delay.ms=0",
                 "transaction.state.log.min.isr=1",
+                "log.segment.delete.delay.ms=1500",
                 "some.plugin.setting=x"));
         BrokerConfig c = BrokerConfig.load(file, List.of("num.partitions=12", "log.retention.ms=5000"));
         assertEquals(3, c.brokerId());
@@ -37,6 +38,7 @@ class BrokerConfigTest {
         assertEquals(12, c.getInt("num.partitions"));
         assertEquals(5000, c.retentionMs()); // log.retention.ms wins over hours
         assertEquals(5000, c.logConfig().retentionMs());
+        assertEquals(1500, c.logConfig().fileDeleteDelayMs()); // Kafka's broker name for the topic's file.delete.delay.ms
         assertEquals(2, c.warnings().size());
         assertEquals(0, c.getInt("group.initial.rebalance.delay.ms"));
         assertTrue(c.warnings().stream().anyMatch(w -> w.contains("transaction.state.log.min.isr")));
@@ -51,6 +53,7 @@ class BrokerConfigTest {
         assertEquals(1 << 30, c.logConfig().segmentBytes());
         assertTrue(c.getBoolean("auto.create.topics.enable"));
         assertEquals(List.of(Path.of("wharf-data/logs")), c.logDirs());
+        assertEquals(60_000, c.logConfig().fileDeleteDelayMs());
     }
 
     // A bad value fails start-up with the key named.

@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code config/jvm.options} and the class-data archive) and the settings the comparison needs to
  * be fair: no fsync per message (both brokers' default), 1 GiB segments, one partition per
  * auto-created topic, a replication factor of one for internal topics, no initial rebalance delay,
- * listening on 127.0.0.1 only.
+ * a deleted topic's files removed after 1 s, listening on 127.0.0.1 only.
  */
 abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnderTest.Wharf {
     static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
@@ -26,7 +26,10 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
     /** The comparable settings, with Kafka's keys (Wharf takes the same ones). */
     static final List<String> COMMON_SETTINGS = List.of("num.partitions=1", "default.replication.factor=1",
             "auto.create.topics.enable=true", "log.segment.bytes=1073741824", "offsets.topic.replication.factor=1",
-            "offsets.topic.num.partitions=50", "group.initial.rebalance.delay.ms=0");
+            "offsets.topic.num.partitions=50", "group.initial.rebalance.delay.ms=0",
+            // a deleted topic's files go after 1 s, not a minute: the later produce samples' topics are deleted, and the
+            // harness waits for their files to go before the next sample
+            "log.segment.delete.delay.ms=1000");
 
     /** Short key used in the JSON and the table: {@code kafka} or {@code wharf}. */
     abstract String key();
@@ -39,6 +42,11 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
      * its command. Each start of a run gets a fresh {@code dir}; their common parent is the run's.
      */
     abstract JavaCommand prepare(Processes processes, Path dir, int port) throws Exception;
+
+    /** Where the broker prepared in {@code dir} keeps its partitions' logs ({@code log.dirs}). */
+    static Path dataDir(Path dir) {
+        return dir.resolve("data");
+    }
 
     private static final int LOWEST_PORT = 10_000;
 
@@ -103,7 +111,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
                     "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                     "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
                     "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                    "log.dirs=" + dir.resolve("data"), "transaction.state.log.replication.factor=1",
+                    "log.dirs=" + dataDir(dir), "transaction.state.log.replication.factor=1",
                     "transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
                     "share.coordinator.state.topic.min.isr=1")) {
                 props.append(line).append('\n');
@@ -181,7 +189,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             List<String> jvm = new ArrayList<>(options);
             jvm.add("-XX:SharedArchiveFile=" + archive);
             jvm.addAll(CDS_QUIET);
-            return command(jvm, dir.resolve("data"), port);
+            return command(jvm, dataDir(dir), port);
         }
 
         private void recordArchive(Processes processes, Path archive, List<String> options) throws Exception {
@@ -190,7 +198,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             List<String> recording = new ArrayList<>(options);
             recording.add("-XX:ArchiveClassesAtExit=" + archive);
             recording.addAll(CDS_QUIET);
-            Process broker = processes.start(command(recording, training.resolve("data"), trainingPort),
+            Process broker = processes.start(command(recording, dataDir(training), trainingPort),
                     archive.resolveSibling("cds-training.log"));
             try {
                 FirstRecord.awaitFirstAck("127.0.0.1:" + trainingPort, broker, System.nanoTime(), java.time.Duration.ofSeconds(60));

@@ -166,7 +166,8 @@ public final class SideBySide {
                     log("%s: first record acknowledged %.0f ms after launch", broker.key(), startup);
                     if (last) {
                         run.putSampled(Report.BROKER_ROW, startups);
-                        runWorkloads(run, process, port, workloads, new LoadTools(processes, toolsLib, logs), processes, logs);
+                        runWorkloads(run, process, port, BrokerUnderTest.dataDir(startDir), workloads,
+                                new LoadTools(processes, toolsLib, logs), processes, logs);
                     }
                 } finally {
                     processes.stop(process);
@@ -189,10 +190,10 @@ public final class SideBySide {
         return run;
     }
 
-    private static void runWorkloads(BrokerRun run, Process process, int port, List<Workload> workloads, LoadTools tools,
-            Processes processes, Path logs) throws IOException {
+    private static void runWorkloads(BrokerRun run, Process process, int port, Path data, List<Workload> workloads,
+            LoadTools tools, Processes processes, Path logs) throws IOException {
         ProcStat stat = new ProcStat(process.pid(), ProcStat.clockTicksPerSecond());
-        Target target = new Target("127.0.0.1", port, stat, tools, processes, logs, System.getProperty("java.class.path"));
+        Target target = new Target("127.0.0.1", port, data, stat, tools, processes, logs, System.getProperty("java.class.path"));
         for (Workload workload : workloads) {
             if (!process.isAlive()) {
                 run.errors.put(workload.name(), "broker exited with " + process.exitValue());

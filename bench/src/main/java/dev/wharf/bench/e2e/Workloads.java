@@ -2,6 +2,7 @@ package dev.wharf.bench.e2e;
 
 import dev.wharf.bench.e2e.Processes.JavaCommand;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -12,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -54,7 +56,8 @@ final class Workloads {
     }
 
     /** The running broker the workloads drive, and the means to drive it. */
-    record Target(String host, int port, ProcStat stat, LoadTools tools, Processes processes, Path logDir, String harnessClasspath) {
+    record Target(String host, int port, Path data, ProcStat stat, LoadTools tools, Processes processes, Path logDir,
+            String harnessClasspath) {
         String bootstrap() {
             return host + ":" + port;
         }
@@ -65,32 +68,78 @@ final class Workloads {
 
     /** The profile's workloads, in running order (consume reads what the first produce wrote). */
     static List<Workload> of(Profile p) {
+        int ps = p.produceSamples();
         List<Workload> all = List.of(
-                new Workload(PRODUCE_1K_ACKS_1, String.format("produce %,d x 1 KiB at max rate, acks=1", p.records1k()),
-                        (t, sample) -> produce(t, PRODUCE_1K_ACKS_1, "bench-1k", p.records1k(), KIB, "1", p)),
-                new Workload(PRODUCE_1K_ACKS_ALL, String.format("produce %,d x 1 KiB at max rate, acks=all", p.records1k()),
-                        (t, sample) -> produce(t, PRODUCE_1K_ACKS_ALL, "bench-1k-all", p.records1k(), KIB, "all", p)),
-                new Workload(PRODUCE_100B, String.format("produce %,d x 100 B at max rate, acks=1", p.records100b()),
-                        (t, sample) -> produce(t, PRODUCE_100B, "bench-100b", p.records100b(), 100, "1", p)),
-                new Workload(CONSUME_1K, String.format("consume the %,d x 1 KiB topic from the beginning, median of %d", p.records1k(),
-                        p.consumeSamples()), p.consumeSamples(), (t, sample) -> consume(t, p, sample)),
-                new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s, median of %d",
-                        p.latencyRate(), p.latencySeconds(), p.latencySamples()), p.latencySamples(),
+                new Workload(PRODUCE_1K_ACKS_1, String.format("produce %,d x 1 KiB at max rate, acks=1%s", p.records1k(), medianOf(ps)), ps,
+                        (t, sample) -> produce(t, PRODUCE_1K_ACKS_1, "bench-1k", sample, p.records1k(), KIB, "1", p)),
+                new Workload(PRODUCE_1K_ACKS_ALL, String.format("produce %,d x 1 KiB at max rate, acks=all%s", p.records1k(), medianOf(ps)),
+                        ps, (t, sample) -> produce(t, PRODUCE_1K_ACKS_ALL, "bench-1k-all", sample, p.records1k(), KIB, "all", p)),
+                new Workload(PRODUCE_100B, String.format("produce %,d x 100 B at max rate, acks=1%s", p.records100b(), medianOf(ps)), ps,
+                        (t, sample) -> produce(t, PRODUCE_100B, "bench-100b", sample, p.records100b(), 100, "1", p)),
+                new Workload(CONSUME_1K, String.format("consume the %,d x 1 KiB topic from the beginning%s", p.records1k(),
+                        medianOf(p.consumeSamples())), p.consumeSamples(), (t, sample) -> consume(t, p, sample)),
+                new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s%s",
+                        p.latencyRate(), p.latencySeconds(), medianOf(p.latencySamples())), p.latencySamples(),
                         (t, sample) -> fixedRateLatency(t, p, sample)),
                 new Workload(ROUND_TRIP, String.format("EndToEndLatency: %,d x 1 KiB, one in flight (whole ms)", p.roundTrips()),
                         (t, sample) -> roundTrips(t, p)),
                 new Workload(PARTITIONS, String.format("%,d-partition topic: created until each partition acked a record, then %,d x 1 KiB across it", p.partitions(),
                         p.recordsPartitioned()), (t, sample) -> partitions(t, p)),
-                new Workload(IDLE_CONNECTIONS, String.format("%,d idle connections open, produce %,d x 1 KiB", p.idleConnections(),
-                        p.recordsWithIdle()), (t, sample) -> idleConnections(t, p)));
+                new Workload(IDLE_CONNECTIONS, String.format("%,d idle connections open, produce %,d x 1 KiB%s", p.idleConnections(),
+                        p.recordsWithIdle(), medianOf(ps)), ps, (t, sample) -> idleConnections(t, p, sample)));
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
     }
 
-    private static Map<Metric, Double> produce(Target t, String name, String topic, long records, int size, String acks, Profile p)
-            throws Exception {
+    private static String medianOf(int samples) {
+        return samples > 1 ? ", median of " + samples : "";
+    }
+
+    /**
+     * A produce sample's topic: the first sample writes {@code topic} and leaves it (consume-1k
+     * reads bench-1k); each later one writes a topic of its own, which {@link #dropSampleTopic}
+     * deletes afterwards, so that the page cache still holds what the later workloads read.
+     */
+    private static String sampleTopic(String topic, int sample) {
+        return sample == 1 ? topic : topic + "-s" + sample;
+    }
+
+    /**
+     * Deletes a later sample's topic and waits until its files are gone: Kafka removes a deleted
+     * partition's directory in the background (after {@code log.segment.delete.delay.ms}), and the
+     * next sample should not pay for it.
+     */
+    private static void dropSampleTopic(Target t, String topic, int sample, Profile p) throws Exception {
+        if (sample == 1) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap()))) {
+            admin.deleteTopics(List.of(topic)).all().get(p.workloadTimeout().toSeconds(), TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + p.workloadTimeout().toNanos();
+        while (holdsFilesOf(t.data(), topic)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the files of deleted topic " + topic + " are still in " + t.data() + " after " + p.workloadTimeout());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Whether the log directory holds a partition directory of {@code topic} (Kafka's {@code <topic>-<n>.<id>-delete} too). */
+    private static boolean holdsFilesOf(Path data, String topic) throws IOException {
+        try (Stream<Path> dirs = Files.list(data)) {
+            return dirs.map(d -> d.getFileName().toString()).anyMatch(n -> n.matches(Pattern.quote(topic) + "-\\d+(\\..*)?"));
+        }
+    }
+
+    private static Map<Metric, Double> produce(Target t, String name, String topic, int sample, long records, int size, String acks,
+            Profile p) throws Exception {
+        String written = sampleTopic(topic, sample);
         double cpu = t.stat().cpuSeconds();
-        LoadTools.Produced produced = t.tools().produce(name, t.bootstrap(), topic, records, size, -1, acks, p.workloadTimeout());
-        return throughput(produced.recordsPerSec(), size, records, t.stat().cpuSeconds() - cpu, produced.p99Ms());
+        LoadTools.Produced produced = t.tools().produce(name + "-" + sample, t.bootstrap(), written, records, size, -1, acks,
+                p.workloadTimeout());
+        Map<Metric, Double> m = throughput(produced.recordsPerSec(), size, records, t.stat().cpuSeconds() - cpu, produced.p99Ms());
+        dropSampleTopic(t, written, sample, p);
+        return m;
     }
 
     /** Each sample reads the whole topic in a group of its own. */
@@ -183,18 +232,20 @@ final class Workloads {
         return m;
     }
 
-    private static Map<Metric, Double> idleConnections(Target t, Profile p) throws Exception {
+    private static Map<Metric, Double> idleConnections(Target t, Profile p, int sample) throws Exception {
+        String written = sampleTopic("bench-idle", sample);
+        Map<Metric, Double> m;
         try (IdleConnections idle = new IdleConnections()) {
             double rss = t.stat().rssMiB();
             idle.open(t.host(), t.port(), p.idleConnections());
             double rssAdded = t.stat().rssMiB() - rss;
             double cpu = t.stat().cpuSeconds();
-            LoadTools.Produced produced = t.tools().produce(IDLE_CONNECTIONS, t.bootstrap(), "bench-idle", p.recordsWithIdle(), KIB, -1,
-                    "1", p.workloadTimeout());
-            Map<Metric, Double> m = throughput(produced.recordsPerSec(), KIB, p.recordsWithIdle(), t.stat().cpuSeconds() - cpu,
-                    produced.p99Ms());
+            LoadTools.Produced produced = t.tools().produce(IDLE_CONNECTIONS + "-" + sample, t.bootstrap(), written, p.recordsWithIdle(),
+                    KIB, -1, "1", p.workloadTimeout());
+            m = throughput(produced.recordsPerSec(), KIB, p.recordsWithIdle(), t.stat().cpuSeconds() - cpu, produced.p99Ms());
             m.put(Metric.RSS_ADDED_MIB, rssAdded);
-            return m;
         }
+        dropSampleTopic(t, written, sample, p);
+        return m;
     }
 }
