@@ -25,11 +25,11 @@ final class OffsetIndex extends MappedIndex {
 
     @Override
     protected long key(int slot) {
-        return baseOffset + mmap.getInt(slotPosition(slot));
+        return baseOffset + intAt(slot, 0);
     }
 
     private int position(int slot) {
-        return mmap.getInt(slotPosition(slot) + 4);
+        return intAt(slot, 4);
     }
 
     void append(long offset, int position) {

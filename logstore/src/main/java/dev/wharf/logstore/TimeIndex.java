@@ -24,11 +24,11 @@ final class TimeIndex extends MappedIndex {
 
     @Override
     protected long key(int slot) {
-        return mmap.getLong(slotPosition(slot));
+        return longAt(slot, 0);
     }
 
     private long offset(int slot) {
-        return baseOffset + mmap.getInt(slotPosition(slot) + 8);
+        return baseOffset + intAt(slot, 8);
     }
 
     void maybeAppend(long timestamp, long offset) {
