@@ -17,8 +17,8 @@ import dev.wharf.server.api.DescribeConfigsHandler;
 import dev.wharf.server.api.DescribeGroupsHandler;
 import dev.wharf.server.api.DescribeLogDirsHandler;
 import dev.wharf.server.api.DescribeTopicPartitionsHandler;
+import dev.wharf.server.fetch.FetchHandler;
 import dev.wharf.server.api.IncrementalAlterConfigsHandler;
-import dev.wharf.server.api.FetchHandler;
 import dev.wharf.server.api.FindCoordinatorHandler;
 import dev.wharf.server.api.HeartbeatHandler;
 import dev.wharf.server.api.InitProducerIdHandler;
@@ -38,6 +38,7 @@ import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
 import dev.wharf.server.network.NettyServer;
 import dev.wharf.server.network.SendStats;
+import dev.wharf.server.replica.ReplicaManager;
 import io.netty.util.HashedWheelTimer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -71,7 +72,7 @@ public final class Broker implements Closeable {
     private ScheduledExecutorService timer;
     private HashedWheelTimer deadlines;
     private BrokerInfo advertised;
-    private PartitionManager partitions;
+    private ReplicaManager replicas;
     private GroupCoordinator groups;
 
     public Broker(BrokerConfig config) {
@@ -114,11 +115,15 @@ public final class Broker implements Closeable {
 
         metadata = new ZkMetadataStore(connect, config.getInt("zookeeper.session.timeout.ms"), advertised);
         metadata.start();
-        partitions = new PartitionManager(config, metadata, logs);
+        replicas = new ReplicaManager(config, metadata, logs, deadlines);
+        TopicAdmin admin = new TopicAdmin(metadata, replicas);
+        long hwCheckpointMs = config.getLong("replica.high.watermark.checkpoint.interval.ms");
+        timer.scheduleWithFixedDelay(() -> io.execute(replicas::checkpointHighWatermarks), hwCheckpointMs, hwCheckpointMs,
+                TimeUnit.MILLISECONDS);
         long expiryCheckMs = config.getInt("producer.id.expiration.check.interval.ms");
         timer.scheduleWithFixedDelay(() -> io.execute(() -> {
             try {
-                int expired = partitions.expireProducers(System.currentTimeMillis());
+                int expired = replicas.expireProducers(System.currentTimeMillis());
                 if (expired > 0) {
                     log.info("expired idle producer state entries={}", expired);
                 }
@@ -126,7 +131,7 @@ public final class Broker implements Closeable {
                 log.warn("producer expiration failed", e);
             }
         }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
-        GroupStore groupStore = new GroupStore(partitions, System::currentTimeMillis);
+        GroupStore groupStore = new GroupStore(config, metadata, admin, replicas, System::currentTimeMillis);
         groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
         GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
         groupStore.loadAll(); // before the first client: committed offsets are known when asked for
@@ -146,28 +151,29 @@ public final class Broker implements Closeable {
                 .register(new SyncGroupHandler(groups, io))
                 .register(new HeartbeatHandler(groups, io))
                 .register(new LeaveGroupHandler(groups, io))
-                .register(new OffsetCommitHandler(offsets, partitions, io))
-                .register(new OffsetFetchHandler(offsets, partitions, io))
+                .register(new OffsetCommitHandler(offsets, metadata, io))
+                .register(new OffsetFetchHandler(offsets, metadata, io))
                 .register(new OffsetDeleteHandler(offsets, io))
                 .register(new DescribeGroupsHandler(groups, io))
                 .register(new ListGroupsHandler(groups, io))
                 .register(new DeleteGroupsHandler(groups, io));
-        handlers.register(new MetadataHandler(partitions, io))
-                .register(new ProduceHandler(partitions))
-                .register(new FetchHandler(partitions, deadlines, new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
-                .register(new ListOffsetsHandler(partitions, io))
-                .register(new InitProducerIdHandler(partitions, io))
-                .register(new CreateTopicsHandler(partitions, io))
-                .register(new DeleteTopicsHandler(partitions, io))
-                .register(new DescribeClusterHandler(partitions, io))
-                .register(new DescribeConfigsHandler(partitions, io))
-                .register(new IncrementalAlterConfigsHandler(partitions, io))
-                .register(new DeleteRecordsHandler(partitions, io))
-                .register(new CreatePartitionsHandler(partitions, io))
-                .register(new OffsetForLeaderEpochHandler(partitions, io))
-                .register(new DescribeLogDirsHandler(partitions, io))
-                .register(new DescribeTopicPartitionsHandler(partitions, io))
-                .register(new AlterConfigsHandler(partitions, io));
+        handlers.register(new MetadataHandler(config, metadata, admin, io))
+                .register(new ProduceHandler(metadata, replicas))
+                .register(new FetchHandler(metadata, replicas,
+                        new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
+                .register(new ListOffsetsHandler(metadata, replicas, io))
+                .register(new InitProducerIdHandler(metadata, io))
+                .register(new CreateTopicsHandler(config, metadata, admin, io))
+                .register(new DeleteTopicsHandler(metadata, admin, io))
+                .register(new DescribeClusterHandler(metadata, io))
+                .register(new DescribeConfigsHandler(config, metadata, io))
+                .register(new IncrementalAlterConfigsHandler(metadata, admin, io))
+                .register(new DeleteRecordsHandler(metadata, replicas, io))
+                .register(new CreatePartitionsHandler(metadata, admin, io))
+                .register(new OffsetForLeaderEpochHandler(metadata, replicas, io))
+                .register(new DescribeLogDirsHandler(config, replicas, io))
+                .register(new DescribeTopicPartitionsHandler(metadata, io))
+                .register(new AlterConfigsHandler(metadata, admin, io));
         server.startAccepting();
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());
@@ -208,8 +214,8 @@ public final class Broker implements Closeable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (partitions != null) {
-            partitions.saveProducerStates(); // after the last append
+        if (replicas != null) {
+            replicas.shutdown(); // after the last append: producer state and high watermarks
         }
         if (metadata != null) {
             metadata.close();

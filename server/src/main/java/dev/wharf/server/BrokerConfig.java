@@ -78,6 +78,8 @@ public final class BrokerConfig {
         define("group.max.size", Type.INT, "2147483647", "Most members a group may have.");
         define("producer.id.expiration.ms", Type.INT, "86400000", "Idle time after which a producer's state is forgotten.");
         define("producer.id.expiration.check.interval.ms", Type.INT, "600000", "How often idle producers are looked for.");
+        define("replica.high.watermark.checkpoint.interval.ms", Type.LONG, "5000",
+                "How often each log directory's replication-offset-checkpoint is written.");
         define("max.incremental.fetch.session.cache.slots", Type.INT, "1000", "Incremental fetch sessions kept.");
     }
 

@@ -2,7 +2,8 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
@@ -22,11 +23,13 @@ import java.util.concurrent.Executor;
  * validated, stored and applied to the live logs. v1: throttle time. v2: flexible.
  */
 public final class AlterConfigsHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
+    private final TopicAdmin admin;
     private final Executor io;
 
-    public AlterConfigsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public AlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+        this.metadata = metadata;
+        this.admin = admin;
         this.io = io;
     }
 
@@ -43,7 +46,7 @@ public final class AlterConfigsHandler implements ApiHandler {
             for (AlterConfigsRequest.AlterConfigsResource r : req.resources()) {
                 AlterConfigsResponse.AlterConfigsResourceResponse resp = new AlterConfigsResponse.AlterConfigsResourceResponse()
                         .setResourceType(r.resourceType()).setResourceName(r.resourceName());
-                Optional<TopicInfo> topic = partitions.topic(r.resourceName());
+                Optional<TopicInfo> topic = metadata.topic(r.resourceName());
                 if (r.resourceType() != ConfigResources.TOPIC) {
                     out.add(resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered"));
                     continue;
@@ -62,7 +65,7 @@ public final class AlterConfigsHandler implements ApiHandler {
                     if (req.validateOnly()) {
                         TopicConfigs.validate(configs);
                     } else {
-                        partitions.setTopicConfigs(topic.get(), configs);
+                        admin.setTopicConfigs(topic.get(), configs);
                     }
                     out.add(resp.setErrorCode(ErrorCode.NONE.code));
                 } catch (IllegalArgumentException e) {

@@ -2,7 +2,8 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.TopicAdmin;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.CreatePartitionsRequest;
@@ -19,11 +20,13 @@ import java.util.concurrent.Executor;
  * yet). v1: no change. v2: flexible. v3: no change.
  */
 public final class CreatePartitionsHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
+    private final TopicAdmin admin;
     private final Executor io;
 
-    public CreatePartitionsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public CreatePartitionsHandler(ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+        this.metadata = metadata;
+        this.admin = admin;
         this.io = io;
     }
 
@@ -40,7 +43,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
             for (CreatePartitionsRequest.CreatePartitionsTopic t : req.topics()) {
                 CreatePartitionsResponse.CreatePartitionsTopicResult r =
                         new CreatePartitionsResponse.CreatePartitionsTopicResult().setName(t.name());
-                Optional<TopicInfo> topic = partitions.topic(t.name());
+                Optional<TopicInfo> topic = metadata.topic(t.name());
                 if (topic.isEmpty()) {
                     results.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
                 } else if (t.assignments() != null) {
@@ -53,7 +56,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
                 } else {
                     try {
                         if (!req.validateOnly()) {
-                            partitions.addPartitions(topic.get(), t.count());
+                            admin.addPartitions(topic.get(), t.count());
                         }
                         results.add(r.setErrorCode(ErrorCode.NONE.code));
                     } catch (Exception e) {

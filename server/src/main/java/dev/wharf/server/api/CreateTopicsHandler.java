@@ -3,7 +3,9 @@ package dev.wharf.server.api;
 import dev.wharf.controller.TopicExistsException;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.server.BrokerConfig;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
@@ -28,11 +30,15 @@ import java.util.concurrent.Executor;
 public final class CreateTopicsHandler implements ApiHandler {
     private static final short INVALID_CONFIG = 40;
 
-    private final PartitionManager partitions;
+    private final BrokerConfig config;
+    private final ZkMetadataStore metadata;
+    private final TopicAdmin admin;
     private final Executor io;
 
-    public CreateTopicsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public CreateTopicsHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+        this.config = config;
+        this.metadata = metadata;
+        this.admin = admin;
         this.io = io;
     }
 
@@ -61,8 +67,8 @@ public final class CreateTopicsHandler implements ApiHandler {
         if (!t.assignments().isEmpty()) {
             return error(r, ErrorCode.INVALID_REQUEST.code, "explicit replica assignments are not supported");
         }
-        int numPartitions = t.numPartitions() == -1 ? partitions.config().getInt("num.partitions") : t.numPartitions();
-        int rf = t.replicationFactor() == -1 ? partitions.config().getInt("default.replication.factor") : t.replicationFactor();
+        int numPartitions = t.numPartitions() == -1 ? config.getInt("num.partitions") : t.numPartitions();
+        int rf = t.replicationFactor() == -1 ? config.getInt("default.replication.factor") : t.replicationFactor();
         if (numPartitions < 1) {
             return error(r, ErrorCode.INVALID_PARTITIONS.code, "Number of partitions must be larger than 0.");
         }
@@ -77,16 +83,16 @@ public final class CreateTopicsHandler implements ApiHandler {
         } catch (IllegalArgumentException e) {
             return error(r, INVALID_CONFIG, e.getMessage());
         }
-        if (partitions.topic(t.name()).isPresent()) {
+        if (metadata.topic(t.name()).isPresent()) {
             return error(r, ErrorCode.TOPIC_ALREADY_EXISTS.code, "Topic '" + t.name() + "' already exists.");
         }
         try {
-            if (rf < 1 || rf > partitions.metadata().liveBrokers().size()) {
+            if (rf < 1 || rf > metadata.liveBrokers().size()) {
                 return error(r, ErrorCode.INVALID_REPLICATION_FACTOR.code, "Replication factor: " + rf
-                        + " larger than available brokers: " + partitions.metadata().liveBrokers().size() + ".");
+                        + " larger than available brokers: " + metadata.liveBrokers().size() + ".");
             }
             if (!validateOnly) {
-                TopicInfo created = partitions.createTopic(t.name(), numPartitions, rf, configs);
+                TopicInfo created = admin.createTopic(t.name(), numPartitions, rf, configs);
                 r.setTopicId(created.id());
             }
         } catch (TopicExistsException e) {

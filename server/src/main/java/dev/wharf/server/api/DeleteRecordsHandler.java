@@ -1,9 +1,10 @@
 package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
-import dev.wharf.logstore.PartitionLog;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.replica.Partition;
+import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
@@ -23,11 +24,13 @@ import java.util.concurrent.Executor;
  * <p>v1: no change. v2: flexible.
  */
 public final class DeleteRecordsHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
+    private final ReplicaManager replicas;
     private final Executor io;
 
-    public DeleteRecordsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public DeleteRecordsHandler(ZkMetadataStore metadata, ReplicaManager replicas, Executor io) {
+        this.metadata = metadata;
+        this.replicas = replicas;
         this.io = io;
     }
 
@@ -42,7 +45,7 @@ public final class DeleteRecordsHandler implements ApiHandler {
         return CompletableFuture.supplyAsync(() -> {
             List<DeleteRecordsResponse.DeleteRecordsTopicResult> topics = new ArrayList<>();
             for (DeleteRecordsRequest.DeleteRecordsTopic t : req.topics()) {
-                Optional<TopicInfo> topic = partitions.topic(t.name());
+                Optional<TopicInfo> topic = metadata.topic(t.name());
                 List<DeleteRecordsResponse.DeleteRecordsPartitionResult> out = new ArrayList<>();
                 for (DeleteRecordsRequest.DeleteRecordsPartition p : t.partitions()) {
                     DeleteRecordsResponse.DeleteRecordsPartitionResult r = new DeleteRecordsResponse.DeleteRecordsPartitionResult()
@@ -52,12 +55,12 @@ public final class DeleteRecordsHandler implements ApiHandler {
                         out.add(r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code));
                         continue;
                     }
-                    Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partitionIndex()));
-                    if (log.isEmpty()) {
-                        out.add(r.setErrorCode(partitions.noLogError(topic, p.partitionIndex(), false).code));
+                    ReplicaManager.Lookup leader = replicas.leader(topic, p.partitionIndex(), -1, false);
+                    if (!leader.found()) {
+                        out.add(r.setErrorCode(leader.error().code));
                         continue;
                     }
-                    PartitionLog pl = log.get();
+                    Partition pl = leader.partition();
                     long offset = p.offset() == -1 ? pl.highWatermark() : p.offset();
                     if (offset < 0 || offset > pl.highWatermark()) {
                         out.add(r.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code));

@@ -2,7 +2,8 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
@@ -21,11 +22,13 @@ import java.util.concurrent.Executor;
  * <p>v1: throttle time. v4: flexible. v5: error messages. v6: topics by name or id.
  */
 public final class DeleteTopicsHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
+    private final TopicAdmin admin;
     private final Executor io;
 
-    public DeleteTopicsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public DeleteTopicsHandler(ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+        this.metadata = metadata;
+        this.admin = admin;
         this.io = io;
     }
 
@@ -40,11 +43,11 @@ public final class DeleteTopicsHandler implements ApiHandler {
         return CompletableFuture.supplyAsync(() -> {
             List<DeleteTopicsResponse.DeletableTopicResult> results = new ArrayList<>();
             for (String name : req.topicNames()) {
-                results.add(delete(partitions.topic(name), name, null));
+                results.add(delete(metadata.topic(name), name, null));
             }
             for (DeleteTopicsRequest.DeleteTopicState t : req.topics()) {
-                results.add(t.name() != null ? delete(partitions.topic(t.name()), t.name(), null)
-                        : delete(partitions.topic(t.topicId()), null, t.topicId()));
+                results.add(t.name() != null ? delete(metadata.topic(t.name()), t.name(), null)
+                        : delete(metadata.topic(t.topicId()), null, t.topicId()));
             }
             return new DeleteTopicsResponse().setResponses(results);
         }, io);
@@ -62,7 +65,7 @@ public final class DeleteTopicsHandler implements ApiHandler {
             return r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code).setErrorMessage("internal topics cannot be deleted");
         }
         try {
-            partitions.deleteTopic(topic.get());
+            admin.deleteTopic(topic.get());
             return r.setErrorCode(ErrorCode.NONE.code);
         } catch (Exception e) {
             return r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString());

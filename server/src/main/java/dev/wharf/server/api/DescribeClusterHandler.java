@@ -1,7 +1,7 @@
 package dev.wharf.server.api;
 
 import dev.wharf.controller.BrokerInfo;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeClusterResponse;
@@ -17,11 +17,11 @@ import java.util.concurrent.Executor;
  * <p>v1: endpoint type. v2: fenced brokers (none: a registered broker is unfenced).
  */
 public final class DescribeClusterHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
     private final Executor io;
 
-    public DescribeClusterHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public DescribeClusterHandler(ZkMetadataStore metadata, Executor io) {
+        this.metadata = metadata;
         this.io = io;
     }
 
@@ -35,15 +35,15 @@ public final class DescribeClusterHandler implements ApiHandler {
         return CompletableFuture.supplyAsync(() -> {
             List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();
             try {
-                for (BrokerInfo b : partitions.metadata().liveBrokers()) {
+                for (BrokerInfo b : metadata.liveBrokers()) {
                     brokers.add(new DescribeClusterResponse.DescribeClusterBroker().setBrokerId(b.id()).setHost(b.host())
                             .setPort(b.port()));
                 }
             } catch (Exception e) {
                 throw new IllegalStateException("cannot list brokers", e);
             }
-            return new DescribeClusterResponse().setClusterId(partitions.metadata().clusterId())
-                    .setControllerId(partitions.metadata().controllerId()).setBrokers(brokers);
+            return new DescribeClusterResponse().setClusterId(metadata.clusterId())
+                    .setControllerId(metadata.controllerId()).setBrokers(brokers);
         }, io);
     }
 }

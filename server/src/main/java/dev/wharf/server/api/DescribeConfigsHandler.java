@@ -2,7 +2,8 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.server.BrokerConfig;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeConfigsRequest;
@@ -20,11 +21,13 @@ import java.util.concurrent.Executor;
  * <p>v1: config sources, synonyms. v2: no change. v3: config types, documentation. v4: flexible.
  */
 public final class DescribeConfigsHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final BrokerConfig config;
+    private final ZkMetadataStore metadata;
     private final Executor io;
 
-    public DescribeConfigsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public DescribeConfigsHandler(BrokerConfig config, ZkMetadataStore metadata, Executor io) {
+        this.config = config;
+        this.metadata = metadata;
         this.io = io;
     }
 
@@ -50,15 +53,15 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 .setResourceType(r.resourceType()).setResourceName(r.resourceName());
         List<ConfigResources.Entry> entries;
         if (r.resourceType() == ConfigResources.TOPIC) {
-            Optional<TopicInfo> topic = partitions.topic(r.resourceName());
+            Optional<TopicInfo> topic = metadata.topic(r.resourceName());
             if (topic.isEmpty()) {
                 return result.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
                         .setErrorMessage("Topic " + r.resourceName() + " does not exist");
             }
-            entries = ConfigResources.topic(topic.get(), partitions.config());
+            entries = ConfigResources.topic(topic.get(), config);
         } else if (r.resourceType() == ConfigResources.BROKER
-                && (r.resourceName().isEmpty() || r.resourceName().equals(Integer.toString(partitions.config().brokerId())))) {
-            entries = ConfigResources.broker(partitions.config());
+                && (r.resourceName().isEmpty() || r.resourceName().equals(Integer.toString(config.brokerId())))) {
+            entries = ConfigResources.broker(config);
         } else {
             return result.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("unsupported resource "
                     + r.resourceType() + "/" + r.resourceName());

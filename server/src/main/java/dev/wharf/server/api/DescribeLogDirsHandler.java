@@ -3,7 +3,8 @@ package dev.wharf.server.api;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.server.BrokerConfig;
+import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeLogDirsRequest;
@@ -26,11 +27,13 @@ import java.util.concurrent.Executor;
  * <p>v2: flexible. v3: top-level error code. v4: total and usable bytes. v5: cordoned dirs.
  */
 public final class DescribeLogDirsHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final BrokerConfig config;
+    private final ReplicaManager replicas;
     private final Executor io;
 
-    public DescribeLogDirsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public DescribeLogDirsHandler(BrokerConfig config, ReplicaManager replicas, Executor io) {
+        this.config = config;
+        this.replicas = replicas;
         this.io = io;
     }
 
@@ -44,10 +47,10 @@ public final class DescribeLogDirsHandler implements ApiHandler {
         DescribeLogDirsRequest req = (DescribeLogDirsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {
             List<DescribeLogDirsResponse.DescribeLogDirsResult> results = new ArrayList<>();
-            for (Path dir : partitions.config().logDirs()) {
+            for (Path dir : config.logDirs()) {
                 Path abs = dir.toAbsolutePath();
                 Map<String, List<DescribeLogDirsResponse.DescribeLogDirsPartition>> byTopic = new TreeMap<>();
-                for (Map.Entry<TopicPartition, PartitionLog> e : partitions.logs().entrySet()) {
+                for (Map.Entry<TopicPartition, PartitionLog> e : replicas.logs().entrySet()) {
                     TopicPartition tp = e.getKey();
                     if (!e.getValue().dir().toAbsolutePath().getParent().equals(abs) || !requested(req, tp)) {
                         continue;

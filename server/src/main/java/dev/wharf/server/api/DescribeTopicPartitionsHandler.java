@@ -2,7 +2,7 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
@@ -21,11 +21,11 @@ import java.util.concurrent.Executor;
  * order, at most {@code ResponsePartitionLimit} partitions per response, resumed from a cursor.
  */
 public final class DescribeTopicPartitionsHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
     private final Executor io;
 
-    public DescribeTopicPartitionsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public DescribeTopicPartitionsHandler(ZkMetadataStore metadata, Executor io) {
+        this.metadata = metadata;
         this.io = io;
     }
 
@@ -42,9 +42,9 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
     private DescribeTopicPartitionsResponse describe(DescribeTopicPartitionsRequest req) {
         TreeMap<String, Optional<TopicInfo>> wanted = new TreeMap<>();
         if (req.topics().isEmpty()) {
-            partitions.metadata().topics().forEach((name, t) -> wanted.put(name, Optional.of(t)));
+            metadata.topics().forEach((name, t) -> wanted.put(name, Optional.of(t)));
         } else {
-            req.topics().forEach(t -> wanted.put(t.name(), partitions.topic(t.name())));
+            req.topics().forEach(t -> wanted.put(t.name(), metadata.topic(t.name())));
         }
         String startTopic = req.cursor() == null ? null : req.cursor().topicName();
         int startPartition = req.cursor() == null ? 0 : req.cursor().partitionIndex();

@@ -2,7 +2,8 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.TopicAdmin;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.IncrementalAlterConfigsRequest;
@@ -24,11 +25,13 @@ import java.util.concurrent.Executor;
  * <p>v1: flexible.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
+    private final TopicAdmin admin;
     private final Executor io;
 
-    public IncrementalAlterConfigsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public IncrementalAlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+        this.metadata = metadata;
+        this.admin = admin;
         this.io = io;
     }
 
@@ -57,7 +60,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
         if (r.resourceType() != ConfigResources.TOPIC) {
             return resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered");
         }
-        Optional<TopicInfo> topic = partitions.topic(r.resourceName());
+        Optional<TopicInfo> topic = metadata.topic(r.resourceName());
         if (topic.isEmpty()) {
             return resp.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code);
         }
@@ -93,7 +96,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
             if (validateOnly) {
                 dev.wharf.server.TopicConfigs.validate(next);
             } else {
-                partitions.setTopicConfigs(topic.get(), next);
+                admin.setTopicConfigs(topic.get(), next);
             }
             return resp.setErrorCode(ErrorCode.NONE.code);
         } catch (IllegalArgumentException e) {

@@ -1,7 +1,7 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.InitProducerIdRequest;
@@ -18,11 +18,11 @@ import java.util.concurrent.Executor;
  * <p>v1: no change. v2: flexible. v3: existing producer id and epoch (KIP-360). v4-5: error codes.
  */
 public final class InitProducerIdHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
     private final Executor io;
 
-    public InitProducerIdHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public InitProducerIdHandler(ZkMetadataStore metadata, Executor io) {
+        this.metadata = metadata;
         this.io = io;
     }
 
@@ -46,7 +46,7 @@ public final class InitProducerIdHandler implements ApiHandler {
                 return resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
             }
             try {
-                return resp.setProducerId(partitions.metadata().nextProducerId()).setProducerEpoch((short) 0);
+                return resp.setProducerId(metadata.nextProducerId()).setProducerEpoch((short) 0);
             } catch (Exception e) {
                 return resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
             }

@@ -1,10 +1,11 @@
 package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
-import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TimestampOffset;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.replica.Partition;
+import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListOffsetsRequest;
@@ -30,11 +31,13 @@ public final class ListOffsetsHandler implements ApiHandler {
     static final long MAX_TIMESTAMP = -3;
     static final long EARLIEST_LOCAL = -4;
 
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
+    private final ReplicaManager replicas;
     private final Executor io;
 
-    public ListOffsetsHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public ListOffsetsHandler(ZkMetadataStore metadata, ReplicaManager replicas, Executor io) {
+        this.metadata = metadata;
+        this.replicas = replicas;
         this.io = io;
     }
 
@@ -51,26 +54,21 @@ public final class ListOffsetsHandler implements ApiHandler {
     private ListOffsetsResponse list(ListOffsetsRequest req, short version) {
         List<ListOffsetsResponse.ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsRequest.ListOffsetsTopic t : req.topics()) {
-            Optional<TopicInfo> topic = partitions.topic(t.name());
+            Optional<TopicInfo> topic = metadata.topic(t.name());
             List<ListOffsetsResponse.ListOffsetsPartitionResponse> out = new ArrayList<>();
             for (ListOffsetsRequest.ListOffsetsPartition p : t.partitions()) {
                 ListOffsetsResponse.ListOffsetsPartitionResponse r = new ListOffsetsResponse.ListOffsetsPartitionResponse()
                         .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1);
-                Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partitionIndex()));
-                if (log.isEmpty()) {
-                    out.add(r.setErrorCode(partitions.noLogError(topic, p.partitionIndex(), false).code));
-                    continue;
-                }
-                ErrorCode epochError = partitions.checkLeaderEpoch(topic.get(), p.partitionIndex(), p.currentLeaderEpoch());
-                if (epochError != ErrorCode.NONE) {
-                    out.add(r.setErrorCode(epochError.code));
+                ReplicaManager.Lookup leader = replicas.leader(topic, p.partitionIndex(), p.currentLeaderEpoch(), false);
+                if (!leader.found()) {
+                    out.add(r.setErrorCode(leader.error().code));
                     continue;
                 }
                 if (version >= 4) { // the field, and its non-default value, exist from v4
-                    r.setLeaderEpoch(partitions.leaderEpoch(topic.get(), p.partitionIndex()));
+                    r.setLeaderEpoch(leader.partition().leaderEpoch());
                 }
                 try {
-                    out.add(lookup(log.get(), p.timestamp(), r));
+                    out.add(lookup(leader.partition(), p.timestamp(), r));
                 } catch (IOException e) {
                     out.add(r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code));
                 }
@@ -80,7 +78,7 @@ public final class ListOffsetsHandler implements ApiHandler {
         return new ListOffsetsResponse().setTopics(topics);
     }
 
-    private static ListOffsetsResponse.ListOffsetsPartitionResponse lookup(PartitionLog log, long timestamp,
+    private static ListOffsetsResponse.ListOffsetsPartitionResponse lookup(Partition log, long timestamp,
             ListOffsetsResponse.ListOffsetsPartitionResponse r) throws IOException {
         long hw = log.highWatermark();
         if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
@@ -91,7 +89,7 @@ public final class ListOffsetsHandler implements ApiHandler {
         }
         Optional<TimestampOffset> found = timestamp == MAX_TIMESTAMP ? log.maxTimestamp() : timestamp >= 0
                 ? log.offsetForTimestamp(timestamp) : Optional.empty();
-        if (found.isPresent() && found.get().offset() < hw) {
+        if (found.isPresent()) { // the partition finds only records below the high watermark
             return r.setTimestamp(found.get().timestamp()).setOffset(found.get().offset());
         }
         return r; // no such record (yet): offset -1, timestamp -1

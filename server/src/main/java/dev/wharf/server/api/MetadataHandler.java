@@ -4,7 +4,9 @@ import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.TopicExistsException;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.server.BrokerConfig;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
@@ -29,11 +31,15 @@ import java.util.concurrent.Executor;
  * v9: flexible. v10: topic ids. v12: lookup by topic id. v13: top-level error code.
  */
 public final class MetadataHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final BrokerConfig config;
+    private final ZkMetadataStore metadata;
+    private final TopicAdmin admin;
     private final Executor io;
 
-    public MetadataHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public MetadataHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+        this.config = config;
+        this.metadata = metadata;
+        this.admin = admin;
         this.io = io;
     }
 
@@ -52,22 +58,22 @@ public final class MetadataHandler implements ApiHandler {
         MetadataResponse resp = new MetadataResponse();
         List<MetadataResponse.MetadataResponseBroker> brokers = new ArrayList<>();
         try {
-            for (BrokerInfo b : partitions.metadata().liveBrokers()) {
+            for (BrokerInfo b : metadata.liveBrokers()) {
                 brokers.add(new MetadataResponse.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host()).setPort(b.port()));
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot list brokers", e);
         }
-        resp.setBrokers(brokers).setClusterId(partitions.metadata().clusterId())
-                .setControllerId(partitions.metadata().controllerId());
+        resp.setBrokers(brokers).setClusterId(metadata.clusterId())
+                .setControllerId(metadata.controllerId());
         List<MetadataResponse.MetadataResponseTopic> topics = new ArrayList<>();
         boolean all = req.topics() == null || (version == 0 && req.topics().isEmpty());
         if (all) {
-            for (TopicInfo t : partitions.metadata().topics().values()) {
+            for (TopicInfo t : metadata.topics().values()) {
                 topics.add(describe(t));
             }
         } else {
-            boolean autoCreate = req.allowAutoTopicCreation() && partitions.config().getBoolean("auto.create.topics.enable");
+            boolean autoCreate = req.allowAutoTopicCreation() && config.getBoolean("auto.create.topics.enable");
             for (MetadataRequest.MetadataRequestTopic requested : req.topics()) {
                 topics.add(lookup(requested, autoCreate));
             }
@@ -79,14 +85,14 @@ public final class MetadataHandler implements ApiHandler {
         String name = requested.name();
         UUID id = requested.topicId();
         if (name == null) {
-            Optional<TopicInfo> byId = partitions.topic(id);
+            Optional<TopicInfo> byId = metadata.topic(id);
             return byId.map(this::describe).orElseGet(() -> new MetadataResponse.MetadataResponseTopic()
                     .setName(null).setTopicId(id).setErrorCode(ErrorCode.UNKNOWN_TOPIC_ID.code));
         }
         if (!TopicNames.isValid(name)) {
             return error(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
         }
-        Optional<TopicInfo> existing = partitions.topic(name);
+        Optional<TopicInfo> existing = metadata.topic(name);
         if (existing.isPresent()) {
             return describe(existing.get());
         }
@@ -95,10 +101,10 @@ public final class MetadataHandler implements ApiHandler {
             return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
         try {
-            return describe(partitions.createTopic(name, partitions.config().getInt("num.partitions"),
-                    partitions.config().getInt("default.replication.factor"), Map.of()));
+            return describe(admin.createTopic(name, config.getInt("num.partitions"),
+                    config.getInt("default.replication.factor"), Map.of()));
         } catch (TopicExistsException e) {
-            return partitions.topic(name).map(this::describe).orElseGet(() -> error(name, ErrorCode.LEADER_NOT_AVAILABLE));
+            return metadata.topic(name).map(this::describe).orElseGet(() -> error(name, ErrorCode.LEADER_NOT_AVAILABLE));
         } catch (IllegalArgumentException e) {
             return error(name, ErrorCode.INVALID_REPLICATION_FACTOR);
         } catch (Exception e) {

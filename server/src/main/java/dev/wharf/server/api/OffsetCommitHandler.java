@@ -2,7 +2,7 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
@@ -25,12 +25,12 @@ import java.util.concurrent.Executor;
  */
 public final class OffsetCommitHandler implements ApiHandler {
     private final GroupOffsets groupOffsets;
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
     private final Executor io;
 
-    public OffsetCommitHandler(GroupOffsets offsets, PartitionManager partitions, Executor io) {
+    public OffsetCommitHandler(GroupOffsets offsets, ZkMetadataStore metadata, Executor io) {
         this.groupOffsets = offsets;
-        this.partitions = partitions;
+        this.metadata = metadata;
         this.io = io;
     }
 
@@ -49,7 +49,7 @@ public final class OffsetCommitHandler implements ApiHandler {
             List<String> names = new ArrayList<>();
             for (OffsetCommitRequest.OffsetCommitRequestTopic t : req.topics()) {
                 // by id, an unknown topic id gets a name no topic can have, so it fails as unknown
-                String name = byId ? partitions.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
+                String name = byId ? metadata.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
                 names.add(name);
                 for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
                     offsets.add(new GroupOffsets.OffsetToCommit(name, p.partitionIndex(), p.committedOffset(),

@@ -3,7 +3,7 @@ package dev.wharf.server.api;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.group.CommittedOffset;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.wire.frame.Request;
@@ -30,12 +30,12 @@ import java.util.concurrent.Executor;
  */
 public final class OffsetFetchHandler implements ApiHandler {
     private final GroupOffsets groupOffsets;
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
     private final Executor io;
 
-    public OffsetFetchHandler(GroupOffsets offsets, PartitionManager partitions, Executor io) {
+    public OffsetFetchHandler(GroupOffsets offsets, ZkMetadataStore metadata, Executor io) {
         this.groupOffsets = offsets;
-        this.partitions = partitions;
+        this.metadata = metadata;
         this.io = io;
     }
 
@@ -78,7 +78,7 @@ public final class OffsetFetchHandler implements ApiHandler {
                 if (rg.topics() != null) {
                     requested = new LinkedHashMap<>();
                     for (OffsetFetchRequest.OffsetFetchRequestTopics t : rg.topics()) {
-                        String name = version >= 10 ? partitions.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
+                        String name = version >= 10 ? metadata.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
                         if (!name.isEmpty()) {
                             requested.computeIfAbsent(name, k -> new ArrayList<>()).addAll(t.partitionIndexes());
                             ids.put(name, t.topicId());
@@ -94,7 +94,7 @@ public final class OffsetFetchHandler implements ApiHandler {
                                     .setCommittedLeaderEpoch(p.offset().leaderEpoch()).setMetadata(p.offset().metadata())
                                     .setErrorCode(ErrorCode.NONE.code)).toList());
                     if (version >= 10) {
-                        UUID id = ids.getOrDefault(name, partitions.topic(name).map(TopicInfo::id).orElse(null));
+                        UUID id = ids.getOrDefault(name, metadata.topic(name).map(TopicInfo::id).orElse(null));
                         if (id != null) {
                             topics.add(t.setTopicId(id));
                         }

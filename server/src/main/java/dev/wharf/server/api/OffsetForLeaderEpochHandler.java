@@ -2,9 +2,10 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.logstore.LeaderEpochCache;
-import dev.wharf.logstore.PartitionLog;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.replica.Partition;
+import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetForLeaderEpochRequest;
@@ -23,11 +24,13 @@ import java.util.concurrent.Executor;
  * <p>v2: current leader epoch. v3: replica id. v4: flexible.
  */
 public final class OffsetForLeaderEpochHandler implements ApiHandler {
-    private final PartitionManager partitions;
+    private final ZkMetadataStore metadata;
+    private final ReplicaManager replicas;
     private final Executor io;
 
-    public OffsetForLeaderEpochHandler(PartitionManager partitions, Executor io) {
-        this.partitions = partitions;
+    public OffsetForLeaderEpochHandler(ZkMetadataStore metadata, ReplicaManager replicas, Executor io) {
+        this.metadata = metadata;
+        this.replicas = replicas;
         this.io = io;
     }
 
@@ -42,23 +45,17 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler {
         return CompletableFuture.supplyAsync(() -> {
             List<OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult> topics = new ArrayList<>();
             for (OffsetForLeaderEpochRequest.OffsetForLeaderTopic t : req.topics()) {
-                Optional<TopicInfo> topic = partitions.topic(t.topic());
+                Optional<TopicInfo> topic = metadata.topic(t.topic());
                 List<OffsetForLeaderEpochResponse.EpochEndOffset> out = new ArrayList<>();
                 for (OffsetForLeaderEpochRequest.OffsetForLeaderPartition p : t.partitions()) {
                     OffsetForLeaderEpochResponse.EpochEndOffset r = new OffsetForLeaderEpochResponse.EpochEndOffset()
                             .setPartition(p.partition());
-                    Optional<PartitionLog> log = topic.flatMap(ti -> partitions.log(ti, p.partition()));
-                    if (log.isEmpty()) {
-                        out.add(r.setErrorCode(partitions.noLogError(topic, p.partition(), false).code));
+                    ReplicaManager.Lookup leader = replicas.leader(topic, p.partition(), p.currentLeaderEpoch(), false);
+                    if (!leader.found()) {
+                        out.add(r.setErrorCode(leader.error().code).setLeaderEpoch(-1).setEndOffset(-1));
                         continue;
                     }
-                    ErrorCode epochError = partitions.checkLeaderEpoch(topic.get(), p.partition(), p.currentLeaderEpoch());
-                    if (epochError != ErrorCode.NONE) {
-                        out.add(r.setErrorCode(epochError.code).setLeaderEpoch(-1).setEndOffset(-1));
-                        continue;
-                    }
-                    LeaderEpochCache.EpochEndOffset end = log.get().leaderEpochs()
-                            .endOffsetFor(p.leaderEpoch(), log.get().logEndOffset());
+                    LeaderEpochCache.EpochEndOffset end = leader.partition().endOffsetForEpoch(p.leaderEpoch());
                     out.add(r.setErrorCode(ErrorCode.NONE.code).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset()));
                 }
                 topics.add(new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult().setTopic(t.topic()).setPartitions(out));

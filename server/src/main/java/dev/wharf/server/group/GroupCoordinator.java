@@ -78,7 +78,7 @@ public final class GroupCoordinator {
     /** @param timer the broker's deadline wheel; its tasks here only hand work to {@code io} */
     public GroupCoordinator(GroupStore store, Executor io, Timer timer, LongSupplier clock) {
         this.store = store;
-        this.config = store.partitions().config();
+        this.config = store.config();
         this.io = io;
         this.clock = clock;
         this.timer = timer;

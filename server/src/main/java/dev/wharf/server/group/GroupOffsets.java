@@ -4,7 +4,7 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.wire.message.ConsumerProtocolSubscription;
 import dev.wharf.wire.protocol.MessageReader;
 import io.netty.buffer.Unpooled;
@@ -33,16 +33,16 @@ public final class GroupOffsets {
     public record OffsetToCommit(String topic, int partition, long offset, int leaderEpoch, String metadata) {}
 
     private final GroupStore store;
-    private final PartitionManager partitions;
+    private final ZkMetadataStore cluster;
     private final BrokerConfig config;
     private final LongSupplier clock;
 
     public GroupOffsets(GroupStore store, LongSupplier clock) {
         this.store = store;
-        this.partitions = store.partitions();
-        this.config = partitions.config();
+        this.cluster = store.metadata();
+        this.config = store.config();
         this.clock = clock;
-        partitions.onTopicDeleted(this::topicDeleted);
+        store.admin().onTopicDeleted(this::topicDeleted);
     }
 
     /**
@@ -81,7 +81,7 @@ public final class GroupOffsets {
             Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
             for (OffsetToCommit o : offsets) {
                 String metadata = o.metadata() == null ? "" : o.metadata();
-                Optional<TopicInfo> topic = partitions.topic(o.topic());
+                Optional<TopicInfo> topic = cluster.topic(o.topic());
                 if (topic.isEmpty() || o.partition() < 0 || o.partition() >= topic.get().partitions().size()) {
                     errors.add(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
                 } else if (metadata.length() > maxMetadata) {

@@ -5,7 +5,10 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.BrokerConfig;
-import dev.wharf.server.PartitionManager;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.TopicAdmin;
+import dev.wharf.server.replica.Partition;
+import dev.wharf.server.replica.ReplicaManager;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,22 +32,35 @@ public final class GroupStore {
     private static final Logger log = LoggerFactory.getLogger(GroupStore.class);
     public static final String OFFSETS_TOPIC = "__consumer_offsets";
 
-    private final PartitionManager partitions;
     private final BrokerConfig config;
+    private final ZkMetadataStore metadata;
+    private final TopicAdmin admin;
+    private final ReplicaManager replicas;
     private final LongSupplier clock;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
     private final Map<Integer, GroupLog> logs = new ConcurrentHashMap<>();
     private final Object loading = new Object();
     private volatile Consumer<Collection<ClassicGroup>> loadedListener = loaded -> {};
 
-    public GroupStore(PartitionManager partitions, LongSupplier clock) {
-        this.partitions = partitions;
-        this.config = partitions.config();
+    public GroupStore(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin, ReplicaManager replicas,
+            LongSupplier clock) {
+        this.config = config;
+        this.metadata = metadata;
+        this.admin = admin;
+        this.replicas = replicas;
         this.clock = clock;
     }
 
-    PartitionManager partitions() {
-        return partitions;
+    BrokerConfig config() {
+        return config;
+    }
+
+    ZkMetadataStore metadata() {
+        return metadata;
+    }
+
+    TopicAdmin admin() {
+        return admin;
     }
 
     /** Called with the groups of each partition once it is loaded (the coordinator starts their timers). */
@@ -82,32 +98,32 @@ public final class GroupStore {
     public Optional<BrokerInfo> coordinatorFor(String groupId) throws Exception {
         TopicInfo topic = offsetsTopic();
         int leader = topic.partitions().get(partitionFor(groupId, topic.partitions().size())).leader();
-        return partitions.metadata().liveBrokers().stream().filter(b -> b.id() == leader).findFirst();
+        return metadata.liveBrokers().stream().filter(b -> b.id() == leader).findFirst();
     }
 
     private TopicInfo offsetsTopic() throws Exception {
-        Optional<TopicInfo> existing = partitions.topic(OFFSETS_TOPIC);
+        Optional<TopicInfo> existing = metadata.topic(OFFSETS_TOPIC);
         if (existing.isPresent()) {
             return existing.get();
         }
         int replicas = Math.max(1, Math.min(config.getInt("offsets.topic.replication.factor"),
-                partitions.metadata().liveBrokers().size()));
+                metadata.liveBrokers().size()));
         Map<String, String> configs = Map.of("cleanup.policy", "compact",
                 "segment.bytes", Integer.toString(config.getInt("offsets.topic.segment.bytes")));
         try {
-            TopicInfo created = partitions.createTopic(OFFSETS_TOPIC, config.getInt("offsets.topic.num.partitions"),
+            TopicInfo created = admin.createTopic(OFFSETS_TOPIC, config.getInt("offsets.topic.num.partitions"),
                     replicas, configs);
             log.info("created {} with {} partitions", OFFSETS_TOPIC, created.partitions().size());
             return created;
         } catch (Exception e) {
             // another broker (or request) created it first
-            return partitions.topic(OFFSETS_TOPIC).orElseThrow(() -> e);
+            return metadata.topic(OFFSETS_TOPIC).orElseThrow(() -> e);
         }
     }
 
     /** Loads every partition of {@code __consumer_offsets} this broker leads (at start-up). */
     public void loadAll() throws IOException {
-        Optional<TopicInfo> topic = partitions.topic(OFFSETS_TOPIC);
+        Optional<TopicInfo> topic = metadata.topic(OFFSETS_TOPIC);
         if (topic.isEmpty()) {
             return;
         }
@@ -125,7 +141,7 @@ public final class GroupStore {
      * groups the first time; empty otherwise (NOT_COORDINATOR).
      */
     Optional<GroupLog> logFor(String groupId) {
-        Optional<TopicInfo> topic = partitions.topic(OFFSETS_TOPIC);
+        Optional<TopicInfo> topic = metadata.topic(OFFSETS_TOPIC);
         if (topic.isEmpty()) {
             return Optional.empty();
         }
@@ -137,7 +153,7 @@ public final class GroupStore {
         if (existing != null) {
             return Optional.of(existing);
         }
-        Optional<PartitionLog> log = partitions.log(topic, partition);
+        Optional<Partition> log = replicas.leaderPartition(topic, partition);
         if (log.isEmpty()) {
             return Optional.empty();
         }
@@ -148,7 +164,7 @@ public final class GroupStore {
                 return Optional.of(existing);
             }
             try {
-                GroupLog loaded = GroupLog.load(log.get(), partitions.leaderEpoch(topic, partition),
+                GroupLog loaded = GroupLog.load(log.get().log(), log.get().leaderEpoch(),
                         config.getInt("offsets.topic.segment.bytes"));
                 Map<String, ClassicGroup> restored = restore(loaded.entries());
                 groups.putAll(restored);

@@ -1,0 +1,63 @@
+package dev.wharf.server.fetch;
+
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.FetchSessions;
+import dev.wharf.server.api.ApiHandler;
+import dev.wharf.server.purgatory.DelayedOperationPurgatory;
+import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.FetchRequest;
+import dev.wharf.wire.message.FetchResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fetch: for each partition, whole batches from the one holding the fetch offset up to the high
+ * watermark, as file regions (never read into the heap), within the request's byte limits
+ * ({@link FetchReader}). With fewer than {@code minBytes} readable the request waits in the
+ * replica manager's fetch purgatory ({@link DelayedFetch}) until a watched partition's high
+ * watermark moves or {@code maxWaitMs} passes. Incremental sessions (KIP-227) are kept by
+ * {@link FetchSessions}. Runs on the connection's event loop: reading only locates batches.
+ *
+ * <p>v4: isolation level, last stable offset, aborted transactions. v5: log start offset. v7:
+ * sessions. v9: current leader epoch. v11: rack, preferred read replica. v12: flexible, diverging
+ * epoch. v13: topic ids. v15: replica state. v16-18: leader discovery, directory ids.
+ */
+public final class FetchHandler implements ApiHandler {
+    private final ZkMetadataStore metadata;
+    private final ReplicaManager replicas;
+    private final DelayedOperationPurgatory<TopicPartition> purgatory;
+    private final FetchSessions sessions;
+
+    public FetchHandler(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions) {
+        this.metadata = metadata;
+        this.replicas = replicas;
+        this.purgatory = replicas.fetchPurgatory();
+        this.sessions = sessions;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.FETCH;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(Request request) {
+        FetchRequest req = (FetchRequest) request.body();
+        FetchSessions.Context context = sessions.resolve(req);
+        if (context.error() != 0) {
+            return CompletableFuture.completedFuture(
+                    new FetchResponse().setErrorCode(context.error()).setSessionId(context.sessionId()));
+        }
+        FetchReader reader = new FetchReader(metadata, replicas, sessions, req, context);
+        if (req.maxWaitMs() <= 0) {
+            return CompletableFuture.completedFuture(reader.read().told());
+        }
+        CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+        purgatory.tryCompleteElseWatch(new DelayedFetch(reader, req.maxWaitMs(), req.minBytes(), result),
+                reader.watchedPartitions());
+        return result;
+    }
+}

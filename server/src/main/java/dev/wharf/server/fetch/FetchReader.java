@@ -1,0 +1,132 @@
+package dev.wharf.server.fetch;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.ReadResult;
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.FetchSessions;
+import dev.wharf.server.replica.Partition;
+import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.wire.message.FetchRequest;
+import dev.wharf.wire.message.FetchResponse;
+import dev.wharf.wire.records.BufferRecords;
+import dev.wharf.wire.records.FileRecords;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the partitions of one fetch (as its session sees them) into a response, within the
+ * request's limits as Kafka applies them (KIP-74): the response holds at most {@code max_bytes},
+ * and a partition at most its {@code partition_max_bytes}, except that the first batch of the first
+ * partition with data is returned whole even when larger, so a consumer always progresses. After
+ * that, a partition's data is included only while it fits in what is left.
+ *
+ * <p>In an incremental session only partitions with news go into the response. Reading locates
+ * batches and takes file slices; no record bytes are read. Not thread-safe: one read at a time,
+ * which the delayed fetch's monitor ensures.
+ */
+final class FetchReader {
+    /** A response as read, and what sending it tells the session ({@code tell}: run once, when sent). */
+    record Answer(FetchResponse response, long bytes, boolean hasErrors, Runnable tell) {
+        FetchResponse told() {
+            tell.run();
+            return response;
+        }
+
+        /** Gives up a read that will not be sent. */
+        void discard() {
+            // file slices hold no resources of their own: the segment keeps its file open
+        }
+    }
+
+    private final ZkMetadataStore metadata;
+    private final ReplicaManager replicas;
+    private final FetchSessions sessions;
+    private final FetchRequest request;
+    private final FetchSessions.Context context;
+
+    FetchReader(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, FetchRequest request,
+            FetchSessions.Context context) {
+        this.metadata = metadata;
+        this.replicas = replicas;
+        this.sessions = sessions;
+        this.request = request;
+        this.context = context;
+    }
+
+    /** The partitions whose high watermark moving may let this fetch complete. */
+    List<TopicPartition> watchedPartitions() {
+        List<TopicPartition> watched = new ArrayList<>();
+        for (FetchSessions.Wanted w : context.partitions()) {
+            resolve(w).ifPresent(topic -> watched.add(new TopicPartition(topic.name(), w.partition)));
+        }
+        return watched;
+    }
+
+    private Optional<TopicInfo> resolve(FetchSessions.Wanted w) {
+        return w.topic.isEmpty() ? metadata.topic(w.topicId) : metadata.topic(w.topic);
+    }
+
+    Answer read() {
+        long budget = request.maxBytes() > 0 ? request.maxBytes() : Integer.MAX_VALUE;
+        long total = 0;
+        boolean errors = false;
+        LinkedHashMap<String, FetchResponse.FetchableTopicResponse> topics = new LinkedHashMap<>();
+        List<FetchSessions.Wanted> served = new ArrayList<>();
+        List<Runnable> told = new ArrayList<>();
+        for (FetchSessions.Wanted w : context.partitions()) {
+            FetchResponse.PartitionData pd = new FetchResponse.PartitionData().setPartitionIndex(w.partition)
+                    .setRecords(new BufferRecords(Unpooled.EMPTY_BUFFER));
+            ReplicaManager.Lookup leader = replicas.leader(resolve(w), w.partition, w.currentLeaderEpoch(), w.topic.isEmpty());
+            boolean news;
+            if (!leader.found()) {
+                pd.setErrorCode(leader.error().code).setHighWatermark(-1).setLastStableOffset(-1);
+                errors = true;
+                news = true;
+            } else {
+                Partition partition = leader.partition();
+                long hw = partition.highWatermark();
+                long start = partition.logStartOffset();
+                pd.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(start);
+                boolean hasData = false;
+                long left = budget - total;
+                int maxBytes = (int) Math.min(w.maxBytes(), left);
+                if (total == 0 || maxBytes > 0) {
+                    ReadResult r = partition.read(w.fetchOffset(), Math.max(1, maxBytes));
+                    if (r instanceof ReadResult.OutOfRange) {
+                        pd.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code);
+                        errors = true;
+                        hasData = true;
+                    } else if (r instanceof ReadResult.Batches b && (total == 0 || b.slice().length() <= maxBytes)) {
+                        // past the first partition with data, a first batch larger than what is left stays out
+                        pd.setRecords(new FileRecords(b.slice().channel(), b.slice().position(), b.slice().length()));
+                        total += b.slice().length();
+                        hasData = true;
+                        served.add(w);
+                    }
+                }
+                news = !context.incremental() || w.hasNews(hw, start, hasData);
+                if (news) {
+                    told.add(() -> w.sent(hw, start));
+                }
+            }
+            if (news) {
+                topics.computeIfAbsent(w.topic + "/" + w.topicId, k -> new FetchResponse.FetchableTopicResponse()
+                        .setTopic(w.topic).setTopicId(w.topicId).setPartitions(new ArrayList<>()))
+                        .partitions().add(pd);
+            }
+        }
+        Runnable tell = () -> {
+            told.forEach(Runnable::run);
+            if (!served.isEmpty()) {
+                sessions.servedRecords(context.sessionId(), served);
+            }
+        };
+        return new Answer(new FetchResponse().setSessionId(context.sessionId())
+                .setResponses(new ArrayList<>(topics.values())), total, errors, tell);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.wharf.server.replica;
+
+import dev.wharf.server.ErrorCode;
+import dev.wharf.wire.records.RecordBatch;
+import dev.wharf.wire.records.TimestampType;
+
+/**
+ * The checks a client's batch passes before it is appended as the leader: size, CRC-32C, record
+ * count, no control or (until there is a transaction coordinator) transactional batches, and
+ * CreateTime timestamps within the topic's bounds. Stateless.
+ */
+final class BatchValidator {
+    /** Why a batch was refused. */
+    record Refusal(ErrorCode error, String message) {}
+
+    private BatchValidator() {}
+
+    /** Null when the batch may be appended; otherwise why not. Throws CorruptRecordException on a bad CRC. */
+    static Refusal check(RecordBatch batch, ProduceConfig config, long nowMs) {
+        if (batch.sizeInBytes() > config.maxBatchBytes()) {
+            return new Refusal(ErrorCode.MESSAGE_TOO_LARGE, null);
+        }
+        batch.ensureValid();
+        if (batch.recordCount() <= 0 || batch.lastOffsetDelta() != batch.recordCount() - 1) {
+            return new Refusal(ErrorCode.INVALID_RECORD, "record count " + batch.recordCount()
+                    + " does not match last offset delta " + batch.lastOffsetDelta());
+        }
+        if (batch.isControl()) {
+            // transaction markers are written by the broker's coordinator, never by clients
+            return new Refusal(ErrorCode.INVALID_RECORD, "clients cannot write control batches");
+        }
+        if (batch.isTransactional()) {
+            // no transaction coordinator yet: a transactional batch could never be committed or aborted
+            return new Refusal(ErrorCode.INVALID_TXN_STATE, "transactions are not supported yet");
+        }
+        if (!timestampAcceptable(batch, config, nowMs)) {
+            return new Refusal(ErrorCode.INVALID_TIMESTAMP, "timestamp " + batch.maxTimestamp()
+                    + " is out of the range allowed by the topic");
+        }
+        return null;
+    }
+
+    /** CreateTime batches lie within before.max.ms before and after.max.ms after now (Kafka's defaults: any time before, 1 hour ahead). */
+    private static boolean timestampAcceptable(RecordBatch batch, ProduceConfig config, long now) {
+        if (batch.timestampType() != TimestampType.CREATE_TIME) {
+            return true;
+        }
+        long before = config.timestampBeforeMaxMs();
+        long ts = batch.maxTimestamp();
+        return (before == Long.MAX_VALUE || ts >= now - before) && ts <= now + config.timestampAfterMaxMs();
+    }
+}

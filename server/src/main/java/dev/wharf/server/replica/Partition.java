@@ -1,0 +1,274 @@
+package dev.wharf.server.replica;
+
+import dev.wharf.logstore.AppendResult;
+import dev.wharf.logstore.LeaderEpochCache;
+import dev.wharf.logstore.PartitionLog;
+import dev.wharf.logstore.ReadResult;
+import dev.wharf.logstore.TimestampOffset;
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.ProducerStateTable;
+import dev.wharf.server.purgatory.DelayedOperationPurgatory;
+import dev.wharf.wire.records.RecordBatch;
+import dev.wharf.wire.records.RecordBatches;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One partition replica on this broker and everything it does: its log, its idempotent-producer
+ * state, its leader epoch and role, its in-sync replicas and its high watermark; appends as the
+ * leader, reads up to the high watermark, and wakes the fetches waiting on it.
+ *
+ * <p>The high watermark is a real field of the log: loaded from the broker's
+ * {@code replication-offset-checkpoint}, advanced only when every in-sync replica has the records
+ * below it. With this broker the only replica tracked, the in-sync set is this broker and the high
+ * watermark follows the log end; replication changes {@link #maybeIncrementHighWatermark} and
+ * nothing else.
+ *
+ * <p>Threads: appends come from Produce on the producer connection's event loop and from the group
+ * coordinator on the I/O pool; check, append and record of producer state are one step under the
+ * producer-state table's monitor. Reads come from any thread and take no lock (the log publishes
+ * what it appended). The leader state is replaced as a whole (volatile) by the replica manager.
+ */
+public final class Partition {
+    /** What became of a batch offered as the leader. */
+    public sealed interface AppendOutcome {
+        record Appended(long firstOffset, long logStartOffset, long logAppendTimeMs) implements AppendOutcome {}
+
+        /** The producer sent this batch before; it is answered with where it landed then. */
+        record Duplicate(long firstOffset, long logStartOffset) implements AppendOutcome {}
+
+        record Rejected(ErrorCode error, String message) implements AppendOutcome {}
+    }
+
+    /** Who leads, in which epoch, and which replicas are in sync. */
+    private record LeaderState(int epoch, boolean isLeader, Set<Integer> inSyncReplicas) {}
+
+    private final TopicPartition topicPartition;
+    private final PartitionLog log;
+    private final int localBrokerId;
+    private final DelayedOperationPurgatory<TopicPartition> fetchWaiters;
+    private volatile LeaderState leaderState;
+    private volatile ProduceConfig produceConfig;
+    private ProducerStateTable producers; // loaded on first use; guarded by this
+
+    Partition(PartitionLog log, int localBrokerId, ProduceConfig produceConfig,
+            DelayedOperationPurgatory<TopicPartition> fetchWaiters) {
+        this.topicPartition = log.topicPartition();
+        this.log = log;
+        this.localBrokerId = localBrokerId;
+        this.produceConfig = produceConfig;
+        this.fetchWaiters = fetchWaiters;
+        this.leaderState = new LeaderState(-1, false, Set.of());
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    /**
+     * Makes this broker the leader in {@code epoch} (a newer epoch than it had, or the same one
+     * again after a restart), with itself as the only in-sync replica it tracks.
+     */
+    void becomeLeader(int epoch) {
+        LeaderState s = leaderState;
+        if (s.isLeader() && s.epoch() >= epoch) {
+            return;
+        }
+        leaderState = new LeaderState(epoch, true, Set.of(localBrokerId));
+        maybeIncrementHighWatermark();
+    }
+
+    void updateProduceConfig(ProduceConfig config) {
+        produceConfig = config;
+    }
+
+    public int leaderEpoch() {
+        return leaderState.epoch();
+    }
+
+    public Set<Integer> inSyncReplicas() {
+        return leaderState.inSyncReplicas();
+    }
+
+    /**
+     * The leader epoch a client believes current (-1: no check) against this one: an older one
+     * is fenced, a newer one means this broker is behind; either way the client refreshes.
+     */
+    public ErrorCode checkLeaderEpoch(int currentLeaderEpoch) {
+        int epoch = leaderEpoch();
+        if (currentLeaderEpoch < 0 || currentLeaderEpoch == epoch) {
+            return ErrorCode.NONE;
+        }
+        return currentLeaderEpoch < epoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    }
+
+    /**
+     * Validates a client's record set (exactly one batch, as Kafka requires from Produce v3 on),
+     * checks it against the producer's state (fencing, duplicates, sequence order), appends it and
+     * advances the high watermark. Throws CorruptRecordException for a batch that fails its CRC.
+     */
+    public AppendOutcome appendRecordsAsLeader(ByteBuf records, long nowMs) throws IOException {
+        LeaderState state = leaderState;
+        if (!state.isLeader()) {
+            return new AppendOutcome.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
+        }
+        List<RecordBatch> batches = RecordBatches.split(records);
+        if (batches.size() != 1) {
+            // one batch per partition keeps the idempotence checks (one sequence range) sound
+            return new AppendOutcome.Rejected(ErrorCode.INVALID_RECORD,
+                    "produce requests must carry exactly one record batch per partition");
+        }
+        RecordBatch batch = batches.get(0);
+        ProduceConfig config = produceConfig;
+        BatchValidator.Refusal refusal = BatchValidator.check(batch, config, nowMs);
+        if (refusal != null) {
+            return new AppendOutcome.Rejected(refusal.error(), refusal.message());
+        }
+        long appendTime = -1;
+        if (config.logAppendTime()) {
+            appendTime = nowMs;
+            batch.setLogAppendTime(appendTime);
+        }
+        int lastSequence = ProducerStateTable.lastSequence(batch.baseSequence(), batch.lastOffsetDelta());
+        ProducerStateTable table = producers();
+        AppendResult appended;
+        synchronized (table) {
+            ProducerStateTable.Check check =
+                    table.check(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), lastSequence);
+            if (check instanceof ProducerStateTable.Check.Duplicate d) {
+                return new AppendOutcome.Duplicate(d.firstOffset(), log.logStartOffset());
+            }
+            if (check instanceof ProducerStateTable.Check.Reject reject) {
+                return new AppendOutcome.Rejected(reject.error(), null);
+            }
+            appended = log.append(records, state.epoch());
+            table.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), lastSequence,
+                    appended.firstOffset(), appended.lastOffset(), nowMs);
+        }
+        maybeIncrementHighWatermark();
+        return new AppendOutcome.Appended(appended.firstOffset(), log.logStartOffset(), appendTime);
+    }
+
+    /** Appends batches the broker built itself (the group coordinator's records), as the leader. */
+    public AppendResult appendAsLeader(ByteBuf records) throws IOException {
+        AppendResult appended = log.append(records, leaderState.epoch());
+        maybeIncrementHighWatermark();
+        return appended;
+    }
+
+    /**
+     * Moves the high watermark to the smallest log end among the in-sync replicas (this broker
+     * alone tracks only itself), and wakes the fetches waiting for it.
+     */
+    void maybeIncrementHighWatermark() {
+        long before = log.highWatermark();
+        log.updateHighWatermark(log.logEndOffset());
+        if (log.highWatermark() > before) {
+            fetchWaiters.checkAndComplete(topicPartition);
+        }
+    }
+
+    /** Whole batches from the one holding {@code offset}, none at or past the high watermark. */
+    public ReadResult read(long offset, int maxBytes) {
+        try {
+            return log.read(offset, maxBytes, log.highWatermark());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + topicPartition, e);
+        }
+    }
+
+    public long highWatermark() {
+        return log.highWatermark();
+    }
+
+    public long logStartOffset() {
+        return log.logStartOffset();
+    }
+
+    public long logEndOffset() {
+        return log.logEndOffset();
+    }
+
+    /** Bytes on disk. */
+    public long size() {
+        return log.size();
+    }
+
+    /** The first record at or after {@code timestamp} below the high watermark. */
+    public Optional<TimestampOffset> offsetForTimestamp(long timestamp) throws IOException {
+        return log.offsetForTimestamp(timestamp).filter(found -> found.offset() < log.highWatermark());
+    }
+
+    /** The record with the largest timestamp below the high watermark. */
+    public Optional<TimestampOffset> maxTimestamp() throws IOException {
+        return log.maxTimestamp().filter(found -> found.offset() < log.highWatermark());
+    }
+
+    /** The largest epoch at most {@code epoch} and where it ends (OffsetForLeaderEpoch). */
+    public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int epoch) {
+        return log.leaderEpochs().endOffsetFor(epoch, log.logEndOffset());
+    }
+
+    /** DeleteRecords: moves the log start up to {@code offset} (at most the high watermark); the new log start. */
+    public long deleteRecordsBefore(long offset) throws IOException {
+        return log.deleteRecordsBefore(offset);
+    }
+
+    /** The underlying log, for the coordinator's internal partitions that replay it. */
+    public PartitionLog log() {
+        return log;
+    }
+
+    /** The idempotent-producer state, loaded from its snapshot or rebuilt from the log on first use. */
+    synchronized ProducerStateTable producers() {
+        if (producers == null) {
+            ProducerStateTable table = new ProducerStateTable();
+            try {
+                if (!table.load(log.dir(), log.logEndOffset())) {
+                    log.forEachBatch(log.logStartOffset(), table::replay);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load producer state of " + topicPartition, e);
+            }
+            producers = table;
+        }
+        return producers;
+    }
+
+    /** Forgets producers idle for {@code expirationMs}; how many. */
+    int expireProducers(long nowMs, long expirationMs) {
+        ProducerStateTable table;
+        synchronized (this) {
+            table = producers;
+        }
+        if (table == null) {
+            return 0;
+        }
+        synchronized (table) {
+            return table.expire(nowMs, expirationMs);
+        }
+    }
+
+    /** Saves the producer state beside the log (at clean shutdown, after the last append). */
+    void saveProducerState() throws IOException {
+        ProducerStateTable table;
+        synchronized (this) {
+            table = producers;
+        }
+        if (table != null) {
+            synchronized (table) {
+                table.save(log.dir(), log.logEndOffset());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Partition(" + topicPartition + ", epoch " + leaderEpoch() + ")";
+    }
+}
