@@ -36,6 +36,8 @@ import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.network.Endpoint;
+import dev.wharf.server.network.EventLoops;
 import dev.wharf.server.network.NettyServer;
 import dev.wharf.server.network.SendStats;
 import dev.wharf.server.replica.ReplicaManager;
@@ -43,6 +45,8 @@ import io.netty.util.HashedWheelTimer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,7 +71,9 @@ public final class Broker implements Closeable {
     private LogManager logs;
     private EmbeddedZooKeeper embeddedZooKeeper;
     private ZkMetadataStore metadata;
-    private NettyServer server;
+    private EventLoops eventLoops;
+    private final List<NettyServer> servers = new ArrayList<>();
+    private final SendStats sendStats = new SendStats();
     private ExecutorService io;
     private ScheduledExecutorService timer;
     private HashedWheelTimer deadlines;
@@ -84,33 +90,40 @@ public final class Broker implements Closeable {
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers);
         handlers.register(apiVersions);
-        BrokerConfig.Listener listener = config.listener();
-        // Steps that do not depend on each other overlap on a second core: the listener binds, and
+        List<Endpoint> endpoints = endpoints();
+        io = Executors.newFixedThreadPool(config.getInt("num.io.threads"), daemon("wharf-io"));
+        eventLoops = new EventLoops(config.getInt("num.network.threads"));
+        // Steps that do not depend on each other overlap on a second core: the listeners bind, and
         // the ZooKeeper client loads (its configuration initialises the JDK's TLS context even with
         // TLS off, ~150 ms), while the logs load and the embedded ZooKeeper starts.
         ExecutorService startup = Executors.newFixedThreadPool(2, daemon("wharf-start"));
         try {
             Future<?> zkClientLoaded = startup.submit(ZkMetadataStore::loadClientClasses);
-            Future<NettyServer> listening = startup.submit(() -> new NettyServer(listener.host(), listener.port(),
-                    config.getInt("num.network.threads"), config.getInt("socket.request.max.bytes"),
-                    config.getLong("connections.max.idle.ms"), handlers, apiVersions));
+            Future<?> listening = startup.submit(() -> {
+                for (Endpoint e : endpoints) {
+                    // each is closed by close() even when the rest of the start fails
+                    servers.add(new NettyServer(e, eventLoops, config.getInt("socket.request.max.bytes"),
+                            config.getLong("connections.max.idle.ms"), handlers, apiVersions, io, sendStats));
+                }
+                return null;
+            });
             try {
                 startLogsAndZooKeeper();
             } finally {
-                server = await(listening); // closed by close() even when the rest failed
+                await(listening);
             }
             await(zkClientLoaded);
         } finally {
             startup.shutdown();
         }
         String connect = embeddedZooKeeper != null ? embeddedZooKeeper.connectString() : config.getString("zookeeper.connect");
-        io = Executors.newFixedThreadPool(config.getInt("num.io.threads"), daemon("wharf-io"));
         timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
         // fetch waits and group timeouts: kept to within a 10 ms tick, taken and cancelled without waking a thread
         deadlines = new HashedWheelTimer(daemon("wharf-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
-        BrokerConfig.Listener adv = config.advertisedListener();
+        BrokerConfig.Listener listener = config.listener();
+        BrokerConfig.Listener adv = config.advertisedListener(listener);
         String host = adv.host().isEmpty() ? "localhost" : adv.host();
-        int port = adv.port() == 0 || adv.equals(listener) ? server.port() : adv.port();
+        int port = adv.port() == 0 || adv.equals(listener) ? servers.get(0).port() : adv.port();
         advertised = new BrokerInfo(config.brokerId(), host, port);
 
         metadata = new ZkMetadataStore(connect, config.getInt("zookeeper.session.timeout.ms"), advertised);
@@ -146,35 +159,35 @@ public final class Broker implements Closeable {
                 log.warn("offset expiration failed", e);
             }
         }), offsetsCheckMs, offsetsCheckMs, TimeUnit.MILLISECONDS);
-        handlers.register(new FindCoordinatorHandler(groupStore, io))
-                .register(new JoinGroupHandler(groups, io))
-                .register(new SyncGroupHandler(groups, io))
-                .register(new HeartbeatHandler(groups, io))
-                .register(new LeaveGroupHandler(groups, io))
-                .register(new OffsetCommitHandler(offsets, metadata, io))
-                .register(new OffsetFetchHandler(offsets, metadata, io))
-                .register(new OffsetDeleteHandler(offsets, io))
-                .register(new DescribeGroupsHandler(groups, io))
-                .register(new ListGroupsHandler(groups, io))
-                .register(new DeleteGroupsHandler(groups, io));
-        handlers.register(new MetadataHandler(config, metadata, admin, io))
+        handlers.register(new FindCoordinatorHandler(groupStore))
+                .register(new JoinGroupHandler(groups))
+                .register(new SyncGroupHandler(groups))
+                .register(new HeartbeatHandler(groups))
+                .register(new LeaveGroupHandler(groups))
+                .register(new OffsetCommitHandler(offsets, metadata))
+                .register(new OffsetFetchHandler(offsets, metadata))
+                .register(new OffsetDeleteHandler(offsets))
+                .register(new DescribeGroupsHandler(groups))
+                .register(new ListGroupsHandler(groups))
+                .register(new DeleteGroupsHandler(groups));
+        handlers.register(new MetadataHandler(config, metadata, admin))
                 .register(new ProduceHandler(metadata, replicas))
                 .register(new FetchHandler(metadata, replicas,
                         new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
-                .register(new ListOffsetsHandler(metadata, replicas, io))
-                .register(new InitProducerIdHandler(metadata, io))
-                .register(new CreateTopicsHandler(config, metadata, admin, io))
-                .register(new DeleteTopicsHandler(metadata, admin, io))
-                .register(new DescribeClusterHandler(metadata, io))
-                .register(new DescribeConfigsHandler(config, metadata, io))
-                .register(new IncrementalAlterConfigsHandler(metadata, admin, io))
-                .register(new DeleteRecordsHandler(metadata, replicas, io))
-                .register(new CreatePartitionsHandler(metadata, admin, io))
-                .register(new OffsetForLeaderEpochHandler(metadata, replicas, io))
-                .register(new DescribeLogDirsHandler(config, replicas, io))
-                .register(new DescribeTopicPartitionsHandler(metadata, io))
-                .register(new AlterConfigsHandler(metadata, admin, io));
-        server.startAccepting();
+                .register(new ListOffsetsHandler(metadata, replicas))
+                .register(new InitProducerIdHandler(metadata))
+                .register(new CreateTopicsHandler(config, metadata, admin))
+                .register(new DeleteTopicsHandler(metadata, admin))
+                .register(new DescribeClusterHandler(metadata))
+                .register(new DescribeConfigsHandler(config, metadata))
+                .register(new IncrementalAlterConfigsHandler(metadata, admin))
+                .register(new DeleteRecordsHandler(metadata, replicas))
+                .register(new CreatePartitionsHandler(metadata, admin))
+                .register(new OffsetForLeaderEpochHandler(metadata, replicas))
+                .register(new DescribeLogDirsHandler(config, replicas))
+                .register(new DescribeTopicPartitionsHandler(metadata))
+                .register(new AlterConfigsHandler(metadata, admin));
+        servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
                 metadata.clusterId());
     }
@@ -186,7 +199,21 @@ public final class Broker implements Closeable {
 
     /** Bytes sent to clients, and the part sent from log files with {@code transferTo}. */
     public SendStats sendStats() {
-        return server.sendStats();
+        return sendStats;
+    }
+
+    /** The listeners to bind, each with its security protocol (only PLAINTEXT is served so far). */
+    private List<Endpoint> endpoints() {
+        List<Endpoint> out = new ArrayList<>();
+        for (BrokerConfig.Listener l : config.listeners()) {
+            String protocol = config.securityProtocol(l.name());
+            if (!protocol.equals("PLAINTEXT")) {
+                throw new IllegalArgumentException("listener " + l.name() + " uses security protocol " + protocol
+                        + ", which Wharf does not serve yet (PLAINTEXT only)");
+            }
+            out.add(new Endpoint(l.name(), protocol, l.host(), l.port()));
+        }
+        return out;
     }
 
     public String clusterId() {
@@ -196,8 +223,9 @@ public final class Broker implements Closeable {
     /** Stops taking requests, then closes metadata, logs (cleanly: no recovery next time) and ZooKeeper. */
     @Override
     public void close() throws IOException {
-        if (server != null) {
-            server.close();
+        servers.forEach(NettyServer::close);
+        if (eventLoops != null) {
+            eventLoops.close();
         }
 
         if (timer != null) {

@@ -39,7 +39,10 @@ public final class BrokerConfig {
     static {
         define("broker.id", Type.INT, "0", "This broker's id.");
         define("listeners", Type.LIST, "PLAINTEXT://localhost:9092", "Where the broker listens.");
-        define("advertised.listeners", Type.LIST, "", "What clients are told to connect to (default: listeners).");
+        define("advertised.listeners", Type.LIST, "", "What clients are told to connect to, per listener name (default: listeners).");
+        define("listener.security.protocol.map", Type.LIST,
+                "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL",
+                "The security protocol of each listener name.");
         define("log.dirs", Type.LIST, "wharf-data/logs", "Directories holding the partition logs.");
         define("log.dir", Type.STRING, "", "A single log directory (log.dirs wins).");
         define("num.partitions", Type.INT, "1", "Partitions of auto-created topics.");
@@ -192,13 +195,55 @@ public final class BrokerConfig {
 
     /** The first listener as host and port. */
     public Listener listener() {
-        return Listener.parse(getList("listeners").get(0));
+        return listeners().get(0);
     }
 
-    /** What clients are told to connect to. */
+    /** Every listener, in the order configured; names and ports are unique (port 0 aside). */
+    public List<Listener> listeners() {
+        List<Listener> out = new ArrayList<>();
+        for (String text : getList("listeners")) {
+            Listener l = Listener.parse(text);
+            for (Listener other : out) {
+                if (other.name().equals(l.name())) {
+                    throw new IllegalArgumentException("listener name " + l.name() + " appears twice in listeners");
+                }
+                if (l.port() != 0 && other.port() == l.port()) {
+                    throw new IllegalArgumentException("listeners " + other.name() + " and " + l.name() + " share port " + l.port());
+                }
+            }
+            out.add(l);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("listeners is empty");
+        }
+        return out;
+    }
+
+    /** What clients are told to connect to for the first listener. */
     public Listener advertisedListener() {
-        List<String> advertised = getList("advertised.listeners");
-        return advertised.isEmpty() ? listener() : Listener.parse(advertised.get(0));
+        return advertisedListener(listener());
+    }
+
+    /** What clients are told to connect to for {@code listener}: its advertised.listeners entry, or itself. */
+    public Listener advertisedListener(Listener listener) {
+        for (String text : getList("advertised.listeners")) {
+            Listener adv = Listener.parse(text);
+            if (adv.name().equals(listener.name())) {
+                return adv;
+            }
+        }
+        return listener;
+    }
+
+    /** The security protocol of a listener name, from listener.security.protocol.map. */
+    public String securityProtocol(String listenerName) {
+        for (String entry : getList("listener.security.protocol.map")) {
+            int colon = entry.indexOf(':');
+            if (colon > 0 && entry.substring(0, colon).trim().equals(listenerName)) {
+                return entry.substring(colon + 1).trim();
+            }
+        }
+        throw new IllegalArgumentException("listener " + listenerName + " has no entry in listener.security.protocol.map");
     }
 
     public List<Path> logDirs() {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.network.Endpoint;
+import dev.wharf.server.network.EventLoops;
 import dev.wharf.server.network.NettyServer;
+import dev.wharf.server.network.SendStats;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ApiVersionsRequest;
 import java.nio.ByteBuffer;
@@ -18,19 +21,23 @@ import org.junit.jupiter.api.Test;
 /** The Netty front end with ApiVersions: every version, the v0 fallback, ordering, bad frames. */
 class ApiVersionsTest {
     private NettyServer server;
+    private EventLoops loops;
 
     @BeforeEach
     void start() throws InterruptedException {
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers);
         handlers.register(apiVersions);
-        server = new NettyServer("127.0.0.1", 0, 1, 1024 * 1024, 60_000, handlers, apiVersions);
+        loops = new EventLoops(1);
+        server = new NettyServer(new Endpoint("PLAINTEXT", "PLAINTEXT", "127.0.0.1", 0), loops, 1024 * 1024, 60_000,
+                handlers, apiVersions, Runnable::run, new SendStats());
         server.startAccepting();
     }
 
     @AfterEach
     void stop() {
         server.close();
+        loops.close();
     }
 
     /** Reads an ApiVersions response with kafka-clients' own class: header v0 (correlation id) then body. */

@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * AlterConfigs (the older, whole-set API): a topic's overrides become exactly the given ones,
@@ -25,12 +23,10 @@ import java.util.concurrent.Executor;
 public final class AlterConfigsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
-    private final Executor io;
 
-    public AlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+    public AlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin) {
         this.metadata = metadata;
         this.admin = admin;
-        this.io = io;
     }
 
     @Override
@@ -39,42 +35,40 @@ public final class AlterConfigsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        AlterConfigsRequest req = (AlterConfigsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<AlterConfigsResponse.AlterConfigsResourceResponse> out = new ArrayList<>();
-            for (AlterConfigsRequest.AlterConfigsResource r : req.resources()) {
-                AlterConfigsResponse.AlterConfigsResourceResponse resp = new AlterConfigsResponse.AlterConfigsResourceResponse()
-                        .setResourceType(r.resourceType()).setResourceName(r.resourceName());
-                Optional<TopicInfo> topic = metadata.topic(r.resourceName());
-                if (r.resourceType() != ConfigResources.TOPIC) {
-                    out.add(resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered"));
-                    continue;
-                }
-                if (topic.isEmpty()) {
-                    out.add(resp.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
-                    continue;
-                }
-                Map<String, String> configs = new LinkedHashMap<>();
-                r.configs().forEach(c -> {
-                    if (c.value() != null) {
-                        configs.put(c.name(), c.value());
-                    }
-                });
-                try {
-                    if (req.validateOnly()) {
-                        TopicConfigs.validate(configs);
-                    } else {
-                        admin.setTopicConfigs(topic.get(), configs);
-                    }
-                    out.add(resp.setErrorCode(ErrorCode.NONE.code));
-                } catch (IllegalArgumentException e) {
-                    out.add(resp.setErrorCode(ConfigResources.INVALID_CONFIG).setErrorMessage(e.getMessage()));
-                } catch (Exception e) {
-                    out.add(resp.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString()));
-                }
+    public ApiMessage respond(RequestContext context) {
+        AlterConfigsRequest req = (AlterConfigsRequest) context.body();
+        List<AlterConfigsResponse.AlterConfigsResourceResponse> out = new ArrayList<>();
+        for (AlterConfigsRequest.AlterConfigsResource r : req.resources()) {
+            AlterConfigsResponse.AlterConfigsResourceResponse resp = new AlterConfigsResponse.AlterConfigsResourceResponse()
+                    .setResourceType(r.resourceType()).setResourceName(r.resourceName());
+            Optional<TopicInfo> topic = metadata.topic(r.resourceName());
+            if (r.resourceType() != ConfigResources.TOPIC) {
+                out.add(resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered"));
+                continue;
             }
-            return new AlterConfigsResponse().setResponses(out);
-        }, io);
+            if (topic.isEmpty()) {
+                out.add(resp.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+                continue;
+            }
+            Map<String, String> configs = new LinkedHashMap<>();
+            r.configs().forEach(c -> {
+                if (c.value() != null) {
+                    configs.put(c.name(), c.value());
+                }
+            });
+            try {
+                if (req.validateOnly()) {
+                    TopicConfigs.validate(configs);
+                } else {
+                    admin.setTopicConfigs(topic.get(), configs);
+                }
+                out.add(resp.setErrorCode(ErrorCode.NONE.code));
+            } catch (IllegalArgumentException e) {
+                out.add(resp.setErrorCode(ConfigResources.INVALID_CONFIG).setErrorMessage(e.getMessage()));
+            } catch (Exception e) {
+                out.add(resp.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString()));
+            }
+        }
+        return new AlterConfigsResponse().setResponses(out);
     }
 }

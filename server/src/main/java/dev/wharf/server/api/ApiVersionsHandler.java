@@ -1,14 +1,13 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ApiVersionsRequest;
 import dev.wharf.wire.message.ApiVersionsResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * ApiVersions: every registered handler's version range, in API key order.
@@ -36,8 +35,17 @@ public final class ApiVersionsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        return CompletableFuture.completedFuture(response(ErrorCode.NONE));
+    public Execution execution() {
+        return Execution.EVENT_LOOP;
+    }
+
+    @Override
+    public ApiMessage respond(RequestContext context) {
+        if (context.body() instanceof ApiVersionsRequest req && context.version() >= 3) {
+            // v3+: the client names its software (KIP-511), kept for the connection's later requests
+            context.connection().clientSoftware(req.clientSoftwareName(), req.clientSoftwareVersion());
+        }
+        return response(ErrorCode.NONE);
     }
 
     /** The answer to an ApiVersions request of an unknown version, to be sent as v0. */

@@ -12,8 +12,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * CreatePartitions: grows topics to a new partition count (explicit assignments are not supported
@@ -22,12 +20,10 @@ import java.util.concurrent.Executor;
 public final class CreatePartitionsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
-    private final Executor io;
 
-    public CreatePartitionsHandler(ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+    public CreatePartitionsHandler(ZkMetadataStore metadata, TopicAdmin admin) {
         this.metadata = metadata;
         this.admin = admin;
-        this.io = io;
     }
 
     @Override
@@ -36,35 +32,33 @@ public final class CreatePartitionsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        CreatePartitionsRequest req = (CreatePartitionsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<CreatePartitionsResponse.CreatePartitionsTopicResult> results = new ArrayList<>();
-            for (CreatePartitionsRequest.CreatePartitionsTopic t : req.topics()) {
-                CreatePartitionsResponse.CreatePartitionsTopicResult r =
-                        new CreatePartitionsResponse.CreatePartitionsTopicResult().setName(t.name());
-                Optional<TopicInfo> topic = metadata.topic(t.name());
-                if (topic.isEmpty()) {
-                    results.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
-                } else if (t.assignments() != null) {
-                    results.add(r.setErrorCode(ErrorCode.INVALID_REQUEST.code)
-                            .setErrorMessage("explicit replica assignments are not supported"));
-                } else if (t.count() <= topic.get().partitions().size()) {
-                    results.add(r.setErrorCode(ErrorCode.INVALID_PARTITIONS.code).setErrorMessage("Topic currently has "
-                            + topic.get().partitions().size() + " partitions, which is higher than the requested "
-                            + t.count() + "."));
-                } else {
-                    try {
-                        if (!req.validateOnly()) {
-                            admin.addPartitions(topic.get(), t.count());
-                        }
-                        results.add(r.setErrorCode(ErrorCode.NONE.code));
-                    } catch (Exception e) {
-                        results.add(r.setErrorCode(ErrorCode.INVALID_PARTITIONS.code).setErrorMessage(e.getMessage()));
+    public ApiMessage respond(RequestContext context) {
+        CreatePartitionsRequest req = (CreatePartitionsRequest) context.body();
+        List<CreatePartitionsResponse.CreatePartitionsTopicResult> results = new ArrayList<>();
+        for (CreatePartitionsRequest.CreatePartitionsTopic t : req.topics()) {
+            CreatePartitionsResponse.CreatePartitionsTopicResult r =
+                    new CreatePartitionsResponse.CreatePartitionsTopicResult().setName(t.name());
+            Optional<TopicInfo> topic = metadata.topic(t.name());
+            if (topic.isEmpty()) {
+                results.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
+            } else if (t.assignments() != null) {
+                results.add(r.setErrorCode(ErrorCode.INVALID_REQUEST.code)
+                        .setErrorMessage("explicit replica assignments are not supported"));
+            } else if (t.count() <= topic.get().partitions().size()) {
+                results.add(r.setErrorCode(ErrorCode.INVALID_PARTITIONS.code).setErrorMessage("Topic currently has "
+                        + topic.get().partitions().size() + " partitions, which is higher than the requested "
+                        + t.count() + "."));
+            } else {
+                try {
+                    if (!req.validateOnly()) {
+                        admin.addPartitions(topic.get(), t.count());
                     }
+                    results.add(r.setErrorCode(ErrorCode.NONE.code));
+                } catch (Exception e) {
+                    results.add(r.setErrorCode(ErrorCode.INVALID_PARTITIONS.code).setErrorMessage(e.getMessage()));
                 }
             }
-            return new CreatePartitionsResponse().setResults(results);
-        }, io);
+        }
+        return new CreatePartitionsResponse().setResults(results);
     }
 }

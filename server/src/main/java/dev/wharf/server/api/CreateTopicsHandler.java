@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * CreateTopics: partitions and replication factor (or the broker defaults for -1), configs,
@@ -33,13 +31,11 @@ public final class CreateTopicsHandler implements ApiHandler {
     private final BrokerConfig config;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
-    private final Executor io;
 
-    public CreateTopicsHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+    public CreateTopicsHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin) {
         this.config = config;
         this.metadata = metadata;
         this.admin = admin;
-        this.io = io;
     }
 
     @Override
@@ -48,15 +44,13 @@ public final class CreateTopicsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        CreateTopicsRequest req = (CreateTopicsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<CreateTopicsResponse.CreatableTopicResult> results = new ArrayList<>();
-            for (CreateTopicsRequest.CreatableTopic t : req.topics()) {
-                results.add(create(t, req.validateOnly()));
-            }
-            return new CreateTopicsResponse().setTopics(results);
-        }, io);
+    public ApiMessage respond(RequestContext context) {
+        CreateTopicsRequest req = (CreateTopicsRequest) context.body();
+        List<CreateTopicsResponse.CreatableTopicResult> results = new ArrayList<>();
+        for (CreateTopicsRequest.CreatableTopic t : req.topics()) {
+            results.add(create(t, req.validateOnly()));
+        }
+        return new CreateTopicsResponse().setTopics(results);
     }
 
     private CreateTopicsResponse.CreatableTopicResult create(CreateTopicsRequest.CreatableTopic t, boolean validateOnly) {

@@ -9,8 +9,6 @@ import dev.wharf.wire.message.DeleteGroupsResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * DeleteGroups: removes empty groups and their offsets (NON_EMPTY_GROUP while members remain).
@@ -19,11 +17,9 @@ import java.util.concurrent.Executor;
  */
 public final class DeleteGroupsHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
-    private final Executor io;
 
-    public DeleteGroupsHandler(GroupCoordinator coordinator, Executor io) {
+    public DeleteGroupsHandler(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
-        this.io = io;
     }
 
     @Override
@@ -32,15 +28,13 @@ public final class DeleteGroupsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        DeleteGroupsRequest req = (DeleteGroupsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<DeleteGroupsResponse.DeletableGroupResult> out = new ArrayList<>();
-            for (String groupId : req.groupsNames()) {
-                ErrorCode e = coordinator.deleteGroup(groupId);
-                out.add(new DeleteGroupsResponse.DeletableGroupResult().setGroupId(groupId).setErrorCode(e.code));
-            }
-            return new DeleteGroupsResponse().setResults(out);
-        }, io);
+    public ApiMessage respond(RequestContext context) {
+        DeleteGroupsRequest req = (DeleteGroupsRequest) context.body();
+        List<DeleteGroupsResponse.DeletableGroupResult> out = new ArrayList<>();
+        for (String groupId : req.groupsNames()) {
+            ErrorCode e = coordinator.deleteGroup(groupId);
+            out.add(new DeleteGroupsResponse.DeletableGroupResult().setGroupId(groupId).setErrorCode(e.code));
+        }
+        return new DeleteGroupsResponse().setResults(out);
     }
 }

@@ -14,8 +14,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * DeleteRecords: moves each partition's log start offset up to the given offset (-1: the high
@@ -26,12 +24,10 @@ import java.util.concurrent.Executor;
 public final class DeleteRecordsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
-    private final Executor io;
 
-    public DeleteRecordsHandler(ZkMetadataStore metadata, ReplicaManager replicas, Executor io) {
+    public DeleteRecordsHandler(ZkMetadataStore metadata, ReplicaManager replicas) {
         this.metadata = metadata;
         this.replicas = replicas;
-        this.io = io;
     }
 
     @Override
@@ -40,41 +36,39 @@ public final class DeleteRecordsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        DeleteRecordsRequest req = (DeleteRecordsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<DeleteRecordsResponse.DeleteRecordsTopicResult> topics = new ArrayList<>();
-            for (DeleteRecordsRequest.DeleteRecordsTopic t : req.topics()) {
-                Optional<TopicInfo> topic = metadata.topic(t.name());
-                List<DeleteRecordsResponse.DeleteRecordsPartitionResult> out = new ArrayList<>();
-                for (DeleteRecordsRequest.DeleteRecordsPartition p : t.partitions()) {
-                    DeleteRecordsResponse.DeleteRecordsPartitionResult r = new DeleteRecordsResponse.DeleteRecordsPartitionResult()
-                            .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1);
-                    if (TopicNames.isInternal(t.name())) {
-                        // as Kafka: committed offsets must not be deleted from under the coordinator
-                        out.add(r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code));
-                        continue;
-                    }
-                    ReplicaManager.Lookup leader = replicas.leader(topic, p.partitionIndex(), -1, false);
-                    if (!leader.found()) {
-                        out.add(r.setErrorCode(leader.error().code));
-                        continue;
-                    }
-                    Partition pl = leader.partition();
-                    long offset = p.offset() == -1 ? pl.highWatermark() : p.offset();
-                    if (offset < 0 || offset > pl.highWatermark()) {
-                        out.add(r.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code));
-                        continue;
-                    }
-                    try {
-                        out.add(r.setErrorCode(ErrorCode.NONE.code).setLowWatermark(pl.deleteRecordsBefore(offset)));
-                    } catch (Exception e) {
-                        out.add(r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code));
-                    }
+    public ApiMessage respond(RequestContext context) {
+        DeleteRecordsRequest req = (DeleteRecordsRequest) context.body();
+        List<DeleteRecordsResponse.DeleteRecordsTopicResult> topics = new ArrayList<>();
+        for (DeleteRecordsRequest.DeleteRecordsTopic t : req.topics()) {
+            Optional<TopicInfo> topic = metadata.topic(t.name());
+            List<DeleteRecordsResponse.DeleteRecordsPartitionResult> out = new ArrayList<>();
+            for (DeleteRecordsRequest.DeleteRecordsPartition p : t.partitions()) {
+                DeleteRecordsResponse.DeleteRecordsPartitionResult r = new DeleteRecordsResponse.DeleteRecordsPartitionResult()
+                        .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1);
+                if (TopicNames.isInternal(t.name())) {
+                    // as Kafka: committed offsets must not be deleted from under the coordinator
+                    out.add(r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code));
+                    continue;
                 }
-                topics.add(new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(t.name()).setPartitions(out));
+                ReplicaManager.Lookup leader = replicas.leader(topic, p.partitionIndex(), -1, false);
+                if (!leader.found()) {
+                    out.add(r.setErrorCode(leader.error().code));
+                    continue;
+                }
+                Partition pl = leader.partition();
+                long offset = p.offset() == -1 ? pl.highWatermark() : p.offset();
+                if (offset < 0 || offset > pl.highWatermark()) {
+                    out.add(r.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code));
+                    continue;
+                }
+                try {
+                    out.add(r.setErrorCode(ErrorCode.NONE.code).setLowWatermark(pl.deleteRecordsBefore(offset)));
+                } catch (Exception e) {
+                    out.add(r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code));
+                }
             }
-            return new DeleteRecordsResponse().setTopics(topics);
-        }, io);
+            topics.add(new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(t.name()).setPartitions(out));
+        }
+        return new DeleteRecordsResponse().setTopics(topics);
     }
 }

@@ -13,8 +13,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * DeleteTopics by name or (v6+) topic id: the metadata goes, then the partitions' logs.
@@ -24,12 +22,10 @@ import java.util.concurrent.Executor;
 public final class DeleteTopicsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
-    private final Executor io;
 
-    public DeleteTopicsHandler(ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+    public DeleteTopicsHandler(ZkMetadataStore metadata, TopicAdmin admin) {
         this.metadata = metadata;
         this.admin = admin;
-        this.io = io;
     }
 
     @Override
@@ -38,19 +34,17 @@ public final class DeleteTopicsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        DeleteTopicsRequest req = (DeleteTopicsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<DeleteTopicsResponse.DeletableTopicResult> results = new ArrayList<>();
-            for (String name : req.topicNames()) {
-                results.add(delete(metadata.topic(name), name, null));
-            }
-            for (DeleteTopicsRequest.DeleteTopicState t : req.topics()) {
-                results.add(t.name() != null ? delete(metadata.topic(t.name()), t.name(), null)
-                        : delete(metadata.topic(t.topicId()), null, t.topicId()));
-            }
-            return new DeleteTopicsResponse().setResponses(results);
-        }, io);
+    public ApiMessage respond(RequestContext context) {
+        DeleteTopicsRequest req = (DeleteTopicsRequest) context.body();
+        List<DeleteTopicsResponse.DeletableTopicResult> results = new ArrayList<>();
+        for (String name : req.topicNames()) {
+            results.add(delete(metadata.topic(name), name, null));
+        }
+        for (DeleteTopicsRequest.DeleteTopicState t : req.topics()) {
+            results.add(t.name() != null ? delete(metadata.topic(t.name()), t.name(), null)
+                    : delete(metadata.topic(t.topicId()), null, t.topicId()));
+        }
+        return new DeleteTopicsResponse().setResponses(results);
     }
 
     private DeleteTopicsResponse.DeletableTopicResult delete(Optional<TopicInfo> topic, String name, java.util.UUID id) {

@@ -2,14 +2,11 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.ZkMetadataStore;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeClusterResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * DescribeCluster: cluster id, controller and live brokers.
@@ -18,11 +15,9 @@ import java.util.concurrent.Executor;
  */
 public final class DescribeClusterHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
-    private final Executor io;
 
-    public DescribeClusterHandler(ZkMetadataStore metadata, Executor io) {
+    public DescribeClusterHandler(ZkMetadataStore metadata) {
         this.metadata = metadata;
-        this.io = io;
     }
 
     @Override
@@ -31,19 +26,17 @@ public final class DescribeClusterHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        return CompletableFuture.supplyAsync(() -> {
-            List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();
-            try {
-                for (BrokerInfo b : metadata.liveBrokers()) {
-                    brokers.add(new DescribeClusterResponse.DescribeClusterBroker().setBrokerId(b.id()).setHost(b.host())
-                            .setPort(b.port()));
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot list brokers", e);
+    public ApiMessage respond(RequestContext context) {
+        List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();
+        try {
+            for (BrokerInfo b : metadata.liveBrokers()) {
+                brokers.add(new DescribeClusterResponse.DescribeClusterBroker().setBrokerId(b.id()).setHost(b.host())
+                        .setPort(b.port()));
             }
-            return new DescribeClusterResponse().setClusterId(metadata.clusterId())
-                    .setControllerId(metadata.controllerId()).setBrokers(brokers);
-        }, io);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list brokers", e);
+        }
+        return new DescribeClusterResponse().setClusterId(metadata.clusterId())
+                .setControllerId(metadata.controllerId()).setBrokers(brokers);
     }
 }

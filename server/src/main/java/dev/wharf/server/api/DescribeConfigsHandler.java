@@ -12,8 +12,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * DescribeConfigs for topics (every topic config, overrides marked as such) and this broker.
@@ -23,12 +21,10 @@ import java.util.concurrent.Executor;
 public final class DescribeConfigsHandler implements ApiHandler {
     private final BrokerConfig config;
     private final ZkMetadataStore metadata;
-    private final Executor io;
 
-    public DescribeConfigsHandler(BrokerConfig config, ZkMetadataStore metadata, Executor io) {
+    public DescribeConfigsHandler(BrokerConfig config, ZkMetadataStore metadata) {
         this.config = config;
         this.metadata = metadata;
-        this.io = io;
     }
 
     @Override
@@ -37,15 +33,13 @@ public final class DescribeConfigsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        DescribeConfigsRequest req = (DescribeConfigsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<DescribeConfigsResponse.DescribeConfigsResult> results = new ArrayList<>();
-            for (DescribeConfigsRequest.DescribeConfigsResource r : req.resources()) {
-                results.add(describe(r));
-            }
-            return new DescribeConfigsResponse().setResults(results);
-        }, io);
+    public ApiMessage respond(RequestContext context) {
+        DescribeConfigsRequest req = (DescribeConfigsRequest) context.body();
+        List<DescribeConfigsResponse.DescribeConfigsResult> results = new ArrayList<>();
+        for (DescribeConfigsRequest.DescribeConfigsResource r : req.resources()) {
+            results.add(describe(r));
+        }
+        return new DescribeConfigsResponse().setResults(results);
     }
 
     private DescribeConfigsResponse.DescribeConfigsResult describe(DescribeConfigsRequest.DescribeConfigsResource r) {

@@ -11,8 +11,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * DescribeGroups: state, protocol and members; member metadata and assignments once stable.
@@ -24,11 +22,9 @@ public final class DescribeGroupsHandler implements ApiHandler {
     private static final int OPERATIONS_NOT_REQUESTED = Integer.MIN_VALUE;
 
     private final GroupCoordinator coordinator;
-    private final Executor io;
 
-    public DescribeGroupsHandler(GroupCoordinator coordinator, Executor io) {
+    public DescribeGroupsHandler(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
-        this.io = io;
     }
 
     @Override
@@ -37,38 +33,36 @@ public final class DescribeGroupsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        DescribeGroupsRequest req = (DescribeGroupsRequest) request.body();
-        short version = request.version();
-        return CompletableFuture.supplyAsync(() -> {
-            List<DescribeGroupsResponse.DescribedGroup> out = new ArrayList<>();
-            for (String groupId : req.groups()) {
-                DescribeGroupsResponse.DescribedGroup g = new DescribeGroupsResponse.DescribedGroup().setGroupId(groupId)
-                        .setGroupState(GroupState.DEAD.displayName).setProtocolType("").setProtocolData("")
-                        .setAuthorizedOperations(OPERATIONS_NOT_REQUESTED);
-                Optional<GroupCoordinator.GroupSummary> summary = coordinator.describe(groupId);
-                if (summary.isEmpty()) {
-                    out.add(g.setErrorCode(ErrorCode.NOT_COORDINATOR.code));
-                    continue;
-                }
-                GroupCoordinator.GroupSummary s = summary.get();
-                if (s.state() == GroupState.DEAD && version >= 6) {
-                    out.add(g.setErrorCode(ErrorCode.GROUP_ID_NOT_FOUND.code)
-                            .setErrorMessage("Group " + groupId + " not found."));
-                    continue;
-                }
-                List<DescribeGroupsResponse.DescribedGroupMember> members = new ArrayList<>();
-                for (GroupCoordinator.MemberSummary m : s.members()) {
-                    members.add(new DescribeGroupsResponse.DescribedGroupMember().setMemberId(m.memberId())
-                            .setGroupInstanceId(version >= 4 ? m.groupInstanceId() : null).setClientId(m.clientId())
-                            .setClientHost(m.clientHost()).setMemberMetadata(m.metadata())
-                            .setMemberAssignment(m.assignment()));
-                }
-                out.add(g.setErrorCode(ErrorCode.NONE.code).setGroupState(s.state().displayName)
-                        .setProtocolType(s.protocolType()).setProtocolData(s.protocolName() == null ? "" : s.protocolName())
-                        .setMembers(members));
+    public ApiMessage respond(RequestContext context) {
+        DescribeGroupsRequest req = (DescribeGroupsRequest) context.body();
+        short version = context.version();
+        List<DescribeGroupsResponse.DescribedGroup> out = new ArrayList<>();
+        for (String groupId : req.groups()) {
+            DescribeGroupsResponse.DescribedGroup g = new DescribeGroupsResponse.DescribedGroup().setGroupId(groupId)
+                    .setGroupState(GroupState.DEAD.displayName).setProtocolType("").setProtocolData("")
+                    .setAuthorizedOperations(OPERATIONS_NOT_REQUESTED);
+            Optional<GroupCoordinator.GroupSummary> summary = coordinator.describe(groupId);
+            if (summary.isEmpty()) {
+                out.add(g.setErrorCode(ErrorCode.NOT_COORDINATOR.code));
+                continue;
             }
-            return new DescribeGroupsResponse().setGroups(out);
-        }, io);
+            GroupCoordinator.GroupSummary s = summary.get();
+            if (s.state() == GroupState.DEAD && version >= 6) {
+                out.add(g.setErrorCode(ErrorCode.GROUP_ID_NOT_FOUND.code)
+                        .setErrorMessage("Group " + groupId + " not found."));
+                continue;
+            }
+            List<DescribeGroupsResponse.DescribedGroupMember> members = new ArrayList<>();
+            for (GroupCoordinator.MemberSummary m : s.members()) {
+                members.add(new DescribeGroupsResponse.DescribedGroupMember().setMemberId(m.memberId())
+                        .setGroupInstanceId(version >= 4 ? m.groupInstanceId() : null).setClientId(m.clientId())
+                        .setClientHost(m.clientHost()).setMemberMetadata(m.metadata())
+                        .setMemberAssignment(m.assignment()));
+            }
+            out.add(g.setErrorCode(ErrorCode.NONE.code).setGroupState(s.state().displayName)
+                    .setProtocolType(s.protocolType()).setProtocolData(s.protocolName() == null ? "" : s.protocolName())
+                    .setMembers(members));
+        }
+        return new DescribeGroupsResponse().setGroups(out);
     }
 }

@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * DescribeLogDirs: each log dir with the partitions it holds and their sizes, and (v4+) the
@@ -29,12 +27,10 @@ import java.util.concurrent.Executor;
 public final class DescribeLogDirsHandler implements ApiHandler {
     private final BrokerConfig config;
     private final ReplicaManager replicas;
-    private final Executor io;
 
-    public DescribeLogDirsHandler(BrokerConfig config, ReplicaManager replicas, Executor io) {
+    public DescribeLogDirsHandler(BrokerConfig config, ReplicaManager replicas) {
         this.config = config;
         this.replicas = replicas;
-        this.io = io;
     }
 
     @Override
@@ -43,37 +39,35 @@ public final class DescribeLogDirsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        DescribeLogDirsRequest req = (DescribeLogDirsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<DescribeLogDirsResponse.DescribeLogDirsResult> results = new ArrayList<>();
-            for (Path dir : config.logDirs()) {
-                Path abs = dir.toAbsolutePath();
-                Map<String, List<DescribeLogDirsResponse.DescribeLogDirsPartition>> byTopic = new TreeMap<>();
-                for (Map.Entry<TopicPartition, PartitionLog> e : replicas.logs().entrySet()) {
-                    TopicPartition tp = e.getKey();
-                    if (!e.getValue().dir().toAbsolutePath().getParent().equals(abs) || !requested(req, tp)) {
-                        continue;
-                    }
-                    byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(
-                            new DescribeLogDirsResponse.DescribeLogDirsPartition().setPartitionIndex(tp.partition())
-                                    .setPartitionSize(e.getValue().size()).setOffsetLag(0).setIsFutureKey(false));
+    public ApiMessage respond(RequestContext context) {
+        DescribeLogDirsRequest req = (DescribeLogDirsRequest) context.body();
+        List<DescribeLogDirsResponse.DescribeLogDirsResult> results = new ArrayList<>();
+        for (Path dir : config.logDirs()) {
+            Path abs = dir.toAbsolutePath();
+            Map<String, List<DescribeLogDirsResponse.DescribeLogDirsPartition>> byTopic = new TreeMap<>();
+            for (Map.Entry<TopicPartition, PartitionLog> e : replicas.logs().entrySet()) {
+                TopicPartition tp = e.getKey();
+                if (!e.getValue().dir().toAbsolutePath().getParent().equals(abs) || !requested(req, tp)) {
+                    continue;
                 }
-                List<DescribeLogDirsResponse.DescribeLogDirsTopic> topics = new ArrayList<>();
-                byTopic.forEach((name, ps) -> topics.add(new DescribeLogDirsResponse.DescribeLogDirsTopic().setName(name)
-                        .setPartitions(ps)));
-                DescribeLogDirsResponse.DescribeLogDirsResult r = new DescribeLogDirsResponse.DescribeLogDirsResult()
-                        .setErrorCode(ErrorCode.NONE.code).setLogDir(abs.toString()).setTopics(topics);
-                try {
-                    var store = Files.getFileStore(abs);
-                    r.setTotalBytes(store.getTotalSpace()).setUsableBytes(store.getUsableSpace());
-                } catch (IOException e) {
-                    r.setErrorCode((short) 56); // KAFKA_STORAGE_ERROR
-                }
-                results.add(r);
+                byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(
+                        new DescribeLogDirsResponse.DescribeLogDirsPartition().setPartitionIndex(tp.partition())
+                                .setPartitionSize(e.getValue().size()).setOffsetLag(0).setIsFutureKey(false));
             }
-            return new DescribeLogDirsResponse().setResults(results);
-        }, io);
+            List<DescribeLogDirsResponse.DescribeLogDirsTopic> topics = new ArrayList<>();
+            byTopic.forEach((name, ps) -> topics.add(new DescribeLogDirsResponse.DescribeLogDirsTopic().setName(name)
+                    .setPartitions(ps)));
+            DescribeLogDirsResponse.DescribeLogDirsResult r = new DescribeLogDirsResponse.DescribeLogDirsResult()
+                    .setErrorCode(ErrorCode.NONE.code).setLogDir(abs.toString()).setTopics(topics);
+            try {
+                var store = Files.getFileStore(abs);
+                r.setTotalBytes(store.getTotalSpace()).setUsableBytes(store.getUsableSpace());
+            } catch (IOException e) {
+                r.setErrorCode((short) 56); // KAFKA_STORAGE_ERROR
+            }
+            results.add(r);
+        }
+        return new DescribeLogDirsResponse().setResults(results);
     }
 
     private static boolean requested(DescribeLogDirsRequest req, TopicPartition tp) {

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * DescribeTopicPartitions (KIP-966): the requested topics (all of them for an empty list) in name
@@ -22,11 +20,9 @@ import java.util.concurrent.Executor;
  */
 public final class DescribeTopicPartitionsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
-    private final Executor io;
 
-    public DescribeTopicPartitionsHandler(ZkMetadataStore metadata, Executor io) {
+    public DescribeTopicPartitionsHandler(ZkMetadataStore metadata) {
         this.metadata = metadata;
-        this.io = io;
     }
 
     @Override
@@ -35,8 +31,8 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        return CompletableFuture.supplyAsync(() -> describe((DescribeTopicPartitionsRequest) request.body()), io);
+    public ApiMessage respond(RequestContext context) {
+        return describe((DescribeTopicPartitionsRequest) context.body());
     }
 
     private DescribeTopicPartitionsResponse describe(DescribeTopicPartitionsRequest req) {

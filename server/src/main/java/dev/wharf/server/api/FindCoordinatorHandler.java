@@ -11,8 +11,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +27,9 @@ public final class FindCoordinatorHandler implements ApiHandler {
     private static final byte TRANSACTION = 1;
 
     private final GroupStore groups;
-    private final Executor io;
 
-    public FindCoordinatorHandler(GroupStore groups, Executor io) {
+    public FindCoordinatorHandler(GroupStore groups) {
         this.groups = groups;
-        this.io = io;
     }
 
     @Override
@@ -42,20 +38,18 @@ public final class FindCoordinatorHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        FindCoordinatorRequest req = (FindCoordinatorRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            if (request.version() < 4) {
-                FindCoordinatorResponse.Coordinator c = find(req.key(), req.keyType());
-                return new FindCoordinatorResponse().setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage())
-                        .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
-            }
-            List<FindCoordinatorResponse.Coordinator> out = new ArrayList<>();
-            for (String key : req.coordinatorKeys()) {
-                out.add(find(key, req.keyType()));
-            }
-            return new FindCoordinatorResponse().setCoordinators(out);
-        }, io);
+    public ApiMessage respond(RequestContext context) {
+        FindCoordinatorRequest req = (FindCoordinatorRequest) context.body();
+        if (context.version() < 4) {
+            FindCoordinatorResponse.Coordinator c = find(req.key(), req.keyType());
+            return new FindCoordinatorResponse().setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage())
+                    .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
+        }
+        List<FindCoordinatorResponse.Coordinator> out = new ArrayList<>();
+        for (String key : req.coordinatorKeys()) {
+            out.add(find(key, req.keyType()));
+        }
+        return new FindCoordinatorResponse().setCoordinators(out);
     }
 
     private FindCoordinatorResponse.Coordinator find(String key, byte keyType) {

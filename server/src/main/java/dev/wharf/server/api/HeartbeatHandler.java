@@ -6,8 +6,6 @@ import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.HeartbeatRequest;
 import dev.wharf.wire.message.HeartbeatResponse;
 import dev.wharf.wire.protocol.ApiMessage;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Heartbeat: keeps a member in its group; REBALANCE_IN_PROGRESS tells it to join again.
@@ -16,11 +14,9 @@ import java.util.concurrent.Executor;
  */
 public final class HeartbeatHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
-    private final Executor io;
 
-    public HeartbeatHandler(GroupCoordinator coordinator, Executor io) {
+    public HeartbeatHandler(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
-        this.io = io;
     }
 
     @Override
@@ -29,9 +25,9 @@ public final class HeartbeatHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        HeartbeatRequest req = (HeartbeatRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> new HeartbeatResponse().setErrorCode(coordinator.heartbeat(
-                req.groupId(), req.memberId(), req.groupInstanceId(), req.generationId()).code), io);
+    public ApiMessage respond(RequestContext context) {
+        HeartbeatRequest req = (HeartbeatRequest) context.body();
+        return new HeartbeatResponse().setErrorCode(coordinator.heartbeat(
+                req.groupId(), req.memberId(), req.groupInstanceId(), req.generationId()).code);
     }
 }

@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * IncrementalAlterConfigs for topics: SET (0), DELETE (1), APPEND (2) and SUBTRACT (3) on their
@@ -27,12 +25,10 @@ import java.util.concurrent.Executor;
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
-    private final Executor io;
 
-    public IncrementalAlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+    public IncrementalAlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin) {
         this.metadata = metadata;
         this.admin = admin;
-        this.io = io;
     }
 
     @Override
@@ -41,15 +37,13 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        IncrementalAlterConfigsRequest req = (IncrementalAlterConfigsRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<IncrementalAlterConfigsResponse.AlterConfigsResourceResponse> out = new ArrayList<>();
-            for (IncrementalAlterConfigsRequest.AlterConfigsResource r : req.resources()) {
-                out.add(alter(r, req.validateOnly()));
-            }
-            return new IncrementalAlterConfigsResponse().setResponses(out);
-        }, io);
+    public ApiMessage respond(RequestContext context) {
+        IncrementalAlterConfigsRequest req = (IncrementalAlterConfigsRequest) context.body();
+        List<IncrementalAlterConfigsResponse.AlterConfigsResourceResponse> out = new ArrayList<>();
+        for (IncrementalAlterConfigsRequest.AlterConfigsResource r : req.resources()) {
+            out.add(alter(r, req.validateOnly()));
+        }
+        return new IncrementalAlterConfigsResponse().setResponses(out);
     }
 
     private IncrementalAlterConfigsResponse.AlterConfigsResourceResponse alter(

@@ -7,8 +7,6 @@ import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.InitProducerIdRequest;
 import dev.wharf.wire.message.InitProducerIdResponse;
 import dev.wharf.wire.protocol.ApiMessage;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * InitProducerId for idempotent producers (on by default in every client since 3.0): a new
@@ -19,11 +17,9 @@ import java.util.concurrent.Executor;
  */
 public final class InitProducerIdHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
-    private final Executor io;
 
-    public InitProducerIdHandler(ZkMetadataStore metadata, Executor io) {
+    public InitProducerIdHandler(ZkMetadataStore metadata) {
         this.metadata = metadata;
-        this.io = io;
     }
 
     @Override
@@ -38,18 +34,16 @@ public final class InitProducerIdHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        InitProducerIdRequest req = (InitProducerIdRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            InitProducerIdResponse resp = new InitProducerIdResponse().setProducerEpoch((short) -1).setProducerId(-1);
-            if (req.transactionalId() != null) {
-                return resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
-            }
-            try {
-                return resp.setProducerId(metadata.nextProducerId()).setProducerEpoch((short) 0);
-            } catch (Exception e) {
-                return resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
-            }
-        }, io);
+    public ApiMessage respond(RequestContext context) {
+        InitProducerIdRequest req = (InitProducerIdRequest) context.body();
+        InitProducerIdResponse resp = new InitProducerIdResponse().setProducerEpoch((short) -1).setProducerId(-1);
+        if (req.transactionalId() != null) {
+            return resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
+        }
+        try {
+            return resp.setProducerId(metadata.nextProducerId()).setProducerEpoch((short) 0);
+        } catch (Exception e) {
+            return resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
+        }
     }
 }

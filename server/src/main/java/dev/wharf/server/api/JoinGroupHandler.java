@@ -1,18 +1,14 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.group.GroupCoordinator;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.JoinGroupRequest;
 import dev.wharf.wire.message.JoinGroupResponse;
 import dev.wharf.wire.protocol.ApiMessage;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * JoinGroup: answered when the rebalance it starts or joins completes (or at once with an error
@@ -23,11 +19,9 @@ import java.util.concurrent.Executor;
  */
 public final class JoinGroupHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
-    private final Executor io;
 
-    public JoinGroupHandler(GroupCoordinator coordinator, Executor io) {
+    public JoinGroupHandler(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
-        this.io = io;
     }
 
     @Override
@@ -36,24 +30,18 @@ public final class JoinGroupHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        return handle(request, null);
-    }
-
-    @Override
-    public CompletableFuture<ApiMessage> handle(Request request, SocketAddress client) {
-        JoinGroupRequest req = (JoinGroupRequest) request.body();
-        short version = request.version();
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
+        JoinGroupRequest req = (JoinGroupRequest) context.body();
+        short version = context.version();
         Map<String, byte[]> protocols = new LinkedHashMap<>();
         req.protocols().forEach(p -> protocols.putIfAbsent(p.name(), p.metadata()));
-        String clientId = request.header().clientId() == null ? "" : request.header().clientId();
-        String host = client instanceof InetSocketAddress a ? "/" + a.getAddress().getHostAddress() : "";
+        String clientId = context.clientId();
+        String host = context.connection().clientHost();
         int rebalanceTimeout = version == 0 || req.rebalanceTimeoutMs() < 0 ? req.sessionTimeoutMs() : req.rebalanceTimeoutMs();
         GroupCoordinator.JoinRequest join = new GroupCoordinator.JoinRequest(req.groupId(), req.memberId(),
                 req.groupInstanceId(), clientId, host, req.sessionTimeoutMs(), rebalanceTimeout, req.protocolType(),
                 protocols, version);
-        return CompletableFuture.supplyAsync(() -> coordinator.join(join), io).thenCompose(f -> f)
-                .thenApply(r -> response(r, version));
+        return coordinator.join(join).thenApply(r -> response(r, version));
     }
 
     private static ApiMessage response(GroupCoordinator.JoinResult r, short version) {

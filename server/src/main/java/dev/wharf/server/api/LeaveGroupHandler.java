@@ -9,8 +9,6 @@ import dev.wharf.wire.message.LeaveGroupResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * LeaveGroup: members leave at once instead of timing out; the group rebalances.
@@ -20,11 +18,9 @@ import java.util.concurrent.Executor;
  */
 public final class LeaveGroupHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
-    private final Executor io;
 
-    public LeaveGroupHandler(GroupCoordinator coordinator, Executor io) {
+    public LeaveGroupHandler(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
-        this.io = io;
     }
 
     @Override
@@ -33,24 +29,22 @@ public final class LeaveGroupHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        LeaveGroupRequest req = (LeaveGroupRequest) request.body();
-        boolean batched = request.version() >= 3;
+    public ApiMessage respond(RequestContext context) {
+        LeaveGroupRequest req = (LeaveGroupRequest) context.body();
+        boolean batched = context.version() >= 3;
         List<GroupCoordinator.LeavingMember> leaving = batched
                 ? req.members().stream().map(m -> new GroupCoordinator.LeavingMember(m.memberId(), m.groupInstanceId())).toList()
                 : List.of(new GroupCoordinator.LeavingMember(req.memberId(), null));
-        return CompletableFuture.supplyAsync(() -> {
-            GroupCoordinator.LeaveResult result = coordinator.leave(req.groupId(), leaving);
-            if (!batched) {
-                ErrorCode error = result.members().isEmpty() ? result.error() : result.members().get(0);
-                return new LeaveGroupResponse().setErrorCode(error.code);
-            }
-            List<LeaveGroupResponse.MemberResponse> members = new ArrayList<>();
-            for (int i = 0; i < result.members().size(); i++) {
-                members.add(new LeaveGroupResponse.MemberResponse().setMemberId(leaving.get(i).memberId())
-                        .setGroupInstanceId(leaving.get(i).groupInstanceId()).setErrorCode(result.members().get(i).code));
-            }
-            return new LeaveGroupResponse().setErrorCode(result.error().code).setMembers(members);
-        }, io);
+        GroupCoordinator.LeaveResult result = coordinator.leave(req.groupId(), leaving);
+        if (!batched) {
+            ErrorCode error = result.members().isEmpty() ? result.error() : result.members().get(0);
+            return new LeaveGroupResponse().setErrorCode(error.code);
+        }
+        List<LeaveGroupResponse.MemberResponse> members = new ArrayList<>();
+        for (int i = 0; i < result.members().size(); i++) {
+            members.add(new LeaveGroupResponse.MemberResponse().setMemberId(leaving.get(i).memberId())
+                    .setGroupInstanceId(leaving.get(i).groupInstanceId()).setErrorCode(result.members().get(i).code));
+        }
+        return new LeaveGroupResponse().setErrorCode(result.error().code).setMembers(members);
     }
 }

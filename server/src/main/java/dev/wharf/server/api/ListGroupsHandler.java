@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 /**
@@ -24,11 +22,9 @@ public final class ListGroupsHandler implements ApiHandler {
     private static final String CLASSIC = "classic";
 
     private final GroupCoordinator coordinator;
-    private final Executor io;
 
-    public ListGroupsHandler(GroupCoordinator coordinator, Executor io) {
+    public ListGroupsHandler(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
-        this.io = io;
     }
 
     @Override
@@ -37,32 +33,30 @@ public final class ListGroupsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        ListGroupsRequest req = (ListGroupsRequest) request.body();
-        short version = request.version();
+    public ApiMessage respond(RequestContext context) {
+        ListGroupsRequest req = (ListGroupsRequest) context.body();
+        short version = context.version();
         Set<String> states = lower(req.statesFilter());
         Set<String> types = lower(req.typesFilter());
-        return CompletableFuture.supplyAsync(() -> {
-            List<ListGroupsResponse.ListedGroup> out = new ArrayList<>();
-            if (!types.isEmpty() && !types.contains(CLASSIC)) {
-                return new ListGroupsResponse().setErrorCode(ErrorCode.NONE.code).setGroups(out);
-            }
-            for (GroupCoordinator.GroupSummary g : coordinator.list()) {
-                if (!states.isEmpty() && !states.contains(g.state().displayName.toLowerCase(Locale.ROOT))) {
-                    continue;
-                }
-                ListGroupsResponse.ListedGroup listed = new ListGroupsResponse.ListedGroup().setGroupId(g.groupId())
-                        .setProtocolType(g.protocolType());
-                if (version >= 4) {
-                    listed.setGroupState(g.state().displayName);
-                }
-                if (version >= 5) {
-                    listed.setGroupType(CLASSIC);
-                }
-                out.add(listed);
-            }
+        List<ListGroupsResponse.ListedGroup> out = new ArrayList<>();
+        if (!types.isEmpty() && !types.contains(CLASSIC)) {
             return new ListGroupsResponse().setErrorCode(ErrorCode.NONE.code).setGroups(out);
-        }, io);
+        }
+        for (GroupCoordinator.GroupSummary g : coordinator.list()) {
+            if (!states.isEmpty() && !states.contains(g.state().displayName.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            ListGroupsResponse.ListedGroup listed = new ListGroupsResponse.ListedGroup().setGroupId(g.groupId())
+                    .setProtocolType(g.protocolType());
+            if (version >= 4) {
+                listed.setGroupState(g.state().displayName);
+            }
+            if (version >= 5) {
+                listed.setGroupType(CLASSIC);
+            }
+            out.add(listed);
+        }
+        return new ListGroupsResponse().setErrorCode(ErrorCode.NONE.code).setGroups(out);
     }
 
     private static Set<String> lower(List<String> values) {

@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * ListOffsets: earliest (-2), latest (-1, the high watermark), max timestamp (-3), earliest local
@@ -33,12 +31,10 @@ public final class ListOffsetsHandler implements ApiHandler {
 
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
-    private final Executor io;
 
-    public ListOffsetsHandler(ZkMetadataStore metadata, ReplicaManager replicas, Executor io) {
+    public ListOffsetsHandler(ZkMetadataStore metadata, ReplicaManager replicas) {
         this.metadata = metadata;
         this.replicas = replicas;
-        this.io = io;
     }
 
     @Override
@@ -47,8 +43,8 @@ public final class ListOffsetsHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        return CompletableFuture.supplyAsync(() -> list((ListOffsetsRequest) request.body(), request.version()), io);
+    public ApiMessage respond(RequestContext context) {
+        return list((ListOffsetsRequest) context.body(), context.version());
     }
 
     private ListOffsetsResponse list(ListOffsetsRequest req, short version) {

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Metadata: brokers, cluster id, controller, and the requested topics (all of them for a null
@@ -34,13 +32,11 @@ public final class MetadataHandler implements ApiHandler {
     private final BrokerConfig config;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
-    private final Executor io;
 
-    public MetadataHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin, Executor io) {
+    public MetadataHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin) {
         this.config = config;
         this.metadata = metadata;
         this.admin = admin;
-        this.io = io;
     }
 
     @Override
@@ -49,9 +45,9 @@ public final class MetadataHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
+    public ApiMessage respond(RequestContext context) {
         // ZooKeeper reads and topic creation block: never on the event loop
-        return CompletableFuture.supplyAsync(() -> respond((MetadataRequest) request.body(), request.version()), io);
+        return respond((MetadataRequest) context.body(), context.version());
     }
 
     private ApiMessage respond(MetadataRequest req, short version) {

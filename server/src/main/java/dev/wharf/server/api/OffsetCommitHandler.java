@@ -12,8 +12,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * OffsetCommit: stores a group's positions, written to {@code __consumer_offsets} before the
@@ -26,12 +24,10 @@ import java.util.concurrent.Executor;
 public final class OffsetCommitHandler implements ApiHandler {
     private final GroupOffsets groupOffsets;
     private final ZkMetadataStore metadata;
-    private final Executor io;
 
-    public OffsetCommitHandler(GroupOffsets offsets, ZkMetadataStore metadata, Executor io) {
+    public OffsetCommitHandler(GroupOffsets offsets, ZkMetadataStore metadata) {
         this.groupOffsets = offsets;
         this.metadata = metadata;
-        this.io = io;
     }
 
     @Override
@@ -40,43 +36,41 @@ public final class OffsetCommitHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        OffsetCommitRequest req = (OffsetCommitRequest) request.body();
-        short version = request.version();
-        return CompletableFuture.supplyAsync(() -> {
-            boolean byId = version >= 10;
-            List<GroupOffsets.OffsetToCommit> offsets = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (OffsetCommitRequest.OffsetCommitRequestTopic t : req.topics()) {
-                // by id, an unknown topic id gets a name no topic can have, so it fails as unknown
-                String name = byId ? metadata.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
-                names.add(name);
-                for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
-                    offsets.add(new GroupOffsets.OffsetToCommit(name, p.partitionIndex(), p.committedOffset(),
-                            p.committedLeaderEpoch(), p.committedMetadata()));
-                }
+    public ApiMessage respond(RequestContext context) {
+        OffsetCommitRequest req = (OffsetCommitRequest) context.body();
+        short version = context.version();
+        boolean byId = version >= 10;
+        List<GroupOffsets.OffsetToCommit> offsets = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (OffsetCommitRequest.OffsetCommitRequestTopic t : req.topics()) {
+            // by id, an unknown topic id gets a name no topic can have, so it fails as unknown
+            String name = byId ? metadata.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
+            names.add(name);
+            for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
+                offsets.add(new GroupOffsets.OffsetToCommit(name, p.partitionIndex(), p.committedOffset(),
+                        p.committedLeaderEpoch(), p.committedMetadata()));
             }
-            long retention = version <= 4 ? req.retentionTimeMs() : -1;
-            List<ErrorCode> errors = groupOffsets.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
-                    req.generationIdOrMemberEpoch(), retention, offsets, version);
-            Iterator<ErrorCode> e = errors.iterator();
-            List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>();
-            for (int i = 0; i < req.topics().size(); i++) {
-                OffsetCommitRequest.OffsetCommitRequestTopic t = req.topics().get(i);
-                List<OffsetCommitResponse.OffsetCommitResponsePartition> ps = new ArrayList<>();
-                for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
-                    ErrorCode error = e.next();
-                    if (byId && names.get(i).isEmpty() && error == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
-                        error = ErrorCode.UNKNOWN_TOPIC_ID;
-                    }
-                    ps.add(new OffsetCommitResponse.OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
-                            .setErrorCode(error.code));
+        }
+        long retention = version <= 4 ? req.retentionTimeMs() : -1;
+        List<ErrorCode> errors = groupOffsets.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
+                req.generationIdOrMemberEpoch(), retention, offsets, version);
+        Iterator<ErrorCode> e = errors.iterator();
+        List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>();
+        for (int i = 0; i < req.topics().size(); i++) {
+            OffsetCommitRequest.OffsetCommitRequestTopic t = req.topics().get(i);
+            List<OffsetCommitResponse.OffsetCommitResponsePartition> ps = new ArrayList<>();
+            for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
+                ErrorCode error = e.next();
+                if (byId && names.get(i).isEmpty() && error == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+                    error = ErrorCode.UNKNOWN_TOPIC_ID;
                 }
-                OffsetCommitResponse.OffsetCommitResponseTopic topic = new OffsetCommitResponse.OffsetCommitResponseTopic()
-                        .setPartitions(ps);
-                topics.add(byId ? topic.setTopicId(t.topicId()) : topic.setName(t.name()));
+                ps.add(new OffsetCommitResponse.OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(error.code));
             }
-            return new OffsetCommitResponse().setTopics(topics);
-        }, io);
+            OffsetCommitResponse.OffsetCommitResponseTopic topic = new OffsetCommitResponse.OffsetCommitResponseTopic()
+                    .setPartitions(ps);
+            topics.add(byId ? topic.setTopicId(t.topicId()) : topic.setName(t.name()));
+        }
+        return new OffsetCommitResponse().setTopics(topics);
     }
 }

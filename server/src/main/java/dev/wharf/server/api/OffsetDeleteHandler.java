@@ -11,8 +11,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * OffsetDelete: removes committed offsets of a group, except for topics an active member
@@ -20,11 +18,9 @@ import java.util.concurrent.Executor;
  */
 public final class OffsetDeleteHandler implements ApiHandler {
     private final GroupOffsets groupOffsets;
-    private final Executor io;
 
-    public OffsetDeleteHandler(GroupOffsets offsets, Executor io) {
+    public OffsetDeleteHandler(GroupOffsets offsets) {
         this.groupOffsets = offsets;
-        this.io = io;
     }
 
     @Override
@@ -33,33 +29,31 @@ public final class OffsetDeleteHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        OffsetDeleteRequest req = (OffsetDeleteRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<TopicPartition> requested = new ArrayList<>();
-            for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
-                for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
-                    if (!t.name().isEmpty() && p.partitionIndex() >= 0) {
-                        requested.add(new TopicPartition(t.name(), p.partitionIndex()));
-                    }
+    public ApiMessage respond(RequestContext context) {
+        OffsetDeleteRequest req = (OffsetDeleteRequest) context.body();
+        List<TopicPartition> requested = new ArrayList<>();
+        for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
+            for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
+                if (!t.name().isEmpty() && p.partitionIndex() >= 0) {
+                    requested.add(new TopicPartition(t.name(), p.partitionIndex()));
                 }
             }
-            Map.Entry<ErrorCode, Map<TopicPartition, ErrorCode>> result = groupOffsets.deleteOffsets(req.groupId(), requested);
-            if (result.getKey() != ErrorCode.NONE) {
-                return new OffsetDeleteResponse().setErrorCode(result.getKey().code);
+        }
+        Map.Entry<ErrorCode, Map<TopicPartition, ErrorCode>> result = groupOffsets.deleteOffsets(req.groupId(), requested);
+        if (result.getKey() != ErrorCode.NONE) {
+            return new OffsetDeleteResponse().setErrorCode(result.getKey().code);
+        }
+        List<OffsetDeleteResponse.OffsetDeleteResponseTopic> topics = new ArrayList<>();
+        for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
+            List<OffsetDeleteResponse.OffsetDeleteResponsePartition> ps = new ArrayList<>();
+            for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
+                ErrorCode e = t.name().isEmpty() || p.partitionIndex() < 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+                        : result.getValue().get(new TopicPartition(t.name(), p.partitionIndex()));
+                ps.add(new OffsetDeleteResponse.OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(e.code));
             }
-            List<OffsetDeleteResponse.OffsetDeleteResponseTopic> topics = new ArrayList<>();
-            for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
-                List<OffsetDeleteResponse.OffsetDeleteResponsePartition> ps = new ArrayList<>();
-                for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
-                    ErrorCode e = t.name().isEmpty() || p.partitionIndex() < 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-                            : result.getValue().get(new TopicPartition(t.name(), p.partitionIndex()));
-                    ps.add(new OffsetDeleteResponse.OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
-                            .setErrorCode(e.code));
-                }
-                topics.add(new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(t.name()).setPartitions(ps));
-            }
-            return new OffsetDeleteResponse().setErrorCode(ErrorCode.NONE.code).setTopics(topics);
-        }, io);
+            topics.add(new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(t.name()).setPartitions(ps));
+        }
+        return new OffsetDeleteResponse().setErrorCode(ErrorCode.NONE.code).setTopics(topics);
     }
 }

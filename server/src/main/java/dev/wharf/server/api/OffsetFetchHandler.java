@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * OffsetFetch: committed offsets with their metadata strings; -1 where nothing is committed. A
@@ -31,12 +29,10 @@ import java.util.concurrent.Executor;
 public final class OffsetFetchHandler implements ApiHandler {
     private final GroupOffsets groupOffsets;
     private final ZkMetadataStore metadata;
-    private final Executor io;
 
-    public OffsetFetchHandler(GroupOffsets offsets, ZkMetadataStore metadata, Executor io) {
+    public OffsetFetchHandler(GroupOffsets offsets, ZkMetadataStore metadata) {
         this.groupOffsets = offsets;
         this.metadata = metadata;
-        this.io = io;
     }
 
     @Override
@@ -50,63 +46,61 @@ public final class OffsetFetchHandler implements ApiHandler {
     private record PartitionOffset(int partition, CommittedOffset offset) {}
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        OffsetFetchRequest req = (OffsetFetchRequest) request.body();
-        short version = request.version();
-        return CompletableFuture.supplyAsync(() -> {
-            if (version < 8) {
-                Map<String, List<Integer>> requested = null;
-                if (req.topics() != null) {
-                    requested = new LinkedHashMap<>();
-                    for (OffsetFetchRequest.OffsetFetchRequestTopic t : req.topics()) {
-                        requested.computeIfAbsent(t.name(), k -> new ArrayList<>()).addAll(t.partitionIndexes());
+    public ApiMessage respond(RequestContext context) {
+        OffsetFetchRequest req = (OffsetFetchRequest) context.body();
+        short version = context.version();
+        if (version < 8) {
+            Map<String, List<Integer>> requested = null;
+            if (req.topics() != null) {
+                requested = new LinkedHashMap<>();
+                for (OffsetFetchRequest.OffsetFetchRequestTopic t : req.topics()) {
+                    requested.computeIfAbsent(t.name(), k -> new ArrayList<>()).addAll(t.partitionIndexes());
+                }
+            }
+            FetchedGroup g = fetch(req.groupId(), requested);
+            List<OffsetFetchResponse.OffsetFetchResponseTopic> topics = new ArrayList<>();
+            g.topics().forEach((name, ps) -> topics.add(new OffsetFetchResponse.OffsetFetchResponseTopic().setName(name)
+                    .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartition()
+                            .setPartitionIndex(p.partition()).setCommittedOffset(p.offset().offset())
+                            .setCommittedLeaderEpoch(p.offset().leaderEpoch()).setMetadata(p.offset().metadata())
+                            .setErrorCode(version < 2 ? g.error().code : ErrorCode.NONE.code)).toList())));
+            return new OffsetFetchResponse().setErrorCode(version >= 2 ? g.error().code : 0).setTopics(topics);
+        }
+        List<OffsetFetchResponse.OffsetFetchResponseGroup> groups = new ArrayList<>();
+        for (OffsetFetchRequest.OffsetFetchRequestGroup rg : req.groups()) {
+            Map<String, List<Integer>> requested = null;
+            Map<String, UUID> ids = new LinkedHashMap<>();
+            if (rg.topics() != null) {
+                requested = new LinkedHashMap<>();
+                for (OffsetFetchRequest.OffsetFetchRequestTopics t : rg.topics()) {
+                    String name = version >= 10 ? metadata.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
+                    if (!name.isEmpty()) {
+                        requested.computeIfAbsent(name, k -> new ArrayList<>()).addAll(t.partitionIndexes());
+                        ids.put(name, t.topicId());
                     }
                 }
-                FetchedGroup g = fetch(req.groupId(), requested);
-                List<OffsetFetchResponse.OffsetFetchResponseTopic> topics = new ArrayList<>();
-                g.topics().forEach((name, ps) -> topics.add(new OffsetFetchResponse.OffsetFetchResponseTopic().setName(name)
-                        .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartition()
+            }
+            FetchedGroup g = fetch(rg.groupId(), requested);
+            List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = new ArrayList<>();
+            g.topics().forEach((name, ps) -> {
+                OffsetFetchResponse.OffsetFetchResponseTopics t = new OffsetFetchResponse.OffsetFetchResponseTopics()
+                        .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartitions()
                                 .setPartitionIndex(p.partition()).setCommittedOffset(p.offset().offset())
                                 .setCommittedLeaderEpoch(p.offset().leaderEpoch()).setMetadata(p.offset().metadata())
-                                .setErrorCode(version < 2 ? g.error().code : ErrorCode.NONE.code)).toList())));
-                return new OffsetFetchResponse().setErrorCode(version >= 2 ? g.error().code : 0).setTopics(topics);
-            }
-            List<OffsetFetchResponse.OffsetFetchResponseGroup> groups = new ArrayList<>();
-            for (OffsetFetchRequest.OffsetFetchRequestGroup rg : req.groups()) {
-                Map<String, List<Integer>> requested = null;
-                Map<String, UUID> ids = new LinkedHashMap<>();
-                if (rg.topics() != null) {
-                    requested = new LinkedHashMap<>();
-                    for (OffsetFetchRequest.OffsetFetchRequestTopics t : rg.topics()) {
-                        String name = version >= 10 ? metadata.topic(t.topicId()).map(TopicInfo::name).orElse("") : t.name();
-                        if (!name.isEmpty()) {
-                            requested.computeIfAbsent(name, k -> new ArrayList<>()).addAll(t.partitionIndexes());
-                            ids.put(name, t.topicId());
-                        }
+                                .setErrorCode(ErrorCode.NONE.code)).toList());
+                if (version >= 10) {
+                    UUID id = ids.getOrDefault(name, metadata.topic(name).map(TopicInfo::id).orElse(null));
+                    if (id != null) {
+                        topics.add(t.setTopicId(id));
                     }
+                } else {
+                    topics.add(t.setName(name));
                 }
-                FetchedGroup g = fetch(rg.groupId(), requested);
-                List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = new ArrayList<>();
-                g.topics().forEach((name, ps) -> {
-                    OffsetFetchResponse.OffsetFetchResponseTopics t = new OffsetFetchResponse.OffsetFetchResponseTopics()
-                            .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartitions()
-                                    .setPartitionIndex(p.partition()).setCommittedOffset(p.offset().offset())
-                                    .setCommittedLeaderEpoch(p.offset().leaderEpoch()).setMetadata(p.offset().metadata())
-                                    .setErrorCode(ErrorCode.NONE.code)).toList());
-                    if (version >= 10) {
-                        UUID id = ids.getOrDefault(name, metadata.topic(name).map(TopicInfo::id).orElse(null));
-                        if (id != null) {
-                            topics.add(t.setTopicId(id));
-                        }
-                    } else {
-                        topics.add(t.setName(name));
-                    }
-                });
-                groups.add(new OffsetFetchResponse.OffsetFetchResponseGroup().setGroupId(rg.groupId())
-                        .setErrorCode(g.error().code).setTopics(topics));
-            }
-            return new OffsetFetchResponse().setGroups(groups);
-        }, io);
+            });
+            groups.add(new OffsetFetchResponse.OffsetFetchResponseGroup().setGroupId(rg.groupId())
+                    .setErrorCode(g.error().code).setTopics(topics));
+        }
+        return new OffsetFetchResponse().setGroups(groups);
     }
 
     private FetchedGroup fetch(String groupId, Map<String, List<Integer>> requested) {

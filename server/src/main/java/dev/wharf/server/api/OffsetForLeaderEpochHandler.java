@@ -14,8 +14,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * OffsetForLeaderEpoch: where a leader epoch ends in this partition's log, from its epoch history
@@ -26,12 +24,10 @@ import java.util.concurrent.Executor;
 public final class OffsetForLeaderEpochHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
-    private final Executor io;
 
-    public OffsetForLeaderEpochHandler(ZkMetadataStore metadata, ReplicaManager replicas, Executor io) {
+    public OffsetForLeaderEpochHandler(ZkMetadataStore metadata, ReplicaManager replicas) {
         this.metadata = metadata;
         this.replicas = replicas;
-        this.io = io;
     }
 
     @Override
@@ -40,27 +36,25 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        OffsetForLeaderEpochRequest req = (OffsetForLeaderEpochRequest) request.body();
-        return CompletableFuture.supplyAsync(() -> {
-            List<OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult> topics = new ArrayList<>();
-            for (OffsetForLeaderEpochRequest.OffsetForLeaderTopic t : req.topics()) {
-                Optional<TopicInfo> topic = metadata.topic(t.topic());
-                List<OffsetForLeaderEpochResponse.EpochEndOffset> out = new ArrayList<>();
-                for (OffsetForLeaderEpochRequest.OffsetForLeaderPartition p : t.partitions()) {
-                    OffsetForLeaderEpochResponse.EpochEndOffset r = new OffsetForLeaderEpochResponse.EpochEndOffset()
-                            .setPartition(p.partition());
-                    ReplicaManager.Lookup leader = replicas.leader(topic, p.partition(), p.currentLeaderEpoch(), false);
-                    if (!leader.found()) {
-                        out.add(r.setErrorCode(leader.error().code).setLeaderEpoch(-1).setEndOffset(-1));
-                        continue;
-                    }
-                    LeaderEpochCache.EpochEndOffset end = leader.partition().endOffsetForEpoch(p.leaderEpoch());
-                    out.add(r.setErrorCode(ErrorCode.NONE.code).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset()));
+    public ApiMessage respond(RequestContext context) {
+        OffsetForLeaderEpochRequest req = (OffsetForLeaderEpochRequest) context.body();
+        List<OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult> topics = new ArrayList<>();
+        for (OffsetForLeaderEpochRequest.OffsetForLeaderTopic t : req.topics()) {
+            Optional<TopicInfo> topic = metadata.topic(t.topic());
+            List<OffsetForLeaderEpochResponse.EpochEndOffset> out = new ArrayList<>();
+            for (OffsetForLeaderEpochRequest.OffsetForLeaderPartition p : t.partitions()) {
+                OffsetForLeaderEpochResponse.EpochEndOffset r = new OffsetForLeaderEpochResponse.EpochEndOffset()
+                        .setPartition(p.partition());
+                ReplicaManager.Lookup leader = replicas.leader(topic, p.partition(), p.currentLeaderEpoch(), false);
+                if (!leader.found()) {
+                    out.add(r.setErrorCode(leader.error().code).setLeaderEpoch(-1).setEndOffset(-1));
+                    continue;
                 }
-                topics.add(new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult().setTopic(t.topic()).setPartitions(out));
+                LeaderEpochCache.EpochEndOffset end = leader.partition().endOffsetForEpoch(p.leaderEpoch());
+                out.add(r.setErrorCode(ErrorCode.NONE.code).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset()));
             }
-            return new OffsetForLeaderEpochResponse().setTopics(topics);
-        }, io);
+            topics.add(new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult().setTopic(t.topic()).setPartitions(out));
+        }
+        return new OffsetForLeaderEpochResponse().setTopics(topics);
     }
 }

@@ -7,7 +7,6 @@ import dev.wharf.server.TopicNames;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.Partition.AppendOutcome;
 import dev.wharf.server.replica.ReplicaManager;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.message.ProduceResponse;
@@ -17,7 +16,6 @@ import dev.wharf.wire.records.CorruptRecordException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +46,13 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        ProduceRequest req = (ProduceRequest) request.body();
+    public Execution execution() {
+        return Execution.EVENT_LOOP;
+    }
+
+    @Override
+    public ApiMessage respond(RequestContext context) {
+        ProduceRequest req = (ProduceRequest) context.body();
         ProduceResponse resp = produce(req);
         if (req.acks() == 0) {
             // an acks=0 producer learns of a failure only by losing its connection, after which
@@ -59,9 +62,9 @@ public final class ProduceHandler implements ApiHandler {
                         throw new CloseConnectionException("acks=0 produce to " + t.name() + "-" + p.index()
                                 + " failed with error code " + p.errorCode());
                     }));
-            return CompletableFuture.completedFuture(null);
+            return null;
         }
-        return CompletableFuture.completedFuture(resp);
+        return resp;
     }
 
     private ProduceResponse produce(ProduceRequest req) {

@@ -1,7 +1,6 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.group.GroupCoordinator;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.SyncGroupRequest;
 import dev.wharf.wire.message.SyncGroupResponse;
@@ -9,7 +8,6 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * SyncGroup: the leader brings the assignment; every member waits for its share.
@@ -19,11 +17,9 @@ import java.util.concurrent.Executor;
  */
 public final class SyncGroupHandler implements ApiHandler {
     private final GroupCoordinator coordinator;
-    private final Executor io;
 
-    public SyncGroupHandler(GroupCoordinator coordinator, Executor io) {
+    public SyncGroupHandler(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
-        this.io = io;
     }
 
     @Override
@@ -32,14 +28,13 @@ public final class SyncGroupHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        SyncGroupRequest req = (SyncGroupRequest) request.body();
-        short version = request.version();
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
+        SyncGroupRequest req = (SyncGroupRequest) context.body();
+        short version = context.version();
         Map<String, byte[]> assignments = new HashMap<>();
         req.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
-        return CompletableFuture.supplyAsync(() -> coordinator.sync(req.groupId(), req.generationId(), req.memberId(),
-                        req.groupInstanceId(), req.protocolType(), req.protocolName(), assignments), io)
-                .thenCompose(f -> f)
+        return coordinator.sync(req.groupId(), req.generationId(), req.memberId(),
+                        req.groupInstanceId(), req.protocolType(), req.protocolName(), assignments)
                 .thenApply(r -> new SyncGroupResponse().setErrorCode(r.error().code)
                         .setProtocolType(version >= 5 ? r.protocolType() : null)
                         .setProtocolName(version >= 5 ? r.protocolName() : null).setAssignment(r.assignment()));

@@ -6,7 +6,7 @@ import dev.wharf.server.FetchSessions;
 import dev.wharf.server.api.ApiHandler;
 import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import dev.wharf.server.replica.ReplicaManager;
-import dev.wharf.wire.frame.Request;
+import dev.wharf.server.api.RequestContext;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
@@ -44,14 +44,19 @@ public final class FetchHandler implements ApiHandler {
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(Request request) {
-        FetchRequest req = (FetchRequest) request.body();
-        FetchSessions.Context context = sessions.resolve(req);
-        if (context.error() != 0) {
+    public Execution execution() {
+        return Execution.EVENT_LOOP;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
+        FetchRequest req = (FetchRequest) context.body();
+        FetchSessions.Context session = sessions.resolve(req);
+        if (session.error() != 0) {
             return CompletableFuture.completedFuture(
-                    new FetchResponse().setErrorCode(context.error()).setSessionId(context.sessionId()));
+                    new FetchResponse().setErrorCode(session.error()).setSessionId(session.sessionId()));
         }
-        FetchReader reader = new FetchReader(metadata, replicas, sessions, req, context);
+        FetchReader reader = new FetchReader(metadata, replicas, sessions, req, session);
         if (req.maxWaitMs() <= 0) {
             return CompletableFuture.completedFuture(reader.read().told());
         }

@@ -6,20 +6,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *   requestDispatcher decode, hand to the API's handler, write responses in request order
  * </pre>
  *
- * Responses leave as buffers and {@link LogFileRegion}s (sendfile). Uses the native epoll transport where it is
- * available, NIO elsewhere.
+ * Responses leave as buffers and {@link LogFileRegion}s (sendfile). One server per configured
+ * listener, all on the broker's shared {@link EventLoops}.
  */
 public final class NettyServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
@@ -47,21 +39,21 @@ public final class NettyServer implements Closeable {
      */
     private static final int MAX_DEFERRED_FLUSHES = 64;
 
-    private final EventLoopGroup bossGroup;
-    private final EventLoopGroup workerGroup;
+    private final String listenerName;
     private final Channel serverChannel;
-    private final SendStats stats = new SendStats();
+    private final SendStats stats;
 
-    public NettyServer(String host, int port, int ioThreads, int maxRequestBytes, long idleMs, ApiHandlers handlers,
-            ApiVersionsHandler apiVersions) throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        this.workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, io);
+    /**
+     * Binds one listener ({@code listeners} entry) on the shared event loops; connections wait in
+     * the backlog until {@link #startAccepting}.
+     */
+    public NettyServer(Endpoint endpoint, EventLoops loops, int maxRequestBytes, long idleMs, ApiHandlers handlers,
+            ApiVersionsHandler apiVersions, Executor io, SendStats stats) throws InterruptedException {
+        this.listenerName = endpoint.listenerName();
+        this.stats = stats;
         ServerBootstrap b = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(channelType)
+                .group(loops.acceptor, loops.workers)
+                .channel(loops.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 // connections wait in the backlog until startAccepting(): the bound port is known
                 // (and registered) before any client can see a half-started broker
@@ -74,12 +66,16 @@ public final class NettyServer implements Closeable {
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(MAX_DEFERRED_FLUSHES))
                                 .addLast("idleTimeout", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
                                 .addLast("frameDecoder", new RequestFrameDecoder(maxRequestBytes))
-                                .addLast("requestDispatcher", new RequestDispatcher(handlers, apiVersions, stats));
+                                .addLast("requestDispatcher", new RequestDispatcher(handlers, apiVersions, stats, io,
+                                        endpoint.listenerName(), endpoint.securityProtocol()));
                     }
                 });
+        String host = endpoint.host();
+        int port = endpoint.port();
         InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         this.serverChannel = b.bind(address).sync().channel();
-        log.info("listening address={} transport={}", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+        log.info("listening listener={} address={} transport={}", listenerName, serverChannel.localAddress(),
+                loops.transport());
     }
 
     /** Starts accepting connections (the broker is fully started). */
@@ -92,14 +88,17 @@ public final class NettyServer implements Closeable {
         return stats;
     }
 
+    public String listenerName() {
+        return listenerName;
+    }
+
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** Stops listening; connections close with the event loops. */
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

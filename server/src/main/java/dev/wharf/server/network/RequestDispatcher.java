@@ -3,7 +3,9 @@ package dev.wharf.server.network;
 import dev.wharf.server.api.ApiHandler;
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.api.ClientConnection;
 import dev.wharf.server.api.CloseConnectionException;
+import dev.wharf.server.api.RequestContext;
 import dev.wharf.wire.frame.EncodedResponse;
 import dev.wharf.wire.frame.HeaderPeek;
 import dev.wharf.wire.frame.Request;
@@ -21,6 +23,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +32,17 @@ import org.slf4j.LoggerFactory;
  * Decodes each request frame, hands it to its API's handler, and writes the responses back in
  * request order. Like Kafka, a connection's requests are handled one after another (the next one
  * starts when the previous one's handler completes), so a producer's pipelined batches for a
- * partition are appended in the order it sent them. A frame
+ * partition are appended in the order it sent them. Each handler runs where it declares
+ * ({@link ApiHandler#execution}): on this connection's event loop, or on the broker's I/O pool;
+ * a request queued behind a slower one is moved to its handler's thread when its turn comes,
+ * never run on whichever thread finished the previous one. A frame
  * that cannot be decoded, an unknown API or an unsupported version closes this connection with a
  * log line; an ApiVersions request of an unknown version gets the v0 fallback answer instead.
  * Backpressure: a connection with {@link #MAX_PENDING} requests not yet answered (or
  * {@link #MAX_PENDING_BYTES} of them not yet handled), or whose
  * responses are not draining to the socket, is not read from until it catches up, so one flooding
- * client cannot make the broker buffer without bound. Runs on the connection's event loop: no locks.
+ * client cannot make the broker buffer without bound. All of this class's state is touched only on
+ * the connection's event loop: no locks.
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
@@ -48,6 +56,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final ApiHandlers handlers;
     private final ApiVersionsHandler apiVersions;
     private final SendStats stats;
+    private final Executor io;
+    private final String listenerName;
+    private final String securityProtocol;
+    private ClientConnection connection;
     private final Map<Long, Object> completed = new HashMap<>();
     private long nextSequence;
     private long nextToWrite;
@@ -55,10 +67,22 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** Completes when the previous request of this connection has been handled. */
     private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
-    RequestDispatcher(ApiHandlers handlers, ApiVersionsHandler apiVersions, SendStats stats) {
+    RequestDispatcher(ApiHandlers handlers, ApiVersionsHandler apiVersions, SendStats stats, Executor io,
+            String listenerName, String securityProtocol) {
         this.handlers = handlers;
         this.apiVersions = apiVersions;
         this.stats = stats;
+        this.io = io;
+        this.listenerName = listenerName;
+        this.securityProtocol = securityProtocol;
+    }
+
+    private ClientConnection connection(ChannelHandlerContext ctx) {
+        if (connection == null) {
+            connection = new ClientConnection(listenerName, securityProtocol, ClientConnection.ANONYMOUS,
+                    ctx.channel().remoteAddress());
+        }
+        return connection;
     }
 
     @Override
@@ -90,13 +114,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         pendingBytes += frameBytes;
         updateReading(ctx);
-        CompletableFuture<ApiMessage> future = previous.handle((ignored, e) -> null).thenCompose(ignored -> {
-            try {
-                return handler.handle(request, ctx.channel().remoteAddress());
-            } catch (RuntimeException e) {
-                return CompletableFuture.<ApiMessage>failedFuture(e);
-            }
-        });
+        RequestContext context = new RequestContext(request, connection(ctx));
+        CompletableFuture<ApiMessage> future = previous.isDone() ? start(ctx, handler, context)
+                : previous.handle((ignored, e) -> null).thenCompose(ignored -> start(ctx, handler, context));
         previous = future;
         // handlers that answer on this event loop (Produce, Fetch with data) are written at once;
         // others come back to it
@@ -107,6 +127,27 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> answer(ctx, request, sequence, frame, frameBytes, body, error));
             }
         });
+    }
+
+    /** Runs the handler on the thread it declares: here, when this is its event loop, or handed over. */
+    private CompletableFuture<ApiMessage> start(ChannelHandlerContext ctx, ApiHandler handler, RequestContext context) {
+        Executor executor = handler.execution() == ApiHandler.Execution.EVENT_LOOP ? ctx.executor() : io;
+        if (executor == ctx.executor() && ctx.executor().inEventLoop()) {
+            return invoke(handler, context);
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> invoke(handler, context), executor).thenCompose(f -> f);
+        } catch (RejectedExecutionException e) { // the broker is stopping
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static CompletableFuture<ApiMessage> invoke(ApiHandler handler, RequestContext context) {
+        try {
+            return handler.handle(context);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void answer(ChannelHandlerContext ctx, Request request, long sequence, ByteBuf frame, int frameBytes,

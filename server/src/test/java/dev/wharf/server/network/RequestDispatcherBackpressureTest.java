@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wharf.server.api.ApiHandler;
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
-import dev.wharf.wire.frame.Request;
+import dev.wharf.server.api.RequestContext;
 import dev.wharf.wire.frame.RequestFrames;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ProduceRequest;
@@ -40,7 +40,12 @@ class RequestDispatcherBackpressureTest {
         }
 
         @Override
-        public CompletableFuture<ApiMessage> handle(Request request) {
+        public Execution execution() {
+            return Execution.EVENT_LOOP;
+        }
+
+        @Override
+        public CompletableFuture<ApiMessage> handle(RequestContext context) {
             CompletableFuture<ApiMessage> f = new CompletableFuture<>();
             held.add(f);
             return f;
@@ -67,7 +72,7 @@ class RequestDispatcherBackpressureTest {
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler versions = new ApiVersionsHandler(handlers);
         handlers.register(versions).register(handler);
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions, new SendStats()));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions, new SendStats(), Runnable::run, "PLAINTEXT", "PLAINTEXT"));
         ch.config().setAutoRead(true);
         return ch;
     }
