@@ -94,10 +94,10 @@ class ZkMetadataStoreTest {
             store.start();
             other.start();
             // another controller takes over: the epoch znode moves on
-            other.setData().forPath(ZkPaths.CONTROLLER_EPOCH, "9".getBytes(StandardCharsets.UTF_8));
+            other.setData().forPath(ZkData.CONTROLLER_EPOCH, "9".getBytes(StandardCharsets.UTF_8));
             assertThrows(Exception.class, () -> store.createTopic("late", 1, 1, Map.of()));
             assertFalse(store.topics().containsKey("late"));
-            assertTrue(other.checkExists().forPath(ZkPaths.topic("late")) == null);
+            assertTrue(other.checkExists().forPath(ZkData.topic("late")) == null);
         }
     }
 
