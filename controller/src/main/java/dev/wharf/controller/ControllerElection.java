@@ -40,7 +40,11 @@ final class ControllerElection implements ZkSession.Listener {
         this.session = session;
         this.zk = session.client();
         this.selfId = session.self().id();
-        this.changed = event -> session.execute(this::electOrRetry);
+        this.changed = event -> {
+            if (event.getType() != Watcher.Event.EventType.None) { // connection events are the session's business
+                session.execute(this::electOrRetry);
+            }
+        };
     }
 
     @Override
