@@ -85,6 +85,39 @@ class ZkMetadataStoreTest {
         }
     }
 
+    // Live brokers come from a watched cache: a broker joining or leaving shows up without a
+    // restart, and subscribed listeners hear of broker and topic changes.
+    @Test
+    void cacheFollowsBrokersAndTellsListeners() throws Exception {
+        BrokerInfo second = new BrokerInfo(1, "127.0.0.1", 9093);
+        List<List<BrokerInfo>> brokerChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> topicChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore store = new ZkMetadataStore(zk.connectString(), 10_000, BROKER)) {
+            store.start();
+            store.subscribe(new MetadataListener() {
+                @Override
+                public void topicChanged(String name, Optional<TopicInfo> now) {
+                    topicChanges.add(name + (now.isPresent() ? "+" : "-"));
+                }
+
+                @Override
+                public void brokersChanged(List<BrokerInfo> live) {
+                    brokerChanges.add(live);
+                }
+            });
+            try (ZkMetadataStore other = new ZkMetadataStore(zk.connectString(), 10_000, second)) {
+                other.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> store.liveBrokers().equals(List.of(BROKER, second)));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.liveBrokers().equals(List.of(BROKER)));
+            assertEquals(List.of(List.of(BROKER, second), List.of(BROKER)), brokerChanges);
+            store.createTopic("heard", 1, 1, Map.of());
+            store.deleteTopic("heard");
+            await().atMost(Duration.ofSeconds(10)).until(() -> topicChanges.equals(List.of("heard+", "heard-")));
+        }
+    }
+
     // A controller whose epoch was superseded cannot write: its multi-ops fail on the epoch check.
     @Test
     void staleControllerIsFenced() throws Exception {
@@ -94,10 +127,10 @@ class ZkMetadataStoreTest {
             store.start();
             other.start();
             // another controller takes over: the epoch znode moves on
-            other.setData().forPath(ZkPaths.CONTROLLER_EPOCH, "9".getBytes(StandardCharsets.UTF_8));
+            other.setData().forPath(ZkData.CONTROLLER_EPOCH, "9".getBytes(StandardCharsets.UTF_8));
             assertThrows(Exception.class, () -> store.createTopic("late", 1, 1, Map.of()));
             assertFalse(store.topics().containsKey("late"));
-            assertTrue(other.checkExists().forPath(ZkPaths.topic("late")) == null);
+            assertTrue(other.checkExists().forPath(ZkData.topic("late")) == null);
         }
     }
 

@@ -1,0 +1,225 @@
+package dev.wharf.controller;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster metadata in memory: the cluster id, the live brokers and the topics with their
+ * partitions and configs. It follows ZooKeeper with persistent recursive watches on
+ * {@code /brokers/ids}, {@code /brokers/topics} and {@code /config/topics}, re-added and followed by
+ * a full re-read for every session; topic changes are gathered for 50 ms, then each changed topic
+ * is read again. The controller's own writes are applied directly ({@link #remember}, {@link #forget}).
+ *
+ * <p>Threads: all updates run on {@code wharf-zk-events} (watchers only queue work there), which
+ * also tells the {@link MetadataListener}s; reads come from any thread and see concurrent maps and
+ * an immutable broker list.
+ */
+final class MetadataCache implements ZkSession.Listener {
+    private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
+    private static final long TOPIC_REFRESH_DELAY_MS = 50;
+
+    private final ZkSession session;
+    private final CuratorFramework zk;
+    private final Map<String, TopicInfo> topics = new ConcurrentHashMap<>();
+    private final Map<UUID, TopicInfo> topicsById = new ConcurrentHashMap<>();
+    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<String> changedTopics = new HashSet<>();
+    private volatile List<BrokerInfo> brokers = List.of();
+    private volatile String clusterId;
+    private final Watcher topicWatcher;
+    private final Watcher brokerWatcher;
+
+    MetadataCache(ZkSession session) {
+        this.session = session;
+        this.zk = session.client();
+        this.topicWatcher = event -> {
+            String name = topicOf(event.getPath());
+            if (name != null) {
+                session.execute(() -> topicChanged(name));
+            }
+        };
+        this.brokerWatcher = event -> {
+            if (ZkData.childOf(ZkData.BROKER_IDS, event.getPath()) != null) {
+                session.execute(this::reloadBrokersOrRetry);
+            }
+        };
+    }
+
+    void subscribe(MetadataListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void registered() throws Exception {
+        for (String tree : List.of(ZkData.TOPICS, ZkData.TOPIC_CONFIGS, ZkData.BROKER_IDS)) {
+            ensurePath(tree);
+        }
+        zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(brokerWatcher).forPath(ZkData.BROKER_IDS);
+        for (String tree : List.of(ZkData.TOPICS, ZkData.TOPIC_CONFIGS)) {
+            zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(topicWatcher).forPath(tree);
+        }
+        // a new session has no watches, and changes made meanwhile were not seen
+        reloadBrokers();
+        reloadTopics();
+    }
+
+    /** Reads the cluster id, creating it when this is the cluster's first broker. */
+    void loadOrCreateClusterId() throws Exception {
+        try {
+            zk.create().creatingParentsIfNeeded().forPath(ZkData.CLUSTER_ID, ZkData.clusterId(KafkaIds.toText(KafkaIds.random())));
+        } catch (KeeperException.NodeExistsException e) {
+            // another broker or an earlier run created it
+        }
+        clusterId = ZkData.clusterId(zk.getData().forPath(ZkData.CLUSTER_ID));
+    }
+
+    String clusterId() {
+        return clusterId;
+    }
+
+    /** The registered brokers, sorted by id, as last seen in ZooKeeper (also while it cannot be reached). */
+    List<BrokerInfo> liveBrokers() {
+        return brokers;
+    }
+
+    Map<String, TopicInfo> topics() {
+        return Map.copyOf(topics);
+    }
+
+    Optional<TopicInfo> topic(String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    Optional<TopicInfo> topic(UUID id) {
+        return Optional.ofNullable(topicsById.get(id));
+    }
+
+    private void reloadBrokersOrRetry() {
+        try {
+            reloadBrokers();
+        } catch (Exception e) {
+            log.warn("cannot read the registered brokers; trying again in 1 s: {}", e.toString());
+            session.schedule(this::reloadBrokersOrRetry, 1000);
+        }
+    }
+
+    private void reloadBrokers() throws Exception {
+        List<BrokerInfo> out = new ArrayList<>();
+        for (String id : zk.getChildren().forPath(ZkData.BROKER_IDS)) {
+            try {
+                int brokerId = Integer.parseInt(id);
+                out.add(ZkData.brokerRegistration(brokerId, zk.getData().forPath(ZkData.broker(brokerId))));
+            } catch (KeeperException.NoNodeException gone) {
+                // its session ended meanwhile
+            }
+        }
+        out.sort(Comparator.comparingInt(BrokerInfo::id));
+        List<BrokerInfo> live = List.copyOf(out);
+        if (!live.equals(brokers)) {
+            brokers = live;
+            log.info("live brokers={}", live);
+            listeners.forEach(l -> l.brokersChanged(live));
+        }
+    }
+
+    private void topicChanged(String name) {
+        if (changedTopics.add(name) && changedTopics.size() == 1) {
+            session.schedule(this::refreshChangedTopics, TOPIC_REFRESH_DELAY_MS);
+        }
+    }
+
+    private void refreshChangedTopics() {
+        List<String> names = new ArrayList<>(changedTopics);
+        changedTopics.clear();
+        for (String name : names) {
+            try {
+                if (zk.checkExists().forPath(ZkData.topic(name)) == null) {
+                    forget(name);
+                } else {
+                    remember(readTopic(name));
+                }
+            } catch (Exception e) {
+                log.warn("cannot read changed topic={}; trying again: {}", name, e.toString());
+                topicChanged(name);
+            }
+        }
+    }
+
+    private void reloadTopics() throws Exception {
+        Set<String> gone = new HashSet<>(topics.keySet());
+        for (String name : zk.getChildren().forPath(ZkData.TOPICS)) {
+            try {
+                remember(readTopic(name));
+                gone.remove(name);
+            } catch (KeeperException.NoNodeException deletedMeanwhile) {
+                // forgotten below
+            }
+        }
+        gone.forEach(this::forget);
+    }
+
+    private TopicInfo readTopic(String name) throws Exception {
+        byte[] assignment = zk.getData().forPath(ZkData.topic(name));
+        List<List<Integer>> replicas = ZkData.replicaAssignment(assignment);
+        List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
+        for (int p = 0; p < replicas.size(); p++) {
+            partitions.add(ZkData.partitionState(p, replicas.get(p), zk.getData().forPath(ZkData.partitionState(name, p))));
+        }
+        Map<String, String> configs;
+        try {
+            configs = ZkData.topicConfig(zk.getData().forPath(ZkData.topicConfig(name)));
+        } catch (KeeperException.NoNodeException e) {
+            configs = Map.of();
+        }
+        return new TopicInfo(name, ZkData.topicId(assignment), List.copyOf(partitions), Map.copyOf(configs));
+    }
+
+    /** Records a topic as it now is in ZooKeeper; on {@code wharf-zk-events} only. */
+    void remember(TopicInfo t) {
+        TopicInfo old = topics.put(t.name(), t);
+        if (old != null && !old.id().equals(t.id())) {
+            topicsById.remove(old.id()); // deleted and re-created elsewhere
+        }
+        topicsById.put(t.id(), t);
+        if (!Objects.equals(old, t)) {
+            listeners.forEach(l -> l.topicChanged(t.name(), Optional.of(t)));
+        }
+    }
+
+    /** Drops a topic deleted in ZooKeeper; on {@code wharf-zk-events} only. */
+    void forget(String name) {
+        TopicInfo removed = topics.remove(name);
+        if (removed != null) {
+            topicsById.remove(removed.id());
+            listeners.forEach(l -> l.topicChanged(name, Optional.empty()));
+        }
+    }
+
+    private static String topicOf(String path) {
+        String name = ZkData.childOf(ZkData.TOPICS, path);
+        return name != null ? name : ZkData.childOf(ZkData.TOPIC_CONFIGS, path);
+    }
+
+    private void ensurePath(String path) throws Exception {
+        try {
+            zk.create().creatingParentsIfNeeded().forPath(path);
+        } catch (KeeperException.NodeExistsException e) {
+            // already there
+        }
+    }
+}

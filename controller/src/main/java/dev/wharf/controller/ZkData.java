@@ -1,0 +1,209 @@
+package dev.wharf.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Every znode Wharf uses and its encoding, in one place. The layout and JSON encodings follow
+ * Kafka's ZooKeeper mode, so the data reads familiarly:
+ *
+ * <pre>
+ *   /cluster/id                                  {"version":"1","id":"&lt;cluster id&gt;"}
+ *   /controller                  ephemeral       {"version":1,"brokerid":0,"timestamp":"..."}
+ *   /controller_epoch                            "3"; its znode version fences controller writes
+ *   /brokers/ids/&lt;id&gt;            ephemeral       {"version":5,"host":"..","port":9092,"endpoints":["PLAINTEXT://..:9092"],...}
+ *   /brokers/topics/&lt;topic&gt;                       {"version":3,"topic_id":"..","partitions":{"0":[0]},...}
+ *   /brokers/topics/&lt;topic&gt;/partitions/&lt;p&gt;/state   {"controller_epoch":3,"leader":0,"version":1,"leader_epoch":0,"isr":[0]}
+ *   /config/topics/&lt;topic&gt;                        {"version":1,"config":{"retention.ms":"1000"}}
+ *   /latest_producer_id_block                    {"version":1,"broker":0,"block_start":"0","block_end":"999"}
+ * </pre>
+ *
+ * Stateless; any thread.
+ */
+final class ZkData {
+    static final String CLUSTER_ID = "/cluster/id";
+    static final String CONTROLLER = "/controller";
+    static final String CONTROLLER_EPOCH = "/controller_epoch";
+    static final String BROKER_IDS = "/brokers/ids";
+    static final String TOPICS = "/brokers/topics";
+    static final String TOPIC_CONFIGS = "/config/topics";
+    static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ZkData() {}
+
+    static String broker(int id) {
+        return BROKER_IDS + "/" + id;
+    }
+
+    static String topic(String topic) {
+        return TOPICS + "/" + topic;
+    }
+
+    static String partitions(String topic) {
+        return topic(topic) + "/partitions";
+    }
+
+    static String partition(String topic, int partition) {
+        return partitions(topic) + "/" + partition;
+    }
+
+    static String partitionState(String topic, int partition) {
+        return partition(topic, partition) + "/state";
+    }
+
+    static String topicConfig(String topic) {
+        return TOPIC_CONFIGS + "/" + topic;
+    }
+
+    /** The first name below {@code tree} in {@code path} (a topic, a broker id), or null when the path is not below it. */
+    static String childOf(String tree, String path) {
+        if (path == null || !path.startsWith(tree + "/")) {
+            return null;
+        }
+        String rest = path.substring(tree.length() + 1);
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
+    // /cluster/id
+
+    static byte[] clusterId(String id) {
+        return bytes(JSON.createObjectNode().put("version", "1").put("id", id));
+    }
+
+    static String clusterId(byte[] data) {
+        return tree(data).get("id").asText();
+    }
+
+    // /brokers/ids/<id>
+
+    static byte[] brokerRegistration(BrokerInfo b) {
+        ObjectNode n = JSON.createObjectNode().put("version", 5).put("host", b.host()).put("port", b.port())
+                .put("timestamp", Long.toString(System.currentTimeMillis()));
+        n.putArray("endpoints").add("PLAINTEXT://" + b.host() + ":" + b.port());
+        return bytes(n);
+    }
+
+    static BrokerInfo brokerRegistration(int id, byte[] data) {
+        JsonNode n = tree(data);
+        return new BrokerInfo(id, n.get("host").asText(), n.get("port").asInt());
+    }
+
+    // /controller and /controller_epoch
+
+    static byte[] controller(int brokerId) {
+        return bytes(JSON.createObjectNode().put("version", 1).put("brokerid", brokerId)
+                .put("timestamp", Long.toString(System.currentTimeMillis())));
+    }
+
+    static int controllerId(byte[] data) {
+        return tree(data).get("brokerid").asInt();
+    }
+
+    static byte[] controllerEpoch(int epoch) {
+        return Integer.toString(epoch).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static int controllerEpoch(byte[] data) {
+        return Integer.parseInt(new String(data, StandardCharsets.UTF_8).trim());
+    }
+
+    // /brokers/topics/<topic> and its partition states
+
+    static byte[] topicAssignment(UUID id, List<TopicInfo.PartitionInfo> partitions) {
+        ObjectNode n = JSON.createObjectNode().put("version", 3).put("topic_id", KafkaIds.toText(id));
+        ObjectNode assignment = n.putObject("partitions");
+        for (TopicInfo.PartitionInfo p : partitions) {
+            p.replicas().forEach(assignment.putArray(Integer.toString(p.partition()))::add);
+        }
+        n.putObject("adding_replicas");
+        n.putObject("removing_replicas");
+        return bytes(n);
+    }
+
+    static UUID topicId(byte[] assignment) {
+        return KafkaIds.fromText(tree(assignment).get("topic_id").asText());
+    }
+
+    /** The replicas of each partition, by partition number. */
+    static List<List<Integer>> replicaAssignment(byte[] assignment) {
+        JsonNode partitions = tree(assignment).get("partitions");
+        List<List<Integer>> out = new ArrayList<>();
+        for (int p = 0; p < partitions.size(); p++) {
+            out.add(ints(partitions.get(Integer.toString(p))));
+        }
+        return out;
+    }
+
+    static byte[] partitionState(TopicInfo.PartitionInfo p, int controllerEpoch) {
+        ObjectNode s = JSON.createObjectNode().put("controller_epoch", controllerEpoch).put("leader", p.leader())
+                .put("version", 1).put("leader_epoch", p.leaderEpoch());
+        p.isr().forEach(s.putArray("isr")::add);
+        return bytes(s);
+    }
+
+    static TopicInfo.PartitionInfo partitionState(int partition, List<Integer> replicas, byte[] state) {
+        JsonNode s = tree(state);
+        return new TopicInfo.PartitionInfo(partition, replicas, s.get("leader").asInt(), s.get("leader_epoch").asInt(),
+                ints(s.get("isr")));
+    }
+
+    // /config/topics/<topic>
+
+    static byte[] topicConfig(Map<String, String> configs) {
+        ObjectNode n = JSON.createObjectNode().put("version", 1);
+        ObjectNode c = n.putObject("config");
+        configs.forEach(c::put);
+        return bytes(n);
+    }
+
+    static Map<String, String> topicConfig(byte[] data) {
+        Map<String, String> out = new LinkedHashMap<>();
+        tree(data).get("config").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    // /latest_producer_id_block
+
+    static byte[] producerIdBlock(int brokerId, long start, long end) {
+        return bytes(JSON.createObjectNode().put("version", 1).put("broker", brokerId)
+                .put("block_start", Long.toString(start)).put("block_end", Long.toString(end)));
+    }
+
+    static long producerIdBlockEnd(byte[] data) {
+        return Long.parseLong(tree(data).get("block_end").asText());
+    }
+
+    private static List<Integer> ints(JsonNode array) {
+        List<Integer> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asInt()));
+        return List.copyOf(out);
+    }
+
+    private static JsonNode tree(byte[] data) {
+        try {
+            return JSON.readTree(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable znode data", e);
+        }
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
