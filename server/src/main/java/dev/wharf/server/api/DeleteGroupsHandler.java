@@ -35,12 +35,19 @@ public final class DeleteGroupsHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(Request request) {
         DeleteGroupsRequest req = (DeleteGroupsRequest) request.body();
         return CompletableFuture.supplyAsync(() -> {
-            List<DeleteGroupsResponse.DeletableGroupResult> out = new ArrayList<>();
+            List<CompletableFuture<ErrorCode>> deleted = new ArrayList<>();
             for (String groupId : req.groupsNames()) {
-                ErrorCode e = coordinator.deleteGroup(groupId);
-                out.add(new DeleteGroupsResponse.DeletableGroupResult().setGroupId(groupId).setErrorCode(e.code));
+                deleted.add(coordinator.deleteGroup(groupId));
             }
-            return new DeleteGroupsResponse().setResults(out);
-        }, io);
+            return deleted;
+        }, io).thenCompose(deleted -> CompletableFuture.allOf(deleted.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    List<DeleteGroupsResponse.DeletableGroupResult> out = new ArrayList<>();
+                    for (int i = 0; i < deleted.size(); i++) {
+                        out.add(new DeleteGroupsResponse.DeletableGroupResult().setGroupId(req.groupsNames().get(i))
+                                .setErrorCode(deleted.get(i).join().code));
+                    }
+                    return new DeleteGroupsResponse().setResults(out);
+                }));
     }
 }

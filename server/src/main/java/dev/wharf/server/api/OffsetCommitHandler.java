@@ -16,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * OffsetCommit: stores a group's positions, written to {@code __consumer_offsets} before the
- * answer. Members are checked against the current generation; a commit with generation -1 and no
- * member id comes from a consumer that assigns its own partitions.
+ * OffsetCommit: stores a group's positions, answered once they are durable in
+ * {@code __consumer_offsets}. Members are checked against the current generation; a commit with
+ * generation -1 and no member id comes from a consumer that assigns its own partitions.
  *
  * <p>v2-4: retention time. v5: none (broker config). v6: leader epoch. v7: group.instance.id.
  * v8: flexible. v9: GROUP_ID_NOT_FOUND for unknown groups. v10: topic ids.
@@ -57,26 +57,30 @@ public final class OffsetCommitHandler implements ApiHandler {
                 }
             }
             long retention = version <= 4 ? req.retentionTimeMs() : -1;
-            List<ErrorCode> errors = groupOffsets.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
-                    req.generationIdOrMemberEpoch(), retention, offsets, version);
-            Iterator<ErrorCode> e = errors.iterator();
-            List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>();
-            for (int i = 0; i < req.topics().size(); i++) {
-                OffsetCommitRequest.OffsetCommitRequestTopic t = req.topics().get(i);
-                List<OffsetCommitResponse.OffsetCommitResponsePartition> ps = new ArrayList<>();
-                for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
-                    ErrorCode error = e.next();
-                    if (byId && names.get(i).isEmpty() && error == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
-                        error = ErrorCode.UNKNOWN_TOPIC_ID;
-                    }
-                    ps.add(new OffsetCommitResponse.OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
-                            .setErrorCode(error.code));
+            return groupOffsets.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
+                    req.generationIdOrMemberEpoch(), retention, offsets, version)
+                    .thenApply(errors -> response(req, byId, names, errors));
+        }, io).thenCompose(f -> f);
+    }
+
+    private static ApiMessage response(OffsetCommitRequest req, boolean byId, List<String> names, List<ErrorCode> errors) {
+        Iterator<ErrorCode> e = errors.iterator();
+        List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>();
+        for (int i = 0; i < req.topics().size(); i++) {
+            OffsetCommitRequest.OffsetCommitRequestTopic t = req.topics().get(i);
+            List<OffsetCommitResponse.OffsetCommitResponsePartition> ps = new ArrayList<>();
+            for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
+                ErrorCode error = e.next();
+                if (byId && names.get(i).isEmpty() && error == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+                    error = ErrorCode.UNKNOWN_TOPIC_ID;
                 }
-                OffsetCommitResponse.OffsetCommitResponseTopic topic = new OffsetCommitResponse.OffsetCommitResponseTopic()
-                        .setPartitions(ps);
-                topics.add(byId ? topic.setTopicId(t.topicId()) : topic.setName(t.name()));
+                ps.add(new OffsetCommitResponse.OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(error.code));
             }
-            return new OffsetCommitResponse().setTopics(topics);
-        }, io);
+            OffsetCommitResponse.OffsetCommitResponseTopic topic = new OffsetCommitResponse.OffsetCommitResponseTopic()
+                    .setPartitions(ps);
+            topics.add(byId ? topic.setTopicId(t.topicId()) : topic.setName(t.name()));
+        }
+        return new OffsetCommitResponse().setTopics(topics);
     }
 }

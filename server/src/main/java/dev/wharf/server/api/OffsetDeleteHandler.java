@@ -44,22 +44,23 @@ public final class OffsetDeleteHandler implements ApiHandler {
                     }
                 }
             }
-            Map.Entry<ErrorCode, Map<TopicPartition, ErrorCode>> result = groupOffsets.deleteOffsets(req.groupId(), requested);
-            if (result.getKey() != ErrorCode.NONE) {
-                return new OffsetDeleteResponse().setErrorCode(result.getKey().code);
+            return groupOffsets.deleteOffsets(req.groupId(), requested);
+        }, io).thenCompose(f -> f).thenApply(result -> {
+            if (result.error() != ErrorCode.NONE) {
+                return new OffsetDeleteResponse().setErrorCode(result.error().code);
             }
             List<OffsetDeleteResponse.OffsetDeleteResponseTopic> topics = new ArrayList<>();
             for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
                 List<OffsetDeleteResponse.OffsetDeleteResponsePartition> ps = new ArrayList<>();
                 for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
                     ErrorCode e = t.name().isEmpty() || p.partitionIndex() < 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-                            : result.getValue().get(new TopicPartition(t.name(), p.partitionIndex()));
+                            : result.partitions().get(new TopicPartition(t.name(), p.partitionIndex()));
                     ps.add(new OffsetDeleteResponse.OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
                             .setErrorCode(e.code));
                 }
                 topics.add(new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(t.name()).setPartitions(ps));
             }
             return new OffsetDeleteResponse().setErrorCode(ErrorCode.NONE.code).setTopics(topics);
-        }, io);
+        });
     }
 }

@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * that copy begins; whole segments below it are deleted. A crash half-way leaves the old start in
  * place, and replaying old records followed by part of the copy yields the same values. Loading
  * therefore reads at most about twice the live data plus {@code compactAfterBytes}.
+ *
+ * <p>Threads: written only by its partition's {@link PartitionWriter} (one write at a time, never
+ * under a group's monitor), read by the loader before the writer exists. {@code this} guards
+ * {@code live} and the byte counts.
  */
 final class GroupLog {
     private static final Logger log = LoggerFactory.getLogger(GroupLog.class);
