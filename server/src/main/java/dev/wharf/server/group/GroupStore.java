@@ -41,7 +41,10 @@ public final class GroupStore {
     private final Object loading = new Object();
     private volatile Consumer<Collection<ClassicGroup>> loadedListener = loaded -> {};
 
-    /** @param io where each partition's writer appends (one write at a time per partition) */
+    /**
+     * @param io where each partition's writer appends, one write at a time per partition; it must
+     *     run tasks on its own threads, never in the caller (callers queue writes holding a group's monitor)
+     */
     public GroupStore(PartitionManager partitions, Executor io, LongSupplier clock) {
         this(new BrokerOffsetsTopic(partitions), io, clock);
     }
