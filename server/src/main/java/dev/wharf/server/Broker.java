@@ -144,7 +144,7 @@ public final class Broker implements Closeable {
                 log.warn("producer expiration failed", e);
             }
         }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
-        GroupStore groupStore = new GroupStore(config, metadata, admin, replicas, System::currentTimeMillis);
+        GroupStore groupStore = new GroupStore(config, metadata, admin, replicas, io, System::currentTimeMillis);
         groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
         GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
         groupStore.loadAll(); // before the first client: committed offsets are known when asked for

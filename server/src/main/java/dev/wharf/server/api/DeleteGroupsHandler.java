@@ -2,13 +2,13 @@ package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DeleteGroupsRequest;
 import dev.wharf.wire.message.DeleteGroupsResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * DeleteGroups: removes empty groups and their offsets (NON_EMPTY_GROUP while members remain).
@@ -28,13 +28,20 @@ public final class DeleteGroupsHandler implements ApiHandler {
     }
 
     @Override
-    public ApiMessage respond(RequestContext context) {
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
         DeleteGroupsRequest req = (DeleteGroupsRequest) context.body();
-        List<DeleteGroupsResponse.DeletableGroupResult> out = new ArrayList<>();
+        List<CompletableFuture<ErrorCode>> deleted = new ArrayList<>();
         for (String groupId : req.groupsNames()) {
-            ErrorCode e = coordinator.deleteGroup(groupId);
-            out.add(new DeleteGroupsResponse.DeletableGroupResult().setGroupId(groupId).setErrorCode(e.code));
+            deleted.add(coordinator.deleteGroup(groupId));
         }
-        return new DeleteGroupsResponse().setResults(out);
+        return CompletableFuture.allOf(deleted.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    List<DeleteGroupsResponse.DeletableGroupResult> out = new ArrayList<>();
+                    for (int i = 0; i < deleted.size(); i++) {
+                        out.add(new DeleteGroupsResponse.DeletableGroupResult().setGroupId(req.groupsNames().get(i))
+                                .setErrorCode(deleted.get(i).join().code));
+                    }
+                    return new DeleteGroupsResponse().setResults(out);
+                });
     }
 }

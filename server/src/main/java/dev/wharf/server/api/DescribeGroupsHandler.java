@@ -2,7 +2,6 @@ package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
-import dev.wharf.server.group.GroupState;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeGroupsRequest;
@@ -39,7 +38,7 @@ public final class DescribeGroupsHandler implements ApiHandler {
         List<DescribeGroupsResponse.DescribedGroup> out = new ArrayList<>();
         for (String groupId : req.groups()) {
             DescribeGroupsResponse.DescribedGroup g = new DescribeGroupsResponse.DescribedGroup().setGroupId(groupId)
-                    .setGroupState(GroupState.DEAD.displayName).setProtocolType("").setProtocolData("")
+                    .setGroupState(GroupCoordinator.GroupSummary.DEAD).setProtocolType("").setProtocolData("")
                     .setAuthorizedOperations(OPERATIONS_NOT_REQUESTED);
             Optional<GroupCoordinator.GroupSummary> summary = coordinator.describe(groupId);
             if (summary.isEmpty()) {
@@ -47,7 +46,7 @@ public final class DescribeGroupsHandler implements ApiHandler {
                 continue;
             }
             GroupCoordinator.GroupSummary s = summary.get();
-            if (s.state() == GroupState.DEAD && version >= 6) {
+            if (s.isDead() && version >= 6) {
                 out.add(g.setErrorCode(ErrorCode.GROUP_ID_NOT_FOUND.code)
                         .setErrorMessage("Group " + groupId + " not found."));
                 continue;
@@ -59,7 +58,7 @@ public final class DescribeGroupsHandler implements ApiHandler {
                         .setClientHost(m.clientHost()).setMemberMetadata(m.metadata())
                         .setMemberAssignment(m.assignment()));
             }
-            out.add(g.setErrorCode(ErrorCode.NONE.code).setGroupState(s.state().displayName)
+            out.add(g.setErrorCode(ErrorCode.NONE.code).setGroupState(s.state())
                     .setProtocolType(s.protocolType()).setProtocolData(s.protocolName() == null ? "" : s.protocolName())
                     .setMembers(members));
         }

@@ -14,13 +14,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * ListGroups: the groups this broker coordinates, all of the classic type.
+ * ListGroups: the groups this broker coordinates, of every type.
  *
  * <p>v1: throttle time. v3: flexible. v4: state filter (KIP-518). v5: type filter (KIP-848).
  */
 public final class ListGroupsHandler implements ApiHandler {
-    private static final String CLASSIC = "classic";
-
     private final GroupCoordinator coordinator;
 
     public ListGroupsHandler(GroupCoordinator coordinator) {
@@ -39,20 +37,20 @@ public final class ListGroupsHandler implements ApiHandler {
         Set<String> states = lower(req.statesFilter());
         Set<String> types = lower(req.typesFilter());
         List<ListGroupsResponse.ListedGroup> out = new ArrayList<>();
-        if (!types.isEmpty() && !types.contains(CLASSIC)) {
-            return new ListGroupsResponse().setErrorCode(ErrorCode.NONE.code).setGroups(out);
-        }
         for (GroupCoordinator.GroupSummary g : coordinator.list()) {
-            if (!states.isEmpty() && !states.contains(g.state().displayName.toLowerCase(Locale.ROOT))) {
+            if (!types.isEmpty() && !types.contains(g.type().displayName)) {
+                continue;
+            }
+            if (!states.isEmpty() && !states.contains(g.state().toLowerCase(Locale.ROOT))) {
                 continue;
             }
             ListGroupsResponse.ListedGroup listed = new ListGroupsResponse.ListedGroup().setGroupId(g.groupId())
                     .setProtocolType(g.protocolType());
             if (version >= 4) {
-                listed.setGroupState(g.state().displayName);
+                listed.setGroupState(g.state());
             }
             if (version >= 5) {
-                listed.setGroupType(CLASSIC);
+                listed.setGroupType(g.type().displayName);
             }
             out.add(listed);
         }

@@ -4,7 +4,6 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.group.GroupOffsets;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetCommitRequest;
 import dev.wharf.wire.message.OffsetCommitResponse;
@@ -12,11 +11,12 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * OffsetCommit: stores a group's positions, written to {@code __consumer_offsets} before the
- * answer. Members are checked against the current generation; a commit with generation -1 and no
- * member id comes from a consumer that assigns its own partitions.
+ * OffsetCommit: stores a group's positions, answered once they are durable in
+ * {@code __consumer_offsets}. Members are checked against the current generation; a commit with
+ * generation -1 and no member id comes from a consumer that assigns its own partitions.
  *
  * <p>v2-4: retention time. v5: none (broker config). v6: leader epoch. v7: group.instance.id.
  * v8: flexible. v9: GROUP_ID_NOT_FOUND for unknown groups. v10: topic ids.
@@ -36,7 +36,7 @@ public final class OffsetCommitHandler implements ApiHandler {
     }
 
     @Override
-    public ApiMessage respond(RequestContext context) {
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
         OffsetCommitRequest req = (OffsetCommitRequest) context.body();
         short version = context.version();
         boolean byId = version >= 10;
@@ -52,8 +52,12 @@ public final class OffsetCommitHandler implements ApiHandler {
             }
         }
         long retention = version <= 4 ? req.retentionTimeMs() : -1;
-        List<ErrorCode> errors = groupOffsets.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
-                req.generationIdOrMemberEpoch(), retention, offsets, version);
+        return groupOffsets.commitOffsets(req.groupId(), req.memberId(), req.groupInstanceId(),
+                req.generationIdOrMemberEpoch(), retention, offsets, version)
+                .thenApply(errors -> response(req, byId, names, errors));
+    }
+
+    private static ApiMessage response(OffsetCommitRequest req, boolean byId, List<String> names, List<ErrorCode> errors) {
         Iterator<ErrorCode> e = errors.iterator();
         List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>();
         for (int i = 0; i < req.topics().size(); i++) {

@@ -3,7 +3,6 @@ package dev.wharf.server.api;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupOffsets;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetDeleteRequest;
 import dev.wharf.wire.message.OffsetDeleteResponse;
@@ -11,6 +10,7 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * OffsetDelete: removes committed offsets of a group, except for topics an active member
@@ -29,7 +29,7 @@ public final class OffsetDeleteHandler implements ApiHandler {
     }
 
     @Override
-    public ApiMessage respond(RequestContext context) {
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
         OffsetDeleteRequest req = (OffsetDeleteRequest) context.body();
         List<TopicPartition> requested = new ArrayList<>();
         for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
@@ -39,21 +39,22 @@ public final class OffsetDeleteHandler implements ApiHandler {
                 }
             }
         }
-        Map.Entry<ErrorCode, Map<TopicPartition, ErrorCode>> result = groupOffsets.deleteOffsets(req.groupId(), requested);
-        if (result.getKey() != ErrorCode.NONE) {
-            return new OffsetDeleteResponse().setErrorCode(result.getKey().code);
-        }
-        List<OffsetDeleteResponse.OffsetDeleteResponseTopic> topics = new ArrayList<>();
-        for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
-            List<OffsetDeleteResponse.OffsetDeleteResponsePartition> ps = new ArrayList<>();
-            for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
-                ErrorCode e = t.name().isEmpty() || p.partitionIndex() < 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-                        : result.getValue().get(new TopicPartition(t.name(), p.partitionIndex()));
-                ps.add(new OffsetDeleteResponse.OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
-                        .setErrorCode(e.code));
+        return groupOffsets.deleteOffsets(req.groupId(), requested).thenApply(result -> {
+            if (result.error() != ErrorCode.NONE) {
+                return new OffsetDeleteResponse().setErrorCode(result.error().code);
             }
-            topics.add(new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(t.name()).setPartitions(ps));
-        }
-        return new OffsetDeleteResponse().setErrorCode(ErrorCode.NONE.code).setTopics(topics);
+            List<OffsetDeleteResponse.OffsetDeleteResponseTopic> topics = new ArrayList<>();
+            for (OffsetDeleteRequest.OffsetDeleteRequestTopic t : req.topics()) {
+                List<OffsetDeleteResponse.OffsetDeleteResponsePartition> ps = new ArrayList<>();
+                for (OffsetDeleteRequest.OffsetDeleteRequestPartition p : t.partitions()) {
+                    ErrorCode e = t.name().isEmpty() || p.partitionIndex() < 0 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+                            : result.partitions().get(new TopicPartition(t.name(), p.partitionIndex()));
+                    ps.add(new OffsetDeleteResponse.OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
+                            .setErrorCode(e.code));
+                }
+                topics.add(new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(t.name()).setPartitions(ps));
+            }
+            return new OffsetDeleteResponse().setErrorCode(ErrorCode.NONE.code).setTopics(topics);
+        });
     }
 }

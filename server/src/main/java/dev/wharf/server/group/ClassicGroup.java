@@ -1,20 +1,30 @@
 package dev.wharf.server.group;
 
-import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.wire.message.ConsumerProtocolSubscription;
+import dev.wharf.wire.protocol.MessageReader;
+import io.netty.buffer.Unpooled;
 import io.netty.util.Timeout;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A consumer group of the classic protocol: its members, generation, chosen protocol and
- * committed offsets. Every field is guarded by the group's own lock (synchronized on it).
+ * A consumer group of the classic protocol: its members, generation and chosen protocol. Its
+ * committed offsets are in the {@link OffsetTable}.
+ *
+ * <p>Threads: io threads (requests), io threads running timer work, and the writer of its
+ * {@code __consumer_offsets} partition (completions). Every field is guarded by the group's own
+ * monitor; nothing holding it waits for a log write.
  */
-final class ClassicGroup {
+final class ClassicGroup implements Group {
+    private static final String CONSUMER = "consumer";
+
     final String groupId;
     GroupState state = GroupState.EMPTY;
     long stateTimestampMs;
@@ -27,13 +37,14 @@ final class ClassicGroup {
     final Set<String> pendingMembers = new HashSet<>();
     /** group.instance.id → the member id that currently holds it. */
     final Map<String, String> staticMembers = new HashMap<>();
-    final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
 
     /** The timer of the current rebalance phase (join or sync), and whether it is the first-join delay. */
     Timeout phaseTimer;
     boolean initialDelay;
     boolean newMemberDuringDelay;
     long rebalanceDeadlineMs;
+    /** The leader's assignment is being written; a repeated SyncGroup from it waits for that write. */
+    boolean assignmentPending;
 
     ClassicGroup(String groupId, long nowMs) {
         this.groupId = groupId;
@@ -48,6 +59,125 @@ final class ClassicGroup {
     boolean is(GroupState s) {
         return state == s;
     }
+
+    // ---- Group -------------------------------------------------------------------------------
+
+    @Override
+    public String groupId() {
+        return groupId;
+    }
+
+    @Override
+    public GroupType type() {
+        return GroupType.CLASSIC;
+    }
+
+    @Override
+    public String protocolType() {
+        return protocolType == null ? "" : protocolType;
+    }
+
+    @Override
+    public String stateName() {
+        return state.displayName;
+    }
+
+    @Override
+    public boolean isDead() {
+        return is(GroupState.DEAD);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return is(GroupState.EMPTY);
+    }
+
+    @Override
+    public long stateTimestampMs() {
+        return stateTimestampMs;
+    }
+
+    @Override
+    public boolean hadMembers() {
+        return protocolType != null;
+    }
+
+    @Override
+    public void markDead(long nowMs) {
+        transition(GroupState.DEAD, nowMs);
+    }
+
+    @Override
+    public void revive(long stateTimestampMs) {
+        transition(GroupState.EMPTY, stateTimestampMs);
+    }
+
+    @Override
+    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, long nowMs) {
+        if (is(GroupState.DEAD)) {
+            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (generation < 0 && is(GroupState.EMPTY)) {
+            return ErrorCode.NONE; // not using the coordinator for membership
+        }
+        if (generation < 0 && memberId.isEmpty() && groupInstanceId == null) {
+            return ErrorCode.UNKNOWN_MEMBER_ID; // the group has members, and this commit comes from none of them
+        }
+        ErrorCode e = validateMember(memberId, groupInstanceId, generation);
+        if (e != ErrorCode.NONE) {
+            return e;
+        }
+        if (is(GroupState.COMPLETING_REBALANCE)) {
+            // the member knows the new generation but not its assignment yet
+            return ErrorCode.REBALANCE_IN_PROGRESS;
+        }
+        GroupMember member = members.get(memberId);
+        member.heartbeatDeadlineMs = nowMs + member.sessionTimeoutMs;
+        return ErrorCode.NONE;
+    }
+
+    @Override
+    public Subscriptions subscriptions() {
+        if (is(GroupState.EMPTY) || is(GroupState.DEAD)) {
+            return new Subscriptions.None();
+        }
+        if (!CONSUMER.equals(protocolType)) {
+            return new Subscriptions.OtherProtocol();
+        }
+        Set<String> topics = new HashSet<>();
+        for (GroupMember m : members.values()) {
+            byte[] metadata = m.metadata(protocolName != null ? protocolName
+                    : m.protocols.keySet().stream().findFirst().orElse(null));
+            try {
+                MessageReader reader = new MessageReader(Unpooled.wrappedBuffer(metadata));
+                short version = reader.readShort();
+                ConsumerProtocolSubscription s = new ConsumerProtocolSubscription(reader,
+                        (short) Math.min(version, ConsumerProtocolSubscription.HIGHEST_SUPPORTED_VERSION));
+                topics.addAll(s.topics());
+            } catch (RuntimeException e) {
+                return new Subscriptions.Unreadable();
+            }
+        }
+        return new Subscriptions.Topics(topics, is(GroupState.STABLE));
+    }
+
+    @Override
+    public GroupCoordinator.GroupSummary summary(boolean withMembers) {
+        boolean stable = is(GroupState.STABLE);
+        List<GroupCoordinator.MemberSummary> out = new ArrayList<>();
+        if (withMembers) {
+            for (GroupMember m : members.values()) {
+                // as Kafka: metadata and assignment only once the group is stable
+                out.add(new GroupCoordinator.MemberSummary(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
+                        stable ? m.metadata(protocolName) : new byte[0], stable ? m.assignment : new byte[0]));
+            }
+        }
+        // as Kafka: DescribeGroups names the protocol only once the group is stable
+        String protocol = withMembers ? (stable ? protocolName : "") : protocolName;
+        return new GroupCoordinator.GroupSummary(groupId, type(), stateName(), protocolType(), protocol, out);
+    }
+
+    // ---- the classic protocol ----------------------------------------------------------------
 
     /** The protocols every member supports. */
     Set<String> candidateProtocols() {
@@ -115,5 +245,4 @@ final class ClassicGroup {
         }
         return ErrorCode.NONE;
     }
-
 }

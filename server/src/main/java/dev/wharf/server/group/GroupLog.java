@@ -1,6 +1,7 @@
 package dev.wharf.server.group;
 
 import dev.wharf.logstore.PartitionLog;
+import dev.wharf.server.replica.Partition;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.Slice;
 import dev.wharf.wire.records.CompressionType;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * that copy begins; whole segments below it are deleted. A crash half-way leaves the old start in
  * place, and replaying old records followed by part of the copy yields the same values. Loading
  * therefore reads at most about twice the live data plus {@code compactAfterBytes}.
+ *
+ * <p>Threads: written only by its partition's {@link PartitionWriter} (one write at a time, never
+ * under a group's monitor), read by the loader before the writer exists. {@code this} guards
+ * {@code live} and the byte counts.
  */
 final class GroupLog {
     private static final Logger log = LoggerFactory.getLogger(GroupLog.class);
@@ -37,22 +42,21 @@ final class GroupLog {
     /** A key and its new value; a null value is a tombstone. */
     record Entry(byte[] key, byte[] value) {}
 
-    private final PartitionLog partition;
-    private final int leaderEpoch;
+    private final Partition partition;
     private final long compactAfterBytes;
     private final Map<ByteBuffer, byte[]> live = new HashMap<>();
     private long liveBytes;
     private long bytesSinceCompaction;
 
-    private GroupLog(PartitionLog log, int leaderEpoch, long compactAfterBytes) {
-        this.partition = log;
-        this.leaderEpoch = leaderEpoch;
+    private GroupLog(Partition partition, long compactAfterBytes) {
+        this.partition = partition;
         this.compactAfterBytes = compactAfterBytes;
     }
 
-    /** Replays the partition from its start. */
-    static GroupLog load(PartitionLog log, int leaderEpoch, long compactAfterBytes) throws IOException {
-        GroupLog store = new GroupLog(log, leaderEpoch, compactAfterBytes);
+    /** Replays the partition from its start (to its end: the leader has every record it wrote). */
+    static GroupLog load(Partition partition, long compactAfterBytes) throws IOException {
+        GroupLog store = new GroupLog(partition, compactAfterBytes);
+        PartitionLog log = partition.log();
         long offset = log.logStartOffset();
         long end = log.logEndOffset();
         while (offset < end) {
@@ -133,8 +137,7 @@ final class GroupLog {
         ByteBuf batch = builder.build();
         try {
             int size = batch.readableBytes();
-            partition.append(batch, leaderEpoch);
-            partition.updateHighWatermark(partition.logEndOffset()); // the only replica: written is committed
+            partition.appendAsLeader(batch);
             return size;
         } finally {
             batch.release();

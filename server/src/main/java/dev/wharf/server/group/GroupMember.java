@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A member of a classic group. Guarded by its group's lock. */
+/**
+ * A member of a classic group. Threads: those of its group; every field is guarded by the group's
+ * monitor.
+ */
 final class GroupMember {
     String memberId;
     final String groupInstanceId;

@@ -13,6 +13,7 @@ import java.util.List;
  * The keys and values the coordinator writes to {@code __consumer_offsets}. As in Kafka, a key
  * starts with its kind: an offset commit (group, topic, partition) or a group's metadata (group);
  * a null value (a tombstone) deletes the key. Every value starts with a format version.
+ * Stateless; any thread.
  */
 final class GroupRecords {
     static final short OFFSET_KEY = 1;

@@ -1,6 +1,6 @@
 package dev.wharf.server.group;
 
-/** The states of a classic group, named as Kafka's ListGroups and DescribeGroups name them. */
+/** The states of a classic group, named as Kafka's ListGroups and DescribeGroups name them. Immutable. */
 public enum GroupState {
     EMPTY("Empty"),
     PREPARING_REBALANCE("PreparingRebalance"),

@@ -56,7 +56,8 @@ public final class Partition {
     private volatile ProduceConfig produceConfig;
     private ProducerStateTable producers; // loaded on first use; guarded by this
 
-    Partition(PartitionLog log, int localBrokerId, ProduceConfig produceConfig,
+    /** Made by the {@link ReplicaManager}, which owns the partitions of this broker. */
+    public Partition(PartitionLog log, int localBrokerId, ProduceConfig produceConfig,
             DelayedOperationPurgatory<TopicPartition> fetchWaiters) {
         this.topicPartition = log.topicPartition();
         this.log = log;

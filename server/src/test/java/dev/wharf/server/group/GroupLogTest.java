@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wharf.logstore.LogConfig;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.logstore.PartitionLog;
+import dev.wharf.server.purgatory.DelayedOperationPurgatory;
+import dev.wharf.server.replica.Partition;
+import dev.wharf.server.replica.ProduceConfig;
+import io.netty.util.HashedWheelTimer;
 import dev.wharf.logstore.TopicPartition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +40,12 @@ class GroupLogTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The log as a partition led by broker 0 that no fetch waits on (its purgatory's timer never starts). */
+    static Partition partition(PartitionLog log) {
+        return new Partition(log, 0, new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000),
+                new DelayedOperationPurgatory<>("unused", new HashedWheelTimer()));
+    }
+
     private static Map<ByteBuffer, byte[]> asMap(List<GroupLog.Entry> entries) {
         Map<ByteBuffer, byte[]> m = new HashMap<>();
         entries.forEach(e -> m.put(ByteBuffer.wrap(e.key()), e.value()));
@@ -47,7 +57,7 @@ class GroupLogTest {
         Map<String, String> expected = new HashMap<>();
         try (LogManager logs = open()) {
             PartitionLog log = logs.getOrCreate(TP);
-            GroupLog store = GroupLog.load(log, 0, SEGMENT);
+            GroupLog store = GroupLog.load(partition(log), SEGMENT);
             for (int i = 0; i < 20_000; i++) {
                 String key = "k" + (i % 100);
                 String value = "value-" + i + "-" + "x".repeat(40);
@@ -64,7 +74,7 @@ class GroupLogTest {
             assertTrue(log.logStartOffset() > 0);
         }
         try (LogManager logs = open()) {
-            GroupLog reloaded = GroupLog.load(logs.get(TP).orElseThrow(), 0, SEGMENT);
+            GroupLog reloaded = GroupLog.load(partition(logs.get(TP).orElseThrow()), SEGMENT);
             Map<ByteBuffer, byte[]> live = asMap(reloaded.entries());
             assertEquals(expected.size(), live.size());
             expected.forEach((k, v) -> assertArrayEquals(bytes(v), live.get(ByteBuffer.wrap(bytes(k))), k));

@@ -1,0 +1,70 @@
+package dev.wharf.server.group;
+
+import dev.wharf.server.ErrorCode;
+import java.util.Set;
+
+/**
+ * What every kind of group has, whatever protocol manages its members: an id, a state to list
+ * and describe, a say in whether an offset commit comes from a current member, and the topics its
+ * members consume (for OffsetDelete and offset retention). Committed offsets are not part of a
+ * group; they live in the {@link OffsetTable}.
+ *
+ * <p>Threads: any io thread, timer hand-off or partition writer may call these. Every method must
+ * be called holding the group's own monitor ({@code synchronized (group)}), which guards all of
+ * the group's state; nothing is written to a log while it is held.
+ */
+sealed interface Group permits ClassicGroup {
+
+    String groupId();
+
+    GroupType type();
+
+    /** The protocol type its members declared ("consumer", "connect", ...); "" when none yet. */
+    String protocolType();
+
+    /** The state as ListGroups and DescribeGroups name it. */
+    String stateName();
+
+    boolean isDead();
+
+    /** No members: the group may be deleted, and its offsets expire from the moment it emptied. */
+    boolean isEmpty();
+
+    /** When the group last changed state (the start of retention for an emptied group). */
+    long stateTimestampMs();
+
+    /** Whether it ever had members (an offsets-only group's retention counts from each commit). */
+    boolean hadMembers();
+
+    /** Ends the group (deleted, or emptied of everything); {@link #revive} undoes it if the write fails. */
+    void markDead(long nowMs);
+
+    void revive(long stateTimestampMs);
+
+    /**
+     * Whether an OffsetCommit from this member of this generation may be stored (NONE if so). A
+     * commit from a live member also counts as a sign of life.
+     */
+    ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, long nowMs);
+
+    /** What its members consume. */
+    Subscriptions subscriptions();
+
+    /** The group as DescribeGroups shows it (members only with {@code withMembers}). */
+    GroupCoordinator.GroupSummary summary(boolean withMembers);
+
+    /** Which topics a group's members rely on the committed offsets of. */
+    sealed interface Subscriptions {
+        /** No members: no offset is in use. */
+        record None() implements Subscriptions {}
+
+        /** Members consume these topics; {@code settled} is false while they are being reassigned. */
+        record Topics(Set<String> topics, boolean settled) implements Subscriptions {}
+
+        /** Consumer members whose subscriptions cannot be read: every offset counts as in use. */
+        record Unreadable() implements Subscriptions {}
+
+        /** Members of a protocol the coordinator cannot look into. */
+        record OtherProtocol() implements Subscriptions {}
+    }
+}

@@ -1,0 +1,77 @@
+package dev.wharf.server.group;
+
+import dev.wharf.logstore.TopicPartition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What groups write to {@code __consumer_offsets}, and how a partition's groups and offsets are
+ * rebuilt from it at load. Stateless: callers hold the group's monitor while a snapshot is taken.
+ */
+final class GroupPersistence {
+    private GroupPersistence() {}
+
+    /** The group's membership as of now (call holding its monitor). */
+    static GroupLog.Entry groupEntry(ClassicGroup group) {
+        List<GroupRecords.StoredMember> members = new ArrayList<>();
+        for (GroupMember m : group.members.values()) {
+            members.add(new GroupRecords.StoredMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
+                    m.rebalanceTimeoutMs, m.sessionTimeoutMs, m.metadata(group.protocolName), m.assignment));
+        }
+        GroupRecords.StoredGroup stored = new GroupRecords.StoredGroup(group.protocolType(), group.generation,
+                group.protocolName, group.leaderId, group.stateTimestampMs, members);
+        return new GroupLog.Entry(GroupRecords.groupKey(group.groupId), GroupRecords.groupValue(stored));
+    }
+
+    static GroupLog.Entry offsetEntry(String groupId, TopicPartition tp, CommittedOffset offset) {
+        return new GroupLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()),
+                GroupRecords.offsetValue(offset));
+    }
+
+    /** Deletes these offsets of the group, and with {@code groupToo} the group's own record. */
+    static List<GroupLog.Entry> tombstones(String groupId, Collection<TopicPartition> offsets, boolean groupToo) {
+        List<GroupLog.Entry> out = new ArrayList<>();
+        for (TopicPartition tp : offsets) {
+            out.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
+        }
+        if (groupToo) {
+            out.add(new GroupLog.Entry(GroupRecords.groupKey(groupId), null));
+        }
+        return out;
+    }
+
+    /**
+     * Rebuilds a partition's groups (not yet published) and fills in their offsets: membership as
+     * of the last stored rebalance, a group with offsets only as an empty classic group.
+     */
+    static void restore(List<GroupLog.Entry> entries, long nowMs, Map<String, ClassicGroup> groups,
+            OffsetTable offsets) {
+        for (GroupLog.Entry e : entries) {
+            GroupRecords.Key key = GroupRecords.readKey(e.key());
+            ClassicGroup group = groups.computeIfAbsent(key.group(), id -> new ClassicGroup(id, nowMs));
+            if (key.kind() == GroupRecords.OFFSET_KEY) {
+                offsets.put(key.group(), new TopicPartition(key.topic(), key.partition()),
+                        GroupRecords.readOffsetValue(e.value()));
+                continue;
+            }
+            GroupRecords.StoredGroup stored = GroupRecords.readGroupValue(e.value());
+            group.protocolType = stored.protocolType().isEmpty() ? null : stored.protocolType();
+            group.generation = stored.generation();
+            group.protocolName = stored.protocolName();
+            group.leaderId = stored.leaderId();
+            group.stateTimestampMs = stored.stateTimestamp();
+            for (GroupRecords.StoredMember m : stored.members()) {
+                GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), Map.of(stored.protocolName(), m.subscription()));
+                member.assignment = m.assignment();
+                group.members.put(m.memberId(), member);
+                if (m.groupInstanceId() != null) {
+                    group.staticMembers.put(m.groupInstanceId(), m.memberId());
+                }
+            }
+            group.state = group.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
+        }
+    }
+}
