@@ -129,6 +129,7 @@ public final class Broker implements Closeable {
         metadata = new ZkMetadataStore(connect, config.getInt("zookeeper.session.timeout.ms"), advertised);
         metadata.start();
         replicas = new ReplicaManager(config, metadata, logs, deadlines);
+        replicas.subscribe();
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
         long hwCheckpointMs = config.getLong("replica.high.watermark.checkpoint.interval.ms");
         timer.scheduleWithFixedDelay(() -> io.execute(replicas::checkpointHighWatermarks), hwCheckpointMs, hwCheckpointMs,

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * One partition replica on this broker and everything it does: its log, its idempotent-producer
@@ -49,6 +50,7 @@ public final class Partition {
     private record LeaderState(int epoch, boolean isLeader, Set<Integer> inSyncReplicas) {}
 
     private final TopicPartition topicPartition;
+    private final UUID topicId;
     private final PartitionLog log;
     private final int localBrokerId;
     private final DelayedOperationPurgatory<TopicPartition> fetchWaiters;
@@ -57,9 +59,10 @@ public final class Partition {
     private ProducerStateTable producers; // loaded on first use; guarded by this
 
     /** Made by the {@link ReplicaManager}, which owns the partitions of this broker. */
-    public Partition(PartitionLog log, int localBrokerId, ProduceConfig produceConfig,
+    public Partition(UUID topicId, PartitionLog log, int localBrokerId, ProduceConfig produceConfig,
             DelayedOperationPurgatory<TopicPartition> fetchWaiters) {
         this.topicPartition = log.topicPartition();
+        this.topicId = topicId;
         this.log = log;
         this.localBrokerId = localBrokerId;
         this.produceConfig = produceConfig;
@@ -69,6 +72,11 @@ public final class Partition {
 
     public TopicPartition topicPartition() {
         return topicPartition;
+    }
+
+    /** The id of the topic this partition belongs to: a topic re-created under the same name has another. */
+    public UUID topicId() {
+        return topicId;
     }
 
     /**
@@ -82,6 +90,15 @@ public final class Partition {
         }
         leaderState = new LeaderState(epoch, true, Set.of(localBrokerId));
         maybeIncrementHighWatermark();
+    }
+
+    /** Another broker leads in {@code epoch}: appends are refused from now on. */
+    void becomeFollower(int epoch) {
+        leaderState = new LeaderState(epoch, false, Set.of());
+    }
+
+    public boolean isLeader() {
+        return leaderState.isLeader();
     }
 
     void updateProduceConfig(ProduceConfig config) {

@@ -1,5 +1,6 @@
 package dev.wharf.server.replica;
 
+import dev.wharf.controller.MetadataListener;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.LogConfig;
@@ -90,16 +91,71 @@ public final class ReplicaManager {
         }
         TopicPartition tp = new TopicPartition(topic.name(), partition);
         Partition p = partitions.get(tp);
-        if (p == null) {
+        if (p == null || !p.topicId().equals(topic.id())) {
             // a request holding metadata from before a delete must not bring the deleted log back
             boolean stillExists = metadata.topic(topic.name()).map(t -> t.id().equals(topic.id())).orElse(false);
             if (!stillExists) {
                 return Optional.empty();
             }
+            if (p != null) {
+                drop(tp, p); // left by a deleted topic of the same name
+            }
             p = partitions.computeIfAbsent(tp, k -> open(k, topic));
         }
         p.becomeLeader(info.leaderEpoch()); // no-op unless the metadata moved to a newer epoch
         return Optional.of(p);
+    }
+
+    /**
+     * Applies a change of the cluster metadata to this broker's partitions of the topic: leadership
+     * gained or lost with its epoch, new configs, and deletion (also of a topic deleted and
+     * created again under the same name, whose old partitions go). Runs on the metadata cache's
+     * thread, registered by {@link #subscribe()}.
+     */
+    void topicChanged(String name, Optional<TopicInfo> now) {
+        for (Partition p : partitions.values()) {
+            TopicPartition tp = p.topicPartition();
+            if (!tp.topic().equals(name)) {
+                continue;
+            }
+            if (now.isEmpty() || !now.get().id().equals(p.topicId())) {
+                drop(tp, p);
+            } else if (tp.partition() < now.get().partitions().size()) {
+                TopicInfo.PartitionInfo info = now.get().partitions().get(tp.partition());
+                if (info.leader() == config.brokerId()) {
+                    p.becomeLeader(info.leaderEpoch());
+                } else {
+                    p.becomeFollower(info.leaderEpoch());
+                }
+            }
+        }
+        now.ifPresent(this::topicConfigChanged);
+    }
+
+    /** Follows the metadata cache from now on (at start-up, before the first request). */
+    public void subscribe() {
+        metadata.subscribe(new MetadataListener() {
+            @Override
+            public void topicChanged(String name, Optional<TopicInfo> now) {
+                ReplicaManager.this.topicChanged(name, now);
+            }
+        });
+    }
+
+    /** Forgets a partition whose topic is gone: answers its waiting fetches and deletes its log. */
+    private void drop(TopicPartition tp, Partition p) {
+        if (!partitions.remove(tp, p)) {
+            return; // another thread dropped it first
+        }
+        synchronized (this) {
+            checkpointed.remove(tp);
+        }
+        fetchPurgatory.completeAll(tp);
+        try {
+            logs.delete(tp);
+        } catch (IOException e) {
+            log.error("cannot delete the log of a deleted topic partition={}", tp, e);
+        }
     }
 
     private Partition open(TopicPartition tp, TopicInfo topic) {
@@ -109,7 +165,8 @@ public final class ReplicaManager {
             hw = checkpointed.remove(tp);
         }
         partitionLog.resetHighWatermark(hw != null ? hw : partitionLog.logStartOffset());
-        return new Partition(partitionLog, config.brokerId(), ProduceConfig.of(config, topic.configs()), fetchPurgatory);
+        return new Partition(topic.id(), partitionLog, config.brokerId(), ProduceConfig.of(config, topic.configs()),
+                fetchPurgatory);
     }
 
     private ErrorCode noPartitionError(Optional<TopicInfo> topic, int partition, boolean byId) {
@@ -138,16 +195,23 @@ public final class ReplicaManager {
         }
     }
 
-    /** Drops a deleted topic's partitions: answers their waiting fetches, then deletes their logs. */
+    /**
+     * Drops a deleted topic's partitions: answers their waiting fetches, then deletes their logs,
+     * including logs never opened as partitions since this broker started. A topic re-created
+     * under this name starts afresh, producer state too.
+     */
     public void topicDeleted(TopicInfo topic) throws IOException {
         for (TopicInfo.PartitionInfo info : topic.partitions()) {
             TopicPartition tp = new TopicPartition(topic.name(), info.partition());
-            partitions.remove(tp); // a topic re-created under this name starts afresh, producer state too
-            synchronized (this) {
-                checkpointed.remove(tp);
+            Partition p = partitions.get(tp);
+            if (p != null && p.topicId().equals(topic.id())) {
+                drop(tp, p);
+            } else if (p == null) {
+                synchronized (this) {
+                    checkpointed.remove(tp);
+                }
+                logs.delete(tp);
             }
-            fetchPurgatory.completeAll(tp);
-            logs.delete(tp);
         }
     }
 

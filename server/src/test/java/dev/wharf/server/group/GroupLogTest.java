@@ -42,7 +42,7 @@ class GroupLogTest {
 
     /** The log as a partition led by broker 0 that no fetch waits on (its purgatory's timer never starts). */
     static Partition partition(PartitionLog log) {
-        return new Partition(log, 0, new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000),
+        return new Partition(java.util.UUID.randomUUID(), log, 0, new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000),
                 new DelayedOperationPurgatory<>("unused", new HashedWheelTimer()));
     }
 
