@@ -58,38 +58,70 @@ final class LogSegment {
         }
     }
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active, long createdMs, FileHandles handles)
-            throws IOException {
+    /**
+     * @param state {@code ""} for a segment of the log, {@link SegmentFiles#CLEANED} for a
+     *     replacement being written (see {@link #createCleaned})
+     */
+    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active, long createdMs, FileHandles handles,
+            String state) throws IOException {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = createdMs;
         this.handles = handles;
-        this.logFile = file(dir, baseOffset, ".log");
+        this.logFile = file(dir, baseOffset, SegmentFiles.LOG + state);
         if (active) {
             this.writeChannel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         }
-        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, ".index"), baseOffset, config.segmentIndexBytes(), active);
-        this.timeIndex = new TimeIndex(file(dir, baseOffset, ".timeindex"), baseOffset, config.segmentIndexBytes(), active);
+        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, SegmentFiles.INDEX + state), baseOffset, config.segmentIndexBytes(), active);
+        this.timeIndex = new TimeIndex(file(dir, baseOffset, SegmentFiles.TIME_INDEX + state), baseOffset, config.segmentIndexBytes(), active);
         this.size = (int) Math.min(active ? writeChannel.size() : Files.size(logFile), Integer.MAX_VALUE);
         this.nextOffset = baseOffset;
     }
 
     static Path file(Path dir, long baseOffset, String suffix) {
-        return dir.resolve(String.format("%020d%s", baseOffset, suffix));
+        return SegmentFiles.file(dir, baseOffset, suffix);
     }
 
     /** A new, empty active segment. */
     static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, FileHandles handles)
             throws IOException {
-        Files.deleteIfExists(file(dir, baseOffset, ".index"));
-        Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
-        LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, handles);
+        Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
+        Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
+        LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, handles, "");
         if (s.size != 0) {
-            throw new IllegalStateException("segment " + file(dir, baseOffset, ".log") + " already has data");
+            throw new IllegalStateException("segment " + file(dir, baseOffset, SegmentFiles.LOG) + " already has data");
         }
         return s;
+    }
+
+    /**
+     * A new, empty segment whose files carry the {@code .cleaned} suffix: a replacement for
+     * {@link PartitionLog#replaceSegments}, written by its caller with {@link #append} and then
+     * handed over. Left-overs of an earlier attempt at the same base offset are discarded.
+     */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs, FileHandles handles)
+            throws IOException {
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
+            Files.deleteIfExists(file(dir, baseOffset, suffix + SegmentFiles.CLEANED));
+        }
+        return new LogSegment(dir, baseOffset, config, true, nowMs, handles, SegmentFiles.CLEANED);
+    }
+
+    /**
+     * Renames the files of the segment at {@code baseOffset} from state suffix {@code from} to
+     * {@code to} ({@code ""} is the live name); a file already renamed is skipped, so a rename
+     * interrupted by a crash can be redone.
+     */
+    static void renameFiles(Path dir, long baseOffset, String from, String to) throws IOException {
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
+            Path source = file(dir, baseOffset, suffix + from);
+            if (Files.exists(source)) {
+                Files.move(source, file(dir, baseOffset, suffix + to), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
     }
 
     /**
@@ -99,12 +131,12 @@ final class LogSegment {
     static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active, boolean recover,
             FileHandles handles) throws IOException {
         if (recover) {
-            Files.deleteIfExists(file(dir, baseOffset, ".index"));
-            Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
+            Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
+            Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
         }
-        long created = Files.getLastModifiedTime(file(dir, baseOffset, ".log")).toMillis();
+        long created = Files.getLastModifiedTime(file(dir, baseOffset, SegmentFiles.LOG)).toMillis();
         // a segment being recovered gets writable indexes; the caller seals it if it is not the last
-        LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles);
+        LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles, "");
         if (!recover) {
             if (!s.offsetIndex.looksValid() || !s.timeIndex.looksValid()
                     || s.offsetIndex.last().position() > s.size) {
@@ -441,13 +473,13 @@ final class LogSegment {
 
     /** Renames the files to {@code .deleted} so a restart ignores them; they are removed later. */
     void markDeleted() throws IOException {
-        for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
             Path f = file(dir, baseOffset, suffix);
             if (Files.exists(f)) {
-                Files.move(f, f.resolveSibling(f.getFileName() + ".deleted"), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(f, SegmentFiles.withSuffix(f, SegmentFiles.DELETED), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        logFile = logFile.resolveSibling(logFile.getFileName() + ".deleted");
+        logFile = SegmentFiles.withSuffix(logFile, SegmentFiles.DELETED);
     }
 
     /** The segment's log file (renamed once the segment is deleted). */
@@ -457,7 +489,7 @@ final class LogSegment {
 
     /** Removes a segment's files without opening it (it is unreadable or unwanted). */
     static void deleteFiles(Path dir, long baseOffset) throws IOException {
-        for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
             Files.deleteIfExists(file(dir, baseOffset, suffix));
         }
     }
@@ -472,10 +504,9 @@ final class LogSegment {
             offsetIndex.closeWriter();
             timeIndex.closeWriter();
             handles.release(this);
-            for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
-                Path f = file(dir, baseOffset, suffix);
+            for (String suffix : SegmentFiles.PER_SEGMENT) {
                 // only the renamed files: a newer segment may already use the original names
-                Files.deleteIfExists(f.resolveSibling(f.getFileName() + ".deleted"));
+                Files.deleteIfExists(file(dir, baseOffset, suffix + SegmentFiles.DELETED));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete segment " + baseOffset + " in " + dir, e);
