@@ -225,6 +225,18 @@ public final class LogManager implements Closeable {
         return deleted;
     }
 
+    /**
+     * Forgets, in every log, the idempotent producers idle for {@code expirationMs}
+     * (producer.id.expiration.ms) at broker time {@code nowMs}; returns how many entries went.
+     */
+    public int expireProducers(long nowMs, long expirationMs) {
+        int expired = 0;
+        for (PartitionLog pl : logs.values()) {
+            expired += pl.expireProducers(nowMs, expirationMs);
+        }
+        return expired;
+    }
+
     /** Writes the recovery point and log start offset checkpoints of every log dir. */
     public void checkpoint() throws IOException {
         synchronized (checkpointLock) {

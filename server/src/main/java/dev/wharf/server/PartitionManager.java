@@ -23,7 +23,6 @@ public final class PartitionManager {
     private final ZkMetadataStore metadata;
     private final LogManager logs;
     private final Map<TopicPartition, List<Runnable>> appendWaiters = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, ProducerStateTable> producerStates = new ConcurrentHashMap<>();
     private final List<Consumer<String>> topicDeletionListeners = new CopyOnWriteArrayList<>();
 
     PartitionManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs) {
@@ -145,7 +144,6 @@ public final class PartitionManager {
         metadata.deleteTopic(topic.name());
         for (TopicInfo.PartitionInfo p : topic.partitions()) {
             TopicPartition tp = new TopicPartition(topic.name(), p.partition());
-            producerStates.remove(tp); // a topic re-created under this name starts with no producer state
             logs.delete(tp);
         }
         topicDeletionListeners.forEach(l -> l.accept(topic.name()));
@@ -156,46 +154,11 @@ public final class PartitionManager {
      * returns how many partition entries were dropped.
      */
     int expireProducers(long nowMs) {
-        long expirationMs = config.getInt("producer.id.expiration.ms");
-        int expired = 0;
-        for (ProducerStateTable table : producerStates.values()) {
-            synchronized (table) {
-                expired += table.expire(nowMs, expirationMs);
-            }
-        }
-        return expired;
+        return logs.expireProducers(nowMs, config.getInt("producer.id.expiration.ms"));
     }
 
-    /**
-     * The idempotent-producer state of a partition, loaded from its snapshot or rebuilt from the log
-     * the first time it is needed. Callers synchronize on it around check, append and record.
-     */
-    public ProducerStateTable producerState(TopicPartition tp, PartitionLog log) {
-        return producerStates.computeIfAbsent(tp, k -> {
-            ProducerStateTable table = new ProducerStateTable();
-            try {
-                if (!table.load(log.dir(), log.logEndOffset())) {
-                    log.forEachBatch(log.logStartOffset(), table::replay);
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot load producer state of " + tp, e);
-            }
-            return table;
-        });
-    }
-
-    /** Saves every partition's producer state beside its log (at clean shutdown, after the last append). */
-    void saveProducerStates() {
-        producerStates.forEach((tp, table) -> logs.get(tp).ifPresent(log -> {
-            synchronized (table) {
-                try {
-                    table.save(log.dir(), log.logEndOffset());
-                } catch (java.io.IOException e) {
-                    // the next start rebuilds it from the log
-                }
-            }
-        }));
-    }
+    /** Nothing left to do: each partition log snapshots its producer state when it closes. */
+    void saveProducerStates() {}
 
     /** Runs {@code waiter} once, after the next append to {@code tp}. */
     public void onNextAppend(TopicPartition tp, Runnable waiter) {

@@ -2,11 +2,12 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.logstore.AppendResult;
+import dev.wharf.logstore.LeaderAppendResult;
 import dev.wharf.logstore.PartitionLog;
+import dev.wharf.logstore.ProducerBatchInfo;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.PartitionManager;
-import dev.wharf.server.ProducerStateTable;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.TopicNames;
 import dev.wharf.wire.frame.Request;
@@ -176,24 +177,19 @@ public final class ProduceHandler implements ApiHandler {
                     batch.setLogAppendTime(appendTime);
                 }
             }
-            RecordBatch first = batches.get(0);
-            int lastSequence = ProducerStateTable.lastSequence(first.baseSequence(), first.lastOffsetDelta());
-            ProducerStateTable producers = partitions.producerState(tp, log);
-            AppendResult appended;
-            synchronized (producers) {
-                ProducerStateTable.Check check =
-                        producers.check(first.producerId(), first.producerEpoch(), first.baseSequence(), lastSequence);
-                if (check instanceof ProducerStateTable.Check.Duplicate d) {
-                    return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(d.firstOffset())
-                            .setLogStartOffset(log.logStartOffset());
-                }
-                if (check instanceof ProducerStateTable.Check.Reject reject) {
-                    return r.setErrorCode(reject.error().code);
-                }
-                appended = log.append(data, partitions.leaderEpoch(topic, p.index()));
-                producers.record(first.producerId(), first.producerEpoch(), first.baseSequence(), lastSequence,
-                        appended.firstOffset(), appended.lastOffset(), System.currentTimeMillis());
+            LeaderAppendResult result = log.appendAsLeader(data, partitions.leaderEpoch(topic, p.index()),
+                    ProducerBatchInfo.of(batches.get(0)));
+            if (result instanceof LeaderAppendResult.Duplicate d) {
+                return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(d.firstOffset())
+                        .setLogStartOffset(log.logStartOffset());
             }
+            if (result instanceof LeaderAppendResult.Rejected rejected) {
+                return r.setErrorCode(switch (rejected.reason()) {
+                    case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH.code;
+                    case OUT_OF_ORDER_SEQUENCE_NUMBER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER.code;
+                });
+            }
+            AppendResult appended = ((LeaderAppendResult.Appended) result).result();
             log.updateHighWatermark(log.logEndOffset()); // the only replica is in sync
             partitions.appended(tp);
             return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(appended.firstOffset())
