@@ -79,7 +79,7 @@ public final class LogManager implements Closeable {
             return t;
         });
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.handles = new FileHandles(maxOpenFiles, defaults.fileDeleteDelayMs());
+        this.handles = new FileHandles(maxOpenFiles);
         this.env = new LogEnvironment(clock, this::deleteLater, handles);
     }
 
@@ -255,7 +255,11 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Closes and deletes a segment's files after {@code file.delete.delay.ms}, when reads in flight are done. */
+    /**
+     * Closes and deletes a segment's files after {@code file.delete.delay.ms}. Slices already read
+     * keep the file open by reference whatever the delay; the delay is for lock-free reads that
+     * found the segment before it was unlinked and have not opened its file yet.
+     */
     private void deleteLater(Runnable closeAndDelete) {
         long delay = defaults.fileDeleteDelayMs();
         if (closed || delay == 0) {

@@ -49,8 +49,13 @@ class ReplaceSegmentsTest {
         LogSegment r = LogSegment.createCleaned(partitionDir(), old.get(0).baseOffset(), config, t.clock.get(), env.handles());
         for (LogSegment o : old) {
             ByteBuffer bytes = ByteBuffer.allocate(o.size());
-            while (bytes.hasRemaining()) {
-                o.channel().read(bytes, bytes.position());
+            SegmentChannel file = o.acquire();
+            try {
+                while (bytes.hasRemaining()) {
+                    file.channel().read(bytes, bytes.position());
+                }
+            } finally {
+                file.release();
             }
             ByteBuf buf = Unpooled.wrappedBuffer(bytes.flip());
             r.append(buf, RecordBatches.split(buf));

@@ -197,7 +197,7 @@ public final class FetchHandler implements ApiHandler {
                         errors = true;
                         hasData = true;
                     } else if (r instanceof ReadResult.Batches b) {
-                        pd.setRecords(new FileRecords(b.slice().channel(), b.slice().position(), b.slice().length()));
+                        pd.setRecords(new FileRecords(b.slice().channel(), b.slice().position(), b.slice().length(), b.slice()));
                         total += b.slice().length();
                         hasData = true;
                         served.add(w);

@@ -73,6 +73,7 @@ final class GroupLog {
                 }
             } finally {
                 bytes.release();
+                slice.release();
             }
         }
         store.bytesSinceCompaction = log.size();
