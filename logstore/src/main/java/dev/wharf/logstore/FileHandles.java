@@ -8,53 +8,44 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The open file channels of sealed (no longer active) segments, bounded: channels open on first
- * read and the least recently used are closed when more than {@code maxOpen} are open. A closed
- * channel may still be in use by a send that took a {@link Slice} of it, so closing waits
- * {@code graceMs}. Active segments keep their own write channel and count one handle each.
- * Thread-safe.
+ * The open files of sealed (no longer active) segments, bounded: a file opens on first read and
+ * the cache lets go of the least recently used when more than {@code maxOpen} are held. Letting go
+ * releases the cache's reference on the {@link SegmentChannel}; the file closes once every
+ * {@link Slice} read from it is released too, so a send in flight is never cut short. Active
+ * segments keep their own write channel and count one handle each. Thread-safe.
  */
 public final class FileHandles implements Closeable {
-    private final Cache<LogSegment, FileChannel> open;
-    private final ScheduledExecutorService closer;
-    private final Set<FileChannel> closing = ConcurrentHashMap.newKeySet();
-    private final long graceMs;
+    private final Cache<LogSegment, SegmentChannel> open;
 
-    public FileHandles(int maxOpen, long graceMs) {
-        this.graceMs = graceMs;
-        this.closer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wharf-file-closer");
-            t.setDaemon(true);
-            return t;
-        });
+    public FileHandles(int maxOpen) {
         this.open = Caffeine.newBuilder()
                 .maximumSize(maxOpen)
                 .executor(Runnable::run)
-                .removalListener((LogSegment segment, FileChannel channel, RemovalCause cause) -> closeLater(channel))
+                .removalListener((LogSegment segment, SegmentChannel file, RemovalCause cause) -> {
+                    if (file != null) {
+                        file.release();
+                    }
+                })
                 .build();
     }
 
     /** No practical bound: for tools and tests that open a single log. */
     public static FileHandles unbounded() {
-        return new FileHandles(Integer.MAX_VALUE, 0);
+        return new FileHandles(Integer.MAX_VALUE);
     }
 
     /**
-     * A read channel of a sealed segment's file, opened if needed. Keyed by segment, not path: a
-     * new segment may reuse the base offset (and file name) of one being deleted.
+     * The file of a sealed segment, opened if needed; the cache holds the reference, so use it
+     * through {@link LogSegment#acquire}. Keyed by segment, not path: a new segment may reuse the
+     * base offset (and file name) of one being deleted.
      */
-    FileChannel get(LogSegment segment) throws IOException {
+    SegmentChannel get(LogSegment segment) throws IOException {
         try {
             return open.get(segment, s -> {
                 try {
-                    return FileChannel.open(s.logFile(), StandardOpenOption.READ);
+                    return new SegmentChannel(FileChannel.open(s.logFile(), StandardOpenOption.READ));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -64,55 +55,26 @@ public final class FileHandles implements Closeable {
         }
     }
 
-    /** Takes over the channel of a segment that was just sealed, so it counts against the bound. */
-    void adopt(LogSegment segment, FileChannel channel) {
-        open.put(segment, channel);
+    /** Takes over the reference of a segment that was just sealed, so its file counts against the bound. */
+    void adopt(LogSegment segment, SegmentChannel file) {
+        open.put(segment, file);
     }
 
-    /** Closes the file's channel (after the grace period), e.g. when the segment closes. */
+    /** Lets go of the segment's file (it closes when no slice uses it), e.g. when the segment closes. */
     void release(LogSegment segment) {
         open.invalidate(segment);
     }
 
-    /** Open channels of sealed segments right now. */
+    /** Files of sealed segments held by the cache right now. */
     public long openCount() {
         open.cleanUp();
         return open.estimatedSize();
     }
 
-    private void closeLater(FileChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        if (graceMs <= 0 || closer.isShutdown()) {
-            closeQuietly(channel);
-        } else {
-            closing.add(channel);
-            closer.schedule(() -> {
-                if (closing.remove(channel)) {
-                    closeQuietly(channel);
-                }
-            }, graceMs, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing more to do with a channel we are done with
-        }
-    }
-
-    /** Closes every channel now, including those waiting out their grace period. */
+    /** Lets go of every file; those still used by slices close when those are released. */
     @Override
     public void close() {
-        closer.shutdownNow();
         open.invalidateAll();
         open.cleanUp();
-        for (FileChannel channel : closing) {
-            closeQuietly(channel);
-        }
-        closing.clear();
     }
 }

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * the bounded pool of open file handles.
  *
  * @param segmentDeleter runs the task that closes and deletes a segment unlinked from its log (files
- *     already renamed), typically after {@code file.delete.delay.ms} so that reads in flight finish
+ *     already renamed), typically after {@code file.delete.delay.ms} so that reads that found the
+ *     segment before it was unlinked can still open its file (slices keep theirs open by reference)
  */
 public record LogEnvironment(LongSupplier clock, Consumer<Runnable> segmentDeleter, FileHandles handles) {
 

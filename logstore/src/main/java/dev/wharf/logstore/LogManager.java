@@ -79,7 +79,7 @@ public final class LogManager implements Closeable {
             return t;
         });
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.handles = new FileHandles(maxOpenFiles, defaults.fileDeleteDelayMs());
+        this.handles = new FileHandles(maxOpenFiles);
         this.env = new LogEnvironment(clock, this::deleteLater, handles);
     }
 
@@ -225,6 +225,18 @@ public final class LogManager implements Closeable {
         return deleted;
     }
 
+    /**
+     * Forgets, in every log, the idempotent producers idle for {@code expirationMs}
+     * (producer.id.expiration.ms) at broker time {@code nowMs}; returns how many entries went.
+     */
+    public int expireProducers(long nowMs, long expirationMs) {
+        int expired = 0;
+        for (PartitionLog pl : logs.values()) {
+            expired += pl.expireProducers(nowMs, expirationMs);
+        }
+        return expired;
+    }
+
     /** Writes the recovery point and log start offset checkpoints of every log dir. */
     public void checkpoint() throws IOException {
         synchronized (checkpointLock) {
@@ -243,7 +255,11 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Closes and deletes a segment's files after {@code file.delete.delay.ms}, when reads in flight are done. */
+    /**
+     * Closes and deletes a segment's files after {@code file.delete.delay.ms}. Slices already read
+     * keep the file open by reference whatever the delay; the delay is for lock-free reads that
+     * found the segment before it was unlinked and have not opened its file yet.
+     */
     private void deleteLater(Runnable closeAndDelete) {
         long delay = defaults.fileDeleteDelayMs();
         if (closed || delay == 0) {

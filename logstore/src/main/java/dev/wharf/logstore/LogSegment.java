@@ -31,6 +31,8 @@ final class LogSegment {
     private final FileHandles handles;
     /** Open while the segment is active (or being recovered); sealed segments read through {@link #handles}. */
     private volatile FileChannel writeChannel;
+    /** The segment's reference on {@link #writeChannel}, handed to {@link #handles} when it is sealed. */
+    private volatile SegmentChannel writeFile;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
@@ -58,38 +60,71 @@ final class LogSegment {
         }
     }
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active, long createdMs, FileHandles handles)
-            throws IOException {
+    /**
+     * @param state {@code ""} for a segment of the log, {@link SegmentFiles#CLEANED} for a
+     *     replacement being written (see {@link #createCleaned})
+     */
+    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active, long createdMs, FileHandles handles,
+            String state) throws IOException {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = createdMs;
         this.handles = handles;
-        this.logFile = file(dir, baseOffset, ".log");
+        this.logFile = file(dir, baseOffset, SegmentFiles.LOG + state);
         if (active) {
             this.writeChannel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+            this.writeFile = new SegmentChannel(writeChannel);
         }
-        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, ".index"), baseOffset, config.segmentIndexBytes(), active);
-        this.timeIndex = new TimeIndex(file(dir, baseOffset, ".timeindex"), baseOffset, config.segmentIndexBytes(), active);
+        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, SegmentFiles.INDEX + state), baseOffset, config.segmentIndexBytes(), active);
+        this.timeIndex = new TimeIndex(file(dir, baseOffset, SegmentFiles.TIME_INDEX + state), baseOffset, config.segmentIndexBytes(), active);
         this.size = (int) Math.min(active ? writeChannel.size() : Files.size(logFile), Integer.MAX_VALUE);
         this.nextOffset = baseOffset;
     }
 
     static Path file(Path dir, long baseOffset, String suffix) {
-        return dir.resolve(String.format("%020d%s", baseOffset, suffix));
+        return SegmentFiles.file(dir, baseOffset, suffix);
     }
 
     /** A new, empty active segment. */
     static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, FileHandles handles)
             throws IOException {
-        Files.deleteIfExists(file(dir, baseOffset, ".index"));
-        Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
-        LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, handles);
+        Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
+        Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
+        LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, handles, "");
         if (s.size != 0) {
-            throw new IllegalStateException("segment " + file(dir, baseOffset, ".log") + " already has data");
+            throw new IllegalStateException("segment " + file(dir, baseOffset, SegmentFiles.LOG) + " already has data");
         }
         return s;
+    }
+
+    /**
+     * A new, empty segment whose files carry the {@code .cleaned} suffix: a replacement for
+     * {@link PartitionLog#replaceSegments}, written by its caller with {@link #append} and then
+     * handed over. Left-overs of an earlier attempt at the same base offset are discarded.
+     */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs, FileHandles handles)
+            throws IOException {
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
+            Files.deleteIfExists(file(dir, baseOffset, suffix + SegmentFiles.CLEANED));
+        }
+        return new LogSegment(dir, baseOffset, config, true, nowMs, handles, SegmentFiles.CLEANED);
+    }
+
+    /**
+     * Renames the files of the segment at {@code baseOffset} from state suffix {@code from} to
+     * {@code to} ({@code ""} is the live name); a file already renamed is skipped, so a rename
+     * interrupted by a crash can be redone.
+     */
+    static void renameFiles(Path dir, long baseOffset, String from, String to) throws IOException {
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
+            Path source = file(dir, baseOffset, suffix + from);
+            if (Files.exists(source)) {
+                Files.move(source, file(dir, baseOffset, suffix + to), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
     }
 
     /**
@@ -99,12 +134,12 @@ final class LogSegment {
     static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active, boolean recover,
             FileHandles handles) throws IOException {
         if (recover) {
-            Files.deleteIfExists(file(dir, baseOffset, ".index"));
-            Files.deleteIfExists(file(dir, baseOffset, ".timeindex"));
+            Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
+            Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
         }
-        long created = Files.getLastModifiedTime(file(dir, baseOffset, ".log")).toMillis();
+        long created = Files.getLastModifiedTime(file(dir, baseOffset, SegmentFiles.LOG)).toMillis();
         // a segment being recovered gets writable indexes; the caller seals it if it is not the last
-        LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles);
+        LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles, "");
         if (!recover) {
             if (!s.offsetIndex.looksValid() || !s.timeIndex.looksValid()
                     || s.offsetIndex.last().position() > s.size) {
@@ -131,8 +166,14 @@ final class LogSegment {
     /** Reads the headers after the last index entry to find the next offset and max timestamp. */
     private void loadEnd() throws IOException {
         TimeIndex.Entry lastTime = timeIndex.lastBefore(Long.MAX_VALUE);
-        EndState end = scanEnd(offsetIndex.last().position(), size, baseOffset,
-                lastTime == null ? -1 : lastTime.timestamp(), lastTime == null ? -1 : lastTime.offset());
+        SegmentChannel file = acquire();
+        EndState end;
+        try {
+            end = scanEnd(file.channel(), offsetIndex.last().position(), size, baseOffset,
+                    lastTime == null ? -1 : lastTime.timestamp(), lastTime == null ? -1 : lastTime.offset());
+        } finally {
+            file.release();
+        }
         nextOffset = end.nextOffset();
         maxTimestamp = end.maxTimestamp();
         offsetOfMaxTimestamp = end.offsetOfMaxTimestamp();
@@ -142,11 +183,11 @@ final class LogSegment {
     private record EndState(long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp) {}
 
     /** Walks the batch headers from {@code from} to {@code limit}, continuing from the given state. */
-    private EndState scanEnd(int from, int limit, long next, long max, long maxAt) throws IOException {
+    private EndState scanEnd(FileChannel ch, int from, int limit, long next, long max, long maxAt) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
         int pos = from;
         while (pos < limit) {
-            BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
+            BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
             next = h.nextOffset();
             if (h.maxTimestamp() > max) {
                 max = h.maxTimestamp();
@@ -179,10 +220,20 @@ final class LogSegment {
         return createdMs;
     }
 
-    /** The channel to read through: the write channel while active, a bounded read channel after. */
-    FileChannel channel() throws IOException {
-        FileChannel w = writeChannel;
-        return w != null ? w : handles.get(this);
+    /**
+     * A reference on the file to read through (the write channel while active, a cached read
+     * channel after), which keeps it open until released even if the cache lets go meanwhile.
+     */
+    SegmentChannel acquire() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            SegmentChannel w = writeFile;
+            SegmentChannel file = w != null ? w : handles.get(this);
+            if (file.tryRetain()) {
+                return file;
+            }
+            // closed between the lookup and the retain: the cache no longer holds it, look again
+        }
+        throw new IOException("cannot keep the file of " + this + " open: closed on every attempt");
     }
 
     /** Whether the indexes were trimmed and mapped read-only (the segment is not the active one). */
@@ -243,14 +294,10 @@ final class LogSegment {
      * The position of the first batch whose last offset is at least {@code offset}, scanning
      * headers from the index hit; -1 when no batch of this segment reaches it.
      */
-    BatchHeader find(long offset, ByteBuffer buf) throws IOException {
-        return find(offset, buf, size);
-    }
-
-    private BatchHeader find(long offset, ByteBuffer buf, int limit) throws IOException {
+    private BatchHeader find(FileChannel ch, long offset, ByteBuffer buf, int limit) throws IOException {
         int pos = offsetIndex.lookup(offset).position();
         while (pos < limit) {
-            BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
+            BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
             if (h.lastOffset() >= offset) {
                 return h;
             }
@@ -262,31 +309,48 @@ final class LogSegment {
     /**
      * A slice from the batch holding {@code offset}, ending on a batch boundary, holding no batch
      * that reaches {@code upTo} (exclusive) and at most {@code maxBytes} unless the first batch
-     * alone is larger. Null when nothing in this segment qualifies.
+     * alone is larger. Null when nothing in this segment qualifies. The caller owns the slice's
+     * reference on the file.
      */
     Slice read(long offset, int maxBytes, long upTo) throws IOException {
+        SegmentChannel file = acquire();
+        boolean handedOver = false;
+        try {
+            Slice slice = read(file, offset, maxBytes, upTo);
+            handedOver = slice != null;
+            return slice;
+        } finally {
+            if (!handedOver) {
+                file.release();
+            }
+        }
+    }
+
+    private Slice read(SegmentChannel file, long offset, int maxBytes, long upTo) throws IOException {
+        FileChannel ch = file.channel();
         ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
         int limit = size;
-        BatchHeader first = find(offset, buf, limit);
+        BatchHeader first = find(ch, offset, buf, limit);
         if (first == null || first.lastOffset() >= upTo) {
             return null;
         }
         // The end is a batch boundary: before the first batch reaching upTo, and within maxBytes.
         // Both are found through the index with a few header reads, not by walking every batch.
-        BatchHeader reachingUpTo = upTo >= nextOffset ? null : find(upTo, buf, limit);
+        BatchHeader reachingUpTo = upTo >= nextOffset ? null : find(ch, upTo, buf, limit);
         int end = reachingUpTo == null ? limit : reachingUpTo.position();
         long byteLimit = (long) first.position() + maxBytes;
         if (end > byteLimit) {
-            end = Math.max(first.end(), lastBoundaryAtOrBefore(byteLimit, first.end(), buf, limit));
+            end = Math.max(first.end(), lastBoundaryAtOrBefore(ch, byteLimit, first.end(), buf, limit));
         }
-        return new Slice(channel(), first.position(), end - first.position(), first.baseOffset());
+        return new Slice(file, first.position(), end - first.position(), first.baseOffset());
     }
 
     /** The largest batch boundary at or before {@code bound}, scanning from the index entry below it. */
-    private int lastBoundaryAtOrBefore(long bound, int atLeast, ByteBuffer buf, int limit) throws IOException {
+    private int lastBoundaryAtOrBefore(FileChannel ch, long bound, int atLeast, ByteBuffer buf, int limit)
+            throws IOException {
         int pos = Math.max(atLeast, offsetIndex.floorByPosition((int) Math.min(bound, Integer.MAX_VALUE)).position());
         while (pos < limit) {
-            BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
+            BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
             if (h.end() > bound) {
                 break;
             }
@@ -299,13 +363,19 @@ final class LogSegment {
     void forEachBatch(long from, java.util.function.Consumer<StoredBatch> action) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
         int limit = size;
-        BatchHeader h = find(from, buf, limit);
-        int pos = h == null ? limit : h.position();
-        while (pos < limit) {
-            h = BatchHeader.read(channel(), pos, limit, buf);
-            action.accept(new StoredBatch(h.baseOffset(), h.lastOffset(), h.producerId(), h.producerEpoch(),
-                    h.baseSequence(), (h.attributes() & 0x10) != 0, (h.attributes() & 0x20) != 0));
-            pos = h.end();
+        SegmentChannel file = acquire();
+        try {
+            FileChannel ch = file.channel();
+            BatchHeader h = find(ch, from, buf, limit);
+            int pos = h == null ? limit : h.position();
+            while (pos < limit) {
+                h = BatchHeader.read(ch, pos, limit, buf);
+                action.accept(new StoredBatch(h.baseOffset(), h.lastOffset(), h.producerId(), h.producerEpoch(),
+                        h.baseSequence(), (h.attributes() & 0x10) != 0, (h.attributes() & 0x20) != 0));
+                pos = h.end();
+            }
+        } finally {
+            file.release();
         }
     }
 
@@ -317,26 +387,32 @@ final class LogSegment {
         TimeIndex.Entry floor = timeIndex.lastBefore(timestamp);
         ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
         int limit = size;
-        int pos = floor == null ? 0 : find(floor.offset(), buf).position();
-        while (pos < limit) {
-            BatchHeader h = BatchHeader.read(channel(), pos, limit, buf);
-            if (h.maxTimestamp() >= timestamp) {
-                for (Record r : readBatch(h).records()) {
-                    if (r.timestamp() >= timestamp && r.offset() >= minOffset) {
-                        return Optional.of(new TimestampOffset(r.timestamp(), r.offset()));
+        SegmentChannel file = acquire();
+        try {
+            FileChannel ch = file.channel();
+            int pos = floor == null ? 0 : find(ch, floor.offset(), buf, limit).position();
+            while (pos < limit) {
+                BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
+                if (h.maxTimestamp() >= timestamp) {
+                    for (Record r : readBatch(ch, h).records()) {
+                        if (r.timestamp() >= timestamp && r.offset() >= minOffset) {
+                            return Optional.of(new TimestampOffset(r.timestamp(), r.offset()));
+                        }
                     }
                 }
+                pos = h.end();
             }
-            pos = h.end();
+            return Optional.empty();
+        } finally {
+            file.release();
         }
-        return Optional.empty();
     }
 
     /** The batch as a view over a heap copy (for lookups that need its records). */
-    RecordBatch readBatch(BatchHeader h) throws IOException {
+    private static RecordBatch readBatch(FileChannel ch, BatchHeader h) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(h.size());
         while (bytes.hasRemaining()) {
-            if (channel().read(bytes, h.position() + bytes.position()) < 0) {
+            if (ch.read(bytes, h.position() + bytes.position()) < 0) {
                 throw new CorruptLogException("segment ends inside batch at " + h.position());
             }
         }
@@ -395,13 +471,13 @@ final class LogSegment {
      */
     long truncateTo(long offset) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
-        BatchHeader cut = find(offset, buf);
+        BatchHeader cut = find(writeChannel, offset, buf, size);
         if (cut == null) {
             return nextOffset;
         }
         int newSize = cut.position();
         // recompute the end state from what is kept, then publish it at once to lock-free readers
-        EndState end = scanEnd(0, newSize, baseOffset, -1, -1);
+        EndState end = scanEnd(writeChannel, 0, newSize, baseOffset, -1, -1);
         size = newSize;
         nextOffset = end.nextOffset();
         maxTimestamp = end.maxTimestamp();
@@ -414,7 +490,12 @@ final class LogSegment {
     }
 
     void flush() throws IOException {
-        channel().force(false); // a read-only channel syncs the file too (fsync needs no write access)
+        SegmentChannel file = acquire();
+        try {
+            file.channel().force(false); // a read-only channel syncs the file too (fsync needs no write access)
+        } finally {
+            file.release();
+        }
         offsetIndex.flush();
         timeIndex.flush();
     }
@@ -426,9 +507,10 @@ final class LogSegment {
     void seal() throws IOException {
         offsetIndex.trimAndSeal();
         timeIndex.trimAndSeal();
-        FileChannel w = writeChannel;
+        SegmentChannel w = writeFile;
         if (w != null) {
-            handles.adopt(this, w); // reads in flight keep using it; the cache bounds it from now on
+            handles.adopt(this, w); // the cache holds the segment's reference and bounds open files from now on
+            writeFile = null;
             writeChannel = null;
         }
     }
@@ -441,13 +523,13 @@ final class LogSegment {
 
     /** Renames the files to {@code .deleted} so a restart ignores them; they are removed later. */
     void markDeleted() throws IOException {
-        for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
             Path f = file(dir, baseOffset, suffix);
             if (Files.exists(f)) {
-                Files.move(f, f.resolveSibling(f.getFileName() + ".deleted"), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(f, SegmentFiles.withSuffix(f, SegmentFiles.DELETED), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        logFile = logFile.resolveSibling(logFile.getFileName() + ".deleted");
+        logFile = SegmentFiles.withSuffix(logFile, SegmentFiles.DELETED);
     }
 
     /** The segment's log file (renamed once the segment is deleted). */
@@ -457,25 +539,26 @@ final class LogSegment {
 
     /** Removes a segment's files without opening it (it is unreadable or unwanted). */
     static void deleteFiles(Path dir, long baseOffset) throws IOException {
-        for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
             Files.deleteIfExists(file(dir, baseOffset, suffix));
         }
     }
 
-    /** Closes the channel and removes the files renamed by {@link #markDeleted()}. */
+    /** Lets go of the file (it closes when no slice uses it) and removes the files renamed by {@link #markDeleted()}. */
     void closeAndDeleteFiles() {
         try {
-            FileChannel w = writeChannel;
+            SegmentChannel w = writeFile;
             if (w != null) {
-                w.close();
+                writeFile = null;
+                writeChannel = null;
+                w.release(); // the file closes when the last slice read from it is released
             }
             offsetIndex.closeWriter();
             timeIndex.closeWriter();
             handles.release(this);
-            for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
-                Path f = file(dir, baseOffset, suffix);
+            for (String suffix : SegmentFiles.PER_SEGMENT) {
                 // only the renamed files: a newer segment may already use the original names
-                Files.deleteIfExists(f.resolveSibling(f.getFileName() + ".deleted"));
+                Files.deleteIfExists(file(dir, baseOffset, suffix + SegmentFiles.DELETED));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete segment " + baseOffset + " in " + dir, e);

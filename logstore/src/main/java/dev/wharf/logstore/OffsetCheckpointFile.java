@@ -60,7 +60,7 @@ final class OffsetCheckpointFile {
 
     /** Writes a temporary file, syncs it and renames it over {@code file}. */
     static void writeAtomically(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = SegmentFiles.withSuffix(file, SegmentFiles.TMP);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));

@@ -4,19 +4,14 @@ import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Predicate;
 
 /**
  * The log of one partition: a directory of {@link LogSegment}s ordered by base offset, the last one
@@ -27,10 +22,13 @@ import org.slf4j.LoggerFactory;
  * <p>Offsets: {@code logStartOffset} (first readable), {@code logEndOffset} (next to assign),
  * {@code highWatermark} (advanced by the caller; reads are bounded by what the caller passes) and
  * {@code recoveryPoint} (everything before it is fsynced; recovery after a crash starts there).
+ *
+ * <p>The log owns its {@link ProducerStateTable} and keeps it in step: loaded on open, changed by
+ * {@link #appendAsLeader}, truncated with the log at either end, snapshotted on a clean close.
+ * Files of the directory: segments (see {@link SegmentFiles}), {@code leader-epoch-checkpoint}
+ * (see {@link LeaderEpochCache}) and the producer state snapshot.
  */
 public final class PartitionLog {
-    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
-
     /** Appends publish the log end with a release store; readers read it as a volatile. */
     private static final java.lang.invoke.VarHandle LOG_END_OFFSET;
 
@@ -50,6 +48,8 @@ public final class PartitionLog {
     private final FileHandles handles;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final LeaderEpochCache epochs;
+    /** Changed only under {@link #lock}. */
+    private final ProducerStateTable producers = new ProducerStateTable();
     private final Object lock = new Object();
     private volatile LogConfig config;
     private volatile long logStartOffset;
@@ -74,89 +74,36 @@ public final class PartitionLog {
     }
 
     /**
-     * Opens (or creates) the log in {@code dir}. After an unclean shutdown the segments from the
-     * one holding {@code recoveryPoint} on are checked batch by batch and cut at the first bad one.
+     * Opens (or creates) the log in {@code dir} (see {@link LogLoader}: after an unclean shutdown
+     * the segments from the one holding {@code recoveryPoint} on are checked batch by batch and cut
+     * at the first bad one), then its producer state: from the snapshot if it was taken at this log
+     * end, else rebuilt from the batch headers.
      */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, long recoveryPoint,
             long logStartOffset, boolean cleanShutdown, LogEnvironment env) throws IOException {
-        Files.createDirectories(dir);
-        List<Long> bases = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".deleted") || name.endsWith(".tmp")) {
-                    Files.deleteIfExists(f); // left over from a deletion or checkpoint the crash interrupted
-                } else if (name.endsWith(".log")) {
-                    bases.add(Long.parseLong(name.substring(0, name.length() - 4)));
-                }
-            }
-        }
-        bases.sort(null);
+        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, recoveryPoint, logStartOffset, cleanShutdown,
+                env.handles(), env.clock());
         PartitionLog pl = new PartitionLog(tp, dir, config, env, LeaderEpochCache.load(dir));
-        pl.load(bases, recoveryPoint, logStartOffset, cleanShutdown);
+        pl.init(loaded);
         return pl;
     }
 
-    private void load(List<Long> bases, long checkpointedRecoveryPoint, long checkpointedStart, boolean clean)
-            throws IOException {
-        if (bases.isEmpty()) {
-            long start = Math.max(0, checkpointedStart);
-            segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong(), handles));
-            active = segments.lastEntry().getValue();
-            logStartOffset = start;
-            logEndOffset = start;
-            recoveryPoint = start;
-            highWatermark = start;
-            return;
-        }
-        long recoverFrom = Long.MIN_VALUE;
-        for (long b : bases) {
-            if (b <= checkpointedRecoveryPoint) {
-                recoverFrom = b;
-            }
-        }
-        long expected = bases.get(0);
-        int truncatedBytes = 0;
-        for (int i = 0; i < bases.size(); i++) {
-            long base = bases.get(i);
-            boolean last = i == bases.size() - 1;
-            boolean recover = !clean && (base >= recoverFrom || last);
-            if (truncatedBytes > 0) {
-                // everything after a cut is unreachable: drop it
-                LogSegment.deleteFiles(dir, base);
-                continue;
-            }
-            LogSegment segment = LogSegment.open(dir, base, config, last, recover, handles);
-            if (recover) {
-                truncatedBytes = segment.recover(expected);
-                if (truncatedBytes > 0) {
-                    log.warn("recovered partition={} segment={} truncatedBytes={}", topicPartition, base, truncatedBytes);
-                }
-                if (!last && truncatedBytes == 0) {
-                    segment.seal();
-                }
-            }
-            segments.put(base, segment);
-            expected = segment.nextOffset();
-        }
-        LogSegment lastSegment = segments.lastEntry().getValue();
-        if (truncatedBytes > 0 && lastSegment.baseOffset() != bases.get(bases.size() - 1)) {
-            // the active segment was deleted: reopen the last kept one as active
-            segments.put(lastSegment.baseOffset(), reopenActive(lastSegment));
+    private void init(LogLoader.Loaded loaded) throws IOException {
+        for (LogSegment s : loaded.segments()) {
+            segments.put(s.baseOffset(), s);
         }
         active = segments.lastEntry().getValue();
-        logEndOffset = active.nextOffset();
-        logStartOffset = Math.min(Math.max(checkpointedStart, segments.firstKey()), logEndOffset);
-        if (!clean) {
-            // what recovery kept is made durable once, from the checkpointed recovery point on
-            recoveryPoint = Math.min(Math.max(checkpointedRecoveryPoint, 0), logEndOffset);
-            flushSegments();
-        }
+        logEndOffset = loaded.logEndOffset();
+        logStartOffset = loaded.logStartOffset();
         recoveryPoint = logEndOffset;
         highWatermark = logEndOffset;
         epochs.truncateFromEnd(logEndOffset);
         epochs.truncateFromStart(logStartOffset);
         latestEpoch = epochs.latestEpoch();
+        if (!producers.load(dir, logEndOffset)) {
+            long now = clock.getAsLong();
+            forEachBatch(logStartOffset, b -> producers.replay(b, now));
+        }
     }
 
     private LogSegment reopenActive(LogSegment sealed) throws IOException {
@@ -201,6 +148,14 @@ public final class PartitionLog {
         return epochs;
     }
 
+    /**
+     * The idempotent-producer state of this partition, kept in step with the log (truncation,
+     * log start moves) and changed by {@link #appendAsLeader} under the append lock.
+     */
+    public ProducerStateTable producerState() {
+        return producers;
+    }
+
     public int segmentCount() {
         return segments.size();
     }
@@ -236,6 +191,38 @@ public final class PartitionLog {
             if (bounded > highWatermark) {
                 highWatermark = bounded;
             }
+        }
+    }
+
+    /**
+     * A producer's append, as leader: checks the batch against the producer state, appends
+     * (see {@link #append}) and records it there, all under the append lock, so that a retry or a
+     * concurrent request of the same producer sees the outcome. {@code producer} describes the
+     * (single) batch in {@code records}; {@link ProducerBatchInfo#NONE} skips the check.
+     */
+    public LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer)
+            throws IOException {
+        synchronized (lock) {
+            ProducerStateTable.Check check = producers.check(producer);
+            if (check instanceof ProducerStateTable.Check.Duplicate d) {
+                return new LeaderAppendResult.Duplicate(d.firstOffset());
+            }
+            if (check instanceof ProducerStateTable.Check.Reject r) {
+                return new LeaderAppendResult.Rejected(r.reason());
+            }
+            AppendResult appended = append(records, leaderEpoch);
+            producers.record(producer, appended.firstOffset(), appended.lastOffset(), clock.getAsLong());
+            return new LeaderAppendResult.Appended(appended);
+        }
+    }
+
+    /**
+     * Forgets producers idle for {@code expirationMs} (producer.id.expiration.ms) at broker time
+     * {@code nowMs}; returns how many.
+     */
+    public int expireProducers(long nowMs, long expirationMs) {
+        synchronized (lock) {
+            return producers.expire(nowMs, expirationMs);
         }
     }
 
@@ -322,59 +309,25 @@ public final class PartitionLog {
         if (offset >= limit) {
             return new ReadResult.NoData(end);
         }
-        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
-        if (entry == null) {
-            entry = segments.firstEntry();
-        }
-        while (entry != null) {
-            Slice slice = entry.getValue().read(offset, maxBytes, limit);
-            if (slice != null) {
-                return new ReadResult.Batches(slice);
-            }
-            entry = segments.higherEntry(entry.getKey());
-        }
-        return new ReadResult.NoData(end);
+        return SegmentSearch.read(segments, offset, maxBytes, limit, end);
     }
 
     /**
      * Reports the header of every batch from the one holding {@code fromOffset} to the log end, in
      * offset order (rebuilding producer state after a restart). Reads headers only.
      */
-    public void forEachBatch(long fromOffset, java.util.function.Consumer<StoredBatch> action) throws IOException {
-        long end = logEndOffset;
-        for (LogSegment s : segments.values()) {
-            if (s.nextOffset() <= fromOffset) {
-                continue;
-            }
-            s.forEachBatch(fromOffset, b -> {
-                if (b.baseOffset() < end) {
-                    action.accept(b);
-                }
-            });
-        }
+    public void forEachBatch(long fromOffset, Consumer<StoredBatch> action) throws IOException {
+        SegmentSearch.forEachBatch(segments, fromOffset, logEndOffset, action);
     }
 
     /** The first record at or after {@code timestamp} from the log start on (ListOffsets by time). */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) throws IOException {
-        long start = logStartOffset;
-        for (LogSegment s : segments.values()) {
-            if (s.nextOffset() <= start || s.maxTimestamp() < timestamp) {
-                continue;
-            }
-            Optional<TimestampOffset> found = s.findByTimestamp(timestamp, start);
-            if (found.isPresent()) {
-                return found;
-            }
-        }
-        return Optional.empty();
+        return SegmentSearch.offsetForTimestamp(segments, timestamp, logStartOffset);
     }
 
     /** The record with the largest timestamp (ListOffsets MAX_TIMESTAMP), if the log has records. */
     public Optional<TimestampOffset> maxTimestamp() throws IOException {
-        long max = -1;
-        for (LogSegment s : segments.values()) {
-            max = Math.max(max, s.maxTimestamp());
-        }
+        long max = SegmentSearch.maxTimestamp(segments);
         return max < 0 ? Optional.empty() : offsetForTimestamp(max);
     }
 
@@ -391,6 +344,7 @@ public final class PartitionLog {
             if (offset > logStartOffset) {
                 logStartOffset = offset;
                 epochs.truncateFromStart(offset);
+                producers.truncateFromStart(offset);
                 deleteSegments(s -> s.nextOffset() <= logStartOffset);
             }
             return logStartOffset;
@@ -423,7 +377,7 @@ public final class PartitionLog {
      * Deletes segments from the oldest while the predicate holds; never the active one, nor one
      * holding records at or above the high watermark.
      */
-    private int deleteSegments(java.util.function.Predicate<LogSegment> shouldDelete) throws IOException {
+    private int deleteSegments(Predicate<LogSegment> shouldDelete) throws IOException {
         int deleted = 0;
         while (segments.size() > 1) {
             LogSegment oldest = segments.firstEntry().getValue();
@@ -438,6 +392,7 @@ public final class PartitionLog {
         }
         if (deleted > 0) {
             epochs.truncateFromStart(logStartOffset);
+            producers.truncateFromStart(logStartOffset);
         }
         return deleted;
     }
@@ -481,7 +436,40 @@ public final class PartitionLog {
             recoveryPoint = Math.min(recoveryPoint, logEndOffset);
             epochs.truncateFromEnd(logEndOffset);
             latestEpoch = epochs.latestEpoch();
+            producers.truncateFromEnd(logEndOffset);
         }
+    }
+
+    /**
+     * Replaces {@code old}, consecutive sealed segments of this log, by {@code replacements}
+     * holding the same records or fewer (compaction): segments made with
+     * {@link LogSegment#createCleaned}, written, in offset order, the first starting at the first
+     * old segment's base offset, the last ending after the last old segment's base offset and no
+     * later than its end. Crash-safe, by renames (see {@link SegmentSwap}): the replacements'
+     * {@code .cleaned} files are fsynced and renamed {@code .swap}, the old segments' files are
+     * renamed {@code .deleted}, and the {@code .swap} files are renamed to the live names. A crash
+     * before the {@code .swap} renames leaves the old segments in place; one after them is
+     * completed on open. Reads in flight on old segments finish: their files are deleted through
+     * the log environment's deleter, like retention's.
+     */
+    void replaceSegments(List<LogSegment> replacements, List<LogSegment> old) throws IOException {
+        synchronized (lock) {
+            SegmentSwap.checkReplaceable(segments, active, replacements, old);
+            SegmentSwap.swapIn(dir, replacements, old);
+            for (LogSegment r : replacements) {
+                LogSegment reopened = LogSegment.open(dir, r.baseOffset(), config, false, false, handles);
+                segments.put(reopened.baseOffset(), reopened);
+            }
+            for (LogSegment o : old) {
+                segments.remove(o.baseOffset(), o);
+                segmentDeleter.accept(o::closeAndDeleteFiles);
+            }
+        }
+    }
+
+    /** The segments, oldest first (for the cleaner and tests). */
+    List<LogSegment> segments() {
+        return List.copyOf(segments.values());
     }
 
     private boolean isActiveMapped(LogSegment s) {
@@ -521,10 +509,14 @@ public final class PartitionLog {
         }
     }
 
-    /** Flushes what is not yet durable and closes every segment; the log is unusable afterwards. */
+    /**
+     * Flushes what is not yet durable, snapshots the producer state and closes every segment; the
+     * log is unusable afterwards.
+     */
     public void close() throws IOException {
         synchronized (lock) {
             flushLocked();
+            producers.save(dir, logEndOffset);
             active.flush(); // its index is trimmed below: make the entries durable first
             for (LogSegment s : segments.values()) {
                 s.close();
@@ -535,6 +527,7 @@ public final class PartitionLog {
     /** Closes the log without flushing: its directory is about to be deleted. */
     void closeForDeletion() throws IOException {
         synchronized (lock) {
+            ProducerStateTable.deleteSnapshot(dir);
             for (LogSegment s : segments.values()) {
                 s.close();
             }

@@ -2,7 +2,10 @@ package dev.wharf.logstore;
 
 /** What a read of a partition log found. */
 public sealed interface ReadResult {
-    /** Whole batches starting with the one that holds the requested offset. */
+    /**
+     * Whole batches starting with the one that holds the requested offset. The reader owns the
+     * slice's file reference: release it, or hand it on (see {@link Slice}).
+     */
     record Batches(Slice slice) implements ReadResult {}
 
     /** The offset is valid but nothing is readable there yet (at the end, or at the upper bound). */

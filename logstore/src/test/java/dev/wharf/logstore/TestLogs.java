@@ -83,13 +83,18 @@ final class TestLogs {
             if (!(r instanceof ReadResult.Batches b)) {
                 throw new AssertionError("no data at " + next + ": " + r);
             }
-            for (RecordBatch batch : batches(b.slice())) {
-                for (Record rec : batch.records()) {
-                    if (rec.offset() >= next) {
-                        out.add(new Written(rec.offset(), rec.timestamp(), str(rec.key()), str(rec.value()), rec.headers()));
+            try {
+                for (RecordBatch batch : batches(b.slice())) {
+                    for (Record rec : batch.records()) {
+                        if (rec.offset() >= next) {
+                            out.add(new Written(rec.offset(), rec.timestamp(), str(rec.key()), str(rec.value()),
+                                    rec.headers()));
+                        }
                     }
+                    next = batch.nextOffset();
                 }
-                next = batch.nextOffset();
+            } finally {
+                b.slice().release();
             }
         }
         return out;

@@ -37,9 +37,9 @@ final class FetchReader {
             return response;
         }
 
-        /** Gives up a read that will not be sent. */
+        /** Gives up a read that will not be sent: its file slices let go of their segment files. */
         void discard() {
-            // file slices hold no resources of their own: the segment keeps its file open
+            release(response.responses());
         }
     }
 
@@ -71,11 +71,31 @@ final class FetchReader {
         return w.topic.isEmpty() ? metadata.topic(w.topicId) : metadata.topic(w.topic);
     }
 
+    /** Reads every partition; a failure part-way lets go of the slices already taken. */
     Answer read() {
+        LinkedHashMap<String, FetchResponse.FetchableTopicResponse> topics = new LinkedHashMap<>();
+        try {
+            return read(topics);
+        } catch (RuntimeException e) {
+            release(topics.values());
+            throw e;
+        }
+    }
+
+    private static void release(Iterable<FetchResponse.FetchableTopicResponse> topics) {
+        for (FetchResponse.FetchableTopicResponse t : topics) {
+            for (FetchResponse.PartitionData p : t.partitions()) {
+                if (p.records() instanceof FileRecords f) {
+                    f.release();
+                }
+            }
+        }
+    }
+
+    private Answer read(LinkedHashMap<String, FetchResponse.FetchableTopicResponse> topics) {
         long budget = request.maxBytes() > 0 ? request.maxBytes() : Integer.MAX_VALUE;
         long total = 0;
         boolean errors = false;
-        LinkedHashMap<String, FetchResponse.FetchableTopicResponse> topics = new LinkedHashMap<>();
         List<FetchSessions.Wanted> served = new ArrayList<>();
         List<Runnable> told = new ArrayList<>();
         for (FetchSessions.Wanted w : context.partitions()) {
@@ -101,12 +121,18 @@ final class FetchReader {
                         pd.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code);
                         errors = true;
                         hasData = true;
-                    } else if (r instanceof ReadResult.Batches b && (total == 0 || b.slice().length() <= maxBytes)) {
-                        // past the first partition with data, a first batch larger than what is left stays out
-                        pd.setRecords(new FileRecords(b.slice().channel(), b.slice().position(), b.slice().length()));
-                        total += b.slice().length();
-                        hasData = true;
-                        served.add(w);
+                    } else if (r instanceof ReadResult.Batches b) {
+                        if (total == 0 || b.slice().length() <= maxBytes) {
+                            // the records own the slice's reference from here: sent, or released by discard()
+                            pd.setRecords(new FileRecords(b.slice().channel(), b.slice().position(), b.slice().length(),
+                                    b.slice()));
+                            total += b.slice().length();
+                            hasData = true;
+                            served.add(w);
+                        } else {
+                            // past the first partition with data, a first batch larger than what is left stays out
+                            b.slice().release();
+                        }
                     }
                 }
                 news = !context.incremental() || w.hasNews(hw, start, hasData);

@@ -77,6 +77,7 @@ final class GroupLog {
                 }
             } finally {
                 bytes.release();
+                slice.release();
             }
         }
         store.bytesSinceCompaction = log.size();

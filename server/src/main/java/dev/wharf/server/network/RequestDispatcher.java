@@ -210,7 +210,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             for (Object part : response.parts()) {
                 // void promises: nothing waits on a part; a failed write closes the connection
                 if (part instanceof FileRecords f) {
-                    ctx.write(new LogFileRegion(f.channel(), f.position(), f.length()), ctx.voidPromise());
+                    ctx.write(new LogFileRegion(f), ctx.voidPromise()); // the part's reference goes with the region
                 } else {
                     ctx.write(part, ctx.voidPromise()); // a retained slice, released once written
                 }

@@ -1,13 +1,14 @@
 package dev.wharf.server.replica;
 
 import dev.wharf.logstore.AppendResult;
+import dev.wharf.logstore.LeaderAppendResult;
 import dev.wharf.logstore.LeaderEpochCache;
 import dev.wharf.logstore.PartitionLog;
+import dev.wharf.logstore.ProducerBatchInfo;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TimestampOffset;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.ProducerStateTable;
 import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
@@ -21,7 +22,7 @@ import java.util.UUID;
 
 /**
  * One partition replica on this broker and everything it does: its log, its idempotent-producer
- * state, its leader epoch and role, its in-sync replicas and its high watermark; appends as the
+ * state (kept by the log), its leader epoch and role, its in-sync replicas and its high watermark; appends as the
  * leader, reads up to the high watermark, and wakes the fetches waiting on it.
  *
  * <p>The high watermark is a real field of the log: loaded from the broker's
@@ -31,8 +32,8 @@ import java.util.UUID;
  * nothing else.
  *
  * <p>Threads: appends come from Produce on the producer connection's event loop and from the group
- * coordinator on the I/O pool; check, append and record of producer state are one step under the
- * producer-state table's monitor. Reads come from any thread and take no lock (the log publishes
+ * coordinator on the I/O pool; the log checks, appends and records producer state as one step
+ * under its append lock ({@link PartitionLog#appendAsLeader}). Reads come from any thread and take no lock (the log publishes
  * what it appended). The leader state is replaced as a whole (volatile) by the replica manager.
  */
 public final class Partition {
@@ -56,7 +57,6 @@ public final class Partition {
     private final DelayedOperationPurgatory<TopicPartition> fetchWaiters;
     private volatile LeaderState leaderState;
     private volatile ProduceConfig produceConfig;
-    private ProducerStateTable producers; // loaded on first use; guarded by this
 
     /** Made by the {@link ReplicaManager}, which owns the partitions of this broker. */
     public Partition(UUID topicId, PartitionLog log, int localBrokerId, ProduceConfig produceConfig,
@@ -152,22 +152,17 @@ public final class Partition {
             appendTime = nowMs;
             batch.setLogAppendTime(appendTime);
         }
-        int lastSequence = ProducerStateTable.lastSequence(batch.baseSequence(), batch.lastOffsetDelta());
-        ProducerStateTable table = producers();
-        AppendResult appended;
-        synchronized (table) {
-            ProducerStateTable.Check check =
-                    table.check(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), lastSequence);
-            if (check instanceof ProducerStateTable.Check.Duplicate d) {
-                return new AppendOutcome.Duplicate(d.firstOffset(), log.logStartOffset());
-            }
-            if (check instanceof ProducerStateTable.Check.Reject reject) {
-                return new AppendOutcome.Rejected(reject.error(), null);
-            }
-            appended = log.append(records, state.epoch());
-            table.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), lastSequence,
-                    appended.firstOffset(), appended.lastOffset(), nowMs);
+        LeaderAppendResult result = log.appendAsLeader(records, state.epoch(), ProducerBatchInfo.of(batch));
+        if (result instanceof LeaderAppendResult.Duplicate d) {
+            return new AppendOutcome.Duplicate(d.firstOffset(), log.logStartOffset());
         }
+        if (result instanceof LeaderAppendResult.Rejected rejected) {
+            return new AppendOutcome.Rejected(switch (rejected.reason()) {
+                case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
+                case OUT_OF_ORDER_SEQUENCE_NUMBER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            }, null);
+        }
+        AppendResult appended = ((LeaderAppendResult.Appended) result).result();
         maybeIncrementHighWatermark();
         return new AppendOutcome.Appended(appended.firstOffset(), log.logStartOffset(), appendTime);
     }
@@ -240,49 +235,6 @@ public final class Partition {
     /** The underlying log, for the coordinator's internal partitions that replay it. */
     public PartitionLog log() {
         return log;
-    }
-
-    /** The idempotent-producer state, loaded from its snapshot or rebuilt from the log on first use. */
-    synchronized ProducerStateTable producers() {
-        if (producers == null) {
-            ProducerStateTable table = new ProducerStateTable();
-            try {
-                if (!table.load(log.dir(), log.logEndOffset())) {
-                    log.forEachBatch(log.logStartOffset(), table::replay);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load producer state of " + topicPartition, e);
-            }
-            producers = table;
-        }
-        return producers;
-    }
-
-    /** Forgets producers idle for {@code expirationMs}; how many. */
-    int expireProducers(long nowMs, long expirationMs) {
-        ProducerStateTable table;
-        synchronized (this) {
-            table = producers;
-        }
-        if (table == null) {
-            return 0;
-        }
-        synchronized (table) {
-            return table.expire(nowMs, expirationMs);
-        }
-    }
-
-    /** Saves the producer state beside the log (at clean shutdown, after the last append). */
-    void saveProducerState() throws IOException {
-        ProducerStateTable table;
-        synchronized (this) {
-            table = producers;
-        }
-        if (table != null) {
-            synchronized (table) {
-                table.save(log.dir(), log.logEndOffset());
-            }
-        }
     }
 
     @Override

@@ -227,12 +227,7 @@ public final class ReplicaManager {
 
     /** Forgets producers idle for longer than producer.id.expiration.ms; how many entries went. */
     public int expireProducers(long nowMs) {
-        long expirationMs = config.getInt("producer.id.expiration.ms");
-        int expired = 0;
-        for (Partition p : partitions.values()) {
-            expired += p.expireProducers(nowMs, expirationMs);
-        }
-        return expired;
+        return logs.expireProducers(nowMs, config.getInt("producer.id.expiration.ms"));
     }
 
     /** Writes every log directory's {@code replication-offset-checkpoint}. */
@@ -254,15 +249,8 @@ public final class ReplicaManager {
         }
     }
 
-    /** At clean shutdown, after the last append: producer state and high watermarks to disk. */
+    /** At clean shutdown, after the last append: the high watermarks to disk (the logs save their producer state as they close). */
     public void shutdown() {
-        for (Partition p : partitions.values()) {
-            try {
-                p.saveProducerState();
-            } catch (IOException e) {
-                log.warn("cannot save producer state partition={} (the next start rebuilds it)", p.topicPartition(), e);
-            }
-        }
         checkpointHighWatermarks();
     }
 }

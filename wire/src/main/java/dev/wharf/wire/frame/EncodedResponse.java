@@ -20,7 +20,7 @@ import java.util.List;
  * <p>{@link #transferTo} sends it to a channel (record sets in files with
  * {@code FileChannel.transferTo}, so they go from the page cache to the socket); {@link #parts()}
  * gives the same as an ordered list for transports that want separate buffers and file regions.
- * Owns one reference to the buffer and to each in-memory record set. Not thread-safe.
+ * Owns one reference to the buffer and to each record set. Not thread-safe.
  */
 public final class EncodedResponse {
     private final ByteBuf buffer;
@@ -121,8 +121,8 @@ public final class EncodedResponse {
     }
 
     /**
-     * The frame as ordered parts: retained {@link ByteBuf} slices (the caller releases them) and
-     * {@link FileRecords}. Empty segments are left out.
+     * The frame as ordered parts: retained {@link ByteBuf} slices and retained {@link FileRecords}
+     * (the caller releases each). Empty segments are left out.
      */
     public List<Object> parts() {
         List<Object> parts = new ArrayList<>(segmentCount());
@@ -136,15 +136,20 @@ public final class EncodedResponse {
             } else if (inserts.records(s >> 1) instanceof BufferRecords b) {
                 parts.add(b.buffer().retainedDuplicate());
             } else {
-                parts.add(inserts.records(s >> 1));
+                parts.add(((FileRecords) inserts.records(s >> 1)).retain());
             }
         }
         return parts;
     }
 
-    /** Releases the buffer and the in-memory record sets; call once, after sending or instead of it. */
+    /** Releases the buffer and the record sets; call once, after sending or instead of it. */
     public void release() {
         buffer.release();
+        for (int i = 0; i < inserts.count(); i++) {
+            if (inserts.records(i) instanceof FileRecords f) {
+                f.release(); // handed over by encoding (see FileRecords)
+            }
+        }
         inserts.release();
     }
 }

@@ -1,6 +1,5 @@
-package dev.wharf.server;
+package dev.wharf.logstore;
 
-import dev.wharf.logstore.StoredBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,19 +15,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Idempotent-producer state of one partition: per producer id, its epoch and its last five
- * batches' sequence ranges and offsets. A batch is checked before it is appended:
+ * Idempotent-producer state of one partition, owned by its {@link PartitionLog}: per producer id,
+ * its epoch and its last five batches' sequence ranges and offsets. A batch is checked before it
+ * is appended:
  *
  * <ul>
- *   <li>an older epoch than the producer's is fenced (INVALID_PRODUCER_EPOCH);
+ *   <li>an older epoch than the producer's is fenced ({@link ProducerRejection#INVALID_PRODUCER_EPOCH});
  *   <li>a repeat of one of the last five batches is a duplicate, answered with its original offset;
  *   <li>otherwise the first sequence must follow the last one (or be 0 for a new epoch), else
- *       OUT_OF_ORDER_SEQUENCE_NUMBER.
+ *       {@link ProducerRejection#OUT_OF_ORDER_SEQUENCE_NUMBER}.
  * </ul>
  *
- * Saved to {@code producer-state-snapshot} in the partition directory at clean shutdown (with the
- * log end it is valid for); rebuilt from batch headers when that is missing or stale. Callers
- * serialize check, append and record per partition (see {@code ProduceHandler}).
+ * <p>Locking: every method is atomic on its own (synchronized on the table). Check, append and
+ * record must also be atomic together per partition; {@link PartitionLog#appendAsLeader} does all
+ * three under the log's append lock, and every other change (truncation, log start moves,
+ * expiry, snapshot) also runs under that lock. Only the log changes the table; others may query it.
+ *
+ * <p>Snapshot: {@value #SNAPSHOT_FILE} in the partition directory, the name brokers before this
+ * class moved into the log store already wrote, in the same format (read as it is: no migration).
+ * Written when the log closes cleanly, with the log end it is valid for; read and deleted when the
+ * log opens (from then on the live table is the truth). Text, one line per entry:
+ *
+ * <pre>
+ *   1 &lt;logEndOffset&gt;                                     format version, log end it is valid for
+ *   &lt;producerId&gt; &lt;epoch&gt; &lt;lastAppendMs&gt; {&lt;firstSeq&gt; &lt;lastSeq&gt; &lt;firstOffset&gt; &lt;lastOffset&gt;}...
+ * </pre>
+ *
+ * When it is missing, stale or unreadable the table is rebuilt from the batch headers of the log.
  */
 public final class ProducerStateTable {
     static final String SNAPSHOT_FILE = "producer-state-snapshot";
@@ -52,52 +65,52 @@ public final class ProducerStateTable {
 
         record Duplicate(long firstOffset) implements Check {}
 
-        record Reject(ErrorCode error) implements Check {}
+        record Reject(ProducerRejection reason) implements Check {}
     }
 
     private static final Check.Append APPEND = new Check.Append();
 
     private final Map<Long, Producer> producers = new HashMap<>();
 
-    public Check check(long producerId, short epoch, int firstSequence, int lastSequence) {
-        if (producerId < 0) {
+    /** Whether a batch from this producer may be appended now (nothing changes). */
+    public synchronized Check check(ProducerBatchInfo batch) {
+        if (batch.producerId() < 0) {
             return APPEND; // not an idempotent producer
         }
-        Producer p = producers.get(producerId);
+        Producer p = producers.get(batch.producerId());
         if (p == null) {
             return APPEND;
         }
-        if (epoch < p.epoch) {
-            return new Check.Reject(ErrorCode.INVALID_PRODUCER_EPOCH);
+        if (batch.producerEpoch() < p.epoch) {
+            return new Check.Reject(ProducerRejection.INVALID_PRODUCER_EPOCH);
         }
-        if (epoch > p.epoch) {
-            return firstSequence == 0 ? APPEND : new Check.Reject(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        if (batch.producerEpoch() > p.epoch) {
+            return batch.firstSequence() == 0 ? APPEND : new Check.Reject(ProducerRejection.OUT_OF_ORDER_SEQUENCE_NUMBER);
         }
         for (Batch b : p.batches) {
-            if (b.firstSequence() == firstSequence && b.lastSequence() == lastSequence) {
+            if (b.firstSequence() == batch.firstSequence() && b.lastSequence() == batch.lastSequence()) {
                 return new Check.Duplicate(b.firstOffset());
             }
         }
         Batch last = p.batches.peekLast();
-        if (last != null && firstSequence != next(last.lastSequence())) {
-            return new Check.Reject(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        if (last != null && batch.firstSequence() != next(last.lastSequence())) {
+            return new Check.Reject(ProducerRejection.OUT_OF_ORDER_SEQUENCE_NUMBER);
         }
         return APPEND;
-    }
-
-    /** The sequence of a batch's last record: sequences wrap from 2^31-1 to 0. */
-    public static int lastSequence(int baseSequence, int lastOffsetDelta) {
-        long last = (long) baseSequence + lastOffsetDelta;
-        return (int) (last > Integer.MAX_VALUE ? last - Integer.MAX_VALUE - 1 : last);
     }
 
     private static int next(int sequence) {
         return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
     }
 
-    /** Remembers a batch appended at broker time {@code nowMs}. */
-    public void record(long producerId, short epoch, int firstSequence, int lastSequence, long firstOffset, long lastOffset,
-            long nowMs) {
+    /** Remembers a batch appended at broker time {@code nowMs} to offsets {@code firstOffset..lastOffset}. */
+    synchronized void record(ProducerBatchInfo batch, long firstOffset, long lastOffset, long nowMs) {
+        record(batch.producerId(), batch.producerEpoch(), batch.firstSequence(), batch.lastSequence(), firstOffset,
+                lastOffset, nowMs);
+    }
+
+    private void record(long producerId, short epoch, int firstSequence, int lastSequence, long firstOffset,
+            long lastOffset, long nowMs) {
         if (producerId < 0) {
             return;
         }
@@ -113,13 +126,32 @@ public final class ProducerStateTable {
         p.batches.addLast(new Batch(firstSequence, lastSequence, firstOffset, lastOffset));
     }
 
-    /** Rebuilds from the log: every idempotent data batch, in offset order. */
-    public void replay(StoredBatch b) {
+    /**
+     * Rebuilds from the log: every idempotent data batch, in offset order. The header has no append
+     * time, so producers count as active at {@code nowMs} (nothing expires early).
+     */
+    synchronized void replay(StoredBatch b, long nowMs) {
         if (b.producerId() >= 0 && !b.control()) {
-            // the header has no append time: count from the rebuild, so nothing expires early
             record(b.producerId(), b.producerEpoch(), b.baseSequence(), b.lastSequence(), b.baseOffset(), b.lastOffset(),
-                    System.currentTimeMillis());
+                    nowMs);
         }
+    }
+
+    /**
+     * The log now ends at {@code logEndOffset}: batches from there on are forgotten, and so is a
+     * producer left with none (its earlier batches, if any, were of an older epoch and no longer
+     * remembered: it is treated as new, as after expiry).
+     */
+    synchronized void truncateFromEnd(long logEndOffset) {
+        producers.values().removeIf(p -> {
+            p.batches.removeIf(b -> b.lastOffset() >= logEndOffset);
+            return p.batches.isEmpty();
+        });
+    }
+
+    /** The log now starts at {@code logStartOffset}: producers whose last batch is below it are forgotten. */
+    synchronized void truncateFromStart(long logStartOffset) {
+        producers.values().removeIf(p -> p.batches.isEmpty() || p.batches.peekLast().lastOffset() < logStartOffset);
     }
 
     /**
@@ -127,18 +159,19 @@ public final class ProducerStateTable {
      * producer.id.expiration.ms): a producer coming back after that starts afresh, as in Kafka.
      * Returns how many were forgotten.
      */
-    public int expire(long nowMs, long expirationMs) {
+    synchronized int expire(long nowMs, long expirationMs) {
         int before = producers.size();
         producers.values().removeIf(p -> nowMs - p.lastAppendMs >= expirationMs);
         return before - producers.size();
     }
 
-    /**
-     * Writes the table, valid for a log ending at {@code logEndOffset}. Format: a line {@code 1
-     * <logEndOffset>}, then per producer {@code <id> <epoch> <lastAppendMs>} followed by its batches as
-     * {@code firstSeq lastSeq firstOffset lastOffset} groups.
-     */
-    public void save(Path partitionDir, long logEndOffset) throws IOException {
+    /** Producers remembered right now. */
+    public synchronized int producerCount() {
+        return producers.size();
+    }
+
+    /** Writes the snapshot (see the class comment), valid for a log ending at {@code logEndOffset}. */
+    synchronized void save(Path partitionDir, long logEndOffset) throws IOException {
         StringBuilder b = new StringBuilder(FORMAT + " ").append(logEndOffset).append('\n');
         producers.forEach((id, p) -> {
             b.append(id).append(' ').append(p.epoch).append(' ').append(p.lastAppendMs);
@@ -148,7 +181,8 @@ public final class ProducerStateTable {
             }
             b.append('\n');
         });
-        Path tmp = partitionDir.resolve(SNAPSHOT_FILE + ".tmp");
+        Path file = partitionDir.resolve(SNAPSHOT_FILE);
+        Path tmp = SegmentFiles.withSuffix(file, SegmentFiles.TMP);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             ByteBuffer bytes = StandardCharsets.UTF_8.encode(b.toString());
@@ -157,15 +191,14 @@ public final class ProducerStateTable {
             }
             ch.force(true); // on disk before the rename makes it the snapshot
         }
-        Files.move(tmp, partitionDir.resolve(SNAPSHOT_FILE), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
-     * Loads the snapshot if it was taken at {@code logEndOffset} (and deletes it: from now on the
-     * live table is the truth); returns false when there is none or it is stale.
+     * Loads the snapshot if it was taken at {@code logEndOffset}, and deletes it; returns false
+     * (the table left empty) when there is none or it is stale or unreadable.
      */
-    public boolean load(Path partitionDir, long logEndOffset) throws IOException {
+    synchronized boolean load(Path partitionDir, long logEndOffset) throws IOException {
         Path file = partitionDir.resolve(SNAPSHOT_FILE);
         if (!Files.exists(file)) {
             return false;
@@ -195,7 +228,8 @@ public final class ProducerStateTable {
         }
     }
 
-    int producerCount() {
-        return producers.size();
+    /** Deletes a snapshot, if any (the log is being deleted). */
+    static void deleteSnapshot(Path partitionDir) throws IOException {
+        Files.deleteIfExists(partitionDir.resolve(SNAPSHOT_FILE));
     }
 }

@@ -1,0 +1,116 @@
+package dev.wharf.logstore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the segments of a partition directory for {@link PartitionLog#open}: clears what
+ * interrupted operations left ({@code .deleted}, {@code .tmp}, {@code .cleaned} files), completes
+ * an interrupted segment swap ({@code .swap} files, see {@link SegmentSwap}), and after an unclean
+ * shutdown checks the segments from the one holding the recovery point on, batch by batch, cutting
+ * the log at the first bad one. Runs before the log is visible to anyone.
+ */
+final class LogLoader {
+    private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
+
+    /** The segments opened, oldest first (the last one active), and the offsets they give. */
+    record Loaded(List<LogSegment> segments, long logStartOffset, long logEndOffset) {}
+
+    private LogLoader() {}
+
+    static Loaded load(Path dir, TopicPartition tp, LogConfig config, long checkpointedRecoveryPoint,
+            long checkpointedStart, boolean clean, FileHandles handles, LongSupplier clock) throws IOException {
+        Files.createDirectories(dir);
+        TreeSet<Long> bases = new TreeSet<>();
+        TreeSet<Long> swapBases = new TreeSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(SegmentFiles.DELETED) || name.endsWith(SegmentFiles.TMP)
+                        || name.endsWith(SegmentFiles.CLEANED)) {
+                    Files.deleteIfExists(f); // left over from an operation the crash interrupted
+                    continue;
+                }
+                OptionalLong base = SegmentFiles.baseOffset(name, SegmentFiles.LOG);
+                base.ifPresent(bases::add);
+                SegmentFiles.baseOffset(name, SegmentFiles.LOG + SegmentFiles.SWAP).ifPresent(swapBases::add);
+            }
+        }
+        if (!swapBases.isEmpty()) {
+            log.warn("completing an interrupted segment swap partition={} swapped={}", tp, swapBases);
+            SegmentSwap.completeInterrupted(dir, swapBases, bases);
+        }
+        if (bases.isEmpty()) {
+            long start = Math.max(0, checkpointedStart);
+            return new Loaded(List.of(LogSegment.create(dir, start, config, clock.getAsLong(), handles)), start, start);
+        }
+        return openSegments(dir, tp, config, new ArrayList<>(bases), checkpointedRecoveryPoint, checkpointedStart, clean,
+                handles);
+    }
+
+    private static Loaded openSegments(Path dir, TopicPartition tp, LogConfig config, List<Long> bases,
+            long checkpointedRecoveryPoint, long checkpointedStart, boolean clean, FileHandles handles)
+            throws IOException {
+        long recoverFrom = Long.MIN_VALUE;
+        for (long b : bases) {
+            if (b <= checkpointedRecoveryPoint) {
+                recoverFrom = b;
+            }
+        }
+        List<LogSegment> segments = new ArrayList<>();
+        long expected = bases.get(0);
+        int truncatedBytes = 0;
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            boolean last = i == bases.size() - 1;
+            boolean recover = !clean && (base >= recoverFrom || last);
+            if (truncatedBytes > 0) {
+                // everything after a cut is unreachable: drop it
+                LogSegment.deleteFiles(dir, base);
+                continue;
+            }
+            LogSegment segment = LogSegment.open(dir, base, config, last, recover, handles);
+            if (recover) {
+                truncatedBytes = segment.recover(expected);
+                if (truncatedBytes > 0) {
+                    log.warn("recovered partition={} segment={} truncatedBytes={}", tp, base, truncatedBytes);
+                }
+                if (!last && truncatedBytes == 0) {
+                    segment.seal();
+                }
+            }
+            segments.add(segment);
+            expected = segment.nextOffset();
+        }
+        int lastIndex = segments.size() - 1;
+        LogSegment lastSegment = segments.get(lastIndex);
+        if (truncatedBytes > 0 && lastSegment.baseOffset() != bases.get(bases.size() - 1)) {
+            // the active segment was deleted: reopen the last kept one as active
+            lastSegment.close();
+            lastSegment = LogSegment.open(dir, lastSegment.baseOffset(), config, true, false, handles);
+            segments.set(lastIndex, lastSegment);
+        }
+        long logEnd = lastSegment.nextOffset();
+        if (!clean) {
+            // what recovery kept is made durable once, from the checkpointed recovery point on
+            long recoveryPoint = Math.min(Math.max(checkpointedRecoveryPoint, 0), logEnd);
+            for (int i = 0; i < segments.size(); i++) {
+                boolean holdsOrFollows = i == lastIndex || segments.get(i + 1).baseOffset() > recoveryPoint;
+                if (holdsOrFollows) {
+                    segments.get(i).flush();
+                }
+            }
+        }
+        long start = Math.min(Math.max(checkpointedStart, segments.get(0).baseOffset()), logEnd);
+        return new Loaded(segments, start, logEnd);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.wharf.logstore;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Every file name suffix the log store uses, in one place. A segment's files are named by its base
+ * offset, zero-padded to 20 digits, plus a suffix:
+ *
+ * <pre>
+ *   00000000000000000042.log         record batches
+ *   00000000000000000042.index       offset index (see OffsetIndex)
+ *   00000000000000000042.timeindex   time index (see TimeIndex)
+ * </pre>
+ *
+ * Reserved, not written yet: {@code .snapshot} (producer state per offset, as Kafka names it) and
+ * {@code .txnindex} (aborted transactions). A state suffix after the file's own suffix tells
+ * recovery what an interrupted operation left behind ({@code 00000000000000000042.log.swap}):
+ *
+ * <ul>
+ *   <li>{@code .cleaned}: a replacement still being written; deleted on open;
+ *   <li>{@code .swap}: a complete replacement not yet in place; open completes the swap (see
+ *       {@link PartitionLog#replaceSegments});
+ *   <li>{@code .deleted}: unlinked from the log, removed after {@code file.delete.delay.ms}; deleted on open;
+ *   <li>{@code .tmp}: a checkpoint or snapshot being written, renamed over the real one when
+ *       complete; deleted on open.
+ * </ul>
+ */
+final class SegmentFiles {
+    static final String LOG = ".log";
+    static final String INDEX = ".index";
+    static final String TIME_INDEX = ".timeindex";
+    static final String SNAPSHOT = ".snapshot";
+    static final String TXN_INDEX = ".txnindex";
+
+    static final String CLEANED = ".cleaned";
+    static final String SWAP = ".swap";
+    static final String DELETED = ".deleted";
+    static final String TMP = ".tmp";
+
+    /** The files every segment has, in the order they are renamed. */
+    static final List<String> PER_SEGMENT = List.of(LOG, INDEX, TIME_INDEX);
+
+    private SegmentFiles() {}
+
+    /** {@code <dir>/<base offset, 20 digits><suffix>}; {@code suffix} may chain, as {@code .log.swap}. */
+    static Path file(Path dir, long baseOffset, String suffix) {
+        return dir.resolve(String.format("%020d%s", baseOffset, suffix));
+    }
+
+    /** The same file with a state suffix added ({@code .deleted}, {@code .swap}, ...). */
+    static Path withSuffix(Path file, String stateSuffix) {
+        return file.resolveSibling(file.getFileName() + stateSuffix);
+    }
+
+    /** The base offset of a file named {@code <20 digits><suffix>}, if the name has that shape. */
+    static OptionalLong baseOffset(String fileName, String suffix) {
+        if (!fileName.endsWith(suffix) || fileName.length() != 20 + suffix.length()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(fileName.substring(0, 20)));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}
