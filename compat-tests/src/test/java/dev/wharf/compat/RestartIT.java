@@ -44,6 +44,10 @@ class RestartIT {
                 }
             }
         }
+        // the high watermarks were checkpointed as Kafka does, and the restart starts from them
+        List<String> checkpoint = java.nio.file.Files.readAllLines(dir.resolve("logs").resolve("replication-offset-checkpoint"));
+        assertEquals("0", checkpoint.get(0));
+        assertEquals(true, checkpoint.contains("ledger 0 100") && checkpoint.contains("ledger 1 100"), checkpoint.toString());
         try (RunningBroker broker = new RunningBroker(dir, Map.of());
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
                 KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(

@@ -19,11 +19,22 @@ final class RunningBroker implements AutoCloseable {
                 "zookeeper.session.timeout.ms", "10000"));
         config.putAll(overrides);
         broker = new Broker(BrokerConfig.of(config));
-        broker.start();
+        try {
+            broker.start();
+        } catch (Exception | Error e) {
+            broker.close(); // whatever started before the failure
+            throw e;
+        }
     }
 
     String bootstrap() {
         return broker.advertised().host() + ":" + broker.advertised().port();
+    }
+
+    /** Where clients reach the listener named {@code listenerName}. */
+    String bootstrap(String listenerName) {
+        dev.wharf.controller.BrokerInfo.Endpoint e = broker.advertised().endpoint(listenerName).orElseThrow();
+        return e.host() + ":" + e.port();
     }
 
     /** What the broker has sent, and how much of it went zero-copy from log files. */

@@ -1,4 +1,47 @@
 package dev.wharf.controller;
 
-/** A live broker as registered in ZooKeeper. */
-public record BrokerInfo(int id, String host, int port) {}
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A live broker as registered in ZooKeeper: its id and where clients reach each of its listeners.
+ *
+ * @param endpoints one per listener, in the broker's configured order; never empty
+ */
+public record BrokerInfo(int id, List<Endpoint> endpoints) {
+    /** Where one listener of a broker is reached, and the security protocol it speaks. */
+    public record Endpoint(String listenerName, String securityProtocol, String host, int port) {
+        /** As Kafka writes it in a registration's {@code endpoints}: {@code NAME://host:port}. */
+        @Override
+        public String toString() {
+            return listenerName + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    public BrokerInfo {
+        endpoints = List.copyOf(endpoints);
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("broker " + id + " has no endpoints");
+        }
+    }
+
+    /** A broker with one PLAINTEXT listener. */
+    public BrokerInfo(int id, String host, int port) {
+        this(id, List.of(new Endpoint("PLAINTEXT", "PLAINTEXT", host, port)));
+    }
+
+    /** The first listener's host. */
+    public String host() {
+        return endpoints.get(0).host();
+    }
+
+    /** The first listener's port. */
+    public int port() {
+        return endpoints.get(0).port();
+    }
+
+    /** The endpoint of the listener named {@code listenerName}, if this broker has one. */
+    public Optional<Endpoint> endpoint(String listenerName) {
+        return endpoints.stream().filter(e -> e.listenerName().equals(listenerName)).findFirst();
+    }
+}

@@ -2,6 +2,7 @@ package dev.wharf.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,8 @@ import java.util.UUID;
  *   /cluster/id                                  {"version":"1","id":"&lt;cluster id&gt;"}
  *   /controller                  ephemeral       {"version":1,"brokerid":0,"timestamp":"..."}
  *   /controller_epoch                            "3"; its znode version fences controller writes
- *   /brokers/ids/&lt;id&gt;            ephemeral       {"version":5,"host":"..","port":9092,"endpoints":["PLAINTEXT://..:9092"],...}
+ *   /brokers/ids/&lt;id&gt;            ephemeral       {"version":5,"host":"..","port":9092,"endpoints":["PLAINTEXT://..:9092",..],
+ *                                                "listener_security_protocol_map":{"PLAINTEXT":"PLAINTEXT",..}}
  *   /brokers/topics/&lt;topic&gt;                       {"version":3,"topic_id":"..","partitions":{"0":[0]},...}
  *   /brokers/topics/&lt;topic&gt;/partitions/&lt;p&gt;/state   {"controller_epoch":3,"leader":0,"version":1,"leader_epoch":0,"isr":[0]}
  *   /config/topics/&lt;topic&gt;                        {"version":1,"config":{"retention.ms":"1000"}}
@@ -91,13 +93,37 @@ final class ZkData {
     static byte[] brokerRegistration(BrokerInfo b) {
         ObjectNode n = JSON.createObjectNode().put("version", 5).put("host", b.host()).put("port", b.port())
                 .put("timestamp", Long.toString(System.currentTimeMillis()));
-        n.putArray("endpoints").add("PLAINTEXT://" + b.host() + ":" + b.port());
+        ArrayNode endpoints = n.putArray("endpoints");
+        ObjectNode protocols = n.putObject("listener_security_protocol_map");
+        for (BrokerInfo.Endpoint e : b.endpoints()) {
+            endpoints.add(e.toString());
+            protocols.put(e.listenerName(), e.securityProtocol());
+        }
         return bytes(n);
     }
 
+    /** A registration; one written without endpoints (before listeners had names) is one PLAINTEXT listener. */
     static BrokerInfo brokerRegistration(int id, byte[] data) {
         JsonNode n = tree(data);
-        return new BrokerInfo(id, n.get("host").asText(), n.get("port").asInt());
+        JsonNode endpoints = n.get("endpoints");
+        if (endpoints == null || !endpoints.isArray() || endpoints.isEmpty()) {
+            return new BrokerInfo(id, n.get("host").asText(), n.get("port").asInt());
+        }
+        JsonNode protocols = n.path("listener_security_protocol_map");
+        List<BrokerInfo.Endpoint> out = new ArrayList<>();
+        for (JsonNode e : endpoints) {
+            String text = e.asText();
+            int scheme = text.indexOf("://");
+            int colon = text.lastIndexOf(':');
+            String name = text.substring(0, scheme);
+            String host = text.substring(scheme + 3, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            out.add(new BrokerInfo.Endpoint(name, protocols.path(name).asText(name), host,
+                    Integer.parseInt(text.substring(colon + 1))));
+        }
+        return new BrokerInfo(id, out);
     }
 
     // /controller and /controller_epoch

@@ -96,7 +96,9 @@ public final class PartitionLog {
         logEndOffset = loaded.logEndOffset();
         logStartOffset = loaded.logStartOffset();
         recoveryPoint = logEndOffset;
-        highWatermark = logEndOffset;
+        // nothing is known committed until the owner says so: the broker's replica manager sets it
+        // from its replication-offset-checkpoint, and replicas in sync move it on
+        highWatermark = logStartOffset;
         epochs.truncateFromEnd(logEndOffset);
         epochs.truncateFromStart(logStartOffset);
         latestEpoch = epochs.latestEpoch();

@@ -120,11 +120,7 @@ public final class Broker implements Closeable {
         timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
         // fetch waits and group timeouts: kept to within a 10 ms tick, taken and cancelled without waking a thread
         deadlines = new HashedWheelTimer(daemon("wharf-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
-        BrokerConfig.Listener listener = config.listener();
-        BrokerConfig.Listener adv = config.advertisedListener(listener);
-        String host = adv.host().isEmpty() ? "localhost" : adv.host();
-        int port = adv.port() == 0 || adv.equals(listener) ? servers.get(0).port() : adv.port();
-        advertised = new BrokerInfo(config.brokerId(), host, port);
+        advertised = new BrokerInfo(config.brokerId(), advertisedEndpoints(endpoints));
 
         metadata = new ZkMetadataStore(connect, config.getInt("zookeeper.session.timeout.ms"), advertised);
         metadata.start();
@@ -189,7 +185,7 @@ public final class Broker implements Closeable {
                 .register(new DescribeTopicPartitionsHandler(metadata))
                 .register(new AlterConfigsHandler(metadata, admin));
         servers.forEach(NettyServer::startAccepting);
-        log.info("Wharf broker {} ready: listening on {}:{} (cluster id {})", config.brokerId(), host, port,
+        log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());
     }
 
@@ -201,6 +197,23 @@ public final class Broker implements Closeable {
     /** Bytes sent to clients, and the part sent from log files with {@code transferTo}. */
     public SendStats sendStats() {
         return sendStats;
+    }
+
+    /**
+     * Where clients reach each listener: its advertised.listeners entry, or the listener itself
+     * at its bound port (an empty host advertises as localhost).
+     */
+    private List<BrokerInfo.Endpoint> advertisedEndpoints(List<Endpoint> bound) {
+        List<BrokerInfo.Endpoint> out = new ArrayList<>();
+        List<BrokerConfig.Listener> listeners = config.listeners();
+        for (int i = 0; i < listeners.size(); i++) {
+            BrokerConfig.Listener listener = listeners.get(i);
+            BrokerConfig.Listener adv = config.advertisedListener(listener);
+            String host = adv.host().isEmpty() ? "localhost" : adv.host();
+            int port = adv.port() == 0 || adv.equals(listener) ? servers.get(i).port() : adv.port();
+            out.add(new BrokerInfo.Endpoint(listener.name(), bound.get(i).securityProtocol(), host, port));
+        }
+        return out;
     }
 
     /** The listeners to bind, each with its security protocol (only PLAINTEXT is served so far). */

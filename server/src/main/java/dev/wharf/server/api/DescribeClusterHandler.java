@@ -30,8 +30,9 @@ public final class DescribeClusterHandler implements ApiHandler {
         List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();
         try {
             for (BrokerInfo b : metadata.liveBrokers()) {
-                brokers.add(new DescribeClusterResponse.DescribeClusterBroker().setBrokerId(b.id()).setHost(b.host())
-                        .setPort(b.port()));
+                b.endpoint(context.connection().listenerName()).ifPresent(e -> brokers.add(
+                        new DescribeClusterResponse.DescribeClusterBroker().setBrokerId(b.id()).setHost(e.host())
+                                .setPort(e.port())));
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot list brokers", e);

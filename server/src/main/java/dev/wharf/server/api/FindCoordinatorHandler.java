@@ -41,18 +41,19 @@ public final class FindCoordinatorHandler implements ApiHandler {
     public ApiMessage respond(RequestContext context) {
         FindCoordinatorRequest req = (FindCoordinatorRequest) context.body();
         if (context.version() < 4) {
-            FindCoordinatorResponse.Coordinator c = find(req.key(), req.keyType());
+            FindCoordinatorResponse.Coordinator c = find(req.key(), req.keyType(), context.connection().listenerName());
             return new FindCoordinatorResponse().setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage())
                     .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
         }
         List<FindCoordinatorResponse.Coordinator> out = new ArrayList<>();
         for (String key : req.coordinatorKeys()) {
-            out.add(find(key, req.keyType()));
+            out.add(find(key, req.keyType(), context.connection().listenerName()));
         }
         return new FindCoordinatorResponse().setCoordinators(out);
     }
 
-    private FindCoordinatorResponse.Coordinator find(String key, byte keyType) {
+    /** The coordinator of {@code key} as reached through the listener the request came in on. */
+    private FindCoordinatorResponse.Coordinator find(String key, byte keyType, String listenerName) {
         FindCoordinatorResponse.Coordinator c = new FindCoordinatorResponse.Coordinator().setKey(key).setNodeId(-1)
                 .setHost("").setPort(-1);
         if (keyType == TRANSACTION) {
@@ -65,11 +66,12 @@ public final class FindCoordinatorHandler implements ApiHandler {
         }
         try {
             Optional<BrokerInfo> broker = groups.coordinatorFor(key);
-            if (broker.isEmpty()) {
+            Optional<BrokerInfo.Endpoint> endpoint = broker.flatMap(b -> b.endpoint(listenerName));
+            if (endpoint.isEmpty()) {
                 return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
             }
-            return c.setErrorCode(ErrorCode.NONE.code).setNodeId(broker.get().id()).setHost(broker.get().host())
-                    .setPort(broker.get().port());
+            return c.setErrorCode(ErrorCode.NONE.code).setNodeId(broker.get().id()).setHost(endpoint.get().host())
+                    .setPort(endpoint.get().port());
         } catch (Exception e) {
             log.warn("cannot find the coordinator of group {}", key, e);
             return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);

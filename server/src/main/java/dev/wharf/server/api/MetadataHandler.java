@@ -47,15 +47,17 @@ public final class MetadataHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         // ZooKeeper reads and topic creation block: never on the event loop
-        return respond((MetadataRequest) context.body(), context.version());
+        return respond((MetadataRequest) context.body(), context.version(), context.connection().listenerName());
     }
 
-    private ApiMessage respond(MetadataRequest req, short version) {
+    private ApiMessage respond(MetadataRequest req, short version, String listenerName) {
         MetadataResponse resp = new MetadataResponse();
         List<MetadataResponse.MetadataResponseBroker> brokers = new ArrayList<>();
         try {
+            // each broker as reached through the listener this request came in on (Kafka leaves out brokers without it)
             for (BrokerInfo b : metadata.liveBrokers()) {
-                brokers.add(new MetadataResponse.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host()).setPort(b.port()));
+                b.endpoint(listenerName).ifPresent(e -> brokers.add(
+                        new MetadataResponse.MetadataResponseBroker().setNodeId(b.id()).setHost(e.host()).setPort(e.port())));
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot list brokers", e);
