@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class LongPollFetchIT {
     @Timeout(60)
     void aFetchWithNothingToReadWaitsItsMaxWait() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of());
-                ProtocolClient client = new ProtocolClient(broker.bootstrap())) {
+                KafkaWireClient client = new KafkaWireClient(broker.bootstrap())) {
             client.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName("quiet"))));
             FetchRequest fetch = new FetchRequest().setReplicaId(-1).setMaxWaitMs(400).setMinBytes(1).setMaxBytes(1 << 20)
@@ -54,7 +56,7 @@ class LongPollFetchIT {
             assertTrue(waitedMs >= 400, "answered after " + waitedMs + " ms, before the 400 ms max wait");
             assertTrue(waitedMs < 5_000, "answered only after " + waitedMs + " ms");
             FetchResponse.PartitionData partition = response.responses().get(0).partitions().get(0);
-            assertEquals(0, partition.errorCode());
+            assertEquals(Errors.NONE.code(), partition.errorCode());
             assertEquals(0, partition.records().sizeInBytes());
             assertEquals(0, partition.highWatermark());
         }
