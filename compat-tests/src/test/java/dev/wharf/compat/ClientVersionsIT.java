@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.message.ApiKey;
-import dev.wharf.wire.message.ApiVersionsRequest;
-import dev.wharf.wire.message.ApiVersionsResponse;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
 import dev.wharf.wire.message.FindCoordinatorRequest;
@@ -36,11 +33,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -72,7 +67,6 @@ class ClientVersionsIT {
 
     private static RunningBroker broker;
     private static KafkaWireClient client;
-    private static final Map<ApiKey, ApiVersionsResponse.ApiVersion> advertised = new EnumMap<>(ApiKey.class);
     /** The records in {@link #FETCHED}: one batch of three, then one of two. */
     private static final List<Sent> fetchedRecords = List.of(
             new Sent(1_700_000_000_000L, "k0", "v0", List.of(new Header("h", utf8("x")))),
@@ -90,14 +84,6 @@ class ClientVersionsIT {
                 "group.initial.rebalance.delay.ms", "0",
                 "offsets.topic.num.partitions", "1"));
         client = new KafkaWireClient(broker.bootstrap());
-        ApiVersionsResponse versions = client.call(ApiKey.API_VERSIONS, (short) 3,
-                new ApiVersionsRequest().setClientSoftwareName("client-versions-it").setClientSoftwareVersion("1"));
-        assertEquals(Errors.NONE.code(), versions.errorCode());
-        for (ApiVersionsResponse.ApiVersion v : versions.apiKeys()) {
-            if (ApiKey.isKnown(v.apiKey())) {
-                advertised.put(ApiKey.forId(v.apiKey()), v);
-            }
-        }
         topic(FETCHED);
         topic(COMMITTED);
         produce(FETCHED, (short) 9, batch(fetchedRecords.subList(0, 3), 0));
@@ -120,28 +106,26 @@ class ClientVersionsIT {
         }
     }
 
-    /** Every advertised version of {@code api} from {@code oldestClientVersion} on. */
-    private static Stream<Short> versions(ApiKey api, int oldestClientVersion) {
-        ApiVersionsResponse.ApiVersion v = advertised.get(api);
-        assertTrue(v != null, api.displayName + " is not advertised");
-        int from = Math.max(v.minVersion(), oldestClientVersion);
-        assertTrue(from <= v.maxVersion(), api.displayName + " advertises only v" + v.minVersion() + "-" + v.maxVersion());
-        return IntStream.rangeClosed(from, v.maxVersion()).mapToObj(i -> (short) i);
+    /** Every advertised version of {@code api} from {@code oldestClientVersion} on (runs after {@code start}). */
+    private static Stream<Short> versions(ApiKey api, int oldestClientVersion) throws IOException {
+        List<Short> versions = client.advertisedVersions(api, oldestClientVersion);
+        assertFalse(versions.isEmpty(), api.displayName + " advertises no version from v" + oldestClientVersion);
+        return versions.stream();
     }
 
-    static Stream<Short> produceVersions() {
+    static Stream<Short> produceVersions() throws IOException {
         return versions(ApiKey.PRODUCE, 3); // magic v2 record batches need Produce v3
     }
 
-    static Stream<Short> fetchVersions() {
+    static Stream<Short> fetchVersions() throws IOException {
         return versions(ApiKey.FETCH, 4); // magic v2 record batches need Fetch v4
     }
 
-    static Stream<Short> joinGroupVersions() {
+    static Stream<Short> joinGroupVersions() throws IOException {
         return versions(ApiKey.JOIN_GROUP, 0);
     }
 
-    static Stream<Short> offsetCommitVersions() {
+    static Stream<Short> offsetCommitVersions() throws IOException {
         return versions(ApiKey.OFFSET_COMMIT, 0);
     }
 
@@ -225,10 +209,11 @@ class ClientVersionsIT {
     }
 
     /** The SyncGroup version released with a JoinGroup version: what one client sends with the other. */
-    private static short syncVersionFor(short joinVersion) {
+    private static short syncVersionFor(short joinVersion) throws IOException {
         short[] byJoinVersion = {0, 0, 1, 2, 2, 3, 4, 5, 5, 5};
         short wanted = byJoinVersion[Math.min(joinVersion, byJoinVersion.length - 1)];
-        return (short) Math.min(wanted, advertised.get(ApiKey.SYNC_GROUP).maxVersion());
+        List<Short> advertised = client.advertisedVersions(ApiKey.SYNC_GROUP, 0);
+        return (short) Math.min(wanted, advertised.get(advertised.size() - 1));
     }
 
     // An offset committed at any version is read back by OffsetFetch at every version with its

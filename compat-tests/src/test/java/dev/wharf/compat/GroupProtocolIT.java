@@ -284,7 +284,7 @@ class GroupProtocolIT {
             assertEquals("range", d.protocolData());
             assertEquals(1, d.members().size());
             assertEquals(joined.memberId(), d.members().get(0).memberId());
-            assertEquals("protocol-test", d.members().get(0).clientId());
+            assertEquals(KafkaWireClient.CLIENT_ID, d.members().get(0).clientId());
             assertArrayEquals(mine, d.members().get(0).memberAssignment());
 
             LeaveGroupResponse left = (LeaveGroupResponse) c.call(ApiKey.LEAVE_GROUP, (short) 3, new LeaveGroupRequest()

@@ -3,6 +3,8 @@ package dev.wharf.testing;
 import dev.wharf.wire.frame.RequestFrames;
 import dev.wharf.wire.frame.ResponseFrames;
 import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ApiVersionsRequest;
+import dev.wharf.wire.message.ApiVersionsResponse;
 import dev.wharf.wire.message.RequestHeader;
 import dev.wharf.wire.protocol.ApiMessage;
 import io.netty.buffer.ByteBuf;
@@ -17,6 +19,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A blocking Kafka protocol client over a plain socket, for tests that must send what no client
@@ -25,6 +29,8 @@ import java.nio.ByteBuffer;
  * gives up after 30 seconds. Not thread-safe: one test thread per client.
  */
 public final class KafkaWireClient implements AutoCloseable {
+    /** The client id every request carries. */
+    public static final String CLIENT_ID = "wharf-wire-test";
     private static final int READ_TIMEOUT_MS = 30_000;
 
     private final Socket socket = new Socket();
@@ -59,7 +65,7 @@ public final class KafkaWireClient implements AutoCloseable {
     public int send(ApiKey api, short version, ApiMessage body) throws IOException {
         int correlationId = ++lastCorrelationId;
         RequestHeader header = new RequestHeader().setRequestApiKey(api.id).setRequestApiVersion(version)
-                .setCorrelationId(correlationId).setClientId("wharf-wire-test");
+                .setCorrelationId(correlationId).setClientId(CLIENT_ID);
         ByteBuf frame = RequestFrames.encode(UnpooledByteBufAllocator.DEFAULT, header, body);
         try {
             byte[] bytes = new byte[frame.readableBytes()];
@@ -69,6 +75,22 @@ public final class KafkaWireClient implements AutoCloseable {
             frame.release();
         }
         return correlationId;
+    }
+
+    /**
+     * The versions of {@code api} the broker advertises (ApiVersions v3), oldest first, from
+     * {@code oldest} on: the versions a client of that age or newer could send.
+     */
+    public List<Short> advertisedVersions(ApiKey api, int oldest) throws IOException {
+        ApiVersionsResponse r = call(ApiKey.API_VERSIONS, (short) 3,
+                new ApiVersionsRequest().setClientSoftwareName(CLIENT_ID).setClientSoftwareVersion("1"));
+        for (ApiVersionsResponse.ApiVersion v : r.apiKeys()) {
+            if (v.apiKey() == api.id) {
+                return IntStream.rangeClosed(Math.max(v.minVersion(), oldest), v.maxVersion())
+                        .mapToObj(i -> (short) i).toList();
+            }
+        }
+        return List.of();
     }
 
     /** Writes bytes as they are: a hand-made frame, length prefix included, or garbage. */
