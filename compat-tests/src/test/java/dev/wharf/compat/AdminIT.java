@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
+import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
@@ -145,7 +146,7 @@ class AdminIT {
     @Test
     void describeTopicPartitionsPages() throws Exception {
         admin.createTopics(List.of(new NewTopic("a-topic", 3, (short) 1), new NewTopic("b-topic", 2, (short) 1))).all().get();
-        try (ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
             DescribeTopicPartitionsResponse first = (DescribeTopicPartitionsResponse) c.call(ApiKey.DESCRIBE_TOPIC_PARTITIONS,
                     (short) 0, new DescribeTopicPartitionsRequest().setResponsePartitionLimit(2));
             assertEquals(List.of(0, 1), first.topics().get(0).partitions().stream().map(p -> p.partitionIndex()).toList());

@@ -3,6 +3,8 @@ package dev.wharf.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ApiVersionsRequest;
 import dev.wharf.wire.message.ApiVersionsResponse;
@@ -14,13 +16,11 @@ import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.MetadataResponse;
 import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.message.ProduceResponse;
-import dev.wharf.wire.records.BufferRecords;
-import dev.wharf.wire.records.CompressionType;
-import dev.wharf.wire.records.RecordBatchBuilder;
 import io.netty.buffer.ByteBuf;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,17 +33,14 @@ class BadInputIT {
     Path dir;
 
     private static ProduceRequest produce(String topic, ByteBuf batch) {
-        return new ProduceRequest().setAcks((short) -1).setTimeoutMs(5000).setTopicData(List.of(
-                new ProduceRequest.TopicProduceData().setName(topic).setPartitionData(List.of(
-                        new ProduceRequest.PartitionProduceData().setIndex(0).setRecords(new BufferRecords(batch))))));
+        return ProduceBatch.request(topic, null, 0, batch);
     }
 
     private static ByteBuf batch() {
-        return new RecordBatchBuilder(CompressionType.NONE).append(System.currentTimeMillis(), null, "v".getBytes(), List.of())
-                .build();
+        return ProduceBatch.create().value("v").build();
     }
 
-    private static short produceError(ProtocolClient c, ProduceRequest req) throws Exception {
+    private static short produceError(KafkaWireClient c, ProduceRequest req) throws Exception {
         return ((ProduceResponse) c.call(ApiKey.PRODUCE, (short) 11, req)).responses().get(0).partitionResponses().get(0)
                 .errorCode();
     }
@@ -51,45 +48,46 @@ class BadInputIT {
     // Error codes for bad topics and corrupt batches; closed connections for undecodable frames.
     @Test
     void badRequestsGetErrorsOrLoseTheirConnectionOnly() throws Exception {
-        try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient healthy = new ProtocolClient(broker.bootstrap())) {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient healthy = new KafkaWireClient(broker.bootstrap())) {
             MetadataResponse md = (MetadataResponse) healthy.call(ApiKey.METADATA, (short) 12, new MetadataRequest()
                     .setAllowAutoTopicCreation(true).setTopics(List.of(
                             new MetadataRequest.MetadataRequestTopic().setName("bad topic!"),
                             new MetadataRequest.MetadataRequestTopic().setName("good"))));
-            assertEquals(17, md.topics().get(0).errorCode()); // INVALID_TOPIC_EXCEPTION
-            assertEquals(0, md.topics().get(1).errorCode());
-            assertEquals(0, produceError(healthy, produce("good", batch())));
+            assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), md.topics().get(0).errorCode());
+            assertEquals(Errors.NONE.code(), md.topics().get(1).errorCode());
+            assertEquals(Errors.NONE.code(), produceError(healthy, produce("good", batch())));
 
-            assertEquals(3, produceError(healthy, produce("missing", batch()))); // UNKNOWN_TOPIC_OR_PARTITION
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), produceError(healthy, produce("missing", batch())));
             ByteBuf corrupt = batch();
             corrupt.setByte(corrupt.writerIndex() - 1, corrupt.getByte(corrupt.writerIndex() - 1) ^ 1);
-            assertEquals(2, produceError(healthy, produce("good", corrupt))); // CORRUPT_MESSAGE
-            ByteBuf future = new RecordBatchBuilder(CompressionType.NONE)
-                    .append(System.currentTimeMillis() + 7_200_000L, null, "v".getBytes(), List.of()).build();
-            assertEquals(32, produceError(healthy, produce("good", future))); // INVALID_TIMESTAMP: 2 h ahead
+            assertEquals(Errors.CORRUPT_MESSAGE.code(), produceError(healthy, produce("good", corrupt)));
+            ByteBuf future = ProduceBatch.create().record(System.currentTimeMillis() + 7_200_000L, null, "v").build();
+            assertEquals(Errors.INVALID_TIMESTAMP.code(), produceError(healthy, produce("good", future))); // 2 h ahead
             ByteBuf twoBatches = io.netty.buffer.Unpooled.wrappedBuffer(batch(), batch());
-            assertEquals(87, produceError(healthy, produce("good", twoBatches))); // INVALID_RECORD: one batch per partition
-            ByteBuf marker = new RecordBatchBuilder(CompressionType.NONE).producer(1, (short) 0, -1).transactional(true)
-                    .control(true).append(System.currentTimeMillis(), new byte[] {0, 0, 0, 0}, new byte[] {0, 0, 0, 0, 0, 0},
-                            List.of()).build();
-            assertEquals(87, produceError(healthy, produce("good", marker))); // INVALID_RECORD: clients write no markers
-            ByteBuf transactional = new RecordBatchBuilder(CompressionType.NONE).producer(1, (short) 0, 0).transactional(true)
-                    .append(System.currentTimeMillis(), null, "v".getBytes(), List.of()).build();
-            assertEquals(48, produceError(healthy, produce("good", transactional))); // INVALID_TXN_STATE: no coordinator yet
+            // one batch per partition
+            assertEquals(Errors.INVALID_RECORD.code(), produceError(healthy, produce("good", twoBatches)));
+            ByteBuf marker = ProduceBatch.create().producer(1, (short) 0, -1).transactional().control()
+                    .record(System.currentTimeMillis(), new byte[] {0, 0, 0, 0}, new byte[] {0, 0, 0, 0, 0, 0}, List.of())
+                    .build();
+            // clients write no markers
+            assertEquals(Errors.INVALID_RECORD.code(), produceError(healthy, produce("good", marker)));
+            ByteBuf transactional = ProduceBatch.create().producer(1, (short) 0, 0).transactional().value("v").build();
+            // no transaction coordinator yet
+            assertEquals(Errors.INVALID_TXN_STATE.code(), produceError(healthy, produce("good", transactional)));
 
             // a leader epoch newer than the broker's: UNKNOWN_LEADER_EPOCH, so the client refreshes metadata
             FetchResponse ahead = (FetchResponse) healthy.call(ApiKey.FETCH, (short) 12, new FetchRequest().setReplicaId(-1)
                     .setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20).setSessionEpoch(-1).setTopics(List.of(
                             new FetchRequest.FetchTopic().setTopic("good").setPartitions(List.of(new FetchRequest.FetchPartition()
                                     .setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20).setCurrentLeaderEpoch(5))))));
-            assertEquals(75, ahead.responses().get(0).partitions().get(0).errorCode());
+            assertEquals(Errors.UNKNOWN_LEADER_EPOCH.code(), ahead.responses().get(0).partitions().get(0).errorCode());
             ListOffsetsResponse aheadOffsets = (ListOffsetsResponse) healthy.call(ApiKey.LIST_OFFSETS, (short) 7,
                     new ListOffsetsRequest().setReplicaId(-1).setTopics(List.of(new ListOffsetsRequest.ListOffsetsTopic()
                             .setName("good").setPartitions(List.of(new ListOffsetsRequest.ListOffsetsPartition()
                                     .setPartitionIndex(0).setTimestamp(-1).setCurrentLeaderEpoch(5))))));
-            assertEquals(75, aheadOffsets.topics().get(0).partitions().get(0).errorCode());
+            assertEquals(Errors.UNKNOWN_LEADER_EPOCH.code(), aheadOffsets.topics().get(0).partitions().get(0).errorCode());
 
-            try (ProtocolClient acksZero = new ProtocolClient(broker.bootstrap())) {
+            try (KafkaWireClient acksZero = new KafkaWireClient(broker.bootstrap())) {
                 ProduceRequest lost = produce("missing", batch()).setAcks((short) 0);
                 acksZero.send(ApiKey.PRODUCE, (short) 11, lost);
                 assertTrue(acksZero.closedByBroker(), "acks=0 failure must close the connection: it has no response");
@@ -102,13 +100,13 @@ class BadInputIT {
                 {0, 0, 0, 6, 1, 2, 3, 4, 5, 6}, // garbage
             };
             for (byte[] frame : bad) {
-                try (ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+                try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
                     c.sendRaw(frame);
                     assertTrue(c.closedByBroker(), "connection left open after " + java.util.Arrays.toString(frame));
                 }
                 ApiVersionsResponse v = (ApiVersionsResponse) healthy.call(ApiKey.API_VERSIONS, (short) 3,
                         new ApiVersionsRequest().setClientSoftwareName("t").setClientSoftwareVersion("1"));
-                assertEquals(0, v.errorCode());
+                assertEquals(Errors.NONE.code(), v.errorCode());
             }
             // nothing bad was stored: "good" holds exactly the one valid record
             ListOffsetsResponse lo = (ListOffsetsResponse) healthy.call(ApiKey.LIST_OFFSETS, (short) 7, new ListOffsetsRequest()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.AlterConfigsRequest;
 import dev.wharf.wire.message.AlterConfigsResponse;
 import dev.wharf.wire.message.ApiKey;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -76,12 +78,12 @@ class ConfigsIT {
 
             // the older whole-set AlterConfigs (gone from the 4.x AdminClient, still sent by older
             // tools) replaces every override
-            try (ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+            try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
                 AlterConfigsResponse r = (AlterConfigsResponse) c.call(ApiKey.ALTER_CONFIGS, (short) 2, new AlterConfigsRequest()
                         .setResources(List.of(new AlterConfigsRequest.AlterConfigsResource().setResourceType((byte) 2)
                                 .setResourceName("shrinking").setConfigs(List.of(new AlterConfigsRequest.AlterableConfig()
                                         .setName("retention.ms").setValue("7200000"))))));
-                assertEquals(0, r.responses().get(0).errorCode());
+                assertEquals(Errors.NONE.code(), r.responses().get(0).errorCode());
             }
             Config replaced = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             assertEquals("7200000", replaced.get("retention.ms").value());

@@ -3,6 +3,7 @@ package dev.wharf.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,7 +49,7 @@ class FetchLimitsIT {
     void aResponseHoldsNoMoreThanMaxBytesBeyondItsFirstBatch() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of())) {
             produceBigRecords(broker.bootstrap());
-            try (ProtocolClient client = new ProtocolClient(broker.bootstrap())) {
+            try (KafkaWireClient client = new KafkaWireClient(broker.bootstrap())) {
                 List<FetchRequest.FetchPartition> partitions = new ArrayList<>();
                 for (int p = 0; p < PARTITIONS; p++) {
                     partitions.add(new FetchRequest.FetchPartition().setPartition(p).setFetchOffset(0)
@@ -62,7 +64,7 @@ class FetchLimitsIT {
                 long total = 0;
                 int withData = 0;
                 for (FetchResponse.PartitionData pd : response.responses().get(0).partitions()) {
-                    assertEquals(0, pd.errorCode());
+                    assertEquals(Errors.NONE.code(), pd.errorCode());
                     assertEquals(PER_PARTITION, pd.highWatermark());
                     total += pd.records().sizeInBytes();
                     withData += pd.records().sizeInBytes() > 0 ? 1 : 0;

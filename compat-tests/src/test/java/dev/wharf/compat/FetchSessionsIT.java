@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
 import dev.wharf.wire.message.MetadataRequest;
-import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.message.ProduceResponse;
-import dev.wharf.wire.records.BufferRecords;
-import dev.wharf.wire.records.CompressionType;
-import dev.wharf.wire.records.RecordBatchBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,20 +41,17 @@ class FetchSessionsIT {
         return r.responses().stream().flatMap(t -> t.partitions().stream()).map(p -> p.partitionIndex()).toList();
     }
 
-    private static void produceOne(ProtocolClient c, int partition) throws Exception {
-        ProduceResponse produced = (ProduceResponse) c.call(ApiKey.PRODUCE, (short) 11, new ProduceRequest().setAcks((short) 1)
-                .setTimeoutMs(5000).setTopicData(List.of(new ProduceRequest.TopicProduceData().setName(TOPIC).setPartitionData(
-                        List.of(new ProduceRequest.PartitionProduceData().setIndex(partition).setRecords(new BufferRecords(
-                                new RecordBatchBuilder(CompressionType.NONE).append(1L, null, "x".getBytes(), List.of())
-                                        .build())))))));
-        assertEquals(0, produced.responses().get(0).partitionResponses().get(0).errorCode());
+    private static void produceOne(KafkaWireClient c, int partition) throws Exception {
+        ProduceResponse produced = c.call(ApiKey.PRODUCE, (short) 11,
+                ProduceBatch.create().record(1L, null, "x").request(TOPIC, partition));
+        assertEquals(Errors.NONE.code(), produced.responses().get(0).partitionResponses().get(0).errorCode());
     }
 
     // A response that fills up leaves partitions out; those go first in the session's next response.
     @Test
     void fullResponsesDoNotStarvePartitions() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of("num.partitions", "2"));
-                ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+                KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
             c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
             produceOne(c, 0);
@@ -78,7 +74,7 @@ class FetchSessionsIT {
     @Test
     void incrementalFetches() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of("num.partitions", "2"));
-                ProtocolClient c = new ProtocolClient(broker.bootstrap())) {
+                KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
             c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
 
@@ -98,8 +94,10 @@ class FetchSessionsIT {
             assertEquals(1, p1.highWatermark());
             assertTrue(p1.records().sizeInBytes() > 0);
 
-            assertEquals(71, ((FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session, 7))).errorCode());
-            assertEquals(70, ((FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session + 1, 1))).errorCode());
+            assertEquals(Errors.INVALID_FETCH_SESSION_EPOCH.code(),
+                    ((FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session, 7))).errorCode());
+            assertEquals(Errors.FETCH_SESSION_ID_NOT_FOUND.code(),
+                    ((FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(session + 1, 1))).errorCode());
 
             FetchResponse sessionless = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(0, -1, 0));
             assertEquals(0, sessionless.sessionId());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DeleteGroupsRequest;
 import dev.wharf.wire.message.DeleteGroupsResponse;
@@ -48,6 +49,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,23 +73,6 @@ class GroupProtocolIT {
     private static final short COMMIT_V = 8;
     private static final short FETCH_V = 7;
 
-    // Kafka's error codes, as the clients interpret them
-    private static final short NONE = 0;
-    private static final short UNKNOWN_TOPIC_OR_PARTITION = 3;
-    private static final short OFFSET_METADATA_TOO_LARGE = 12;
-    private static final short ILLEGAL_GENERATION = 22;
-    private static final short INCONSISTENT_GROUP_PROTOCOL = 23;
-    private static final short INVALID_GROUP_ID = 24;
-    private static final short UNKNOWN_MEMBER_ID = 25;
-    private static final short INVALID_SESSION_TIMEOUT = 26;
-    private static final short REBALANCE_IN_PROGRESS = 27;
-    private static final short NON_EMPTY_GROUP = 68;
-    private static final short GROUP_ID_NOT_FOUND = 69;
-    private static final short MEMBER_ID_REQUIRED = 79;
-    private static final short GROUP_MAX_SIZE_REACHED = 81;
-    private static final short FENCED_INSTANCE_ID = 82;
-    private static final short GROUP_SUBSCRIBED_TO_TOPIC = 86;
-
     @TempDir
     static Path dir;
 
@@ -101,10 +86,10 @@ class GroupProtocolIT {
                 "offsets.topic.num.partitions", "5",
                 "group.max.size", "2"));
         pool = Executors.newCachedThreadPool();
-        try (ProtocolClient c = client()) {
+        try (KafkaWireClient c = client()) {
             MetadataResponse md = (MetadataResponse) c.call(ApiKey.METADATA, (short) 12, new MetadataRequest()
                     .setAllowAutoTopicCreation(true).setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
-            assertEquals(NONE, md.topics().get(0).errorCode());
+            assertEquals(Errors.NONE.code(), md.topics().get(0).errorCode());
         }
     }
 
@@ -114,13 +99,13 @@ class GroupProtocolIT {
         broker.close();
     }
 
-    private static ProtocolClient client() throws IOException {
-        return new ProtocolClient(broker.bootstrap());
+    private static KafkaWireClient client() throws IOException {
+        return new KafkaWireClient(broker.bootstrap());
     }
 
     /** Waits until the broker names a coordinator for these groups (the offsets topic may still be loading). */
     private static void coordinatorReady(String... groups) throws IOException {
-        try (ProtocolClient c = client()) {
+        try (KafkaWireClient c = client()) {
             awaitCoordinator(c, groups);
         }
     }
@@ -149,12 +134,12 @@ class GroupProtocolIT {
                 .setProtocols(List.of(new JoinGroupRequest.JoinGroupRequestProtocol().setName("range").setMetadata(subscription())));
     }
 
-    private static JoinGroupResponse join(ProtocolClient c, short version, JoinGroupRequest req) throws IOException {
+    private static JoinGroupResponse join(KafkaWireClient c, short version, JoinGroupRequest req) throws IOException {
         return (JoinGroupResponse) c.call(ApiKey.JOIN_GROUP, version, req);
     }
 
     /** A member that has joined: its connection, id and generation. */
-    private record Member(ProtocolClient conn, String group, String id, String instanceId, int generation) {
+    private record Member(KafkaWireClient conn, String group, String id, String instanceId, int generation) {
         short heartbeat() throws IOException {
             return GroupProtocolIT.heartbeat(conn, group, generation, id, instanceId);
         }
@@ -171,18 +156,18 @@ class GroupProtocolIT {
 
     /** Joins a dynamic member (MEMBER_ID_REQUIRED, then again with the id) as the only member, then syncs. */
     private static Member soleMember(String group) throws IOException {
-        ProtocolClient c = client();
+        KafkaWireClient c = client();
         JoinGroupResponse first = join(c, JOIN_V, joinRequest(group, "", null));
-        assertEquals(MEMBER_ID_REQUIRED, first.errorCode());
+        assertEquals(Errors.MEMBER_ID_REQUIRED.code(), first.errorCode());
         JoinGroupResponse joined = join(c, JOIN_V, joinRequest(group, first.memberId(), null));
-        assertEquals(NONE, joined.errorCode());
+        assertEquals(Errors.NONE.code(), joined.errorCode());
         assertEquals(joined.memberId(), joined.leader());
-        assertEquals(NONE, sync(c, group, joined.generationId(), joined.memberId(), null,
+        assertEquals(Errors.NONE.code(), sync(c, group, joined.generationId(), joined.memberId(), null,
                 Map.of(joined.memberId(), assignment(0))).errorCode());
         return new Member(c, group, joined.memberId(), null, joined.generationId());
     }
 
-    private static SyncGroupResponse sync(ProtocolClient c, String group, int generation, String memberId, String instanceId,
+    private static SyncGroupResponse sync(KafkaWireClient c, String group, int generation, String memberId, String instanceId,
             Map<String, byte[]> assignments) throws IOException {
         List<SyncGroupRequest.SyncGroupRequestAssignment> list = new ArrayList<>();
         assignments.forEach((m, a) -> list.add(new SyncGroupRequest.SyncGroupRequestAssignment().setMemberId(m).setAssignment(a)));
@@ -191,14 +176,14 @@ class GroupProtocolIT {
                 .setProtocolName("range").setAssignments(list));
     }
 
-    private static short heartbeat(ProtocolClient c, String group, int generation, String memberId, String instanceId)
+    private static short heartbeat(KafkaWireClient c, String group, int generation, String memberId, String instanceId)
             throws IOException {
         return ((HeartbeatResponse) c.call(ApiKey.HEARTBEAT, HEARTBEAT_V, new HeartbeatRequest().setGroupId(group)
                 .setGenerationId(generation).setMemberId(memberId).setGroupInstanceId(instanceId))).errorCode();
     }
 
     /** Commits one offset of partition 0 of {@code topic}; returns the partition's error code. */
-    private static short commit(ProtocolClient c, short version, OffsetCommitRequest req, String topic, long offset,
+    private static short commit(KafkaWireClient c, short version, OffsetCommitRequest req, String topic, long offset,
             String metadata) throws IOException {
         req.setTopics(List.of(new OffsetCommitRequest.OffsetCommitRequestTopic().setName(topic).setPartitions(List.of(
                 new OffsetCommitRequest.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(offset)
@@ -208,19 +193,19 @@ class GroupProtocolIT {
     }
 
     /** A commit outside group management: generation -1, no member id. */
-    private static short standaloneCommit(ProtocolClient c, String group, long offset, String metadata) throws IOException {
+    private static short standaloneCommit(KafkaWireClient c, String group, long offset, String metadata) throws IOException {
         return commit(c, COMMIT_V, new OffsetCommitRequest().setGroupId(group), TOPIC, offset, metadata);
     }
 
-    private static OffsetFetchResponse.OffsetFetchResponsePartition fetch(ProtocolClient c, String group) throws IOException {
+    private static OffsetFetchResponse.OffsetFetchResponsePartition fetch(KafkaWireClient c, String group) throws IOException {
         OffsetFetchResponse r = (OffsetFetchResponse) c.call(ApiKey.OFFSET_FETCH, FETCH_V, new OffsetFetchRequest()
                 .setGroupId(group).setTopics(List.of(new OffsetFetchRequest.OffsetFetchRequestTopic().setName(TOPIC)
                         .setPartitionIndexes(List.of(0)))));
-        assertEquals(NONE, r.errorCode());
+        assertEquals(Errors.NONE.code(), r.errorCode());
         return r.topics().get(0).partitions().get(0);
     }
 
-    private static DescribeGroupsResponse.DescribedGroup describe(ProtocolClient c, short version, String group)
+    private static DescribeGroupsResponse.DescribedGroup describe(KafkaWireClient c, short version, String group)
             throws IOException {
         return ((DescribeGroupsResponse) c.call(ApiKey.DESCRIBE_GROUPS, version,
                 new DescribeGroupsRequest().setGroups(List.of(group)))).groups().get(0);
@@ -239,7 +224,7 @@ class GroupProtocolIT {
     void findCoordinatorSingleAndBatched() throws Exception {
         coordinatorReady("fc-a", "fc-b", "fc-c");
         String[] hostPort = broker.bootstrap().split(":");
-        try (ProtocolClient c = client()) {
+        try (KafkaWireClient c = client()) {
             MetadataResponse md = (MetadataResponse) c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setTopics(List.of()));
             int nodeId = md.brokers().get(0).nodeId();
             for (short v = 4; v <= 6; v++) {
@@ -247,7 +232,7 @@ class GroupProtocolIT {
                         new FindCoordinatorRequest().setKeyType((byte) 0).setCoordinatorKeys(List.of("fc-a", "fc-b", "fc-c")));
                 assertEquals(List.of("fc-a", "fc-b", "fc-c"), r.coordinators().stream().map(k -> k.key()).toList(), "v" + v);
                 for (FindCoordinatorResponse.Coordinator k : r.coordinators()) {
-                    assertEquals(NONE, k.errorCode(), "v" + v + " " + k);
+                    assertEquals(Errors.NONE.code(), k.errorCode(), "v" + v + " " + k);
                     assertEquals(nodeId, k.nodeId());
                     assertEquals(hostPort[0], k.host());
                     assertEquals(Integer.parseInt(hostPort[1]), k.port());
@@ -256,7 +241,7 @@ class GroupProtocolIT {
             for (short v = 0; v <= 3; v++) {
                 FindCoordinatorRequest req = new FindCoordinatorRequest().setKey("fc-a");
                 FindCoordinatorResponse r = (FindCoordinatorResponse) c.call(ApiKey.FIND_COORDINATOR, v, req);
-                assertEquals(NONE, r.errorCode(), "v" + v);
+                assertEquals(Errors.NONE.code(), r.errorCode(), "v" + v);
                 assertEquals(nodeId, r.nodeId(), "v" + v);
                 assertEquals(hostPort[0], r.host(), "v" + v);
                 assertEquals(Integer.parseInt(hostPort[1]), r.port(), "v" + v);
@@ -270,14 +255,14 @@ class GroupProtocolIT {
     void memberIdRequiredThenJoinSyncDescribeLeave() throws Exception {
         String group = "lifecycle";
         coordinatorReady(group);
-        try (ProtocolClient c = client()) {
+        try (KafkaWireClient c = client()) {
             JoinGroupRequest req = joinRequest(group, "", null);
             JoinGroupResponse first = join(c, (short) 4, req);
-            assertEquals(MEMBER_ID_REQUIRED, first.errorCode());
+            assertEquals(Errors.MEMBER_ID_REQUIRED.code(), first.errorCode());
             assertFalse(first.memberId().isEmpty());
 
             JoinGroupResponse joined = join(c, (short) 4, joinRequest(group, first.memberId(), null));
-            assertEquals(NONE, joined.errorCode());
+            assertEquals(Errors.NONE.code(), joined.errorCode());
             assertEquals(1, joined.generationId());
             assertEquals(first.memberId(), joined.memberId());
             assertEquals(first.memberId(), joined.leader());
@@ -288,29 +273,29 @@ class GroupProtocolIT {
 
             byte[] mine = assignment(0);
             SyncGroupResponse synced = sync(c, group, 1, joined.memberId(), null, Map.of(joined.memberId(), mine));
-            assertEquals(NONE, synced.errorCode());
+            assertEquals(Errors.NONE.code(), synced.errorCode());
             assertArrayEquals(mine, synced.assignment());
-            assertEquals(NONE, heartbeat(c, group, 1, joined.memberId(), null));
+            assertEquals(Errors.NONE.code(), heartbeat(c, group, 1, joined.memberId(), null));
 
             DescribeGroupsResponse.DescribedGroup d = describe(c, (short) 5, group);
-            assertEquals(NONE, d.errorCode());
+            assertEquals(Errors.NONE.code(), d.errorCode());
             assertEquals("Stable", d.groupState());
             assertEquals("consumer", d.protocolType());
             assertEquals("range", d.protocolData());
             assertEquals(1, d.members().size());
             assertEquals(joined.memberId(), d.members().get(0).memberId());
-            assertEquals("protocol-test", d.members().get(0).clientId());
+            assertEquals(KafkaWireClient.CLIENT_ID, d.members().get(0).clientId());
             assertArrayEquals(mine, d.members().get(0).memberAssignment());
 
             LeaveGroupResponse left = (LeaveGroupResponse) c.call(ApiKey.LEAVE_GROUP, (short) 3, new LeaveGroupRequest()
                     .setGroupId(group).setMembers(List.of(new LeaveGroupRequest.MemberIdentity().setMemberId(joined.memberId()))));
-            assertEquals(NONE, left.errorCode());
-            assertEquals(NONE, left.members().get(0).errorCode());
+            assertEquals(Errors.NONE.code(), left.errorCode());
+            assertEquals(Errors.NONE.code(), left.members().get(0).errorCode());
             DescribeGroupsResponse.DescribedGroup after = describe(c, (short) 5, group);
             assertEquals("Empty", after.groupState());
             assertTrue(after.members().isEmpty());
             // the member is gone: its heartbeat is refused
-            assertEquals(UNKNOWN_MEMBER_ID, heartbeat(c, group, 1, joined.memberId(), null));
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), heartbeat(c, group, 1, joined.memberId(), null));
         }
     }
 
@@ -321,25 +306,25 @@ class GroupProtocolIT {
         String group = "validation";
         coordinatorReady(group, "validation-new");
         Member a = soleMember(group);
-        try (ProtocolClient c = client()) {
-            assertEquals(INVALID_GROUP_ID, join(c, JOIN_V, joinRequest("", "", null)).errorCode());
-            assertEquals(INVALID_SESSION_TIMEOUT, join(c, JOIN_V, joinRequest(group, "", null).setSessionTimeoutMs(5_999))
+        try (KafkaWireClient c = client()) {
+            assertEquals(Errors.INVALID_GROUP_ID.code(), join(c, JOIN_V, joinRequest("", "", null)).errorCode());
+            assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), join(c, JOIN_V, joinRequest(group, "", null).setSessionTimeoutMs(5_999))
                     .errorCode()); // below group.min.session.timeout.ms (6000)
-            assertEquals(INVALID_SESSION_TIMEOUT, join(c, JOIN_V, joinRequest(group, "", null)
+            assertEquals(Errors.INVALID_SESSION_TIMEOUT.code(), join(c, JOIN_V, joinRequest(group, "", null)
                     .setSessionTimeoutMs(1_800_001)).errorCode()); // above group.max.session.timeout.ms
-            assertEquals(INCONSISTENT_GROUP_PROTOCOL, join(c, JOIN_V, joinRequest("validation-new", "", null)
+            assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), join(c, JOIN_V, joinRequest("validation-new", "", null)
                     .setProtocols(List.of())).errorCode());
-            assertEquals(INCONSISTENT_GROUP_PROTOCOL, join(c, JOIN_V, joinRequest(group, "", null)
+            assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), join(c, JOIN_V, joinRequest(group, "", null)
                     .setProtocols(List.of())).errorCode());
-            assertEquals(INCONSISTENT_GROUP_PROTOCOL, join(c, JOIN_V, joinRequest(group, "", null)
+            assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), join(c, JOIN_V, joinRequest(group, "", null)
                     .setProtocolType("connect")).errorCode());
-            assertEquals(INCONSISTENT_GROUP_PROTOCOL, join(c, JOIN_V, joinRequest(group, "", null)
+            assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), join(c, JOIN_V, joinRequest(group, "", null)
                     .setProtocols(List.of(new JoinGroupRequest.JoinGroupRequestProtocol().setName("roundrobin")
                             .setMetadata(subscription())))).errorCode()); // no protocol in common with the member
-            assertEquals(UNKNOWN_MEMBER_ID, join(c, JOIN_V, joinRequest(group, "nobody-1234", null)).errorCode());
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), join(c, JOIN_V, joinRequest(group, "nobody-1234", null)).errorCode());
 
-            assertEquals(NONE, a.heartbeat());
-            assertEquals(NONE, a.commit(7));
+            assertEquals(Errors.NONE.code(), a.heartbeat());
+            assertEquals(Errors.NONE.code(), a.commit(7));
             assertEquals(7, fetch(c, group).committedOffset());
             DescribeGroupsResponse.DescribedGroup d = describe(c, (short) 5, group);
             assertEquals("Stable", d.groupState());
@@ -357,24 +342,24 @@ class GroupProtocolIT {
         String group = "rebalance";
         coordinatorReady(group);
         Member a = soleMember(group);
-        try (ProtocolClient bConn = client(); ProtocolClient c = client()) {
+        try (KafkaWireClient bConn = client(); KafkaWireClient c = client()) {
             assertEquals(1, a.generation());
-            assertEquals(UNKNOWN_MEMBER_ID, sync(c, group, 1, "ghost", null, Map.of()).errorCode());
-            assertEquals(UNKNOWN_MEMBER_ID, heartbeat(c, group, 1, "ghost", null));
-            assertEquals(NONE, a.heartbeat());
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), sync(c, group, 1, "ghost", null, Map.of()).errorCode());
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), heartbeat(c, group, 1, "ghost", null));
+            assertEquals(Errors.NONE.code(), a.heartbeat());
 
             JoinGroupResponse bFirst = join(bConn, JOIN_V, joinRequest(group, "", null));
-            assertEquals(MEMBER_ID_REQUIRED, bFirst.errorCode());
+            assertEquals(Errors.MEMBER_ID_REQUIRED.code(), bFirst.errorCode());
             Future<JoinGroupResponse> bJoin = async(() -> join(bConn, JOIN_V, joinRequest(group, bFirst.memberId(), null)));
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                     .until(() -> describe(c, (short) 5, group).groupState(), "PreparingRebalance"::equals);
-            assertEquals(REBALANCE_IN_PROGRESS, a.heartbeat());
-            assertEquals(NONE, a.commit(3)); // a member may commit what it consumed before it rejoins
+            assertEquals(Errors.REBALANCE_IN_PROGRESS.code(), a.heartbeat());
+            assertEquals(Errors.NONE.code(), a.commit(3)); // a member may commit what it consumed before it rejoins
 
             JoinGroupResponse aJoined = join(a.conn(), JOIN_V, joinRequest(group, a.id(), null));
             JoinGroupResponse bJoined = get(bJoin);
-            assertEquals(NONE, aJoined.errorCode());
-            assertEquals(NONE, bJoined.errorCode());
+            assertEquals(Errors.NONE.code(), aJoined.errorCode());
+            assertEquals(Errors.NONE.code(), bJoined.errorCode());
             assertEquals(2, aJoined.generationId());
             assertEquals(2, bJoined.generationId());
             assertEquals(a.id(), aJoined.leader()); // the leader stays the leader
@@ -385,27 +370,27 @@ class GroupProtocolIT {
             Member a2 = a.at(2);
             Member b = new Member(bConn, group, bFirst.memberId(), null, 2);
 
-            assertEquals(ILLEGAL_GENERATION, a.heartbeat()); // generation 1 is over
-            assertEquals(ILLEGAL_GENERATION, sync(a.conn(), group, 1, a.id(), null, Map.of()).errorCode());
-            assertEquals(REBALANCE_IN_PROGRESS, a2.commit(4)); // joined but not yet synced
+            assertEquals(Errors.ILLEGAL_GENERATION.code(), a.heartbeat()); // generation 1 is over
+            assertEquals(Errors.ILLEGAL_GENERATION.code(), sync(a.conn(), group, 1, a.id(), null, Map.of()).errorCode());
+            assertEquals(Errors.REBALANCE_IN_PROGRESS.code(), a2.commit(4)); // joined but not yet synced
 
             Future<SyncGroupResponse> bSync = async(() -> sync(bConn, group, 2, b.id(), null, Map.of()));
             SyncGroupResponse aSync = sync(a.conn(), group, 2, a.id(), null, Map.of(a.id(), assignment(0), b.id(), assignment()));
-            assertEquals(NONE, aSync.errorCode());
+            assertEquals(Errors.NONE.code(), aSync.errorCode());
             assertArrayEquals(assignment(0), aSync.assignment());
             SyncGroupResponse bSynced = get(bSync);
-            assertEquals(NONE, bSynced.errorCode());
+            assertEquals(Errors.NONE.code(), bSynced.errorCode());
             assertArrayEquals(assignment(), bSynced.assignment());
 
-            assertEquals(ILLEGAL_GENERATION, a.commit(5)); // stale generation
-            assertEquals(UNKNOWN_MEMBER_ID, new Member(c, group, "ghost", null, 2).commit(5));
-            assertEquals(UNKNOWN_MEMBER_ID, standaloneCommit(c, group, 5, "")); // no member id while the group has members
+            assertEquals(Errors.ILLEGAL_GENERATION.code(), a.commit(5)); // stale generation
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), new Member(c, group, "ghost", null, 2).commit(5));
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), standaloneCommit(c, group, 5, "")); // no member id while the group has members
             JoinGroupResponse third = join(c, JOIN_V, joinRequest(group, "", null));
-            assertEquals(GROUP_MAX_SIZE_REACHED, third.errorCode());
+            assertEquals(Errors.GROUP_MAX_SIZE_REACHED.code(), third.errorCode());
 
-            assertEquals(NONE, a2.heartbeat());
-            assertEquals(NONE, b.heartbeat());
-            assertEquals(NONE, a2.commit(6));
+            assertEquals(Errors.NONE.code(), a2.heartbeat());
+            assertEquals(Errors.NONE.code(), b.heartbeat());
+            assertEquals(Errors.NONE.code(), a2.commit(6));
             assertEquals(6, fetch(c, group).committedOffset());
             assertEquals("Stable", describe(c, (short) 5, group).groupState());
         } finally {
@@ -418,20 +403,20 @@ class GroupProtocolIT {
     @Test
     void offsetCommitAndFetch() throws Exception {
         coordinatorReady("standalone", "standalone-2", "never-used");
-        try (ProtocolClient c = client()) {
-            assertEquals(NONE, standaloneCommit(c, "standalone", 42, "checkpoint-1"));
+        try (KafkaWireClient c = client()) {
+            assertEquals(Errors.NONE.code(), standaloneCommit(c, "standalone", 42, "checkpoint-1"));
             OffsetFetchResponse.OffsetFetchResponsePartition p = fetch(c, "standalone");
-            assertEquals(NONE, p.errorCode());
+            assertEquals(Errors.NONE.code(), p.errorCode());
             assertEquals(42, p.committedOffset());
             assertEquals("checkpoint-1", p.metadata());
 
-            assertEquals(OFFSET_METADATA_TOO_LARGE, standaloneCommit(c, "standalone", 50, "m".repeat(4097)));
-            assertEquals(NONE, standaloneCommit(c, "standalone", 51, "m".repeat(4096))); // exactly the limit is fine
+            assertEquals(Errors.OFFSET_METADATA_TOO_LARGE.code(), standaloneCommit(c, "standalone", 50, "m".repeat(4097)));
+            assertEquals(Errors.NONE.code(), standaloneCommit(c, "standalone", 51, "m".repeat(4096))); // exactly the limit is fine
             assertEquals(51, fetch(c, "standalone").committedOffset());
-            assertEquals(UNKNOWN_TOPIC_OR_PARTITION, commit(c, COMMIT_V, new OffsetCommitRequest().setGroupId("standalone"),
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), commit(c, COMMIT_V, new OffsetCommitRequest().setGroupId("standalone"),
                     "no-such-topic", 1, ""));
-            assertEquals(NONE, standaloneCommit(c, "standalone-2", 9, ""));
-            assertEquals(NONE, standaloneCommit(c, "standalone", 52, "checkpoint-2")); // still works
+            assertEquals(Errors.NONE.code(), standaloneCommit(c, "standalone-2", 9, ""));
+            assertEquals(Errors.NONE.code(), standaloneCommit(c, "standalone", 52, "checkpoint-2")); // still works
 
             for (short v = 8; v <= 9; v++) {
                 List<OffsetFetchRequest.OffsetFetchRequestGroup> groups = new ArrayList<>();
@@ -445,9 +430,9 @@ class GroupProtocolIT {
                         r.groups().stream().map(g -> g.groupId()).toList(), "v" + v);
                 List<Long> offsets = new ArrayList<>();
                 for (OffsetFetchResponse.OffsetFetchResponseGroup g : r.groups()) {
-                    assertEquals(NONE, g.errorCode(), "v" + v + " " + g.groupId());
+                    assertEquals(Errors.NONE.code(), g.errorCode(), "v" + v + " " + g.groupId());
                     OffsetFetchResponse.OffsetFetchResponsePartitions part = g.topics().get(0).partitions().get(0);
-                    assertEquals(NONE, part.errorCode());
+                    assertEquals(Errors.NONE.code(), part.errorCode());
                     offsets.add(part.committedOffset());
                 }
                 assertEquals(List.of(52L, 9L, -1L), offsets, "v" + v);
@@ -458,12 +443,12 @@ class GroupProtocolIT {
     }
 
     /** Joins a static member as the only member of {@code group} at {@code version} and syncs it. */
-    private static Member soleStaticMember(ProtocolClient c, short version, String group, String instanceId)
+    private static Member soleStaticMember(KafkaWireClient c, short version, String group, String instanceId)
             throws IOException {
         JoinGroupResponse joined = join(c, version, joinRequest(group, "", instanceId));
-        assertEquals(NONE, joined.errorCode()); // static members need no MEMBER_ID_REQUIRED round trip
+        assertEquals(Errors.NONE.code(), joined.errorCode()); // static members need no MEMBER_ID_REQUIRED round trip
         assertEquals(1, joined.generationId());
-        assertEquals(NONE, sync(c, group, 1, joined.memberId(), instanceId, Map.of(joined.memberId(), assignment(0)))
+        assertEquals(Errors.NONE.code(), sync(c, group, 1, joined.memberId(), instanceId, Map.of(joined.memberId(), assignment(0)))
                 .errorCode());
         return new Member(c, group, joined.memberId(), instanceId, 1);
     }
@@ -474,30 +459,30 @@ class GroupProtocolIT {
     void staticMemberReplacementFencesTheOldMemberId() throws Exception {
         String group = "static";
         coordinatorReady(group);
-        try (ProtocolClient old = client(); ProtocolClient replacement = client(); ProtocolClient c = client()) {
+        try (KafkaWireClient old = client(); KafkaWireClient replacement = client(); KafkaWireClient c = client()) {
             Member oldMember = soleStaticMember(old, JOIN_V, group, "instance-1");
-            assertEquals(NONE, oldMember.heartbeat());
+            assertEquals(Errors.NONE.code(), oldMember.heartbeat());
 
             JoinGroupResponse second = join(replacement, JOIN_V, joinRequest(group, "", "instance-1"));
-            assertEquals(NONE, second.errorCode());
+            assertEquals(Errors.NONE.code(), second.errorCode());
             assertNotEquals(oldMember.id(), second.memberId());
 
-            assertEquals(FENCED_INSTANCE_ID, oldMember.heartbeat());
-            assertEquals(FENCED_INSTANCE_ID, sync(old, group, oldMember.generation(), oldMember.id(), "instance-1",
+            assertEquals(Errors.FENCED_INSTANCE_ID.code(), oldMember.heartbeat());
+            assertEquals(Errors.FENCED_INSTANCE_ID.code(), sync(old, group, oldMember.generation(), oldMember.id(), "instance-1",
                     Map.of()).errorCode());
-            assertEquals(FENCED_INSTANCE_ID, oldMember.commit(10));
+            assertEquals(Errors.FENCED_INSTANCE_ID.code(), oldMember.commit(10));
 
             // the new member id carries on: it syncs (as leader if the response made it one) and gets partition 0
             boolean leader = second.memberId().equals(second.leader()) && !second.members().isEmpty();
             SyncGroupResponse synced = sync(replacement, group, second.generationId(), second.memberId(), "instance-1",
                     leader ? Map.of(second.memberId(), assignment(0)) : Map.of());
-            assertEquals(NONE, synced.errorCode());
+            assertEquals(Errors.NONE.code(), synced.errorCode());
             assertArrayEquals(assignment(0), synced.assignment());
             Member newMember = new Member(replacement, group, second.memberId(), "instance-1", second.generationId());
-            assertEquals(NONE, newMember.heartbeat());
-            assertEquals(NONE, newMember.commit(11));
+            assertEquals(Errors.NONE.code(), newMember.heartbeat());
+            assertEquals(Errors.NONE.code(), newMember.commit(11));
             assertEquals(11, fetch(c, group).committedOffset());
-            assertEquals(FENCED_INSTANCE_ID, oldMember.heartbeat());
+            assertEquals(Errors.FENCED_INSTANCE_ID.code(), oldMember.heartbeat());
             DescribeGroupsResponse.DescribedGroup d = describe(c, (short) 5, group);
             assertEquals(1, d.members().size());
             assertEquals(second.memberId(), d.members().get(0).memberId());
@@ -513,10 +498,10 @@ class GroupProtocolIT {
     void staticMemberRestartDoesNotRebalance(short version) throws Exception {
         String group = "static-restart-v" + version;
         coordinatorReady(group);
-        try (ProtocolClient old = client(); ProtocolClient replacement = client(); ProtocolClient c = client()) {
+        try (KafkaWireClient old = client(); KafkaWireClient replacement = client(); KafkaWireClient c = client()) {
             Member oldMember = soleStaticMember(old, version, group, "instance-r");
             JoinGroupResponse second = join(replacement, version, joinRequest(group, "", "instance-r"));
-            assertEquals(NONE, second.errorCode());
+            assertEquals(Errors.NONE.code(), second.errorCode());
             assertEquals(List.of(1, "Stable"), List.of(second.generationId(), describe(c, (short) 5, group).groupState()),
                     second.toString());
             if (version >= 9) {
@@ -525,9 +510,9 @@ class GroupProtocolIT {
                 assertTrue(second.members().isEmpty(), second.toString());
             }
             Member newMember = new Member(replacement, group, second.memberId(), "instance-r", 1);
-            assertEquals(NONE, newMember.heartbeat());
-            assertEquals(NONE, newMember.commit(12));
-            assertEquals(FENCED_INSTANCE_ID, oldMember.heartbeat());
+            assertEquals(Errors.NONE.code(), newMember.heartbeat());
+            assertEquals(Errors.NONE.code(), newMember.commit(12));
+            assertEquals(Errors.FENCED_INSTANCE_ID.code(), oldMember.heartbeat());
         }
     }
 
@@ -537,16 +522,16 @@ class GroupProtocolIT {
     void offsetsCommittedWithRetentionTimeExpire(@TempDir Path expiryDir) throws Exception {
         try (RunningBroker expiring = new RunningBroker(expiryDir, Map.of("offsets.topic.num.partitions", "5",
                 "offsets.retention.check.interval.ms", "100"));
-                ProtocolClient c = new ProtocolClient(expiring.bootstrap())) {
+                KafkaWireClient c = new KafkaWireClient(expiring.bootstrap())) {
             c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
             awaitCoordinator(c, "expiring", "kept");
             for (short v = 2; v <= 4; v++) {
                 String group = "expiring";
-                assertEquals(NONE, commit(c, v, new OffsetCommitRequest().setGroupId(group).setRetentionTimeMs(1_000),
+                assertEquals(Errors.NONE.code(), commit(c, v, new OffsetCommitRequest().setGroupId(group).setRetentionTimeMs(1_000),
                         TOPIC, 100 + v, ""), "v" + v);
                 assertEquals(100 + v, fetch(c, group).committedOffset(), "v" + v);
-                assertEquals(NONE, commit(c, v, new OffsetCommitRequest().setGroupId("kept"), TOPIC, 200 + v, ""), "v" + v);
+                assertEquals(Errors.NONE.code(), commit(c, v, new OffsetCommitRequest().setGroupId("kept"), TOPIC, 200 + v, ""), "v" + v);
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
                         .until(() -> fetch(c, group).committedOffset() == -1);
                 assertEquals(200 + v, fetch(c, "kept").committedOffset(), "default retention keeps the offset");
@@ -560,8 +545,8 @@ class GroupProtocolIT {
     void listDescribeAndDeleteGroups() throws Exception {
         coordinatorReady("listed-active", "listed-empty", "listed-unknown");
         Member a = soleMember("listed-active");
-        try (ProtocolClient c = client()) {
-            assertEquals(NONE, standaloneCommit(c, "listed-empty", 1, ""));
+        try (KafkaWireClient c = client()) {
+            assertEquals(Errors.NONE.code(), standaloneCommit(c, "listed-empty", 1, ""));
 
             assertEquals(Map.of("listed-active", "consumer", "listed-empty", ""), listed(c, (short) 0, List.of(), List.of()));
             assertEquals(Map.of("listed-active", "Stable"), states(c, List.of("Stable")));
@@ -569,7 +554,7 @@ class GroupProtocolIT {
             assertEquals(Map.of("listed-active", "Stable", "listed-empty", "Empty"), states(c, List.of()));
             ListGroupsResponse classic = (ListGroupsResponse) c.call(ApiKey.LIST_GROUPS, (short) 5,
                     new ListGroupsRequest().setTypesFilter(List.of("classic")));
-            assertEquals(NONE, classic.errorCode());
+            assertEquals(Errors.NONE.code(), classic.errorCode());
             assertEquals(Map.of("listed-active", "classic", "listed-empty", "classic"), classic.groups().stream()
                     .filter(g -> g.groupId().startsWith("listed-"))
                     .collect(Collectors.toMap(g -> g.groupId(), g -> g.groupType())));
@@ -578,27 +563,27 @@ class GroupProtocolIT {
             DescribeGroupsResponse described = (DescribeGroupsResponse) c.call(ApiKey.DESCRIBE_GROUPS, (short) 5,
                     new DescribeGroupsRequest().setGroups(List.of("listed-active", "listed-unknown")));
             DescribeGroupsResponse.DescribedGroup active = described.groups().get(0);
-            assertEquals(List.of(NONE, "listed-active", "Stable", "consumer", "range", 1), List.of(active.errorCode(),
+            assertEquals(List.of(Errors.NONE.code(), "listed-active", "Stable", "consumer", "range", 1), List.of(active.errorCode(),
                     active.groupId(), active.groupState(), active.protocolType(), active.protocolData(), active.members().size()));
             assertEquals(a.id(), active.members().get(0).memberId());
             assertArrayEquals(subscription(), active.members().get(0).memberMetadata());
             DescribeGroupsResponse.DescribedGroup unknown = described.groups().get(1);
-            assertEquals(List.of(NONE, "listed-unknown", "Dead", 0), List.of(unknown.errorCode(), unknown.groupId(),
+            assertEquals(List.of(Errors.NONE.code(), "listed-unknown", "Dead", 0), List.of(unknown.errorCode(), unknown.groupId(),
                     unknown.groupState(), unknown.members().size()));
             DescribeGroupsResponse.DescribedGroup unknownV6 = describe(c, (short) 6, "listed-unknown");
-            assertEquals(List.of(GROUP_ID_NOT_FOUND, "Dead"), List.of(unknownV6.errorCode(), unknownV6.groupState()));
+            assertEquals(List.of(Errors.GROUP_ID_NOT_FOUND.code(), "Dead"), List.of(unknownV6.errorCode(), unknownV6.groupState()));
 
             DeleteGroupsResponse deleted = (DeleteGroupsResponse) c.call(ApiKey.DELETE_GROUPS, (short) 2,
                     new DeleteGroupsRequest().setGroupsNames(List.of("listed-active", "listed-unknown", "listed-empty")));
             assertEquals(List.of("listed-active", "listed-unknown", "listed-empty"),
                     deleted.results().stream().map(r -> r.groupId()).toList());
-            assertEquals(List.of(NON_EMPTY_GROUP, GROUP_ID_NOT_FOUND, NONE),
+            assertEquals(List.of(Errors.NON_EMPTY_GROUP.code(), Errors.GROUP_ID_NOT_FOUND.code(), Errors.NONE.code()),
                     deleted.results().stream().map(r -> r.errorCode()).toList());
             assertEquals(-1, fetch(c, "listed-empty").committedOffset());
             assertEquals(Map.of("listed-active", "Stable"), states(c, List.of()));
 
-            assertEquals(NONE, a.heartbeat());
-            assertEquals(NONE, a.commit(2));
+            assertEquals(Errors.NONE.code(), a.heartbeat());
+            assertEquals(Errors.NONE.code(), a.commit(2));
         } finally {
             a.conn().close();
         }
@@ -611,11 +596,11 @@ class GroupProtocolIT {
         String group = "pruned";
         coordinatorReady(group);
         Member a = soleMember(group); // subscribed to "orders"
-        try (ProtocolClient c = client()) {
+        try (KafkaWireClient c = client()) {
             c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName("audit"))));
-            assertEquals(NONE, a.commit(8));
-            assertEquals(NONE, commit(c, COMMIT_V, new OffsetCommitRequest().setGroupId(group)
+            assertEquals(Errors.NONE.code(), a.commit(8));
+            assertEquals(Errors.NONE.code(), commit(c, COMMIT_V, new OffsetCommitRequest().setGroupId(group)
                     .setGenerationIdOrMemberEpoch(a.generation()).setMemberId(a.id()), "audit", 4, ""));
 
             OffsetDeleteResponse r = (OffsetDeleteResponse) c.call(ApiKey.OFFSET_DELETE, (short) 0, new OffsetDeleteRequest()
@@ -624,10 +609,10 @@ class GroupProtocolIT {
                                     new OffsetDeleteRequest.OffsetDeleteRequestPartition().setPartitionIndex(0))),
                             new OffsetDeleteRequest.OffsetDeleteRequestTopic().setName("audit").setPartitions(List.of(
                                     new OffsetDeleteRequest.OffsetDeleteRequestPartition().setPartitionIndex(0))))));
-            assertEquals(NONE, r.errorCode());
+            assertEquals(Errors.NONE.code(), r.errorCode());
             Map<String, Short> errors = r.topics().stream().collect(Collectors.toMap(
                     t -> t.name(), t -> t.partitions().get(0).errorCode()));
-            assertEquals(Map.of(TOPIC, GROUP_SUBSCRIBED_TO_TOPIC, "audit", NONE), errors);
+            assertEquals(Map.of(TOPIC, Errors.GROUP_SUBSCRIBED_TO_TOPIC.code(), "audit", Errors.NONE.code()), errors);
             assertEquals(8, fetch(c, group).committedOffset());
             OffsetFetchResponse audit = (OffsetFetchResponse) c.call(ApiKey.OFFSET_FETCH, FETCH_V, new OffsetFetchRequest()
                     .setGroupId(group).setTopics(List.of(new OffsetFetchRequest.OffsetFetchRequestTopic().setName("audit")
@@ -638,8 +623,8 @@ class GroupProtocolIT {
                     .setGroupId("pruned-unknown").setTopics(List.of(new OffsetDeleteRequest.OffsetDeleteRequestTopic()
                             .setName(TOPIC).setPartitions(List.of(
                                     new OffsetDeleteRequest.OffsetDeleteRequestPartition().setPartitionIndex(0))))));
-            assertEquals(GROUP_ID_NOT_FOUND, unknown.errorCode());
-            assertEquals(NONE, a.heartbeat());
+            assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), unknown.errorCode());
+            assertEquals(Errors.NONE.code(), a.heartbeat());
         } finally {
             a.conn().close();
         }
@@ -650,18 +635,18 @@ class GroupProtocolIT {
     void silentMemberExpiresAfterSessionTimeout(@TempDir Path ownDir) throws Exception {
         try (RunningBroker b = new RunningBroker(ownDir, Map.of("offsets.topic.num.partitions", "5",
                 "group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "500"));
-                ProtocolClient c = new ProtocolClient(b.bootstrap())) {
+                KafkaWireClient c = new KafkaWireClient(b.bootstrap())) {
             awaitCoordinator(c, "silent");
             JoinGroupResponse first = join(c, JOIN_V, joinRequest("silent", "", null).setSessionTimeoutMs(1_000));
             JoinGroupResponse joined = join(c, JOIN_V, joinRequest("silent", first.memberId(), null).setSessionTimeoutMs(1_000));
-            assertEquals(NONE, joined.errorCode());
-            assertEquals(NONE, sync(c, "silent", 1, joined.memberId(), null, Map.of(joined.memberId(), assignment(0)))
+            assertEquals(Errors.NONE.code(), joined.errorCode());
+            assertEquals(Errors.NONE.code(), sync(c, "silent", 1, joined.memberId(), null, Map.of(joined.memberId(), assignment(0)))
                     .errorCode());
             assertEquals("Stable", describe(c, (short) 5, "silent").groupState());
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
                     .until(() -> describe(c, (short) 5, "silent").groupState(), "Empty"::equals);
             assertTrue(describe(c, (short) 5, "silent").members().isEmpty());
-            assertEquals(UNKNOWN_MEMBER_ID, heartbeat(c, "silent", 1, joined.memberId(), null));
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), heartbeat(c, "silent", 1, joined.memberId(), null));
         }
     }
 
@@ -671,19 +656,19 @@ class GroupProtocolIT {
     void offsetsAndGroupsSurviveRestart(@TempDir Path ownDir) throws Exception {
         Map<String, String> config = Map.of("offsets.topic.num.partitions", "5", "group.initial.rebalance.delay.ms", "0");
         Member member;
-        try (RunningBroker b = new RunningBroker(ownDir, config); ProtocolClient c = new ProtocolClient(b.bootstrap())) {
+        try (RunningBroker b = new RunningBroker(ownDir, config); KafkaWireClient c = new KafkaWireClient(b.bootstrap())) {
             c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
             awaitCoordinator(c, "durable", "durable-members");
-            assertEquals(NONE, standaloneCommit(c, "durable", 77, "before-restart"));
+            assertEquals(Errors.NONE.code(), standaloneCommit(c, "durable", 77, "before-restart"));
             JoinGroupResponse first = join(c, JOIN_V, joinRequest("durable-members", "", null));
             JoinGroupResponse joined = join(c, JOIN_V, joinRequest("durable-members", first.memberId(), null));
-            assertEquals(NONE, sync(c, "durable-members", 1, joined.memberId(), null,
+            assertEquals(Errors.NONE.code(), sync(c, "durable-members", 1, joined.memberId(), null,
                     Map.of(joined.memberId(), assignment(0))).errorCode());
             member = new Member(c, "durable-members", joined.memberId(), null, 1);
-            assertEquals(NONE, member.commit(33));
+            assertEquals(Errors.NONE.code(), member.commit(33));
         }
-        try (RunningBroker b = new RunningBroker(ownDir, config); ProtocolClient c = new ProtocolClient(b.bootstrap())) {
+        try (RunningBroker b = new RunningBroker(ownDir, config); KafkaWireClient c = new KafkaWireClient(b.bootstrap())) {
             awaitCoordinator(c, "durable", "durable-members");
             OffsetFetchResponse.OffsetFetchResponsePartition p = fetch(c, "durable");
             assertEquals(List.of(77L, "before-restart"), List.of(p.committedOffset(), p.metadata()));
@@ -691,18 +676,18 @@ class GroupProtocolIT {
             DescribeGroupsResponse.DescribedGroup d = describe(c, (short) 5, "durable-members");
             assertEquals(List.of("Stable", List.of(member.id())), List.of(d.groupState(),
                     d.members().stream().map(m -> m.memberId()).toList()));
-            assertEquals(NONE, heartbeat(c, "durable-members", 1, member.id(), null));
+            assertEquals(Errors.NONE.code(), heartbeat(c, "durable-members", 1, member.id(), null));
         }
     }
 
-    private static void awaitCoordinator(ProtocolClient c, String... groups) {
+    private static void awaitCoordinator(KafkaWireClient c, String... groups) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
                 ((FindCoordinatorResponse) c.call(ApiKey.FIND_COORDINATOR, (short) 4, new FindCoordinatorRequest()
-                        .setCoordinatorKeys(List.of(groups)))).coordinators().stream().allMatch(k -> k.errorCode() == NONE));
+                        .setCoordinatorKeys(List.of(groups)))).coordinators().stream().allMatch(k -> k.errorCode() == Errors.NONE.code()));
     }
 
     /** ListGroups entries whose id starts with "listed-": id to protocol type. */
-    private static Map<String, String> listed(ProtocolClient c, short version, List<String> states, List<String> types)
+    private static Map<String, String> listed(KafkaWireClient c, short version, List<String> states, List<String> types)
             throws IOException {
         ListGroupsRequest req = new ListGroupsRequest();
         if (version >= 4) {
@@ -712,16 +697,16 @@ class GroupProtocolIT {
             req.setTypesFilter(types);
         }
         ListGroupsResponse r = (ListGroupsResponse) c.call(ApiKey.LIST_GROUPS, version, req);
-        assertEquals(NONE, r.errorCode());
+        assertEquals(Errors.NONE.code(), r.errorCode());
         return r.groups().stream().filter(g -> g.groupId().startsWith("listed-"))
                 .collect(Collectors.toMap(g -> g.groupId(), g -> g.protocolType()));
     }
 
     /** ListGroups v4 with a states filter: id to state, for the "listed-" groups. */
-    private static Map<String, String> states(ProtocolClient c, List<String> filter) throws IOException {
+    private static Map<String, String> states(KafkaWireClient c, List<String> filter) throws IOException {
         ListGroupsResponse r = (ListGroupsResponse) c.call(ApiKey.LIST_GROUPS, (short) 4,
                 new ListGroupsRequest().setStatesFilter(filter));
-        assertEquals(NONE, r.errorCode());
+        assertEquals(Errors.NONE.code(), r.errorCode());
         return r.groups().stream().filter(g -> g.groupId().startsWith("listed-"))
                 .collect(Collectors.toMap(g -> g.groupId(), g -> g.groupState()));
     }

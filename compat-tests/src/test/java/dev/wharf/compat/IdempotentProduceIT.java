@@ -3,23 +3,22 @@ package dev.wharf.compat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListOffsetsRequest;
 import dev.wharf.wire.message.ListOffsetsResponse;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.OffsetForLeaderEpochRequest;
 import dev.wharf.wire.message.OffsetForLeaderEpochResponse;
-import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.message.ProduceResponse;
-import dev.wharf.wire.records.BufferRecords;
-import dev.wharf.wire.records.CompressionType;
-import dev.wharf.wire.records.RecordBatchBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,59 +36,57 @@ class IdempotentProduceIT {
     Path dir;
 
     /** Produces one batch of three records; returns (error code, base offset). */
-    private long[] produce(ProtocolClient s, short epoch, int sequence) throws IOException {
-        RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE).producer(PRODUCER, epoch, sequence);
+    private long[] produce(KafkaWireClient s, short epoch, int sequence) throws IOException {
+        ProduceBatch b = ProduceBatch.create().producer(PRODUCER, epoch, sequence);
         for (int i = 0; i < 3; i++) {
-            b.append(1_700_000_000_000L + i, null, ("r" + sequence + "-" + i).getBytes(), List.of());
+            b.record(1_700_000_000_000L + i, null, "r" + sequence + "-" + i);
         }
-        ProduceRequest req = new ProduceRequest().setAcks((short) -1).setTimeoutMs(10_000).setTopicData(List.of(
-                new ProduceRequest.TopicProduceData().setName(TOPIC).setPartitionData(List.of(
-                        new ProduceRequest.PartitionProduceData().setIndex(0).setRecords(new BufferRecords(b.build()))))));
-        ProduceResponse.PartitionProduceResponse p = ((ProduceResponse) s.call(ApiKey.PRODUCE, (short) 11, req))
-                .responses().get(0).partitionResponses().get(0);
+        ProduceResponse.PartitionProduceResponse p = ((ProduceResponse) s.call(ApiKey.PRODUCE, (short) 11,
+                b.request(TOPIC, 0))).responses().get(0).partitionResponses().get(0);
         return new long[] {p.errorCode(), p.baseOffset()};
     }
 
-    private long logEnd(ProtocolClient s) throws IOException {
+    private long logEnd(KafkaWireClient s) throws IOException {
         ListOffsetsRequest req = new ListOffsetsRequest().setReplicaId(-1).setTopics(List.of(
                 new ListOffsetsRequest.ListOffsetsTopic().setName(TOPIC).setPartitions(List.of(
                         new ListOffsetsRequest.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1)))));
         return ((ListOffsetsResponse) s.call(ApiKey.LIST_OFFSETS, (short) 7, req)).topics().get(0).partitions().get(0).offset();
     }
 
-    private List<Object> epochEnd(ProtocolClient s, int epoch) throws IOException {
+    private List<Object> epochEnd(KafkaWireClient s, int epoch) throws IOException {
         OffsetForLeaderEpochRequest req = new OffsetForLeaderEpochRequest().setTopics(List.of(
                 new OffsetForLeaderEpochRequest.OffsetForLeaderTopic().setTopic(TOPIC).setPartitions(List.of(
                         new OffsetForLeaderEpochRequest.OffsetForLeaderPartition().setPartition(0).setLeaderEpoch(epoch)))));
         OffsetForLeaderEpochResponse.EpochEndOffset e = ((OffsetForLeaderEpochResponse) s.call(ApiKey.OFFSET_FOR_LEADER_EPOCH,
                 (short) 4, req)).topics().get(0).partitions().get(0);
-        assertEquals(0, e.errorCode());
+        assertEquals(Errors.NONE.code(), e.errorCode());
         return List.of(e.leaderEpoch(), e.endOffset());
     }
 
     // Retries are deduplicated, gaps and stale epochs rejected, and the state outlives restarts.
     @Test
     void duplicatesGapsAndFencing() throws Exception {
-        try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient s = new KafkaWireClient(broker.bootstrap())) {
             s.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
-            assertEquals(List.of(0L, 0L), List.of(produce(s, (short) 0, 0)[0], produce(s, (short) 0, 0)[1]));
+            assertEquals(Errors.NONE.code(), produce(s, (short) 0, 0)[0]);
+            assertEquals(0, produce(s, (short) 0, 0)[1]); // the retry gets the original offset
             assertEquals(3, logEnd(s)); // the retry was not appended again
-            assertEquals(45, produce(s, (short) 0, 5)[0]); // OUT_OF_ORDER_SEQUENCE_NUMBER
+            assertEquals(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code(), produce(s, (short) 0, 5)[0]);
             assertEquals(3, produce(s, (short) 0, 3)[1]);
             assertEquals(6, produce(s, (short) 1, 0)[1]); // a new epoch starts at sequence 0
-            assertEquals(47, produce(s, (short) 0, 6)[0]); // INVALID_PRODUCER_EPOCH: fenced
+            assertEquals(Errors.INVALID_PRODUCER_EPOCH.code(), produce(s, (short) 0, 6)[0]); // fenced
             assertEquals(9, logEnd(s));
             // the leader epoch history: epoch 0 is the latest and ends at the log end; later epochs are unknown
             assertEquals(List.of(0, 9L), epochEnd(s, 0));
             assertEquals(List.of(-1, -1L), epochEnd(s, 3));
         }
-        try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient s = new KafkaWireClient(broker.bootstrap())) {
             assertEquals(6, produce(s, (short) 1, 0)[1]); // remembered through the snapshot
             assertEquals(9, logEnd(s));
         }
         Files.deleteIfExists(dir.resolve("logs").resolve(TOPIC + "-0").resolve("producer-state-snapshot"));
-        try (RunningBroker broker = new RunningBroker(dir, Map.of()); ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient s = new KafkaWireClient(broker.bootstrap())) {
             assertEquals(6, produce(s, (short) 1, 0)[1]); // rebuilt from the batch headers in the log
             assertEquals(9, produce(s, (short) 1, 3)[1]);
             assertEquals(12, logEnd(s));
@@ -101,10 +98,10 @@ class IdempotentProduceIT {
     void idleProducersExpire() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of("producer.id.expiration.ms", "1000",
                 "producer.id.expiration.check.interval.ms", "100"));
-                ProtocolClient s = new ProtocolClient(broker.bootstrap())) {
+                KafkaWireClient s = new KafkaWireClient(broker.bootstrap())) {
             s.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
-            assertEquals(0, produce(s, (short) 0, 0)[0]);
+            assertEquals(Errors.NONE.code(), produce(s, (short) 0, 0)[0]);
             assertEquals(0, produce(s, (short) 0, 0)[1]); // still known: the retry is a duplicate
             // once expired, the same sequence is appended again rather than deduplicated
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))

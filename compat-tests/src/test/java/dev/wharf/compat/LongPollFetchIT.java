@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
 import dev.wharf.wire.message.MetadataRequest;
+import dev.wharf.wire.message.MetadataResponse;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -23,49 +28,72 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Fetches that wait for data: they end at their max wait when nothing comes, and at once when a record does. */
 class LongPollFetchIT {
     @TempDir
-    Path dir;
+    static Path dir;
 
-    // nothing to read: the answer comes no sooner than the max wait asked for, and empty
-    @Test
+    private static RunningBroker broker;
+    private static KafkaWireClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new RunningBroker(dir, Map.of());
+        client = new KafkaWireClient(broker.bootstrap());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        broker.close();
+    }
+
+    static Stream<Short> fetchVersions() throws IOException {
+        return client.advertisedVersions(ApiKey.FETCH, 4).stream(); // v4: the oldest that reads magic v2 batches
+    }
+
+    // nothing to read: at every version the answer comes no sooner than the max wait asked for, and empty
+    @ParameterizedTest(name = "Fetch v{0}")
+    @MethodSource("fetchVersions")
     @Timeout(60)
-    void aFetchWithNothingToReadWaitsItsMaxWait() throws Exception {
-        try (RunningBroker broker = new RunningBroker(dir, Map.of());
-                ProtocolClient client = new ProtocolClient(broker.bootstrap())) {
-            client.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName("quiet"))));
-            FetchRequest fetch = new FetchRequest().setReplicaId(-1).setMaxWaitMs(400).setMinBytes(1).setMaxBytes(1 << 20)
-                    .setSessionId(0).setSessionEpoch(-1).setTopics(List.of(new FetchRequest.FetchTopic().setTopic("quiet")
-                            .setPartitions(List.of(new FetchRequest.FetchPartition().setPartition(0).setFetchOffset(0)
-                                    .setPartitionMaxBytes(1 << 20)))));
+    void aFetchWithNothingToReadWaitsItsMaxWait(short version) throws Exception {
+        String topic = "quiet-v" + version;
+        MetadataResponse md = client.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
+                .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic))));
+        UUID topicId = md.topics().get(0).topicId(); // Fetch v13+ names topics by id
+        FetchRequest fetch = new FetchRequest().setReplicaId(-1).setMaxWaitMs(400).setMinBytes(1).setMaxBytes(1 << 20)
+                .setSessionId(0).setSessionEpoch(-1).setTopics(List.of(new FetchRequest.FetchTopic().setTopic(topic)
+                        .setTopicId(topicId).setPartitions(List.of(new FetchRequest.FetchPartition().setPartition(0)
+                                .setFetchOffset(0).setPartitionMaxBytes(1 << 20)))));
 
-            long start = System.nanoTime();
-            FetchResponse response = (FetchResponse) client.call(ApiKey.FETCH, (short) 12, fetch);
-            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long start = System.nanoTime();
+        FetchResponse response = client.call(ApiKey.FETCH, version, fetch);
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-            assertTrue(waitedMs >= 400, "answered after " + waitedMs + " ms, before the 400 ms max wait");
-            assertTrue(waitedMs < 5_000, "answered only after " + waitedMs + " ms");
-            FetchResponse.PartitionData partition = response.responses().get(0).partitions().get(0);
-            assertEquals(0, partition.errorCode());
-            assertEquals(0, partition.records().sizeInBytes());
-            assertEquals(0, partition.highWatermark());
-        }
+        assertTrue(waitedMs >= 400, "answered after " + waitedMs + " ms, before the 400 ms max wait");
+        assertTrue(waitedMs < 5_000, "answered only after " + waitedMs + " ms");
+        FetchResponse.PartitionData partition = response.responses().get(0).partitions().get(0);
+        assertEquals(Errors.NONE.code(), partition.errorCode());
+        assertEquals(0, partition.records().sizeInBytes());
+        assertEquals(0, partition.highWatermark());
     }
 
     // a consumer waiting up to 25 s gets a record produced meanwhile in far less: the append wakes its fetch
     @Test
     @Timeout(60)
     void aRecordWakesAWaitingConsumer() throws Exception {
-        try (RunningBroker broker = new RunningBroker(dir, Map.of());
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker.bootstrap()),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker.bootstrap()),
                         new ByteArraySerializer(), new ByteArraySerializer());
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(broker.bootstrap()),
                         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.wharf.controller.EmbeddedZooKeeper;
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FindCoordinatorRequest;
 import dev.wharf.wire.message.FindCoordinatorResponse;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.MetadataResponse;
-import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.message.ProduceResponse;
-import dev.wharf.wire.records.BufferRecords;
-import dev.wharf.wire.records.CompressionType;
-import dev.wharf.wire.records.RecordBatchBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -61,7 +60,7 @@ class MultiBrokerIT {
                         "zookeeper.connect", zk.connectString()));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, one.bootstrap()));
                 Admin adminTwo = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, two.bootstrap()));
-                ProtocolClient toOne = new ProtocolClient(one.bootstrap())) {
+                KafkaWireClient toOne = new KafkaWireClient(one.bootstrap())) {
             DescribeClusterResult cluster = admin.describeCluster();
             assertEquals(Set.of(1, 2), cluster.nodes().get().stream().map(Node::id).collect(Collectors.toSet()));
             assertEquals(1, cluster.controller().get().id()); // the first to register
@@ -78,9 +77,9 @@ class MultiBrokerIT {
             int ledByTwo = spread.stream().filter(p -> p.leaderId() == 2).findFirst().orElseThrow().partitionIndex();
             int ledByOne = 1 - ledByTwo;
 
-            assertEquals(0, produceError(toOne, ledByOne));
-            assertEquals(6, produceError(toOne, ledByTwo)); // NOT_LEADER_OR_FOLLOWER
-            assertEquals(3, produceError(toOne, 7)); // UNKNOWN_TOPIC_OR_PARTITION: no such partition
+            assertEquals(Errors.NONE.code(), produceError(toOne, ledByOne));
+            assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code(), produceError(toOne, ledByTwo));
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), produceError(toOne, 7)); // no such partition
 
             ExecutionException wide = assertThrows(ExecutionException.class,
                     () -> admin.createTopics(List.of(new NewTopic("wide", 1, (short) 3))).all().get());
@@ -100,7 +99,7 @@ class MultiBrokerIT {
                         "zookeeper.connect", zk.connectString(), "offsets.topic.num.partitions", "2",
                         "group.initial.rebalance.delay.ms", "0"));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, one.bootstrap()));
-                ProtocolClient toOne = new ProtocolClient(one.bootstrap())) {
+                KafkaWireClient toOne = new KafkaWireClient(one.bootstrap())) {
             admin.createTopics(List.of(new NewTopic("shared", 2, (short) 1))).all().get();
             // __consumer_offsets is created by the controller (broker 1): its partition 1 goes to broker 2
             FindCoordinatorResponse found = (FindCoordinatorResponse) toOne.call(ApiKey.FIND_COORDINATOR, (short) 4,
@@ -153,13 +152,8 @@ class MultiBrokerIT {
         }
     }
 
-    private static short produceError(ProtocolClient c, int partition) throws Exception {
-        ProduceRequest req = new ProduceRequest().setAcks((short) -1).setTimeoutMs(5000).setTopicData(List.of(
-                new ProduceRequest.TopicProduceData().setName("spread").setPartitionData(List.of(
-                        new ProduceRequest.PartitionProduceData().setIndex(partition).setRecords(new BufferRecords(
-                                new RecordBatchBuilder(CompressionType.NONE)
-                                        .append(System.currentTimeMillis(), null, "v".getBytes(), List.of()).build()))))));
-        return ((ProduceResponse) c.call(ApiKey.PRODUCE, (short) 11, req)).responses().get(0).partitionResponses().get(0)
-                .errorCode();
+    private static short produceError(KafkaWireClient c, int partition) throws Exception {
+        ProduceResponse r = c.call(ApiKey.PRODUCE, (short) 11, ProduceBatch.create().value("v").request("spread", partition));
+        return r.responses().get(0).partitionResponses().get(0).errorCode();
     }
 }

@@ -9,11 +9,14 @@ import dev.wharf.server.network.Endpoint;
 import dev.wharf.server.network.EventLoops;
 import dev.wharf.server.network.NettyServer;
 import dev.wharf.server.network.SendStats;
+import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ApiVersionsRequest;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,10 @@ class ApiVersionsTest {
         loops.close();
     }
 
+    private KafkaWireClient client() throws IOException {
+        return new KafkaWireClient("127.0.0.1", server.port());
+    }
+
     /** Reads an ApiVersions response with kafka-clients' own class: header v0 (correlation id) then body. */
     private static ApiVersionsResponseData parse(ByteBuffer frame, int expectedCorrelationId, short version) {
         assertEquals(expectedCorrelationId, frame.getInt());
@@ -51,12 +58,12 @@ class ApiVersionsTest {
     // Every ApiVersions version is answered, readable by the Java client, listing ApiVersions itself.
     @Test
     void everyVersionIsAnswered() throws Exception {
-        try (RawClient client = new RawClient(server.port())) {
+        try (KafkaWireClient client = client()) {
             for (short v = 0; v <= ApiKey.API_VERSIONS.highestVersion; v++) {
-                client.send(ApiKey.API_VERSIONS.id, v, 100 + v,
+                int id = client.send(ApiKey.API_VERSIONS, v,
                         new ApiVersionsRequest().setClientSoftwareName(v >= 3 ? "raw" : "").setClientSoftwareVersion(v >= 3 ? "1" : ""));
-                ApiVersionsResponseData r = parse(client.receive(), 100 + v, v);
-                assertEquals(0, r.errorCode());
+                ApiVersionsResponseData r = parse(client.receiveFrame(), id, v);
+                assertEquals(Errors.NONE.code(), r.errorCode());
                 ApiVersionsResponseData.ApiVersion self = r.apiKeys().find(ApiKey.API_VERSIONS.id);
                 assertEquals(0, self.minVersion());
                 assertEquals(ApiKey.API_VERSIONS.highestVersion, self.maxVersion());
@@ -67,10 +74,10 @@ class ApiVersionsTest {
     // An ApiVersions version from the future gets the v0 answer with UNSUPPORTED_VERSION and the list.
     @Test
     void unknownVersionGetsTheV0Fallback() throws Exception {
-        try (RawClient client = new RawClient(server.port())) {
+        try (KafkaWireClient client = client()) {
             client.sendRaw(new byte[] {0, 0, 0, 12, 0, 18, 0, 99, 0, 0, 0, 7, 0, 2, 'c', 'l'});
-            ApiVersionsResponseData r = parse(client.receive(), 7, (short) 0);
-            assertEquals(ErrorCode.UNSUPPORTED_VERSION.code, r.errorCode());
+            ApiVersionsResponseData r = parse(client.receiveFrame(), 7, (short) 0);
+            assertEquals(Errors.UNSUPPORTED_VERSION.code(), r.errorCode());
             assertTrue(r.apiKeys().find(ApiKey.API_VERSIONS.id) != null);
         }
     }
@@ -78,13 +85,14 @@ class ApiVersionsTest {
     // Pipelined requests are answered in the order they were sent.
     @Test
     void responsesComeBackInRequestOrder() throws Exception {
-        try (RawClient client = new RawClient(server.port())) {
-            for (int i = 0; i < 50; i++) {
-                client.send(ApiKey.API_VERSIONS.id, (short) (i % 5), i, new ApiVersionsRequest()
+        try (KafkaWireClient client = client()) {
+            int[] ids = new int[50];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = client.send(ApiKey.API_VERSIONS, (short) (i % 5), new ApiVersionsRequest()
                         .setClientSoftwareName(i % 5 >= 3 ? "raw" : "").setClientSoftwareVersion(i % 5 >= 3 ? "1" : ""));
             }
-            for (int i = 0; i < 50; i++) {
-                parse(client.receive(), i, (short) (i % 5));
+            for (int i = 0; i < ids.length; i++) {
+                parse(client.receiveFrame(), ids[i], (short) (i % 5));
             }
         }
     }
@@ -92,13 +100,13 @@ class ApiVersionsTest {
     // A client that pipelines far more requests than may be pending is throttled, not dropped: all are answered in order.
     @Test
     void floodsArePacedNotLost() throws Exception {
-        try (RawClient client = new RawClient(server.port())) {
-            int n = 2000; // twenty times the per-connection limit of pending requests
-            for (int i = 0; i < n; i++) {
-                client.send(ApiKey.API_VERSIONS.id, (short) 0, i, new ApiVersionsRequest());
+        try (KafkaWireClient client = client()) {
+            int[] ids = new int[2000]; // twenty times the per-connection limit of pending requests
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = client.send(ApiKey.API_VERSIONS, (short) 0, new ApiVersionsRequest());
             }
-            for (int i = 0; i < n; i++) {
-                parse(client.receive(), i, (short) 0);
+            for (int id : ids) {
+                parse(client.receiveFrame(), id, (short) 0);
             }
         }
     }
@@ -106,7 +114,7 @@ class ApiVersionsTest {
     // Garbage, unknown APIs and oversized frames close that connection only; others keep working.
     @Test
     void badFramesCloseOnlyTheirConnection() throws Exception {
-        try (RawClient healthy = new RawClient(server.port())) {
+        try (KafkaWireClient healthy = client()) {
             byte[][] bad = {
                 {0, 0, 0, 8, 3, (byte) 0xE7, 0, 0, 0, 0, 0, 1}, // unknown api key 999
                 {0, 0, 0, 3, 0, 18, 0}, // shorter than any request header
@@ -115,13 +123,13 @@ class ApiVersionsTest {
                 {0, 0, 0, 9, 0, 18, 0, 3, 0, 0, 0, 1, (byte) 0xff}, // ApiVersions v3 with a torn body
             };
             for (byte[] frame : bad) {
-                try (RawClient client = new RawClient(server.port())) {
+                try (KafkaWireClient client = client()) {
                     client.sendRaw(frame);
                     assertTrue(client.closedByBroker(), "connection left open after " + java.util.Arrays.toString(frame));
                 }
-                healthy.send(ApiKey.API_VERSIONS.id, (short) 3, 1, new ApiVersionsRequest().setClientSoftwareName("h")
+                int id = healthy.send(ApiKey.API_VERSIONS, (short) 3, new ApiVersionsRequest().setClientSoftwareName("h")
                         .setClientSoftwareVersion("1"));
-                assertEquals(0, parse(healthy.receive(), 1, (short) 3).errorCode());
+                assertEquals(Errors.NONE.code(), parse(healthy.receiveFrame(), id, (short) 3).errorCode());
             }
         }
     }
