@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.MetadataResponse;
@@ -52,7 +53,7 @@ class ListenersIT {
             String internal = broker.bootstrap("INTERNAL");
             assertNotEquals(plaintext, internal);
             for (String bootstrap : List.of(plaintext, internal)) {
-                try (ProtocolClient client = new ProtocolClient(bootstrap)) {
+                try (KafkaWireClient client = new KafkaWireClient(bootstrap)) {
                     MetadataResponse response = (MetadataResponse) client.call(ApiKey.METADATA, (short) 12,
                             new MetadataRequest().setTopics(List.of()));
                     assertEquals(1, response.brokers().size());
