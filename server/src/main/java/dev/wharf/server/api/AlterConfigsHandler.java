@@ -5,7 +5,6 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.AlterConfigsRequest;
 import dev.wharf.wire.message.AlterConfigsResponse;

@@ -8,7 +8,6 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.TopicNames;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.CreateTopicsRequest;
 import dev.wharf.wire.message.CreateTopicsResponse;

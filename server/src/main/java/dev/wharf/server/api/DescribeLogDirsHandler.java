@@ -5,7 +5,6 @@ import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.replica.ReplicaManager;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeLogDirsRequest;
 import dev.wharf.wire.message.DescribeLogDirsResponse;

@@ -3,7 +3,6 @@ package dev.wharf.server.api;
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupStore;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FindCoordinatorRequest;
 import dev.wharf.wire.message.FindCoordinatorResponse;

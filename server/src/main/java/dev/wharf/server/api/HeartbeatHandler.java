@@ -1,7 +1,6 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.group.GroupCoordinator;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.HeartbeatRequest;
 import dev.wharf.wire.message.HeartbeatResponse;

@@ -2,7 +2,6 @@ package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.InitProducerIdRequest;
 import dev.wharf.wire.message.InitProducerIdResponse;

@@ -1,12 +1,9 @@
 package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
-import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
-import dev.wharf.server.group.CommittedOffset;
 import dev.wharf.server.group.GroupOffsets;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetFetchRequest;
 import dev.wharf.wire.message.OffsetFetchResponse;
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -40,11 +36,6 @@ public final class OffsetFetchHandler implements ApiHandler {
         return ApiKey.OFFSET_FETCH;
     }
 
-    /** One group's answer: a group-level error, or offsets by topic name in request order. */
-    private record FetchedGroup(ErrorCode error, Map<String, List<PartitionOffset>> topics) {}
-
-    private record PartitionOffset(int partition, CommittedOffset offset) {}
-
     @Override
     public ApiMessage respond(RequestContext context) {
         OffsetFetchRequest req = (OffsetFetchRequest) context.body();
@@ -57,7 +48,7 @@ public final class OffsetFetchHandler implements ApiHandler {
                     requested.computeIfAbsent(t.name(), k -> new ArrayList<>()).addAll(t.partitionIndexes());
                 }
             }
-            FetchedGroup g = fetch(req.groupId(), requested);
+            GroupOffsets.FetchedGroup g = groupOffsets.fetchRequested(req.groupId(), requested);
             List<OffsetFetchResponse.OffsetFetchResponseTopic> topics = new ArrayList<>();
             g.topics().forEach((name, ps) -> topics.add(new OffsetFetchResponse.OffsetFetchResponseTopic().setName(name)
                     .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartition()
@@ -80,7 +71,7 @@ public final class OffsetFetchHandler implements ApiHandler {
                     }
                 }
             }
-            FetchedGroup g = fetch(rg.groupId(), requested);
+            GroupOffsets.FetchedGroup g = groupOffsets.fetchRequested(rg.groupId(), requested);
             List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = new ArrayList<>();
             g.topics().forEach((name, ps) -> {
                 OffsetFetchResponse.OffsetFetchResponseTopics t = new OffsetFetchResponse.OffsetFetchResponseTopics()
@@ -101,41 +92,5 @@ public final class OffsetFetchHandler implements ApiHandler {
                     .setErrorCode(g.error().code).setTopics(topics));
         }
         return new OffsetFetchResponse().setGroups(groups);
-    }
-
-    private FetchedGroup fetch(String groupId, Map<String, List<Integer>> requested) {
-        List<TopicPartition> tps = null;
-        if (requested != null) {
-            tps = new ArrayList<>();
-            for (Map.Entry<String, List<Integer>> e : requested.entrySet()) {
-                for (int p : e.getValue()) {
-                    if (!e.getKey().isEmpty() && p >= 0) {
-                        tps.add(new TopicPartition(e.getKey(), p));
-                    }
-                }
-            }
-        }
-        Optional<Map<TopicPartition, CommittedOffset>> found = groupOffsets.fetchOffsets(groupId, tps);
-        Map<String, List<PartitionOffset>> out = new LinkedHashMap<>();
-        ErrorCode error = found.isEmpty() ? ErrorCode.NOT_COORDINATOR : ErrorCode.NONE;
-        if (found.isEmpty() && requested == null) {
-            return new FetchedGroup(error, out);
-        }
-        if (requested == null) {
-            found.get().forEach((tp, o) -> out.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
-                    .add(new PartitionOffset(tp.partition(), o)));
-            out.values().forEach(ps -> ps.sort((a, b) -> Integer.compare(a.partition(), b.partition())));
-        } else {
-            CommittedOffset none = new CommittedOffset(-1, -1, "", -1, -1);
-            requested.forEach((topic, ps) -> {
-                for (int p : ps) {
-                    // v1 has no group-level error: each requested partition carries it
-                    CommittedOffset o = found.isEmpty() || topic.isEmpty() || p < 0 ? null
-                            : found.get().get(new TopicPartition(topic, p));
-                    out.computeIfAbsent(topic, k -> new ArrayList<>()).add(new PartitionOffset(p, o == null ? none : o));
-                }
-            });
-        }
-        return new FetchedGroup(error, out);
     }
 }

@@ -6,7 +6,6 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ReplicaManager;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetForLeaderEpochRequest;
 import dev.wharf.wire.message.OffsetForLeaderEpochResponse;

@@ -223,4 +223,50 @@ public final class GroupOffsets {
     public int expireOffsets() {
         return retention.expire();
     }
+
+    /** One group's answer to OffsetFetch: a group-level error, or offsets by topic name in request order. */
+    public record FetchedGroup(ErrorCode error, Map<String, List<PartitionOffset>> topics) {}
+
+    /** A partition's committed offset, or the "nothing committed" one (offset -1). */
+    public record PartitionOffset(int partition, CommittedOffset offset) {}
+
+    /**
+     * OffsetFetch's view of a group: the committed offsets of the requested partitions by topic
+     * (null: every partition with an offset, sorted), -1 where nothing is committed.
+     */
+    public FetchedGroup fetchRequested(String groupId, Map<String, List<Integer>> requested) {
+        List<TopicPartition> tps = null;
+        if (requested != null) {
+            tps = new ArrayList<>();
+            for (Map.Entry<String, List<Integer>> e : requested.entrySet()) {
+                for (int p : e.getValue()) {
+                    if (!e.getKey().isEmpty() && p >= 0) {
+                        tps.add(new TopicPartition(e.getKey(), p));
+                    }
+                }
+            }
+        }
+        Optional<Map<TopicPartition, CommittedOffset>> found = fetchOffsets(groupId, tps);
+        Map<String, List<PartitionOffset>> out = new LinkedHashMap<>();
+        ErrorCode error = found.isEmpty() ? ErrorCode.NOT_COORDINATOR : ErrorCode.NONE;
+        if (found.isEmpty() && requested == null) {
+            return new FetchedGroup(error, out);
+        }
+        if (requested == null) {
+            found.get().forEach((tp, o) -> out.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
+                    .add(new PartitionOffset(tp.partition(), o)));
+            out.values().forEach(ps -> ps.sort((a, b) -> Integer.compare(a.partition(), b.partition())));
+        } else {
+            CommittedOffset none = new CommittedOffset(-1, -1, "", -1, -1);
+            requested.forEach((topic, ps) -> {
+                for (int p : ps) {
+                    // v1 has no group-level error: each requested partition carries it
+                    CommittedOffset o = found.isEmpty() || topic.isEmpty() || p < 0 ? null
+                            : found.get().get(new TopicPartition(topic, p));
+                    out.computeIfAbsent(topic, k -> new ArrayList<>()).add(new PartitionOffset(p, o == null ? none : o));
+                }
+            });
+        }
+        return new FetchedGroup(error, out);
+    }
 }
