@@ -34,7 +34,8 @@ import java.util.UUID;
  * <p>Threads: appends come from Produce on the producer connection's event loop and from the group
  * coordinator on the I/O pool; the log checks, appends and records producer state as one step
  * under its append lock ({@link PartitionLog#appendAsLeader}). Reads come from any thread and take no lock (the log publishes
- * what it appended). The leader state is replaced as a whole (volatile) by the replica manager.
+ * what it appended). The leader state is replaced as a whole (volatile) by the replica manager, under
+ * this object's monitor, and only for a newer epoch (or leadership in the same epoch).
  */
 public final class Partition {
     /** What became of a batch offered as the leader. */
@@ -84,17 +85,28 @@ public final class Partition {
      * again after a restart), with itself as the only in-sync replica it tracks.
      */
     void becomeLeader(int epoch) {
-        LeaderState s = leaderState;
-        if (s.isLeader() && s.epoch() >= epoch) {
-            return;
+        if (!newsForLeader(leaderState, epoch)) {
+            return; // the usual case, checked on every request without a lock
         }
-        leaderState = new LeaderState(epoch, true, Set.of(localBrokerId));
+        synchronized (this) {
+            if (!newsForLeader(leaderState, epoch)) {
+                return;
+            }
+            leaderState = new LeaderState(epoch, true, Set.of(localBrokerId));
+        }
         maybeIncrementHighWatermark();
     }
 
     /** Another broker leads in {@code epoch}: appends are refused from now on. */
-    void becomeFollower(int epoch) {
-        leaderState = new LeaderState(epoch, false, Set.of());
+    synchronized void becomeFollower(int epoch) {
+        if (epoch >= leaderState.epoch()) {
+            leaderState = new LeaderState(epoch, false, Set.of());
+        }
+    }
+
+    /** Whether becoming leader in {@code epoch} changes anything: older epochs are stale news. */
+    private static boolean newsForLeader(LeaderState s, int epoch) {
+        return epoch > s.epoch() || (epoch == s.epoch() && !s.isLeader());
     }
 
     public boolean isLeader() {
