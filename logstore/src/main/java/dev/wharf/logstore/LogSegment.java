@@ -1,9 +1,7 @@
 package dev.wharf.logstore;
 
-import dev.wharf.wire.records.Record;
 import dev.wharf.wire.records.RecordBatch;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -15,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One segment of a partition log: {@code <20-digit base offset>.log} holding record batches byte
@@ -167,35 +166,16 @@ final class LogSegment {
     private void loadEnd() throws IOException {
         TimeIndex.Entry lastTime = timeIndex.lastBefore(Long.MAX_VALUE);
         SegmentChannel file = acquire();
-        EndState end;
+        SegmentReader.EndState end;
         try {
-            end = scanEnd(file.channel(), offsetIndex.last().position(), size, baseOffset,
-                    lastTime == null ? -1 : lastTime.timestamp(), lastTime == null ? -1 : lastTime.offset());
+            end = new SegmentReader(file.channel(), offsetIndex, size).endFrom(offsetIndex.last().position(),
+                    baseOffset, lastTime == null ? -1 : lastTime.timestamp(), lastTime == null ? -1 : lastTime.offset());
         } finally {
             file.release();
         }
         nextOffset = end.nextOffset();
         maxTimestamp = end.maxTimestamp();
         offsetOfMaxTimestamp = end.offsetOfMaxTimestamp();
-    }
-
-    /** Where the batches end and the largest timestamp in them. */
-    private record EndState(long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp) {}
-
-    /** Walks the batch headers from {@code from} to {@code limit}, continuing from the given state. */
-    private EndState scanEnd(FileChannel ch, int from, int limit, long next, long max, long maxAt) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
-        int pos = from;
-        while (pos < limit) {
-            BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
-            next = h.nextOffset();
-            if (h.maxTimestamp() > max) {
-                max = h.maxTimestamp();
-                maxAt = h.lastOffset();
-            }
-            pos = h.end();
-        }
-        return new EndState(next, max, maxAt);
     }
 
     long baseOffset() {
@@ -291,22 +271,6 @@ final class LogSegment {
     }
 
     /**
-     * The position of the first batch whose last offset is at least {@code offset}, scanning
-     * headers from the index hit; -1 when no batch of this segment reaches it.
-     */
-    private BatchHeader find(FileChannel ch, long offset, ByteBuffer buf, int limit) throws IOException {
-        int pos = offsetIndex.lookup(offset).position();
-        while (pos < limit) {
-            BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
-            if (h.lastOffset() >= offset) {
-                return h;
-            }
-            pos = h.end();
-        }
-        return null;
-    }
-
-    /**
      * A slice from the batch holding {@code offset}, ending on a batch boundary, holding no batch
      * that reaches {@code upTo} (exclusive) and at most {@code maxBytes} unless the first batch
      * alone is larger. Null when nothing in this segment qualifies. The caller owns the slice's
@@ -316,7 +280,8 @@ final class LogSegment {
         SegmentChannel file = acquire();
         boolean handedOver = false;
         try {
-            Slice slice = read(file, offset, maxBytes, upTo);
+            Slice slice = new SegmentReader(file.channel(), offsetIndex, size).slice(file, offset, maxBytes, upTo,
+                    nextOffset);
             handedOver = slice != null;
             return slice;
         } finally {
@@ -326,54 +291,12 @@ final class LogSegment {
         }
     }
 
-    private Slice read(SegmentChannel file, long offset, int maxBytes, long upTo) throws IOException {
-        FileChannel ch = file.channel();
-        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
-        int limit = size;
-        BatchHeader first = find(ch, offset, buf, limit);
-        if (first == null || first.lastOffset() >= upTo) {
-            return null;
-        }
-        // The end is a batch boundary: before the first batch reaching upTo, and within maxBytes.
-        // Both are found through the index with a few header reads, not by walking every batch.
-        BatchHeader reachingUpTo = upTo >= nextOffset ? null : find(ch, upTo, buf, limit);
-        int end = reachingUpTo == null ? limit : reachingUpTo.position();
-        long byteLimit = (long) first.position() + maxBytes;
-        if (end > byteLimit) {
-            end = Math.max(first.end(), lastBoundaryAtOrBefore(ch, byteLimit, first.end(), buf, limit));
-        }
-        return new Slice(file, first.position(), end - first.position(), first.baseOffset());
-    }
-
-    /** The largest batch boundary at or before {@code bound}, scanning from the index entry below it. */
-    private int lastBoundaryAtOrBefore(FileChannel ch, long bound, int atLeast, ByteBuffer buf, int limit)
-            throws IOException {
-        int pos = Math.max(atLeast, offsetIndex.floorByPosition((int) Math.min(bound, Integer.MAX_VALUE)).position());
-        while (pos < limit) {
-            BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
-            if (h.end() > bound) {
-                break;
-            }
-            pos = h.end();
-        }
-        return pos;
-    }
-
     /** Reports the header of every batch whose last offset is at least {@code from}, in order. */
-    void forEachBatch(long from, java.util.function.Consumer<StoredBatch> action) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
+    void forEachBatch(long from, Consumer<StoredBatch> action) throws IOException {
         int limit = size;
         SegmentChannel file = acquire();
         try {
-            FileChannel ch = file.channel();
-            BatchHeader h = find(ch, from, buf, limit);
-            int pos = h == null ? limit : h.position();
-            while (pos < limit) {
-                h = BatchHeader.read(ch, pos, limit, buf);
-                action.accept(new StoredBatch(h.baseOffset(), h.lastOffset(), h.producerId(), h.producerEpoch(),
-                        h.baseSequence(), (h.attributes() & 0x10) != 0, (h.attributes() & 0x20) != 0));
-                pos = h.end();
-            }
+            new SegmentReader(file.channel(), offsetIndex, limit).forEachBatch(from, action);
         } finally {
             file.release();
         }
@@ -385,43 +308,18 @@ final class LogSegment {
             return Optional.empty();
         }
         TimeIndex.Entry floor = timeIndex.lastBefore(timestamp);
-        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
         int limit = size;
         SegmentChannel file = acquire();
         try {
-            FileChannel ch = file.channel();
-            int pos = floor == null ? 0 : find(ch, floor.offset(), buf, limit).position();
-            while (pos < limit) {
-                BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
-                if (h.maxTimestamp() >= timestamp) {
-                    for (Record r : readBatch(ch, h).records()) {
-                        if (r.timestamp() >= timestamp && r.offset() >= minOffset) {
-                            return Optional.of(new TimestampOffset(r.timestamp(), r.offset()));
-                        }
-                    }
-                }
-                pos = h.end();
-            }
-            return Optional.empty();
+            return new SegmentReader(file.channel(), offsetIndex, limit).findByTimestamp(timestamp, minOffset, floor);
         } finally {
             file.release();
         }
     }
 
-    /** The batch as a view over a heap copy (for lookups that need its records). */
-    private static RecordBatch readBatch(FileChannel ch, BatchHeader h) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate(h.size());
-        while (bytes.hasRemaining()) {
-            if (ch.read(bytes, h.position() + bytes.position()) < 0) {
-                throw new CorruptLogException("segment ends inside batch at " + h.position());
-            }
-        }
-        return RecordBatch.wrap(Unpooled.wrappedBuffer(bytes.flip()));
-    }
-
     /**
-     * Rebuilds the indexes from the log, checking every batch (length, magic, CRC-32C, offsets
-     * increasing); truncates at the first batch that fails. Returns the bytes truncated.
+     * Rebuilds the indexes from the log, checking every batch (see {@link SegmentRecovery});
+     * truncates at the first batch that fails. Returns the bytes truncated.
      */
     int recover(long expectedBaseOffset) throws IOException {
         offsetIndex.clear();
@@ -431,32 +329,10 @@ final class LogSegment {
         bytesSinceLastIndexEntry = 0;
         nextOffset = Math.max(baseOffset, expectedBaseOffset);
         long fileSize = writeChannel.size();
-        FileWindow window = new FileWindow(writeChannel, fileSize, 1 << 20);
-        int valid = 0;
-        while (valid < fileSize) {
-            ByteBuffer head = window.get(valid, RecordBatch.LOG_OVERHEAD);
-            if (head == null) {
-                break;
-            }
-            int length = head.getInt(RecordBatch.LENGTH_OFFSET);
-            if (length < RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD
-                    || length > fileSize - valid - RecordBatch.LOG_OVERHEAD) {
-                break;
-            }
-            int batchSize = length + RecordBatch.LOG_OVERHEAD;
-            RecordBatch batch;
-            try {
-                batch = RecordBatch.wrap(Unpooled.wrappedBuffer(window.get(valid, batchSize)));
-            } catch (RuntimeException e) {
-                break;
-            }
-            if (!batch.isValid() || batch.baseOffset() < nextOffset || batch.lastOffsetDelta() < 0) {
-                break;
-            }
-            index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), valid, batchSize);
+        int valid = SegmentRecovery.validPrefix(writeChannel, fileSize, nextOffset, (batch, position, batchSize) -> {
+            index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), position, batchSize);
             nextOffset = batch.nextOffset();
-            valid += batchSize;
-        }
+        });
         int truncated = (int) (fileSize - valid);
         if (truncated > 0) {
             writeChannel.truncate(valid);
@@ -470,14 +346,13 @@ final class LogSegment {
      * whole). Returns the offset after the batches kept.
      */
     long truncateTo(long offset) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(BatchHeader.READ_SIZE);
-        BatchHeader cut = find(writeChannel, offset, buf, size);
+        BatchHeader cut = new SegmentReader(writeChannel, offsetIndex, size).find(offset);
         if (cut == null) {
             return nextOffset;
         }
         int newSize = cut.position();
         // recompute the end state from what is kept, then publish it at once to lock-free readers
-        EndState end = scanEnd(writeChannel, 0, newSize, baseOffset, -1, -1);
+        SegmentReader.EndState end = new SegmentReader(writeChannel, offsetIndex, newSize).endFrom(0, baseOffset, -1, -1);
         size = newSize;
         nextOffset = end.nextOffset();
         maxTimestamp = end.maxTimestamp();

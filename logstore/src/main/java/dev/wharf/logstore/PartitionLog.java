@@ -6,22 +6,22 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
  * The log of one partition: a directory of {@link LogSegment}s ordered by base offset, the last one
- * active. Appends, rolls, truncation and deletion are serialized on one lock per partition, so
- * different partitions proceed in parallel; reads take no lock and see every batch whose append
- * completed.
+ * active (see {@link LogSegments}). Appends, rolls, flushes, truncation and deletion are serialized
+ * on one lock per partition, which guards the segment list's changes, the {@link LogFlusher}, the
+ * producer state and the offsets' moves, so different partitions proceed in parallel; reads take
+ * no lock (see {@link SegmentSearch}) and see every batch whose append completed.
  *
  * <p>Offsets: {@code logStartOffset} (first readable), {@code logEndOffset} (next to assign),
  * {@code highWatermark} (advanced by the caller; reads are bounded by what the caller passes) and
- * {@code recoveryPoint} (everything before it is fsynced; recovery after a crash starts there).
+ * {@code recoveryPoint} (everything before it is fsynced; recovery after a crash starts there; kept
+ * by the {@link LogFlusher}).
  *
  * <p>The log owns its {@link ProducerStateTable} and keeps it in step: loaded on open, changed by
  * {@link #appendAsLeader}, truncated with the log at either end, snapshotted on a clean close.
@@ -44,9 +44,8 @@ public final class PartitionLog {
     private final TopicPartition topicPartition;
     private final Path dir;
     private final LongSupplier clock;
-    private final Consumer<Runnable> segmentDeleter;
-    private final FileHandles handles;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final LogSegments segments;
+    private final LogFlusher flusher;
     private final LeaderEpochCache epochs;
     /** Changed only under {@link #lock}. */
     private final ProducerStateTable producers = new ProducerStateTable();
@@ -55,22 +54,18 @@ public final class PartitionLog {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long highWatermark;
-    private volatile long recoveryPoint;
-    /** The last segment (the one appended to); set wherever the segment map's tail changes. Guarded by lock. */
-    private LogSegment active;
-    private long unflushedMessages;
     /** The latest epoch in {@link #epochs}, kept here so appends skip the cache's lock. Guarded by lock. */
     private int latestEpoch = -1;
-    private long lastFlushMs;
 
-    private PartitionLog(TopicPartition tp, Path dir, LogConfig config, LogEnvironment env, LeaderEpochCache epochs) {
+    private PartitionLog(TopicPartition tp, Path dir, LogConfig config, LogEnvironment env, LeaderEpochCache epochs,
+            LogLoader.Loaded loaded) {
         this.topicPartition = tp;
         this.dir = dir;
         this.config = config;
         this.clock = env.clock();
-        this.segmentDeleter = env.segmentDeleter();
-        this.handles = env.handles();
         this.epochs = epochs;
+        this.segments = new LogSegments(dir, env, loaded.segments());
+        this.flusher = new LogFlusher(segments, clock, loaded.logEndOffset());
     }
 
     /**
@@ -83,19 +78,14 @@ public final class PartitionLog {
             long logStartOffset, boolean cleanShutdown, LogEnvironment env) throws IOException {
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, recoveryPoint, logStartOffset, cleanShutdown,
                 env.handles(), env.clock());
-        PartitionLog pl = new PartitionLog(tp, dir, config, env, LeaderEpochCache.load(dir));
+        PartitionLog pl = new PartitionLog(tp, dir, config, env, LeaderEpochCache.load(dir), loaded);
         pl.init(loaded);
         return pl;
     }
 
     private void init(LogLoader.Loaded loaded) throws IOException {
-        for (LogSegment s : loaded.segments()) {
-            segments.put(s.baseOffset(), s);
-        }
-        active = segments.lastEntry().getValue();
         logEndOffset = loaded.logEndOffset();
         logStartOffset = loaded.logStartOffset();
-        recoveryPoint = logEndOffset;
         // nothing is known committed until the owner says so: the broker's replica manager sets it
         // from its replication-offset-checkpoint, and replicas in sync move it on
         highWatermark = logStartOffset;
@@ -106,11 +96,6 @@ public final class PartitionLog {
             long now = clock.getAsLong();
             forEachBatch(logStartOffset, b -> producers.replay(b, now));
         }
-    }
-
-    private LogSegment reopenActive(LogSegment sealed) throws IOException {
-        sealed.close();
-        return LogSegment.open(dir, sealed.baseOffset(), config, true, false, handles);
     }
 
     public TopicPartition topicPartition() {
@@ -143,7 +128,7 @@ public final class PartitionLog {
     }
 
     public long recoveryPoint() {
-        return recoveryPoint;
+        return flusher.recoveryPoint();
     }
 
     public LeaderEpochCache leaderEpochs() {
@@ -159,21 +144,17 @@ public final class PartitionLog {
     }
 
     public int segmentCount() {
-        return segments.size();
+        return segments.count();
     }
 
     /** Bytes in all segments. */
     public long size() {
-        long total = 0;
-        for (LogSegment s : segments.values()) {
-            total += s.size();
-        }
-        return total;
+        return segments.size();
     }
 
     /** Base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
-        return List.copyOf(segments.keySet());
+        return segments.baseOffsets();
     }
 
     /**
@@ -258,41 +239,18 @@ public final class PartitionLog {
                 latestEpoch = leaderEpoch;
             }
             long now = clock.getAsLong();
-            LogSegment target = maybeRoll(records.readableBytes(), next, now);
+            LogSegment target = segments.forAppend(records.readableBytes(), next, logEndOffset, config, now);
             target.append(records, batches);
             LOG_END_OFFSET.setRelease(this, next);
-            unflushedMessages += messages;
-            LogConfig c = config;
-            if (unflushedMessages >= c.flushMessages() || now - lastFlushMs >= c.flushMs()) {
-                flushLocked();
-            }
+            flusher.appended(messages, next, now, config);
             return new AppendResult(first, next - 1, maxTimestamp, batches.size());
         }
-    }
-
-    private LogSegment maybeRoll(int incomingBytes, long nextOffset, long now) throws IOException {
-        LogConfig c = config;
-        if (active.size() > 0
-                && ((long) active.size() + incomingBytes > c.segmentBytes()
-                        || now - active.createdMs() > c.segmentMs()
-                        || active.indexFull()
-                        || nextOffset - active.baseOffset() > Integer.MAX_VALUE)) {
-            return roll();
-        }
-        return active;
     }
 
     /** Seals the active segment and starts a new one at the log end. */
     public LogSegment roll() throws IOException {
         synchronized (lock) {
-            if (active.size() == 0) {
-                return active;
-            }
-            active.seal();
-            LogSegment next = LogSegment.create(dir, logEndOffset, config, clock.getAsLong(), handles);
-            segments.put(next.baseOffset(), next);
-            active = next;
-            return next;
+            return segments.roll(logEndOffset, config);
         }
     }
 
@@ -311,7 +269,7 @@ public final class PartitionLog {
         if (offset >= limit) {
             return new ReadResult.NoData(end);
         }
-        return SegmentSearch.read(segments, offset, maxBytes, limit, end);
+        return SegmentSearch.read(segments.map(), offset, maxBytes, limit, end);
     }
 
     /**
@@ -319,17 +277,17 @@ public final class PartitionLog {
      * offset order (rebuilding producer state after a restart). Reads headers only.
      */
     public void forEachBatch(long fromOffset, Consumer<StoredBatch> action) throws IOException {
-        SegmentSearch.forEachBatch(segments, fromOffset, logEndOffset, action);
+        SegmentSearch.forEachBatch(segments.map(), fromOffset, logEndOffset, action);
     }
 
     /** The first record at or after {@code timestamp} from the log start on (ListOffsets by time). */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) throws IOException {
-        return SegmentSearch.offsetForTimestamp(segments, timestamp, logStartOffset);
+        return SegmentSearch.offsetForTimestamp(segments.map(), timestamp, logStartOffset);
     }
 
     /** The record with the largest timestamp (ListOffsets MAX_TIMESTAMP), if the log has records. */
     public Optional<TimestampOffset> maxTimestamp() throws IOException {
-        long max = SegmentSearch.maxTimestamp(segments);
+        long max = SegmentSearch.maxTimestamp(segments.map());
         return max < 0 ? Optional.empty() : offsetForTimestamp(max);
     }
 
@@ -381,15 +339,13 @@ public final class PartitionLog {
      */
     private int deleteSegments(Predicate<LogSegment> shouldDelete) throws IOException {
         int deleted = 0;
-        while (segments.size() > 1) {
-            LogSegment oldest = segments.firstEntry().getValue();
+        while (segments.count() > 1) {
+            LogSegment oldest = segments.oldest();
             if (oldest.nextOffset() > highWatermark || !shouldDelete.test(oldest)) {
                 break;
             }
-            segments.remove(oldest.baseOffset());
-            logStartOffset = Math.max(logStartOffset, segments.firstKey());
-            oldest.markDeleted();
-            segmentDeleter.accept(oldest::closeAndDeleteFiles);
+            segments.deleteOldest();
+            logStartOffset = Math.max(logStartOffset, segments.firstBaseOffset());
             deleted++;
         }
         if (deleted > 0) {
@@ -408,34 +364,17 @@ public final class PartitionLog {
             if (offset >= logEndOffset) {
                 return;
             }
-            if (offset <= segments.firstKey()) {
-                for (LogSegment s : segments.values()) {
-                    s.markDeleted();
-                    segmentDeleter.accept(s::closeAndDeleteFiles);
-                }
-                segments.clear();
+            if (offset <= segments.firstBaseOffset()) {
                 long start = Math.max(offset, 0);
-                segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong(), handles));
-                active = segments.lastEntry().getValue();
+                segments.restartAt(start, config);
                 logStartOffset = start;
                 logEndOffset = start;
             } else {
-                while (segments.lastKey() >= offset) {
-                    LogSegment s = segments.pollLastEntry().getValue();
-                    s.markDeleted();
-                    segmentDeleter.accept(s::closeAndDeleteFiles);
-                }
-                LogSegment last = segments.lastEntry().getValue();
-                if (!isActiveMapped(last)) {
-                    last = reopenActive(last);
-                    segments.put(last.baseOffset(), last);
-                }
-                active = last;
-                logEndOffset = active.truncateTo(offset);
+                logEndOffset = segments.truncateTo(offset, config);
             }
             logStartOffset = Math.min(logStartOffset, logEndOffset);
             highWatermark = Math.min(highWatermark, logEndOffset);
-            recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+            flusher.truncatedTo(logEndOffset);
             epochs.truncateFromEnd(logEndOffset);
             latestEpoch = epochs.latestEpoch();
             producers.truncateFromEnd(logEndOffset);
@@ -456,58 +395,26 @@ public final class PartitionLog {
      */
     void replaceSegments(List<LogSegment> replacements, List<LogSegment> old) throws IOException {
         synchronized (lock) {
-            SegmentSwap.checkReplaceable(segments, active, replacements, old);
-            SegmentSwap.swapIn(dir, replacements, old);
-            for (LogSegment r : replacements) {
-                LogSegment reopened = LogSegment.open(dir, r.baseOffset(), config, false, false, handles);
-                segments.put(reopened.baseOffset(), reopened);
-            }
-            for (LogSegment o : old) {
-                segments.remove(o.baseOffset(), o);
-                segmentDeleter.accept(o::closeAndDeleteFiles);
-            }
+            segments.replace(replacements, old, config);
         }
     }
 
     /** The segments, oldest first (for the cleaner and tests). */
     List<LogSegment> segments() {
-        return List.copyOf(segments.values());
-    }
-
-    private boolean isActiveMapped(LogSegment s) {
-        return !s.indexesSealed();
+        return segments.list();
     }
 
     /** Fsyncs everything not yet flushed and moves the recovery point to the log end. */
     public void flush() throws IOException {
         synchronized (lock) {
-            flushLocked();
-        }
-    }
-
-    private void flushLocked() throws IOException {
-        long end = logEndOffset;
-        if (end > recoveryPoint) {
-            flushSegments();
-            recoveryPoint = end;
-        }
-        unflushedMessages = 0;
-        lastFlushMs = clock.getAsLong();
-    }
-
-    private void flushSegments() throws IOException {
-        Map.Entry<Long, LogSegment> from = segments.floorEntry(recoveryPoint);
-        for (LogSegment s : (from == null ? segments : segments.tailMap(from.getKey(), true)).values()) {
-            s.flush();
+            flusher.flush(logEndOffset);
         }
     }
 
     /** Flushes when {@code flush.ms} has passed since the last flush (called on a schedule). */
     public void flushIfDue() throws IOException {
         synchronized (lock) {
-            if (clock.getAsLong() - lastFlushMs >= config.flushMs() && logEndOffset > recoveryPoint) {
-                flushLocked();
-            }
+            flusher.flushIfDue(logEndOffset, config);
         }
     }
 
@@ -517,12 +424,10 @@ public final class PartitionLog {
      */
     public void close() throws IOException {
         synchronized (lock) {
-            flushLocked();
+            flusher.flush(logEndOffset);
             producers.save(dir, logEndOffset);
-            active.flush(); // its index is trimmed below: make the entries durable first
-            for (LogSegment s : segments.values()) {
-                s.close();
-            }
+            segments.active().flush(); // its index is trimmed below: make the entries durable first
+            segments.closeAll();
         }
     }
 
@@ -530,16 +435,13 @@ public final class PartitionLog {
     void closeForDeletion() throws IOException {
         synchronized (lock) {
             ProducerStateTable.deleteSnapshot(dir);
-            for (LogSegment s : segments.values()) {
-                s.close();
-            }
-            segments.clear();
+            segments.closeAndForgetAll();
         }
     }
 
     @Override
     public String toString() {
         return "PartitionLog(" + topicPartition + ", start " + logStartOffset + ", end " + logEndOffset + ", "
-                + segments.size() + " segments)";
+                + segments.count() + " segments)";
     }
 }

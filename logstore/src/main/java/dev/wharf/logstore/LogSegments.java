@@ -1,0 +1,185 @@
+package dev.wharf.logstore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The segments of one {@link PartitionLog}, by base offset, the last one active (the one appended
+ * to): rolling to a new segment, taking segments out at either end, swapping in replacements.
+ *
+ * <p>Locking: every change runs under the owning log's lock, which also guards {@link #active};
+ * readers walk {@link #map()} without a lock (see {@link SegmentSearch}). A segment taken out is
+ * renamed {@code .deleted} at once, so a restart ignores it, and closed and removed later through
+ * the log environment's deleter, so reads in flight on it finish.
+ */
+final class LogSegments {
+    private final Path dir;
+    private final FileHandles handles;
+    private final LongSupplier clock;
+    private final Consumer<Runnable> segmentDeleter;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    /** The last segment; set wherever the map's tail changes. Guarded by the log's lock. */
+    private LogSegment active;
+
+    /** Takes over {@code loaded}, oldest first, the last one active (see {@link LogLoader}). */
+    LogSegments(Path dir, LogEnvironment env, List<LogSegment> loaded) {
+        this.dir = dir;
+        this.handles = env.handles();
+        this.clock = env.clock();
+        this.segmentDeleter = env.segmentDeleter();
+        for (LogSegment s : loaded) {
+            segments.put(s.baseOffset(), s);
+        }
+        active = segments.lastEntry().getValue();
+    }
+
+    /** The live map, for lock-free reads; changed only through this class. */
+    NavigableMap<Long, LogSegment> map() {
+        return segments;
+    }
+
+    LogSegment active() {
+        return active;
+    }
+
+    LogSegment oldest() {
+        return segments.firstEntry().getValue();
+    }
+
+    int count() {
+        return segments.size();
+    }
+
+    /** Bytes in all segments. */
+    long size() {
+        long total = 0;
+        for (LogSegment s : segments.values()) {
+            total += s.size();
+        }
+        return total;
+    }
+
+    /** The segments, oldest first. */
+    List<LogSegment> list() {
+        return List.copyOf(segments.values());
+    }
+
+    List<Long> baseOffsets() {
+        return List.copyOf(segments.keySet());
+    }
+
+    long firstBaseOffset() {
+        return segments.firstKey();
+    }
+
+    /**
+     * The segment to append {@code incomingBytes} to, the last batch ending before
+     * {@code nextOffset}: the active one, or a new one at {@code logEnd} when the active one is
+     * full ({@code segment.bytes}, its indexes, or offsets too far from its base for the index's
+     * 4-byte relative offsets) or old ({@code segment.ms}).
+     */
+    LogSegment forAppend(int incomingBytes, long nextOffset, long logEnd, LogConfig c, long now) throws IOException {
+        if (active.size() > 0
+                && ((long) active.size() + incomingBytes > c.segmentBytes()
+                        || now - active.createdMs() > c.segmentMs()
+                        || active.indexFull()
+                        || nextOffset - active.baseOffset() > Integer.MAX_VALUE)) {
+            return roll(logEnd, c);
+        }
+        return active;
+    }
+
+    /** Seals the active segment and starts a new one at {@code logEnd}, unless the active one is empty. */
+    LogSegment roll(long logEnd, LogConfig config) throws IOException {
+        if (active.size() == 0) {
+            return active;
+        }
+        active.seal();
+        LogSegment next = LogSegment.create(dir, logEnd, config, clock.getAsLong(), handles);
+        segments.put(next.baseOffset(), next);
+        active = next;
+        return next;
+    }
+
+    /** Takes out the oldest segment (the caller made sure it is not the only one). */
+    void deleteOldest() throws IOException {
+        LogSegment oldest = oldest();
+        segments.remove(oldest.baseOffset());
+        delete(oldest);
+    }
+
+    /** Takes out every segment and starts again with one empty segment at {@code start}. */
+    void restartAt(long start, LogConfig config) throws IOException {
+        for (LogSegment s : segments.values()) {
+            delete(s);
+        }
+        segments.clear();
+        segments.put(start, LogSegment.create(dir, start, config, clock.getAsLong(), handles));
+        active = segments.lastEntry().getValue();
+    }
+
+    /**
+     * Takes out the segments based at {@code offset} or above and truncates the last one kept
+     * (above the first segment's base), which becomes the active one. Returns the new log end.
+     */
+    long truncateTo(long offset, LogConfig config) throws IOException {
+        while (segments.lastKey() >= offset) {
+            delete(segments.pollLastEntry().getValue());
+        }
+        LogSegment last = segments.lastEntry().getValue();
+        if (last.indexesSealed()) {
+            // writable again: reopened with its write channel and indexes mapped for appends
+            last.close();
+            last = LogSegment.open(dir, last.baseOffset(), config, true, false, handles);
+            segments.put(last.baseOffset(), last);
+        }
+        active = last;
+        return active.truncateTo(offset);
+    }
+
+    /** See {@link PartitionLog#replaceSegments}. */
+    void replace(List<LogSegment> replacements, List<LogSegment> old, LogConfig config) throws IOException {
+        SegmentSwap.checkReplaceable(segments, active, replacements, old);
+        SegmentSwap.swapIn(dir, replacements, old);
+        for (LogSegment r : replacements) {
+            LogSegment reopened = LogSegment.open(dir, r.baseOffset(), config, false, false, handles);
+            segments.put(reopened.baseOffset(), reopened);
+        }
+        for (LogSegment o : old) {
+            segments.remove(o.baseOffset(), o);
+            segmentDeleter.accept(o::closeAndDeleteFiles);
+        }
+    }
+
+    private void delete(LogSegment s) throws IOException {
+        s.markDeleted();
+        segmentDeleter.accept(s::closeAndDeleteFiles);
+    }
+
+    /** Fsyncs the segments from the one holding {@code recoveryPoint} on. */
+    void flushFrom(long recoveryPoint) throws IOException {
+        Map.Entry<Long, LogSegment> from = segments.floorEntry(recoveryPoint);
+        for (LogSegment s : (from == null ? segments : segments.tailMap(from.getKey(), true)).values()) {
+            s.flush();
+        }
+    }
+
+    /** Closes every segment (see {@link LogSegment#close}). */
+    void closeAll() throws IOException {
+        for (LogSegment s : segments.values()) {
+            s.close();
+        }
+    }
+
+    /** Closes every segment and forgets them: the directory is about to be deleted. */
+    void closeAndForgetAll() throws IOException {
+        closeAll();
+        segments.clear();
+    }
+}
