@@ -5,11 +5,12 @@
 # WHARF_HEAP_OPTS replaces the heap options; config/jvm.options and WHARF_JVM_OPTS add JVM options.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-jar=$(ls "$here"/server/target/wharf-server-*.jar 2>/dev/null | head -n 1 || true)
+# the broker jar, not the test-jar beside it
+jar=$(ls "$here"/server/target/wharf-server-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1 || true)
 if [ -z "$jar" ] || [ ! -d "$here/server/target/lib" ]; then
   echo "building the broker (once)..." >&2
   (cd "$here" && mvn -B -q package -DskipTests -pl server -am)
-  jar=$(ls "$here"/server/target/wharf-server-*.jar | head -n 1)
+  jar=$(ls "$here"/server/target/wharf-server-*.jar | grep -v -- '-tests\.jar$' | head -n 1)
 fi
 # Class-data sharing: the first run records the classes the broker loads into an archive, written
 # when it stops; later runs map that archive and start in about two thirds of the time. Each run

@@ -53,7 +53,7 @@ final class BrokerProcess implements AutoCloseable {
         Path target = Path.of(System.getProperty("wharf.server.target", "../server/target"));
         String jar;
         try (var files = Files.list(target)) {
-            jar = files.filter(f -> f.getFileName().toString().matches("wharf-server-.*\\.jar")).findFirst()
+            jar = files.filter(f -> f.getFileName().toString().matches("wharf-server-.*(?<!-tests)\\.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("build the server first: no jar in " + target)).toString();
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",

@@ -47,7 +47,7 @@ class SigkillIT {
         Path target = Path.of(System.getProperty("wharf.server.target", "../server/target"));
         String jar;
         try (var files = Files.list(target)) {
-            jar = files.filter(f -> f.getFileName().toString().matches("wharf-server-.*\\.jar")).findFirst()
+            jar = files.filter(f -> f.getFileName().toString().matches("wharf-server-.*(?<!-tests)\\.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("build the server first: no jar in " + target)).toString();
         }
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",

@@ -166,7 +166,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
 
         private Path jar() {
             try (var files = Files.list(serverTarget)) {
-                return files.filter(f -> f.getFileName().toString().matches("wharf-server-.*\\.jar")).findFirst()
+                return files.filter(f -> f.getFileName().toString().matches("wharf-server-.*(?<!-tests)\\.jar")).findFirst()
                         .orElseThrow(() -> new IllegalStateException("build the server first: no jar in " + serverTarget));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
