@@ -5,7 +5,6 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.AlterConfigsRequest;
 import dev.wharf.wire.message.AlterConfigsResponse;
@@ -43,7 +42,7 @@ public final class AlterConfigsHandler implements ApiHandler {
                     .setResourceType(r.resourceType()).setResourceName(r.resourceName());
             Optional<TopicInfo> topic = metadata.topic(r.resourceName());
             if (r.resourceType() != ConfigResources.TOPIC) {
-                out.add(resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered"));
+                out.add(resp.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("only topic configs can be altered"));
                 continue;
             }
             if (topic.isEmpty()) {
@@ -63,10 +62,8 @@ public final class AlterConfigsHandler implements ApiHandler {
                     admin.setTopicConfigs(topic.get(), configs);
                 }
                 out.add(resp.setErrorCode(ErrorCode.NONE.code));
-            } catch (IllegalArgumentException e) {
-                out.add(resp.setErrorCode(ConfigResources.INVALID_CONFIG).setErrorMessage(e.getMessage()));
             } catch (Exception e) {
-                out.add(resp.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString()));
+                out.add(resp.setErrorCode(ErrorCode.forException(e).code).setErrorMessage(ErrorCode.messageFor(e)));
             }
         }
         return new AlterConfigsResponse().setResponses(out);

@@ -4,7 +4,6 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
-import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeConfigsRequest;
 import dev.wharf.wire.message.DescribeConfigsResponse;
@@ -57,7 +56,7 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 && (r.resourceName().isEmpty() || r.resourceName().equals(Integer.toString(config.brokerId())))) {
             entries = ConfigResources.broker(config);
         } else {
-            return result.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("unsupported resource "
+            return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("unsupported resource "
                     + r.resourceType() + "/" + r.resourceName());
         }
         List<DescribeConfigsResponse.DescribeConfigsResourceResult> configs = new ArrayList<>();
