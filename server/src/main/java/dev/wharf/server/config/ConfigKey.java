@@ -30,11 +30,6 @@ public record ConfigKey<T>(String name, ConfigType<T> type, String defaultValue,
         Objects.requireNonNull(doc);
     }
 
-    /** A key accepting anything its type parses. */
-    public static <T> ConfigKey<T> of(String name, ConfigType<T> type, String defaultValue, boolean dynamic, String doc) {
-        return new ConfigKey<>(name, type, defaultValue, Validator.any(), dynamic, doc);
-    }
-
     /** The value {@code text} stands for; a {@link ConfigException} naming this key when it is not accepted. */
     public T parse(String text) {
         T value;
