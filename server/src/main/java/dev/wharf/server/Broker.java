@@ -17,6 +17,7 @@ import dev.wharf.server.api.DescribeConfigsHandler;
 import dev.wharf.server.api.DescribeGroupsHandler;
 import dev.wharf.server.api.DescribeLogDirsHandler;
 import dev.wharf.server.api.DescribeTopicPartitionsHandler;
+import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.fetch.FetchHandler;
 import dev.wharf.server.api.IncrementalAlterConfigsHandler;
 import dev.wharf.server.api.FindCoordinatorHandler;
@@ -91,8 +92,8 @@ public final class Broker implements Closeable {
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers);
         handlers.register(apiVersions);
         List<Endpoint> endpoints = endpoints();
-        io = Executors.newFixedThreadPool(config.getInt("num.io.threads"), daemon("wharf-io"));
-        eventLoops = new EventLoops(config.getInt("num.network.threads"));
+        io = Executors.newFixedThreadPool(config.get(BrokerKeys.NUM_IO_THREADS), daemon("wharf-io"));
+        eventLoops = new EventLoops(config.get(BrokerKeys.NUM_NETWORK_THREADS));
         // Steps that do not depend on each other overlap on a second core: the listeners bind, and
         // the ZooKeeper client loads (its configuration initialises the JDK's TLS context even with
         // TLS off, ~150 ms), while the logs load and the embedded ZooKeeper starts.
@@ -102,8 +103,8 @@ public final class Broker implements Closeable {
             Future<?> listening = startup.submit(() -> {
                 for (Endpoint e : endpoints) {
                     // each is closed by close() even when the rest of the start fails
-                    servers.add(new NettyServer(e, eventLoops, config.getInt("socket.request.max.bytes"),
-                            config.getLong("connections.max.idle.ms"), handlers, apiVersions, io, sendStats));
+                    servers.add(new NettyServer(e, eventLoops, config.get(BrokerKeys.SOCKET_REQUEST_MAX_BYTES),
+                            config.get(BrokerKeys.CONNECTIONS_MAX_IDLE_MS), handlers, apiVersions, io, sendStats));
                 }
                 return null;
             });
@@ -116,21 +117,21 @@ public final class Broker implements Closeable {
         } finally {
             startup.shutdown();
         }
-        String connect = embeddedZooKeeper != null ? embeddedZooKeeper.connectString() : config.getString("zookeeper.connect");
+        String connect = embeddedZooKeeper != null ? embeddedZooKeeper.connectString() : config.get(BrokerKeys.ZOOKEEPER_CONNECT);
         timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
         // fetch waits and group timeouts: kept to within a 10 ms tick, taken and cancelled without waking a thread
         deadlines = new HashedWheelTimer(daemon("wharf-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
         advertised = new BrokerInfo(config.brokerId(), advertisedEndpoints(endpoints));
 
-        metadata = new ZkMetadataStore(connect, config.getInt("zookeeper.session.timeout.ms"), advertised);
+        metadata = new ZkMetadataStore(connect, config.get(BrokerKeys.ZOOKEEPER_SESSION_TIMEOUT_MS), advertised);
         metadata.start();
         replicas = new ReplicaManager(config, metadata, logs, deadlines);
         replicas.subscribe();
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
-        long hwCheckpointMs = config.getLong("replica.high.watermark.checkpoint.interval.ms");
+        long hwCheckpointMs = config.get(BrokerKeys.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
         timer.scheduleWithFixedDelay(() -> io.execute(replicas::checkpointHighWatermarks), hwCheckpointMs, hwCheckpointMs,
                 TimeUnit.MILLISECONDS);
-        long expiryCheckMs = config.getInt("producer.id.expiration.check.interval.ms");
+        long expiryCheckMs = config.get(BrokerKeys.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
         timer.scheduleWithFixedDelay(() -> io.execute(() -> {
             try {
                 int expired = replicas.expireProducers(System.currentTimeMillis());
@@ -145,7 +146,7 @@ public final class Broker implements Closeable {
         groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
         GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
         groupStore.loadAll(); // before the first client: committed offsets are known when asked for
-        long offsetsCheckMs = config.getLong("offsets.retention.check.interval.ms");
+        long offsetsCheckMs = config.get(BrokerKeys.OFFSETS_RETENTION_CHECK_INTERVAL_MS);
         timer.scheduleWithFixedDelay(() -> io.execute(() -> {
             try {
                 int expired = offsets.expireOffsets();
@@ -170,7 +171,7 @@ public final class Broker implements Closeable {
         handlers.register(new MetadataHandler(config, metadata, admin))
                 .register(new ProduceHandler(metadata, replicas))
                 .register(new FetchHandler(metadata, replicas,
-                        new FetchSessions(config.getInt("max.incremental.fetch.session.cache.slots"))))
+                        new FetchSessions(config.get(BrokerKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS))))
                 .register(new ListOffsetsHandler(metadata, replicas))
                 .register(new InitProducerIdHandler(metadata))
                 .register(new CreateTopicsHandler(config, metadata, admin))
@@ -272,13 +273,13 @@ public final class Broker implements Closeable {
     }
 
     private void startLogsAndZooKeeper() throws IOException {
-        logs = new LogManager(config.logDirs(), config.logConfig(), config.getLong("log.retention.check.interval.ms"),
+        logs = new LogManager(config.logDirs(), config.logConfig(), config.get(BrokerKeys.LOG_RETENTION_CHECK_INTERVAL_MS),
                 System::currentTimeMillis);
         logs.startup();
-        if (config.getString("zookeeper.connect").isEmpty()) {
+        if (config.get(BrokerKeys.ZOOKEEPER_CONNECT).isEmpty()) {
             Path first = config.logDirs().get(0).toAbsolutePath();
             Path zkDir = first.getParent() == null ? Path.of("zookeeper") : first.getParent().resolve("zookeeper");
-            embeddedZooKeeper = new EmbeddedZooKeeper(zkDir, config.getInt("zookeeper.embedded.port"));
+            embeddedZooKeeper = new EmbeddedZooKeeper(zkDir, config.get(BrokerKeys.ZOOKEEPER_EMBEDDED_PORT));
         }
     }
 

@@ -1,6 +1,18 @@
 package dev.wharf.server;
 
-/** Kafka's error codes, as the protocol numbers them (only those Wharf answers with). */
+import dev.wharf.controller.TopicExistsException;
+import dev.wharf.server.config.ConfigException;
+import dev.wharf.wire.protocol.UnsupportedVersionException;
+import dev.wharf.wire.records.CorruptRecordException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Kafka's error codes, as the protocol numbers them: the one table of them in Wharf's main code
+ * (only the codes Wharf answers with; names as in kafka-clients' {@code Errors}, which a test
+ * checks), and the one mapping from exceptions to codes ({@link #forException}).
+ */
 public enum ErrorCode {
     UNKNOWN_SERVER_ERROR(-1),
     NONE(0),
@@ -30,6 +42,7 @@ public enum ErrorCode {
     TOPIC_ALREADY_EXISTS(36),
     INVALID_PARTITIONS(37),
     INVALID_REPLICATION_FACTOR(38),
+    INVALID_CONFIG(40),
     INVALID_REQUEST(42),
     UNSUPPORTED_FOR_MESSAGE_FORMAT(43),
     POLICY_VIOLATION(44),
@@ -37,7 +50,10 @@ public enum ErrorCode {
     DUPLICATE_SEQUENCE_NUMBER(46),
     INVALID_PRODUCER_EPOCH(47),
     INVALID_TXN_STATE(48),
+    KAFKA_STORAGE_ERROR(56),
     NON_EMPTY_GROUP(68),
+    FETCH_SESSION_ID_NOT_FOUND(70),
+    INVALID_FETCH_SESSION_EPOCH(71),
     GROUP_ID_NOT_FOUND(69),
     FENCED_LEADER_EPOCH(74),
     UNKNOWN_LEADER_EPOCH(75),
@@ -49,9 +65,47 @@ public enum ErrorCode {
     INVALID_RECORD(87),
     UNKNOWN_TOPIC_ID(100);
 
+    /** Exceptions with a code of their own; subclasses share their parent's code. */
+    private static final Map<Class<? extends Throwable>, ErrorCode> BY_EXCEPTION = Map.of(
+            ConfigException.class, INVALID_CONFIG,
+            TopicExistsException.class, TOPIC_ALREADY_EXISTS,
+            CorruptRecordException.class, CORRUPT_MESSAGE,
+            UnsupportedVersionException.class, UNSUPPORTED_VERSION);
+
     public final short code;
 
     ErrorCode(int code) {
         this.code = (short) code;
+    }
+
+    /**
+     * The code a failure is answered with: that of the nearest class in its hierarchy with one
+     * (looking through CompletionException and ExecutionException), else UNKNOWN_SERVER_ERROR.
+     */
+    public static ErrorCode forException(Throwable error) {
+        for (Class<?> c = unwrap(error).getClass(); c != null; c = c.getSuperclass()) {
+            ErrorCode code = BY_EXCEPTION.get(c);
+            if (code != null) {
+                return code;
+            }
+        }
+        return UNKNOWN_SERVER_ERROR;
+    }
+
+    /**
+     * The error message to send with {@link #forException}'s code: the exception's own message
+     * when it has a code (it was written for the client), its class and message when it does not.
+     */
+    public static String messageFor(Throwable error) {
+        Throwable e = unwrap(error);
+        return forException(e) == UNKNOWN_SERVER_ERROR ? e.toString() : e.getMessage();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
     }
 }

@@ -17,8 +17,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code maxSessions} are kept; the least recently used one goes first. Thread-safe.
  */
 public final class FetchSessions {
-    public static final short FETCH_SESSION_ID_NOT_FOUND = 70;
-    public static final short INVALID_FETCH_SESSION_EPOCH = 71;
 
     /** A partition a session fetches, with what the last response told the client about it. */
     public static final class Wanted {
@@ -96,7 +94,7 @@ public final class FetchSessions {
             if (id != 0) {
                 sessions.remove(id); // the client closes its session
             }
-            return new Context(0, false, requested, (short) 0);
+            return new Context(0, false, requested, ErrorCode.NONE.code);
         }
         if (epoch == 0) {
             if (id != 0) {
@@ -106,10 +104,10 @@ public final class FetchSessions {
         }
         Session s = sessions.get(id);
         if (s == null) {
-            return new Context(id, true, List.of(), FETCH_SESSION_ID_NOT_FOUND);
+            return new Context(id, true, List.of(), ErrorCode.FETCH_SESSION_ID_NOT_FOUND.code);
         }
         if (epoch != s.nextEpoch) {
-            return new Context(id, true, List.of(), INVALID_FETCH_SESSION_EPOCH);
+            return new Context(id, true, List.of(), ErrorCode.INVALID_FETCH_SESSION_EPOCH.code);
         }
         for (Wanted w : requested) {
             Key k = new Key(w.topic, w.topicId, w.partition);
@@ -128,7 +126,7 @@ public final class FetchSessions {
             }
         }
         s.nextEpoch = epoch == Integer.MAX_VALUE ? 1 : epoch + 1;
-        return new Context(id, true, List.copyOf(s.partitions.values()), (short) 0);
+        return new Context(id, true, List.copyOf(s.partitions.values()), ErrorCode.NONE.code);
     }
 
     /**
@@ -151,7 +149,7 @@ public final class FetchSessions {
 
     private Context create(List<Wanted> requested) {
         if (maxSessions <= 0) {
-            return new Context(0, false, requested, (short) 0);
+            return new Context(0, false, requested, ErrorCode.NONE.code);
         }
         while (sessions.size() >= maxSessions) {
             Iterator<Integer> eldest = sessions.keySet().iterator();
@@ -167,7 +165,7 @@ public final class FetchSessions {
             s.partitions.put(new Key(w.topic, w.topicId, w.partition), w);
         }
         sessions.put(id, s);
-        return new Context(id, false, requested, (short) 0);
+        return new Context(id, false, requested, ErrorCode.NONE.code);
     }
 
     synchronized int size() {

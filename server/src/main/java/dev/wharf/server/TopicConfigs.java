@@ -1,161 +1,137 @@
 package dev.wharf.server;
 
-import dev.wharf.logstore.LogConfig;
-import java.util.HashMap;
+import static dev.wharf.server.config.ConfigType.BOOLEAN;
+import static dev.wharf.server.config.ConfigType.DOUBLE;
+import static dev.wharf.server.config.ConfigType.INT;
+import static dev.wharf.server.config.ConfigType.LIST;
+import static dev.wharf.server.config.ConfigType.LONG;
+import static dev.wharf.server.config.ConfigType.STRING;
+import static dev.wharf.server.config.Validator.atLeast;
+import static dev.wharf.server.config.Validator.eachOneOf;
+import static dev.wharf.server.config.Validator.fraction;
+import static dev.wharf.server.config.Validator.oneOf;
+
+import dev.wharf.server.config.BrokerKeys;
+import dev.wharf.server.config.ConfigException;
+import dev.wharf.server.config.ConfigKey;
+import dev.wharf.server.config.ConfigType;
+import dev.wharf.server.config.Validator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * Topic-level config names Kafka accepts. The ones the log store implements take effect on the
- * log; the others are stored and described (so tools that set them keep working) without effect
- * yet.
+ * Every topic config Kafka accepts, defined once. The log store applies the segment, retention,
+ * flush and delete-delay keys; the produce path reads max.message.bytes and the timestamp keys;
+ * the others are stored and described (so tools that set them keep working) without effect yet.
+ * All are dynamic: (Incremental)AlterConfigs changes them on live topics.
  */
 public final class TopicConfigs {
-    /** Keys {@link LogConfig#with} understands. */
-    static final Set<String> LOG_KEYS = Set.of("segment.bytes", "segment.ms", "segment.index.bytes",
-            "index.interval.bytes", "retention.ms", "retention.bytes", "flush.messages", "flush.ms",
-            "file.delete.delay.ms");
-    private static final Set<String> STORED_ONLY = Set.of("cleanup.policy", "compression.type", "max.message.bytes",
-            "message.timestamp.type", "min.insync.replicas", "unclean.leader.election.enable", "preallocate",
-            "min.cleanable.dirty.ratio", "delete.retention.ms", "min.compaction.lag.ms", "max.compaction.lag.ms",
-            "message.timestamp.before.max.ms", "message.timestamp.after.max.ms", "message.timestamp.difference.max.ms",
-            "message.downconversion.enable", "segment.jitter.ms", "follower.replication.throttled.replicas",
-            "leader.replication.throttled.replicas", "local.retention.ms", "local.retention.bytes",
-            "remote.storage.enable");
+    private static final Map<String, TopicKey<?>> BY_NAME = new TreeMap<>();
+
+    public static final TopicKey<Long> RETENTION_MS = define("retention.ms", LONG, atLeast(-1),
+            b -> Long.toString(b.retentionMs()), "Delete segments older than this; -1 keeps all.");
+    public static final TopicKey<Long> RETENTION_BYTES = define("retention.bytes", LONG, atLeast(-1),
+            from(BrokerKeys.LOG_RETENTION_BYTES), "Delete old segments beyond this size per partition; -1 no limit.");
+    public static final TopicKey<Integer> SEGMENT_BYTES = define("segment.bytes", INT, atLeast(1024),
+            from(BrokerKeys.LOG_SEGMENT_BYTES), "Roll the active segment past this size.");
+    public static final TopicKey<Long> SEGMENT_MS = define("segment.ms", LONG, atLeast(1),
+            b -> Long.toString(b.segmentMs()), "Roll the active segment after this age.");
+    public static final TopicKey<Integer> SEGMENT_INDEX_BYTES = define("segment.index.bytes", INT, atLeast(64),
+            from(BrokerKeys.LOG_INDEX_SIZE_MAX_BYTES), "Offset index size; the segment rolls when it is full.");
+    public static final TopicKey<Integer> INDEX_INTERVAL_BYTES = define("index.interval.bytes", INT, atLeast(0),
+            from(BrokerKeys.LOG_INDEX_INTERVAL_BYTES), "Bytes between offset index entries.");
+    public static final TopicKey<Long> FLUSH_MESSAGES = define("flush.messages", LONG, atLeast(1),
+            from(BrokerKeys.LOG_FLUSH_INTERVAL_MESSAGES), "Fsync after this many messages.");
+    public static final TopicKey<Long> FLUSH_MS = define("flush.ms", LONG, atLeast(1),
+            b -> Long.toString(b.isSet(BrokerKeys.LOG_FLUSH_INTERVAL_MS) ? b.get(BrokerKeys.LOG_FLUSH_INTERVAL_MS)
+                    : Long.MAX_VALUE), "Fsync at least this often.");
+    public static final TopicKey<Long> FILE_DELETE_DELAY_MS = define("file.delete.delay.ms", LONG, atLeast(0),
+            from(BrokerKeys.LOG_SEGMENT_DELETE_DELAY_MS), "Keep deleted segments' files this long so reads in flight finish.");
+    public static final TopicKey<Integer> MAX_MESSAGE_BYTES = define("max.message.bytes", INT, atLeast(0),
+            from(BrokerKeys.MESSAGE_MAX_BYTES), "Largest record batch accepted.");
+    public static final TopicKey<String> MESSAGE_TIMESTAMP_TYPE = define("message.timestamp.type", STRING,
+            oneOf("CreateTime", "LogAppendTime"), from(BrokerKeys.LOG_MESSAGE_TIMESTAMP_TYPE),
+            "CreateTime keeps the producer's timestamps; LogAppendTime stamps batches on append.");
+    public static final TopicKey<Long> MESSAGE_TIMESTAMP_BEFORE_MAX_MS = define("message.timestamp.before.max.ms", LONG,
+            atLeast(0), from(BrokerKeys.LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+            "How far in the past a CreateTime timestamp may be.");
+    public static final TopicKey<Long> MESSAGE_TIMESTAMP_AFTER_MAX_MS = define("message.timestamp.after.max.ms", LONG,
+            atLeast(0), from(BrokerKeys.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+            "How far in the future a CreateTime timestamp may be.");
+    public static final TopicKey<List<String>> CLEANUP_POLICY = define("cleanup.policy", LIST,
+            eachOneOf("delete", "compact"), from(BrokerKeys.LOG_CLEANUP_POLICY),
+            "delete and/or compact; without delete, time and size retention are off (compaction is not run yet).");
+
+    // stored and described, no effect yet
+    static {
+        define("compression.type", STRING, oneOf(BrokerKeys.COMPRESSION_TYPES), from(BrokerKeys.COMPRESSION_TYPE),
+                "Batches are kept as produced.");
+        define("min.insync.replicas", INT, atLeast(1), from(BrokerKeys.MIN_INSYNC_REPLICAS), "Not enforced yet.");
+        define("unclean.leader.election.enable", BOOLEAN, Validator.any(),
+                from(BrokerKeys.UNCLEAN_LEADER_ELECTION_ENABLE), "Stored only.");
+        define("preallocate", BOOLEAN, Validator.any(), from(BrokerKeys.LOG_PREALLOCATE), "Segments are not preallocated.");
+        define("min.cleanable.dirty.ratio", DOUBLE, fraction(0, 1), from(BrokerKeys.LOG_CLEANER_MIN_CLEANABLE_RATIO),
+                "Stored until compaction.");
+        define("delete.retention.ms", LONG, atLeast(0), from(BrokerKeys.LOG_CLEANER_DELETE_RETENTION_MS),
+                "Stored until compaction.");
+        define("min.compaction.lag.ms", LONG, atLeast(0), from(BrokerKeys.LOG_CLEANER_MIN_COMPACTION_LAG_MS),
+                "Stored until compaction.");
+        define("max.compaction.lag.ms", LONG, atLeast(1), from(BrokerKeys.LOG_CLEANER_MAX_COMPACTION_LAG_MS),
+                "Stored until compaction.");
+        define("message.timestamp.difference.max.ms", LONG, atLeast(0), b -> Long.toString(Long.MAX_VALUE),
+                "Deprecated in Kafka for the before/after keys; stored only.");
+        define("message.downconversion.enable", BOOLEAN, Validator.any(), b -> "true", "Old formats are not served.");
+        define("segment.jitter.ms", LONG, atLeast(0), b -> "0", "Segments roll without jitter.");
+        define("follower.replication.throttled.replicas", LIST, Validator.any(), b -> "", "No throttling.");
+        define("leader.replication.throttled.replicas", LIST, Validator.any(), b -> "", "No throttling.");
+        define("local.retention.ms", LONG, atLeast(-2), b -> "-2", "Tiered storage is not supported.");
+        define("local.retention.bytes", LONG, atLeast(-2), b -> "-2", "Tiered storage is not supported.");
+        define("remote.storage.enable", BOOLEAN, Validator.any(), b -> "false", "Tiered storage is not supported.");
+    }
 
     private TopicConfigs() {}
 
-    /** Every topic config with the value it has when a topic does not override it. */
+    /** Every topic key, by name. */
+    public static List<TopicKey<?>> all() {
+        return List.copyOf(BY_NAME.values());
+    }
+
+    /** The key of that name, or null when Kafka has no such topic config. */
+    public static TopicKey<?> byName(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** Every topic config with the value it has when a topic does not override it, by name. */
     public static Map<String, String> defaults(BrokerConfig broker) {
-        Map<String, String> d = new java.util.TreeMap<>();
-        d.put("retention.ms", Long.toString(broker.retentionMs()));
-        d.put("retention.bytes", broker.getString("log.retention.bytes"));
-        d.put("segment.bytes", broker.getString("log.segment.bytes"));
-        d.put("segment.ms", Long.toString(broker.getLong("log.roll.hours") * 3_600_000L));
-        d.put("segment.index.bytes", broker.getString("log.index.size.max.bytes"));
-        d.put("index.interval.bytes", broker.getString("log.index.interval.bytes"));
-        d.put("flush.messages", broker.getString("log.flush.interval.messages"));
-        d.put("flush.ms", Long.toString(broker.logConfig().flushMs()));
-        d.put("file.delete.delay.ms", broker.getString("log.segment.delete.delay.ms"));
-        d.put("max.message.bytes", broker.getString("message.max.bytes"));
-        d.put("cleanup.policy", "delete");
-        d.put("compression.type", "producer");
-        d.put("message.timestamp.type", broker.getString("log.message.timestamp.type"));
-        d.put("min.insync.replicas", "1");
-        d.put("unclean.leader.election.enable", "false");
-        d.put("preallocate", "false");
-        d.put("min.cleanable.dirty.ratio", "0.5");
-        d.put("delete.retention.ms", "86400000");
-        d.put("min.compaction.lag.ms", "0");
-        d.put("max.compaction.lag.ms", Long.toString(Long.MAX_VALUE));
-        d.put("message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE));
-        d.put("message.timestamp.after.max.ms", "3600000");
-        d.put("message.timestamp.difference.max.ms", Long.toString(Long.MAX_VALUE));
-        d.put("message.downconversion.enable", "true");
-        d.put("segment.jitter.ms", "0");
-        d.put("follower.replication.throttled.replicas", "");
-        d.put("leader.replication.throttled.replicas", "");
-        d.put("local.retention.ms", "-2");
-        d.put("local.retention.bytes", "-2");
-        d.put("remote.storage.enable", "false");
+        Map<String, String> d = new TreeMap<>();
+        BY_NAME.forEach((name, key) -> d.put(name, key.defaultValue(broker)));
         return d;
     }
 
-    /** Checks names and the values the log store interprets; the message names the bad entry. */
+    /** Checks a topic's overrides: known names, values their keys accept; the message names the bad entry. */
     public static void validate(Map<String, String> configs) {
-        for (String key : configs.keySet()) {
-            if (!LOG_KEYS.contains(key) && !STORED_ONLY.contains(key)) {
-                throw new IllegalArgumentException("Unknown topic config name: " + key);
+        configs.forEach((name, value) -> {
+            TopicKey<?> key = BY_NAME.get(name);
+            if (key == null) {
+                throw new ConfigException("Unknown topic config name: " + name);
             }
-        }
-        oneOf(configs, "message.timestamp.type", Set.of("CreateTime", "LogAppendTime"));
-        oneOf(configs, "compression.type", Set.of("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"));
-        for (String b : List.of("unclean.leader.election.enable", "preallocate", "message.downconversion.enable",
-                "remote.storage.enable")) {
-            oneOf(configs, b, Set.of("true", "false"));
-        }
-        String policy = configs.get("cleanup.policy");
-        if (policy != null) {
-            for (String p : policy.split(",")) {
-                if (!p.isBlank() && !p.trim().equals("delete") && !p.trim().equals("compact")) {
-                    throw invalid("cleanup.policy", policy);
-                }
-            }
-        }
-        // stored-only numbers are read by the broker (max.message.bytes on every produce), so they
-        // must parse and be in range when they are set, not fail later
-        atLeast(configs, "max.message.bytes", 0, Integer.MAX_VALUE);
-        atLeast(configs, "min.insync.replicas", 1, Integer.MAX_VALUE);
-        for (String ms : List.of("message.timestamp.before.max.ms", "message.timestamp.after.max.ms",
-                "message.timestamp.difference.max.ms", "delete.retention.ms", "min.compaction.lag.ms",
-                "segment.jitter.ms")) {
-            atLeast(configs, ms, 0, Long.MAX_VALUE);
-        }
-        atLeast(configs, "max.compaction.lag.ms", 1, Long.MAX_VALUE);
-        atLeast(configs, "local.retention.ms", -2, Long.MAX_VALUE);
-        atLeast(configs, "local.retention.bytes", -2, Long.MAX_VALUE);
-        String ratio = configs.get("min.cleanable.dirty.ratio");
-        if (ratio != null) {
-            try {
-                double r = Double.parseDouble(ratio);
-                if (!(r >= 0 && r <= 1)) {
-                    throw invalid("min.cleanable.dirty.ratio", ratio);
-                }
-            } catch (NumberFormatException e) {
-                throw invalid("min.cleanable.dirty.ratio", ratio);
-            }
-        }
-        LogConfig.DEFAULTS.with(logKeys(configs)); // the values as given, before any policy adjusts them
-    }
-
-    private static void oneOf(Map<String, String> configs, String key, Set<String> allowed) {
-        String v = configs.get(key);
-        if (v != null && !allowed.contains(v)) {
-            throw invalid(key, v);
-        }
-    }
-
-    private static void atLeast(Map<String, String> configs, String key, long min, long max) {
-        String v = configs.get(key);
-        if (v == null) {
-            return;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < min || n > max) {
-                throw invalid(key, v);
-            }
-        } catch (NumberFormatException e) {
-            throw invalid(key, v);
-        }
-    }
-
-    private static IllegalArgumentException invalid(String key, String value) {
-        return new IllegalArgumentException("Invalid value " + value + " for configuration " + key);
-    }
-
-    private static Map<String, String> logKeys(Map<String, String> configs) {
-        Map<String, String> out = new HashMap<>();
-        configs.forEach((k, v) -> {
-            if (LOG_KEYS.contains(k)) {
-                out.put(k, v);
-            }
+            key.def().parse(value);
         });
-        return out;
     }
 
-    /**
-     * The entries the log store applies. A cleanup.policy without "delete" (compact only) turns
-     * time and size retention off, as in Kafka; compaction itself is not implemented yet.
-     */
-    public static Map<String, String> logOverrides(Map<String, String> configs) {
-        Map<String, String> out = logKeys(configs);
-        String policy = configs.get("cleanup.policy");
-        if (policy != null && !java.util.Arrays.asList(policy.split(",")).contains("delete")) {
-            out.put("retention.ms", "-1");
-            out.put("retention.bytes", "-1");
+    private static Function<BrokerConfig, String> from(ConfigKey<?> brokerKey) {
+        return b -> b.rawValue(brokerKey);
+    }
+
+    private static <T> TopicKey<T> define(String name, ConfigType<T> type, Validator<? super T> validator,
+            Function<BrokerConfig, String> brokerDefault, String doc) {
+        TopicKey<T> key = new TopicKey<>(new ConfigKey<>(name, type, null, validator, ConfigKey.DYNAMIC, doc),
+                brokerDefault);
+        if (BY_NAME.put(name, key) != null) {
+            throw new IllegalStateException("topic key " + name + " defined twice");
         }
-        return out;
+        return key;
     }
 }

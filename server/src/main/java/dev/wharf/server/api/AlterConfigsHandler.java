@@ -42,7 +42,7 @@ public final class AlterConfigsHandler implements ApiHandler {
                     .setResourceType(r.resourceType()).setResourceName(r.resourceName());
             Optional<TopicInfo> topic = metadata.topic(r.resourceName());
             if (r.resourceType() != ConfigResources.TOPIC) {
-                out.add(resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered"));
+                out.add(resp.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("only topic configs can be altered"));
                 continue;
             }
             if (topic.isEmpty()) {
@@ -62,10 +62,8 @@ public final class AlterConfigsHandler implements ApiHandler {
                     admin.setTopicConfigs(topic.get(), configs);
                 }
                 out.add(resp.setErrorCode(ErrorCode.NONE.code));
-            } catch (IllegalArgumentException e) {
-                out.add(resp.setErrorCode(ConfigResources.INVALID_CONFIG).setErrorMessage(e.getMessage()));
             } catch (Exception e) {
-                out.add(resp.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString()));
+                out.add(resp.setErrorCode(ErrorCode.forException(e).code).setErrorMessage(ErrorCode.messageFor(e)));
             }
         }
         return new AlterConfigsResponse().setResponses(out);

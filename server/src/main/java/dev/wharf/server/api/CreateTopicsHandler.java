@@ -1,6 +1,5 @@
 package dev.wharf.server.api;
 
-import dev.wharf.controller.TopicExistsException;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.BrokerConfig;
@@ -8,6 +7,8 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.TopicNames;
+import dev.wharf.server.config.BrokerKeys;
+import dev.wharf.server.config.ConfigException;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.CreateTopicsRequest;
 import dev.wharf.wire.message.CreateTopicsResponse;
@@ -25,8 +26,6 @@ import java.util.Map;
  * flexible; the result carries partitions, replication factor and configs. v7: topic ids.
  */
 public final class CreateTopicsHandler implements ApiHandler {
-    private static final short INVALID_CONFIG = 40;
-
     private final BrokerConfig config;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
@@ -60,8 +59,8 @@ public final class CreateTopicsHandler implements ApiHandler {
         if (!t.assignments().isEmpty()) {
             return error(r, ErrorCode.INVALID_REQUEST.code, "explicit replica assignments are not supported");
         }
-        int numPartitions = t.numPartitions() == -1 ? config.getInt("num.partitions") : t.numPartitions();
-        int rf = t.replicationFactor() == -1 ? config.getInt("default.replication.factor") : t.replicationFactor();
+        int numPartitions = t.numPartitions() == -1 ? config.get(BrokerKeys.NUM_PARTITIONS) : t.numPartitions();
+        int rf = t.replicationFactor() == -1 ? config.get(BrokerKeys.DEFAULT_REPLICATION_FACTOR) : t.replicationFactor();
         if (numPartitions < 1) {
             return error(r, ErrorCode.INVALID_PARTITIONS.code, "Number of partitions must be larger than 0.");
         }
@@ -73,8 +72,8 @@ public final class CreateTopicsHandler implements ApiHandler {
         }
         try {
             TopicConfigs.validate(configs);
-        } catch (IllegalArgumentException e) {
-            return error(r, INVALID_CONFIG, e.getMessage());
+        } catch (ConfigException e) {
+            return error(r, ErrorCode.INVALID_CONFIG.code, e.getMessage());
         }
         if (metadata.topic(t.name()).isPresent()) {
             return error(r, ErrorCode.TOPIC_ALREADY_EXISTS.code, "Topic '" + t.name() + "' already exists.");
@@ -88,14 +87,12 @@ public final class CreateTopicsHandler implements ApiHandler {
                 TopicInfo created = admin.createTopic(t.name(), numPartitions, rf, configs);
                 r.setTopicId(created.id());
             }
-        } catch (TopicExistsException e) {
-            return error(r, ErrorCode.TOPIC_ALREADY_EXISTS.code, e.getMessage());
         } catch (Exception e) {
-            return error(r, ErrorCode.UNKNOWN_SERVER_ERROR.code, e.toString());
+            return error(r, ErrorCode.forException(e).code, ErrorCode.messageFor(e));
         }
         List<CreateTopicsResponse.CreatableTopicConfigs> described = new ArrayList<>();
         configs.forEach((k, v) -> described.add(new CreateTopicsResponse.CreatableTopicConfigs().setName(k).setValue(v)
-                .setConfigSource((byte) 1))); // DYNAMIC_TOPIC_CONFIG
+                .setConfigSource(ConfigResources.DYNAMIC_TOPIC_CONFIG)));
         return r.setErrorCode(ErrorCode.NONE.code).setNumPartitions(numPartitions).setReplicationFactor((short) rf)
                 .setConfigs(described);
     }

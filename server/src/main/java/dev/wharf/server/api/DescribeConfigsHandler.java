@@ -56,7 +56,7 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 && (r.resourceName().isEmpty() || r.resourceName().equals(Integer.toString(config.brokerId())))) {
             entries = ConfigResources.broker(config);
         } else {
-            return result.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("unsupported resource "
+            return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("unsupported resource "
                     + r.resourceType() + "/" + r.resourceName());
         }
         List<DescribeConfigsResponse.DescribeConfigsResourceResult> configs = new ArrayList<>();

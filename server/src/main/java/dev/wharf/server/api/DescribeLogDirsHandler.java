@@ -62,7 +62,7 @@ public final class DescribeLogDirsHandler implements ApiHandler {
                 var store = Files.getFileStore(abs);
                 r.setTotalBytes(store.getTotalSpace()).setUsableBytes(store.getUsableSpace());
             } catch (IOException e) {
-                r.setErrorCode((short) 56); // KAFKA_STORAGE_ERROR
+                r.setErrorCode(ErrorCode.KAFKA_STORAGE_ERROR.code);
             }
             results.add(r);
         }

@@ -4,6 +4,7 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
+import dev.wharf.server.TopicConfigs;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.IncrementalAlterConfigsRequest;
 import dev.wharf.wire.message.IncrementalAlterConfigsResponse;
@@ -51,7 +52,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
                 new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
                         .setResourceType(r.resourceType()).setResourceName(r.resourceName());
         if (r.resourceType() != ConfigResources.TOPIC) {
-            return resp.setErrorCode(ConfigResources.INVALID_REQUEST).setErrorMessage("only topic configs can be altered");
+            return resp.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("only topic configs can be altered");
         }
         Optional<TopicInfo> topic = metadata.topic(r.resourceName());
         if (topic.isEmpty()) {
@@ -62,7 +63,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
             switch (c.configOperation()) {
                 case 0 -> {
                     if (c.value() == null) {
-                        return resp.setErrorCode(ConfigResources.INVALID_REQUEST)
+                        return resp.setErrorCode(ErrorCode.INVALID_REQUEST.code)
                                 .setErrorMessage("Null value not supported for: " + c.name());
                     }
                     next.put(c.name(), c.value());
@@ -80,22 +81,20 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
                     next.put(c.name(), String.join(",", items));
                 }
                 default -> {
-                    return resp.setErrorCode(ConfigResources.INVALID_REQUEST)
+                    return resp.setErrorCode(ErrorCode.INVALID_REQUEST.code)
                             .setErrorMessage("unknown config operation " + c.configOperation());
                 }
             }
         }
         try {
             if (validateOnly) {
-                dev.wharf.server.TopicConfigs.validate(next);
+                TopicConfigs.validate(next);
             } else {
                 admin.setTopicConfigs(topic.get(), next);
             }
             return resp.setErrorCode(ErrorCode.NONE.code);
-        } catch (IllegalArgumentException e) {
-            return resp.setErrorCode(ConfigResources.INVALID_CONFIG).setErrorMessage(e.getMessage());
         } catch (Exception e) {
-            return resp.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code).setErrorMessage(e.toString());
+            return resp.setErrorCode(ErrorCode.forException(e).code).setErrorMessage(ErrorCode.messageFor(e));
         }
     }
 }

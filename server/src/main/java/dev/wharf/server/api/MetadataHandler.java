@@ -8,6 +8,7 @@ import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicNames;
+import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.MetadataResponse;
@@ -70,7 +71,7 @@ public final class MetadataHandler implements ApiHandler {
                 topics.add(describe(t));
             }
         } else {
-            boolean autoCreate = req.allowAutoTopicCreation() && config.getBoolean("auto.create.topics.enable");
+            boolean autoCreate = req.allowAutoTopicCreation() && config.get(BrokerKeys.AUTO_CREATE_TOPICS_ENABLE);
             for (MetadataRequest.MetadataRequestTopic requested : req.topics()) {
                 topics.add(lookup(requested, autoCreate));
             }
@@ -98,8 +99,8 @@ public final class MetadataHandler implements ApiHandler {
             return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
         try {
-            return describe(admin.createTopic(name, config.getInt("num.partitions"),
-                    config.getInt("default.replication.factor"), Map.of()));
+            return describe(admin.createTopic(name, config.get(BrokerKeys.NUM_PARTITIONS),
+                    config.get(BrokerKeys.DEFAULT_REPLICATION_FACTOR), Map.of()));
         } catch (TopicExistsException e) {
             return metadata.topic(name).map(this::describe).orElseGet(() -> error(name, ErrorCode.LEADER_NOT_AVAILABLE));
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.TopicAdmin;
+import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ReplicaManager;
 import java.util.ArrayList;
@@ -81,12 +82,12 @@ final class BrokerOffsetsTopic implements OffsetsTopic {
         if (existing.isPresent()) {
             return existing.get();
         }
-        int replicationFactor = Math.max(1, Math.min(config.getInt("offsets.topic.replication.factor"),
+        int replicationFactor = Math.max(1, Math.min(config.get(BrokerKeys.OFFSETS_TOPIC_REPLICATION_FACTOR),
                 metadata.liveBrokers().size()));
         Map<String, String> configs = Map.of("cleanup.policy", "compact",
-                "segment.bytes", Integer.toString(config.getInt("offsets.topic.segment.bytes")));
+                "segment.bytes", Integer.toString(config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES)));
         try {
-            TopicInfo created = admin.createTopic(NAME, config.getInt("offsets.topic.num.partitions"),
+            TopicInfo created = admin.createTopic(NAME, config.get(BrokerKeys.OFFSETS_TOPIC_NUM_PARTITIONS),
                     replicationFactor, configs);
             log.info("created {} with {} partitions", NAME, created.partitions().size());
             return created;

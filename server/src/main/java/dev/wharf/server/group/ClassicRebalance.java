@@ -1,6 +1,7 @@
 package dev.wharf.server.group;
 
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.group.GroupCoordinator.JoinResult;
 import dev.wharf.server.group.GroupCoordinator.JoinedMember;
 import dev.wharf.server.group.GroupCoordinator.SyncResult;
@@ -39,7 +40,7 @@ final class ClassicRebalance {
     ClassicRebalance(GroupStore store, Executor io, Timer timer, LongSupplier clock) {
         this.store = store;
         this.clock = clock;
-        this.initialDelayMs = store.config().getInt("group.initial.rebalance.delay.ms");
+        this.initialDelayMs = store.config().get(BrokerKeys.GROUP_INITIAL_REBALANCE_DELAY_MS);
         this.timers = new GroupTimers(timer, io, clock, this);
     }
 

@@ -2,6 +2,7 @@ package dev.wharf.server.group;
 
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.config.BrokerKeys;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +86,7 @@ public final class GroupCoordinator {
         this.config = store.config();
         this.clock = clock;
         this.rebalance = new ClassicRebalance(store, io, timer, clock);
-        this.joins = new ClassicJoin(rebalance, clock, config.getInt("group.max.size"));
+        this.joins = new ClassicJoin(rebalance, clock, config.get(BrokerKeys.GROUP_MAX_SIZE));
         this.admin = new GroupAdmin(store, clock);
         // restored members keep their place if they heartbeat within a session timeout from now
         store.onLoaded(groups -> {
@@ -107,8 +108,8 @@ public final class GroupCoordinator {
         if (store.writerFor(req.groupId()).isEmpty()) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.NOT_COORDINATOR, req.memberId()));
         }
-        if (req.sessionTimeoutMs() < config.getInt("group.min.session.timeout.ms")
-                || req.sessionTimeoutMs() > config.getInt("group.max.session.timeout.ms")) {
+        if (req.sessionTimeoutMs() < config.get(BrokerKeys.GROUP_MIN_SESSION_TIMEOUT_MS)
+                || req.sessionTimeoutMs() > config.get(BrokerKeys.GROUP_MAX_SESSION_TIMEOUT_MS)) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId()));
         }
         ClassicGroup group = req.memberId().isEmpty()

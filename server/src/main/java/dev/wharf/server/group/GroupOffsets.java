@@ -2,6 +2,7 @@ package dev.wharf.server.group;
 
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.config.BrokerKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class GroupOffsets {
         this.store = store;
         this.topic = store.topic();
         this.clock = clock;
-        this.maxMetadata = store.config().getInt("offset.metadata.max.bytes");
+        this.maxMetadata = store.config().get(BrokerKeys.OFFSET_METADATA_MAX_BYTES);
         this.retention = new OffsetRetention(store, clock);
         topic.onTopicDeleted(retention::topicDeleted);
     }

@@ -4,6 +4,7 @@ import dev.wharf.controller.BrokerInfo;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
+import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ReplicaManager;
 import java.io.IOException;
@@ -150,7 +151,7 @@ public final class GroupStore {
                 return Optional.of(existing);
             }
             try {
-                GroupLog loaded = GroupLog.load(offsetsPartition.get(), config.getInt("offsets.topic.segment.bytes"));
+                GroupLog loaded = GroupLog.load(offsetsPartition.get(), config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES));
                 Map<String, ClassicGroup> restored = new HashMap<>();
                 GroupPersistence.restore(loaded.entries(), clock.getAsLong(), restored, offsets);
                 groups.putAll(restored);

@@ -1,6 +1,7 @@
 package dev.wharf.server.group;
 
 import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.config.BrokerKeys;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class OffsetRetention {
     OffsetRetention(GroupStore store, LongSupplier clock) {
         this.store = store;
         this.clock = clock;
-        this.retentionMs = TimeUnit.MINUTES.toMillis(store.config().getLong("offsets.retention.minutes"));
+        this.retentionMs = TimeUnit.MINUTES.toMillis(store.config().get(BrokerKeys.OFFSETS_RETENTION_MINUTES));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.wharf.server.replica;
 
 import dev.wharf.server.BrokerConfig;
+import dev.wharf.server.TopicConfigs;
+import dev.wharf.server.TopicSettings;
 import java.util.Map;
 
 /**
@@ -17,11 +19,14 @@ public record ProduceConfig(int maxBatchBytes, boolean logAppendTime, long times
 
     /** The topic's overrides over the broker's defaults. */
     public static ProduceConfig of(BrokerConfig broker, Map<String, String> topicConfigs) {
-        return new ProduceConfig(
-                Integer.parseInt(topicConfigs.getOrDefault("max.message.bytes", broker.getString("message.max.bytes"))),
-                "LogAppendTime".equals(topicConfigs.getOrDefault("message.timestamp.type",
-                        broker.getString("log.message.timestamp.type"))),
-                Long.parseLong(topicConfigs.getOrDefault("message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE))),
-                Long.parseLong(topicConfigs.getOrDefault("message.timestamp.after.max.ms", "3600000")));
+        return of(TopicSettings.of(broker, topicConfigs));
+    }
+
+    /** The produce settings of a topic whose configuration is already parsed. */
+    public static ProduceConfig of(TopicSettings topic) {
+        return new ProduceConfig(topic.get(TopicConfigs.MAX_MESSAGE_BYTES),
+                "LogAppendTime".equals(topic.get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE)),
+                topic.get(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+                topic.get(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS));
     }
 }

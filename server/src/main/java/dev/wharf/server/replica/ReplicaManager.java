@@ -9,7 +9,8 @@ import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.TopicConfigs;
+import dev.wharf.server.TopicSettings;
+import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import io.netty.util.Timer;
 import java.io.IOException;
@@ -179,7 +180,7 @@ public final class ReplicaManager {
     }
 
     LogConfig logConfig(TopicInfo topic) {
-        return config.logConfig().with(TopicConfigs.logOverrides(topic.configs()));
+        return TopicSettings.of(config, topic.configs()).logConfig();
     }
 
     /** Applies a topic's new configuration to its live partitions. */
@@ -227,7 +228,7 @@ public final class ReplicaManager {
 
     /** Forgets producers idle for longer than producer.id.expiration.ms; how many entries went. */
     public int expireProducers(long nowMs) {
-        return logs.expireProducers(nowMs, config.getInt("producer.id.expiration.ms"));
+        return logs.expireProducers(nowMs, config.get(BrokerKeys.PRODUCER_ID_EXPIRATION_MS));
     }
 
     /** Writes every log directory's {@code replication-offset-checkpoint}. */

@@ -1,0 +1,189 @@
+package dev.wharf.server.config;
+
+import static dev.wharf.server.config.ConfigKey.DYNAMIC;
+import static dev.wharf.server.config.ConfigKey.STATIC;
+import static dev.wharf.server.config.ConfigType.BOOLEAN;
+import static dev.wharf.server.config.ConfigType.DOUBLE;
+import static dev.wharf.server.config.ConfigType.INT;
+import static dev.wharf.server.config.ConfigType.LIST;
+import static dev.wharf.server.config.ConfigType.LONG;
+import static dev.wharf.server.config.ConfigType.STRING;
+import static dev.wharf.server.config.Validator.atLeast;
+import static dev.wharf.server.config.Validator.between;
+import static dev.wharf.server.config.Validator.eachOneOf;
+import static dev.wharf.server.config.Validator.fraction;
+import static dev.wharf.server.config.Validator.oneOf;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every broker key Wharf reads, under Kafka's names, with Kafka's defaults unless the doc says
+ * otherwise. "Dynamic" marks the keys Wharf could apply without a restart (topic defaults, which
+ * are re-read whenever a topic's configs are; limits read per request); none is wired live yet.
+ * Keys Kafka has and Wharf does not read are in {@link IgnoredKeys}.
+ */
+public final class BrokerKeys {
+    private static final Map<String, ConfigKey<?>> BY_NAME = new LinkedHashMap<>();
+    /** What compression.type accepts, for the broker and for topics. */
+    public static final String[] COMPRESSION_TYPES = {"producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"};
+
+    public static final ConfigKey<Integer> BROKER_ID = define("broker.id", INT, "0", atLeast(0), STATIC,
+            "This broker's id.");
+    public static final ConfigKey<List<String>> LISTENERS = define("listeners", LIST, "PLAINTEXT://localhost:9092",
+            STATIC, "Where the broker listens: NAME://host:port, comma-separated.");
+    public static final ConfigKey<List<String>> ADVERTISED_LISTENERS = define("advertised.listeners", LIST, "", STATIC,
+            "What clients are told to connect to, per listener name (default: listeners).");
+    public static final ConfigKey<List<String>> LISTENER_SECURITY_PROTOCOL_MAP = define("listener.security.protocol.map",
+            LIST, "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL", STATIC,
+            "The security protocol of each listener name.");
+    public static final ConfigKey<List<String>> LOG_DIRS = define("log.dirs", LIST, "wharf-data/logs", STATIC,
+            "Directories holding the partition logs (Wharf's default; Kafka's is under /tmp).");
+    public static final ConfigKey<String> LOG_DIR = define("log.dir", STRING, "", STATIC,
+            "A single log directory (log.dirs wins).");
+    public static final ConfigKey<Integer> NUM_PARTITIONS = define("num.partitions", INT, "1", atLeast(1), STATIC,
+            "Partitions of topics created without a count.");
+    public static final ConfigKey<Integer> DEFAULT_REPLICATION_FACTOR = define("default.replication.factor", INT, "1",
+            atLeast(1), STATIC, "Replication factor of topics created without one.");
+    public static final ConfigKey<Boolean> AUTO_CREATE_TOPICS_ENABLE = define("auto.create.topics.enable", BOOLEAN,
+            "true", STATIC, "Create topics on first use (Metadata requests that allow it).");
+
+    // topic defaults: each is the default of the topic key named in its doc
+    public static final ConfigKey<Long> LOG_RETENTION_HOURS = define("log.retention.hours", LONG, "168", DYNAMIC,
+            "Retention by time, in hours (retention.ms).");
+    public static final ConfigKey<Long> LOG_RETENTION_MINUTES = define("log.retention.minutes", LONG, null, DYNAMIC,
+            "Retention by time, in minutes; wins over hours (retention.ms).");
+    public static final ConfigKey<Long> LOG_RETENTION_MS = define("log.retention.ms", LONG, null, atLeast(-1), DYNAMIC,
+            "Retention by time; wins over minutes; -1 keeps everything (retention.ms).");
+    public static final ConfigKey<Long> LOG_RETENTION_BYTES = define("log.retention.bytes", LONG, "-1", atLeast(-1),
+            DYNAMIC, "Retention by size per partition; -1 no limit (retention.bytes).");
+    public static final ConfigKey<Integer> LOG_SEGMENT_BYTES = define("log.segment.bytes", INT, "1073741824",
+            atLeast(1024), DYNAMIC, "Segment size (segment.bytes).");
+    public static final ConfigKey<Long> LOG_ROLL_HOURS = define("log.roll.hours", LONG, "168", atLeast(1), DYNAMIC,
+            "Segment age at which it rolls, in hours (segment.ms).");
+    public static final ConfigKey<Long> LOG_ROLL_MS = define("log.roll.ms", LONG, null, atLeast(1), DYNAMIC,
+            "Segment age at which it rolls; wins over hours (segment.ms).");
+    public static final ConfigKey<Integer> LOG_INDEX_SIZE_MAX_BYTES = define("log.index.size.max.bytes", INT,
+            "10485760", atLeast(64), DYNAMIC, "Offset index size per segment (segment.index.bytes).");
+    public static final ConfigKey<Integer> LOG_INDEX_INTERVAL_BYTES = define("log.index.interval.bytes", INT, "4096",
+            atLeast(0), DYNAMIC, "Bytes between offset index entries (index.interval.bytes).");
+    public static final ConfigKey<Long> LOG_FLUSH_INTERVAL_MESSAGES = define("log.flush.interval.messages", LONG,
+            Long.toString(Long.MAX_VALUE), atLeast(1), DYNAMIC, "Fsync after this many messages (flush.messages).");
+    public static final ConfigKey<Long> LOG_FLUSH_INTERVAL_MS = define("log.flush.interval.ms", LONG, null, atLeast(1),
+            DYNAMIC, "Fsync at least this often; unset: never, the page cache decides (flush.ms).");
+    public static final ConfigKey<Long> LOG_SEGMENT_DELETE_DELAY_MS = define("log.segment.delete.delay.ms", LONG,
+            "60000", atLeast(0), DYNAMIC, "Delay before deleted segments' and topics' files go (file.delete.delay.ms).");
+    public static final ConfigKey<Integer> MESSAGE_MAX_BYTES = define("message.max.bytes", INT, "1048588", atLeast(0),
+            DYNAMIC, "Largest record batch accepted (max.message.bytes).");
+    public static final ConfigKey<String> LOG_MESSAGE_TIMESTAMP_TYPE = define("log.message.timestamp.type", STRING,
+            "CreateTime", oneOf("CreateTime", "LogAppendTime"), DYNAMIC,
+            "Whose timestamp a batch keeps, the producer's or the broker's (message.timestamp.type).");
+    public static final ConfigKey<Long> LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = define(
+            "log.message.timestamp.before.max.ms", LONG, Long.toString(Long.MAX_VALUE), atLeast(0), DYNAMIC,
+            "How far in the past a CreateTime timestamp may be (message.timestamp.before.max.ms).");
+    public static final ConfigKey<Long> LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = define(
+            "log.message.timestamp.after.max.ms", LONG, "3600000", atLeast(0), DYNAMIC,
+            "How far in the future a CreateTime timestamp may be (message.timestamp.after.max.ms).");
+    public static final ConfigKey<List<String>> LOG_CLEANUP_POLICY = define("log.cleanup.policy", LIST, "delete",
+            eachOneOf("delete", "compact"), DYNAMIC, "delete and/or compact; compact is stored, not run yet (cleanup.policy).");
+    public static final ConfigKey<String> COMPRESSION_TYPE = define("compression.type", STRING, "producer",
+            oneOf(COMPRESSION_TYPES), DYNAMIC, "Stored and described; batches are kept as produced (compression.type).");
+    public static final ConfigKey<Integer> MIN_INSYNC_REPLICAS = define("min.insync.replicas", INT, "1", atLeast(1),
+            DYNAMIC, "Stored and described; not enforced yet (min.insync.replicas).");
+    public static final ConfigKey<Boolean> UNCLEAN_LEADER_ELECTION_ENABLE = define("unclean.leader.election.enable",
+            BOOLEAN, "false", DYNAMIC, "Stored and described (unclean.leader.election.enable).");
+    public static final ConfigKey<Boolean> LOG_PREALLOCATE = define("log.preallocate", BOOLEAN, "false", DYNAMIC,
+            "Stored and described; segments are not preallocated (preallocate).");
+    public static final ConfigKey<Double> LOG_CLEANER_MIN_CLEANABLE_RATIO = define("log.cleaner.min.cleanable.ratio",
+            DOUBLE, "0.5", fraction(0, 1), DYNAMIC, "Stored and described until compaction (min.cleanable.dirty.ratio).");
+    public static final ConfigKey<Long> LOG_CLEANER_DELETE_RETENTION_MS = define("log.cleaner.delete.retention.ms",
+            LONG, "86400000", atLeast(0), DYNAMIC, "Stored and described until compaction (delete.retention.ms).");
+    public static final ConfigKey<Long> LOG_CLEANER_MIN_COMPACTION_LAG_MS = define("log.cleaner.min.compaction.lag.ms",
+            LONG, "0", atLeast(0), DYNAMIC, "Stored and described until compaction (min.compaction.lag.ms).");
+    public static final ConfigKey<Long> LOG_CLEANER_MAX_COMPACTION_LAG_MS = define("log.cleaner.max.compaction.lag.ms",
+            LONG, Long.toString(Long.MAX_VALUE), atLeast(1), DYNAMIC,
+            "Stored and described until compaction (max.compaction.lag.ms).");
+
+    public static final ConfigKey<Long> LOG_RETENTION_CHECK_INTERVAL_MS = define("log.retention.check.interval.ms",
+            LONG, "300000", atLeast(1), STATIC, "How often retention runs.");
+    public static final ConfigKey<Integer> SOCKET_REQUEST_MAX_BYTES = define("socket.request.max.bytes", INT,
+            "104857600", atLeast(1), STATIC, "Largest request frame accepted.");
+    public static final ConfigKey<Long> CONNECTIONS_MAX_IDLE_MS = define("connections.max.idle.ms", LONG, "600000",
+            STATIC, "Idle connections are closed after this.");
+    public static final ConfigKey<Integer> NUM_NETWORK_THREADS = define("num.network.threads", INT, "3", atLeast(1),
+            STATIC, "Netty event loop threads.");
+    public static final ConfigKey<Integer> NUM_IO_THREADS = define("num.io.threads", INT, "8", atLeast(1), DYNAMIC,
+            "Threads for blocking work (disk, ZooKeeper); a pool that could be resized live.");
+    public static final ConfigKey<String> ZOOKEEPER_CONNECT = define("zookeeper.connect", STRING, "", STATIC,
+            "External ZooKeeper ensemble; empty starts an embedded one.");
+    public static final ConfigKey<Integer> ZOOKEEPER_EMBEDDED_PORT = define("zookeeper.embedded.port", INT, "2181",
+            between(0, 65535), STATIC, "Port of the embedded ZooKeeper (0: any free port); Wharf's own key.");
+    public static final ConfigKey<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS = define("zookeeper.session.timeout.ms", INT,
+            "18000", atLeast(1), STATIC, "ZooKeeper session timeout.");
+    public static final ConfigKey<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = define("offsets.topic.num.partitions", INT,
+            "50", atLeast(1), STATIC, "Partitions of __consumer_offsets.");
+    public static final ConfigKey<Integer> OFFSETS_TOPIC_REPLICATION_FACTOR = define("offsets.topic.replication.factor",
+            INT, "3", atLeast(1), STATIC, "Replicas of __consumer_offsets (at most the live brokers).");
+    public static final ConfigKey<Integer> OFFSETS_TOPIC_SEGMENT_BYTES = define("offsets.topic.segment.bytes", INT,
+            "104857600", atLeast(1), STATIC,
+            "Segment size of __consumer_offsets; also how much it may grow before it is compacted.");
+    public static final ConfigKey<Long> OFFSETS_RETENTION_MINUTES = define("offsets.retention.minutes", LONG, "10080",
+            atLeast(1), STATIC, "Committed offsets of empty groups are kept this long.");
+    public static final ConfigKey<Long> OFFSETS_RETENTION_CHECK_INTERVAL_MS = define(
+            "offsets.retention.check.interval.ms", LONG, "600000", atLeast(1), STATIC,
+            "How often expired offsets are looked for.");
+    public static final ConfigKey<Integer> OFFSET_METADATA_MAX_BYTES = define("offset.metadata.max.bytes", INT, "4096",
+            atLeast(0), STATIC, "Largest metadata string of a committed offset.");
+    public static final ConfigKey<Integer> GROUP_MIN_SESSION_TIMEOUT_MS = define("group.min.session.timeout.ms", INT,
+            "6000", atLeast(0), STATIC, "Smallest session timeout a member may ask for.");
+    public static final ConfigKey<Integer> GROUP_MAX_SESSION_TIMEOUT_MS = define("group.max.session.timeout.ms", INT,
+            "1800000", atLeast(0), STATIC, "Largest session timeout a member may ask for.");
+    public static final ConfigKey<Integer> GROUP_INITIAL_REBALANCE_DELAY_MS = define(
+            "group.initial.rebalance.delay.ms", INT, "3000", atLeast(0), STATIC,
+            "How long the first rebalance of an empty group waits for more members.");
+    public static final ConfigKey<Integer> GROUP_MAX_SIZE = define("group.max.size", INT, "2147483647", atLeast(1),
+            STATIC, "Most members a group may have.");
+    public static final ConfigKey<Integer> PRODUCER_ID_EXPIRATION_MS = define("producer.id.expiration.ms", INT,
+            "86400000", atLeast(1), DYNAMIC, "Idle time after which a producer's state is forgotten.");
+    public static final ConfigKey<Integer> PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = define(
+            "producer.id.expiration.check.interval.ms", INT, "600000", atLeast(1), STATIC,
+            "How often idle producers are looked for.");
+    public static final ConfigKey<Long> REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = define(
+            "replica.high.watermark.checkpoint.interval.ms", LONG, "5000", atLeast(1), STATIC,
+            "How often each log directory's replication-offset-checkpoint is written.");
+    public static final ConfigKey<Integer> MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = define(
+            "max.incremental.fetch.session.cache.slots", INT, "1000", atLeast(0), STATIC,
+            "Incremental fetch sessions kept.");
+
+    /** The keys DescribeConfigs shows for a broker, in this order. */
+    public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,
+            DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, LOG_RETENTION_HOURS, LOG_RETENTION_BYTES,
+            LOG_SEGMENT_BYTES, MESSAGE_MAX_BYTES, SOCKET_REQUEST_MAX_BYTES, ZOOKEEPER_CONNECT, CONNECTIONS_MAX_IDLE_MS);
+
+    private BrokerKeys() {}
+
+    /** The key of that name, or null when Wharf does not read it. */
+    public static ConfigKey<?> byName(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** Every broker key, in definition order. */
+    public static List<ConfigKey<?>> all() {
+        return List.copyOf(BY_NAME.values());
+    }
+
+    private static <T> ConfigKey<T> define(String name, ConfigType<T> type, String defaultValue, boolean dynamic,
+            String doc) {
+        return define(name, type, defaultValue, Validator.any(), dynamic, doc);
+    }
+
+    private static <T> ConfigKey<T> define(String name, ConfigType<T> type, String defaultValue,
+            Validator<? super T> validator, boolean dynamic, String doc) {
+        ConfigKey<T> key = new ConfigKey<>(name, type, defaultValue, validator, dynamic, doc);
+        if (BY_NAME.put(name, key) != null) {
+            throw new IllegalStateException("broker key " + name + " defined twice");
+        }
+        return key;
+    }
+}

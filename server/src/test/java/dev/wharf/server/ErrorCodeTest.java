@@ -1,0 +1,34 @@
+package dev.wharf.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.wharf.controller.TopicExistsException;
+import dev.wharf.server.config.ConfigException;
+import dev.wharf.wire.records.CorruptRecordException;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Wharf's error table against kafka-clients' Errors, and the exception mapping. */
+class ErrorCodeTest {
+    // Every code Wharf sends has Kafka's name and number.
+    @ParameterizedTest
+    @EnumSource(ErrorCode.class)
+    void matchesKafkaClients(ErrorCode code) {
+        assertEquals(Errors.valueOf(code.name()).code(), code.code);
+    }
+
+    // Exceptions map by class hierarchy, through completion wrappers; anything else is UNKNOWN_SERVER_ERROR.
+    @Test
+    void forException() {
+        assertEquals(ErrorCode.INVALID_CONFIG, ErrorCode.forException(new ConfigException("bad")));
+        assertEquals(ErrorCode.TOPIC_ALREADY_EXISTS,
+                ErrorCode.forException(new CompletionException(new TopicExistsException("t"))));
+        assertEquals(ErrorCode.CORRUPT_MESSAGE, ErrorCode.forException(new CorruptRecordException("crc")));
+        assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, ErrorCode.forException(new IllegalStateException("x")));
+        assertEquals("bad", ErrorCode.messageFor(new ConfigException("bad")));
+        assertEquals("java.lang.IllegalStateException: x", ErrorCode.messageFor(new IllegalStateException("x")));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.wharf.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.wharf.logstore.LogConfig;
+import dev.wharf.server.config.ConfigException;
+import dev.wharf.server.replica.ProduceConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A topic's settings parsed once from its overrides and the broker's defaults. */
+class TopicSettingsTest {
+    private final BrokerConfig broker = BrokerConfig.of(Map.of("message.max.bytes", "2000",
+            "log.message.timestamp.type", "LogAppendTime", "log.retention.minutes", "10"));
+
+    // Produce settings come from the broker's synonyms unless the topic overrides them.
+    @Test
+    void produceConfigFromBrokerDefaultsAndOverrides() {
+        assertEquals(new ProduceConfig(2000, true, Long.MAX_VALUE, 3_600_000), ProduceConfig.of(broker, Map.of()));
+        assertEquals(new ProduceConfig(500, false, 1000, 2000), ProduceConfig.of(broker, Map.of("max.message.bytes", "500",
+                "message.timestamp.type", "CreateTime", "message.timestamp.before.max.ms", "1000",
+                "message.timestamp.after.max.ms", "2000")));
+    }
+
+    // Log settings: overrides typed, broker defaults otherwise; compact-only turns retention off.
+    @Test
+    void logConfigFromSettings() {
+        LogConfig log = TopicSettings.of(broker, Map.of("segment.bytes", "4096", "flush.ms", "50")).logConfig();
+        assertEquals(4096, log.segmentBytes());
+        assertEquals(50, log.flushMs());
+        assertEquals(600_000, log.retentionMs());
+        assertEquals(broker.logConfig().segmentMs(), log.segmentMs());
+        LogConfig compact = TopicSettings.of(broker, Map.of("cleanup.policy", "compact", "retention.bytes", "10")).logConfig();
+        assertEquals(-1, compact.retentionMs());
+        assertEquals(-1, compact.retentionBytes());
+        assertEquals(1024, TopicSettings.of(broker, Map.of("cleanup.policy", "compact,delete", "retention.bytes", "1024"))
+                .logConfig().retentionBytes());
+    }
+
+    // Typed reads return what was parsed; a stored value that no longer parses names its key.
+    @Test
+    void typedValues() {
+        TopicSettings s = TopicSettings.of(broker, Map.of("min.insync.replicas", "2"));
+        assertEquals(2000, s.get(TopicConfigs.MAX_MESSAGE_BYTES));
+        assertEquals(java.util.List.of("delete"), s.get(TopicConfigs.CLEANUP_POLICY));
+        ConfigException e = assertThrows(ConfigException.class, () -> TopicSettings.of(broker, Map.of("segment.ms", "x")));
+        assertEquals("Invalid value x for configuration segment.ms: Expected a value of type long", e.getMessage());
+    }
+}

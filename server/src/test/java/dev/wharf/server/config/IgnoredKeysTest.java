@@ -1,0 +1,77 @@
+package dev.wharf.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.server.BrokerConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Kafka keys Wharf does not read: silence when harmless, a warning with the reason when not. */
+class IgnoredKeysTest {
+    // A ZooKeeper-era Kafka server.properties starts without a single warning.
+    @Test
+    void stockZooKeeperModePropertiesAreQuiet() {
+        Map<String, String> stock = new LinkedHashMap<>();
+        stock.put("broker.id", "0");
+        stock.put("listeners", "PLAINTEXT://:9092");
+        stock.put("num.network.threads", "3");
+        stock.put("num.io.threads", "8");
+        stock.put("socket.send.buffer.bytes", "102400");
+        stock.put("socket.receive.buffer.bytes", "102400");
+        stock.put("socket.request.max.bytes", "104857600");
+        stock.put("log.dirs", "/tmp/kafka-logs");
+        stock.put("num.partitions", "1");
+        stock.put("num.recovery.threads.per.data.dir", "1");
+        stock.put("offsets.topic.replication.factor", "1");
+        stock.put("transaction.state.log.replication.factor", "1");
+        stock.put("transaction.state.log.min.isr", "1");
+        stock.put("share.coordinator.state.topic.replication.factor", "1");
+        stock.put("share.coordinator.state.topic.min.isr", "1");
+        stock.put("log.flush.interval.messages", "10000");
+        stock.put("log.flush.interval.ms", "1000");
+        stock.put("log.retention.hours", "168");
+        stock.put("log.retention.bytes", "1073741824");
+        stock.put("log.segment.bytes", "1073741824");
+        stock.put("log.retention.check.interval.ms", "300000");
+        stock.put("zookeeper.connect", "localhost:2181");
+        stock.put("zookeeper.connection.timeout.ms", "18000");
+        stock.put("group.initial.rebalance.delay.ms", "0");
+        stock.put("num.replica.fetchers", "1");
+        stock.put("log.cleaner.threads", "1");
+        stock.put("group.coordinator.rebalance.protocols", "classic,consumer");
+        stock.put("metric.reporters", "");
+        stock.put("metrics.num.samples", "2");
+        stock.put("inter.broker.protocol.version", "3.9");
+        stock.put("inter.broker.listener.name", "PLAINTEXT");
+        stock.put("delete.topic.enable", "true");
+        assertEquals(List.of(), BrokerConfig.of(stock).warnings());
+    }
+
+    // KRaft, TLS and ACL keys ask for something Wharf does not do: each gets one warning with its reason.
+    @Test
+    void keysNotHonouredWarnWithTheirReason() {
+        Map<String, String> kraft = new LinkedHashMap<>();
+        kraft.put("process.roles", "broker,controller");
+        kraft.put("node.id", "1");
+        kraft.put("controller.quorum.bootstrap.servers", "localhost:9093");
+        kraft.put("ssl.keystore.location", "/etc/ks.jks");
+        kraft.put("authorizer.class.name", "x");
+        kraft.put("delete.topic.enable", "false");
+        List<String> warnings = BrokerConfig.of(kraft).warnings();
+        assertEquals(6, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("process.roles") && warnings.get(0).contains("ZooKeeper"), warnings.get(0));
+        assertTrue(warnings.stream().allMatch(w -> w.contains("not honoured")), warnings.toString());
+    }
+
+    // A key nobody knows is an "unknown" warning; a prefix rule covers the keys under it, and only those.
+    @Test
+    void unknownKeysWarn() {
+        assertEquals("unknown config 'some.plugin.setting' is ignored", IgnoredKeys.warning("some.plugin.setting", "x"));
+        assertEquals(null, IgnoredKeys.warning("log.cleaner.dedupe.buffer.size", "1"));
+        assertTrue(IgnoredKeys.warning("logx.cleaner", "1").startsWith("unknown"));
+        assertTrue(IgnoredKeys.reason("replica.fetch.max.bytes").contains("follower"));
+    }
+}
