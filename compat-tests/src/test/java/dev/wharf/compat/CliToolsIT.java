@@ -72,11 +72,11 @@ class CliToolsIT {
                 .contains("greetings:0:1"));
     }
 
-    // kafka-configs (kafka.admin.ConfigCommand): alter and describe a topic's configs.
+    // kafka-configs (org.apache.kafka.tools.ConfigCommand since 4.4): alter and describe a topic's configs.
     @Test
     void kafkaConfigs() throws Exception {
         tool("org.apache.kafka.tools.TopicCommand", null, "--create", "--topic", "configured", "--partitions", "1");
-        String configs = "kafka.admin.ConfigCommand";
+        String configs = "org.apache.kafka.tools.ConfigCommand";
         tool(configs, null, "--alter", "--entity-type", "topics", "--entity-name", "configured", "--add-config",
                 "retention.ms=3600000,max.message.bytes=2000000");
         String described = tool(configs, null, "--describe", "--entity-type", "topics", "--entity-name", "configured").output();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kafka-consumer-groups.sh (ConsumerGroupCommand from kafka-tools 4.3.1, in its own JVM) against
+ * kafka-consumer-groups.sh (ConsumerGroupCommand from kafka-tools 4.4.0, in its own JVM) against
  * groups of the 4.4.0 Java consumer: listing, describing offsets, members and state, resetting
  * offsets in every mode, deleting offsets and groups.
  */

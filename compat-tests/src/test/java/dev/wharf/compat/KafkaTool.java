@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one of Kafka's own CLI tool classes (kafka-tools 4.3.1, on its own classpath in a separate
+ * Runs one of Kafka's own CLI tool classes (kafka-tools 4.4.0, on its own classpath in a separate
  * JVM, as the shell scripts do) and captures what it printed.
  */
 final class KafkaTool {

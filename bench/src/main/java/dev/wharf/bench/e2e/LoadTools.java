@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Kafka's own load generators (org.apache.kafka:kafka-tools 4.3.1), each run in its own JVM on the
- * tools' own class path, and parsers for what they print. The formats are those of 4.3.1:
+ * Kafka's own load generators (org.apache.kafka:kafka-tools, version pinned in the root pom), each run in its own JVM on the
+ * tools' own class path, and parsers for what they print. The formats are those of 4.3 and 4.4:
  * <pre>
  * ProducerPerformance:  N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency,
  *                       P50 ms 50th, P95 ms 95th, P99 ms 99th, P999 ms 99.9th.
