@@ -34,7 +34,7 @@ public final class TopicSettings {
 
     /**
      * The settings the log store applies. A cleanup.policy without "delete" (compact only) turns
-     * time and size retention off, as in Kafka; compaction itself is not implemented yet.
+     * time and size retention off, as in Kafka; Wharf has no log cleaner yet.
      */
     public LogConfig logConfig() {
         boolean deletes = get(TopicConfigs.CLEANUP_POLICY).contains("delete");

@@ -27,7 +27,7 @@ public final class IgnoredKeys {
         ignored("num.replica.fetchers", "Wharf has no follower fetcher threads");
         ignored("num.replica.alter.log.dirs.threads", "partitions do not move between log directories");
         ignored("replica.", "tunes follower fetching, which Wharf does not do");
-        ignored("log.cleaner.", "tunes the log cleaner; compaction is not implemented yet");
+        ignored("log.cleaner.", "tunes the log cleaner, which Wharf does not have yet");
         ignored("log.flush.scheduler.interval.ms", "flushing follows flush.messages and flush.ms");
         ignored("log.flush.offset.checkpoint.interval.ms", "recovery points are kept by the log store itself");
         ignored("log.flush.start.offset.checkpoint.interval.ms", "log start offsets are kept by the log store itself");
@@ -47,8 +47,8 @@ public final class IgnoredKeys {
         ignored("group.consumer.", "the consumer group protocol (KIP-848) is not served");
         ignored("group.share.", "share groups (KIP-932) are not served");
         ignored("share.coordinator.", "share groups (KIP-932) are not served");
-        ignored("transaction.", "transactions are not implemented yet; these tune the transaction coordinator");
-        ignored("transactional.id.expiration.ms", "transactions are not implemented yet");
+        ignored("transaction.", "tunes the transaction coordinator, which Wharf does not have yet");
+        ignored("transactional.id.expiration.ms", "Wharf has no transaction coordinator yet");
         ignored("offsets.load.buffer.size", "tunes loading __consumer_offsets, which Wharf does its own way");
         ignored("offsets.commit.timeout.ms", "an offset commit completes when it is written");
         ignored("offsets.commit.required.acks", "deprecated in Kafka; commits are written as acks=all");
