@@ -17,10 +17,10 @@ class TopicSettingsTest {
     // Produce settings come from the broker's synonyms unless the topic overrides them.
     @Test
     void produceConfigFromBrokerDefaultsAndOverrides() {
-        assertEquals(new ProduceConfig(2000, true, Long.MAX_VALUE, 3_600_000), ProduceConfig.of(broker, Map.of()));
-        assertEquals(new ProduceConfig(500, false, 1000, 2000), ProduceConfig.of(broker, Map.of("max.message.bytes", "500",
+        assertEquals(new ProduceConfig(2000, true, Long.MAX_VALUE, 3_600_000), ProduceConfig.of(TopicSettings.of(broker, Map.of())));
+        assertEquals(new ProduceConfig(500, false, 1000, 2000), ProduceConfig.of(TopicSettings.of(broker, Map.of("max.message.bytes", "500",
                 "message.timestamp.type", "CreateTime", "message.timestamp.before.max.ms", "1000",
-                "message.timestamp.after.max.ms", "2000")));
+                "message.timestamp.after.max.ms", "2000"))));
     }
 
     // Log settings: overrides typed, broker defaults otherwise; compact-only turns retention off.

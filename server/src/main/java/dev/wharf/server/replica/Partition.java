@@ -109,10 +109,6 @@ public final class Partition {
         return epoch > s.epoch() || (epoch == s.epoch() && !s.isLeader());
     }
 
-    public boolean isLeader() {
-        return leaderState.isLeader();
-    }
-
     void updateProduceConfig(ProduceConfig config) {
         produceConfig = config;
     }

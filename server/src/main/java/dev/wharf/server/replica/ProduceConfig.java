@@ -1,9 +1,7 @@
 package dev.wharf.server.replica;
 
-import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.TopicSettings;
-import java.util.Map;
 
 /**
  * The topic settings a produce request is checked against, parsed once when the topic's
@@ -16,11 +14,6 @@ import java.util.Map;
  */
 public record ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs,
         long timestampAfterMaxMs) {
-
-    /** The topic's overrides over the broker's defaults. */
-    public static ProduceConfig of(BrokerConfig broker, Map<String, String> topicConfigs) {
-        return of(TopicSettings.of(broker, topicConfigs));
-    }
 
     /** The produce settings of a topic whose configuration is already parsed. */
     public static ProduceConfig of(TopicSettings topic) {

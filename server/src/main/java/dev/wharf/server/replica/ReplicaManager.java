@@ -15,7 +15,6 @@ import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import io.netty.util.Timer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,10 +147,15 @@ public final class ReplicaManager {
         if (!partitions.remove(tp, p)) {
             return; // another thread dropped it first
         }
+        fetchPurgatory.completeAll(tp);
+        deleteLog(tp);
+    }
+
+    /** Deletes the log of a partition whose topic is gone, and forgets its checkpointed high watermark. */
+    private void deleteLog(TopicPartition tp) {
         synchronized (this) {
             checkpointed.remove(tp);
         }
-        fetchPurgatory.completeAll(tp);
         try {
             logs.delete(tp);
         } catch (IOException e) {
@@ -160,14 +164,14 @@ public final class ReplicaManager {
     }
 
     private Partition open(TopicPartition tp, TopicInfo topic) {
-        PartitionLog partitionLog = logs.getOrCreate(tp, logConfig(topic));
+        TopicSettings settings = TopicSettings.of(config, topic.configs());
+        PartitionLog partitionLog = logs.getOrCreate(tp, settings.logConfig());
         Long hw;
         synchronized (this) {
             hw = checkpointed.remove(tp);
         }
         partitionLog.resetHighWatermark(hw != null ? hw : partitionLog.logStartOffset());
-        return new Partition(topic.id(), partitionLog, config.brokerId(), ProduceConfig.of(config, topic.configs()),
-                fetchPurgatory);
+        return new Partition(topic.id(), partitionLog, config.brokerId(), ProduceConfig.of(settings), fetchPurgatory);
     }
 
     private ErrorCode noPartitionError(Optional<TopicInfo> topic, int partition, boolean byId) {
@@ -179,14 +183,11 @@ public final class ReplicaManager {
         return ledElsewhere ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
-    LogConfig logConfig(TopicInfo topic) {
-        return TopicSettings.of(config, topic.configs()).logConfig();
-    }
-
     /** Applies a topic's new configuration to its live partitions. */
     public void topicConfigChanged(TopicInfo topic) {
-        LogConfig logConfig = logConfig(topic);
-        ProduceConfig produceConfig = ProduceConfig.of(config, topic.configs());
+        TopicSettings settings = TopicSettings.of(config, topic.configs()); // parsed once for all its partitions
+        LogConfig logConfig = settings.logConfig();
+        ProduceConfig produceConfig = ProduceConfig.of(settings);
         for (TopicInfo.PartitionInfo info : topic.partitions()) {
             Partition p = partitions.get(new TopicPartition(topic.name(), info.partition()));
             if (p != null) {
@@ -208,17 +209,9 @@ public final class ReplicaManager {
             if (p != null && p.topicId().equals(topic.id())) {
                 drop(tp, p);
             } else if (p == null) {
-                synchronized (this) {
-                    checkpointed.remove(tp);
-                }
-                logs.delete(tp);
+                deleteLog(tp);
             }
         }
-    }
-
-    /** Every partition opened on this broker since it started. */
-    public Collection<Partition> all() {
-        return partitions.values();
     }
 
     /** Every partition log on this broker, opened as a partition or not (DescribeLogDirs). */

@@ -11,7 +11,6 @@ import dev.wharf.logstore.PartitionLog;
 import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ProduceConfig;
-import io.netty.util.HashedWheelTimer;
 import dev.wharf.logstore.TopicPartition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +39,10 @@ class GroupLogTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The log as a partition led by broker 0 that no fetch waits on (its purgatory's timer never starts). */
+    /** The log as a partition led by broker 0 that no fetch waits on (so its purgatory's timer is never asked). */
     static Partition partition(PartitionLog log) {
         return new Partition(java.util.UUID.randomUUID(), log, 0, new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000),
-                new DelayedOperationPurgatory<>("unused", new HashedWheelTimer()));
+                new DelayedOperationPurgatory<>("unused", new ManualTimer(new java.util.concurrent.atomic.AtomicLong())));
     }
 
     private static Map<ByteBuffer, byte[]> asMap(List<GroupLog.Entry> entries) {
