@@ -35,6 +35,7 @@ final class ControllerElection implements ZkSession.Listener {
     private volatile int controllerId = -1;
     private volatile int epoch;
     private volatile int epochZkVersion = -1;
+    private volatile Runnable onElected = () -> {};
 
     ControllerElection(ZkSession session) {
         this.session = session;
@@ -90,6 +91,7 @@ final class ControllerElection implements ZkSession.Listener {
             controllerId = selfId;
             controller = true;
             log.info("elected controller broker={} epoch={}", selfId, epoch);
+            onElected.run();
         }
     }
 
@@ -106,6 +108,17 @@ final class ControllerElection implements ZkSession.Listener {
             epoch = 1;
             epochZkVersion = 0;
         }
+    }
+
+    /** Runs {@code action} on {@code wharf-zk-events} each time this broker becomes controller. */
+    void onElected(Runnable action) {
+        this.onElected = action;
+    }
+
+    /** Whether {@code /controller_epoch} still has the version this broker left there when elected. */
+    boolean epochStillCurrent() throws Exception {
+        Stat stat = zk.checkExists().forPath(ZkData.CONTROLLER_EPOCH);
+        return stat != null && stat.getVersion() == epochZkVersion;
     }
 
     boolean isController() {

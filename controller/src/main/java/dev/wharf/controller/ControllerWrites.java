@@ -7,14 +7,19 @@ import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's topic writes: create a topic, add partitions, replace configs, delete a topic.
- * Each is one ZooKeeper multi-op that first checks the znode version of {@code /controller_epoch}
- * seen at election ({@link ControllerElection#fence()}), so a controller that lost its seat cannot
- * write; on success the cache is updated at once, so the caller reads its own write.
+ * Topic writes: create a topic, add partitions, replace configs, delete a topic. Any broker makes
+ * them, as in Kafka's ZooKeeper mode (a broker receiving CreateTopics or auto-creating a topic
+ * writes it itself): each is one ZooKeeper multi-op whose success does not depend on what this
+ * broker's cache holds: creation fails if the topic exists, growth is conditional on the version of
+ * the assignment it read. New partitions start led by their first replica at leader epoch 0 with
+ * every replica in sync (they are all empty); should that replica be down, the controller, which
+ * watches every topic, elects another ({@link LeaderElections}). On success the cache is updated
+ * at once, so the caller reads its own write.
  *
  * <p>Threads: every method must run on {@code wharf-zk-events} (the facade hands them there), so
  * writes are serialized with each other, with elections and with cache refreshes. No state of its own.
@@ -48,7 +53,6 @@ final class ControllerWrites {
         UUID id = KafkaIds.random();
         List<TopicInfo.PartitionInfo> infos = assign(brokers, 0, partitions, replicationFactor);
         List<CuratorOp> ops = new ArrayList<>();
-        ops.add(election.fence());
         ops.add(zk.transactionOp().create().forPath(ZkData.topic(name), ZkData.topicAssignment(id, infos)));
         ops.add(zk.transactionOp().create().forPath(ZkData.partitions(name)));
         addPartitionOps(ops, name, infos);
@@ -83,9 +87,13 @@ final class ControllerWrites {
         List<TopicInfo.PartitionInfo> added = assign(brokers, t.partitions().size(), count, rf);
         List<TopicInfo.PartitionInfo> all = new ArrayList<>(t.partitions());
         all.addAll(added);
+        Stat assignment = zk.checkExists().forPath(ZkData.topic(name));
+        if (assignment == null || ZkData.replicaAssignment(zk.getData().forPath(ZkData.topic(name))).size() != t.partitions().size()) {
+            throw new IllegalStateException("topic " + name + " changed meanwhile; try again");
+        }
         List<CuratorOp> ops = new ArrayList<>();
-        ops.add(election.fence());
-        ops.add(zk.transactionOp().setData().forPath(ZkData.topic(name), ZkData.topicAssignment(t.id(), all)));
+        ops.add(zk.transactionOp().setData().withVersion(assignment.getVersion())
+                .forPath(ZkData.topic(name), ZkData.topicAssignment(t.id(), all)));
         addPartitionOps(ops, name, added);
         zk.transaction().forOperations(ops);
         TopicInfo updated = new TopicInfo(name, t.id(), List.copyOf(all), t.configs());
@@ -97,8 +105,7 @@ final class ControllerWrites {
     /** Replaces a topic's config overrides. */
     TopicInfo setTopicConfigs(String name, Map<String, String> configs) throws Exception {
         TopicInfo t = cache.topic(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name));
-        zk.transaction().forOperations(election.fence(),
-                zk.transactionOp().setData().forPath(ZkData.topicConfig(name), ZkData.topicConfig(configs)));
+        zk.setData().forPath(ZkData.topicConfig(name), ZkData.topicConfig(configs));
         TopicInfo updated = new TopicInfo(name, t.id(), t.partitions(), Map.copyOf(configs));
         cache.remember(updated);
         return updated;
@@ -108,7 +115,6 @@ final class ControllerWrites {
     void deleteTopic(String name) throws Exception {
         TopicInfo t = cache.topic(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name));
         List<CuratorOp> ops = new ArrayList<>();
-        ops.add(election.fence());
         for (TopicInfo.PartitionInfo p : t.partitions()) {
             ops.add(zk.transactionOp().delete().forPath(ZkData.partitionState(name, p.partition())));
             ops.add(zk.transactionOp().delete().forPath(ZkData.partition(name, p.partition())));

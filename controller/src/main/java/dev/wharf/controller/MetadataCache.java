@@ -15,6 +15,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ final class MetadataCache implements ZkSession.Listener {
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> changedTopics = new HashSet<>();
     private volatile List<BrokerInfo> brokers = List.of();
+    /** Each live broker's epoch: the zxid that created its registration, new for every start or new session. */
+    private volatile Map<Integer, Long> brokerEpochs = Map.of();
     private volatile String clusterId;
     private final Watcher topicWatcher;
     private final Watcher brokerWatcher;
@@ -97,6 +100,11 @@ final class MetadataCache implements ZkSession.Listener {
         return brokers;
     }
 
+    /** Each live broker's epoch (a restarted broker, or one with a new session, has a new one). */
+    Map<Integer, Long> brokerEpochs() {
+        return brokerEpochs;
+    }
+
     Map<String, TopicInfo> topics() {
         return Map.copyOf(topics);
     }
@@ -120,18 +128,22 @@ final class MetadataCache implements ZkSession.Listener {
 
     private void reloadBrokers() throws Exception {
         List<BrokerInfo> out = new ArrayList<>();
+        Map<Integer, Long> epochs = new java.util.HashMap<>();
         for (String id : zk.getChildren().forPath(ZkData.BROKER_IDS)) {
             try {
                 int brokerId = Integer.parseInt(id);
-                out.add(ZkData.brokerRegistration(brokerId, zk.getData().forPath(ZkData.broker(brokerId))));
+                Stat stat = new Stat();
+                out.add(ZkData.brokerRegistration(brokerId, zk.getData().storingStatIn(stat).forPath(ZkData.broker(brokerId))));
+                epochs.put(brokerId, stat.getCzxid());
             } catch (KeeperException.NoNodeException gone) {
                 // its session ended meanwhile
             }
         }
         out.sort(Comparator.comparingInt(BrokerInfo::id));
         List<BrokerInfo> live = List.copyOf(out);
-        if (!live.equals(brokers)) {
+        if (!live.equals(brokers) || !epochs.equals(brokerEpochs)) {
             brokers = live;
+            brokerEpochs = Map.copyOf(epochs);
             log.info("live brokers={}", live);
             listeners.forEach(l -> l.brokersChanged(live));
         }
@@ -178,7 +190,7 @@ final class MetadataCache implements ZkSession.Listener {
         List<List<Integer>> replicas = ZkData.replicaAssignment(assignment);
         List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
         for (int p = 0; p < replicas.size(); p++) {
-            partitions.add(ZkData.partitionState(p, replicas.get(p), zk.getData().forPath(ZkData.partitionState(name, p))));
+            partitions.add(readPartition(name, p, replicas.get(p)));
         }
         Map<String, String> configs;
         try {
@@ -187,6 +199,25 @@ final class MetadataCache implements ZkSession.Listener {
             configs = Map.of();
         }
         return new TopicInfo(name, ZkData.topicId(assignment), List.copyOf(partitions), Map.copyOf(configs));
+    }
+
+    /** One partition's state as it is in ZooKeeper now, its znode version as the partition epoch. */
+    TopicInfo.PartitionInfo readPartition(String topic, int partition, List<Integer> replicas) throws Exception {
+        Stat stat = new Stat();
+        byte[] state = zk.getData().storingStatIn(stat).forPath(ZkData.partitionState(topic, partition));
+        return ZkData.partitionState(partition, replicas, state, stat.getVersion());
+    }
+
+    /**
+     * Records one partition's new state written by this broker, unless the cache already holds a
+     * newer one (a watch may have delivered it first); on {@code wharf-zk-events} only.
+     */
+    void rememberPartition(String topic, TopicInfo.PartitionInfo p) {
+        TopicInfo t = topics.get(topic);
+        if (t != null && p.partition() < t.partitions().size()
+                && t.partitions().get(p.partition()).partitionEpoch() < p.partitionEpoch()) {
+            remember(t.withPartition(p));
+        }
     }
 
     /** Records a topic as it now is in ZooKeeper; on {@code wharf-zk-events} only. */

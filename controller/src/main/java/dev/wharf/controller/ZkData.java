@@ -179,10 +179,16 @@ final class ZkData {
         return bytes(s);
     }
 
-    static TopicInfo.PartitionInfo partitionState(int partition, List<Integer> replicas, byte[] state) {
+    /** A partition's state as read, with the version of its znode as the partition epoch. */
+    static TopicInfo.PartitionInfo partitionState(int partition, List<Integer> replicas, byte[] state, int zkVersion) {
         JsonNode s = tree(state);
         return new TopicInfo.PartitionInfo(partition, replicas, s.get("leader").asInt(), s.get("leader_epoch").asInt(),
-                ints(s.get("isr")));
+                ints(s.get("isr")), zkVersion);
+    }
+
+    /** The controller epoch a partition state was last written under. */
+    static int controllerEpochOf(byte[] state) {
+        return tree(state).path("controller_epoch").asInt(0);
     }
 
     // /config/topics/<topic>

@@ -14,7 +14,9 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
  *       thread all ZooKeeper work runs on;
  *   <li>{@link ControllerElection}: who is controller, and the epoch that fences its writes;
  *   <li>{@link MetadataCache}: cluster id, live brokers and topics in memory, followed by watches;
- *   <li>{@link ControllerWrites} and {@link ProducerIdBlocks}: the writes;
+ *   <li>{@link ControllerWrites} and {@link ProducerIdBlocks}: topic writes and producer ids, from any broker;
+ *   <li>{@link LeaderElections}: the controller moving leadership off brokers that are gone;
+ *   <li>{@link IsrWrites}: a leader's changes to its partition's ISR;
  *   <li>{@link ZkData}: every znode path and its encoding.
  * </ul>
  *
@@ -28,6 +30,8 @@ public final class ZkMetadataStore implements Closeable {
     private final ControllerElection election;
     private final ControllerWrites writes;
     private final ProducerIdBlocks producerIds;
+    private final LeaderElections elections;
+    private final IsrWrites isrWrites;
 
     public ZkMetadataStore(String connect, int sessionTimeoutMs, BrokerInfo self) {
         this.session = new ZkSession(connect, sessionTimeoutMs, self);
@@ -35,9 +39,18 @@ public final class ZkMetadataStore implements Closeable {
         this.election = new ControllerElection(session);
         this.writes = new ControllerWrites(session, election, cache);
         this.producerIds = new ProducerIdBlocks(session);
+        this.elections = new LeaderElections(session, election, cache);
+        this.isrWrites = new IsrWrites(session, cache);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
+        cache.subscribe(elections);
+        election.onElected(elections::elected);
+    }
+
+    /** Whether a topic may elect a leader outside its ISR (unclean.leader.election.enable); set before {@link #start()}. */
+    public void uncleanElectionPolicy(java.util.function.Predicate<TopicInfo> allowed) {
+        elections.uncleanElectionPolicy(allowed);
     }
 
     /**
@@ -59,9 +72,19 @@ public final class ZkMetadataStore implements Closeable {
         });
     }
 
-    /** Tells a listener about later metadata changes, on {@code wharf-zk-events}. */
-    public void subscribe(MetadataListener listener) {
-        cache.subscribe(listener);
+    /**
+     * Tells a listener about every topic and the live brokers as they are now, then about every
+     * later change, all on {@code wharf-zk-events}.
+     */
+    public void subscribe(MetadataListener listener) throws Exception {
+        session.call(() -> {
+            cache.subscribe(listener);
+            listener.brokersChanged(cache.liveBrokers());
+            for (TopicInfo t : cache.topics().values()) {
+                listener.topicChanged(t.name(), Optional.of(t));
+            }
+            return null;
+        });
     }
 
     public String clusterId() {
@@ -95,6 +118,12 @@ public final class ZkMetadataStore implements Closeable {
         return cache.liveBrokers();
     }
 
+    /** The replicas of a partition whose broker is not registered now (Metadata's offline replicas). */
+    public List<Integer> offlineReplicas(TopicInfo.PartitionInfo p) {
+        List<BrokerInfo> live = cache.liveBrokers();
+        return p.replicas().stream().filter(r -> live.stream().noneMatch(b -> b.id() == r)).toList();
+    }
+
     public Map<String, TopicInfo> topics() {
         return cache.topics();
     }
@@ -108,28 +137,42 @@ public final class ZkMetadataStore implements Closeable {
         return cache.topic(id);
     }
 
-    /** Creates a topic (see {@link ControllerWrites#createTopic}); controller only. */
+    /** Creates a topic (see {@link ControllerWrites#createTopic}); any broker. */
     public TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs)
             throws Exception {
         return session.call(() -> writes.createTopic(name, partitions, replicationFactor, configs));
     }
 
-    /** Grows a topic to {@code count} partitions; controller only. */
+    /** Grows a topic to {@code count} partitions; any broker. */
     public TopicInfo addPartitions(String name, int count) throws Exception {
         return session.call(() -> writes.addPartitions(name, count));
     }
 
-    /** Replaces a topic's config overrides; controller only. */
+    /** Replaces a topic's config overrides; any broker. */
     public TopicInfo setTopicConfigs(String name, Map<String, String> configs) throws Exception {
         return session.call(() -> writes.setTopicConfigs(name, configs));
     }
 
-    /** Deletes a topic's metadata (the broker deletes its logs); controller only. */
+    /** Deletes a topic's metadata (each broker deletes its logs as it sees it go); any broker. */
     public void deleteTopic(String name) throws Exception {
         session.call(() -> {
             writes.deleteTopic(name);
             return null;
         });
+    }
+
+    /**
+     * The leader's ISR change (see {@link IsrWrites}): the partition's new state, or empty when the
+     * state it was based on is stale (the partition moved on; the caller waits for the metadata).
+     */
+    public Optional<TopicInfo.PartitionInfo> alterIsr(String topic, int partition, int leaderEpoch,
+            int partitionEpoch, List<Integer> isr) throws Exception {
+        return session.call(() -> isrWrites.alterIsr(topic, partition, leaderEpoch, partitionEpoch, isr));
+    }
+
+    /** Each live broker's epoch, from memory: a broker that restarts or gets a new session has a new one. */
+    public Map<Integer, Long> brokerEpochs() {
+        return cache.brokerEpochs();
     }
 
     /** A producer id unique across brokers and restarts (see {@link ProducerIdBlocks}). */

@@ -247,6 +247,14 @@ public final class PartitionLog {
         }
     }
 
+    public AppendResult appendAsFollower(ByteBuf records) throws IOException {
+        throw new UnsupportedOperationException("TEMP stub: merged from wt-follower");
+    }
+
+    public void truncateFullyAndStartAt(long offset) throws IOException {
+        throw new UnsupportedOperationException("TEMP stub: merged from wt-follower");
+    }
+
     /** Seals the active segment and starts a new one at the log end. */
     public LogSegment roll() throws IOException {
         synchronized (lock) {

@@ -124,13 +124,16 @@ public final class Broker implements Closeable {
         advertised = new BrokerInfo(config.brokerId(), advertisedEndpoints(endpoints));
 
         metadata = new ZkMetadataStore(connect, config.get(BrokerKeys.ZOOKEEPER_SESSION_TIMEOUT_MS), advertised);
+        metadata.uncleanElectionPolicy(t -> TopicSettings.of(config, t.configs()).get(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE));
         metadata.start();
-        replicas = new ReplicaManager(config, metadata, logs, deadlines);
+        replicas = new ReplicaManager(config, metadata, logs, deadlines, io);
         replicas.subscribe();
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
         long hwCheckpointMs = config.get(BrokerKeys.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
         timer.scheduleWithFixedDelay(() -> io.execute(replicas::checkpointHighWatermarks), hwCheckpointMs, hwCheckpointMs,
                 TimeUnit.MILLISECONDS);
+        long isrCheckMs = Math.max(1, config.get(BrokerKeys.REPLICA_LAG_TIME_MAX_MS) / 2);
+        timer.scheduleWithFixedDelay(() -> io.execute(replicas::maybeShrinkIsrs), isrCheckMs, isrCheckMs, TimeUnit.MILLISECONDS);
         long expiryCheckMs = config.get(BrokerKeys.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
         timer.scheduleWithFixedDelay(() -> io.execute(() -> {
             try {
@@ -145,6 +148,19 @@ public final class Broker implements Closeable {
         GroupStore groupStore = new GroupStore(config, metadata, admin, replicas, io, System::currentTimeMillis);
         groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
         GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
+        // the coordinator follows its partitions' leadership: loads groups where it leads, drops them where it stopped
+        replicas.onLeadershipChange((partition, leading) -> {
+            if (partition.topicPartition().topic().equals(GroupStore.OFFSETS_TOPIC)) {
+                int p = partition.topicPartition().partition();
+                io.execute(() -> {
+                    if (leading) {
+                        groupStore.loadLater(p);
+                    } else {
+                        groupStore.unload(p);
+                    }
+                });
+            }
+        });
         groupStore.loadAll(); // before the first client: committed offsets are known when asked for
         long offsetsCheckMs = config.get(BrokerKeys.OFFSETS_RETENTION_CHECK_INTERVAL_MS);
         timer.scheduleWithFixedDelay(() -> io.execute(() -> {

@@ -45,6 +45,9 @@ public enum ErrorCode {
     INVALID_CONFIG(40),
     INVALID_REQUEST(42),
     UNSUPPORTED_FOR_MESSAGE_FORMAT(43),
+    NOT_ENOUGH_REPLICAS(19),
+    NOT_ENOUGH_REPLICAS_AFTER_APPEND(20),
+    REPLICA_NOT_AVAILABLE(9),
     POLICY_VIOLATION(44),
     OUT_OF_ORDER_SEQUENCE_NUMBER(45),
     DUPLICATE_SEQUENCE_NUMBER(46),
@@ -70,7 +73,8 @@ public enum ErrorCode {
             ConfigException.class, INVALID_CONFIG,
             TopicExistsException.class, TOPIC_ALREADY_EXISTS,
             CorruptRecordException.class, CORRUPT_MESSAGE,
-            UnsupportedVersionException.class, UNSUPPORTED_VERSION);
+            UnsupportedVersionException.class, UNSUPPORTED_VERSION,
+            dev.wharf.server.replica.NotLeaderException.class, NOT_LEADER_OR_FOLLOWER);
 
     public final short code;
 

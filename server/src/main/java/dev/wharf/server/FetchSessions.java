@@ -26,6 +26,7 @@ public final class FetchSessions {
         long fetchOffset;
         int maxBytes;
         int currentLeaderEpoch = -1;
+        int lastFetchedEpoch = -1;
         long sentHighWatermark = Long.MIN_VALUE;
         long sentLogStartOffset = Long.MIN_VALUE;
 
@@ -48,6 +49,11 @@ public final class FetchSessions {
         /** The leader epoch the client believes current, -1 when it does not say. */
         public int currentLeaderEpoch() {
             return currentLeaderEpoch;
+        }
+
+        /** The epoch of the last batch the fetcher has (a follower's divergence check, KIP-320), -1 when it does not say. */
+        public int lastFetchedEpoch() {
+            return lastFetchedEpoch;
         }
 
         /** Whether a response must carry this partition: always in full fetches, on news otherwise. */
@@ -85,6 +91,7 @@ public final class FetchSessions {
             for (FetchRequest.FetchPartition p : t.partitions()) {
                 Wanted w = new Wanted(t.topic(), t.topicId(), p.partition(), p.fetchOffset(), p.partitionMaxBytes());
                 w.currentLeaderEpoch = p.currentLeaderEpoch();
+                w.lastFetchedEpoch = p.lastFetchedEpoch();
                 requested.add(w);
             }
         }
@@ -118,6 +125,7 @@ public final class FetchSessions {
                 known.fetchOffset = w.fetchOffset;
                 known.maxBytes = w.maxBytes;
                 known.currentLeaderEpoch = w.currentLeaderEpoch;
+                known.lastFetchedEpoch = w.lastFetchedEpoch;
             }
         }
         for (FetchRequest.ForgottenTopic f : req.forgottenTopicsData()) {

@@ -24,15 +24,11 @@ public final class TopicAdmin {
         this.replicas = replicas;
     }
 
-    /** Creates a topic in the cluster metadata and the partitions this broker leads. */
+    /** Creates a topic in the cluster metadata (every broker opens its replicas as it sees it, this one at once). */
     public TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs)
             throws Exception {
         TopicConfigs.validate(configs);
-        TopicInfo t = metadata.createTopic(name, partitions, replicationFactor, configs);
-        for (int p = 0; p < partitions; p++) {
-            replicas.leaderPartition(t, p);
-        }
-        return t;
+        return metadata.createTopic(name, partitions, replicationFactor, configs);
     }
 
     /** Replaces a topic's config overrides (after validating them) and applies them to its live partitions. */
@@ -43,13 +39,9 @@ public final class TopicAdmin {
         return updated;
     }
 
-    /** Grows a topic to {@code count} partitions and creates those this broker leads. */
+    /** Grows a topic to {@code count} partitions (the replicas open as the metadata reaches each broker). */
     public TopicInfo addPartitions(TopicInfo topic, int count) throws Exception {
-        TopicInfo updated = metadata.addPartitions(topic.name(), count);
-        for (int p = topic.partitions().size(); p < count; p++) {
-            replicas.leaderPartition(updated, p);
-        }
-        return updated;
+        return metadata.addPartitions(topic.name(), count);
     }
 
     /** Runs {@code listener} with the name of every topic deleted from now on (after its logs are gone). */

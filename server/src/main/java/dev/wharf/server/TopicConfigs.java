@@ -64,13 +64,16 @@ public final class TopicConfigs {
             eachOneOf("delete", "compact"), from(BrokerKeys.LOG_CLEANUP_POLICY),
             "delete and/or compact; without delete, time and size retention are off (compaction is not run yet).");
 
+    public static final TopicKey<Integer> MIN_INSYNC_REPLICAS = define("min.insync.replicas", INT, atLeast(1),
+            from(BrokerKeys.MIN_INSYNC_REPLICAS), "In-sync replicas an acks=all produce needs.");
+    public static final TopicKey<Boolean> UNCLEAN_LEADER_ELECTION_ENABLE = define("unclean.leader.election.enable",
+            BOOLEAN, Validator.any(), from(BrokerKeys.UNCLEAN_LEADER_ELECTION_ENABLE),
+            "Elect a leader outside the ISR when none in it is alive, losing what only they had.");
+
     // stored and described, no effect yet
     static {
         define("compression.type", STRING, oneOf(BrokerKeys.COMPRESSION_TYPES), from(BrokerKeys.COMPRESSION_TYPE),
                 "Batches are kept as produced.");
-        define("min.insync.replicas", INT, atLeast(1), from(BrokerKeys.MIN_INSYNC_REPLICAS), "Not enforced yet.");
-        define("unclean.leader.election.enable", BOOLEAN, Validator.any(),
-                from(BrokerKeys.UNCLEAN_LEADER_ELECTION_ENABLE), "Stored only.");
         define("preallocate", BOOLEAN, Validator.any(), from(BrokerKeys.LOG_PREALLOCATE), "Segments are not preallocated.");
         define("min.cleanable.dirty.ratio", DOUBLE, fraction(0, 1), from(BrokerKeys.LOG_CLEANER_MIN_CLEANABLE_RATIO),
                 "Stored until compaction.");

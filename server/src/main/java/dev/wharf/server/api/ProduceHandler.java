@@ -16,15 +16,19 @@ import dev.wharf.wire.records.CorruptRecordException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Produce: finds each partition's leader replica and offers it the batch ({@link
- * Partition#appendRecordsAsLeader} validates, deduplicates and appends). With this broker the only
- * in-sync replica, acks=1 and acks=all are answered once the append returns; acks=0 gets no
- * response, and a failure closes its connection as in Kafka. Runs on the connection's event
- * loop: an append is a copy into the page cache, cheaper than two thread hand-offs.
+ * Partition#appendRecordsAsLeader} validates, deduplicates and appends). acks=1 is answered once
+ * the leader appended; acks=all once every in-sync replica has the batch (the high watermark passed
+ * it; at once when the leader is the only replica), or with the error that ended the wait
+ * (REQUEST_TIMED_OUT after the request's timeout, NOT_ENOUGH_REPLICAS_AFTER_APPEND, ...); acks=0
+ * gets no response, and a failure closes its connection as in Kafka. Runs on the connection's
+ * event loop: an append is a copy into the page cache, cheaper than two thread hand-offs; waits
+ * are completed by the thread that moves the high watermark.
  *
  * <p>v3: transactional id, magic v2 only. v5: log start offset. v7: zstd. v8: record errors.
  * v9: flexible. v10-12: no format change. v13: topic ids instead of names (KIP-516).
@@ -51,9 +55,10 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     @Override
-    public ApiMessage respond(RequestContext context) {
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
         ProduceRequest req = (ProduceRequest) context.body();
-        ProduceResponse resp = produce(req);
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        ProduceResponse resp = produce(req, waits);
         if (req.acks() == 0) {
             // an acks=0 producer learns of a failure only by losing its connection, after which
             // it refreshes its metadata
@@ -62,12 +67,15 @@ public final class ProduceHandler implements ApiHandler {
                         throw new CloseConnectionException("acks=0 produce to " + t.name() + "-" + p.index()
                                 + " failed with error code " + p.errorCode());
                     }));
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
-        return resp;
+        if (waits.isEmpty()) {
+            return CompletableFuture.completedFuture(resp);
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(done -> resp);
     }
 
-    private ProduceResponse produce(ProduceRequest req) {
+    private ProduceResponse produce(ProduceRequest req, List<CompletableFuture<Void>> waits) {
         boolean validAcks = req.acks() == -1 || req.acks() == 0 || req.acks() == 1;
         List<ProduceResponse.TopicProduceResponse> topics = new ArrayList<>();
         for (ProduceRequest.TopicProduceData t : req.topicData()) {
@@ -84,7 +92,8 @@ public final class ProduceHandler implements ApiHandler {
                             .setErrorMessage("clients cannot write to internal topics"));
                 } else {
                     ReplicaManager.Lookup leader = replicas.leader(topic, p.index(), -1, byId);
-                    results.add(leader.found() ? append(leader.partition(), p, r) : r.setErrorCode(leader.error().code));
+                    results.add(leader.found() ? append(leader.partition(), p, r, req, waits)
+                            : r.setErrorCode(leader.error().code));
                 }
             }
             topics.add(new ProduceResponse.TopicProduceResponse().setName(t.name()).setTopicId(t.topicId())
@@ -94,18 +103,22 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     private static ProduceResponse.PartitionProduceResponse append(Partition partition,
-            ProduceRequest.PartitionProduceData p, ProduceResponse.PartitionProduceResponse r) {
+            ProduceRequest.PartitionProduceData p, ProduceResponse.PartitionProduceResponse r, ProduceRequest req,
+            List<CompletableFuture<Void>> waits) {
         if (!(p.records() instanceof BufferRecords records) || records.sizeInBytes() == 0) {
             return r.setErrorCode(ErrorCode.CORRUPT_MESSAGE.code);
         }
         try {
-            AppendOutcome outcome = partition.appendRecordsAsLeader(records.buffer(), System.currentTimeMillis());
+            AppendOutcome outcome = partition.appendRecordsAsLeader(records.buffer(), System.currentTimeMillis(), req.acks());
             if (outcome instanceof AppendOutcome.Appended a) {
-                return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(a.firstOffset())
+                r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(a.firstOffset())
                         .setLogStartOffset(a.logStartOffset()).setLogAppendTimeMs(a.logAppendTimeMs());
+                return awaitReplication(partition, a.lastOffset(), a.leaderEpoch(), r, req, waits);
             }
             if (outcome instanceof AppendOutcome.Duplicate d) {
-                return r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(d.firstOffset()).setLogStartOffset(d.logStartOffset());
+                // answered like the original, and like it only once it is replicated
+                r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(d.firstOffset()).setLogStartOffset(d.logStartOffset());
+                return awaitReplication(partition, d.lastOffset(), d.leaderEpoch(), r, req, waits);
             }
             AppendOutcome.Rejected rejected = (AppendOutcome.Rejected) outcome;
             return r.setErrorCode(rejected.error().code).setErrorMessage(rejected.message());
@@ -115,5 +128,24 @@ public final class ProduceHandler implements ApiHandler {
             log.error("append failed partition={}", partition.topicPartition(), e);
             return r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code);
         }
+    }
+
+    /** For acks=all, the response waits until the ISR has the batch; its error says why it did not. */
+    private static ProduceResponse.PartitionProduceResponse awaitReplication(Partition partition, long lastOffset,
+            int leaderEpoch, ProduceResponse.PartitionProduceResponse r, ProduceRequest req,
+            List<CompletableFuture<Void>> waits) {
+        if (req.acks() != -1) {
+            return r;
+        }
+        CompletableFuture<ErrorCode> replicated = partition.whenReplicated(lastOffset, leaderEpoch, req.timeoutMs());
+        if (replicated.isDone() && replicated.join() == ErrorCode.NONE) {
+            return r;
+        }
+        waits.add(replicated.thenAccept(error -> {
+            if (error != ErrorCode.NONE) {
+                r.setErrorCode(error.code);
+            }
+        }));
+        return r;
     }
 }

@@ -90,9 +90,9 @@ public final class BrokerKeys {
     public static final ConfigKey<String> COMPRESSION_TYPE = define("compression.type", STRING, "producer",
             oneOf(COMPRESSION_TYPES), DYNAMIC, "Stored and described; batches are kept as produced (compression.type).");
     public static final ConfigKey<Integer> MIN_INSYNC_REPLICAS = define("min.insync.replicas", INT, "1", atLeast(1),
-            DYNAMIC, "Stored and described; not enforced yet (min.insync.replicas).");
+            DYNAMIC, "In-sync replicas an acks=all produce needs (min.insync.replicas).");
     public static final ConfigKey<Boolean> UNCLEAN_LEADER_ELECTION_ENABLE = define("unclean.leader.election.enable",
-            BOOLEAN, "false", DYNAMIC, "Stored and described (unclean.leader.election.enable).");
+            BOOLEAN, "false", DYNAMIC, "Elect a leader outside the ISR when none in it is alive, losing data (unclean.leader.election.enable).");
     public static final ConfigKey<Boolean> LOG_PREALLOCATE = define("log.preallocate", BOOLEAN, "false", DYNAMIC,
             "Stored and described; segments are not preallocated (preallocate).");
     public static final ConfigKey<Double> LOG_CLEANER_MIN_CLEANABLE_RATIO = define("log.cleaner.min.cleanable.ratio",
@@ -121,6 +121,8 @@ public final class BrokerKeys {
             between(0, 65535), STATIC, "Port of the embedded ZooKeeper (0: any free port); Wharf's own key.");
     public static final ConfigKey<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS = define("zookeeper.session.timeout.ms", INT,
             "18000", atLeast(1), STATIC, "ZooKeeper session timeout.");
+    public static final ConfigKey<Integer> OFFSETS_COMMIT_TIMEOUT_MS = define("offsets.commit.timeout.ms", INT, "5000",
+            atLeast(1), STATIC, "How long a group write waits for the ISR of its __consumer_offsets partition.");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = define("offsets.topic.num.partitions", INT,
             "50", atLeast(1), STATIC, "Partitions of __consumer_offsets.");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_REPLICATION_FACTOR = define("offsets.topic.replication.factor",
@@ -152,6 +154,22 @@ public final class BrokerKeys {
     public static final ConfigKey<Long> REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = define(
             "replica.high.watermark.checkpoint.interval.ms", LONG, "5000", atLeast(1), STATIC,
             "How often each log directory's replication-offset-checkpoint is written.");
+    public static final ConfigKey<Long> REPLICA_LAG_TIME_MAX_MS = define("replica.lag.time.max.ms", LONG, "30000",
+            atLeast(1), STATIC, "A follower not caught up for this long leaves the ISR.");
+    public static final ConfigKey<Integer> REPLICA_FETCH_WAIT_MAX_MS = define("replica.fetch.wait.max.ms", INT, "500",
+            atLeast(0), STATIC, "Longest a follower's fetch waits at the leader for new records.");
+    public static final ConfigKey<Integer> REPLICA_FETCH_MIN_BYTES = define("replica.fetch.min.bytes", INT, "1",
+            atLeast(1), STATIC, "Bytes a follower's fetch waits for.");
+    public static final ConfigKey<Integer> REPLICA_FETCH_MAX_BYTES = define("replica.fetch.max.bytes", INT, "1048576",
+            atLeast(0), STATIC, "Bytes a follower fetches per partition (a larger first batch still comes whole).");
+    public static final ConfigKey<Integer> REPLICA_FETCH_RESPONSE_MAX_BYTES = define("replica.fetch.response.max.bytes",
+            INT, "10485760", atLeast(0), STATIC, "Bytes a follower's fetch response holds at most.");
+    public static final ConfigKey<Integer> REPLICA_FETCH_BACKOFF_MS = define("replica.fetch.backoff.ms", INT, "1000",
+            atLeast(0), STATIC, "Pause after a follower's fetch failed.");
+    public static final ConfigKey<Integer> REPLICA_SOCKET_TIMEOUT_MS = define("replica.socket.timeout.ms", INT, "30000",
+            atLeast(1), STATIC, "How long a follower waits for the leader's answer.");
+    public static final ConfigKey<Integer> NUM_REPLICA_FETCHERS = define("num.replica.fetchers", INT, "1", atLeast(1),
+            STATIC, "Fetcher threads per source broker.");
     public static final ConfigKey<Integer> MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = define(
             "max.incremental.fetch.session.cache.slots", INT, "1000", atLeast(0), STATIC,
             "Incremental fetch sessions kept.");

@@ -24,9 +24,8 @@ public final class IgnoredKeys {
         ignored("socket.receive.buffer.bytes", "socket buffers are left to the operating system");
         ignored("socket.listen.backlog.size", "the accept backlog is left to the operating system");
         ignored("num.recovery.threads.per.data.dir", "each log recovers as it opens; there is no recovery pool");
-        ignored("num.replica.fetchers", "Wharf has no follower fetcher threads");
         ignored("num.replica.alter.log.dirs.threads", "partitions do not move between log directories");
-        ignored("replica.", "tunes follower fetching, which Wharf does not do");
+        ignored("replica.selector.class", "consumers read from leaders only (follower fetching comes with cluster operations)");
         ignored("log.cleaner.", "tunes the log cleaner, which Wharf does not have yet");
         ignored("log.flush.scheduler.interval.ms", "flushing follows flush.messages and flush.ms");
         ignored("log.flush.offset.checkpoint.interval.ms", "recovery points are kept by the log store itself");
@@ -50,7 +49,6 @@ public final class IgnoredKeys {
         ignored("transaction.", "tunes the transaction coordinator, which Wharf does not have yet");
         ignored("transactional.id.expiration.ms", "Wharf has no transaction coordinator yet");
         ignored("offsets.load.buffer.size", "tunes loading __consumer_offsets, which Wharf does its own way");
-        ignored("offsets.commit.timeout.ms", "an offset commit completes when it is written");
         ignored("offsets.commit.required.acks", "deprecated in Kafka; commits are written as acks=all");
         ignored("offsets.topic.compression.codec", "offset records are written uncompressed");
         ignored("metric.reporters", "Wharf exposes no Kafka metrics");

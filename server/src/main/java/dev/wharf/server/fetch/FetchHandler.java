@@ -5,6 +5,7 @@ import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.FetchSessions;
 import dev.wharf.server.api.ApiHandler;
 import dev.wharf.server.purgatory.DelayedOperationPurgatory;
+import dev.wharf.server.replica.PartitionWaiters;
 import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.server.api.RequestContext;
 import dev.wharf.wire.message.ApiKey;
@@ -18,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * watermark, as file regions (never read into the heap), within the request's byte limits
  * ({@link FetchReader}). With fewer than {@code minBytes} readable the request waits in the
  * replica manager's fetch purgatory ({@link DelayedFetch}) until a watched partition's high
- * watermark moves or {@code maxWaitMs} passes. Incremental sessions (KIP-227) are kept by
+ * watermark moves or {@code maxWaitMs} passes. Followers fetch here too (a replica id in the
+ * request): they read up to the log end, wait for new records rather than the high watermark, and
+ * each fetch tells the leader how far the follower got ({@link FetchReader}). Incremental sessions (KIP-227) are kept by
  * {@link FetchSessions}. Runs on the connection's event loop: reading only locates batches.
  *
  * <p>v4: isolation level, last stable offset, aborted transactions. v5: log start offset. v7:
@@ -28,13 +31,13 @@ import java.util.concurrent.CompletableFuture;
 public final class FetchHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
-    private final DelayedOperationPurgatory<TopicPartition> purgatory;
+    private final PartitionWaiters waiters;
     private final FetchSessions sessions;
 
     public FetchHandler(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions) {
         this.metadata = metadata;
         this.replicas = replicas;
-        this.purgatory = replicas.fetchPurgatory();
+        this.waiters = replicas.waiters();
         this.sessions = sessions;
     }
 
@@ -61,6 +64,8 @@ public final class FetchHandler implements ApiHandler {
             return CompletableFuture.completedFuture(reader.read().told());
         }
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+        // consumers wait for the high watermark to move, followers for records to copy
+        DelayedOperationPurgatory<TopicPartition> purgatory = reader.fromFollower() ? waiters.followerFetches() : waiters.fetches();
         purgatory.tryCompleteElseWatch(new DelayedFetch(reader, req.maxWaitMs(), req.minBytes(), result),
                 reader.watchedPartitions());
         return result;

@@ -2,6 +2,7 @@ package dev.wharf.server.fetch;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.LeaderEpochCache;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
@@ -48,6 +49,8 @@ final class FetchReader {
     private final FetchSessions sessions;
     private final FetchRequest request;
     private final FetchSessions.Context context;
+    /** The follower fetching, or -1 for a consumer. */
+    private final int replicaId;
 
     FetchReader(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, FetchRequest request,
             FetchSessions.Context context) {
@@ -56,6 +59,19 @@ final class FetchReader {
         this.sessions = sessions;
         this.request = request;
         this.context = context;
+        this.replicaId = replicaIdOf(request);
+    }
+
+    /** The broker a fetch comes from as a follower (v15+ in ReplicaState, before in ReplicaId), -1 for a consumer. */
+    static int replicaIdOf(FetchRequest request) {
+        if (request.replicaId() >= 0) {
+            return request.replicaId();
+        }
+        return request.replicaState() != null ? request.replicaState().replicaId() : -1;
+    }
+
+    boolean fromFollower() {
+        return replicaId >= 0;
     }
 
     /** The partitions whose high watermark moving may let this fetch complete. */
@@ -80,6 +96,22 @@ final class FetchReader {
             release(topics.values());
             throw e;
         }
+    }
+
+    /**
+     * Whether a follower's log went past where it agrees with this one (KIP-320): its last epoch
+     * ends here before its log does. Returns where this log's epoch ends, or null when they agree.
+     */
+    private static FetchResponse.EpochEndOffset divergence(Partition partition, FetchSessions.Wanted w) {
+        int lastFetchedEpoch = w.lastFetchedEpoch();
+        if (lastFetchedEpoch < 0) {
+            return null;
+        }
+        LeaderEpochCache.EpochEndOffset end = partition.endOffsetForEpoch(lastFetchedEpoch);
+        if (end.epoch() < lastFetchedEpoch || end.endOffset() < w.fetchOffset()) {
+            return new FetchResponse.EpochEndOffset().setEpoch(end.epoch()).setEndOffset(end.endOffset());
+        }
+        return null;
     }
 
     private static void release(Iterable<FetchResponse.FetchableTopicResponse> topics) {
@@ -115,8 +147,18 @@ final class FetchReader {
                 boolean hasData = false;
                 long left = budget - total;
                 int maxBytes = (int) Math.min(w.maxBytes(), left);
-                if (total == 0 || maxBytes > 0) {
-                    ReadResult r = partition.read(w.fetchOffset(), Math.max(1, maxBytes));
+                FetchResponse.EpochEndOffset diverging = fromFollower() ? divergence(partition, w) : null;
+                if (diverging != null) {
+                    // the follower's log went past where it agrees with this one: it truncates, then fetches again
+                    pd.setDivergingEpoch(diverging);
+                    hasData = true;
+                } else if (fromFollower() && !partition.followerFetched(replicaId, w.fetchOffset(), System.currentTimeMillis())) {
+                    pd.setErrorCode(ErrorCode.NOT_LEADER_OR_FOLLOWER.code); // not a replica of this partition
+                    errors = true;
+                    hasData = true;
+                } else if (total == 0 || maxBytes > 0) {
+                    ReadResult r = fromFollower() ? partition.readForFollower(w.fetchOffset(), Math.max(1, maxBytes))
+                            : partition.read(w.fetchOffset(), Math.max(1, maxBytes));
                     if (r instanceof ReadResult.OutOfRange) {
                         pd.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code);
                         errors = true;

@@ -105,7 +105,7 @@ final class GroupAdmin {
                 synchronized (group) {
                     group.revive(emptySince);
                 }
-                return ErrorCode.UNKNOWN_SERVER_ERROR;
+                return PartitionWriter.errorFor(cause);
             }
         });
     }

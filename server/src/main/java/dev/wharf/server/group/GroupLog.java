@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the latest value per key matters, so the log is kept short the way compaction would:
  * once more than {@code compactAfterBytes} (and more than the live data) has been appended since
- * the last time, every live entry is written again at the end and the log start moves up to where
- * that copy begins; whole segments below it are deleted. A crash half-way leaves the old start in
- * place, and replaying old records followed by part of the copy yields the same values. Loading
- * therefore reads at most about twice the live data plus {@code compactAfterBytes}.
+ * the last time, every live entry is written again at the end, and once that copy is replicated
+ * (the high watermark passed it: a new leader must have it before the old records go) the log
+ * start moves up to where it begins; whole segments below it are deleted. A crash half-way leaves
+ * the old start in place, and replaying old records followed by part of the copy yields the same
+ * values. Loading therefore reads at most about twice the live data plus {@code compactAfterBytes}.
  *
  * <p>Threads: written only by its partition's {@link PartitionWriter} (one write at a time, never
  * under a group's monitor), read by the loader before the writer exists. {@code this} guards
@@ -47,6 +48,12 @@ final class GroupLog {
     private final Map<ByteBuffer, byte[]> live = new HashMap<>();
     private long liveBytes;
     private long bytesSinceCompaction;
+    /** The last record appended and the leader epoch it was appended in: what a write waits to see replicated. */
+    private long lastOffset = -1;
+    private int lastEpoch = -1;
+    /** Where the log may start once the copy of a compaction, ending at {@code copyEnd}, is replicated; -1 when no copy waits. */
+    private long compactedStart = -1;
+    private long copyEnd;
 
     private GroupLog(Partition partition, long compactAfterBytes) {
         this.partition = partition;
@@ -91,6 +98,35 @@ final class GroupLog {
         return out;
     }
 
+    /** The last record appended (-1 before any) and its leader epoch. */
+    synchronized long lastOffset() {
+        return lastOffset;
+    }
+
+    synchronized int lastEpoch() {
+        return lastEpoch;
+    }
+
+    Partition partition() {
+        return partition;
+    }
+
+    /** Everything appended so far is replicated: a compaction's copy lets the old records go. */
+    synchronized void replicated() {
+        if (compactedStart < 0) {
+            return;
+        }
+        if (partition.highWatermark() < copyEnd) {
+            return; // not all of the copy is on every in-sync replica: the old records stay
+        }
+        try {
+            partition.deleteRecordsBefore(compactedStart);
+            compactedStart = -1;
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot move the start of {} after compaction", partition.topicPartition(), e);
+        }
+    }
+
     /** Appends the entries as one batch (all or nothing), then applies them. */
     synchronized void write(List<Entry> entries) throws IOException {
         if (entries.isEmpty()) {
@@ -125,7 +161,9 @@ final class GroupLog {
         if (!batch.isEmpty()) {
             append(batch);
         }
-        partition.deleteRecordsBefore(copyStart);
+        compactedStart = copyStart; // the old records go once the copy is replicated (see replicated())
+        copyEnd = partition.logEndOffset();
+        replicated();
         bytesSinceCompaction = 0;
     }
 
@@ -138,7 +176,9 @@ final class GroupLog {
         ByteBuf batch = builder.build();
         try {
             int size = batch.readableBytes();
-            partition.appendAsLeader(batch);
+            Partition.AppendOutcome.Appended appended = partition.appendAsLeader(batch);
+            lastOffset = appended.lastOffset();
+            lastEpoch = appended.leaderEpoch();
             return size;
         } finally {
             batch.release();

@@ -125,7 +125,8 @@ public final class GroupOffsets {
         @Override
         public List<ErrorCode> failed(Exception cause) {
             log.error("cannot store offsets of group {}", group.groupId(), cause);
-            return errors.stream().map(x -> x == ErrorCode.NONE ? ErrorCode.UNKNOWN_SERVER_ERROR : x).toList();
+            ErrorCode error = PartitionWriter.errorFor(cause);
+            return errors.stream().map(x -> x == ErrorCode.NONE ? error : x).toList();
         }
     }
 
@@ -191,7 +192,7 @@ public final class GroupOffsets {
             @Override
             public DeleteResult failed(Exception cause) {
                 log.error("cannot delete offsets of group {}", groupId, cause);
-                return new DeleteResult(ErrorCode.UNKNOWN_SERVER_ERROR, Map.of());
+                return new DeleteResult(PartitionWriter.errorFor(cause), Map.of());
             }
         });
     }

@@ -3,6 +3,7 @@ package dev.wharf.server.group;
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.replica.Partition;
@@ -93,6 +94,58 @@ public final class GroupStore {
                 ? g : null;
     }
 
+    /**
+     * This broker no longer leads {@code partition} of {@code __consumer_offsets} (another broker
+     * took over, or the topic went): its groups and offsets are forgotten here, members waiting on
+     * a join or sync are told NOT_COORDINATOR, and requests for them get NOT_COORDINATOR from now on
+     * so that clients find the new coordinator, which loads them from its replica.
+     */
+    public void unload(int partition) {
+        OptionalInt count = topic.partitionCount();
+        synchronized (loading) {
+            if (writers.remove(partition) == null) {
+                return;
+            }
+        }
+        int unloaded = 0;
+        for (Group g : List.copyOf(groups.values())) {
+            if (count.isPresent() && OffsetsTopic.partitionFor(g.groupId(), count.getAsInt()) != partition) {
+                continue;
+            }
+            if (g instanceof ClassicGroup classic) {
+                synchronized (classic) {
+                    GroupTimers.cancelPhase(classic);
+                    for (GroupMember m : classic.members.values()) {
+                        if (m.awaitingJoin != null) {
+                            m.awaitingJoin.complete(GroupCoordinator.JoinResult.error(ErrorCode.NOT_COORDINATOR, m.memberId));
+                            m.awaitingJoin = null;
+                        }
+                        if (m.awaitingSync != null) {
+                            m.awaitingSync.complete(GroupCoordinator.SyncResult.error(ErrorCode.NOT_COORDINATOR));
+                            m.awaitingSync = null;
+                        }
+                    }
+                    classic.members.clear(); // their session timers find them gone
+                }
+            }
+            groups.remove(g.groupId(), g);
+            offsets.removeGroup(g.groupId());
+            unloaded++;
+        }
+        log.info("unloaded {} groups of {}-{}: another broker coordinates them now", unloaded, OFFSETS_TOPIC, partition);
+    }
+
+    /** This broker leads {@code partition} of {@code __consumer_offsets} now: its groups load (on the io pool). */
+    public void loadLater(int partition) {
+        io.execute(() -> {
+            try {
+                writer(partition);
+            } catch (RuntimeException e) {
+                log.warn("cannot load {}-{}", OFFSETS_TOPIC, partition, e);
+            }
+        });
+    }
+
     /** Forgets a group that went Dead. */
     void remove(Group group) {
         groups.remove(group.groupId(), group);
@@ -155,7 +208,7 @@ public final class GroupStore {
                 Map<String, ClassicGroup> restored = new HashMap<>();
                 GroupPersistence.restore(loaded.entries(), clock.getAsLong(), restored, offsets);
                 groups.putAll(restored);
-                PartitionWriter writer = new PartitionWriter(loaded, io);
+                PartitionWriter writer = new PartitionWriter(loaded, io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
                 writers.put(partition, writer);
                 loadedListener.accept(restored.values());
                 return Optional.of(writer);

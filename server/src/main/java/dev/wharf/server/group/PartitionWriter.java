@@ -4,14 +4,19 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.replica.NotLeaderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one writer of a {@code __consumer_offsets} partition: a queue of {@link LogWrite}s run one at
  * a time, in the order they were queued, on the io executor. Each write decides its records, has
- * them appended, then applies its change to memory before the next write starts, so memory
- * changes in the order of the log: of two commits racing, the one written last is the one kept.
+ * them appended, waits until every in-sync replica has them (acks=all, as Kafka's coordinator
+ * writes: a committed offset survives the loss of the leader), then applies its change to memory
+ * before the next write starts, so memory changes in the order of the log: of two commits racing,
+ * the one written last is the one kept. The wait holds no thread: the next step runs on the io
+ * executor once the high watermark passes.
  *
  * <p>Queueing never blocks and never runs a write in the caller, so code holding a group's monitor
  * may queue (that is how it fixes the order of its writes) while the append itself happens with
@@ -53,14 +58,35 @@ final class PartitionWriter {
         };
     }
 
+    /** A write appended but not replicated in time, or with the ISR below min.insync.replicas. */
+    static final class NotReplicatedException extends RuntimeException {
+        NotReplicatedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The error a client gets for a write that failed, as Kafka's coordinator maps them: the
+     * partition moved (NOT_COORDINATOR: find the new coordinator) or could not be replicated
+     * (COORDINATOR_NOT_AVAILABLE: try again); anything else is UNKNOWN_SERVER_ERROR.
+     */
+    static ErrorCode errorFor(Exception cause) {
+        if (cause instanceof NotLeaderException || cause instanceof java.io.IOException) {
+            return ErrorCode.NOT_COORDINATOR;
+        }
+        return cause instanceof NotReplicatedException ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.UNKNOWN_SERVER_ERROR;
+    }
+
     private final GroupLog groupLog;
     private final Executor io;
-    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final long replicationTimeoutMs;
+    private final ArrayDeque<Step> queue = new ArrayDeque<>();
     private boolean draining;
 
-    PartitionWriter(GroupLog groupLog, Executor io) {
+    PartitionWriter(GroupLog groupLog, Executor io, long replicationTimeoutMs) {
         this.groupLog = groupLog;
         this.io = io;
+        this.replicationTimeoutMs = replicationTimeoutMs;
     }
 
     GroupLog groupLog() {
@@ -70,7 +96,7 @@ final class PartitionWriter {
     /** Queues a write; the future completes (never exceptionally) once it was applied or failed. */
     <T> CompletableFuture<T> write(LogWrite<T> write) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        Runnable task = () -> run(write, done);
+        Step task = () -> run(write, done);
         boolean start;
         synchronized (this) {
             queue.add(task);
@@ -83,9 +109,14 @@ final class PartitionWriter {
         return done;
     }
 
+    /** One queued write; the future completes when the next may start. */
+    private interface Step {
+        CompletableFuture<?> run();
+    }
+
     private void drain() {
         while (true) {
-            Runnable next;
+            Step next;
             synchronized (this) {
                 next = queue.poll();
                 if (next == null) {
@@ -93,28 +124,52 @@ final class PartitionWriter {
                     return;
                 }
             }
-            next.run();
+            CompletableFuture<?> finished = next.run();
+            if (!finished.isDone()) {
+                finished.whenComplete((v, e) -> io.execute(this::drain)); // still draining: nobody else starts
+                return;
+            }
         }
     }
 
-    private <T> void run(LogWrite<T> write, CompletableFuture<T> done) {
-        T result;
+    private <T> CompletableFuture<?> run(LogWrite<T> write, CompletableFuture<T> done) {
         try {
             List<GroupLog.Entry> records = write.records();
             try {
                 groupLog.write(records);
             } catch (Exception e) {
                 log.error("cannot write to the group log", e);
-                result = write.failed(e);
-                done.complete(result);
-                return;
+                done.complete(write.failed(e));
+                return done;
             }
-            result = write.applied();
+            if (records.isEmpty() || groupLog.lastOffset() < 0) {
+                done.complete(write.applied());
+                return done;
+            }
+            return groupLog.partition().whenReplicated(groupLog.lastOffset(), groupLog.lastEpoch(), replicationTimeoutMs)
+                    .handle((error, failure) -> {
+                        try {
+                            if (failure == null && error == ErrorCode.NONE) {
+                                groupLog.replicated();
+                                done.complete(write.applied());
+                            } else {
+                                String what = groupLog.partition().topicPartition() + " not replicated: "
+                                        + (error == null ? failure : error);
+                                Exception cause = failure instanceof Exception e ? e
+                                        : error == ErrorCode.NOT_LEADER_OR_FOLLOWER ? new NotLeaderException(what)
+                                        : new NotReplicatedException(what);
+                                done.complete(write.failed(cause));
+                            }
+                        } catch (RuntimeException e) {
+                            log.error("group log write failed", e);
+                            done.completeExceptionally(e);
+                        }
+                        return null;
+                    });
         } catch (RuntimeException e) {
             log.error("group log write failed", e);
             done.completeExceptionally(e);
-            return;
+            return done;
         }
-        done.complete(result);
     }
 }

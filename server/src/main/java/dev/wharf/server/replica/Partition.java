@@ -1,5 +1,6 @@
 package dev.wharf.server.replica;
 
+import dev.wharf.controller.TopicInfo;
 import dev.wharf.logstore.AppendResult;
 import dev.wharf.logstore.LeaderAppendResult;
 import dev.wharf.logstore.LeaderEpochCache;
@@ -9,66 +10,94 @@ import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TimestampOffset;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One partition replica on this broker and everything it does: its log, its idempotent-producer
- * state (kept by the log), its leader epoch and role, its in-sync replicas and its high watermark; appends as the
- * leader, reads up to the high watermark, and wakes the fetches waiting on it.
+ * One partition replica on this broker and everything it does: its log (with the producer state
+ * the log keeps), its role in the current leader epoch, and, as leader, its followers, its ISR and
+ * its high watermark.
  *
- * <p>The high watermark is a real field of the log: loaded from the broker's
- * {@code replication-offset-checkpoint}, advanced only when every in-sync replica has the records
- * below it. With this broker the only replica tracked, the in-sync set is this broker and the high
- * watermark follows the log end; replication changes {@link #maybeIncrementHighWatermark} and
- * nothing else.
+ * <p>As leader it appends producers' batches, serves consumers up to the high watermark and
+ * followers up to the log end, learns each follower's log end from its fetches, moves the high
+ * watermark to the smallest log end in the ISR, answers acks=all writes once it passes them
+ * ({@link ReplicationWait}), and changes the ISR: a follower that caught up joins, one that lagged
+ * for {@code replica.lag.time.max.ms} leaves. ISR changes are written to ZooKeeper first, by the
+ * {@link IsrChanger}, conditional on the partition epoch; while one is pending, the high watermark
+ * counts the larger of the two ISRs, so it never passes a replica that may be in sync.
  *
- * <p>Threads: appends come from Produce on the producer connection's event loop and from the group
- * coordinator on the I/O pool; the log checks, appends and records producer state as one step
- * under its append lock ({@link PartitionLog#appendAsLeader}). Reads come from any thread and take no lock (the log publishes
- * what it appended). The leader state is replaced as a whole (volatile) by the replica manager, under
- * this object's monitor, and only for a newer epoch (or leadership in the same epoch).
+ * <p>As follower it appends what its fetcher copied from the leader, offsets and epochs as they
+ * are, truncates where its log diverged from the leader's, and follows the leader's high watermark.
+ *
+ * <p>Roles change only with the metadata ({@link #makeLeader}, {@link #makeFollower}) and only for
+ * a newer leader epoch (or a newer partition epoch within one). Threads: appends come from
+ * Produce on event loops, from the group coordinator on the I/O pool and from the fetcher thread;
+ * they hold the read side of {@code roleLock}, role changes the write side, so no append lands in
+ * a role or epoch that has ended. The log orders appends and truncations under its own lock;
+ * reads take no lock.
  */
 public final class Partition {
     /** What became of a batch offered as the leader. */
     public sealed interface AppendOutcome {
-        record Appended(long firstOffset, long logStartOffset, long logAppendTimeMs) implements AppendOutcome {}
+        /** Appended in {@code leaderEpoch}; acks=all waits for the high watermark to pass {@code lastOffset}. */
+        record Appended(long firstOffset, long lastOffset, int leaderEpoch, long logStartOffset, long logAppendTimeMs)
+                implements AppendOutcome {}
 
         /** The producer sent this batch before; it is answered with where it landed then. */
-        record Duplicate(long firstOffset, long logStartOffset) implements AppendOutcome {}
+        record Duplicate(long firstOffset, long lastOffset, int leaderEpoch, long logStartOffset) implements AppendOutcome {}
 
         record Rejected(ErrorCode error, String message) implements AppendOutcome {}
     }
 
-    /** Who leads, in which epoch, and which replicas are in sync. */
-    private record LeaderState(int epoch, boolean isLeader, Set<Integer> inSyncReplicas) {}
+    /** This replica's role in one leader epoch, and the partition state it comes from. */
+    record Role(int leaderEpoch, int leaderId, boolean isLeader, List<Integer> replicas, List<Integer> isr,
+            int partitionEpoch, long leaderEpochStartOffset) {
+        Role withIsr(List<Integer> newIsr, int newPartitionEpoch) {
+            return new Role(leaderEpoch, leaderId, isLeader, replicas, newIsr, newPartitionEpoch, leaderEpochStartOffset);
+        }
+    }
 
     private final TopicPartition topicPartition;
     private final UUID topicId;
     private final PartitionLog log;
     private final int localBrokerId;
-    private final DelayedOperationPurgatory<TopicPartition> fetchWaiters;
-    private volatile LeaderState leaderState;
+    private final PartitionWaiters waiters;
+    private final IsrChanger isrChanger;
+    private final FollowerReplicas followers = new FollowerReplicas();
+    private final ReentrantReadWriteLock roleLock = new ReentrantReadWriteLock();
+    private volatile Role role = new Role(-1, -1, false, List.of(), List.of(), -1, 0);
+    /** The ISR being written to ZooKeeper, or null. Guarded by this. */
+    private List<Integer> pendingIsr;
     private volatile ProduceConfig produceConfig;
 
     /** Made by the {@link ReplicaManager}, which owns the partitions of this broker. */
-    public Partition(UUID topicId, PartitionLog log, int localBrokerId, ProduceConfig produceConfig,
-            DelayedOperationPurgatory<TopicPartition> fetchWaiters) {
+    Partition(UUID topicId, PartitionLog log, int localBrokerId, ProduceConfig produceConfig, PartitionWaiters waiters,
+            IsrChanger isrChanger) {
         this.topicPartition = log.topicPartition();
         this.topicId = topicId;
         this.log = log;
         this.localBrokerId = localBrokerId;
         this.produceConfig = produceConfig;
-        this.fetchWaiters = fetchWaiters;
-        this.leaderState = new LeaderState(-1, false, Set.of());
+        this.waiters = waiters;
+        this.isrChanger = isrChanger;
+    }
+
+    /** A partition this broker alone replicates and leads in epoch 0 (the group coordinator's tests, tools). */
+    public static Partition soleLeader(UUID topicId, PartitionLog log, int localBrokerId, ProduceConfig produceConfig,
+            PartitionWaiters waiters) {
+        Partition p = new Partition(topicId, log, localBrokerId, produceConfig, waiters, IsrChanger.NONE);
+        p.makeLeader(new TopicInfo.PartitionInfo(log.topicPartition().partition(), List.of(localBrokerId), localBrokerId,
+                0, List.of(localBrokerId)), System.currentTimeMillis());
+        return p;
     }
 
     public TopicPartition topicPartition() {
@@ -80,45 +109,87 @@ public final class Partition {
         return topicId;
     }
 
+    // ---- roles
+
     /**
-     * Makes this broker the leader in {@code epoch} (a newer epoch than it had, or the same one
-     * again after a restart), with itself as the only in-sync replica it tracks.
+     * Leads in {@code state}'s epoch: a newer epoch starts leadership afresh (followers tracked
+     * from scratch); the same epoch with a newer partition epoch only takes its ISR. Returns
+     * whether leadership started.
      */
-    void becomeLeader(int epoch) {
-        if (!newsForLeader(leaderState, epoch)) {
-            return; // the usual case, checked on every request without a lock
-        }
-        synchronized (this) {
-            if (!newsForLeader(leaderState, epoch)) {
-                return;
+    boolean makeLeader(TopicInfo.PartitionInfo state, long nowMs) {
+        boolean started;
+        roleLock.writeLock().lock();
+        try {
+            Role r = role;
+            if (state.leaderEpoch() < r.leaderEpoch()) {
+                return false;
             }
-            leaderState = new LeaderState(epoch, true, Set.of(localBrokerId));
+            started = state.leaderEpoch() > r.leaderEpoch() || !r.isLeader();
+            if (started) {
+                role = new Role(state.leaderEpoch(), localBrokerId, true, state.replicas(), state.isr(),
+                        state.partitionEpoch(), log.logEndOffset());
+                followers.reset(state.replicas(), localBrokerId, nowMs);
+                synchronized (this) {
+                    pendingIsr = null;
+                }
+            } else if (state.partitionEpoch() > r.partitionEpoch()) {
+                role = r.withIsr(state.isr(), state.partitionEpoch());
+            } else {
+                return false;
+            }
+        } finally {
+            roleLock.writeLock().unlock();
         }
         maybeIncrementHighWatermark();
+        waiters.replication().checkAndComplete(topicPartition);
+        return started;
     }
 
-    /** Another broker leads in {@code epoch}: appends are refused from now on. */
-    synchronized void becomeFollower(int epoch) {
-        if (epoch >= leaderState.epoch()) {
-            leaderState = new LeaderState(epoch, false, Set.of());
+    /**
+     * Follows {@code state.leader()} (-1: nobody leads; the partition is offline) in its epoch;
+     * requests waiting on this replica as leader are answered. Returns whether the role changed
+     * (the fetcher must follow the new leader).
+     */
+    boolean makeFollower(TopicInfo.PartitionInfo state) {
+        roleLock.writeLock().lock();
+        try {
+            Role r = role;
+            if (state.leaderEpoch() < r.leaderEpoch()
+                    || (state.leaderEpoch() == r.leaderEpoch() && !r.isLeader() && state.leader() == r.leaderId())) {
+                return false;
+            }
+            role = new Role(state.leaderEpoch(), state.leader(), false, state.replicas(), state.isr(),
+                    state.partitionEpoch(), -1);
+            followers.clear();
+            synchronized (this) {
+                pendingIsr = null;
+            }
+        } finally {
+            roleLock.writeLock().unlock();
         }
-    }
-
-    /** Whether becoming leader in {@code epoch} changes anything: older epochs are stale news. */
-    private static boolean newsForLeader(LeaderState s, int epoch) {
-        return epoch > s.epoch() || (epoch == s.epoch() && !s.isLeader());
+        waiters.completeAll(topicPartition);
+        return true;
     }
 
     void updateProduceConfig(ProduceConfig config) {
         produceConfig = config;
     }
 
-    public int leaderEpoch() {
-        return leaderState.epoch();
+    public boolean isLeader() {
+        return role.isLeader();
     }
 
-    public Set<Integer> inSyncReplicas() {
-        return leaderState.inSyncReplicas();
+    public int leaderEpoch() {
+        return role.leaderEpoch();
+    }
+
+    /** The broker leading this partition as this replica knows it; -1 for none. */
+    public int leaderId() {
+        return role.leaderId();
+    }
+
+    public List<Integer> inSyncReplicas() {
+        return role.isr();
     }
 
     /**
@@ -133,71 +204,305 @@ public final class Partition {
         return currentLeaderEpoch < epoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
     }
 
+    // ---- the leader's appends
+
     /**
      * Validates a client's record set (exactly one batch, as Kafka requires from Produce v3 on),
-     * checks it against the producer's state (fencing, duplicates, sequence order), appends it and
-     * advances the high watermark. Throws CorruptRecordException for a batch that fails its CRC.
+     * checks it against the producer's state (fencing, duplicates, sequence order) and appends it.
+     * For acks=all ({@code requiredAcks} -1) the ISR must hold {@code min.insync.replicas} first.
+     * Throws CorruptRecordException for a batch that fails its CRC.
      */
-    public AppendOutcome appendRecordsAsLeader(ByteBuf records, long nowMs) throws IOException {
-        LeaderState state = leaderState;
-        if (!state.isLeader()) {
-            return new AppendOutcome.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
+    public AppendOutcome appendRecordsAsLeader(ByteBuf records, long nowMs, int requiredAcks) throws IOException {
+        AppendOutcome outcome;
+        Role r;
+        roleLock.readLock().lock();
+        try {
+            r = role;
+            if (!r.isLeader()) {
+                return new AppendOutcome.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
+            }
+            List<RecordBatch> batches = RecordBatches.split(records);
+            if (batches.size() != 1) {
+                // one batch per partition keeps the idempotence checks (one sequence range) sound
+                return new AppendOutcome.Rejected(ErrorCode.INVALID_RECORD,
+                        "produce requests must carry exactly one record batch per partition");
+            }
+            RecordBatch batch = batches.get(0);
+            ProduceConfig config = produceConfig;
+            BatchValidator.Refusal refusal = BatchValidator.check(batch, config, nowMs);
+            if (refusal != null) {
+                return new AppendOutcome.Rejected(refusal.error(), refusal.message());
+            }
+            if (requiredAcks == -1 && r.isr().size() < config.minInsyncReplicas()) {
+                return new AppendOutcome.Rejected(ErrorCode.NOT_ENOUGH_REPLICAS, "The size of the current ISR "
+                        + r.isr() + " is insufficient to satisfy the min.isr requirement of " + config.minInsyncReplicas()
+                        + " for partition " + topicPartition);
+            }
+            long appendTime = -1;
+            if (config.logAppendTime()) {
+                appendTime = nowMs;
+                batch.setLogAppendTime(appendTime);
+            }
+            LeaderAppendResult result = log.appendAsLeader(records, r.leaderEpoch(), ProducerBatchInfo.of(batch));
+            if (result instanceof LeaderAppendResult.Duplicate d) {
+                return new AppendOutcome.Duplicate(d.firstOffset(), d.firstOffset() + batch.lastOffsetDelta(),
+                        r.leaderEpoch(), log.logStartOffset());
+            }
+            if (result instanceof LeaderAppendResult.Rejected rejected) {
+                return new AppendOutcome.Rejected(switch (rejected.reason()) {
+                    case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
+                    case OUT_OF_ORDER_SEQUENCE_NUMBER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
+                }, null);
+            }
+            AppendResult appended = ((LeaderAppendResult.Appended) result).result();
+            outcome = new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
+                    log.logStartOffset(), appendTime);
+        } finally {
+            roleLock.readLock().unlock();
         }
-        List<RecordBatch> batches = RecordBatches.split(records);
-        if (batches.size() != 1) {
-            // one batch per partition keeps the idempotence checks (one sequence range) sound
-            return new AppendOutcome.Rejected(ErrorCode.INVALID_RECORD,
-                    "produce requests must carry exactly one record batch per partition");
-        }
-        RecordBatch batch = batches.get(0);
-        ProduceConfig config = produceConfig;
-        BatchValidator.Refusal refusal = BatchValidator.check(batch, config, nowMs);
-        if (refusal != null) {
-            return new AppendOutcome.Rejected(refusal.error(), refusal.message());
-        }
-        long appendTime = -1;
-        if (config.logAppendTime()) {
-            appendTime = nowMs;
-            batch.setLogAppendTime(appendTime);
-        }
-        LeaderAppendResult result = log.appendAsLeader(records, state.epoch(), ProducerBatchInfo.of(batch));
-        if (result instanceof LeaderAppendResult.Duplicate d) {
-            return new AppendOutcome.Duplicate(d.firstOffset(), log.logStartOffset());
-        }
-        if (result instanceof LeaderAppendResult.Rejected rejected) {
-            return new AppendOutcome.Rejected(switch (rejected.reason()) {
-                case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
-                case OUT_OF_ORDER_SEQUENCE_NUMBER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
-            }, null);
-        }
-        AppendResult appended = ((LeaderAppendResult.Appended) result).result();
-        maybeIncrementHighWatermark();
-        return new AppendOutcome.Appended(appended.firstOffset(), log.logStartOffset(), appendTime);
-    }
-
-    /** Appends batches the broker built itself (the group coordinator's records), as the leader. */
-    public AppendResult appendAsLeader(ByteBuf records) throws IOException {
-        AppendResult appended = log.append(records, leaderState.epoch());
-        maybeIncrementHighWatermark();
-        return appended;
+        appended(r);
+        return outcome;
     }
 
     /**
-     * Moves the high watermark to the smallest log end among the in-sync replicas (this broker
-     * alone tracks only itself), and wakes the fetches waiting for it.
+     * Appends batches the broker built itself (the group coordinator's records), as the leader;
+     * throws {@link NotLeaderException} when this replica does not lead.
      */
-    void maybeIncrementHighWatermark() {
-        long before = log.highWatermark();
-        log.updateHighWatermark(log.logEndOffset());
-        if (log.highWatermark() > before) {
-            fetchWaiters.checkAndComplete(topicPartition);
+    public AppendOutcome.Appended appendAsLeader(ByteBuf records) throws IOException {
+        Role r;
+        AppendResult appended;
+        roleLock.readLock().lock();
+        try {
+            r = role;
+            if (!r.isLeader()) {
+                throw new NotLeaderException(topicPartition + " is not led by broker " + localBrokerId);
+            }
+            appended = log.append(records, r.leaderEpoch());
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        appended(r);
+        return new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
+                log.logStartOffset(), -1);
+    }
+
+    /** New records: followers waiting for them copy them, and alone the leader moves the high watermark. */
+    private void appended(Role r) {
+        if (r.replicas().size() > 1) {
+            waiters.followerFetches().checkAndComplete(topicPartition);
+        }
+        maybeIncrementHighWatermark();
+    }
+
+    /**
+     * Completes with NONE once every in-sync replica has the records up to {@code lastOffset}
+     * appended in {@code leaderEpoch}, or with the error that ended the wait (see {@link ReplicationWait}).
+     */
+    public CompletableFuture<ErrorCode> whenReplicated(long lastOffset, int leaderEpoch, long timeoutMs) {
+        ErrorCode now = replicationStatus(lastOffset + 1, leaderEpoch);
+        if (now != null) {
+            return CompletableFuture.completedFuture(now); // the usual case with one replica: no wait to set up
+        }
+        CompletableFuture<ErrorCode> result = new CompletableFuture<>();
+        waiters.replication().tryCompleteElseWatch(
+                new ReplicationWait(this, lastOffset + 1, leaderEpoch, timeoutMs, result), List.of(topicPartition));
+        return result;
+    }
+
+    /** How an acks=all wait for {@code requiredOffset} stands: null while it must go on waiting. */
+    ErrorCode replicationStatus(long requiredOffset, int appendedInEpoch) {
+        Role r = role;
+        if (!r.isLeader() || r.leaderEpoch() != appendedInEpoch) {
+            return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        }
+        if (log.highWatermark() < requiredOffset) {
+            return null;
+        }
+        return r.isr().size() >= produceConfig.minInsyncReplicas() ? ErrorCode.NONE
+                : ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+    }
+
+    // ---- the leader's followers and ISR
+
+    /**
+     * A follower fetched from {@code fetchOffset}, its log end: records it, lets it join the ISR
+     * once caught up, and moves the high watermark. False when the broker is not a replica of
+     * this partition led here.
+     */
+    public boolean followerFetched(int replicaId, long fetchOffset, long nowMs) {
+        Role r = role;
+        FollowerReplicas.Replica follower = r.isLeader() ? followers.get(replicaId) : null;
+        if (follower == null) {
+            return false;
+        }
+        follower.fetched(fetchOffset, log.logEndOffset(), nowMs);
+        if (!r.isr().contains(replicaId) && fetchOffset >= log.highWatermark() && fetchOffset >= r.leaderEpochStartOffset()) {
+            List<Integer> grown = new ArrayList<>(r.isr());
+            grown.add(replicaId);
+            proposeIsr(r, grown);
+        }
+        maybeIncrementHighWatermark();
+        return true;
+    }
+
+    /** Proposes to drop the followers that lagged for longer than {@code maxLagMs} (run on a schedule). */
+    void maybeShrinkIsr(long nowMs, long maxLagMs) {
+        Role r = role;
+        if (!r.isLeader()) {
+            return;
+        }
+        List<Integer> lagging = followers.lagging(r.isr(), nowMs, maxLagMs);
+        if (!lagging.isEmpty()) {
+            List<Integer> shrunk = new ArrayList<>(r.isr());
+            shrunk.removeAll(lagging);
+            proposeIsr(r, shrunk);
         }
     }
+
+    private void proposeIsr(Role r, List<Integer> isr) {
+        synchronized (this) {
+            if (pendingIsr != null || role != r) {
+                return; // one change at a time, and only on the state it was based on
+            }
+            pendingIsr = List.copyOf(isr);
+        }
+        isrChanger.alterIsr(this, r.leaderEpoch(), r.partitionEpoch(), isr);
+    }
+
+    /**
+     * The pending ISR change was written ({@code written}: the new state) or not (null: the
+     * partition moved on, or ZooKeeper failed; the metadata brings the news, and a later fetch or
+     * check proposes again).
+     */
+    void isrChangeDone(TopicInfo.PartitionInfo written) {
+        if (written != null) {
+            roleLock.writeLock().lock();
+            try {
+                Role r = role;
+                if (r.isLeader() && r.leaderEpoch() == written.leaderEpoch() && written.partitionEpoch() > r.partitionEpoch()) {
+                    role = r.withIsr(written.isr(), written.partitionEpoch());
+                }
+            } finally {
+                roleLock.writeLock().unlock();
+            }
+        }
+        synchronized (this) {
+            pendingIsr = null;
+        }
+        maybeIncrementHighWatermark();
+        waiters.replication().checkAndComplete(topicPartition);
+    }
+
+    /**
+     * Moves the high watermark to the smallest log end among the in-sync replicas (the committed
+     * ISR and a pending change together), then wakes the fetches and acks=all writes waiting on it.
+     * A follower whose log end is not known yet (none of its fetches reached this leader) holds it.
+     */
+    void maybeIncrementHighWatermark() {
+        Role r = role;
+        if (!r.isLeader()) {
+            return;
+        }
+        List<Integer> pending;
+        synchronized (this) {
+            pending = pendingIsr;
+        }
+        long hw = log.logEndOffset();
+        for (List<Integer> isr : pending == null ? List.of(r.isr()) : List.of(r.isr(), pending)) {
+            for (int id : isr) {
+                if (id == localBrokerId) {
+                    continue;
+                }
+                FollowerReplicas.Replica follower = followers.get(id);
+                long end = follower == null ? -1 : follower.logEndOffset();
+                if (end < 0) {
+                    return;
+                }
+                hw = Math.min(hw, end);
+            }
+        }
+        long before = log.highWatermark();
+        log.updateHighWatermark(hw);
+        if (log.highWatermark() > before) {
+            waiters.fetches().checkAndComplete(topicPartition);
+            waiters.replication().checkAndComplete(topicPartition);
+        }
+    }
+
+    // ---- the follower's side
+
+    /**
+     * Appends batches copied from the leader of {@code leaderEpoch}, as they are; null when this
+     * replica no longer follows in that epoch (the fetch is stale and its data dropped).
+     */
+    public AppendResult appendAsFollower(ByteBuf records, int leaderEpoch) throws IOException {
+        roleLock.readLock().lock();
+        try {
+            Role r = role;
+            if (r.isLeader() || r.leaderEpoch() != leaderEpoch) {
+                return null;
+            }
+            return log.appendAsFollower(records);
+        } finally {
+            roleLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Drops the log from {@code offset} on (it diverged from the leader's), unless this replica
+     * no longer follows in {@code leaderEpoch}. Returns whether it truncated.
+     */
+    public boolean truncateAsFollower(long offset, int leaderEpoch) throws IOException {
+        roleLock.readLock().lock();
+        try {
+            Role r = role;
+            if (r.isLeader() || r.leaderEpoch() != leaderEpoch) {
+                return false;
+            }
+            if (offset < log.logEndOffset()) {
+                log.truncateTo(offset);
+            }
+            return true;
+        } finally {
+            roleLock.readLock().unlock();
+        }
+    }
+
+    /** The leader's log starts after this whole log: start again, empty, at {@code offset}. */
+    public boolean restartAsFollowerAt(long offset, int leaderEpoch) throws IOException {
+        roleLock.readLock().lock();
+        try {
+            Role r = role;
+            if (r.isLeader() || r.leaderEpoch() != leaderEpoch) {
+                return false;
+            }
+            log.truncateFullyAndStartAt(offset);
+            return true;
+        } finally {
+            roleLock.readLock().unlock();
+        }
+    }
+
+    /** The leader's high watermark, as far as this follower's log reaches. */
+    public void followLeaderHighWatermark(long leaderHighWatermark) {
+        log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
+    }
+
+    // ---- reads
 
     /** Whole batches from the one holding {@code offset}, none at or past the high watermark. */
     public ReadResult read(long offset, int maxBytes) {
+        return read(offset, maxBytes, log.highWatermark());
+    }
+
+    /** Whole batches for a follower: up to the log end. */
+    public ReadResult readForFollower(long offset, int maxBytes) {
+        return read(offset, maxBytes, Long.MAX_VALUE);
+    }
+
+    private ReadResult read(long offset, int maxBytes, long upTo) {
         try {
-            return log.read(offset, maxBytes, log.highWatermark());
+            return log.read(offset, maxBytes, upTo);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + topicPartition, e);
         }
@@ -215,6 +520,11 @@ public final class Partition {
         return log.logEndOffset();
     }
 
+    /** The latest leader epoch in this replica's log, -1 when it has none. */
+    public int latestLogEpoch() {
+        return log.leaderEpochs().latestEpoch();
+    }
+
     /** Bytes on disk. */
     public long size() {
         return log.size();
@@ -230,7 +540,7 @@ public final class Partition {
         return log.maxTimestamp().filter(found -> found.offset() < log.highWatermark());
     }
 
-    /** The largest epoch at most {@code epoch} and where it ends (OffsetForLeaderEpoch). */
+    /** The largest epoch at most {@code epoch} and where it ends (OffsetForLeaderEpoch, divergence checks). */
     public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int epoch) {
         return log.leaderEpochs().endOffsetFor(epoch, log.logEndOffset());
     }
@@ -247,6 +557,8 @@ public final class Partition {
 
     @Override
     public String toString() {
-        return "Partition(" + topicPartition + ", epoch " + leaderEpoch() + ")";
+        Role r = role;
+        return "Partition(" + topicPartition + ", epoch " + r.leaderEpoch() + (r.isLeader() ? ", leader" : ", follower of "
+                + r.leaderId()) + ")";
     }
 }

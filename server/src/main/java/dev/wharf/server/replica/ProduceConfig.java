@@ -11,15 +11,21 @@ import dev.wharf.server.TopicSettings;
  * @param logAppendTime {@code message.timestamp.type=LogAppendTime}: the broker stamps batches
  * @param timestampBeforeMaxMs {@code message.timestamp.before.max.ms}
  * @param timestampAfterMaxMs {@code message.timestamp.after.max.ms}
+ * @param minInsyncReplicas {@code min.insync.replicas}: the ISR an acks=all produce needs
  */
 public record ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs,
-        long timestampAfterMaxMs) {
+        long timestampAfterMaxMs, int minInsyncReplicas) {
+
+    /** Settings that need no more than the leader in sync. */
+    public ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs, long timestampAfterMaxMs) {
+        this(maxBatchBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs, 1);
+    }
 
     /** The produce settings of a topic whose configuration is already parsed. */
     public static ProduceConfig of(TopicSettings topic) {
         return new ProduceConfig(topic.get(TopicConfigs.MAX_MESSAGE_BYTES),
                 "LogAppendTime".equals(topic.get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE)),
                 topic.get(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
-                topic.get(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS));
+                topic.get(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS), topic.get(TopicConfigs.MIN_INSYNC_REPLICAS));
     }
 }

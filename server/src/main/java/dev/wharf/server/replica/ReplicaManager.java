@@ -11,7 +11,6 @@ import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.TopicSettings;
 import dev.wharf.server.config.BrokerKeys;
-import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import io.netty.util.Timer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,21 +19,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partition replicas of this broker: finds the {@link Partition} a request addresses (or the
- * error that explains why there is none), creates partitions as the metadata assigns them here,
- * applies topic changes and deletions to them, checkpoints their high watermarks and owns the
- * purgatory where fetches wait for them.
+ * The partition replicas of this broker: opens a {@link Partition} for every partition the
+ * metadata assigns here, makes each leader or follower as the metadata says (epoch-fenced: a
+ * replica only moves to a newer leader epoch), points the {@link ReplicaFetchers} at the leaders
+ * its followers copy from, writes its leaders' ISR changes to ZooKeeper, finds the partition a
+ * request addresses (or the error that explains why there is none), applies topic changes and
+ * deletions, and checkpoints the high watermarks.
  *
- * <p>Threads: lookups come from every handler thread; the partition table is a concurrent map
- * and a partition is created once (under the map's lock for its key). Checkpoints are written by
- * the broker's scheduler and at shutdown, one at a time ({@link #checkpointHighWatermarks} is
- * synchronized).
+ * <p>Threads: metadata changes arrive on {@code wharf-zk-events} ({@link #subscribe}), one at a
+ * time; lookups come from every handler thread and read a concurrent map; ISR writes run on the
+ * I/O pool. Checkpoints are written by the broker's scheduler and at shutdown, one at a time
+ * ({@link #checkpointHighWatermarks} is synchronized).
  */
-public final class ReplicaManager {
+public final class ReplicaManager implements IsrChanger {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
     /** The leader partition a request addressed, or why there is none. */
@@ -44,26 +47,43 @@ public final class ReplicaManager {
         }
     }
 
+    /** Told, on {@code wharf-zk-events}, when this broker starts or stops leading a partition; must not block. */
+    public interface LeadershipListener {
+        void leadershipChanged(Partition partition, boolean leading);
+    }
+
     private final BrokerConfig config;
+    private final int brokerId;
     private final ZkMetadataStore metadata;
     private final LogManager logs;
-    private final DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
+    private final Executor io;
+    private final PartitionWaiters waiters;
+    private final ReplicaFetchers fetchers;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
     /** High watermarks as last checkpointed, for logs not opened as partitions since. Guarded by this. */
     private final Map<TopicPartition, Long> checkpointed = new HashMap<>();
 
-    public ReplicaManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs, Timer timer) {
+    public ReplicaManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs, Timer timer, Executor io) {
         this.config = config;
+        this.brokerId = config.brokerId();
         this.metadata = metadata;
         this.logs = logs;
-        this.fetchPurgatory = new DelayedOperationPurgatory<>("fetch", timer);
+        this.io = io;
+        this.waiters = PartitionWaiters.on(timer);
+        this.fetchers = new ReplicaFetchers(config, metadata);
         for (Path dir : config.logDirs()) {
             checkpointed.putAll(new HighWatermarkCheckpoint(dir).read());
         }
     }
 
-    public DelayedOperationPurgatory<TopicPartition> fetchPurgatory() {
-        return fetchPurgatory;
+    public PartitionWaiters waiters() {
+        return waiters;
+    }
+
+    /** Tells {@code listener} of every later change of leadership on this broker. */
+    public void onLeadershipChange(LeadershipListener listener) {
+        leadershipListeners.add(listener);
     }
 
     /**
@@ -72,68 +92,37 @@ public final class ReplicaManager {
      * the topic by id, so an unknown topic is UNKNOWN_TOPIC_ID.
      */
     public Lookup leader(Optional<TopicInfo> topic, int partition, int currentLeaderEpoch, boolean byId) {
-        Optional<Partition> found = topic.flatMap(t -> leaderPartition(t, partition));
-        if (found.isEmpty()) {
-            return new Lookup(null, noPartitionError(topic, partition, byId));
+        if (topic.isEmpty()) {
+            return new Lookup(null, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
-        ErrorCode epochError = found.get().checkLeaderEpoch(currentLeaderEpoch);
-        return epochError == ErrorCode.NONE ? new Lookup(found.get(), ErrorCode.NONE) : new Lookup(null, epochError);
+        if (partition < 0 || partition >= topic.get().partitions().size()) {
+            return new Lookup(null, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        Partition p = replica(topic.get(), partition);
+        if (p == null) {
+            return new Lookup(null, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        }
+        ErrorCode epochError = p.checkLeaderEpoch(currentLeaderEpoch);
+        if (epochError != ErrorCode.NONE) {
+            return new Lookup(null, epochError);
+        }
+        return p.isLeader() ? new Lookup(p, ErrorCode.NONE) : new Lookup(null, ErrorCode.NOT_LEADER_OR_FOLLOWER);
     }
 
-    /** The partition of an existing topic that this broker leads, created on first use. */
+    /** The partition of an existing topic that this broker leads right now. */
     public Optional<Partition> leaderPartition(TopicInfo topic, int partition) {
-        if (partition < 0 || partition >= topic.partitions().size()) {
-            return Optional.empty();
-        }
-        TopicInfo.PartitionInfo info = topic.partitions().get(partition);
-        if (info.leader() != config.brokerId()) {
-            return Optional.empty();
-        }
-        TopicPartition tp = new TopicPartition(topic.name(), partition);
-        Partition p = partitions.get(tp);
-        if (p == null || !p.topicId().equals(topic.id())) {
-            // a request holding metadata from before a delete must not bring the deleted log back
-            boolean stillExists = metadata.topic(topic.name()).map(t -> t.id().equals(topic.id())).orElse(false);
-            if (!stillExists) {
-                return Optional.empty();
-            }
-            if (p != null) {
-                drop(tp, p); // left by a deleted topic of the same name
-            }
-            p = partitions.computeIfAbsent(tp, k -> open(k, topic));
-        }
-        p.becomeLeader(info.leaderEpoch()); // no-op unless the metadata moved to a newer epoch
-        return Optional.of(p);
+        Partition p = partition >= 0 && partition < topic.partitions().size() ? replica(topic, partition) : null;
+        return p != null && p.isLeader() ? Optional.of(p) : Optional.empty();
     }
 
-    /**
-     * Applies a change of the cluster metadata to this broker's partitions of the topic: leadership
-     * gained or lost with its epoch, new configs, and deletion (also of a topic deleted and
-     * created again under the same name, whose old partitions go). Runs on the metadata cache's
-     * thread, registered by {@link #subscribe()}.
-     */
-    void topicChanged(String name, Optional<TopicInfo> now) {
-        for (Partition p : partitions.values()) {
-            TopicPartition tp = p.topicPartition();
-            if (!tp.topic().equals(name)) {
-                continue;
-            }
-            if (now.isEmpty() || !now.get().id().equals(p.topicId())) {
-                drop(tp, p);
-            } else if (tp.partition() < now.get().partitions().size()) {
-                TopicInfo.PartitionInfo info = now.get().partitions().get(tp.partition());
-                if (info.leader() == config.brokerId()) {
-                    p.becomeLeader(info.leaderEpoch());
-                } else {
-                    p.becomeFollower(info.leaderEpoch());
-                }
-            }
-        }
-        now.ifPresent(this::topicConfigChanged);
+    /** This broker's replica of a partition of {@code topic} (that very topic, not an older one of its name), or null. */
+    private Partition replica(TopicInfo topic, int partition) {
+        Partition p = partitions.get(new TopicPartition(topic.name(), partition));
+        return p != null && p.topicId().equals(topic.id()) ? p : null;
     }
 
-    /** Follows the metadata cache from now on (at start-up, before the first request). */
-    public void subscribe() {
+    /** Follows the metadata from now on, starting with every topic as it is (at start-up, before the first request). */
+    public void subscribe() throws Exception {
         metadata.subscribe(new MetadataListener() {
             @Override
             public void topicChanged(String name, Optional<TopicInfo> now) {
@@ -142,12 +131,71 @@ public final class ReplicaManager {
         });
     }
 
-    /** Forgets a partition whose topic is gone: answers its waiting fetches and deletes its log. */
+    /**
+     * Applies a change of the cluster metadata to this broker's replicas of the topic: opens the
+     * partitions assigned here, applies leadership with its epoch, new configs, and deletion (also
+     * of a topic deleted and created again under the same name, whose old partitions go).
+     */
+    void topicChanged(String name, Optional<TopicInfo> now) {
+        for (Partition p : partitions.values()) {
+            if (p.topicPartition().topic().equals(name) && (now.isEmpty() || !now.get().id().equals(p.topicId()))) {
+                drop(p.topicPartition(), p);
+            }
+        }
+        if (now.isEmpty()) {
+            return;
+        }
+        TopicInfo topic = now.get();
+        TopicSettings settings = null;
+        long nowMs = System.currentTimeMillis();
+        for (TopicInfo.PartitionInfo info : topic.partitions()) {
+            if (!info.replicas().contains(brokerId)) {
+                continue;
+            }
+            TopicPartition tp = new TopicPartition(name, info.partition());
+            Partition p = partitions.get(tp);
+            if (p == null) {
+                settings = settings != null ? settings : TopicSettings.of(config, topic.configs());
+                p = open(tp, topic.id(), settings);
+                partitions.put(tp, p);
+            }
+            applyRole(p, info, nowMs);
+        }
+        topicConfigChanged(topic);
+    }
+
+    private void applyRole(Partition p, TopicInfo.PartitionInfo info, long nowMs) {
+        if (info.leader() == brokerId) {
+            if (p.makeLeader(info, nowMs)) {
+                fetchers.remove(p);
+                log.info("leading {} in epoch {} isr={}", p.topicPartition(), info.leaderEpoch(), info.isr());
+                leadershipListeners.forEach(l -> l.leadershipChanged(p, true));
+            }
+        } else {
+            boolean wasLeader = p.isLeader();
+            if (p.makeFollower(info)) {
+                fetchers.remove(p);
+                if (info.leader() >= 0) {
+                    fetchers.add(p, info.leader(), info.leaderEpoch());
+                }
+                log.info("following {} led by {} in epoch {}", p.topicPartition(), info.leader(), info.leaderEpoch());
+                if (wasLeader) {
+                    leadershipListeners.forEach(l -> l.leadershipChanged(p, false));
+                }
+            }
+        }
+    }
+
+    /** Forgets a partition whose topic is gone: stops fetching it, answers its waiting requests and deletes its log. */
     private void drop(TopicPartition tp, Partition p) {
         if (!partitions.remove(tp, p)) {
-            return; // another thread dropped it first
+            return; // dropped already
         }
-        fetchPurgatory.completeAll(tp);
+        fetchers.remove(p);
+        if (p.isLeader()) {
+            leadershipListeners.forEach(l -> l.leadershipChanged(p, false));
+        }
+        waiters.completeAll(tp);
         deleteLog(tp);
     }
 
@@ -163,33 +211,23 @@ public final class ReplicaManager {
         }
     }
 
-    private Partition open(TopicPartition tp, TopicInfo topic) {
-        TopicSettings settings = TopicSettings.of(config, topic.configs());
+    private Partition open(TopicPartition tp, java.util.UUID topicId, TopicSettings settings) {
         PartitionLog partitionLog = logs.getOrCreate(tp, settings.logConfig());
         Long hw;
         synchronized (this) {
             hw = checkpointed.remove(tp);
         }
         partitionLog.resetHighWatermark(hw != null ? hw : partitionLog.logStartOffset());
-        return new Partition(topic.id(), partitionLog, config.brokerId(), ProduceConfig.of(settings), fetchPurgatory);
+        return new Partition(topicId, partitionLog, brokerId, ProduceConfig.of(settings), waiters, this);
     }
 
-    private ErrorCode noPartitionError(Optional<TopicInfo> topic, int partition, boolean byId) {
-        if (topic.isEmpty()) {
-            return byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        }
-        List<TopicInfo.PartitionInfo> ps = topic.get().partitions();
-        boolean ledElsewhere = partition >= 0 && partition < ps.size() && ps.get(partition).leader() != config.brokerId();
-        return ledElsewhere ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    }
-
-    /** Applies a topic's new configuration to its live partitions. */
+    /** Applies a topic's configuration to its live partitions. */
     public void topicConfigChanged(TopicInfo topic) {
         TopicSettings settings = TopicSettings.of(config, topic.configs()); // parsed once for all its partitions
         LogConfig logConfig = settings.logConfig();
         ProduceConfig produceConfig = ProduceConfig.of(settings);
         for (TopicInfo.PartitionInfo info : topic.partitions()) {
-            Partition p = partitions.get(new TopicPartition(topic.name(), info.partition()));
+            Partition p = replica(topic, info.partition());
             if (p != null) {
                 p.log().updateConfig(logConfig);
                 p.updateProduceConfig(produceConfig);
@@ -198,20 +236,49 @@ public final class ReplicaManager {
     }
 
     /**
-     * Drops a deleted topic's partitions: answers their waiting fetches, then deletes their logs,
+     * Drops a deleted topic's partitions: answers their waiting requests, then deletes their logs,
      * including logs never opened as partitions since this broker started. A topic re-created
      * under this name starts afresh, producer state too.
      */
-    public void topicDeleted(TopicInfo topic) throws IOException {
+    public void topicDeleted(TopicInfo topic) {
         for (TopicInfo.PartitionInfo info : topic.partitions()) {
             TopicPartition tp = new TopicPartition(topic.name(), info.partition());
             Partition p = partitions.get(tp);
             if (p != null && p.topicId().equals(topic.id())) {
                 drop(tp, p);
-            } else if (p == null) {
+            } else if (p == null && logs.all().containsKey(tp)) {
                 deleteLog(tp);
             }
         }
+    }
+
+    /** Writes a leader's ISR change on the I/O pool and tells the partition how it went. */
+    @Override
+    public void alterIsr(Partition partition, int leaderEpoch, int partitionEpoch, List<Integer> isr) {
+        io.execute(() -> {
+            TopicInfo.PartitionInfo written = null;
+            try {
+                written = metadata.alterIsr(partition.topicPartition().topic(), partition.topicPartition().partition(),
+                        leaderEpoch, partitionEpoch, isr).orElse(null);
+            } catch (Exception e) {
+                log.warn("cannot change the ISR of {} to {}: {}", partition.topicPartition(), isr, e.toString());
+            }
+            partition.isrChangeDone(written);
+        });
+    }
+
+    /** Proposes to drop followers that lagged longer than {@code replica.lag.time.max.ms} from the ISRs (on a schedule). */
+    public void maybeShrinkIsrs() {
+        long now = System.currentTimeMillis();
+        long maxLag = config.get(BrokerKeys.REPLICA_LAG_TIME_MAX_MS);
+        for (Partition p : partitions.values()) {
+            p.maybeShrinkIsr(now, maxLag);
+        }
+    }
+
+    /** This broker's replica of a partition, leading or following (tests, tools). */
+    public Optional<Partition> replica(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
     }
 
     /** Every partition log on this broker, opened as a partition or not (DescribeLogDirs). */
@@ -243,8 +310,9 @@ public final class ReplicaManager {
         }
     }
 
-    /** At clean shutdown, after the last append: the high watermarks to disk (the logs save their producer state as they close). */
+    /** At clean shutdown: the fetchers stop, then the high watermarks go to disk (the logs save their producer state as they close). */
     public void shutdown() {
+        fetchers.close();
         checkpointHighWatermarks();
     }
 }

@@ -72,6 +72,7 @@ class IgnoredKeysTest {
         assertEquals("unknown config 'some.plugin.setting' is ignored", IgnoredKeys.warning("some.plugin.setting", "x"));
         assertEquals(null, IgnoredKeys.warning("log.cleaner.dedupe.buffer.size", "1"));
         assertTrue(IgnoredKeys.warning("logx.cleaner", "1").startsWith("unknown"));
-        assertTrue(IgnoredKeys.reason("replica.fetch.max.bytes").contains("follower"));
+        assertTrue(IgnoredKeys.reason("log.cleaner.threads").contains("cleaner"));
+        assertEquals(null, IgnoredKeys.reason("replica.fetch.max.bytes"), "read by the broker now");
     }
 }

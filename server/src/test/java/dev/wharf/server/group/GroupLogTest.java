@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wharf.logstore.LogConfig;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.logstore.PartitionLog;
-import dev.wharf.server.purgatory.DelayedOperationPurgatory;
+import dev.wharf.server.replica.PartitionWaiters;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ProduceConfig;
 import dev.wharf.logstore.TopicPartition;
@@ -41,8 +41,8 @@ class GroupLogTest {
 
     /** The log as a partition led by broker 0 that no fetch waits on (so its purgatory's timer is never asked). */
     static Partition partition(PartitionLog log) {
-        return new Partition(java.util.UUID.randomUUID(), log, 0, new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000),
-                new DelayedOperationPurgatory<>("unused", new ManualTimer(new java.util.concurrent.atomic.AtomicLong())));
+        return Partition.soleLeader(java.util.UUID.randomUUID(), log, 0, new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000),
+                PartitionWaiters.on(new ManualTimer(new java.util.concurrent.atomic.AtomicLong())));
     }
 
     private static Map<ByteBuffer, byte[]> asMap(List<GroupLog.Entry> entries) {

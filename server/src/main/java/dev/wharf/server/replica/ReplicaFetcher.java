@@ -1,0 +1,330 @@
+package dev.wharf.server.replica;
+
+import dev.wharf.controller.BrokerInfo;
+import dev.wharf.logstore.LeaderEpochCache;
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.wire.frame.RequestFrames;
+import dev.wharf.wire.frame.ResponseFrames;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.FetchRequest;
+import dev.wharf.wire.message.FetchResponse;
+import dev.wharf.wire.message.RequestHeader;
+import dev.wharf.wire.records.BufferRecords;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the partitions this broker follows from one leader broker: one thread, one connection,
+ * Fetch requests as a replica (the replica id in {@code ReplicaState}), long-polled at the leader
+ * ({@code replica.fetch.wait.max.ms}), each answered batch appended as it came (offsets, epochs
+ * and bytes as the leader stored them). Each fetch names the latest epoch this log has
+ * ({@code LastFetchedEpoch}, KIP-320); when the leader answers with a diverging epoch, the log is
+ * cut back to where the two agree (the smaller of the leader's end of that epoch and this log's
+ * own) and fetching goes on from there, so a replica that led once and wrote what nobody else got
+ * drops exactly that, never what was committed.
+ *
+ * <p>Threads: its own ({@code wharf-replica-fetcher-<leader>}); partitions are added and removed
+ * from {@code wharf-zk-events} through a concurrent map. Appends are fenced by the leader epoch the
+ * partition was added with: a response that arrives after the partition moved on is dropped.
+ */
+final class ReplicaFetcher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaFetcher.class);
+    private static final long EPOCH_ERROR_BACKOFF_MS = 50;
+
+    /** What a partition is fetched with: the leader epoch it follows and when it may be fetched again. */
+    private record Fetching(Partition partition, int leaderEpoch, long notBeforeMs) {}
+
+    /** How this fetcher reaches and asks its leader. */
+    record Settings(int brokerId, String listenerName, int maxWaitMs, int minBytes, int partitionMaxBytes,
+            int responseMaxBytes, int socketTimeoutMs, long backoffMs, int largestFrame) {}
+
+    private final int leaderId;
+    private final Settings settings;
+    private final Supplier<List<BrokerInfo>> liveBrokers;
+    private final Supplier<Long> brokerEpoch;
+    private final Map<TopicPartition, Fetching> partitions = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private Socket socket;
+    private DataInputStream in;
+    private OutputStream out;
+    private int correlationId;
+    private byte[] frame = new byte[64 * 1024];
+
+    ReplicaFetcher(int leaderId, Settings settings, Supplier<List<BrokerInfo>> liveBrokers, Supplier<Long> brokerEpoch) {
+        this.leaderId = leaderId;
+        this.settings = settings;
+        this.liveBrokers = liveBrokers;
+        this.brokerEpoch = brokerEpoch;
+        this.thread = new Thread(this, "wharf-replica-fetcher-" + leaderId);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    void add(Partition p, int leaderEpoch) {
+        partitions.put(p.topicPartition(), new Fetching(p, leaderEpoch, 0));
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    void remove(Partition p) {
+        Fetching f = partitions.get(p.topicPartition());
+        if (f != null && f.partition() == p) {
+            partitions.remove(p.topicPartition(), f);
+        }
+    }
+
+    boolean isEmpty() {
+        return partitions.isEmpty();
+    }
+
+    void close() {
+        running = false;
+        thread.interrupt();
+        closeConnection();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                List<Fetching> ready = ready();
+                if (ready.isEmpty()) {
+                    continue;
+                }
+                fetchOnce(ready);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (running) {
+                    log.warn("fetch from broker {} failed; retrying in {} ms: {}", leaderId, settings.backoffMs(), e.toString());
+                    closeConnection();
+                    pause(settings.backoffMs());
+                }
+            }
+        }
+        closeConnection();
+    }
+
+    /** The partitions that may be fetched now; waits (bounded) while there are none. */
+    private List<Fetching> ready() throws InterruptedException {
+        long now = System.currentTimeMillis();
+        List<Fetching> out = new ArrayList<>();
+        long wait = 500;
+        for (Fetching f : partitions.values()) {
+            if (f.notBeforeMs() <= now) {
+                out.add(f);
+            } else {
+                wait = Math.min(wait, f.notBeforeMs() - now);
+            }
+        }
+        if (out.isEmpty()) {
+            synchronized (this) {
+                wait(Math.max(1, wait));
+            }
+        }
+        return out;
+    }
+
+    private void pause(long ms) {
+        try {
+            synchronized (this) {
+                wait(Math.max(1, ms));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private void fetchOnce(List<Fetching> ready) throws IOException {
+        Map<UUID, Map<Integer, Fetching>> byTopic = new HashMap<>();
+        Map<UUID, FetchRequest.FetchTopic> topics = new HashMap<>();
+        for (Fetching f : ready) {
+            Partition p = f.partition();
+            topics.computeIfAbsent(p.topicId(), id -> new FetchRequest.FetchTopic().setTopic(p.topicPartition().topic())
+                    .setTopicId(id).setPartitions(new ArrayList<>()))
+                    .partitions().add(new FetchRequest.FetchPartition().setPartition(p.topicPartition().partition())
+                            .setCurrentLeaderEpoch(f.leaderEpoch()).setFetchOffset(p.logEndOffset())
+                            .setLastFetchedEpoch(p.latestLogEpoch()).setLogStartOffset(p.logStartOffset())
+                            .setPartitionMaxBytes(settings.partitionMaxBytes()));
+            byTopic.computeIfAbsent(p.topicId(), id -> new HashMap<>()).put(p.topicPartition().partition(), f);
+        }
+        FetchRequest request = new FetchRequest().setReplicaId(settings.brokerId())
+                .setReplicaState(new FetchRequest.ReplicaState().setReplicaId(settings.brokerId())
+                        .setReplicaEpoch(brokerEpoch.get()))
+                .setMaxWaitMs(settings.maxWaitMs()).setMinBytes(settings.minBytes()).setMaxBytes(settings.responseMaxBytes())
+                .setIsolationLevel((byte) 0).setSessionId(0).setSessionEpoch(-1)
+                .setTopics(new ArrayList<>(topics.values())).setForgottenTopicsData(new ArrayList<>()).setRackId("");
+        FetchResponse response = call(request);
+        if (response.errorCode() != ErrorCode.NONE.code) {
+            throw new IOException("fetch refused with error code " + response.errorCode());
+        }
+        for (FetchResponse.FetchableTopicResponse t : response.responses()) {
+            Map<Integer, Fetching> asked = byTopic.getOrDefault(t.topicId(), Map.of());
+            for (FetchResponse.PartitionData pd : t.partitions()) {
+                Fetching f = asked.get(pd.partitionIndex());
+                if (f != null && partitions.get(f.partition().topicPartition()) == f) {
+                    handle(f, pd);
+                }
+            }
+        }
+    }
+
+    private void handle(Fetching f, FetchResponse.PartitionData pd) {
+        Partition p = f.partition();
+        ErrorCode error = errorOf(pd.errorCode());
+        try {
+            switch (error) {
+                case NONE -> copied(f, pd);
+                case OFFSET_OUT_OF_RANGE -> {
+                    if (p.logEndOffset() < pd.logStartOffset()) {
+                        p.restartAsFollowerAt(pd.logStartOffset(), f.leaderEpoch());
+                    } else if (pd.highWatermark() >= 0) {
+                        p.truncateAsFollower(pd.highWatermark(), f.leaderEpoch());
+                    }
+                }
+                case NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION,
+                        UNKNOWN_TOPIC_ID -> backOff(f, EPOCH_ERROR_BACKOFF_MS); // the metadata will say more
+                default -> {
+                    log.warn("fetching {} from broker {} failed with {}", p.topicPartition(), leaderId, error);
+                    backOff(f, settings.backoffMs());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot apply what broker {} sent for {}", leaderId, p.topicPartition(), e);
+            backOff(f, settings.backoffMs());
+        }
+    }
+
+    private void copied(Fetching f, FetchResponse.PartitionData pd) throws IOException {
+        Partition p = f.partition();
+        FetchResponse.EpochEndOffset diverging = pd.divergingEpoch();
+        if (diverging != null && (diverging.epoch() >= 0 || diverging.endOffset() >= 0)) {
+            p.truncateAsFollower(truncationOffset(p, diverging), f.leaderEpoch());
+            return;
+        }
+        if (pd.records() instanceof BufferRecords records && records.buffer().readableBytes() > 0) {
+            p.appendAsFollower(records.buffer(), f.leaderEpoch());
+        }
+        p.followLeaderHighWatermark(pd.highWatermark());
+        if (pd.logStartOffset() > p.logStartOffset() && pd.logStartOffset() <= p.highWatermark()) {
+            p.deleteRecordsBefore(pd.logStartOffset()); // the leader's DeleteRecords or retention moved its start
+        }
+    }
+
+    /**
+     * Where this log stops agreeing with the leader's: the end of the leader's epoch it reported,
+     * or of this log's own latest epoch at most that one, whichever comes first.
+     */
+    static long truncationOffset(Partition p, FetchResponse.EpochEndOffset diverging) {
+        if (diverging.epoch() < 0 || diverging.endOffset() < 0) {
+            return p.highWatermark(); // the leader knows no such epoch: keep only what was committed
+        }
+        LeaderEpochCache.EpochEndOffset local = p.endOffsetForEpoch(diverging.epoch());
+        long ours = local.epoch() < 0 ? p.logEndOffset() : local.endOffset();
+        return Math.max(0, Math.min(diverging.endOffset(), ours));
+    }
+
+    private void backOff(Fetching f, long ms) {
+        partitions.replace(f.partition().topicPartition(), f,
+                new Fetching(f.partition(), f.leaderEpoch(), System.currentTimeMillis() + ms));
+    }
+
+    private static ErrorCode errorOf(short code) {
+        for (ErrorCode e : ErrorCode.values()) {
+            if (e.code == code) {
+                return e;
+            }
+        }
+        return ErrorCode.UNKNOWN_SERVER_ERROR;
+    }
+
+    private FetchResponse call(FetchRequest request) throws IOException {
+        connect();
+        short version = ApiKey.FETCH.highestVersion;
+        int id = ++correlationId;
+        RequestHeader header = new RequestHeader().setRequestApiKey(ApiKey.FETCH.id).setRequestApiVersion(version)
+                .setCorrelationId(id).setClientId("wharf-replica-fetcher-" + settings.brokerId());
+        ByteBuf encoded = RequestFrames.encode(UnpooledByteBufAllocator.DEFAULT, header, request);
+        try {
+            encoded.readBytes(out, encoded.readableBytes());
+            out.flush();
+        } finally {
+            encoded.release();
+        }
+        int length = in.readInt();
+        if (length < 0 || length > settings.largestFrame()) {
+            throw new IOException("response of " + length + " bytes from broker " + leaderId + " exceeds "
+                    + settings.largestFrame());
+        }
+        if (frame.length < length) {
+            frame = new byte[Math.max(length, Math.min(settings.largestFrame(), frame.length * 2))];
+        }
+        in.readFully(frame, 0, length);
+        ResponseFrames.Response r = ResponseFrames.decode(Unpooled.wrappedBuffer(frame, 0, length), ApiKey.FETCH, version);
+        if (r.header().correlationId() != id) {
+            throw new IOException("response to correlation id " + r.header().correlationId() + ", expected " + id);
+        }
+        return (FetchResponse) r.body();
+    }
+
+    private void connect() throws IOException {
+        if (socket != null) {
+            return;
+        }
+        Optional<BrokerInfo.Endpoint> endpoint = liveBrokers.get().stream().filter(b -> b.id() == leaderId).findFirst()
+                .flatMap(b -> b.endpoint(settings.listenerName()).or(() -> Optional.of(b.endpoints().get(0))));
+        if (endpoint.isEmpty()) {
+            throw new IOException("broker " + leaderId + " is not registered");
+        }
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(endpoint.get().host(), endpoint.get().port()), settings.socketTimeoutMs());
+            s.setSoTimeout(settings.socketTimeoutMs());
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        socket = s;
+        in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 64 * 1024));
+        out = s.getOutputStream();
+        log.info("fetching from broker {} at {}", leaderId, endpoint.get());
+    }
+
+    private void closeConnection() {
+        Socket s = socket;
+        socket = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
