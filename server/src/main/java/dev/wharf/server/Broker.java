@@ -185,9 +185,9 @@ public final class Broker implements Closeable {
                 .register(new ListGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups));
         handlers.register(new MetadataHandler(config, metadata, admin))
-                .register(new ProduceHandler(metadata, replicas))
+                .register(new ProduceHandler(metadata, replicas, config.brokerId()))
                 .register(new FetchHandler(metadata, replicas,
-                        new FetchSessions(config.get(BrokerKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS))))
+                        new FetchSessions(config.get(BrokerKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS)), config.brokerId()))
                 .register(new ListOffsetsHandler(metadata, replicas))
                 .register(new InitProducerIdHandler(metadata))
                 .register(new CreateTopicsHandler(config, metadata, admin))

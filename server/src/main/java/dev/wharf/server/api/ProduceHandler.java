@@ -39,9 +39,12 @@ public final class ProduceHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
 
-    public ProduceHandler(ZkMetadataStore metadata, ReplicaManager replicas) {
+    private final int selfId;
+
+    public ProduceHandler(ZkMetadataStore metadata, ReplicaManager replicas, int selfId) {
         this.metadata = metadata;
         this.replicas = replicas;
+        this.selfId = selfId;
     }
 
     @Override
@@ -69,10 +72,15 @@ public final class ProduceHandler implements ApiHandler {
                     }));
             return CompletableFuture.completedFuture(null);
         }
+        String listener = context.connection().listenerName();
         if (waits.isEmpty()) {
+            LeaderHints.addTo(resp, metadata, listener, selfId);
             return CompletableFuture.completedFuture(resp);
         }
-        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(done -> resp);
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            LeaderHints.addTo(resp, metadata, listener, selfId);
+            return resp;
+        });
     }
 
     private ProduceResponse produce(ProduceRequest req, List<CompletableFuture<Void>> waits) {

@@ -4,6 +4,7 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.FetchSessions;
 import dev.wharf.server.api.ApiHandler;
+import dev.wharf.server.api.LeaderHints;
 import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import dev.wharf.server.replica.PartitionWaiters;
 import dev.wharf.server.replica.ReplicaManager;
@@ -34,7 +35,10 @@ public final class FetchHandler implements ApiHandler {
     private final PartitionWaiters waiters;
     private final FetchSessions sessions;
 
-    public FetchHandler(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions) {
+    private final int selfId;
+
+    public FetchHandler(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, int selfId) {
+        this.selfId = selfId;
         this.metadata = metadata;
         this.replicas = replicas;
         this.waiters = replicas.waiters();
@@ -60,14 +64,20 @@ public final class FetchHandler implements ApiHandler {
                     new FetchResponse().setErrorCode(session.error()).setSessionId(session.sessionId()));
         }
         FetchReader reader = new FetchReader(metadata, replicas, sessions, req, session);
+        String listener = context.connection().listenerName();
         if (req.maxWaitMs() <= 0) {
-            return CompletableFuture.completedFuture(reader.read().told());
+            return CompletableFuture.completedFuture(withLeaderHints(reader.read().told(), listener));
         }
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();
         // consumers wait for the high watermark to move, followers for records to copy
         DelayedOperationPurgatory<TopicPartition> purgatory = reader.fromFollower() ? waiters.followerFetches() : waiters.fetches();
         purgatory.tryCompleteElseWatch(new DelayedFetch(reader, req.maxWaitMs(), req.minBytes(), result),
                 reader.watchedPartitions());
-        return result;
+        return result.thenApply(resp -> withLeaderHints((FetchResponse) resp, listener));
+    }
+
+    private FetchResponse withLeaderHints(FetchResponse resp, String listener) {
+        LeaderHints.addTo(resp, metadata, listener, selfId);
+        return resp;
     }
 }

@@ -1,0 +1,138 @@
+package dev.wharf.controller;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The controller moving leadership off brokers that are gone, against a real (embedded) ZooKeeper. */
+class LeaderElectionsTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final BrokerInfo B0 = new BrokerInfo(0, "127.0.0.1", 9092);
+    private static final BrokerInfo B1 = new BrokerInfo(1, "127.0.0.1", 9093);
+    private static final BrokerInfo B2 = new BrokerInfo(2, "127.0.0.1", 9094);
+
+    @TempDir
+    Path dir;
+
+    private static TopicInfo.PartitionInfo state(List<Integer> replicas, int leader, int epoch, List<Integer> isr) {
+        return new TopicInfo.PartitionInfo(0, replicas, leader, epoch, isr, 3);
+    }
+
+    // the decisions, one by one: Kafka's rules for clean elections, ISR shrinking and offline partitions
+    @Test
+    void decisions() {
+        TopicInfo.PartitionInfo p = state(List.of(1, 2, 3), 1, 5, List.of(1, 2, 3));
+        assertNull(LeaderElections.decide(p, Set.of(1, 2, 3), Set.of(), false), "all well");
+        assertEquals(state(List.of(1, 2, 3), 1, 5, List.of(1, 3)),
+                LeaderElections.decide(p, Set.of(1, 3), Set.of(), false), "a follower went: it leaves the ISR, same epoch");
+        assertEquals(state(List.of(1, 2, 3), 2, 6, List.of(2, 3)),
+                LeaderElections.decide(p, Set.of(2, 3), Set.of(), false), "the leader went: the next in-sync replica leads");
+        assertEquals(state(List.of(1, 2, 3), 3, 6, List.of(3)),
+                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1, 3)), Set.of(2, 3), Set.of(), false),
+                "only in-sync replicas may lead");
+        assertEquals(state(List.of(1, 2, 3), -1, 6, List.of(1)),
+                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(2, 3), Set.of(), false),
+                "nobody in sync: offline, and the ISR waits for its last member");
+        assertEquals(state(List.of(1, 2, 3), 2, 6, List.of(2)),
+                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(2, 3), Set.of(), true),
+                "unclean election when allowed");
+        assertEquals(state(List.of(1, 2, 3), 1, 7, List.of(1)),
+                LeaderElections.decide(state(List.of(1, 2, 3), -1, 6, List.of(1)), Set.of(1, 2), Set.of(), false),
+                "the last in-sync replica is back: it leads");
+        assertEquals(state(List.of(1, 2, 3), 2, 6, List.of(2, 3)),
+                LeaderElections.decide(p, Set.of(1, 2, 3), Set.of(1), false),
+                "the leader restarted: another in-sync replica leads, it catches up as a follower");
+        assertEquals(state(List.of(1, 2, 3), 1, 6, List.of(1)),
+                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(1, 2, 3), Set.of(1), false),
+                "restarted, but the only one in sync: it leads again in a new epoch");
+    }
+
+    // a broker's session ends: the controller moves its partitions to live in-sync replicas; when
+    // every replica of a partition is gone it goes offline, and comes back with its last leader
+    @Test
+    void leadershipMovesOffAGoneBroker() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0)) {
+            controller.start();
+            ZkMetadataStore b1 = new ZkMetadataStore(zk.connectString(), 10_000, B1);
+            b1.start();
+            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2);
+            TopicInfo t = controller.createTopic("moving", 2, 2, Map.of());
+            int ledBy1 = t.partitions().stream().filter(p -> p.leader() == 1).findFirst().orElseThrow().partition();
+            TopicInfo solo = controller.createTopic("solo", 2, 1, Map.of());
+            int soloOn1 = solo.partitions().stream().filter(p -> p.leader() == 1).findFirst().orElseThrow().partition();
+
+            b1.close();
+            await().atMost(WAIT).untilAsserted(() -> {
+                TopicInfo.PartitionInfo p = controller.topic("moving").get().partitions().get(ledBy1);
+                assertEquals(0, p.leader());
+                assertEquals(t.partitions().get(ledBy1).leaderEpoch() + 1, p.leaderEpoch());
+                assertEquals(List.of(0), p.isr());
+                TopicInfo.PartitionInfo offline = controller.topic("solo").get().partitions().get(soloOn1);
+                assertEquals(-1, offline.leader());
+                assertEquals(List.of(1), offline.isr());
+            });
+            // the partition led by 0 lost 1 from its ISR, without a new leader epoch
+            int ledBy0 = 1 - ledBy1;
+            assertEquals(List.of(0), controller.topic("moving").get().partitions().get(ledBy0).isr());
+            assertEquals(0, controller.topic("moving").get().partitions().get(ledBy0).leaderEpoch());
+
+            try (ZkMetadataStore back = new ZkMetadataStore(zk.connectString(), 10_000, B1)) {
+                back.start();
+                await().atMost(WAIT).untilAsserted(() -> {
+                    TopicInfo.PartitionInfo p = controller.topic("solo").get().partitions().get(soloOn1);
+                    assertEquals(1, p.leader());
+                    assertEquals(2, p.leaderEpoch());
+                });
+                // what the controller wrote, every broker reads
+                await().atMost(WAIT).until(() -> back.topic("solo").equals(controller.topic("solo")));
+            }
+        }
+    }
+
+    // a new controller (the old one's session ended) takes over the elections; the old one, still
+    // running as a zombie with its old epoch, cannot write a partition state any more
+    @Test
+    void aNewControllerElectsAndAZombieIsFenced() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore zombie = new ZkMetadataStore(zk.connectString(), 10_000, B0);
+                ZkMetadataStore b1 = new ZkMetadataStore(zk.connectString(), 10_000, B1);
+                CuratorFramework admin = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
+            zombie.start();
+            b1.start();
+            admin.start();
+            ZkMetadataStore b2 = new ZkMetadataStore(zk.connectString(), 10_000, B2);
+            b2.start();
+            await().atMost(WAIT).until(() -> zombie.liveBrokers().size() == 3);
+            assertTrue(zombie.isController());
+            TopicInfo t = zombie.createTopic("fenced", 3, 2, Map.of());
+
+            // another controller takes over: the epoch znode moves on, and the zombie does not know
+            admin.setData().forPath(ZkData.CONTROLLER_EPOCH, "9".getBytes(StandardCharsets.UTF_8));
+            b2.close(); // the zombie reacts to this, and its writes fail on the epoch check
+            await().atMost(WAIT).until(() -> zombie.liveBrokers().size() == 2);
+            zombie.nextProducerId(); // runs after the zombie's reaction on its ZooKeeper thread
+            for (TopicInfo.PartitionInfo p : t.partitions()) {
+                byte[] state = admin.getData().forPath(ZkData.partitionState("fenced", p.partition()));
+                assertEquals(p.leader(), ZkData.partitionState(p.partition(), p.replicas(), state, 0).leader(),
+                        "a zombie controller moved a leader");
+                assertEquals(p.isr(), ZkData.partitionState(p.partition(), p.replicas(), state, 0).isr());
+            }
+            assertFalse(zombie.isController() && zombie.controllerEpoch() == 9);
+        }
+    }
+}
