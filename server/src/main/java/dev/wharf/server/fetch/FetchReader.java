@@ -151,6 +151,7 @@ final class FetchReader {
                 if (diverging != null) {
                     // the follower's log went past where it agrees with this one: it truncates, then fetches again
                     pd.setDivergingEpoch(diverging);
+                    errors = true; // answered at once, like an error: waiting would not change it
                     hasData = true;
                 } else if (fromFollower() && !partition.followerFetched(replicaId, w.fetchOffset(), System.currentTimeMillis())) {
                     pd.setErrorCode(ErrorCode.NOT_LEADER_OR_FOLLOWER.code); // not a replica of this partition
