@@ -108,15 +108,26 @@ public final class ZkMetadataStore implements Closeable {
         return cache.topic(id);
     }
 
-    /** Creates a topic (see {@link ControllerWrites#createTopic}); controller only. */
+    /** Creates a topic, its replicas placed by {@link ReplicaPlacement}; controller only. */
     public TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs)
             throws Exception {
         return session.call(() -> writes.createTopic(name, partitions, replicationFactor, configs));
     }
 
+    /** Creates a topic with the given replicas of each partition (see {@link ControllerWrites#createTopic(String, List, Map)}); controller only. */
+    public TopicInfo createTopic(String name, List<List<Integer>> assignment, Map<String, String> configs)
+            throws Exception {
+        return session.call(() -> writes.createTopic(name, assignment, configs));
+    }
+
     /** Grows a topic to {@code count} partitions; controller only. */
     public TopicInfo addPartitions(String name, int count) throws Exception {
         return session.call(() -> writes.addPartitions(name, count));
+    }
+
+    /** Adds one partition per replica list given, with those replicas; controller only. */
+    public TopicInfo addPartitions(String name, List<List<Integer>> newAssignments) throws Exception {
+        return session.call(() -> writes.addPartitions(name, newAssignments));
     }
 
     /** Replaces a topic's config overrides; controller only. */
