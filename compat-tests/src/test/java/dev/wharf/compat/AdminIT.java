@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.CreateTopicsRequest;
+import dev.wharf.wire.message.CreateTopicsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -32,10 +35,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +121,54 @@ class AdminIT {
         ExecutionException unknown = assertThrows(ExecutionException.class,
                 () -> admin.deleteTopics(List.of("audit")).all().get());
         assertInstanceOf(UnknownTopicOrPartitionException.class, unknown.getCause());
+    }
+
+    // Replica lists given by the client are honoured; bad ones get Kafka's errors, validateOnly included.
+    @Test
+    void explicitAssignments() throws Exception {
+        admin.createTopics(List.of(new NewTopic("manual", Map.of(0, List.of(0), 1, List.of(0))))).all().get();
+        TopicDescription d = admin.describeTopics(List.of("manual")).allTopicNames().get().get("manual");
+        assertEquals(2, d.partitions().size());
+        d.partitions().forEach(p -> assertEquals(List.of(0), p.replicas().stream().map(n -> n.id()).toList()));
+
+        assertFails(InvalidReplicaAssignmentException.class, () -> admin.createTopics(List.of(
+                new NewTopic("nowhere", Map.of(0, List.of(7))))).all().get()); // no broker 7
+        assertFails(InvalidReplicaAssignmentException.class, () -> admin.createTopics(List.of(
+                new NewTopic("twice", Map.of(0, List.of(0, 0))))).all().get());
+        assertFails(InvalidReplicaAssignmentException.class, () -> admin.createTopics(List.of(
+                new NewTopic("gap", Map.of(0, List.of(0), 2, List.of(0))))).all().get());
+        CreateTopicsOptions validateOnly = new CreateTopicsOptions().validateOnly(true);
+        assertFails(InvalidReplicaAssignmentException.class, () -> admin.createTopics(List.of(
+                new NewTopic("nowhere", Map.of(0, List.of(7)))), validateOnly).all().get());
+        admin.createTopics(List.of(new NewTopic("checked", Map.of(0, List.of(0)))), validateOnly).all().get();
+        assertFalse(admin.listTopics().names().get().contains("checked"));
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            CreateTopicsResponse both = c.call(ApiKey.CREATE_TOPICS, (short) 7, new CreateTopicsRequest().setTimeoutMs(5000)
+                    .setTopics(List.of(new CreateTopicsRequest.CreatableTopic().setName("both").setNumPartitions(1)
+                            .setReplicationFactor((short) -1).setAssignments(List.of(new CreateTopicsRequest
+                                    .CreatableReplicaAssignment().setPartitionIndex(0).setBrokerIds(List.of(0)))))));
+            assertEquals(Errors.INVALID_REQUEST.code(), both.topics().get(0).errorCode());
+        }
+
+        admin.createPartitions(Map.of("manual", NewPartitions.increaseTo(3, List.of(List.of(0))))).all().get();
+        assertEquals(3, admin.describeTopics(List.of("manual")).allTopicNames().get().get("manual").partitions().size());
+        assertFails(InvalidReplicaAssignmentException.class, () -> admin.createPartitions(Map.of("manual",
+                NewPartitions.increaseTo(5, List.of(List.of(0))))).all().get()); // two new partitions, one list
+        assertFails(InvalidReplicaAssignmentException.class, () -> admin.createPartitions(Map.of("manual",
+                NewPartitions.increaseTo(4, List.of(List.of(9))))).all().get());
+
+        ExecutionException wide = assertFails(InvalidReplicationFactorException.class,
+                () -> admin.createTopics(List.of(new NewTopic("wide", 1, (short) 2))).all().get());
+        assertEquals("Replication factor: 2 larger than available brokers: 1.", wide.getCause().getMessage());
+        assertFails(InvalidReplicationFactorException.class,
+                () -> admin.createTopics(List.of(new NewTopic("wide", 1, (short) 2)), validateOnly).all().get());
+    }
+
+    private static ExecutionException assertFails(Class<? extends Throwable> cause,
+            org.junit.jupiter.api.function.Executable call) {
+        ExecutionException e = assertThrows(ExecutionException.class, call);
+        assertInstanceOf(cause, e.getCause(), e.getCause().toString());
+        return e;
     }
 
     // DeleteRecords moves the log start: consumers start there, earlier offsets are gone.

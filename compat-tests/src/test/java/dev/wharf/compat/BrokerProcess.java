@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The packaged broker as its own JVM (as in {@link SigkillIT}), on fixed ports so that it can be
  * SIGKILLed and started again on the same directories and address. Output is appended to one log.
+ * Overrides come after the defaults here ({@code offsets.topic.replication.factor=1} among them), so they win.
  */
 final class BrokerProcess implements AutoCloseable {
     private final Path dir;
@@ -61,7 +62,9 @@ final class BrokerProcess implements AutoCloseable {
                 "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                 "--override", "log.dirs=" + dir.resolve("logs"),
                 "--override", "zookeeper.embedded.port=" + zkPort,
-                "--override", "zookeeper.session.timeout.ms=10000"));
+                "--override", "zookeeper.session.timeout.ms=10000",
+                // one broker: Kafka's default of 3 replicas would leave it without group coordinators
+                "--override", "offsets.topic.replication.factor=1"));
         overrides.forEach((k, v) -> {
             command.add("--override");
             command.add(k + "=" + v);

@@ -7,7 +7,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A real Wharf broker in this JVM on a free loopback port, with its own embedded ZooKeeper. */
+/**
+ * A real Wharf broker in this JVM on a free loopback port, with its own embedded ZooKeeper (unless
+ * {@code zookeeper.connect} is given). {@code __consumer_offsets} gets one replica unless the
+ * overrides say otherwise, as in the shipped server.properties: Kafka's default of 3 would leave a
+ * lone broker without group coordinators.
+ */
 final class RunningBroker implements AutoCloseable {
     private final Broker broker;
 
@@ -16,7 +21,8 @@ final class RunningBroker implements AutoCloseable {
                 "listeners", "PLAINTEXT://127.0.0.1:0",
                 "log.dirs", dir.resolve("logs").toString(),
                 "zookeeper.embedded.port", "0",
-                "zookeeper.session.timeout.ms", "10000"));
+                "zookeeper.session.timeout.ms", "10000",
+                "offsets.topic.replication.factor", "1"));
         config.putAll(overrides);
         broker = new Broker(BrokerConfig.of(config));
         try {

@@ -55,7 +55,8 @@ class SigkillIT {
                 "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                 "--override", "log.dirs=" + dir.resolve("logs"),
                 "--override", "zookeeper.embedded.port=" + zkPort,
-                "--override", "zookeeper.session.timeout.ms=10000")
+                "--override", "zookeeper.session.timeout.ms=10000",
+                "--override", "offsets.topic.replication.factor=1")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 Files.readAllLines(log).stream().filter(l -> l.contains(" ready")).count() > readyBefore);

@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A live broker as registered in ZooKeeper: its id and where clients reach each of its listeners.
+ * A live broker as registered in ZooKeeper: its id, where clients reach each of its listeners, and
+ * its rack ({@code broker.rack}), which replica placement spreads partitions over.
  *
  * @param endpoints one per listener, in the broker's configured order; never empty
+ * @param rack empty when the broker was given none
  */
-public record BrokerInfo(int id, List<Endpoint> endpoints) {
+public record BrokerInfo(int id, List<Endpoint> endpoints, Optional<String> rack) {
     /** Where one listener of a broker is reached, and the security protocol it speaks. */
     public record Endpoint(String listenerName, String securityProtocol, String host, int port) {
         /** As Kafka writes it in a registration's {@code endpoints}: {@code NAME://host:port}. */
@@ -23,6 +25,12 @@ public record BrokerInfo(int id, List<Endpoint> endpoints) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("broker " + id + " has no endpoints");
         }
+        rack = rack.filter(r -> !r.isEmpty());
+    }
+
+    /** A broker without a rack. */
+    public BrokerInfo(int id, List<Endpoint> endpoints) {
+        this(id, endpoints, Optional.empty());
     }
 
     /** A broker with one PLAINTEXT listener. */

@@ -3,6 +3,7 @@ package dev.wharf.controller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -38,20 +39,33 @@ final class ControllerWrites {
     }
 
     /**
-     * Creates a topic: a new id, replicas assigned round-robin over live brokers, each partition led
-     * by its first replica at leader epoch 0 with all replicas in sync.
+     * Creates a topic: a new id, replicas placed over the live brokers by {@link ReplicaPlacement}
+     * (refusing when only some brokers have a rack), then as {@link #createTopic(String, List, Map)}.
      */
     TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) throws Exception {
         if (cache.topic(name).isPresent()) {
             throw new TopicExistsException(name);
         }
-        List<BrokerInfo> brokers = cache.liveBrokers();
-        if (replicationFactor < 1 || replicationFactor > brokers.size()) {
-            throw new IllegalArgumentException("Replication factor: " + replicationFactor + " larger than available brokers: "
-                    + brokers.size() + ".");
+        List<List<Integer>> assignment = ReplicaPlacement.over(cache.liveBrokers(), ReplicaPlacement.MixedRacks.REFUSE)
+                .forNewTopic(partitions, replicationFactor);
+        return createTopic(name, assignment, configs);
+    }
+
+    /**
+     * Creates a topic with the given replicas of each partition (by partition number; checked
+     * against the live brokers): a new id, each partition led by its first replica at leader epoch 0
+     * with all replicas in sync.
+     */
+    TopicInfo createTopic(String name, List<List<Integer>> assignment, Map<String, String> configs) throws Exception {
+        if (cache.topic(name).isPresent()) {
+            throw new TopicExistsException(name);
         }
+        if (assignment.isEmpty()) {
+            throw new InvalidPartitionsException("Number of partitions must be larger than 0.");
+        }
+        ReplicaPlacement.checkAssignment(assignment, liveBrokerIds(), OptionalInt.empty());
         UUID id = KafkaIds.random();
-        List<TopicInfo.PartitionInfo> infos = assign(brokers, 0, partitions, replicationFactor);
+        List<TopicInfo.PartitionInfo> infos = ledByFirstReplica(assignment, 0);
         List<CuratorOp> ops = new ArrayList<>();
         ops.add(zk.transactionOp().create().forPath(ZkData.topic(name), ZkData.topicAssignment(id, infos)));
         ops.add(zk.transactionOp().create().forPath(ZkData.partitions(name)));
@@ -64,27 +78,36 @@ final class ControllerWrites {
         }
         TopicInfo info = new TopicInfo(name, id, List.copyOf(infos), Map.copyOf(configs));
         cache.remember(info);
-        log.info("created topic={} id={} partitions={} replicationFactor={}", name, KafkaIds.toText(id), partitions,
-                replicationFactor);
+        log.info("created topic={} id={} partitions={} replicationFactor={}", name, KafkaIds.toText(id), assignment.size(),
+                assignment.get(0).size());
         return info;
     }
 
     /**
-     * Grows a topic to {@code count} partitions (never shrinks): new partitions are assigned and
-     * led like those of a new topic; the assignment and the new partition states are one multi-op.
+     * Grows a topic to {@code count} partitions (never shrinks), the new ones placed by
+     * {@link ReplicaPlacement} where the topic's leaders left off, then as {@link #addPartitions(String, List)}.
      */
     TopicInfo addPartitions(String name, int count) throws Exception {
         TopicInfo t = cache.topic(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name));
-        if (count <= t.partitions().size()) {
-            throw new IllegalArgumentException("Topic currently has " + t.partitions().size()
-                    + " partitions, which is higher than the requested " + count + ".");
+        List<List<Integer>> existing = t.partitions().stream().map(TopicInfo.PartitionInfo::replicas).toList();
+        List<List<Integer>> added = ReplicaPlacement.over(cache.liveBrokers(), ReplicaPlacement.MixedRacks.REFUSE)
+                .forNewPartitions(existing, count);
+        return addPartitions(name, added);
+    }
+
+    /**
+     * Adds partitions with the given replicas (one list per new partition, numbered on from the
+     * topic's count; as many replicas as the topic's partitions have), led like those of a new
+     * topic; the assignment and the new partition states are one multi-op.
+     */
+    TopicInfo addPartitions(String name, List<List<Integer>> newAssignments) throws Exception {
+        TopicInfo t = cache.topic(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name));
+        if (newAssignments.isEmpty()) {
+            throw new InvalidPartitionsException("Topic already has " + t.partitions().size() + " partitions.");
         }
-        List<BrokerInfo> brokers = cache.liveBrokers();
-        int rf = t.partitions().get(0).replicas().size();
-        if (rf > brokers.size()) {
-            throw new IllegalArgumentException("not enough live brokers for replication factor " + rf);
-        }
-        List<TopicInfo.PartitionInfo> added = assign(brokers, t.partitions().size(), count, rf);
+        ReplicaPlacement.checkAssignment(newAssignments, liveBrokerIds(),
+                OptionalInt.of(t.partitions().get(0).replicas().size()));
+        List<TopicInfo.PartitionInfo> added = ledByFirstReplica(newAssignments, t.partitions().size());
         List<TopicInfo.PartitionInfo> all = new ArrayList<>(t.partitions());
         all.addAll(added);
         Stat assignment = zk.checkExists().forPath(ZkData.topic(name));
@@ -98,7 +121,7 @@ final class ControllerWrites {
         zk.transaction().forOperations(ops);
         TopicInfo updated = new TopicInfo(name, t.id(), List.copyOf(all), t.configs());
         cache.remember(updated);
-        log.info("topic={} now has partitions={}", name, count);
+        log.info("topic={} now has partitions={}", name, all.size());
         return updated;
     }
 
@@ -127,17 +150,18 @@ final class ControllerWrites {
         log.info("deleted topic={}", name);
     }
 
-    /** Partitions {@code from} to {@code to - 1}: replicas round-robin over brokers (sorted by id), led by the first. */
-    private static List<TopicInfo.PartitionInfo> assign(List<BrokerInfo> brokers, int from, int to, int replicationFactor) {
+    /** New partitions numbered from {@code first}, each led by its first replica at epoch 0, all replicas in sync. */
+    private static List<TopicInfo.PartitionInfo> ledByFirstReplica(List<List<Integer>> replicas, int first) {
         List<TopicInfo.PartitionInfo> out = new ArrayList<>();
-        for (int p = from; p < to; p++) {
-            List<Integer> replicas = new ArrayList<>();
-            for (int r = 0; r < replicationFactor; r++) {
-                replicas.add(brokers.get((p + r) % brokers.size()).id());
-            }
-            out.add(new TopicInfo.PartitionInfo(p, List.copyOf(replicas), replicas.get(0), 0, List.copyOf(replicas)));
+        for (int i = 0; i < replicas.size(); i++) {
+            List<Integer> r = List.copyOf(replicas.get(i));
+            out.add(new TopicInfo.PartitionInfo(first + i, r, r.get(0), 0, r));
         }
         return out;
+    }
+
+    private List<Integer> liveBrokerIds() {
+        return cache.liveBrokers().stream().map(BrokerInfo::id).toList();
     }
 
     private void addPartitionOps(List<CuratorOp> ops, String name, List<TopicInfo.PartitionInfo> partitions) throws Exception {

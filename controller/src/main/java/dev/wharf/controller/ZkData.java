@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -22,7 +23,8 @@ import java.util.UUID;
  *   /controller                  ephemeral       {"version":1,"brokerid":0,"timestamp":"..."}
  *   /controller_epoch                            "3"; its znode version fences controller writes
  *   /brokers/ids/&lt;id&gt;            ephemeral       {"version":5,"host":"..","port":9092,"endpoints":["PLAINTEXT://..:9092",..],
- *                                                "listener_security_protocol_map":{"PLAINTEXT":"PLAINTEXT",..}}
+ *                                                "listener_security_protocol_map":{"PLAINTEXT":"PLAINTEXT",..},
+ *                                                "rack":"r1"}   (no "rack" without broker.rack)
  *   /brokers/topics/&lt;topic&gt;                       {"version":3,"topic_id":"..","partitions":{"0":[0]},...}
  *   /brokers/topics/&lt;topic&gt;/partitions/&lt;p&gt;/state   {"controller_epoch":3,"leader":0,"version":1,"leader_epoch":0,"isr":[0]}
  *   /config/topics/&lt;topic&gt;                        {"version":1,"config":{"retention.ms":"1000"}}
@@ -99,15 +101,23 @@ final class ZkData {
             endpoints.add(e.toString());
             protocols.put(e.listenerName(), e.securityProtocol());
         }
+        b.rack().ifPresent(rack -> n.put("rack", rack));
         return bytes(n);
     }
 
-    /** A registration; one written without endpoints (before listeners had names) is one PLAINTEXT listener. */
+    /**
+     * A registration; one written without endpoints (before listeners had names) is one PLAINTEXT
+     * listener, and one without a rack (or with a null one, as Kafka may write) has none.
+     */
     static BrokerInfo brokerRegistration(int id, byte[] data) {
         JsonNode n = tree(data);
+        JsonNode rackNode = n.get("rack");
+        Optional<String> rack = rackNode == null || rackNode.isNull() ? Optional.empty() : Optional.of(rackNode.asText());
         JsonNode endpoints = n.get("endpoints");
         if (endpoints == null || !endpoints.isArray() || endpoints.isEmpty()) {
-            return new BrokerInfo(id, n.get("host").asText(), n.get("port").asInt());
+            BrokerInfo.Endpoint only = new BrokerInfo.Endpoint("PLAINTEXT", "PLAINTEXT", n.get("host").asText(),
+                    n.get("port").asInt());
+            return new BrokerInfo(id, List.of(only), rack);
         }
         JsonNode protocols = n.path("listener_security_protocol_map");
         List<BrokerInfo.Endpoint> out = new ArrayList<>();
@@ -123,7 +133,7 @@ final class ZkData {
             out.add(new BrokerInfo.Endpoint(name, protocols.path(name).asText(name), host,
                     Integer.parseInt(text.substring(colon + 1))));
         }
-        return new BrokerInfo(id, out);
+        return new BrokerInfo(id, out, rack);
     }
 
     // /controller and /controller_epoch

@@ -137,15 +137,26 @@ public final class ZkMetadataStore implements Closeable {
         return cache.topic(id);
     }
 
-    /** Creates a topic (see {@link ControllerWrites#createTopic}); any broker. */
+    /** Creates a topic, its replicas placed by {@link ReplicaPlacement}; any broker. */
     public TopicInfo createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs)
             throws Exception {
         return session.call(() -> writes.createTopic(name, partitions, replicationFactor, configs));
     }
 
+    /** Creates a topic with the given replicas of each partition (see {@link ControllerWrites#createTopic(String, List, Map)}); any broker. */
+    public TopicInfo createTopic(String name, List<List<Integer>> assignment, Map<String, String> configs)
+            throws Exception {
+        return session.call(() -> writes.createTopic(name, assignment, configs));
+    }
+
     /** Grows a topic to {@code count} partitions; any broker. */
     public TopicInfo addPartitions(String name, int count) throws Exception {
         return session.call(() -> writes.addPartitions(name, count));
+    }
+
+    /** Adds one partition per replica list given, with those replicas; any broker. */
+    public TopicInfo addPartitions(String name, List<List<Integer>> newAssignments) throws Exception {
+        return session.call(() -> writes.addPartitions(name, newAssignments));
     }
 
     /** Replaces a topic's config overrides; any broker. */

@@ -1,11 +1,13 @@
 package dev.wharf.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ZkDataTest {
@@ -34,5 +36,26 @@ class ZkDataTest {
     void registrationWithoutEndpointsIsPlaintext() {
         byte[] old = "{\"version\":4,\"host\":\"h\",\"port\":9092}".getBytes(StandardCharsets.UTF_8);
         assertEquals(new BrokerInfo(1, "h", 9092), ZkData.brokerRegistration(1, old));
+    }
+
+    // broker.rack is registered as Kafka's "rack" field and read back; no rack means no field, and a null one none
+    @Test
+    void rackRoundTrips() throws Exception {
+        BrokerInfo racked = new BrokerInfo(4, List.of(new BrokerInfo.Endpoint("PLAINTEXT", "PLAINTEXT", "h", 9092)),
+                Optional.of("eu-west-1a"));
+        byte[] data = ZkData.brokerRegistration(racked);
+        assertEquals("eu-west-1a", new ObjectMapper().readTree(data).get("rack").asText());
+        assertEquals(racked, ZkData.brokerRegistration(4, data));
+
+        BrokerInfo plain = new BrokerInfo(5, "h", 9093);
+        byte[] none = ZkData.brokerRegistration(plain);
+        assertFalse(new ObjectMapper().readTree(none).has("rack"));
+        assertEquals(Optional.empty(), ZkData.brokerRegistration(5, none).rack());
+
+        byte[] nullRack = ("{\"version\":5,\"host\":\"h\",\"port\":9093,\"endpoints\":[\"PLAINTEXT://h:9093\"],"
+                + "\"rack\":null}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(plain, ZkData.brokerRegistration(5, nullRack));
+        byte[] oldWithRack = "{\"version\":4,\"host\":\"h\",\"port\":9093,\"rack\":\"r\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(Optional.of("r"), ZkData.brokerRegistration(5, oldWithRack).rack());
     }
 }

@@ -85,6 +85,37 @@ class ZkMetadataStoreTest {
         }
     }
 
+    // Replica lists given to the controller are written as given (the first replica leads) and
+    // checked against the registered brokers; placement refuses brokers with and without racks mixed.
+    @Test
+    void explicitAssignmentsAndRacks() throws Exception {
+        BrokerInfo racked = new BrokerInfo(1, List.of(new BrokerInfo.Endpoint("PLAINTEXT", "PLAINTEXT", "127.0.0.1", 9093)),
+                Optional.of("r1"));
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, BROKER);
+                ZkMetadataStore follower = new ZkMetadataStore(zk.connectString(), 10_000, racked)) {
+            controller.start();
+            follower.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> controller.liveBrokers().equals(List.of(BROKER, racked)));
+            assertEquals(Optional.of("r1"), follower.liveBrokers().get(1).rack());
+
+            TopicInfo manual = controller.createTopic("manual", List.of(List.of(1, 0), List.of(0, 1)), Map.of());
+            assertEquals(new TopicInfo.PartitionInfo(0, List.of(1, 0), 1, 0, List.of(1, 0)), manual.partitions().get(0));
+            assertEquals(0, manual.partitions().get(1).leader());
+            TopicInfo grown = controller.addPartitions("manual", List.of(List.of(1, 0)));
+            assertEquals(new TopicInfo.PartitionInfo(2, List.of(1, 0), 1, 0, List.of(1, 0)), grown.partitions().get(2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> follower.topic("manual").equals(Optional.of(grown)));
+
+            assertThrows(InvalidReplicaAssignmentException.class,
+                    () -> controller.createTopic("stray", List.of(List.of(0, 5)), Map.of()));
+            assertThrows(InvalidReplicaAssignmentException.class,
+                    () -> controller.addPartitions("manual", List.of(List.of(0))));
+            assertThrows(InconsistentRacksException.class, () -> controller.createTopic("placed", 2, 2, Map.of()));
+            assertThrows(InconsistentRacksException.class, () -> controller.addPartitions("manual", 4));
+            assertFalse(controller.topics().containsKey("stray") || controller.topics().containsKey("placed"));
+        }
+    }
+
     // Live brokers come from a watched cache: a broker joining or leaving shows up without a
     // restart, and subscribed listeners hear of broker and topic changes.
     @Test

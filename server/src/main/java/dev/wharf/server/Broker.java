@@ -48,6 +48,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,7 +122,8 @@ public final class Broker implements Closeable {
         timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
         // fetch waits and group timeouts: kept to within a 10 ms tick, taken and cancelled without waking a thread
         deadlines = new HashedWheelTimer(daemon("wharf-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
-        advertised = new BrokerInfo(config.brokerId(), advertisedEndpoints(endpoints));
+        advertised = new BrokerInfo(config.brokerId(), advertisedEndpoints(endpoints),
+                Optional.ofNullable(config.get(BrokerKeys.BROKER_RACK)));
 
         metadata = new ZkMetadataStore(connect, config.get(BrokerKeys.ZOOKEEPER_SESSION_TIMEOUT_MS), advertised);
         metadata.uncleanElectionPolicy(t -> TopicSettings.of(config, t.configs()).get(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE));

@@ -1,5 +1,9 @@
 package dev.wharf.server;
 
+import dev.wharf.controller.InconsistentRacksException;
+import dev.wharf.controller.InvalidPartitionsException;
+import dev.wharf.controller.InvalidReplicaAssignmentException;
+import dev.wharf.controller.InvalidReplicationFactorException;
 import dev.wharf.controller.TopicExistsException;
 import dev.wharf.server.config.ConfigException;
 import dev.wharf.wire.protocol.UnsupportedVersionException;
@@ -42,6 +46,7 @@ public enum ErrorCode {
     TOPIC_ALREADY_EXISTS(36),
     INVALID_PARTITIONS(37),
     INVALID_REPLICATION_FACTOR(38),
+    INVALID_REPLICA_ASSIGNMENT(39),
     INVALID_CONFIG(40),
     INVALID_REQUEST(42),
     UNSUPPORTED_FOR_MESSAGE_FORMAT(43),
@@ -72,6 +77,10 @@ public enum ErrorCode {
     private static final Map<Class<? extends Throwable>, ErrorCode> BY_EXCEPTION = Map.of(
             ConfigException.class, INVALID_CONFIG,
             TopicExistsException.class, TOPIC_ALREADY_EXISTS,
+            InvalidPartitionsException.class, INVALID_PARTITIONS,
+            InvalidReplicationFactorException.class, INVALID_REPLICATION_FACTOR,
+            InvalidReplicaAssignmentException.class, INVALID_REPLICA_ASSIGNMENT,
+            InconsistentRacksException.class, INVALID_CONFIG,
             CorruptRecordException.class, CORRUPT_MESSAGE,
             UnsupportedVersionException.class, UNSUPPORTED_VERSION,
             dev.wharf.server.replica.NotLeaderException.class, NOT_LEADER_OR_FOLLOWER);

@@ -2,6 +2,10 @@ package dev.wharf.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.wharf.controller.InconsistentRacksException;
+import dev.wharf.controller.InvalidPartitionsException;
+import dev.wharf.controller.InvalidReplicaAssignmentException;
+import dev.wharf.controller.InvalidReplicationFactorException;
 import dev.wharf.controller.TopicExistsException;
 import dev.wharf.server.config.ConfigException;
 import dev.wharf.wire.records.CorruptRecordException;
@@ -28,6 +32,13 @@ class ErrorCodeTest {
                 ErrorCode.forException(new CompletionException(new TopicExistsException("t"))));
         assertEquals(ErrorCode.CORRUPT_MESSAGE, ErrorCode.forException(new CorruptRecordException("crc")));
         assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, ErrorCode.forException(new IllegalStateException("x")));
+        assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, ErrorCode.forException(new IllegalArgumentException("x")));
+        // placement's exceptions are IllegalArgumentExceptions, each with its own code
+        assertEquals(ErrorCode.INVALID_REPLICATION_FACTOR,
+                ErrorCode.forException(new InvalidReplicationFactorException("Replication factor: 3 larger than available brokers: 2.")));
+        assertEquals(ErrorCode.INVALID_REPLICA_ASSIGNMENT, ErrorCode.forException(new InvalidReplicaAssignmentException("x")));
+        assertEquals(ErrorCode.INVALID_PARTITIONS, ErrorCode.forException(new InvalidPartitionsException("x")));
+        assertEquals(ErrorCode.INVALID_CONFIG, ErrorCode.forException(new InconsistentRacksException("x")));
         assertEquals("bad", ErrorCode.messageFor(new ConfigException("bad")));
         assertEquals("java.lang.IllegalStateException: x", ErrorCode.messageFor(new IllegalStateException("x")));
     }

@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * CreatePartitions: grows topics to a new partition count (explicit assignments are not supported
- * yet). v1: no change. v2: flexible. v3: no change.
+ * CreatePartitions: grows topics to a new partition count, the new partitions' replicas placed by
+ * {@link dev.wharf.controller.ReplicaPlacement} where the topic's leaders left off, or as the
+ * request's replica lists say (one per new partition, as many replicas as the topic's partitions
+ * have, registered brokers only: else INVALID_REPLICA_ASSIGNMENT); validate-only checks without
+ * writing. v1: no change. v2: flexible. v3: no change.
  */
 public final class CreatePartitionsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
@@ -40,24 +43,41 @@ public final class CreatePartitionsHandler implements ApiHandler {
             Optional<TopicInfo> topic = metadata.topic(t.name());
             if (topic.isEmpty()) {
                 results.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
-            } else if (t.assignments() != null) {
-                results.add(r.setErrorCode(ErrorCode.INVALID_REQUEST.code)
-                        .setErrorMessage("explicit replica assignments are not supported"));
             } else if (t.count() <= topic.get().partitions().size()) {
                 results.add(r.setErrorCode(ErrorCode.INVALID_PARTITIONS.code).setErrorMessage("Topic currently has "
                         + topic.get().partitions().size() + " partitions, which is higher than the requested "
                         + t.count() + "."));
+            } else if (t.assignments() != null && t.assignments().size() != t.count() - topic.get().partitions().size()) {
+                results.add(r.setErrorCode(ErrorCode.INVALID_REPLICA_ASSIGNMENT.code).setErrorMessage("Increasing the "
+                        + "number of partitions by " + (t.count() - topic.get().partitions().size()) + " but "
+                        + t.assignments().size() + " assignments provided."));
             } else {
                 try {
-                    if (!req.validateOnly()) {
-                        admin.addPartitions(topic.get(), t.count());
-                    }
+                    grow(topic.get(), t, req.validateOnly());
                     results.add(r.setErrorCode(ErrorCode.NONE.code));
                 } catch (Exception e) {
-                    results.add(r.setErrorCode(ErrorCode.INVALID_PARTITIONS.code).setErrorMessage(e.getMessage()));
+                    results.add(r.setErrorCode(ErrorCode.forException(e).code).setErrorMessage(ErrorCode.messageFor(e)));
                 }
             }
         }
         return new CreatePartitionsResponse().setResults(results);
+    }
+
+    /** Adds the partitions: with the replicas given, else placed by the controller; only checks when validating. */
+    private void grow(TopicInfo topic, CreatePartitionsRequest.CreatePartitionsTopic t, boolean validateOnly) throws Exception {
+        if (t.assignments() == null) {
+            if (validateOnly) {
+                admin.checkAddPartitions(topic, t.count());
+            } else {
+                admin.addPartitions(topic, t.count());
+            }
+            return;
+        }
+        List<List<Integer>> lists = t.assignments().stream().map(a -> List.copyOf(a.brokerIds())).toList();
+        if (validateOnly) {
+            admin.checkAddPartitions(topic, lists);
+        } else {
+            admin.addPartitions(topic, lists);
+        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.wharf.server.api;
 
-import dev.wharf.controller.TopicInfo;
+import dev.wharf.controller.InvalidReplicaAssignmentException;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
@@ -17,10 +17,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * CreateTopics: partitions and replication factor (or the broker defaults for -1), configs,
- * validate-only. Explicit replica assignments are not supported yet (INVALID_REQUEST).
+ * CreateTopics: partitions and replication factor (or the broker defaults for -1, including
+ * {@code default.replication.factor}) with replicas placed by {@link dev.wharf.controller.ReplicaPlacement},
+ * or explicit replica lists (then both counts must be -1: INVALID_REQUEST); configs; validate-only,
+ * which runs every check but writes nothing. Errors as Kafka's: INVALID_PARTITIONS and
+ * INVALID_REPLICATION_FACTOR for counts (more replicas than live brokers included),
+ * INVALID_REPLICA_ASSIGNMENT for replica lists naming an unregistered broker or one twice, of unlike
+ * lengths, or not numbered 0 to n - 1; INVALID_CONFIG when only some brokers have a rack.
  *
  * <p>v1: validateOnly, error messages. v2: throttle time. v4: -1 for defaults (KIP-464). v5:
  * flexible; the result carries partitions, replication factor and configs. v7: topic ids.
@@ -56,13 +62,18 @@ public final class CreateTopicsHandler implements ApiHandler {
         if (!TopicNames.isValid(t.name())) {
             return error(r, ErrorCode.INVALID_TOPIC_EXCEPTION.code, "Topic name '" + t.name() + "' is illegal");
         }
-        if (!t.assignments().isEmpty()) {
-            return error(r, ErrorCode.INVALID_REQUEST.code, "explicit replica assignments are not supported");
+        boolean explicit = !t.assignments().isEmpty();
+        if (explicit && (t.numPartitions() != -1 || t.replicationFactor() != -1)) {
+            return error(r, ErrorCode.INVALID_REQUEST.code, "Both numPartitions or replicationFactor and replica "
+                    + "assignments were set; with assignments, both must be -1.");
         }
-        int numPartitions = t.numPartitions() == -1 ? config.get(BrokerKeys.NUM_PARTITIONS) : t.numPartitions();
-        int rf = t.replicationFactor() == -1 ? config.get(BrokerKeys.DEFAULT_REPLICATION_FACTOR) : t.replicationFactor();
-        if (numPartitions < 1) {
-            return error(r, ErrorCode.INVALID_PARTITIONS.code, "Number of partitions must be larger than 0.");
+        if (t.numPartitions() == 0 || t.numPartitions() < -1) {
+            return error(r, ErrorCode.INVALID_PARTITIONS.code,
+                    "Number of partitions must be larger than 0, or -1 to use the default value.");
+        }
+        if (t.replicationFactor() == 0 || t.replicationFactor() < -1) {
+            return error(r, ErrorCode.INVALID_REPLICATION_FACTOR.code,
+                    "Replication factor must be larger than 0, or -1 to use the default value.");
         }
         Map<String, String> configs = new LinkedHashMap<>();
         for (CreateTopicsRequest.CreatableTopicConfig c : t.configs()) {
@@ -78,14 +89,26 @@ public final class CreateTopicsHandler implements ApiHandler {
         if (metadata.topic(t.name()).isPresent()) {
             return error(r, ErrorCode.TOPIC_ALREADY_EXISTS.code, "Topic '" + t.name() + "' already exists.");
         }
+        int numPartitions;
+        int rf;
         try {
-            if (rf < 1 || rf > metadata.liveBrokers().size()) {
-                return error(r, ErrorCode.INVALID_REPLICATION_FACTOR.code, "Replication factor: " + rf
-                        + " larger than available brokers: " + metadata.liveBrokers().size() + ".");
-            }
-            if (!validateOnly) {
-                TopicInfo created = admin.createTopic(t.name(), numPartitions, rf, configs);
-                r.setTopicId(created.id());
+            if (explicit) {
+                List<List<Integer>> assignment = byPartition(t.assignments());
+                numPartitions = assignment.size();
+                rf = assignment.get(0).size();
+                if (validateOnly) {
+                    admin.checkCreate(assignment);
+                } else {
+                    r.setTopicId(admin.createTopic(t.name(), assignment, configs).id());
+                }
+            } else {
+                numPartitions = t.numPartitions() == -1 ? config.get(BrokerKeys.NUM_PARTITIONS) : t.numPartitions();
+                rf = t.replicationFactor() == -1 ? config.get(BrokerKeys.DEFAULT_REPLICATION_FACTOR) : t.replicationFactor();
+                if (validateOnly) {
+                    admin.checkCreate(numPartitions, rf);
+                } else {
+                    r.setTopicId(admin.createTopic(t.name(), numPartitions, rf, configs).id());
+                }
             }
         } catch (Exception e) {
             return error(r, ErrorCode.forException(e).code, ErrorCode.messageFor(e));
@@ -95,6 +118,25 @@ public final class CreateTopicsHandler implements ApiHandler {
                 .setConfigSource(ConfigResources.DYNAMIC_TOPIC_CONFIG)));
         return r.setErrorCode(ErrorCode.NONE.code).setNumPartitions(numPartitions).setReplicationFactor((short) rf)
                 .setConfigs(described);
+    }
+
+    /** The replica lists of a request, by partition number; the partitions must be numbered 0 to n - 1, each once. */
+    private static List<List<Integer>> byPartition(List<CreateTopicsRequest.CreatableReplicaAssignment> assignments) {
+        Map<Integer, List<Integer>> byIndex = new TreeMap<>();
+        for (CreateTopicsRequest.CreatableReplicaAssignment a : assignments) {
+            if (byIndex.put(a.partitionIndex(), a.brokerIds()) != null) {
+                throw new InvalidReplicaAssignmentException("Partition " + a.partitionIndex() + " is assigned twice.");
+            }
+        }
+        List<List<Integer>> out = new ArrayList<>();
+        for (Map.Entry<Integer, List<Integer>> e : byIndex.entrySet()) {
+            if (e.getKey() != out.size()) {
+                throw new InvalidReplicaAssignmentException("Partitions must be numbered 0 to n - 1; the assignment "
+                        + "has partitions " + byIndex.keySet() + ".");
+            }
+            out.add(List.copyOf(e.getValue()));
+        }
+        return out;
     }
 
     private static CreateTopicsResponse.CreatableTopicResult error(CreateTopicsResponse.CreatableTopicResult r, short code,

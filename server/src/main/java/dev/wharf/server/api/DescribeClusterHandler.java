@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DescribeCluster: cluster id, controller and live brokers.
+ * DescribeCluster: cluster id, controller and live brokers with their racks.
  *
  * <p>v1: endpoint type. v2: fenced brokers (none: a registered broker is unfenced).
  */
@@ -32,7 +32,7 @@ public final class DescribeClusterHandler implements ApiHandler {
             for (BrokerInfo b : metadata.liveBrokers()) {
                 b.endpoint(context.connection().listenerName()).ifPresent(e -> brokers.add(
                         new DescribeClusterResponse.DescribeClusterBroker().setBrokerId(b.id()).setHost(e.host())
-                                .setPort(e.port())));
+                                .setPort(e.port()).setRack(b.rack().orElse(null))));
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot list brokers", e);

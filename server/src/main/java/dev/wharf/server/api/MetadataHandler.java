@@ -22,7 +22,9 @@ import java.util.UUID;
 /**
  * Metadata: brokers, cluster id, controller, and the requested topics (all of them for a null
  * list, or an empty one before v1) with partitions, leaders, leader epochs, replicas and ISRs.
- * Unknown topics are created when both the request and {@code auto.create.topics.enable} allow it.
+ * Unknown topics are created when both the request and {@code auto.create.topics.enable} allow it,
+ * with {@code num.partitions} and {@code default.replication.factor}, placed by rack only when every
+ * live broker has one.
  *
  * <p>v1: controller id, rack, internal flag, null means all topics. v2: cluster id. v4:
  * allowAutoTopicCreation. v5: offline replicas. v7: leader epoch. v8: authorized operations.
@@ -56,8 +58,8 @@ public final class MetadataHandler implements ApiHandler {
         try {
             // each broker as reached through the listener this request came in on (Kafka leaves out brokers without it)
             for (BrokerInfo b : metadata.liveBrokers()) {
-                b.endpoint(listenerName).ifPresent(e -> brokers.add(
-                        new MetadataResponse.MetadataResponseBroker().setNodeId(b.id()).setHost(e.host()).setPort(e.port())));
+                b.endpoint(listenerName).ifPresent(e -> brokers.add(new MetadataResponse.MetadataResponseBroker()
+                        .setNodeId(b.id()).setHost(e.host()).setPort(e.port()).setRack(b.rack().orElse(null))));
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot list brokers", e);
@@ -99,7 +101,7 @@ public final class MetadataHandler implements ApiHandler {
             return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
         try {
-            return describe(admin.createTopic(name, config.get(BrokerKeys.NUM_PARTITIONS),
+            return describe(admin.autoCreateTopic(name, config.get(BrokerKeys.NUM_PARTITIONS),
                     config.get(BrokerKeys.DEFAULT_REPLICATION_FACTOR), Map.of()));
         } catch (TopicExistsException e) {
             return metadata.topic(name).map(this::describe).orElseGet(() -> error(name, ErrorCode.LEADER_NOT_AVAILABLE));

@@ -31,6 +31,9 @@ public final class BrokerKeys {
 
     public static final ConfigKey<Integer> BROKER_ID = define("broker.id", INT, "0", atLeast(0), STATIC,
             "This broker's id.");
+    public static final ConfigKey<String> BROKER_RACK = define("broker.rack", STRING, null, STATIC,
+            "This broker's rack (or zone); when every live broker has one, each partition's replicas go to as many "
+            + "racks as it has replicas. Unset: none.");
     public static final ConfigKey<List<String>> LISTENERS = define("listeners", LIST, "PLAINTEXT://localhost:9092",
             STATIC, "Where the broker listens: NAME://host:port, comma-separated.");
     public static final ConfigKey<List<String>> ADVERTISED_LISTENERS = define("advertised.listeners", LIST, "", STATIC,
@@ -126,7 +129,8 @@ public final class BrokerKeys {
     public static final ConfigKey<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = define("offsets.topic.num.partitions", INT,
             "50", atLeast(1), STATIC, "Partitions of __consumer_offsets.");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_REPLICATION_FACTOR = define("offsets.topic.replication.factor",
-            INT, "3", atLeast(1), STATIC, "Replicas of __consumer_offsets (at most the live brokers).");
+            INT, "3", atLeast(1), STATIC, "Replicas of __consumer_offsets. Until this many brokers are registered, "
+            + "the topic is not created and FindCoordinator answers COORDINATOR_NOT_AVAILABLE (1 for a single broker).");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_SEGMENT_BYTES = define("offsets.topic.segment.bytes", INT,
             "104857600", atLeast(1), STATIC,
             "Segment size of __consumer_offsets; also how much it may grow before it is compacted.");

@@ -106,7 +106,6 @@ public final class IgnoredKeys {
         notHonoured("remote.log.", "tiered storage is not supported");
         notHonoured("zookeeper.ssl.", "ZooKeeper over TLS is not supported");
         notHonoured("zookeeper.clientCnxnSocket", "ZooKeeper over TLS is not supported");
-        notHonoured("broker.rack", "replicas are placed without regard to racks");
         notHonouredUnless("false", "zookeeper.set.acl", "znodes are written without ACLs");
         notHonouredUnless("true", "delete.topic.enable", "topics can always be deleted");
     }

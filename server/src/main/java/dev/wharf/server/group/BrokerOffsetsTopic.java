@@ -20,7 +20,14 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code __consumer_offsets} as the broker has it: topics from the metadata cache, partitions
  * from the replica manager, creation through topic administration. The one place the group package
- * reaches into the rest of the broker. Stateless; any thread.
+ * reaches into the rest of the broker.
+ *
+ * <p>The topic gets {@code offsets.topic.replication.factor} replicas, never fewer: until that many
+ * brokers are registered it is not created and no group has a coordinator (FindCoordinator answers
+ * COORDINATOR_NOT_AVAILABLE and clients retry), as in Kafka. Shrinking the factor to the brokers up
+ * at the time would leave the topic under-replicated for good once the rest join.
+ *
+ * <p>No state but the last shortfall logged (so a retrying client does not flood the log); any thread.
  */
 final class BrokerOffsetsTopic implements OffsetsTopic {
     private static final Logger log = LoggerFactory.getLogger(BrokerOffsetsTopic.class);
@@ -29,6 +36,8 @@ final class BrokerOffsetsTopic implements OffsetsTopic {
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
     private final ReplicaManager replicas;
+    /** The live broker count of the last "too few brokers" line logged; -1 for none. */
+    private volatile int shortfallLogged = -1;
 
     BrokerOffsetsTopic(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin, ReplicaManager replicas) {
         this.config = config;
@@ -72,28 +81,42 @@ final class BrokerOffsetsTopic implements OffsetsTopic {
 
     @Override
     public Optional<BrokerInfo> coordinatorFor(String groupId) throws Exception {
-        TopicInfo topic = createIfAbsent();
-        int leader = topic.partitions().get(OffsetsTopic.partitionFor(groupId, topic.partitions().size())).leader();
+        Optional<TopicInfo> topic = createIfAbsent();
+        if (topic.isEmpty()) {
+            return Optional.empty();
+        }
+        List<TopicInfo.PartitionInfo> partitions = topic.get().partitions();
+        int leader = partitions.get(OffsetsTopic.partitionFor(groupId, partitions.size())).leader();
         return metadata.liveBrokers().stream().filter(b -> b.id() == leader).findFirst();
     }
 
-    private TopicInfo createIfAbsent() throws Exception {
+    /** The topic, created first when there is none and enough brokers are registered; empty while too few are. */
+    private Optional<TopicInfo> createIfAbsent() throws Exception {
         Optional<TopicInfo> existing = metadata.topic(NAME);
         if (existing.isPresent()) {
-            return existing.get();
+            return existing;
         }
-        int replicationFactor = Math.max(1, Math.min(config.get(BrokerKeys.OFFSETS_TOPIC_REPLICATION_FACTOR),
-                metadata.liveBrokers().size()));
+        int replicationFactor = config.get(BrokerKeys.OFFSETS_TOPIC_REPLICATION_FACTOR);
+        int live = metadata.liveBrokers().size();
+        if (live < replicationFactor) {
+            if (shortfallLogged != live) {
+                shortfallLogged = live;
+                log.warn("not creating {} yet: {} live brokers, fewer than offsets.topic.replication.factor={}; groups "
+                        + "have no coordinator until enough brokers register", NAME, live, replicationFactor);
+            }
+            return Optional.empty();
+        }
         Map<String, String> configs = Map.of("cleanup.policy", "compact",
                 "segment.bytes", Integer.toString(config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES)));
         try {
-            TopicInfo created = admin.createTopic(NAME, config.get(BrokerKeys.OFFSETS_TOPIC_NUM_PARTITIONS),
+            TopicInfo created = admin.autoCreateTopic(NAME, config.get(BrokerKeys.OFFSETS_TOPIC_NUM_PARTITIONS),
                     replicationFactor, configs);
-            log.info("created {} with {} partitions", NAME, created.partitions().size());
-            return created;
+            log.info("created {} with {} partitions and {} replicas each", NAME, created.partitions().size(),
+                    replicationFactor);
+            return Optional.of(created);
         } catch (Exception e) {
             // another broker (or request) created it first
-            return metadata.topic(NAME).orElseThrow(() -> e);
+            return Optional.of(metadata.topic(NAME).orElseThrow(() -> e));
         }
     }
 }

@@ -157,7 +157,8 @@ public final class GroupStore {
 
     /**
      * The broker coordinating {@code groupId}, creating {@code __consumer_offsets} on first use, as
-     * Kafka does; empty when its partition has no live leader.
+     * Kafka does; empty when its partition has no live leader or too few brokers are registered
+     * for the topic's replication factor.
      */
     public Optional<BrokerInfo> coordinatorFor(String groupId) throws Exception {
         return topic.coordinatorFor(groupId);

@@ -35,7 +35,8 @@ interface OffsetsTopic {
 
     /**
      * The live broker leading the partition of {@code groupId}, creating the topic on first use as
-     * Kafka does; empty when that partition has no live leader.
+     * Kafka does; empty when that partition has no live leader, or while fewer brokers are
+     * registered than the topic's replication factor (so it cannot be created yet).
      */
     Optional<BrokerInfo> coordinatorFor(String groupId) throws Exception;
 
