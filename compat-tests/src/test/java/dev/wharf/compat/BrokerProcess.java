@@ -9,35 +9,77 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged broker as its own JVM (as in {@link SigkillIT}), on fixed ports so that it can be
- * SIGKILLed and started again on the same directories and address. Output is appended to one log.
- * Overrides come after the defaults here ({@code offsets.topic.replication.factor=1} among them), so they win.
+ * The packaged broker as its own JVM (as in {@link SigkillIT}), on a port fixed for its lifetime so
+ * that it can be SIGKILLed, SIGSTOPped or restarted and come back on the same directories and
+ * address. Output of every run is appended to one log, {@code <dir>/broker.log}.
+ * <p>
+ * Either standalone, with its own embedded ZooKeeper on a port of its own, or a member of a
+ * {@link Cluster}: a fixed broker id and an external {@code zookeeper.connect}, optionally started
+ * from one of the shipped config files. Used from one test thread at a time.
  */
 final class BrokerProcess implements AutoCloseable {
+    private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+    private static final Duration STOP_WITHIN = Duration.ofSeconds(30);
+
     private final Path dir;
     private final Path log;
     private final int port;
-    private final int zkPort;
-    private final Map<String, String> overrides;
+    private final Optional<Path> configFile;
+    private final String maxHeap;
+    /** Passed as {@code --override key=value}, after the config file: they win. */
+    private final Map<String, String> settings;
     private Process process;
+    private long readyBefore;
+    private boolean paused;
 
-    BrokerProcess(Path dir, Map<String, String> overrides) throws IOException {
+    private BrokerProcess(Path dir, Optional<Path> configFile, String maxHeap, Map<String, String> defaults,
+            Map<String, String> overrides) throws IOException {
         this.dir = dir;
         this.log = dir.resolve("broker.log");
         this.port = freePort();
-        this.zkPort = freePort();
-        this.overrides = overrides;
+        this.configFile = configFile;
+        this.maxHeap = maxHeap;
+        this.settings = new LinkedHashMap<>();
+        settings.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        settings.put("log.dirs", dir.resolve("logs").toString());
+        settings.put("zookeeper.session.timeout.ms", "10000");
+        settings.putAll(defaults);
+        settings.putAll(overrides);
+    }
+
+    /** A broker with its own embedded ZooKeeper (on a free port, kept across restarts). */
+    BrokerProcess(Path dir, Map<String, String> overrides) throws IOException {
+        // one broker: Kafka's default of 3 replicas for __consumer_offsets would leave it without group coordinators
+        this(dir, Optional.empty(), "512m", Map.of("zookeeper.embedded.port", Integer.toString(freePort()),
+                "offsets.topic.replication.factor", "1"), overrides);
+    }
+
+    /**
+     * Broker {@code id} of a cluster whose ZooKeeper is at {@code zookeeperConnect}, with a small heap.
+     * Settings come from {@code configFile} if given; this broker's address, log dir, id and the
+     * ZooKeeper connection always override it, and {@code overrides} override everything.
+     */
+    static BrokerProcess clusterMember(Path dir, int id, String zookeeperConnect, Optional<Path> configFile,
+            Map<String, String> overrides) throws IOException {
+        return new BrokerProcess(dir, configFile, "256m", Map.of("broker.id", Integer.toString(id),
+                "zookeeper.connect", zookeeperConnect), overrides);
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    int id() {
+        return Integer.parseInt(settings.getOrDefault("broker.id", "0"));
     }
 
     String bootstrap() {
@@ -48,36 +90,64 @@ final class BrokerProcess implements AutoCloseable {
         return log;
     }
 
+    /** The running JVM's process id. */
+    long pid() {
+        if (process == null) {
+            throw new IllegalStateException("broker " + id() + " was never started");
+        }
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
     /** Starts the broker and waits until it logs that it is ready. */
     void start() throws IOException {
-        long readyBefore = readyLines();
+        launch();
+        awaitReady();
+    }
+
+    /** Starts the broker's JVM without waiting for it; {@link #awaitReady()} waits. */
+    void launch() throws IOException {
+        if (isAlive()) {
+            throw new IllegalStateException("broker " + id() + " is already running as " + process.pid());
+        }
+        Files.createDirectories(dir);
+        readyBefore = readyLines();
         Path target = Path.of(System.getProperty("wharf.server.target", "../server/target"));
         String jar;
         try (var files = Files.list(target)) {
             jar = files.filter(f -> f.getFileName().toString().matches("wharf-server-.*(?<!-tests)\\.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("build the server first: no jar in " + target)).toString();
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*", "dev.wharf.server.Main",
-                "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
-                "--override", "log.dirs=" + dir.resolve("logs"),
-                "--override", "zookeeper.embedded.port=" + zkPort,
-                "--override", "zookeeper.session.timeout.ms=10000",
-                // one broker: Kafka's default of 3 replicas would leave it without group coordinators
-                "--override", "offsets.topic.replication.factor=1"));
-        overrides.forEach((k, v) -> {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*",
+                "dev.wharf.server.Main"));
+        configFile.ifPresent(f -> command.add(f.toString()));
+        settings.forEach((k, v) -> {
             command.add("--override");
             command.add(k + "=" + v);
         });
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        paused = false;
+    }
+
+    /** Waits until the JVM {@link #launch()} started logs that it is ready. */
+    void awaitReady() throws IOException {
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive() || readyLines() > readyBefore);
+            await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !process.isAlive() || readyLines() > readyBefore);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("broker did not become ready; log:\n" + tail(), e);
+            throw new AssertionError("broker " + id() + " did not become ready; log:\n" + tail(), e);
         }
         if (!process.isAlive()) {
-            throw new AssertionError("broker exited with " + process.exitValue() + "; log:\n" + tail());
+            throw new AssertionError("broker " + id() + " exited with " + process.exitValue() + "; log:\n" + tail());
         }
     }
 
@@ -94,28 +164,81 @@ final class BrokerProcess implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
-    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-    void kill() throws InterruptedException {
+    /** SIGKILL (also of a paused broker): no shutdown hook runs, nothing is flushed. */
+    void sigkill() throws InterruptedException {
         process.destroyForcibly();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("broker did not die");
+        if (!process.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("broker " + id() + " did not die");
+        }
+        paused = false;
+    }
+
+    /** SIGSTOP: the JVM freezes with its connections open, as in a long GC pause or a hung host. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+        paused = false;
+    }
+
+    // Java sends only SIGTERM and SIGKILL itself
+    private void signal(String name) throws IOException, InterruptedException {
+        if (!isAlive()) {
+            throw new IllegalStateException("broker " + id() + " is not running");
+        }
+        Process kill = new ProcessBuilder("/bin/kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes());
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
         }
     }
 
-    /** SIGTERM (a clean shutdown), then SIGKILL if the broker is still running after 30 s. */
+    /** Stops the broker cleanly if it runs (resuming it first if paused) and starts it again. */
+    void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    /** Resumes a paused broker and sends SIGTERM (a clean shutdown), without waiting for it to exit. */
+    void beginStop() {
+        if (!isAlive()) {
+            return;
+        }
+        if (paused) {
+            try {
+                resume();
+            } catch (IOException | InterruptedException | IllegalStateException e) {
+                process.destroyForcibly(); // SIGTERM cannot reach a stopped JVM
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+        }
+        process.destroy();
+    }
+
+    /** Stops the broker cleanly: SIGTERM, then SIGKILL if it is still running after 30 s. */
+    void stop() throws InterruptedException {
+        beginStop();
+        if (process != null && !process.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
+        }
+        paused = false;
+    }
+
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(30, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

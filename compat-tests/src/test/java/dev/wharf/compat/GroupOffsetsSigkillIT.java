@@ -82,7 +82,7 @@ class GroupOffsetsSigkillIT {
                     return member.assignment().equals(all);
                 });
                 member.commitSync(commit);
-                broker.kill(); // SIGKILL right after the commit was acknowledged
+                broker.sigkill(); // SIGKILL right after the commit was acknowledged
             } finally {
                 member.close(CloseOptions.timeout(Duration.ZERO));
             }
@@ -144,7 +144,7 @@ class GroupOffsetsSigkillIT {
                 try {
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
                             .until(() -> acked.get() >= 1_500 || !committing.get());
-                    broker.kill();
+                    broker.sigkill();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -212,7 +212,7 @@ class GroupOffsetsSigkillIT {
                 });
                 GroupMember.pollUntil(Duration.ofSeconds(30), both,
                         () -> ConsumerGroupsIT.splitEvenly(both, all, 2) && ledger.consumedCount() >= 100);
-                broker.kill();
+                broker.sigkill();
                 for (GroupMember m : both) {
                     m.pollAndCommit(); // polls against a dead broker
                 }

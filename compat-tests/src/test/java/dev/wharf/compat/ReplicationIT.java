@@ -1,0 +1,397 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.testing.ProduceBatch;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ProduceRequest;
+import dev.wharf.wire.message.ProduceResponse;
+import dev.wharf.wire.records.BufferRecords;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replication as a user relies on it, on three broker processes and one ZooKeeper: with
+ * {@code replication.factor=3}, {@code min.insync.replicas=2} and {@code acks=all}, losing a broker
+ * (SIGKILL, or SIGSTOP past its ZooKeeper session) loses no acknowledged record and duplicates
+ * none; with two brokers gone acks=all is refused, acks=1 still works; a replica that wrote what
+ * nobody else got drops exactly that when it comes back. Every fault test counts what was
+ * acknowledged against what is in the log afterwards. One cluster serves every test; each test
+ * leaves all three brokers running with full ISRs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationIT {
+    private static final Duration FAILOVER = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+
+    private Cluster cluster;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        cluster = Cluster.start(dir, 3, Map.of("unclean.leader.election.enable", "false"));
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void createTopic(String name, int partitions) throws Exception {
+        cluster.admin().createTopics(List.of(new NewTopic(name, partitions, (short) 3)
+                .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+        assertTrue(cluster.awaitFullIsr(name, FAILOVER), "the ISR of " + name + " never filled");
+    }
+
+    private int leaderOf(String topic, int partition) {
+        int[] leader = {-1};
+        await().atMost(FAILOVER).ignoreExceptions().until(() -> {
+            OptionalInt l = cluster.leaderOf(topic, partition);
+            leader[0] = l.orElse(-1);
+            return l.isPresent();
+        });
+        return leader[0];
+    }
+
+    /** Waits until a broker other than {@code old} leads the partition. */
+    private int awaitNewLeader(String topic, int partition, int old) {
+        int[] leader = {-1};
+        await().atMost(FAILOVER).ignoreExceptions().until(() -> {
+            OptionalInt l = cluster.leaderOf(topic, partition);
+            leader[0] = l.orElse(-1);
+            return l.isPresent() && l.getAsInt() != old;
+        });
+        return leader[0];
+    }
+
+    private void awaitHealed(String topic) {
+        cluster.awaitRegistered(FAILOVER);
+        assertTrue(cluster.awaitFullIsr(topic, FAILOVER), "the ISR of " + topic + " did not fill again");
+    }
+
+    // The partition leader is SIGKILLed three times (and restarted) while an idempotent acks=all
+    // producer writes: every acknowledged value is in the log exactly once, in order per partition.
+    @Test
+    @Order(1)
+    void acknowledgedRecordsSurviveLeaderKills() throws Exception {
+        createTopic("kills", 2);
+        VerifyingProducer producer = new VerifyingProducer(cluster.bootstrapServers(), "kills", 2, 400);
+        producer.start();
+        try {
+            for (int round = 0; round < 3; round++) {
+                awaitAcked(producer, (round + 1) * 200L);
+                int leader = leaderOf("kills", 0);
+                cluster.broker(leader).sigkill();
+                awaitNewLeader("kills", 0, leader);
+                awaitAcked(producer, (round + 1) * 200L + 100);
+                cluster.broker(leader).restart();
+                awaitHealed("kills");
+            }
+        } finally {
+            producer.close();
+        }
+        assertEveryAckedValueOnceInOrder("kills", 2, producer.acked());
+    }
+
+    // The leader is paused (SIGSTOP) past its ZooKeeper session: another replica takes over; the
+    // paused one, resumed, acknowledges nothing more as leader and rejoins as a follower.
+    @Test
+    @Order(2)
+    void acknowledgedRecordsSurviveAPausedLeader() throws Exception {
+        createTopic("pauses", 1);
+        VerifyingProducer producer = new VerifyingProducer(cluster.bootstrapServers(), "pauses", 1, 300);
+        producer.start();
+        try {
+            awaitAcked(producer, 200);
+            int leader = leaderOf("pauses", 0);
+            cluster.broker(leader).pause();
+            try {
+                awaitNewLeader("pauses", 0, leader);
+                awaitAcked(producer, producer.acked().size() + 200L);
+            } finally {
+                cluster.broker(leader).resume();
+            }
+            awaitHealed("pauses");
+            awaitAcked(producer, producer.acked().size() + 200L);
+        } finally {
+            producer.close();
+        }
+        assertEveryAckedValueOnceInOrder("pauses", 1, producer.acked());
+    }
+
+    // Two of three brokers down: acks=all gets NOT_ENOUGH_REPLICAS (the ISR is below
+    // min.insync.replicas), acks=1 still works; both back, the ISR fills and acks=all works again.
+    @Test
+    @Order(3)
+    void twoBrokersDownRefuseAcksAllButNotAcksOne() throws Exception {
+        createTopic("quorum", 1);
+        int leader = leaderOf("quorum", 0);
+        List<Integer> followers = new ArrayList<>(List.of(1, 2, 3));
+        followers.remove(Integer.valueOf(leader));
+        for (int f : followers) {
+            cluster.broker(f).sigkill();
+        }
+        try (KafkaWireClient client = new KafkaWireClient(cluster.broker(leader).bootstrap())) {
+            await().atMost(FAILOVER).until(() -> produce(client, "quorum", (short) -1, "refused") == 19); // NOT_ENOUGH_REPLICAS
+            assertEquals(0, produce(client, "quorum", (short) 1, "acks-1"), "acks=1 needs only the leader");
+        }
+        assertEquals(List.of(leader), cluster.describe("quorum").partitions().get(0).isr().stream().map(n -> n.id()).toList());
+        for (int f : followers) {
+            cluster.broker(f).restart();
+        }
+        awaitHealed("quorum");
+        try (KafkaWireClient client = new KafkaWireClient(cluster.broker(leaderOf("quorum", 0)).bootstrap())) {
+            assertEquals(0, produce(client, "quorum", (short) -1, "accepted"));
+        }
+        List<String> values = readAll("quorum", 1).get(0);
+        assertEquals(List.of("acks-1", "accepted"), values);
+    }
+
+    // A leader takes acks=1 writes its followers never get (they are paused), then dies; the new
+    // leader writes on. When the old leader comes back it finds where its log diverged (the
+    // leader epochs, KIP-320) and drops its own tail: once it leads again it serves exactly the
+    // new leader's records, none of its lost ones.
+    @Test
+    @Order(4)
+    void aDivergentTailIsTruncated() throws Exception {
+        createTopic("diverge", 1);
+        try (KafkaProducer<String, String> p = producer("all")) {
+            for (int i = 0; i < 5; i++) {
+                p.send(new ProducerRecord<>("diverge", 0, null, "common-" + i)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        int old = leaderOf("diverge", 0);
+        List<Integer> others = new ArrayList<>(List.of(1, 2, 3));
+        others.remove(Integer.valueOf(old));
+        for (int f : others) {
+            cluster.broker(f).pause();
+        }
+        try (KafkaWireClient client = new KafkaWireClient(cluster.broker(old).bootstrap())) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, produce(client, "diverge", (short) 1, "lost-" + i));
+            }
+        } finally {
+            cluster.broker(old).sigkill();
+            for (int f : others) {
+                cluster.broker(f).resume();
+            }
+        }
+        awaitNewLeader("diverge", 0, old);
+        try (KafkaProducer<String, String> p = producer("all")) {
+            for (int i = 0; i < 4; i++) {
+                p.send(new ProducerRecord<>("diverge", 0, null, "kept-" + i)).get(60, TimeUnit.SECONDS);
+            }
+        }
+        cluster.broker(old).restart();
+        awaitHealed("diverge");
+        // now make the old leader lead: the other two go, and it is the only in-sync replica left
+        for (int f : others) {
+            cluster.broker(f).sigkill();
+        }
+        await().atMost(FAILOVER).ignoreExceptions().until(() -> cluster.leaderOf("diverge", 0).orElse(-1) == old);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            expected.add("common-" + i);
+        }
+        for (int i = 0; i < 4; i++) {
+            expected.add("kept-" + i);
+        }
+        assertEquals(expected, readAll("diverge", 1).get(0));
+        for (int f : others) {
+            cluster.broker(f).restart();
+        }
+        awaitHealed("diverge");
+    }
+
+    // The controller is SIGKILLed: another broker is elected and moves the partitions the dead
+    // one led; topics are created through any broker meanwhile; the old controller rejoins.
+    @Test
+    @Order(5)
+    void aNewControllerTakesOver() throws Exception {
+        createTopic("before-controller-loss", 3);
+        int controller = cluster.controllerId().orElseThrow();
+        cluster.broker(controller).sigkill();
+        await().atMost(FAILOVER).ignoreExceptions().until(() -> cluster.controllerId().orElse(controller) != controller);
+        int other = cluster.controllerId().getAsInt();
+        assertNotEquals(controller, other);
+        for (int p = 0; p < 3; p++) {
+            awaitNewLeader("before-controller-loss", p, controller);
+        }
+        int notController = List.of(1, 2, 3).stream().filter(b -> b != controller && b != other).findFirst().orElseThrow();
+        try (org.apache.kafka.clients.admin.Admin viaOne = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", cluster.broker(notController).bootstrap(), "default.api.timeout.ms", "30000"))) {
+            viaOne.createTopics(List.of(new NewTopic("after-controller-loss", 2, (short) 2))).all().get(30, TimeUnit.SECONDS);
+        }
+        cluster.broker(controller).restart();
+        awaitHealed("before-controller-loss");
+        TopicPartitionInfo p0 = cluster.describe("after-controller-loss").partitions().get(0);
+        assertEquals(2, p0.replicas().size());
+    }
+
+    // A consumer group keeps consuming across the loss of its coordinator: the new coordinator
+    // loads the group's offsets from its replica of __consumer_offsets, and a new member resumes
+    // exactly where the committed offsets say.
+    @Test
+    @Order(6)
+    void aGroupSurvivesTheLossOfItsCoordinator() throws Exception {
+        createTopic("grouped", 2);
+        try (KafkaProducer<String, String> p = producer("all")) {
+            for (int i = 0; i < 100; i++) {
+                p.send(new ProducerRecord<>("grouped", i % 2, null, "g-" + i));
+            }
+            p.flush();
+        }
+        Map<TopicPartition, Long> committed;
+        try (KafkaConsumer<String, String> c = consumer("survivors")) {
+            c.subscribe(List.of("grouped"));
+            int seen = 0;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (seen < 100 && System.currentTimeMillis() < deadline) {
+                seen += c.poll(Duration.ofMillis(200)).count();
+            }
+            assertEquals(100, seen);
+            c.commitSync(Duration.ofSeconds(30));
+            committed = offsetsOf(c);
+        }
+        int coordinator = cluster.admin().describeConsumerGroups(List.of("survivors")).all().get(30, TimeUnit.SECONDS)
+                .get("survivors").coordinator().id();
+        cluster.broker(coordinator).sigkill();
+        try (KafkaProducer<String, String> p = producer("all")) {
+            for (int i = 100; i < 150; i++) {
+                p.send(new ProducerRecord<>("grouped", i % 2, null, "g-" + i));
+            }
+            p.flush();
+        }
+        List<String> resumed = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = consumer("survivors")) {
+            c.subscribe(List.of("grouped"));
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (resumed.size() < 50 && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> resumed.add(r.value()));
+            }
+            c.commitSync(Duration.ofSeconds(30));
+            assertEquals(Map.of(new TopicPartition("grouped", 0), 75L, new TopicPartition("grouped", 1), 75L), offsetsOf(c));
+        }
+        assertEquals(Map.of(new TopicPartition("grouped", 0), 50L, new TopicPartition("grouped", 1), 50L), committed);
+        assertEquals(50, resumed.size(), "resumed at the committed offsets: only the 50 new records");
+        assertTrue(resumed.stream().allMatch(v -> Integer.parseInt(v.substring(2)) >= 100), resumed.toString());
+        assertNotEquals(coordinator, cluster.admin().describeConsumerGroups(List.of("survivors")).all()
+                .get(30, TimeUnit.SECONDS).get("survivors").coordinator().id());
+        cluster.broker(coordinator).restart();
+        awaitHealed("grouped");
+    }
+
+    private Map<TopicPartition, Long> offsetsOf(KafkaConsumer<String, String> c) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        c.committed(Set.of(new TopicPartition("grouped", 0), new TopicPartition("grouped", 1)), Duration.ofSeconds(30))
+                .forEach((tp, o) -> out.put(tp, o == null ? -1 : o.offset()));
+        return out;
+    }
+
+    private static void awaitAcked(VerifyingProducer producer, long count) {
+        await().atMost(FAILOVER).until(() -> producer.acked().size() >= count);
+    }
+
+    /** Produces one record with the wire client and returns the partition's error code. */
+    private static short produce(KafkaWireClient client, String topic, short acks, String value) throws Exception {
+        ProduceRequest req = new ProduceRequest().setAcks(acks).setTimeoutMs(5_000).setTopicData(List.of(
+                new ProduceRequest.TopicProduceData().setName(topic).setPartitionData(List.of(
+                        new ProduceRequest.PartitionProduceData().setIndex(0)
+                                .setRecords(new BufferRecords(ProduceBatch.create().value(value).build()))))));
+        ProduceResponse resp = client.call(ApiKey.PRODUCE, (short) 9, req);
+        return resp.responses().get(0).partitionResponses().get(0).errorCode();
+    }
+
+    private KafkaProducer<String, String> producer(String acks) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, acks, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"), new StringSerializer(), new StringSerializer());
+    }
+
+    private KafkaConsumer<String, String> consumer(String group) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        if (group != null) {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** Every value of every partition, from the start to the end offset as of now (bounded). */
+    private Map<Integer, List<String>> readAll(String topic, int partitions) {
+        Map<Integer, List<String>> out = new HashMap<>();
+        try (KafkaConsumer<String, String> c = consumer(null)) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new TopicPartition(topic, p));
+                out.put(p, new ArrayList<>());
+            }
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps, Duration.ofSeconds(30));
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    out.get(r.partition()).add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every acknowledged value is there exactly once, and each partition's values rise (nothing duplicated or reordered). */
+    private void assertEveryAckedValueOnceInOrder(String topic, int partitions, Set<String> acked) {
+        Map<Integer, List<String>> log = readAll(topic, partitions);
+        Map<String, Integer> seen = new HashMap<>();
+        for (List<String> values : log.values()) {
+            long last = -1;
+            for (String v : values) {
+                long n = Long.parseLong(v.substring(1));
+                assertTrue(n > last, "out of order or duplicated: " + v + " after v" + last);
+                last = n;
+                seen.merge(v, 1, Integer::sum);
+            }
+        }
+        List<String> lost = acked.stream().filter(v -> !seen.containsKey(v)).sorted().toList();
+        assertEquals(List.of(), lost, lost.size() + " acknowledged values lost of " + acked.size());
+        assertTrue(acked.size() > 0);
+    }
+}
