@@ -8,6 +8,7 @@ import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The segments of one {@link PartitionLog}, by base offset, the last one active (the one appended
@@ -107,11 +108,46 @@ final class LogSegments {
         return next;
     }
 
-    /** Takes out the oldest segment (the caller made sure it is not the only one). */
-    void deleteOldest() throws IOException {
-        LogSegment oldest = oldest();
-        segments.remove(oldest.baseOffset());
-        delete(oldest);
+    /** Takes out the segments wholly below {@code offset} (the new log start), none reaching {@code highWatermark}. */
+    void deleteBelow(long offset, long highWatermark) throws IOException {
+        deleteOldestWhile(s -> s.nextOffset() <= offset, highWatermark);
+    }
+
+    /**
+     * Retention: takes out old segments by time ({@code retention.ms}, against each segment's
+     * largest timestamp, or its creation when it has none) and by size ({@code retention.bytes}),
+     * none reaching {@code highWatermark}. Returns how many.
+     */
+    int deleteRetained(LogConfig c, long now, long highWatermark) throws IOException {
+        long[] total = {size()};
+        return deleteOldestWhile(s -> {
+            long age = now - (s.maxTimestamp() >= 0 ? s.maxTimestamp() : s.createdMs());
+            boolean byTime = c.retentionMs() >= 0 && age > c.retentionMs();
+            boolean bySize = c.retentionBytes() >= 0 && total[0] - s.size() >= c.retentionBytes();
+            if (byTime || bySize) {
+                total[0] -= s.size();
+                return true;
+            }
+            return false;
+        }, highWatermark);
+    }
+
+    /**
+     * Takes out segments from the oldest while {@code shouldDelete} holds; never the active one,
+     * nor one holding offsets at or above {@code highWatermark}. Returns how many.
+     */
+    private int deleteOldestWhile(Predicate<LogSegment> shouldDelete, long highWatermark) throws IOException {
+        int deleted = 0;
+        while (segments.size() > 1) {
+            LogSegment oldest = oldest();
+            if (oldest.nextOffset() > highWatermark || !shouldDelete.test(oldest)) {
+                break;
+            }
+            segments.remove(oldest.baseOffset());
+            delete(oldest);
+            deleted++;
+        }
+        return deleted;
     }
 
     /** Takes out every segment and starts again with one empty segment at {@code start}. */

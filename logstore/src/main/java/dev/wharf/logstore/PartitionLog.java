@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 
 /**
  * The log of one partition: a directory of {@link LogSegment}s ordered by base offset, the last one
@@ -302,10 +301,9 @@ public final class PartitionLog {
                         + highWatermark);
             }
             if (offset > logStartOffset) {
-                logStartOffset = offset;
-                epochs.truncateFromStart(offset);
-                producers.truncateFromStart(offset);
-                deleteSegments(s -> s.nextOffset() <= logStartOffset);
+                moveStartTo(offset); // before the segments go, so that reads stop asking for them
+                segments.deleteBelow(offset, highWatermark);
+                moveStartTo(segments.firstBaseOffset()); // past a gap between segments, if any
             }
             return logStartOffset;
         }
@@ -313,46 +311,24 @@ public final class PartitionLog {
 
     /**
      * Retention: deletes old inactive segments by time ({@code retention.ms}, against each
-     * segment's largest timestamp) and by size ({@code retention.bytes}). Returns how many.
+     * segment's largest timestamp) and by size ({@code retention.bytes}), never one holding
+     * records at or above the high watermark. Returns how many.
      */
     public int deleteRetainedSegments() throws IOException {
         synchronized (lock) {
-            LogConfig c = config;
-            long now = clock.getAsLong();
-            long[] total = {size()};
-            return deleteSegments(s -> {
-                long age = now - (s.maxTimestamp() >= 0 ? s.maxTimestamp() : s.createdMs());
-                boolean byTime = c.retentionMs() >= 0 && age > c.retentionMs();
-                boolean bySize = c.retentionBytes() >= 0 && total[0] - s.size() >= c.retentionBytes();
-                if (byTime || bySize) {
-                    total[0] -= s.size();
-                    return true;
-                }
-                return false;
-            });
+            int deleted = segments.deleteRetained(config, clock.getAsLong(), highWatermark);
+            moveStartTo(segments.firstBaseOffset());
+            return deleted;
         }
     }
 
-    /**
-     * Deletes segments from the oldest while the predicate holds; never the active one, nor one
-     * holding records at or above the high watermark.
-     */
-    private int deleteSegments(Predicate<LogSegment> shouldDelete) throws IOException {
-        int deleted = 0;
-        while (segments.count() > 1) {
-            LogSegment oldest = segments.oldest();
-            if (oldest.nextOffset() > highWatermark || !shouldDelete.test(oldest)) {
-                break;
-            }
-            segments.deleteOldest();
-            logStartOffset = Math.max(logStartOffset, segments.firstBaseOffset());
-            deleted++;
+    /** Moves the log start forward to {@code start}, and the epochs and producers with it. Under the lock. */
+    private void moveStartTo(long start) {
+        if (start > logStartOffset) {
+            logStartOffset = start;
+            epochs.truncateFromStart(start);
+            producers.truncateFromStart(start);
         }
-        if (deleted > 0) {
-            epochs.truncateFromStart(logStartOffset);
-            producers.truncateFromStart(logStartOffset);
-        }
-        return deleted;
     }
 
     /**
