@@ -80,29 +80,50 @@ final class LogSegments {
     }
 
     /**
-     * The segment to append {@code incomingBytes} to, the last batch ending before
-     * {@code nextOffset}: the active one, or a new one at {@code logEnd} when the active one is
-     * full ({@code segment.bytes}, its indexes, or offsets too far from its base for the index's
-     * 4-byte relative offsets) or old ({@code segment.ms}).
+     * The segment to append {@code incomingBytes} to, the first batch starting at
+     * {@code firstOffset} and the last ending before {@code nextOffset}: the active one, or a new
+     * one at {@code firstOffset} when the active one is full ({@code segment.bytes}, its indexes,
+     * or offsets too far from its base for the index's 4-byte relative offsets) or old
+     * ({@code segment.ms}). {@code firstOffset} is the log end, except for a follower's log that
+     * jumps a gap the leader's compaction left.
      */
-    LogSegment forAppend(int incomingBytes, long nextOffset, long logEnd, LogConfig c, long now) throws IOException {
-        if (active.size() > 0
-                && ((long) active.size() + incomingBytes > c.segmentBytes()
-                        || now - active.createdMs() > c.segmentMs()
-                        || active.indexFull()
-                        || nextOffset - active.baseOffset() > Integer.MAX_VALUE)) {
-            return roll(logEnd, c);
+    LogSegment forAppend(int incomingBytes, long firstOffset, long nextOffset, LogConfig c, long now)
+            throws IOException {
+        if (nextOffset - firstOffset > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("batches from " + firstOffset + " to " + nextOffset
+                    + " span more offsets than one segment can index");
+        }
+        boolean offsetsTooFar = nextOffset - active.baseOffset() > Integer.MAX_VALUE;
+        if (active.size() == 0) {
+            return offsetsTooFar ? replaceEmptyActive(firstOffset, c) : active;
+        }
+        if ((long) active.size() + incomingBytes > c.segmentBytes()
+                || now - active.createdMs() > c.segmentMs()
+                || active.indexFull()
+                || offsetsTooFar) {
+            return roll(firstOffset, c);
         }
         return active;
     }
 
-    /** Seals the active segment and starts a new one at {@code logEnd}, unless the active one is empty. */
-    LogSegment roll(long logEnd, LogConfig config) throws IOException {
+    /** An empty active segment too far below a follower's next batch (a huge gap) gives way to one at the batch. */
+    private LogSegment replaceEmptyActive(long base, LogConfig config) throws IOException {
+        LogSegment empty = active;
+        LogSegment next = LogSegment.create(dir, base, config, clock.getAsLong(), handles);
+        segments.put(base, next); // before the removal, so that readers never find the map empty
+        segments.remove(empty.baseOffset(), empty);
+        delete(empty);
+        active = next;
+        return next;
+    }
+
+    /** Seals the active segment and starts a new one at {@code base}, unless the active one is empty. */
+    LogSegment roll(long base, LogConfig config) throws IOException {
         if (active.size() == 0) {
             return active;
         }
         active.seal();
-        LogSegment next = LogSegment.create(dir, logEnd, config, clock.getAsLong(), handles);
+        LogSegment next = LogSegment.create(dir, base, config, clock.getAsLong(), handles);
         segments.put(next.baseOffset(), next);
         active = next;
         return next;
