@@ -95,6 +95,14 @@ public final class LeaderEpochCache {
         }
     }
 
+    /** Forgets every epoch (the log was dropped whole). */
+    public synchronized void clear() {
+        if (!entries.isEmpty()) {
+            entries.clear();
+            checkpoint();
+        }
+    }
+
     /** The log now starts at {@code startOffset}: earlier epochs go, the one spanning it starts there. */
     public synchronized void truncateFromStart(long startOffset) {
         int spanning = -1;

@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe for writers: appends, truncation and recovery run under the log's append
  * lock. Readers run concurrently; they see batches up to {@link #size()}, which is published only
- * after a batch is completely written.
+ * after a batch is completely written. The size and the next offset are published together, as
+ * one value (see {@link #end}), so that a reader never pairs one before a truncation with the
+ * other after it.
  */
 final class LogSegment {
     private final long baseOffset;
@@ -36,23 +38,28 @@ final class LogSegment {
     private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
     private final long createdMs;
-    private volatile int size;
-    private volatile long nextOffset;
+    /**
+     * Bytes of complete batches (high 32 bits) and the next offset minus the base offset (low 32
+     * bits, unsigned). One field, not two, for lock-free readers: a read bounded at the next offset
+     * takes every byte up to the size, so a reader that paired the size from before a truncation
+     * with the next offset from after it would take batches the truncation removed, and later
+     * whatever appends write over them. Offsets within a segment stay below 2^32 of its base: the
+     * index stores them in 4 bytes, and the log rolls before they would not fit.
+     */
+    private volatile long end;
     private volatile long maxTimestamp = -1;
     private long offsetOfMaxTimestamp = -1;
     private int bytesSinceLastIndexEntry;
 
-    // Appends publish size, nextOffset and maxTimestamp with release stores: readers (volatile
-    // reads) see the bytes and index entries written before them, without a full fence per append.
-    private static final VarHandle SIZE;
-    private static final VarHandle NEXT_OFFSET;
+    // Appends publish end and maxTimestamp with release stores: readers (volatile reads) see the
+    // bytes and index entries written before them, without a full fence per append.
+    private static final VarHandle END;
     private static final VarHandle MAX_TIMESTAMP;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SIZE = lookup.findVarHandle(LogSegment.class, "size", int.class);
-            NEXT_OFFSET = lookup.findVarHandle(LogSegment.class, "nextOffset", long.class);
+            END = lookup.findVarHandle(LogSegment.class, "end", long.class);
             MAX_TIMESTAMP = lookup.findVarHandle(LogSegment.class, "maxTimestamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -78,8 +85,25 @@ final class LogSegment {
         }
         this.offsetIndex = new OffsetIndex(file(dir, baseOffset, SegmentFiles.INDEX + state), baseOffset, config.segmentIndexBytes(), active);
         this.timeIndex = new TimeIndex(file(dir, baseOffset, SegmentFiles.TIME_INDEX + state), baseOffset, config.segmentIndexBytes(), active);
-        this.size = (int) Math.min(active ? writeChannel.size() : Files.size(logFile), Integer.MAX_VALUE);
-        this.nextOffset = baseOffset;
+        int size = (int) Math.min(active ? writeChannel.size() : Files.size(logFile), Integer.MAX_VALUE);
+        this.end = end(size, baseOffset);
+    }
+
+    /** {@link #end} for {@code size} bytes of batches ending before {@code nextOffset}. */
+    private long end(int size, long nextOffset) {
+        long relative = nextOffset - baseOffset;
+        if (relative < 0 || relative > 0xFFFF_FFFFL) {
+            throw new IllegalStateException("offset " + nextOffset + " is not within 2^32 of segment " + baseOffset);
+        }
+        return ((long) size << 32) | relative;
+    }
+
+    private static int sizeOf(long end) {
+        return (int) (end >>> 32);
+    }
+
+    private long nextOffsetOf(long end) {
+        return baseOffset + (end & 0xFFFF_FFFFL);
     }
 
     static Path file(Path dir, long baseOffset, String suffix) {
@@ -92,7 +116,7 @@ final class LogSegment {
         Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
         Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
         LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, handles, "");
-        if (s.size != 0) {
+        if (s.size() != 0) {
             throw new IllegalStateException("segment " + file(dir, baseOffset, SegmentFiles.LOG) + " already has data");
         }
         return s;
@@ -141,7 +165,7 @@ final class LogSegment {
         LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles, "");
         if (!recover) {
             if (!s.offsetIndex.looksValid() || !s.timeIndex.looksValid()
-                    || s.offsetIndex.last().position() > s.size) {
+                    || s.offsetIndex.last().position() > s.size()) {
                 // an index that does not hold together is rebuilt rather than trusted
                 s.offsetIndex.clear();
                 s.timeIndex.clear();
@@ -166,16 +190,17 @@ final class LogSegment {
     private void loadEnd() throws IOException {
         TimeIndex.Entry lastTime = timeIndex.lastBefore(Long.MAX_VALUE);
         SegmentChannel file = acquire();
-        SegmentReader.EndState end;
+        int size = size();
+        SegmentReader.EndState state;
         try {
-            end = new SegmentReader(file.channel(), offsetIndex, size).endFrom(offsetIndex.last().position(),
+            state = new SegmentReader(file.channel(), offsetIndex, size).endFrom(offsetIndex.last().position(),
                     baseOffset, lastTime == null ? -1 : lastTime.timestamp(), lastTime == null ? -1 : lastTime.offset());
         } finally {
             file.release();
         }
-        nextOffset = end.nextOffset();
-        maxTimestamp = end.maxTimestamp();
-        offsetOfMaxTimestamp = end.offsetOfMaxTimestamp();
+        end = end(size, state.nextOffset());
+        maxTimestamp = state.maxTimestamp();
+        offsetOfMaxTimestamp = state.offsetOfMaxTimestamp();
     }
 
     long baseOffset() {
@@ -184,12 +209,12 @@ final class LogSegment {
 
     /** Bytes of complete batches. */
     int size() {
-        return size;
+        return sizeOf(end);
     }
 
     /** The offset after the last batch (the base offset when empty). */
     long nextOffset() {
-        return nextOffset;
+        return nextOffsetOf(end);
     }
 
     long maxTimestamp() {
@@ -230,7 +255,8 @@ final class LogSegment {
      * publishes the new size, so readers never see a partial batch.
      */
     void append(ByteBuf batches, Iterable<RecordBatch> views) throws IOException {
-        int position = size;
+        long before = end;
+        int position = sizeOf(before);
         int length = batches.readableBytes();
         // internalNioBuffer: no allocation; the buffer is ours for the duration (the log's lock)
         ByteBuffer nio = batches.nioBufferCount() == 1
@@ -246,15 +272,14 @@ final class LogSegment {
             throw e;
         }
         int pos = position;
-        long next = nextOffset;
+        long next = nextOffsetOf(before);
         for (RecordBatch batch : views) {
             int batchSize = batch.sizeInBytes();
             index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), pos, batchSize);
             pos += batchSize;
             next = batch.nextOffset();
         }
-        NEXT_OFFSET.setRelease(this, next);
-        SIZE.setRelease(this, position + length);
+        END.setRelease(this, end(position + length, next));
     }
 
     private void index(long base, long last, long batchMaxTimestamp, int position, int batchSize) {
@@ -280,8 +305,9 @@ final class LogSegment {
         SegmentChannel file = acquire();
         boolean handedOver = false;
         try {
-            Slice slice = new SegmentReader(file.channel(), offsetIndex, size).slice(file, offset, maxBytes, upTo,
-                    nextOffset);
+            long e = end; // size and next offset from the same moment (see end)
+            Slice slice = new SegmentReader(file.channel(), offsetIndex, sizeOf(e)).slice(file, offset, maxBytes, upTo,
+                    nextOffsetOf(e));
             handedOver = slice != null;
             return slice;
         } finally {
@@ -293,7 +319,7 @@ final class LogSegment {
 
     /** Reports the header of every batch whose last offset is at least {@code from}, in order. */
     void forEachBatch(long from, Consumer<StoredBatch> action) throws IOException {
-        int limit = size;
+        int limit = size();
         SegmentChannel file = acquire();
         try {
             new SegmentReader(file.channel(), offsetIndex, limit).forEachBatch(from, action);
@@ -308,7 +334,7 @@ final class LogSegment {
             return Optional.empty();
         }
         TimeIndex.Entry floor = timeIndex.lastBefore(timestamp);
-        int limit = size;
+        int limit = size();
         SegmentChannel file = acquire();
         try {
             return new SegmentReader(file.channel(), offsetIndex, limit).findByTimestamp(timestamp, minOffset, floor);
@@ -327,17 +353,17 @@ final class LogSegment {
         maxTimestamp = -1;
         offsetOfMaxTimestamp = -1;
         bytesSinceLastIndexEntry = 0;
-        nextOffset = Math.max(baseOffset, expectedBaseOffset);
+        long[] next = {Math.max(baseOffset, expectedBaseOffset)};
         long fileSize = writeChannel.size();
-        int valid = SegmentRecovery.validPrefix(writeChannel, fileSize, nextOffset, (batch, position, batchSize) -> {
+        int valid = SegmentRecovery.validPrefix(writeChannel, fileSize, next[0], (batch, position, batchSize) -> {
             index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), position, batchSize);
-            nextOffset = batch.nextOffset();
+            next[0] = batch.nextOffset();
         });
         int truncated = (int) (fileSize - valid);
         if (truncated > 0) {
             writeChannel.truncate(valid);
         }
-        size = valid;
+        end = end(valid, next[0]);
         return truncated;
     }
 
@@ -346,22 +372,24 @@ final class LogSegment {
      * whole). Returns the offset after the batches kept.
      */
     long truncateTo(long offset) throws IOException {
-        BatchHeader cut = new SegmentReader(writeChannel, offsetIndex, size).find(offset);
+        BatchHeader cut = new SegmentReader(writeChannel, offsetIndex, size()).find(offset);
         if (cut == null) {
-            return nextOffset;
+            return nextOffset();
         }
         int newSize = cut.position();
-        // recompute the end state from what is kept, then publish it at once to lock-free readers
-        SegmentReader.EndState end = new SegmentReader(writeChannel, offsetIndex, newSize).endFrom(0, baseOffset, -1, -1);
-        size = newSize;
-        nextOffset = end.nextOffset();
-        maxTimestamp = end.maxTimestamp();
-        offsetOfMaxTimestamp = end.offsetOfMaxTimestamp();
+        SegmentReader.EndState kept = new SegmentReader(writeChannel, offsetIndex, newSize).endFrom(0, baseOffset, -1, -1);
+        // The smaller end is published, size and next offset at once, before the file is cut: a
+        // reader that sees it reads nothing past the cut. One that read the end before (both
+        // values old) and is bounded by the high watermark, at or below the cut, reads no header
+        // at or past the cut either (see SegmentReader.endBelow).
+        END.setRelease(this, end(newSize, kept.nextOffset()));
+        maxTimestamp = kept.maxTimestamp();
+        offsetOfMaxTimestamp = kept.offsetOfMaxTimestamp();
         writeChannel.truncate(newSize);
         offsetIndex.truncateTo(cut.baseOffset());
         timeIndex.truncateTo(cut.baseOffset());
         bytesSinceLastIndexEntry = newSize - offsetIndex.last().position();
-        return end.nextOffset();
+        return kept.nextOffset();
     }
 
     void flush() throws IOException {
@@ -442,6 +470,7 @@ final class LogSegment {
 
     @Override
     public String toString() {
-        return "LogSegment(" + dir.getFileName() + "/" + baseOffset + ", " + size + " bytes, next " + nextOffset + ")";
+        long e = end;
+        return "LogSegment(" + dir.getFileName() + "/" + baseOffset + ", " + sizeOf(e) + " bytes, next " + nextOffsetOf(e) + ")";
     }
 }

@@ -8,6 +8,7 @@ import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The segments of one {@link PartitionLog}, by base offset, the last one active (the one appended
@@ -79,39 +80,95 @@ final class LogSegments {
     }
 
     /**
-     * The segment to append {@code incomingBytes} to, the last batch ending before
-     * {@code nextOffset}: the active one, or a new one at {@code logEnd} when the active one is
-     * full ({@code segment.bytes}, its indexes, or offsets too far from its base for the index's
-     * 4-byte relative offsets) or old ({@code segment.ms}).
+     * The segment to append {@code incomingBytes} to, the first batch starting at
+     * {@code firstOffset} and the last ending before {@code nextOffset}: the active one, or a new
+     * one at {@code firstOffset} when the active one is full ({@code segment.bytes}, its indexes,
+     * or offsets too far from its base for the index's 4-byte relative offsets) or old
+     * ({@code segment.ms}). {@code firstOffset} is the log end, except for a follower's log that
+     * jumps a gap the leader's compaction left.
      */
-    LogSegment forAppend(int incomingBytes, long nextOffset, long logEnd, LogConfig c, long now) throws IOException {
-        if (active.size() > 0
-                && ((long) active.size() + incomingBytes > c.segmentBytes()
-                        || now - active.createdMs() > c.segmentMs()
-                        || active.indexFull()
-                        || nextOffset - active.baseOffset() > Integer.MAX_VALUE)) {
-            return roll(logEnd, c);
+    LogSegment forAppend(int incomingBytes, long firstOffset, long nextOffset, LogConfig c, long now)
+            throws IOException {
+        if (nextOffset - firstOffset > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("batches from " + firstOffset + " to " + nextOffset
+                    + " span more offsets than one segment can index");
+        }
+        boolean offsetsTooFar = nextOffset - active.baseOffset() > Integer.MAX_VALUE;
+        if (active.size() == 0) {
+            return offsetsTooFar ? replaceEmptyActive(firstOffset, c) : active;
+        }
+        if ((long) active.size() + incomingBytes > c.segmentBytes()
+                || now - active.createdMs() > c.segmentMs()
+                || active.indexFull()
+                || offsetsTooFar) {
+            return roll(firstOffset, c);
         }
         return active;
     }
 
-    /** Seals the active segment and starts a new one at {@code logEnd}, unless the active one is empty. */
-    LogSegment roll(long logEnd, LogConfig config) throws IOException {
+    /** An empty active segment too far below a follower's next batch (a huge gap) gives way to one at the batch. */
+    private LogSegment replaceEmptyActive(long base, LogConfig config) throws IOException {
+        LogSegment empty = active;
+        LogSegment next = LogSegment.create(dir, base, config, clock.getAsLong(), handles);
+        segments.put(base, next); // before the removal, so that readers never find the map empty
+        segments.remove(empty.baseOffset(), empty);
+        delete(empty);
+        active = next;
+        return next;
+    }
+
+    /** Seals the active segment and starts a new one at {@code base}, unless the active one is empty. */
+    LogSegment roll(long base, LogConfig config) throws IOException {
         if (active.size() == 0) {
             return active;
         }
         active.seal();
-        LogSegment next = LogSegment.create(dir, logEnd, config, clock.getAsLong(), handles);
+        LogSegment next = LogSegment.create(dir, base, config, clock.getAsLong(), handles);
         segments.put(next.baseOffset(), next);
         active = next;
         return next;
     }
 
-    /** Takes out the oldest segment (the caller made sure it is not the only one). */
-    void deleteOldest() throws IOException {
-        LogSegment oldest = oldest();
-        segments.remove(oldest.baseOffset());
-        delete(oldest);
+    /** Takes out the segments wholly below {@code offset} (the new log start), none reaching {@code highWatermark}. */
+    void deleteBelow(long offset, long highWatermark) throws IOException {
+        deleteOldestWhile(s -> s.nextOffset() <= offset, highWatermark);
+    }
+
+    /**
+     * Retention: takes out old segments by time ({@code retention.ms}, against each segment's
+     * largest timestamp, or its creation when it has none) and by size ({@code retention.bytes}),
+     * none reaching {@code highWatermark}. Returns how many.
+     */
+    int deleteRetained(LogConfig c, long now, long highWatermark) throws IOException {
+        long[] total = {size()};
+        return deleteOldestWhile(s -> {
+            long age = now - (s.maxTimestamp() >= 0 ? s.maxTimestamp() : s.createdMs());
+            boolean byTime = c.retentionMs() >= 0 && age > c.retentionMs();
+            boolean bySize = c.retentionBytes() >= 0 && total[0] - s.size() >= c.retentionBytes();
+            if (byTime || bySize) {
+                total[0] -= s.size();
+                return true;
+            }
+            return false;
+        }, highWatermark);
+    }
+
+    /**
+     * Takes out segments from the oldest while {@code shouldDelete} holds; never the active one,
+     * nor one holding offsets at or above {@code highWatermark}. Returns how many.
+     */
+    private int deleteOldestWhile(Predicate<LogSegment> shouldDelete, long highWatermark) throws IOException {
+        int deleted = 0;
+        while (segments.size() > 1) {
+            LogSegment oldest = oldest();
+            if (oldest.nextOffset() > highWatermark || !shouldDelete.test(oldest)) {
+                break;
+            }
+            segments.remove(oldest.baseOffset());
+            delete(oldest);
+            deleted++;
+        }
+        return deleted;
     }
 
     /** Takes out every segment and starts again with one empty segment at {@code start}. */

@@ -1,5 +1,6 @@
 package dev.wharf.logstore;
 
+import dev.wharf.wire.records.CorruptRecordException;
 import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
@@ -9,24 +10,31 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 
 /**
  * The log of one partition: a directory of {@link LogSegment}s ordered by base offset, the last one
  * active (see {@link LogSegments}). Appends, rolls, flushes, truncation and deletion are serialized
  * on one lock per partition, which guards the segment list's changes, the {@link LogFlusher}, the
- * producer state and the offsets' moves, so different partitions proceed in parallel; reads take
- * no lock (see {@link SegmentSearch}) and see every batch whose append completed.
+ * producer state, the epoch history and the offsets' moves, so different partitions proceed in
+ * parallel; reads take no lock (see {@link SegmentSearch}) and see every batch whose append
+ * completed. A read bounded by the high watermark is unaffected by a truncation above it running
+ * meanwhile (see {@link LogSegment#truncateTo}).
  *
  * <p>Offsets: {@code logStartOffset} (first readable), {@code logEndOffset} (next to assign),
  * {@code highWatermark} (advanced by the caller; reads are bounded by what the caller passes) and
  * {@code recoveryPoint} (everything before it is fsynced; recovery after a crash starts there; kept
  * by the {@link LogFlusher}).
  *
+ * <p>Two ways in. As leader, {@link #append} and {@link #appendAsLeader} assign offsets from the
+ * log end and stamp the leader epoch. As follower, {@link #appendAsFollower} stores the batches
+ * fetched from the leader as they are (offsets, epochs, bytes), and {@link #truncateTo} and
+ * {@link #truncateFullyAndStartAt} cut a diverged or lagging log back. Either way the epoch history
+ * ({@link LeaderEpochCache}, answering {@link #endOffsetForEpoch}) records where each epoch starts.
+ *
  * <p>The log owns its {@link ProducerStateTable} and keeps it in step: loaded on open, changed by
- * {@link #appendAsLeader}, truncated with the log at either end, snapshotted on a clean close.
- * Files of the directory: segments (see {@link SegmentFiles}), {@code leader-epoch-checkpoint}
- * (see {@link LeaderEpochCache}) and the producer state snapshot.
+ * {@link #appendAsLeader} and {@link #appendAsFollower}, truncated with the log at either end,
+ * snapshotted on a clean close. Files of the directory: segments (see {@link SegmentFiles}),
+ * {@code leader-epoch-checkpoint} (see {@link LeaderEpochCache}) and the producer state snapshot.
  */
 public final class PartitionLog {
     /** Appends publish the log end with a release store; readers read it as a volatile. */
@@ -137,7 +145,8 @@ public final class PartitionLog {
 
     /**
      * The idempotent-producer state of this partition, kept in step with the log (truncation,
-     * log start moves) and changed by {@link #appendAsLeader} under the append lock.
+     * log start moves) and changed by {@link #appendAsLeader} and {@link #appendAsFollower} under
+     * the append lock.
      */
     public ProducerStateTable producerState() {
         return producers;
@@ -223,36 +232,72 @@ public final class PartitionLog {
             if (leaderEpoch < latestEpoch) {
                 throw new IllegalArgumentException("append with leader epoch " + leaderEpoch + " after epoch " + latestEpoch);
             }
-            long first = logEndOffset;
-            long next = first;
-            long maxTimestamp = -1;
-            long messages = 0;
+            long next = logEndOffset;
             for (RecordBatch b : batches) {
                 b.setBaseOffset(next);
                 b.setPartitionLeaderEpoch(leaderEpoch);
                 next = b.nextOffset();
-                maxTimestamp = Math.max(maxTimestamp, b.maxTimestamp());
-                messages += b.recordCount();
             }
-            if (leaderEpoch > latestEpoch) {
-                epochs.assign(leaderEpoch, first);
-                latestEpoch = leaderEpoch;
-            }
-            long now = clock.getAsLong();
-            LogSegment target = segments.forAppend(records.readableBytes(), next, logEndOffset, config, now);
-            target.append(records, batches);
-            LOG_END_OFFSET.setRelease(this, next);
-            flusher.appended(messages, next, now, config);
-            return new AppendResult(first, next - 1, maxTimestamp, batches.size());
+            startEpoch(leaderEpoch, logEndOffset);
+            return write(records, batches);
         }
     }
 
+    /**
+     * A follower's append: stores batches fetched from the leader as the leader stored them
+     * (offsets, leader epochs, bytes; nothing decompressed). A record set ending inside a batch, as
+     * a fetch answer may, is stored up to its last whole batch. Epochs newer than the latest are
+     * recorded where they start, and the producer state learns each batch as a rebuild from the
+     * log would, so that this replica, once leader, knows producers' retries and sequences. When a
+     * check fails (see {@link FollowerBatches}) nothing is stored.
+     *
+     * @throws CorruptRecordException a batch is malformed or fails its CRC, or no batch is whole
+     * @throws IllegalArgumentException the batches do not continue this log (offsets before its
+     *     end or overlapping, an epoch older than the one before), or {@code records} is empty
+     */
     public AppendResult appendAsFollower(ByteBuf records) throws IOException {
-        throw new UnsupportedOperationException("TEMP stub: merged from wt-follower");
+        FollowerBatches fetched = FollowerBatches.parse(records); // CRCs are checked outside the lock
+        synchronized (lock) {
+            fetched.checkContinues(logEndOffset, latestEpoch);
+            for (RecordBatch b : fetched.batches()) {
+                startEpoch(b.partitionLeaderEpoch(), b.baseOffset());
+            }
+            AppendResult appended = write(fetched.bytes(), fetched.batches());
+            long now = clock.getAsLong();
+            for (RecordBatch b : fetched.batches()) {
+                producers.replay(StoredBatch.of(b), now);
+            }
+            return appended;
+        }
     }
 
-    public void truncateFullyAndStartAt(long offset) throws IOException {
-        throw new UnsupportedOperationException("TEMP stub: merged from wt-follower");
+    /** Records that {@code epoch} starts at {@code offset} if it is newer than the latest. Under the lock. */
+    private void startEpoch(int epoch, long offset) {
+        if (epoch > latestEpoch) {
+            epochs.assign(epoch, offset);
+            latestEpoch = epoch;
+        }
+    }
+
+    /**
+     * Writes batches whose offsets and epochs are final to the active segment (rolling it when
+     * needed) and publishes the new log end to readers. Under the lock.
+     */
+    private AppendResult write(ByteBuf records, List<RecordBatch> batches) throws IOException {
+        long first = batches.get(0).baseOffset();
+        long next = batches.get(batches.size() - 1).nextOffset();
+        long maxTimestamp = -1;
+        long messages = 0;
+        for (RecordBatch b : batches) {
+            maxTimestamp = Math.max(maxTimestamp, b.maxTimestamp());
+            messages += b.recordCount();
+        }
+        long now = clock.getAsLong();
+        LogSegment target = segments.forAppend(records.readableBytes(), first, next, config, now);
+        target.append(records, batches);
+        LOG_END_OFFSET.setRelease(this, next);
+        flusher.appended(messages, next, now, config);
+        return new AppendResult(first, next - 1, maxTimestamp, batches.size());
     }
 
     /** Seals the active segment and starts a new one at the log end. */
@@ -310,10 +355,9 @@ public final class PartitionLog {
                         + highWatermark);
             }
             if (offset > logStartOffset) {
-                logStartOffset = offset;
-                epochs.truncateFromStart(offset);
-                producers.truncateFromStart(offset);
-                deleteSegments(s -> s.nextOffset() <= logStartOffset);
+                moveStartTo(offset); // before the segments go, so that reads stop asking for them
+                segments.deleteBelow(offset, highWatermark);
+                moveStartTo(segments.firstBaseOffset()); // past a gap between segments, if any
             }
             return logStartOffset;
         }
@@ -321,51 +365,31 @@ public final class PartitionLog {
 
     /**
      * Retention: deletes old inactive segments by time ({@code retention.ms}, against each
-     * segment's largest timestamp) and by size ({@code retention.bytes}). Returns how many.
+     * segment's largest timestamp) and by size ({@code retention.bytes}), never one holding
+     * records at or above the high watermark. Returns how many.
      */
     public int deleteRetainedSegments() throws IOException {
         synchronized (lock) {
-            LogConfig c = config;
-            long now = clock.getAsLong();
-            long[] total = {size()};
-            return deleteSegments(s -> {
-                long age = now - (s.maxTimestamp() >= 0 ? s.maxTimestamp() : s.createdMs());
-                boolean byTime = c.retentionMs() >= 0 && age > c.retentionMs();
-                boolean bySize = c.retentionBytes() >= 0 && total[0] - s.size() >= c.retentionBytes();
-                if (byTime || bySize) {
-                    total[0] -= s.size();
-                    return true;
-                }
-                return false;
-            });
+            int deleted = segments.deleteRetained(config, clock.getAsLong(), highWatermark);
+            moveStartTo(segments.firstBaseOffset());
+            return deleted;
+        }
+    }
+
+    /** Moves the log start forward to {@code start}, and the epochs and producers with it. Under the lock. */
+    private void moveStartTo(long start) {
+        if (start > logStartOffset) {
+            logStartOffset = start;
+            epochs.truncateFromStart(start);
+            producers.truncateFromStart(start);
         }
     }
 
     /**
-     * Deletes segments from the oldest while the predicate holds; never the active one, nor one
-     * holding records at or above the high watermark.
-     */
-    private int deleteSegments(Predicate<LogSegment> shouldDelete) throws IOException {
-        int deleted = 0;
-        while (segments.count() > 1) {
-            LogSegment oldest = segments.oldest();
-            if (oldest.nextOffset() > highWatermark || !shouldDelete.test(oldest)) {
-                break;
-            }
-            segments.deleteOldest();
-            logStartOffset = Math.max(logStartOffset, segments.firstBaseOffset());
-            deleted++;
-        }
-        if (deleted > 0) {
-            epochs.truncateFromStart(logStartOffset);
-            producers.truncateFromStart(logStartOffset);
-        }
-        return deleted;
-    }
-
-    /**
-     * Drops everything from {@code offset} on (a diverged replica): whole batches, index entries
-     * and segments. The log end becomes the end of the last batch kept.
+     * Drops everything from {@code offset} on (a diverged replica): whole batches (a batch holding
+     * {@code offset} goes whole), index entries and segments, the epochs starting there or later
+     * and the producers' batches there. The log end becomes the end of the last batch kept; the
+     * high watermark moves back to it if it was beyond.
      */
     public void truncateTo(long offset) throws IOException {
         synchronized (lock) {
@@ -373,10 +397,7 @@ public final class PartitionLog {
                 return;
             }
             if (offset <= segments.firstBaseOffset()) {
-                long start = Math.max(offset, 0);
-                segments.restartAt(start, config);
-                logStartOffset = start;
-                logEndOffset = start;
+                restartAt(Math.max(offset, 0));
             } else {
                 logEndOffset = segments.truncateTo(offset, config);
             }
@@ -386,6 +407,43 @@ public final class PartitionLog {
             epochs.truncateFromEnd(logEndOffset);
             latestEpoch = epochs.latestEpoch();
             producers.truncateFromEnd(logEndOffset);
+        }
+    }
+
+    /**
+     * Drops the whole log and starts it again, empty, at {@code offset}: for a follower whose log
+     * ends below the leader's log start. Log start, log end and high watermark all become
+     * {@code offset}; the epoch history and the producer state are forgotten.
+     */
+    public void truncateFullyAndStartAt(long offset) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("cannot start a log at offset " + offset);
+        }
+        synchronized (lock) {
+            restartAt(offset);
+            highWatermark = offset;
+            flusher.truncatedTo(offset);
+            epochs.clear();
+            latestEpoch = -1;
+            producers.clear();
+        }
+    }
+
+    /** Replaces every segment by one empty segment at {@code offset}, where the log now starts and ends. Under the lock. */
+    private void restartAt(long offset) throws IOException {
+        segments.restartAt(offset, config);
+        logStartOffset = offset;
+        logEndOffset = offset;
+    }
+
+    /**
+     * OffsetForLeaderEpoch against this log (see {@link LeaderEpochCache#endOffsetFor}). Under the
+     * lock, so that the epoch history and the log end it reads come from the same moment, not from
+     * either side of a truncation or of an append starting an epoch.
+     */
+    public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int epoch) {
+        synchronized (lock) {
+            return epochs.endOffsetFor(epoch, logEndOffset);
         }
     }
 

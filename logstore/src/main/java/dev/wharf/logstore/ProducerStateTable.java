@@ -30,6 +30,8 @@ import java.util.Map;
  * record must also be atomic together per partition; {@link PartitionLog#appendAsLeader} does all
  * three under the log's append lock, and every other change (truncation, log start moves,
  * expiry, snapshot) also runs under that lock. Only the log changes the table; others may query it.
+ * A follower's log learns each batch it stores from the leader as a rebuild does (see
+ * {@link #replay}), so that it checks a producer's retries and sequences if it becomes leader.
  *
  * <p>Snapshot: {@value #SNAPSHOT_FILE} in the partition directory, the name brokers before this
  * class moved into the log store already wrote, in the same format (read as it is: no migration).
@@ -147,6 +149,11 @@ public final class ProducerStateTable {
             p.batches.removeIf(b -> b.lastOffset() >= logEndOffset);
             return p.batches.isEmpty();
         });
+    }
+
+    /** Forgets every producer (the log was dropped whole). */
+    synchronized void clear() {
+        producers.clear();
     }
 
     /** The log now starts at {@code logStartOffset}: producers whose last batch is below it are forgotten. */

@@ -19,9 +19,11 @@ import java.util.function.Consumer;
  * <p>A reader serves one operation of one thread: it reuses one header buffer and fixes
  * {@code limit}, the bytes of complete batches when the operation began (the segment's published
  * size, read once). The file is read with positional reads, so any number of readers run beside
- * each other and beside the appender, which never changes bytes below the published size. The
- * caller keeps the file open (holds a {@link SegmentChannel} reference, or the log's append lock
- * for the write channel) while it reads.
+ * each other and beside the appender, which never changes bytes below the published size. A
+ * truncation does cut bytes below a size a reader may have read just before; a read bounded by
+ * a high watermark at or below the cut (a follower cuts what is not committed) stays clear of
+ * them (see {@link #endBelow}). The caller keeps the file open (holds a {@link SegmentChannel} reference, or
+ * the log's append lock for the write channel) while it reads.
  */
 final class SegmentReader {
     private final FileChannel ch;
@@ -56,7 +58,8 @@ final class SegmentReader {
 
     /**
      * See {@link LogSegment#read}: {@code file} is the reference the slice takes over, on the
-     * channel this reader reads; {@code nextOffset} is the segment's, read after its size.
+     * channel this reader reads; {@code nextOffset} is the segment's, read with its size as one
+     * value (so the batches below the limit end exactly there).
      */
     Slice slice(SegmentChannel file, long offset, int maxBytes, long upTo, long nextOffset) throws IOException {
         BatchHeader first = find(offset);
@@ -65,13 +68,33 @@ final class SegmentReader {
         }
         // The end is a batch boundary: before the first batch reaching upTo, and within maxBytes.
         // Both are found through the index with a few header reads, not by walking every batch.
-        BatchHeader reachingUpTo = upTo >= nextOffset ? null : find(upTo);
-        int end = reachingUpTo == null ? limit : reachingUpTo.position();
+        int end = upTo >= nextOffset ? limit : endBelow(upTo);
         long byteLimit = (long) first.position() + maxBytes;
         if (end > byteLimit) {
             end = Math.max(first.end(), lastBoundaryAtOrBefore(byteLimit, first.end()));
         }
         return new Slice(file, first.position(), end - first.position(), first.baseOffset());
+    }
+
+    /**
+     * Where the batches wholly below {@code upTo} end. A batch ending right at {@code upTo} ends
+     * the scan: the header after it is not read. A read bounded by the high watermark (always the
+     * end of some batch) thus reads no header above it, where a truncation running meanwhile may
+     * have cut the file, and appends after it may be writing new batches.
+     */
+    private int endBelow(long upTo) throws IOException {
+        int pos = index.lookup(upTo - 1).position();
+        while (pos < limit) {
+            BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
+            if (h.lastOffset() >= upTo) {
+                return h.position();
+            }
+            if (h.nextOffset() == upTo) {
+                return h.end();
+            }
+            pos = h.end();
+        }
+        return limit;
     }
 
     /** The largest batch boundary at or before {@code bound}, scanning from the index entry below it. */
@@ -106,7 +129,9 @@ final class SegmentReader {
      */
     Optional<TimestampOffset> findByTimestamp(long timestamp, long minOffset, TimeIndex.Entry floor)
             throws IOException {
-        int pos = floor == null ? 0 : find(floor.offset()).position();
+        // A floor read just before a truncation can point past the limit read after it: start over.
+        BatchHeader floorBatch = floor == null ? null : find(floor.offset());
+        int pos = floorBatch == null ? 0 : floorBatch.position();
         while (pos < limit) {
             BatchHeader h = BatchHeader.read(ch, pos, limit, buf);
             if (h.maxTimestamp() >= timestamp) {

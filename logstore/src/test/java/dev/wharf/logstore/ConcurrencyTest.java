@@ -80,4 +80,71 @@ class ConcurrencyTest {
         assertTrue(log.segmentCount() > 3);
         log.close();
     }
+
+    // A follower's log cut back to the high watermark and written again above it, over and over:
+    // reads bounded by the high watermark meanwhile get whole, committed batches (never the ones
+    // cut, nor what replaced them), and timestamp lookups within them the same answers.
+    @Test
+    void readsBelowTheHighWatermarkIgnoreTruncationsAboveIt() throws Exception {
+        TestLogs t = new TestLogs();
+        PartitionLog log = PartitionLog.open(dir.resolve("t-0"), new TopicPartition("t", 0), TestLogs.config(1 << 20, 128),
+                0, 0, true, LogEnvironment.standalone(t.clock::get));
+        for (int i = 0; i < 120; i++) {
+            t.append(log, 1 + i % 4);
+        }
+        long hw = log.logEndOffset();
+        log.updateHighWatermark(hw);
+        List<TestLogs.Written> committed = List.copyOf(t.written);
+        List<ByteBuf> above = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            above.add(t.batch(2 + i, CompressionType.NONE)); // later timestamps than any committed record
+        }
+        AtomicBoolean cutting = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<Long> reader = pool.submit(() -> {
+            java.util.Random random = new java.util.Random(7);
+            long reads = 0;
+            while (cutting.get()) {
+                long offset = random.nextInt((int) hw);
+                ReadResult.Batches r = (ReadResult.Batches) log.read(offset, 1 + random.nextInt(2048), hw);
+                try {
+                    for (RecordBatch batch : TestLogs.batches(r.slice())) { // CRC-checked, whole batches
+                        assertTrue(batch.lastOffset() < hw, "read past the high watermark: " + batch);
+                        for (dev.wharf.wire.records.Record rec : batch.records()) {
+                            TestLogs.Written w = committed.get((int) rec.offset());
+                            assertEquals(w.value(), TestLogs.str(rec.value()));
+                        }
+                    }
+                } finally {
+                    r.slice().release();
+                }
+                TestLogs.Written target = committed.get(random.nextInt(committed.size()));
+                TestLogs.Written first = committed.stream().filter(w -> w.timestamp() >= target.timestamp()).findFirst()
+                        .orElseThrow();
+                assertEquals(java.util.Optional.of(new TimestampOffset(first.timestamp(), first.offset())),
+                        log.offsetForTimestamp(target.timestamp()));
+                reads++;
+            }
+            return reads;
+        });
+        Future<?> cutter = pool.submit(() -> {
+            for (int cycle = 0; cycle < 1500; cycle++) {
+                for (int k = 0; k <= cycle % above.size(); k++) {
+                    log.append(above.get(k), 3);
+                }
+                log.truncateTo(cycle % 4 == 0 ? hw + 1 : hw); // hw + 1: the batch holding it goes whole
+                assertEquals(hw, log.logEndOffset());
+            }
+            return null;
+        });
+        try {
+            cutter.get(120, TimeUnit.SECONDS);
+        } finally {
+            cutting.set(false);
+        }
+        assertTrue(reader.get(60, TimeUnit.SECONDS) > 0);
+        pool.shutdown();
+        assertEquals(committed, TestLogs.readAll(log, 0, 1 << 20));
+        log.close();
+    }
 }

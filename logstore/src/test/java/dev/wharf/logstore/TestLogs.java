@@ -48,8 +48,13 @@ final class TestLogs {
 
     /** Appends a batch of {@code n} records and remembers them with their assigned offsets. */
     AppendResult append(PartitionLog log, int n) throws IOException {
-        ByteBuf batch = batch(n, random.nextInt(3) == 0 ? CompressionType.LZ4 : CompressionType.NONE);
-        AppendResult result = log.append(batch, 3);
+        return append(log, n, 3, random.nextInt(3) == 0 ? CompressionType.LZ4 : CompressionType.NONE);
+    }
+
+    /** As {@link #append(PartitionLog, int)}, in leader epoch {@code leaderEpoch}, compressed with {@code compression}. */
+    AppendResult append(PartitionLog log, int n, int leaderEpoch, CompressionType compression) throws IOException {
+        ByteBuf batch = batch(n, compression);
+        AppendResult result = log.append(batch, leaderEpoch);
         RecordBatch appended = RecordBatches.split(batch).get(0);
         for (Record r : appended.records()) {
             written.add(new Written(r.offset(), r.timestamp(), str(r.key()), str(r.value()), r.headers()));
