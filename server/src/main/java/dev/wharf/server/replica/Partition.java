@@ -542,7 +542,7 @@ public final class Partition {
 
     /** The largest epoch at most {@code epoch} and where it ends (OffsetForLeaderEpoch, divergence checks). */
     public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int epoch) {
-        return log.leaderEpochs().endOffsetFor(epoch, log.logEndOffset());
+        return log.endOffsetForEpoch(epoch); // epochs and log end read together, never across a truncation
     }
 
     /** DeleteRecords: moves the log start up to {@code offset} (at most the high watermark); the new log start. */

@@ -173,7 +173,8 @@ final class ReplicaFetcher implements Runnable {
                             .setPartitionMaxBytes(settings.partitionMaxBytes()));
             byTopic.computeIfAbsent(p.topicId(), id -> new HashMap<>()).put(p.topicPartition().partition(), f);
         }
-        FetchRequest request = new FetchRequest().setReplicaId(settings.brokerId())
+        // v15+ names the replica in ReplicaState (the old ReplicaId field must stay -1)
+        FetchRequest request = new FetchRequest()
                 .setReplicaState(new FetchRequest.ReplicaState().setReplicaId(settings.brokerId())
                         .setReplicaEpoch(brokerEpoch.get()))
                 .setMaxWaitMs(settings.maxWaitMs()).setMinBytes(settings.minBytes()).setMaxBytes(settings.responseMaxBytes())
