@@ -23,7 +23,7 @@ class KcatIT {
     @TempDir
     Path dir;
 
-    private static String kcat(String stdin, String... args) throws IOException, InterruptedException {
+    static String kcat(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("kcat");
         command.addAll(List.of(args));
