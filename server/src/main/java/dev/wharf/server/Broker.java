@@ -126,7 +126,13 @@ public final class Broker implements Closeable {
                 Optional.ofNullable(config.get(BrokerKeys.BROKER_RACK)));
 
         metadata = new ZkMetadataStore(connect, config.get(BrokerKeys.ZOOKEEPER_SESSION_TIMEOUT_MS), advertised);
-        metadata.uncleanElectionPolicy(t -> TopicSettings.of(config, t.configs()).get(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE));
+        metadata.uncleanElectionPolicy(t -> {
+            try {
+                return TopicSettings.of(config, t.configs()).get(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE);
+            } catch (RuntimeException e) {
+                return false; // a config that does not parse allows nothing unsafe
+            }
+        });
         metadata.start();
         replicas = new ReplicaManager(config, metadata, logs, deadlines, io);
         replicas.subscribe();

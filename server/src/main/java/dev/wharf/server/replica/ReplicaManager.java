@@ -126,7 +126,12 @@ public final class ReplicaManager implements IsrChanger {
         metadata.subscribe(new MetadataListener() {
             @Override
             public void topicChanged(String name, Optional<TopicInfo> now) {
-                ReplicaManager.this.topicChanged(name, now);
+                try {
+                    ReplicaManager.this.topicChanged(name, now);
+                } catch (RuntimeException e) {
+                    // one topic's trouble (a bad config, a log that cannot open) must not stop the others
+                    log.error("cannot apply the metadata of topic={}", name, e);
+                }
             }
         });
     }
