@@ -124,6 +124,7 @@ class MultiBrokerIT {
             admin.createTopics(List.of(new NewTopic("manual", Map.of(0, List.of(2, 1), 1, List.of(1, 2),
                     2, List.of(2, 1))))).all().get();
             admin.createPartitions(Map.of("manual", NewPartitions.increaseTo(4, List.of(List.of(1, 2))))).all().get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> partitions(admin, "manual").size() == 4);
             List<TopicPartitionInfo> manual = partitions(admin, "manual");
             assertEquals(List.of(List.of(2, 1), List.of(1, 2), List.of(2, 1), List.of(1, 2)),
                     manual.stream().map(p -> ids(p.replicas())).toList());
@@ -197,8 +198,12 @@ class MultiBrokerIT {
         return md.topics().get(0);
     }
 
-    private static List<TopicPartitionInfo> partitions(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+    /** The topic's partitions, as soon as the broker the client asks knows the topic (brokers learn it from a watch). */
+    private static List<TopicPartitionInfo> partitions(Admin admin, String topic) {
+        List<List<TopicPartitionInfo>> found = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                found.add(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()));
+        return found.get(found.size() - 1);
     }
 
     private static List<Integer> ids(List<Node> nodes) {

@@ -64,7 +64,9 @@ final class ZkSession implements Closeable {
 
     ZkSession(String connect, int sessionTimeoutMs, BrokerInfo self) {
         this.self = self;
-        this.zk = CuratorFrameworkFactory.newClient(connect, sessionTimeoutMs, 15_000, new ExponentialBackoffRetry(100, 10));
+        // a connection attempt longer than the session would outlive it (Curator warns of that, too)
+        this.zk = CuratorFrameworkFactory.newClient(connect, sessionTimeoutMs, Math.min(15_000, sessionTimeoutMs),
+                new ExponentialBackoffRetry(100, 10));
         events.execute(() -> eventThread = Thread.currentThread());
     }
 

@@ -72,7 +72,8 @@ public final class FindCoordinatorHandler implements ApiHandler {
             return c.setErrorCode(ErrorCode.NONE.code).setNodeId(broker.get().id()).setHost(endpoint.get().host())
                     .setPort(endpoint.get().port());
         } catch (Exception e) {
-            log.warn("cannot find the coordinator of group {}", key, e);
+            // clients ask again and again until it is there (the topic's creation says why, once)
+            log.debug("no coordinator for group {} yet: {}", key, e.toString());
             return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
         }
     }
