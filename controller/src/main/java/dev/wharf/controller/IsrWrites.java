@@ -39,12 +39,14 @@ final class IsrWrites {
             return Optional.empty();
         }
         List<Integer> replicas = t.get().partitions().get(partition).replicas();
-        TopicInfo.PartitionInfo current;
+        Stat stat = new Stat();
+        byte[] state;
         try {
-            current = cache.readPartition(topic, partition, replicas);
+            state = zk.getData().storingStatIn(stat).forPath(ZkData.partitionState(topic, partition));
         } catch (KeeperException.NoNodeException gone) {
             return Optional.empty();
         }
+        TopicInfo.PartitionInfo current = ZkData.partitionState(partition, replicas, state, stat.getVersion());
         if (current.partitionEpoch() != partitionEpoch || current.leader() != selfId || current.leaderEpoch() != leaderEpoch) {
             cache.rememberPartition(topic, current);
             return Optional.empty();
@@ -53,7 +55,7 @@ final class IsrWrites {
         Stat written;
         try {
             written = zk.setData().withVersion(partitionEpoch).forPath(ZkData.partitionState(topic, partition),
-                    ZkData.partitionState(next, controllerEpochOf(topic, partition)));
+                    ZkData.partitionState(next, ZkData.controllerEpochOf(state))); // the leader keeps the controller's epoch
         } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
             return Optional.empty();
         }
@@ -63,10 +65,5 @@ final class IsrWrites {
                 leaderEpoch);
         cache.rememberPartition(topic, done);
         return Optional.of(done);
-    }
-
-    /** The controller epoch recorded in the state now (kept as it is: the leader is not the controller). */
-    private int controllerEpochOf(String topic, int partition) throws Exception {
-        return ZkData.controllerEpochOf(zk.getData().forPath(ZkData.partitionState(topic, partition)));
     }
 }

@@ -87,8 +87,16 @@ public enum ErrorCode {
 
     public final short code;
 
+    private static final Map<Short, ErrorCode> BY_CODE = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(e -> e.code, e -> e));
+
     ErrorCode(int code) {
         this.code = (short) code;
+    }
+
+    /** The error with this code, UNKNOWN_SERVER_ERROR for one Wharf does not name (a peer's answer). */
+    public static ErrorCode forCode(short code) {
+        return BY_CODE.getOrDefault(code, UNKNOWN_SERVER_ERROR);
     }
 
     /**

@@ -197,7 +197,7 @@ final class ReplicaFetcher implements Runnable {
 
     private void handle(Fetching f, FetchResponse.PartitionData pd) {
         Partition p = f.partition();
-        ErrorCode error = errorOf(pd.errorCode());
+        ErrorCode error = ErrorCode.forCode(pd.errorCode());
         try {
             switch (error) {
                 case NONE -> copied(f, pd);
@@ -253,15 +253,6 @@ final class ReplicaFetcher implements Runnable {
     private void backOff(Fetching f, long ms) {
         partitions.replace(f.partition().topicPartition(), f,
                 new Fetching(f.partition(), f.leaderEpoch(), System.currentTimeMillis() + ms));
-    }
-
-    private static ErrorCode errorOf(short code) {
-        for (ErrorCode e : ErrorCode.values()) {
-            if (e.code == code) {
-                return e;
-            }
-        }
-        return ErrorCode.UNKNOWN_SERVER_ERROR;
     }
 
     private FetchResponse call(FetchRequest request) throws IOException {
