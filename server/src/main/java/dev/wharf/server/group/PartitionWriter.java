@@ -146,8 +146,9 @@ final class PartitionWriter {
                 done.complete(write.applied());
                 return done;
             }
+            // the wait is completed by whichever thread moves the high watermark; the change applies on the io pool
             return groupLog.partition().whenReplicated(groupLog.lastOffset(), groupLog.lastEpoch(), replicationTimeoutMs)
-                    .handle((error, failure) -> {
+                    .handleAsync((error, failure) -> {
                         try {
                             if (failure == null && error == ErrorCode.NONE) {
                                 groupLog.replicated();
@@ -165,7 +166,7 @@ final class PartitionWriter {
                             done.completeExceptionally(e);
                         }
                         return null;
-                    });
+                    }, io);
         } catch (RuntimeException e) {
             log.error("group log write failed", e);
             done.completeExceptionally(e);
