@@ -146,27 +146,29 @@ final class PartitionWriter {
                 done.complete(write.applied());
                 return done;
             }
-            // the wait is completed by whichever thread moves the high watermark; the change applies on the io pool
-            return groupLog.partition().whenReplicated(groupLog.lastOffset(), groupLog.lastEpoch(), replicationTimeoutMs)
-                    .handleAsync((error, failure) -> {
-                        try {
-                            if (failure == null && error == ErrorCode.NONE) {
-                                groupLog.replicated();
-                                done.complete(write.applied());
-                            } else {
-                                String what = groupLog.partition().topicPartition() + " not replicated: "
-                                        + (error == null ? failure : error);
-                                Exception cause = failure instanceof Exception e ? e
-                                        : error == ErrorCode.NOT_LEADER_OR_FOLLOWER ? new NotLeaderException(what)
-                                        : new NotReplicatedException(what);
-                                done.complete(write.failed(cause));
-                            }
-                        } catch (RuntimeException e) {
-                            log.error("group log write failed", e);
-                            done.completeExceptionally(e);
-                        }
-                        return null;
-                    }, io);
+            CompletableFuture<ErrorCode> replicated = groupLog.partition().whenReplicated(groupLog.lastOffset(),
+                    groupLog.lastEpoch(), replicationTimeoutMs);
+            java.util.function.BiFunction<ErrorCode, Throwable, Object> finish = (error, failure) -> {
+                try {
+                    if (failure == null && error == ErrorCode.NONE) {
+                        groupLog.replicated();
+                        done.complete(write.applied());
+                    } else {
+                        String what = groupLog.partition().topicPartition() + " not replicated: " + (error == null ? failure : error);
+                        Exception cause = failure instanceof Exception e ? e
+                                : error == ErrorCode.NOT_LEADER_OR_FOLLOWER ? new NotLeaderException(what)
+                                : new NotReplicatedException(what);
+                        done.complete(write.failed(cause));
+                    }
+                } catch (RuntimeException e) {
+                    log.error("group log write failed", e);
+                    done.completeExceptionally(e);
+                }
+                return null;
+            };
+            // replicated already (one replica): finish here, on the io thread; otherwise the thread that
+            // moves the high watermark completes the wait, and the change applies back on the io pool
+            return replicated.isDone() ? replicated.handle(finish) : replicated.handleAsync(finish, io);
         } catch (RuntimeException e) {
             log.error("group log write failed", e);
             done.completeExceptionally(e);
