@@ -341,6 +341,55 @@ class ReplicationIT {
         assertTrue(!topics("--describe", "--under-replicated-partitions").contains("Topic: tools"));
     }
 
+    // KIP-951: a produce (v10+) or fetch (v16+) sent to a broker that does not lead the partition
+    // is answered NOT_LEADER_OR_FOLLOWER with the leader, its epoch and its endpoint, so clients
+    // go straight there.
+    @Test
+    @Order(8)
+    void notLeaderAnswersNameTheLeader() throws Exception {
+        createTopic("hints", 1);
+        int leader = leaderOf("hints", 0);
+        int other = leader % 3 + 1;
+        int epoch = leaderEpochOf("hints");
+        org.apache.kafka.common.Uuid id = cluster.describe("hints").topicId();
+        java.util.UUID topicId = new java.util.UUID(id.getMostSignificantBits(), id.getLeastSignificantBits());
+        try (KafkaWireClient client = new KafkaWireClient(cluster.broker(other).bootstrap())) {
+            ProduceRequest req = new ProduceRequest().setAcks((short) -1).setTimeoutMs(5_000).setTopicData(List.of(
+                    new ProduceRequest.TopicProduceData().setName("hints").setPartitionData(List.of(
+                            new ProduceRequest.PartitionProduceData().setIndex(0)
+                                    .setRecords(new BufferRecords(ProduceBatch.create().value("x").build()))))));
+            ProduceResponse produced = client.call(ApiKey.PRODUCE, (short) 11, req);
+            ProduceResponse.PartitionProduceResponse p = produced.responses().get(0).partitionResponses().get(0);
+            assertEquals(6, p.errorCode()); // NOT_LEADER_OR_FOLLOWER
+            assertEquals(leader, p.currentLeader().leaderId());
+            assertEquals(epoch, p.currentLeader().leaderEpoch());
+            assertEquals(List.of(leader), produced.nodeEndpoints().stream().map(ProduceResponse.NodeEndpoint::nodeId).toList());
+            assertEquals(cluster.broker(leader).bootstrap(), "127.0.0.1:" + produced.nodeEndpoints().get(0).port());
+
+            dev.wharf.wire.message.FetchResponse fetched = client.call(ApiKey.FETCH, (short) 16,
+                    new dev.wharf.wire.message.FetchRequest().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+                            .setSessionEpoch(-1).setTopics(List.of(new dev.wharf.wire.message.FetchRequest.FetchTopic()
+                                    .setTopicId(topicId)
+                                    .setPartitions(List.of(new dev.wharf.wire.message.FetchRequest.FetchPartition()
+                                            .setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20)))))
+                            .setForgottenTopicsData(List.of()).setRackId(""));
+            dev.wharf.wire.message.FetchResponse.PartitionData pd = fetched.responses().get(0).partitions().get(0);
+            assertEquals(6, pd.errorCode());
+            assertEquals(leader, pd.currentLeader().leaderId());
+            assertEquals(List.of(leader), fetched.nodeEndpoints().stream()
+                    .map(dev.wharf.wire.message.FetchResponse.NodeEndpoint::nodeId).toList());
+        }
+    }
+
+    private int leaderEpochOf(String topic) throws Exception {
+        try (KafkaWireClient client = new KafkaWireClient(cluster.broker(1).bootstrap())) {
+            dev.wharf.wire.message.MetadataResponse md = client.call(ApiKey.METADATA, (short) 12,
+                    new dev.wharf.wire.message.MetadataRequest().setAllowAutoTopicCreation(false).setTopics(List.of(
+                            new dev.wharf.wire.message.MetadataRequest.MetadataRequestTopic().setName(topic))));
+            return md.topics().get(0).partitions().get(0).leaderEpoch();
+        }
+    }
+
     private String topics(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--bootstrap-server", cluster.bootstrapServers()));
         all.addAll(List.of(args));
