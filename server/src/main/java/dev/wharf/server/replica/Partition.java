@@ -183,11 +183,6 @@ public final class Partition {
         return role.leaderEpoch();
     }
 
-    /** The broker leading this partition as this replica knows it; -1 for none. */
-    public int leaderId() {
-        return role.leaderId();
-    }
-
     public List<Integer> inSyncReplicas() {
         return role.isr();
     }

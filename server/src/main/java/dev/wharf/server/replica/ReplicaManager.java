@@ -281,11 +281,6 @@ public final class ReplicaManager implements IsrChanger {
         }
     }
 
-    /** This broker's replica of a partition, leading or following (tests, tools). */
-    public Optional<Partition> replica(TopicPartition tp) {
-        return Optional.ofNullable(partitions.get(tp));
-    }
-
     /** Every partition log on this broker, opened as a partition or not (DescribeLogDirs). */
     public Map<TopicPartition, PartitionLog> logs() {
         return logs.all();
