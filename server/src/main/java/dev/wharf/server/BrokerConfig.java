@@ -158,6 +158,22 @@ public final class BrokerConfig {
         return listener;
     }
 
+    /**
+     * The listener other brokers reach this one on (followers fetch through it):
+     * {@code inter.broker.listener.name}, else the listener named PLAINTEXT, else the first.
+     */
+    public String interBrokerListenerName() {
+        String named = get(BrokerKeys.INTER_BROKER_LISTENER_NAME);
+        if (!named.isEmpty()) {
+            if (listeners.stream().noneMatch(l -> l.name().equals(named))) {
+                throw new IllegalArgumentException("inter.broker.listener.name " + named + " is not one of the listeners "
+                        + listeners.stream().map(Listener::name).toList());
+            }
+            return named;
+        }
+        return listeners.stream().map(Listener::name).filter("PLAINTEXT"::equals).findFirst().orElse(listeners.get(0).name());
+    }
+
     /** The security protocol of a listener name, from listener.security.protocol.map. */
     public String securityProtocol(String listenerName) {
         for (String entry : get(BrokerKeys.LISTENER_SECURITY_PROTOCOL_MAP)) {

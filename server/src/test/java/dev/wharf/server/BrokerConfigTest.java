@@ -58,6 +58,21 @@ class BrokerConfigTest {
     }
 
     // A bad value fails start-up with the key named.
+    // followers reach their leaders on inter.broker.listener.name, else the PLAINTEXT listener, else the first
+    @Test
+    void interBrokerListener() {
+        String two = "INTERNAL://127.0.0.1:0,PLAINTEXT://127.0.0.1:0";
+        String map = "INTERNAL:PLAINTEXT,PLAINTEXT:PLAINTEXT,CLIENT:PLAINTEXT";
+        assertEquals("PLAINTEXT", BrokerConfig.of(Map.of("listeners", two, "listener.security.protocol.map", map))
+                .interBrokerListenerName());
+        assertEquals("INTERNAL", BrokerConfig.of(Map.of("listeners", two, "listener.security.protocol.map", map,
+                "inter.broker.listener.name", "INTERNAL")).interBrokerListenerName());
+        assertEquals("CLIENT", BrokerConfig.of(Map.of("listeners", "CLIENT://127.0.0.1:0", "listener.security.protocol.map", map))
+                .interBrokerListenerName());
+        assertThrows(IllegalArgumentException.class, () -> BrokerConfig.of(Map.of("listeners", two,
+                "listener.security.protocol.map", map, "inter.broker.listener.name", "NOPE")).interBrokerListenerName());
+    }
+
     @Test
     void badValuesAreErrors() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

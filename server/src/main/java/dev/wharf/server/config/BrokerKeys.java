@@ -158,6 +158,8 @@ public final class BrokerKeys {
     public static final ConfigKey<Long> REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = define(
             "replica.high.watermark.checkpoint.interval.ms", LONG, "5000", atLeast(1), STATIC,
             "How often each log directory's replication-offset-checkpoint is written.");
+    public static final ConfigKey<String> INTER_BROKER_LISTENER_NAME = define("inter.broker.listener.name", STRING, "",
+            STATIC, "The listener followers fetch from their leaders through (default: PLAINTEXT, else the first).");
     public static final ConfigKey<Long> REPLICA_LAG_TIME_MAX_MS = define("replica.lag.time.max.ms", LONG, "30000",
             atLeast(1), STATIC, "A follower not caught up for this long leaves the ISR.");
     public static final ConfigKey<Integer> REPLICA_FETCH_WAIT_MAX_MS = define("replica.fetch.wait.max.ms", INT, "500",

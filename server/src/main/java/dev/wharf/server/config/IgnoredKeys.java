@@ -38,8 +38,7 @@ public final class IgnoredKeys {
         ignored("log.local.retention.ms", "tiered storage is not supported; nothing is local-only");
         ignored("log.local.retention.bytes", "tiered storage is not supported; nothing is local-only");
         ignored("inter.broker.protocol.version", "each API serves the versions its handler declares");
-        ignored("inter.broker.listener.name", "brokers do not send each other requests");
-        ignored("security.inter.broker.protocol", "brokers do not send each other requests");
+        ignored("security.inter.broker.protocol", "followers use inter.broker.listener.name (or the PLAINTEXT listener)");
         ignored("group.coordinator.rebalance.protocols", "the classic protocol is served; the consumer protocol "
                 + "(KIP-848) is not advertised, so clients use classic");
         ignored("group.coordinator.", "tunes Kafka's group coordinator threads and buffers");

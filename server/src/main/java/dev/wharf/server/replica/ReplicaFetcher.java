@@ -289,9 +289,9 @@ final class ReplicaFetcher implements Runnable {
             return;
         }
         Optional<BrokerInfo.Endpoint> endpoint = liveBrokers.get().stream().filter(b -> b.id() == leaderId).findFirst()
-                .flatMap(b -> b.endpoint(settings.listenerName()).or(() -> Optional.of(b.endpoints().get(0))));
+                .flatMap(b -> b.endpoint(settings.listenerName()));
         if (endpoint.isEmpty()) {
-            throw new IOException("broker " + leaderId + " is not registered");
+            throw new IOException("broker " + leaderId + " is not registered with a listener named " + settings.listenerName());
         }
         Socket s = new Socket();
         try {
