@@ -206,6 +206,19 @@ class PartitionTest {
         assertEquals(1, p.logEndOffset(), "only the acks=1 batch was appended");
     }
 
+    // an acks=all wait whose ISR shrank below min.insync.replicas meanwhile is answered NOT_ENOUGH_REPLICAS_AFTER_APPEND
+    @Test
+    void anIsrShrunkWhileWaitingIsNotEnoughAfterAppend() throws Exception {
+        Partition p = partition(new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000, 2));
+        lead(p, 0, List.of(0, 1), List.of(0, 1), 0);
+        AppendOutcome.Appended a = assertInstanceOf(AppendOutcome.Appended.class,
+                p.appendRecordsAsLeader(batch(-1, 0, "a"), System.currentTimeMillis(), -1));
+        java.util.concurrent.CompletableFuture<ErrorCode> acked = p.whenReplicated(a.lastOffset(), a.leaderEpoch(), 60_000);
+        p.isrChangeDone(new TopicInfo.PartitionInfo(0, List.of(0, 1), 0, 0, List.of(0), 1)); // broker 1 dropped out
+        assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, acked.getNow(null));
+        assertEquals(1, p.highWatermark(), "alone in the ISR, the leader's log end is the high watermark");
+    }
+
     // a caught-up follower is proposed for the ISR; a lagging one is proposed out; the ISR changes once written
     @Test
     void followersJoinAndLeaveTheIsr() throws Exception {
