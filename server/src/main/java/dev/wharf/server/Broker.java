@@ -162,7 +162,7 @@ public final class Broker implements Closeable {
                 int p = partition.topicPartition().partition();
                 io.execute(() -> {
                     if (leading) {
-                        groupStore.loadLater(p);
+                        groupStore.load(p);
                     } else {
                         groupStore.unload(p);
                     }

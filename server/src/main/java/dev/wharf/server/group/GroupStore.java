@@ -135,15 +135,16 @@ public final class GroupStore {
         log.info("unloaded {} groups of {}-{}: another broker coordinates them now", unloaded, OFFSETS_TOPIC, partition);
     }
 
-    /** This broker leads {@code partition} of {@code __consumer_offsets} now: its groups load (on the io pool). */
-    public void loadLater(int partition) {
-        io.execute(() -> {
-            try {
-                writer(partition);
-            } catch (RuntimeException e) {
-                log.warn("cannot load {}-{}", OFFSETS_TOPIC, partition, e);
-            }
-        });
+    /**
+     * This broker leads {@code partition} of {@code __consumer_offsets} now: its groups and offsets
+     * load from this replica (on the calling io thread), before the first request asks for them.
+     */
+    public void load(int partition) {
+        try {
+            writer(partition);
+        } catch (RuntimeException e) {
+            log.warn("cannot load {}-{}; the first request for one of its groups tries again", OFFSETS_TOPIC, partition, e);
+        }
     }
 
     /** Forgets a group that went Dead. */
