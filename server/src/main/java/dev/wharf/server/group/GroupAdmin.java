@@ -101,7 +101,7 @@ final class GroupAdmin {
 
             @Override
             public ErrorCode failed(Exception cause) {
-                log.error("cannot delete group {}", groupId, cause);
+                PartitionWriter.logFailure(log, "cannot delete group " + groupId, cause);
                 synchronized (group) {
                     group.revive(emptySince);
                 }

@@ -124,7 +124,7 @@ public final class GroupOffsets {
 
         @Override
         public List<ErrorCode> failed(Exception cause) {
-            log.error("cannot store offsets of group {}", group.groupId(), cause);
+            PartitionWriter.logFailure(log, "cannot store offsets of group " + group.groupId(), cause);
             ErrorCode error = PartitionWriter.errorFor(cause);
             return errors.stream().map(x -> x == ErrorCode.NONE ? error : x).toList();
         }
@@ -191,7 +191,7 @@ public final class GroupOffsets {
 
             @Override
             public DeleteResult failed(Exception cause) {
-                log.error("cannot delete offsets of group {}", groupId, cause);
+                PartitionWriter.logFailure(log, "cannot delete offsets of group " + groupId, cause);
                 return new DeleteResult(PartitionWriter.errorFor(cause), Map.of());
             }
         });

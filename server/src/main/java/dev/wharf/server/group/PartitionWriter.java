@@ -77,6 +77,18 @@ final class PartitionWriter {
         return cause instanceof NotReplicatedException ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.UNKNOWN_SERVER_ERROR;
     }
 
+    /**
+     * Logs a failed write: leadership moving or replication lagging is what failover looks like
+     * (a line, no trace; the client retries elsewhere); anything else is an error with its trace.
+     */
+    static void logFailure(Logger log, String what, Exception cause) {
+        if (errorFor(cause) == ErrorCode.UNKNOWN_SERVER_ERROR) {
+            log.error("{}", what, cause);
+        } else {
+            log.info("{}: {}", what, cause.getMessage());
+        }
+    }
+
     private final GroupLog groupLog;
     private final Executor io;
     private final long replicationTimeoutMs;
@@ -138,7 +150,7 @@ final class PartitionWriter {
             try {
                 groupLog.write(records);
             } catch (Exception e) {
-                log.error("cannot write to the group log", e);
+                logFailure(log, "cannot write to " + groupLog.partition().topicPartition(), e);
                 done.complete(write.failed(e));
                 return done;
             }
