@@ -75,8 +75,6 @@ public final class Partition {
     private final FollowerReplicas followers = new FollowerReplicas();
     private final ReentrantReadWriteLock roleLock = new ReentrantReadWriteLock();
     private volatile Role role = new Role(-1, -1, false, List.of(), List.of(), -1, 0);
-    /** The ISR being written to ZooKeeper, or null. Guarded by this. */
-    private List<Integer> pendingIsr;
     private volatile ProduceConfig produceConfig;
 
     /** Made by the {@link ReplicaManager}, which owns the partitions of this broker. */
@@ -129,9 +127,6 @@ public final class Partition {
                 role = new Role(state.leaderEpoch(), localBrokerId, true, state.replicas(), state.isr(),
                         state.partitionEpoch(), log.logEndOffset());
                 followers.reset(state.replicas(), localBrokerId, nowMs);
-                synchronized (this) {
-                    pendingIsr = null;
-                }
             } else if (state.partitionEpoch() > r.partitionEpoch()) {
                 role = r.withIsr(state.isr(), state.partitionEpoch());
             } else {
@@ -161,9 +156,6 @@ public final class Partition {
             role = new Role(state.leaderEpoch(), state.leader(), false, state.replicas(), state.isr(),
                     state.partitionEpoch(), -1);
             followers.clear();
-            synchronized (this) {
-                pendingIsr = null;
-            }
         } finally {
             roleLock.writeLock().unlock();
         }
@@ -355,13 +347,10 @@ public final class Partition {
     }
 
     private void proposeIsr(Role r, List<Integer> isr) {
-        synchronized (this) {
-            if (pendingIsr != null || role != r) {
-                return; // one change at a time, and only on the state it was based on
-            }
-            pendingIsr = List.copyOf(isr);
+        // one change at a time, and only on the state it was based on
+        if (role == r && followers.beginIsrChange(isr)) {
+            isrChanger.alterIsr(this, r.leaderEpoch(), r.partitionEpoch(), isr);
         }
-        isrChanger.alterIsr(this, r.leaderEpoch(), r.partitionEpoch(), isr);
     }
 
     /**
@@ -381,9 +370,7 @@ public final class Partition {
                 roleLock.writeLock().unlock();
             }
         }
-        synchronized (this) {
-            pendingIsr = null;
-        }
+        followers.endIsrChange();
         maybeIncrementHighWatermark();
         waiters.replication().checkAndComplete(topicPartition);
     }
@@ -398,23 +385,9 @@ public final class Partition {
         if (!r.isLeader()) {
             return;
         }
-        List<Integer> pending;
-        synchronized (this) {
-            pending = pendingIsr;
-        }
-        long hw = log.logEndOffset();
-        for (List<Integer> isr : pending == null ? List.of(r.isr()) : List.of(r.isr(), pending)) {
-            for (int id : isr) {
-                if (id == localBrokerId) {
-                    continue;
-                }
-                FollowerReplicas.Replica follower = followers.get(id);
-                long end = follower == null ? -1 : follower.logEndOffset();
-                if (end < 0) {
-                    return;
-                }
-                hw = Math.min(hw, end);
-            }
+        long hw = followers.highWatermarkBound(r.isr(), localBrokerId, log.logEndOffset());
+        if (hw < 0) {
+            return;
         }
         long before = log.highWatermark();
         log.updateHighWatermark(hw);
@@ -426,21 +399,29 @@ public final class Partition {
 
     // ---- the follower's side
 
+    /** A change a follower makes to its log. */
+    private interface FollowerStep<T> {
+        T apply(PartitionLog log) throws IOException;
+    }
+
     /**
-     * Appends batches copied from the leader of {@code leaderEpoch}, as they are; null when this
-     * replica no longer follows in that epoch (the fetch is stale and its data dropped).
+     * Runs {@code step} on the log if this replica still follows in {@code leaderEpoch} (holding
+     * the role lock's read side, so no role change interleaves); null when it does not (the fetch
+     * that asked for it is stale, and dropped).
      */
-    public AppendResult appendAsFollower(ByteBuf records, int leaderEpoch) throws IOException {
+    private <T> T asFollowerIn(int leaderEpoch, FollowerStep<T> step) throws IOException {
         roleLock.readLock().lock();
         try {
             Role r = role;
-            if (r.isLeader() || r.leaderEpoch() != leaderEpoch) {
-                return null;
-            }
-            return log.appendAsFollower(records);
+            return r.isLeader() || r.leaderEpoch() != leaderEpoch ? null : step.apply(log);
         } finally {
             roleLock.readLock().unlock();
         }
+    }
+
+    /** Appends batches copied from the leader of {@code leaderEpoch}, as they are; null when no longer following in it. */
+    public AppendResult appendAsFollower(ByteBuf records, int leaderEpoch) throws IOException {
+        return asFollowerIn(leaderEpoch, l -> l.appendAsFollower(records));
     }
 
     /**
@@ -448,34 +429,20 @@ public final class Partition {
      * no longer follows in {@code leaderEpoch}. Returns whether it truncated.
      */
     public boolean truncateAsFollower(long offset, int leaderEpoch) throws IOException {
-        roleLock.readLock().lock();
-        try {
-            Role r = role;
-            if (r.isLeader() || r.leaderEpoch() != leaderEpoch) {
-                return false;
-            }
-            if (offset < log.logEndOffset()) {
-                log.truncateTo(offset);
+        return asFollowerIn(leaderEpoch, l -> {
+            if (offset < l.logEndOffset()) {
+                l.truncateTo(offset);
             }
             return true;
-        } finally {
-            roleLock.readLock().unlock();
-        }
+        }) != null;
     }
 
     /** The leader's log starts after this whole log: start again, empty, at {@code offset}. */
     public boolean restartAsFollowerAt(long offset, int leaderEpoch) throws IOException {
-        roleLock.readLock().lock();
-        try {
-            Role r = role;
-            if (r.isLeader() || r.leaderEpoch() != leaderEpoch) {
-                return false;
-            }
-            log.truncateFullyAndStartAt(offset);
+        return asFollowerIn(leaderEpoch, l -> {
+            l.truncateFullyAndStartAt(offset);
             return true;
-        } finally {
-            roleLock.readLock().unlock();
-        }
+        }) != null;
     }
 
     /** The leader's high watermark, as far as this follower's log reaches. */
