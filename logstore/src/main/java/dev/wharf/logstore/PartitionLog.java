@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -102,7 +103,10 @@ public final class PartitionLog {
         latestEpoch = epochs.latestEpoch();
         if (!producers.load(dir, logEndOffset)) {
             long now = clock.getAsLong();
-            forEachBatch(logStartOffset, b -> producers.replay(b, now));
+            forEachBatch(logStartOffset, b -> {
+                producers.replay(b, now);
+                producers.replayTransaction(b);
+            });
         }
     }
 
@@ -150,6 +154,21 @@ public final class PartitionLog {
      */
     public ProducerStateTable producerState() {
         return producers;
+    }
+
+    /**
+     * The first offset of the oldest transaction still waiting for its marker (KIP-98), if any:
+     * a read_committed reader must not read from there on.
+     */
+    public OptionalLong firstUnstableOffset() {
+        return producers.firstUnstableOffset();
+    }
+
+    /** The offset read_committed reads stop at: the first unstable offset, at most the high watermark. */
+    public long lastStableOffset() {
+        long hw = highWatermark;
+        OptionalLong unstable = producers.firstUnstableOffset();
+        return unstable.isPresent() ? Math.min(unstable.getAsLong(), hw) : hw;
     }
 
     public int segmentCount() {
@@ -295,6 +314,9 @@ public final class PartitionLog {
         long now = clock.getAsLong();
         LogSegment target = segments.forAppend(records.readableBytes(), first, next, config, now);
         target.append(records, batches);
+        for (RecordBatch b : batches) {
+            producers.replayTransaction(StoredBatch.of(b));
+        }
         LOG_END_OFFSET.setRelease(this, next);
         flusher.appended(messages, next, now, config);
         return new AppendResult(first, next - 1, maxTimestamp, batches.size());
@@ -407,6 +429,12 @@ public final class PartitionLog {
             epochs.truncateFromEnd(logEndOffset);
             latestEpoch = epochs.latestEpoch();
             producers.truncateFromEnd(logEndOffset);
+            if (!producers.truncateTransactions(logEndOffset)) {
+                // a marker went: the transaction it closed may be open again
+                long from = segments.firstBaseOffset();
+                producers.restartTransactionsFrom(from);
+                forEachBatch(from, producers::replayTransaction);
+            }
         }
     }
 

@@ -79,6 +79,25 @@ final class TestLogs {
         return out;
     }
 
+    /** Every batch of the log, as a follower fetching from the log start would receive them. */
+    static ByteBuf allBytes(PartitionLog log) throws IOException {
+        ReadResult r = log.read(log.logStartOffset(), Integer.MAX_VALUE, log.logEndOffset());
+        if (!(r instanceof ReadResult.Batches b)) {
+            throw new AssertionError("no data: " + r);
+        }
+        try {
+            ByteBuffer bytes = ByteBuffer.allocate(b.slice().length());
+            while (bytes.hasRemaining()) {
+                if (b.slice().channel().read(bytes, b.slice().position() + bytes.position()) < 0) {
+                    throw new IOException("slice runs past the file");
+                }
+            }
+            return Unpooled.wrappedBuffer(bytes.flip());
+        } finally {
+            b.slice().release();
+        }
+    }
+
     /** Every record from {@code from} to the log end, read through the log as a consumer would. */
     static List<Written> readAll(PartitionLog log, long from, int maxBytes) throws IOException {
         List<Written> out = new ArrayList<>();
