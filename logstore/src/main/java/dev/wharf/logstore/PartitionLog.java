@@ -5,6 +5,7 @@ import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,10 @@ import java.util.function.LongSupplier;
  *
  * <p>The log owns its {@link ProducerStateTable} and keeps it in step: loaded on open, changed by
  * {@link #appendAsLeader} and {@link #appendAsFollower}, truncated with the log at either end,
- * snapshotted on a clean close. Files of the directory: segments (see {@link SegmentFiles}),
+ * snapshotted on a clean close. From it come the open transactions (KIP-98): the
+ * {@link #firstUnstableOffset} and {@link #lastStableOffset}. Each abort marker stored is recorded
+ * in its segment's {@link TransactionIndex}, answering {@link #abortedTransactions}; a segment
+ * recovered on open gets its index rebuilt from the log. Files of the directory: segments (see {@link SegmentFiles}),
  * {@code leader-epoch-checkpoint} (see {@link LeaderEpochCache}) and the producer state snapshot.
  */
 public final class PartitionLog {
@@ -101,13 +105,38 @@ public final class PartitionLog {
         epochs.truncateFromEnd(logEndOffset);
         epochs.truncateFromStart(logStartOffset);
         latestEpoch = epochs.latestEpoch();
+        List<LogSegment> recovered = segments.list().stream().filter(LogSegment::txnIndexStale).toList();
         if (!producers.load(dir, logEndOffset)) {
             long now = clock.getAsLong();
             forEachBatch(logStartOffset, b -> {
                 producers.replay(b, now);
-                producers.replayTransaction(b);
+                reindexIfAborted(producers.replayTransaction(b));
             });
+        } else if (!recovered.isEmpty()) {
+            // the recovered indexes need the transactions as of each marker, which the snapshot is not
+            ProducerStateTable replayed = new ProducerStateTable();
+            forEachBatch(logStartOffset, b -> reindexIfAborted(replayed.replayTransaction(b)));
         }
+        recovered.forEach(s -> s.setTxnIndexStale(false));
+    }
+
+    /** On open: records a transaction completed by a marker in a recovered segment if it was aborted. */
+    private void reindexIfAborted(OpenTransactions.Completed txn) {
+        if (txn == null) {
+            return;
+        }
+        LogSegment holder = segments.map().floorEntry(txn.lastOffset()).getValue();
+        try {
+            if (holder.txnIndexStale() && holder.isAbortMarkerAt(txn.lastOffset())) {
+                holder.appendAbortedTxn(aborted(txn));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static AbortedTxn aborted(OpenTransactions.Completed txn) {
+        return new AbortedTxn(txn.producerId(), txn.firstOffset(), txn.lastOffset(), txn.lastStableOffset());
     }
 
     public TopicPartition topicPartition() {
@@ -315,7 +344,10 @@ public final class PartitionLog {
         LogSegment target = segments.forAppend(records.readableBytes(), first, next, config, now);
         target.append(records, batches);
         for (RecordBatch b : batches) {
-            producers.replayTransaction(StoredBatch.of(b));
+            OpenTransactions.Completed txn = producers.replayTransaction(StoredBatch.of(b));
+            if (txn != null && TransactionIndex.isAbortMarker(b)) {
+                target.appendAbortedTxn(aborted(txn));
+            }
         }
         LOG_END_OFFSET.setRelease(this, next);
         flusher.appended(messages, next, now, config);
@@ -353,6 +385,15 @@ public final class PartitionLog {
      */
     public void forEachBatch(long fromOffset, Consumer<StoredBatch> action) throws IOException {
         SegmentSearch.forEachBatch(segments.map(), fromOffset, logEndOffset, action);
+    }
+
+    /**
+     * The aborted transactions a read_committed fetch of [{@code fromOffset}, {@code upToOffset})
+     * reports: every one whose range, first batch to abort marker, meets it, oldest marker first.
+     * Reads the segments' transaction indexes without the lock.
+     */
+    public List<AbortedTxn> abortedTransactions(long fromOffset, long upToOffset) {
+        return SegmentSearch.abortedTransactions(segments.map(), fromOffset, upToOffset);
     }
 
     /** The first record at or after {@code timestamp} from the log start on (ListOffsets by time). */

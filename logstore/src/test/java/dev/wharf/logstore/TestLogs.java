@@ -79,22 +79,25 @@ final class TestLogs {
         return out;
     }
 
-    /** Every batch of the log, as a follower fetching from the log start would receive them. */
-    static ByteBuf allBytes(PartitionLog log) throws IOException {
-        ReadResult r = log.read(log.logStartOffset(), Integer.MAX_VALUE, log.logEndOffset());
-        if (!(r instanceof ReadResult.Batches b)) {
-            throw new AssertionError("no data: " + r);
-        }
-        try {
-            ByteBuffer bytes = ByteBuffer.allocate(b.slice().length());
-            while (bytes.hasRemaining()) {
-                if (b.slice().channel().read(bytes, b.slice().position() + bytes.position()) < 0) {
-                    throw new IOException("slice runs past the file");
-                }
+    /** Replicates the whole of {@code leader} to an empty {@code follower}, a segment's worth per fetch. */
+    static void replicate(PartitionLog leader, PartitionLog follower) throws IOException {
+        long next = leader.logStartOffset();
+        while (next < leader.logEndOffset()) {
+            ReadResult r = leader.read(next, Integer.MAX_VALUE, leader.logEndOffset());
+            if (!(r instanceof ReadResult.Batches b)) {
+                throw new AssertionError("no data at " + next + ": " + r);
             }
-            return Unpooled.wrappedBuffer(bytes.flip());
-        } finally {
-            b.slice().release();
+            ByteBuffer bytes = ByteBuffer.allocate(b.slice().length());
+            try {
+                while (bytes.hasRemaining()) {
+                    if (b.slice().channel().read(bytes, b.slice().position() + bytes.position()) < 0) {
+                        throw new IOException("slice runs past the file");
+                    }
+                }
+            } finally {
+                b.slice().release();
+            }
+            next = follower.appendAsFollower(Unpooled.wrappedBuffer(bytes.flip())).lastOffset() + 1;
         }
     }
 

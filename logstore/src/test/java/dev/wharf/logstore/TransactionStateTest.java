@@ -200,7 +200,7 @@ class TransactionStateTest {
         txn(leader, 8, 0, 1);
         end(leader, 7, ControlRecord.Type.ABORT);
         PartitionLog follower = open(dir.resolve("follower"), true);
-        follower.appendAsFollower(TestLogs.allBytes(leader));
+        TestLogs.replicate(leader, follower);
         assertEquals(leader.firstUnstableOffset(), follower.firstUnstableOffset());
         assertEquals(OptionalLong.of(2), follower.firstUnstableOffset());
         leader.close();
