@@ -17,7 +17,12 @@ import java.util.TreeMap;
  */
 final class OpenTransactions {
     /** A transaction ended by a marker at {@code lastOffset}. */
-    record Completed(long producerId, long firstOffset, long lastOffset, long lastStableOffset) {}
+    record Completed(long producerId, long firstOffset, long lastOffset, long lastStableOffset) {
+        /** Its entry in the transaction index, if the marker was an abort. */
+        AbortedTxn aborted() {
+            return new AbortedTxn(producerId, firstOffset, lastOffset, lastStableOffset);
+        }
+    }
 
     private final Map<Long, Long> firstOffsetByProducer = new HashMap<>();
     private final TreeMap<Long, Long> producerByFirstOffset = new TreeMap<>();

@@ -5,7 +5,6 @@ import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -110,34 +109,17 @@ public final class PartitionLog {
             long now = clock.getAsLong();
             forEachBatch(logStartOffset, b -> {
                 producers.replay(b, now);
-                reindexIfAborted(producers.replayTransaction(b));
+                segments.reindexIfRecovered(producers.replayTransaction(b));
             });
         } else if (!recovered.isEmpty()) {
             // the recovered indexes need the transactions as of each marker, which the snapshot is not
             ProducerStateTable replayed = new ProducerStateTable();
-            forEachBatch(logStartOffset, b -> reindexIfAborted(replayed.replayTransaction(b)));
+            forEachBatch(logStartOffset, b -> segments.reindexIfRecovered(replayed.replayTransaction(b)));
         }
         recovered.forEach(s -> s.setTxnIndexStale(false));
     }
 
-    /** On open: records a transaction completed by a marker in a recovered segment if it was aborted. */
-    private void reindexIfAborted(OpenTransactions.Completed txn) {
-        if (txn == null) {
-            return;
-        }
-        LogSegment holder = segments.map().floorEntry(txn.lastOffset()).getValue();
-        try {
-            if (holder.txnIndexStale() && holder.isAbortMarkerAt(txn.lastOffset())) {
-                holder.appendAbortedTxn(aborted(txn));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static AbortedTxn aborted(OpenTransactions.Completed txn) {
-        return new AbortedTxn(txn.producerId(), txn.firstOffset(), txn.lastOffset(), txn.lastStableOffset());
-    }
 
     public TopicPartition topicPartition() {
         return topicPartition;
@@ -346,7 +328,7 @@ public final class PartitionLog {
         for (RecordBatch b : batches) {
             OpenTransactions.Completed txn = producers.replayTransaction(StoredBatch.of(b));
             if (txn != null && TransactionIndex.isAbortMarker(b)) {
-                target.appendAbortedTxn(aborted(txn));
+                target.appendAbortedTxn(txn.aborted());
             }
         }
         LOG_END_OFFSET.setRelease(this, next);

@@ -118,6 +118,25 @@ class TransactionIndexTest {
         assertArrayEquals(before, Files.readAllBytes(txnIndex(logDir(), 6)));
     }
 
+    // Recovery from a recovery point rebuilds only the indexes of the segments it checks; those
+    // before it are read as they are.
+    @Test
+    void recoveryFromARecoveryPointRebuildsTheRest() throws IOException {
+        PartitionLog log = open(logDir(), true);
+        writeAborts(log);
+        log.close();
+        Files.delete(logDir().resolve(ProducerStateTable.SNAPSHOT_FILE));
+        Files.delete(txnIndex(logDir(), 6));
+        AbortedTxn marked = new AbortedTxn(7, 0, 3, 99); // tells a file read from one rebuilt
+        Files.write(txnIndex(logDir(), 0), ByteBuffer.allocate(TransactionIndex.ENTRY_SIZE).putShort((short) 0)
+                .putLong(7).putLong(0).putLong(3).putLong(99).array());
+        PartitionLog recovered = PartitionLog.open(logDir(), new TopicPartition("orders", 0), TestLogs.config(1024, 256),
+                6, 0, false, LogEnvironment.standalone(t.clock::get));
+        assertEquals(List.of(marked, SECOND, EMPTY), recovered.abortedTransactions(0, 100));
+        assertEquals(2L * TransactionIndex.ENTRY_SIZE, Files.size(txnIndex(logDir(), 6)));
+        recovered.close();
+    }
+
     // Truncation drops the entries of the markers cut off (and the file when none is left), and
     // reopens their transactions; starting afresh drops everything.
     @Test
@@ -156,6 +175,39 @@ class TransactionIndexTest {
         assertFalse(Files.exists(txnIndex(logDir(), 0)));
         assertEquals(List.of(SECOND, EMPTY), log.abortedTransactions(4, 100));
         log.close();
+    }
+
+    // Replacing segments (compaction) keeps their aborted transactions, in the replacement
+    // holding each marker, through the swap and a reopen.
+    @Test
+    void replacementsKeepTheEntries() throws IOException {
+        PartitionLog log = open(logDir(), true);
+        writeAborts(log);
+        log.roll(); // seals [6..7]
+        List<LogSegment> old = log.segments().subList(0, 3);
+        LogEnvironment env = LogEnvironment.standalone(t.clock::get);
+        LogSegment merged = LogSegment.createCleaned(logDir(), 0, TestLogs.config(1024, 256), t.clock.get(), env.handles());
+        for (LogSegment o : old) {
+            ByteBuffer bytes = ByteBuffer.allocate(o.size());
+            SegmentChannel file = o.acquire();
+            try {
+                while (bytes.hasRemaining()) {
+                    file.channel().read(bytes, bytes.position());
+                }
+            } finally {
+                file.release();
+            }
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(bytes.flip());
+            merged.append(buf, dev.wharf.wire.records.RecordBatches.split(buf));
+        }
+        log.replaceSegments(List.of(merged), old);
+        assertEquals(List.of(0L, 8L), log.segmentBaseOffsets());
+        assertAnswers(log);
+        assertEquals(3L * TransactionIndex.ENTRY_SIZE, Files.size(txnIndex(logDir(), 0)));
+        log.close();
+        PartitionLog reopened = open(logDir(), true);
+        assertAnswers(reopened);
+        reopened.close();
     }
 
     // A follower storing the leader's batches builds the same indexes, byte for byte.
