@@ -37,8 +37,8 @@ import java.util.function.LongSupplier;
  * snapshotted on a clean close. From it come the open transactions (KIP-98): the
  * {@link #firstUnstableOffset} and {@link #lastStableOffset}. Each abort marker stored is recorded
  * in its segment's {@link TransactionIndex}, answering {@link #abortedTransactions}; a segment
- * recovered on open gets its index rebuilt from the log. Files of the directory: segments (see {@link SegmentFiles}),
- * {@code leader-epoch-checkpoint} (see {@link LeaderEpochCache}) and the producer state snapshot.
+ * recovered on open gets its index rebuilt from the log. Files of the directory: segments (see
+ * {@link SegmentFiles}), {@code leader-epoch-checkpoint} (see {@link LeaderEpochCache}) and the producer state snapshot.
  */
 public final class PartitionLog {
     /** Appends publish the log end with a release store; readers read it as a volatile. */
@@ -118,8 +118,6 @@ public final class PartitionLog {
         }
         recovered.forEach(s -> s.setTxnIndexStale(false));
     }
-
-
 
     public TopicPartition topicPartition() {
         return topicPartition;
@@ -322,12 +320,16 @@ public final class PartitionLog {
             maxTimestamp = Math.max(maxTimestamp, b.maxTimestamp());
             messages += b.recordCount();
         }
+        boolean[] aborts = new boolean[batches.size()]; // read first: a bad marker fails the append whole
+        for (int i = 0; i < aborts.length; i++) {
+            aborts[i] = TransactionIndex.isAbortMarker(batches.get(i));
+        }
         long now = clock.getAsLong();
         LogSegment target = segments.forAppend(records.readableBytes(), first, next, config, now);
         target.append(records, batches);
-        for (RecordBatch b : batches) {
-            OpenTransactions.Completed txn = producers.replayTransaction(StoredBatch.of(b));
-            if (txn != null && TransactionIndex.isAbortMarker(b)) {
+        for (int i = 0; i < aborts.length; i++) {
+            OpenTransactions.Completed txn = producers.replayTransaction(StoredBatch.of(batches.get(i)));
+            if (txn != null && aborts[i]) {
                 target.appendAbortedTxn(txn.aborted());
             }
         }

@@ -18,8 +18,8 @@ import java.util.OptionalLong;
  *                                    TransactionIndex)
  * </pre>
  *
- * Reserved, not written yet: {@code .snapshot} (producer state per offset, as Kafka names it). A state suffix after the file's own suffix tells
- * recovery what an interrupted operation left behind ({@code 00000000000000000042.log.swap}):
+ * Reserved, not written yet: {@code .snapshot} (producer state per offset, as Kafka names it). A
+ * state suffix after the file's own suffix tells recovery what an interrupted operation left behind ({@code 00000000000000000042.log.swap}):
  *
  * <ul>
  *   <li>{@code .cleaned}: a replacement still being written; deleted on open;

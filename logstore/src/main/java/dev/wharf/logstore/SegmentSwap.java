@@ -89,9 +89,9 @@ final class SegmentSwap {
 
     /**
      * Gives each replacement the aborted-transaction entries of the old segments whose markers
-     * fall in its range, so that read_committed fetches still learn of them (an entry whose marker
-     * the replacement dropped is harmless: no data of that transaction is left to hide). Entries
-     * a replacement already has are kept.
+     * fall in its range, so that read_committed fetches still learn of them. Entries go across
+     * whether or not the replacement kept the marker: which aborted transactions may be forgotten
+     * is for the cleaner to decide, by writing them itself. Entries a replacement has are kept.
      */
     private static void carryAbortedTxns(List<LogSegment> replacements, List<LogSegment> old) throws IOException {
         int r = 0;

@@ -236,6 +236,19 @@ class TransactionIndexTest {
         return out.toByteArray();
     }
 
+    // A control batch whose marker cannot be read is refused before anything is stored.
+    @Test
+    void unreadableMarkerStoresNothing() throws IOException {
+        PartitionLog log = open(logDir(), true);
+        io.netty.buffer.ByteBuf bad = new dev.wharf.wire.records.RecordBatchBuilder(
+                dev.wharf.wire.records.CompressionType.NONE).producer(7, (short) 0, -1).transactional(true).control(true)
+                .append(1L, new byte[] {0, 0, 0, 9}, new byte[] {0, 0, 0, 0, 0, 0}, List.of()).build();
+        assertThrows(dev.wharf.wire.records.CorruptRecordException.class, () -> log.appendAsFollower(bad));
+        assertEquals(0, log.logEndOffset());
+        assertEquals(0, log.size());
+        log.close();
+    }
+
     // An entry torn by a crash is ignored, and an entry out of order refused.
     @Test
     void tornEntryIgnoredAndOrderChecked() throws IOException {
