@@ -97,6 +97,7 @@ final class LogLoader {
             // the active segment was deleted: reopen the last kept one as active
             lastSegment.close();
             lastSegment = LogSegment.open(dir, lastSegment.baseOffset(), config, true, false, handles);
+            lastSegment.setTxnIndexStale(true); // recovered above: its transaction index awaits the rebuild
             segments.set(lastIndex, lastSegment);
         }
         long logEnd = lastSegment.nextOffset();

@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * One segment of a partition log: {@code <20-digit base offset>.log} holding record batches byte
- * for byte as appended (offsets assigned), with its {@link OffsetIndex} and {@link TimeIndex}.
+ * for byte as appended (offsets assigned), with its {@link OffsetIndex} and {@link TimeIndex}, and
+ * the {@link TransactionIndex} of the abort markers it holds.
  *
  * <p>Not thread-safe for writers: appends, truncation and recovery run under the log's append
  * lock. Readers run concurrently; they see batches up to {@link #size()}, which is published only
@@ -36,6 +38,9 @@ final class LogSegment {
     private volatile SegmentChannel writeFile;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
+    /** Set when the segment was recovered: its {@link #txnIndex} was dropped and waits for a rebuild. */
+    private boolean txnIndexStale;
     private final int indexIntervalBytes;
     private final long createdMs;
     /**
@@ -85,6 +90,7 @@ final class LogSegment {
         }
         this.offsetIndex = new OffsetIndex(file(dir, baseOffset, SegmentFiles.INDEX + state), baseOffset, config.segmentIndexBytes(), active);
         this.timeIndex = new TimeIndex(file(dir, baseOffset, SegmentFiles.TIME_INDEX + state), baseOffset, config.segmentIndexBytes(), active);
+        this.txnIndex = new TransactionIndex(file(dir, baseOffset, SegmentFiles.TXN_INDEX + state));
         int size = (int) Math.min(active ? writeChannel.size() : Files.size(logFile), Integer.MAX_VALUE);
         this.end = end(size, baseOffset);
     }
@@ -115,6 +121,7 @@ final class LogSegment {
             throws IOException {
         Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
         Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
+        Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TXN_INDEX));
         LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, handles, "");
         if (s.size() != 0) {
             throw new IllegalStateException("segment " + file(dir, baseOffset, SegmentFiles.LOG) + " already has data");
@@ -159,10 +166,12 @@ final class LogSegment {
         if (recover) {
             Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
             Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
+            Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TXN_INDEX));
         }
         long created = Files.getLastModifiedTime(file(dir, baseOffset, SegmentFiles.LOG)).toMillis();
         // a segment being recovered gets writable indexes; the caller seals it if it is not the last
         LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles, "");
+        s.txnIndexStale = recover;
         if (!recover) {
             if (!s.offsetIndex.looksValid() || !s.timeIndex.looksValid()
                     || s.offsetIndex.last().position() > s.size()) {
@@ -295,6 +304,46 @@ final class LogSegment {
         bytesSinceLastIndexEntry += batchSize;
     }
 
+    /** The abort markers of this segment, in offset order (see {@link TransactionIndex}). */
+    List<AbortedTxn> abortedTxns() {
+        return txnIndex.entries();
+    }
+
+    /** Records the abort marker at {@code txn.lastOffset()}, which this segment holds. Under the append lock. */
+    void appendAbortedTxn(AbortedTxn txn) throws IOException {
+        txnIndex.append(txn);
+    }
+
+    /** Whether the transaction index was dropped by recovery and waits for {@link PartitionLog#open} to rebuild it. */
+    boolean txnIndexStale() {
+        return txnIndexStale;
+    }
+
+    /** The transaction index lost its entries (recovery) or has them again (rebuilt). */
+    void setTxnIndexStale(boolean stale) {
+        txnIndexStale = stale;
+    }
+
+    /** Whether the batch holding {@code offset} is a control batch with an abort marker. */
+    boolean isAbortMarkerAt(long offset) throws IOException {
+        SegmentChannel file = acquire();
+        try {
+            BatchHeader h = new SegmentReader(file.channel(), offsetIndex, size()).find(offset);
+            if (h == null) {
+                return false;
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(h.size());
+            while (bytes.hasRemaining()) {
+                if (file.channel().read(bytes, h.position() + bytes.position()) < 0) {
+                    return false;
+                }
+            }
+            return TransactionIndex.isAbortMarker(RecordBatch.wrap(io.netty.buffer.Unpooled.wrappedBuffer(bytes.flip())));
+        } finally {
+            file.release();
+        }
+    }
+
     /**
      * A slice from the batch holding {@code offset}, ending on a batch boundary, holding no batch
      * that reaches {@code upTo} (exclusive) and at most {@code maxBytes} unless the first batch
@@ -388,6 +437,7 @@ final class LogSegment {
         writeChannel.truncate(newSize);
         offsetIndex.truncateTo(cut.baseOffset());
         timeIndex.truncateTo(cut.baseOffset());
+        txnIndex.truncateTo(cut.baseOffset());
         bytesSinceLastIndexEntry = newSize - offsetIndex.last().position();
         return kept.nextOffset();
     }
@@ -401,6 +451,7 @@ final class LogSegment {
         }
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.wharf.logstore;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +199,24 @@ final class LogSegments {
         }
         active = last;
         return active.truncateTo(offset);
+    }
+
+    /**
+     * On open, replaying the log: records the transaction a marker completed in its segment's
+     * transaction index if recovery dropped that index and the marker is an abort.
+     */
+    void reindexIfRecovered(OpenTransactions.Completed txn) {
+        if (txn == null) {
+            return;
+        }
+        LogSegment holder = segments.floorEntry(txn.lastOffset()).getValue();
+        try {
+            if (holder.txnIndexStale() && holder.isAbortMarkerAt(txn.lastOffset())) {
+                holder.appendAbortedTxn(txn.aborted());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** See {@link PartitionLog#replaceSegments}. */

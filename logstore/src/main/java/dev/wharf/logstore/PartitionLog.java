@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -33,8 +34,11 @@ import java.util.function.LongSupplier;
  *
  * <p>The log owns its {@link ProducerStateTable} and keeps it in step: loaded on open, changed by
  * {@link #appendAsLeader} and {@link #appendAsFollower}, truncated with the log at either end,
- * snapshotted on a clean close. Files of the directory: segments (see {@link SegmentFiles}),
- * {@code leader-epoch-checkpoint} (see {@link LeaderEpochCache}) and the producer state snapshot.
+ * snapshotted on a clean close. From it come the open transactions (KIP-98): the
+ * {@link #firstUnstableOffset} and {@link #lastStableOffset}. Each abort marker stored is recorded
+ * in its segment's {@link TransactionIndex}, answering {@link #abortedTransactions}; a segment
+ * recovered on open gets its index rebuilt from the log. Files of the directory: segments (see
+ * {@link SegmentFiles}), {@code leader-epoch-checkpoint} (see {@link LeaderEpochCache}) and the producer state snapshot.
  */
 public final class PartitionLog {
     /** Appends publish the log end with a release store; readers read it as a volatile. */
@@ -100,10 +104,19 @@ public final class PartitionLog {
         epochs.truncateFromEnd(logEndOffset);
         epochs.truncateFromStart(logStartOffset);
         latestEpoch = epochs.latestEpoch();
+        List<LogSegment> recovered = segments.list().stream().filter(LogSegment::txnIndexStale).toList();
         if (!producers.load(dir, logEndOffset)) {
             long now = clock.getAsLong();
-            forEachBatch(logStartOffset, b -> producers.replay(b, now));
+            forEachBatch(logStartOffset, b -> {
+                producers.replay(b, now);
+                segments.reindexIfRecovered(producers.replayTransaction(b));
+            });
+        } else if (!recovered.isEmpty()) {
+            // the recovered indexes need the transactions as of each marker, which the snapshot is not
+            ProducerStateTable replayed = new ProducerStateTable();
+            forEachBatch(logStartOffset, b -> segments.reindexIfRecovered(replayed.replayTransaction(b)));
         }
+        recovered.forEach(s -> s.setTxnIndexStale(false));
     }
 
     public TopicPartition topicPartition() {
@@ -150,6 +163,21 @@ public final class PartitionLog {
      */
     public ProducerStateTable producerState() {
         return producers;
+    }
+
+    /**
+     * The first offset of the oldest transaction still waiting for its marker (KIP-98), if any:
+     * a read_committed reader must not read from there on.
+     */
+    public OptionalLong firstUnstableOffset() {
+        return producers.firstUnstableOffset();
+    }
+
+    /** The offset read_committed reads stop at: the first unstable offset, at most the high watermark. */
+    public long lastStableOffset() {
+        long hw = highWatermark;
+        OptionalLong unstable = producers.firstUnstableOffset();
+        return unstable.isPresent() ? Math.min(unstable.getAsLong(), hw) : hw;
     }
 
     public int segmentCount() {
@@ -292,9 +320,19 @@ public final class PartitionLog {
             maxTimestamp = Math.max(maxTimestamp, b.maxTimestamp());
             messages += b.recordCount();
         }
+        boolean[] aborts = new boolean[batches.size()]; // read first: a bad marker fails the append whole
+        for (int i = 0; i < aborts.length; i++) {
+            aborts[i] = TransactionIndex.isAbortMarker(batches.get(i));
+        }
         long now = clock.getAsLong();
         LogSegment target = segments.forAppend(records.readableBytes(), first, next, config, now);
         target.append(records, batches);
+        for (int i = 0; i < aborts.length; i++) {
+            OpenTransactions.Completed txn = producers.replayTransaction(StoredBatch.of(batches.get(i)));
+            if (txn != null && aborts[i]) {
+                target.appendAbortedTxn(txn.aborted());
+            }
+        }
         LOG_END_OFFSET.setRelease(this, next);
         flusher.appended(messages, next, now, config);
         return new AppendResult(first, next - 1, maxTimestamp, batches.size());
@@ -331,6 +369,15 @@ public final class PartitionLog {
      */
     public void forEachBatch(long fromOffset, Consumer<StoredBatch> action) throws IOException {
         SegmentSearch.forEachBatch(segments.map(), fromOffset, logEndOffset, action);
+    }
+
+    /**
+     * The aborted transactions a read_committed fetch of [{@code fromOffset}, {@code upToOffset})
+     * reports: every one whose range, first batch to abort marker, meets it, oldest marker first.
+     * Reads the segments' transaction indexes without the lock.
+     */
+    public List<AbortedTxn> abortedTransactions(long fromOffset, long upToOffset) {
+        return SegmentSearch.abortedTransactions(segments.map(), fromOffset, upToOffset);
     }
 
     /** The first record at or after {@code timestamp} from the log start on (ListOffsets by time). */
@@ -407,6 +454,12 @@ public final class PartitionLog {
             epochs.truncateFromEnd(logEndOffset);
             latestEpoch = epochs.latestEpoch();
             producers.truncateFromEnd(logEndOffset);
+            if (!producers.truncateTransactions(logEndOffset)) {
+                // a marker went: the transaction it closed may be open again
+                long from = segments.firstBaseOffset();
+                producers.restartTransactionsFrom(from);
+                forEachBatch(from, producers::replayTransaction);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Idempotent-producer state of one partition, owned by its {@link PartitionLog}: per producer id,
@@ -33,23 +34,33 @@ import java.util.Map;
  * A follower's log learns each batch it stores from the leader as a rebuild does (see
  * {@link #replay}), so that it checks a producer's retries and sequences if it becomes leader.
  *
+ * <p>It also keeps the producers' open transactions (see {@link OpenTransactions}), learned from
+ * every batch the log stores ({@link #replayTransaction}), whichever way it came in.
+ *
  * <p>Snapshot: {@value #SNAPSHOT_FILE} in the partition directory, the name brokers before this
- * class moved into the log store already wrote, in the same format (read as it is: no migration).
- * Written when the log closes cleanly, with the log end it is valid for; read and deleted when the
- * log opens (from then on the live table is the truth). Text, one line per entry:
+ * class moved into the log store already wrote. Written when the log closes cleanly, with the log
+ * end it is valid for; read and deleted when the log opens (from then on the live table is the
+ * truth). Text, one line per entry; version 2 adds the open transactions to version 1, which is
+ * still read (it knows of no transaction):
  *
  * <pre>
- *   1 &lt;logEndOffset&gt;                                     format version, log end it is valid for
+ *   2 &lt;logEndOffset&gt; &lt;lastMarkerOffset&gt;                  format version, log end it is valid for,
+ *                                                         largest marker offset seen (-1: none)
  *   &lt;producerId&gt; &lt;epoch&gt; &lt;lastAppendMs&gt; {&lt;firstSeq&gt; &lt;lastSeq&gt; &lt;firstOffset&gt; &lt;lastOffset&gt;}...
+ *   txn &lt;producerId&gt; &lt;firstOffset&gt;                      an open transaction
  * </pre>
  *
- * When it is missing, stale or unreadable the table is rebuilt from the batch headers of the log.
+ * Version 1 has the header {@code 1 <logEndOffset>} and no {@code txn} lines. When the snapshot
+ * is missing, stale or unreadable the table is rebuilt from the batch headers of the log.
  */
 public final class ProducerStateTable {
     static final String SNAPSHOT_FILE = "producer-state-snapshot";
     private static final int BATCHES_KEPT = 5;
     /** Snapshot format version; snapshots of another version are rebuilt from the log. */
-    private static final String FORMAT = "1";
+    private static final String FORMAT = "2";
+    /** The format before transactions, still read. */
+    private static final String FORMAT_V1 = "1";
+    private static final String TXN = "txn";
 
     /** A batch as remembered: sequence range and where it landed. */
     record Batch(int firstSequence, int lastSequence, long firstOffset, long lastOffset) {}
@@ -73,6 +84,7 @@ public final class ProducerStateTable {
     private static final Check.Append APPEND = new Check.Append();
 
     private final Map<Long, Producer> producers = new HashMap<>();
+    private final OpenTransactions transactions = new OpenTransactions();
 
     /** Whether a batch from this producer may be appended now (nothing changes). */
     public synchronized Check check(ProducerBatchInfo batch) {
@@ -140,6 +152,38 @@ public final class ProducerStateTable {
     }
 
     /**
+     * Learns a stored batch's part in a transaction (see {@link OpenTransactions#onBatch}), in
+     * offset order; returns the transaction its marker completed, or null.
+     */
+    synchronized OpenTransactions.Completed replayTransaction(StoredBatch b) {
+        return transactions.onBatch(b.producerId(), b.transactional(), b.control(), b.baseOffset(), b.lastOffset());
+    }
+
+    /** The first offset of the oldest transaction still open, if any. */
+    public synchronized OptionalLong firstUnstableOffset() {
+        return transactions.firstUnstableOffset();
+    }
+
+    /** The first offset of {@code producerId}'s open transaction, if it has one. */
+    public synchronized OptionalLong currentTxnFirstOffset(long producerId) {
+        return transactions.firstOffsetOf(producerId);
+    }
+
+    /**
+     * The log now ends at {@code logEndOffset}: forgets the transactions starting there or later.
+     * Returns false when a marker may have been cut off, reopening the transaction it closed: the
+     * caller then replays the log with {@link #restartTransactionsFrom} and {@link #replayTransaction}.
+     */
+    synchronized boolean truncateTransactions(long logEndOffset) {
+        return transactions.truncateFromEnd(logEndOffset);
+    }
+
+    /** Forgets transactions starting at {@code offset} or later: the log is replayed from there. */
+    synchronized void restartTransactionsFrom(long offset) {
+        transactions.keepOnlyBelow(offset);
+    }
+
+    /**
      * The log now ends at {@code logEndOffset}: batches from there on are forgotten, and so is a
      * producer left with none (its earlier batches, if any, were of an older epoch and no longer
      * remembered: it is treated as new, as after expiry).
@@ -154,6 +198,7 @@ public final class ProducerStateTable {
     /** Forgets every producer (the log was dropped whole). */
     synchronized void clear() {
         producers.clear();
+        transactions.clear();
     }
 
     /** The log now starts at {@code logStartOffset}: producers whose last batch is below it are forgotten. */
@@ -168,7 +213,9 @@ public final class ProducerStateTable {
      */
     synchronized int expire(long nowMs, long expirationMs) {
         int before = producers.size();
-        producers.values().removeIf(p -> nowMs - p.lastAppendMs >= expirationMs);
+        // as Kafka, a producer in a transaction stays until its marker
+        producers.entrySet().removeIf(e -> nowMs - e.getValue().lastAppendMs >= expirationMs
+                && !transactions.isOpen(e.getKey()));
         return before - producers.size();
     }
 
@@ -179,7 +226,8 @@ public final class ProducerStateTable {
 
     /** Writes the snapshot (see the class comment), valid for a log ending at {@code logEndOffset}. */
     synchronized void save(Path partitionDir, long logEndOffset) throws IOException {
-        StringBuilder b = new StringBuilder(FORMAT + " ").append(logEndOffset).append('\n');
+        StringBuilder b = new StringBuilder(FORMAT + " ").append(logEndOffset).append(' ')
+                .append(transactions.lastMarkerOffset()).append('\n');
         producers.forEach((id, p) -> {
             b.append(id).append(' ').append(p.epoch).append(' ').append(p.lastAppendMs);
             for (Batch batch : p.batches) {
@@ -188,6 +236,8 @@ public final class ProducerStateTable {
             }
             b.append('\n');
         });
+        transactions.byProducer().forEach((id, first) -> b.append(TXN).append(' ').append(id).append(' ').append(first)
+                .append('\n'));
         Path file = partitionDir.resolve(SNAPSHOT_FILE);
         Path tmp = SegmentFiles.withSuffix(file, SegmentFiles.TMP);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -213,11 +263,18 @@ public final class ProducerStateTable {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             String[] head = lines.get(0).split(" ");
-            if (!head[0].equals(FORMAT) || Long.parseLong(head[1]) != logEndOffset) {
+            boolean v1 = head[0].equals(FORMAT_V1);
+            if (!(v1 || head[0].equals(FORMAT)) || Long.parseLong(head[1]) != logEndOffset) {
                 return false;
             }
+            // version 1 kept no markers: any may lie anywhere in the log
+            transactions.setLastMarkerOffset(v1 ? Long.MAX_VALUE : Long.parseLong(head[2]));
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split(" ");
+                if (f[0].equals(TXN)) {
+                    transactions.open(Long.parseLong(f[1]), Long.parseLong(f[2]));
+                    continue;
+                }
                 long id = Long.parseLong(f[0]);
                 short epoch = Short.parseShort(f[1]);
                 long lastAppendMs = Long.parseLong(f[2]);
@@ -228,7 +285,7 @@ public final class ProducerStateTable {
             }
             return true;
         } catch (RuntimeException e) {
-            producers.clear();
+            clear();
             return false; // unreadable: rebuild from the log instead
         } finally {
             Files.deleteIfExists(file);

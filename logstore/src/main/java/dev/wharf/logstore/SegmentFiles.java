@@ -12,11 +12,14 @@ import java.util.OptionalLong;
  *   00000000000000000042.log         record batches
  *   00000000000000000042.index       offset index (see OffsetIndex)
  *   00000000000000000042.timeindex   time index (see TimeIndex)
+ *   00000000000000000042.txnindex    aborted transactions, only once the segment holds an abort
+ *                                    marker: 34-byte entries (int16 version 0, int64 producer id,
+ *                                    first offset, marker offset, last stable offset; see
+ *                                    TransactionIndex)
  * </pre>
  *
- * Reserved, not written yet: {@code .snapshot} (producer state per offset, as Kafka names it) and
- * {@code .txnindex} (aborted transactions). A state suffix after the file's own suffix tells
- * recovery what an interrupted operation left behind ({@code 00000000000000000042.log.swap}):
+ * Reserved, not written yet: {@code .snapshot} (producer state per offset, as Kafka names it). A
+ * state suffix after the file's own suffix tells recovery what an interrupted operation left behind ({@code 00000000000000000042.log.swap}):
  *
  * <ul>
  *   <li>{@code .cleaned}: a replacement still being written; deleted on open;
@@ -39,8 +42,8 @@ final class SegmentFiles {
     static final String DELETED = ".deleted";
     static final String TMP = ".tmp";
 
-    /** The files every segment has, in the order they are renamed. */
-    static final List<String> PER_SEGMENT = List.of(LOG, INDEX, TIME_INDEX);
+    /** The files a segment may have (all but the transaction index always), in the order they are renamed. */
+    static final List<String> PER_SEGMENT = List.of(LOG, INDEX, TIME_INDEX, TXN_INDEX);
 
     private SegmentFiles() {}
 

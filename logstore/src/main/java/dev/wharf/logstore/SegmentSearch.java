@@ -1,6 +1,8 @@
 package dev.wharf.logstore;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -44,6 +46,26 @@ final class SegmentSearch {
                 }
             });
         }
+    }
+
+    /**
+     * Aborted transactions reaching into [{@code fromOffset}, {@code upToOffset}): their marker is
+     * at {@code fromOffset} or later and their first offset below {@code upToOffset}. Their markers
+     * lie in the segment holding {@code fromOffset} or a later one, every one of which is searched
+     * (a transaction with data in the range may end far beyond it).
+     */
+    static List<AbortedTxn> abortedTransactions(NavigableMap<Long, LogSegment> segments, long fromOffset,
+            long upToOffset) {
+        Long first = segments.floorKey(fromOffset);
+        List<AbortedTxn> out = new ArrayList<>();
+        for (LogSegment s : (first == null ? segments : segments.tailMap(first, true)).values()) {
+            for (AbortedTxn t : s.abortedTxns()) {
+                if (t.lastOffset() >= fromOffset && t.firstOffset() < upToOffset) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
     }
 
     /** The first record at or after {@code timestamp} from offset {@code start} on. */

@@ -16,7 +16,8 @@ import java.util.SortedSet;
  *
  * <ol>
  *   <li>the replacements are written as {@code <base>.log.cleaned} (and {@code .index.cleaned},
- *       {@code .timeindex.cleaned}), fsynced and closed — a crash here leaves {@code .cleaned}
+ *       {@code .timeindex.cleaned}, and {@code .txnindex.cleaned} holding the old segments'
+ *       aborted transactions), fsynced and closed — a crash here leaves {@code .cleaned}
  *       files, deleted on open: the old segments are still whole;
  *   <li>each replacement is renamed {@code .cleaned} → {@code .swap}; directory fsynced — from
  *       here on the swap is decided: on open, the {@code .swap} files complete it;
@@ -68,6 +69,7 @@ final class SegmentSwap {
 
     /** Steps 1 (the fsync and close) to 4 for replacements written as {@code .cleaned}. */
     static void swapIn(Path dir, List<LogSegment> replacements, List<LogSegment> old) throws IOException {
+        carryAbortedTxns(replacements, old);
         for (LogSegment r : replacements) {
             r.flush();
             r.close();
@@ -83,6 +85,28 @@ final class SegmentSwap {
             LogSegment.renameFiles(dir, r.baseOffset(), SegmentFiles.SWAP, "");
         }
         LogManager.fsyncDirectory(dir);
+    }
+
+    /**
+     * Gives each replacement the aborted-transaction entries of the old segments whose markers
+     * fall in its range, so that read_committed fetches still learn of them. Entries go across
+     * whether or not the replacement kept the marker: which aborted transactions may be forgotten
+     * is for the cleaner to decide, by writing them itself. Entries a replacement has are kept.
+     */
+    private static void carryAbortedTxns(List<LogSegment> replacements, List<LogSegment> old) throws IOException {
+        int r = 0;
+        for (LogSegment o : old) {
+            for (AbortedTxn txn : o.abortedTxns()) {
+                while (r + 1 < replacements.size() && replacements.get(r + 1).baseOffset() <= txn.lastOffset()) {
+                    r++;
+                }
+                LogSegment target = replacements.get(r);
+                List<AbortedTxn> has = target.abortedTxns();
+                if (has.isEmpty() || has.get(has.size() - 1).lastOffset() < txn.lastOffset()) {
+                    target.appendAbortedTxn(txn);
+                }
+            }
+        }
     }
 
     /**

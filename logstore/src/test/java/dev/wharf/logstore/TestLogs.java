@@ -79,6 +79,28 @@ final class TestLogs {
         return out;
     }
 
+    /** Replicates the whole of {@code leader} to an empty {@code follower}, a segment's worth per fetch. */
+    static void replicate(PartitionLog leader, PartitionLog follower) throws IOException {
+        long next = leader.logStartOffset();
+        while (next < leader.logEndOffset()) {
+            ReadResult r = leader.read(next, Integer.MAX_VALUE, leader.logEndOffset());
+            if (!(r instanceof ReadResult.Batches b)) {
+                throw new AssertionError("no data at " + next + ": " + r);
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(b.slice().length());
+            try {
+                while (bytes.hasRemaining()) {
+                    if (b.slice().channel().read(bytes, b.slice().position() + bytes.position()) < 0) {
+                        throw new IOException("slice runs past the file");
+                    }
+                }
+            } finally {
+                b.slice().release();
+            }
+            next = follower.appendAsFollower(Unpooled.wrappedBuffer(bytes.flip())).lastOffset() + 1;
+        }
+    }
+
     /** Every record from {@code from} to the log end, read through the log as a consumer would. */
     static List<Written> readAll(PartitionLog log, long from, int maxBytes) throws IOException {
         List<Written> out = new ArrayList<>();
