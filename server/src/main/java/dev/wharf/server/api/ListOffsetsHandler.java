@@ -63,7 +63,7 @@ public final class ListOffsetsHandler implements ApiHandler {
                     r.setLeaderEpoch(leader.partition().leaderEpoch());
                 }
                 try {
-                    out.add(lookup(leader.partition(), p.timestamp(), r));
+                    out.add(lookup(leader.partition(), p.timestamp(), req.isolationLevel() == 1, r));
                 } catch (IOException e) {
                     out.add(r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code));
                 }
@@ -73,9 +73,10 @@ public final class ListOffsetsHandler implements ApiHandler {
         return new ListOffsetsResponse().setTopics(topics);
     }
 
+    /** {@code readCommitted}: the latest offset is the last stable offset (isolation level 1, v2+), as in Kafka. */
     private static ListOffsetsResponse.ListOffsetsPartitionResponse lookup(Partition log, long timestamp,
-            ListOffsetsResponse.ListOffsetsPartitionResponse r) throws IOException {
-        long hw = log.highWatermark();
+            boolean readCommitted, ListOffsetsResponse.ListOffsetsPartitionResponse r) throws IOException {
+        long hw = readCommitted ? log.lastStableOffset() : log.highWatermark();
         if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
             return r.setOffset(log.logStartOffset());
         }

@@ -2,6 +2,7 @@ package dev.wharf.server.fetch;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.AbortedTxn;
 import dev.wharf.logstore.LeaderEpochCache;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TopicPartition;
@@ -51,6 +52,8 @@ final class FetchReader {
     private final FetchSessions.Context context;
     /** The follower fetching, or -1 for a consumer. */
     private final int replicaId;
+    /** A read_committed consumer (isolation level 1): reads stop at the last stable offset. */
+    private final boolean readCommitted;
 
     FetchReader(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, FetchRequest request,
             FetchSessions.Context context) {
@@ -60,6 +63,7 @@ final class FetchReader {
         this.request = request;
         this.context = context;
         this.replicaId = replicaIdOf(request);
+        this.readCommitted = replicaId < 0 && request.isolationLevel() == 1;
     }
 
     /** The broker a fetch comes from as a follower (v15+ in ReplicaState, before in ReplicaId), -1 for a consumer. */
@@ -114,6 +118,15 @@ final class FetchReader {
         return null;
     }
 
+    /** The aborted transactions with records from {@code from} up to {@code upTo}, for the client to drop. */
+    private static List<FetchResponse.AbortedTransaction> abortedIn(Partition partition, long from, long upTo) {
+        List<FetchResponse.AbortedTransaction> out = new ArrayList<>();
+        for (AbortedTxn t : partition.abortedTransactions(from, upTo)) {
+            out.add(new FetchResponse.AbortedTransaction().setProducerId(t.producerId()).setFirstOffset(t.firstOffset()));
+        }
+        return out;
+    }
+
     private static void release(Iterable<FetchResponse.FetchableTopicResponse> topics) {
         for (FetchResponse.FetchableTopicResponse t : topics) {
             for (FetchResponse.PartitionData p : t.partitions()) {
@@ -143,7 +156,8 @@ final class FetchReader {
                 Partition partition = leader.partition();
                 long hw = partition.highWatermark();
                 long start = partition.logStartOffset();
-                pd.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(start);
+                long lso = partition.lastStableOffset();
+                pd.setHighWatermark(hw).setLastStableOffset(lso).setLogStartOffset(start);
                 boolean hasData = false;
                 long left = budget - total;
                 int maxBytes = (int) Math.min(w.maxBytes(), left);
@@ -159,6 +173,7 @@ final class FetchReader {
                     hasData = true;
                 } else if (total == 0 || maxBytes > 0) {
                     ReadResult r = fromFollower() ? partition.readForFollower(w.fetchOffset(), Math.max(1, maxBytes))
+                            : readCommitted ? partition.readCommitted(w.fetchOffset(), Math.max(1, maxBytes))
                             : partition.read(w.fetchOffset(), Math.max(1, maxBytes));
                     if (r instanceof ReadResult.OutOfRange) {
                         pd.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code);
@@ -172,6 +187,9 @@ final class FetchReader {
                             total += b.slice().length();
                             hasData = true;
                             served.add(w);
+                            if (readCommitted) {
+                                pd.setAbortedTransactions(abortedIn(partition, w.fetchOffset(), lso));
+                            }
                         } else {
                             // past the first partition with data, a first batch larger than what is left stays out
                             b.slice().release();

@@ -1,6 +1,7 @@
 package dev.wharf.server.replica;
 
 import dev.wharf.controller.TopicInfo;
+import dev.wharf.logstore.AbortedTxn;
 import dev.wharf.logstore.AppendResult;
 import dev.wharf.logstore.LeaderAppendResult;
 import dev.wharf.logstore.LeaderEpochCache;
@@ -457,6 +458,14 @@ public final class Partition {
         return read(offset, maxBytes, log.highWatermark());
     }
 
+    /**
+     * Whole batches for a read_committed consumer: none at or past the last stable offset (the
+     * first offset of a transaction still open, or the high watermark).
+     */
+    public ReadResult readCommitted(long offset, int maxBytes) {
+        return read(offset, maxBytes, log.lastStableOffset());
+    }
+
     /** Whole batches for a follower: up to the log end. */
     public ReadResult readForFollower(long offset, int maxBytes) {
         return read(offset, maxBytes, Long.MAX_VALUE);
@@ -472,6 +481,16 @@ public final class Partition {
 
     public long highWatermark() {
         return log.highWatermark();
+    }
+
+    /** Below it every transaction is decided: the high watermark, or the first offset of a transaction still open. */
+    public long lastStableOffset() {
+        return log.lastStableOffset();
+    }
+
+    /** The aborted transactions with records in [{@code from}, {@code upTo}) (a read_committed fetch drops their records). */
+    public List<AbortedTxn> abortedTransactions(long from, long upTo) {
+        return log.abortedTransactions(from, upTo);
     }
 
     public long logStartOffset() {

@@ -287,6 +287,36 @@ class PartitionTest {
         bytes.release();
     }
 
+    // read_committed reads stop at the last stable offset: the first offset of a transaction still
+    // open; once it is aborted, the reads go on and name it among the aborted transactions
+    @Test
+    void readCommittedStopsAtTheLastStableOffset() throws Exception {
+        Partition p = partition(DEFAULTS);
+        lead(p, 0);
+        p.appendAsLeader(batch(-1, 0, "plain"));
+        p.appendAsLeader(dev.wharf.testing.ProduceBatch.create().producer(9, (short) 0, 0).transactional().value("t").build());
+        assertEquals(2, p.highWatermark());
+        assertEquals(1, p.lastStableOffset());
+        ReadResult.Batches committed = assertInstanceOf(ReadResult.Batches.class, p.readCommitted(0, 1 << 20));
+        assertEquals(1, RecordBatches.split(bytesOf(committed)).size(), "only the batch below the open transaction");
+        assertInstanceOf(ReadResult.NoData.class, p.readCommitted(1, 1 << 20));
+
+        p.appendAsLeader(new dev.wharf.wire.records.ControlRecord(dev.wharf.wire.records.ControlRecord.Type.ABORT, 0)
+                .toBatch(9, (short) 0, System.currentTimeMillis()));
+        assertEquals(3, p.lastStableOffset());
+        assertEquals(List.of(new dev.wharf.logstore.AbortedTxn(9, 1, 2, 3)), p.abortedTransactions(0, 3));
+        ReadResult.Batches all = assertInstanceOf(ReadResult.Batches.class, p.readCommitted(1, 1 << 20));
+        assertEquals(2, RecordBatches.split(bytesOf(all)).size(), "the aborted batch and its marker; the client drops them");
+    }
+
+    /** The bytes of a read, its slice released. */
+    private static ByteBuf bytesOf(ReadResult.Batches read) throws java.io.IOException {
+        ByteBuf out = Unpooled.buffer(read.slice().length());
+        out.writeBytes(read.slice().channel(), read.slice().position(), read.slice().length());
+        read.slice().release();
+        return out;
+    }
+
     private static void assertRejected(Errors expected, AppendOutcome outcome) {
         assertEquals(expected.code(), assertInstanceOf(AppendOutcome.Rejected.class, outcome).error().code);
     }
