@@ -32,6 +32,15 @@ final class OpenTransactions {
      * markers closed, which only a replay of the log can tell.
      */
     private long lastMarkerOffset = -1;
+    /**
+     * The smallest open transaction's first offset, -1 for none: published after every change so
+     * that fetches read it (for the last stable offset) without the producer table's lock.
+     */
+    private volatile long firstUnstable = -1;
+
+    private void publish() {
+        firstUnstable = producerByFirstOffset.isEmpty() ? -1 : producerByFirstOffset.firstKey();
+    }
 
     /**
      * Learns a batch, in offset order; returns the transaction its marker completed, or null.
@@ -45,6 +54,7 @@ final class OpenTransactions {
             if (!firstOffsetByProducer.containsKey(producerId)) {
                 firstOffsetByProducer.put(producerId, baseOffset);
                 producerByFirstOffset.put(baseOffset, producerId);
+                publish();
             }
             return null;
         }
@@ -52,6 +62,7 @@ final class OpenTransactions {
         Long first = firstOffsetByProducer.remove(producerId);
         if (first != null) {
             producerByFirstOffset.remove(first);
+            publish();
         }
         // as Kafka: a marker without an open transaction completes an empty one starting at itself
         long firstOffset = first == null ? baseOffset : first;
@@ -59,8 +70,10 @@ final class OpenTransactions {
         return new Completed(producerId, firstOffset, lastOffset, lastStable);
     }
 
+    /** Any thread, no lock (see {@link #firstUnstable}). */
     OptionalLong firstUnstableOffset() {
-        return producerByFirstOffset.isEmpty() ? OptionalLong.empty() : OptionalLong.of(producerByFirstOffset.firstKey());
+        long first = firstUnstable;
+        return first < 0 ? OptionalLong.empty() : OptionalLong.of(first);
     }
 
     OptionalLong firstOffsetOf(long producerId) {
@@ -84,6 +97,7 @@ final class OpenTransactions {
             producerByFirstOffset.remove(previous);
         }
         producerByFirstOffset.put(firstOffset, producerId);
+        publish();
     }
 
     long lastMarkerOffset() {
@@ -109,6 +123,7 @@ final class OpenTransactions {
     void keepOnlyBelow(long offset) {
         producerByFirstOffset.tailMap(offset, true).values().forEach(firstOffsetByProducer::remove);
         producerByFirstOffset.tailMap(offset, true).clear();
+        publish();
         if (lastMarkerOffset >= offset) {
             lastMarkerOffset = -1; // the replay learns the markers again
         }
@@ -118,5 +133,6 @@ final class OpenTransactions {
         firstOffsetByProducer.clear();
         producerByFirstOffset.clear();
         lastMarkerOffset = -1;
+        publish();
     }
 }

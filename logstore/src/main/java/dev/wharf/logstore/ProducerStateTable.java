@@ -160,7 +160,8 @@ public final class ProducerStateTable {
     }
 
     /** The first offset of the oldest transaction still open, if any. */
-    public synchronized OptionalLong firstUnstableOffset() {
+    /** Read without the table's lock: fetches ask for it on every read. */
+    public OptionalLong firstUnstableOffset() {
         return transactions.firstUnstableOffset();
     }
 
