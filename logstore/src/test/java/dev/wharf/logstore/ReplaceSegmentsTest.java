@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wharf.wire.records.RecordBatches;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,21 +42,7 @@ class ReplaceSegmentsTest {
 
     /** A {@code .cleaned} segment holding every batch of {@code old} (a compaction that kept everything). */
     private LogSegment merged(List<LogSegment> old) throws IOException {
-        LogSegment r = LogSegment.createCleaned(partitionDir(), old.get(0).baseOffset(), config, t.clock.get(), env.handles());
-        for (LogSegment o : old) {
-            ByteBuffer bytes = ByteBuffer.allocate(o.size());
-            SegmentChannel file = o.acquire();
-            try {
-                while (bytes.hasRemaining()) {
-                    file.channel().read(bytes, bytes.position());
-                }
-            } finally {
-                file.release();
-            }
-            ByteBuf buf = Unpooled.wrappedBuffer(bytes.flip());
-            r.append(buf, RecordBatches.split(buf));
-        }
-        return r;
+        return TestLogs.mergedCopy(partitionDir(), old, config, t.clock.get(), env.handles());
     }
 
     private List<String> leftOvers() throws IOException {

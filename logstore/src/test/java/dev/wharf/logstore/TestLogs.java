@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -60,6 +61,26 @@ final class TestLogs {
             written.add(new Written(r.offset(), r.timestamp(), str(r.key()), str(r.value()), r.headers()));
         }
         return result;
+    }
+
+    /** A {@code .cleaned} segment at {@code old}'s first base offset holding every batch of {@code old} (a compaction that kept everything). */
+    static LogSegment mergedCopy(Path dir, List<LogSegment> old, LogConfig config, long nowMs, FileHandles handles)
+            throws IOException {
+        LogSegment merged = LogSegment.createCleaned(dir, old.get(0).baseOffset(), config, nowMs, handles);
+        for (LogSegment o : old) {
+            ByteBuffer bytes = ByteBuffer.allocate(o.size());
+            SegmentChannel file = o.acquire();
+            try {
+                while (bytes.hasRemaining()) {
+                    file.channel().read(bytes, bytes.position());
+                }
+            } finally {
+                file.release();
+            }
+            ByteBuf buf = Unpooled.wrappedBuffer(bytes.flip());
+            merged.append(buf, RecordBatches.split(buf));
+        }
+        return merged;
     }
 
     static String str(ByteBuf b) {

@@ -186,20 +186,7 @@ class TransactionIndexTest {
         log.roll(); // seals [6..7]
         List<LogSegment> old = log.segments().subList(0, 3);
         LogEnvironment env = LogEnvironment.standalone(t.clock::get);
-        LogSegment merged = LogSegment.createCleaned(logDir(), 0, TestLogs.config(1024, 256), t.clock.get(), env.handles());
-        for (LogSegment o : old) {
-            ByteBuffer bytes = ByteBuffer.allocate(o.size());
-            SegmentChannel file = o.acquire();
-            try {
-                while (bytes.hasRemaining()) {
-                    file.channel().read(bytes, bytes.position());
-                }
-            } finally {
-                file.release();
-            }
-            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(bytes.flip());
-            merged.append(buf, dev.wharf.wire.records.RecordBatches.split(buf));
-        }
+        LogSegment merged = TestLogs.mergedCopy(logDir(), old, TestLogs.config(1024, 256), t.clock.get(), env.handles());
         log.replaceSegments(List.of(merged), old);
         assertEquals(List.of(0L, 8L), log.segmentBaseOffsets());
         assertAnswers(log);
