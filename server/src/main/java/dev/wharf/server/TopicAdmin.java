@@ -68,12 +68,11 @@ public final class TopicAdmin {
     }
 
 
-    /** Replaces a topic's config overrides (after validating them) and applies them to its live partitions. */
+    /** Replaces a topic's config overrides (after validating them); every broker applies them to its replicas as it sees the change. */
     public TopicInfo setTopicConfigs(TopicInfo topic, Map<String, String> overrides) throws Exception {
         TopicConfigs.validate(overrides);
-        TopicInfo updated = metadata.setTopicConfigs(topic.name(), overrides);
-        replicas.topicConfigChanged(updated);
-        return updated;
+        // the write updates the metadata cache before it returns, whose listener (the replica manager) applies it
+        return metadata.setTopicConfigs(topic.name(), overrides);
     }
 
     /** Grows a topic to {@code count} partitions, placed like a new topic's. */

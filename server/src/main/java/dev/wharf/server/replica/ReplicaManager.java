@@ -151,7 +151,10 @@ public final class ReplicaManager implements IsrChanger {
             return;
         }
         TopicInfo topic = now.get();
-        TopicSettings settings = null;
+        if (topic.partitions().stream().noneMatch(info -> info.replicas().contains(brokerId))) {
+            return;
+        }
+        TopicSettings settings = TopicSettings.of(config, topic.configs()); // parsed once for all its partitions
         long nowMs = System.currentTimeMillis();
         for (TopicInfo.PartitionInfo info : topic.partitions()) {
             if (!info.replicas().contains(brokerId)) {
@@ -160,13 +163,12 @@ public final class ReplicaManager implements IsrChanger {
             TopicPartition tp = new TopicPartition(name, info.partition());
             Partition p = partitions.get(tp);
             if (p == null) {
-                settings = settings != null ? settings : TopicSettings.of(config, topic.configs());
                 p = open(tp, topic.id(), settings);
                 partitions.put(tp, p);
             }
             applyRole(p, info, nowMs);
         }
-        topicConfigChanged(topic);
+        applySettings(topic, settings);
     }
 
     private void applyRole(Partition p, TopicInfo.PartitionInfo info, long nowMs) {
@@ -227,8 +229,7 @@ public final class ReplicaManager implements IsrChanger {
     }
 
     /** Applies a topic's configuration to its live partitions. */
-    public void topicConfigChanged(TopicInfo topic) {
-        TopicSettings settings = TopicSettings.of(config, topic.configs()); // parsed once for all its partitions
+    private void applySettings(TopicInfo topic, TopicSettings settings) {
         LogConfig logConfig = settings.logConfig();
         ProduceConfig produceConfig = ProduceConfig.of(settings);
         for (TopicInfo.PartitionInfo info : topic.partitions()) {
