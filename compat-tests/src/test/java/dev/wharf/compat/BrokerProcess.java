@@ -58,7 +58,8 @@ final class BrokerProcess implements AutoCloseable {
     BrokerProcess(Path dir, Map<String, String> overrides) throws IOException {
         // one broker: Kafka's default of 3 replicas for __consumer_offsets would leave it without group coordinators
         this(dir, Optional.empty(), "512m", Map.of("zookeeper.embedded.port", Integer.toString(freePort()),
-                "offsets.topic.replication.factor", "1"), overrides);
+                "offsets.topic.replication.factor", "1", "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1"), overrides);
     }
 
     /**

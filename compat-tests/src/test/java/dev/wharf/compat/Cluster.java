@@ -66,6 +66,9 @@ final class Cluster implements AutoCloseable {
                     "offsets.topic.replication.factor", Integer.toString(Math.min(3, size)),
                     "min.insync.replicas", Integer.toString(Math.min(2, size)),
                     "offsets.topic.num.partitions", "3",
+                    "transaction.state.log.replication.factor", Integer.toString(Math.min(3, size)),
+                    "transaction.state.log.min.isr", Integer.toString(Math.min(2, size)),
+                    "transaction.state.log.num.partitions", "3",
                     "group.initial.rebalance.delay.ms", "0"));
             settings.putAll(overrides);
             Path configs = Path.of(System.getProperty("wharf.config.dir", "../config")).resolve("cluster");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,27 +24,38 @@ class KcatIT {
     @TempDir
     Path dir;
 
+    /**
+     * Runs kcat and returns what it wrote to stdout. Its stderr (librdkafka's log, such as a refused
+     * connection to a bootstrap broker that is down) is kept apart, so it never mixes with records,
+     * and is shown when kcat fails.
+     */
     static String kcat(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("kcat");
         command.addAll(List.of(args));
+        Path stderr = Files.createTempFile("kcat", ".stderr");
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         } catch (IOException e) {
+            Files.deleteIfExists(stderr);
             throw new IllegalStateException("kcat is not installed: `apt-get install kcat` (.ci/run does)", e);
         }
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        try {
+            if (stdin != null) {
+                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("kcat did not finish:\n" + out + Files.readString(stderr));
+            }
+            assertEquals(0, p.exitValue(), "kcat " + String.join(" ", args) + " failed:\n" + out + Files.readString(stderr));
+            return out;
+        } finally {
+            Files.deleteIfExists(stderr);
         }
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("kcat did not finish:\n" + out);
-        }
-        assertEquals(0, p.exitValue(), "kcat " + String.join(" ", args) + " failed:\n" + out);
-        return out;
     }
 
     // Keyed records with headers go in through librdkafka's producer and come back through its consumer.

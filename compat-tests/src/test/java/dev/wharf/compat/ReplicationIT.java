@@ -331,12 +331,15 @@ class ReplicationIT {
         KcatIT.kcat(lines("before-", 100), "-b", b, "-t", "tools", "-P", "-X", "acks=all");
         int leader = leaderOf("tools", 0);
         cluster.broker(leader).sigkill();
-        awaitNewLeader("tools", 0, leader);
-        KcatIT.kcat(lines("after-", 100), "-b", b, "-t", "tools", "-P", "-X", "acks=all", "-X", "message.timeout.ms=60000");
-        await().atMost(FAILOVER).until(() -> topics("--describe", "--under-replicated-partitions").contains("Topic: tools"));
-        String consumed = KcatIT.kcat(null, "-b", b, "-t", "tools", "-C", "-o", "beginning", "-e", "-q");
-        assertEquals(lines("before-", 100) + lines("after-", 100), consumed);
-        cluster.broker(leader).restart();
+        try {
+            awaitNewLeader("tools", 0, leader);
+            KcatIT.kcat(lines("after-", 100), "-b", b, "-t", "tools", "-P", "-X", "acks=all", "-X", "message.timeout.ms=60000");
+            await().atMost(FAILOVER).until(() -> topics("--describe", "--under-replicated-partitions").contains("Topic: tools"));
+            String consumed = KcatIT.kcat(null, "-b", b, "-t", "tools", "-C", "-o", "beginning", "-e", "-q");
+            assertEquals(lines("before-", 100) + lines("after-", 100), consumed);
+        } finally {
+            cluster.broker(leader).restart();
+        }
         awaitHealed("tools");
         assertTrue(!topics("--describe", "--under-replicated-partitions").contains("Topic: tools"));
     }

@@ -22,7 +22,9 @@ final class RunningBroker implements AutoCloseable {
                 "log.dirs", dir.resolve("logs").toString(),
                 "zookeeper.embedded.port", "0",
                 "zookeeper.session.timeout.ms", "10000",
-                "offsets.topic.replication.factor", "1"));
+                "offsets.topic.replication.factor", "1",
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1"));
         config.putAll(overrides);
         broker = new Broker(BrokerConfig.of(config));
         try {

@@ -134,6 +134,27 @@ public final class BrokerKeys {
     public static final ConfigKey<Integer> OFFSETS_TOPIC_SEGMENT_BYTES = define("offsets.topic.segment.bytes", INT,
             "104857600", atLeast(1), STATIC,
             "Segment size of __consumer_offsets; also how much it may grow before it is compacted.");
+    public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_NUM_PARTITIONS = define(
+            "transaction.state.log.num.partitions", INT, "50", atLeast(1), STATIC, "Partitions of __transaction_state.");
+    public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_REPLICATION_FACTOR = define(
+            "transaction.state.log.replication.factor", INT, "3", atLeast(1), STATIC,
+            "Replicas of __transaction_state. Until this many brokers are registered, the topic is not created and "
+            + "FindCoordinator for a transactional id answers COORDINATOR_NOT_AVAILABLE (1 for a single broker).");
+    public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_MIN_ISR = define("transaction.state.log.min.isr", INT,
+            "2", atLeast(1), STATIC, "min.insync.replicas of __transaction_state.");
+    public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_SEGMENT_BYTES = define(
+            "transaction.state.log.segment.bytes", INT, "104857600", atLeast(1), STATIC,
+            "Segment size of __transaction_state; also how much it may grow before it is compacted.");
+    public static final ConfigKey<Integer> TRANSACTION_MAX_TIMEOUT_MS = define("transaction.max.timeout.ms", INT,
+            "900000", atLeast(1), STATIC, "Largest transaction.timeout.ms a producer may ask for (else INVALID_TRANSACTION_TIMEOUT).");
+    public static final ConfigKey<Integer> TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS = define(
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, "10000", atLeast(1), STATIC,
+            "How often transactions older than their timeout are looked for and aborted.");
+    public static final ConfigKey<Long> TRANSACTIONAL_ID_EXPIRATION_MS = define("transactional.id.expiration.ms", LONG,
+            "604800000", atLeast(1), STATIC, "A transactional id idle (no transaction open) this long is forgotten.");
+    public static final ConfigKey<Integer> TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS = define(
+            "transaction.remove.expired.transaction.cleanup.interval.ms", INT, "3600000", atLeast(1), STATIC,
+            "How often expired transactional ids are looked for.");
     public static final ConfigKey<Long> OFFSETS_RETENTION_MINUTES = define("offsets.retention.minutes", LONG, "10080",
             atLeast(1), STATIC, "Committed offsets of empty groups are kept this long.");
     public static final ConfigKey<Long> OFFSETS_RETENTION_CHECK_INTERVAL_MS = define(

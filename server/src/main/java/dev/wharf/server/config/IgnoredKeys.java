@@ -45,8 +45,6 @@ public final class IgnoredKeys {
         ignored("group.consumer.", "the consumer group protocol (KIP-848) is not served");
         ignored("group.share.", "share groups (KIP-932) are not served");
         ignored("share.coordinator.", "share groups (KIP-932) are not served");
-        ignored("transaction.", "tunes the transaction coordinator, which Wharf does not have yet");
-        ignored("transactional.id.expiration.ms", "Wharf has no transaction coordinator yet");
         ignored("offsets.load.buffer.size", "tunes loading __consumer_offsets, which Wharf does its own way");
         ignored("offsets.commit.required.acks", "deprecated in Kafka; commits are written as acks=all");
         ignored("offsets.topic.compression.codec", "offset records are written uncompressed");
