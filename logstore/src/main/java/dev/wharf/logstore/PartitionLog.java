@@ -1,5 +1,6 @@
 package dev.wharf.logstore;
 
+import dev.wharf.wire.records.ControlRecord;
 import dev.wharf.wire.records.CorruptRecordException;
 import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
@@ -233,6 +234,31 @@ public final class PartitionLog {
             AppendResult appended = append(records, leaderEpoch);
             producers.record(producer, appended.firstOffset(), appended.lastOffset(), clock.getAsLong());
             return new LeaderAppendResult.Appended(appended);
+        }
+    }
+
+    /**
+     * A transaction marker (KIP-98), as leader: checked against the producer's state (see
+     * {@link ProducerStateTable#checkMarker}), then appended as a control batch of one record
+     * holding the decision and the coordinator epoch. It closes the producer's open transaction
+     * here, moving the last stable offset, and an abort is added to the transaction index.
+     */
+    public LeaderAppendResult appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
+            int leaderEpoch) throws IOException {
+        long now = clock.getAsLong();
+        ByteBuf marker = new ControlRecord(commit ? ControlRecord.Type.COMMIT : ControlRecord.Type.ABORT, coordinatorEpoch)
+                .toBatch(producerId, producerEpoch, now);
+        try {
+            synchronized (lock) {
+                if (producers.checkMarker(producerId, producerEpoch, coordinatorEpoch) instanceof ProducerStateTable.Check.Reject r) {
+                    return new LeaderAppendResult.Rejected(r.reason());
+                }
+                AppendResult appended = append(marker, leaderEpoch);
+                producers.recordMarker(producerId, producerEpoch, coordinatorEpoch, now);
+                return new LeaderAppendResult.Appended(appended);
+            }
+        } finally {
+            marker.release();
         }
     }
 

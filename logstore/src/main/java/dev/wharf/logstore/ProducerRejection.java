@@ -7,5 +7,7 @@ public enum ProducerRejection {
     /** The batch's producer epoch is older than the producer's current one: a zombie, fenced. */
     INVALID_PRODUCER_EPOCH,
     /** The batch's first sequence does not follow the producer's last (or is not 0 in a new epoch). */
-    OUT_OF_ORDER_SEQUENCE_NUMBER
+    OUT_OF_ORDER_SEQUENCE_NUMBER,
+    /** A transaction marker from a coordinator older than the one that wrote the producer's last marker. */
+    TRANSACTION_COORDINATOR_FENCED
 }

@@ -48,6 +48,7 @@ import java.util.OptionalLong;
  *                                                         largest marker offset seen (-1: none)
  *   &lt;producerId&gt; &lt;epoch&gt; &lt;lastAppendMs&gt; {&lt;firstSeq&gt; &lt;lastSeq&gt; &lt;firstOffset&gt; &lt;lastOffset&gt;}...
  *   txn &lt;producerId&gt; &lt;firstOffset&gt;                      an open transaction
+ *   coord &lt;producerId&gt; &lt;coordinatorEpoch&gt;                 the coordinator epoch of its last marker
  * </pre>
  *
  * Version 1 has the header {@code 1 <logEndOffset>} and no {@code txn} lines. When the snapshot
@@ -61,12 +62,19 @@ public final class ProducerStateTable {
     /** The format before transactions, still read. */
     private static final String FORMAT_V1 = "1";
     private static final String TXN = "txn";
+    private static final String COORDINATOR = "coord";
+
+    /** One producer as DescribeProducers reports it. */
+    public record ProducerView(long producerId, short epoch, int lastSequence, long lastAppendMs, int coordinatorEpoch,
+            long currentTxnStartOffset) {}
 
     /** A batch as remembered: sequence range and where it landed. */
     record Batch(int firstSequence, int lastSequence, long firstOffset, long lastOffset) {}
 
     private static final class Producer {
         short epoch;
+        /** The epoch of the transaction coordinator that wrote this producer's last marker; -1 when none is known. */
+        int coordinatorEpoch = -1;
         /** Broker time of its last append (or of the rebuild that found it), for expiration. */
         long lastAppendMs;
         final Deque<Batch> batches = new ArrayDeque<>(BATCHES_KEPT);
@@ -113,6 +121,50 @@ public final class ProducerStateTable {
         return APPEND;
     }
 
+    /**
+     * Whether a transaction marker of this producer may be appended now (KIP-98): its epoch must not
+     * be older than the producer's (a zombie coordinator request), nor its coordinator epoch older
+     * than the one of the last marker (a coordinator that lost its partition).
+     */
+    public synchronized Check checkMarker(long producerId, short producerEpoch, int coordinatorEpoch) {
+        Producer p = producers.get(producerId);
+        if (p == null) {
+            return APPEND;
+        }
+        if (producerEpoch < p.epoch) {
+            return new Check.Reject(ProducerRejection.INVALID_PRODUCER_EPOCH);
+        }
+        if (coordinatorEpoch < p.coordinatorEpoch) {
+            return new Check.Reject(ProducerRejection.TRANSACTION_COORDINATOR_FENCED);
+        }
+        return APPEND;
+    }
+
+    /**
+     * Remembers a marker appended at broker time {@code nowMs}: the producer is now in the marker's
+     * epoch (a newer one forgets the older epoch's batches: its next batch starts a new sequence).
+     */
+    synchronized void recordMarker(long producerId, short producerEpoch, int coordinatorEpoch, long nowMs) {
+        Producer p = producers.computeIfAbsent(producerId, k -> new Producer());
+        p.lastAppendMs = Math.max(p.lastAppendMs, nowMs);
+        if (producerEpoch != p.epoch) {
+            p.batches.clear();
+            p.epoch = producerEpoch;
+        }
+        p.coordinatorEpoch = Math.max(p.coordinatorEpoch, coordinatorEpoch);
+    }
+
+    /** Every producer remembered, with its open transaction's first offset (-1 for none). */
+    public synchronized List<ProducerView> producers() {
+        List<ProducerView> out = new java.util.ArrayList<>(producers.size());
+        producers.forEach((id, p) -> {
+            Batch last = p.batches.peekLast();
+            out.add(new ProducerView(id, p.epoch, last == null ? -1 : last.lastSequence(), p.lastAppendMs,
+                    p.coordinatorEpoch, transactions.firstOffsetOf(id).orElse(-1)));
+        });
+        return out;
+    }
+
     private static int next(int sequence) {
         return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
     }
@@ -145,7 +197,13 @@ public final class ProducerStateTable {
      * time, so producers count as active at {@code nowMs} (nothing expires early).
      */
     synchronized void replay(StoredBatch b, long nowMs) {
-        if (b.producerId() >= 0 && !b.control()) {
+        if (b.producerId() < 0) {
+            return;
+        }
+        if (b.control()) {
+            // the header has no coordinator epoch (it is in the record): -1 lets the next marker set it
+            recordMarker(b.producerId(), b.producerEpoch(), -1, nowMs);
+        } else {
             record(b.producerId(), b.producerEpoch(), b.baseSequence(), b.lastSequence(), b.baseOffset(), b.lastOffset(),
                     nowMs);
         }
@@ -190,9 +248,9 @@ public final class ProducerStateTable {
      * remembered: it is treated as new, as after expiry).
      */
     synchronized void truncateFromEnd(long logEndOffset) {
-        producers.values().removeIf(p -> {
-            p.batches.removeIf(b -> b.lastOffset() >= logEndOffset);
-            return p.batches.isEmpty();
+        producers.entrySet().removeIf(e -> {
+            e.getValue().batches.removeIf(b -> b.lastOffset() >= logEndOffset);
+            return e.getValue().batches.isEmpty() && !transactions.isOpen(e.getKey());
         });
     }
 
@@ -204,7 +262,8 @@ public final class ProducerStateTable {
 
     /** The log now starts at {@code logStartOffset}: producers whose last batch is below it are forgotten. */
     synchronized void truncateFromStart(long logStartOffset) {
-        producers.values().removeIf(p -> p.batches.isEmpty() || p.batches.peekLast().lastOffset() < logStartOffset);
+        producers.entrySet().removeIf(e -> (e.getValue().batches.isEmpty()
+                || e.getValue().batches.peekLast().lastOffset() < logStartOffset) && !transactions.isOpen(e.getKey()));
     }
 
     /**
@@ -236,6 +295,9 @@ public final class ProducerStateTable {
                         .append(batch.firstOffset()).append(' ').append(batch.lastOffset());
             }
             b.append('\n');
+            if (p.coordinatorEpoch >= 0) {
+                b.append(COORDINATOR).append(' ').append(id).append(' ').append(p.coordinatorEpoch).append('\n');
+            }
         });
         transactions.byProducer().forEach((id, first) -> b.append(TXN).append(' ').append(id).append(' ').append(first)
                 .append('\n'));
@@ -276,9 +338,19 @@ public final class ProducerStateTable {
                     transactions.open(Long.parseLong(f[1]), Long.parseLong(f[2]));
                     continue;
                 }
+                if (f[0].equals(COORDINATOR)) {
+                    Producer p = producers.get(Long.parseLong(f[1]));
+                    if (p != null) {
+                        p.coordinatorEpoch = Integer.parseInt(f[2]);
+                    }
+                    continue;
+                }
                 long id = Long.parseLong(f[0]);
                 short epoch = Short.parseShort(f[1]);
                 long lastAppendMs = Long.parseLong(f[2]);
+                Producer p = producers.computeIfAbsent(id, k -> new Producer()); // a marker may be all it has
+                p.epoch = epoch;
+                p.lastAppendMs = lastAppendMs;
                 for (int i = 3; i + 3 < f.length; i += 4) {
                     record(id, epoch, Integer.parseInt(f[i]), Integer.parseInt(f[i + 1]), Long.parseLong(f[i + 2]),
                             Long.parseLong(f[i + 3]), lastAppendMs);
