@@ -71,9 +71,9 @@ class BadInputIT {
                     .build();
             // clients write no markers
             assertEquals(Errors.INVALID_RECORD.code(), produceError(healthy, produce("good", marker)));
-            ByteBuf transactional = ProduceBatch.create().producer(1, (short) 0, 0).transactional().value("v").build();
-            // no transaction coordinator yet
-            assertEquals(Errors.INVALID_TXN_STATE.code(), produceError(healthy, produce("good", transactional)));
+            ByteBuf anonymous = ProduceBatch.create().transactional().value("v").build();
+            // a transaction belongs to a producer id
+            assertEquals(Errors.INVALID_RECORD.code(), produceError(healthy, produce("good", anonymous)));
 
             // a leader epoch newer than the broker's: UNKNOWN_LEADER_EPOCH, so the client refreshes metadata
             FetchResponse ahead = (FetchResponse) healthy.call(ApiKey.FETCH, (short) 12, new FetchRequest().setReplicaId(-1)

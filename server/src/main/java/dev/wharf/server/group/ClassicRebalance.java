@@ -1,5 +1,7 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.group.GroupCoordinator.JoinResult;

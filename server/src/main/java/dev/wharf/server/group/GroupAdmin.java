@@ -1,5 +1,7 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator.GroupSummary;
 import java.util.ArrayList;
@@ -73,7 +75,7 @@ final class GroupAdmin {
             private long emptySince;
 
             @Override
-            public List<GroupLog.Entry> records() {
+            public List<CoordinatorLog.Entry> records() {
                 synchronized (group) {
                     if (group.isDead()) {
                         error = ErrorCode.GROUP_ID_NOT_FOUND;

@@ -1,5 +1,7 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.config.BrokerKeys;
@@ -102,7 +104,7 @@ public final class GroupOffsets {
         }
 
         @Override
-        public List<GroupLog.Entry> records() {
+        public List<CoordinatorLog.Entry> records() {
             ErrorCode groupError;
             synchronized (group) {
                 groupError = group.validateOffsetCommit(memberId, groupInstanceId, generation, clock.getAsLong());
@@ -111,7 +113,7 @@ public final class GroupOffsets {
                 errors = errors.stream().map(e -> groupError).toList();
                 accepted = Map.of();
             }
-            List<GroupLog.Entry> entries = new ArrayList<>(accepted.size());
+            List<CoordinatorLog.Entry> entries = new ArrayList<>(accepted.size());
             accepted.forEach((tp, o) -> entries.add(GroupPersistence.offsetEntry(group.groupId(), tp, o)));
             return entries;
         }
@@ -166,7 +168,7 @@ public final class GroupOffsets {
             private DeleteResult result;
 
             @Override
-            public List<GroupLog.Entry> records() {
+            public List<CoordinatorLog.Entry> records() {
                 synchronized (group) {
                     result = decideDeletion(group, requested);
                 }

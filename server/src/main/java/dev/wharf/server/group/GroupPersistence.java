@@ -1,5 +1,7 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.logstore.TopicPartition;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +16,7 @@ final class GroupPersistence {
     private GroupPersistence() {}
 
     /** The group's membership as of now (call holding its monitor). */
-    static GroupLog.Entry groupEntry(ClassicGroup group) {
+    static CoordinatorLog.Entry groupEntry(ClassicGroup group) {
         List<GroupRecords.StoredMember> members = new ArrayList<>();
         for (GroupMember m : group.members.values()) {
             members.add(new GroupRecords.StoredMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
@@ -22,22 +24,22 @@ final class GroupPersistence {
         }
         GroupRecords.StoredGroup stored = new GroupRecords.StoredGroup(group.protocolType(), group.generation,
                 group.protocolName, group.leaderId, group.stateTimestampMs, members);
-        return new GroupLog.Entry(GroupRecords.groupKey(group.groupId), GroupRecords.groupValue(stored));
+        return new CoordinatorLog.Entry(GroupRecords.groupKey(group.groupId), GroupRecords.groupValue(stored));
     }
 
-    static GroupLog.Entry offsetEntry(String groupId, TopicPartition tp, CommittedOffset offset) {
-        return new GroupLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()),
+    static CoordinatorLog.Entry offsetEntry(String groupId, TopicPartition tp, CommittedOffset offset) {
+        return new CoordinatorLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()),
                 GroupRecords.offsetValue(offset));
     }
 
     /** Deletes these offsets of the group, and with {@code groupToo} the group's own record. */
-    static List<GroupLog.Entry> tombstones(String groupId, Collection<TopicPartition> offsets, boolean groupToo) {
-        List<GroupLog.Entry> out = new ArrayList<>();
+    static List<CoordinatorLog.Entry> tombstones(String groupId, Collection<TopicPartition> offsets, boolean groupToo) {
+        List<CoordinatorLog.Entry> out = new ArrayList<>();
         for (TopicPartition tp : offsets) {
-            out.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
+            out.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
         }
         if (groupToo) {
-            out.add(new GroupLog.Entry(GroupRecords.groupKey(groupId), null));
+            out.add(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null));
         }
         return out;
     }
@@ -46,9 +48,9 @@ final class GroupPersistence {
      * Rebuilds a partition's groups (not yet published) and fills in their offsets: membership as
      * of the last stored rebalance, a group with offsets only as an empty classic group.
      */
-    static void restore(List<GroupLog.Entry> entries, long nowMs, Map<String, ClassicGroup> groups,
+    static void restore(List<CoordinatorLog.Entry> entries, long nowMs, Map<String, ClassicGroup> groups,
             OffsetTable offsets) {
-        for (GroupLog.Entry e : entries) {
+        for (CoordinatorLog.Entry e : entries) {
             GroupRecords.Key key = GroupRecords.readKey(e.key());
             ClassicGroup group = groups.computeIfAbsent(key.group(), id -> new ClassicGroup(id, nowMs));
             if (key.kind() == GroupRecords.OFFSET_KEY) {

@@ -1,11 +1,9 @@
 package dev.wharf.server.group;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.wharf.server.coordinator.RecordBytes;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -155,29 +153,11 @@ final class GroupRecords {
         return in.readNBytes(n);
     }
 
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
+    private static byte[] write(RecordBytes.Writer w) {
+        return RecordBytes.write(w);
     }
 
-    private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    private static byte[] write(Writer w) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            w.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static <T> T read(byte[] b, Reader<T> r) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-            return r.read(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("unreadable __consumer_offsets record: " + e.getMessage(), e);
-        }
+    private static <T> T read(byte[] b, RecordBytes.Reader<T> r) {
+        return RecordBytes.read(b, "__consumer_offsets", r);
     }
 }

@@ -1,5 +1,7 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
@@ -206,7 +208,7 @@ public final class GroupStore {
                 return Optional.of(existing);
             }
             try {
-                GroupLog loaded = GroupLog.load(offsetsPartition.get(), config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES));
+                CoordinatorLog loaded = CoordinatorLog.load(offsetsPartition.get(), config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES));
                 Map<String, ClassicGroup> restored = new HashMap<>();
                 GroupPersistence.restore(loaded.entries(), clock.getAsLong(), restored, offsets);
                 groups.putAll(restored);

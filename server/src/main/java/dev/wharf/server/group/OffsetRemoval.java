@@ -1,5 +1,7 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.logstore.TopicPartition;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,7 @@ final class OffsetRemoval implements PartitionWriter.LogWrite<Integer> {
     }
 
     @Override
-    public List<GroupLog.Entry> records() {
+    public List<CoordinatorLog.Entry> records() {
         synchronized (group) {
             if (group.isDead()) {
                 return List.of();

@@ -1,5 +1,7 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.config.BrokerKeys;
 import java.util.HashMap;

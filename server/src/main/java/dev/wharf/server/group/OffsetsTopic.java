@@ -42,6 +42,6 @@ interface OffsetsTopic {
 
     /** The partition a group's records go to (Kafka's mapping). */
     static int partitionFor(String groupId, int partitionCount) {
-        return (groupId.hashCode() & 0x7fffffff) % partitionCount;
+        return dev.wharf.server.coordinator.InternalTopic.partitionFor(groupId, partitionCount);
     }
 }

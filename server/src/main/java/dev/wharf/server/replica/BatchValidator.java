@@ -6,7 +6,7 @@ import dev.wharf.wire.records.TimestampType;
 
 /**
  * The checks a client's batch passes before it is appended as the leader: size, CRC-32C, record
- * count, no control or (until there is a transaction coordinator) transactional batches, and
+ * count, no control batches, transactional ones only with a producer id, and
  * CreateTime timestamps within the topic's bounds. Stateless.
  */
 final class BatchValidator {
@@ -29,9 +29,8 @@ final class BatchValidator {
             // transaction markers are written by the broker's coordinator, never by clients
             return new Refusal(ErrorCode.INVALID_RECORD, "clients cannot write control batches");
         }
-        if (batch.isTransactional()) {
-            // no transaction coordinator yet: a transactional batch could never be committed or aborted
-            return new Refusal(ErrorCode.INVALID_TXN_STATE, "transactions are not supported yet");
+        if (batch.isTransactional() && batch.producerId() < 0) {
+            return new Refusal(ErrorCode.INVALID_RECORD, "a transactional batch needs a producer id");
         }
         if (!timestampAcceptable(batch, config, nowMs)) {
             return new Refusal(ErrorCode.INVALID_TIMESTAMP, "timestamp " + batch.maxTimestamp()

@@ -7,6 +7,7 @@ import dev.wharf.logstore.LeaderAppendResult;
 import dev.wharf.logstore.LeaderEpochCache;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.ProducerBatchInfo;
+import dev.wharf.logstore.ProducerRejection;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TimestampOffset;
 import dev.wharf.logstore.TopicPartition;
@@ -237,10 +238,7 @@ public final class Partition {
                         r.leaderEpoch(), log.logStartOffset());
             }
             if (result instanceof LeaderAppendResult.Rejected rejected) {
-                return new AppendOutcome.Rejected(switch (rejected.reason()) {
-                    case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
-                    case OUT_OF_ORDER_SEQUENCE_NUMBER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
-                }, null);
+                return new AppendOutcome.Rejected(errorFor(rejected.reason()), null);
             }
             AppendResult appended = ((LeaderAppendResult.Appended) result).result();
             outcome = new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
@@ -272,6 +270,46 @@ public final class Partition {
         appended(r);
         return new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
                 log.logStartOffset(), -1);
+    }
+
+    /**
+     * A transaction marker from a transaction coordinator (WriteTxnMarkers), as the leader: like an
+     * acks=all produce it needs {@code min.insync.replicas} in the ISR; the log fences stale
+     * producer and coordinator epochs (INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED).
+     */
+    public AppendOutcome appendMarkerAsLeader(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch)
+            throws IOException {
+        Role r;
+        AppendOutcome outcome;
+        roleLock.readLock().lock();
+        try {
+            r = role;
+            if (!r.isLeader()) {
+                return new AppendOutcome.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
+            }
+            if (r.isr().size() < produceConfig.minInsyncReplicas()) {
+                return new AppendOutcome.Rejected(ErrorCode.NOT_ENOUGH_REPLICAS, null);
+            }
+            LeaderAppendResult result = log.appendMarker(producerId, producerEpoch, commit, coordinatorEpoch, r.leaderEpoch());
+            if (result instanceof LeaderAppendResult.Rejected rejected) {
+                return new AppendOutcome.Rejected(errorFor(rejected.reason()), null);
+            }
+            AppendResult appended = ((LeaderAppendResult.Appended) result).result();
+            outcome = new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
+                    log.logStartOffset(), -1);
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        appended(r);
+        return outcome;
+    }
+
+    private static ErrorCode errorFor(ProducerRejection reason) {
+        return switch (reason) {
+            case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
+            case OUT_OF_ORDER_SEQUENCE_NUMBER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case TRANSACTION_COORDINATOR_FENCED -> ErrorCode.TRANSACTION_COORDINATOR_FENCED;
+        };
     }
 
     /** New records: followers waiting for them copy them, and alone the leader moves the high watermark. */

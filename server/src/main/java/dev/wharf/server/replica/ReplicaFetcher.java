@@ -4,21 +4,12 @@ import dev.wharf.controller.BrokerInfo;
 import dev.wharf.logstore.LeaderEpochCache;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.wire.frame.RequestFrames;
-import dev.wharf.wire.frame.ResponseFrames;
+import dev.wharf.server.network.BrokerConnection;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
-import dev.wharf.wire.message.RequestHeader;
 import dev.wharf.wire.records.BufferRecords;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,17 +53,15 @@ final class ReplicaFetcher implements Runnable {
     private final Map<TopicPartition, Fetching> partitions = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private Socket socket;
-    private DataInputStream in;
-    private OutputStream out;
-    private int correlationId;
-    private byte[] frame = new byte[64 * 1024];
+    private final BrokerConnection connection;
 
     ReplicaFetcher(int leaderId, Settings settings, Supplier<List<BrokerInfo>> liveBrokers, Supplier<Long> brokerEpoch) {
         this.leaderId = leaderId;
         this.settings = settings;
         this.liveBrokers = liveBrokers;
         this.brokerEpoch = brokerEpoch;
+        this.connection = new BrokerConnection("wharf-replica-fetcher-" + settings.brokerId(), settings.socketTimeoutMs(),
+                settings.largestFrame());
         this.thread = new Thread(this, "wharf-replica-fetcher-" + leaderId);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -256,67 +245,20 @@ final class ReplicaFetcher implements Runnable {
     }
 
     private FetchResponse call(FetchRequest request) throws IOException {
-        connect();
-        short version = ApiKey.FETCH.highestVersion;
-        int id = ++correlationId;
-        RequestHeader header = new RequestHeader().setRequestApiKey(ApiKey.FETCH.id).setRequestApiVersion(version)
-                .setCorrelationId(id).setClientId("wharf-replica-fetcher-" + settings.brokerId());
-        ByteBuf encoded = RequestFrames.encode(UnpooledByteBufAllocator.DEFAULT, header, request);
-        try {
-            encoded.readBytes(out, encoded.readableBytes());
-            out.flush();
-        } finally {
-            encoded.release();
+        if (!connection.connected()) {
+            Optional<BrokerInfo.Endpoint> endpoint = liveBrokers.get().stream().filter(b -> b.id() == leaderId).findFirst()
+                    .flatMap(b -> b.endpoint(settings.listenerName()));
+            if (endpoint.isEmpty()) {
+                throw new IOException("broker " + leaderId + " is not registered with a listener named "
+                        + settings.listenerName());
+            }
+            connection.connect(endpoint.get());
+            log.info("fetching from broker {} at {}", leaderId, endpoint.get());
         }
-        int length = in.readInt();
-        if (length < 0 || length > settings.largestFrame()) {
-            throw new IOException("response of " + length + " bytes from broker " + leaderId + " exceeds "
-                    + settings.largestFrame());
-        }
-        if (frame.length < length) {
-            frame = new byte[Math.max(length, Math.min(settings.largestFrame(), frame.length * 2))];
-        }
-        in.readFully(frame, 0, length);
-        ResponseFrames.Response r = ResponseFrames.decode(Unpooled.wrappedBuffer(frame, 0, length), ApiKey.FETCH, version);
-        if (r.header().correlationId() != id) {
-            throw new IOException("response to correlation id " + r.header().correlationId() + ", expected " + id);
-        }
-        return (FetchResponse) r.body();
-    }
-
-    private void connect() throws IOException {
-        if (socket != null) {
-            return;
-        }
-        Optional<BrokerInfo.Endpoint> endpoint = liveBrokers.get().stream().filter(b -> b.id() == leaderId).findFirst()
-                .flatMap(b -> b.endpoint(settings.listenerName()));
-        if (endpoint.isEmpty()) {
-            throw new IOException("broker " + leaderId + " is not registered with a listener named " + settings.listenerName());
-        }
-        Socket s = new Socket();
-        try {
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(endpoint.get().host(), endpoint.get().port()), settings.socketTimeoutMs());
-            s.setSoTimeout(settings.socketTimeoutMs());
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
-        socket = s;
-        in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 64 * 1024));
-        out = s.getOutputStream();
-        log.info("fetching from broker {} at {}", leaderId, endpoint.get());
+        return (FetchResponse) connection.call(ApiKey.FETCH, ApiKey.FETCH.highestVersion, request);
     }
 
     private void closeConnection() {
-        Socket s = socket;
-        socket = null;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
+        connection.close();
     }
 }

@@ -204,7 +204,7 @@ final class CoordinatorHarness implements AutoCloseable {
 
         @Override
         public Optional<Partition> partition(int partition) {
-            return Optional.of(GroupLogTest.partition(logs.getOrCreate(new TopicPartition(NAME, partition))));
+            return Optional.of(CoordinatorLogTest.partition(logs.getOrCreate(new TopicPartition(NAME, partition))));
         }
 
         @Override

@@ -1,5 +1,8 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.PartitionWriter;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,7 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class GroupLogTest {
+public class CoordinatorLogTest {
     private static final TopicPartition TP = new TopicPartition("__consumer_offsets", 0);
     private static final int SEGMENT = 64 * 1024;
 
@@ -40,12 +43,12 @@ class GroupLogTest {
     }
 
     /** The log as a partition led by broker 0 that no fetch waits on (so its purgatory's timer is never asked). */
-    static Partition partition(PartitionLog log) {
+    public static Partition partition(PartitionLog log) {
         return Partition.soleLeader(java.util.UUID.randomUUID(), log, 0, new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000),
                 PartitionWaiters.on(new ManualTimer(new java.util.concurrent.atomic.AtomicLong())));
     }
 
-    private static Map<ByteBuffer, byte[]> asMap(List<GroupLog.Entry> entries) {
+    private static Map<ByteBuffer, byte[]> asMap(List<CoordinatorLog.Entry> entries) {
         Map<ByteBuffer, byte[]> m = new HashMap<>();
         entries.forEach(e -> m.put(ByteBuffer.wrap(e.key()), e.value()));
         return m;
@@ -56,16 +59,16 @@ class GroupLogTest {
         Map<String, String> expected = new HashMap<>();
         try (LogManager logs = open()) {
             PartitionLog log = logs.getOrCreate(TP);
-            GroupLog store = GroupLog.load(partition(log), SEGMENT);
+            CoordinatorLog store = CoordinatorLog.load(partition(log), SEGMENT);
             for (int i = 0; i < 20_000; i++) {
                 String key = "k" + (i % 100);
                 String value = "value-" + i + "-" + "x".repeat(40);
-                store.write(List.of(new GroupLog.Entry(bytes(key), bytes(value))));
+                store.write(List.of(new CoordinatorLog.Entry(bytes(key), bytes(value))));
                 expected.put(key, value);
             }
             // tombstones remove keys, and stay removed through later compactions
             for (int k = 0; k < 10; k++) {
-                store.write(List.of(new GroupLog.Entry(bytes("k" + k), null)));
+                store.write(List.of(new CoordinatorLog.Entry(bytes("k" + k), null)));
                 expected.remove("k" + k);
             }
             // about 1.8 MB went in; live data is about 7 KB
@@ -73,7 +76,7 @@ class GroupLogTest {
             assertTrue(log.logStartOffset() > 0);
         }
         try (LogManager logs = open()) {
-            GroupLog reloaded = GroupLog.load(partition(logs.get(TP).orElseThrow()), SEGMENT);
+            CoordinatorLog reloaded = CoordinatorLog.load(partition(logs.get(TP).orElseThrow()), SEGMENT);
             Map<ByteBuffer, byte[]> live = asMap(reloaded.entries());
             assertEquals(expected.size(), live.size());
             expected.forEach((k, v) -> assertArrayEquals(bytes(v), live.get(ByteBuffer.wrap(bytes(k))), k));

@@ -1,4 +1,4 @@
-package dev.wharf.server.group;
+package dev.wharf.server.coordinator;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer of a {@code __consumer_offsets} partition: a queue of {@link LogWrite}s run one at
+ * The one writer of a coordinator's partition ({@code __consumer_offsets}, {@code __transaction_state}): a queue of {@link LogWrite}s run one at
  * a time, in the order they were queued, on the io executor. Each write decides its records, has
  * them appended, waits until every in-sync replica has them (acks=all, as Kafka's coordinator
  * writes: a committed offset survives the loss of the leader), then applies its change to memory
@@ -21,15 +21,15 @@ import org.slf4j.LoggerFactory;
  * <p>Queueing never blocks and never runs a write in the caller, so code holding a group's monitor
  * may queue (that is how it fixes the order of its writes) while the append itself happens with
  * no group monitor held. Threads: any thread queues; one io thread at a time drains. {@code this}
- * guards the queue and the draining flag; the {@link GroupLog} is touched only by the drainer.
+ * guards the queue and the draining flag; the {@link CoordinatorLog} is touched only by the drainer.
  */
-final class PartitionWriter {
+public final class PartitionWriter {
     private static final Logger log = LoggerFactory.getLogger(PartitionWriter.class);
 
     /** A change that goes through the log. Every step runs on the writer, one write at a time. */
-    interface LogWrite<T> {
-        /** Decides what to append; may take a group's monitor briefly, never does I/O. */
-        List<GroupLog.Entry> records();
+    public interface LogWrite<T> {
+        /** Decides what to append; may take a group's or transaction's monitor briefly, never does I/O. */
+        List<CoordinatorLog.Entry> records();
 
         /** The records are durable: applies the change to memory; the result answers the request. */
         T applied();
@@ -39,10 +39,10 @@ final class PartitionWriter {
     }
 
     /** Appends records decided beforehand; true once durable, false if the append failed. */
-    static LogWrite<Boolean> fixed(List<GroupLog.Entry> records) {
+    public static LogWrite<Boolean> fixed(List<CoordinatorLog.Entry> records) {
         return new LogWrite<>() {
             @Override
-            public List<GroupLog.Entry> records() {
+            public List<CoordinatorLog.Entry> records() {
                 return records;
             }
 
@@ -59,7 +59,7 @@ final class PartitionWriter {
     }
 
     /** A write appended but not replicated in time, or with the ISR below min.insync.replicas. */
-    static final class NotReplicatedException extends RuntimeException {
+    public static final class NotReplicatedException extends RuntimeException {
         NotReplicatedException(String message) {
             super(message);
         }
@@ -70,7 +70,7 @@ final class PartitionWriter {
      * partition moved (NOT_COORDINATOR: find the new coordinator) or could not be replicated
      * (COORDINATOR_NOT_AVAILABLE: try again); anything else is UNKNOWN_SERVER_ERROR.
      */
-    static ErrorCode errorFor(Exception cause) {
+    public static ErrorCode errorFor(Exception cause) {
         if (cause instanceof NotLeaderException || cause instanceof java.io.IOException) {
             return ErrorCode.NOT_COORDINATOR;
         }
@@ -81,7 +81,7 @@ final class PartitionWriter {
      * Logs a failed write: leadership moving or replication lagging is what failover looks like
      * (a line, no trace; the client retries elsewhere); anything else is an error with its trace.
      */
-    static void logFailure(Logger log, String what, Exception cause) {
+    public static void logFailure(Logger log, String what, Exception cause) {
         if (errorFor(cause) == ErrorCode.UNKNOWN_SERVER_ERROR) {
             log.error("{}", what, cause);
         } else {
@@ -89,24 +89,24 @@ final class PartitionWriter {
         }
     }
 
-    private final GroupLog groupLog;
+    private final CoordinatorLog coordinatorLog;
     private final Executor io;
     private final long replicationTimeoutMs;
     private final ArrayDeque<Step> queue = new ArrayDeque<>();
     private boolean draining;
 
-    PartitionWriter(GroupLog groupLog, Executor io, long replicationTimeoutMs) {
-        this.groupLog = groupLog;
+    public PartitionWriter(CoordinatorLog coordinatorLog, Executor io, long replicationTimeoutMs) {
+        this.coordinatorLog = coordinatorLog;
         this.io = io;
         this.replicationTimeoutMs = replicationTimeoutMs;
     }
 
-    GroupLog groupLog() {
-        return groupLog;
+    public CoordinatorLog coordinatorLog() {
+        return coordinatorLog;
     }
 
     /** Queues a write; the future completes (never exceptionally) once it was applied or failed. */
-    <T> CompletableFuture<T> write(LogWrite<T> write) {
+    public <T> CompletableFuture<T> write(LogWrite<T> write) {
         CompletableFuture<T> done = new CompletableFuture<>();
         Step task = () -> run(write, done);
         boolean start;
@@ -146,34 +146,34 @@ final class PartitionWriter {
 
     private <T> CompletableFuture<?> run(LogWrite<T> write, CompletableFuture<T> done) {
         try {
-            List<GroupLog.Entry> records = write.records();
+            List<CoordinatorLog.Entry> records = write.records();
             try {
-                groupLog.write(records);
+                coordinatorLog.write(records);
             } catch (Exception e) {
-                logFailure(log, "cannot write to " + groupLog.partition().topicPartition(), e);
+                logFailure(log, "cannot write to " + coordinatorLog.partition().topicPartition(), e);
                 done.complete(write.failed(e));
                 return done;
             }
-            if (records.isEmpty() || groupLog.lastOffset() < 0) {
+            if (records.isEmpty() || coordinatorLog.lastOffset() < 0) {
                 done.complete(write.applied());
                 return done;
             }
-            CompletableFuture<ErrorCode> replicated = groupLog.partition().whenReplicated(groupLog.lastOffset(),
-                    groupLog.lastEpoch(), replicationTimeoutMs);
+            CompletableFuture<ErrorCode> replicated = coordinatorLog.partition().whenReplicated(coordinatorLog.lastOffset(),
+                    coordinatorLog.lastEpoch(), replicationTimeoutMs);
             java.util.function.BiFunction<ErrorCode, Throwable, Object> finish = (error, failure) -> {
                 try {
                     if (failure == null && error == ErrorCode.NONE) {
-                        groupLog.replicated();
+                        coordinatorLog.replicated();
                         done.complete(write.applied());
                     } else {
-                        String what = groupLog.partition().topicPartition() + " not replicated: " + (error == null ? failure : error);
+                        String what = coordinatorLog.partition().topicPartition() + " not replicated: " + (error == null ? failure : error);
                         Exception cause = failure instanceof Exception e ? e
                                 : error == ErrorCode.NOT_LEADER_OR_FOLLOWER ? new NotLeaderException(what)
                                 : new NotReplicatedException(what);
                         done.complete(write.failed(cause));
                     }
                 } catch (RuntimeException e) {
-                    log.error("group log write failed", e);
+                    log.error("coordinator log write failed", e);
                     done.completeExceptionally(e);
                 }
                 return null;
@@ -182,7 +182,7 @@ final class PartitionWriter {
             // moves the high watermark completes the wait, and the change applies back on the io pool
             return replicated.isDone() ? replicated.handle(finish) : replicated.handleAsync(finish, io);
         } catch (RuntimeException e) {
-            log.error("group log write failed", e);
+            log.error("coordinator log write failed", e);
             done.completeExceptionally(e);
             return done;
         }

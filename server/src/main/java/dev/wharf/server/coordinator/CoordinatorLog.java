@@ -1,4 +1,4 @@
-package dev.wharf.server.group;
+package dev.wharf.server.coordinator;
 
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.server.replica.Partition;
@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition of {@code __consumer_offsets} as a key-value store: writes append records (a null
+ * One partition of a coordinator's internal topic ({@code __consumer_offsets},
+ * {@code __transaction_state}) as a key-value store: writes append records (a null
  * value deletes its key) and keep the latest value of every live key in memory.
  *
  * <p>Only the latest value per key matters, so the log is kept short the way compaction would:
@@ -36,12 +37,12 @@ import org.slf4j.LoggerFactory;
  * under a group's monitor), read by the loader before the writer exists. {@code this} guards
  * {@code live} and the byte counts.
  */
-final class GroupLog {
-    private static final Logger log = LoggerFactory.getLogger(GroupLog.class);
+public final class CoordinatorLog {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorLog.class);
     private static final int MAX_BATCH_BYTES = 1 << 20;
 
     /** A key and its new value; a null value is a tombstone. */
-    record Entry(byte[] key, byte[] value) {}
+    public record Entry(byte[] key, byte[] value) {}
 
     private final Partition partition;
     private final long compactAfterBytes;
@@ -55,14 +56,14 @@ final class GroupLog {
     private long compactedStart = -1;
     private long copyEnd;
 
-    private GroupLog(Partition partition, long compactAfterBytes) {
+    private CoordinatorLog(Partition partition, long compactAfterBytes) {
         this.partition = partition;
         this.compactAfterBytes = compactAfterBytes;
     }
 
     /** Replays the partition from its start (to its end: the leader has every record it wrote). */
-    static GroupLog load(Partition partition, long compactAfterBytes) throws IOException {
-        GroupLog store = new GroupLog(partition, compactAfterBytes);
+    public static CoordinatorLog load(Partition partition, long compactAfterBytes) throws IOException {
+        CoordinatorLog store = new CoordinatorLog(partition, compactAfterBytes);
         PartitionLog log = partition.log();
         long offset = log.logStartOffset();
         long end = log.logEndOffset();
@@ -92,27 +93,27 @@ final class GroupLog {
     }
 
     /** Every live key and its value (a copy). */
-    synchronized List<Entry> entries() {
+    public synchronized List<Entry> entries() {
         List<Entry> out = new ArrayList<>(live.size());
         live.forEach((k, v) -> out.add(new Entry(k.array(), v)));
         return out;
     }
 
     /** The last record appended (-1 before any) and its leader epoch. */
-    synchronized long lastOffset() {
+    public synchronized long lastOffset() {
         return lastOffset;
     }
 
-    synchronized int lastEpoch() {
+    public synchronized int lastEpoch() {
         return lastEpoch;
     }
 
-    Partition partition() {
+    public Partition partition() {
         return partition;
     }
 
     /** Everything appended so far is replicated: a compaction's copy lets the old records go. */
-    synchronized void replicated() {
+    public synchronized void replicated() {
         if (compactedStart < 0) {
             return;
         }
@@ -128,7 +129,7 @@ final class GroupLog {
     }
 
     /** Appends the entries as one batch (all or nothing), then applies them. */
-    synchronized void write(List<Entry> entries) throws IOException {
+    public synchronized void write(List<Entry> entries) throws IOException {
         if (entries.isEmpty()) {
             return;
         }

@@ -1,0 +1,69 @@
+package dev.wharf.server.txn;
+
+import dev.wharf.logstore.TopicPartition;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One transactional id as its coordinator knows it: the producer id and epoch it hands out, the
+ * state of its current transaction and the partitions in it. Changes are written to
+ * {@code __transaction_state} before they apply: while a write is in flight {@link #pending} is
+ * set and every request for the id is answered CONCURRENT_TRANSACTIONS, as in Kafka.
+ *
+ * <p>Threads: guarded by its own monitor; never held across I/O.
+ */
+final class TxnMetadata {
+    final String transactionalId;
+    /** The {@code __transaction_state} partition's leader epoch when it was loaded: the epoch markers carry. */
+    final int coordinatorEpoch;
+    long producerId;
+    long previousProducerId = -1;
+    short producerEpoch;
+    /** The epoch before the last bump, -1 if none: a retry of the request that bumped it is recognised. */
+    short lastProducerEpoch = -1;
+    int timeoutMs;
+    TxnState state = TxnState.EMPTY;
+    final Set<TopicPartition> partitions = new LinkedHashSet<>();
+    long lastUpdateMs;
+    long startMs = -1;
+    /** A change written but not yet applied (null when none). */
+    TxnRecords.Stored pending;
+
+    TxnMetadata(String transactionalId, int coordinatorEpoch) {
+        this.transactionalId = transactionalId;
+        this.coordinatorEpoch = coordinatorEpoch;
+    }
+
+    /** The state as stored now. */
+    TxnRecords.Stored stored() {
+        return new TxnRecords.Stored(producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, state,
+                List.copyOf(partitions), lastUpdateMs, startMs);
+    }
+
+    /** A change of state from now, to be written: same producer, epoch and timeout unless changed afterwards. */
+    TxnRecords.Stored transition(TxnState next, List<TopicPartition> nextPartitions, long nowMs) {
+        long start = next == TxnState.ONGOING && state != TxnState.ONGOING ? nowMs : next == TxnState.EMPTY ? -1 : startMs;
+        return new TxnRecords.Stored(producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, next,
+                nextPartitions, nowMs, start);
+    }
+
+    /** Makes a written change the current state. */
+    void apply(TxnRecords.Stored s) {
+        producerId = s.producerId();
+        previousProducerId = s.previousProducerId();
+        producerEpoch = s.producerEpoch();
+        lastProducerEpoch = s.lastProducerEpoch();
+        timeoutMs = s.timeoutMs();
+        state = s.state();
+        partitions.clear();
+        partitions.addAll(s.partitions());
+        lastUpdateMs = s.lastUpdateMs();
+        startMs = s.startMs();
+    }
+
+    List<TopicPartition> partitionList() {
+        return new ArrayList<>(partitions);
+    }
+}
