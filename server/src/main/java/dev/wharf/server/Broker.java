@@ -33,6 +33,14 @@ import dev.wharf.server.api.OffsetDeleteHandler;
 import dev.wharf.server.api.OffsetFetchHandler;
 import dev.wharf.server.api.OffsetForLeaderEpochHandler;
 import dev.wharf.server.api.ProduceHandler;
+import dev.wharf.server.api.AddOffsetsToTxnHandler;
+import dev.wharf.server.api.AddPartitionsToTxnHandler;
+import dev.wharf.server.api.DescribeProducersHandler;
+import dev.wharf.server.api.EndTxnHandler;
+import dev.wharf.server.api.WriteTxnMarkersHandler;
+import dev.wharf.server.api.TxnOffsetCommitHandler;
+import dev.wharf.server.txn.TxnCoordinator;
+import dev.wharf.server.txn.TxnStore;
 import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
@@ -82,6 +90,7 @@ public final class Broker implements Closeable {
     private BrokerInfo advertised;
     private ReplicaManager replicas;
     private GroupCoordinator groups;
+    private ScheduledExecutorService markerThread;
 
     public Broker(BrokerConfig config) {
         this.config = config;
@@ -181,7 +190,15 @@ public final class Broker implements Closeable {
                 log.warn("offset expiration failed", e);
             }
         }), offsetsCheckMs, offsetsCheckMs, TimeUnit.MILLISECONDS);
-        handlers.register(new FindCoordinatorHandler(groupStore))
+        TxnStore txnStore = new TxnStore(config, metadata, admin, replicas, io);
+        TxnCoordinator transactions = startTransactions(txnStore);
+        handlers.register(new FindCoordinatorHandler(groupStore, txnStore))
+                .register(new AddPartitionsToTxnHandler(transactions))
+                .register(new AddOffsetsToTxnHandler(transactions, groupStore))
+                .register(new EndTxnHandler(transactions))
+                .register(new WriteTxnMarkersHandler(metadata, replicas, groupStore::markerWritten))
+                .register(new TxnOffsetCommitHandler(offsets))
+                .register(new DescribeProducersHandler(metadata, replicas))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
                 .register(new HeartbeatHandler(groups))
@@ -197,7 +214,7 @@ public final class Broker implements Closeable {
                 .register(new FetchHandler(metadata, replicas,
                         new FetchSessions(config.get(BrokerKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS)), config.brokerId()))
                 .register(new ListOffsetsHandler(metadata, replicas))
-                .register(new InitProducerIdHandler(metadata))
+                .register(new InitProducerIdHandler(metadata, transactions))
                 .register(new CreateTopicsHandler(config, metadata, admin))
                 .register(new DeleteTopicsHandler(metadata, admin))
                 .register(new DescribeClusterHandler(metadata))
@@ -212,6 +229,50 @@ public final class Broker implements Closeable {
         servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());
+    }
+
+    /**
+     * The transaction coordinator: follows the leadership of {@code __transaction_state}'s
+     * partitions, loads those led here, and aborts timed-out transactions and forgets idle ids on
+     * the timer.
+     */
+    private TxnCoordinator startTransactions(TxnStore txnStore) {
+        markerThread = Executors.newSingleThreadScheduledExecutor(daemon("wharf-txn-markers"));
+        TxnCoordinator transactions = TxnCoordinator.create(config, metadata, txnStore, markerThread);
+        replicas.onLeadershipChange((partition, leading) -> {
+            if (partition.topicPartition().topic().equals(TxnStore.TOPIC)) {
+                int p = partition.topicPartition().partition();
+                io.execute(() -> {
+                    if (leading) {
+                        txnStore.load(p);
+                    } else {
+                        txnStore.unload(p);
+                    }
+                });
+            }
+        });
+        txnStore.loadAll();
+        long abortCheckMs = config.get(BrokerKeys.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS);
+        timer.scheduleWithFixedDelay(() -> io.execute(() -> {
+            try {
+                transactions.abortTimedOut();
+            } catch (RuntimeException e) {
+                log.warn("aborting timed-out transactions failed", e);
+            }
+        }), abortCheckMs, abortCheckMs, TimeUnit.MILLISECONDS);
+        long expiryCheckMs = config.get(BrokerKeys.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS);
+        long expirationMs = config.get(BrokerKeys.TRANSACTIONAL_ID_EXPIRATION_MS);
+        timer.scheduleWithFixedDelay(() -> io.execute(() -> {
+            try {
+                int expired = transactions.expireIdle(expirationMs);
+                if (expired > 0) {
+                    log.info("expired idle transactional ids={}", expired);
+                }
+            } catch (RuntimeException e) {
+                log.warn("transactional id expiration failed", e);
+            }
+        }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
+        return transactions;
     }
 
     /** Where clients reach this broker. */
@@ -267,6 +328,9 @@ public final class Broker implements Closeable {
             eventLoops.close();
         }
 
+        if (markerThread != null) {
+            markerThread.shutdownNow();
+        }
         if (timer != null) {
             timer.shutdownNow();
         }

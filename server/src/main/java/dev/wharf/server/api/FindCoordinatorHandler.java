@@ -3,6 +3,7 @@ package dev.wharf.server.api;
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.txn.TxnStore;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FindCoordinatorRequest;
 import dev.wharf.wire.message.FindCoordinatorResponse;
@@ -14,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * FindCoordinator: the broker leading the group's {@code __consumer_offsets} partition, which is
- * created on the first lookup. Transaction and share coordinators do not exist yet:
- * COORDINATOR_NOT_AVAILABLE and INVALID_REQUEST.
+ * FindCoordinator: the broker leading the {@code __consumer_offsets} partition of a group, or the
+ * {@code __transaction_state} partition of a transactional id; the topic is created on the first
+ * lookup. Share coordinators do not exist yet: INVALID_REQUEST.
  *
  * <p>v1: key type, error message. v3: flexible. v4: batched keys (KIP-699). v5-6: no change for groups.
  */
@@ -26,9 +27,11 @@ public final class FindCoordinatorHandler implements ApiHandler {
     private static final byte TRANSACTION = 1;
 
     private final GroupStore groups;
+    private final TxnStore transactions;
 
-    public FindCoordinatorHandler(GroupStore groups) {
+    public FindCoordinatorHandler(GroupStore groups, TxnStore transactions) {
         this.groups = groups;
+        this.transactions = transactions;
     }
 
     @Override
@@ -55,16 +58,12 @@ public final class FindCoordinatorHandler implements ApiHandler {
     private FindCoordinatorResponse.Coordinator find(String key, byte keyType, String listenerName) {
         FindCoordinatorResponse.Coordinator c = new FindCoordinatorResponse.Coordinator().setKey(key).setNodeId(-1)
                 .setHost("").setPort(-1);
-        if (keyType == TRANSACTION) {
-            return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code)
-                    .setErrorMessage("transactions are not supported yet");
-        }
-        if (keyType != GROUP || key.isEmpty()) {
+        if ((keyType != GROUP && keyType != TRANSACTION) || key.isEmpty()) {
             return c.setErrorCode(ErrorCode.INVALID_REQUEST.code)
-                    .setErrorMessage(keyType != GROUP ? "unknown key type " + keyType : "empty group id");
+                    .setErrorMessage(keyType != GROUP && keyType != TRANSACTION ? "unknown key type " + keyType : "empty key");
         }
         try {
-            Optional<BrokerInfo> broker = groups.coordinatorFor(key);
+            Optional<BrokerInfo> broker = keyType == GROUP ? groups.coordinatorFor(key) : transactions.coordinatorFor(key);
             Optional<BrokerInfo.Endpoint> endpoint = broker.flatMap(b -> b.endpoint(listenerName));
             if (endpoint.isEmpty()) {
                 return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
@@ -73,7 +72,7 @@ public final class FindCoordinatorHandler implements ApiHandler {
                     .setPort(endpoint.get().port());
         } catch (Exception e) {
             // clients ask again and again until it is there (the topic's creation says why, once)
-            log.debug("no coordinator for group {} yet: {}", key, e.toString());
+            log.debug("no coordinator for {} yet: {}", key, e.toString());
             return c.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
         }
     }

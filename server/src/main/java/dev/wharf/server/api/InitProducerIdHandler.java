@@ -5,20 +5,24 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.InitProducerIdRequest;
 import dev.wharf.wire.message.InitProducerIdResponse;
+import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.wire.protocol.ApiMessage;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * InitProducerId for idempotent producers (on by default in every client since 3.0): a new
- * cluster-unique producer id at epoch 0. Transactional producers need a transaction coordinator,
- * which Wharf does not have yet; they get COORDINATOR_NOT_AVAILABLE.
+ * InitProducerId: idempotent producers (on by default in every client since 3.0) get a new
+ * cluster-unique producer id at epoch 0; transactional producers get their id's producer id and
+ * next epoch from its transaction coordinator, which fences the previous producer of the id.
  *
  * <p>v1: no change. v2: flexible. v3: existing producer id and epoch (KIP-360). v4-5: error codes.
  */
 public final class InitProducerIdHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
+    private final TxnCoordinator transactions;
 
-    public InitProducerIdHandler(ZkMetadataStore metadata) {
+    public InitProducerIdHandler(ZkMetadataStore metadata, TxnCoordinator transactions) {
         this.metadata = metadata;
+        this.transactions = transactions;
     }
 
     @Override
@@ -33,16 +37,21 @@ public final class InitProducerIdHandler implements ApiHandler {
     }
 
     @Override
-    public ApiMessage respond(RequestContext context) {
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
         InitProducerIdRequest req = (InitProducerIdRequest) context.body();
         InitProducerIdResponse resp = new InitProducerIdResponse().setProducerEpoch((short) -1).setProducerId(-1);
         if (req.transactionalId() != null) {
-            return resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
+            // (the Java client sends an empty id for "none" in some versions; Kafka treats it as none too)
+            if (!req.transactionalId().isEmpty()) {
+                return transactions.initProducerId(req.transactionalId(), req.transactionTimeoutMs(), req.producerId(),
+                        req.producerEpoch(), context.version() >= 4).thenApply(r -> (ApiMessage) resp
+                                .setErrorCode(r.error().code).setProducerId(r.producerId()).setProducerEpoch(r.producerEpoch()));
+            }
         }
         try {
-            return resp.setProducerId(metadata.nextProducerId()).setProducerEpoch((short) 0);
+            return CompletableFuture.completedFuture(resp.setProducerId(metadata.nextProducerId()).setProducerEpoch((short) 0));
         } catch (Exception e) {
-            return resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
+            return CompletableFuture.completedFuture(resp.setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE.code));
         }
     }
 }

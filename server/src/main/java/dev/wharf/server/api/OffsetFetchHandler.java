@@ -54,7 +54,8 @@ public final class OffsetFetchHandler implements ApiHandler {
                     .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartition()
                             .setPartitionIndex(p.partition()).setCommittedOffset(p.offset().offset())
                             .setCommittedLeaderEpoch(p.offset().leaderEpoch()).setMetadata(p.offset().metadata())
-                            .setErrorCode(version < 2 ? g.error().code : ErrorCode.NONE.code)).toList())));
+                            .setErrorCode(version < 2 ? g.error().code
+                                    : stable(req.requireStable(), req.groupId(), name, p.partition()))).toList())));
             return new OffsetFetchResponse().setErrorCode(version >= 2 ? g.error().code : 0).setTopics(topics);
         }
         List<OffsetFetchResponse.OffsetFetchResponseGroup> groups = new ArrayList<>();
@@ -78,7 +79,7 @@ public final class OffsetFetchHandler implements ApiHandler {
                         .setPartitions(ps.stream().map(p -> new OffsetFetchResponse.OffsetFetchResponsePartitions()
                                 .setPartitionIndex(p.partition()).setCommittedOffset(p.offset().offset())
                                 .setCommittedLeaderEpoch(p.offset().leaderEpoch()).setMetadata(p.offset().metadata())
-                                .setErrorCode(ErrorCode.NONE.code)).toList());
+                                .setErrorCode(stable(req.requireStable(), rg.groupId(), name, p.partition()))).toList());
                 if (version >= 10) {
                     UUID id = ids.getOrDefault(name, metadata.topic(name).map(TopicInfo::id).orElse(null));
                     if (id != null) {
@@ -92,5 +93,11 @@ public final class OffsetFetchHandler implements ApiHandler {
                     .setErrorCode(g.error().code).setTopics(topics));
         }
         return new OffsetFetchResponse().setGroups(groups);
+    }
+
+    /** UNSTABLE_OFFSET_COMMIT for a partition with an offset pending in an open transaction, when the client asks (v7+, KIP-447). */
+    private short stable(boolean requireStable, String groupId, String topic, int partition) {
+        return requireStable && groupOffsets.unstable(groupId, topic, partition) ? ErrorCode.UNSTABLE_OFFSET_COMMIT.code
+                : ErrorCode.NONE.code;
     }
 }

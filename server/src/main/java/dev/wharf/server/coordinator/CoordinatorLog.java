@@ -5,6 +5,7 @@ import dev.wharf.server.replica.Partition;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.Slice;
 import dev.wharf.wire.records.CompressionType;
+import dev.wharf.wire.records.ControlRecord;
 import dev.wharf.wire.records.Record;
 import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatchBuilder;
@@ -47,6 +48,8 @@ public final class CoordinatorLog {
     private final Partition partition;
     private final long compactAfterBytes;
     private final Map<ByteBuffer, byte[]> live = new HashMap<>();
+    /** Entries written in transactions whose marker has not come yet, by producer id. */
+    private final Map<Long, List<Entry>> pending = new HashMap<>();
     private long liveBytes;
     private long bytesSinceCompaction;
     /** The last record appended and the leader epoch it was appended in: what a write waits to see replicated. */
@@ -76,9 +79,21 @@ public final class CoordinatorLog {
             try {
                 bytes.writeBytes(slice.channel(), slice.position(), slice.length());
                 for (RecordBatch batch : RecordBatches.split(bytes)) {
-                    for (Record r : batch.records()) {
-                        if (r.offset() >= offset && r.key() != null) {
-                            store.apply(r.keyBytes(), r.valueBytes());
+                    if (batch.isControl()) {
+                        for (Record r : batch.records()) {
+                            store.completeTransaction(batch.producerId(),
+                                    ControlRecord.parse(r).type() == ControlRecord.Type.COMMIT);
+                        }
+                    } else {
+                        for (Record r : batch.records()) {
+                            if (r.offset() >= offset && r.key() != null) {
+                                Entry e = new Entry(r.keyBytes(), r.valueBytes());
+                                if (batch.isTransactional()) {
+                                    store.pending.computeIfAbsent(batch.producerId(), k -> new ArrayList<>()).add(e);
+                                } else {
+                                    store.apply(e.key(), e.value());
+                                }
+                            }
                         }
                     }
                     offset = batch.nextOffset();
@@ -90,6 +105,54 @@ public final class CoordinatorLog {
         }
         store.bytesSinceCompaction = log.size();
         return store;
+    }
+
+    /**
+     * Appends entries in a transaction of {@code producerId} (TxnOffsetCommit): stored as one
+     * transactional batch and kept pending, not live, until {@link #completeTransaction} learns the
+     * transaction's marker. While any is pending the log is not compacted (a copy would not carry
+     * them, and the start would move past their batch).
+     */
+    public synchronized void writeTransactional(long producerId, short producerEpoch, List<Entry> entries) throws IOException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE).producer(producerId, producerEpoch, -1)
+                .transactional(true);
+        long now = System.currentTimeMillis();
+        for (Entry e : entries) {
+            builder.append(now, e.key(), e.value(), List.of());
+        }
+        ByteBuf batch = builder.build();
+        try {
+            bytesSinceCompaction += batch.readableBytes();
+            Partition.AppendOutcome.Appended appended = partition.appendAsLeader(batch);
+            lastOffset = appended.lastOffset();
+            lastEpoch = appended.leaderEpoch();
+        } finally {
+            batch.release();
+        }
+        pending.computeIfAbsent(producerId, k -> new ArrayList<>()).addAll(entries);
+    }
+
+    /**
+     * The transaction of {@code producerId} ended (its marker is in the log): on commit its pending
+     * entries become live; returns them (nothing on abort, or when none were pending).
+     */
+    public synchronized List<Entry> completeTransaction(long producerId, boolean commit) {
+        List<Entry> entries = pending.remove(producerId);
+        if (entries == null || !commit) {
+            return List.of();
+        }
+        entries.forEach(e -> apply(e.key(), e.value()));
+        return entries;
+    }
+
+    /** The entries of transactions still open, by producer id (a copy). */
+    public synchronized Map<Long, List<Entry>> pendingTransactions() {
+        Map<Long, List<Entry>> out = new HashMap<>();
+        pending.forEach((pid, entries) -> out.put(pid, List.copyOf(entries)));
+        return out;
     }
 
     /** Every live key and its value (a copy). */
@@ -135,7 +198,7 @@ public final class CoordinatorLog {
         }
         bytesSinceCompaction += append(entries);
         entries.forEach(e -> apply(e.key(), e.value()));
-        if (bytesSinceCompaction > Math.max(compactAfterBytes, liveBytes)) {
+        if (bytesSinceCompaction > Math.max(compactAfterBytes, liveBytes) && pending.isEmpty()) {
             try {
                 compact();
             } catch (IOException | RuntimeException e) {

@@ -36,6 +36,15 @@ public final class PartitionWriter {
 
         /** The append failed: undoes what {@link #records} changed; the result answers the request. */
         T failed(Exception cause);
+
+        /** The producer whose transaction the records belong to (TxnOffsetCommit); -1 for a plain write. */
+        default long producerId() {
+            return -1;
+        }
+
+        default short producerEpoch() {
+            return -1;
+        }
     }
 
     /** Appends records decided beforehand; true once durable, false if the append failed. */
@@ -148,7 +157,11 @@ public final class PartitionWriter {
         try {
             List<CoordinatorLog.Entry> records = write.records();
             try {
-                coordinatorLog.write(records);
+                if (write.producerId() >= 0) {
+                    coordinatorLog.writeTransactional(write.producerId(), write.producerEpoch(), records);
+                } else {
+                    coordinatorLog.write(records);
+                }
             } catch (Exception e) {
                 logFailure(log, "cannot write to " + coordinatorLog.partition().topicPartition(), e);
                 done.complete(write.failed(e));

@@ -84,8 +84,68 @@ public final class GroupOffsets {
         return writer.get().write(new Commit(group, memberId, groupInstanceId, generation, errors, accepted));
     }
 
+    /**
+     * TxnOffsetCommit: the offsets are written in the producer's transaction and stay pending
+     * (OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT for them) until its marker
+     * commits or drops them. A consumer's generation and member id, when given (KIP-447), are checked
+     * as for OffsetCommit, which fences a zombie after a rebalance.
+     */
+    public CompletableFuture<List<ErrorCode>> commitTransactionalOffsets(String groupId, long producerId,
+            short producerEpoch, String memberId, String groupInstanceId, int generation, List<OffsetToCommit> offsets) {
+        Optional<PartitionWriter> writer = store.writerFor(groupId);
+        if (writer.isEmpty()) {
+            return CompletableFuture.completedFuture(offsets.stream().map(o -> ErrorCode.NOT_COORDINATOR).toList());
+        }
+        Group group = store.group(groupId);
+        if (group == null) {
+            group = store.getOrCreateClassic(groupId);
+        }
+        long now = clock.getAsLong();
+        List<ErrorCode> errors = new ArrayList<>();
+        Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
+        for (OffsetToCommit o : offsets) {
+            String metadata = o.metadata() == null ? "" : o.metadata();
+            if (o.partition() < 0 || o.partition() >= topic.partitionsOf(o.topic())) {
+                errors.add(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+            } else if (metadata.length() > maxMetadata) {
+                errors.add(ErrorCode.OFFSET_METADATA_TOO_LARGE);
+            } else {
+                accepted.put(new TopicPartition(o.topic(), o.partition()),
+                        new CommittedOffset(o.offset(), o.leaderEpoch(), metadata, now, -1));
+                errors.add(ErrorCode.NONE);
+            }
+        }
+        // without a generation (before KIP-447, or a producer outside the group) nothing is checked
+        String member = generation >= 0 ? memberId : "";
+        return writer.get().write(new Commit(group, member, groupInstanceId, generation, errors, accepted) {
+            @Override
+            public List<CoordinatorLog.Entry> records() {
+                if (generation < 0) {
+                    return entries();
+                }
+                return super.records();
+            }
+
+            @Override
+            public List<ErrorCode> applied() {
+                store.offsets().putPending(producerId, group().groupId(), accepted());
+                return errors();
+            }
+
+            @Override
+            public long producerId() {
+                return producerId;
+            }
+
+            @Override
+            public short producerEpoch() {
+                return producerEpoch;
+            }
+        });
+    }
+
     /** A commit, checked against the group when its turn to be written comes. */
-    private final class Commit implements PartitionWriter.LogWrite<List<ErrorCode>> {
+    private class Commit implements PartitionWriter.LogWrite<List<ErrorCode>> {
         private final Group group;
         private final String memberId;
         private final String groupInstanceId;
@@ -113,9 +173,25 @@ public final class GroupOffsets {
                 errors = errors.stream().map(e -> groupError).toList();
                 accepted = Map.of();
             }
+            return entries();
+        }
+
+        List<CoordinatorLog.Entry> entries() {
             List<CoordinatorLog.Entry> entries = new ArrayList<>(accepted.size());
             accepted.forEach((tp, o) -> entries.add(GroupPersistence.offsetEntry(group.groupId(), tp, o)));
             return entries;
+        }
+
+        Group group() {
+            return group;
+        }
+
+        Map<TopicPartition, CommittedOffset> accepted() {
+            return accepted;
+        }
+
+        List<ErrorCode> errors() {
+            return errors;
         }
 
         @Override
@@ -226,6 +302,11 @@ public final class GroupOffsets {
     /** Queues the removal of offsets past their retention (see {@link OffsetRetention#expire}); how many were due. */
     public int expireOffsets() {
         return retention.expire();
+    }
+
+    /** Whether an open transaction holds an offset of the group's partition (OffsetFetch require_stable: UNSTABLE_OFFSET_COMMIT). */
+    public boolean unstable(String groupId, String topicName, int partition) {
+        return store.offsets().hasPending(groupId, new TopicPartition(topicName, partition));
     }
 
     /** One group's answer to OffsetFetch: a group-level error, or offsets by topic name in request order. */

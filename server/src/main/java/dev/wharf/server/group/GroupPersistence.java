@@ -48,6 +48,17 @@ final class GroupPersistence {
      * Rebuilds a partition's groups (not yet published) and fills in their offsets: membership as
      * of the last stored rebalance, a group with offsets only as an empty classic group.
      */
+    /** Offsets a producer committed in a transaction still open when the partition was loaded. */
+    static void restorePending(long producerId, List<CoordinatorLog.Entry> entries, OffsetTable offsets) {
+        for (CoordinatorLog.Entry e : entries) {
+            GroupRecords.Key key = GroupRecords.readKey(e.key());
+            if (key.kind() == GroupRecords.OFFSET_KEY && e.value() != null) {
+                offsets.putPending(producerId, key.group(), Map.of(new TopicPartition(key.topic(), key.partition()),
+                        GroupRecords.readOffsetValue(e.value())));
+            }
+        }
+    }
+
     static void restore(List<CoordinatorLog.Entry> entries, long nowMs, Map<String, ClassicGroup> groups,
             OffsetTable offsets) {
         for (CoordinatorLog.Entry e : entries) {

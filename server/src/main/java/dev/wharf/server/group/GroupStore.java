@@ -167,6 +167,27 @@ public final class GroupStore {
         return topic.coordinatorFor(groupId);
     }
 
+    /** The partition of {@code __consumer_offsets} holding {@code groupId}; empty before the topic exists. */
+    public OptionalInt partitionOf(String groupId) {
+        OptionalInt count = topic.partitionCount();
+        return count.isEmpty() ? count : OptionalInt.of(OffsetsTopic.partitionFor(groupId, count.getAsInt()));
+    }
+
+    /**
+     * A transaction marker was written to {@code partition} of {@code __consumer_offsets}: the
+     * producer's offsets committed there in the transaction become committed, or are dropped.
+     */
+    public void markerWritten(int partition, long producerId, boolean commit) {
+        PartitionWriter writer = writers.get(partition);
+        OptionalInt count = topic.partitionCount();
+        if (writer == null || count.isEmpty()) {
+            return;
+        }
+        writer.coordinatorLog().completeTransaction(producerId, commit);
+        offsets.completePending(producerId, commit,
+                groupId -> OffsetsTopic.partitionFor(groupId, count.getAsInt()) == partition);
+    }
+
     /** Loads every partition of {@code __consumer_offsets} this broker leads (at start-up). */
     public void loadAll() throws IOException {
         long start = clock.getAsLong();
@@ -211,6 +232,8 @@ public final class GroupStore {
                 CoordinatorLog loaded = CoordinatorLog.load(offsetsPartition.get(), config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES));
                 Map<String, ClassicGroup> restored = new HashMap<>();
                 GroupPersistence.restore(loaded.entries(), clock.getAsLong(), restored, offsets);
+                loaded.pendingTransactions().forEach((producerId, entries) ->
+                        GroupPersistence.restorePending(producerId, entries, offsets));
                 groups.putAll(restored);
                 PartitionWriter writer = new PartitionWriter(loaded, io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
                 writers.put(partition, writer);

@@ -63,5 +63,45 @@ final class OffsetTable {
 
     void removeGroup(String groupId) {
         byGroup.remove(groupId);
+        pending.values().forEach(groups -> groups.remove(groupId));
+    }
+
+    /** Offsets committed in open transactions (TxnOffsetCommit), by producer id, then group. */
+    private final Map<Long, Map<String, Map<TopicPartition, CommittedOffset>>> pending = new ConcurrentHashMap<>();
+
+    void putPending(long producerId, String groupId, Map<TopicPartition, CommittedOffset> offsets) {
+        pending.computeIfAbsent(producerId, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(groupId, g -> new ConcurrentHashMap<>()).putAll(offsets);
+    }
+
+    /** Whether an open transaction holds an offset of the group's partition (OffsetFetch with require_stable). */
+    boolean hasPending(String groupId, TopicPartition tp) {
+        for (Map<String, Map<TopicPartition, CommittedOffset>> groups : pending.values()) {
+            Map<TopicPartition, CommittedOffset> offsets = groups.get(groupId);
+            if (offsets != null && offsets.containsKey(tp)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The producer's transaction ended for the groups {@code inPartition} accepts: on commit their
+     * pending offsets become committed, on abort they are dropped.
+     */
+    void completePending(long producerId, boolean commit, java.util.function.Predicate<String> inPartition) {
+        Map<String, Map<TopicPartition, CommittedOffset>> groups = pending.get(producerId);
+        if (groups == null) {
+            return;
+        }
+        for (String groupId : Set.copyOf(groups.keySet())) {
+            if (inPartition.test(groupId)) {
+                Map<TopicPartition, CommittedOffset> offsets = groups.remove(groupId);
+                if (commit && offsets != null) {
+                    putAll(groupId, offsets);
+                }
+            }
+        }
+        pending.computeIfPresent(producerId, (p, g) -> g.isEmpty() ? null : g);
     }
 }

@@ -18,7 +18,8 @@ final class TxnMetadata {
     final String transactionalId;
     /** The {@code __transaction_state} partition's leader epoch when it was loaded: the epoch markers carry. */
     final int coordinatorEpoch;
-    long producerId;
+    /** -1 until its first InitProducerId is written. */
+    long producerId = -1;
     long previousProducerId = -1;
     short producerEpoch;
     /** The epoch before the last bump, -1 if none: a retry of the request that bumped it is recognised. */

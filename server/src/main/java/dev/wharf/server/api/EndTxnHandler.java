@@ -1,0 +1,36 @@
+package dev.wharf.server.api;
+
+import dev.wharf.server.txn.TxnCoordinator;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.EndTxnRequest;
+import dev.wharf.wire.message.EndTxnResponse;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * EndTxn: commit or abort, answered once the coordinator's decision is durable; the markers
+ * follow. Transaction version 1 only: the epoch stays (v5's returned id and epoch are the same).
+ *
+ * <p>v1: no change. v2: PRODUCER_FENCED (KIP-588). v3: flexible. v4: TRANSACTION_ABORTABLE
+ * possible. v5: the producer id and epoch after the transaction (KIP-890).
+ */
+public final class EndTxnHandler implements ApiHandler {
+    private final TxnCoordinator coordinator;
+
+    public EndTxnHandler(TxnCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.END_TXN;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context) {
+        EndTxnRequest req = (EndTxnRequest) context.body();
+        return coordinator.endTransaction(req.transactionalId(), req.producerId(), req.producerEpoch(), req.committed(),
+                context.version() >= 2).thenApply(error -> new EndTxnResponse().setErrorCode(error.code)
+                        .setProducerId(req.producerId()).setProducerEpoch(req.producerEpoch()));
+    }
+}
