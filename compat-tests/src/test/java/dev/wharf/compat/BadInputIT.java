@@ -74,6 +74,9 @@ class BadInputIT {
             ByteBuf anonymous = ProduceBatch.create().transactional().value("v").build();
             // a transaction belongs to a producer id
             assertEquals(Errors.INVALID_RECORD.code(), produceError(healthy, produce("good", anonymous)));
+            ByteBuf stray = ProduceBatch.create().producer(1, (short) 0, 0).transactional().value("v").build();
+            // no coordinator put this producer's transaction on the partition (KIP-890): it would hang it
+            assertEquals(Errors.INVALID_TXN_STATE.code(), produceError(healthy, produce("good", stray)));
 
             // a leader epoch newer than the broker's: UNKNOWN_LEADER_EPOCH, so the client refreshes metadata
             FetchResponse ahead = (FetchResponse) healthy.call(ApiKey.FETCH, (short) 12, new FetchRequest().setReplicaId(-1)

@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -319,10 +320,11 @@ class TransactionsIT {
             // a send to a partition not yet in the transaction needs AddPartitionsToTxn, which the coordinator refuses
             Future<RecordMetadata> late = old.send(new ProducerRecord<>(topic, 1, "old", "old-1"));
             ExecutionException sendFailure = assertThrows(ExecutionException.class, () -> late.get());
-            // transaction version 2 reports the stale epoch of the produce as it is
-            Class<? extends KafkaException> sendError = tv2 ? InvalidProducerEpochException.class : ProducerFencedException.class;
-            assertInstanceOf(sendError, sendFailure.getCause(), sendFailure.toString());
-            assertThrows(ProducerFencedException.class, old::commitTransaction);
+            // transaction version 2 (no AddPartitionsToTxn: the produce itself meets the new epoch) reports the stale
+            // epoch as it is, for the send and then for the commit
+            Class<? extends KafkaException> fenced = tv2 ? InvalidProducerEpochException.class : ProducerFencedException.class;
+            assertInstanceOf(fenced, sendFailure.getCause(), sendFailure.toString());
+            assertThrows(fenced, old::commitTransaction);
 
             newer.beginTransaction();
             newer.send(new ProducerRecord<>(topic, 0, "newer", "newer-0"));
@@ -386,6 +388,7 @@ class TransactionsIT {
                         }
                         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
                         if (batches[0] == abortAt) {
+                            producer.flush(); // else abortTransaction may drop the records before they are sent
                             producer.abortTransaction();
                             aborted[0] = true;
                             // as a real application does: go back to the last committed offsets and redo the batch
@@ -408,11 +411,15 @@ class TransactionsIT {
             assertTrue(aborted[0], "a batch was aborted (" + batches[0] + " batches)");
         }
 
-        Map<TopicPartition, OffsetAndMetadata> groupOffsets = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
+        // the last commit's offsets are pending until its marker reaches __consumer_offsets: require_stable waits for it
         Map<TopicPartition, Long> groupPositions = new HashMap<>();
-        groupOffsets.forEach((tp, o) -> groupPositions.put(tp, o.offset()));
-        assertEquals(inputEnd, groupPositions);
+        ListConsumerGroupOffsetsOptions stable = new ListConsumerGroupOffsetsOptions().requireStable(true);
+        await().pollDelay(Duration.ZERO).pollInterval(TxnClients.POLL).atMost(WAIT).untilAsserted(() -> {
+            groupPositions.clear();
+            admin.listConsumerGroupOffsets(group, stable).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, o) -> groupPositions.put(tp, o.offset()));
+            assertEquals(inputEnd, groupPositions);
+        });
 
         awaitStable(bootstrap(), out);
         Map<Integer, List<String>> expected = new HashMap<>();

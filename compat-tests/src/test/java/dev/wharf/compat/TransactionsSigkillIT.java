@@ -2,7 +2,6 @@ package dev.wharf.compat;
 
 import static dev.wharf.compat.TxnClients.READ_COMMITTED;
 import static dev.wharf.compat.TxnClients.READ_UNCOMMITTED;
-import static dev.wharf.compat.TxnClients.WAIT;
 import static dev.wharf.compat.TxnClients.awaitStable;
 import static dev.wharf.compat.TxnClients.consumer;
 import static dev.wharf.compat.TxnClients.partitions;
@@ -97,7 +96,8 @@ class TransactionsSigkillIT {
             broker.restart();
             // the restarted coordinator finds the transaction Ongoing and past its timeout, and aborts it
             try (KafkaConsumer<String, String> readCommitted = consumer(broker.bootstrap(), READ_COMMITTED)) {
-                await().pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).atMost(WAIT)
+                // generous: the killed JVM's ZooKeeper sessions (10 s) may expire before leadership settles
+                await().pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).atMost(Duration.ofSeconds(60))
                         .until(() -> {
                             Map<TopicPartition, Long> end = readCommitted.endOffsets(tps);
                             return tps.stream().allMatch(tp -> end.get(tp) > lastOpen.get(tp));

@@ -223,7 +223,21 @@ public final class PartitionLog {
      */
     public LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer)
             throws IOException {
+        return appendAsLeader(records, leaderEpoch, producer, null);
+    }
+
+    /**
+     * The same, for a transactional batch whose transaction the coordinator confirmed (KIP-890):
+     * unless the producer's transaction is open here already, {@code txnGuard} (from {@link
+     * ProducerStateTable#newVerificationGuard}) must still be in place, else INVALID_TXN_STATE.
+     * A null guard checks nothing.
+     */
+    public LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer,
+            Object txnGuard) throws IOException {
         synchronized (lock) {
+            if (txnGuard != null && !producers.guardHolds(producer.producerId(), producer.producerEpoch(), txnGuard)) {
+                return new LeaderAppendResult.Rejected(ProducerRejection.INVALID_TXN_STATE);
+            }
             ProducerStateTable.Check check = producers.check(producer);
             if (check instanceof ProducerStateTable.Check.Duplicate d) {
                 return new LeaderAppendResult.Duplicate(d.firstOffset());

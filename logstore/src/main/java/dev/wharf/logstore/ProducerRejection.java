@@ -9,5 +9,10 @@ public enum ProducerRejection {
     /** The batch's first sequence does not follow the producer's last (or is not 0 in a new epoch). */
     OUT_OF_ORDER_SEQUENCE_NUMBER,
     /** A transaction marker from a coordinator older than the one that wrote the producer's last marker. */
-    TRANSACTION_COORDINATOR_FENCED
+    TRANSACTION_COORDINATOR_FENCED,
+    /**
+     * A transactional batch that would open a transaction the coordinator did not confirm, or
+     * whose confirmation a marker or epoch bump voided since (KIP-890, KAFKA-14884).
+     */
+    INVALID_TXN_STATE
 }

@@ -92,6 +92,23 @@ public final class ProducerStateTable {
     private static final Check.Append APPEND = new Check.Append();
 
     private final Map<Long, Producer> producers = new HashMap<>();
+    /**
+     * Verification guards (KIP-890): set when the leader asks the coordinator whether a producer's
+     * batch may open a transaction here, voided by that producer's next marker or append.
+     */
+    private final Map<Long, Guard> guards = new HashMap<>();
+
+    /** A verification in progress for a batch of {@code epoch}; {@code version2}: of a transaction version 2 client. */
+    private record Guard(short epoch, boolean version2) {
+        /**
+         * Whether a marker of {@code markerEpoch} ends the transaction being verified. Version 2 ends
+         * a transaction with a marker of the next epoch, so a marker of the batch's own epoch closes
+         * the transaction before it, which the coordinator finishes before it confirms the next.
+         */
+        boolean voidedBy(short markerEpoch) {
+            return markerEpoch > epoch || (markerEpoch == epoch && !version2);
+        }
+    }
     private final OpenTransactions transactions = new OpenTransactions();
 
     /** Whether a batch from this producer may be appended now (nothing changes). */
@@ -122,6 +139,36 @@ public final class ProducerStateTable {
     }
 
     /**
+     * Starts a verification of {@code producerId}'s next transactional batch, of
+     * {@code producerEpoch} (KIP-890): the token returned is what {@link #guardHolds} checks at
+     * append time, so that a marker ending that transaction, or another batch, landing while the
+     * coordinator is asked voids the answer.
+     */
+    public synchronized Object newVerificationGuard(long producerId, short producerEpoch, boolean version2) {
+        Guard guard = new Guard(producerEpoch, version2);
+        guards.put(producerId, guard);
+        return guard;
+    }
+
+    /**
+     * Whether a verified transactional batch of {@code producerEpoch} may still be appended: its
+     * transaction is open here already, or its guard is intact.
+     */
+    synchronized boolean guardHolds(long producerId, short producerEpoch, Object guard) {
+        return ongoingIn(producerId, producerEpoch) || guards.get(producerId) == guard;
+    }
+
+    /**
+     * Whether {@code producerId} has a transaction open here in {@code producerEpoch}. A batch of a
+     * newer epoch starts a new transaction even while the last one's marker is still on its way
+     * (transaction version 2 bumps the epoch with every commit), so it needs the coordinator's word.
+     */
+    public synchronized boolean ongoingIn(long producerId, short producerEpoch) {
+        Producer p = producers.get(producerId);
+        return transactions.isOpen(producerId) && p != null && p.epoch == producerEpoch;
+    }
+
+    /**
      * Whether a transaction marker of this producer may be appended now (KIP-98): its epoch must not
      * be older than the producer's (a zombie coordinator request), nor its coordinator epoch older
      * than the one of the last marker (a coordinator that lost its partition).
@@ -145,6 +192,10 @@ public final class ProducerStateTable {
      * epoch (a newer one forgets the older epoch's batches: its next batch starts a new sequence).
      */
     synchronized void recordMarker(long producerId, short producerEpoch, int coordinatorEpoch, long nowMs) {
+        Guard guard = guards.get(producerId);
+        if (guard != null && guard.voidedBy(producerEpoch)) {
+            guards.remove(producerId);
+        }
         Producer p = producers.computeIfAbsent(producerId, k -> new Producer());
         p.lastAppendMs = Math.max(p.lastAppendMs, nowMs);
         if (producerEpoch != p.epoch) {
@@ -180,6 +231,7 @@ public final class ProducerStateTable {
         if (producerId < 0) {
             return;
         }
+        guards.remove(producerId);
         Producer p = producers.computeIfAbsent(producerId, k -> new Producer());
         p.lastAppendMs = Math.max(p.lastAppendMs, nowMs);
         if (epoch != p.epoch) {
@@ -257,6 +309,7 @@ public final class ProducerStateTable {
     /** Forgets every producer (the log was dropped whole). */
     synchronized void clear() {
         producers.clear();
+        guards.clear();
         transactions.clear();
     }
 

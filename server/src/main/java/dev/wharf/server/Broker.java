@@ -36,11 +36,14 @@ import dev.wharf.server.api.ProduceHandler;
 import dev.wharf.server.api.AddOffsetsToTxnHandler;
 import dev.wharf.server.api.AddPartitionsToTxnHandler;
 import dev.wharf.server.api.DescribeProducersHandler;
+import dev.wharf.server.api.DescribeTransactionsHandler;
+import dev.wharf.server.api.ListTransactionsHandler;
 import dev.wharf.server.api.EndTxnHandler;
 import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.api.TxnOffsetCommitHandler;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.server.txn.TxnStore;
+import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
@@ -91,6 +94,7 @@ public final class Broker implements Closeable {
     private ReplicaManager replicas;
     private GroupCoordinator groups;
     private ScheduledExecutorService markerThread;
+    private ScheduledExecutorService verifierThread;
 
     public Broker(BrokerConfig config) {
         this.config = config;
@@ -99,7 +103,7 @@ public final class Broker implements Closeable {
     public void start() throws Exception {
         config.warnings().forEach(w -> log.warn("{}", w));
         ApiHandlers handlers = new ApiHandlers();
-        ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers);
+        ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, config.get(BrokerKeys.TRANSACTION_VERSION).shortValue());
         handlers.register(apiVersions);
         List<Endpoint> endpoints = endpoints();
         io = Executors.newFixedThreadPool(config.get(BrokerKeys.NUM_IO_THREADS), daemon("wharf-io"));
@@ -192,13 +196,18 @@ public final class Broker implements Closeable {
         }), offsetsCheckMs, offsetsCheckMs, TimeUnit.MILLISECONDS);
         TxnStore txnStore = new TxnStore(config, metadata, admin, replicas, io);
         TxnCoordinator transactions = startTransactions(txnStore);
+        verifierThread = Executors.newSingleThreadScheduledExecutor(daemon("wharf-txn-verify"));
+        TxnVerifier verifier = new TxnVerifier(txnStore, transactions, metadata, config.brokerId(),
+                config.interBrokerListenerName(), verifierThread);
         handlers.register(new FindCoordinatorHandler(groupStore, txnStore))
                 .register(new AddPartitionsToTxnHandler(transactions))
                 .register(new AddOffsetsToTxnHandler(transactions, groupStore))
                 .register(new EndTxnHandler(transactions))
                 .register(new WriteTxnMarkersHandler(metadata, replicas, groupStore::markerWritten))
-                .register(new TxnOffsetCommitHandler(offsets))
+                .register(new TxnOffsetCommitHandler(offsets, groupStore, verifier))
                 .register(new DescribeProducersHandler(metadata, replicas))
+                .register(new DescribeTransactionsHandler(transactions))
+                .register(new ListTransactionsHandler(transactions))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
                 .register(new HeartbeatHandler(groups))
@@ -210,7 +219,8 @@ public final class Broker implements Closeable {
                 .register(new ListGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups));
         handlers.register(new MetadataHandler(config, metadata, admin))
-                .register(new ProduceHandler(metadata, replicas, config.brokerId()))
+                .register(new ProduceHandler(metadata, replicas, config.brokerId(), verifier,
+                        config.get(BrokerKeys.TRANSACTION_PARTITION_VERIFICATION_ENABLE)))
                 .register(new FetchHandler(metadata, replicas,
                         new FetchSessions(config.get(BrokerKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS)), config.brokerId()))
                 .register(new ListOffsetsHandler(metadata, replicas))
@@ -330,6 +340,9 @@ public final class Broker implements Closeable {
 
         if (markerThread != null) {
             markerThread.shutdownNow();
+        }
+        if (verifierThread != null) {
+            verifierThread.shutdownNow();
         }
         if (timer != null) {
             timer.shutdownNow();

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * EndTxn: commit or abort, answered once the coordinator's decision is durable; the markers
- * follow. Transaction version 1 only: the epoch stays (v5's returned id and epoch are the same).
+ * follow. From v5 the client speaks transaction version 2 (KIP-890): every commit or abort bumps
+ * the epoch, and the answer carries the producer id and epoch of the next transaction.
  *
  * <p>v1: no change. v2: PRODUCER_FENCED (KIP-588). v3: flexible. v4: TRANSACTION_ABORTABLE
  * possible. v5: the producer id and epoch after the transaction (KIP-890).
@@ -30,7 +31,7 @@ public final class EndTxnHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         EndTxnRequest req = (EndTxnRequest) context.body();
         return coordinator.endTransaction(req.transactionalId(), req.producerId(), req.producerEpoch(), req.committed(),
-                context.version() >= 2).thenApply(error -> new EndTxnResponse().setErrorCode(error.code)
-                        .setProducerId(req.producerId()).setProducerEpoch(req.producerEpoch()));
+                context.version() >= 2, context.version() >= 5).thenApply(r -> new EndTxnResponse()
+                        .setErrorCode(r.error().code).setProducerId(r.producerId()).setProducerEpoch(r.producerEpoch()));
     }
 }

@@ -7,12 +7,15 @@ import dev.wharf.server.TopicNames;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.Partition.AppendOutcome;
 import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.message.ProduceResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import dev.wharf.wire.records.BufferRecords;
 import dev.wharf.wire.records.CorruptRecordException;
+import dev.wharf.wire.records.RecordBatch;
+import dev.wharf.wire.records.RecordBatches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,11 +43,16 @@ public final class ProduceHandler implements ApiHandler {
     private final ReplicaManager replicas;
 
     private final int selfId;
+    private final TxnVerifier verifier;
+    private final boolean verifyTransactions;
 
-    public ProduceHandler(ZkMetadataStore metadata, ReplicaManager replicas, int selfId) {
+    public ProduceHandler(ZkMetadataStore metadata, ReplicaManager replicas, int selfId, TxnVerifier verifier,
+            boolean verifyTransactions) {
         this.metadata = metadata;
         this.replicas = replicas;
         this.selfId = selfId;
+        this.verifier = verifier;
+        this.verifyTransactions = verifyTransactions;
     }
 
     @Override
@@ -61,16 +69,13 @@ public final class ProduceHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         ProduceRequest req = (ProduceRequest) context.body();
         List<CompletableFuture<Void>> waits = new ArrayList<>();
-        ProduceResponse resp = produce(req, waits);
+        ProduceResponse resp = produce(req, context.version(), waits);
+        if (req.acks() == 0 && !waits.isEmpty()) {
+            // a transactional batch being verified: acks=0 still waits, so that the request (and its records) outlives the append
+            return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(done -> acksZero(resp));
+        }
         if (req.acks() == 0) {
-            // an acks=0 producer learns of a failure only by losing its connection, after which
-            // it refreshes its metadata
-            resp.responses().forEach(t -> t.partitionResponses().stream().filter(p -> p.errorCode() != 0).findFirst()
-                    .ifPresent(p -> {
-                        throw new CloseConnectionException("acks=0 produce to " + t.name() + "-" + p.index()
-                                + " failed with error code " + p.errorCode());
-                    }));
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(acksZero(resp));
         }
         String listener = context.connection().listenerName();
         if (waits.isEmpty()) {
@@ -83,7 +88,17 @@ public final class ProduceHandler implements ApiHandler {
         });
     }
 
-    private ProduceResponse produce(ProduceRequest req, List<CompletableFuture<Void>> waits) {
+    /** acks=0 gets no response: a failure closes the connection, after which the producer refreshes its metadata. */
+    private static ApiMessage acksZero(ProduceResponse resp) {
+        resp.responses().forEach(t -> t.partitionResponses().stream().filter(p -> p.errorCode() != 0).findFirst()
+                .ifPresent(p -> {
+                    throw new CloseConnectionException("acks=0 produce to " + t.name() + "-" + p.index()
+                            + " failed with error code " + p.errorCode());
+                }));
+        return null;
+    }
+
+    private ProduceResponse produce(ProduceRequest req, short version, List<CompletableFuture<Void>> waits) {
         boolean validAcks = req.acks() == -1 || req.acks() == 0 || req.acks() == 1;
         List<ProduceResponse.TopicProduceResponse> topics = new ArrayList<>();
         for (ProduceRequest.TopicProduceData t : req.topicData()) {
@@ -100,7 +115,7 @@ public final class ProduceHandler implements ApiHandler {
                             .setErrorMessage("clients cannot write to internal topics"));
                 } else {
                     ReplicaManager.Lookup leader = replicas.leader(topic, p.index(), -1, byId);
-                    results.add(leader.found() ? append(leader.partition(), p, r, req, waits)
+                    results.add(leader.found() ? verifyThenAppend(leader.partition(), p, r, req, version, waits)
                             : r.setErrorCode(leader.error().code));
                 }
             }
@@ -110,14 +125,63 @@ public final class ProduceHandler implements ApiHandler {
         return new ProduceResponse().setResponses(topics);
     }
 
+    /**
+     * A transactional batch that would open a transaction on the partition is first confirmed with
+     * its coordinator (KIP-890 part 1, {@code transaction.partition.verification.enable}), or, from
+     * v12 (a transaction version 2 client), added to the transaction on the producer's behalf
+     * (part 2). Without a transactional id in the request it cannot be, and is refused with
+     * INVALID_TXN_STATE as Kafka does. Everything else is appended at once.
+     */
+    private ProduceResponse.PartitionProduceResponse verifyThenAppend(Partition partition,
+            ProduceRequest.PartitionProduceData p, ProduceResponse.PartitionProduceResponse r, ProduceRequest req,
+            short version, List<CompletableFuture<Void>> waits) {
+        boolean addImplicitly = version >= 12;
+        RecordBatch batch = verifyTransactions || addImplicitly ? firstBatch(p) : null;
+        if (batch == null || !batch.isTransactional() || batch.isControl() || batch.producerId() < 0
+                || !partition.opensTransaction(batch.producerId(), batch.producerEpoch())) {
+            return append(partition, p, r, req, waits, null);
+        }
+        if (req.transactionalId() == null || req.transactionalId().isEmpty()) {
+            return r.setErrorCode(ErrorCode.INVALID_TXN_STATE.code)
+                    .setErrorMessage("a transactional batch needs the transactional id of its producer");
+        }
+        Object guard = partition.verificationGuard(batch.producerId(), batch.producerEpoch(), addImplicitly);
+        waits.add(verifier.confirm(req.transactionalId(), batch.producerId(), batch.producerEpoch(),
+                partition.topicPartition(), addImplicitly).thenCompose(answer -> {
+                    ErrorCode error = TxnVerifier.produceError(answer, version);
+                    if (error != ErrorCode.NONE) {
+                        r.setErrorCode(error.code);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    List<CompletableFuture<Void>> replicated = new ArrayList<>();
+                    append(partition, p, r, req, replicated, guard);
+                    return CompletableFuture.allOf(replicated.toArray(CompletableFuture[]::new));
+                }));
+        return r;
+    }
+
+    /** The one batch of a partition's records, or null when there is not exactly one whole batch (the append says why). */
+    private static RecordBatch firstBatch(ProduceRequest.PartitionProduceData p) {
+        if (!(p.records() instanceof BufferRecords records) || records.sizeInBytes() == 0) {
+            return null;
+        }
+        try {
+            List<RecordBatch> batches = RecordBatches.split(records.buffer());
+            return batches.size() == 1 ? batches.get(0) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private static ProduceResponse.PartitionProduceResponse append(Partition partition,
             ProduceRequest.PartitionProduceData p, ProduceResponse.PartitionProduceResponse r, ProduceRequest req,
-            List<CompletableFuture<Void>> waits) {
+            List<CompletableFuture<Void>> waits, Object txnGuard) {
         if (!(p.records() instanceof BufferRecords records) || records.sizeInBytes() == 0) {
             return r.setErrorCode(ErrorCode.CORRUPT_MESSAGE.code);
         }
         try {
-            AppendOutcome outcome = partition.appendRecordsAsLeader(records.buffer(), System.currentTimeMillis(), req.acks());
+            AppendOutcome outcome = partition.appendRecordsAsLeader(records.buffer(), System.currentTimeMillis(), req.acks(),
+                    txnGuard);
             if (outcome instanceof AppendOutcome.Appended a) {
                 r.setErrorCode(ErrorCode.NONE.code).setBaseOffset(a.firstOffset())
                         .setLogStartOffset(a.logStartOffset()).setLogAppendTimeMs(a.logAppendTimeMs());

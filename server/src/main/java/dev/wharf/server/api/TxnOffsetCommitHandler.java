@@ -1,7 +1,10 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
+import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.group.GroupOffsets;
+import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.TxnOffsetCommitRequest;
 import dev.wharf.wire.message.TxnOffsetCommitResponse;
@@ -9,6 +12,7 @@ import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,14 +21,18 @@ import java.util.concurrent.CompletableFuture;
  * transaction commits, and vanish when it aborts.
  *
  * <p>v1: no change. v2: committed leader epoch. v3: flexible; the consumer's generation, member
- * id and instance id (KIP-447). v4: no change. v5 (transaction version 2, the group coordinator
- * adds the partition itself) and v6 (topic ids) are not offered: Wharf runs transaction version 1.
+ * id and instance id (KIP-447). v4: no change. v5: transaction version 2, the group's partition is
+ * added to the transaction here (KIP-890). v6 (topic ids) is not offered yet.
  */
 public final class TxnOffsetCommitHandler implements ApiHandler {
     private final GroupOffsets offsets;
+    private final GroupStore groups;
+    private final TxnVerifier verifier;
 
-    public TxnOffsetCommitHandler(GroupOffsets offsets) {
+    public TxnOffsetCommitHandler(GroupOffsets offsets, GroupStore groups, TxnVerifier verifier) {
         this.offsets = offsets;
+        this.groups = groups;
+        this.verifier = verifier;
     }
 
     @Override
@@ -34,7 +42,7 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
 
     @Override
     public short highestVersion() {
-        return 4;
+        return 5; // v6 names topics by id (KIP-1319)
     }
 
     @Override
@@ -48,8 +56,32 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
             }
         }
         int generation = context.version() >= 3 ? req.generationIdOrMemberEpoch() : -1;
+        if (context.version() >= 5) {
+            // transaction version 2: the client sent no AddOffsetsToTxn; the group's partition joins the transaction here
+            OptionalInt partition = groups.partitionOf(req.groupId());
+            if (partition.isEmpty()) {
+                return CompletableFuture.completedFuture(response(req, ErrorCode.NOT_COORDINATOR));
+            }
+            return verifier.confirm(req.transactionalId(), req.producerId(), req.producerEpoch(),
+                    new TopicPartition(GroupStore.OFFSETS_TOPIC, partition.getAsInt()), true).thenCompose(answer -> {
+                        ErrorCode error = switch (answer) {
+                            case NONE -> ErrorCode.NONE;
+                            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
+                            case INVALID_PRODUCER_ID_MAPPING -> ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+                            case INVALID_TXN_STATE, TRANSACTION_ABORTABLE -> ErrorCode.TRANSACTION_ABORTABLE;
+                            default -> ErrorCode.COORDINATOR_LOAD_IN_PROGRESS; // retried by the client
+                        };
+                        return error == ErrorCode.NONE ? commit(req, generation, toCommit)
+                                : CompletableFuture.completedFuture(response(req, error));
+                    });
+        }
+        return commit(req, generation, toCommit);
+    }
+
+    private CompletableFuture<ApiMessage> commit(TxnOffsetCommitRequest req, int generation,
+            List<GroupOffsets.OffsetToCommit> toCommit) {
         return offsets.commitTransactionalOffsets(req.groupId(), req.producerId(), req.producerEpoch(), req.memberId(),
-                req.groupInstanceId(), generation, toCommit).thenApply(errors -> {
+                req.groupInstanceId(), generation, toCommit).<ApiMessage>thenApply(errors -> {
                     Iterator<ErrorCode> next = errors.iterator();
                     List<TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic> topics = new ArrayList<>();
                     for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic t : req.topics()) {
@@ -63,5 +95,17 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                     }
                     return new TxnOffsetCommitResponse().setTopics(topics);
                 });
+    }
+
+    /** Every partition of the request with the same error. */
+    private static ApiMessage response(TxnOffsetCommitRequest req, ErrorCode error) {
+        List<TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic> topics = new ArrayList<>();
+        for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic t : req.topics()) {
+            List<TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition> ps = new ArrayList<>();
+            t.partitions().forEach(p -> ps.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
+                    .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code)));
+            topics.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic().setName(t.name()).setPartitions(ps));
+        }
+        return new TxnOffsetCommitResponse().setTopics(topics);
     }
 }

@@ -155,6 +155,13 @@ public final class BrokerKeys {
     public static final ConfigKey<Integer> TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS = define(
             "transaction.remove.expired.transaction.cleanup.interval.ms", INT, "3600000", atLeast(1), STATIC,
             "How often expired transactional ids are looked for.");
+    public static final ConfigKey<Boolean> TRANSACTION_PARTITION_VERIFICATION_ENABLE = define(
+            "transaction.partition.verification.enable", BOOLEAN, "true", STATIC,
+            "A partition leader asks the coordinator before a transactional batch opens a transaction (KIP-890).");
+    public static final ConfigKey<Integer> TRANSACTION_VERSION = define("transaction.version", INT, "2", between(0, 2),
+            STATIC, "Wharf's own key: the finalized transaction.version feature clients see in ApiVersions (Kafka "
+            + "finalizes it with kafka-features). 2: Java clients 4.0+ use transaction version 2 (KIP-890, an epoch "
+            + "bump per transaction); 0 or 1: version 1.");
     public static final ConfigKey<Long> OFFSETS_RETENTION_MINUTES = define("offsets.retention.minutes", LONG, "10080",
             atLeast(1), STATIC, "Committed offsets of empty groups are kept this long.");
     public static final ConfigKey<Long> OFFSETS_RETENTION_CHECK_INTERVAL_MS = define(

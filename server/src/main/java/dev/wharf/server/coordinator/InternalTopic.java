@@ -91,6 +91,12 @@ public final class InternalTopic {
         return metadata.liveBrokers().stream().filter(b -> b.id() == leader).findFirst();
     }
 
+    /** The broker leading the partition of {@code key} by the metadata cache (nothing is created); -1 if none. */
+    public int leaderOf(String key) {
+        return metadata.topic(spec.name()).map(t -> t.partitions().get(partitionFor(key, t.partitions().size())).leader())
+                .orElse(-1);
+    }
+
     /** The topic, created first when there is none and enough brokers are registered; empty while too few are. */
     private Optional<TopicInfo> createIfAbsent() throws Exception {
         Optional<TopicInfo> existing = metadata.topic(spec.name());

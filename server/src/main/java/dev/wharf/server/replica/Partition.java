@@ -202,6 +202,16 @@ public final class Partition {
      * Throws CorruptRecordException for a batch that fails its CRC.
      */
     public AppendOutcome appendRecordsAsLeader(ByteBuf records, long nowMs, int requiredAcks) throws IOException {
+        return appendRecordsAsLeader(records, nowMs, requiredAcks, null);
+    }
+
+    /**
+     * The same for a transactional batch its coordinator confirmed (KIP-890): {@code txnGuard},
+     * from {@link #verificationGuard}, must still hold when the batch is appended (see
+     * {@link PartitionLog#appendAsLeader(ByteBuf, int, ProducerBatchInfo, Object)}).
+     */
+    public AppendOutcome appendRecordsAsLeader(ByteBuf records, long nowMs, int requiredAcks, Object txnGuard)
+            throws IOException {
         AppendOutcome outcome;
         Role r;
         roleLock.readLock().lock();
@@ -232,7 +242,7 @@ public final class Partition {
                 appendTime = nowMs;
                 batch.setLogAppendTime(appendTime);
             }
-            LeaderAppendResult result = log.appendAsLeader(records, r.leaderEpoch(), ProducerBatchInfo.of(batch));
+            LeaderAppendResult result = log.appendAsLeader(records, r.leaderEpoch(), ProducerBatchInfo.of(batch), txnGuard);
             if (result instanceof LeaderAppendResult.Duplicate d) {
                 return new AppendOutcome.Duplicate(d.firstOffset(), d.firstOffset() + batch.lastOffsetDelta(),
                         r.leaderEpoch(), log.logStartOffset());
@@ -304,8 +314,23 @@ public final class Partition {
         return outcome;
     }
 
+    /**
+     * Whether a transactional batch of {@code producerId} in {@code producerEpoch} would open a
+     * transaction here (none is open in that epoch): then the coordinator is asked first (KIP-890),
+     * and a {@link #verificationGuard} taken beforehand.
+     */
+    public boolean opensTransaction(long producerId, short producerEpoch) {
+        return !log.producerState().ongoingIn(producerId, producerEpoch);
+    }
+
+    /** See {@link dev.wharf.logstore.ProducerStateTable#newVerificationGuard}. */
+    public Object verificationGuard(long producerId, short producerEpoch, boolean version2) {
+        return log.producerState().newVerificationGuard(producerId, producerEpoch, version2);
+    }
+
     private static ErrorCode errorFor(ProducerRejection reason) {
         return switch (reason) {
+            case INVALID_TXN_STATE -> ErrorCode.INVALID_TXN_STATE;
             case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
             case OUT_OF_ORDER_SEQUENCE_NUMBER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
             case TRANSACTION_COORDINATOR_FENCED -> ErrorCode.TRANSACTION_COORDINATOR_FENCED;

@@ -107,21 +107,9 @@ public final class TxnCoordinator {
                 if (freshProducerId < 0) {
                     return done(InitResult.error(ErrorCode.CONCURRENT_TRANSACTIONS)); // another request is creating it
                 }
-                next = new TxnRecords.Stored(freshProducerId, -1, (short) 0, (short) -1, timeoutMs, TxnState.EMPTY,
-                        List.of(), now, -1);
+                next = new TxnRecords.Stored(freshProducerId, -1, -1, (short) 0, (short) -1, timeoutMs, TxnState.EMPTY,
+                        List.of(), now, -1, (short) 0);
             } else {
-                if (expectedProducerId >= 0) {
-                    boolean current = expectedProducerId == txn.producerId && expectedEpoch == txn.producerEpoch;
-                    boolean retry = expectedProducerId == txn.producerId && expectedEpoch == txn.lastProducerEpoch
-                            && txn.state.idle();
-                    if (retry) {
-                        return done(new InitResult(ErrorCode.NONE, txn.producerId, txn.producerEpoch));
-                    }
-                    if (!current) {
-                        return done(InitResult.error(fencedIsProducerFenced ? ErrorCode.PRODUCER_FENCED
-                                : ErrorCode.INVALID_PRODUCER_EPOCH));
-                    }
-                }
                 if (txn.state.preparing() || txn.state == TxnState.PREPARE_EPOCH_FENCE || txn.state == TxnState.DEAD) {
                     return done(InitResult.error(ErrorCode.CONCURRENT_TRANSACTIONS));
                 }
@@ -129,7 +117,21 @@ public final class TxnCoordinator {
                     abortFenced(where.get(), txn, now);
                     return done(InitResult.error(ErrorCode.CONCURRENT_TRANSACTIONS));
                 }
-                next = bumped(txn, timeoutMs, now);
+                boolean resuming = expectedProducerId >= 0;
+                if (resuming) {
+                    // KIP-360: the producer names the id and epoch it had; a retry of the bump it asked for is
+                    // answered with the epoch it got
+                    boolean current = expectedProducerId == txn.producerId && expectedEpoch == txn.producerEpoch;
+                    boolean retry = expectedProducerId == txn.producerId && expectedEpoch == txn.lastProducerEpoch;
+                    if (retry && !current) {
+                        return done(new InitResult(ErrorCode.NONE, txn.producerId, txn.producerEpoch));
+                    }
+                    if (!current) {
+                        return done(InitResult.error(fencedIsProducerFenced ? ErrorCode.PRODUCER_FENCED
+                                : ErrorCode.INVALID_PRODUCER_EPOCH));
+                    }
+                }
+                next = bumped(txn, now, resuming).withTimeout(timeoutMs);
             }
             txn.pending = next;
         }
@@ -138,18 +140,26 @@ public final class TxnCoordinator {
                 ? new InitResult(ErrorCode.NONE, written.producerId(), written.producerEpoch()) : InitResult.error(error));
     }
 
-    /** The id's next epoch, Empty; a new producer id at epoch 0 once the epoch is exhausted (KIP-360). */
-    private TxnRecords.Stored bumped(TxnMetadata txn, int timeoutMs, long now) {
-        if (txn.producerEpoch >= Short.MAX_VALUE - 1) {
-            try {
-                return new TxnRecords.Stored(producerIds.next(), txn.producerId, (short) 0, (short) -1, timeoutMs,
-                        TxnState.EMPTY, List.of(), now, -1);
-            } catch (Exception e) {
-                throw new IllegalStateException("no producer id for " + txn.transactionalId, e);
-            }
+    /**
+     * The id's next epoch, Empty; a new producer id at epoch 0 once the epoch is exhausted (KIP-360).
+     * The epoch bumped from is remembered only for a producer that named it (so that its retry is
+     * recognised), as Kafka does.
+     */
+    private TxnRecords.Stored bumped(TxnMetadata txn, long now, boolean rememberEpoch) {
+        TxnRecords.Stored empty = txn.transition(TxnState.EMPTY, List.of(), now);
+        if (txn.producerEpoch >= EndTxnRules.EXHAUSTED_EPOCH) {
+            return empty.withProducer(newProducerId(txn), txn.producerId, -1, (short) 0, (short) -1);
         }
-        return new TxnRecords.Stored(txn.producerId, txn.previousProducerId, (short) (txn.producerEpoch + 1),
-                txn.producerEpoch, timeoutMs, TxnState.EMPTY, List.of(), now, -1);
+        return empty.withProducer(txn.producerId, txn.previousProducerId, -1, (short) (txn.producerEpoch + 1),
+                rememberEpoch ? txn.producerEpoch : -1);
+    }
+
+    private long newProducerId(TxnMetadata txn) {
+        try {
+            return producerIds.next();
+        } catch (Exception e) {
+            throw new IllegalStateException("no producer id for " + txn.transactionalId, e);
+        }
     }
 
     /**
@@ -159,9 +169,7 @@ public final class TxnCoordinator {
      */
     private void abortFenced(TxnStore.Loaded where, TxnMetadata txn, long now) {
         txn.state = TxnState.PREPARE_EPOCH_FENCE; // in memory only: what is written is the abort
-        TxnRecords.Stored abort = new TxnRecords.Stored(txn.producerId, txn.previousProducerId,
-                (short) (txn.producerEpoch + 1), txn.producerEpoch, txn.timeoutMs, TxnState.PREPARE_ABORT,
-                txn.partitionList(), now, txn.startMs);
+        TxnRecords.Stored abort = prepared(txn, false, now);
         txn.pending = abort;
         store.write(where, txn, abort).thenAccept(error -> {
             if (error == ErrorCode.NONE) {
@@ -185,6 +193,16 @@ public final class TxnCoordinator {
      */
     public CompletableFuture<Map<TopicPartition, ErrorCode>> addPartitions(String transactionalId, long producerId,
             short producerEpoch, List<TopicPartition> partitions, boolean fencedIsProducerFenced) {
+        return addPartitions(transactionalId, producerId, producerEpoch, partitions, fencedIsProducerFenced, false);
+    }
+
+    /**
+     * The same; {@code version2} when a partition leader or group coordinator adds them on behalf
+     * of a transaction version 2 client (Produce v12+, TxnOffsetCommit v5+), which sends no
+     * AddPartitionsToTxn of its own.
+     */
+    public CompletableFuture<Map<TopicPartition, ErrorCode>> addPartitions(String transactionalId, long producerId,
+            short producerEpoch, List<TopicPartition> partitions, boolean fencedIsProducerFenced, boolean version2) {
         Map<TopicPartition, ErrorCode> unknown = new HashMap<>();
         for (TopicPartition tp : partitions) {
             int count = partitionsOfTopic.applyAsInt(tp.topic());
@@ -196,12 +214,12 @@ public final class TxnCoordinator {
             partitions.forEach(tp -> unknown.putIfAbsent(tp, ErrorCode.OPERATION_NOT_ATTEMPTED));
             return done(unknown);
         }
-        return addChecked(transactionalId, producerId, producerEpoch, partitions, fencedIsProducerFenced)
+        return addChecked(transactionalId, producerId, producerEpoch, partitions, fencedIsProducerFenced, version2)
                 .thenApply(error -> all(partitions, error));
     }
 
     private CompletableFuture<ErrorCode> addChecked(String transactionalId, long producerId, short producerEpoch,
-            List<TopicPartition> partitions, boolean fencedIsProducerFenced) {
+            List<TopicPartition> partitions, boolean fencedIsProducerFenced, boolean version2) {
         Optional<TxnStore.Loaded> where = store.coordinating(transactionalId);
         if (where.isEmpty()) {
             return done(ErrorCode.NOT_COORDINATOR);
@@ -212,11 +230,14 @@ public final class TxnCoordinator {
         }
         TxnRecords.Stored next;
         synchronized (txn) {
+            if (txn.pending != null) {
+                return done(ErrorCode.CONCURRENT_TRANSACTIONS);
+            }
             ErrorCode error = checkProducer(txn, producerId, producerEpoch, fencedIsProducerFenced);
             if (error != ErrorCode.NONE) {
                 return done(error);
             }
-            if (txn.pending != null || txn.state.preparing() || txn.state == TxnState.PREPARE_EPOCH_FENCE) {
+            if (txn.state.preparing() || txn.state == TxnState.PREPARE_EPOCH_FENCE) {
                 return done(ErrorCode.CONCURRENT_TRANSACTIONS);
             }
             if (txn.state == TxnState.DEAD) {
@@ -227,7 +248,8 @@ public final class TxnCoordinator {
             }
             Set<TopicPartition> union = new LinkedHashSet<>(txn.state == TxnState.ONGOING ? txn.partitions : Set.of());
             union.addAll(partitions);
-            next = txn.transition(TxnState.ONGOING, List.copyOf(union), clock.getAsLong());
+            next = txn.transition(TxnState.ONGOING, List.copyOf(union), clock.getAsLong())
+                    .withClientVersion(version2 ? (short) 2 : (short) 0);
             txn.pending = next;
         }
         return store.write(where.get(), txn, next);
@@ -253,7 +275,8 @@ public final class TxnCoordinator {
     /** Adds the group's {@code __consumer_offsets} partition (given) to the transaction: AddOffsetsToTxn. */
     public CompletableFuture<ErrorCode> addOffsetsPartition(String transactionalId, long producerId, short producerEpoch,
             TopicPartition offsetsPartition, boolean fencedIsProducerFenced) {
-        return addChecked(transactionalId, producerId, producerEpoch, List.of(offsetsPartition), fencedIsProducerFenced);
+        return addChecked(transactionalId, producerId, producerEpoch, List.of(offsetsPartition), fencedIsProducerFenced,
+                false);
     }
 
     /**
@@ -289,52 +312,69 @@ public final class TxnCoordinator {
 
     // ---- EndTxn
 
-    /** Commits or aborts the producer's transaction; answered once the decision is durable (markers follow). */
-    public CompletableFuture<ErrorCode> endTransaction(String transactionalId, long producerId, short producerEpoch,
-            boolean commit, boolean fencedIsProducerFenced) {
+    /** EndTxn's answer: the error, and the producer id and epoch the client goes on with (EndTxn v5+). */
+    public record EndResult(ErrorCode error, long producerId, short producerEpoch) {
+        static EndResult error(ErrorCode e) {
+            return new EndResult(e, -1, (short) -1);
+        }
+    }
+
+    /**
+     * Commits or aborts the producer's transaction; answered once the decision is durable (markers
+     * follow). {@code version2} (EndTxn v5+): the epoch is bumped with the decision, and the answer
+     * carries the producer id and epoch for the next transaction (see {@link EndTxnRules}).
+     */
+    public CompletableFuture<EndResult> endTransaction(String transactionalId, long producerId, short producerEpoch,
+            boolean commit, boolean fencedIsProducerFenced, boolean version2) {
         Optional<TxnStore.Loaded> where = store.coordinating(transactionalId);
         if (where.isEmpty()) {
-            return done(ErrorCode.NOT_COORDINATOR);
+            return done(EndResult.error(ErrorCode.NOT_COORDINATOR));
         }
         TxnMetadata txn = store.get(transactionalId);
-        if (txn == null) {
-            return done(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+        if (txn == null || txn.producerId < 0) {
+            return done(EndResult.error(ErrorCode.INVALID_PRODUCER_ID_MAPPING));
         }
         TxnRecords.Stored next;
         synchronized (txn) {
-            ErrorCode error = checkProducer(txn, producerId, producerEpoch, fencedIsProducerFenced);
-            if (error != ErrorCode.NONE) {
-                return done(error);
+            EndTxnRules.Outcome outcome = EndTxnRules.decide(new EndTxnRules.Current(txn.state, txn.pending != null,
+                    txn.producerId, txn.previousProducerId, txn.producerEpoch), producerId, producerEpoch, commit, version2);
+            if (outcome instanceof EndTxnRules.Outcome.Answer a) {
+                ErrorCode error = a.error() == ErrorCode.PRODUCER_FENCED && !fencedIsProducerFenced
+                        ? ErrorCode.INVALID_PRODUCER_EPOCH : a.error();
+                return done(error == ErrorCode.NONE ? new EndResult(error, txn.producerId, txn.producerEpoch)
+                        : EndResult.error(error));
             }
-            if (txn.pending != null || txn.state == TxnState.PREPARE_EPOCH_FENCE) {
-                return done(ErrorCode.CONCURRENT_TRANSACTIONS);
-            }
-            switch (txn.state) {
-                case ONGOING -> {
-                    next = txn.transition(commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT, txn.partitionList(),
+            next = version2 ? prepared(txn, commit, clock.getAsLong())
+                    : txn.transition(commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT, txn.partitionList(),
                             clock.getAsLong());
-                    txn.pending = next;
-                }
-                case PREPARE_COMMIT, PREPARE_ABORT -> {
-                    // a retry of this decision is still being completed; the other decision is too late
-                    return done((txn.state == TxnState.PREPARE_COMMIT) == commit ? ErrorCode.CONCURRENT_TRANSACTIONS
-                            : ErrorCode.INVALID_TXN_STATE);
-                }
-                case COMPLETE_COMMIT, COMPLETE_ABORT -> {
-                    return done((txn.state == TxnState.COMPLETE_COMMIT) == commit ? ErrorCode.NONE
-                            : ErrorCode.INVALID_TXN_STATE);
-                }
-                default -> {
-                    return done(ErrorCode.INVALID_TXN_STATE);
-                }
+            if (txn.state != TxnState.ONGOING) {
+                next = next.withState(next.state(), List.of(), next.lastUpdateMs(), next.lastUpdateMs()); // an empty abort
             }
+            txn.pending = next;
         }
+        TxnRecords.Stored written = next;
         return store.write(where.get(), txn, next).thenApply(error -> {
-            if (error == ErrorCode.NONE) {
-                sendMarkers(where.get(), txn);
+            if (error != ErrorCode.NONE) {
+                return EndResult.error(error);
             }
-            return error;
+            sendMarkers(where.get(), txn);
+            // the ids the client goes on with: those after the completion
+            return written.nextProducerId() >= 0 ? new EndResult(error, written.nextProducerId(), (short) 0)
+                    : new EndResult(error, written.producerId(), written.producerEpoch());
         });
+    }
+
+    /**
+     * The Prepare record of a decision that bumps the epoch (transaction version 2, and every
+     * abort that fences a producer): the markers carry the new epoch; when it is the last one of
+     * the producer id, the id to move to once complete is chosen now (KIP-360).
+     */
+    private TxnRecords.Stored prepared(TxnMetadata txn, boolean commit, long now) {
+        TxnRecords.Stored p = txn.transition(commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT, txn.partitionList(),
+                now);
+        long nextId = txn.producerEpoch >= EndTxnRules.EXHAUSTED_EPOCH ? newProducerId(txn) : -1;
+        return p.withProducer(txn.producerId, txn.previousProducerId, nextId, (short) (txn.producerEpoch + 1),
+                txn.producerEpoch);
     }
 
     /**
@@ -363,6 +403,10 @@ public final class TxnCoordinator {
                 return;
             }
             next = txn.transition(commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT, List.of(), clock.getAsLong());
+            if (txn.nextProducerId >= 0) {
+                // the epoch is exhausted: the id moves on to the producer id chosen at Prepare, at epoch 0
+                next = next.withProducer(txn.nextProducerId, txn.producerId, -1, (short) 0, txn.lastProducerEpoch);
+            }
             txn.pending = next;
         }
         store.write(where, txn, next).thenAccept(error -> {

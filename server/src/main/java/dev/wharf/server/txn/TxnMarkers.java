@@ -1,11 +1,10 @@
 package dev.wharf.server.txn;
 
-import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.network.BrokerConnection;
+import dev.wharf.server.network.BrokerConnections;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.WriteTxnMarkersRequest;
 import dev.wharf.wire.message.WriteTxnMarkersResponse;
@@ -43,18 +42,15 @@ final class TxnMarkers {
 
     private final ZkMetadataStore metadata;
     private final TxnStore store;
-    private final String listenerName;
     private final ScheduledExecutorService thread;
-    private final int socketTimeoutMs;
-    private final Map<Integer, BrokerConnection> connections = new HashMap<>();
+    private final BrokerConnections connections;
 
     TxnMarkers(ZkMetadataStore metadata, TxnStore store, String listenerName, int socketTimeoutMs,
             ScheduledExecutorService thread) {
         this.metadata = metadata;
         this.store = store;
-        this.listenerName = listenerName;
-        this.socketTimeoutMs = socketTimeoutMs;
         this.thread = thread;
+        this.connections = new BrokerConnections("wharf-txn-markers", socketTimeoutMs, 1 << 20, metadata, listenerName);
     }
 
     void send(Job job) {
@@ -109,7 +105,7 @@ final class TxnMarkers {
                         .setCoordinatorEpoch(job.coordinatorEpoch())));
         WriteTxnMarkersResponse response;
         try {
-            response = (WriteTxnMarkersResponse) connection(brokerId).call(ApiKey.WRITE_TXN_MARKERS, (short) 1, request);
+            response = (WriteTxnMarkersResponse) connections.to(brokerId).call(ApiKey.WRITE_TXN_MARKERS, (short) 1, request);
         } catch (IOException e) {
             log.info("markers of {} to broker {} failed, retrying: {}", job.transactionalId(), brokerId, e.toString());
             return true;
@@ -138,27 +134,8 @@ final class TxnMarkers {
         return true;
     }
 
-    private BrokerConnection connection(int brokerId) throws IOException {
-        BrokerConnection c = connections.computeIfAbsent(brokerId,
-                id -> new BrokerConnection("wharf-txn-markers", socketTimeoutMs, 1 << 20));
-        if (!c.connected()) {
-            List<BrokerInfo> live;
-            try {
-                live = metadata.liveBrokers();
-            } catch (Exception e) {
-                throw new IOException("no broker list: " + e, e);
-            }
-            Optional<BrokerInfo.Endpoint> endpoint = live.stream().filter(b -> b.id() == brokerId).findFirst()
-                    .flatMap(b -> b.endpoint(listenerName));
-            if (endpoint.isEmpty()) {
-                throw new IOException("broker " + brokerId + " is not registered with a listener named " + listenerName);
-            }
-            c.connect(endpoint.get());
-        }
-        return c;
-    }
 
     void close() {
-        connections.values().forEach(BrokerConnection::close);
+        connections.close();
     }
 }

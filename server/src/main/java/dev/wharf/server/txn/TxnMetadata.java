@@ -21,6 +21,8 @@ final class TxnMetadata {
     /** -1 until its first InitProducerId is written. */
     long producerId = -1;
     long previousProducerId = -1;
+    /** The producer id a transaction version 2 completion moves to (the epoch was exhausted); -1 for none. */
+    long nextProducerId = -1;
     short producerEpoch;
     /** The epoch before the last bump, -1 if none: a retry of the request that bumped it is recognised. */
     short lastProducerEpoch = -1;
@@ -29,6 +31,8 @@ final class TxnMetadata {
     final Set<TopicPartition> partitions = new LinkedHashSet<>();
     long lastUpdateMs;
     long startMs = -1;
+    /** The transaction version its client last spoke: 0 (KIP-98) or 2 (KIP-890, an epoch bump per transaction). */
+    short clientVersion;
     /** A change written but not yet applied (null when none). */
     TxnRecords.Stored pending;
 
@@ -39,21 +43,21 @@ final class TxnMetadata {
 
     /** The state as stored now. */
     TxnRecords.Stored stored() {
-        return new TxnRecords.Stored(producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, state,
-                List.copyOf(partitions), lastUpdateMs, startMs);
+        return new TxnRecords.Stored(producerId, previousProducerId, nextProducerId, producerEpoch, lastProducerEpoch,
+                timeoutMs, state, List.copyOf(partitions), lastUpdateMs, startMs, clientVersion);
     }
 
     /** A change of state from now, to be written: same producer, epoch and timeout unless changed afterwards. */
     TxnRecords.Stored transition(TxnState next, List<TopicPartition> nextPartitions, long nowMs) {
         long start = next == TxnState.ONGOING && state != TxnState.ONGOING ? nowMs : next == TxnState.EMPTY ? -1 : startMs;
-        return new TxnRecords.Stored(producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, next,
-                nextPartitions, nowMs, start);
+        return stored().withState(next, nextPartitions, nowMs, start);
     }
 
     /** Makes a written change the current state. */
     void apply(TxnRecords.Stored s) {
         producerId = s.producerId();
         previousProducerId = s.previousProducerId();
+        nextProducerId = s.nextProducerId();
         producerEpoch = s.producerEpoch();
         lastProducerEpoch = s.lastProducerEpoch();
         timeoutMs = s.timeoutMs();
@@ -62,6 +66,7 @@ final class TxnMetadata {
         partitions.addAll(s.partitions());
         lastUpdateMs = s.lastUpdateMs();
         startMs = s.startMs();
+        clientVersion = s.clientVersion();
     }
 
     List<TopicPartition> partitionList() {

@@ -15,14 +15,40 @@ import java.util.List;
 final class TxnRecords {
     static final String TOPIC = "__transaction_state";
     private static final short KEY_VERSION = 0;
-    private static final short VALUE_VERSION = 0;
+    /** Version 1 adds the next producer id and the client's transaction version; version 0 is still read. */
+    private static final short VALUE_VERSION = 1;
     private static final int MAX_PARTITIONS = 1 << 20;
 
     private TxnRecords() {}
 
-    /** A transactional id's state as stored. */
-    record Stored(long producerId, long previousProducerId, short producerEpoch, short lastProducerEpoch, int timeoutMs,
-            TxnState state, List<TopicPartition> partitions, long lastUpdateMs, long startMs) {}
+    /**
+     * A transactional id's state as stored. {@code nextProducerId} is the producer id a
+     * transaction version 2 commit or abort moves to once its epoch is exhausted (-1 for none);
+     * {@code clientVersion} the transaction version (0 or 2) its client last spoke.
+     */
+    record Stored(long producerId, long previousProducerId, long nextProducerId, short producerEpoch,
+            short lastProducerEpoch, int timeoutMs, TxnState state, List<TopicPartition> partitions, long lastUpdateMs,
+            long startMs, short clientVersion) {
+        Stored withState(TxnState next, List<TopicPartition> nextPartitions, long nowMs, long start) {
+            return new Stored(producerId, previousProducerId, nextProducerId, producerEpoch, lastProducerEpoch, timeoutMs,
+                    next, nextPartitions, nowMs, start, clientVersion);
+        }
+
+        Stored withProducer(long id, long previousId, long nextId, short epoch, short lastEpoch) {
+            return new Stored(id, previousId, nextId, epoch, lastEpoch, timeoutMs, state, partitions, lastUpdateMs, startMs,
+                    clientVersion);
+        }
+
+        Stored withTimeout(int newTimeoutMs) {
+            return new Stored(producerId, previousProducerId, nextProducerId, producerEpoch, lastProducerEpoch, newTimeoutMs,
+                    state, partitions, lastUpdateMs, startMs, clientVersion);
+        }
+
+        Stored withClientVersion(short version) {
+            return new Stored(producerId, previousProducerId, nextProducerId, producerEpoch, lastProducerEpoch, timeoutMs,
+                    state, partitions, lastUpdateMs, startMs, version);
+        }
+    }
 
     static byte[] key(String transactionalId) {
         return RecordBytes.write(out -> {
@@ -57,6 +83,8 @@ final class TxnRecords {
             }
             out.writeLong(s.lastUpdateMs());
             out.writeLong(s.startMs());
+            out.writeLong(s.nextProducerId());
+            out.writeShort(s.clientVersion());
         });
     }
 
@@ -66,7 +94,7 @@ final class TxnRecords {
 
     private static Stored readValue(DataInputStream in) throws IOException {
         short version = in.readShort();
-        if (version != VALUE_VERSION) {
+        if (version != 0 && version != VALUE_VERSION) {
             throw new IOException("unknown value version " + version);
         }
         long producerId = in.readLong();
@@ -83,7 +111,11 @@ final class TxnRecords {
         for (int i = 0; i < n; i++) {
             partitions.add(new TopicPartition(in.readUTF(), in.readInt()));
         }
-        return new Stored(producerId, previousProducerId, epoch, lastEpoch, timeoutMs, state, partitions, in.readLong(),
-                in.readLong());
+        long lastUpdateMs = in.readLong();
+        long startMs = in.readLong();
+        long nextProducerId = version >= 1 ? in.readLong() : -1;
+        short clientVersion = version >= 1 ? in.readShort() : 0;
+        return new Stored(producerId, previousProducerId, nextProducerId, epoch, lastEpoch, timeoutMs, state, partitions,
+                lastUpdateMs, startMs, clientVersion);
     }
 }

@@ -73,6 +73,11 @@ public final class TxnStore {
         return topic.coordinatorFor(transactionalId);
     }
 
+    /** The broker coordinating {@code transactionalId} by the metadata cache, -1 if none (nothing is created). */
+    public int coordinatorIdOf(String transactionalId) {
+        return topic.leaderOf(transactionalId);
+    }
+
     /** The partition holding {@code transactionalId}, or -1 before the topic exists. */
     int partitionOf(String transactionalId) {
         OptionalInt count = topic.partitionCount();

@@ -70,7 +70,7 @@ class RequestDispatcherBackpressureTest {
 
     private static EmbeddedChannel channel(HeldProduceHandler handler) {
         ApiHandlers handlers = new ApiHandlers();
-        ApiVersionsHandler versions = new ApiVersionsHandler(handlers);
+        ApiVersionsHandler versions = new ApiVersionsHandler(handlers, (short) 2);
         handlers.register(versions).register(handler);
         EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions, new SendStats(), Runnable::run, "PLAINTEXT", "PLAINTEXT"));
         ch.config().setAutoRead(true);
