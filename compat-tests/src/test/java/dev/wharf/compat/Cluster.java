@@ -163,6 +163,29 @@ final class Cluster implements AutoCloseable {
         return l == null || l.isEmpty() || l.id() < 0 ? OptionalInt.empty() : OptionalInt.of(l.id());
     }
 
+    /** Waits (up to {@code atMost}) until the partition has a leader, and returns it. */
+    int awaitLeader(String topic, int partition, Duration atMost) {
+        int[] leader = {-1};
+        await().atMost(atMost).ignoreExceptions().until(() -> {
+            OptionalInt l = leaderOf(topic, partition);
+            leader[0] = l.orElse(-1);
+            return l.isPresent();
+        });
+        return leader[0];
+    }
+
+    /**
+     * Creates a topic with three replicas and {@code min.insync.replicas=2} and waits (up to
+     * {@code atMost}) until every replica of every partition is in sync.
+     */
+    void createReplicatedTopic(String name, int partitions, Duration atMost) throws Exception {
+        admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 3)
+                .configs(Map.of("min.insync.replicas", "2")))).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!awaitFullIsr(name, atMost)) {
+            throw new AssertionError("the ISR of " + name + " never filled");
+        }
+    }
+
     /**
      * Waits until DescribeCluster lists every broker, and every broker's own Metadata answer does too
      * (a broker just resumed from a pause still answers from before it); fails the test if that takes

@@ -72,19 +72,11 @@ class ReplicationIT {
     }
 
     private void createTopic(String name, int partitions) throws Exception {
-        cluster.admin().createTopics(List.of(new NewTopic(name, partitions, (short) 3)
-                .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
-        assertTrue(cluster.awaitFullIsr(name, FAILOVER), "the ISR of " + name + " never filled");
+        cluster.createReplicatedTopic(name, partitions, FAILOVER);
     }
 
     private int leaderOf(String topic, int partition) {
-        int[] leader = {-1};
-        await().atMost(FAILOVER).ignoreExceptions().until(() -> {
-            OptionalInt l = cluster.leaderOf(topic, partition);
-            leader[0] = l.orElse(-1);
-            return l.isPresent();
-        });
-        return leader[0];
+        return cluster.awaitLeader(topic, partition, FAILOVER);
     }
 
     /** Waits until a broker other than {@code old} leads the partition. */

@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,21 +51,6 @@ class TransactionFailoverIT {
         }
     }
 
-    private void createTopic(String name, int partitions) throws Exception {
-        cluster.admin().createTopics(List.of(new NewTopic(name, partitions, (short) 3))).all().get(30, TimeUnit.SECONDS);
-        assertTrue(cluster.awaitFullIsr(name, FAILOVER), "the ISR of " + name + " never filled");
-    }
-
-    private int leaderOf(String topic, int partition) {
-        int[] leader = {-1};
-        await().atMost(FAILOVER).ignoreExceptions().until(() -> {
-            OptionalInt l = cluster.leaderOf(topic, partition);
-            leader[0] = l.orElse(-1);
-            return l.isPresent();
-        });
-        return leader[0];
-    }
-
     private static TxnClients.TxProducer producer(String bootstrap, String id) {
         return TxnClients.transactional(bootstrap, id, Map.of("transaction.timeout.ms", "60000",
                 "delivery.timeout.ms", "120000", "max.block.ms", "120000", "request.timeout.ms", "5000"));
@@ -90,9 +73,9 @@ class TransactionFailoverIT {
     // see every committed record once and no aborted one, read_uncommitted ones see both.
     @Test
     void aTransactionSurvivesALeaderFailover() throws Exception {
-        createTopic("tx-leader", 2);
+        cluster.createReplicatedTopic("tx-leader", 2, FAILOVER);
         String b = cluster.bootstrapServers();
-        int victim = leaderOf("tx-leader", 0);
+        int victim = cluster.awaitLeader("tx-leader", 0, FAILOVER);
         try (TxnClients.TxProducer p = producer(b, "tx-leader-failover")) {
             p.initTransactions();
             p.beginTransaction();
@@ -132,7 +115,7 @@ class TransactionFailoverIT {
     // commits; a later transaction with the same id works, and an older producer stays fenced.
     @Test
     void aTransactionSurvivesACoordinatorFailover() throws Exception {
-        createTopic("tx-coord", 2);
+        cluster.createReplicatedTopic("tx-coord", 2, FAILOVER);
         String b = cluster.bootstrapServers();
         try (TxnClients.TxProducer p = producer(b, "tx-coord-failover")) {
             p.initTransactions();

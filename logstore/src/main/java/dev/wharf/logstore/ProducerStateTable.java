@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -196,18 +197,24 @@ public final class ProducerStateTable {
         if (guard != null && guard.voidedBy(producerEpoch)) {
             guards.remove(producerId);
         }
+        Producer p = producerIn(producerId, producerEpoch, nowMs);
+        p.coordinatorEpoch = Math.max(p.coordinatorEpoch, coordinatorEpoch);
+    }
+
+    /** The producer's entry (created if new), active at {@code nowMs} and in {@code epoch}: a newer epoch forgets the older one's batches. */
+    private Producer producerIn(long producerId, short epoch, long nowMs) {
         Producer p = producers.computeIfAbsent(producerId, k -> new Producer());
         p.lastAppendMs = Math.max(p.lastAppendMs, nowMs);
-        if (producerEpoch != p.epoch) {
+        if (epoch != p.epoch) {
             p.batches.clear();
-            p.epoch = producerEpoch;
+            p.epoch = epoch;
         }
-        p.coordinatorEpoch = Math.max(p.coordinatorEpoch, coordinatorEpoch);
+        return p;
     }
 
     /** Every producer remembered, with its open transaction's first offset (-1 for none). */
     public synchronized List<ProducerView> producers() {
-        List<ProducerView> out = new java.util.ArrayList<>(producers.size());
+        List<ProducerView> out = new ArrayList<>(producers.size());
         producers.forEach((id, p) -> {
             Batch last = p.batches.peekLast();
             out.add(new ProducerView(id, p.epoch, last == null ? -1 : last.lastSequence(), p.lastAppendMs,
@@ -232,12 +239,7 @@ public final class ProducerStateTable {
             return;
         }
         guards.remove(producerId);
-        Producer p = producers.computeIfAbsent(producerId, k -> new Producer());
-        p.lastAppendMs = Math.max(p.lastAppendMs, nowMs);
-        if (epoch != p.epoch) {
-            p.batches.clear();
-            p.epoch = epoch;
-        }
+        Producer p = producerIn(producerId, epoch, nowMs);
         if (p.batches.size() == BATCHES_KEPT) {
             p.batches.removeFirst();
         }

@@ -38,8 +38,9 @@ public final class DescribeTransactionsHandler implements ApiHandler {
             DescribeTransactionsResponse.TransactionState s = new DescribeTransactionsResponse.TransactionState()
                     .setTransactionalId(id).setTransactionState("").setProducerId(-1).setProducerEpoch((short) -1)
                     .setTransactionStartTimeMs(-1).setTopics(new ArrayList<>());
-            Optional<TxnCoordinator.TxnView> view = coordinator.coordinates(id) ? coordinator.describe(id) : Optional.empty();
-            if (!coordinator.coordinates(id)) {
+            boolean coordinating = coordinator.coordinates(id);
+            Optional<TxnCoordinator.TxnView> view = coordinating ? coordinator.describe(id) : Optional.empty();
+            if (!coordinating) {
                 out.add(s.setErrorCode(ErrorCode.NOT_COORDINATOR.code));
             } else if (view.isEmpty() || view.get().producerId() < 0) {
                 out.add(s.setErrorCode(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND.code));

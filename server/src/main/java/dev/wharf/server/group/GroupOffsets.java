@@ -65,13 +65,22 @@ public final class GroupOffsets {
             // a consumer managing its own partitions: the group exists for its offsets alone
             group = store.getOrCreateClassic(groupId);
         }
-        long now = clock.getAsLong();
         List<ErrorCode> errors = new ArrayList<>();
         Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
+        check(offsets, retentionMs, errors, accepted);
+        return writer.get().write(new Commit(group, memberId, groupInstanceId, generation, errors, accepted));
+    }
+
+    /**
+     * Checks each offset (an existing partition, metadata within bounds): an error per offset in
+     * {@code errors}, in order, and the ones that pass in {@code accepted}.
+     */
+    private void check(List<OffsetToCommit> offsets, long retentionMs, List<ErrorCode> errors,
+            Map<TopicPartition, CommittedOffset> accepted) {
+        long now = clock.getAsLong();
         for (OffsetToCommit o : offsets) {
             String metadata = o.metadata() == null ? "" : o.metadata();
-            int partitions = topic.partitionsOf(o.topic());
-            if (o.partition() < 0 || o.partition() >= partitions) {
+            if (o.partition() < 0 || o.partition() >= topic.partitionsOf(o.topic())) {
                 errors.add(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             } else if (metadata.length() > maxMetadata) {
                 errors.add(ErrorCode.OFFSET_METADATA_TOO_LARGE);
@@ -81,7 +90,6 @@ public final class GroupOffsets {
                 errors.add(ErrorCode.NONE);
             }
         }
-        return writer.get().write(new Commit(group, memberId, groupInstanceId, generation, errors, accepted));
     }
 
     /**
@@ -100,21 +108,9 @@ public final class GroupOffsets {
         if (group == null) {
             group = store.getOrCreateClassic(groupId);
         }
-        long now = clock.getAsLong();
         List<ErrorCode> errors = new ArrayList<>();
         Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
-        for (OffsetToCommit o : offsets) {
-            String metadata = o.metadata() == null ? "" : o.metadata();
-            if (o.partition() < 0 || o.partition() >= topic.partitionsOf(o.topic())) {
-                errors.add(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-            } else if (metadata.length() > maxMetadata) {
-                errors.add(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-            } else {
-                accepted.put(new TopicPartition(o.topic(), o.partition()),
-                        new CommittedOffset(o.offset(), o.leaderEpoch(), metadata, now, -1));
-                errors.add(ErrorCode.NONE);
-            }
-        }
+        check(offsets, -1, errors, accepted);
         // without a generation (before KIP-447, or a producer outside the group) nothing is checked
         String member = generation >= 0 ? memberId : "";
         return writer.get().write(new Commit(group, member, groupInstanceId, generation, errors, accepted) {

@@ -285,10 +285,11 @@ public final class TxnCoordinator {
      */
     public Map<TopicPartition, ErrorCode> verify(String transactionalId, long producerId, short producerEpoch,
             List<TopicPartition> partitions) {
-        TxnMetadata txn = store.coordinating(transactionalId).isPresent() ? store.get(transactionalId) : null;
+        boolean coordinating = store.coordinating(transactionalId).isPresent();
+        TxnMetadata txn = coordinating ? store.get(transactionalId) : null;
         ErrorCode error;
         Set<TopicPartition> in = Set.of();
-        if (store.coordinating(transactionalId).isEmpty()) {
+        if (!coordinating) {
             error = ErrorCode.NOT_COORDINATOR;
         } else if (txn == null) {
             error = ErrorCode.INVALID_PRODUCER_ID_MAPPING;

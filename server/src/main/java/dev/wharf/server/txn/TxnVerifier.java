@@ -16,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A partition leader's question to a transaction coordinator before a transactional batch opens a
- * transaction on the partition (KIP-890 part 1): is the partition in the producer's transaction?
- * Asked with AddPartitionsToTxn v4 VerifyOnly, or directly when this broker is the coordinator.
- * The answer is what Produce answers: NONE (append), INVALID_TXN_STATE (not in the transaction: a
- * late or stray batch that would otherwise hang the partition), INVALID_PRODUCER_EPOCH (fenced),
- * or NOT_ENOUGH_REPLICAS, which clients retry, while the coordinator is busy, moving or unreachable.
+ * A partition leader's (or group coordinator's) call to a transaction coordinator before a
+ * transactional batch opens a transaction on a partition: KIP-890 part 1 asks whether the
+ * partition is in the producer's transaction (AddPartitionsToTxn v5, VerifyOnly); part 2 adds it
+ * there for a transaction version 2 client, which sends no AddPartitionsToTxn itself. When this
+ * broker is the coordinator it asks itself, without a request. {@link #produceError} turns the
+ * coordinator's answer into Produce's.
  *
- * <p>Threads: any thread asks; remote questions run on one thread of their own
+ * <p>Threads: any thread asks; remote calls and retries run on one thread of their own
  * ({@code wharf-txn-verify}), which owns the connections.
  */
 public final class TxnVerifier {
