@@ -54,6 +54,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,10 +65,11 @@ import org.junit.jupiter.api.io.TempDir;
  * offsets in the transaction, the broker aborting a transaction past its timeout, and Kafka's error
  * for a timeout above the broker's maximum.
  * <p>
- * Wharf's ApiVersions lists no {@code transaction.version} feature, so these 4.4 clients run the
- * original protocol (transaction version 1: AddPartitionsToTxn, EndTxn and markers, no epoch bump
- * per transaction).
+ * The broker finalizes {@code transaction.version} 2, as a new Kafka 4 cluster does, so these 4.4
+ * clients speak transaction version 2 (KIP-890: no AddPartitionsToTxn, an epoch bump per
+ * transaction); {@link TransactionsV1IT} runs the same tests with the broker at version 1.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransactionsIT {
     /** Above it, InitProducerId answers INVALID_TRANSACTION_TIMEOUT. */
     private static final int MAX_TIMEOUT_MS = 60_000;
@@ -95,15 +97,22 @@ class TransactionsIT {
     private static Admin admin;
     /**
      * The transaction protocol the clients use: 2 (KIP-890) only if the broker finalizes the
-     * {@code transaction.version} feature at 2 or more, as Apache Kafka 4.x does by default; Wharf
-     * does not yet, so 1. Fenced and timed-out producers see different exceptions under each.
+     * {@code transaction.version} feature at 2 or more, as Apache Kafka 4.x and Wharf do by default.
+     * Fenced and timed-out producers see different exceptions under each.
      */
     private static boolean tv2;
 
+    /** The {@code transaction.version} the broker finalizes. */
+    protected int transactionVersion() {
+        return 2;
+    }
+
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         if (EXTERNAL.isEmpty()) {
-            broker = new RunningBroker(dir, BROKER);
+            Map<String, String> settings = new java.util.HashMap<>(BROKER);
+            settings.put("transaction.version", Integer.toString(transactionVersion()));
+            broker = new RunningBroker(dir, settings);
             bootstrap = broker.bootstrap();
         } else {
             bootstrap = EXTERNAL;
@@ -114,7 +123,7 @@ class TransactionsIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }

@@ -17,7 +17,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -125,6 +127,24 @@ public final class TransactionsMain {
                 (i % 2 == 0 ? expected0 : expected1).add(v);
             }
             producer.commitTransaction();
+
+            // a second producer with the same transactional.id fences this one and aborts its open transaction
+            producer.beginTransaction();
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 2, "k" + i, "fenced-" + i));
+            }
+            producer.flush();
+            try (KafkaProducer<String, String> newer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                newer.initTransactions();
+            }
+            try {
+                producer.commitTransaction();
+                throw new Failure("a producer fenced by a newer one with its transactional.id committed");
+            } catch (KafkaException e) {
+                if (!(e instanceof ProducerFencedException) && !(e.getCause() instanceof ProducerFencedException)) {
+                    throw new Failure("the fenced producer's commit failed with " + e + ", not ProducerFencedException");
+                }
+            }
         } finally {
             producer.close(Duration.ofSeconds(5));
         }
@@ -142,9 +162,9 @@ public final class TransactionsMain {
             consumer.assign(both);
             consumer.seekToBeginning(both);
             long deadline = System.currentTimeMillis() + LIMIT_MS;
-            // per partition: n/2 records of each of three transactions and a marker each, the markers written after
-            // EndTxn was answered: wait for them
-            long stableEnd = 3 * (n / 2) + 3;
+            // per partition: n/2 records of each of four transactions (the last aborted by the fencing) and a
+            // marker each, the markers written after EndTxn was answered: wait for them
+            long stableEnd = 4 * (n / 2) + 4;
             Map<TopicPartition, Long> end = consumer.endOffsets(both);
             while (!(end.get(p0) == stableEnd && end.get(p1) == stableEnd) && System.currentTimeMillis() < deadline) {
                 consumer.poll(Duration.ofMillis(100)).forEach(r -> got.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(r.value()));
@@ -152,7 +172,7 @@ public final class TransactionsMain {
             }
             if (end.get(p0) != stableEnd || end.get(p1) != stableEnd) {
                 throw new Failure("read_committed end offsets " + end + ", expected " + stableEnd
-                        + " each (the records of three transactions and a marker each)");
+                        + " each (the records of four transactions and a marker each)");
             }
             while ((consumer.position(p0) < end.get(p0) || consumer.position(p1) < end.get(p1))
                     && System.currentTimeMillis() < deadline) {
