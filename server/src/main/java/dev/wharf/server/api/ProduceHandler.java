@@ -160,10 +160,13 @@ public final class ProduceHandler implements ApiHandler {
         return r;
     }
 
-    /** The one batch of a partition's records, or null when there is not exactly one whole batch (the append says why). */
+    /**
+     * The one batch of a partition's records if it is transactional; null when it is not, or when
+     * there is not exactly one whole batch (the append says why).
+     */
     private static RecordBatch firstBatch(ProduceRequest.PartitionProduceData p) {
-        if (!(p.records() instanceof BufferRecords records) || records.sizeInBytes() == 0) {
-            return null;
+        if (!(p.records() instanceof BufferRecords records) || !RecordBatch.startsTransactional(records.buffer())) {
+            return null; // not transactional: the common case costs one read of the attributes
         }
         try {
             List<RecordBatch> batches = RecordBatches.split(records.buffer());

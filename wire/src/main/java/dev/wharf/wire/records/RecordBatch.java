@@ -197,6 +197,16 @@ public final class RecordBatch {
         return (attributes() & TIMESTAMP_TYPE_MASK) == 0 ? TimestampType.CREATE_TIME : TimestampType.LOG_APPEND_TIME;
     }
 
+    /**
+     * Whether the first batch of a record set is transactional, read from its attributes without
+     * parsing it (false when the set is too short to hold a batch header); for the produce path,
+     * which looks closer only at transactional batches.
+     */
+    public static boolean startsTransactional(ByteBuf records) {
+        return records.readableBytes() >= HEADER_SIZE
+                && (records.getShort(records.readerIndex() + ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG) != 0;
+    }
+
     public boolean isTransactional() {
         return (attributes() & TRANSACTIONAL_FLAG) != 0;
     }
