@@ -41,6 +41,7 @@ import dev.wharf.server.api.ListTransactionsHandler;
 import dev.wharf.server.api.EndTxnHandler;
 import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.api.TxnOffsetCommitHandler;
+import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.server.txn.TxnStore;
 import dev.wharf.server.txn.TxnVerifier;
@@ -196,6 +197,7 @@ public final class Broker implements Closeable {
         }), offsetsCheckMs, offsetsCheckMs, TimeUnit.MILLISECONDS);
         TxnStore txnStore = new TxnStore(config, metadata, admin, replicas, io);
         TxnCoordinator transactions = startTransactions(txnStore);
+        TxnAdmin txnAdmin = new TxnAdmin(txnStore);
         verifierThread = Executors.newSingleThreadScheduledExecutor(daemon("wharf-txn-verify"));
         TxnVerifier verifier = new TxnVerifier(txnStore, transactions, metadata, config.brokerId(),
                 config.interBrokerListenerName(), verifierThread);
@@ -206,8 +208,8 @@ public final class Broker implements Closeable {
                 .register(new WriteTxnMarkersHandler(metadata, replicas, groupStore::markerWritten))
                 .register(new TxnOffsetCommitHandler(offsets, groupStore, verifier))
                 .register(new DescribeProducersHandler(metadata, replicas))
-                .register(new DescribeTransactionsHandler(transactions))
-                .register(new ListTransactionsHandler(transactions))
+                .register(new DescribeTransactionsHandler(txnAdmin))
+                .register(new ListTransactionsHandler(txnAdmin))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
                 .register(new HeartbeatHandler(groups))

@@ -2,7 +2,7 @@ package dev.wharf.server.api;
 
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.txn.TxnCoordinator;
+import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeTransactionsRequest;
 import dev.wharf.wire.message.DescribeTransactionsResponse;
@@ -19,9 +19,9 @@ import java.util.Optional;
  * ids coordinated elsewhere, TRANSACTIONAL_ID_NOT_FOUND for unknown ones.
  */
 public final class DescribeTransactionsHandler implements ApiHandler {
-    private final TxnCoordinator coordinator;
+    private final TxnAdmin coordinator;
 
-    public DescribeTransactionsHandler(TxnCoordinator coordinator) {
+    public DescribeTransactionsHandler(TxnAdmin coordinator) {
         this.coordinator = coordinator;
     }
 
@@ -39,13 +39,13 @@ public final class DescribeTransactionsHandler implements ApiHandler {
                     .setTransactionalId(id).setTransactionState("").setProducerId(-1).setProducerEpoch((short) -1)
                     .setTransactionStartTimeMs(-1).setTopics(new ArrayList<>());
             boolean coordinating = coordinator.coordinates(id);
-            Optional<TxnCoordinator.TxnView> view = coordinating ? coordinator.describe(id) : Optional.empty();
+            Optional<TxnAdmin.TxnView> view = coordinating ? coordinator.describe(id) : Optional.empty();
             if (!coordinating) {
                 out.add(s.setErrorCode(ErrorCode.NOT_COORDINATOR.code));
             } else if (view.isEmpty() || view.get().producerId() < 0) {
                 out.add(s.setErrorCode(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND.code));
             } else {
-                TxnCoordinator.TxnView v = view.get();
+                TxnAdmin.TxnView v = view.get();
                 Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
                 for (TopicPartition tp : v.partitions()) {
                     byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition());

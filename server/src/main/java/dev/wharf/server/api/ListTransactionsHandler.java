@@ -1,7 +1,7 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.txn.TxnCoordinator;
+import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnState;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListTransactionsRequest;
@@ -21,9 +21,9 @@ import java.util.regex.PatternSyntaxException;
  * {@code UnknownStateFilters} rather than refused.
  */
 public final class ListTransactionsHandler implements ApiHandler {
-    private final TxnCoordinator coordinator;
+    private final TxnAdmin coordinator;
 
-    public ListTransactionsHandler(TxnCoordinator coordinator) {
+    public ListTransactionsHandler(TxnAdmin coordinator) {
         this.coordinator = coordinator;
     }
 
@@ -55,7 +55,7 @@ public final class ListTransactionsHandler implements ApiHandler {
         long minDurationMs = context.version() >= 1 ? req.durationFilter() : -1;
         long now = System.currentTimeMillis();
         List<ListTransactionsResponse.TransactionState> out = resp.transactionStates();
-        for (TxnCoordinator.TxnView v : coordinator.list()) {
+        for (TxnAdmin.TxnView v : coordinator.list()) {
             if (v.producerId() < 0 || (!states.isEmpty() && !states.contains(v.state()))
                     || (!producerIds.isEmpty() && !producerIds.contains(v.producerId()))
                     || (pattern != null && !pattern.matcher(v.transactionalId()).matches())

@@ -110,6 +110,16 @@ public final class TxnCoordinator {
                 next = new TxnRecords.Stored(freshProducerId, -1, -1, (short) 0, (short) -1, timeoutMs, TxnState.EMPTY,
                         List.of(), now, -1, (short) 0);
             } else {
+                // KIP-360: a producer resuming names the id and epoch it had, checked first: a zombie must not
+                // abort its successor's transaction; a retry of the bump it asked for gets the epoch it got
+                boolean resuming = expectedProducerId >= 0;
+                boolean current = expectedProducerId == txn.producerId && expectedEpoch == txn.producerEpoch;
+                boolean retry = expectedProducerId == txn.producerId && expectedEpoch == txn.lastProducerEpoch
+                        && !current;
+                if (resuming && !current && !retry) {
+                    return done(InitResult.error(fencedIsProducerFenced ? ErrorCode.PRODUCER_FENCED
+                            : ErrorCode.INVALID_PRODUCER_EPOCH));
+                }
                 if (txn.state.preparing() || txn.state == TxnState.PREPARE_EPOCH_FENCE || txn.state == TxnState.DEAD) {
                     return done(InitResult.error(ErrorCode.CONCURRENT_TRANSACTIONS));
                 }
@@ -117,21 +127,10 @@ public final class TxnCoordinator {
                     abortFenced(where.get(), txn, now);
                     return done(InitResult.error(ErrorCode.CONCURRENT_TRANSACTIONS));
                 }
-                boolean resuming = expectedProducerId >= 0;
-                if (resuming) {
-                    // KIP-360: the producer names the id and epoch it had; a retry of the bump it asked for is
-                    // answered with the epoch it got
-                    boolean current = expectedProducerId == txn.producerId && expectedEpoch == txn.producerEpoch;
-                    boolean retry = expectedProducerId == txn.producerId && expectedEpoch == txn.lastProducerEpoch;
-                    if (retry && !current) {
-                        return done(new InitResult(ErrorCode.NONE, txn.producerId, txn.producerEpoch));
-                    }
-                    if (!current) {
-                        return done(InitResult.error(fencedIsProducerFenced ? ErrorCode.PRODUCER_FENCED
-                                : ErrorCode.INVALID_PRODUCER_EPOCH));
-                    }
+                if (resuming && retry) {
+                    return done(new InitResult(ErrorCode.NONE, txn.producerId, txn.producerEpoch));
                 }
-                next = bumped(txn, now, resuming).withTimeout(timeoutMs);
+                next = txn.bumped(now, resuming, () -> newProducerId(transactionalId)).withTimeout(timeoutMs);
             }
             txn.pending = next;
         }
@@ -141,35 +140,13 @@ public final class TxnCoordinator {
     }
 
     /**
-     * The id's next epoch, Empty; a new producer id at epoch 0 once the epoch is exhausted (KIP-360).
-     * The epoch bumped from is remembered only for a producer that named it (so that its retry is
-     * recognised), as Kafka does.
-     */
-    private TxnRecords.Stored bumped(TxnMetadata txn, long now, boolean rememberEpoch) {
-        TxnRecords.Stored empty = txn.transition(TxnState.EMPTY, List.of(), now);
-        if (txn.producerEpoch >= EndTxnRules.EXHAUSTED_EPOCH) {
-            return empty.withProducer(newProducerId(txn), txn.producerId, -1, (short) 0, (short) -1);
-        }
-        return empty.withProducer(txn.producerId, txn.previousProducerId, -1, (short) (txn.producerEpoch + 1),
-                rememberEpoch ? txn.producerEpoch : -1);
-    }
-
-    private long newProducerId(TxnMetadata txn) {
-        try {
-            return producerIds.next();
-        } catch (Exception e) {
-            throw new IllegalStateException("no producer id for " + txn.transactionalId, e);
-        }
-    }
-
-    /**
      * Ends an open transaction whose producer was replaced or timed out: the epoch is bumped (the
      * old producer is fenced: its next request gets PRODUCER_FENCED) and the transaction aborted
      * with it. Called holding the id's monitor with no write pending.
      */
     private void abortFenced(TxnStore.Loaded where, TxnMetadata txn, long now) {
         txn.state = TxnState.PREPARE_EPOCH_FENCE; // in memory only: what is written is the abort
-        TxnRecords.Stored abort = prepared(txn, false, now);
+        TxnRecords.Stored abort = txn.prepared(false, now, () -> newProducerId(txn.transactionalId));
         txn.pending = abort;
         store.write(where, txn, abort).thenAccept(error -> {
             if (error == ErrorCode.NONE) {
@@ -345,7 +322,7 @@ public final class TxnCoordinator {
                 return done(error == ErrorCode.NONE ? new EndResult(error, txn.producerId, txn.producerEpoch)
                         : EndResult.error(error));
             }
-            next = version2 ? prepared(txn, commit, clock.getAsLong())
+            next = version2 ? txn.prepared(commit, clock.getAsLong(), () -> newProducerId(transactionalId))
                     : txn.transition(commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT, txn.partitionList(),
                             clock.getAsLong());
             if (txn.state != TxnState.ONGOING) {
@@ -365,17 +342,12 @@ public final class TxnCoordinator {
         });
     }
 
-    /**
-     * The Prepare record of a decision that bumps the epoch (transaction version 2, and every
-     * abort that fences a producer): the markers carry the new epoch; when it is the last one of
-     * the producer id, the id to move to once complete is chosen now (KIP-360).
-     */
-    private TxnRecords.Stored prepared(TxnMetadata txn, boolean commit, long now) {
-        TxnRecords.Stored p = txn.transition(commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT, txn.partitionList(),
-                now);
-        long nextId = txn.producerEpoch >= EndTxnRules.EXHAUSTED_EPOCH ? newProducerId(txn) : -1;
-        return p.withProducer(txn.producerId, txn.previousProducerId, nextId, (short) (txn.producerEpoch + 1),
-                txn.producerEpoch);
+    private long newProducerId(String transactionalId) {
+        try {
+            return producerIds.next();
+        } catch (Exception e) {
+            throw new IllegalStateException("no producer id for " + transactionalId, e);
+        }
     }
 
     /**
@@ -403,11 +375,7 @@ public final class TxnCoordinator {
             if (txn.state != expected || txn.pending != null) {
                 return;
             }
-            next = txn.transition(commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT, List.of(), clock.getAsLong());
-            if (txn.nextProducerId >= 0) {
-                // the epoch is exhausted: the id moves on to the producer id chosen at Prepare, at epoch 0
-                next = next.withProducer(txn.nextProducerId, txn.producerId, -1, (short) 0, txn.lastProducerEpoch);
-            }
+            next = txn.completed(commit, clock.getAsLong());
             txn.pending = next;
         }
         store.write(where, txn, next).thenAccept(error -> {
@@ -473,38 +441,6 @@ public final class TxnCoordinator {
             expired++;
         }
         return expired;
-    }
-
-    // ---- admin
-
-    /** A snapshot of one id for DescribeTransactions and ListTransactions. */
-    public record TxnView(String transactionalId, TxnState state, long producerId, short producerEpoch, int timeoutMs,
-            long startMs, List<TopicPartition> partitions) {}
-
-    /** The id as this coordinator knows it: empty if unknown here (or not coordinated here: see {@link #coordinates}). */
-    public Optional<TxnView> describe(String transactionalId) {
-        TxnMetadata txn = store.get(transactionalId);
-        if (txn == null) {
-            return Optional.empty();
-        }
-        synchronized (txn) {
-            return Optional.of(new TxnView(txn.transactionalId, txn.state, txn.producerId, txn.producerEpoch, txn.timeoutMs,
-                    txn.startMs, txn.partitionList()));
-        }
-    }
-
-    /** Whether this broker coordinates {@code transactionalId} (its partition loaded here). */
-    public boolean coordinates(String transactionalId) {
-        return store.coordinating(transactionalId).isPresent();
-    }
-
-    /** Every id coordinated here. */
-    public List<TxnView> list() {
-        List<TxnView> out = new ArrayList<>();
-        for (TxnMetadata txn : List.copyOf(store.all())) {
-            describe(txn.transactionalId).ifPresent(out::add);
-        }
-        return out;
     }
 
     private static <T> CompletableFuture<T> done(T value) {

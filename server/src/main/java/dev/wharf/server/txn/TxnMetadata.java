@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * One transactional id as its coordinator knows it: the producer id and epoch it hands out, the
@@ -51,6 +52,38 @@ final class TxnMetadata {
     TxnRecords.Stored transition(TxnState next, List<TopicPartition> nextPartitions, long nowMs) {
         long start = next == TxnState.ONGOING && state != TxnState.ONGOING ? nowMs : next == TxnState.EMPTY ? -1 : startMs;
         return stored().withState(next, nextPartitions, nowMs, start);
+    }
+
+    /**
+     * Empty in the next epoch (InitProducerId); a new producer id at epoch 0 once the epoch is
+     * exhausted (KIP-360). The epoch bumped from is remembered only for a producer that named it
+     * (so that its retry is recognised), as Kafka does.
+     */
+    TxnRecords.Stored bumped(long nowMs, boolean rememberEpoch, LongSupplier newProducerId) {
+        TxnRecords.Stored empty = transition(TxnState.EMPTY, List.of(), nowMs);
+        if (producerEpoch >= EndTxnRules.EXHAUSTED_EPOCH) {
+            return empty.withProducer(newProducerId.getAsLong(), producerId, -1, (short) 0, (short) -1);
+        }
+        return empty.withProducer(producerId, previousProducerId, -1, (short) (producerEpoch + 1),
+                rememberEpoch ? producerEpoch : -1);
+    }
+
+    /**
+     * The Prepare record of a decision that bumps the epoch (transaction version 2, and every abort
+     * that fences a producer): the markers carry the new epoch; when it is the last one of the
+     * producer id, the id to move to once complete is chosen now (KIP-360).
+     */
+    TxnRecords.Stored prepared(boolean commit, long nowMs, LongSupplier newProducerId) {
+        TxnRecords.Stored p = transition(commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT, partitionList(), nowMs);
+        long nextId = producerEpoch >= EndTxnRules.EXHAUSTED_EPOCH ? newProducerId.getAsLong() : -1;
+        return p.withProducer(producerId, previousProducerId, nextId, (short) (producerEpoch + 1), producerEpoch);
+    }
+
+    /** CompleteCommit or CompleteAbort; after an exhausted epoch, the producer id chosen at Prepare at epoch 0. */
+    TxnRecords.Stored completed(boolean commit, long nowMs) {
+        TxnRecords.Stored done = transition(commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT, List.of(), nowMs);
+        return nextProducerId < 0 ? done
+                : done.withProducer(nextProducerId, producerId, -1, (short) 0, lastProducerEpoch);
     }
 
     /** Makes a written change the current state. */
