@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Runs a Wharf broker in the foreground, like Kafka's kafka-server-start.sh:
 #   bin/wharf-server-start.sh config/server.properties [--override key=value]...
-# Builds the broker first if it has not been built. Ctrl-C or SIGTERM shuts it down cleanly.
+# Builds the broker first if it has not been built, or if its sources changed since (a pull brought
+# new code). Ctrl-C or SIGTERM shuts it down cleanly.
 # WHARF_HEAP_OPTS replaces the heap options; config/jvm.options and WHARF_JVM_OPTS add JVM options.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 # the broker jar, not the test-jar beside it
 jar=$(ls "$here"/server/target/wharf-server-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1 || true)
-if [ -z "$jar" ] || [ ! -d "$here/server/target/lib" ]; then
-  echo "building the broker (once)..." >&2
+modules=(generator wire logstore controller server)
+# a source or pom of the broker's modules newer than the jar: the jar is stale
+stale() {
+  [ -n "$(find "$here/pom.xml" "${modules[@]/#/$here/}" -path '*/target' -prune -o -newer "$1" \( -name '*.java' -o -name pom.xml \) -print -quit 2>/dev/null)" ]
+}
+if [ -z "$jar" ] || [ ! -d "$here/server/target/lib" ] || stale "$jar"; then
+  echo "building the broker..." >&2
   (cd "$here" && mvn -B -q package -DskipTests -pl server -am)
   jar=$(ls "$here"/server/target/wharf-server-*.jar | grep -v -- '-tests\.jar$' | head -n 1)
 fi

@@ -216,8 +216,10 @@ public final class TxnStore {
             }
             loaded.put(partition, now);
         }
-        log.info("loaded {} transactional ids from {}-{} (coordinator epoch {})", restored.size(), TOPIC, partition,
-                now.coordinatorEpoch());
+        if (!restored.isEmpty()) { // fifty empty partitions at every start say nothing
+            log.info("loaded {} transactional ids from {}-{} (coordinator epoch {})", restored.size(), TOPIC, partition,
+                    now.coordinatorEpoch());
+        }
         loadedListener.accept(restored);
         return Optional.of(now);
     }
