@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,5 +95,13 @@ class CliToolsIT {
         String out = tool("org.apache.kafka.tools.BrokerApiVersionsCommand", null).output();
         assertTrue(out.contains("Produce(0): 3 to 13 [usable: 13]"), out);
         assertTrue(out.contains("Fetch(1): 4 to 18"), out);
+        // the transaction APIs, usable at the versions the 4.4 tools speak
+        for (String api : List.of("InitProducerId(22): 0 to 5 [usable: 5]", "AddPartitionsToTxn(24): 0 to 5 [usable: 5]",
+                "AddOffsetsToTxn(25): 0 to 4 [usable: 4]", "EndTxn(26): 0 to 5 [usable: 5]",
+                "WriteTxnMarkers(27): 1 to 2 [usable: 2]", "TxnOffsetCommit(28): 0 to 5 [usable: 5]",
+                "DescribeProducers(61): 0 [usable: 0]", "DescribeTransactions(65): 0 [usable: 0]",
+                "ListTransactions(66): 0 to 2 [usable: 2]")) {
+            assertTrue(out.contains(api), api + " in\n" + out);
+        }
     }
 }
