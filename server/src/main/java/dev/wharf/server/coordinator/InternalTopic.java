@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No state but the last shortfall logged (so a retrying client does not flood the log); any thread.
  */
-public final class InternalTopic {
+public final class InternalTopic implements CoordinatorTopic {
     private static final Logger log = LoggerFactory.getLogger(InternalTopic.class);
 
     /** How the topic is created: its partitions, replicas, the setting that chose them, and its configs. */
@@ -59,11 +59,13 @@ public final class InternalTopic {
     }
 
     /** How many partitions the topic has; empty before it is created. */
+    @Override
     public OptionalInt partitionCount() {
         return metadata.topic(spec.name()).map(t -> OptionalInt.of(t.partitions().size())).orElse(OptionalInt.empty());
     }
 
     /** The partitions this broker leads, by the metadata cache. */
+    @Override
     public List<Integer> ledPartitions() {
         List<Integer> out = new ArrayList<>();
         metadata.topic(spec.name()).ifPresent(t -> t.partitions().stream()
@@ -72,6 +74,7 @@ public final class InternalTopic {
     }
 
     /** A partition this broker leads right now; empty otherwise. */
+    @Override
     public Optional<Partition> partition(int partition) {
         return metadata.topic(spec.name()).flatMap(t -> replicas.leaderPartition(t, partition));
     }
@@ -81,6 +84,7 @@ public final class InternalTopic {
      * Kafka does; empty when that partition has no live leader, or while too few brokers are
      * registered for the topic's replication factor.
      */
+    @Override
     public Optional<BrokerInfo> coordinatorFor(String key) throws Exception {
         Optional<TopicInfo> topic = createIfAbsent();
         if (topic.isEmpty()) {
@@ -92,6 +96,7 @@ public final class InternalTopic {
     }
 
     /** The broker leading the partition of {@code key} by the metadata cache (nothing is created); -1 if none. */
+    @Override
     public int leaderOf(String key) {
         return metadata.topic(spec.name()).map(t -> t.partitions().get(partitionFor(key, t.partitions().size())).leader())
                 .orElse(-1);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -44,7 +45,8 @@ public final class TxnCoordinator {
     }
 
     private final TxnStore store;
-    private final TxnMarkers markers;
+    /** Sends a decided transaction's markers ({@link TxnMarkers}); its job says what to do once all are written. */
+    private final Consumer<TxnMarkers.Job> markers;
     private final ProducerIds producerIds;
     private final ToIntFunction<String> partitionsOfTopic;
     private final int maxTimeoutMs;
@@ -55,12 +57,12 @@ public final class TxnCoordinator {
             TxnStore store, java.util.concurrent.ScheduledExecutorService markerThread) {
         // a leader answers a marker once its ISR has it, after up to 30 s: the socket waits longer
         TxnMarkers markers = new TxnMarkers(metadata, store, config.interBrokerListenerName(), 40_000, markerThread);
-        return new TxnCoordinator(store, markers, metadata::nextProducerId,
+        return new TxnCoordinator(store, markers::send, metadata::nextProducerId,
                 topic -> metadata.topic(topic).map(t -> t.partitions().size()).orElse(-1),
                 config.get(dev.wharf.server.config.BrokerKeys.TRANSACTION_MAX_TIMEOUT_MS), System::currentTimeMillis);
     }
 
-    TxnCoordinator(TxnStore store, TxnMarkers markers, ProducerIds producerIds, ToIntFunction<String> partitionsOfTopic,
+    TxnCoordinator(TxnStore store, Consumer<TxnMarkers.Job> markers, ProducerIds producerIds, ToIntFunction<String> partitionsOfTopic,
             int maxTimeoutMs, LongSupplier clock) {
         this.store = store;
         this.markers = markers;
@@ -365,7 +367,7 @@ public final class TxnCoordinator {
             job = new TxnMarkers.Job(txn.transactionalId, where.partition(), where.coordinatorEpoch(), txn.producerId,
                     txn.producerEpoch, commit, new HashSet<>(txn.partitions), () -> complete(where, txn, commit));
         }
-        markers.send(job);
+        markers.accept(job);
     }
 
     private void complete(TxnStore.Loaded where, TxnMetadata txn, boolean commit) {

@@ -7,6 +7,7 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.coordinator.CoordinatorLog;
+import dev.wharf.server.coordinator.CoordinatorTopic;
 import dev.wharf.server.coordinator.InternalTopic;
 import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.server.replica.Partition;
@@ -41,7 +42,7 @@ public final class TxnStore {
     /** A loaded partition: its writer and the coordinator epoch it was loaded in. */
     record Loaded(int partition, PartitionWriter writer, int coordinatorEpoch) {}
 
-    private final InternalTopic topic;
+    private final CoordinatorTopic topic;
     private final Executor io;
     private final long writeTimeoutMs;
     private final int segmentBytes;
@@ -51,16 +52,26 @@ public final class TxnStore {
     private volatile Consumer<List<TxnMetadata>> loadedListener = l -> {};
 
     public TxnStore(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin, ReplicaManager replicas, Executor io) {
-        this.segmentBytes = config.get(BrokerKeys.TRANSACTION_STATE_LOG_SEGMENT_BYTES);
-        Map<String, String> configs = Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(segmentBytes),
+        this(new InternalTopic(new InternalTopic.Spec(TOPIC, config.get(BrokerKeys.TRANSACTION_STATE_LOG_NUM_PARTITIONS),
+                config.get(BrokerKeys.TRANSACTION_STATE_LOG_REPLICATION_FACTOR),
+                BrokerKeys.TRANSACTION_STATE_LOG_REPLICATION_FACTOR.name(), topicConfigs(config)), config.brokerId(), metadata,
+                admin, replicas), io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS),
+                config.get(BrokerKeys.TRANSACTION_STATE_LOG_SEGMENT_BYTES));
+    }
+
+    TxnStore(CoordinatorTopic topic, Executor io, long writeTimeoutMs, int segmentBytes) {
+        this.topic = topic;
+        this.io = io;
+        this.writeTimeoutMs = writeTimeoutMs;
+        this.segmentBytes = segmentBytes;
+    }
+
+    /** {@code __transaction_state} as Kafka creates it: compacted, never unclean, uncompressed. */
+    private static Map<String, String> topicConfigs(BrokerConfig config) {
+        return Map.of("cleanup.policy", "compact",
+                "segment.bytes", Integer.toString(config.get(BrokerKeys.TRANSACTION_STATE_LOG_SEGMENT_BYTES)),
                 "min.insync.replicas", Integer.toString(config.get(BrokerKeys.TRANSACTION_STATE_LOG_MIN_ISR)),
                 "unclean.leader.election.enable", "false", "compression.type", "uncompressed");
-        this.topic = new InternalTopic(new InternalTopic.Spec(TOPIC, config.get(BrokerKeys.TRANSACTION_STATE_LOG_NUM_PARTITIONS),
-                config.get(BrokerKeys.TRANSACTION_STATE_LOG_REPLICATION_FACTOR),
-                BrokerKeys.TRANSACTION_STATE_LOG_REPLICATION_FACTOR.name(), configs), config.brokerId(), metadata, admin,
-                replicas);
-        this.io = io;
-        this.writeTimeoutMs = config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS);
     }
 
     /** Called with the ids of each partition once loaded (the coordinator completes their prepared transactions). */
