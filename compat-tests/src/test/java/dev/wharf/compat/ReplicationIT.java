@@ -376,6 +376,70 @@ class ReplicationIT {
         }
     }
 
+    // A rolling restart, each broker stopped with SIGTERM (a controlled shutdown: its leadership
+    // moves first) and started again, while an idempotent acks=all producer and a consumer group
+    // run: neither sees an error, nothing acknowledged is lost or written twice, and the group gets
+    // each record once. The longest pause the producer saw is printed (README, Replication).
+    @Test
+    @Order(9)
+    void aRollingRestartIsInvisibleToClients() throws Exception {
+        createTopic("rolling", 3);
+        Set<String> consumed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<String> redelivered = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> consumerErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean consuming = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread group = new Thread(() -> {
+            try (KafkaConsumer<String, String> c = consumer("rollers")) {
+                c.subscribe(List.of("rolling"));
+                while (consuming.get()) {
+                    try {
+                        var records = c.poll(Duration.ofMillis(200));
+                        records.forEach(r -> {
+                            if (!consumed.add(r.value())) {
+                                redelivered.add(r.value());
+                            }
+                        });
+                        if (!records.isEmpty()) {
+                            c.commitSync(Duration.ofSeconds(30));
+                        }
+                    } catch (RuntimeException e) {
+                        consumerErrors.add(e.toString());
+                    }
+                }
+            }
+        }, "rolling-group");
+        long longestStallMs;
+        Set<String> acked;
+        try (VerifyingProducer producer = new VerifyingProducer(cluster.bootstrapServers(), "rolling", 3, 300)) {
+            producer.start();
+            group.start();
+            awaitAcked(producer, 300);
+            for (int id = 1; id <= 3; id++) {
+                long before = producer.acked().size();
+                cluster.broker(id).stop(); // SIGTERM
+                cluster.broker(id).start();
+                awaitHealed("rolling");
+                assertTrue(cluster.awaitFullIsr("__consumer_offsets", FAILOVER), "the offsets topic did not heal");
+                awaitAcked(producer, before + 300);
+            }
+            producer.close();
+            assertEquals(0, producer.failed(), "sends failed during the rolling restart");
+            acked = producer.acked();
+            longestStallMs = producer.longestStallMs();
+        }
+        try {
+            await().atMost(FAILOVER).until(() -> consumed.containsAll(acked));
+        } finally {
+            consuming.set(false);
+            group.join(TimeUnit.SECONDS.toMillis(40));
+        }
+        System.out.println("rolling restart: " + acked.size() + " records acknowledged, longest producer pause "
+                + longestStallMs + " ms");
+        assertEquals(List.of(), consumerErrors, "errors the consumer group saw");
+        assertEquals(List.of(), redelivered, "records the group was given twice");
+        assertEveryAckedValueOnceInOrder("rolling", 3, acked);
+    }
+
     private int leaderEpochOf(String topic) throws Exception {
         try (KafkaWireClient client = new KafkaWireClient(cluster.broker(1).bootstrap())) {
             dev.wharf.wire.message.MetadataResponse md = client.call(ApiKey.METADATA, (short) 12,

@@ -43,6 +43,8 @@ final class VerifyingProducer implements AutoCloseable {
     private final AtomicInteger[] outstanding;
     private final AtomicLongArray lastProgressNanos;
     private final AtomicLong unavailableNanos = new AtomicLong();
+    /** The longest a partition with a record waiting went without an acknowledgement, as sampled. */
+    private final AtomicLong longestStallNanos = new AtomicLong();
     private final Thread sender;
     private final Thread sampler;
     private volatile boolean running = true;
@@ -112,8 +114,12 @@ final class VerifyingProducer implements AutoCloseable {
             long failedNow = failed.get();
             boolean unavailable = failedNow > failedBefore;
             failedBefore = failedNow;
-            for (int p = 0; p < partitions && !unavailable; p++) {
-                unavailable = outstanding[p].get() > 0 && now - lastProgressNanos.get(p) > STALL.toNanos();
+            for (int p = 0; p < partitions; p++) {
+                if (outstanding[p].get() > 0) {
+                    long stall = now - lastProgressNanos.get(p);
+                    longestStallNanos.accumulateAndGet(stall, Math::max);
+                    unavailable |= stall > STALL.toNanos();
+                }
             }
             if (unavailable) {
                 unavailableNanos.addAndGet(now - last);
@@ -153,5 +159,10 @@ final class VerifyingProducer implements AutoCloseable {
 
     double unavailableSeconds() {
         return unavailableNanos.get() / 1e9;
+    }
+
+    /** The longest pause the producer saw: a partition with a record waiting and no acknowledgement (to within 100 ms). */
+    long longestStallMs() {
+        return TimeUnit.NANOSECONDS.toMillis(longestStallNanos.get());
     }
 }

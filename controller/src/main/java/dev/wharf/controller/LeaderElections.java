@@ -100,7 +100,8 @@ final class LeaderElections implements MetadataListener {
         for (TopicInfo.PartitionInfo p : topic.partitions()) {
             TopicInfo.PartitionInfo current = p;
             for (int attempt = 0; attempt < ATTEMPTS && election.isController(); attempt++) {
-                TopicInfo.PartitionInfo next = decide(current, live, restarted, uncleanAllowed.test(topic));
+                TopicInfo.PartitionInfo next = decide(current, live, restarted, cache.shuttingDown(),
+                        uncleanAllowed.test(topic));
                 if (next == null) {
                     break;
                 }
@@ -125,28 +126,42 @@ final class LeaderElections implements MetadataListener {
         }
     }
 
-    /** The state a partition should move to, or null when it is fine as it is. */
+    /**
+     * The state a partition should move to, or null when it is fine as it is. {@code leaving} are
+     * brokers shutting down under control: a leader among them hands over to another in-sync
+     * replica if there is one (else it leads until it goes), and they leave the ISR, so that
+     * acks=all does not wait for them once they are gone.
+     */
     static TopicInfo.PartitionInfo decide(TopicInfo.PartitionInfo p, Set<Integer> live, Set<Integer> restarted,
-            boolean unclean) {
+            Set<Integer> leaving, boolean unclean) {
         List<Integer> liveIsr = new ArrayList<>();
         for (int r : p.isr()) {
             if (live.contains(r)) {
                 liveIsr.add(r);
             }
         }
+        // who may lead: live, in sync, neither restarted (it may have lost unflushed records) nor leaving
+        Predicate<Integer> eligible = r -> liveIsr.contains(r) && !restarted.contains(r) && !leaving.contains(r);
         boolean leaderOk = p.leader() >= 0 && live.contains(p.leader()) && !restarted.contains(p.leader());
+        if (leaderOk && leaving.contains(p.leader())) {
+            Optional<Integer> successor = p.replicas().stream().filter(eligible).findFirst();
+            if (successor.isPresent()) {
+                return p.withLeaderAndIsr(successor.get(), p.leaderEpoch() + 1, isrWithout(liveIsr, successor.get(),
+                        restarted, leaving));
+            }
+            // nobody else can take over: it leads until it is gone
+        }
         if (leaderOk) {
-            List<Integer> isr = new ArrayList<>(liveIsr);
-            isr.removeIf(r -> restarted.contains(r) && r != p.leader());
+            List<Integer> isr = isrWithout(liveIsr, p.leader(), restarted, leaving);
             return isr.equals(p.isr()) ? null : p.withLeaderAndIsr(p.leader(), p.leaderEpoch(), isr);
         }
-        // a new leader: live and in sync, in assignment order; one that restarted only if no other is
-        Optional<Integer> leader = p.replicas().stream().filter(r -> liveIsr.contains(r) && !restarted.contains(r)).findFirst()
+        // a new leader: live and in sync, in assignment order; one that restarted or is leaving only if no other is
+        Optional<Integer> leader = p.replicas().stream().filter(eligible).findFirst()
+                .or(() -> p.replicas().stream().filter(r -> liveIsr.contains(r) && !leaving.contains(r)).findFirst())
                 .or(() -> p.replicas().stream().filter(liveIsr::contains).findFirst());
         if (leader.isPresent()) {
-            List<Integer> isr = new ArrayList<>(liveIsr);
-            isr.removeIf(r -> restarted.contains(r) && !r.equals(leader.get()));
-            return p.withLeaderAndIsr(leader.get(), p.leaderEpoch() + 1, isr);
+            return p.withLeaderAndIsr(leader.get(), p.leaderEpoch() + 1, isrWithout(liveIsr, leader.get(), restarted,
+                    leaving));
         }
         if (unclean) {
             Optional<Integer> any = p.replicas().stream().filter(live::contains).findFirst();
@@ -156,6 +171,14 @@ final class LeaderElections implements MetadataListener {
         }
         // offline: nobody in sync is here; the ISR stays so that the first of them back leads
         return p.leader() == -1 ? null : p.withLeaderAndIsr(-1, p.leaderEpoch() + 1, p.isr());
+    }
+
+    /** {@code liveIsr} without the replicas that restarted or are leaving, except the leader. */
+    private static List<Integer> isrWithout(List<Integer> liveIsr, int leader, Set<Integer> restarted,
+            Set<Integer> leaving) {
+        List<Integer> isr = new ArrayList<>(liveIsr);
+        isr.removeIf(r -> r != leader && (restarted.contains(r) || leaving.contains(r)));
+        return isr;
     }
 
     private void write(String topic, TopicInfo.PartitionInfo current, TopicInfo.PartitionInfo next) throws Exception {

@@ -44,8 +44,11 @@ final class MetadataCache implements ZkSession.Listener {
     /** Each live broker's epoch: the zxid that created its registration, new for every start or new session. */
     private volatile Map<Integer, Long> brokerEpochs = Map.of();
     private volatile String clusterId;
+    /** Brokers announcing a controlled shutdown (their ephemeral node under {@link ZkData#CONTROLLED_SHUTDOWN}). */
+    private volatile Set<Integer> shuttingDown = Set.of();
     private final Watcher topicWatcher;
     private final Watcher brokerWatcher;
+    private final Watcher shutdownWatcher;
 
     MetadataCache(ZkSession session) {
         this.session = session;
@@ -61,6 +64,11 @@ final class MetadataCache implements ZkSession.Listener {
                 session.execute(this::reloadBrokersOrRetry);
             }
         };
+        this.shutdownWatcher = event -> {
+            if (ZkData.childOf(ZkData.CONTROLLED_SHUTDOWN, event.getPath()) != null) {
+                session.execute(this::reloadShuttingDownOrRetry);
+            }
+        };
     }
 
     void subscribe(MetadataListener listener) {
@@ -69,15 +77,18 @@ final class MetadataCache implements ZkSession.Listener {
 
     @Override
     public void registered() throws Exception {
-        for (String tree : List.of(ZkData.TOPICS, ZkData.TOPIC_CONFIGS, ZkData.BROKER_IDS)) {
+        for (String tree : List.of(ZkData.TOPICS, ZkData.TOPIC_CONFIGS, ZkData.BROKER_IDS, ZkData.CONTROLLED_SHUTDOWN)) {
             ensurePath(tree);
         }
         zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(brokerWatcher).forPath(ZkData.BROKER_IDS);
+        zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(shutdownWatcher)
+                .forPath(ZkData.CONTROLLED_SHUTDOWN);
         for (String tree : List.of(ZkData.TOPICS, ZkData.TOPIC_CONFIGS)) {
             zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(topicWatcher).forPath(tree);
         }
         // a new session has no watches, and changes made meanwhile were not seen
         reloadBrokers();
+        reloadShuttingDown();
         reloadTopics();
     }
 
@@ -115,6 +126,37 @@ final class MetadataCache implements ZkSession.Listener {
 
     Optional<TopicInfo> topic(UUID id) {
         return Optional.ofNullable(topicsById.get(id));
+    }
+
+    /** The brokers shutting down under control: still registered, but no longer to lead or be in sync. */
+    Set<Integer> shuttingDown() {
+        return shuttingDown;
+    }
+
+    private void reloadShuttingDownOrRetry() {
+        try {
+            reloadShuttingDown();
+        } catch (Exception e) {
+            log.warn("cannot read the brokers shutting down; trying again in 1 s: {}", e.toString());
+            session.schedule(this::reloadShuttingDownOrRetry, 1000);
+        }
+    }
+
+    private void reloadShuttingDown() throws Exception {
+        Set<Integer> now = new HashSet<>();
+        for (String id : zk.getChildren().forPath(ZkData.CONTROLLED_SHUTDOWN)) {
+            try {
+                now.add(Integer.parseInt(id));
+            } catch (NumberFormatException e) {
+                // not a broker's: ignored
+            }
+        }
+        if (!now.equals(shuttingDown)) {
+            shuttingDown = Set.copyOf(now);
+            log.info("brokers shutting down={}", new java.util.TreeSet<>(now));
+            List<BrokerInfo> live = brokers;
+            listeners.forEach(l -> l.brokersChanged(live));
+        }
     }
 
     private void reloadBrokersOrRetry() {

@@ -29,6 +29,7 @@ import java.util.UUID;
  *   /brokers/topics/&lt;topic&gt;/partitions/&lt;p&gt;/state   {"controller_epoch":3,"leader":0,"version":1,"leader_epoch":0,"isr":[0]}
  *   /config/topics/&lt;topic&gt;                        {"version":1,"config":{"retention.ms":"1000"}}
  *   /latest_producer_id_block                    {"version":1,"broker":0,"block_start":"0","block_end":"999"}
+ *   /admin/controlled_shutdown/&lt;id&gt;   ephemeral  (empty)   Wharf's: the broker is shutting down
  * </pre>
  *
  * Stateless; any thread.
@@ -41,6 +42,8 @@ final class ZkData {
     static final String TOPICS = "/brokers/topics";
     static final String TOPIC_CONFIGS = "/config/topics";
     static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
+    /** Brokers shutting down, each an ephemeral child: the controller moves their leadership away first. */
+    static final String CONTROLLED_SHUTDOWN = "/admin/controlled_shutdown";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,6 +51,10 @@ final class ZkData {
 
     static String broker(int id) {
         return BROKER_IDS + "/" + id;
+    }
+
+    static String shuttingDown(int id) {
+        return CONTROLLED_SHUTDOWN + "/" + id;
     }
 
     static String topic(String topic) {

@@ -186,6 +186,27 @@ public final class ZkMetadataStore implements Closeable {
         return cache.brokerEpochs();
     }
 
+    /**
+     * This broker is shutting down (controlled shutdown): an ephemeral node tells the controller,
+     * which moves this broker's leadership to other in-sync replicas and takes it out of the ISRs.
+     */
+    public void announceShutdown(int brokerId) throws Exception {
+        session.call(() -> {
+            try {
+                session.client().create().creatingParentsIfNeeded().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+                        .forPath(ZkData.shuttingDown(brokerId));
+            } catch (org.apache.zookeeper.KeeperException.NodeExistsException e) {
+                // announced already
+            }
+            return null;
+        });
+    }
+
+    /** The brokers shutting down under control, by the cache. */
+    public java.util.Set<Integer> shuttingDown() {
+        return cache.shuttingDown();
+    }
+
     /** A producer id unique across brokers and restarts (see {@link ProducerIdBlocks}). */
     public long nextProducerId() throws Exception {
         return session.call(producerIds::next);

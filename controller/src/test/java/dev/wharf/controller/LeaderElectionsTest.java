@@ -36,29 +36,47 @@ class LeaderElectionsTest {
     @Test
     void decisions() {
         TopicInfo.PartitionInfo p = state(List.of(1, 2, 3), 1, 5, List.of(1, 2, 3));
-        assertNull(LeaderElections.decide(p, Set.of(1, 2, 3), Set.of(), false), "all well");
+        assertNull(LeaderElections.decide(p, Set.of(1, 2, 3), Set.of(), Set.of(), false), "all well");
         assertEquals(state(List.of(1, 2, 3), 1, 5, List.of(1, 3)),
-                LeaderElections.decide(p, Set.of(1, 3), Set.of(), false), "a follower went: it leaves the ISR, same epoch");
+                LeaderElections.decide(p, Set.of(1, 3), Set.of(), Set.of(), false), "a follower went: it leaves the ISR, same epoch");
         assertEquals(state(List.of(1, 2, 3), 2, 6, List.of(2, 3)),
-                LeaderElections.decide(p, Set.of(2, 3), Set.of(), false), "the leader went: the next in-sync replica leads");
+                LeaderElections.decide(p, Set.of(2, 3), Set.of(), Set.of(), false), "the leader went: the next in-sync replica leads");
         assertEquals(state(List.of(1, 2, 3), 3, 6, List.of(3)),
-                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1, 3)), Set.of(2, 3), Set.of(), false),
+                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1, 3)), Set.of(2, 3), Set.of(), Set.of(), false),
                 "only in-sync replicas may lead");
         assertEquals(state(List.of(1, 2, 3), -1, 6, List.of(1)),
-                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(2, 3), Set.of(), false),
+                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(2, 3), Set.of(), Set.of(), false),
                 "nobody in sync: offline, and the ISR waits for its last member");
         assertEquals(state(List.of(1, 2, 3), 2, 6, List.of(2)),
-                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(2, 3), Set.of(), true),
+                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(2, 3), Set.of(), Set.of(), true),
                 "unclean election when allowed");
         assertEquals(state(List.of(1, 2, 3), 1, 7, List.of(1)),
-                LeaderElections.decide(state(List.of(1, 2, 3), -1, 6, List.of(1)), Set.of(1, 2), Set.of(), false),
+                LeaderElections.decide(state(List.of(1, 2, 3), -1, 6, List.of(1)), Set.of(1, 2), Set.of(), Set.of(), false),
                 "the last in-sync replica is back: it leads");
         assertEquals(state(List.of(1, 2, 3), 2, 6, List.of(2, 3)),
-                LeaderElections.decide(p, Set.of(1, 2, 3), Set.of(1), false),
+                LeaderElections.decide(p, Set.of(1, 2, 3), Set.of(1), Set.of(), false),
                 "the leader restarted: another in-sync replica leads, it catches up as a follower");
         assertEquals(state(List.of(1, 2, 3), 1, 6, List.of(1)),
-                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(1, 2, 3), Set.of(1), false),
+                LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), Set.of(1, 2, 3), Set.of(1), Set.of(), false),
                 "restarted, but the only one in sync: it leads again in a new epoch");
+    }
+
+    // controlled shutdown: a leader shutting down hands over to the next in-sync replica and every
+    // broker shutting down leaves the ISR; alone in sync, a leader keeps leading until it is gone
+    @Test
+    void brokersShuttingDownHandOver() {
+        TopicInfo.PartitionInfo p = state(List.of(1, 2, 3), 1, 5, List.of(1, 2, 3));
+        Set<Integer> all = Set.of(1, 2, 3);
+        assertEquals(state(List.of(1, 2, 3), 2, 6, List.of(2, 3)), LeaderElections.decide(p, all, Set.of(), Set.of(1), false),
+                "the leader is leaving: the next in-sync replica leads, it leaves the ISR");
+        assertEquals(state(List.of(1, 2, 3), 1, 5, List.of(1, 3)), LeaderElections.decide(p, all, Set.of(), Set.of(2), false),
+                "a follower is leaving: it leaves the ISR, same epoch");
+        assertEquals(state(List.of(1, 2, 3), 3, 6, List.of(3)), LeaderElections.decide(p, all, Set.of(), Set.of(1, 2), false),
+                "two leaving: the third leads alone");
+        assertNull(LeaderElections.decide(state(List.of(1, 2, 3), 1, 5, List.of(1)), all, Set.of(), Set.of(1), false),
+                "alone in sync: it leads until it goes");
+        assertNull(LeaderElections.decide(state(List.of(1), 1, 5, List.of(1)), all, Set.of(), Set.of(1), false),
+                "one replica: nothing can move");
     }
 
     // a broker's session ends: the controller moves its partitions to live in-sync replicas; when

@@ -124,6 +124,13 @@ public final class BrokerKeys {
             between(0, 65535), STATIC, "Port of the embedded ZooKeeper (0: any free port); Wharf's own key.");
     public static final ConfigKey<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS = define("zookeeper.session.timeout.ms", INT,
             "18000", atLeast(1), STATIC, "ZooKeeper session timeout.");
+    public static final ConfigKey<Boolean> CONTROLLED_SHUTDOWN_ENABLE = define("controlled.shutdown.enable", BOOLEAN,
+            "true", STATIC, "On SIGTERM, first move this broker's leadership to other in-sync replicas and leave the ISRs.");
+    public static final ConfigKey<Integer> CONTROLLED_SHUTDOWN_MAX_RETRIES = define("controlled.shutdown.max.retries",
+            INT, "3", atLeast(0), STATIC, "With controlled.shutdown.retry.backoff.ms, bounds how long a controlled "
+            + "shutdown waits for its leadership to move (retries x backoff) before stopping anyway.");
+    public static final ConfigKey<Long> CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS = define(
+            "controlled.shutdown.retry.backoff.ms", LONG, "5000", atLeast(0), STATIC, "See controlled.shutdown.max.retries.");
     public static final ConfigKey<Integer> OFFSETS_COMMIT_TIMEOUT_MS = define("offsets.commit.timeout.ms", INT, "5000",
             atLeast(1), STATIC, "How long a group write waits for the ISR of its __consumer_offsets partition.");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = define("offsets.topic.num.partitions", INT,
