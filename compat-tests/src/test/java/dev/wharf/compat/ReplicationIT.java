@@ -416,7 +416,9 @@ class ReplicationIT {
             awaitAcked(producer, 300);
             for (int id = 1; id <= 3; id++) {
                 long before = producer.acked().size();
+                long handedOver = controlledShutdowns(id);
                 cluster.broker(id).stop(); // SIGTERM
+                assertEquals(handedOver + 1, controlledShutdowns(id), "no controlled shutdown:\n" + cluster.broker(id).tail());
                 cluster.broker(id).start();
                 awaitHealed("rolling");
                 assertTrue(cluster.awaitFullIsr("__consumer_offsets", FAILOVER), "the offsets topic did not heal");
@@ -438,6 +440,47 @@ class ReplicationIT {
         assertEquals(List.of(), consumerErrors, "errors the consumer group saw");
         assertEquals(List.of(), redelivered, "records the group was given twice");
         assertEveryAckedValueOnceInOrder("rolling", 3, acked);
+    }
+
+    // After the rolling restart the last broker restarted leads nothing: kafka-leader-election moves
+    // each partition back to its preferred replica (the first assigned); asked again, or for an
+    // unclean election of a partition with a live leader, it reports that none was needed.
+    @Test
+    @Order(10)
+    void kafkaLeaderElectionMovesLeadersBackToPreferredReplicas() throws Exception {
+        java.nio.file.Path json = dir.resolve("rolling-partitions.json");
+        java.nio.file.Files.writeString(json, "{\"partitions\":[{\"topic\":\"rolling\",\"partition\":0},"
+                + "{\"topic\":\"rolling\",\"partition\":1},{\"topic\":\"rolling\",\"partition\":2}]}");
+        assertTrue(cluster.awaitFullIsr("rolling", FAILOVER));
+        assertTrue(cluster.describe("rolling").partitions().stream().anyMatch(p -> p.leader().id() != p.replicas().get(0).id()),
+                "the rolling restart left leadership away from some preferred replica");
+        String elected = electLeaders("--election-type", "PREFERRED", "--path-to-json-file", json.toString());
+        assertTrue(elected.contains("Successfully completed leader election (PREFERRED)"), elected);
+        // every broker learns the new leaders from ZooKeeper, a moment after the controller wrote them
+        await().atMost(FAILOVER).untilAsserted(() -> {
+            for (TopicPartitionInfo p : cluster.describe("rolling").partitions()) {
+                assertEquals(p.replicas().get(0).id(), p.leader().id(), "partition " + p.partition());
+            }
+        });
+        String again = electLeaders("--election-type", "PREFERRED", "--path-to-json-file", json.toString());
+        assertTrue(again.contains("Valid replica already elected for partitions"), again);
+        String unclean = electLeaders("--election-type", "UNCLEAN", "--topic", "rolling", "--partition", "0");
+        assertTrue(unclean.contains("Valid replica already elected for partitions rolling-0"), unclean);
+    }
+
+    private String electLeaders(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", cluster.bootstrapServers()));
+        all.addAll(List.of(args));
+        KafkaTool.Result r = KafkaTool.run("org.apache.kafka.tools.LeaderElectionCommand", null, all.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.output());
+        return r.output();
+    }
+
+    /** How many controlled shutdowns the broker's log reports (it is appended to across restarts). */
+    private long controlledShutdowns(int id) throws java.io.IOException {
+        java.nio.file.Path log = cluster.broker(id).log();
+        return java.nio.file.Files.exists(log) ? java.nio.file.Files.readAllLines(log).stream()
+                .filter(l -> l.contains("controlled shutdown: leadership moved")).count() : 0;
     }
 
     private int leaderEpochOf(String topic) throws Exception {

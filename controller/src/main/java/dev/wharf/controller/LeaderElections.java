@@ -97,33 +97,154 @@ final class LeaderElections implements MetadataListener {
     }
 
     private void check(TopicInfo topic, Set<Integer> live, Set<Integer> restarted) {
+        boolean unclean = uncleanAllowed.test(topic);
         for (TopicInfo.PartitionInfo p : topic.partitions()) {
-            TopicInfo.PartitionInfo current = p;
-            for (int attempt = 0; attempt < ATTEMPTS && election.isController(); attempt++) {
-                TopicInfo.PartitionInfo next = decide(current, live, restarted, cache.shuttingDown(),
-                        uncleanAllowed.test(topic));
-                if (next == null) {
-                    break;
+            if (!election.isController()) {
+                return;
+            }
+            move(topic.name(), p, current -> decide(current, live, restarted, cache.shuttingDown(), unclean));
+        }
+    }
+
+    /**
+     * Writes what {@code decision} makes of the partition's state (nothing when it returns null),
+     * reading the state again and deciding anew when it changed since (an ISR change by its leader).
+     * Returns whether a new state was written.
+     */
+    private boolean move(String topic, TopicInfo.PartitionInfo p,
+            java.util.function.UnaryOperator<TopicInfo.PartitionInfo> decision) {
+        TopicInfo.PartitionInfo current = p;
+        for (int attempt = 0; attempt < ATTEMPTS && election.isController(); attempt++) {
+            TopicInfo.PartitionInfo next = decision.apply(current);
+            if (next == null) {
+                return false;
+            }
+            try {
+                write(topic, current, next);
+                return true;
+            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+                if (!stillController()) {
+                    return false;
                 }
                 try {
-                    write(topic.name(), current, next);
-                    break;
-                } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-                    // the state changed since it was read (an ISR change by its leader), or the topic went
-                    if (!stillController()) {
-                        return;
-                    }
-                    try {
-                        current = cache.readPartition(topic.name(), p.partition(), p.replicas());
-                    } catch (Exception gone) {
-                        break;
-                    }
-                } catch (Exception e) {
-                    log.warn("cannot write the new state of {}-{}: {}", topic.name(), p.partition(), e.toString());
-                    break;
+                    current = cache.readPartition(topic, p.partition(), p.replicas());
+                } catch (Exception gone) {
+                    return false;
+                }
+            } catch (Exception e) {
+                log.warn("cannot write the new state of {}-{}: {}", topic, p.partition(), e.toString());
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An election an operator asked for (ElectLeaders): {@code preferred} moves leadership to each
+     * partition's preferred replica (the first assigned) if it is live and in sync; otherwise
+     * (UNCLEAN) a partition without a live leader gets one, from outside the ISR if need be.
+     * {@code which} maps topics to partitions; null means every partition. As the controller only.
+     */
+    Map<String, Map<Integer, Election>> elect(boolean preferred, Map<String, List<Integer>> which) {
+        Map<String, Map<Integer, Election>> out = new java.util.LinkedHashMap<>();
+        Map<String, List<Integer>> asked = which;
+        if (asked == null) {
+            asked = new java.util.LinkedHashMap<>();
+            for (TopicInfo t : cache.topics().values()) {
+                List<Integer> all = new ArrayList<>();
+                t.partitions().forEach(p -> all.add(p.partition()));
+                asked.put(t.name(), all);
+            }
+        }
+        Set<Integer> live = liveIds();
+        asked.forEach((topic, partitions) -> {
+            Map<Integer, Election> results = out.computeIfAbsent(topic, k -> new java.util.LinkedHashMap<>());
+            Optional<TopicInfo> t = cache.topic(topic);
+            for (int partition : partitions) {
+                if (t.isEmpty() || partition < 0 || partition >= t.get().partitions().size()) {
+                    results.put(partition, Election.UNKNOWN_PARTITION);
+                    continue;
+                }
+                TopicInfo.PartitionInfo p = t.get().partitions().get(partition);
+                Election verdict = preferred ? preferredVerdict(p, live, cache.shuttingDown())
+                        : uncleanVerdict(p, live, cache.shuttingDown());
+                if (verdict == Election.ELECTED) {
+                    boolean written = move(topic, p, current -> preferred ? preferredLeader(current, live, cache.shuttingDown())
+                            : decide(current, live, Set.of(), cache.shuttingDown(), true));
+                    verdict = written ? Election.ELECTED : Election.FAILED;
+                }
+                results.put(partition, verdict);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Moves leadership back to preferred replicas where a broker leads less than its share
+     * ({@code auto.leader.rebalance.enable}): for each broker whose partitions (those it is first
+     * replica of) are led elsewhere more than {@code imbalancePercent} percent of the time, each such
+     * partition whose preferred replica is live and in sync is elected back. Returns how many moved.
+     */
+    int rebalance(int imbalancePercent) {
+        if (!election.isController()) {
+            return 0;
+        }
+        Set<Integer> live = liveIds();
+        Set<Integer> leaving = cache.shuttingDown();
+        Map<Integer, Integer> preferredOf = new java.util.HashMap<>();
+        Map<Integer, List<TopicInfo.PartitionInfo>> ledElsewhere = new java.util.HashMap<>();
+        Map<TopicInfo.PartitionInfo, String> topicOf = new java.util.HashMap<>();
+        for (TopicInfo t : cache.topics().values()) {
+            for (TopicInfo.PartitionInfo p : t.partitions()) {
+                int pref = p.replicas().get(0);
+                preferredOf.merge(pref, 1, Integer::sum);
+                if (p.leader() != pref) {
+                    ledElsewhere.computeIfAbsent(pref, k -> new ArrayList<>()).add(p);
+                    topicOf.put(p, t.name());
                 }
             }
         }
+        int moved = 0;
+        for (Map.Entry<Integer, List<TopicInfo.PartitionInfo>> e : ledElsewhere.entrySet()) {
+            if (e.getValue().size() * 100 <= imbalancePercent * preferredOf.get(e.getKey())) {
+                continue;
+            }
+            for (TopicInfo.PartitionInfo p : e.getValue()) {
+                if (preferredVerdict(p, live, leaving) == Election.ELECTED
+                        && move(topicOf.get(p), p, current -> preferredLeader(current, live, leaving))) {
+                    moved++;
+                }
+            }
+        }
+        if (moved > 0) {
+            log.info("moved leadership of {} partitions back to their preferred replicas", moved);
+        }
+        return moved;
+    }
+
+    /** Whether a preferred election would move the partition's leadership. */
+    static Election preferredVerdict(TopicInfo.PartitionInfo p, Set<Integer> live, Set<Integer> leaving) {
+        int pref = p.replicas().get(0);
+        if (p.leader() == pref) {
+            return Election.NOT_NEEDED;
+        }
+        return live.contains(pref) && p.isr().contains(pref) && !leaving.contains(pref) ? Election.ELECTED
+                : Election.PREFERRED_NOT_AVAILABLE;
+    }
+
+    /** The state with the preferred replica leading in the next epoch, or null when it cannot (or does already). */
+    static TopicInfo.PartitionInfo preferredLeader(TopicInfo.PartitionInfo p, Set<Integer> live, Set<Integer> leaving) {
+        return preferredVerdict(p, live, leaving) != Election.ELECTED ? null
+                : p.withLeaderAndIsr(p.replicas().get(0), p.leaderEpoch() + 1, p.isr());
+    }
+
+    /** Whether an unclean election would give the partition a leader. */
+    static Election uncleanVerdict(TopicInfo.PartitionInfo p, Set<Integer> live, Set<Integer> leaving) {
+        if (p.leader() >= 0 && live.contains(p.leader())) {
+            return Election.NOT_NEEDED;
+        }
+        TopicInfo.PartitionInfo next = decide(p, live, Set.of(), leaving, true);
+        return next != null && next.leader() >= 0 ? Election.ELECTED : Election.NO_ELIGIBLE_LEADER;
     }
 
     /**

@@ -202,6 +202,21 @@ public final class ZkMetadataStore implements Closeable {
         });
     }
 
+    /**
+     * ElectLeaders, as the controller: a preferred or unclean election for the given partitions
+     * (null: all); empty when this broker is not the controller (NOT_CONTROLLER).
+     */
+    public Optional<Map<String, Map<Integer, Election>>> electLeaders(boolean preferred,
+            Map<String, List<Integer>> partitions) throws Exception {
+        return session.call(() -> election.isController() ? Optional.of(elections.elect(preferred, partitions))
+                : Optional.empty());
+    }
+
+    /** Moves leadership back to preferred replicas where brokers are short of it, if controller (auto.leader.rebalance.enable). */
+    public int rebalanceLeaders(int imbalancePercent) throws Exception {
+        return session.call(() -> elections.rebalance(imbalancePercent));
+    }
+
     /** The brokers shutting down under control, by the cache. */
     public java.util.Set<Integer> shuttingDown() {
         return cache.shuttingDown();

@@ -79,6 +79,56 @@ class LeaderElectionsTest {
                 "one replica: nothing can move");
     }
 
+    // preferred and unclean elections as an operator asks for them (ElectLeaders)
+    @Test
+    void electionVerdicts() {
+        Set<Integer> all = Set.of(1, 2, 3);
+        TopicInfo.PartitionInfo away = state(List.of(1, 2, 3), 2, 5, List.of(1, 2, 3));
+        assertEquals(Election.ELECTED, LeaderElections.preferredVerdict(away, all, Set.of()));
+        assertEquals(state(List.of(1, 2, 3), 1, 6, List.of(1, 2, 3)), LeaderElections.preferredLeader(away, all, Set.of()));
+        assertEquals(Election.NOT_NEEDED,
+                LeaderElections.preferredVerdict(state(List.of(1, 2, 3), 1, 5, List.of(1, 2, 3)), all, Set.of()));
+        assertEquals(Election.PREFERRED_NOT_AVAILABLE,
+                LeaderElections.preferredVerdict(state(List.of(1, 2, 3), 2, 5, List.of(2, 3)), all, Set.of()), "out of sync");
+        assertEquals(Election.PREFERRED_NOT_AVAILABLE, LeaderElections.preferredVerdict(away, Set.of(2, 3), Set.of()), "gone");
+        assertEquals(Election.PREFERRED_NOT_AVAILABLE, LeaderElections.preferredVerdict(away, all, Set.of(1)), "leaving");
+        assertEquals(Election.NOT_NEEDED, LeaderElections.uncleanVerdict(away, all, Set.of()));
+        assertEquals(Election.ELECTED,
+                LeaderElections.uncleanVerdict(state(List.of(1, 2, 3), -1, 6, List.of(1)), Set.of(2, 3), Set.of()));
+        assertEquals(Election.NO_ELIGIBLE_LEADER,
+                LeaderElections.uncleanVerdict(state(List.of(1, 2), -1, 6, List.of(1)), Set.of(3), Set.of()));
+    }
+
+    // auto.leader.rebalance.enable: a broker back after its partitions moved away gets the
+    // leadership of those it is preferred for back, and only once it is in sync
+    @Test
+    void leadershipMovesBackToPreferredReplicas() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0)) {
+            controller.start();
+            ZkMetadataStore b1 = new ZkMetadataStore(zk.connectString(), 10_000, B1);
+            b1.start();
+            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2);
+            controller.createTopic("preferred", List.of(List.of(1, 0), List.of(0, 1), List.of(1, 0)), Map.of());
+            b1.close();
+            await().atMost(WAIT).until(() -> controller.topic("preferred").get().partitions().stream()
+                    .allMatch(p -> p.leader() == 0));
+            try (ZkMetadataStore back = new ZkMetadataStore(zk.connectString(), 10_000, B1)) {
+                back.start();
+                await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2);
+                assertEquals(0, controller.rebalanceLeaders(10), "broker 1 is not in sync yet: nothing moves");
+                // broker 1 caught up (as its leader would tell): back in every ISR
+                for (TopicInfo.PartitionInfo p : controller.topic("preferred").get().partitions()) {
+                    controller.alterIsr("preferred", p.partition(), p.leaderEpoch(), p.partitionEpoch(), List.of(0, 1));
+                }
+                assertEquals(2, controller.rebalanceLeaders(10));
+                await().atMost(WAIT).untilAsserted(() -> assertEquals(List.of(1, 0, 1), controller.topic("preferred").get()
+                        .partitions().stream().map(TopicInfo.PartitionInfo::leader).toList()));
+                assertEquals(0, controller.rebalanceLeaders(10), "balanced: nothing more to move");
+            }
+        }
+    }
+
     // a broker's session ends: the controller moves its partitions to live in-sync replicas; when
     // every replica of a partition is gone it goes offline, and comes back with its last leader
     @Test

@@ -40,6 +40,7 @@ import dev.wharf.server.api.DescribeProducersHandler;
 import dev.wharf.server.api.DescribeTransactionsHandler;
 import dev.wharf.server.api.ListTransactionsHandler;
 import dev.wharf.server.api.EndTxnHandler;
+import dev.wharf.server.api.ElectLeadersHandler;
 import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.api.TxnOffsetCommitHandler;
 import dev.wharf.server.txn.TxnAdmin;
@@ -170,6 +171,18 @@ public final class Broker implements Closeable {
                 log.warn("producer expiration failed", e);
             }
         }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
+        if (config.get(BrokerKeys.AUTO_LEADER_REBALANCE_ENABLE)) {
+            // only the controller moves anything; every broker asks, so whichever is controller does
+            long rebalanceMs = TimeUnit.SECONDS.toMillis(config.get(BrokerKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS));
+            int imbalance = config.get(BrokerKeys.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE);
+            timer.scheduleWithFixedDelay(() -> io.execute(() -> {
+                try {
+                    metadata.rebalanceLeaders(imbalance);
+                } catch (Exception e) {
+                    log.warn("leader rebalance failed: {}", e.toString());
+                }
+            }), rebalanceMs, rebalanceMs, TimeUnit.MILLISECONDS);
+        }
         GroupStore groupStore = new GroupStore(config, metadata, admin, replicas, io, System::currentTimeMillis);
         groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
         GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
@@ -240,7 +253,8 @@ public final class Broker implements Closeable {
                 .register(new OffsetForLeaderEpochHandler(metadata, replicas))
                 .register(new DescribeLogDirsHandler(config, replicas))
                 .register(new DescribeTopicPartitionsHandler(metadata))
-                .register(new AlterConfigsHandler(metadata, admin));
+                .register(new AlterConfigsHandler(metadata, admin))
+                .register(new ElectLeadersHandler(metadata));
         servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());

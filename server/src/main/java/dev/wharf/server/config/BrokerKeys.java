@@ -131,6 +131,15 @@ public final class BrokerKeys {
             + "shutdown waits for its leadership to move (retries x backoff) before stopping anyway.");
     public static final ConfigKey<Long> CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS = define(
             "controlled.shutdown.retry.backoff.ms", LONG, "5000", atLeast(0), STATIC, "See controlled.shutdown.max.retries.");
+    public static final ConfigKey<Boolean> AUTO_LEADER_REBALANCE_ENABLE = define("auto.leader.rebalance.enable", BOOLEAN,
+            "true", STATIC, "The controller moves leadership back to preferred replicas (the first assigned) when a "
+            + "broker leads less than its share.");
+    public static final ConfigKey<Integer> LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = define(
+            "leader.imbalance.per.broker.percentage", INT, "10", between(0, 100), STATIC,
+            "The share of a broker's preferred partitions led elsewhere above which they are moved back.");
+    public static final ConfigKey<Long> LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = define(
+            "leader.imbalance.check.interval.seconds", LONG, "300", atLeast(1), STATIC,
+            "How often the controller looks for leadership away from preferred replicas.");
     public static final ConfigKey<Integer> OFFSETS_COMMIT_TIMEOUT_MS = define("offsets.commit.timeout.ms", INT, "5000",
             atLeast(1), STATIC, "How long a group write waits for the ISR of its __consumer_offsets partition.");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = define("offsets.topic.num.partitions", INT,

@@ -62,8 +62,6 @@ public final class IgnoredKeys {
         ignored("compression.", "batches are stored as produced; the broker never recompresses");
         ignored("zookeeper.connection.timeout.ms", "Wharf's ZooKeeper client waits 15 s for a connection");
         ignored("zookeeper.max.in.flight.requests", "ZooKeeper requests are not pipelined that way");
-        ignored("auto.leader.rebalance.enable", "leaders are not moved back to preferred replicas");
-        ignored("leader.imbalance.", "leaders are not moved back to preferred replicas");
         ignored("broker.id.generation.enable", "ids are not generated; broker.id defaults to 0");
         ignored("reserved.broker.max.id", "ids are not generated; broker.id defaults to 0");
         ignored("unstable.api.versions.enable", "each API serves the versions its handler declares");
