@@ -58,6 +58,12 @@ final class Cluster implements AutoCloseable {
      * {@code overrides} apply to every broker, after the fixture's own settings.
      */
     static Cluster start(Path dir, int size, Map<String, String> overrides) throws IOException {
+        return start(dir, size, overrides, id -> Map.of());
+    }
+
+    /** The same, with {@code perBroker} settings for each broker id on top (a rack each, say). */
+    static Cluster start(Path dir, int size, Map<String, String> overrides,
+            java.util.function.IntFunction<Map<String, String>> perBroker) throws IOException {
         Cluster cluster = new Cluster(new EmbeddedZooKeeper(dir.resolve("zookeeper"), 0));
         try {
             Map<String, String> settings = new HashMap<>(Map.of(
@@ -74,8 +80,10 @@ final class Cluster implements AutoCloseable {
             Path configs = Path.of(System.getProperty("wharf.config.dir", "../config")).resolve("cluster");
             for (int id = 1; id <= size; id++) {
                 Path file = configs.resolve("broker-" + id + ".properties");
+                Map<String, String> own = new HashMap<>(settings);
+                own.putAll(perBroker.apply(id));
                 BrokerProcess b = BrokerProcess.clusterMember(dir.resolve("broker-" + id), id, cluster.zookeeperConnect(),
-                        Files.exists(file) ? Optional.of(file) : Optional.empty(), settings);
+                        Files.exists(file) ? Optional.of(file) : Optional.empty(), own);
                 cluster.brokers.put(id, b);
                 b.launch();
             }

@@ -240,7 +240,8 @@ public final class Broker implements Closeable {
                 .register(new ProduceHandler(metadata, replicas, config.brokerId(), verifier,
                         config.get(BrokerKeys.TRANSACTION_PARTITION_VERIFICATION_ENABLE)))
                 .register(new FetchHandler(metadata, replicas,
-                        new FetchSessions(config.get(BrokerKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS)), config.brokerId()))
+                        new FetchSessions(config.get(BrokerKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS)), config.brokerId(),
+                        BrokerKeys.RACK_AWARE_REPLICA_SELECTOR.equals(config.get(BrokerKeys.REPLICA_SELECTOR_CLASS))))
                 .register(new ListOffsetsHandler(metadata, replicas))
                 .register(new InitProducerIdHandler(metadata, transactions))
                 .register(new CreateTopicsHandler(config, metadata, admin))

@@ -25,6 +25,9 @@ import java.util.Map;
  * Keys Kafka has and Wharf does not read are in {@link IgnoredKeys}.
  */
 public final class BrokerKeys {
+    /** Kafka's class name for reading from the replica in the consumer's rack (KIP-392). */
+    public static final String RACK_AWARE_REPLICA_SELECTOR = "org.apache.kafka.common.replica.RackAwareReplicaSelector";
+
     private static final Map<String, ConfigKey<?>> BY_NAME = new LinkedHashMap<>();
     /** What compression.type accepts, for the broker and for topics. */
     public static final String[] COMPRESSION_TYPES = {"producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"};
@@ -140,6 +143,10 @@ public final class BrokerKeys {
     public static final ConfigKey<Long> LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = define(
             "leader.imbalance.check.interval.seconds", LONG, "300", atLeast(1), STATIC,
             "How often the controller looks for leadership away from preferred replicas.");
+    public static final ConfigKey<String> REPLICA_SELECTOR_CLASS = define("replica.selector.class", STRING, "",
+            oneOf("", RACK_AWARE_REPLICA_SELECTOR, "org.apache.kafka.common.replica.LeaderSelector"), STATIC,
+            "Where consumers read (KIP-392): empty or LeaderSelector, the leader; RackAwareReplicaSelector, an in-sync "
+            + "replica in the consumer's client.rack when there is one.");
     public static final ConfigKey<Integer> OFFSETS_COMMIT_TIMEOUT_MS = define("offsets.commit.timeout.ms", INT, "5000",
             atLeast(1), STATIC, "How long a group write waits for the ISR of its __consumer_offsets partition.");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = define("offsets.topic.num.partitions", INT,

@@ -37,7 +37,15 @@ public final class FetchHandler implements ApiHandler {
 
     private final int selfId;
 
-    public FetchHandler(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, int selfId) {
+    private final ReadReplicaSelector selector;
+
+    /**
+     * @param rackAware {@code replica.selector.class} is Kafka's RackAwareReplicaSelector: consumers
+     *     naming a rack are sent to an in-sync replica there
+     */
+    public FetchHandler(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, int selfId,
+            boolean rackAware) {
+        this.selector = new ReadReplicaSelector(rackAware, metadata);
         this.selfId = selfId;
         this.metadata = metadata;
         this.replicas = replicas;
@@ -63,7 +71,7 @@ public final class FetchHandler implements ApiHandler {
             return CompletableFuture.completedFuture(
                     new FetchResponse().setErrorCode(session.error()).setSessionId(session.sessionId()));
         }
-        FetchReader reader = new FetchReader(metadata, replicas, sessions, req, session);
+        FetchReader reader = new FetchReader(metadata, replicas, sessions, req, session, context.version(), selector, selfId);
         String listener = context.connection().listenerName();
         if (req.maxWaitMs() <= 0) {
             return CompletableFuture.completedFuture(withLeaderHints(reader.read().told(), listener));

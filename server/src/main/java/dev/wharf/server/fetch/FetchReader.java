@@ -55,8 +55,16 @@ final class FetchReader {
     /** A read_committed consumer (isolation level 1): reads stop at the last stable offset. */
     private final boolean readCommitted;
 
+    /** The request's version: from 11 a consumer may read from a follower (KIP-392). */
+    private final short version;
+    private final ReadReplicaSelector selector;
+    private final int selfId;
+
     FetchReader(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, FetchRequest request,
-            FetchSessions.Context context) {
+            FetchSessions.Context context, short version, ReadReplicaSelector selector, int selfId) {
+        this.version = version;
+        this.selector = selector;
+        this.selfId = selfId;
         this.metadata = metadata;
         this.replicas = replicas;
         this.sessions = sessions;
@@ -146,7 +154,10 @@ final class FetchReader {
         for (FetchSessions.Wanted w : context.partitions()) {
             FetchResponse.PartitionData pd = new FetchResponse.PartitionData().setPartitionIndex(w.partition)
                     .setRecords(new BufferRecords(Unpooled.EMPTY_BUFFER));
-            ReplicaManager.Lookup leader = replicas.leader(resolve(w), w.partition, w.currentLeaderEpoch(), w.topic.isEmpty());
+            boolean followerReads = !fromFollower() && version >= 11;
+            ReplicaManager.Lookup leader = followerReads
+                    ? replicas.readable(resolve(w), w.partition, w.currentLeaderEpoch(), w.topic.isEmpty())
+                    : replicas.leader(resolve(w), w.partition, w.currentLeaderEpoch(), w.topic.isEmpty());
             boolean news;
             if (!leader.found()) {
                 pd.setErrorCode(leader.error().code).setHighWatermark(-1).setLastStableOffset(-1);
@@ -162,7 +173,14 @@ final class FetchReader {
                 long left = budget - total;
                 int maxBytes = (int) Math.min(w.maxBytes(), left);
                 FetchResponse.EpochEndOffset diverging = fromFollower() ? divergence(partition, w) : null;
-                if (diverging != null) {
+                int readFrom = followerReads && partition.isLeader()
+                        ? selector.preferredFor(partition, selfId, request.rackId()) : -1;
+                if (readFrom >= 0) {
+                    // the consumer has a replica in its rack: it reads there from now on (KIP-392)
+                    pd.setPreferredReadReplica(readFrom);
+                    errors = true; // answered at once
+                    hasData = true;
+                } else if (diverging != null) {
                     // the follower's log went past where it agrees with this one: it truncates, then fetches again
                     pd.setDivergingEpoch(diverging);
                     errors = true; // answered at once, like an error: waiting would not change it

@@ -511,7 +511,11 @@ public final class Partition {
 
     /** The leader's high watermark, as far as this follower's log reaches. */
     public void followLeaderHighWatermark(long leaderHighWatermark) {
+        long before = log.highWatermark();
         log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
+        if (log.highWatermark() > before) {
+            waiters.fetches().checkAndComplete(topicPartition); // consumers reading from this follower (KIP-392)
+        }
     }
 
     // ---- reads

@@ -92,6 +92,20 @@ public final class ReplicaManager implements IsrChanger {
      * the topic by id, so an unknown topic is UNKNOWN_TOPIC_ID.
      */
     public Lookup leader(Optional<TopicInfo> topic, int partition, int currentLeaderEpoch, boolean byId) {
+        return replica(topic, partition, currentLeaderEpoch, byId, false);
+    }
+
+    /**
+     * The replica a consumer may read from here (KIP-392: Fetch v11+ may go to a follower, which
+     * serves up to its own high watermark): this broker's replica of the partition, leader or
+     * follower, in {@code currentLeaderEpoch}; else the error, as for {@link #leader}.
+     */
+    public Lookup readable(Optional<TopicInfo> topic, int partition, int currentLeaderEpoch, boolean byId) {
+        return replica(topic, partition, currentLeaderEpoch, byId, true);
+    }
+
+    private Lookup replica(Optional<TopicInfo> topic, int partition, int currentLeaderEpoch, boolean byId,
+            boolean followerToo) {
         if (topic.isEmpty()) {
             return new Lookup(null, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
@@ -106,7 +120,7 @@ public final class ReplicaManager implements IsrChanger {
         if (epochError != ErrorCode.NONE) {
             return new Lookup(null, epochError);
         }
-        return p.isLeader() ? new Lookup(p, ErrorCode.NONE) : new Lookup(null, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        return p.isLeader() || followerToo ? new Lookup(p, ErrorCode.NONE) : new Lookup(null, ErrorCode.NOT_LEADER_OR_FOLLOWER);
     }
 
     /** The partition of an existing topic that this broker leads right now. */
