@@ -2,7 +2,6 @@ package dev.wharf.server;
 
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.EmbeddedZooKeeper;
-import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.server.api.AlterConfigsHandler;
@@ -62,8 +61,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -305,56 +302,6 @@ public final class Broker implements Closeable {
         return transactions;
     }
 
-    /**
-     * Controlled shutdown, as Kafka's: the controller is told (a ZooKeeper node) and moves this
-     * broker's leadership to other in-sync replicas and takes it out of the ISRs, so clients move on
-     * with retriable errors and acks=all stops waiting for it, before anything closes. Waits until
-     * it leads no partition another live in-sync replica could lead, for at most
-     * {@code controlled.shutdown.max.retries} x {@code controlled.shutdown.retry.backoff.ms}.
-     */
-    private void controlledShutdown() {
-        try {
-            if (metadata.liveBrokers().size() <= 1) {
-                return; // alone: there is nowhere to move to
-            }
-            long start = System.currentTimeMillis();
-            metadata.announceShutdown(config.brokerId());
-            long deadline = start + config.get(BrokerKeys.CONTROLLED_SHUTDOWN_MAX_RETRIES)
-                    * config.get(BrokerKeys.CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS);
-            int movable;
-            while ((movable = movableLeaderships()) > 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50); // the controller's writes arrive through the metadata cache
-            }
-            if (movable > 0) {
-                log.warn("controlled shutdown: still leading {} partitions after {} ms; stopping anyway", movable,
-                        System.currentTimeMillis() - start);
-            } else {
-                log.info("controlled shutdown: leadership moved in {} ms", System.currentTimeMillis() - start);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.warn("controlled shutdown failed; stopping anyway: {}", e.toString());
-        }
-    }
-
-    /** Partitions this broker leads that another live, in-sync broker not shutting down could lead. */
-    private int movableLeaderships() throws Exception {
-        Set<Integer> others = new HashSet<>();
-        metadata.liveBrokers().forEach(b -> others.add(b.id()));
-        others.remove(config.brokerId());
-        others.removeAll(metadata.shuttingDown());
-        int movable = 0;
-        for (TopicInfo t : metadata.topics().values()) {
-            for (TopicInfo.PartitionInfo p : t.partitions()) {
-                if (p.leader() == config.brokerId() && p.isr().stream().anyMatch(others::contains)) {
-                    movable++;
-                }
-            }
-        }
-        return movable;
-    }
-
     /** Where clients reach this broker. */
     public BrokerInfo advertised() {
         return advertised;
@@ -404,7 +351,7 @@ public final class Broker implements Closeable {
     @Override
     public void close() throws IOException {
         if (metadata != null && replicas != null && config.get(BrokerKeys.CONTROLLED_SHUTDOWN_ENABLE)) {
-            controlledShutdown();
+            new ControlledShutdown(config, metadata).run();
         }
         servers.forEach(NettyServer::close);
         if (eventLoops != null) {
