@@ -38,7 +38,7 @@ final class IsrWrites {
         if (t.isEmpty() || partition >= t.get().partitions().size()) {
             return Optional.empty();
         }
-        List<Integer> replicas = t.get().partitions().get(partition).replicas();
+        TopicInfo.PartitionInfo known = t.get().partitions().get(partition);
         Stat stat = new Stat();
         byte[] state;
         try {
@@ -46,7 +46,7 @@ final class IsrWrites {
         } catch (KeeperException.NoNodeException gone) {
             return Optional.empty();
         }
-        TopicInfo.PartitionInfo current = ZkData.partitionState(partition, replicas, state, stat.getVersion());
+        TopicInfo.PartitionInfo current = ZkData.partitionState(known, state, stat.getVersion());
         if (current.partitionEpoch() != partitionEpoch || current.leader() != selfId || current.leaderEpoch() != leaderEpoch) {
             cache.rememberPartition(topic, current);
             return Optional.empty();
@@ -59,8 +59,7 @@ final class IsrWrites {
         } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
             return Optional.empty();
         }
-        TopicInfo.PartitionInfo done = new TopicInfo.PartitionInfo(partition, replicas, selfId, leaderEpoch, isr,
-                written.getVersion());
+        TopicInfo.PartitionInfo done = next.withPartitionEpoch(written.getVersion());
         log.info("partition {}-{}: isr {} -> {} (leader {}, epoch {})", topic, partition, current.isr(), isr, selfId,
                 leaderEpoch);
         cache.rememberPartition(topic, done);

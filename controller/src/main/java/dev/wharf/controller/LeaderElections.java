@@ -127,7 +127,7 @@ final class LeaderElections implements MetadataListener {
                     return false;
                 }
                 try {
-                    current = cache.readPartition(topic, p.partition(), p.replicas());
+                    current = cache.readPartition(topic, p.partition());
                 } catch (Exception gone) {
                     return false;
                 }
@@ -306,8 +306,7 @@ final class LeaderElections implements MetadataListener {
         zk.transaction().forOperations(election.fence(),
                 zk.transactionOp().setData().withVersion(current.partitionEpoch())
                         .forPath(ZkData.partitionState(topic, next.partition()), ZkData.partitionState(next, election.epoch())));
-        TopicInfo.PartitionInfo written = new TopicInfo.PartitionInfo(next.partition(), next.replicas(), next.leader(),
-                next.leaderEpoch(), next.isr(), current.partitionEpoch() + 1);
+        TopicInfo.PartitionInfo written = next.withPartitionEpoch(current.partitionEpoch() + 1);
         log.info("partition {}-{}: leader {} -> {} (epoch {}), isr {} -> {}", topic, next.partition(), current.leader(),
                 next.leader(), next.leaderEpoch(), current.isr(), next.isr());
         cache.rememberPartition(topic, written);

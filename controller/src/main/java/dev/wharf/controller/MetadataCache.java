@@ -229,10 +229,9 @@ final class MetadataCache implements ZkSession.Listener {
 
     private TopicInfo readTopic(String name) throws Exception {
         byte[] assignment = zk.getData().forPath(ZkData.topic(name));
-        List<List<Integer>> replicas = ZkData.replicaAssignment(assignment);
         List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
-        for (int p = 0; p < replicas.size(); p++) {
-            partitions.add(readPartition(name, p, replicas.get(p)));
+        for (TopicInfo.PartitionInfo assigned : ZkData.replicaAssignment(assignment)) {
+            partitions.add(readPartition(name, assigned));
         }
         Map<String, String> configs;
         try {
@@ -243,11 +242,23 @@ final class MetadataCache implements ZkSession.Listener {
         return new TopicInfo(name, ZkData.topicId(assignment), List.copyOf(partitions), Map.copyOf(configs));
     }
 
-    /** One partition's state as it is in ZooKeeper now, its znode version as the partition epoch. */
-    TopicInfo.PartitionInfo readPartition(String topic, int partition, List<Integer> replicas) throws Exception {
+    /** One partition as it is in ZooKeeper now: its replicas (and reassignment), then its state. */
+    TopicInfo.PartitionInfo readPartition(String topic, int partition) throws Exception {
+        List<TopicInfo.PartitionInfo> assigned = ZkData.replicaAssignment(zk.getData().forPath(ZkData.topic(topic)));
+        if (partition >= assigned.size()) {
+            throw new KeeperException.NoNodeException(ZkData.partitionState(topic, partition));
+        }
+        return readPartition(topic, assigned.get(partition));
+    }
+
+    /**
+     * One partition's state as it is in ZooKeeper now, its znode version as the partition epoch;
+     * its replicas (and reassignment) as {@code assigned} has them.
+     */
+    TopicInfo.PartitionInfo readPartition(String topic, TopicInfo.PartitionInfo assigned) throws Exception {
         Stat stat = new Stat();
-        byte[] state = zk.getData().storingStatIn(stat).forPath(ZkData.partitionState(topic, partition));
-        return ZkData.partitionState(partition, replicas, state, stat.getVersion());
+        byte[] state = zk.getData().storingStatIn(stat).forPath(ZkData.partitionState(topic, assigned.partition()));
+        return ZkData.partitionState(assigned, state, stat.getVersion());
     }
 
     /**

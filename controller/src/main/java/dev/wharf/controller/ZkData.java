@@ -167,11 +167,15 @@ final class ZkData {
     static byte[] topicAssignment(UUID id, List<TopicInfo.PartitionInfo> partitions) {
         ObjectNode n = JSON.createObjectNode().put("version", 3).put("topic_id", KafkaIds.toText(id));
         ObjectNode assignment = n.putObject("partitions");
+        ObjectNode adding = n.putObject("adding_replicas");
+        ObjectNode removing = n.putObject("removing_replicas");
         for (TopicInfo.PartitionInfo p : partitions) {
             p.replicas().forEach(assignment.putArray(Integer.toString(p.partition()))::add);
+            if (p.reassigning()) {
+                p.adding().forEach(adding.putArray(Integer.toString(p.partition()))::add);
+                p.removing().forEach(removing.putArray(Integer.toString(p.partition()))::add);
+            }
         }
-        n.putObject("adding_replicas");
-        n.putObject("removing_replicas");
         return bytes(n);
     }
 
@@ -179,12 +183,18 @@ final class ZkData {
         return KafkaIds.fromText(tree(assignment).get("topic_id").asText());
     }
 
-    /** The replicas of each partition, by partition number. */
-    static List<List<Integer>> replicaAssignment(byte[] assignment) {
-        JsonNode partitions = tree(assignment).get("partitions");
-        List<List<Integer>> out = new ArrayList<>();
+    /**
+     * The replicas of each partition, by partition number, with the replicas being added and
+     * removed by a reassignment under way; the rest of each state (leader, ISR) is left empty.
+     */
+    static List<TopicInfo.PartitionInfo> replicaAssignment(byte[] assignment) {
+        JsonNode n = tree(assignment);
+        JsonNode partitions = n.get("partitions");
+        List<TopicInfo.PartitionInfo> out = new ArrayList<>();
         for (int p = 0; p < partitions.size(); p++) {
-            out.add(ints(partitions.get(Integer.toString(p))));
+            String key = Integer.toString(p);
+            out.add(new TopicInfo.PartitionInfo(p, ints(partitions.get(key)), -1, -1, List.of(), -1,
+                    ints(n.path("adding_replicas").path(key)), ints(n.path("removing_replicas").path(key))));
         }
         return out;
     }
@@ -196,11 +206,14 @@ final class ZkData {
         return bytes(s);
     }
 
-    /** A partition's state as read, with the version of its znode as the partition epoch. */
-    static TopicInfo.PartitionInfo partitionState(int partition, List<Integer> replicas, byte[] state, int zkVersion) {
+    /**
+     * A partition's state as read, with the version of its znode as the partition epoch; its
+     * replicas (and reassignment) as {@code assigned} has them.
+     */
+    static TopicInfo.PartitionInfo partitionState(TopicInfo.PartitionInfo assigned, byte[] state, int zkVersion) {
         JsonNode s = tree(state);
-        return new TopicInfo.PartitionInfo(partition, replicas, s.get("leader").asInt(), s.get("leader_epoch").asInt(),
-                ints(s.get("isr")), zkVersion);
+        return assigned.withLeaderAndIsr(s.get("leader").asInt(), s.get("leader_epoch").asInt(), ints(s.get("isr")))
+                .withPartitionEpoch(zkVersion);
     }
 
     /** The controller epoch a partition state was last written under. */

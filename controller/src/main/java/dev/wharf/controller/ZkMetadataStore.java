@@ -17,6 +17,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
  *   <li>{@link ControllerWrites} and {@link ProducerIdBlocks}: topic writes and producer ids, from any broker;
  *   <li>{@link LeaderElections}: the controller moving leadership off brokers that are gone;
  *   <li>{@link IsrWrites}: a leader's changes to its partition's ISR;
+ *   <li>{@link Reassignments}: the controller moving partitions to other replicas;
  *   <li>{@link ZkData}: every znode path and its encoding.
  * </ul>
  *
@@ -32,6 +33,7 @@ public final class ZkMetadataStore implements Closeable {
     private final ProducerIdBlocks producerIds;
     private final LeaderElections elections;
     private final IsrWrites isrWrites;
+    private final Reassignments reassignments;
 
     public ZkMetadataStore(String connect, int sessionTimeoutMs, BrokerInfo self) {
         this.session = new ZkSession(connect, sessionTimeoutMs, self);
@@ -41,11 +43,16 @@ public final class ZkMetadataStore implements Closeable {
         this.producerIds = new ProducerIdBlocks(session);
         this.elections = new LeaderElections(session, election, cache);
         this.isrWrites = new IsrWrites(session, cache);
+        this.reassignments = new Reassignments(session, election, cache);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
         cache.subscribe(elections);
-        election.onElected(elections::elected);
+        cache.subscribe(reassignments);
+        election.onElected(() -> {
+            elections.elected();
+            reassignments.elected();
+        });
     }
 
     /** Whether a topic may elect a leader outside its ISR (unclean.leader.election.enable); set before {@link #start()}. */
@@ -215,6 +222,26 @@ public final class ZkMetadataStore implements Closeable {
     /** Moves leadership back to preferred replicas where brokers are short of it, if controller (auto.leader.rebalance.enable). */
     public int rebalanceLeaders(int imbalancePercent) throws Exception {
         return session.call(() -> elections.rebalance(imbalancePercent));
+    }
+
+    /**
+     * AlterPartitionReassignments, as the controller: starts, replaces or (an empty target)
+     * cancels each partition's reassignment; empty when this broker is not the controller.
+     */
+    public Optional<Map<String, Map<Integer, ReassignmentResult>>> reassign(
+            Map<String, Map<Integer, Optional<List<Integer>>>> targets, boolean allowReplicationFactorChange)
+            throws Exception {
+        return session.call(() -> election.isController()
+                ? Optional.of(reassignments.alter(targets, allowReplicationFactorChange)) : Optional.empty());
+    }
+
+    /**
+     * The partitions being reassigned (of the topics and partitions in {@code which}; null: all),
+     * from memory; empty when this broker is not the controller.
+     */
+    public Optional<Map<String, List<TopicInfo.PartitionInfo>>> ongoingReassignments(Map<String, List<Integer>> which)
+            throws Exception {
+        return session.call(() -> election.isController() ? Optional.of(reassignments.ongoing(which)) : Optional.empty());
     }
 
     /** The brokers shutting down under control, by the cache. */

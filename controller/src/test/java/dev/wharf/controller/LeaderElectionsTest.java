@@ -196,9 +196,9 @@ class LeaderElectionsTest {
             zombie.nextProducerId(); // runs after the zombie's reaction on its ZooKeeper thread
             for (TopicInfo.PartitionInfo p : t.partitions()) {
                 byte[] state = admin.getData().forPath(ZkData.partitionState("fenced", p.partition()));
-                assertEquals(p.leader(), ZkData.partitionState(p.partition(), p.replicas(), state, 0).leader(),
+                assertEquals(p.leader(), ZkData.partitionState(p, state, 0).leader(),
                         "a zombie controller moved a leader");
-                assertEquals(p.isr(), ZkData.partitionState(p.partition(), p.replicas(), state, 0).isr());
+                assertEquals(p.isr(), ZkData.partitionState(p, state, 0).isr());
             }
             assertFalse(zombie.isController() && zombie.controllerEpoch() == 9);
         }

@@ -40,6 +40,8 @@ import dev.wharf.server.api.DescribeTransactionsHandler;
 import dev.wharf.server.api.ListTransactionsHandler;
 import dev.wharf.server.api.EndTxnHandler;
 import dev.wharf.server.api.ElectLeadersHandler;
+import dev.wharf.server.api.AlterPartitionReassignmentsHandler;
+import dev.wharf.server.api.ListPartitionReassignmentsHandler;
 import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.api.TxnOffsetCommitHandler;
 import dev.wharf.server.txn.TxnAdmin;
@@ -55,12 +57,14 @@ import dev.wharf.server.network.EventLoops;
 import dev.wharf.server.network.NettyServer;
 import dev.wharf.server.network.SendStats;
 import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.server.replica.ReplicationThrottles;
 import io.netty.util.HashedWheelTimer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -149,7 +153,10 @@ public final class Broker implements Closeable {
             }
         });
         metadata.start();
-        replicas = new ReplicaManager(config, metadata, logs, deadlines, io);
+        ReplicationThrottles throttles = new ReplicationThrottles(config.brokerId(),
+                topic -> metadata.topic(topic).map(dev.wharf.controller.TopicInfo::configs).orElse(Map.of()),
+                () -> Long.MAX_VALUE, () -> Long.MAX_VALUE);
+        replicas = new ReplicaManager(config, metadata, logs, deadlines, io, throttles);
         replicas.subscribe();
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
         long hwCheckpointMs = config.get(BrokerKeys.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
@@ -252,7 +259,9 @@ public final class Broker implements Closeable {
                 .register(new DescribeLogDirsHandler(config, replicas))
                 .register(new DescribeTopicPartitionsHandler(metadata))
                 .register(new AlterConfigsHandler(metadata, admin))
-                .register(new ElectLeadersHandler(metadata));
+                .register(new ElectLeadersHandler(metadata))
+                .register(new AlterPartitionReassignmentsHandler(metadata))
+                .register(new ListPartitionReassignmentsHandler(metadata));
         servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());

@@ -189,6 +189,8 @@ final class FetchReader {
                     pd.setErrorCode(ErrorCode.NOT_LEADER_OR_FOLLOWER.code); // not a replica of this partition
                     errors = true;
                     hasData = true;
+                } else if (fromFollower() && replicas.throttles().leaderHoldsBack(partition, replicaId, System.currentTimeMillis())) {
+                    // over the leader replication throttle: this follower gets no records of it this time
                 } else if (total == 0 || maxBytes > 0) {
                     ReadResult r = fromFollower() ? partition.readForFollower(w.fetchOffset(), Math.max(1, maxBytes))
                             : readCommitted ? partition.readCommitted(w.fetchOffset(), Math.max(1, maxBytes))
@@ -204,6 +206,10 @@ final class FetchReader {
                                     b.slice()));
                             total += b.slice().length();
                             hasData = true;
+                            if (fromFollower()) {
+                                replicas.throttles().sentToFollower(partition, replicaId, b.slice().length(),
+                                        System.currentTimeMillis());
+                            }
                             served.add(w);
                             if (readCommitted) {
                                 pd.setAbortedTransactions(abortedIn(partition, w.fetchOffset(), lso));

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * own) and fetching goes on from there, so a replica that led once and wrote what nobody else got
  * drops exactly that, never what was committed.
  *
+ * <p>Partitions over the follower replication throttle ({@link ReplicationThrottles}) are left
+ * out of fetches until the rate falls.
+ *
  * <p>Threads: its own ({@code wharf-replica-fetcher-<leader>}); partitions are added and removed
  * from {@code wharf-zk-events} through a concurrent map. Appends are fenced by the leader epoch the
  * partition was added with: a response that arrives after the partition moved on is dropped.
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class ReplicaFetcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaFetcher.class);
     private static final long EPOCH_ERROR_BACKOFF_MS = 50;
+    /** How soon partitions left out by the follower throttle are looked at again when nothing else is fetched. */
+    private static final long THROTTLED_RECHECK_MS = 100;
 
     /** What a partition is fetched with: the leader epoch it follows and when it may be fetched again. */
     private record Fetching(Partition partition, int leaderEpoch, long notBeforeMs) {}
@@ -48,6 +53,7 @@ final class ReplicaFetcher implements Runnable {
 
     private final int leaderId;
     private final Settings settings;
+    private final ReplicationThrottles throttles;
     private final Supplier<List<BrokerInfo>> liveBrokers;
     private final Supplier<Long> brokerEpoch;
     private final Map<TopicPartition, Fetching> partitions = new ConcurrentHashMap<>();
@@ -55,9 +61,11 @@ final class ReplicaFetcher implements Runnable {
     private volatile boolean running = true;
     private final BrokerConnection connection;
 
-    ReplicaFetcher(int leaderId, Settings settings, Supplier<List<BrokerInfo>> liveBrokers, Supplier<Long> brokerEpoch) {
+    ReplicaFetcher(int leaderId, Settings settings, ReplicationThrottles throttles, Supplier<List<BrokerInfo>> liveBrokers,
+            Supplier<Long> brokerEpoch) {
         this.leaderId = leaderId;
         this.settings = settings;
+        this.throttles = throttles;
         this.liveBrokers = liveBrokers;
         this.brokerEpoch = brokerEpoch;
         this.connection = new BrokerConnection("wharf-replica-fetcher-" + settings.brokerId(), settings.socketTimeoutMs(),
@@ -124,7 +132,9 @@ final class ReplicaFetcher implements Runnable {
         List<Fetching> out = new ArrayList<>();
         long wait = 500;
         for (Fetching f : partitions.values()) {
-            if (f.notBeforeMs() <= now) {
+            if (f.notBeforeMs() <= now && throttles.followerHoldsBack(f.partition(), now)) {
+                wait = Math.min(wait, THROTTLED_RECHECK_MS); // over the follower throttle: left out for now
+            } else if (f.notBeforeMs() <= now) {
                 out.add(f);
             } else {
                 wait = Math.min(wait, f.notBeforeMs() - now);
@@ -218,7 +228,9 @@ final class ReplicaFetcher implements Runnable {
             return;
         }
         if (pd.records() instanceof BufferRecords records && records.buffer().readableBytes() > 0) {
+            int bytes = records.buffer().readableBytes();
             p.appendAsFollower(records.buffer(), f.leaderEpoch());
+            throttles.copied(p, bytes, System.currentTimeMillis());
         }
         p.followLeaderHighWatermark(pd.highWatermark());
         if (pd.logStartOffset() > p.logStartOffset() && pd.logStartOffset() <= p.highWatermark()) {

@@ -14,12 +14,14 @@ import java.util.Map;
 final class ReplicaFetchers {
     private final ZkMetadataStore metadata;
     private final ReplicaFetcher.Settings settings;
+    private final ReplicationThrottles throttles;
     private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
     private final Map<Partition, ReplicaFetcher> byPartition = new HashMap<>();
     private boolean closed;
 
-    ReplicaFetchers(BrokerConfig config, ZkMetadataStore metadata) {
+    ReplicaFetchers(BrokerConfig config, ZkMetadataStore metadata, ReplicationThrottles throttles) {
         this.metadata = metadata;
+        this.throttles = throttles;
         int responseMax = config.get(BrokerKeys.REPLICA_FETCH_RESPONSE_MAX_BYTES);
         // a response is at most its limit, except that a first batch larger than it comes whole
         int largestFrame = (int) Math.min(Integer.MAX_VALUE - 8L,
@@ -36,7 +38,7 @@ final class ReplicaFetchers {
             return;
         }
         remove(p);
-        ReplicaFetcher fetcher = byLeader.computeIfAbsent(leaderId, id -> new ReplicaFetcher(id, settings,
+        ReplicaFetcher fetcher = byLeader.computeIfAbsent(leaderId, id -> new ReplicaFetcher(id, settings, throttles,
                 () -> {
                     try {
                         return metadata.liveBrokers();

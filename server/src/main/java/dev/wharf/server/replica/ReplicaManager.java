@@ -59,22 +59,30 @@ public final class ReplicaManager implements IsrChanger {
     private final Executor io;
     private final PartitionWaiters waiters;
     private final ReplicaFetchers fetchers;
+    private final ReplicationThrottles throttles;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
     /** High watermarks as last checkpointed, for logs not opened as partitions since. Guarded by this. */
     private final Map<TopicPartition, Long> checkpointed = new HashMap<>();
 
-    public ReplicaManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs, Timer timer, Executor io) {
+    public ReplicaManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs, Timer timer, Executor io,
+            ReplicationThrottles throttles) {
         this.config = config;
+        this.throttles = throttles;
         this.brokerId = config.brokerId();
         this.metadata = metadata;
         this.logs = logs;
         this.io = io;
         this.waiters = PartitionWaiters.on(timer);
-        this.fetchers = new ReplicaFetchers(config, metadata);
+        this.fetchers = new ReplicaFetchers(config, metadata, throttles);
         for (Path dir : config.logDirs()) {
             checkpointed.putAll(new HighWatermarkCheckpoint(dir).read());
         }
+    }
+
+    /** The replication throttles, which the leader's side of follower fetches applies. */
+    public ReplicationThrottles throttles() {
+        return throttles;
     }
 
     public PartitionWaiters waiters() {
@@ -165,6 +173,7 @@ public final class ReplicaManager implements IsrChanger {
             return;
         }
         TopicInfo topic = now.get();
+        dropReplicasMovedAway(topic);
         if (topic.partitions().stream().noneMatch(info -> info.replicas().contains(brokerId))) {
             return;
         }
@@ -183,6 +192,27 @@ public final class ReplicaManager implements IsrChanger {
             applyRole(p, info, nowMs);
         }
         applySettings(topic, settings);
+    }
+
+    /**
+     * Drops this broker's replicas of partitions no longer assigned here (a reassignment moved
+     * them away, maybe while this broker was down): stops fetching, deletes the log.
+     */
+    private void dropReplicasMovedAway(TopicInfo topic) {
+        for (TopicInfo.PartitionInfo info : topic.partitions()) {
+            if (info.replicas().contains(brokerId)) {
+                continue;
+            }
+            TopicPartition tp = new TopicPartition(topic.name(), info.partition());
+            Partition p = partitions.get(tp);
+            if (p != null) {
+                log.info("no longer a replica of {} (replicas {}): deleting it here", tp, info.replicas());
+                drop(tp, p);
+            } else if (logs.all().containsKey(tp)) {
+                log.info("deleting the log of {}, which is not assigned here (replicas {})", tp, info.replicas());
+                deleteLog(tp);
+            }
+        }
     }
 
     private void applyRole(Partition p, TopicInfo.PartitionInfo info, long nowMs) {
@@ -207,7 +237,7 @@ public final class ReplicaManager implements IsrChanger {
         }
     }
 
-    /** Forgets a partition whose topic is gone: stops fetching it, answers its waiting requests and deletes its log. */
+    /** Forgets a partition whose topic is gone, or which moved away: stops fetching it, answers its waiting requests and deletes its log. */
     private void drop(TopicPartition tp, Partition p) {
         if (!partitions.remove(tp, p)) {
             return; // dropped already
@@ -220,7 +250,7 @@ public final class ReplicaManager implements IsrChanger {
         deleteLog(tp);
     }
 
-    /** Deletes the log of a partition whose topic is gone, and forgets its checkpointed high watermark. */
+    /** Deletes the log of a partition whose topic is gone (or not assigned here), and forgets its checkpointed high watermark. */
     private void deleteLog(TopicPartition tp) {
         synchronized (this) {
             checkpointed.remove(tp);
