@@ -189,7 +189,7 @@ public final class ZkMetadataStore implements Closeable {
      * Tells a listener about the dynamic broker configs of every entity that has some, then about
      * every later change, all on {@code wharf-zk-events}.
      */
-    public void subscribe(BrokerConfigListener listener) throws Exception {
+    public void subscribeBrokerConfigs(BrokerConfigListener listener) throws Exception {
         session.call(() -> {
             brokerConfigs.subscribe(listener);
             return null;

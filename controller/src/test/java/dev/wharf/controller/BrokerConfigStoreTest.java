@@ -31,7 +31,7 @@ class BrokerConfigStoreTest {
             first.start();
             second.start();
             Map<String, Map<String, String>> heard = new ConcurrentHashMap<>();
-            second.subscribe((entity, configs) -> heard.put(entity, configs));
+            second.subscribeBrokerConfigs((entity, configs) -> heard.put(entity, configs));
 
             first.updateBrokerConfigs("", c -> {
                 c.put("log.retention.ms", "5000");
@@ -63,7 +63,7 @@ class BrokerConfigStoreTest {
                 ZkMetadataStore again = new ZkMetadataStore(zk.connectString(), 10_000, new BrokerInfo(0, "127.0.0.1", 9092))) {
             again.start();
             Map<String, Map<String, String>> loaded = new HashMap<>();
-            again.subscribe(loaded::put);
+            again.subscribeBrokerConfigs(loaded::put);
             assertEquals(Map.of("", Map.of("log.retention.ms", "5000")), loaded);
         }
     }
