@@ -28,6 +28,8 @@ import java.util.UUID;
  *   /brokers/topics/&lt;topic&gt;                       {"version":3,"topic_id":"..","partitions":{"0":[0]},...}
  *   /brokers/topics/&lt;topic&gt;/partitions/&lt;p&gt;/state   {"controller_epoch":3,"leader":0,"version":1,"leader_epoch":0,"isr":[0]}
  *   /config/topics/&lt;topic&gt;                        {"version":1,"config":{"retention.ms":"1000"}}
+ *   /config/brokers/&lt;id&gt;                         {"version":1,"config":{"log.retention.ms":"1000"}}  one broker's dynamic configs
+ *   /config/brokers/&lt;default&gt;                    {"version":1,"config":{...}}  the cluster-wide dynamic defaults
  *   /latest_producer_id_block                    {"version":1,"broker":0,"block_start":"0","block_end":"999"}
  *   /admin/controlled_shutdown/&lt;id&gt;   ephemeral  (empty)   Wharf's: the broker is shutting down
  * </pre>
@@ -41,6 +43,10 @@ final class ZkData {
     static final String BROKER_IDS = "/brokers/ids";
     static final String TOPICS = "/brokers/topics";
     static final String TOPIC_CONFIGS = "/config/topics";
+    /** Dynamic broker configs, one child per broker id plus {@link #DEFAULT_BROKER_ENTITY} (Kafka's names). */
+    static final String BROKER_CONFIGS = "/config/brokers";
+    /** The child of {@link #BROKER_CONFIGS} holding the cluster-wide defaults. */
+    static final String DEFAULT_BROKER_ENTITY = "<default>";
     static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
     /** Brokers shutting down, each an ephemeral child: the controller moves their leadership away first. */
     static final String CONTROLLED_SHUTDOWN = "/admin/controlled_shutdown";
@@ -75,6 +81,11 @@ final class ZkData {
 
     static String topicConfig(String topic) {
         return TOPIC_CONFIGS + "/" + topic;
+    }
+
+    /** The znode of a broker-config entity: a broker id, or {@link #DEFAULT_BROKER_ENTITY}. */
+    static String brokerConfig(String entity) {
+        return BROKER_CONFIGS + "/" + entity;
     }
 
     /** The first name below {@code tree} in {@code path} (a topic, a broker id), or null when the path is not below it. */
@@ -234,6 +245,16 @@ final class ZkData {
         Map<String, String> out = new LinkedHashMap<>();
         tree(data).get("config").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
+    }
+
+    // /config/brokers/<entity>: the same encoding as a topic's configs
+
+    static byte[] brokerConfig(Map<String, String> configs) {
+        return topicConfig(configs);
+    }
+
+    static Map<String, String> brokerConfig(byte[] data) {
+        return topicConfig(data);
     }
 
     // /latest_producer_id_block

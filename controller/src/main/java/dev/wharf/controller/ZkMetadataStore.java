@@ -18,6 +18,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
  *   <li>{@link LeaderElections}: the controller moving leadership off brokers that are gone;
  *   <li>{@link IsrWrites}: a leader's changes to its partition's ISR;
  *   <li>{@link Reassignments}: the controller moving partitions to other replicas;
+ *   <li>{@link BrokerConfigStore}: dynamic broker configs, per broker and cluster-wide;
  *   <li>{@link ZkData}: every znode path and its encoding.
  * </ul>
  *
@@ -34,6 +35,7 @@ public final class ZkMetadataStore implements Closeable {
     private final LeaderElections elections;
     private final IsrWrites isrWrites;
     private final Reassignments reassignments;
+    private final BrokerConfigStore brokerConfigs;
 
     public ZkMetadataStore(String connect, int sessionTimeoutMs, BrokerInfo self) {
         this.session = new ZkSession(connect, sessionTimeoutMs, self);
@@ -44,9 +46,11 @@ public final class ZkMetadataStore implements Closeable {
         this.elections = new LeaderElections(session, election, cache);
         this.isrWrites = new IsrWrites(session, cache);
         this.reassignments = new Reassignments(session, election, cache);
+        this.brokerConfigs = new BrokerConfigStore(session);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
+        session.addListener(brokerConfigs);
         cache.subscribe(elections);
         cache.subscribe(reassignments);
         election.onElected(() -> {
@@ -186,6 +190,32 @@ public final class ZkMetadataStore implements Closeable {
     public Optional<TopicInfo.PartitionInfo> alterIsr(String topic, int partition, int leaderEpoch,
             int partitionEpoch, List<Integer> isr) throws Exception {
         return session.call(() -> isrWrites.alterIsr(topic, partition, leaderEpoch, partitionEpoch, isr));
+    }
+
+    /**
+     * Tells a listener about the dynamic broker configs of every entity that has some, then about
+     * every later change, all on {@code wharf-zk-events}.
+     */
+    public void subscribeBrokerConfigs(BrokerConfigListener listener) throws Exception {
+        session.call(() -> {
+            brokerConfigs.subscribe(listener);
+            return null;
+        });
+    }
+
+    /** The dynamic configs of a broker ({@code "<id>"}) or of the cluster default ({@code ""}), from memory. */
+    public Map<String, String> brokerConfigs(String entity) {
+        return brokerConfigs.configs(entity);
+    }
+
+    /**
+     * Replaces the dynamic configs of a broker or of the cluster default ({@code ""}) with what
+     * {@code change} makes of the stored ones (it may throw to refuse, and may run more than once);
+     * returns them; any broker.
+     */
+    public Map<String, String> updateBrokerConfigs(String entity,
+            java.util.function.UnaryOperator<Map<String, String>> change) throws Exception {
+        return session.call(() -> brokerConfigs.update(entity, change));
     }
 
     /** Each live broker's epoch, from memory: a broker that restarts or gets a new session has a new one. */

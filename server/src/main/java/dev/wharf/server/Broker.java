@@ -70,7 +70,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,13 +89,15 @@ public final class Broker implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerConfig config;
+    /** The configuration in force: {@link #config} under the dynamic broker configs in ZooKeeper. */
+    private final DynamicBrokerConfig dynamicConfig;
     private LogManager logs;
     private EmbeddedZooKeeper embeddedZooKeeper;
     private ZkMetadataStore metadata;
     private EventLoops eventLoops;
     private final List<NettyServer> servers = new ArrayList<>();
     private final SendStats sendStats = new SendStats();
-    private ExecutorService io;
+    private ThreadPoolExecutor io;
     private ScheduledExecutorService timer;
     private HashedWheelTimer deadlines;
     private BrokerInfo advertised;
@@ -104,6 +108,7 @@ public final class Broker implements Closeable {
 
     public Broker(BrokerConfig config) {
         this.config = config;
+        this.dynamicConfig = new DynamicBrokerConfig(config);
     }
 
     public void start() throws Exception {
@@ -112,7 +117,8 @@ public final class Broker implements Closeable {
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, config.get(BrokerKeys.TRANSACTION_VERSION).shortValue());
         handlers.register(apiVersions);
         List<Endpoint> endpoints = endpoints();
-        io = Executors.newFixedThreadPool(config.get(BrokerKeys.NUM_IO_THREADS), daemon("wharf-io"));
+        int ioThreads = config.get(BrokerKeys.NUM_IO_THREADS);
+        io = new ThreadPoolExecutor(ioThreads, ioThreads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("wharf-io"));
         eventLoops = new EventLoops(config.get(BrokerKeys.NUM_NETWORK_THREADS));
         // Steps that do not depend on each other overlap on a second core: the listeners bind, and
         // the ZooKeeper client loads (its configuration initialises the JDK's TLS context even with
@@ -147,18 +153,24 @@ public final class Broker implements Closeable {
         metadata = new ZkMetadataStore(connect, config.get(BrokerKeys.ZOOKEEPER_SESSION_TIMEOUT_MS), advertised);
         metadata.uncleanElectionPolicy(t -> {
             try {
-                return TopicSettings.of(config, t.configs()).get(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE);
+                return TopicSettings.of(dynamicConfig.current(), t.configs()).get(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE);
             } catch (RuntimeException e) {
                 return false; // a config that does not parse allows nothing unsafe
             }
         });
         metadata.start();
+        // before the replicas open: partitions start with the dynamic defaults, not the static ones
+        metadata.subscribeBrokerConfigs(dynamicConfig::entityChanged);
+        dynamicConfig.onChange((before, now) -> resizeIo(now.get(BrokerKeys.NUM_IO_THREADS)));
+        resizeIo(dynamicConfig.get(BrokerKeys.NUM_IO_THREADS));
         ReplicationThrottles throttles = new ReplicationThrottles(config.brokerId(),
                 topic -> metadata.topic(topic).map(dev.wharf.controller.TopicInfo::configs).orElse(Map.of()),
-                () -> Long.MAX_VALUE, () -> Long.MAX_VALUE);
-        replicas = new ReplicaManager(config, metadata, logs, deadlines, io, throttles);
+                () -> dynamicConfig.get(BrokerKeys.LEADER_REPLICATION_THROTTLED_RATE),
+                () -> dynamicConfig.get(BrokerKeys.FOLLOWER_REPLICATION_THROTTLED_RATE));
+        replicas = new ReplicaManager(dynamicConfig, metadata, logs, deadlines, io, throttles);
         replicas.subscribe();
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
+        BrokerConfigAdmin brokerConfigAdmin = new BrokerConfigAdmin(metadata);
         long hwCheckpointMs = config.get(BrokerKeys.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
         timer.scheduleWithFixedDelay(() -> io.execute(replicas::checkpointHighWatermarks), hwCheckpointMs, hwCheckpointMs,
                 TimeUnit.MILLISECONDS);
@@ -251,14 +263,14 @@ public final class Broker implements Closeable {
                 .register(new CreateTopicsHandler(config, metadata, admin))
                 .register(new DeleteTopicsHandler(metadata, admin))
                 .register(new DescribeClusterHandler(metadata))
-                .register(new DescribeConfigsHandler(config, metadata))
-                .register(new IncrementalAlterConfigsHandler(metadata, admin))
+                .register(new DescribeConfigsHandler(dynamicConfig, metadata))
+                .register(new IncrementalAlterConfigsHandler(metadata, admin, brokerConfigAdmin))
                 .register(new DeleteRecordsHandler(metadata, replicas))
                 .register(new CreatePartitionsHandler(metadata, admin))
                 .register(new OffsetForLeaderEpochHandler(metadata, replicas))
                 .register(new DescribeLogDirsHandler(config, replicas))
                 .register(new DescribeTopicPartitionsHandler(metadata))
-                .register(new AlterConfigsHandler(metadata, admin))
+                .register(new AlterConfigsHandler(metadata, admin, brokerConfigAdmin))
                 .register(new ElectLeadersHandler(metadata))
                 .register(new AlterPartitionReassignmentsHandler(metadata))
                 .register(new ListPartitionReassignmentsHandler(metadata));
@@ -410,6 +422,20 @@ public final class Broker implements Closeable {
             Path first = config.logDirs().get(0).toAbsolutePath();
             Path zkDir = first.getParent() == null ? Path.of("zookeeper") : first.getParent().resolve("zookeeper");
             embeddedZooKeeper = new EmbeddedZooKeeper(zkDir, config.get(BrokerKeys.ZOOKEEPER_EMBEDDED_PORT));
+        }
+    }
+
+    /**
+     * num.io.threads is dynamic: the pool takes the new size at once; threads beyond a smaller
+     * size end as they finish their task.
+     */
+    private void resizeIo(int threads) {
+        if (threads > io.getMaximumPoolSize()) {
+            io.setMaximumPoolSize(threads);
+            io.setCorePoolSize(threads);
+        } else if (threads < io.getMaximumPoolSize()) {
+            io.setCorePoolSize(threads);
+            io.setMaximumPoolSize(threads);
         }
     }
 

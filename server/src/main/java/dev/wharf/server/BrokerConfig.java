@@ -86,6 +86,30 @@ public final class BrokerConfig {
         return new BrokerConfig(given, values, warnings);
     }
 
+    /**
+     * This configuration with {@code overrides} over what was given (dynamic broker configs: see
+     * {@link DynamicBrokerConfig}); names Wharf does not read are skipped, and a value its key does
+     * not accept is a {@link dev.wharf.server.config.ConfigException} naming the key.
+     */
+    public BrokerConfig overriddenBy(Map<String, String> overrides) {
+        Map<ConfigKey<?>, String> newGiven = new LinkedHashMap<>(given);
+        Map<ConfigKey<?>, Object> newValues = new HashMap<>(values);
+        overrides.forEach((name, text) -> {
+            ConfigKey<?> key = BrokerKeys.byName(name);
+            if (key != null) {
+                String v = text.trim();
+                newValues.put(key, key.parse(v));
+                newGiven.put(key, v);
+            }
+        });
+        return new BrokerConfig(newGiven, newValues, warnings);
+    }
+
+    /** The value given for the key, as text, or null when it was not given (its default applies). */
+    public String givenValue(ConfigKey<?> key) {
+        return given.get(key);
+    }
+
     /** What operators should hear about at start-up: keys given but not honoured, unknown keys. */
     public List<String> warnings() {
         return List.copyOf(warnings);

@@ -31,57 +31,57 @@ public final class TopicConfigs {
     private static final Map<String, TopicKey<?>> BY_NAME = new TreeMap<>();
 
     public static final TopicKey<Long> RETENTION_MS = define("retention.ms", LONG, atLeast(-1),
-            b -> Long.toString(b.retentionMs()), "Delete segments older than this; -1 keeps all.");
+            BrokerKeys.LOG_RETENTION_MS, b -> Long.toString(b.retentionMs()), "Delete segments older than this; -1 keeps all.");
     public static final TopicKey<Long> RETENTION_BYTES = define("retention.bytes", LONG, atLeast(-1),
-            from(BrokerKeys.LOG_RETENTION_BYTES), "Delete old segments beyond this size per partition; -1 no limit.");
+            BrokerKeys.LOG_RETENTION_BYTES, "Delete old segments beyond this size per partition; -1 no limit.");
     public static final TopicKey<Integer> SEGMENT_BYTES = define("segment.bytes", INT, atLeast(1024),
-            from(BrokerKeys.LOG_SEGMENT_BYTES), "Roll the active segment past this size.");
+            BrokerKeys.LOG_SEGMENT_BYTES, "Roll the active segment past this size.");
     public static final TopicKey<Long> SEGMENT_MS = define("segment.ms", LONG, atLeast(1),
-            b -> Long.toString(b.segmentMs()), "Roll the active segment after this age.");
+            BrokerKeys.LOG_ROLL_MS, b -> Long.toString(b.segmentMs()), "Roll the active segment after this age.");
     public static final TopicKey<Integer> SEGMENT_INDEX_BYTES = define("segment.index.bytes", INT, atLeast(64),
-            from(BrokerKeys.LOG_INDEX_SIZE_MAX_BYTES), "Offset index size; the segment rolls when it is full.");
+            BrokerKeys.LOG_INDEX_SIZE_MAX_BYTES, "Offset index size; the segment rolls when it is full.");
     public static final TopicKey<Integer> INDEX_INTERVAL_BYTES = define("index.interval.bytes", INT, atLeast(0),
-            from(BrokerKeys.LOG_INDEX_INTERVAL_BYTES), "Bytes between offset index entries.");
+            BrokerKeys.LOG_INDEX_INTERVAL_BYTES, "Bytes between offset index entries.");
     public static final TopicKey<Long> FLUSH_MESSAGES = define("flush.messages", LONG, atLeast(1),
-            from(BrokerKeys.LOG_FLUSH_INTERVAL_MESSAGES), "Fsync after this many messages.");
-    public static final TopicKey<Long> FLUSH_MS = define("flush.ms", LONG, atLeast(1),
+            BrokerKeys.LOG_FLUSH_INTERVAL_MESSAGES, "Fsync after this many messages.");
+    public static final TopicKey<Long> FLUSH_MS = define("flush.ms", LONG, atLeast(1), BrokerKeys.LOG_FLUSH_INTERVAL_MS,
             b -> Long.toString(b.isSet(BrokerKeys.LOG_FLUSH_INTERVAL_MS) ? b.get(BrokerKeys.LOG_FLUSH_INTERVAL_MS)
                     : Long.MAX_VALUE), "Fsync at least this often.");
     public static final TopicKey<Long> FILE_DELETE_DELAY_MS = define("file.delete.delay.ms", LONG, atLeast(0),
-            from(BrokerKeys.LOG_SEGMENT_DELETE_DELAY_MS), "Keep deleted segments' files this long so reads in flight finish.");
+            BrokerKeys.LOG_SEGMENT_DELETE_DELAY_MS, "Keep deleted segments' files this long so reads in flight finish.");
     public static final TopicKey<Integer> MAX_MESSAGE_BYTES = define("max.message.bytes", INT, atLeast(0),
-            from(BrokerKeys.MESSAGE_MAX_BYTES), "Largest record batch accepted.");
+            BrokerKeys.MESSAGE_MAX_BYTES, "Largest record batch accepted.");
     public static final TopicKey<String> MESSAGE_TIMESTAMP_TYPE = define("message.timestamp.type", STRING,
-            oneOf("CreateTime", "LogAppendTime"), from(BrokerKeys.LOG_MESSAGE_TIMESTAMP_TYPE),
+            oneOf("CreateTime", "LogAppendTime"), BrokerKeys.LOG_MESSAGE_TIMESTAMP_TYPE,
             "CreateTime keeps the producer's timestamps; LogAppendTime stamps batches on append.");
     public static final TopicKey<Long> MESSAGE_TIMESTAMP_BEFORE_MAX_MS = define("message.timestamp.before.max.ms", LONG,
-            atLeast(0), from(BrokerKeys.LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+            atLeast(0), BrokerKeys.LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
             "How far in the past a CreateTime timestamp may be.");
     public static final TopicKey<Long> MESSAGE_TIMESTAMP_AFTER_MAX_MS = define("message.timestamp.after.max.ms", LONG,
-            atLeast(0), from(BrokerKeys.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+            atLeast(0), BrokerKeys.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS,
             "How far in the future a CreateTime timestamp may be.");
     public static final TopicKey<List<String>> CLEANUP_POLICY = define("cleanup.policy", LIST,
-            eachOneOf("delete", "compact"), from(BrokerKeys.LOG_CLEANUP_POLICY),
+            eachOneOf("delete", "compact"), BrokerKeys.LOG_CLEANUP_POLICY,
             "delete and/or compact; without delete, time and size retention are off (compaction is not run yet).");
 
     public static final TopicKey<Integer> MIN_INSYNC_REPLICAS = define("min.insync.replicas", INT, atLeast(1),
-            from(BrokerKeys.MIN_INSYNC_REPLICAS), "In-sync replicas an acks=all produce needs.");
+            BrokerKeys.MIN_INSYNC_REPLICAS, "In-sync replicas an acks=all produce needs.");
     public static final TopicKey<Boolean> UNCLEAN_LEADER_ELECTION_ENABLE = define("unclean.leader.election.enable",
-            BOOLEAN, Validator.any(), from(BrokerKeys.UNCLEAN_LEADER_ELECTION_ENABLE),
+            BOOLEAN, Validator.any(), BrokerKeys.UNCLEAN_LEADER_ELECTION_ENABLE,
             "Elect a leader outside the ISR when none in it is alive, losing what only they had.");
 
     // stored and described, no effect yet
     static {
-        define("compression.type", STRING, oneOf(BrokerKeys.COMPRESSION_TYPES), from(BrokerKeys.COMPRESSION_TYPE),
+        define("compression.type", STRING, oneOf(BrokerKeys.COMPRESSION_TYPES), BrokerKeys.COMPRESSION_TYPE,
                 "Batches are kept as produced.");
-        define("preallocate", BOOLEAN, Validator.any(), from(BrokerKeys.LOG_PREALLOCATE), "Segments are not preallocated.");
-        define("min.cleanable.dirty.ratio", DOUBLE, fraction(0, 1), from(BrokerKeys.LOG_CLEANER_MIN_CLEANABLE_RATIO),
+        define("preallocate", BOOLEAN, Validator.any(), BrokerKeys.LOG_PREALLOCATE, "Segments are not preallocated.");
+        define("min.cleanable.dirty.ratio", DOUBLE, fraction(0, 1), BrokerKeys.LOG_CLEANER_MIN_CLEANABLE_RATIO,
                 "Stored until compaction.");
-        define("delete.retention.ms", LONG, atLeast(0), from(BrokerKeys.LOG_CLEANER_DELETE_RETENTION_MS),
+        define("delete.retention.ms", LONG, atLeast(0), BrokerKeys.LOG_CLEANER_DELETE_RETENTION_MS,
                 "Stored until compaction.");
-        define("min.compaction.lag.ms", LONG, atLeast(0), from(BrokerKeys.LOG_CLEANER_MIN_COMPACTION_LAG_MS),
+        define("min.compaction.lag.ms", LONG, atLeast(0), BrokerKeys.LOG_CLEANER_MIN_COMPACTION_LAG_MS,
                 "Stored until compaction.");
-        define("max.compaction.lag.ms", LONG, atLeast(1), from(BrokerKeys.LOG_CLEANER_MAX_COMPACTION_LAG_MS),
+        define("max.compaction.lag.ms", LONG, atLeast(1), BrokerKeys.LOG_CLEANER_MAX_COMPACTION_LAG_MS,
                 "Stored until compaction.");
         define("message.timestamp.difference.max.ms", LONG, atLeast(0), b -> Long.toString(Long.MAX_VALUE),
                 "Deprecated in Kafka for the before/after keys; stored only.");
@@ -124,14 +124,22 @@ public final class TopicConfigs {
         });
     }
 
-    private static Function<BrokerConfig, String> from(ConfigKey<?> brokerKey) {
-        return b -> b.rawValue(brokerKey);
+    /** A key whose default is the broker key's value as text. */
+    private static <T> TopicKey<T> define(String name, ConfigType<T> type, Validator<? super T> validator,
+            ConfigKey<?> brokerKey, String doc) {
+        return define(name, type, validator, brokerKey, b -> b.rawValue(brokerKey), doc);
+    }
+
+    /** A key with no broker key behind it: its default is Wharf's, whatever the broker says. */
+    private static <T> TopicKey<T> define(String name, ConfigType<T> type, Validator<? super T> validator,
+            Function<BrokerConfig, String> brokerDefault, String doc) {
+        return define(name, type, validator, null, brokerDefault, doc);
     }
 
     private static <T> TopicKey<T> define(String name, ConfigType<T> type, Validator<? super T> validator,
-            Function<BrokerConfig, String> brokerDefault, String doc) {
+            ConfigKey<?> brokerKey, Function<BrokerConfig, String> brokerDefault, String doc) {
         TopicKey<T> key = new TopicKey<>(new ConfigKey<>(name, type, null, validator, ConfigKey.DYNAMIC, doc),
-                brokerDefault);
+                brokerKey, brokerDefault);
         if (BY_NAME.put(name, key) != null) {
             throw new IllegalStateException("topic key " + name + " defined twice");
         }

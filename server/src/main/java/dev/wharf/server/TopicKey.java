@@ -8,10 +8,12 @@ import java.util.function.Function;
  * comes from the broker (usually the broker key Kafka names as its synonym).
  *
  * @param def name, type, validator and doc; topic keys have no default of their own
+ * @param brokerKey the broker key Kafka names as the topic key's synonym (its default), or null
+ *     when there is none (the default is Wharf's own)
  * @param brokerDefault the default as text, from the broker's configuration
  * @param <T> the parsed value's type
  */
-public record TopicKey<T>(ConfigKey<T> def, Function<BrokerConfig, String> brokerDefault) {
+public record TopicKey<T>(ConfigKey<T> def, ConfigKey<?> brokerKey, Function<BrokerConfig, String> brokerDefault) {
     public String name() {
         return def.name();
     }

@@ -3,6 +3,7 @@ package dev.wharf.server.api;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.BrokerConfigAdmin;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.wire.message.ApiKey;
@@ -16,16 +17,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * AlterConfigs (the older, whole-set API): a topic's overrides become exactly the given ones,
- * validated, stored and applied to the live logs. v1: throttle time. v2: flexible.
+ * AlterConfigs (the older, whole-set API): a topic's overrides, a broker's dynamic configs or the
+ * cluster-wide default's (an empty broker name) become exactly the given ones, validated, stored
+ * and applied live. A refused broker change is INVALID_REQUEST, as in Kafka.
+ * v1: throttle time. v2: flexible.
  */
 public final class AlterConfigsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
+    private final BrokerConfigAdmin brokerConfigs;
 
-    public AlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin) {
+    public AlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin, BrokerConfigAdmin brokerConfigs) {
         this.metadata = metadata;
         this.admin = admin;
+        this.brokerConfigs = brokerConfigs;
     }
 
     @Override
@@ -40,9 +45,14 @@ public final class AlterConfigsHandler implements ApiHandler {
         for (AlterConfigsRequest.AlterConfigsResource r : req.resources()) {
             AlterConfigsResponse.AlterConfigsResourceResponse resp = new AlterConfigsResponse.AlterConfigsResourceResponse()
                     .setResourceType(r.resourceType()).setResourceName(r.resourceName());
+            if (r.resourceType() == ConfigResources.BROKER) {
+                out.add(alterBroker(r, req.validateOnly(), resp));
+                continue;
+            }
             Optional<TopicInfo> topic = metadata.topic(r.resourceName());
             if (r.resourceType() != ConfigResources.TOPIC) {
-                out.add(resp.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("only topic configs can be altered"));
+                out.add(resp.setErrorCode(ErrorCode.INVALID_REQUEST.code)
+                        .setErrorMessage("only topic and broker configs can be altered"));
                 continue;
             }
             if (topic.isEmpty()) {
@@ -67,5 +77,19 @@ public final class AlterConfigsHandler implements ApiHandler {
             }
         }
         return new AlterConfigsResponse().setResponses(out);
+    }
+
+    private AlterConfigsResponse.AlterConfigsResourceResponse alterBroker(AlterConfigsRequest.AlterConfigsResource r,
+            boolean validateOnly, AlterConfigsResponse.AlterConfigsResourceResponse resp) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        r.configs().forEach(c -> configs.put(c.name(), c.value()));
+        try {
+            brokerConfigs.alter(BrokerConfigAdmin.entity(r.resourceName()), stored -> configs, validateOnly);
+            return resp.setErrorCode(ErrorCode.NONE.code);
+        } catch (IllegalArgumentException e) {
+            return resp.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage(e.getMessage());
+        } catch (Exception e) {
+            return resp.setErrorCode(ErrorCode.forException(e).code).setErrorMessage(ErrorCode.messageFor(e));
+        }
     }
 }

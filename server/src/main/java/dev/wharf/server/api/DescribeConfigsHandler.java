@@ -2,7 +2,7 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
-import dev.wharf.server.BrokerConfig;
+import dev.wharf.server.DynamicBrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeConfigsRequest;
@@ -13,15 +13,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * DescribeConfigs for topics (every topic config, overrides marked as such) and this broker.
+ * DescribeConfigs for topics (every topic config, overrides marked as such), this broker (named by
+ * its id) and the cluster-wide dynamic defaults (an empty broker name, what
+ * {@code kafka-configs --entity-type brokers --entity-default --describe} sends). Synonyms (the
+ * value chain, strongest first) go out when the request asks for them. Another broker's configs
+ * are that broker's to describe: INVALID_REQUEST, as Kafka answers.
  *
  * <p>v1: config sources, synonyms. v2: no change. v3: config types, documentation. v4: flexible.
  */
 public final class DescribeConfigsHandler implements ApiHandler {
-    private final BrokerConfig config;
+    private final DynamicBrokerConfig config;
     private final ZkMetadataStore metadata;
 
-    public DescribeConfigsHandler(BrokerConfig config, ZkMetadataStore metadata) {
+    public DescribeConfigsHandler(DynamicBrokerConfig config, ZkMetadataStore metadata) {
         this.config = config;
         this.metadata = metadata;
     }
@@ -36,12 +40,13 @@ public final class DescribeConfigsHandler implements ApiHandler {
         DescribeConfigsRequest req = (DescribeConfigsRequest) context.body();
         List<DescribeConfigsResponse.DescribeConfigsResult> results = new ArrayList<>();
         for (DescribeConfigsRequest.DescribeConfigsResource r : req.resources()) {
-            results.add(describe(r));
+            results.add(describe(r, req.includeSynonyms()));
         }
         return new DescribeConfigsResponse().setResults(results);
     }
 
-    private DescribeConfigsResponse.DescribeConfigsResult describe(DescribeConfigsRequest.DescribeConfigsResource r) {
+    private DescribeConfigsResponse.DescribeConfigsResult describe(DescribeConfigsRequest.DescribeConfigsResource r,
+            boolean includeSynonyms) {
         DescribeConfigsResponse.DescribeConfigsResult result = new DescribeConfigsResponse.DescribeConfigsResult()
                 .setResourceType(r.resourceType()).setResourceName(r.resourceName());
         List<ConfigResources.Entry> entries;
@@ -53,8 +58,11 @@ public final class DescribeConfigsHandler implements ApiHandler {
             }
             entries = ConfigResources.topic(topic.get(), config);
         } else if (r.resourceType() == ConfigResources.BROKER
-                && (r.resourceName().isEmpty() || r.resourceName().equals(Integer.toString(config.brokerId())))) {
-            entries = ConfigResources.broker(config);
+                && (r.resourceName().isEmpty() || r.resourceName().equals(config.entity()))) {
+            entries = ConfigResources.broker(config, r.resourceName());
+        } else if (r.resourceType() == ConfigResources.BROKER) {
+            return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("Unexpected broker id, expected "
+                    + config.entity() + " or empty string, but received " + r.resourceName());
         } else {
             return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("unsupported resource "
                     + r.resourceType() + "/" + r.resourceName());
@@ -62,8 +70,14 @@ public final class DescribeConfigsHandler implements ApiHandler {
         List<DescribeConfigsResponse.DescribeConfigsResourceResult> configs = new ArrayList<>();
         for (ConfigResources.Entry e : entries) {
             if (r.configurationKeys() == null || r.configurationKeys().contains(e.name())) {
+                List<DescribeConfigsResponse.DescribeConfigsSynonym> synonyms = new ArrayList<>();
+                if (includeSynonyms) {
+                    e.synonyms().forEach(s -> synonyms.add(new DescribeConfigsResponse.DescribeConfigsSynonym()
+                            .setName(s.name()).setValue(s.value()).setSource(s.source().id)));
+                }
                 configs.add(new DescribeConfigsResponse.DescribeConfigsResourceResult().setName(e.name())
-                        .setValue(e.value()).setReadOnly(e.readOnly()).setConfigSource(e.source()).setIsSensitive(false));
+                        .setValue(e.value()).setReadOnly(e.readOnly()).setConfigSource(e.source().id).setIsSensitive(false)
+                        .setSynonyms(synonyms));
             }
         }
         return result.setErrorCode(ErrorCode.NONE.code).setConfigs(configs);

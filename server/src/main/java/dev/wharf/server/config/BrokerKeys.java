@@ -20,9 +20,11 @@ import java.util.Map;
 
 /**
  * Every broker key Wharf reads, under Kafka's names, with Kafka's defaults unless the doc says
- * otherwise. "Dynamic" marks the keys Wharf could apply without a restart (topic defaults, which
- * are re-read whenever a topic's configs are; limits read per request); none is wired live yet.
- * Keys Kafka has and Wharf does not read are in {@link IgnoredKeys}.
+ * otherwise. "Dynamic" marks the keys Kafka 4.4 lets change without a restart (kafka-configs
+ * --entity-type brokers), through {@link dev.wharf.server.DynamicBrokerConfig}: the topic
+ * defaults apply at once to every partition whose topic does not override them; the doc of each
+ * other dynamic key says what a live change does. Keys Kafka has and Wharf does not read are in
+ * {@link IgnoredKeys}.
  */
 public final class BrokerKeys {
     /** Kafka's class name for reading from the replica in the consumer's rack (KIP-392). */
@@ -56,18 +58,18 @@ public final class BrokerKeys {
             "true", STATIC, "Create topics on first use (Metadata requests that allow it).");
 
     // topic defaults: each is the default of the topic key named in its doc
-    public static final ConfigKey<Long> LOG_RETENTION_HOURS = define("log.retention.hours", LONG, "168", DYNAMIC,
-            "Retention by time, in hours (retention.ms).");
-    public static final ConfigKey<Long> LOG_RETENTION_MINUTES = define("log.retention.minutes", LONG, null, DYNAMIC,
-            "Retention by time, in minutes; wins over hours (retention.ms).");
+    public static final ConfigKey<Long> LOG_RETENTION_HOURS = define("log.retention.hours", LONG, "168", STATIC,
+            "Retention by time, in hours (retention.ms); static in Kafka: change log.retention.ms live instead.");
+    public static final ConfigKey<Long> LOG_RETENTION_MINUTES = define("log.retention.minutes", LONG, null, STATIC,
+            "Retention by time, in minutes; wins over hours (retention.ms); static in Kafka.");
     public static final ConfigKey<Long> LOG_RETENTION_MS = define("log.retention.ms", LONG, null, atLeast(-1), DYNAMIC,
             "Retention by time; wins over minutes; -1 keeps everything (retention.ms).");
     public static final ConfigKey<Long> LOG_RETENTION_BYTES = define("log.retention.bytes", LONG, "-1", atLeast(-1),
             DYNAMIC, "Retention by size per partition; -1 no limit (retention.bytes).");
     public static final ConfigKey<Integer> LOG_SEGMENT_BYTES = define("log.segment.bytes", INT, "1073741824",
             atLeast(1024), DYNAMIC, "Segment size (segment.bytes).");
-    public static final ConfigKey<Long> LOG_ROLL_HOURS = define("log.roll.hours", LONG, "168", atLeast(1), DYNAMIC,
-            "Segment age at which it rolls, in hours (segment.ms).");
+    public static final ConfigKey<Long> LOG_ROLL_HOURS = define("log.roll.hours", LONG, "168", atLeast(1), STATIC,
+            "Segment age at which it rolls, in hours (segment.ms); static in Kafka: change log.roll.ms live instead.");
     public static final ConfigKey<Long> LOG_ROLL_MS = define("log.roll.ms", LONG, null, atLeast(1), DYNAMIC,
             "Segment age at which it rolls; wins over hours (segment.ms).");
     public static final ConfigKey<Integer> LOG_INDEX_SIZE_MAX_BYTES = define("log.index.size.max.bytes", INT,
@@ -118,9 +120,10 @@ public final class BrokerKeys {
     public static final ConfigKey<Long> CONNECTIONS_MAX_IDLE_MS = define("connections.max.idle.ms", LONG, "600000",
             STATIC, "Idle connections are closed after this.");
     public static final ConfigKey<Integer> NUM_NETWORK_THREADS = define("num.network.threads", INT, "3", atLeast(1),
-            STATIC, "Netty event loop threads.");
+            DYNAMIC, "Netty event loop threads. Dynamic as in Kafka, but a dynamic value is only stored and described: the "
+            + "event loops keep the size server.properties gave them (a Netty group cannot be resized).");
     public static final ConfigKey<Integer> NUM_IO_THREADS = define("num.io.threads", INT, "8", atLeast(1), DYNAMIC,
-            "Threads for blocking work (disk, ZooKeeper); a pool that could be resized live.");
+            "Threads for blocking work (disk, ZooKeeper); a dynamic change resizes the pool at once (work in flight finishes).");
     public static final ConfigKey<String> ZOOKEEPER_CONNECT = define("zookeeper.connect", STRING, "", STATIC,
             "External ZooKeeper ensemble; empty starts an embedded one.");
     public static final ConfigKey<Integer> ZOOKEEPER_EMBEDDED_PORT = define("zookeeper.embedded.port", INT, "2181",
@@ -226,10 +229,21 @@ public final class BrokerKeys {
     public static final ConfigKey<Integer> REPLICA_SOCKET_TIMEOUT_MS = define("replica.socket.timeout.ms", INT, "30000",
             atLeast(1), STATIC, "How long a follower waits for the leader's answer.");
     public static final ConfigKey<Integer> NUM_REPLICA_FETCHERS = define("num.replica.fetchers", INT, "1", atLeast(1),
-            STATIC, "Fetcher threads per source broker.");
+            DYNAMIC, "Stored and described: each source broker has one fetcher.");
     public static final ConfigKey<Integer> MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = define(
             "max.incremental.fetch.session.cache.slots", INT, "1000", atLeast(0), STATIC,
             "Incremental fetch sessions kept.");
+
+    // replication quotas: Kafka keeps these as dynamic broker configs only (kafka-configs sets them)
+    public static final ConfigKey<Long> LEADER_REPLICATION_THROTTLED_RATE = define("leader.replication.throttled.rate",
+            LONG, Long.toString(Long.MAX_VALUE), atLeast(0), DYNAMIC,
+            "Bytes per second a leader sends to followers of the replicas a topic's leader.replication.throttled.replicas lists.");
+    public static final ConfigKey<Long> FOLLOWER_REPLICATION_THROTTLED_RATE = define(
+            "follower.replication.throttled.rate", LONG, Long.toString(Long.MAX_VALUE), atLeast(0), DYNAMIC,
+            "Bytes per second a follower fetches for the replicas a topic's follower.replication.throttled.replicas lists.");
+    public static final ConfigKey<Long> REPLICA_ALTER_LOG_DIRS_IO_MAX_BYTES_PER_SECOND = define(
+            "replica.alter.log.dirs.io.max.bytes.per.second", LONG, Long.toString(Long.MAX_VALUE), atLeast(0), DYNAMIC,
+            "Stored and described: partitions do not move between log directories.");
 
     /** The keys DescribeConfigs shows for a broker, in this order. */
     public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,

@@ -13,8 +13,8 @@ import java.util.Objects;
  *     fallback key decides, e.g. log.retention.ms falls back to log.retention.hours)
  * @param validator which parsed values are accepted
  * @param dynamic whether the value may change while the broker runs: topic keys through
- *     (Incremental)AlterConfigs; broker keys that Wharf could apply live (none is wired yet, so
- *     brokers still describe every key as read-only)
+ *     (Incremental)AlterConfigs; broker keys as Kafka 4.4 allows, per broker or cluster-wide
+ *     ({@code dev.wharf.server.DynamicBrokerConfig})
  * @param doc one line for DescribeConfigs documentation and for readers
  * @param <T> the parsed value's type
  */

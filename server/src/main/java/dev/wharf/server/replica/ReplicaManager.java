@@ -7,7 +7,7 @@ import dev.wharf.logstore.LogConfig;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TopicPartition;
-import dev.wharf.server.BrokerConfig;
+import dev.wharf.server.DynamicBrokerConfig;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.TopicSettings;
 import dev.wharf.server.config.BrokerKeys;
@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * replica only moves to a newer leader epoch), points the {@link ReplicaFetchers} at the leaders
  * its followers copy from, writes its leaders' ISR changes to ZooKeeper, finds the partition a
  * request addresses (or the error that explains why there is none), applies topic changes and
- * deletions, and checkpoints the high watermarks.
+ * deletions, and checkpoints the high watermarks. Topic settings come from the broker's
+ * configuration in force: when a dynamic broker config changes, every topic is applied again, so
+ * partitions that do not override a key follow its new default at once.
  *
- * <p>Threads: metadata changes arrive on {@code wharf-zk-events} ({@link #subscribe}), one at a
+ * <p>Threads: metadata and dynamic config changes arrive on {@code wharf-zk-events} ({@link #subscribe}), one at a
  * time; lookups come from every handler thread and read a concurrent map; ISR writes run on the
  * I/O pool. Checkpoints are written by the broker's scheduler and at shutdown, one at a time
  * ({@link #checkpointHighWatermarks} is synchronized).
@@ -52,7 +54,7 @@ public final class ReplicaManager implements IsrChanger {
         void leadershipChanged(Partition partition, boolean leading);
     }
 
-    private final BrokerConfig config;
+    private final DynamicBrokerConfig config;
     private final int brokerId;
     private final ZkMetadataStore metadata;
     private final LogManager logs;
@@ -65,17 +67,17 @@ public final class ReplicaManager implements IsrChanger {
     /** High watermarks as last checkpointed, for logs not opened as partitions since. Guarded by this. */
     private final Map<TopicPartition, Long> checkpointed = new HashMap<>();
 
-    public ReplicaManager(BrokerConfig config, ZkMetadataStore metadata, LogManager logs, Timer timer, Executor io,
+    public ReplicaManager(DynamicBrokerConfig config, ZkMetadataStore metadata, LogManager logs, Timer timer, Executor io,
             ReplicationThrottles throttles) {
         this.config = config;
         this.throttles = throttles;
-        this.brokerId = config.brokerId();
+        this.brokerId = config.staticConfig().brokerId();
         this.metadata = metadata;
         this.logs = logs;
         this.io = io;
         this.waiters = PartitionWaiters.on(timer);
-        this.fetchers = new ReplicaFetchers(config, metadata, throttles);
-        for (Path dir : config.logDirs()) {
+        this.fetchers = new ReplicaFetchers(config.staticConfig(), metadata, throttles);
+        for (Path dir : config.staticConfig().logDirs()) {
             checkpointed.putAll(new HighWatermarkCheckpoint(dir).read());
         }
     }
@@ -143,8 +145,12 @@ public final class ReplicaManager implements IsrChanger {
         return p != null && p.topicId().equals(topic.id()) ? p : null;
     }
 
-    /** Follows the metadata from now on, starting with every topic as it is (at start-up, before the first request). */
+    /**
+     * Follows the metadata and the dynamic broker configs from now on, starting with every topic
+     * as it is (at start-up, before the first request).
+     */
     public void subscribe() throws Exception {
+        config.onChange((before, now) -> brokerConfigChanged());
         metadata.subscribe(new MetadataListener() {
             @Override
             public void topicChanged(String name, Optional<TopicInfo> now) {
@@ -177,7 +183,7 @@ public final class ReplicaManager implements IsrChanger {
         if (topic.partitions().stream().noneMatch(info -> info.replicas().contains(brokerId))) {
             return;
         }
-        TopicSettings settings = TopicSettings.of(config, topic.configs()); // parsed once for all its partitions
+        TopicSettings settings = TopicSettings.of(config.current(), topic.configs()); // parsed once for all its partitions
         long nowMs = System.currentTimeMillis();
         for (TopicInfo.PartitionInfo info : topic.partitions()) {
             if (!info.replicas().contains(brokerId)) {
@@ -285,6 +291,21 @@ public final class ReplicaManager implements IsrChanger {
         }
     }
 
+    /** Applies every topic again over the broker's new defaults; on {@code wharf-zk-events}. */
+    private void brokerConfigChanged() {
+        for (TopicInfo topic : metadata.topics().values()) {
+            if (topic.partitions().stream().noneMatch(info -> info.replicas().contains(brokerId))) {
+                continue;
+            }
+            try {
+                applySettings(topic, TopicSettings.of(config.current(), topic.configs()));
+            } catch (RuntimeException e) {
+                // one topic's trouble must not keep the new defaults from the others
+                log.error("cannot apply the new broker defaults to topic={}", topic.name(), e);
+            }
+        }
+    }
+
     /**
      * Drops a deleted topic's partitions: answers their waiting requests, then deletes their logs,
      * including logs never opened as partitions since this broker started. A topic re-created
@@ -346,7 +367,7 @@ public final class ReplicaManager implements IsrChanger {
                 byDir.computeIfAbsent(e.getValue().dir().toAbsolutePath().normalize().getParent(), d -> new HashMap<>()).put(e.getKey(), hw);
             }
         }
-        for (Path dir : config.logDirs()) {
+        for (Path dir : config.staticConfig().logDirs()) {
             try {
                 new HighWatermarkCheckpoint(dir).write(byDir.getOrDefault(dir.toAbsolutePath().normalize(), Map.of()));
             } catch (IOException e) {
