@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.wire.message.AlterConfigsRequest;
+import dev.wharf.wire.message.AlterConfigsResponse;
+import dev.wharf.wire.message.ApiKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -74,6 +79,16 @@ class DynamicBrokerConfigIT {
 
     private static void produce(KafkaProducer<String, String> producer, String topic, int valueBytes) throws Exception {
         producer.send(new ProducerRecord<>(topic, 0, "k", "v".repeat(valueBytes))).get();
+    }
+
+    /** AlterConfigs v1 (not in Kafka's 4.x Admin any more) setting broker 2's dynamic configs to exactly one. */
+    private static short alterBroker2(KafkaWireClient client, String name, String value, boolean validateOnly)
+            throws Exception {
+        AlterConfigsResponse response = client.call(ApiKey.ALTER_CONFIGS, (short) 1, new AlterConfigsRequest()
+                .setValidateOnly(validateOnly).setResources(List.of(new AlterConfigsRequest.AlterConfigsResource()
+                        .setResourceType(ConfigResource.Type.BROKER.id()).setResourceName("2")
+                        .setConfigs(List.of(new AlterConfigsRequest.AlterableConfig().setName(name).setValue(value))))));
+        return response.responses().get(0).errorCode();
     }
 
     @Test
@@ -145,9 +160,19 @@ class DynamicBrokerConfigIT {
                         .all().get());
                 assertTrue(badValue.getCause().getMessage().contains("message.max.bytes"), badValue.getCause().getMessage());
 
+                // legacy AlterConfigs replaces broker 2's whole set; validateOnly writes nothing
+                try (KafkaWireClient two = new KafkaWireClient(cluster.broker(2).bootstrap())) {
+                    assertEquals(Errors.NONE.code(), alterBroker2(two, "num.io.threads", "4", true));
+                    assertNotEquals(ConfigSource.DYNAMIC_BROKER_CONFIG, brokerEntry(2, "num.io.threads").source());
+                    assertEquals(Errors.NONE.code(), alterBroker2(two, "num.io.threads", "4", false));
+                    assertEquals(Errors.INVALID_REQUEST.code(), alterBroker2(two, "log.dirs", "/elsewhere", false));
+                }
+                await().atMost(WAIT).until(() -> brokerHas(2, "num.io.threads", "4", ConfigSource.DYNAMIC_BROKER_CONFIG));
+
                 // a restarted broker reads its dynamic configs back from ZooKeeper
                 cluster.broker(2).restart();
-                await().atMost(WAIT).until(() -> brokerHas(2, "message.max.bytes", "2000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+                await().atMost(WAIT).until(() -> brokerHas(2, "message.max.bytes", "2000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
+                        && brokerHas(2, "num.io.threads", "4", ConfigSource.DYNAMIC_BROKER_CONFIG));
 
                 // deleted, the static value (or the key's default) applies again
                 configsOk("--alter", "--entity-type", "brokers", "--entity-default", "--delete-config", "message.max.bytes");
