@@ -48,7 +48,7 @@ class RollingRestartIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        cluster = Cluster.start(dir, 3, Map.of());
+        cluster = Cluster.start(dir, 3, Map.of("leader.imbalance.check.interval.seconds", "3"));
     }
 
     @AfterAll
