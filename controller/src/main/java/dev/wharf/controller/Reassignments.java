@@ -34,12 +34,16 @@ import org.slf4j.LoggerFactory;
 final class Reassignments implements MetadataListener {
     private static final Logger log = LoggerFactory.getLogger(Reassignments.class);
     private static final int ATTEMPTS = 5;
+    /** How soon a move whose last step could not be written is tried again (nothing else may come to wake it). */
+    private static final long RETRY_MS = 1000;
 
+    private final ZkSession session;
     private final CuratorFramework zk;
     private final ControllerElection election;
     private final MetadataCache cache;
 
     Reassignments(ZkSession session, ControllerElection election, MetadataCache cache) {
+        this.session = session;
         this.zk = session.client();
         this.election = election;
         this.cache = cache;
@@ -191,6 +195,8 @@ final class Reassignments implements MetadataListener {
             if (p.reassigning() && completed(p) != null && election.isController()) {
                 if (write(topic.name(), p.partition(), Reassignments::completed)) {
                     log.info("reassignment of {}-{} done: replicas {}", topic.name(), p.partition(), p.targetReplicas());
+                } else {
+                    session.schedule(() -> cache.topic(topic.name()).ifPresent(this::completeWhatIsInSync), RETRY_MS);
                 }
             }
         }
