@@ -60,13 +60,8 @@ class ReassignmentIT {
     }
 
     @AfterAll
-    void stopCluster() throws Exception {
+    void stopCluster() {
         if (cluster != null) {
-            for (int id = 1; id <= 4; id++) { // DEBUG
-                java.nio.file.Files.createDirectories(Path.of("/tmp/reassign-logs"));
-                java.nio.file.Files.copy(cluster.broker(id).log(), Path.of("/tmp/reassign-logs/broker-" + id + ".log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
             cluster.close();
         }
     }
