@@ -165,8 +165,7 @@ public final class Broker implements Closeable {
         resizeIo(dynamicConfig.get(BrokerKeys.NUM_IO_THREADS));
         ReplicationThrottles throttles = new ReplicationThrottles(config.brokerId(),
                 topic -> metadata.topic(topic).map(dev.wharf.controller.TopicInfo::configs).orElse(Map.of()),
-                () -> dynamicConfig.get(BrokerKeys.LEADER_REPLICATION_THROTTLED_RATE),
-                () -> dynamicConfig.get(BrokerKeys.FOLLOWER_REPLICATION_THROTTLED_RATE));
+                dynamicConfig::leaderThrottleRate, dynamicConfig::followerThrottleRate);
         replicas = new ReplicaManager(dynamicConfig, metadata, logs, deadlines, io, throttles);
         replicas.subscribe();
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
