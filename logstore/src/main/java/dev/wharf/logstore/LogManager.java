@@ -32,7 +32,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per log directory: {@code .wharf_cleanshutdown} (marker), {@code recovery-point-offset-checkpoint}
  * and {@code log-start-offset-checkpoint} (see {@link OffsetCheckpointFile}), and one directory per
- * partition. Thread-safe.
+ * partition: {@code <topic>-<partition>} for the current log, {@code <topic>-<partition>.<uuid>-future}
+ * for a copy being moved here from another log dir (AlterReplicaLogDirs; resumed after a restart:
+ * {@link #futureLog}), {@code <topic>-<partition>.<uuid>-delete} for one being deleted.
+ *
+ * <p>Log dirs fail one by one (KIP-112): {@link #markOffline} forgets the logs of a dir whose disk
+ * failed; the others go on. Their files stay open until the process ends, as in Kafka.
+ * Thread-safe.
  */
 public final class LogManager implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
@@ -40,6 +46,7 @@ public final class LogManager implements Closeable {
     static final String RECOVERY_POINTS_FILE = "recovery-point-offset-checkpoint";
     static final String LOG_START_OFFSETS_FILE = "log-start-offset-checkpoint";
     private static final String DELETE_SUFFIX = "-delete";
+    private static final String FUTURE_SUFFIX = "-future";
     public static final int DEFAULT_MAX_OPEN_FILES = 4096;
 
     private final List<Path> logDirs;
@@ -47,6 +54,10 @@ public final class LogManager implements Closeable {
     private final LongSupplier clock;
     private final long retentionCheckIntervalMs;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    /** Copies being moved to another log dir (AlterReplicaLogDirs), by the partition they copy. */
+    private final ConcurrentHashMap<TopicPartition, PartitionLog> futureLogs = new ConcurrentHashMap<>();
+    private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.BiConsumer<Path, Exception> dirFailureListener = (d, e) -> {};
     private final ScheduledThreadPoolExecutor scheduler;
     /** Deletions waiting out {@code file.delete.delay.ms}; close() runs them at once. */
     private final Set<Runnable> pendingDeletes = ConcurrentHashMap.newKeySet();
@@ -93,6 +104,7 @@ public final class LogManager implements Closeable {
         ExecutorService loaders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
         try {
             List<Future<PartitionLog>> loading = new ArrayList<>();
+            List<Future<PartitionLog>> loadingFutures = new ArrayList<>();
             for (Path dir : logDirs) {
                 Files.createDirectories(dir);
                 Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
@@ -106,14 +118,15 @@ public final class LogManager implements Closeable {
                             deleteRecursively(child); // a deletion the last run did not finish
                             continue;
                         }
+                        boolean future = name.endsWith(FUTURE_SUFFIX);
                         TopicPartition tp;
                         try {
-                            tp = TopicPartition.fromDirName(name);
+                            tp = TopicPartition.fromDirName(future ? name.substring(0, name.lastIndexOf('.')) : name);
                         } catch (IllegalArgumentException e) {
                             log.warn("ignoring directory={} in log dir={}: not a partition", name, dir);
                             continue;
                         }
-                        loading.add(loaders.submit(() -> PartitionLog.open(child, tp, defaults,
+                        (future ? loadingFutures : loading).add(loaders.submit(() -> PartitionLog.open(child, tp, defaults,
                                 recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, 0L), clean, env)));
                     }
                 }
@@ -125,6 +138,15 @@ public final class LogManager implements Closeable {
                 PartitionLog pl = f.get();
                 if (logs.putIfAbsent(pl.topicPartition(), pl) != null) {
                     throw new IOException("partition " + pl.topicPartition() + " has a log in two log dirs");
+                }
+            }
+            for (Future<PartitionLog> f : loadingFutures) {
+                PartitionLog pl = f.get();
+                if (logs.containsKey(pl.topicPartition())) {
+                    futureLogs.put(pl.topicPartition(), pl);
+                    log.info("resuming the move of partition={} to dir={}", pl.topicPartition(), pl.dir().getParent());
+                } else {
+                    promote(pl); // the move's last step was cut short after the old log was renamed away
                 }
             }
         } catch (InterruptedException e) {
@@ -145,7 +167,9 @@ public final class LogManager implements Closeable {
             try {
                 pl.deleteRetainedSegments();
                 pl.flushIfDue();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                dirFailed(pl.dir().getParent(), e);
+            } catch (RuntimeException e) {
                 log.error("log maintenance failed partition={}", pl.topicPartition(), e); // the others go on
             }
         }
@@ -185,11 +209,124 @@ public final class LogManager implements Closeable {
 
     private Path leastLoadedDir() {
         Map<Path, Integer> counts = new HashMap<>();
-        logDirs.forEach(d -> counts.put(d, 0));
+        onlineDirs().forEach(d -> counts.put(d, 0));
+        if (counts.isEmpty()) {
+            throw new UncheckedIOException(new IOException("every log dir is offline"));
+        }
         for (PartitionLog pl : logs.values()) {
             counts.computeIfPresent(pl.dir().getParent(), (d, n) -> n + 1);
         }
-        return logDirs.stream().min(Comparator.comparing(counts::get)).orElseThrow();
+        return onlineDirs().stream().min(Comparator.comparing(counts::get)).orElseThrow();
+    }
+
+    /** The configured log dirs, in {@code log.dirs} order. */
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
+    /** The log dirs not marked offline. */
+    public List<Path> onlineDirs() {
+        return logDirs.stream().filter(d -> !offlineDirs.contains(d)).toList();
+    }
+
+    public boolean isOffline(Path dir) {
+        return offlineDirs.contains(dir);
+    }
+
+    /** The configured log dir holding {@code pl} (its partition directory's parent). */
+    public static Path dirOf(PartitionLog pl) {
+        return pl.dir().getParent();
+    }
+
+    /** Told (once per dir, on the thread that met the error) when a log dir goes offline. */
+    public void onDirFailure(java.util.function.BiConsumer<Path, Exception> listener) {
+        this.dirFailureListener = listener;
+    }
+
+    /**
+     * An I/O error hit {@code dir}: takes it offline (once) and tells the listener. Whoever meets
+     * an I/O error on a log calls this with the log's dir; returns whether the dir went offline now.
+     */
+    public boolean dirFailed(Path dir, Exception cause) {
+        if (!logDirs.contains(dir) || !offlineDirs.add(dir)) {
+            return false;
+        }
+        log.error("log dir={} is offline after an I/O error; its partitions go offline here", dir, cause);
+        logs.values().removeIf(pl -> dirOf(pl).equals(dir));
+        futureLogs.values().removeIf(pl -> dirOf(pl).equals(dir) || !logs.containsKey(pl.topicPartition()));
+        dirFailureListener.accept(dir, cause);
+        return true;
+    }
+
+    /** The copy of {@code tp} being moved to another dir, if a move is under way. */
+    public Optional<PartitionLog> futureLog(TopicPartition tp) {
+        return Optional.ofNullable(futureLogs.get(tp));
+    }
+
+    /**
+     * Starts moving {@code tp}'s log to {@code dir}: an empty future log there (or the one already
+     * moving there). A move to another dir replaces an unfinished one.
+     */
+    public PartitionLog createFutureLog(TopicPartition tp, Path dir, LogConfig config) throws IOException {
+        synchronized (futureLogs) {
+            PartitionLog existing = futureLogs.get(tp);
+            if (existing != null) {
+                if (dirOf(existing).equals(dir)) {
+                    return existing;
+                }
+                abandonFutureLog(tp);
+            }
+            Path child = dir.resolve(tp.dirName() + "." + java.util.UUID.randomUUID().toString().replace("-", "")
+                    + FUTURE_SUFFIX);
+            PartitionLog future = PartitionLog.open(child, tp, config, 0L, 0L, true, env);
+            futureLogs.put(tp, future);
+            return future;
+        }
+    }
+
+    /** Drops the future log of {@code tp} (a move given up, or replaced by a move elsewhere). */
+    public void abandonFutureLog(TopicPartition tp) throws IOException {
+        PartitionLog future = futureLogs.remove(tp);
+        if (future != null) {
+            deleteDir(future);
+        }
+    }
+
+    /**
+     * The move's last step, while nothing appends to {@code tp} (its partition holds appends
+     * back): the future log, caught up, becomes the log of {@code tp}, reopened under the plain
+     * partition name in its dir, starting at {@code logStartOffset}; the old log is deleted. Crash
+     * safety follows Kafka's order: the future dir is renamed first, then the old one to
+     * {@code -delete} (a crash between leaves two logs, which start-up refuses, as Kafka does).
+     * Returns the new current log.
+     */
+    public PartitionLog replaceWithFutureLog(TopicPartition tp, long logStartOffset) throws IOException {
+        PartitionLog future = futureLogs.remove(tp);
+        PartitionLog old = logs.get(tp);
+        if (future == null || old == null) {
+            throw new IllegalStateException("no move under way for " + tp);
+        }
+        future.close();
+        Path target = dirOf(future).resolve(tp.dirName());
+        Files.move(future.dir(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(target.getParent());
+        PartitionLog moved = PartitionLog.open(target, tp, old.config(), future.logEndOffset(),
+                Math.max(logStartOffset, future.logStartOffset()), true, env);
+        logs.put(tp, moved);
+        deleteDir(old);
+        checkpoint();
+        return moved;
+    }
+
+    /** A future log whose current log is gone: it becomes the current log. */
+    private void promote(PartitionLog future) throws IOException {
+        TopicPartition tp = future.topicPartition();
+        future.close();
+        Path target = dirOf(future).resolve(tp.dirName());
+        Files.move(future.dir(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(target.getParent());
+        log.info("completing the move of partition={} to dir={}", tp, target.getParent());
+        logs.put(tp, PartitionLog.open(target, tp, defaults, future.logEndOffset(), future.logStartOffset(), true, env));
     }
 
     /**
@@ -201,6 +338,15 @@ public final class LogManager implements Closeable {
         if (pl == null) {
             return;
         }
+        deleteDir(pl);
+        PartitionLog future = futureLogs.remove(tp);
+        if (future != null) {
+            deleteDir(future);
+        }
+    }
+
+    /** Closes a log and renames its directory {@code -delete}; the files go after {@code file.delete.delay.ms}. */
+    private void deleteDir(PartitionLog pl) throws IOException {
         pl.closeForDeletion();
         Path dir = pl.dir();
         Path doomed = dir.resolveSibling(dir.getFileName() + "." + java.util.UUID.randomUUID().toString().replace("-", "")
@@ -240,7 +386,7 @@ public final class LogManager implements Closeable {
     /** Writes the recovery point and log start offset checkpoints of every log dir. */
     public void checkpoint() throws IOException {
         synchronized (checkpointLock) {
-            for (Path dir : logDirs) {
+            for (Path dir : onlineDirs()) {
                 Map<TopicPartition, Long> recovery = new HashMap<>();
                 Map<TopicPartition, Long> starts = new HashMap<>();
                 for (PartitionLog pl : logs.values()) {
@@ -249,8 +395,12 @@ public final class LogManager implements Closeable {
                         starts.put(pl.topicPartition(), pl.logStartOffset());
                     }
                 }
-                OffsetCheckpointFile.write(dir.resolve(RECOVERY_POINTS_FILE), recovery);
-                OffsetCheckpointFile.write(dir.resolve(LOG_START_OFFSETS_FILE), starts);
+                try {
+                    OffsetCheckpointFile.write(dir.resolve(RECOVERY_POINTS_FILE), recovery);
+                    OffsetCheckpointFile.write(dir.resolve(LOG_START_OFFSETS_FILE), starts);
+                } catch (IOException e) {
+                    dirFailed(dir, e);
+                }
             }
         }
     }
@@ -297,16 +447,27 @@ public final class LogManager implements Closeable {
         for (Runnable pending : List.copyOf(pendingDeletes)) {
             pending.run(); // nothing reads the deleted segments any more
         }
-        for (PartitionLog pl : logs.values()) {
-            pl.close();
+        for (PartitionLog pl : List.copyOf(futureLogs.values())) {
+            closeOrFail(pl); // resumed at the next start
+        }
+        for (PartitionLog pl : List.copyOf(logs.values())) {
+            closeOrFail(pl);
         }
         checkpoint();
         handles.close();
-        for (Path dir : logDirs) {
+        for (Path dir : onlineDirs()) {
             Files.writeString(dir.resolve(CLEAN_SHUTDOWN_FILE), "");
             fsyncDirectory(dir);
         }
         log.info("closed logs={}", logs.size());
+    }
+
+    private void closeOrFail(PartitionLog pl) {
+        try {
+            pl.close();
+        } catch (IOException e) {
+            dirFailed(dirOf(pl), e);
+        }
     }
 
     /** Makes a directory's entries (created, renamed, deleted files) durable. */
