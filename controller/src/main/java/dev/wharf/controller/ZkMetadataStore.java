@@ -135,6 +135,34 @@ public final class ZkMetadataStore implements Closeable {
         return p.replicas().stream().filter(r -> live.stream().noneMatch(b -> b.id() == r)).toList();
     }
 
+    /**
+     * The replicas of {@code topic}'s partition that are offline: on a broker not registered now,
+     * or in a failed log dir of a broker that is (KIP-112).
+     */
+    public List<Integer> offlineReplicas(String topic, TopicInfo.PartitionInfo p) {
+        java.util.Set<Integer> failed = cache.offlineReplicas(topic, p.partition());
+        List<BrokerInfo> live = cache.liveBrokers();
+        return p.replicas().stream().filter(r -> failed.contains(r) || live.stream().noneMatch(b -> b.id() == r)).toList();
+    }
+
+    /**
+     * This broker's replicas in failed log dirs (topic to partitions), in its ephemeral
+     * {@code /brokers/offline_replicas/<id>} node: the controller moves their leadership away and
+     * drops them from the ISRs. The node goes with the session: a restart clears it.
+     */
+    public void reportOfflineReplicas(int brokerId, Map<String, List<Integer>> partitions) throws Exception {
+        byte[] data = ZkData.offlineReplicas(partitions);
+        session.call(() -> {
+            try {
+                session.client().create().creatingParentsIfNeeded().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+                        .forPath(ZkData.offlineReplicas(brokerId), data);
+            } catch (org.apache.zookeeper.KeeperException.NodeExistsException e) {
+                session.client().setData().forPath(ZkData.offlineReplicas(brokerId), data);
+            }
+            return null;
+        });
+    }
+
     public Map<String, TopicInfo> topics() {
         return cache.topics();
     }

@@ -57,6 +57,8 @@ public final class LogManager implements Closeable {
     /** Copies being moved to another log dir (AlterReplicaLogDirs), by the partition they copy. */
     private final ConcurrentHashMap<TopicPartition, PartitionLog> futureLogs = new ConcurrentHashMap<>();
     private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
+    /** Where a log not created yet should go (AlterReplicaLogDirs for a replica not here yet). */
+    private final ConcurrentHashMap<TopicPartition, Path> preferredDirs = new ConcurrentHashMap<>();
     private volatile java.util.function.BiConsumer<Path, Exception> dirFailureListener = (d, e) -> {};
     private final ScheduledThreadPoolExecutor scheduler;
     /** Deletions waiting out {@code file.delete.delay.ms}; close() runs them at once. */
@@ -194,7 +196,8 @@ public final class LogManager implements Closeable {
             throw new IllegalStateException("the log manager is closed");
         }
         return logs.computeIfAbsent(tp, k -> {
-            Path dir = leastLoadedDir().resolve(tp.dirName());
+            Path preferred = preferredDirs.remove(tp);
+            Path dir = (preferred != null && !isOffline(preferred) ? preferred : leastLoadedDir()).resolve(tp.dirName());
             try {
                 return PartitionLog.open(dir, tp, config, 0L, 0L, true, env);
             } catch (IOException e) {
@@ -256,6 +259,16 @@ public final class LogManager implements Closeable {
         futureLogs.values().removeIf(pl -> dirOf(pl).equals(dir) || !logs.containsKey(pl.topicPartition()));
         dirFailureListener.accept(dir, cause);
         return true;
+    }
+
+    /** Creates the log of {@code tp}, when it comes, in {@code dir} rather than in the least loaded dir. */
+    public void preferDir(TopicPartition tp, Path dir) {
+        preferredDirs.put(tp, dir);
+    }
+
+    /** The copies being moved to another dir, by partition. */
+    public Map<TopicPartition, PartitionLog> futureLogs() {
+        return Map.copyOf(futureLogs);
     }
 
     /** The copy of {@code tp} being moved to another dir, if a move is under way. */
