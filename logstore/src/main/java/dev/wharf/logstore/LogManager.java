@@ -171,6 +171,8 @@ public final class LogManager implements Closeable {
                 pl.flushIfDue();
             } catch (IOException e) {
                 dirFailed(pl.dir().getParent(), e);
+            } catch (UncheckedIOException e) {
+                dirFailed(pl.dir().getParent(), e.getCause());
             } catch (RuntimeException e) {
                 log.error("log maintenance failed partition={}", pl.topicPartition(), e); // the others go on
             }

@@ -290,6 +290,8 @@ public final class Partition {
                     log.logStartOffset(), appendTime);
         } catch (IOException e) {
             throw storageFailed(log, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(log, e.getCause());
         } finally {
             roleLock.readLock().unlock();
         }
@@ -313,6 +315,8 @@ public final class Partition {
             appended = log.append(records, r.leaderEpoch());
         } catch (IOException e) {
             throw storageFailed(log, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(log, e.getCause());
         } finally {
             roleLock.readLock().unlock();
         }
@@ -348,6 +352,8 @@ public final class Partition {
                     log.logStartOffset(), -1);
         } catch (IOException e) {
             throw storageFailed(log, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(log, e.getCause());
         } finally {
             roleLock.readLock().unlock();
         }
@@ -521,6 +527,8 @@ public final class Partition {
             return r.isLeader() || r.leaderEpoch() != leaderEpoch ? null : step.apply(log);
         } catch (IOException e) {
             throw storageFailed(log, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(log, e.getCause());
         } finally {
             roleLock.readLock().unlock();
         }
@@ -587,6 +595,8 @@ public final class Partition {
         PartitionLog current = log;
         try {
             return current.read(offset, maxBytes, upTo);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot read " + topicPartition, storageFailed(current, e.getCause()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + topicPartition, storageFailed(current, e));
         }
