@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * and {@code log-start-offset-checkpoint} (see {@link OffsetCheckpointFile}), and one directory per
  * partition: {@code <topic>-<partition>} for the current log, {@code <topic>-<partition>.<uuid>-future}
  * for a copy being moved here from another log dir (AlterReplicaLogDirs; resumed after a restart:
- * {@link #futureLog}), {@code <topic>-<partition>.<uuid>-delete} for one being deleted.
+ * {@link FutureLogs}), {@code <topic>-<partition>.<uuid>-delete} for one being deleted.
  *
  * <p>Log dirs fail one by one (KIP-112): {@link #markOffline} forgets the logs of a dir whose disk
  * failed; the others go on. Their files stay open until the process ends, as in Kafka.
@@ -46,7 +46,6 @@ public final class LogManager implements Closeable {
     static final String RECOVERY_POINTS_FILE = "recovery-point-offset-checkpoint";
     static final String LOG_START_OFFSETS_FILE = "log-start-offset-checkpoint";
     private static final String DELETE_SUFFIX = "-delete";
-    private static final String FUTURE_SUFFIX = "-future";
     public static final int DEFAULT_MAX_OPEN_FILES = 4096;
 
     private final List<Path> logDirs;
@@ -54,8 +53,7 @@ public final class LogManager implements Closeable {
     private final LongSupplier clock;
     private final long retentionCheckIntervalMs;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
-    /** Copies being moved to another log dir (AlterReplicaLogDirs), by the partition they copy. */
-    private final ConcurrentHashMap<TopicPartition, PartitionLog> futureLogs = new ConcurrentHashMap<>();
+    private final FutureLogs futureLogs;
     private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
     /** Where a log not created yet should go (AlterReplicaLogDirs for a replica not here yet). */
     private final ConcurrentHashMap<TopicPartition, Path> preferredDirs = new ConcurrentHashMap<>();
@@ -94,6 +92,7 @@ public final class LogManager implements Closeable {
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.handles = new FileHandles(maxOpenFiles);
         this.env = new LogEnvironment(clock, this::deleteLater, handles);
+        this.futureLogs = new FutureLogs(this, logs, env);
     }
 
     /** The open-file pool of sealed segments. */
@@ -120,10 +119,11 @@ public final class LogManager implements Closeable {
                             deleteRecursively(child); // a deletion the last run did not finish
                             continue;
                         }
-                        boolean future = name.endsWith(FUTURE_SUFFIX);
+                        String futureOf = FutureLogs.partitionDirName(name);
+                        boolean future = futureOf != null;
                         TopicPartition tp;
                         try {
-                            tp = TopicPartition.fromDirName(future ? name.substring(0, name.lastIndexOf('.')) : name);
+                            tp = TopicPartition.fromDirName(future ? futureOf : name);
                         } catch (IllegalArgumentException e) {
                             log.warn("ignoring directory={} in log dir={}: not a partition", name, dir);
                             continue;
@@ -143,13 +143,7 @@ public final class LogManager implements Closeable {
                 }
             }
             for (Future<PartitionLog> f : loadingFutures) {
-                PartitionLog pl = f.get();
-                if (logs.containsKey(pl.topicPartition())) {
-                    futureLogs.put(pl.topicPartition(), pl);
-                    log.info("resuming the move of partition={} to dir={}", pl.topicPartition(), pl.dir().getParent());
-                } else {
-                    promote(pl); // the move's last step was cut short after the old log was renamed away
-                }
+                futureLogs.loaded(f.get(), defaults);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -258,7 +252,7 @@ public final class LogManager implements Closeable {
         }
         log.error("log dir={} is offline after an I/O error; its partitions go offline here", dir, cause);
         logs.values().removeIf(pl -> dirOf(pl).equals(dir));
-        futureLogs.values().removeIf(pl -> dirOf(pl).equals(dir) || !logs.containsKey(pl.topicPartition()));
+        futureLogs.dropIn(dir);
         dirFailureListener.accept(dir, cause);
         return true;
     }
@@ -268,80 +262,9 @@ public final class LogManager implements Closeable {
         preferredDirs.put(tp, dir);
     }
 
-    /** The copies being moved to another dir, by partition. */
-    public Map<TopicPartition, PartitionLog> futureLogs() {
-        return Map.copyOf(futureLogs);
-    }
-
-    /** The copy of {@code tp} being moved to another dir, if a move is under way. */
-    public Optional<PartitionLog> futureLog(TopicPartition tp) {
-        return Optional.ofNullable(futureLogs.get(tp));
-    }
-
-    /**
-     * Starts moving {@code tp}'s log to {@code dir}: an empty future log there (or the one already
-     * moving there). A move to another dir replaces an unfinished one.
-     */
-    public PartitionLog createFutureLog(TopicPartition tp, Path dir, LogConfig config) throws IOException {
-        synchronized (futureLogs) {
-            PartitionLog existing = futureLogs.get(tp);
-            if (existing != null) {
-                if (dirOf(existing).equals(dir)) {
-                    return existing;
-                }
-                abandonFutureLog(tp);
-            }
-            Path child = dir.resolve(tp.dirName() + "." + java.util.UUID.randomUUID().toString().replace("-", "")
-                    + FUTURE_SUFFIX);
-            PartitionLog future = PartitionLog.open(child, tp, config, 0L, 0L, true, env);
-            futureLogs.put(tp, future);
-            return future;
-        }
-    }
-
-    /** Drops the future log of {@code tp} (a move given up, or replaced by a move elsewhere). */
-    public void abandonFutureLog(TopicPartition tp) throws IOException {
-        PartitionLog future = futureLogs.remove(tp);
-        if (future != null) {
-            deleteDir(future);
-        }
-    }
-
-    /**
-     * The move's last step, while nothing appends to {@code tp} (its partition holds appends
-     * back): the future log, caught up, becomes the log of {@code tp}, reopened under the plain
-     * partition name in its dir, starting at {@code logStartOffset}; the old log is deleted. Crash
-     * safety follows Kafka's order: the future dir is renamed first, then the old one to
-     * {@code -delete} (a crash between leaves two logs, which start-up refuses, as Kafka does).
-     * Returns the new current log.
-     */
-    public PartitionLog replaceWithFutureLog(TopicPartition tp, long logStartOffset) throws IOException {
-        PartitionLog future = futureLogs.remove(tp);
-        PartitionLog old = logs.get(tp);
-        if (future == null || old == null) {
-            throw new IllegalStateException("no move under way for " + tp);
-        }
-        future.close();
-        Path target = dirOf(future).resolve(tp.dirName());
-        Files.move(future.dir(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        fsyncDirectory(target.getParent());
-        PartitionLog moved = PartitionLog.open(target, tp, old.config(), future.logEndOffset(),
-                Math.max(logStartOffset, future.logStartOffset()), true, env);
-        logs.put(tp, moved);
-        deleteDir(old);
-        checkpoint();
-        return moved;
-    }
-
-    /** A future log whose current log is gone: it becomes the current log. */
-    private void promote(PartitionLog future) throws IOException {
-        TopicPartition tp = future.topicPartition();
-        future.close();
-        Path target = dirOf(future).resolve(tp.dirName());
-        Files.move(future.dir(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        fsyncDirectory(target.getParent());
-        log.info("completing the move of partition={} to dir={}", tp, target.getParent());
-        logs.put(tp, PartitionLog.open(target, tp, defaults, future.logEndOffset(), future.logStartOffset(), true, env));
+    /** The copies of partitions being moved to another of these log dirs (AlterReplicaLogDirs). */
+    public FutureLogs futureLogs() {
+        return futureLogs;
     }
 
     /**
@@ -354,14 +277,11 @@ public final class LogManager implements Closeable {
             return;
         }
         deleteDir(pl);
-        PartitionLog future = futureLogs.remove(tp);
-        if (future != null) {
-            deleteDir(future);
-        }
+        futureLogs.abandon(tp);
     }
 
     /** Closes a log and renames its directory {@code -delete}; the files go after {@code file.delete.delay.ms}. */
-    private void deleteDir(PartitionLog pl) throws IOException {
+    void deleteDir(PartitionLog pl) throws IOException {
         pl.closeForDeletion();
         Path dir = pl.dir();
         Path doomed = dir.resolveSibling(dir.getFileName() + "." + java.util.UUID.randomUUID().toString().replace("-", "")
@@ -462,7 +382,7 @@ public final class LogManager implements Closeable {
         for (Runnable pending : List.copyOf(pendingDeletes)) {
             pending.run(); // nothing reads the deleted segments any more
         }
-        for (PartitionLog pl : List.copyOf(futureLogs.values())) {
+        for (PartitionLog pl : futureLogs.toClose()) {
             closeOrFail(pl); // resumed at the next start
         }
         for (PartitionLog pl : List.copyOf(logs.values())) {

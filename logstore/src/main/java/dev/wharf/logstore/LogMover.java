@@ -94,7 +94,7 @@ public final class LogMover {
         for (LeaderEpochCache.EpochEntry e : current.leaderEpochs().entries()) {
             future.leaderEpochs().assign(e.epoch(), e.startOffset());
         }
-        PartitionLog moved = logs.replaceWithFutureLog(current.topicPartition(), current.logStartOffset());
+        PartitionLog moved = logs.futureLogs().replaceCurrent(current.topicPartition(), current.logStartOffset());
         moved.resetHighWatermark(current.highWatermark());
         return moved;
     }

@@ -48,8 +48,8 @@ class LogMoverTest {
         }
         current.updateHighWatermark(current.logEndOffset());
         current.deleteRecordsBefore(5);
-        LogMover mover = new LogMover(m, current, m.createFutureLog(tp, to, config));
-        assertTrue(hasDir(to, "moving-0.") && m.futureLog(tp).isPresent(), "future dir is <tp>.<uuid>-future");
+        LogMover mover = new LogMover(m, current, m.futureLogs().create(tp, to, config));
+        assertTrue(hasDir(to, "moving-0.") && m.futureLogs().get(tp).isPresent(), "future dir is <tp>.<uuid>-future");
         int copied = 0;
         for (int i = 0; i < 5; i++) {
             copied += mover.step(512);
@@ -62,7 +62,7 @@ class LogMoverTest {
 
         assertEquals(to, LogManager.dirOf(moved));
         assertEquals(moved, m.get(tp).orElseThrow());
-        assertTrue(m.futureLog(tp).isEmpty());
+        assertTrue(m.futureLogs().get(tp).isEmpty());
         assertEquals(current.logEndOffset(), moved.logEndOffset());
         assertEquals(5, moved.logStartOffset());
         assertEquals(hw, moved.highWatermark());
@@ -87,7 +87,7 @@ class LogMoverTest {
         for (int i = 0; i < 10; i++) {
             t.append(current, 3);
         }
-        LogMover mover = new LogMover(m, current, m.createFutureLog(tp, to, config));
+        LogMover mover = new LogMover(m, current, m.futureLogs().create(tp, to, config));
         while (!mover.caughtUp()) {
             mover.step(4096);
         }
@@ -111,13 +111,13 @@ class LogMoverTest {
         for (int i = 0; i < 20; i++) {
             t.append(current, 3);
         }
-        LogMover mover = new LogMover(m, current, m.createFutureLog(tp, to, config));
+        LogMover mover = new LogMover(m, current, m.futureLogs().create(tp, to, config));
         mover.step(1024);
         long copied = mover.future().logEndOffset();
         m.close();
 
         LogManager again = manager(a, b);
-        PartitionLog future = again.futureLog(tp).orElseThrow();
+        PartitionLog future = again.futureLogs().get(tp).orElseThrow();
         assertEquals(to, LogManager.dirOf(future));
         assertEquals(copied, future.logEndOffset());
         PartitionLog moved = new LogMover(again, again.get(tp).orElseThrow(), future).finish();

@@ -41,7 +41,7 @@ public final class DescribeLogDirsHandler implements ApiHandler {
     public ApiMessage respond(RequestContext context) {
         DescribeLogDirsRequest req = (DescribeLogDirsRequest) context.body();
         Map<TopicPartition, PartitionLog> current = logs.all();
-        Map<TopicPartition, PartitionLog> future = logs.futureLogs();
+        Map<TopicPartition, PartitionLog> future = logs.futureLogs().all();
         List<DescribeLogDirsResponse.DescribeLogDirsResult> results = new ArrayList<>();
         for (Path dir : logs.logDirs()) {
             DescribeLogDirsResponse.DescribeLogDirsResult r = new DescribeLogDirsResponse.DescribeLogDirsResult()

@@ -62,7 +62,7 @@ public final class LogDirMoves implements StorageEvents {
     /**
      * Moves this broker's replica of {@code tp} to the log dir {@code path} (absolute, as
      * AlterReplicaLogDirs names it). Kafka's answers: LOG_DIR_NOT_FOUND for a dir not in
-     * {@code log.dirs}, KAFKA_STORAGE_ERROR for an offline one, REPLICA_NOT_AVAILABLE for a replica
+     * {@code log.dirs}, KAFKA_STORAGE_ERROR for an offline one (or a replica in one), REPLICA_NOT_AVAILABLE for a replica
      * not here (its log is created in that dir when it comes); a replica already there: nothing to do.
      */
     public ErrorCode alter(TopicPartition tp, String path) {
@@ -75,6 +75,9 @@ public final class LogDirMoves implements StorageEvents {
             return ErrorCode.KAFKA_STORAGE_ERROR;
         }
         Optional<Partition> p = replicas.hosted(tp);
+        if (p.isEmpty() && replicas.isOffline(tp)) {
+            return ErrorCode.KAFKA_STORAGE_ERROR;
+        }
         if (p.isEmpty()) {
             logs.preferDir(tp, target.get());
             return ErrorCode.REPLICA_NOT_AVAILABLE;
@@ -84,13 +87,13 @@ public final class LogDirMoves implements StorageEvents {
             synchronized (this) { // one alteration at a time per broker: a second one replaces the first
                 if (LogManager.dirOf(current).equals(target.get())) {
                     movers.remove(tp);
-                    logs.abandonFutureLog(tp);
+                    logs.futureLogs().abandon(tp);
                     return ErrorCode.NONE;
                 }
                 LogMover existing = movers.get(tp);
                 if (existing == null || !LogManager.dirOf(existing.future()).equals(target.get())) {
                     movers.remove(tp);
-                    PartitionLog future = logs.createFutureLog(tp, target.get(), current.config());
+                    PartitionLog future = logs.futureLogs().create(tp, target.get(), current.config());
                     movers.put(tp, new LogMover(logs, current, future));
                     log.info("moving partition={} from dir={} to dir={}", tp, LogManager.dirOf(current), target.get());
                 }
@@ -102,13 +105,8 @@ public final class LogDirMoves implements StorageEvents {
         }
     }
 
-    /** How far the move of {@code tp} is behind its current log, if one is under way (DescribeLogDirs). */
-    public Optional<PartitionLog> future(TopicPartition tp) {
-        return logs.futureLog(tp);
-    }
-
     private void tick() {
-        for (Map.Entry<TopicPartition, PartitionLog> e : logs.futureLogs().entrySet()) {
+        for (Map.Entry<TopicPartition, PartitionLog> e : logs.futureLogs().all().entrySet()) {
             replicas.hosted(e.getKey()).ifPresent(p -> movers.computeIfAbsent(e.getKey(),
                     tp -> new LogMover(logs, p.log(), e.getValue())));
         }
@@ -125,7 +123,7 @@ public final class LogDirMoves implements StorageEvents {
 
     private void advance(TopicPartition tp, LogMover mover) throws IOException {
         Optional<Partition> p = replicas.hosted(tp);
-        if (p.isEmpty() || p.get().log() != mover.current() || logs.futureLog(tp).orElse(null) != mover.future()) {
+        if (p.isEmpty() || p.get().log() != mover.current() || logs.futureLogs().get(tp).orElse(null) != mover.future()) {
             giveUp(tp, mover); // the replica went (deleted, moved away, offline) or the move was replaced
             return;
         }
@@ -153,9 +151,9 @@ public final class LogDirMoves implements StorageEvents {
     }
 
     private void giveUp(TopicPartition tp, LogMover mover) {
-        if (movers.remove(tp, mover) && logs.futureLog(tp).orElse(null) == mover.future()) {
+        if (movers.remove(tp, mover) && logs.futureLogs().get(tp).orElse(null) == mover.future()) {
             try {
-                logs.abandonFutureLog(tp);
+                logs.futureLogs().abandon(tp);
             } catch (IOException e) {
                 log.warn("cannot delete the future log of partition={}", tp, e);
             }

@@ -292,6 +292,11 @@ public final class ReplicaManager implements IsrChanger {
         this.storage = events;
     }
 
+    /** Whether this broker's replica of {@code tp} is in a failed log dir. */
+    boolean isOffline(TopicPartition tp) {
+        return offline.contains(tp);
+    }
+
     /** This broker's replica of {@code tp}, if it has one open. */
     public Optional<Partition> hosted(TopicPartition tp) {
         return Optional.ofNullable(partitions.get(tp));
