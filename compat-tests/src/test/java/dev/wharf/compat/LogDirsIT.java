@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeReplicaLogDirsResult.ReplicaLogDirInfo;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionReplica;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * old dir no longer holds the partition; {@code kafka-log-dirs --describe} reports sizes; and a
  * failed dir (renamed away, so the next segment roll fails) takes only its own partitions offline
  * on that broker: their leadership moves to another in-sync replica and producing goes on there,
- * while the broker keeps serving the partition in its other dir. Runs in this order (the last
- * test breaks broker 1's first dir).
+ * while the broker keeps serving the partition in its other dir; a move cut short by a restart
+ * resumes. Runs in this order (the last test breaks broker 1's first dir).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -148,9 +151,43 @@ class LogDirsIT {
         assertEquals(3, replicas, r.output());
     }
 
-    // a failed dir on broker 1: its partition's leadership moves and producing goes on; the other dir's stays with broker 1
+    // a move cut short by a restart of its broker resumes from the future log, and finishes with every record
     @Test
     @Order(3)
+    void aMoveResumesAfterARestart() throws Exception {
+        createTopic("resuming", Map.of(0, List.of(2, 1, 3)), Map.of());
+        List<String> preloaded = preload("resuming", 0, 600);
+        TopicPartitionReplica replica = new TopicPartitionReplica("resuming", 0, 2);
+        Path from = Path.of(replicaDir(replica).getCurrentReplicaLogDir());
+        Path to = from.equals(logDir(2, "d1")) ? logDir(2, "d2") : logDir(2, "d1");
+        ConfigResource broker2 = new ConfigResource(ConfigResource.Type.BROKER, "2");
+        String throttle = "replica.alter.log.dirs.io.max.bytes.per.second";
+        cluster.admin().incrementalAlterConfigs(Map.of(broker2, List.of(new AlterConfigOp(new ConfigEntry(throttle, "20000"),
+                AlterConfigOp.OpType.SET)))).all().get(10, TimeUnit.SECONDS);
+        cluster.admin().alterReplicaLogDirs(Map.of(replica, to.toString())).all().get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> to.toString().equals(replicaDir(replica).getFutureReplicaLogDir()));
+
+        cluster.broker(2).stop();
+        try (Stream<Path> children = Files.list(to)) {
+            assertTrue(children.anyMatch(c -> c.getFileName().toString().matches("resuming-0\\.[0-9a-f]{32}-future")),
+                    "the future log is kept for the next start");
+        }
+        cluster.broker(2).start();
+        cluster.admin().incrementalAlterConfigs(Map.of(broker2, List.of(new AlterConfigOp(new ConfigEntry(throttle, ""),
+                AlterConfigOp.OpType.DELETE)))).all().get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).untilAsserted(() -> {
+            ReplicaLogDirInfo info = replicaDir(replica);
+            assertEquals(to.toString(), info.getCurrentReplicaLogDir());
+            assertNull(info.getFutureReplicaLogDir());
+        });
+        assertFalse(Files.exists(from.resolve("resuming-0")));
+        assertTrue(cluster.awaitFullIsr("resuming", WAIT));
+        assertEquals(preloaded, readAll("resuming", 0));
+    }
+
+    // a failed dir on broker 1: its partition's leadership moves and producing goes on; the other dir's stays with broker 1
+    @Test
+    @Order(4)
     void aFailedDirTakesOnlyItsPartitionsOffline() throws Exception {
         createTopic("disks", Map.of(0, List.of(1, 2, 3), 1, List.of(1, 2, 3)), Map.of("segment.bytes", "20000"));
         // one partition in each of broker 1's dirs

@@ -36,6 +36,8 @@ public final class LogDirMoves implements StorageEvents {
     private static final int STEP_BYTES = 256 * 1024;
     private static final int STEPS_PER_TICK = 16;
     private static final long TICK_MS = 20;
+    /** At most this many offsets behind, after a short read, the copy finishes with appends held back. */
+    private static final long SWAP_LAG = 1000;
 
     private final ReplicaManager replicas;
     private final LogManager logs;
@@ -127,18 +129,19 @@ public final class LogDirMoves implements StorageEvents {
             giveUp(tp, mover); // the replica went (deleted, moved away, offline) or the move was replaced
             return;
         }
-        for (int i = 0; i < STEPS_PER_TICK; i++) {
+        boolean nearlyCaughtUp = false;
+        for (int i = 0; i < STEPS_PER_TICK && !nearlyCaughtUp; i++) {
             long now = System.currentTimeMillis();
             if (quota.exceeded(now)) {
                 return;
             }
             int copied = mover.step(STEP_BYTES);
             quota.record(copied, now);
-            if (copied < STEP_BYTES / 2) {
-                break; // at the end of the current log, or nearly: the rest is copied with appends held back
-            }
+            // the rest is little (a read stops at a segment's end, so a short read alone does not say so):
+            // it is copied with appends held back
+            nearlyCaughtUp = mover.caughtUp() || copied < STEP_BYTES / 2 && mover.lag() < SWAP_LAG;
         }
-        if (mover.lag() < 1000) {
+        if (nearlyCaughtUp) {
             p.get().replaceLog(current -> {
                 if (current != mover.current()) {
                     throw new IOException("the log of " + tp + " changed during its move");
