@@ -36,6 +36,8 @@ public final class ZkMetadataStore implements Closeable {
     private final IsrWrites isrWrites;
     private final Reassignments reassignments;
     private final BrokerConfigStore brokerConfigs;
+    /** This broker's last report of replicas in failed log dirs, written again under a new session. */
+    private volatile byte[] offlineReport;
 
     public ZkMetadataStore(String connect, int sessionTimeoutMs, BrokerInfo self) {
         this.session = new ZkSession(connect, sessionTimeoutMs, self);
@@ -51,6 +53,12 @@ public final class ZkMetadataStore implements Closeable {
         session.addListener(cache);
         session.addListener(election);
         session.addListener(brokerConfigs);
+        session.addListener(() -> {
+            byte[] report = offlineReport;
+            if (report != null) { // a new session lost the ephemeral node: the replicas are still offline
+                session.createEphemeral(ZkData.offlineReplicas(self.id()), report, true);
+            }
+        });
         cache.subscribe(elections);
         cache.subscribe(reassignments);
         election.onElected(() -> {
@@ -152,6 +160,7 @@ public final class ZkMetadataStore implements Closeable {
      */
     public void reportOfflineReplicas(int brokerId, Map<String, List<Integer>> partitions) throws Exception {
         byte[] data = ZkData.offlineReplicas(partitions);
+        offlineReport = data;
         session.call(() -> {
             try {
                 session.client().create().creatingParentsIfNeeded().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
