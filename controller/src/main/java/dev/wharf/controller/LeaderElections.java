@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * broker died, came back, or restarted under a new broker epoch) and when a topic changes (a new
  * topic whose first replica is down, an offline partition).
  *
+ * <p>A replica in a failed log dir (its broker lists it under {@code /brokers/offline_replicas}) counts
+ * as gone for its partition alone ({@link #liveFor}).
+ *
  * <p>For each partition: a leader that is gone (or restarted: it may have lost what it had not
  * flushed) is replaced by the first replica, in assignment order, that is live and in the ISR,
  * with the leader epoch bumped; in-sync replicas that are gone leave the ISR (the leader epoch
@@ -102,8 +105,19 @@ final class LeaderElections implements MetadataListener {
             if (!election.isController()) {
                 return;
             }
-            move(topic.name(), p, current -> decide(current, live, restarted, cache.shuttingDown(), unclean));
+            Set<Integer> liveHere = liveFor(live, cache.offlineReplicas(topic.name(), p.partition()));
+            move(topic.name(), p, current -> decide(current, liveHere, restarted, cache.shuttingDown(), unclean));
         }
+    }
+
+    /** The brokers live for one partition: the live ones but those holding it in a failed log dir. */
+    static Set<Integer> liveFor(Set<Integer> live, Set<Integer> offlineReplicas) {
+        if (offlineReplicas.isEmpty()) {
+            return live;
+        }
+        Set<Integer> out = new HashSet<>(live);
+        out.removeAll(offlineReplicas);
+        return out;
     }
 
     /**

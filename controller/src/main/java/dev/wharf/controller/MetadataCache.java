@@ -46,6 +46,8 @@ final class MetadataCache implements ZkSession.Listener {
     private volatile String clusterId;
     /** Brokers announcing a controlled shutdown (their ephemeral node under {@link ZkData#CONTROLLED_SHUTDOWN}). */
     private volatile Set<Integer> shuttingDown = Set.of();
+    /** Each broker's replicas in failed log dirs (its ephemeral node under {@link ZkData#OFFLINE_REPLICAS}), topic to partitions. */
+    private volatile Map<Integer, Map<String, List<Integer>>> offlineReplicas = Map.of();
     private final Watcher topicWatcher;
     private final Watcher brokerWatcher;
     private final Watcher shutdownWatcher;
@@ -65,7 +67,8 @@ final class MetadataCache implements ZkSession.Listener {
             }
         };
         this.shutdownWatcher = event -> {
-            if (ZkData.childOf(ZkData.CONTROLLED_SHUTDOWN, event.getPath()) != null) {
+            if (ZkData.childOf(ZkData.CONTROLLED_SHUTDOWN, event.getPath()) != null
+                    || ZkData.childOf(ZkData.OFFLINE_REPLICAS, event.getPath()) != null) {
                 session.execute(this::reloadShuttingDownOrRetry);
             }
         };
@@ -77,12 +80,15 @@ final class MetadataCache implements ZkSession.Listener {
 
     @Override
     public void registered() throws Exception {
-        for (String tree : List.of(ZkData.TOPICS, ZkData.TOPIC_CONFIGS, ZkData.BROKER_IDS, ZkData.CONTROLLED_SHUTDOWN)) {
+        for (String tree : List.of(ZkData.TOPICS, ZkData.TOPIC_CONFIGS, ZkData.BROKER_IDS, ZkData.CONTROLLED_SHUTDOWN,
+                ZkData.OFFLINE_REPLICAS)) {
             ensurePath(tree);
         }
         zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(brokerWatcher).forPath(ZkData.BROKER_IDS);
         zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(shutdownWatcher)
                 .forPath(ZkData.CONTROLLED_SHUTDOWN);
+        zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(shutdownWatcher)
+                .forPath(ZkData.OFFLINE_REPLICAS);
         for (String tree : List.of(ZkData.TOPICS, ZkData.TOPIC_CONFIGS)) {
             zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(topicWatcher).forPath(tree);
         }
@@ -142,7 +148,31 @@ final class MetadataCache implements ZkSession.Listener {
         }
     }
 
+    /** The brokers holding {@code topic}'s {@code partition} in a failed log dir: not live for it. */
+    Set<Integer> offlineReplicas(String topic, int partition) {
+        Set<Integer> out = new HashSet<>();
+        offlineReplicas.forEach((broker, byTopic) -> {
+            if (byTopic.getOrDefault(topic, List.of()).contains(partition)) {
+                out.add(broker);
+            }
+        });
+        return out;
+    }
+
     private void reloadShuttingDown() throws Exception {
+        Map<Integer, Map<String, List<Integer>>> failed = new java.util.HashMap<>();
+        for (String id : zk.getChildren().forPath(ZkData.OFFLINE_REPLICAS)) {
+            try {
+                failed.put(Integer.parseInt(id), ZkData.offlineReplicas(zk.getData().forPath(ZkData.OFFLINE_REPLICAS + "/" + id)));
+            } catch (NumberFormatException | KeeperException.NoNodeException e) {
+                // not a broker's, or gone meanwhile
+            }
+        }
+        boolean offlineChanged = !failed.equals(offlineReplicas);
+        if (offlineChanged) {
+            offlineReplicas = Map.copyOf(failed);
+            log.info("replicas in failed log dirs={}", failed);
+        }
         Set<Integer> now = new HashSet<>();
         for (String id : zk.getChildren().forPath(ZkData.CONTROLLED_SHUTDOWN)) {
             try {
@@ -151,9 +181,11 @@ final class MetadataCache implements ZkSession.Listener {
                 // not a broker's: ignored
             }
         }
-        if (!now.equals(shuttingDown)) {
+        if (!now.equals(shuttingDown) || offlineChanged) {
+            if (!now.equals(shuttingDown)) {
+                log.info("brokers shutting down={}", new java.util.TreeSet<>(now));
+            }
             shuttingDown = Set.copyOf(now);
-            log.info("brokers shutting down={}", new java.util.TreeSet<>(now));
             List<BrokerInfo> live = brokers;
             listeners.forEach(l -> l.brokersChanged(live));
         }

@@ -32,6 +32,10 @@ import java.util.UUID;
  *   /config/brokers/&lt;default&gt;                    {"version":1,"config":{...}}  the cluster-wide dynamic defaults
  *   /latest_producer_id_block                    {"version":1,"broker":0,"block_start":"0","block_end":"999"}
  *   /admin/controlled_shutdown/&lt;id&gt;   ephemeral  (empty)   Wharf's: the broker is shutting down
+ *   /brokers/offline_replicas/&lt;id&gt;  ephemeral  {"version":1,"partitions":{"t":[0,2]}}   Wharf's: the broker's
+ *                                                replicas in failed log dirs (KIP-112); the controller takes
+ *                                                them as not live until the broker restarts (the node dies with
+ *                                                its session)
  * </pre>
  *
  * Stateless; any thread.
@@ -50,6 +54,8 @@ final class ZkData {
     static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
     /** Brokers shutting down, each an ephemeral child: the controller moves their leadership away first. */
     static final String CONTROLLED_SHUTDOWN = "/admin/controlled_shutdown";
+    /** Each broker with failed log dirs has an ephemeral child listing the replicas it lost. */
+    static final String OFFLINE_REPLICAS = "/brokers/offline_replicas";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,6 +67,28 @@ final class ZkData {
 
     static String shuttingDown(int id) {
         return CONTROLLED_SHUTDOWN + "/" + id;
+    }
+
+    static String offlineReplicas(int id) {
+        return OFFLINE_REPLICAS + "/" + id;
+    }
+
+    // /brokers/offline_replicas/<id>
+
+    static byte[] offlineReplicas(Map<String, List<Integer>> partitions) {
+        ObjectNode n = JSON.createObjectNode().put("version", 1);
+        ObjectNode byTopic = n.putObject("partitions");
+        partitions.forEach((topic, ps) -> {
+            ArrayNode a = byTopic.putArray(topic);
+            ps.forEach(a::add);
+        });
+        return bytes(n);
+    }
+
+    static Map<String, List<Integer>> offlineReplicas(byte[] data) {
+        Map<String, List<Integer>> out = new LinkedHashMap<>();
+        tree(data).path("partitions").fields().forEachRemaining(e -> out.put(e.getKey(), ints(e.getValue())));
+        return out;
     }
 
     static String topic(String topic) {

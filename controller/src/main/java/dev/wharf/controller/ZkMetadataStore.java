@@ -36,6 +36,8 @@ public final class ZkMetadataStore implements Closeable {
     private final IsrWrites isrWrites;
     private final Reassignments reassignments;
     private final BrokerConfigStore brokerConfigs;
+    /** This broker's last report of replicas in failed log dirs, written again under a new session. */
+    private volatile byte[] offlineReport;
 
     public ZkMetadataStore(String connect, int sessionTimeoutMs, BrokerInfo self) {
         this.session = new ZkSession(connect, sessionTimeoutMs, self);
@@ -51,6 +53,12 @@ public final class ZkMetadataStore implements Closeable {
         session.addListener(cache);
         session.addListener(election);
         session.addListener(brokerConfigs);
+        session.addListener(() -> {
+            byte[] report = offlineReport;
+            if (report != null) { // a new session lost the ephemeral node: the replicas are still offline
+                session.createEphemeral(ZkData.offlineReplicas(self.id()), report, true);
+            }
+        });
         cache.subscribe(elections);
         cache.subscribe(reassignments);
         election.onElected(() -> {
@@ -133,6 +141,35 @@ public final class ZkMetadataStore implements Closeable {
     public List<Integer> offlineReplicas(TopicInfo.PartitionInfo p) {
         List<BrokerInfo> live = cache.liveBrokers();
         return p.replicas().stream().filter(r -> live.stream().noneMatch(b -> b.id() == r)).toList();
+    }
+
+    /**
+     * The replicas of {@code topic}'s partition that are offline: on a broker not registered now,
+     * or in a failed log dir of a broker that is (KIP-112).
+     */
+    public List<Integer> offlineReplicas(String topic, TopicInfo.PartitionInfo p) {
+        java.util.Set<Integer> failed = cache.offlineReplicas(topic, p.partition());
+        List<BrokerInfo> live = cache.liveBrokers();
+        return p.replicas().stream().filter(r -> failed.contains(r) || live.stream().noneMatch(b -> b.id() == r)).toList();
+    }
+
+    /**
+     * This broker's replicas in failed log dirs (topic to partitions), in its ephemeral
+     * {@code /brokers/offline_replicas/<id>} node: the controller moves their leadership away and
+     * drops them from the ISRs. The node goes with the session: a restart clears it.
+     */
+    public void reportOfflineReplicas(int brokerId, Map<String, List<Integer>> partitions) throws Exception {
+        byte[] data = ZkData.offlineReplicas(partitions);
+        offlineReport = data;
+        session.call(() -> {
+            try {
+                session.client().create().creatingParentsIfNeeded().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+                        .forPath(ZkData.offlineReplicas(brokerId), data);
+            } catch (org.apache.zookeeper.KeeperException.NodeExistsException e) {
+                session.client().setData().forPath(ZkData.offlineReplicas(brokerId), data);
+            }
+            return null;
+        });
     }
 
     public Map<String, TopicInfo> topics() {

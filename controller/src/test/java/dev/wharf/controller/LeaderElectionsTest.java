@@ -129,6 +129,52 @@ class LeaderElectionsTest {
         }
     }
 
+    // a replica in a failed log dir counts as gone for its partition only: leadership moves off it, it leaves the ISR
+    @Test
+    void offlineReplicasAreNotLiveForTheirPartition() {
+        Set<Integer> live = Set.of(1, 2, 3);
+        TopicInfo.PartitionInfo p = state(List.of(1, 2, 3), 1, 5, List.of(1, 2, 3));
+        assertEquals(live, LeaderElections.liveFor(live, Set.of()));
+        assertEquals(state(List.of(1, 2, 3), 2, 6, List.of(2, 3)),
+                LeaderElections.decide(p, LeaderElections.liveFor(live, Set.of(1)), Set.of(), Set.of(), false),
+                "the leader's replica is offline: the next in-sync replica leads");
+        assertEquals(state(List.of(1, 2, 3), 1, 5, List.of(1, 3)),
+                LeaderElections.decide(p, LeaderElections.liveFor(live, Set.of(2)), Set.of(), Set.of(), false),
+                "a follower's replica is offline: it leaves the ISR");
+        assertEquals(Set.of(1, 2, 3), live, "the broker stays live for its other partitions");
+    }
+
+    // a broker reports replicas in a failed log dir: the controller moves their leadership, Metadata
+    // lists them offline; the report dies with the broker's session
+    @Test
+    void reportedOfflineReplicasLoseLeadership() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0)) {
+            controller.start();
+            ZkMetadataStore b1 = new ZkMetadataStore(zk.connectString(), 10_000, B1);
+            b1.start();
+            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2);
+            controller.createTopic("disks", List.of(List.of(1, 0), List.of(1, 0)), Map.of());
+            b1.reportOfflineReplicas(1, Map.of("disks", List.of(0)));
+            await().atMost(WAIT).untilAsserted(() -> {
+                List<TopicInfo.PartitionInfo> ps = controller.topic("disks").get().partitions();
+                assertEquals(0, ps.get(0).leader());
+                assertEquals(List.of(0), ps.get(0).isr());
+                assertEquals(1, ps.get(1).leader(), "the other dir's partition keeps its leader");
+                assertEquals(List.of(1), controller.offlineReplicas("disks", ps.get(0)));
+                assertEquals(List.of(), controller.offlineReplicas("disks", ps.get(1)));
+            });
+            b1.close();
+            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 1);
+            try (ZkMetadataStore back = new ZkMetadataStore(zk.connectString(), 10_000, B1)) {
+                back.start();
+                await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2);
+                TopicInfo.PartitionInfo p0 = controller.topic("disks").get().partitions().get(0);
+                assertEquals(List.of(), controller.offlineReplicas("disks", p0), "a restart clears the report");
+            }
+        }
+    }
+
     // a broker's session ends: the controller moves its partitions to live in-sync replicas; when
     // every replica of a partition is gone it goes offline, and comes back with its last leader
     @Test

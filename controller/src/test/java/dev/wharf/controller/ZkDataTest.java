@@ -31,6 +31,16 @@ class ZkDataTest {
         assertEquals(broker, ZkData.brokerRegistration(3, data));
     }
 
+    // a broker's offline replicas are written as topic to partitions, and read back the same
+    @Test
+    void offlineReplicasRoundTrip() {
+        java.util.Map<String, List<Integer>> offline = java.util.Map.of("orders", List.of(0, 2), "t.x-y", List.of(1));
+        byte[] data = ZkData.offlineReplicas(offline);
+        assertEquals(offline, ZkData.offlineReplicas(data));
+        assertEquals("{\"version\":1,\"partitions\":{\"t\":[3]}}",
+                new String(ZkData.offlineReplicas(java.util.Map.of("t", List.of(3))), StandardCharsets.UTF_8));
+    }
+
     // a registration without endpoints (written before listeners had names) is one PLAINTEXT listener
     @Test
     void registrationWithoutEndpointsIsPlaintext() {

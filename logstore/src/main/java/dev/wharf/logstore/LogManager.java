@@ -32,7 +32,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per log directory: {@code .wharf_cleanshutdown} (marker), {@code recovery-point-offset-checkpoint}
  * and {@code log-start-offset-checkpoint} (see {@link OffsetCheckpointFile}), and one directory per
- * partition. Thread-safe.
+ * partition: {@code <topic>-<partition>} for the current log, {@code <topic>-<partition>.<uuid>-future}
+ * for a copy being moved here from another log dir (AlterReplicaLogDirs; resumed after a restart:
+ * {@link FutureLogs}), {@code <topic>-<partition>.<uuid>-delete} for one being deleted.
+ *
+ * <p>Log dirs fail one by one (KIP-112): {@link #markOffline} forgets the logs of a dir whose disk
+ * failed; the others go on. Their files stay open until the process ends, as in Kafka.
+ * Thread-safe.
  */
 public final class LogManager implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
@@ -47,6 +53,11 @@ public final class LogManager implements Closeable {
     private final LongSupplier clock;
     private final long retentionCheckIntervalMs;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final FutureLogs futureLogs;
+    private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
+    /** Where a log not created yet should go (AlterReplicaLogDirs for a replica not here yet). */
+    private final ConcurrentHashMap<TopicPartition, Path> preferredDirs = new ConcurrentHashMap<>();
+    private volatile java.util.function.BiConsumer<Path, Exception> dirFailureListener = (d, e) -> {};
     private final ScheduledThreadPoolExecutor scheduler;
     /** Deletions waiting out {@code file.delete.delay.ms}; close() runs them at once. */
     private final Set<Runnable> pendingDeletes = ConcurrentHashMap.newKeySet();
@@ -81,6 +92,7 @@ public final class LogManager implements Closeable {
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.handles = new FileHandles(maxOpenFiles);
         this.env = new LogEnvironment(clock, this::deleteLater, handles);
+        this.futureLogs = new FutureLogs(this, logs, env);
     }
 
     /** The open-file pool of sealed segments. */
@@ -93,6 +105,7 @@ public final class LogManager implements Closeable {
         ExecutorService loaders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
         try {
             List<Future<PartitionLog>> loading = new ArrayList<>();
+            List<Future<PartitionLog>> loadingFutures = new ArrayList<>();
             for (Path dir : logDirs) {
                 Files.createDirectories(dir);
                 Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
@@ -106,14 +119,16 @@ public final class LogManager implements Closeable {
                             deleteRecursively(child); // a deletion the last run did not finish
                             continue;
                         }
+                        String futureOf = FutureLogs.partitionDirName(name);
+                        boolean future = futureOf != null;
                         TopicPartition tp;
                         try {
-                            tp = TopicPartition.fromDirName(name);
+                            tp = TopicPartition.fromDirName(future ? futureOf : name);
                         } catch (IllegalArgumentException e) {
                             log.warn("ignoring directory={} in log dir={}: not a partition", name, dir);
                             continue;
                         }
-                        loading.add(loaders.submit(() -> PartitionLog.open(child, tp, defaults,
+                        (future ? loadingFutures : loading).add(loaders.submit(() -> PartitionLog.open(child, tp, defaults,
                                 recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, 0L), clean, env)));
                     }
                 }
@@ -126,6 +141,9 @@ public final class LogManager implements Closeable {
                 if (logs.putIfAbsent(pl.topicPartition(), pl) != null) {
                     throw new IOException("partition " + pl.topicPartition() + " has a log in two log dirs");
                 }
+            }
+            for (Future<PartitionLog> f : loadingFutures) {
+                futureLogs.loaded(f.get(), defaults);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -145,7 +163,11 @@ public final class LogManager implements Closeable {
             try {
                 pl.deleteRetainedSegments();
                 pl.flushIfDue();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                dirFailed(pl.dir().getParent(), e);
+            } catch (UncheckedIOException e) {
+                dirFailed(pl.dir().getParent(), e.getCause());
+            } catch (RuntimeException e) {
                 log.error("log maintenance failed partition={}", pl.topicPartition(), e); // the others go on
             }
         }
@@ -170,7 +192,8 @@ public final class LogManager implements Closeable {
             throw new IllegalStateException("the log manager is closed");
         }
         return logs.computeIfAbsent(tp, k -> {
-            Path dir = leastLoadedDir().resolve(tp.dirName());
+            Path preferred = preferredDirs.remove(tp);
+            Path dir = (preferred != null && !isOffline(preferred) ? preferred : leastLoadedDir()).resolve(tp.dirName());
             try {
                 return PartitionLog.open(dir, tp, config, 0L, 0L, true, env);
             } catch (IOException e) {
@@ -185,11 +208,63 @@ public final class LogManager implements Closeable {
 
     private Path leastLoadedDir() {
         Map<Path, Integer> counts = new HashMap<>();
-        logDirs.forEach(d -> counts.put(d, 0));
+        onlineDirs().forEach(d -> counts.put(d, 0));
+        if (counts.isEmpty()) {
+            throw new UncheckedIOException(new IOException("every log dir is offline"));
+        }
         for (PartitionLog pl : logs.values()) {
             counts.computeIfPresent(pl.dir().getParent(), (d, n) -> n + 1);
         }
-        return logDirs.stream().min(Comparator.comparing(counts::get)).orElseThrow();
+        return onlineDirs().stream().min(Comparator.comparing(counts::get)).orElseThrow();
+    }
+
+    /** The configured log dirs, in {@code log.dirs} order. */
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
+    /** The log dirs not marked offline. */
+    public List<Path> onlineDirs() {
+        return logDirs.stream().filter(d -> !offlineDirs.contains(d)).toList();
+    }
+
+    public boolean isOffline(Path dir) {
+        return offlineDirs.contains(dir);
+    }
+
+    /** The configured log dir holding {@code pl} (its partition directory's parent). */
+    public static Path dirOf(PartitionLog pl) {
+        return pl.dir().getParent();
+    }
+
+    /** Told (once per dir, on the thread that met the error) when a log dir goes offline. */
+    public void onDirFailure(java.util.function.BiConsumer<Path, Exception> listener) {
+        this.dirFailureListener = listener;
+    }
+
+    /**
+     * An I/O error hit {@code dir}: takes it offline (once) and tells the listener. Whoever meets
+     * an I/O error on a log calls this with the log's dir; returns whether the dir went offline now.
+     */
+    public boolean dirFailed(Path dir, Exception cause) {
+        if (!logDirs.contains(dir) || !offlineDirs.add(dir)) {
+            return false;
+        }
+        log.error("log dir={} is offline after an I/O error; its partitions go offline here", dir, cause);
+        logs.values().removeIf(pl -> dirOf(pl).equals(dir));
+        futureLogs.dropIn(dir);
+        dirFailureListener.accept(dir, cause);
+        return true;
+    }
+
+    /** Creates the log of {@code tp}, when it comes, in {@code dir} rather than in the least loaded dir. */
+    public void preferDir(TopicPartition tp, Path dir) {
+        preferredDirs.put(tp, dir);
+    }
+
+    /** The copies of partitions being moved to another of these log dirs (AlterReplicaLogDirs). */
+    public FutureLogs futureLogs() {
+        return futureLogs;
     }
 
     /**
@@ -201,6 +276,12 @@ public final class LogManager implements Closeable {
         if (pl == null) {
             return;
         }
+        deleteDir(pl);
+        futureLogs.abandon(tp);
+    }
+
+    /** Closes a log and renames its directory {@code -delete}; the files go after {@code file.delete.delay.ms}. */
+    void deleteDir(PartitionLog pl) throws IOException {
         pl.closeForDeletion();
         Path dir = pl.dir();
         Path doomed = dir.resolveSibling(dir.getFileName() + "." + java.util.UUID.randomUUID().toString().replace("-", "")
@@ -240,7 +321,7 @@ public final class LogManager implements Closeable {
     /** Writes the recovery point and log start offset checkpoints of every log dir. */
     public void checkpoint() throws IOException {
         synchronized (checkpointLock) {
-            for (Path dir : logDirs) {
+            for (Path dir : onlineDirs()) {
                 Map<TopicPartition, Long> recovery = new HashMap<>();
                 Map<TopicPartition, Long> starts = new HashMap<>();
                 for (PartitionLog pl : logs.values()) {
@@ -249,8 +330,12 @@ public final class LogManager implements Closeable {
                         starts.put(pl.topicPartition(), pl.logStartOffset());
                     }
                 }
-                OffsetCheckpointFile.write(dir.resolve(RECOVERY_POINTS_FILE), recovery);
-                OffsetCheckpointFile.write(dir.resolve(LOG_START_OFFSETS_FILE), starts);
+                try {
+                    OffsetCheckpointFile.write(dir.resolve(RECOVERY_POINTS_FILE), recovery);
+                    OffsetCheckpointFile.write(dir.resolve(LOG_START_OFFSETS_FILE), starts);
+                } catch (IOException e) {
+                    dirFailed(dir, e);
+                }
             }
         }
     }
@@ -297,16 +382,27 @@ public final class LogManager implements Closeable {
         for (Runnable pending : List.copyOf(pendingDeletes)) {
             pending.run(); // nothing reads the deleted segments any more
         }
-        for (PartitionLog pl : logs.values()) {
-            pl.close();
+        for (PartitionLog pl : futureLogs.toClose()) {
+            closeOrFail(pl); // resumed at the next start
+        }
+        for (PartitionLog pl : List.copyOf(logs.values())) {
+            closeOrFail(pl);
         }
         checkpoint();
         handles.close();
-        for (Path dir : logDirs) {
+        for (Path dir : onlineDirs()) {
             Files.writeString(dir.resolve(CLEAN_SHUTDOWN_FILE), "");
             fsyncDirectory(dir);
         }
         log.info("closed logs={}", logs.size());
+    }
+
+    private void closeOrFail(PartitionLog pl) {
+        try {
+            pl.close();
+        } catch (IOException e) {
+            dirFailed(dirOf(pl), e);
+        }
     }
 
     /** Makes a directory's entries (created, renamed, deleted files) durable. */

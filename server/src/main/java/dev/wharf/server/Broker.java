@@ -92,6 +92,8 @@ public final class Broker implements Closeable {
     /** The configuration in force: {@link #config} under the dynamic broker configs in ZooKeeper. */
     private final DynamicBrokerConfig dynamicConfig;
     private LogManager logs;
+    private dev.wharf.server.replica.LogDirMoves logDirMoves;
+    private dev.wharf.server.replica.LogDirFailures logDirFailures;
     private EmbeddedZooKeeper embeddedZooKeeper;
     private ZkMetadataStore metadata;
     private EventLoops eventLoops;
@@ -167,7 +169,13 @@ public final class Broker implements Closeable {
                 topic -> metadata.topic(topic).map(dev.wharf.controller.TopicInfo::configs).orElse(Map.of()),
                 dynamicConfig::leaderThrottleRate, dynamicConfig::followerThrottleRate);
         replicas = new ReplicaManager(dynamicConfig, metadata, logs, deadlines, io, throttles);
+        logDirMoves = new dev.wharf.server.replica.LogDirMoves(replicas, logs,
+                () -> dynamicConfig.get(BrokerKeys.REPLICA_ALTER_LOG_DIRS_IO_MAX_BYTES_PER_SECOND));
+        // with every log dir failed the broker halts, as Kafka does: nothing is left to serve or flush
+        logDirFailures = new dev.wharf.server.replica.LogDirFailures(replicas, logs, metadata, config.brokerId(),
+                () -> Runtime.getRuntime().halt(1));
         replicas.subscribe();
+        logDirMoves.start();
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
         BrokerConfigAdmin brokerConfigAdmin = new BrokerConfigAdmin(metadata);
         long hwCheckpointMs = config.get(BrokerKeys.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
@@ -267,7 +275,8 @@ public final class Broker implements Closeable {
                 .register(new DeleteRecordsHandler(metadata, replicas))
                 .register(new CreatePartitionsHandler(metadata, admin))
                 .register(new OffsetForLeaderEpochHandler(metadata, replicas))
-                .register(new DescribeLogDirsHandler(config, replicas))
+                .register(new DescribeLogDirsHandler(logs))
+                .register(new dev.wharf.server.api.AlterReplicaLogDirsHandler(metadata, logDirMoves))
                 .register(new DescribeTopicPartitionsHandler(metadata))
                 .register(new AlterConfigsHandler(metadata, admin, brokerConfigAdmin))
                 .register(new ElectLeadersHandler(metadata))
@@ -397,6 +406,12 @@ public final class Broker implements Closeable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (logDirMoves != null) {
+            logDirMoves.close(); // a move not finished resumes at the next start
+        }
+        if (logDirFailures != null) {
+            logDirFailures.close();
         }
         if (replicas != null) {
             replicas.shutdown(); // after the last append: producer state and high watermarks

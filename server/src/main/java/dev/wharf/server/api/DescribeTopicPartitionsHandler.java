@@ -60,7 +60,7 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                 TopicInfo.PartitionInfo info = t.partitions().get(p);
                 ps.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition()
                         .setPartitionIndex(p).setLeaderId(info.leader()).setLeaderEpoch(info.leaderEpoch())
-                        .setReplicaNodes(info.replicas()).setIsrNodes(info.isr()).setOfflineReplicas(metadata.offlineReplicas(info))
+                        .setReplicaNodes(info.replicas()).setIsrNodes(info.isr()).setOfflineReplicas(metadata.offlineReplicas(t.name(), info))
                         // nullable in the spec, but clients read them as lists (Kafka sends them empty)
                         .setEligibleLeaderReplicas(List.of()).setLastKnownElr(List.of()));
             }

@@ -121,7 +121,7 @@ public final class MetadataHandler implements ApiHandler {
         for (TopicInfo.PartitionInfo p : t.partitions()) {
             ps.add(new MetadataResponse.MetadataResponsePartition().setPartitionIndex(p.partition())
                     .setLeaderId(p.leader()).setLeaderEpoch(p.leaderEpoch()).setReplicaNodes(p.replicas())
-                    .setIsrNodes(p.isr()).setOfflineReplicas(metadata.offlineReplicas(p))
+                    .setIsrNodes(p.isr()).setOfflineReplicas(metadata.offlineReplicas(t.name(), p))
                     .setErrorCode(p.leader() < 0 ? ErrorCode.LEADER_NOT_AVAILABLE.code : ErrorCode.NONE.code));
         }
         return new MetadataResponse.MetadataResponseTopic().setName(t.name()).setTopicId(t.id())

@@ -199,6 +199,9 @@ public final class ProduceHandler implements ApiHandler {
             return r.setErrorCode(rejected.error().code).setErrorMessage(rejected.message());
         } catch (CorruptRecordException e) {
             return r.setErrorCode(ErrorCode.CORRUPT_MESSAGE.code).setErrorMessage(e.getMessage());
+        } catch (java.io.IOException e) {
+            // the log dir failed (the partition reported it and goes offline here): Kafka's answer
+            return r.setErrorCode(ErrorCode.KAFKA_STORAGE_ERROR.code).setErrorMessage(e.toString());
         } catch (Exception e) {
             log.error("append failed partition={}", partition.topicPartition(), e);
             return r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code);

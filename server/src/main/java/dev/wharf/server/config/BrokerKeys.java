@@ -243,7 +243,7 @@ public final class BrokerKeys {
             "Bytes per second a follower fetches for the replicas a topic's follower.replication.throttled.replicas lists.");
     public static final ConfigKey<Long> REPLICA_ALTER_LOG_DIRS_IO_MAX_BYTES_PER_SECOND = define(
             "replica.alter.log.dirs.io.max.bytes.per.second", LONG, Long.toString(Long.MAX_VALUE), atLeast(0), DYNAMIC,
-            "Stored and described: partitions do not move between log directories.");
+            "Bytes per second a move of replicas between this broker's log directories (AlterReplicaLogDirs) copies.");
 
     /** The keys DescribeConfigs shows for a broker, in this order. */
     public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,

@@ -45,7 +45,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Produce on event loops, from the group coordinator on the I/O pool and from the fetcher thread;
  * they hold the read side of {@code roleLock}, role changes the write side, so no append lands in
  * a role or epoch that has ended. The log orders appends and truncations under its own lock;
- * reads take no lock.
+ * reads take no lock. The log itself is replaced, under the write side, when it moves to another
+ * log dir ({@link #replaceLog}); an I/O error on it is reported to the {@link StorageEvents}, which
+ * takes its log dir offline.
  */
 public final class Partition {
     /** What became of a batch offered as the leader. */
@@ -70,7 +72,9 @@ public final class Partition {
 
     private final TopicPartition topicPartition;
     private final UUID topicId;
-    private final PartitionLog log;
+    /** Replaced only when the log moves between log dirs, under the role lock's write side. */
+    private volatile PartitionLog log;
+    private volatile StorageEvents storage = StorageEvents.NONE;
     private final int localBrokerId;
     private final PartitionWaiters waiters;
     private final IsrChanger isrChanger;
@@ -102,6 +106,37 @@ public final class Partition {
 
     public TopicPartition topicPartition() {
         return topicPartition;
+    }
+
+    /** What this replica reports about its storage: I/O errors on its log, and truncations (for a log dir move). */
+    void storageEvents(StorageEvents events) {
+        this.storage = events;
+    }
+
+    /** The change of this replica's log for another: {@code current} in, its replacement out. */
+    public interface LogReplacement {
+        PartitionLog replace(PartitionLog current) throws IOException;
+    }
+
+    /**
+     * Replaces the log (the last step of a move between log dirs) while no append runs: appends,
+     * truncations and role changes wait on the role lock's write side, so none sees a gap and none
+     * lands in the old log after the copy. Reads in flight finish on the old log's files.
+     */
+    public void replaceLog(LogReplacement replacement) throws IOException {
+        roleLock.writeLock().lock();
+        try {
+            log = replacement.replace(log);
+        } finally {
+            roleLock.writeLock().unlock();
+        }
+        waiters.fetches().checkAndComplete(topicPartition);
+    }
+
+    /** Reports an I/O error on the log to the storage events (its log dir goes offline) and returns it to throw. */
+    private IOException storageFailed(PartitionLog failed, IOException e) {
+        storage.ioFailed(failed, e);
+        return e;
     }
 
     /** The id of the topic this partition belongs to: a topic re-created under the same name has another. */
@@ -253,6 +288,10 @@ public final class Partition {
             AppendResult appended = ((LeaderAppendResult.Appended) result).result();
             outcome = new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
                     log.logStartOffset(), appendTime);
+        } catch (IOException e) {
+            throw storageFailed(log, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(log, e.getCause());
         } finally {
             roleLock.readLock().unlock();
         }
@@ -274,6 +313,10 @@ public final class Partition {
                 throw new NotLeaderException(topicPartition + " is not led by broker " + localBrokerId);
             }
             appended = log.append(records, r.leaderEpoch());
+        } catch (IOException e) {
+            throw storageFailed(log, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(log, e.getCause());
         } finally {
             roleLock.readLock().unlock();
         }
@@ -307,6 +350,10 @@ public final class Partition {
             AppendResult appended = ((LeaderAppendResult.Appended) result).result();
             outcome = new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
                     log.logStartOffset(), -1);
+        } catch (IOException e) {
+            throw storageFailed(log, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(log, e.getCause());
         } finally {
             roleLock.readLock().unlock();
         }
@@ -478,6 +525,10 @@ public final class Partition {
         try {
             Role r = role;
             return r.isLeader() || r.leaderEpoch() != leaderEpoch ? null : step.apply(log);
+        } catch (IOException e) {
+            throw storageFailed(log, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(log, e.getCause());
         } finally {
             roleLock.readLock().unlock();
         }
@@ -496,6 +547,7 @@ public final class Partition {
         return asFollowerIn(leaderEpoch, l -> {
             if (offset < l.logEndOffset()) {
                 l.truncateTo(offset);
+                storage.truncated(this);
             }
             return true;
         }) != null;
@@ -505,6 +557,7 @@ public final class Partition {
     public boolean restartAsFollowerAt(long offset, int leaderEpoch) throws IOException {
         return asFollowerIn(leaderEpoch, l -> {
             l.truncateFullyAndStartAt(offset);
+            storage.truncated(this);
             return true;
         }) != null;
     }
@@ -539,10 +592,13 @@ public final class Partition {
     }
 
     private ReadResult read(long offset, int maxBytes, long upTo) {
+        PartitionLog current = log;
         try {
-            return log.read(offset, maxBytes, upTo);
+            return current.read(offset, maxBytes, upTo);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot read " + topicPartition, storageFailed(current, e.getCause()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + topicPartition, e);
+            throw new UncheckedIOException("cannot read " + topicPartition, storageFailed(current, e));
         }
     }
 

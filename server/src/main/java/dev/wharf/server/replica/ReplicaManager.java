@@ -63,6 +63,9 @@ public final class ReplicaManager implements IsrChanger {
     private final ReplicaFetchers fetchers;
     private final ReplicationThrottles throttles;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    /** Replicas whose log dir failed: not reopened until a restart (KIP-112). */
+    private final java.util.Set<TopicPartition> offline = ConcurrentHashMap.newKeySet();
+    private volatile StorageEvents storage = StorageEvents.NONE;
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
     /** High watermarks as last checkpointed, for logs not opened as partitions since. Guarded by this. */
     private final Map<TopicPartition, Long> checkpointed = new HashMap<>();
@@ -124,7 +127,8 @@ public final class ReplicaManager implements IsrChanger {
         }
         Partition p = replica(topic.get(), partition);
         if (p == null) {
-            return new Lookup(null, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+            boolean failed = offline.contains(new TopicPartition(topic.get().name(), partition));
+            return new Lookup(null, failed ? ErrorCode.KAFKA_STORAGE_ERROR : ErrorCode.NOT_LEADER_OR_FOLLOWER);
         }
         ErrorCode epochError = p.checkLeaderEpoch(currentLeaderEpoch);
         if (epochError != ErrorCode.NONE) {
@@ -190,6 +194,9 @@ public final class ReplicaManager implements IsrChanger {
                 continue;
             }
             TopicPartition tp = new TopicPartition(name, info.partition());
+            if (offline.contains(tp)) {
+                continue; // its log dir failed
+            }
             Partition p = partitions.get(tp);
             if (p == null) {
                 p = open(tp, topic.id(), settings);
@@ -275,7 +282,44 @@ public final class ReplicaManager implements IsrChanger {
             hw = checkpointed.remove(tp);
         }
         partitionLog.resetHighWatermark(hw != null ? hw : partitionLog.logStartOffset());
-        return new Partition(topicId, partitionLog, brokerId, ProduceConfig.of(settings), waiters, this);
+        Partition p = new Partition(topicId, partitionLog, brokerId, ProduceConfig.of(settings), waiters, this);
+        p.storageEvents(storage);
+        return p;
+    }
+
+    /** Where the partitions opened from now on report I/O errors and truncations (set before {@link #subscribe}). */
+    void storageEvents(StorageEvents events) {
+        this.storage = events;
+    }
+
+    /** Whether this broker's replica of {@code tp} is in a failed log dir. */
+    boolean isOffline(TopicPartition tp) {
+        return offline.contains(tp);
+    }
+
+    /** This broker's replica of {@code tp}, if it has one open. */
+    public Optional<Partition> hosted(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    /**
+     * A log dir failed: its replicas stop here, until a restart (their requests get
+     * KAFKA_STORAGE_ERROR, as in Kafka); returns them. On the thread that handles the failure.
+     */
+    List<TopicPartition> takeOffline(Path dir) {
+        List<TopicPartition> gone = new java.util.ArrayList<>();
+        for (Partition p : partitions.values()) {
+            TopicPartition tp = p.topicPartition();
+            if (LogManager.dirOf(p.log()).equals(dir) && offline.add(tp) && partitions.remove(tp, p)) {
+                fetchers.remove(p);
+                if (p.isLeader()) {
+                    leadershipListeners.forEach(l -> l.leadershipChanged(p, false));
+                }
+                waiters.completeAll(tp);
+                gone.add(tp);
+            }
+        }
+        return gone;
     }
 
     /** Applies a topic's configuration to its live partitions. */
@@ -367,7 +411,7 @@ public final class ReplicaManager implements IsrChanger {
                 byDir.computeIfAbsent(e.getValue().dir().toAbsolutePath().normalize().getParent(), d -> new HashMap<>()).put(e.getKey(), hw);
             }
         }
-        for (Path dir : config.staticConfig().logDirs()) {
+        for (Path dir : logs.onlineDirs()) {
             try {
                 new HighWatermarkCheckpoint(dir).write(byDir.getOrDefault(dir.toAbsolutePath().normalize(), Map.of()));
             } catch (IOException e) {

@@ -1,0 +1,60 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.replica.LogDirMoves;
+import dev.wharf.wire.message.AlterReplicaLogDirsRequest;
+import dev.wharf.wire.message.AlterReplicaLogDirsResponse;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.protocol.ApiMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AlterReplicaLogDirs: moves this broker's replicas between its log dirs (see {@link LogDirMoves}
+ * for the move and its answers); the move runs in the background, and DescribeLogDirs shows it
+ * done when the replica is no longer a future one. A topic this cluster does not have is
+ * UNKNOWN_TOPIC_OR_PARTITION.
+ *
+ * <p>v1: same as v0 (v0 is no longer in the spec). v2: flexible.
+ */
+public final class AlterReplicaLogDirsHandler implements ApiHandler {
+    private final ZkMetadataStore metadata;
+    private final LogDirMoves moves;
+
+    public AlterReplicaLogDirsHandler(ZkMetadataStore metadata, LogDirMoves moves) {
+        this.metadata = metadata;
+        this.moves = moves;
+    }
+
+    @Override
+    public ApiKey api() {
+        return ApiKey.ALTER_REPLICA_LOG_DIRS;
+    }
+
+    @Override
+    public ApiMessage respond(RequestContext context) {
+        AlterReplicaLogDirsRequest req = (AlterReplicaLogDirsRequest) context.body();
+        Map<String, List<AlterReplicaLogDirsResponse.AlterReplicaLogDirPartitionResult>> byTopic = new LinkedHashMap<>();
+        for (AlterReplicaLogDirsRequest.AlterReplicaLogDir dir : req.dirs()) {
+            for (AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic t : dir.topics()) {
+                boolean known = metadata.topic(t.name()).isPresent();
+                for (int partition : t.partitions()) {
+                    ErrorCode error = known && partition >= 0 && partition < metadata.topic(t.name()).get().partitions().size()
+                            ? moves.alter(new TopicPartition(t.name(), partition), dir.path())
+                            : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+                    byTopic.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(
+                            new AlterReplicaLogDirsResponse.AlterReplicaLogDirPartitionResult().setPartitionIndex(partition)
+                                    .setErrorCode(error.code));
+                }
+            }
+        }
+        List<AlterReplicaLogDirsResponse.AlterReplicaLogDirTopicResult> results = new ArrayList<>();
+        byTopic.forEach((name, ps) -> results.add(new AlterReplicaLogDirsResponse.AlterReplicaLogDirTopicResult()
+                .setTopicName(name).setPartitions(ps)));
+        return new AlterReplicaLogDirsResponse().setResults(results);
+    }
+}
