@@ -2,6 +2,7 @@ package dev.wharf.server;
 
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.EmbeddedZooKeeper;
+import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.server.api.AddOffsetsToTxnHandler;
@@ -56,6 +57,8 @@ import dev.wharf.server.network.Endpoint;
 import dev.wharf.server.network.EventLoops;
 import dev.wharf.server.network.NettyServer;
 import dev.wharf.server.network.SendStats;
+import dev.wharf.server.replica.LogDirFailures;
+import dev.wharf.server.replica.LogDirMoves;
 import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.server.replica.ReplicationThrottles;
 import io.netty.util.HashedWheelTimer;
@@ -92,8 +95,8 @@ public final class Broker implements Closeable {
     /** The configuration in force: {@link #config} under the dynamic broker configs in ZooKeeper. */
     private final DynamicBrokerConfig dynamicConfig;
     private LogManager logs;
-    private dev.wharf.server.replica.LogDirMoves logDirMoves;
-    private dev.wharf.server.replica.LogDirFailures logDirFailures;
+    private LogDirMoves logDirMoves;
+    private LogDirFailures logDirFailures;
     private EmbeddedZooKeeper embeddedZooKeeper;
     private ZkMetadataStore metadata;
     private EventLoops eventLoops;
@@ -101,6 +104,7 @@ public final class Broker implements Closeable {
     private final SendStats sendStats = new SendStats();
     private ThreadPoolExecutor io;
     private ScheduledExecutorService timer;
+    private PeriodicTasks tasks;
     private HashedWheelTimer deadlines;
     private BrokerInfo advertised;
     private ReplicaManager replicas;
@@ -147,6 +151,7 @@ public final class Broker implements Closeable {
         }
         String connect = embeddedZooKeeper != null ? embeddedZooKeeper.connectString() : config.get(BrokerKeys.ZOOKEEPER_CONNECT);
         timer = Executors.newSingleThreadScheduledExecutor(daemon("wharf-timer"));
+        tasks = new PeriodicTasks(timer, io);
         // fetch waits and group timeouts: kept to within a 10 ms tick, taken and cancelled without waking a thread
         deadlines = new HashedWheelTimer(daemon("wharf-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
         advertised = new BrokerInfo(config.brokerId(), advertisedEndpoints(endpoints),
@@ -166,45 +171,28 @@ public final class Broker implements Closeable {
         dynamicConfig.onChange((before, now) -> resizeIo(now.get(BrokerKeys.NUM_IO_THREADS)));
         resizeIo(dynamicConfig.get(BrokerKeys.NUM_IO_THREADS));
         ReplicationThrottles throttles = new ReplicationThrottles(config.brokerId(),
-                topic -> metadata.topic(topic).map(dev.wharf.controller.TopicInfo::configs).orElse(Map.of()),
+                topic -> metadata.topic(topic).map(TopicInfo::configs).orElse(Map.of()),
                 dynamicConfig::leaderThrottleRate, dynamicConfig::followerThrottleRate);
         replicas = new ReplicaManager(dynamicConfig, metadata, logs, deadlines, io, throttles);
-        logDirMoves = new dev.wharf.server.replica.LogDirMoves(replicas, logs,
+        logDirMoves = new LogDirMoves(replicas, logs,
                 () -> dynamicConfig.get(BrokerKeys.REPLICA_ALTER_LOG_DIRS_IO_MAX_BYTES_PER_SECOND));
         // with every log dir failed the broker halts, as Kafka does: nothing is left to serve or flush
-        logDirFailures = new dev.wharf.server.replica.LogDirFailures(replicas, logs, metadata, config.brokerId(),
+        logDirFailures = new LogDirFailures(replicas, logs, metadata, config.brokerId(),
                 () -> Runtime.getRuntime().halt(1));
         replicas.subscribe();
         logDirMoves.start();
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
         BrokerConfigAdmin brokerConfigAdmin = new BrokerConfigAdmin(metadata);
-        long hwCheckpointMs = config.get(BrokerKeys.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
-        timer.scheduleWithFixedDelay(() -> io.execute(replicas::checkpointHighWatermarks), hwCheckpointMs, hwCheckpointMs,
-                TimeUnit.MILLISECONDS);
-        long isrCheckMs = Math.max(1, config.get(BrokerKeys.REPLICA_LAG_TIME_MAX_MS) / 2);
-        timer.scheduleWithFixedDelay(() -> io.execute(replicas::maybeShrinkIsrs), isrCheckMs, isrCheckMs, TimeUnit.MILLISECONDS);
-        long expiryCheckMs = config.get(BrokerKeys.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
-        timer.scheduleWithFixedDelay(() -> io.execute(() -> {
-            try {
-                int expired = replicas.expireProducers(System.currentTimeMillis());
-                if (expired > 0) {
-                    log.info("expired idle producer state entries={}", expired);
-                }
-            } catch (RuntimeException e) {
-                log.warn("producer expiration failed", e);
-            }
-        }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
+        tasks.every(config.get(BrokerKeys.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS), "high watermark checkpoint",
+                replicas::checkpointHighWatermarks);
+        tasks.every(Math.max(1, config.get(BrokerKeys.REPLICA_LAG_TIME_MAX_MS) / 2), "ISR check", replicas::maybeShrinkIsrs);
+        tasks.removing(config.get(BrokerKeys.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS), "idle producer state entries",
+                () -> replicas.expireProducers(System.currentTimeMillis()));
         if (config.get(BrokerKeys.AUTO_LEADER_REBALANCE_ENABLE)) {
             // only the controller moves anything; every broker asks, so whichever is controller does
-            long rebalanceMs = TimeUnit.SECONDS.toMillis(config.get(BrokerKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS));
             int imbalance = config.get(BrokerKeys.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE);
-            timer.scheduleWithFixedDelay(() -> io.execute(() -> {
-                try {
-                    metadata.rebalanceLeaders(imbalance);
-                } catch (Exception e) {
-                    log.warn("leader rebalance failed: {}", e.toString());
-                }
-            }), rebalanceMs, rebalanceMs, TimeUnit.MILLISECONDS);
+            tasks.every(TimeUnit.SECONDS.toMillis(config.get(BrokerKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS)),
+                    "leader rebalance", () -> metadata.rebalanceLeaders(imbalance));
         }
         GroupStore groupStore = new GroupStore(config, metadata, admin, replicas, io, System::currentTimeMillis);
         groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
@@ -223,17 +211,8 @@ public final class Broker implements Closeable {
             }
         });
         groupStore.loadAll(); // before the first client: committed offsets are known when asked for
-        long offsetsCheckMs = config.get(BrokerKeys.OFFSETS_RETENTION_CHECK_INTERVAL_MS);
-        timer.scheduleWithFixedDelay(() -> io.execute(() -> {
-            try {
-                int expired = offsets.expireOffsets();
-                if (expired > 0) {
-                    log.info("expired committed offsets={}", expired);
-                }
-            } catch (RuntimeException e) {
-                log.warn("offset expiration failed", e);
-            }
-        }), offsetsCheckMs, offsetsCheckMs, TimeUnit.MILLISECONDS);
+        tasks.removing(config.get(BrokerKeys.OFFSETS_RETENTION_CHECK_INTERVAL_MS), "expired committed offsets",
+                offsets::expireOffsets);
         TxnStore txnStore = new TxnStore(config, metadata, admin, replicas, io);
         TxnCoordinator transactions = startTransactions(txnStore);
         TxnAdmin txnAdmin = new TxnAdmin(txnStore);
@@ -308,26 +287,11 @@ public final class Broker implements Closeable {
             }
         });
         txnStore.loadAll();
-        long abortCheckMs = config.get(BrokerKeys.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS);
-        timer.scheduleWithFixedDelay(() -> io.execute(() -> {
-            try {
-                transactions.abortTimedOut();
-            } catch (RuntimeException e) {
-                log.warn("aborting timed-out transactions failed", e);
-            }
-        }), abortCheckMs, abortCheckMs, TimeUnit.MILLISECONDS);
-        long expiryCheckMs = config.get(BrokerKeys.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS);
+        tasks.every(config.get(BrokerKeys.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS), "aborting timed-out transactions",
+                transactions::abortTimedOut);
         long expirationMs = config.get(BrokerKeys.TRANSACTIONAL_ID_EXPIRATION_MS);
-        timer.scheduleWithFixedDelay(() -> io.execute(() -> {
-            try {
-                int expired = transactions.expireIdle(expirationMs);
-                if (expired > 0) {
-                    log.info("expired idle transactional ids={}", expired);
-                }
-            } catch (RuntimeException e) {
-                log.warn("transactional id expiration failed", e);
-            }
-        }), expiryCheckMs, expiryCheckMs, TimeUnit.MILLISECONDS);
+        tasks.removing(config.get(BrokerKeys.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS), "idle transactional ids",
+                () -> transactions.expireIdle(expirationMs));
         return transactions;
     }
 
