@@ -139,6 +139,29 @@ public final class Partition {
         return e;
     }
 
+    /** Work on the log in one role. */
+    private interface RoleStep<T> {
+        T apply(Role role, PartitionLog log) throws IOException;
+    }
+
+    /**
+     * Runs {@code step} with the role and log as they are, holding the role lock's read side so
+     * that no role change or log replacement interleaves; an I/O error goes to the storage events.
+     */
+    private <T> T underRole(RoleStep<T> step) throws IOException {
+        roleLock.readLock().lock();
+        PartitionLog current = log;
+        try {
+            return step.apply(role, current);
+        } catch (IOException e) {
+            throw storageFailed(current, e);
+        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
+            throw storageFailed(current, e.getCause());
+        } finally {
+            roleLock.readLock().unlock();
+        }
+    }
+
     /** The id of the topic this partition belongs to: a topic re-created under the same name has another. */
     public UUID topicId() {
         return topicId;
@@ -247,56 +270,50 @@ public final class Partition {
      */
     public AppendOutcome appendRecordsAsLeader(ByteBuf records, long nowMs, int requiredAcks, Object txnGuard)
             throws IOException {
-        AppendOutcome outcome;
-        Role r;
-        roleLock.readLock().lock();
-        try {
-            r = role;
-            if (!r.isLeader()) {
-                return new AppendOutcome.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
-            }
-            List<RecordBatch> batches = RecordBatches.split(records);
-            if (batches.size() != 1) {
-                // one batch per partition keeps the idempotence checks (one sequence range) sound
-                return new AppendOutcome.Rejected(ErrorCode.INVALID_RECORD,
-                        "produce requests must carry exactly one record batch per partition");
-            }
-            RecordBatch batch = batches.get(0);
-            ProduceConfig config = produceConfig;
-            BatchValidator.Refusal refusal = BatchValidator.check(batch, config, nowMs);
-            if (refusal != null) {
-                return new AppendOutcome.Rejected(refusal.error(), refusal.message());
-            }
-            if (requiredAcks == -1 && r.isr().size() < config.minInsyncReplicas()) {
-                return new AppendOutcome.Rejected(ErrorCode.NOT_ENOUGH_REPLICAS, "The size of the current ISR "
-                        + r.isr() + " is insufficient to satisfy the min.isr requirement of " + config.minInsyncReplicas()
-                        + " for partition " + topicPartition);
-            }
-            long appendTime = -1;
-            if (config.logAppendTime()) {
-                appendTime = nowMs;
-                batch.setLogAppendTime(appendTime);
-            }
-            LeaderAppendResult result = log.appendAsLeader(records, r.leaderEpoch(), ProducerBatchInfo.of(batch), txnGuard);
-            if (result instanceof LeaderAppendResult.Duplicate d) {
-                return new AppendOutcome.Duplicate(d.firstOffset(), d.firstOffset() + batch.lastOffsetDelta(),
-                        r.leaderEpoch(), log.logStartOffset());
-            }
-            if (result instanceof LeaderAppendResult.Rejected rejected) {
-                return new AppendOutcome.Rejected(errorFor(rejected.reason()), null);
-            }
-            AppendResult appended = ((LeaderAppendResult.Appended) result).result();
-            outcome = new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
-                    log.logStartOffset(), appendTime);
-        } catch (IOException e) {
-            throw storageFailed(log, e);
-        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
-            throw storageFailed(log, e.getCause());
-        } finally {
-            roleLock.readLock().unlock();
+        AppendOutcome outcome = underRole((r, l) -> r.isLeader() ? offer(records, nowMs, requiredAcks, txnGuard, r, l)
+                : new AppendOutcome.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, null));
+        if (outcome instanceof AppendOutcome.Appended) {
+            appended();
         }
-        appended(r);
         return outcome;
+    }
+
+    /** A client's batch checked and appended in leader role {@code r} (under the role lock). */
+    private AppendOutcome offer(ByteBuf records, long nowMs, int requiredAcks, Object txnGuard, Role r, PartitionLog l)
+            throws IOException {
+        List<RecordBatch> batches = RecordBatches.split(records);
+        if (batches.size() != 1) {
+            // one batch per partition keeps the idempotence checks (one sequence range) sound
+            return new AppendOutcome.Rejected(ErrorCode.INVALID_RECORD,
+                    "produce requests must carry exactly one record batch per partition");
+        }
+        RecordBatch batch = batches.get(0);
+        ProduceConfig config = produceConfig;
+        BatchValidator.Refusal refusal = BatchValidator.check(batch, config, nowMs);
+        if (refusal != null) {
+            return new AppendOutcome.Rejected(refusal.error(), refusal.message());
+        }
+        if (requiredAcks == -1 && r.isr().size() < config.minInsyncReplicas()) {
+            return new AppendOutcome.Rejected(ErrorCode.NOT_ENOUGH_REPLICAS, "The size of the current ISR "
+                    + r.isr() + " is insufficient to satisfy the min.isr requirement of " + config.minInsyncReplicas()
+                    + " for partition " + topicPartition);
+        }
+        long appendTime = -1;
+        if (config.logAppendTime()) {
+            appendTime = nowMs;
+            batch.setLogAppendTime(appendTime);
+        }
+        LeaderAppendResult result = l.appendAsLeader(records, r.leaderEpoch(), ProducerBatchInfo.of(batch), txnGuard);
+        if (result instanceof LeaderAppendResult.Duplicate d) {
+            return new AppendOutcome.Duplicate(d.firstOffset(), d.firstOffset() + batch.lastOffsetDelta(),
+                    r.leaderEpoch(), l.logStartOffset());
+        }
+        if (result instanceof LeaderAppendResult.Rejected rejected) {
+            return new AppendOutcome.Rejected(errorFor(rejected.reason()), null);
+        }
+        AppendResult appended = ((LeaderAppendResult.Appended) result).result();
+        return new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
+                l.logStartOffset(), appendTime);
     }
 
     /**
@@ -304,25 +321,16 @@ public final class Partition {
      * throws {@link NotLeaderException} when this replica does not lead.
      */
     public AppendOutcome.Appended appendAsLeader(ByteBuf records) throws IOException {
-        Role r;
-        AppendResult appended;
-        roleLock.readLock().lock();
-        try {
-            r = role;
+        AppendOutcome.Appended outcome = underRole((r, l) -> {
             if (!r.isLeader()) {
                 throw new NotLeaderException(topicPartition + " is not led by broker " + localBrokerId);
             }
-            appended = log.append(records, r.leaderEpoch());
-        } catch (IOException e) {
-            throw storageFailed(log, e);
-        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
-            throw storageFailed(log, e.getCause());
-        } finally {
-            roleLock.readLock().unlock();
-        }
-        appended(r);
-        return new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
-                log.logStartOffset(), -1);
+            AppendResult appended = l.append(records, r.leaderEpoch());
+            return new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
+                    l.logStartOffset(), -1);
+        });
+        appended();
+        return outcome;
     }
 
     /**
@@ -332,32 +340,24 @@ public final class Partition {
      */
     public AppendOutcome appendMarkerAsLeader(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch)
             throws IOException {
-        Role r;
-        AppendOutcome outcome;
-        roleLock.readLock().lock();
-        try {
-            r = role;
+        AppendOutcome outcome = underRole((r, l) -> {
             if (!r.isLeader()) {
                 return new AppendOutcome.Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
             }
             if (r.isr().size() < produceConfig.minInsyncReplicas()) {
                 return new AppendOutcome.Rejected(ErrorCode.NOT_ENOUGH_REPLICAS, null);
             }
-            LeaderAppendResult result = log.appendMarker(producerId, producerEpoch, commit, coordinatorEpoch, r.leaderEpoch());
+            LeaderAppendResult result = l.appendMarker(producerId, producerEpoch, commit, coordinatorEpoch, r.leaderEpoch());
             if (result instanceof LeaderAppendResult.Rejected rejected) {
                 return new AppendOutcome.Rejected(errorFor(rejected.reason()), null);
             }
             AppendResult appended = ((LeaderAppendResult.Appended) result).result();
-            outcome = new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
-                    log.logStartOffset(), -1);
-        } catch (IOException e) {
-            throw storageFailed(log, e);
-        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
-            throw storageFailed(log, e.getCause());
-        } finally {
-            roleLock.readLock().unlock();
+            return new AppendOutcome.Appended(appended.firstOffset(), appended.lastOffset(), r.leaderEpoch(),
+                    l.logStartOffset(), -1);
+        });
+        if (outcome instanceof AppendOutcome.Appended) {
+            appended();
         }
-        appended(r);
         return outcome;
     }
 
@@ -385,8 +385,8 @@ public final class Partition {
     }
 
     /** New records: followers waiting for them copy them, and alone the leader moves the high watermark. */
-    private void appended(Role r) {
-        if (r.replicas().size() > 1) {
+    private void appended() {
+        if (role.replicas().size() > 1) {
             waiters.followerFetches().checkAndComplete(topicPartition);
         }
         maybeIncrementHighWatermark();
@@ -510,33 +510,17 @@ public final class Partition {
 
     // ---- the follower's side
 
-    /** A change a follower makes to its log. */
-    private interface FollowerStep<T> {
-        T apply(PartitionLog log) throws IOException;
-    }
-
     /**
-     * Runs {@code step} on the log if this replica still follows in {@code leaderEpoch} (holding
-     * the role lock's read side, so no role change interleaves); null when it does not (the fetch
-     * that asked for it is stale, and dropped).
+     * Runs {@code step} on the log if this replica still follows in {@code leaderEpoch}; null when
+     * it does not (the fetch that asked for it is stale, and dropped).
      */
-    private <T> T asFollowerIn(int leaderEpoch, FollowerStep<T> step) throws IOException {
-        roleLock.readLock().lock();
-        try {
-            Role r = role;
-            return r.isLeader() || r.leaderEpoch() != leaderEpoch ? null : step.apply(log);
-        } catch (IOException e) {
-            throw storageFailed(log, e);
-        } catch (UncheckedIOException e) { // some log file writes report their failure unchecked
-            throw storageFailed(log, e.getCause());
-        } finally {
-            roleLock.readLock().unlock();
-        }
+    private <T> T asFollowerIn(int leaderEpoch, RoleStep<T> step) throws IOException {
+        return underRole((r, l) -> r.isLeader() || r.leaderEpoch() != leaderEpoch ? null : step.apply(r, l));
     }
 
     /** Appends batches copied from the leader of {@code leaderEpoch}, as they are; null when no longer following in it. */
     public AppendResult appendAsFollower(ByteBuf records, int leaderEpoch) throws IOException {
-        return asFollowerIn(leaderEpoch, l -> l.appendAsFollower(records));
+        return asFollowerIn(leaderEpoch, (r, l) -> l.appendAsFollower(records));
     }
 
     /**
@@ -544,7 +528,7 @@ public final class Partition {
      * no longer follows in {@code leaderEpoch}. Returns whether it truncated.
      */
     public boolean truncateAsFollower(long offset, int leaderEpoch) throws IOException {
-        return asFollowerIn(leaderEpoch, l -> {
+        return asFollowerIn(leaderEpoch, (r, l) -> {
             if (offset < l.logEndOffset()) {
                 l.truncateTo(offset);
                 storage.truncated(this);
@@ -555,7 +539,7 @@ public final class Partition {
 
     /** The leader's log starts after this whole log: start again, empty, at {@code offset}. */
     public boolean restartAsFollowerAt(long offset, int leaderEpoch) throws IOException {
-        return asFollowerIn(leaderEpoch, l -> {
+        return asFollowerIn(leaderEpoch, (r, l) -> {
             l.truncateFullyAndStartAt(offset);
             storage.truncated(this);
             return true;
