@@ -25,18 +25,13 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeReplicaLogDirsResult.ReplicaLogDirInfo;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionReplica;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,7 +114,7 @@ class LogDirsIT {
             assertTrue(children.noneMatch(c -> c.getFileName().toString().endsWith("-future")));
         }
 
-        List<String> read = readAll("moving", 0);
+        List<String> read = TopicContents.readAll(cluster.bootstrapServers(), "moving", 1).get(0);
         assertEquals(preloaded, read.subList(0, preloaded.size()), "the records from before the move, in order");
         List<String> produced = read.subList(preloaded.size(), read.size());
         assertTrue(produced.containsAll(producer.acked()), "every acknowledged record is there");
@@ -182,7 +177,7 @@ class LogDirsIT {
         });
         assertFalse(Files.exists(from.resolve("resuming-0")));
         assertTrue(cluster.awaitFullIsr("resuming", WAIT));
-        assertEquals(preloaded, readAll("resuming", 0));
+        assertEquals(preloaded, TopicContents.readAll(cluster.bootstrapServers(), "resuming", 1).get(0));
     }
 
     // a failed dir on broker 1: its partition's leadership moves and producing goes on; the other dir's stays with broker 1
@@ -223,8 +218,8 @@ class LogDirsIT {
             }
         }
         assertEquals(1, cluster.leaderOf("disks", 1).getAsInt(), "the other dir's partition stays with broker 1");
-        assertEquals(200, readAll("disks", 0).size());
-        assertEquals(50, readAll("disks", 1).size());
+        assertEquals(200, TopicContents.readAll(cluster.bootstrapServers(), "disks", 1).get(0).size());
+        assertEquals(50, TopicContents.readAll(cluster.bootstrapServers(), "disks", 2).get(1).size());
         Map<String, LogDirDescription> dirs = cluster.admin().describeLogDirs(List.of(1)).allDescriptions()
                 .get(10, TimeUnit.SECONDS).get(1);
         assertInstanceOf(KafkaStorageException.class, dirs.get(logDir(1, "d1").toString()).error());
@@ -269,25 +264,5 @@ class LogDirsIT {
                 all.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.output());
         return r.output();
-    }
-
-    /** Every value of one partition, from its start to its end offset as of now (bounded). */
-    private List<String> readAll(String topic, int partition) {
-        List<String> out = new ArrayList<>();
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, partition);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
     }
 }

@@ -2,14 +2,12 @@ package dev.wharf.compat;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,16 +17,12 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.PartitionReassignment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,24 +110,12 @@ class ReassignmentIT {
                 .keySet().stream().toList());
         await().atMost(MOVE).until(() -> !Files.exists(logDir(1).resolve("moving-0")) && !Files.exists(logDir(1).resolve("moving-1")));
 
-        Map<Integer, List<String>> log = readAll("moving", 2);
+        TopicContents.assertEveryAckedValueOnceInOrder(cluster.bootstrapServers(), "moving", 2, acked);
         List<String> all = new ArrayList<>();
-        log.values().forEach(all::addAll);
+        TopicContents.readAll(cluster.bootstrapServers(), "moving", 2).values().forEach(all::addAll);
         for (String v : preloaded) {
             assertEquals(1, all.stream().filter(v::equals).count(), "preloaded record " + v.substring(0, 8));
         }
-        for (List<String> values : log.values()) {
-            long last = -1;
-            for (String v : values) {
-                if (v.startsWith("v")) {
-                    long n = Long.parseLong(v.substring(1));
-                    assertTrue(n > last, "out of order or duplicated: " + v);
-                    last = n;
-                }
-            }
-        }
-        List<String> lost = acked.stream().filter(v -> !all.contains(v)).toList();
-        assertEquals(List.of(), lost, "acknowledged records lost");
     }
 
     @Test
@@ -166,7 +148,7 @@ class ReassignmentIT {
         assertTrue(cluster.awaitFullIsr("stuck", MOVE), "the ISR of stuck did not fill");
         await().atMost(MOVE).until(() -> !Files.exists(logDir(4).resolve("stuck-0")));
         assertEquals("", topicConfig("stuck", "follower.replication.throttled.replicas"), "throttle left behind");
-        assertEquals(preloaded, readAll("stuck", 1).get(0));
+        assertEquals(preloaded, TopicContents.readAll(cluster.bootstrapServers(), "stuck", 1).get(0));
     }
 
     private void createTopic(String name, Map<Integer, List<Integer>> assignment) throws Exception {
@@ -222,30 +204,5 @@ class ReassignmentIT {
 
     private static List<Integer> ids(List<org.apache.kafka.common.Node> nodes) {
         return nodes.stream().map(org.apache.kafka.common.Node::id).toList();
-    }
-
-    /** Every value of every partition, from the start to the end offset as of now (bounded). */
-    private Map<Integer, List<String>> readAll(String topic, int partitions) {
-        Map<Integer, List<String>> out = new HashMap<>();
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                tps.add(new TopicPartition(topic, p));
-                out.put(p, new ArrayList<>());
-            }
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps, Duration.ofSeconds(30));
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.get(r.partition()).add(r.value());
-                }
-            }
-        }
-        assertFalse(out.isEmpty());
-        return out;
     }
 }

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -116,7 +115,7 @@ class ReplicationIT {
         } finally {
             producer.close();
         }
-        assertEveryAckedValueOnceInOrder("kills", 2, producer.acked());
+        TopicContents.assertEveryAckedValueOnceInOrder(cluster.bootstrapServers(), "kills", 2, producer.acked());
     }
 
     // The leader is paused (SIGSTOP) past its ZooKeeper session: another replica takes over; the
@@ -142,7 +141,7 @@ class ReplicationIT {
         } finally {
             producer.close();
         }
-        assertEveryAckedValueOnceInOrder("pauses", 1, producer.acked());
+        TopicContents.assertEveryAckedValueOnceInOrder(cluster.bootstrapServers(), "pauses", 1, producer.acked());
     }
 
     // Two of three brokers down: acks=all gets NOT_ENOUGH_REPLICAS (the ISR is below
@@ -171,7 +170,8 @@ class ReplicationIT {
             assertEquals(0, produce(client, "quorum", (short) -1, "accepted"));
         }
         // acks=all attempts that timed out before the ISR shrank were appended, unacknowledged, as in Kafka
-        List<String> values = readAll("quorum", 1).get(0).stream().filter(v -> !v.equals("refused")).toList();
+        List<String> values = TopicContents.readAll(cluster.bootstrapServers(), "quorum", 1).get(0).stream()
+                .filter(v -> !v.equals("refused")).toList();
         assertEquals(List.of("acks-1", "accepted"), values);
     }
 
@@ -211,7 +211,7 @@ class ReplicationIT {
                 p.send(new ProducerRecord<>("diverge", 0, null, "kept-" + i)).get(60, TimeUnit.SECONDS);
             }
         }
-        List<String> newLeadersLog = readAll("diverge", 1).get(0);
+        List<String> newLeadersLog = TopicContents.readAll(cluster.bootstrapServers(), "diverge", 1).get(0);
         assertTrue(newLeadersLog.containsAll(List.of("common-4", "kept-3")), newLeadersLog.toString());
         assertTrue(!newLeadersLog.contains("lost-2"), "only the old leader had lost-2: " + newLeadersLog);
         cluster.broker(old).restart();
@@ -221,7 +221,7 @@ class ReplicationIT {
             cluster.broker(f).sigkill();
         }
         await().atMost(FAILOVER).ignoreExceptions().until(() -> cluster.leaderOf("diverge", 0).orElse(-1) == old);
-        assertEquals(newLeadersLog, readAll("diverge", 1).get(0), "the old leader kept a divergent record");
+        assertEquals(newLeadersLog, TopicContents.readAll(cluster.bootstrapServers(), "diverge", 1).get(0), "the old leader kept a divergent record");
         for (int f : others) {
             cluster.broker(f).restart();
         }
@@ -489,45 +489,5 @@ class ReplicationIT {
             props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    }
-
-    /** Every value of every partition, from the start to the end offset as of now (bounded). */
-    private Map<Integer, List<String>> readAll(String topic, int partitions) {
-        Map<Integer, List<String>> out = new HashMap<>();
-        try (KafkaConsumer<String, String> c = consumer(null)) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                tps.add(new TopicPartition(topic, p));
-                out.put(p, new ArrayList<>());
-            }
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps, Duration.ofSeconds(30));
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.get(r.partition()).add(r.value());
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Every acknowledged value is there exactly once, and each partition's values rise (nothing duplicated or reordered). */
-    private void assertEveryAckedValueOnceInOrder(String topic, int partitions, Set<String> acked) {
-        Map<Integer, List<String>> log = readAll(topic, partitions);
-        Map<String, Integer> seen = new HashMap<>();
-        for (List<String> values : log.values()) {
-            long last = -1;
-            for (String v : values) {
-                long n = Long.parseLong(v.substring(1));
-                assertTrue(n > last, "out of order or duplicated: " + v + " after v" + last);
-                last = n;
-                seen.merge(v, 1, Integer::sum);
-            }
-        }
-        List<String> lost = acked.stream().filter(v -> !seen.containsKey(v)).sorted().toList();
-        assertEquals(List.of(), lost, lost.size() + " acknowledged values lost of " + acked.size());
-        assertTrue(acked.size() > 0);
     }
 }

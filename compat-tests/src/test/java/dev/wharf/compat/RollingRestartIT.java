@@ -19,9 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,7 +95,7 @@ class RollingRestartIT {
         }
         assertEquals(List.of(), group.errors, "errors the consumer group saw");
         assertEquals(List.of(), group.redelivered, "records the group was given twice");
-        assertEveryAckedValueOnceInOrder(acked);
+        TopicContents.assertEveryAckedValueOnceInOrder(cluster.bootstrapServers(), "rolling", PARTITIONS, acked);
     }
 
     /** What the brokers logged about groups, to explain an error the consumer saw. */
@@ -173,33 +171,5 @@ class RollingRestartIT {
                 }
             }
         }
-    }
-
-    /** Every acknowledged value is in the log once, each partition's values rising. */
-    private void assertEveryAckedValueOnceInOrder(Set<String> acked) {
-        Map<String, Integer> seen = new HashMap<>();
-        try (KafkaConsumer<String, String> c = consumer(null)) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                tps.add(new TopicPartition("rolling", p));
-            }
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps, Duration.ofSeconds(30));
-            Map<Integer, Long> last = new HashMap<>();
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    long n = Long.parseLong(r.value().substring(1));
-                    long before = last.getOrDefault(r.partition(), -1L);
-                    assertTrue(n > before, "out of order or duplicated in partition " + r.partition() + ": " + r.value());
-                    last.put(r.partition(), n);
-                    seen.merge(r.value(), 1, Integer::sum);
-                }
-            }
-        }
-        List<String> lost = acked.stream().filter(v -> !seen.containsKey(v)).sorted().toList();
-        assertEquals(List.of(), lost, lost.size() + " acknowledged values lost of " + acked.size());
-        assertTrue(acked.size() > 0);
     }
 }
