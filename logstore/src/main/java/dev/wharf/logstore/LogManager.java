@@ -104,12 +104,12 @@ public final class LogManager implements Closeable {
     public void startup() throws IOException {
         StartupLoad load = new StartupLoad(defaults, env);
         load.load(logDirs);
+        offlineDirs.addAll(load.failed.keySet()); // close() then writes nothing into them
         if (load.failed.size() == logDirs.size()) {
             IOException all = new IOException("no log dir can be loaded: " + load.failed.keySet());
             load.failed.values().forEach(all::addSuppressed);
             throw all;
         }
-        offlineDirs.addAll(load.failed.keySet());
         logs.putAll(load.current);
         for (PartitionLog future : load.futures) {
             if (!offlineDirs.isEmpty() && !logs.containsKey(future.topicPartition())) {
