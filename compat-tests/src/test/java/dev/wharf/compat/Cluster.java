@@ -147,6 +147,13 @@ final class Cluster implements AutoCloseable {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /** The replicas of a partition that broker {@code id}'s Metadata answer lists as offline (in a failed log dir). */
+    Set<Integer> offlineReplicasSeenBy(int id, String topic, int partition) throws IOException {
+        return metadataFrom(id, List.of(topic)).topics().stream().filter(t -> t.name().equals(topic))
+                .flatMap(t -> t.partitions().stream()).filter(p -> p.partitionIndex() == partition)
+                .flatMap(p -> p.offlineReplicas().stream()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
     private MetadataResponse metadataFrom(int id, List<String> topics) throws IOException {
         try (KafkaWireClient client = new KafkaWireClient(broker(id).bootstrap())) {
             return client.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(false)

@@ -50,7 +50,10 @@ import org.junit.jupiter.api.io.TempDir;
  * failed dir (renamed away, so the next segment roll fails) takes only its own partitions offline
  * on that broker: their leadership moves to another in-sync replica and producing goes on there,
  * while the broker keeps serving the partition in its other dir; a move cut short by a restart
- * resumes. Runs in this order (the last test breaks broker 1's first dir).
+ * resumes; a dir unreadable at start-up (a plain file in its place) starts offline: the broker
+ * serves its other dir, and the partition it had in the broken one is led by another in-sync
+ * replica, listed as offline on broker 1 and never created empty there. Runs in this order (the
+ * last two tests break broker 1's dirs).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -227,6 +230,55 @@ class LogDirsIT {
         assertTrue(cluster.broker(1).isAlive(), "one dir left: the broker goes on");
         Set<Integer> registered = cluster.registeredBrokers();
         assertEquals(Set.of(1, 2, 3), registered);
+    }
+
+    // a dir unreadable at start-up: the broker serves its other dir; the partition it had there is led elsewhere, never created empty
+    @Test
+    @Order(5)
+    void aDirUnreadableAtStartUpTakesItsPartitionsOffline() throws Exception {
+        cluster.broker(1).stop();
+        cluster.broker(1).start(); // the dir the last test broke comes back empty: both dirs online
+        createTopic("boot", Map.of(0, List.of(1, 2, 3), 1, List.of(1, 2, 3)), Map.of());
+        Map<TopicPartitionReplica, String> placement = Map.of(new TopicPartitionReplica("boot", 0, 1),
+                logDir(1, "d1").toString(), new TopicPartitionReplica("boot", 1, 1), logDir(1, "d2").toString());
+        cluster.admin().alterReplicaLogDirs(placement).all().get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (Map.Entry<TopicPartitionReplica, String> e : placement.entrySet()) {
+                assertEquals(e.getValue(), replicaDir(e.getKey()).getCurrentReplicaLogDir());
+            }
+        });
+        List<String> before = preload("boot", 1, 100);
+        assertTrue(cluster.awaitFullIsr("boot", WAIT));
+
+        cluster.broker(1).stop();
+        deleteTree(logDir(1, "d2"));
+        Files.writeString(logDir(1, "d2"), "not a directory"); // the disk is gone: the path cannot be a log dir
+        cluster.broker(1).start();
+
+        assertTrue(cluster.broker(1).isAlive(), "one dir left: the broker starts");
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(cluster.describe("boot").partitions().get(0).isr()
+                .stream().anyMatch(n -> n.id() == 1), "broker 1 serves boot-0 from its healthy dir"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertEquals(Set.of(1), cluster.offlineReplicasSeenBy(2, "boot", 1));
+            assertTrue(cluster.leaderOf("boot", 1).orElse(1) != 1, "boot-1 is led by another in-sync replica");
+            assertFalse(cluster.describe("boot").partitions().get(1).isr().stream().anyMatch(n -> n.id() == 1));
+        });
+        List<String> after = preload("boot", 1, 20); // acks=all with min.insync.replicas=2 on brokers 2 and 3
+        List<String> all = new ArrayList<>(before);
+        all.addAll(after);
+        assertEquals(all, TopicContents.readAll(cluster.bootstrapServers(), "boot", 2).get(1));
+        assertFalse(Files.exists(logDir(1, "d1").resolve("boot-1")), "no empty replica of boot-1 on broker 1");
+        Map<String, LogDirDescription> dirs = cluster.admin().describeLogDirs(List.of(1)).allDescriptions()
+                .get(10, TimeUnit.SECONDS).get(1);
+        assertInstanceOf(KafkaStorageException.class, dirs.get(logDir(1, "d2").toString()).error());
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private ReplicaLogDirInfo replicaDir(TopicPartitionReplica replica) throws Exception {

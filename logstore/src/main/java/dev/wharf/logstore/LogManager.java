@@ -5,17 +5,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * for a copy being moved here from another log dir (AlterReplicaLogDirs; resumed after a restart:
  * {@link FutureLogs}), {@code <topic>-<partition>.<uuid>-delete} for one being deleted.
  *
- * <p>Log dirs fail one by one (KIP-112): {@link #markOffline} forgets the logs of a dir whose disk
- * failed; the others go on. Their files stay open until the process ends, as in Kafka.
+ * <p>Log dirs fail one by one (KIP-112): {@link #dirFailed} forgets the logs of a dir whose disk
+ * failed; the others go on. A dir that cannot be read at start-up starts offline the same way
+ * ({@link StartupLoad}). Their files stay open until the process ends, as in Kafka.
  * Thread-safe.
  */
 public final class LogManager implements Closeable {
@@ -45,7 +41,7 @@ public final class LogManager implements Closeable {
     static final String CLEAN_SHUTDOWN_FILE = ".wharf_cleanshutdown";
     static final String RECOVERY_POINTS_FILE = "recovery-point-offset-checkpoint";
     static final String LOG_START_OFFSETS_FILE = "log-start-offset-checkpoint";
-    private static final String DELETE_SUFFIX = "-delete";
+    static final String DELETE_SUFFIX = "-delete";
     public static final int DEFAULT_MAX_OPEN_FILES = 4096;
 
     private final List<Path> logDirs;
@@ -100,60 +96,31 @@ public final class LogManager implements Closeable {
         return handles;
     }
 
-    /** Opens every log found under the log directories and starts the background tasks. */
+    /**
+     * Opens every log found under the log directories and starts the background tasks. A dir that
+     * cannot be read (an I/O error preparing, listing or opening a log in it) starts offline, alone
+     * (KIP-112): see {@link #offlineDirs}. Fails only when no dir can be loaded, as Kafka halts then.
+     */
     public void startup() throws IOException {
-        ExecutorService loaders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        try {
-            List<Future<PartitionLog>> loading = new ArrayList<>();
-            List<Future<PartitionLog>> loadingFutures = new ArrayList<>();
-            for (Path dir : logDirs) {
-                Files.createDirectories(dir);
-                Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
-                boolean clean = Files.exists(marker);
-                Map<TopicPartition, Long> recoveryPoints = OffsetCheckpointFile.read(dir.resolve(RECOVERY_POINTS_FILE));
-                Map<TopicPartition, Long> startOffsets = OffsetCheckpointFile.read(dir.resolve(LOG_START_OFFSETS_FILE));
-                try (Stream<Path> children = Files.list(dir)) {
-                    for (Path child : children.filter(Files::isDirectory).toList()) {
-                        String name = child.getFileName().toString();
-                        if (name.endsWith(DELETE_SUFFIX)) {
-                            deleteRecursively(child); // a deletion the last run did not finish
-                            continue;
-                        }
-                        String futureOf = FutureLogs.partitionDirName(name);
-                        boolean future = futureOf != null;
-                        TopicPartition tp;
-                        try {
-                            tp = TopicPartition.fromDirName(future ? futureOf : name);
-                        } catch (IllegalArgumentException e) {
-                            log.warn("ignoring directory={} in log dir={}: not a partition", name, dir);
-                            continue;
-                        }
-                        (future ? loadingFutures : loading).add(loaders.submit(() -> PartitionLog.open(child, tp, defaults,
-                                recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, 0L), clean, env)));
-                    }
-                }
-                // From here on a crash is unclean until close() writes the marker again.
-                Files.deleteIfExists(marker);
-                fsyncDirectory(dir);
-            }
-            for (Future<PartitionLog> f : loading) {
-                PartitionLog pl = f.get();
-                if (logs.putIfAbsent(pl.topicPartition(), pl) != null) {
-                    throw new IOException("partition " + pl.topicPartition() + " has a log in two log dirs");
-                }
-            }
-            for (Future<PartitionLog> f : loadingFutures) {
-                futureLogs.loaded(f.get(), defaults);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while loading logs", e);
-        } catch (ExecutionException e) {
-            throw new IOException("cannot load a log: " + e.getCause(), e.getCause());
-        } finally {
-            loaders.shutdown();
+        StartupLoad load = new StartupLoad(defaults, env);
+        load.load(logDirs);
+        offlineDirs.addAll(load.failed.keySet()); // close() then writes nothing into them
+        if (load.failed.size() == logDirs.size()) {
+            IOException all = new IOException("no log dir can be loaded: " + load.failed.keySet());
+            load.failed.values().forEach(all::addSuppressed);
+            throw all;
         }
-        log.info("loaded logs={} dirs={}", logs.size(), logDirs);
+        logs.putAll(load.current);
+        for (PartitionLog future : load.futures) {
+            if (!offlineDirs.isEmpty() && !logs.containsKey(future.topicPartition())) {
+                // its current log may be in the offline dir: promoting the copy could lose data
+                log.warn("keeping the future log of partition={} on disk, unloaded: a log dir is offline", future.topicPartition());
+                future.close();
+                continue;
+            }
+            futureLogs.loaded(future, defaults);
+        }
+        log.info("loaded logs={} dirs={} offline={}", logs.size(), logDirs, offlineDirs);
         scheduler.scheduleWithFixedDelay(this::backgroundWork, retentionCheckIntervalMs, retentionCheckIntervalMs,
                 TimeUnit.MILLISECONDS);
     }
@@ -226,6 +193,11 @@ public final class LogManager implements Closeable {
     /** The log dirs not marked offline. */
     public List<Path> onlineDirs() {
         return logDirs.stream().filter(d -> !offlineDirs.contains(d)).toList();
+    }
+
+    /** The log dirs offline: failed at run time or unreadable at start-up (until a restart). */
+    public Set<Path> offlineDirs() {
+        return Set.copyOf(offlineDirs);
     }
 
     public boolean isOffline(Path dir) {
@@ -412,7 +384,7 @@ public final class LogManager implements Closeable {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -20,10 +20,13 @@ import org.slf4j.LoggerFactory;
  * broker's ephemeral {@code /brokers/offline_replicas/<id>} node, so it moves their leadership to
  * other in-sync replicas and drops them from the ISRs. The node dies with the broker's session,
  * so a restart (with the disk fixed) brings them back. With every log dir offline the broker
- * stops, as Kafka does.
+ * stops, as Kafka does. A dir unreadable at start-up has no replicas to stop; its replicas are
+ * reported as the metadata names them ({@link OfflineSinceStart}), through the same node.
  *
- * <p>Threads: failures arrive on any thread; the ZooKeeper writes run one at a time on
- * {@code wharf-log-dir-failure}, which owns the list of offline replicas.
+ * <p>Threads: failures arrive on any thread, start-up offline replicas on {@code wharf-zk-events};
+ * both queue them in {@link #pending}; the ZooKeeper writes run one at a time on
+ * {@code wharf-log-dir-failure}, which owns the list of offline replicas and writes it whole once
+ * for however many replicas queued meanwhile (a start with many replicas offline writes a few times, not once each).
  */
 public final class LogDirFailures {
     private static final Logger log = LoggerFactory.getLogger(LogDirFailures.class);
@@ -35,6 +38,7 @@ public final class LogDirFailures {
     private final Runnable allFailed;
     /** Confined to {@link #thread}. */
     private final Map<String, List<Integer>> offline = new TreeMap<>();
+    private final java.util.Queue<TopicPartition> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "wharf-log-dir-failure");
         t.setDaemon(true);
@@ -50,6 +54,11 @@ public final class LogDirFailures {
         this.brokerId = brokerId;
         this.allFailed = allFailed;
         logs.onDirFailure((dir, cause) -> failed(dir));
+        replicas.onOfflineAtStart(this::report);
+        if (!logs.offlineDirs().isEmpty()) {
+            log.error("log dirs={} offline since start-up: the replicas assigned here and in no online dir are offline",
+                    logs.offlineDirs());
+        }
     }
 
     private void failed(Path dir) {
@@ -60,14 +69,29 @@ public final class LogDirFailures {
             allFailed.run();
             return;
         }
-        thread.execute(() -> {
-            gone.forEach(tp -> offline.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition()));
-            try {
-                metadata.reportOfflineReplicas(brokerId, offline);
-            } catch (Exception e) {
-                log.error("cannot tell the controller of the offline replicas={}", offline, e);
-            }
-        });
+        gone.forEach(this::report);
+    }
+
+    /** Tells the controller, soon, that this broker's replica of {@code tp} is offline. */
+    private void report(TopicPartition tp) {
+        pending.add(tp);
+        thread.execute(this::writeOffline);
+    }
+
+    /** On {@link #thread}: writes the offline replicas whole, if any were queued since the last write. */
+    private void writeOffline() {
+        boolean changed = false;
+        for (TopicPartition tp; (tp = pending.poll()) != null; changed = true) {
+            offline.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition());
+        }
+        if (!changed) {
+            return; // written by an earlier task
+        }
+        try {
+            metadata.reportOfflineReplicas(brokerId, offline);
+        } catch (Exception e) {
+            log.error("cannot tell the controller of the offline replicas={}", offline, e);
+        }
     }
 
     public void close() {

@@ -66,6 +66,9 @@ public final class ReplicaManager implements IsrChanger {
     /** Replicas whose log dir failed: not reopened until a restart (KIP-112). */
     private final java.util.Set<TopicPartition> offline = ConcurrentHashMap.newKeySet();
     private volatile StorageEvents storage = StorageEvents.NONE;
+    private final OfflineSinceStart offlineSinceStart;
+    /** Told, on {@code wharf-zk-events}, of each replica found offline because its dir was unreadable at start-up. */
+    private volatile java.util.function.Consumer<TopicPartition> offlineAtStart = tp -> {};
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
     /** High watermarks as last checkpointed, for logs not opened as partitions since. Guarded by this. */
     private final Map<TopicPartition, Long> checkpointed = new HashMap<>();
@@ -80,7 +83,8 @@ public final class ReplicaManager implements IsrChanger {
         this.io = io;
         this.waiters = PartitionWaiters.on(timer);
         this.fetchers = new ReplicaFetchers(config.staticConfig(), metadata, throttles);
-        for (Path dir : config.staticConfig().logDirs()) {
+        this.offlineSinceStart = new OfflineSinceStart(logs);
+        for (Path dir : logs.onlineDirs()) {
             checkpointed.putAll(new HighWatermarkCheckpoint(dir).read());
         }
     }
@@ -155,6 +159,7 @@ public final class ReplicaManager implements IsrChanger {
      */
     public void subscribe() throws Exception {
         config.onChange((before, now) -> brokerConfigChanged());
+        offlineSinceStart.syncing(true); // the subscription delivers every topic at once, before returning
         metadata.subscribe(new MetadataListener() {
             @Override
             public void topicChanged(String name, Optional<TopicInfo> now) {
@@ -166,6 +171,7 @@ public final class ReplicaManager implements IsrChanger {
                 }
             }
         });
+        offlineSinceStart.syncing(false);
     }
 
     /**
@@ -194,10 +200,17 @@ public final class ReplicaManager implements IsrChanger {
                 continue;
             }
             TopicPartition tp = new TopicPartition(name, info.partition());
+            offlineSinceStart.assigned(topic.id(), tp);
             if (offline.contains(tp)) {
                 continue; // its log dir failed
             }
             Partition p = partitions.get(tp);
+            if (p == null && offlineSinceStart.isOffline(topic.id(), tp)) {
+                offline.add(tp); // never created empty: its log may be in the dir unreadable since start-up
+                log.warn("replica of {} is in no online log dir while a dir is offline: offline here", tp);
+                offlineAtStart.accept(tp);
+                continue;
+            }
             if (p == null) {
                 p = open(tp, topic.id(), settings);
                 partitions.put(tp, p);
@@ -290,6 +303,11 @@ public final class ReplicaManager implements IsrChanger {
     /** Where the partitions opened from now on report I/O errors and truncations (set before {@link #subscribe}). */
     void storageEvents(StorageEvents events) {
         this.storage = events;
+    }
+
+    /** Where replicas found offline at their first opening (their dir unreadable since start-up) are reported. */
+    void onOfflineAtStart(java.util.function.Consumer<TopicPartition> listener) {
+        this.offlineAtStart = listener;
     }
 
     /** Whether this broker's replica of {@code tp} is in a failed log dir. */
