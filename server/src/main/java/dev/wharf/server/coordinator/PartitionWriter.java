@@ -103,6 +103,8 @@ public final class PartitionWriter {
     private final long replicationTimeoutMs;
     private final ArrayDeque<Step> queue = new ArrayDeque<>();
     private boolean draining;
+    /** Set when this broker stops leading the partition: nothing queued or to come is decided or written any more. */
+    private volatile boolean retired;
 
     public PartitionWriter(CoordinatorLog coordinatorLog, Executor io, long replicationTimeoutMs) {
         this.coordinatorLog = coordinatorLog;
@@ -112,6 +114,15 @@ public final class PartitionWriter {
 
     public CoordinatorLog coordinatorLog() {
         return coordinatorLog;
+    }
+
+    /**
+     * This broker no longer coordinates the partition: every write queued or still to come fails
+     * with NOT_COORDINATOR without being decided, so none is checked against state that is being
+     * unloaded (a commit must not hear UNKNOWN_MEMBER_ID from a group that merely moved).
+     */
+    public void retire() {
+        retired = true;
     }
 
     /** Queues a write; the future completes (never exceptionally) once it was applied or failed. */
@@ -155,6 +166,11 @@ public final class PartitionWriter {
 
     private <T> CompletableFuture<?> run(LogWrite<T> write, CompletableFuture<T> done) {
         try {
+            if (retired) {
+                done.complete(write.failed(new NotLeaderException(coordinatorLog.partition().topicPartition()
+                        + " is coordinated elsewhere now")));
+                return done;
+            }
             List<CoordinatorLog.Entry> records = write.records();
             try {
                 if (write.producerId() >= 0) {

@@ -105,9 +105,11 @@ public final class GroupStore {
     public void unload(int partition) {
         OptionalInt count = topic.partitionCount();
         synchronized (loading) {
-            if (writers.remove(partition) == null) {
+            PartitionWriter writer = writers.remove(partition);
+            if (writer == null) {
                 return;
             }
+            writer.retire();
         }
         int unloaded = 0;
         for (Group g : List.copyOf(groups.values())) {
@@ -127,6 +129,9 @@ public final class GroupStore {
                             m.awaitingSync = null;
                         }
                     }
+                    // Dead: a request already past the coordinator check gets COORDINATOR_NOT_AVAILABLE (find
+                    // the coordinator again), never UNKNOWN_MEMBER_ID for a member that is fine elsewhere
+                    classic.markDead(clock.getAsLong());
                     classic.members.clear(); // their session timers find them gone
                 }
             }

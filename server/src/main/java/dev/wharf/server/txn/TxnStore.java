@@ -176,9 +176,11 @@ public final class TxnStore {
     /** This broker no longer leads {@code partition}: its ids are forgotten here; their markers stop. */
     public void unload(int partition) {
         synchronized (loading) {
-            if (loaded.remove(partition) == null) {
+            Loaded removed = loaded.remove(partition);
+            if (removed == null) {
                 return;
             }
+            removed.writer().retire(); // writes queued for the old leadership fail with NOT_COORDINATOR
         }
         OptionalInt count = topic.partitionCount();
         int unloaded = 0;

@@ -62,6 +62,21 @@ class GroupOffsetsTest {
         assertError(Errors.REBALANCE_IN_PROGRESS, h.commit("g", a.memberId(), 2, "t", 0, 44).get(0));
     }
 
+    /**
+     * A commit queued when the group's partition moves to another broker hears NOT_COORDINATOR (the
+     * client finds the new coordinator and commits there), never UNKNOWN_MEMBER_ID: the member is
+     * fine, only its coordinator moved.
+     */
+    @Test
+    void aCommitRacingTheGroupsMoveIsToldToFindTheCoordinator() {
+        JoinResult a = stableMember("g");
+        CompletableFuture<List<ErrorCode>> racing = h.offsets.commitOffsets("g", a.memberId(), null, a.generation(), -1,
+                List.of(new GroupOffsets.OffsetToCommit("t", 0, 5, -1, "")), (short) 9);
+        h.store.unload(h.store.partitionOf("g").getAsInt());
+        h.drain();
+        assertError(Errors.NOT_COORDINATOR, racing.join().get(0));
+    }
+
     /** A consumer assigning its own partitions commits with generation -1 into a group with no members. */
     @Test
     void standaloneCommitCreatesAnEmptyGroup() {
