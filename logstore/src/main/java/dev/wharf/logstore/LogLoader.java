@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens the segments of a partition directory for {@link PartitionLog#open}: clears what
- * interrupted operations left ({@code .deleted}, {@code .tmp}, {@code .cleaned} files), completes
- * an interrupted segment swap ({@code .swap} files, see {@link SegmentSwap}), and after an unclean
+ * interrupted operations left ({@code .deleted}, {@code .tmp} files), undoes or completes an
+ * interrupted segment swap ({@code .cleaned} and {@code .swap} files, see {@link SegmentSwap}) and
+ * opens the segments it swapped in with recovery, and after an unclean
  * shutdown checks the segments from the one holding the recovery point on, batch by batch, cutting
  * the log at the first bad one. Runs before the log is visible to anyone.
  */
@@ -31,34 +32,32 @@ final class LogLoader {
             long checkpointedStart, boolean clean, FileHandles handles, LongSupplier clock) throws IOException {
         Files.createDirectories(dir);
         TreeSet<Long> bases = new TreeSet<>();
-        TreeSet<Long> swapBases = new TreeSet<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(SegmentFiles.DELETED) || name.endsWith(SegmentFiles.TMP)
-                        || name.endsWith(SegmentFiles.CLEANED)) {
+                if (name.endsWith(SegmentFiles.DELETED) || name.endsWith(SegmentFiles.TMP)) {
                     Files.deleteIfExists(f); // left over from an operation the crash interrupted
                     continue;
                 }
-                OptionalLong base = SegmentFiles.baseOffset(name, SegmentFiles.LOG);
-                base.ifPresent(bases::add);
-                SegmentFiles.baseOffset(name, SegmentFiles.LOG + SegmentFiles.SWAP).ifPresent(swapBases::add);
+                SegmentFiles.baseOffset(name, SegmentFiles.LOG).ifPresent(bases::add);
             }
         }
-        if (!swapBases.isEmpty()) {
-            log.warn("completing an interrupted segment swap partition={} swapped={}", tp, swapBases);
-            SegmentSwap.completeInterrupted(dir, swapBases, bases);
+        // .cleaned and .swap files: an interrupted segment swap, undone or completed
+        Set<Long> swapped = SegmentSwap.completeInterrupted(dir, bases);
+        if (!swapped.isEmpty()) {
+            log.warn("completed an interrupted segment swap partition={} swapped={}", tp, swapped);
         }
         if (bases.isEmpty()) {
             long start = Math.max(0, checkpointedStart);
             return new Loaded(List.of(LogSegment.create(dir, start, config, clock.getAsLong(), handles)), start, start);
         }
-        return openSegments(dir, tp, config, new ArrayList<>(bases), checkpointedRecoveryPoint, checkpointedStart, clean,
-                handles);
+        return openSegments(dir, tp, config, new ArrayList<>(bases), swapped, checkpointedRecoveryPoint,
+                checkpointedStart, clean, handles);
     }
 
+    /** Opens {@code bases}; those in {@code swapped} with recovery (their index files may be half renamed). */
     private static Loaded openSegments(Path dir, TopicPartition tp, LogConfig config, List<Long> bases,
-            long checkpointedRecoveryPoint, long checkpointedStart, boolean clean, FileHandles handles)
+            Set<Long> swapped, long checkpointedRecoveryPoint, long checkpointedStart, boolean clean, FileHandles handles)
             throws IOException {
         long recoverFrom = Long.MIN_VALUE;
         for (long b : bases) {
@@ -72,7 +71,7 @@ final class LogLoader {
         for (int i = 0; i < bases.size(); i++) {
             long base = bases.get(i);
             boolean last = i == bases.size() - 1;
-            boolean recover = !clean && (base >= recoverFrom || last);
+            boolean recover = (!clean && (base >= recoverFrom || last)) || swapped.contains(base);
             if (truncatedBytes > 0) {
                 // everything after a cut is unreachable: drop it
                 LogSegment.deleteFiles(dir, base);

@@ -131,8 +131,8 @@ final class LogSegment {
 
     /**
      * A new, empty segment whose files carry the {@code .cleaned} suffix: a replacement for
-     * {@link PartitionLog#replaceSegments}, written by its caller with {@link #append} and then
-     * handed over. Left-overs of an earlier attempt at the same base offset are discarded.
+     * {@link PartitionLog#replaceSegments}, written by its caller with {@link #append}, readied by
+     * {@link SwapPreparation#prepare} and then handed over. Left-overs of an earlier attempt at the same base offset are discarded.
      */
     static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs, FileHandles handles)
             throws IOException {
@@ -140,21 +140,6 @@ final class LogSegment {
             Files.deleteIfExists(file(dir, baseOffset, suffix + SegmentFiles.CLEANED));
         }
         return new LogSegment(dir, baseOffset, config, true, nowMs, handles, SegmentFiles.CLEANED);
-    }
-
-    /**
-     * Renames the files of the segment at {@code baseOffset} from state suffix {@code from} to
-     * {@code to} ({@code ""} is the live name); a file already renamed is skipped, so a rename
-     * interrupted by a crash can be redone.
-     */
-    static void renameFiles(Path dir, long baseOffset, String from, String to) throws IOException {
-        for (String suffix : SegmentFiles.PER_SEGMENT) {
-            Path source = file(dir, baseOffset, suffix + from);
-            if (Files.exists(source)) {
-                Files.move(source, file(dir, baseOffset, suffix + to), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
     }
 
     /**
@@ -324,12 +309,15 @@ final class LogSegment {
         txnIndexStale = stale;
     }
 
-    /** Whether the batch holding {@code offset} is a control batch with an abort marker. */
+    /**
+     * Whether a batch holding {@code offset} is a control batch with an abort marker; false when
+     * no batch holds it (compaction may leave gaps: the next batch is not the one asked about).
+     */
     boolean isAbortMarkerAt(long offset) throws IOException {
         SegmentChannel file = acquire();
         try {
             BatchHeader h = new SegmentReader(file.channel(), offsetIndex, size()).find(offset);
-            if (h == null) {
+            if (h == null || h.baseOffset() > offset) {
                 return false;
             }
             ByteBuffer bytes = ByteBuffer.allocate(h.size());

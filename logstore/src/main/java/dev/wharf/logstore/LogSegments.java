@@ -219,10 +219,12 @@ final class LogSegments {
         }
     }
 
-    /** See {@link PartitionLog#replaceSegments}. */
-    void replace(List<LogSegment> replacements, List<LogSegment> old, LogConfig config) throws IOException {
+    /** See {@link PartitionLog#replaceSegments}; S4 of {@link SegmentSwap}. */
+    void replace(List<LogSegment> replacements, List<LogSegment> old, LogConfig config, SegmentSwap.Steps steps)
+            throws IOException {
         SegmentSwap.checkReplaceable(segments, active, replacements, old);
-        SegmentSwap.swapIn(dir, replacements, old);
+        SegmentSwap.swapIn(dir, replacements, old, steps);
+        steps.before("S4 publish");
         for (LogSegment r : replacements) {
             LogSegment reopened = LogSegment.open(dir, r.baseOffset(), config, false, false, handles);
             segments.put(reopened.baseOffset(), reopened);

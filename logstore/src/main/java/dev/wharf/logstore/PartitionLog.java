@@ -541,20 +541,20 @@ public final class PartitionLog {
     }
 
     /**
-     * Replaces {@code old}, consecutive sealed segments of this log, by {@code replacements}
-     * holding the same records or fewer (compaction): segments made with
-     * {@link LogSegment#createCleaned}, written, in offset order, the first starting at the first
-     * old segment's base offset, the last ending after the last old segment's base offset and no
-     * later than its end. Crash-safe, by renames (see {@link SegmentSwap}): the replacements'
-     * {@code .cleaned} files are fsynced and renamed {@code .swap}, the old segments' files are
-     * renamed {@code .deleted}, and the {@code .swap} files are renamed to the live names. A crash
-     * before the {@code .swap} renames leaves the old segments in place; one after them is
-     * completed on open. Reads in flight on old segments finish: their files are deleted through
-     * the log environment's deleter, like retention's.
+     * Replaces {@code old}, consecutive sealed segments, by {@code replacements} holding the same records or fewer
+     * (compaction), in offset order: made by {@link LogSegment#createCleaned}, written and readied (fsynced) by
+     * {@link SwapPreparation#prepare} before the call, with no lock held; the first starts at the first old base
+     * offset, the last ends after the last old base and no later than its end. Under the lock, only crash-safe
+     * renames ({@link SegmentSwap}); reads on old segments finish: the environment's deleter removes them later.
      */
     void replaceSegments(List<LogSegment> replacements, List<LogSegment> old) throws IOException {
+        replaceSegments(replacements, old, SegmentSwap.Steps.NONE);
+    }
+
+    /** As {@link #replaceSegments(List, List)}, telling {@code steps} of each file operation (tests crash there). */
+    void replaceSegments(List<LogSegment> replacements, List<LogSegment> old, SegmentSwap.Steps steps) throws IOException {
         synchronized (lock) {
-            segments.replace(replacements, old, config);
+            segments.replace(replacements, old, config, steps);
         }
     }
 

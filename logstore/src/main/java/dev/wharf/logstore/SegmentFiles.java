@@ -22,9 +22,10 @@ import java.util.OptionalLong;
  * state suffix after the file's own suffix tells recovery what an interrupted operation left behind ({@code 00000000000000000042.log.swap}):
  *
  * <ul>
- *   <li>{@code .cleaned}: a replacement still being written; deleted on open;
+ *   <li>{@code .cleaned}: a replacement still being written; deleted on open, with the
+ *       {@code .swap} files of bases at or above the smallest {@code .cleaned} one (see {@link SegmentSwap});
  *   <li>{@code .swap}: a complete replacement not yet in place; open completes the swap (see
- *       {@link PartitionLog#replaceSegments});
+ *       {@link SegmentSwap});
  *   <li>{@code .deleted}: unlinked from the log, removed after {@code file.delete.delay.ms}; deleted on open;
  *   <li>{@code .tmp}: a checkpoint or snapshot being written, renamed over the real one when
  *       complete; deleted on open.
@@ -42,7 +43,7 @@ final class SegmentFiles {
     static final String DELETED = ".deleted";
     static final String TMP = ".tmp";
 
-    /** The files a segment may have (all but the transaction index always), in the order they are renamed. */
+    /** The files a segment may have (all but the transaction index always); a swap renames them in its own order. */
     static final List<String> PER_SEGMENT = List.of(LOG, INDEX, TIME_INDEX, TXN_INDEX);
 
     private SegmentFiles() {}

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Segment replacement by swap files, done normally and interrupted at each step by a "crash". */
+/** Segment replacement by swap files, done normally or left as .cleaned files (crashes at each step: SwapCrashTest). */
 class ReplaceSegmentsTest {
     @TempDir
     Path dir;
@@ -88,6 +88,18 @@ class ReplaceSegmentsTest {
         log.close();
     }
 
+    // Replacements not sealed and fsynced beforehand are refused: the swap under the lock does no data fsync.
+    @Test
+    void refusesUnpreparedReplacements() throws IOException {
+        List<LogSegment> segments = log.segments();
+        LogSegment unprepared = TestLogs.unpreparedCopy(partitionDir(), segments.subList(0, 2), config, t.clock.get(),
+                env.handles());
+        assertThrows(IllegalArgumentException.class, () -> log.replaceSegments(List.of(unprepared), segments.subList(0, 2)));
+        unprepared.close();
+        assertEquals(t.written, TestLogs.readAll(log, 0, 1 << 20));
+        log.close();
+    }
+
     // A crash while the replacement is still .cleaned: open discards it and keeps the old segments.
     @Test
     void leftOverCleanedFilesAreDiscarded() throws IOException {
@@ -99,53 +111,6 @@ class ReplaceSegmentsTest {
 
         PartitionLog reopened = open(false);
         assertEquals(before, reopened.segmentCount());
-        assertEquals(t.written, TestLogs.readAll(reopened, 0, 1 << 20));
-        assertEquals(List.of(), leftOvers());
-        reopened.close();
-    }
-
-    // A crash after the .swap rename, old segments still live: open completes the swap.
-    @Test
-    void swapWithOldSegmentsStillPresentIsCompleted() throws IOException {
-        int before = log.segmentCount();
-        List<LogSegment> segments = log.segments();
-        LogSegment r1 = merged(segments.subList(0, 2));
-        LogSegment r2 = merged(segments.subList(2, 3));
-        for (LogSegment r : List.of(r1, r2)) {
-            r.flush();
-            r.close();
-            LogSegment.renameFiles(partitionDir(), r.baseOffset(), SegmentFiles.CLEANED, SegmentFiles.SWAP);
-        }
-        log.close();
-
-        PartitionLog reopened = open(false);
-        assertEquals(before - 1, reopened.segmentCount());
-        assertEquals(t.written, TestLogs.readAll(reopened, 0, 1 << 20));
-        assertEquals(List.of(), leftOvers());
-        reopened.close();
-    }
-
-    // A crash half-way through renaming the .swap files into place (old segments already
-    // .deleted, the first replacement live): open finishes the renames.
-    @Test
-    void swapInterruptedAfterTheFirstRenameIsCompleted() throws IOException {
-        int before = log.segmentCount();
-        List<LogSegment> segments = log.segments();
-        LogSegment r1 = merged(segments.subList(0, 2));
-        LogSegment r2 = merged(segments.subList(2, 4));
-        for (LogSegment r : List.of(r1, r2)) {
-            r.flush();
-            r.close();
-            LogSegment.renameFiles(partitionDir(), r.baseOffset(), SegmentFiles.CLEANED, SegmentFiles.SWAP);
-        }
-        log.close();
-        for (LogSegment o : segments.subList(0, 4)) {
-            LogSegment.renameFiles(partitionDir(), o.baseOffset(), "", SegmentFiles.DELETED);
-        }
-        LogSegment.renameFiles(partitionDir(), r1.baseOffset(), SegmentFiles.SWAP, "");
-
-        PartitionLog reopened = open(false);
-        assertEquals(before - 2, reopened.segmentCount());
         assertEquals(t.written, TestLogs.readAll(reopened, 0, 1 << 20));
         assertEquals(List.of(), leftOvers());
         reopened.close();

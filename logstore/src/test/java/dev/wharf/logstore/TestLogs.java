@@ -63,8 +63,19 @@ final class TestLogs {
         return result;
     }
 
-    /** A {@code .cleaned} segment at {@code old}'s first base offset holding every batch of {@code old} (a compaction that kept everything). */
+    /**
+     * A {@code .cleaned} segment at {@code old}'s first base offset holding every batch of {@code old} (a compaction
+     * that kept everything), prepared for the swap (aborted transactions carried, fsynced).
+     */
     static LogSegment mergedCopy(Path dir, List<LogSegment> old, LogConfig config, long nowMs, FileHandles handles)
+            throws IOException {
+        LogSegment merged = unpreparedCopy(dir, old, config, nowMs, handles);
+        SwapPreparation.prepare(List.of(merged), old);
+        return merged;
+    }
+
+    /** As {@link #mergedCopy}, not yet prepared for the swap: still writable, nothing carried or fsynced. */
+    static LogSegment unpreparedCopy(Path dir, List<LogSegment> old, LogConfig config, long nowMs, FileHandles handles)
             throws IOException {
         LogSegment merged = LogSegment.createCleaned(dir, old.get(0).baseOffset(), config, nowMs, handles);
         for (LogSegment o : old) {
