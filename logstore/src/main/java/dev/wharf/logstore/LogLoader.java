@@ -57,8 +57,8 @@ final class LogLoader {
 
     /** Opens {@code bases}; those in {@code swapped} with recovery (their index files may be half renamed). */
     private static Loaded openSegments(Path dir, TopicPartition tp, LogConfig config, List<Long> bases,
-            Set<Long> swapped, long checkpointedRecoveryPoint, long checkpointedStart, boolean clean, FileHandles handles)
-            throws IOException {
+            Set<Long> swapped, long checkpointedRecoveryPoint, long checkpointedStart, boolean clean,
+            FileHandles handles) throws IOException {
         long recoverFrom = Long.MIN_VALUE;
         for (long b : bases) {
             if (b <= checkpointedRecoveryPoint) {

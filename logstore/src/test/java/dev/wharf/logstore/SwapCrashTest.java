@@ -101,7 +101,8 @@ class SwapCrashTest {
             replacements = List.of(r1, r2);
             SwapPreparation.prepare(replacements, old);
             newRecords = oldRecords.stream()
-                    .filter(w -> dropped.stream().noneMatch(b -> b.baseOffset() <= w.offset() && w.offset() <= b.lastOffset()))
+                    .filter(w -> dropped.stream()
+                            .noneMatch(b -> b.baseOffset() <= w.offset() && w.offset() <= b.lastOffset()))
                     .toList();
             newAborts = List.of(oldAborts.get(0));
             assertTrue(newRecords.size() < oldRecords.size() - 5, "the compaction removes records");
@@ -128,7 +129,7 @@ class SwapCrashTest {
             };
         }
 
-        /** A {@code .cleaned} segment at {@code group}'s first base holding the batches of {@code group} that {@code keep} takes. */
+        /** A {@code .cleaned} segment at {@code group}'s first base holding the batches of it that {@code keep} takes. */
         private LogSegment compacted(List<LogSegment> group, Predicate<RecordBatch> keep) throws IOException {
             LogSegment cleaned = LogSegment.createCleaned(dir, group.get(0).baseOffset(), CONFIG, t.clock.get(),
                     env.handles());
@@ -219,6 +220,28 @@ class SwapCrashTest {
         again.close();
     }
 
+    // A crash inside S2, between the files of one old segment (its .log already .deleted, its
+    // indexes still live), completes the swap and leaves none of that segment's files behind.
+    @Test
+    void crashHalfWayThroughDeletingAnOldSegment() throws IOException {
+        List<String> steps = allSteps();
+        Scenario s = new Scenario(root.resolve("half-deleted"));
+        long b = s.old.get(1).baseOffset(); // no replacement starts there
+        s.swap(steps.indexOf("S2 delete " + b));
+        Path log = SegmentFiles.file(s.dir, b, SegmentFiles.LOG);
+        Files.move(log, SegmentFiles.withSuffix(log, SegmentFiles.DELETED));
+        assertTrue(Files.exists(SegmentFiles.file(s.dir, b, SegmentFiles.INDEX)));
+
+        PartitionLog reopened = s.reopen();
+        assertEquals(s.newRecords, TestLogs.readAll(reopened, 0, 1 << 20));
+        assertEquals(s.newAborts, reopened.abortedTransactions(0, s.logEnd));
+        try (Stream<Path> files = Files.list(s.dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(String.format("%020d", b)))
+                    .toList());
+        }
+        reopened.close();
+    }
+
     // Without a crash, the swap serves the new records at once and keeps the aborted transaction
     // whose marker stays, drops the one whose marker went, through a clean close and reopen.
     @Test
@@ -237,7 +260,8 @@ class SwapCrashTest {
     }
 
     /** A read at each record's offset starts with the batch holding it. */
-    private static void assertLookupsHitTheirBatch(PartitionLog log, List<TestLogs.Written> records) throws IOException {
+    private static void assertLookupsHitTheirBatch(PartitionLog log, List<TestLogs.Written> records)
+            throws IOException {
         for (TestLogs.Written w : records) {
             ReadResult r = log.read(w.offset(), 1, log.logEndOffset());
             if (!(r instanceof ReadResult.Batches b)) {
