@@ -26,7 +26,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -125,6 +128,21 @@ final class Cluster implements AutoCloseable {
 
     List<BrokerProcess> brokers() {
         return List.copyOf(brokers.values());
+    }
+
+    /**
+     * A consumer of {@code group} on every broker: from the earliest offset, committing only when
+     * told, with short request timeouts so that failover shows within a test's bounds. The caller closes it.
+     */
+    KafkaConsumer<String, String> groupConsumer(String group) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
 
     /** An Admin client on all brokers (5 s requests, 10 s calls), closed with the cluster. */

@@ -21,14 +21,12 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -267,7 +265,7 @@ class ReplicationIT {
             p.flush();
         }
         Map<TopicPartition, Long> committed;
-        try (KafkaConsumer<String, String> c = consumer("survivors")) {
+        try (KafkaConsumer<String, String> c = cluster.groupConsumer("survivors")) {
             c.subscribe(List.of("grouped"));
             int seen = 0;
             long deadline = System.currentTimeMillis() + 60_000;
@@ -288,7 +286,7 @@ class ReplicationIT {
             p.flush();
         }
         List<String> resumed = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = consumer("survivors")) {
+        try (KafkaConsumer<String, String> c = cluster.groupConsumer("survivors")) {
             c.subscribe(List.of("grouped"));
             long deadline = System.currentTimeMillis() + 90_000;
             while (resumed.size() < 50 && System.currentTimeMillis() < deadline) {
@@ -476,18 +474,5 @@ class ReplicationIT {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, acks, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000",
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"), new StringSerializer(), new StringSerializer());
-    }
-
-    private KafkaConsumer<String, String> consumer(String group) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        if (group != null) {
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        }
-        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
 }

@@ -11,16 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,19 +111,6 @@ class RollingRestartIT {
         await().atMost(HEAL).until(() -> producer.acked().size() >= count);
     }
 
-    private KafkaConsumer<String, String> consumer(String group) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        if (group != null) {
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        }
-        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    }
-
     /** A consumer group member on its own thread, committing synchronously after every poll that returned records. */
     private final class GroupConsumer {
         final Set<String> consumed = ConcurrentHashMap.newKeySet();
@@ -150,7 +134,7 @@ class RollingRestartIT {
         }
 
         private void run() {
-            try (KafkaConsumer<String, String> c = consumer("rollers")) {
+            try (KafkaConsumer<String, String> c = cluster.groupConsumer("rollers")) {
                 c.subscribe(List.of("rolling"));
                 while (running.get()) {
                     try {
