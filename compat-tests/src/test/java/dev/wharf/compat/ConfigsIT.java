@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -89,10 +90,20 @@ class ConfigsIT {
             assertEquals("7200000", replaced.get("retention.ms").value());
             assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, replaced.get("segment.bytes").source());
 
-            // compact-only topics are not deleted by time or size (compaction itself is not implemented)
+            // compact-only topics are not deleted by time or size (compaction itself is not implemented),
+            // and, as in Kafka, refuse records without a key
             admin.incrementalAlterConfigs(Map.of(resource, List.of(
                     new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET)))).all().get();
             assertEquals("compact", admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()), new StringSerializer(), new StringSerializer())) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> { // the config reaches the partition
+                    ExecutionException keyless = assertThrows(ExecutionException.class,
+                            () -> producer.send(new ProducerRecord<>("shrinking", null, "no key")).get());
+                    assertInstanceOf(InvalidRecordException.class, keyless.getCause());
+                });
+                producer.send(new ProducerRecord<>("shrinking", "key", "keyed")).get();
+            }
 
             ExecutionException bad = assertThrows(ExecutionException.class, () -> admin.incrementalAlterConfigs(Map.of(
                     resource, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET))))

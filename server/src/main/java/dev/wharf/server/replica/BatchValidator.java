@@ -6,8 +6,9 @@ import dev.wharf.wire.records.TimestampType;
 
 /**
  * The checks a client's batch passes before it is appended as the leader: size, CRC-32C, record
- * count, no control batches, transactional ones only with a producer id, and
- * CreateTime timestamps within the topic's bounds. Stateless.
+ * count, no control batches, transactional ones only with a producer id,
+ * CreateTime timestamps within the topic's bounds, and on a compacted topic a key on every record
+ * (compaction keeps the latest record per key; Kafka refuses keyless ones too). Stateless.
  */
 final class BatchValidator {
     /** Why a batch was refused. */
@@ -35,6 +36,10 @@ final class BatchValidator {
         if (!timestampAcceptable(batch, config, nowMs)) {
             return new Refusal(ErrorCode.INVALID_TIMESTAMP, "timestamp " + batch.maxTimestamp()
                     + " is out of the range allowed by the topic");
+        }
+        // decompresses the batch: only compacted topics pay for it
+        if (config.compacted() && batch.records().stream().anyMatch(r -> r.key() == null)) {
+            return new Refusal(ErrorCode.INVALID_RECORD, "Compacted topic cannot accept message without key");
         }
         return null;
     }

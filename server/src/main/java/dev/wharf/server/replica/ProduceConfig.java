@@ -12,9 +12,16 @@ import dev.wharf.server.TopicSettings;
  * @param timestampBeforeMaxMs {@code message.timestamp.before.max.ms}
  * @param timestampAfterMaxMs {@code message.timestamp.after.max.ms}
  * @param minInsyncReplicas {@code min.insync.replicas}: the ISR an acks=all produce needs
+ * @param compacted {@code cleanup.policy} includes {@code compact}: every record needs a key
  */
 public record ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs,
-        long timestampAfterMaxMs, int minInsyncReplicas) {
+        long timestampAfterMaxMs, int minInsyncReplicas, boolean compacted) {
+
+    /** Settings of a topic that is not compacted. */
+    public ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs, long timestampAfterMaxMs,
+            int minInsyncReplicas) {
+        this(maxBatchBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs, minInsyncReplicas, false);
+    }
 
     /** Settings that need no more than the leader in sync. */
     public ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs, long timestampAfterMaxMs) {
@@ -26,6 +33,7 @@ public record ProduceConfig(int maxBatchBytes, boolean logAppendTime, long times
         return new ProduceConfig(topic.get(TopicConfigs.MAX_MESSAGE_BYTES),
                 "LogAppendTime".equals(topic.get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE)),
                 topic.get(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
-                topic.get(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS), topic.get(TopicConfigs.MIN_INSYNC_REPLICAS));
+                topic.get(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS), topic.get(TopicConfigs.MIN_INSYNC_REPLICAS),
+                topic.get(TopicConfigs.CLEANUP_POLICY).contains("compact"));
     }
 }

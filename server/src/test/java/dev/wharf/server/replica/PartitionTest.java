@@ -150,6 +150,25 @@ class PartitionTest {
         assertEquals(now, stored.maxTimestamp());
     }
 
+    // a compacted topic keeps the latest record per key, so it refuses records without one, compressed or not
+    @Test
+    void aCompactedTopicRefusesRecordsWithoutAKey() throws Exception {
+        Partition compacted = partition(new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000, 1, true));
+        lead(compacted, 0);
+        long now = System.currentTimeMillis();
+        assertRejected(Errors.INVALID_RECORD, compacted.appendRecordsAsLeader(ProduceBatch.create()
+                .record(now, "k", "keyed").record(now, null, "keyless").build(), now, 1));
+        assertRejected(Errors.INVALID_RECORD, compacted.appendRecordsAsLeader(
+                ProduceBatch.compressed(dev.wharf.wire.records.CompressionType.LZ4).record(now, null, "keyless").build(), now, 1));
+        assertInstanceOf(AppendOutcome.Appended.class, compacted.appendRecordsAsLeader(
+                ProduceBatch.compressed(dev.wharf.wire.records.CompressionType.ZSTD).record(now, "k", "v").record(now, "k", null)
+                        .build(), now, 1), "keyed records and tombstones are welcome");
+        assertEquals(2, compacted.logEndOffset());
+        Partition plain = partition(DEFAULTS);
+        lead(plain, 0);
+        assertInstanceOf(AppendOutcome.Appended.class, plain.appendRecordsAsLeader(batch(-1, 0, "keyless"), now, 1));
+    }
+
     // an append wakes what waits on the partition in the purgatory
     @Test
     void anAppendWakesWaitingFetches() throws Exception {
