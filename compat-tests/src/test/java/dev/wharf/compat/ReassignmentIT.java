@@ -28,6 +28,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,6 +50,23 @@ class ReassignmentIT {
     static Path dir;
 
     private Cluster cluster;
+
+    /** A failed test prints what the brokers logged of warnings and errors: their log dirs go with the test. */
+    @RegisterExtension
+    final TestWatcher brokerLogsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            for (BrokerProcess b : cluster.brokers()) {
+                try {
+                    System.out.println("== " + b.log());
+                    Files.readAllLines(b.log()).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                            || l.contains("offline") || l.contains("Reassignments")).forEach(System.out::println);
+                } catch (java.io.IOException e) {
+                    System.out.println("cannot read " + b.log() + ": " + e);
+                }
+            }
+        }
+    };
 
     @BeforeAll
     void startCluster() throws Exception {
