@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.OptionalLong;
 import java.util.zip.CRC32C;
 
 /**
@@ -217,6 +218,11 @@ public final class RecordBatch {
 
     public boolean hasDeleteHorizon() {
         return (attributes() & DELETE_HORIZON_FLAG) != 0;
+    }
+
+    /** The delete horizon (KIP-534) when bit 6 is set: the base timestamp then holds it. */
+    public OptionalLong deleteHorizonMs() {
+        return hasDeleteHorizon() ? OptionalLong.of(baseTimestamp()) : OptionalLong.empty();
     }
 
     public int lastOffsetDelta() {

@@ -31,6 +31,8 @@ public final class RecordBatchBuilder {
     private long baseTimestamp;
     private long maxTimestamp = -1;
     private int lastOffsetDelta = -1;
+    private int endOffsetDelta = -1;
+    private boolean deleteHorizon;
 
     public RecordBatchBuilder(CompressionType compression) {
         this.compression = compression;
@@ -69,6 +71,31 @@ public final class RecordBatchBuilder {
         return this;
     }
 
+    /**
+     * Makes the batch span offset deltas up to {@code delta} even when its last records are gone:
+     * the log cleaner keeps a rewritten batch's offsets so its producer's last sequence stays
+     * {@code baseSequence + lastOffsetDelta}. At least the delta of the last record appended.
+     */
+    public RecordBatchBuilder lastOffsetDelta(int delta) {
+        this.endOffsetDelta = delta;
+        return this;
+    }
+
+    /**
+     * Marks the batch with a delete horizon (KIP-534, attribute bit 6): its tombstones and
+     * transaction markers may be removed once the broker's clock passes {@code horizonMs}. The
+     * horizon is stored as the base timestamp; record timestamps keep their values (their deltas
+     * may be negative). Set before the first append.
+     */
+    public RecordBatchBuilder deleteHorizonMs(long horizonMs) {
+        if (count > 0) {
+            throw new IllegalStateException("the delete horizon is the base timestamp: set it before appending");
+        }
+        this.deleteHorizon = true;
+        this.baseTimestamp = horizonMs;
+        return this;
+    }
+
     public int count() {
         return count;
     }
@@ -84,7 +111,7 @@ public final class RecordBatchBuilder {
         if (offsetDelta <= lastOffsetDelta) {
             throw new IllegalArgumentException("offset delta " + offsetDelta + " after " + lastOffsetDelta);
         }
-        if (count == 0) {
+        if (count == 0 && !deleteHorizon) {
             baseTimestamp = timestamp;
         }
         long timestampDelta = timestamp - baseTimestamp;
@@ -141,16 +168,20 @@ public final class RecordBatchBuilder {
                 throw new UncheckedIOException(e);
             }
         }
+        if (endOffsetDelta >= 0 && endOffsetDelta < lastOffsetDelta) {
+            throw new IllegalStateException("last offset delta " + endOffsetDelta + " below record delta " + lastOffsetDelta);
+        }
         int attributes = compression.id
                 | (timestampType == TimestampType.LOG_APPEND_TIME ? RecordBatch.TIMESTAMP_TYPE_MASK : 0)
                 | (transactional ? RecordBatch.TRANSACTIONAL_FLAG : 0)
-                | (control ? RecordBatch.CONTROL_FLAG : 0);
+                | (control ? RecordBatch.CONTROL_FLAG : 0)
+                | (deleteHorizon ? RecordBatch.DELETE_HORIZON_FLAG : 0);
         out.setLong(RecordBatch.BASE_OFFSET_OFFSET, baseOffset);
         out.setInt(RecordBatch.LENGTH_OFFSET, out.writerIndex() - RecordBatch.LOG_OVERHEAD);
         out.setInt(RecordBatch.PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
         out.setByte(RecordBatch.MAGIC_OFFSET, RecordBatch.MAGIC);
         out.setShort(RecordBatch.ATTRIBUTES_OFFSET, attributes);
-        out.setInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET, lastOffsetDelta);
+        out.setInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET, Math.max(lastOffsetDelta, endOffsetDelta));
         out.setLong(RecordBatch.BASE_TIMESTAMP_OFFSET, baseTimestamp);
         out.setLong(RecordBatch.MAX_TIMESTAMP_OFFSET, maxTimestamp);
         out.setLong(RecordBatch.PRODUCER_ID_OFFSET, producerId);
