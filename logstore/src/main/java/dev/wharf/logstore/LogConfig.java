@@ -1,6 +1,7 @@
 package dev.wharf.logstore;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * @param flushMs {@code flush.ms}: fsync at least this often [never: page cache]
  * @param fileDeleteDelayMs {@code file.delete.delay.ms}: keep deleted segments' files this long so
  *     reads in flight finish [60 s]
+ * @param compaction what the log cleaner does with the log (see {@link CompactionConfig})
  */
 public record LogConfig(
         int segmentBytes,
@@ -26,7 +28,8 @@ public record LogConfig(
         long retentionBytes,
         long flushMessages,
         long flushMs,
-        long fileDeleteDelayMs) {
+        long fileDeleteDelayMs,
+        CompactionConfig compaction) {
 
     public static final LogConfig DEFAULTS = new LogConfig(
             1024 * 1024 * 1024,
@@ -37,7 +40,8 @@ public record LogConfig(
             -1L,
             Long.MAX_VALUE,
             Long.MAX_VALUE,
-            60_000L);
+            60_000L,
+            CompactionConfig.NONE);
 
     public LogConfig {
         if (segmentBytes < 1024) {
@@ -46,6 +50,7 @@ public record LogConfig(
         if (segmentIndexBytes < 64) {
             throw new IllegalArgumentException("segment.index.bytes must be at least 64, not " + segmentIndexBytes);
         }
+        Objects.requireNonNull(compaction, "compaction");
         if (segmentMs <= 0 || indexIntervalBytes < 0 || flushMessages <= 0 || flushMs <= 0 || fileDeleteDelayMs < 0) {
             throw new IllegalArgumentException("invalid log config " + this);
         }
@@ -62,6 +67,11 @@ public record LogConfig(
         long flushMsgs = flushMessages;
         long flushEvery = flushMs;
         long deleteDelay = fileDeleteDelayMs;
+        boolean compact = compaction.compact();
+        double dirtyRatio = compaction.minCleanableDirtyRatio();
+        long deleteRetention = compaction.deleteRetentionMs();
+        long minLag = compaction.minCompactionLagMs();
+        long maxLag = compaction.maxCompactionLagMs();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String v = e.getValue().trim();
             try {
@@ -75,12 +85,26 @@ public record LogConfig(
                     case "flush.messages" -> flushMsgs = Long.parseLong(v);
                     case "flush.ms" -> flushEvery = Long.parseLong(v);
                     case "file.delete.delay.ms" -> deleteDelay = Long.parseLong(v);
+                    case "cleanup.policy" -> compact = v.contains("compact");
+                    case "min.cleanable.dirty.ratio" -> dirtyRatio = Double.parseDouble(v);
+                    case "delete.retention.ms" -> deleteRetention = Long.parseLong(v);
+                    case "min.compaction.lag.ms" -> minLag = Long.parseLong(v);
+                    case "max.compaction.lag.ms" -> maxLag = Long.parseLong(v);
                     default -> throw new IllegalArgumentException("unknown log config " + e.getKey());
                 }
             } catch (NumberFormatException ex) {
                 throw new IllegalArgumentException("invalid value '" + v + "' for " + e.getKey());
             }
         }
-        return new LogConfig(segBytes, segMs, indexBytes, interval, retMs, retBytes, flushMsgs, flushEvery, deleteDelay);
+        return new LogConfig(segBytes, segMs, indexBytes, interval, retMs, retBytes, flushMsgs, flushEvery, deleteDelay,
+                new CompactionConfig(compact, dirtyRatio, deleteRetention, minLag, maxLag));
+    }
+
+    /**
+     * How old the active segment may grow before it rolls: {@code segment.ms}, or for a compacted
+     * log at most {@code max.compaction.lag.ms}, so that its records become cleanable in time (KIP-354).
+     */
+    public long rollMs() {
+        return compaction.compact() ? Math.min(segmentMs, compaction.maxCompactionLagMs()) : segmentMs;
     }
 }

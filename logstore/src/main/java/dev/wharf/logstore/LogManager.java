@@ -60,6 +60,8 @@ public final class LogManager implements Closeable {
     private final FileHandles handles;
     private final LogEnvironment env;
     private final Object checkpointLock = new Object();
+    /** Set once by {@link #startCleaner}; null while compaction does not run. */
+    private volatile LogCleaner cleaner;
     private volatile boolean closed;
 
     /**
@@ -252,8 +254,28 @@ public final class LogManager implements Closeable {
         futureLogs.abandon(tp);
     }
 
+    /**
+     * Starts the log cleaner on the compacted logs ({@code cleanup.policy=compact}); after
+     * {@link #startup()}, once.
+     */
+    public void startCleaner(CleanerConfig config) {
+        LogCleaner c = new LogCleaner(config, logs::values, clock);
+        cleaner = c;
+        c.startup();
+    }
+
+    /** The log cleaner, once started. */
+    public Optional<LogCleaner> cleaner() {
+        return Optional.ofNullable(cleaner);
+    }
+
     /** Closes a log and renames its directory {@code -delete}; the files go after {@code file.delete.delay.ms}. */
     void deleteDir(PartitionLog pl) throws IOException {
+        LogCleaner c = cleaner;
+        if (c != null) {
+            c.abort(pl.topicPartition()); // no round may write into the directory from here on
+            c.forget(pl.dir().getParent(), pl.topicPartition());
+        }
         pl.closeForDeletion();
         Path dir = pl.dir();
         Path doomed = dir.resolveSibling(dir.getFileName() + "." + java.util.UUID.randomUUID().toString().replace("-", "")
@@ -342,6 +364,10 @@ public final class LogManager implements Closeable {
             return;
         }
         closed = true;
+        LogCleaner c = cleaner;
+        if (c != null) {
+            c.close(); // rounds stop at their next batch; their .cleaned files go
+        }
         // no interrupts: an interrupted thread in the middle of file I/O closes the shared channel
         scheduler.shutdown();
         try {

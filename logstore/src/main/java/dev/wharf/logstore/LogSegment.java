@@ -269,7 +269,9 @@ final class LogSegment {
         long next = nextOffsetOf(before);
         for (RecordBatch batch : views) {
             int batchSize = batch.sizeInBytes();
-            index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), pos, batchSize);
+            // an empty batch (kept by the cleaner for its offsets) has no record to name as the newest
+            long batchMaxTimestamp = batch.recordCount() == 0 ? -1 : batch.maxTimestamp();
+            index(batch.baseOffset(), batch.lastOffset(), batchMaxTimestamp, pos, batchSize);
             pos += batchSize;
             next = batch.nextOffset();
         }
@@ -461,6 +463,14 @@ final class LogSegment {
     void close() throws IOException {
         seal();
         handles.release(this);
+    }
+
+    /** Closes a {@code .cleaned} replacement that will not be swapped in, and deletes its files. */
+    void discardCleaned() throws IOException {
+        close();
+        for (String suffix : SegmentFiles.PER_SEGMENT) {
+            Files.deleteIfExists(file(dir, baseOffset, suffix + SegmentFiles.CLEANED));
+        }
     }
 
     /** Renames the files to {@code .deleted} so a restart ignores them; they are removed later. */

@@ -68,6 +68,10 @@ final class LogSegments {
     }
 
     /** The segments, oldest first. */
+    FileHandles handles() {
+        return handles;
+    }
+
     List<LogSegment> list() {
         return List.copyOf(segments.values());
     }
@@ -99,7 +103,7 @@ final class LogSegments {
             return offsetsTooFar ? replaceEmptyActive(firstOffset, c) : active;
         }
         if ((long) active.size() + incomingBytes > c.segmentBytes()
-                || now - active.createdMs() > c.segmentMs()
+                || now - active.createdMs() > c.rollMs()
                 || active.indexFull()
                 || offsetsTooFar) {
             return roll(firstOffset, c);

@@ -67,6 +67,8 @@ public final class PartitionLog {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long highWatermark;
+    /** Truncations so far (a cleaning round begun before one must not swap its result in). Guarded by lock. */
+    private long truncations;
     /** The latest epoch in {@link #epochs}, kept here so appends skip the cache's lock. Guarded by lock. */
     private int latestEpoch = -1;
 
@@ -483,6 +485,7 @@ public final class PartitionLog {
             if (offset >= logEndOffset) {
                 return;
             }
+            truncations++;
             if (offset <= segments.firstBaseOffset()) {
                 restartAt(Math.max(offset, 0));
             } else {
@@ -513,6 +516,7 @@ public final class PartitionLog {
             throw new IllegalArgumentException("cannot start a log at offset " + offset);
         }
         synchronized (lock) {
+            truncations++;
             restartAt(offset);
             highWatermark = offset;
             flusher.truncatedTo(offset);
@@ -555,6 +559,33 @@ public final class PartitionLog {
     void replaceSegments(List<LogSegment> replacements, List<LogSegment> old, SegmentSwap.Steps steps) throws IOException {
         synchronized (lock) {
             segments.replace(replacements, old, config, steps);
+        }
+    }
+
+    /**
+     * As {@link #replaceSegments(List, List)} for a cleaning round that began at {@code truncationsSeen}
+     * (see {@link #cleaningSnapshot}): refused with an IllegalArgumentException if the log was truncated
+     * since, because the round decided what to keep from records that may be gone.
+     */
+    void replaceSegments(List<LogSegment> replacements, List<LogSegment> old, long truncationsSeen) throws IOException {
+        synchronized (lock) {
+            if (truncations != truncationsSeen) {
+                throw new IllegalArgumentException(topicPartition + " was truncated while it was being cleaned");
+            }
+            segments.replace(replacements, old, config, SegmentSwap.Steps.NONE);
+        }
+    }
+
+    /** The bounded pool of open files this log's segments share (a cleaned replacement joins it). */
+    FileHandles fileHandles() {
+        return segments.handles();
+    }
+
+    /** The log as a cleaning round starts from (see {@link CleaningSnapshot}). */
+    CleaningSnapshot cleaningSnapshot() {
+        synchronized (lock) {
+            return new CleaningSnapshot(segments.list(), logStartOffset, logEndOffset, lastStableOffset(),
+                    producers.lastBatches(), truncations, config);
         }
     }
 

@@ -223,6 +223,23 @@ public final class ProducerStateTable {
         return out;
     }
 
+    /**
+     * What a producer's last stored batch is, for the log cleaner, which keeps that batch (empty if
+     * need be) so a rebuild finds the same epoch and last sequence: {@code lastDataOffset} is the
+     * last offset of its last data batch, -1 when its current epoch has none (only a marker).
+     */
+    record LastBatch(short epoch, long lastDataOffset) {}
+
+    /** Every producer's {@link LastBatch}, by producer id. */
+    synchronized Map<Long, LastBatch> lastBatches() {
+        Map<Long, LastBatch> out = new HashMap<>();
+        producers.forEach((id, p) -> {
+            Batch last = p.batches.peekLast();
+            out.put(id, new LastBatch(p.epoch, last == null ? -1 : last.lastOffset()));
+        });
+        return out;
+    }
+
     private static int next(int sequence) {
         return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
     }
