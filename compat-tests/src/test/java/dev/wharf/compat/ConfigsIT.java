@@ -90,8 +90,7 @@ class ConfigsIT {
             assertEquals("7200000", replaced.get("retention.ms").value());
             assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, replaced.get("segment.bytes").source());
 
-            // compact-only topics are not deleted by time or size (no log cleaner runs yet: issue 19),
-            // and, as in Kafka, refuse records without a key
+            // compact-only topics are not deleted by time or size and, as in Kafka, refuse records without a key
             admin.incrementalAlterConfigs(Map.of(resource, List.of(
                     new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET)))).all().get();
             assertEquals("compact", admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value());

@@ -264,6 +264,18 @@ public final class LogManager implements Closeable {
         c.startup();
     }
 
+    /** Stops the log cleaner (its rounds end at their next batch) and starts it again with {@code config}. */
+    public synchronized void restartCleaner(CleanerConfig config) {
+        LogCleaner old = cleaner;
+        if (old != null) {
+            old.close();
+        }
+        if (!closed) {
+            startCleaner(config);
+        }
+        log.info("log cleaner restarted threads={} enabled={}", config.threads(), config.enabled());
+    }
+
     /** The log cleaner, once started. */
     public Optional<LogCleaner> cleaner() {
         return Optional.ofNullable(cleaner);

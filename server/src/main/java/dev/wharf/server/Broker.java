@@ -181,6 +181,13 @@ public final class Broker implements Closeable {
                 () -> Runtime.getRuntime().halt(1));
         replicas.subscribe();
         logDirMoves.start();
+        // log.cleaner.* is dynamic as in Kafka: a change restarts the cleaner threads with the new settings
+        logs.startCleaner(dynamicConfig.current().cleanerConfig());
+        dynamicConfig.onChange((before, now) -> {
+            if (!now.cleanerConfig().equals(before.cleanerConfig())) {
+                logs.restartCleaner(now.cleanerConfig());
+            }
+        });
         TopicAdmin admin = new TopicAdmin(metadata, replicas);
         BrokerConfigAdmin brokerConfigAdmin = new BrokerConfigAdmin(metadata);
         tasks.every(config.get(BrokerKeys.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS), "high watermark checkpoint",

@@ -1,5 +1,6 @@
 package dev.wharf.server;
 
+import dev.wharf.logstore.CleanerConfig;
 import dev.wharf.logstore.LogConfig;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.config.ConfigKey;
@@ -235,6 +236,14 @@ public final class BrokerConfig {
     /** Defaults for every partition log: a topic's log settings when it overrides nothing. */
     public LogConfig logConfig() {
         return TopicSettings.of(this, Map.of()).logConfig();
+    }
+
+    /** The log cleaner's settings ({@code log.cleaner.*}). */
+    public CleanerConfig cleanerConfig() {
+        return new CleanerConfig(get(BrokerKeys.LOG_CLEANER_ENABLE), get(BrokerKeys.LOG_CLEANER_THREADS),
+                get(BrokerKeys.LOG_CLEANER_DEDUPE_BUFFER_SIZE), get(BrokerKeys.LOG_CLEANER_IO_BUFFER_SIZE),
+                get(BrokerKeys.LOG_CLEANER_IO_BUFFER_LOAD_FACTOR), get(BrokerKeys.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND),
+                get(BrokerKeys.LOG_CLEANER_BACKOFF_MS));
     }
 
     /** A listener: {@code PLAINTEXT://host:port}; an empty host means every interface. */

@@ -38,9 +38,7 @@ public final class DynamicBrokerConfig {
      * they are stored and described, so tools that set them keep working. Other ignored keys are
      * static in Kafka and refused, as Kafka refuses them.
      */
-    private static final Set<String> DYNAMIC_IGNORED_KEYS = Set.of("log.cleaner.threads", "log.cleaner.dedupe.buffer.size",
-            "log.cleaner.io.buffer.load.factor", "log.cleaner.io.buffer.size", "log.cleaner.io.max.bytes.per.second",
-            "log.cleaner.backoff.ms", "background.threads", "num.recovery.threads.per.data.dir", "metric.reporters",
+    private static final Set<String> DYNAMIC_IGNORED_KEYS = Set.of("background.threads", "num.recovery.threads.per.data.dir", "metric.reporters",
             "max.connections", "max.connections.per.ip", "max.connections.per.ip.overrides", "max.connection.creation.rate",
             "compression.gzip.level", "compression.lz4.level", "compression.zstd.level", "log.local.retention.ms",
             "log.local.retention.bytes");

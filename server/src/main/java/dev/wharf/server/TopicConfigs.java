@@ -62,7 +62,17 @@ public final class TopicConfigs {
             "How far in the future a CreateTime timestamp may be.");
     public static final TopicKey<List<String>> CLEANUP_POLICY = define("cleanup.policy", LIST,
             eachOneOf("delete", "compact"), BrokerKeys.LOG_CLEANUP_POLICY,
-            "delete and/or compact; without delete, time and size retention are off (compaction is not run yet).");
+            "delete and/or compact: compact keeps the latest record per key; without delete, time and size retention are off.");
+    public static final TopicKey<Double> MIN_CLEANABLE_DIRTY_RATIO = define("min.cleanable.dirty.ratio", DOUBLE,
+            fraction(0, 1), BrokerKeys.LOG_CLEANER_MIN_CLEANABLE_RATIO,
+            "Clean a compacted log once its uncleaned part is this share of it.");
+    public static final TopicKey<Long> DELETE_RETENTION_MS = define("delete.retention.ms", LONG, atLeast(0),
+            BrokerKeys.LOG_CLEANER_DELETE_RETENTION_MS,
+            "How long tombstones and transaction markers stay after the cleaner first passed them.");
+    public static final TopicKey<Long> MIN_COMPACTION_LAG_MS = define("min.compaction.lag.ms", LONG, atLeast(0),
+            BrokerKeys.LOG_CLEANER_MIN_COMPACTION_LAG_MS, "Records younger than this are not compacted.");
+    public static final TopicKey<Long> MAX_COMPACTION_LAG_MS = define("max.compaction.lag.ms", LONG, atLeast(1),
+            BrokerKeys.LOG_CLEANER_MAX_COMPACTION_LAG_MS, "Records older than this are compacted whatever the ratio.");
 
     public static final TopicKey<Integer> MIN_INSYNC_REPLICAS = define("min.insync.replicas", INT, atLeast(1),
             BrokerKeys.MIN_INSYNC_REPLICAS, "In-sync replicas an acks=all produce needs.");
@@ -75,14 +85,6 @@ public final class TopicConfigs {
         define("compression.type", STRING, oneOf(BrokerKeys.COMPRESSION_TYPES), BrokerKeys.COMPRESSION_TYPE,
                 "Batches are kept as produced.");
         define("preallocate", BOOLEAN, Validator.any(), BrokerKeys.LOG_PREALLOCATE, "Segments are not preallocated.");
-        define("min.cleanable.dirty.ratio", DOUBLE, fraction(0, 1), BrokerKeys.LOG_CLEANER_MIN_CLEANABLE_RATIO,
-                "Stored until compaction.");
-        define("delete.retention.ms", LONG, atLeast(0), BrokerKeys.LOG_CLEANER_DELETE_RETENTION_MS,
-                "Stored until compaction.");
-        define("min.compaction.lag.ms", LONG, atLeast(0), BrokerKeys.LOG_CLEANER_MIN_COMPACTION_LAG_MS,
-                "Stored until compaction.");
-        define("max.compaction.lag.ms", LONG, atLeast(1), BrokerKeys.LOG_CLEANER_MAX_COMPACTION_LAG_MS,
-                "Stored until compaction.");
         define("message.timestamp.difference.max.ms", LONG, atLeast(0), b -> Long.toString(Long.MAX_VALUE),
                 "Deprecated in Kafka for the before/after keys; stored only.");
         define("message.downconversion.enable", BOOLEAN, Validator.any(), b -> "true", "Old formats are not served.");

@@ -1,7 +1,9 @@
 package dev.wharf.server;
 
+import dev.wharf.logstore.CompactionConfig;
 import dev.wharf.logstore.LogConfig;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,13 +36,19 @@ public final class TopicSettings {
 
     /**
      * The settings the log store applies. A cleanup.policy without "delete" (compact only) turns
-     * time and size retention off, as in Kafka; Wharf has no log cleaner yet.
+     * time and size retention off, as in Kafka; with "compact" the log cleaner keeps the latest
+     * record per key.
      */
     public LogConfig logConfig() {
-        boolean deletes = get(TopicConfigs.CLEANUP_POLICY).contains("delete");
+        List<String> policy = get(TopicConfigs.CLEANUP_POLICY);
+        boolean deletes = policy.contains("delete");
+        CompactionConfig compaction = new CompactionConfig(policy.contains("compact"),
+                get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO), get(TopicConfigs.DELETE_RETENTION_MS),
+                get(TopicConfigs.MIN_COMPACTION_LAG_MS), get(TopicConfigs.MAX_COMPACTION_LAG_MS));
         return new LogConfig(get(TopicConfigs.SEGMENT_BYTES), get(TopicConfigs.SEGMENT_MS),
                 get(TopicConfigs.SEGMENT_INDEX_BYTES), get(TopicConfigs.INDEX_INTERVAL_BYTES),
                 deletes ? get(TopicConfigs.RETENTION_MS) : -1, deletes ? get(TopicConfigs.RETENTION_BYTES) : -1,
-                get(TopicConfigs.FLUSH_MESSAGES), get(TopicConfigs.FLUSH_MS), get(TopicConfigs.FILE_DELETE_DELAY_MS));
+                get(TopicConfigs.FLUSH_MESSAGES), get(TopicConfigs.FLUSH_MS), get(TopicConfigs.FILE_DELETE_DELAY_MS),
+                compaction);
     }
 }

@@ -94,7 +94,7 @@ public final class BrokerKeys {
             "log.message.timestamp.after.max.ms", LONG, "3600000", atLeast(0), DYNAMIC,
             "How far in the future a CreateTime timestamp may be (message.timestamp.after.max.ms).");
     public static final ConfigKey<List<String>> LOG_CLEANUP_POLICY = define("log.cleanup.policy", LIST, "delete",
-            eachOneOf("delete", "compact"), DYNAMIC, "delete and/or compact; compact is stored, not run yet (cleanup.policy).");
+            eachOneOf("delete", "compact"), DYNAMIC, "delete and/or compact (cleanup.policy).");
     public static final ConfigKey<String> COMPRESSION_TYPE = define("compression.type", STRING, "producer",
             oneOf(COMPRESSION_TYPES), DYNAMIC, "Stored and described; batches are kept as produced (compression.type).");
     public static final ConfigKey<Integer> MIN_INSYNC_REPLICAS = define("min.insync.replicas", INT, "1", atLeast(1),
@@ -104,14 +104,32 @@ public final class BrokerKeys {
     public static final ConfigKey<Boolean> LOG_PREALLOCATE = define("log.preallocate", BOOLEAN, "false", DYNAMIC,
             "Stored and described; segments are not preallocated (preallocate).");
     public static final ConfigKey<Double> LOG_CLEANER_MIN_CLEANABLE_RATIO = define("log.cleaner.min.cleanable.ratio",
-            DOUBLE, "0.5", fraction(0, 1), DYNAMIC, "Stored and described until compaction (min.cleanable.dirty.ratio).");
+            DOUBLE, "0.5", fraction(0, 1), DYNAMIC, "Clean a compacted log once its uncleaned part is this share (min.cleanable.dirty.ratio).");
     public static final ConfigKey<Long> LOG_CLEANER_DELETE_RETENTION_MS = define("log.cleaner.delete.retention.ms",
-            LONG, "86400000", atLeast(0), DYNAMIC, "Stored and described until compaction (delete.retention.ms).");
+            LONG, "86400000", atLeast(0), DYNAMIC, "How long tombstones and markers stay once cleaned past (delete.retention.ms).");
     public static final ConfigKey<Long> LOG_CLEANER_MIN_COMPACTION_LAG_MS = define("log.cleaner.min.compaction.lag.ms",
-            LONG, "0", atLeast(0), DYNAMIC, "Stored and described until compaction (min.compaction.lag.ms).");
+            LONG, "0", atLeast(0), DYNAMIC, "Records younger than this stay uncompacted (min.compaction.lag.ms).");
     public static final ConfigKey<Long> LOG_CLEANER_MAX_COMPACTION_LAG_MS = define("log.cleaner.max.compaction.lag.ms",
             LONG, Long.toString(Long.MAX_VALUE), atLeast(1), DYNAMIC,
-            "Stored and described until compaction (max.compaction.lag.ms).");
+            "Records older than this are compacted whatever the ratio (max.compaction.lag.ms).");
+
+    public static final ConfigKey<Boolean> LOG_CLEANER_ENABLE = define("log.cleaner.enable", BOOLEAN, "true", STATIC,
+            "Run the log cleaner, which compacts topics with cleanup.policy=compact.");
+    public static final ConfigKey<Integer> LOG_CLEANER_THREADS = define("log.cleaner.threads", INT, "1", atLeast(1),
+            DYNAMIC, "Threads cleaning logs.");
+    public static final ConfigKey<Long> LOG_CLEANER_DEDUPE_BUFFER_SIZE = define("log.cleaner.dedupe.buffer.size", LONG,
+            "134217728", atLeast(1024 * 1024), DYNAMIC,
+            "Off-heap bytes for the cleaner threads' key maps together, allocated when a compacted log is first cleaned.");
+    public static final ConfigKey<Integer> LOG_CLEANER_IO_BUFFER_SIZE = define("log.cleaner.io.buffer.size", INT,
+            "524288", atLeast(1024 * 8), DYNAMIC, "Read and write buffer bytes of the cleaner threads together.");
+    public static final ConfigKey<Double> LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = define(
+            "log.cleaner.io.buffer.load.factor", DOUBLE, "0.9", fraction(0.01, 0.99), DYNAMIC,
+            "How full a cleaner thread's key map may get before a round ends early.");
+    public static final ConfigKey<Double> LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = define(
+            "log.cleaner.io.max.bytes.per.second", DOUBLE, Double.toString(Double.MAX_VALUE), atLeast(1), DYNAMIC,
+            "Disk reads and writes of the cleaner threads together, bytes per second.");
+    public static final ConfigKey<Long> LOG_CLEANER_BACKOFF_MS = define("log.cleaner.backoff.ms", LONG, "15000",
+            atLeast(0), DYNAMIC, "How long a cleaner thread sleeps when no log needs cleaning.");
 
     public static final ConfigKey<Long> LOG_RETENTION_CHECK_INTERVAL_MS = define("log.retention.check.interval.ms",
             LONG, "300000", atLeast(1), STATIC, "How often retention runs.");

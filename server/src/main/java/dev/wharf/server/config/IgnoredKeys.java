@@ -25,7 +25,6 @@ public final class IgnoredKeys {
         ignored("socket.listen.backlog.size", "the accept backlog is left to the operating system");
         ignored("num.recovery.threads.per.data.dir", "each log recovers as it opens; there is no recovery pool");
         ignored("num.replica.alter.log.dirs.threads", "partitions do not move between log directories");
-        ignored("log.cleaner.", "tunes the log cleaner, which Wharf does not have yet");
         ignored("log.flush.scheduler.interval.ms", "flushing follows flush.messages and flush.ms");
         ignored("log.flush.offset.checkpoint.interval.ms", "recovery points are kept by the log store itself");
         ignored("log.flush.start.offset.checkpoint.interval.ms", "log start offsets are kept by the log store itself");

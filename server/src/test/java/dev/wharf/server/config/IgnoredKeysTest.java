@@ -70,9 +70,10 @@ class IgnoredKeysTest {
     @Test
     void unknownKeysWarn() {
         assertEquals("unknown config 'some.plugin.setting' is ignored", IgnoredKeys.warning("some.plugin.setting", "x"));
-        assertEquals(null, IgnoredKeys.warning("log.cleaner.dedupe.buffer.size", "1"));
-        assertTrue(IgnoredKeys.warning("logx.cleaner", "1").startsWith("unknown"));
-        assertTrue(IgnoredKeys.reason("log.cleaner.threads").contains("cleaner"));
+        assertEquals(null, IgnoredKeys.warning("group.coordinator.threads", "1"));
+        assertTrue(IgnoredKeys.warning("groupx.coordinator", "1").startsWith("unknown"));
+        assertTrue(IgnoredKeys.reason("group.coordinator.threads").contains("coordinator"));
+        assertEquals(null, IgnoredKeys.reason("log.cleaner.threads"), "read by the broker now");
         assertEquals(null, IgnoredKeys.reason("replica.fetch.max.bytes"), "read by the broker now");
     }
 }

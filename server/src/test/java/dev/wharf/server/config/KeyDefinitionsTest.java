@@ -24,7 +24,7 @@ class KeyDefinitionsTest {
             assertFalse(key.doc().isBlank(), key.name());
             if (key.defaultValue() != null) {
                 assertNotNull(key.parsedDefault(), key.name());
-                // a key Wharf reads is read, even where an ignore rule covers its prefix (log.cleaner.*)
+                // a key Wharf reads is read, even where an ignore rule covers its prefix
                 assertEquals(java.util.List.of(), BrokerConfig.of(Map.of(key.name(), key.defaultValue())).warnings());
             }
         }

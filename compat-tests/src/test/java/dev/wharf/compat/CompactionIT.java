@@ -1,0 +1,151 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compacted topics with the Java clients: the log cleaner keeps the latest value of each key at its
+ * original offset, tombstones until delete.retention.ms, and consumers read across the gaps.
+ */
+class CompactionIT {
+    private static final String TOPIC = "table";
+    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    private static final int KEYS = 20;
+    private static final int UPDATES = 40;
+
+    @TempDir
+    Path dir;
+
+    /** A record as read back: offset, key, value (null for a tombstone), timestamp, first header value. */
+    private record Read(long offset, String key, String value, long timestamp, String header) {}
+
+    private static List<Read> readAll(String bootstrap) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<Read> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            c.assign(List.of(TP));
+            c.seekToBeginning(List.of(TP));
+            long end = c.endOffsets(List.of(TP)).get(TP);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (c.position(TP) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    var h = r.headers().lastHeader("update");
+                    out.add(new Read(r.offset(), r.key(), r.value(), r.timestamp(),
+                            h == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+                }
+            }
+            assertEquals(end, c.position(TP), "read to the end");
+        }
+        return out;
+    }
+
+    // The latest value of every key stays at its offset with its timestamp and headers; older values go; offsets keep increasing across gaps.
+    @Test
+    void keepsTheLatestValuePerKeyAndTombstonesUntilTheirHorizon() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of("log.cleaner.backoff.ms", "100",
+                "log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024)));
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ProducerConfig.LINGER_MS_CONFIG, "0",
+                        ProducerConfig.BATCH_SIZE_CONFIG, "2048", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                        new StringSerializer(), new StringSerializer())) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+                    "segment.bytes", "8192", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "3000"))))
+                    .all().get();
+
+            Map<String, Long> lastWrite = new LinkedHashMap<>();
+            for (int u = 0; u < UPDATES; u++) {
+                for (int k = 0; k < KEYS; k++) {
+                    String key = "key-" + k;
+                    ProducerRecord<String, String> r = new ProducerRecord<>(TOPIC, 0, null, key,
+                            "value-" + u + "-" + k + "-" + "x".repeat(100));
+                    r.headers().add(new RecordHeader("update", Integer.toString(u).getBytes(StandardCharsets.UTF_8)));
+                    lastWrite.put(key, producer.send(r).get().offset());
+                }
+            }
+            long tombstoneOffset = producer.send(new ProducerRecord<>(TOPIC, "key-3", null)).get().offset();
+            lastWrite.put("key-3", tombstoneOffset);
+            for (int i = 0; i < 60; i++) { // pushes the updates and the tombstone out of the active segment
+                lastWrite.put("filler-" + i, producer.send(new ProducerRecord<>(TOPIC, "filler-" + i, "f".repeat(100))).get().offset());
+            }
+            long end = admin.listOffsets(Map.of(TP, OffsetSpec.latest())).all().get().get(TP).offset();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(broker.bootstrap()).size() < KEYS * 3 + 61);
+            List<Read> cleaned = readAll(broker.bootstrap());
+            Map<String, Read> byKey = new HashMap<>();
+            long previous = -1;
+            for (Read r : cleaned) {
+                assertTrue(r.offset() > previous, "offsets increase: " + r.offset() + " after " + previous);
+                previous = r.offset();
+                byKey.put(r.key(), r);
+            }
+            assertTrue(cleaned.size() < KEYS * UPDATES, "older values were cleaned: " + cleaned.size() + " left");
+            for (Map.Entry<String, Long> e : lastWrite.entrySet()) {
+                Read latest = byKey.get(e.getKey());
+                assertNotNull(latest, e.getKey());
+                assertEquals(e.getValue(), latest.offset(), "the latest of " + e.getKey() + " keeps its offset");
+            }
+            Read five = byKey.get("key-5");
+            assertEquals("value-" + (UPDATES - 1) + "-5-" + "x".repeat(100), five.value());
+            assertEquals(Integer.toString(UPDATES - 1), five.header());
+            assertNull(byKey.get("key-3").value(), "the tombstone is read within delete.retention.ms");
+            assertEquals(end, admin.listOffsets(Map.of(TP, OffsetSpec.latest())).all().get().get(TP).offset());
+            assertEquals(0, admin.listOffsets(Map.of(TP, OffsetSpec.earliest())).all().get().get(TP).offset());
+
+            // a consumer seeking into a gap gets the next record there is
+            Read first = cleaned.get(0);
+            assertTrue(first.offset() > 5, "the first updates were cleaned away: " + first);
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()), new StringDeserializer(),
+                    new StringDeserializer())) {
+                c.assign(List.of(TP));
+                c.seek(TP, 5);
+                List<ConsumerRecord<String, String>> got = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    c.poll(Duration.ofMillis(100)).forEach(got::add);
+                    return !got.isEmpty();
+                });
+                assertEquals(first.offset(), got.get(0).offset());
+            }
+
+            // past the horizon, once more writes make the log dirty again, the tombstone goes with its key
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                for (int i = 0; i < 60; i++) { // rolls the active segment, so the cleaner has a dirty part again
+                    producer.send(new ProducerRecord<>(TOPIC, "filler-" + i, "g".repeat(100))).get();
+                }
+                assertFalse(readAll(broker.bootstrap()).stream().anyMatch(r -> r.key().equals("key-3")),
+                        "tombstone removed after delete.retention.ms");
+            });
+        }
+    }
+}
