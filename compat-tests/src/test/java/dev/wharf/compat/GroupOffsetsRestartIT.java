@@ -117,6 +117,7 @@ class GroupOffsetsRestartIT {
         Map<String, String> config = new HashMap<>(ConsumerGroupsIT.GROUP_BROKER);
         config.put("offsets.topic.num.partitions", "1");
         config.put("offsets.topic.segment.bytes", Integer.toString(SEGMENT_BYTES));
+        config.put("log.cleaner.backoff.ms", "200"); // the cleaner keeps __consumer_offsets short
         config.put("log.segment.delete.delay.ms", "1000"); // Kafka's default keeps unlinked segments' files for a minute
         TopicPartition hot = new TopicPartition("counter", 0);
         TopicPartition cold = new TopicPartition("counter", 1);
@@ -169,6 +170,7 @@ class GroupOffsetsRestartIT {
         Map<String, String> config = new HashMap<>(ConsumerGroupsIT.GROUP_BROKER);
         config.put("offsets.topic.num.partitions", "1");
         config.put("offsets.topic.segment.bytes", Integer.toString(SEGMENT_BYTES));
+        config.put("log.cleaner.backoff.ms", "200"); // the cleaner keeps __consumer_offsets short
         TopicPartition d0 = new TopicPartition("doomed", 0);
         TopicPartition d1 = new TopicPartition("doomed", 1);
         try (RunningBroker broker = new RunningBroker(dir, config);

@@ -127,6 +127,7 @@ class GroupOffsetsSigkillIT {
         Map<String, String> config = new HashMap<>(ConsumerGroupsIT.GROUP_BROKER);
         config.put("offsets.topic.num.partitions", "1");
         config.put("offsets.topic.segment.bytes", "16384");
+        config.put("log.cleaner.backoff.ms", "200"); // the cleaner keeps __consumer_offsets short
         TopicPartition hot = new TopicPartition("ticks", 0);
         TopicPartition cold = new TopicPartition("ticks", 1);
         AtomicInteger acked = new AtomicInteger();

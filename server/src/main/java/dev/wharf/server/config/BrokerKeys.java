@@ -177,7 +177,7 @@ public final class BrokerKeys {
             + "the topic is not created and FindCoordinator answers COORDINATOR_NOT_AVAILABLE (1 for a single broker).");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_SEGMENT_BYTES = define("offsets.topic.segment.bytes", INT,
             "104857600", atLeast(1), STATIC,
-            "Segment size of __consumer_offsets; also how much it may grow before it is compacted.");
+            "Segment size of __consumer_offsets (compacted by the log cleaner).");
     public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_NUM_PARTITIONS = define(
             "transaction.state.log.num.partitions", INT, "50", atLeast(1), STATIC, "Partitions of __transaction_state.");
     public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_REPLICATION_FACTOR = define(
@@ -188,7 +188,7 @@ public final class BrokerKeys {
             "2", atLeast(1), STATIC, "min.insync.replicas of __transaction_state.");
     public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_SEGMENT_BYTES = define(
             "transaction.state.log.segment.bytes", INT, "104857600", atLeast(1), STATIC,
-            "Segment size of __transaction_state; also how much it may grow before it is compacted.");
+            "Segment size of __transaction_state (compacted by the log cleaner).");
     public static final ConfigKey<Integer> TRANSACTION_MAX_TIMEOUT_MS = define("transaction.max.timeout.ms", INT,
             "900000", atLeast(1), STATIC, "Largest transaction.timeout.ms a producer may ask for (else INVALID_TRANSACTION_TIMEOUT).");
     public static final ConfigKey<Integer> TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS = define(

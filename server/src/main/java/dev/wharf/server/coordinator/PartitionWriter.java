@@ -192,7 +192,6 @@ public final class PartitionWriter {
             java.util.function.BiFunction<ErrorCode, Throwable, Object> finish = (error, failure) -> {
                 try {
                     if (failure == null && error == ErrorCode.NONE) {
-                        coordinatorLog.replicated();
                         done.complete(write.applied());
                     } else {
                         String what = coordinatorLog.partition().topicPartition() + " not replicated: " + (error == null ? failure : error);

@@ -234,7 +234,7 @@ public final class GroupStore {
                 return Optional.of(existing);
             }
             try {
-                CoordinatorLog loaded = CoordinatorLog.load(offsetsPartition.get(), config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES));
+                CoordinatorLog loaded = CoordinatorLog.load(offsetsPartition.get());
                 Map<String, ClassicGroup> restored = new HashMap<>();
                 GroupPersistence.restore(loaded.entries(), clock.getAsLong(), restored, offsets);
                 loaded.pendingTransactions().forEach((producerId, entries) ->

@@ -45,7 +45,6 @@ public final class TxnStore {
     private final CoordinatorTopic topic;
     private final Executor io;
     private final long writeTimeoutMs;
-    private final int segmentBytes;
     private final Map<String, TxnMetadata> txns = new ConcurrentHashMap<>();
     private final Map<Integer, Loaded> loaded = new ConcurrentHashMap<>();
     private final Object loading = new Object();
@@ -55,15 +54,13 @@ public final class TxnStore {
         this(new InternalTopic(new InternalTopic.Spec(TOPIC, config.get(BrokerKeys.TRANSACTION_STATE_LOG_NUM_PARTITIONS),
                 config.get(BrokerKeys.TRANSACTION_STATE_LOG_REPLICATION_FACTOR),
                 BrokerKeys.TRANSACTION_STATE_LOG_REPLICATION_FACTOR.name(), topicConfigs(config)), config.brokerId(), metadata,
-                admin, replicas), io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS),
-                config.get(BrokerKeys.TRANSACTION_STATE_LOG_SEGMENT_BYTES));
+                admin, replicas), io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
     }
 
-    TxnStore(CoordinatorTopic topic, Executor io, long writeTimeoutMs, int segmentBytes) {
+    TxnStore(CoordinatorTopic topic, Executor io, long writeTimeoutMs) {
         this.topic = topic;
         this.io = io;
         this.writeTimeoutMs = writeTimeoutMs;
-        this.segmentBytes = segmentBytes;
     }
 
     /** {@code __transaction_state} as Kafka creates it: compacted, never unclean, uncompressed. */
@@ -216,7 +213,7 @@ public final class TxnStore {
             }
             int coordinatorEpoch = leader.get().leaderEpoch();
             try {
-                CoordinatorLog stored = CoordinatorLog.load(leader.get(), segmentBytes);
+                CoordinatorLog stored = CoordinatorLog.load(leader.get());
                 for (CoordinatorLog.Entry e : stored.entries()) {
                     TxnMetadata txn = new TxnMetadata(TxnRecords.readKey(e.key()), coordinatorEpoch);
                     txn.apply(TxnRecords.readValue(e.value()));

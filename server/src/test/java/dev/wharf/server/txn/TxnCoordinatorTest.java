@@ -94,14 +94,14 @@ class TxnCoordinatorTest {
                 return 0;
             }
         };
-        store = new TxnStore(topic, io, 5_000, 1 << 20);
+        store = new TxnStore(topic, io, 5_000);
         coordinator = new TxnCoordinator(store, markers::add, producerIds::getAndIncrement, t -> 3, 60_000, now::get);
         store.loadAll();
     }
 
     /** Writes an id's state as a previous coordinator would have. */
     private void seed(String id, TxnRecords.Stored state) throws Exception {
-        CoordinatorLog.load(partition, 1 << 20).write(List.of(new CoordinatorLog.Entry(TxnRecords.key(id),
+        CoordinatorLog.load(partition).write(List.of(new CoordinatorLog.Entry(TxnRecords.key(id),
                 TxnRecords.value(state))));
     }
 
