@@ -165,7 +165,7 @@ final class Cleaner {
             }
             write(cleaned, out);
             // retention by age falls back on the file's time: the cleaned run is as old as its last segment
-            Files.setLastModifiedTime(cleaned.logFile(), FileTime.fromMillis(last.createdMs()));
+            Files.setLastModifiedTime(cleaned.logFilePath(), FileTime.fromMillis(last.createdMs()));
             SwapPreparation.prepare(List.of(cleaned), group);
             abort.check();
             try {

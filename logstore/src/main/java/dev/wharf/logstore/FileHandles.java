@@ -17,13 +17,13 @@ import java.nio.file.StandardOpenOption;
  * segments keep their own write channel and count one handle each. Thread-safe.
  */
 public final class FileHandles implements Closeable {
-    private final Cache<LogSegment, SegmentChannel> open;
+    private final Cache<SegmentLogFile, SegmentChannel> open;
 
     public FileHandles(int maxOpen) {
         this.open = Caffeine.newBuilder()
                 .maximumSize(maxOpen)
                 .executor(Runnable::run)
-                .removalListener((LogSegment segment, SegmentChannel file, RemovalCause cause) -> {
+                .removalListener((SegmentLogFile logFile, SegmentChannel file, RemovalCause cause) -> {
                     if (file != null) {
                         file.release();
                     }
@@ -38,14 +38,14 @@ public final class FileHandles implements Closeable {
 
     /**
      * The file of a sealed segment, opened if needed; the cache holds the reference, so use it
-     * through {@link LogSegment#acquire}. Keyed by segment, not path: a new segment may reuse the
-     * base offset (and file name) of one being deleted.
+     * through {@link SegmentLogFile#acquire}. Keyed by the segment's file, not its path: a new
+     * segment may reuse the base offset (and file name) of one being deleted.
      */
-    SegmentChannel get(LogSegment segment) throws IOException {
+    SegmentChannel get(SegmentLogFile logFile) throws IOException {
         try {
-            return open.get(segment, s -> {
+            return open.get(logFile, f -> {
                 try {
-                    return new SegmentChannel(FileChannel.open(s.logFile(), StandardOpenOption.READ));
+                    return new SegmentChannel(FileChannel.open(f.path(), StandardOpenOption.READ));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -56,13 +56,13 @@ public final class FileHandles implements Closeable {
     }
 
     /** Takes over the reference of a segment that was just sealed, so its file counts against the bound. */
-    void adopt(LogSegment segment, SegmentChannel file) {
-        open.put(segment, file);
+    void adopt(SegmentLogFile logFile, SegmentChannel file) {
+        open.put(logFile, file);
     }
 
     /** Lets go of the segment's file (it closes when no slice uses it), e.g. when the segment closes. */
-    void release(LogSegment segment) {
-        open.invalidate(segment);
+    void release(SegmentLogFile logFile) {
+        open.invalidate(logFile);
     }
 
     /** Files of sealed segments held by the cache right now. */

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * interrupted segment swap ({@code .cleaned} and {@code .swap} files, see {@link SegmentSwap}) and
  * opens the segments it swapped in with recovery, and after an unclean
  * shutdown checks the segments from the one holding the recovery point on, batch by batch, cutting
- * the log at the first bad one. Runs before the log is visible to anyone.
+ * the log at the first bad one. Then, once the log is built on those segments, brings in step what
+ * is derived from the batches ({@link #loadState}). Runs before the log is visible to anyone.
  */
 final class LogLoader {
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
@@ -53,6 +54,35 @@ final class LogLoader {
         }
         return openSegments(dir, tp, config, new ArrayList<>(bases), swapped, checkpointedRecoveryPoint,
                 checkpointedStart, clean, handles);
+    }
+
+    /**
+     * The second step of {@link PartitionLog#open}: cuts the epoch history to the log's offsets,
+     * loads the producer state from its snapshot if that was taken at the log end, else rebuilds it
+     * from the batch headers, and rebuilds the transaction index of every segment recovered (see
+     * {@link LogSegments#reindexIfRecovered}).
+     */
+    static void loadState(Path dir, LogSegments segments, LogOffsets offsets, LeaderEpochCache epochs,
+            ProducerStateTable producers, LongSupplier clock) throws IOException {
+        long start = offsets.start();
+        long end = offsets.end();
+        epochs.truncateFromEnd(end);
+        epochs.truncateFromStart(start);
+        offsets.setLatestEpoch(epochs.latestEpoch());
+        List<LogSegment> recovered = segments.list().stream().filter(LogSegment::txnIndexStale).toList();
+        if (!producers.load(dir, end)) {
+            long now = clock.getAsLong();
+            SegmentSearch.forEachBatch(segments.map(), start, end, b -> {
+                producers.replay(b, now);
+                segments.reindexIfRecovered(producers.replayTransaction(b));
+            });
+        } else if (!recovered.isEmpty()) {
+            // the recovered indexes need the transactions as of each marker, which the snapshot is not
+            ProducerStateTable replayed = new ProducerStateTable();
+            SegmentSearch.forEachBatch(segments.map(), start, end,
+                    b -> segments.reindexIfRecovered(replayed.replayTransaction(b)));
+        }
+        recovered.forEach(s -> s.setTxnIndexStale(false));
     }
 
     /** Opens {@code bases}; those in {@code swapped} with recovery (their index files may be half renamed). */

@@ -6,20 +6,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * One segment of a partition log: {@code <20-digit base offset>.log} holding record batches byte
- * for byte as appended (offsets assigned), with its {@link OffsetIndex} and {@link TimeIndex}, and
- * the {@link TransactionIndex} of the abort markers it holds.
+ * for byte as appended (offsets assigned; see {@link SegmentLogFile}), with its indexes (see
+ * {@link SegmentIndexes}): the {@link OffsetIndex}, the {@link TimeIndex} and the
+ * {@link TransactionIndex} of the abort markers it holds.
  *
  * <p>Not thread-safe for writers: appends, truncation and recovery run under the log's append
  * lock. Readers run concurrently; they see batches up to {@link #size()}, which is published only
@@ -30,18 +29,8 @@ import java.util.function.Consumer;
 final class LogSegment {
     private final long baseOffset;
     private final Path dir;
-    private volatile Path logFile;
-    private final FileHandles handles;
-    /** Open while the segment is active (or being recovered); sealed segments read through {@link #handles}. */
-    private volatile FileChannel writeChannel;
-    /** The segment's reference on {@link #writeChannel}, handed to {@link #handles} when it is sealed. */
-    private volatile SegmentChannel writeFile;
-    private final OffsetIndex offsetIndex;
-    private final TimeIndex timeIndex;
-    private final TransactionIndex txnIndex;
-    /** Set when the segment was recovered: its {@link #txnIndex} was dropped and waits for a rebuild. */
-    private boolean txnIndexStale;
-    private final int indexIntervalBytes;
+    private final SegmentLogFile logFile;
+    private final SegmentIndexes indexes;
     private final long createdMs;
     /**
      * Bytes of complete batches (high 32 bits) and the next offset minus the base offset (low 32
@@ -52,20 +41,14 @@ final class LogSegment {
      * index stores them in 4 bytes, and the log rolls before they would not fit.
      */
     private volatile long end;
-    private volatile long maxTimestamp = -1;
-    private long offsetOfMaxTimestamp = -1;
-    private int bytesSinceLastIndexEntry;
 
-    // Appends publish end and maxTimestamp with release stores: readers (volatile reads) see the
-    // bytes and index entries written before them, without a full fence per append.
+    // Appends publish end with a release store: readers (volatile reads) see the bytes and index
+    // entries written before it, without a full fence per append.
     private static final VarHandle END;
-    private static final VarHandle MAX_TIMESTAMP;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            END = lookup.findVarHandle(LogSegment.class, "end", long.class);
-            MAX_TIMESTAMP = lookup.findVarHandle(LogSegment.class, "maxTimestamp", long.class);
+            END = MethodHandles.lookup().findVarHandle(LogSegment.class, "end", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -79,20 +62,10 @@ final class LogSegment {
             String state) throws IOException {
         this.dir = dir;
         this.baseOffset = baseOffset;
-        this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = createdMs;
-        this.handles = handles;
-        this.logFile = file(dir, baseOffset, SegmentFiles.LOG + state);
-        if (active) {
-            this.writeChannel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            this.writeFile = new SegmentChannel(writeChannel);
-        }
-        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, SegmentFiles.INDEX + state), baseOffset, config.segmentIndexBytes(), active);
-        this.timeIndex = new TimeIndex(file(dir, baseOffset, SegmentFiles.TIME_INDEX + state), baseOffset, config.segmentIndexBytes(), active);
-        this.txnIndex = new TransactionIndex(file(dir, baseOffset, SegmentFiles.TXN_INDEX + state));
-        int size = (int) Math.min(active ? writeChannel.size() : Files.size(logFile), Integer.MAX_VALUE);
-        this.end = end(size, baseOffset);
+        this.logFile = new SegmentLogFile(file(dir, baseOffset, SegmentFiles.LOG + state), active, handles);
+        this.indexes = new SegmentIndexes(dir, baseOffset, config, active, state);
+        this.end = end((int) Math.min(logFile.length(), Integer.MAX_VALUE), baseOffset);
     }
 
     /** {@link #end} for {@code size} bytes of batches ending before {@code nextOffset}. */
@@ -119,9 +92,7 @@ final class LogSegment {
     /** A new, empty active segment. */
     static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, FileHandles handles)
             throws IOException {
-        Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
-        Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
-        Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TXN_INDEX));
+        SegmentIndexes.deleteFiles(dir, baseOffset);
         LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, handles, "");
         if (s.size() != 0) {
             throw new IllegalStateException("segment " + file(dir, baseOffset, SegmentFiles.LOG) + " already has data");
@@ -149,20 +120,16 @@ final class LogSegment {
     static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active, boolean recover,
             FileHandles handles) throws IOException {
         if (recover) {
-            Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.INDEX));
-            Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TIME_INDEX));
-            Files.deleteIfExists(file(dir, baseOffset, SegmentFiles.TXN_INDEX));
+            SegmentIndexes.deleteFiles(dir, baseOffset);
         }
         long created = Files.getLastModifiedTime(file(dir, baseOffset, SegmentFiles.LOG)).toMillis();
         // a segment being recovered gets writable indexes; the caller seals it if it is not the last
         LogSegment s = new LogSegment(dir, baseOffset, config, active || recover, created, handles, "");
-        s.txnIndexStale = recover;
+        s.indexes.setTxnIndexStale(recover);
         if (!recover) {
-            if (!s.offsetIndex.looksValid() || !s.timeIndex.looksValid()
-                    || s.offsetIndex.last().position() > s.size()) {
+            if (!s.indexes.holdTogether(s.size())) {
                 // an index that does not hold together is rebuilt rather than trusted
-                s.offsetIndex.clear();
-                s.timeIndex.clear();
+                s.indexes.clear();
                 s.close();
                 return open(dir, baseOffset, config, active, true, handles).recoveredFrom(baseOffset, active);
             }
@@ -182,19 +149,18 @@ final class LogSegment {
 
     /** Reads the headers after the last index entry to find the next offset and max timestamp. */
     private void loadEnd() throws IOException {
-        TimeIndex.Entry lastTime = timeIndex.lastBefore(Long.MAX_VALUE);
+        TimeIndex.Entry lastTime = indexes.timeFloor(Long.MAX_VALUE);
         SegmentChannel file = acquire();
         int size = size();
         SegmentReader.EndState state;
         try {
-            state = new SegmentReader(file.channel(), offsetIndex, size).endFrom(offsetIndex.last().position(),
+            state = new SegmentReader(file.channel(), indexes.offsets(), size).endFrom(indexes.lastEntryPosition(),
                     baseOffset, lastTime == null ? -1 : lastTime.timestamp(), lastTime == null ? -1 : lastTime.offset());
         } finally {
             file.release();
         }
         end = end(size, state.nextOffset());
-        maxTimestamp = state.maxTimestamp();
-        offsetOfMaxTimestamp = state.offsetOfMaxTimestamp();
+        indexes.setMaxTimestamp(state);
     }
 
     long baseOffset() {
@@ -212,36 +178,25 @@ final class LogSegment {
     }
 
     long maxTimestamp() {
-        return maxTimestamp;
+        return indexes.maxTimestamp();
     }
 
     long createdMs() {
         return createdMs;
     }
 
-    /**
-     * A reference on the file to read through (the write channel while active, a cached read
-     * channel after), which keeps it open until released even if the cache lets go meanwhile.
-     */
+    /** A reference on the file to read through, kept open until released (see {@link SegmentLogFile#acquire}). */
     SegmentChannel acquire() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            SegmentChannel w = writeFile;
-            SegmentChannel file = w != null ? w : handles.get(this);
-            if (file.tryRetain()) {
-                return file;
-            }
-            // closed between the lookup and the retain: the cache no longer holds it, look again
-        }
-        throw new IOException("cannot keep the file of " + this + " open: closed on every attempt");
+        return logFile.acquire();
     }
 
     /** Whether the indexes were trimmed and mapped read-only (the segment is not the active one). */
     boolean indexesSealed() {
-        return offsetIndex.isSealed();
+        return indexes.sealed();
     }
 
     boolean indexFull() {
-        return offsetIndex.isFull() || timeIndex.isFull();
+        return indexes.full();
     }
 
     /**
@@ -252,63 +207,38 @@ final class LogSegment {
         long before = end;
         int position = sizeOf(before);
         int length = batches.readableBytes();
-        // internalNioBuffer: no allocation; the buffer is ours for the duration (the log's lock)
-        ByteBuffer nio = batches.nioBufferCount() == 1
-                ? batches.internalNioBuffer(batches.readerIndex(), length)
-                : batches.nioBuffer();
-        long written = 0;
-        try {
-            while (nio.hasRemaining()) {
-                written += writeChannel.write(nio, position + written);
-            }
-        } catch (IOException e) {
-            writeChannel.truncate(position); // no partial batch may stay behind the published size
-            throw e;
-        }
+        logFile.write(batches, position);
         int pos = position;
         long next = nextOffsetOf(before);
         for (RecordBatch batch : views) {
             int batchSize = batch.sizeInBytes();
             // an empty batch (kept by the cleaner for its offsets) has no record to name as the newest
             long batchMaxTimestamp = batch.recordCount() == 0 ? -1 : batch.maxTimestamp();
-            index(batch.baseOffset(), batch.lastOffset(), batchMaxTimestamp, pos, batchSize);
+            indexes.indexBatch(batch.baseOffset(), batch.lastOffset(), batchMaxTimestamp, pos, batchSize);
             pos += batchSize;
             next = batch.nextOffset();
         }
         END.setRelease(this, end(position + length, next));
     }
 
-    private void index(long base, long last, long batchMaxTimestamp, int position, int batchSize) {
-        if (batchMaxTimestamp > maxTimestamp) {
-            MAX_TIMESTAMP.setRelease(this, batchMaxTimestamp);
-            offsetOfMaxTimestamp = last;
-        }
-        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull()) {
-            offsetIndex.append(base, position);
-            timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
-            bytesSinceLastIndexEntry = 0;
-        }
-        bytesSinceLastIndexEntry += batchSize;
-    }
-
     /** The abort markers of this segment, in offset order (see {@link TransactionIndex}). */
     List<AbortedTxn> abortedTxns() {
-        return txnIndex.entries();
+        return indexes.abortedTxns();
     }
 
     /** Records the abort marker at {@code txn.lastOffset()}, which this segment holds. Under the append lock. */
     void appendAbortedTxn(AbortedTxn txn) throws IOException {
-        txnIndex.append(txn);
+        indexes.appendAbortedTxn(txn);
     }
 
     /** Whether the transaction index was dropped by recovery and waits for {@link PartitionLog#open} to rebuild it. */
     boolean txnIndexStale() {
-        return txnIndexStale;
+        return indexes.txnIndexStale();
     }
 
     /** The transaction index lost its entries (recovery) or has them again (rebuilt). */
     void setTxnIndexStale(boolean stale) {
-        txnIndexStale = stale;
+        indexes.setTxnIndexStale(stale);
     }
 
     /**
@@ -318,17 +248,7 @@ final class LogSegment {
     boolean isAbortMarkerAt(long offset) throws IOException {
         SegmentChannel file = acquire();
         try {
-            BatchHeader h = new SegmentReader(file.channel(), offsetIndex, size()).find(offset);
-            if (h == null || h.baseOffset() > offset) {
-                return false;
-            }
-            ByteBuffer bytes = ByteBuffer.allocate(h.size());
-            while (bytes.hasRemaining()) {
-                if (file.channel().read(bytes, h.position() + bytes.position()) < 0) {
-                    return false;
-                }
-            }
-            return TransactionIndex.isAbortMarker(RecordBatch.wrap(io.netty.buffer.Unpooled.wrappedBuffer(bytes.flip())));
+            return new SegmentReader(file.channel(), indexes.offsets(), size()).isAbortMarkerAt(offset);
         } finally {
             file.release();
         }
@@ -345,8 +265,8 @@ final class LogSegment {
         boolean handedOver = false;
         try {
             long e = end; // size and next offset from the same moment (see end)
-            Slice slice = new SegmentReader(file.channel(), offsetIndex, sizeOf(e)).slice(file, offset, maxBytes, upTo,
-                    nextOffsetOf(e));
+            Slice slice = new SegmentReader(file.channel(), indexes.offsets(), sizeOf(e)).slice(file, offset, maxBytes,
+                    upTo, nextOffsetOf(e));
             handedOver = slice != null;
             return slice;
         } finally {
@@ -361,7 +281,7 @@ final class LogSegment {
         int limit = size();
         SegmentChannel file = acquire();
         try {
-            new SegmentReader(file.channel(), offsetIndex, limit).forEachBatch(from, action);
+            new SegmentReader(file.channel(), indexes.offsets(), limit).forEachBatch(from, action);
         } finally {
             file.release();
         }
@@ -369,14 +289,15 @@ final class LogSegment {
 
     /** The first record at or after {@code timestamp} and {@code minOffset}, if this segment has one. */
     Optional<TimestampOffset> findByTimestamp(long timestamp, long minOffset) throws IOException {
-        if (maxTimestamp < timestamp) {
+        if (indexes.maxTimestamp() < timestamp) {
             return Optional.empty();
         }
-        TimeIndex.Entry floor = timeIndex.lastBefore(timestamp);
+        TimeIndex.Entry floor = indexes.timeFloor(timestamp);
         int limit = size();
         SegmentChannel file = acquire();
         try {
-            return new SegmentReader(file.channel(), offsetIndex, limit).findByTimestamp(timestamp, minOffset, floor);
+            return new SegmentReader(file.channel(), indexes.offsets(), limit).findByTimestamp(timestamp, minOffset,
+                    floor);
         } finally {
             file.release();
         }
@@ -387,20 +308,17 @@ final class LogSegment {
      * truncates at the first batch that fails. Returns the bytes truncated.
      */
     int recover(long expectedBaseOffset) throws IOException {
-        offsetIndex.clear();
-        timeIndex.clear();
-        maxTimestamp = -1;
-        offsetOfMaxTimestamp = -1;
-        bytesSinceLastIndexEntry = 0;
+        indexes.startRebuild();
         long[] next = {Math.max(baseOffset, expectedBaseOffset)};
-        long fileSize = writeChannel.size();
-        int valid = SegmentRecovery.validPrefix(writeChannel, fileSize, next[0], (batch, position, batchSize) -> {
-            index(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), position, batchSize);
+        FileChannel writer = logFile.writer();
+        long fileSize = writer.size();
+        int valid = SegmentRecovery.validPrefix(writer, fileSize, next[0], (batch, position, batchSize) -> {
+            indexes.indexBatch(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), position, batchSize);
             next[0] = batch.nextOffset();
         });
         int truncated = (int) (fileSize - valid);
         if (truncated > 0) {
-            writeChannel.truncate(valid);
+            logFile.truncate(valid);
         }
         end = end(valid, next[0]);
         return truncated;
@@ -411,37 +329,28 @@ final class LogSegment {
      * whole). Returns the offset after the batches kept.
      */
     long truncateTo(long offset) throws IOException {
-        BatchHeader cut = new SegmentReader(writeChannel, offsetIndex, size()).find(offset);
+        FileChannel writer = logFile.writer();
+        BatchHeader cut = new SegmentReader(writer, indexes.offsets(), size()).find(offset);
         if (cut == null) {
             return nextOffset();
         }
         int newSize = cut.position();
-        SegmentReader.EndState kept = new SegmentReader(writeChannel, offsetIndex, newSize).endFrom(0, baseOffset, -1, -1);
+        SegmentReader.EndState kept = new SegmentReader(writer, indexes.offsets(), newSize).endFrom(0, baseOffset, -1,
+                -1);
         // The smaller end is published, size and next offset at once, before the file is cut: a
         // reader that sees it reads nothing past the cut. One that read the end before (both
         // values old) and is bounded by the high watermark, at or below the cut, reads no header
         // at or past the cut either (see SegmentReader.endBelow).
         END.setRelease(this, end(newSize, kept.nextOffset()));
-        maxTimestamp = kept.maxTimestamp();
-        offsetOfMaxTimestamp = kept.offsetOfMaxTimestamp();
-        writeChannel.truncate(newSize);
-        offsetIndex.truncateTo(cut.baseOffset());
-        timeIndex.truncateTo(cut.baseOffset());
-        txnIndex.truncateTo(cut.baseOffset());
-        bytesSinceLastIndexEntry = newSize - offsetIndex.last().position();
+        indexes.setMaxTimestamp(kept);
+        logFile.truncate(newSize);
+        indexes.truncateTo(cut.baseOffset(), newSize);
         return kept.nextOffset();
     }
 
     void flush() throws IOException {
-        SegmentChannel file = acquire();
-        try {
-            file.channel().force(false); // a read-only channel syncs the file too (fsync needs no write access)
-        } finally {
-            file.release();
-        }
-        offsetIndex.flush();
-        timeIndex.flush();
-        txnIndex.flush();
+        logFile.force();
+        indexes.flush();
     }
 
     /**
@@ -449,20 +358,19 @@ final class LogSegment {
      * roll must not stall appends; durability comes from the flush policy and the recovery point.
      */
     void seal() throws IOException {
-        offsetIndex.trimAndSeal();
-        timeIndex.trimAndSeal();
-        SegmentChannel w = writeFile;
-        if (w != null) {
-            handles.adopt(this, w); // the cache holds the segment's reference and bounds open files from now on
-            writeFile = null;
-            writeChannel = null;
-        }
+        indexes.seal();
+        logFile.seal();
     }
 
     /** Closes; the owner flushed what was not yet durable (see {@code PartitionLog.close}). */
     void close() throws IOException {
         seal();
-        handles.release(this);
+        logFile.release();
+    }
+
+    /** The segment's log file (its name carries the segment's state: {@code .cleaned}, {@code .deleted}). */
+    Path logFilePath() {
+        return logFile.path();
     }
 
     /** Closes a {@code .cleaned} replacement that will not be swapped in, and deletes its files. */
@@ -481,12 +389,7 @@ final class LogSegment {
                 Files.move(f, SegmentFiles.withSuffix(f, SegmentFiles.DELETED), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        logFile = SegmentFiles.withSuffix(logFile, SegmentFiles.DELETED);
-    }
-
-    /** The segment's log file (renamed once the segment is deleted). */
-    Path logFile() {
-        return logFile;
+        logFile.movedTo(SegmentFiles.withSuffix(logFile.path(), SegmentFiles.DELETED));
     }
 
     /** Removes a segment's files without opening it (it is unreadable or unwanted). */
@@ -499,15 +402,9 @@ final class LogSegment {
     /** Lets go of the file (it closes when no slice uses it) and removes the files renamed by {@link #markDeleted()}. */
     void closeAndDeleteFiles() {
         try {
-            SegmentChannel w = writeFile;
-            if (w != null) {
-                writeFile = null;
-                writeChannel = null;
-                w.release(); // the file closes when the last slice read from it is released
-            }
-            offsetIndex.closeWriter();
-            timeIndex.closeWriter();
-            handles.release(this);
+            logFile.releaseWriteChannel();
+            indexes.closeWriters();
+            logFile.release();
             for (String suffix : SegmentFiles.PER_SEGMENT) {
                 // only the renamed files: a newer segment may already use the original names
                 Files.deleteIfExists(file(dir, baseOffset, suffix + SegmentFiles.DELETED));

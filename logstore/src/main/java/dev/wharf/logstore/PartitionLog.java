@@ -1,59 +1,44 @@
 package dev.wharf.logstore;
 
-import dev.wharf.wire.records.ControlRecord;
 import dev.wharf.wire.records.CorruptRecordException;
 import dev.wharf.wire.records.RecordBatch;
-import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The log of one partition: a directory of {@link LogSegment}s ordered by base offset, the last one
- * active (see {@link LogSegments}). Appends, rolls, flushes, truncation and deletion are serialized
- * on one lock per partition, which guards the segment list's changes, the {@link LogFlusher}, the
- * producer state, the epoch history and the offsets' moves, so different partitions proceed in
- * parallel; reads take no lock (see {@link SegmentSearch}) and see every batch whose append
- * completed. A read bounded by the high watermark is unaffected by a truncation above it running
- * meanwhile (see {@link LogSegment#truncateTo}).
+ * active (see {@link LogSegments}), with its offsets ({@link LogOffsets}: log start, log end, and
+ * the high watermark, advanced by the caller; reads are bounded by what the caller passes) and its
+ * recovery point (see {@link LogFlusher}). Files of the directory: segments (see
+ * {@link SegmentFiles}), {@code leader-epoch-checkpoint} (see {@link LeaderEpochCache}) and the
+ * producer state snapshot.
  *
- * <p>Offsets: {@code logStartOffset} (first readable), {@code logEndOffset} (next to assign),
- * {@code highWatermark} (advanced by the caller; reads are bounded by what the caller passes) and
- * {@code recoveryPoint} (everything before it is fsynced; recovery after a crash starts there; kept
- * by the {@link LogFlusher}).
+ * <p>Locking: appends, rolls, flushes, truncation and deletion are serialized on one lock per
+ * partition, which guards the segment list's changes, the flusher, the producer state, the epoch
+ * history and the offsets' moves, so different partitions proceed in parallel. It is taken here
+ * only: {@link LogWriter}, {@link LogTruncation}, {@link LogSegments}, {@link LogFlusher} and
+ * {@link LogOffsets} run under it. Reads take no lock (see {@link SegmentSearch}) and see every
+ * batch whose append completed; a read bounded by the high watermark is unaffected by a truncation
+ * above it running meanwhile (see {@link LogSegment#truncateTo}).
  *
- * <p>Two ways in. As leader, {@link #append} and {@link #appendAsLeader} assign offsets from the
- * log end and stamp the leader epoch. As follower, {@link #appendAsFollower} stores the batches
- * fetched from the leader as they are (offsets, epochs, bytes), and {@link #truncateTo} and
- * {@link #truncateFullyAndStartAt} cut a diverged or lagging log back. Either way the epoch history
- * ({@link LeaderEpochCache}, answering {@link #endOffsetForEpoch}) records where each epoch starts.
- *
- * <p>The log owns its {@link ProducerStateTable} and keeps it in step: loaded on open, changed by
- * {@link #appendAsLeader} and {@link #appendAsFollower}, truncated with the log at either end,
- * snapshotted on a clean close. From it come the open transactions (KIP-98): the
- * {@link #firstUnstableOffset} and {@link #lastStableOffset}. Each abort marker stored is recorded
- * in its segment's {@link TransactionIndex}, answering {@link #abortedTransactions}; a segment
- * recovered on open gets its index rebuilt from the log. Files of the directory: segments (see
- * {@link SegmentFiles}), {@code leader-epoch-checkpoint} (see {@link LeaderEpochCache}) and the producer state snapshot.
+ * <p>Two ways in ({@link LogWriter}). As leader, {@link #append} and {@link #appendAsLeader} assign
+ * offsets from the log end and stamp the leader epoch. As follower, {@link #appendAsFollower} stores
+ * the batches fetched from the leader as they are, and {@link #truncateTo} and
+ * {@link #truncateFullyAndStartAt} cut a diverged or lagging log back ({@link LogTruncation}).
+ * Either way the epoch history ({@link LeaderEpochCache}, answering {@link #endOffsetForEpoch})
+ * records where each epoch starts. The {@link ProducerStateTable} is kept in step: loaded on open
+ * (see {@link LogLoader#loadState}), changed by {@link #appendAsLeader} and
+ * {@link #appendAsFollower}, truncated with the log at either end, snapshotted on a clean close.
+ * From it come the open transactions (KIP-98): the {@link #firstUnstableOffset} and
+ * {@link #lastStableOffset}. Each abort marker stored is recorded in its segment's
+ * {@link TransactionIndex}, answering {@link #abortedTransactions}.
  */
 public final class PartitionLog {
-    /** Appends publish the log end with a release store; readers read it as a volatile. */
-    private static final java.lang.invoke.VarHandle LOG_END_OFFSET;
-
-    static {
-        try {
-            LOG_END_OFFSET = java.lang.invoke.MethodHandles.lookup()
-                    .findVarHandle(PartitionLog.class, "logEndOffset", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final TopicPartition topicPartition;
     private final Path dir;
     private final LongSupplier clock;
@@ -62,15 +47,13 @@ public final class PartitionLog {
     private final LeaderEpochCache epochs;
     /** Changed only under {@link #lock}. */
     private final ProducerStateTable producers = new ProducerStateTable();
+    private final LogOffsets offsets;
+    private final LogWriter writer;
+    private final LogTruncation truncation;
     private final Object lock = new Object();
     private volatile LogConfig config;
-    private volatile long logStartOffset;
-    private volatile long logEndOffset;
-    private volatile long highWatermark;
     /** Truncations so far (a cleaning round begun before one must not swap its result in). Guarded by lock. */
     private long truncations;
-    /** The latest epoch in {@link #epochs}, kept here so appends skip the cache's lock. Guarded by lock. */
-    private int latestEpoch = -1;
 
     private PartitionLog(TopicPartition tp, Path dir, LogConfig config, LogEnvironment env, LeaderEpochCache epochs,
             LogLoader.Loaded loaded) {
@@ -81,6 +64,9 @@ public final class PartitionLog {
         this.epochs = epochs;
         this.segments = new LogSegments(dir, env, loaded.segments());
         this.flusher = new LogFlusher(segments, clock, loaded.logEndOffset());
+        this.offsets = new LogOffsets(loaded.logStartOffset(), loaded.logEndOffset());
+        this.writer = new LogWriter(segments, flusher, epochs, producers, offsets, clock, this::config);
+        this.truncation = new LogTruncation(segments, flusher, epochs, producers, offsets, clock, this::config);
     }
 
     /**
@@ -94,32 +80,8 @@ public final class PartitionLog {
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, recoveryPoint, logStartOffset, cleanShutdown,
                 env.handles(), env.clock());
         PartitionLog pl = new PartitionLog(tp, dir, config, env, LeaderEpochCache.load(dir), loaded);
-        pl.init(loaded);
+        LogLoader.loadState(dir, pl.segments, pl.offsets, pl.epochs, pl.producers, pl.clock);
         return pl;
-    }
-
-    private void init(LogLoader.Loaded loaded) throws IOException {
-        logEndOffset = loaded.logEndOffset();
-        logStartOffset = loaded.logStartOffset();
-        // nothing is known committed until the owner says so: the broker's replica manager sets it
-        // from its replication-offset-checkpoint, and replicas in sync move it on
-        highWatermark = logStartOffset;
-        epochs.truncateFromEnd(logEndOffset);
-        epochs.truncateFromStart(logStartOffset);
-        latestEpoch = epochs.latestEpoch();
-        List<LogSegment> recovered = segments.list().stream().filter(LogSegment::txnIndexStale).toList();
-        if (!producers.load(dir, logEndOffset)) {
-            long now = clock.getAsLong();
-            forEachBatch(logStartOffset, b -> {
-                producers.replay(b, now);
-                segments.reindexIfRecovered(producers.replayTransaction(b));
-            });
-        } else if (!recovered.isEmpty()) {
-            // the recovered indexes need the transactions as of each marker, which the snapshot is not
-            ProducerStateTable replayed = new ProducerStateTable();
-            forEachBatch(logStartOffset, b -> segments.reindexIfRecovered(replayed.replayTransaction(b)));
-        }
-        recovered.forEach(s -> s.setTxnIndexStale(false));
     }
 
     public TopicPartition topicPartition() {
@@ -140,15 +102,15 @@ public final class PartitionLog {
     }
 
     public long logStartOffset() {
-        return logStartOffset;
+        return offsets.start();
     }
 
     public long logEndOffset() {
-        return logEndOffset;
+        return offsets.end();
     }
 
     public long highWatermark() {
-        return highWatermark;
+        return offsets.highWatermark();
     }
 
     public long recoveryPoint() {
@@ -160,9 +122,8 @@ public final class PartitionLog {
     }
 
     /**
-     * The idempotent-producer state of this partition, kept in step with the log (truncation,
-     * log start moves) and changed by {@link #appendAsLeader} and {@link #appendAsFollower} under
-     * the append lock.
+     * The idempotent-producer state of this partition, kept in step with the log (truncation, log start
+     * moves) and changed by {@link #appendAsLeader} and {@link #appendAsFollower} under the append lock.
      */
     public ProducerStateTable producerState() {
         return producers;
@@ -178,7 +139,7 @@ public final class PartitionLog {
 
     /** The offset read_committed reads stop at: the first unstable offset, at most the high watermark. */
     public long lastStableOffset() {
-        long hw = highWatermark;
+        long hw = offsets.highWatermark();
         OptionalLong unstable = producers.firstUnstableOffset();
         return unstable.isPresent() ? Math.min(unstable.getAsLong(), hw) : hw;
     }
@@ -203,17 +164,14 @@ public final class PartitionLog {
      */
     public void resetHighWatermark(long hw) {
         synchronized (lock) {
-            highWatermark = Math.max(logStartOffset, Math.min(hw, logEndOffset));
+            offsets.resetHighWatermark(hw);
         }
     }
 
     /** Moves the high watermark (never past the log end, never backwards). */
     public void updateHighWatermark(long hw) {
         synchronized (lock) {
-            long bounded = Math.min(hw, logEndOffset);
-            if (bounded > highWatermark) {
-                highWatermark = bounded;
-            }
+            offsets.updateHighWatermark(hw);
         }
     }
 
@@ -237,19 +195,7 @@ public final class PartitionLog {
     public LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer,
             Object txnGuard) throws IOException {
         synchronized (lock) {
-            if (txnGuard != null && !producers.guardHolds(producer.producerId(), producer.producerEpoch(), txnGuard)) {
-                return new LeaderAppendResult.Rejected(ProducerRejection.INVALID_TXN_STATE);
-            }
-            ProducerStateTable.Check check = producers.check(producer);
-            if (check instanceof ProducerStateTable.Check.Duplicate d) {
-                return new LeaderAppendResult.Duplicate(d.firstOffset());
-            }
-            if (check instanceof ProducerStateTable.Check.Reject r) {
-                return new LeaderAppendResult.Rejected(r.reason());
-            }
-            AppendResult appended = append(records, leaderEpoch);
-            producers.record(producer, appended.firstOffset(), appended.lastOffset(), clock.getAsLong());
-            return new LeaderAppendResult.Appended(appended);
+            return writer.appendAsLeader(records, leaderEpoch, producer, txnGuard);
         }
     }
 
@@ -262,16 +208,10 @@ public final class PartitionLog {
     public LeaderAppendResult appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
             int leaderEpoch) throws IOException {
         long now = clock.getAsLong();
-        ByteBuf marker = new ControlRecord(commit ? ControlRecord.Type.COMMIT : ControlRecord.Type.ABORT, coordinatorEpoch)
-                .toBatch(producerId, producerEpoch, now);
+        ByteBuf marker = LogWriter.markerBatch(producerId, producerEpoch, commit, coordinatorEpoch, now);
         try {
             synchronized (lock) {
-                if (producers.checkMarker(producerId, producerEpoch, coordinatorEpoch) instanceof ProducerStateTable.Check.Reject r) {
-                    return new LeaderAppendResult.Rejected(r.reason());
-                }
-                AppendResult appended = append(marker, leaderEpoch);
-                producers.recordMarker(producerId, producerEpoch, coordinatorEpoch, now);
-                return new LeaderAppendResult.Appended(appended);
+                return writer.appendMarker(marker, producerId, producerEpoch, coordinatorEpoch, leaderEpoch, now);
             }
         } finally {
             marker.release();
@@ -294,22 +234,9 @@ public final class PartitionLog {
      * the active segment when needed, and writes the bytes unchanged otherwise.
      */
     public AppendResult append(ByteBuf records, int leaderEpoch) throws IOException {
-        List<RecordBatch> batches = RecordBatches.split(records);
-        if (batches.isEmpty()) {
-            throw new IllegalArgumentException("nothing to append");
-        }
+        List<RecordBatch> batches = LogWriter.batchesOf(records);
         synchronized (lock) {
-            if (leaderEpoch < latestEpoch) {
-                throw new IllegalArgumentException("append with leader epoch " + leaderEpoch + " after epoch " + latestEpoch);
-            }
-            long next = logEndOffset;
-            for (RecordBatch b : batches) {
-                b.setBaseOffset(next);
-                b.setPartitionLeaderEpoch(leaderEpoch);
-                next = b.nextOffset();
-            }
-            startEpoch(leaderEpoch, logEndOffset);
-            return write(records, batches);
+            return writer.append(records, batches, leaderEpoch);
         }
     }
 
@@ -328,62 +255,14 @@ public final class PartitionLog {
     public AppendResult appendAsFollower(ByteBuf records) throws IOException {
         FollowerBatches fetched = FollowerBatches.parse(records); // CRCs are checked outside the lock
         synchronized (lock) {
-            fetched.checkContinues(logEndOffset, latestEpoch);
-            for (RecordBatch b : fetched.batches()) {
-                startEpoch(b.partitionLeaderEpoch(), b.baseOffset());
-            }
-            AppendResult appended = write(fetched.bytes(), fetched.batches());
-            long now = clock.getAsLong();
-            for (RecordBatch b : fetched.batches()) {
-                producers.replay(StoredBatch.of(b), now);
-            }
-            return appended;
+            return writer.appendAsFollower(fetched);
         }
-    }
-
-    /** Records that {@code epoch} starts at {@code offset} if it is newer than the latest. Under the lock. */
-    private void startEpoch(int epoch, long offset) {
-        if (epoch > latestEpoch) {
-            epochs.assign(epoch, offset);
-            latestEpoch = epoch;
-        }
-    }
-
-    /**
-     * Writes batches whose offsets and epochs are final to the active segment (rolling it when
-     * needed) and publishes the new log end to readers. Under the lock.
-     */
-    private AppendResult write(ByteBuf records, List<RecordBatch> batches) throws IOException {
-        long first = batches.get(0).baseOffset();
-        long next = batches.get(batches.size() - 1).nextOffset();
-        long maxTimestamp = -1;
-        long messages = 0;
-        for (RecordBatch b : batches) {
-            maxTimestamp = Math.max(maxTimestamp, b.maxTimestamp());
-            messages += b.recordCount();
-        }
-        boolean[] aborts = new boolean[batches.size()]; // read first: a bad marker fails the append whole
-        for (int i = 0; i < aborts.length; i++) {
-            aborts[i] = TransactionIndex.isAbortMarker(batches.get(i));
-        }
-        long now = clock.getAsLong();
-        LogSegment target = segments.forAppend(records.readableBytes(), first, next, config, now);
-        target.append(records, batches);
-        for (int i = 0; i < aborts.length; i++) {
-            OpenTransactions.Completed txn = producers.replayTransaction(StoredBatch.of(batches.get(i)));
-            if (txn != null && aborts[i]) {
-                target.appendAbortedTxn(txn.aborted());
-            }
-        }
-        LOG_END_OFFSET.setRelease(this, next);
-        flusher.appended(messages, next, now, config);
-        return new AppendResult(first, next - 1, maxTimestamp, batches.size());
     }
 
     /** Seals the active segment and starts a new one at the log end. */
     public LogSegment roll() throws IOException {
         synchronized (lock) {
-            return segments.roll(logEndOffset, config);
+            return segments.roll(offsets.end(), config);
         }
     }
 
@@ -393,24 +272,8 @@ public final class PartitionLog {
      * offset), at most {@code maxBytes} unless the first batch alone is larger.
      */
     public ReadResult read(long offset, int maxBytes, long upTo) throws IOException {
-        long end = logEndOffset;
-        long start = logStartOffset;
-        if (offset < start || offset > end) {
-            return new ReadResult.OutOfRange(start, end);
-        }
-        long limit = Math.min(upTo, end);
-        if (offset >= limit) {
-            return new ReadResult.NoData(end);
-        }
-        return SegmentSearch.read(segments.map(), offset, maxBytes, limit, end);
-    }
-
-    /**
-     * Reports the header of every batch from the one holding {@code fromOffset} to the log end, in
-     * offset order (rebuilding producer state after a restart). Reads headers only.
-     */
-    public void forEachBatch(long fromOffset, Consumer<StoredBatch> action) throws IOException {
-        SegmentSearch.forEachBatch(segments.map(), fromOffset, logEndOffset, action);
+        long end = offsets.end();
+        return SegmentSearch.read(segments.map(), offset, maxBytes, upTo, offsets.start(), end);
     }
 
     /**
@@ -424,7 +287,7 @@ public final class PartitionLog {
 
     /** The first record at or after {@code timestamp} from the log start on (ListOffsets by time). */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) throws IOException {
-        return SegmentSearch.offsetForTimestamp(segments.map(), timestamp, logStartOffset);
+        return SegmentSearch.offsetForTimestamp(segments.map(), timestamp, offsets.start());
     }
 
     /** The record with the largest timestamp (ListOffsets MAX_TIMESTAMP), if the log has records. */
@@ -439,16 +302,7 @@ public final class PartitionLog {
      */
     public long deleteRecordsBefore(long offset) throws IOException {
         synchronized (lock) {
-            if (offset > highWatermark) {
-                throw new IllegalArgumentException("cannot delete records before " + offset + ": the high watermark is "
-                        + highWatermark);
-            }
-            if (offset > logStartOffset) {
-                moveStartTo(offset); // before the segments go, so that reads stop asking for them
-                segments.deleteBelow(offset, highWatermark);
-                moveStartTo(segments.firstBaseOffset()); // past a gap between segments, if any
-            }
-            return logStartOffset;
+            return truncation.deleteRecordsBefore(offset);
         }
     }
 
@@ -459,18 +313,7 @@ public final class PartitionLog {
      */
     public int deleteRetainedSegments() throws IOException {
         synchronized (lock) {
-            int deleted = segments.deleteRetained(config, clock.getAsLong(), highWatermark);
-            moveStartTo(segments.firstBaseOffset());
-            return deleted;
-        }
-    }
-
-    /** Moves the log start forward to {@code start}, and the epochs and producers with it. Under the lock. */
-    private void moveStartTo(long start) {
-        if (start > logStartOffset) {
-            logStartOffset = start;
-            epochs.truncateFromStart(start);
-            producers.truncateFromStart(start);
+            return truncation.deleteRetainedSegments();
         }
     }
 
@@ -482,27 +325,8 @@ public final class PartitionLog {
      */
     public void truncateTo(long offset) throws IOException {
         synchronized (lock) {
-            if (offset >= logEndOffset) {
-                return;
-            }
             truncations++;
-            if (offset <= segments.firstBaseOffset()) {
-                restartAt(Math.max(offset, 0));
-            } else {
-                logEndOffset = segments.truncateTo(offset, config);
-            }
-            logStartOffset = Math.min(logStartOffset, logEndOffset);
-            highWatermark = Math.min(highWatermark, logEndOffset);
-            flusher.truncatedTo(logEndOffset);
-            epochs.truncateFromEnd(logEndOffset);
-            latestEpoch = epochs.latestEpoch();
-            producers.truncateFromEnd(logEndOffset);
-            if (!producers.truncateTransactions(logEndOffset)) {
-                // a marker went: the transaction it closed may be open again
-                long from = segments.firstBaseOffset();
-                producers.restartTransactionsFrom(from);
-                forEachBatch(from, producers::replayTransaction);
-            }
+            truncation.truncateTo(offset);
         }
     }
 
@@ -517,20 +341,8 @@ public final class PartitionLog {
         }
         synchronized (lock) {
             truncations++;
-            restartAt(offset);
-            highWatermark = offset;
-            flusher.truncatedTo(offset);
-            epochs.clear();
-            latestEpoch = -1;
-            producers.clear();
+            truncation.truncateFullyAndStartAt(offset);
         }
-    }
-
-    /** Replaces every segment by one empty segment at {@code offset}, where the log now starts and ends. Under the lock. */
-    private void restartAt(long offset) throws IOException {
-        segments.restartAt(offset, config);
-        logStartOffset = offset;
-        logEndOffset = offset;
     }
 
     /**
@@ -540,7 +352,7 @@ public final class PartitionLog {
      */
     public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int epoch) {
         synchronized (lock) {
-            return epochs.endOffsetFor(epoch, logEndOffset);
+            return epochs.endOffsetFor(epoch, offsets.end());
         }
     }
 
@@ -584,7 +396,7 @@ public final class PartitionLog {
     /** The log as a cleaning round starts from (see {@link CleaningSnapshot}). */
     CleaningSnapshot cleaningSnapshot() {
         synchronized (lock) {
-            return new CleaningSnapshot(segments.list(), logStartOffset, logEndOffset, lastStableOffset(),
+            return new CleaningSnapshot(segments.list(), logStartOffset(), logEndOffset(), lastStableOffset(),
                     producers.lastBatches(), truncations, config);
         }
     }
@@ -597,14 +409,14 @@ public final class PartitionLog {
     /** Fsyncs everything not yet flushed and moves the recovery point to the log end. */
     public void flush() throws IOException {
         synchronized (lock) {
-            flusher.flush(logEndOffset);
+            flusher.flush(offsets.end());
         }
     }
 
     /** Flushes when {@code flush.ms} has passed since the last flush (called on a schedule). */
     public void flushIfDue() throws IOException {
         synchronized (lock) {
-            flusher.flushIfDue(logEndOffset, config);
+            flusher.flushIfDue(offsets.end(), config);
         }
     }
 
@@ -614,8 +426,8 @@ public final class PartitionLog {
      */
     public void close() throws IOException {
         synchronized (lock) {
-            flusher.flush(logEndOffset);
-            producers.save(dir, logEndOffset);
+            flusher.flush(offsets.end());
+            producers.save(dir, offsets.end());
             segments.active().flush(); // its index is trimmed below: make the entries durable first
             segments.closeAll();
         }
@@ -631,7 +443,7 @@ public final class PartitionLog {
 
     @Override
     public String toString() {
-        return "PartitionLog(" + topicPartition + ", start " + logStartOffset + ", end " + logEndOffset + ", "
+        return "PartitionLog(" + topicPartition + ", start " + offsets.start() + ", end " + offsets.end() + ", "
                 + segments.count() + " segments)";
     }
 }

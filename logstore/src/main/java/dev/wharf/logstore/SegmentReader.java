@@ -12,9 +12,10 @@ import java.util.function.Consumer;
 /**
  * Walks the batches of one segment's log file by their headers (see {@link BatchHeader}), entering
  * through the segment's {@link OffsetIndex}: finding the batch that holds an offset, cutting a
- * {@link Slice} on batch boundaries, reporting every header, finding a record by timestamp and
- * working out where the batches end. Only a timestamp lookup reads records, and only of the
- * batches it has to look into.
+ * {@link Slice} on batch boundaries, reporting every header, finding a record by timestamp,
+ * working out where the batches end and telling whether a batch is an abort marker. Only a
+ * timestamp lookup reads records, and only of the batches it has to look into; the abort-marker
+ * check reads the one batch it asks about.
  *
  * <p>A reader serves one operation of one thread: it reuses one header buffer and fixes
  * {@code limit}, the bytes of complete batches when the operation began (the segment's published
@@ -146,12 +147,34 @@ final class SegmentReader {
         return Optional.empty();
     }
 
+    /**
+     * Whether a batch holding {@code offset} is a control batch with an abort marker; false when
+     * no batch holds it (compaction may leave gaps: the next batch is not the one asked about).
+     */
+    boolean isAbortMarkerAt(long offset) throws IOException {
+        BatchHeader h = find(offset);
+        if (h == null || h.baseOffset() > offset) {
+            return false;
+        }
+        RecordBatch batch = copyOf(h);
+        return batch != null && TransactionIndex.isAbortMarker(batch);
+    }
+
     /** The batch as a view over a heap copy (for lookups that need its records). */
     private RecordBatch readBatch(BatchHeader h) throws IOException {
+        RecordBatch batch = copyOf(h);
+        if (batch == null) {
+            throw new CorruptLogException("segment ends inside batch at " + h.position());
+        }
+        return batch;
+    }
+
+    /** The batch {@code h} heads, copied to the heap; null if the file ends inside it. */
+    private RecordBatch copyOf(BatchHeader h) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(h.size());
         while (bytes.hasRemaining()) {
             if (ch.read(bytes, h.position() + bytes.position()) < 0) {
-                throw new CorruptLogException("segment ends inside batch at " + h.position());
+                return null;
             }
         }
         return RecordBatch.wrap(Unpooled.wrappedBuffer(bytes.flip()));

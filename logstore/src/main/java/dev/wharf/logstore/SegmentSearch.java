@@ -16,9 +16,16 @@ import java.util.function.Consumer;
 final class SegmentSearch {
     private SegmentSearch() {}
 
-    /** See {@link PartitionLog#read}; {@code limit} is already bounded by the log end. */
-    static ReadResult read(NavigableMap<Long, LogSegment> segments, long offset, int maxBytes, long limit, long end)
-            throws IOException {
+    /** See {@link PartitionLog#read}; {@code start} and {@code end} are the log's. */
+    static ReadResult read(NavigableMap<Long, LogSegment> segments, long offset, int maxBytes, long upTo, long start,
+            long end) throws IOException {
+        if (offset < start || offset > end) {
+            return new ReadResult.OutOfRange(start, end);
+        }
+        long limit = Math.min(upTo, end);
+        if (offset >= limit) {
+            return new ReadResult.NoData(end);
+        }
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
         if (entry == null) {
             entry = segments.firstEntry();
