@@ -201,6 +201,81 @@ class CleanerTest {
         assertEquals(log.logEndOffset() - 1, next, "the next sequence is accepted");
     }
 
+    /** A transactional batch of producer 9 (epoch 0) with records key=value. */
+    private void appendTransactional(String... keyValues) throws IOException {
+        RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE).producer(9, (short) 0, txnSequence)
+                .transactional(true);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            b.append(clock.incrementAndGet(), keyValues[i].getBytes(StandardCharsets.UTF_8),
+                    keyValues[i + 1].getBytes(StandardCharsets.UTF_8), List.of());
+        }
+        txnSequence += keyValues.length / 2;
+        ByteBuf batch = b.build();
+        LeaderAppendResult r = log.appendAsLeader(batch, 0, ProducerBatchInfo.of(RecordBatch.wrap(batch)));
+        assertTrue(r instanceof LeaderAppendResult.Appended, r.toString());
+    }
+
+    private int txnSequence;
+
+    private void endTransaction(boolean commit) throws IOException {
+        log.appendMarker(9, (short) 0, commit, 1, 0);
+        log.updateHighWatermark(log.logEndOffset());
+    }
+
+    /** Offsets of the control batches (markers) in the log. */
+    private List<Long> markerOffsets() throws IOException {
+        List<Long> out = new ArrayList<>();
+        for (LogSegment s : log.segments()) {
+            try (SegmentScan scan = new SegmentScan(s, ByteBuffer.allocate(4096), IoThrottler.unlimited())) {
+                for (RecordBatch b = scan.next(); b != null; b = scan.next()) {
+                    if (b.isControl() && b.recordCount() > 0) {
+                        out.add(b.baseOffset());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    // Aborted records go at once; the abort marker (and its index entry) stays while its data is being removed, then
+    // until its delete horizon; committed records stay; read_committed never learns of an abort whose marker is gone.
+    @Test
+    void abortedTransactionsAreRemovedAndTheirMarkersAgeOut() throws IOException {
+        log = open(true);
+        appendTransactional("key-a", "committed-1", "key-b", "committed-1");
+        endTransaction(true);
+        appendTransactional("key-a", "aborted-2", "key-c", "aborted-2");
+        endTransaction(false);
+        long abortMarker = log.logEndOffset() - 1;
+        appendTransactional("key-d", "committed-3");
+        endTransaction(true);
+        fillWithUpdates(4);
+        log.roll();
+        assertEquals(1, log.abortedTransactions(0, log.logEndOffset()).size());
+
+        cleanOnce(log, -1);
+        List<Kv> after = contents(log);
+        assertFalse(after.stream().anyMatch(kv -> kv.value() != null && kv.value().startsWith("aborted")), after.toString());
+        assertTrue(after.contains(new Kv(0, "key-a", "committed-1")), "the committed value stays: " + after);
+        assertTrue(after.stream().anyMatch(kv -> "committed-3".equals(kv.value())));
+        assertTrue(markerOffsets().contains(abortMarker), "the abort marker stays while its data is removed");
+        assertEquals(1, log.abortedTransactions(0, log.logEndOffset()).size());
+
+        cleanOnce(log, -1); // no data of the aborted transaction is left: the marker gets its delete horizon
+        assertTrue(markerOffsets().contains(abortMarker), "kept until its delete horizon");
+        clock.addAndGet(DELETE_RETENTION_MS + 1);
+        fillWithUpdates(1);
+        log.roll();
+        cleanOnce(log, -1);
+        assertFalse(markerOffsets().contains(abortMarker), "gone after its delete horizon");
+        assertEquals(List.of(), log.abortedTransactions(0, log.logEndOffset()), "no index entry outlives its marker");
+        assertTrue(contents(log).contains(new Kv(0, "key-a", "committed-1")));
+
+        log.close();
+        log = open(false); // the transaction index rebuilt by recovery agrees
+        assertEquals(List.of(), log.abortedTransactions(0, log.logEndOffset()));
+    }
+
     // A truncation during a round makes its swap give way: nothing replaced, no .cleaned file left.
     @Test
     void aTruncationDuringARoundCancelsTheSwap() throws IOException {
