@@ -3,8 +3,10 @@ package dev.wharf.compat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -15,10 +17,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -121,6 +126,11 @@ class CompactionIT {
             assertNull(byKey.get("key-3").value(), "the tombstone is read within delete.retention.ms");
             assertEquals(end, admin.listOffsets(Map.of(TP, OffsetSpec.latest())).all().get().get(TP).offset());
             assertEquals(0, admin.listOffsets(Map.of(TP, OffsetSpec.earliest())).all().get().get(TP).offset());
+
+            // only the cleaner removes records of a compact-only topic, as in Kafka
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> admin.deleteRecords(
+                    Map.of(TP, RecordsToDelete.beforeOffset(10))).all().get());
+            assertInstanceOf(PolicyViolationException.class, refused.getCause());
 
             // a consumer seeking into a gap gets the next record there is
             Read first = cleaned.get(0);

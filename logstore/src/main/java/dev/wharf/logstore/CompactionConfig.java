@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
  *
  * @param compact {@code cleanup.policy} contains {@code compact}: the cleaner keeps the latest
  *     record per key [delete only: false]
+ * @param delete {@code cleanup.policy} contains {@code delete}: retention and DeleteRecords may
+ *     remove records too [true]
  * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}: clean once the part not yet
  *     cleaned is this share of the log [0.5]
  * @param deleteRetentionMs {@code delete.retention.ms}: how long tombstones and transaction
@@ -16,12 +18,12 @@ import java.util.concurrent.TimeUnit;
  * @param maxCompactionLagMs {@code max.compaction.lag.ms}: records older than this are cleaned
  *     whatever the ratio [never]
  */
-public record CompactionConfig(boolean compact, double minCleanableDirtyRatio, long deleteRetentionMs,
+public record CompactionConfig(boolean compact, boolean delete, double minCleanableDirtyRatio, long deleteRetentionMs,
         long minCompactionLagMs, long maxCompactionLagMs) {
 
     /** Kafka's defaults, for a log that is not compacted. */
     public static final CompactionConfig NONE =
-            new CompactionConfig(false, 0.5, TimeUnit.DAYS.toMillis(1), 0, Long.MAX_VALUE);
+            new CompactionConfig(false, true, 0.5, TimeUnit.DAYS.toMillis(1), 0, Long.MAX_VALUE);
 
     public CompactionConfig {
         if (minCleanableDirtyRatio < 0 || minCleanableDirtyRatio > 1 || deleteRetentionMs < 0
@@ -34,8 +36,4 @@ public record CompactionConfig(boolean compact, double minCleanableDirtyRatio, l
         }
     }
 
-    /** The same settings with compaction on or off. */
-    public CompactionConfig withCompact(boolean on) {
-        return new CompactionConfig(on, minCleanableDirtyRatio, deleteRetentionMs, minCompactionLagMs, maxCompactionLagMs);
-    }
 }

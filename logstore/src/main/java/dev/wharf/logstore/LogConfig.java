@@ -68,6 +68,7 @@ public record LogConfig(
         long flushEvery = flushMs;
         long deleteDelay = fileDeleteDelayMs;
         boolean compact = compaction.compact();
+        boolean delete = compaction.delete();
         double dirtyRatio = compaction.minCleanableDirtyRatio();
         long deleteRetention = compaction.deleteRetentionMs();
         long minLag = compaction.minCompactionLagMs();
@@ -85,7 +86,10 @@ public record LogConfig(
                     case "flush.messages" -> flushMsgs = Long.parseLong(v);
                     case "flush.ms" -> flushEvery = Long.parseLong(v);
                     case "file.delete.delay.ms" -> deleteDelay = Long.parseLong(v);
-                    case "cleanup.policy" -> compact = v.contains("compact");
+                    case "cleanup.policy" -> {
+                        compact = v.contains("compact");
+                        delete = v.contains("delete");
+                    }
                     case "min.cleanable.dirty.ratio" -> dirtyRatio = Double.parseDouble(v);
                     case "delete.retention.ms" -> deleteRetention = Long.parseLong(v);
                     case "min.compaction.lag.ms" -> minLag = Long.parseLong(v);
@@ -97,7 +101,7 @@ public record LogConfig(
             }
         }
         return new LogConfig(segBytes, segMs, indexBytes, interval, retMs, retBytes, flushMsgs, flushEvery, deleteDelay,
-                new CompactionConfig(compact, dirtyRatio, deleteRetention, minLag, maxLag));
+                new CompactionConfig(compact, delete, dirtyRatio, deleteRetention, minLag, maxLag));
     }
 
     /**

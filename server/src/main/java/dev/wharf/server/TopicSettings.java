@@ -42,7 +42,7 @@ public final class TopicSettings {
     public LogConfig logConfig() {
         List<String> policy = get(TopicConfigs.CLEANUP_POLICY);
         boolean deletes = policy.contains("delete");
-        CompactionConfig compaction = new CompactionConfig(policy.contains("compact"),
+        CompactionConfig compaction = new CompactionConfig(policy.contains("compact"), deletes,
                 get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO), get(TopicConfigs.DELETE_RETENTION_MS),
                 get(TopicConfigs.MIN_COMPACTION_LAG_MS), get(TopicConfigs.MAX_COMPACTION_LAG_MS));
         return new LogConfig(get(TopicConfigs.SEGMENT_BYTES), get(TopicConfigs.SEGMENT_MS),

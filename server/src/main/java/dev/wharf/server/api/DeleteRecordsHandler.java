@@ -55,6 +55,11 @@ public final class DeleteRecordsHandler implements ApiHandler {
                     continue;
                 }
                 Partition pl = leader.partition();
+                if (!pl.log().config().compaction().delete()) {
+                    // as Kafka: without "delete" in cleanup.policy only the log cleaner removes records
+                    out.add(r.setErrorCode(ErrorCode.POLICY_VIOLATION.code));
+                    continue;
+                }
                 long offset = p.offset() == -1 ? pl.highWatermark() : p.offset();
                 if (offset < 0 || offset > pl.highWatermark()) {
                     out.add(r.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code));
