@@ -48,14 +48,19 @@ final class Cleaner {
     /** What a round did: where the next one starts, and what it changed. */
     record Result(long endOffset, int segmentsReplaced, long bytesBefore, long bytesAfter) {}
 
-    private final OffsetMap map;
+    private final int mapBytesLimit;
+    private final double loadFactor;
+    /** Grown as logs need, up to the limit; a small log never costs the whole dedupe buffer. */
+    private OffsetMap map;
     private final ByteBuffer readBuffer;
     private final IoThrottler throttle;
     private final LongSupplier clock;
     private final int maxDecompressedBytes;
 
-    Cleaner(OffsetMap map, int ioBufferBytes, IoThrottler throttle, LongSupplier clock) {
-        this.map = map;
+    /** {@code mapBytesLimit}: this thread's share of {@code log.cleaner.dedupe.buffer.size}. */
+    Cleaner(int mapBytesLimit, double loadFactor, int ioBufferBytes, IoThrottler throttle, LongSupplier clock) {
+        this.mapBytesLimit = mapBytesLimit;
+        this.loadFactor = loadFactor;
         this.readBuffer = ByteBuffer.allocate(ioBufferBytes);
         this.throttle = throttle;
         this.clock = clock;
@@ -66,6 +71,7 @@ final class Cleaner {
     Result clean(PartitionLog log, CleaningSnapshot snapshot, CleanableRange range, AbortCheck abort)
             throws IOException {
         long now = clock.getAsLong();
+        ensureMapFor(range.cleanableBytes());
         long endOffset = buildMap(log, snapshot, range, abort);
         List<List<LogSegment>> groups = SegmentGrouping.groups(snapshot.segments(), endOffset, snapshot.config());
         if (groups.isEmpty()) {
@@ -88,6 +94,19 @@ final class Cleaner {
             after += cleaned.size();
         }
         return new Result(endOffset, replaced, before, after);
+    }
+
+    /**
+     * Makes the key map large enough for the keys {@code dirtyBytes} of log can hold (a record
+     * takes at least 8 bytes), within the limit, in whole MiB.
+     */
+    private void ensureMapFor(long dirtyBytes) {
+        long wanted = (long) (dirtyBytes / 8 * 24 / loadFactor) + (1 << 20);
+        int bytes = (int) Math.min(mapBytesLimit, (wanted + (1 << 20) - 1) & -(1L << 20));
+        if (map == null || map.bytes() < bytes) {
+            map = null; // the old buffer goes before the new one is allocated
+            map = new OffsetMap(bytes, loadFactor);
+        }
     }
 
     /**

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * The log cleaner: {@code log.cleaner.threads} threads ({@code wharf-log-cleaner-N}) that each
  * pick the dirtiest compacted log that is due ({@link CleanableRange}), clean it ({@link Cleaner})
  * and record how far ({@link CleanerCheckpoints}), and sleep {@code log.cleaner.backoff.ms} when
- * no log is due. Each thread's key map and buffers are allocated when it first cleans, so a
- * broker without compacted topics never pays for them.
+ * no log is due. Each thread's key map and buffers are allocated when it first cleans, and the
+ * map only as large as the logs it cleans need (up to its share of the dedupe buffer), so a
+ * broker with small or no compacted topics does not pay for the whole buffer.
  *
  * <p>Threads: the cleaner threads, plus callers of {@link #abort} (a log being deleted or moved
  * waits until no round runs on it) and {@link #close}. The set of logs in a round and the stop
@@ -138,7 +139,7 @@ public final class LogCleaner implements AutoCloseable {
             }
             try {
                 if (cleaner == null) {
-                    cleaner = new Cleaner(new OffsetMap(config.mapBytesPerThread(), config.loadFactor()),
+                    cleaner = new Cleaner(config.mapBytesPerThread(), config.loadFactor(),
                             config.readBufferBytesPerThread(), throttle, clock);
                 }
                 cleanOne(cleaner, c);

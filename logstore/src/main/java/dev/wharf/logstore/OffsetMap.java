@@ -50,6 +50,11 @@ final class OffsetMap {
         }
     }
 
+    /** The bytes of its buffer. */
+    int bytes() {
+        return slotCount * SLOT_BYTES;
+    }
+
     /** How many keys the map takes before it is full. */
     int capacity() {
         return maxEntries;

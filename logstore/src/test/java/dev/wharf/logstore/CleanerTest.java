@@ -95,7 +95,7 @@ class CleanerTest {
     }
 
     private Cleaner.Result cleanOnce(PartitionLog pl, long checkpoint) throws IOException {
-        Cleaner cleaner = new Cleaner(new OffsetMap(64 * 1024, 0.9), 4096, IoThrottler.unlimited(), clock::get);
+        Cleaner cleaner = new Cleaner(64 * 1024, 0.9, 4096, IoThrottler.unlimited(), clock::get);
         CleaningSnapshot snapshot = pl.cleaningSnapshot();
         CleanableRange range = CleanableRange.of(snapshot, checkpoint, clock.get());
         return cleaner.clean(pl, snapshot, range, () -> { });
@@ -282,7 +282,7 @@ class CleanerTest {
         log = open(true);
         fillWithUpdates(10);
         List<Kv> before = contents(log);
-        Cleaner cleaner = new Cleaner(new OffsetMap(64 * 1024, 0.9), 4096, IoThrottler.unlimited(), clock::get);
+        Cleaner cleaner = new Cleaner(64 * 1024, 0.9, 4096, IoThrottler.unlimited(), clock::get);
         CleaningSnapshot snapshot = log.cleaningSnapshot();
         CleanableRange range = CleanableRange.of(snapshot, -1, clock.get());
         long cut = log.logEndOffset() - 1;
@@ -303,6 +303,31 @@ class CleanerTest {
         try (Stream<Path> files = Files.list(dir.resolve("table-0"))) {
             assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cleaned")).toList());
         }
+    }
+
+    // A key map too small for the dirty part ends the round early; the next round goes on from there, and keys the
+    // first round could not map are not lost.
+    @Test
+    void aFullKeyMapEndsTheRoundEarlyAndTheNextGoesOn() throws IOException {
+        log = open(true);
+        for (int i = 0; i < 200; i++) {
+            append(log, CompressionType.NONE, "distinct-" + i, "v" + i, "hot", "h" + i);
+        }
+        long activeBase = log.segments().get(log.segmentCount() - 1).baseOffset();
+        Cleaner small = new Cleaner(24 * 40, 0.9, 4096, IoThrottler.unlimited(), clock::get);
+        CleaningSnapshot snapshot = log.cleaningSnapshot();
+        Cleaner.Result first = small.clean(log, snapshot, CleanableRange.of(snapshot, -1, clock.get()), () -> { });
+        assertTrue(first.endOffset() < activeBase, first + " ends before " + activeBase);
+        snapshot = log.cleaningSnapshot();
+        Cleaner.Result second = small.clean(log, snapshot, CleanableRange.of(snapshot, first.endOffset(), clock.get()),
+                () -> { });
+        assertTrue(second.endOffset() > first.endOffset(), second.toString());
+        List<Kv> after = contents(log);
+        for (int i = 0; i < 200; i++) {
+            String key = "distinct-" + i;
+            assertEquals(1, after.stream().filter(kv -> kv.key().equals(key)).count(), key);
+        }
+        assertTrue(after.stream().anyMatch(kv -> kv.value().equals("h199")));
     }
 
     // Nothing at or above the high watermark is cleaned.
