@@ -1,6 +1,7 @@
 package dev.wharf.server.coordinator;
 
 import dev.wharf.logstore.PartitionLog;
+import dev.wharf.server.replica.AppendOutcome;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.Slice;
@@ -126,7 +127,7 @@ public final class CoordinatorLog {
         ByteBuf batch = builder.build();
         try {
             bytesSinceCompaction += batch.readableBytes();
-            Partition.AppendOutcome.Appended appended = partition.appendAsLeader(batch);
+            AppendOutcome.Appended appended = partition.appendAsLeader(batch);
             lastOffset = appended.lastOffset();
             lastEpoch = appended.leaderEpoch();
         } finally {
@@ -240,7 +241,7 @@ public final class CoordinatorLog {
         ByteBuf batch = builder.build();
         try {
             int size = batch.readableBytes();
-            Partition.AppendOutcome.Appended appended = partition.appendAsLeader(batch);
+            AppendOutcome.Appended appended = partition.appendAsLeader(batch);
             lastOffset = appended.lastOffset();
             lastEpoch = appended.leaderEpoch();
             return size;
