@@ -1,12 +1,10 @@
 package dev.wharf.server.api;
 
-import dev.wharf.controller.InvalidReplicaAssignmentException;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
-import dev.wharf.server.TopicNames;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.config.ConfigException;
 import dev.wharf.wire.message.ApiKey;
@@ -17,16 +15,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * CreateTopics: partitions and replication factor (or the broker defaults for -1, including
  * {@code default.replication.factor}) with replicas placed by {@link dev.wharf.controller.ReplicaPlacement},
  * or explicit replica lists (then both counts must be -1: INVALID_REQUEST); configs; validate-only,
- * which runs every check but writes nothing. Errors as Kafka's: INVALID_PARTITIONS and
- * INVALID_REPLICATION_FACTOR for counts (more replicas than live brokers included),
- * INVALID_REPLICA_ASSIGNMENT for replica lists naming an unregistered broker or one twice, of unlike
- * lengths, or not numbered 0 to n - 1; INVALID_CONFIG when only some brokers have a rack.
+ * which runs every check but writes nothing. Errors as Kafka's (a topic's own shape checked first by
+ * {@link NewTopicChecks}): INVALID_PARTITIONS and INVALID_REPLICATION_FACTOR for counts (more
+ * replicas than live brokers included), INVALID_REPLICA_ASSIGNMENT for replica lists naming an
+ * unregistered broker or one twice, of unlike lengths, or not numbered 0 to n - 1; INVALID_CONFIG
+ * when only some brokers have a rack.
  *
  * <p>v1: validateOnly, error messages. v2: throttle time. v4: -1 for defaults (KIP-464). v5:
  * flexible; the result carries partitions, replication factor and configs. v7: topic ids.
@@ -59,21 +57,9 @@ public final class CreateTopicsHandler implements ApiHandler {
 
     private CreateTopicsResponse.CreatableTopicResult create(CreateTopicsRequest.CreatableTopic t, boolean validateOnly) {
         CreateTopicsResponse.CreatableTopicResult r = new CreateTopicsResponse.CreatableTopicResult().setName(t.name());
-        if (!TopicNames.isValid(t.name())) {
-            return error(r, ErrorCode.INVALID_TOPIC_EXCEPTION.code, "Topic name '" + t.name() + "' is illegal");
-        }
-        boolean explicit = !t.assignments().isEmpty();
-        if (explicit && (t.numPartitions() != -1 || t.replicationFactor() != -1)) {
-            return error(r, ErrorCode.INVALID_REQUEST.code, "Both numPartitions or replicationFactor and replica "
-                    + "assignments were set; with assignments, both must be -1.");
-        }
-        if (t.numPartitions() == 0 || t.numPartitions() < -1) {
-            return error(r, ErrorCode.INVALID_PARTITIONS.code,
-                    "Number of partitions must be larger than 0, or -1 to use the default value.");
-        }
-        if (t.replicationFactor() == 0 || t.replicationFactor() < -1) {
-            return error(r, ErrorCode.INVALID_REPLICATION_FACTOR.code,
-                    "Replication factor must be larger than 0, or -1 to use the default value.");
+        NewTopicChecks.Refusal refusal = NewTopicChecks.check(t);
+        if (refusal != null) {
+            return error(r, refusal.error().code, refusal.message());
         }
         Map<String, String> configs = new LinkedHashMap<>();
         for (CreateTopicsRequest.CreatableTopicConfig c : t.configs()) {
@@ -92,8 +78,8 @@ public final class CreateTopicsHandler implements ApiHandler {
         int numPartitions;
         int rf;
         try {
-            if (explicit) {
-                List<List<Integer>> assignment = byPartition(t.assignments());
+            if (!t.assignments().isEmpty()) {
+                List<List<Integer>> assignment = NewTopicChecks.replicaLists(t.assignments());
                 numPartitions = assignment.size();
                 rf = assignment.get(0).size();
                 if (validateOnly) {
@@ -118,25 +104,6 @@ public final class CreateTopicsHandler implements ApiHandler {
                 .setConfigSource(ConfigResources.DYNAMIC_TOPIC_CONFIG)));
         return r.setErrorCode(ErrorCode.NONE.code).setNumPartitions(numPartitions).setReplicationFactor((short) rf)
                 .setConfigs(described);
-    }
-
-    /** The replica lists of a request, by partition number; the partitions must be numbered 0 to n - 1, each once. */
-    private static List<List<Integer>> byPartition(List<CreateTopicsRequest.CreatableReplicaAssignment> assignments) {
-        Map<Integer, List<Integer>> byIndex = new TreeMap<>();
-        for (CreateTopicsRequest.CreatableReplicaAssignment a : assignments) {
-            if (byIndex.put(a.partitionIndex(), a.brokerIds()) != null) {
-                throw new InvalidReplicaAssignmentException("Partition " + a.partitionIndex() + " is assigned twice.");
-            }
-        }
-        List<List<Integer>> out = new ArrayList<>();
-        for (Map.Entry<Integer, List<Integer>> e : byIndex.entrySet()) {
-            if (e.getKey() != out.size()) {
-                throw new InvalidReplicaAssignmentException("Partitions must be numbered 0 to n - 1; the assignment "
-                        + "has partitions " + byIndex.keySet() + ".");
-            }
-            out.add(List.copyOf(e.getValue()));
-        }
-        return out;
     }
 
     private static CreateTopicsResponse.CreatableTopicResult error(CreateTopicsResponse.CreatableTopicResult r, short code,

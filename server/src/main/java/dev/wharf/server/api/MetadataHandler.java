@@ -1,21 +1,18 @@
 package dev.wharf.server.api;
 
 import dev.wharf.controller.BrokerInfo;
-import dev.wharf.controller.TopicExistsException;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicNames;
-import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.MetadataResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,21 +21,19 @@ import java.util.UUID;
  * list, or an empty one before v1) with partitions, leaders, leader epochs, replicas and ISRs.
  * Unknown topics are created when both the request and {@code auto.create.topics.enable} allow it,
  * with {@code num.partitions} and {@code default.replication.factor}, placed by rack only when every
- * live broker has one.
+ * live broker has one ({@link AutoTopicCreation}).
  *
  * <p>v1: controller id, rack, internal flag, null means all topics. v2: cluster id. v4:
  * allowAutoTopicCreation. v5: offline replicas. v7: leader epoch. v8: authorized operations.
  * v9: flexible. v10: topic ids. v12: lookup by topic id. v13: top-level error code.
  */
 public final class MetadataHandler implements ApiHandler {
-    private final BrokerConfig config;
     private final ZkMetadataStore metadata;
-    private final TopicAdmin admin;
+    private final AutoTopicCreation autoCreation;
 
     public MetadataHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin) {
-        this.config = config;
         this.metadata = metadata;
-        this.admin = admin;
+        this.autoCreation = new AutoTopicCreation(config, metadata, admin);
     }
 
     @Override
@@ -73,7 +68,7 @@ public final class MetadataHandler implements ApiHandler {
                 topics.add(describe(t));
             }
         } else {
-            boolean autoCreate = req.allowAutoTopicCreation() && config.get(BrokerKeys.AUTO_CREATE_TOPICS_ENABLE);
+            boolean autoCreate = autoCreation.allowed(req.allowAutoTopicCreation());
             for (MetadataRequest.MetadataRequestTopic requested : req.topics()) {
                 topics.add(lookup(requested, autoCreate));
             }
@@ -96,20 +91,8 @@ public final class MetadataHandler implements ApiHandler {
         if (existing.isPresent()) {
             return describe(existing.get());
         }
-        if (!autoCreate || TopicNames.isInternal(name)) {
-            // internal topics are created by their coordinator, with their own settings
-            return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        }
-        try {
-            return describe(admin.autoCreateTopic(name, config.get(BrokerKeys.NUM_PARTITIONS),
-                    config.get(BrokerKeys.DEFAULT_REPLICATION_FACTOR), Map.of()));
-        } catch (TopicExistsException e) {
-            return metadata.topic(name).map(this::describe).orElseGet(() -> error(name, ErrorCode.LEADER_NOT_AVAILABLE));
-        } catch (IllegalArgumentException e) {
-            return error(name, ErrorCode.INVALID_REPLICATION_FACTOR);
-        } catch (Exception e) {
-            return error(name, ErrorCode.LEADER_NOT_AVAILABLE);
-        }
+        AutoTopicCreation.Outcome created = autoCreation.create(name, autoCreate);
+        return created.topic() != null ? describe(created.topic()) : error(name, created.error());
     }
 
     private static MetadataResponse.MetadataResponseTopic error(String name, ErrorCode error) {

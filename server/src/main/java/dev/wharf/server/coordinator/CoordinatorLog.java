@@ -1,6 +1,7 @@
 package dev.wharf.server.coordinator;
 
 import dev.wharf.logstore.PartitionLog;
+import dev.wharf.server.replica.AppendOutcome;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.Slice;
@@ -109,7 +110,7 @@ public final class CoordinatorLog {
         }
         ByteBuf batch = builder.build();
         try {
-            Partition.AppendOutcome.Appended appended = partition.appendAsLeader(batch);
+            AppendOutcome.Appended appended = partition.appendAsLeader(batch);
             lastOffset = appended.lastOffset();
             lastEpoch = appended.leaderEpoch();
         } finally {
@@ -176,7 +177,7 @@ public final class CoordinatorLog {
         }
         ByteBuf batch = builder.build();
         try {
-            Partition.AppendOutcome.Appended appended = partition.appendAsLeader(batch);
+            AppendOutcome.Appended appended = partition.appendAsLeader(batch);
             lastOffset = appended.lastOffset();
             lastEpoch = appended.leaderEpoch();
         } finally {

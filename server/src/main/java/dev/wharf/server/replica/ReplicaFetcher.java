@@ -202,9 +202,9 @@ final class ReplicaFetcher implements Runnable {
                 case NONE -> copied(f, pd);
                 case OFFSET_OUT_OF_RANGE -> {
                     if (p.logEndOffset() < pd.logStartOffset()) {
-                        p.restartAsFollowerAt(pd.logStartOffset(), f.leaderEpoch());
+                        p.followerWrites().restartAt(pd.logStartOffset(), f.leaderEpoch());
                     } else if (pd.highWatermark() >= 0) {
-                        p.truncateAsFollower(pd.highWatermark(), f.leaderEpoch());
+                        p.followerWrites().truncate(pd.highWatermark(), f.leaderEpoch());
                     }
                 }
                 case NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION,
@@ -224,15 +224,15 @@ final class ReplicaFetcher implements Runnable {
         Partition p = f.partition();
         FetchResponse.EpochEndOffset diverging = pd.divergingEpoch();
         if (diverging != null && (diverging.epoch() >= 0 || diverging.endOffset() >= 0)) {
-            p.truncateAsFollower(truncationOffset(p, diverging), f.leaderEpoch());
+            p.followerWrites().truncate(truncationOffset(p, diverging), f.leaderEpoch());
             return;
         }
         if (pd.records() instanceof BufferRecords records && records.buffer().readableBytes() > 0) {
             int bytes = records.buffer().readableBytes();
-            p.appendAsFollower(records.buffer(), f.leaderEpoch());
+            p.followerWrites().append(records.buffer(), f.leaderEpoch());
             throttles.copied(p, bytes, System.currentTimeMillis());
         }
-        p.followLeaderHighWatermark(pd.highWatermark());
+        p.followerWrites().followLeaderHighWatermark(pd.highWatermark());
         if (pd.logStartOffset() > p.logStartOffset() && pd.logStartOffset() <= p.highWatermark()) {
             p.deleteRecordsBefore(pd.logStartOffset()); // the leader's DeleteRecords or retention moved its start
         }

@@ -12,16 +12,16 @@ import java.util.concurrent.CompletableFuture;
  * REQUEST_TIMED_OUT at the deadline. Checked when the partition's high watermark or ISR moves.
  */
 final class ReplicationWait extends DelayedOperation {
-    private final Partition partition;
+    private final ReplicaSet replicas;
     private final long requiredOffset;
     private final int leaderEpoch;
     private final CompletableFuture<ErrorCode> result;
     private ErrorCode outcome;
 
-    ReplicationWait(Partition partition, long requiredOffset, int leaderEpoch, long timeoutMs,
+    ReplicationWait(ReplicaSet replicas, long requiredOffset, int leaderEpoch, long timeoutMs,
             CompletableFuture<ErrorCode> result) {
         super(timeoutMs);
-        this.partition = partition;
+        this.replicas = replicas;
         this.requiredOffset = requiredOffset;
         this.leaderEpoch = leaderEpoch;
         this.result = result;
@@ -29,7 +29,7 @@ final class ReplicationWait extends DelayedOperation {
 
     @Override
     protected boolean tryComplete() {
-        ErrorCode status = partition.replicationStatus(requiredOffset, leaderEpoch);
+        ErrorCode status = replicas.replicationStatus(requiredOffset, leaderEpoch);
         if (status == null) {
             return false;
         }
@@ -40,7 +40,7 @@ final class ReplicationWait extends DelayedOperation {
     /** Completed by a check, or forced (deadline, leadership moved): then it says how things stand now. */
     @Override
     protected void onComplete() {
-        ErrorCode status = outcome != null ? outcome : partition.replicationStatus(requiredOffset, leaderEpoch);
+        ErrorCode status = outcome != null ? outcome : replicas.replicationStatus(requiredOffset, leaderEpoch);
         result.complete(status != null ? status : ErrorCode.REQUEST_TIMED_OUT);
     }
 }

@@ -4,7 +4,6 @@ import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * The transaction coordinator (KIP-98), transaction version 1: hands out producer ids and epochs
  * per transactional id (fencing the previous holder of the id), records which partitions a
  * transaction touches, and ends it: the decision (PrepareCommit or PrepareAbort) is written to
- * {@code __transaction_state} and answered, then markers go to every partition ({@link
- * TxnMarkers}) and the CompleteCommit or CompleteAbort record closes it. Every change is written
+ * {@code __transaction_state} and answered, then markers go to every partition and the
+ * CompleteCommit or CompleteAbort record closes it ({@link TxnCompletion}). Every change is written
  * before it applies; while one is in flight the id answers CONCURRENT_TRANSACTIONS, which clients
  * retry. Transactions open longer than their timeout are aborted with a bumped epoch, fencing
  * their producer, as Kafka does.
@@ -45,8 +44,8 @@ public final class TxnCoordinator {
     }
 
     private final TxnStore store;
-    /** Sends a decided transaction's markers ({@link TxnMarkers}); its job says what to do once all are written. */
-    private final Consumer<TxnMarkers.Job> markers;
+    /** A decided transaction's markers and completion. */
+    private final TxnCompletion completion;
     private final ProducerIds producerIds;
     private final ToIntFunction<String> partitionsOfTopic;
     private final int maxTimeoutMs;
@@ -65,12 +64,12 @@ public final class TxnCoordinator {
     TxnCoordinator(TxnStore store, Consumer<TxnMarkers.Job> markers, ProducerIds producerIds, ToIntFunction<String> partitionsOfTopic,
             int maxTimeoutMs, LongSupplier clock) {
         this.store = store;
-        this.markers = markers;
+        this.completion = new TxnCompletion(store, markers, clock);
         this.producerIds = producerIds;
         this.partitionsOfTopic = partitionsOfTopic;
         this.maxTimeoutMs = maxTimeoutMs;
         this.clock = clock;
-        store.onLoaded(this::completePrepared);
+        store.onLoaded(completion::completePrepared);
     }
 
     // ---- InitProducerId
@@ -152,7 +151,7 @@ public final class TxnCoordinator {
         txn.pending = abort;
         store.write(where, txn, abort).thenAccept(error -> {
             if (error == ErrorCode.NONE) {
-                sendMarkers(where, txn);
+                completion.sendMarkers(where, txn);
             } else {
                 synchronized (txn) {
                     if (txn.state == TxnState.PREPARE_EPOCH_FENCE) {
@@ -337,7 +336,7 @@ public final class TxnCoordinator {
             if (error != ErrorCode.NONE) {
                 return EndResult.error(error);
             }
-            sendMarkers(where.get(), txn);
+            completion.sendMarkers(where.get(), txn);
             // the ids the client goes on with: those after the completion
             return written.nextProducerId() >= 0 ? new EndResult(error, written.nextProducerId(), (short) 0)
                     : new EndResult(error, written.producerId(), written.producerEpoch());
@@ -349,53 +348,6 @@ public final class TxnCoordinator {
             return producerIds.next();
         } catch (Exception e) {
             throw new IllegalStateException("no producer id for " + transactionalId, e);
-        }
-    }
-
-    /**
-     * Sends the markers of the id's prepared transaction, then writes its completion. Also run for
-     * every prepared transaction found when a partition loads (the previous coordinator decided it,
-     * possibly without completing it).
-     */
-    private void sendMarkers(TxnStore.Loaded where, TxnMetadata txn) {
-        TxnMarkers.Job job;
-        synchronized (txn) {
-            if (!txn.state.preparing()) {
-                return;
-            }
-            boolean commit = txn.state == TxnState.PREPARE_COMMIT;
-            job = new TxnMarkers.Job(txn.transactionalId, where.partition(), where.coordinatorEpoch(), txn.producerId,
-                    txn.producerEpoch, commit, new HashSet<>(txn.partitions), () -> complete(where, txn, commit));
-        }
-        markers.accept(job);
-    }
-
-    private void complete(TxnStore.Loaded where, TxnMetadata txn, boolean commit) {
-        TxnRecords.Stored next;
-        synchronized (txn) {
-            TxnState expected = commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT;
-            if (txn.state != expected || txn.pending != null) {
-                return;
-            }
-            next = txn.completed(commit, clock.getAsLong());
-            txn.pending = next;
-        }
-        store.write(where, txn, next).thenAccept(error -> {
-            if (error != ErrorCode.NONE) {
-                log.info("cannot complete the transaction of {} ({}); the next coordinator does", txn.transactionalId, error);
-            }
-        });
-    }
-
-    private void completePrepared(List<TxnMetadata> loaded) {
-        for (TxnMetadata txn : loaded) {
-            boolean preparing;
-            synchronized (txn) {
-                preparing = txn.state.preparing();
-            }
-            if (preparing) {
-                store.coordinating(txn.transactionalId).ifPresent(where -> sendMarkers(where, txn));
-            }
         }
     }
 

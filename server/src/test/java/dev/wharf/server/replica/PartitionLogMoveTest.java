@@ -14,7 +14,6 @@ import dev.wharf.logstore.LogMover;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TopicPartition;
-import dev.wharf.server.replica.Partition.AppendOutcome;
 import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.records.RecordBatches;
 import io.netty.util.HashedWheelTimer;

@@ -12,7 +12,6 @@ import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.purgatory.DelayedOperation;
 import dev.wharf.server.purgatory.DelayedOperationPurgatory;
-import dev.wharf.server.replica.Partition.AppendOutcome;
 import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
@@ -293,14 +292,14 @@ class PartitionTest {
 
         Partition p = partition(DEFAULTS);
         follow(p, 2, 1);
-        assertEquals(null, p.appendAsFollower(bytes.duplicate(), 1), "a fetch of an older epoch is dropped");
-        assertEquals(3, p.appendAsFollower(bytes, 2).lastOffset() + 1);
+        assertEquals(null, p.followerWrites().append(bytes.duplicate(), 1), "a fetch of an older epoch is dropped");
+        assertEquals(3, p.followerWrites().append(bytes, 2).lastOffset() + 1);
         assertEquals(3, p.logEndOffset());
         assertEquals(2, p.latestLogEpoch());
-        p.followLeaderHighWatermark(10);
+        p.followerWrites().followLeaderHighWatermark(10);
         assertEquals(3, p.highWatermark(), "never past its own log end");
-        assertTrue(!p.truncateAsFollower(2, 1));
-        assertTrue(p.truncateAsFollower(2, 2));
+        assertTrue(!p.followerWrites().truncate(2, 1));
+        assertTrue(p.followerWrites().truncate(2, 2));
         assertEquals(2, p.logEndOffset());
         assertRejected(Errors.NOT_LEADER_OR_FOLLOWER, p.appendRecordsAsLeader(batch(-1, 0, "x"), System.currentTimeMillis(), 1));
         bytes.release();
