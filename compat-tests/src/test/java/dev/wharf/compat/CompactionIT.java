@@ -54,22 +54,27 @@ class CompactionIT {
     private record Read(long offset, String key, String value, long timestamp, String header) {}
 
     private static List<Read> readAll(String bootstrap) {
+        return readAll(bootstrap, TP, "read_uncommitted");
+    }
+
+    /** Every record of partition {@code tp} from its start to its end as of now, read at {@code isolation}. */
+    private static List<Read> readAll(String bootstrap, TopicPartition tp, String isolation) {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         List<Read> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            c.assign(List.of(TP));
-            c.seekToBeginning(List.of(TP));
-            long end = c.endOffsets(List.of(TP)).get(TP);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (c.position(TP) < end && System.nanoTime() < deadline) {
+            while (c.position(tp) < end && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                     var h = r.headers().lastHeader("update");
                     out.add(new Read(r.offset(), r.key(), r.value(), r.timestamp(),
                             h == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
                 }
             }
-            assertEquals(end, c.position(TP), "read to the end");
+            assertEquals(end, c.position(tp), "read to the end");
         }
         return out;
     }
@@ -157,5 +162,63 @@ class CompactionIT {
                         "tombstone removed after delete.retention.ms");
             });
         }
+    }
+
+    // Transactions on a compacted topic: read_committed sees the same latest committed value of every key before and
+    // after cleaning, the aborted values are gone from the log, and the transactional producer carries on afterwards.
+    @Test
+    void readCommittedSeesTheSameAfterCleaning() throws Exception {
+        TopicPartition tp = new TopicPartition("txn-table", 0);
+        try (RunningBroker broker = new RunningBroker(dir, Map.of("log.cleaner.backoff.ms", "100",
+                "log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024)));
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "table-writer"), new StringSerializer(), new StringSerializer())) {
+            admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+                    "segment.bytes", "4096", "min.cleanable.dirty.ratio", "0.01")))).all().get();
+            producer.initTransactions();
+            for (int round = 0; round < 12; round++) {
+                producer.beginTransaction();
+                for (int k = 0; k < 10; k++) {
+                    producer.send(new ProducerRecord<>(tp.topic(), 0, "key-" + k,
+                            (round % 3 == 1 ? "aborted-" : "committed-") + round + "-" + k + "-" + "x".repeat(60)));
+                }
+                if (round % 3 == 1) {
+                    producer.abortTransaction();
+                } else {
+                    producer.commitTransaction();
+                }
+            }
+            Map<String, String> before = latestByKey(readAll(broker.bootstrap(), tp, "read_committed"));
+            assertEquals(10, before.size());
+            producer.beginTransaction();
+            for (int i = 0; i < 40; i++) { // rolls the segments holding the rounds out of the active one
+                producer.send(new ProducerRecord<>(tp.topic(), 0, "filler-" + i, "f".repeat(100)));
+            }
+            producer.commitTransaction();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(broker.bootstrap(), tp, "read_uncommitted").stream()
+                    .noneMatch(r -> r.value().startsWith("aborted-")));
+            List<Read> after = readAll(broker.bootstrap(), tp, "read_committed");
+            Map<String, String> afterByKey = latestByKey(after);
+            before.forEach((k, v) -> assertEquals(v, afterByKey.get(k), k));
+            assertTrue(after.size() < 12 * 10, "cleaned: " + after.size() + " records left");
+
+            producer.beginTransaction(); // the producer's state survived the cleaning of its batches
+            producer.send(new ProducerRecord<>(tp.topic(), 0, "key-0", "final"));
+            producer.commitTransaction();
+            assertEquals("final", latestByKey(readAll(broker.bootstrap(), tp, "read_committed")).get("key-0"));
+        }
+    }
+
+    private static Map<String, String> latestByKey(List<Read> records) {
+        Map<String, String> out = new HashMap<>();
+        for (Read r : records) {
+            if (r.key().startsWith("key-")) {
+                out.put(r.key(), r.value());
+            }
+        }
+        return out;
     }
 }

@@ -58,6 +58,9 @@ class CleanerTest {
     }
 
     /** One batch of records key=value (value null for a tombstone), from idempotent producer 5. */
+    /** A copy of the last batch {@link #append} wrote, to retry it. */
+    private ByteBuf lastAppended;
+
     private long append(PartitionLog pl, CompressionType codec, String... keyValues) throws IOException {
         RecordBatchBuilder b = new RecordBatchBuilder(codec).producer(5, (short) 0, (int) producerSequence);
         for (int i = 0; i < keyValues.length; i += 2) {
@@ -65,6 +68,7 @@ class CleanerTest {
                     keyValues[i + 1] == null ? null : keyValues[i + 1].getBytes(StandardCharsets.UTF_8), List.of());
         }
         ByteBuf batch = b.build();
+        lastAppended = batch.copy();
         producerSequence += keyValues.length / 2;
         LeaderAppendResult r = pl.appendAsLeader(batch, 0, ProducerBatchInfo.of(RecordBatch.wrap(batch)));
         pl.updateHighWatermark(pl.logEndOffset());
@@ -197,6 +201,8 @@ class CleanerTest {
         Files.deleteIfExists(snapshot); // the next open rebuilds producer state from the batches
         log = open(false);
         assertEquals(lastSequence, log.producerState().producers().get(0).lastSequence());
+        LeaderAppendResult retry = log.appendAsLeader(lastAppended, 0, ProducerBatchInfo.of(RecordBatch.wrap(lastAppended)));
+        assertTrue(retry instanceof LeaderAppendResult.Duplicate, "a retry of the last batch is a duplicate: " + retry);
         long next = append(log, CompressionType.NONE, "key-1", "after");
         assertEquals(log.logEndOffset() - 1, next, "the next sequence is accepted");
     }

@@ -124,6 +124,12 @@ public final class TopicConfigs {
             }
             key.def().parse(value);
         });
+        long minLag = Long.parseLong(configs.getOrDefault(MIN_COMPACTION_LAG_MS.name(), "0").trim());
+        long maxLag = Long.parseLong(configs.getOrDefault(MAX_COMPACTION_LAG_MS.name(), Long.toString(Long.MAX_VALUE)).trim());
+        if (minLag > maxLag) {
+            throw new ConfigException("conflict topic config setting min.compaction.lag.ms (" + minLag
+                    + ") > max.compaction.lag.ms (" + maxLag + ")");
+        }
     }
 
     /** A key whose default is the broker key's value as text. */

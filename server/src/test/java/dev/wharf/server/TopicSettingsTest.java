@@ -3,6 +3,7 @@ package dev.wharf.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.wharf.logstore.CompactionConfig;
 import dev.wharf.logstore.LogConfig;
 import dev.wharf.server.config.ConfigException;
 import dev.wharf.server.replica.ProduceConfig;
@@ -36,6 +37,20 @@ class TopicSettingsTest {
         assertEquals(-1, compact.retentionBytes());
         assertEquals(1024, TopicSettings.of(broker, Map.of("cleanup.policy", "compact,delete", "retention.bytes", "1024"))
                 .logConfig().retentionBytes());
+    }
+
+    // Compaction settings: cleanup.policy's compact and delete, the cleaner's keys from the broker's synonyms or the topic.
+    @Test
+    void compactionConfigFromSettings() {
+        BrokerConfig b = BrokerConfig.of(Map.of("log.cleaner.min.cleanable.ratio", "0.2", "log.cleaner.delete.retention.ms", "5000"));
+        CompactionConfig both = TopicSettings.of(b, Map.of("cleanup.policy", "compact,delete", "min.compaction.lag.ms", "10",
+                "max.compaction.lag.ms", "20")).logConfig().compaction();
+        assertEquals(new CompactionConfig(true, true, 0.2, 5000, 10, 20), both);
+        CompactionConfig plain = TopicSettings.of(b, Map.of("min.cleanable.dirty.ratio", "0.9")).logConfig().compaction();
+        assertEquals(new CompactionConfig(false, true, 0.9, 5000, 0, Long.MAX_VALUE), plain);
+        ConfigException conflict = assertThrows(ConfigException.class, () -> TopicConfigs.validate(Map.of(
+                "min.compaction.lag.ms", "30", "max.compaction.lag.ms", "20")));
+        assertEquals("conflict topic config setting min.compaction.lag.ms (30) > max.compaction.lag.ms (20)", conflict.getMessage());
     }
 
     // Typed reads return what was parsed; a stored value that no longer parses names its key.
