@@ -99,7 +99,10 @@ class StreamsExactlyOnceIT {
                     "offsets.topic.num.partitions", "5",
                     "transaction.state.log.num.partitions", "5",
                     // the wiped run's orphaned transaction is aborted soon after its 10 s timeout (Streams' default for EOS)
-                    "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
+                    "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
+                    // small segments and an eager cleaner: the counts' changelog is compacted while the runs restore from it
+                    "log.segment.bytes", "16384", "log.cleaner.backoff.ms", "200",
+                    "log.cleaner.min.cleanable.ratio", "0.01"));
             bootstrap = broker.bootstrap();
         } else {
             bootstrap = external;
@@ -221,6 +224,10 @@ class StreamsExactlyOnceIT {
         Set<String> topics = admin.listTopics().names().get();
         assertTrue(topics.contains(repartition), topics::toString);
         assertTrue(topics.contains(applicationId + "-" + WordCountMain.COUNTS + "-changelog"), topics::toString);
+        // the changelog, one record per count, was compacted down to far fewer records than counts
+        String changelog = applicationId + "-" + WordCountMain.COUNTS + "-changelog";
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> recordsIn(changelog) < RECORDS / 2);
         // and the test did what it says: a run died with records of an open transaction on the broker
         assertTrue(leftOpen, "none of the " + kills + " kills left an open transaction behind: " + timeline);
         System.out.println(applicationId + ": " + timeline);
@@ -323,6 +330,27 @@ class StreamsExactlyOnceIT {
     }
 
     /** Records past the last stable offsets of {@code topic}: written in a transaction still open. */
+    /** How many records {@code topic} holds, read from its start (read_uncommitted). */
+    private long recordsIn(String topic) {
+        long[] count = {0};
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                tps.add(new TopicPartition(topic, p));
+            }
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> ends = c.endOffsets(tps);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                count[0] += c.poll(Duration.ofMillis(100)).count();
+                return tps.stream().allMatch(tp -> c.position(tp) >= ends.get(tp));
+            });
+        }
+        return count[0];
+    }
+
     private long uncommitted(String topic) throws Exception {
         long written = endOffsets(topic, PARTITIONS).values().stream().mapToLong(Long::longValue).sum();
         long stable = endOffsets(topic, PARTITIONS, IsolationLevel.READ_COMMITTED).values().stream().mapToLong(Long::longValue).sum();
