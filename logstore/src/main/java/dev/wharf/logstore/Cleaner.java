@@ -50,7 +50,7 @@ final class Cleaner {
 
     private final int mapBytesLimit;
     private final double loadFactor;
-    /** Grown as logs need, up to the limit; a small log never costs the whole dedupe buffer. */
+    /** Made at the first round; it grows as logs need, up to the limit. */
     private OffsetMap map;
     private final ByteBuffer readBuffer;
     private final IoThrottler throttle;
@@ -71,7 +71,9 @@ final class Cleaner {
     Result clean(PartitionLog log, CleaningSnapshot snapshot, CleanableRange range, AbortCheck abort)
             throws IOException {
         long now = clock.getAsLong();
-        ensureMapFor(range.cleanableBytes());
+        if (map == null) {
+            map = new OffsetMap(mapBytesLimit, loadFactor);
+        }
         long endOffset = buildMap(log, snapshot, range, abort);
         List<List<LogSegment>> groups = SegmentGrouping.groups(snapshot.segments(), endOffset, snapshot.config());
         if (groups.isEmpty()) {
@@ -94,19 +96,6 @@ final class Cleaner {
             after += cleaned.size();
         }
         return new Result(endOffset, replaced, before, after);
-    }
-
-    /**
-     * Makes the key map large enough for the keys {@code dirtyBytes} of log can hold (a record
-     * takes at least 8 bytes), within the limit, in whole MiB.
-     */
-    private void ensureMapFor(long dirtyBytes) {
-        long wanted = (long) (dirtyBytes / 8 * 24 / loadFactor) + (1 << 20);
-        int bytes = (int) Math.min(mapBytesLimit, (wanted + (1 << 20) - 1) & -(1L << 20));
-        if (map == null || map.bytes() < bytes) {
-            map = null; // the old buffer goes before the new one is allocated
-            map = new OffsetMap(bytes, loadFactor);
-        }
     }
 
     /**

@@ -47,4 +47,24 @@ class OffsetMapTest {
         assertEquals(-1, map.get(key("k7")));
         assertEquals(-1, map.latestOffset());
     }
+
+    // The map starts small and doubles as keys come, every key still answering its offset, up to its limit.
+    @Test
+    void growsUpToItsLimit() {
+        OffsetMap map = new OffsetMap(24 * 20_000, 0.9);
+        int initial = map.bytes();
+        for (int i = 0; i < 15_000; i++) {
+            assertTrue(map.put(key("k" + i), i), "key " + i);
+        }
+        assertTrue(map.bytes() > initial, map.bytes() + " > " + initial);
+        assertTrue(map.bytes() <= 24 * 20_000);
+        for (int i = 0; i < 15_000; i++) {
+            assertEquals(i, map.get(key("k" + i)));
+        }
+        for (int i = 15_000; !map.isFull(); i++) {
+            map.put(key("k" + i), i);
+        }
+        assertEquals(map.capacity(), map.size());
+        assertFalse(map.put(key("one-too-many"), 1));
+    }
 }
