@@ -29,7 +29,10 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             "offsets.topic.num.partitions=50", "group.initial.rebalance.delay.ms=0",
             // a deleted topic's files go after 1 s, not a minute: the later produce samples' topics are deleted, and the
             // harness waits for their files to go before the next sample
-            "log.segment.delete.delay.ms=1000");
+            "log.segment.delete.delay.ms=1000",
+            // the log cleaner looks for work every second, not every 15: the compaction workload times from a config
+            // change to the end of cleaning, which a 15 s sleep would swamp
+            "log.cleaner.backoff.ms=1000");
 
     /** Short key used in the JSON and the table: {@code kafka} or {@code wharf}. */
     abstract String key();

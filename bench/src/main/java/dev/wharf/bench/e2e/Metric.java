@@ -16,7 +16,8 @@ enum Metric {
     TOPIC_READY_MS("topic ready ms", false),
     RSS_ADDED_MIB("RSS added MiB", false),
     STARTUP_TO_FIRST_RECORD_MS("start to first record ms", false),
-    PEAK_RSS_MIB("peak RSS MiB", false);
+    PEAK_RSS_MIB("peak RSS MiB", false),
+    LOG_MIB_AFTER("log MiB after cleaning", false);
 
     final String label;
     final boolean higherIsBetter;

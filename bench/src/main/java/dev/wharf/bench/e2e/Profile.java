@@ -17,10 +17,11 @@ import java.util.Set;
  */
 record Profile(String name, long records1k, long records100b, int latencyRate, int latencySeconds, int latencyWarmUpSeconds,
         long roundTrips, int partitions, long recordsPartitioned, int idleConnections, long recordsWithIdle, int startSamples,
-        int produceSamples, int consumeSamples, int latencySamples, Duration workloadTimeout, Set<String> workloads) {
+        int produceSamples, int consumeSamples, int latencySamples, Duration workloadTimeout, long compactionUpdates,
+        Set<String> workloads) {
 
     static final Set<String> ALL = Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.PRODUCE_1K_ACKS_ALL, Workloads.PRODUCE_100B,
-            Workloads.CONSUME_1K, Workloads.LATENCY_FIXED_RATE, Workloads.ROUND_TRIP, Workloads.PARTITIONS, Workloads.IDLE_CONNECTIONS);
+            Workloads.CONSUME_1K, Workloads.LATENCY_FIXED_RATE, Workloads.ROUND_TRIP, Workloads.PARTITIONS, Workloads.IDLE_CONNECTIONS, Workloads.COMPACTION);
 
     /** The same sizes, running only the named workloads. */
     Profile only(Set<String> names) {
@@ -31,16 +32,17 @@ record Profile(String name, long records1k, long records100b, int latencyRate, i
         }
         return new Profile(name, records1k, records100b, latencyRate, latencySeconds, latencyWarmUpSeconds, roundTrips, partitions,
                 recordsPartitioned, idleConnections, recordsWithIdle, startSamples, produceSamples, consumeSamples, latencySamples,
-                workloadTimeout, Set.copyOf(names));
+                workloadTimeout, compactionUpdates, Set.copyOf(names));
     }
 
     static Profile named(String name) {
         return switch (name) {
             case "full" -> new Profile(name, 4_000_000, 25_000_000, 2_000, 20, 5, 40_000, 1_000, 200_000, 1_000, 4_000_000, 5, 3, 5, 3,
-                    Duration.ofMinutes(4), ALL);
+                    Duration.ofMinutes(4), 1_000_000, ALL);
             case "smoke" -> new Profile(name, 200_000, 1_000_000, 1_000, 5, 2, 1_000, 1_000, 50_000, 1_000, 100_000, 2, 1, 2, 1,
-                    Duration.ofMinutes(2), ALL);
-            case "tiny" -> new Profile(name, 20_000, 50_000, 500, 3, 1, 200, 100, 10_000, 100, 10_000, 2, 2, 2, 1, Duration.ofSeconds(60),
+                    Duration.ofMinutes(2), 200_000, ALL);
+            case "tiny" -> new Profile(name, 20_000, 50_000, 500, 3, 1, 200, 100, 10_000, 100, 10_000, 2, 2, 2, 1,
+                    Duration.ofSeconds(60), 20_000,
                     Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.CONSUME_1K, Workloads.LATENCY_FIXED_RATE, Workloads.IDLE_CONNECTIONS));
             default -> throw new IllegalArgumentException("unknown profile " + name + " (full, smoke, tiny)");
         };

@@ -37,6 +37,7 @@ final class Workloads {
     static final String ROUND_TRIP = "latency-round-trip";
     static final String PARTITIONS = "partitions-1000";
     static final String IDLE_CONNECTIONS = "idle-connections";
+    static final String COMPACTION = "compaction";
 
     private static final int KIB = 1024;
     private static final Pattern FIXED_RATE = Pattern.compile(
@@ -86,7 +87,9 @@ final class Workloads {
                 new Workload(PARTITIONS, String.format("%,d-partition topic: created until each partition acked a record, then %,d x 1 KiB across it", p.partitions(),
                         p.recordsPartitioned()), (t, sample) -> partitions(t, p)),
                 new Workload(IDLE_CONNECTIONS, String.format("%,d idle connections open, produce %,d x 1 KiB%s", p.idleConnections(),
-                        p.recordsWithIdle(), medianOf(ps)), ps, (t, sample) -> idleConnections(t, p, sample)));
+                        p.recordsWithIdle(), medianOf(ps)), ps, (t, sample) -> idleConnections(t, p, sample)),
+                new Workload(COMPACTION, String.format("log cleaner: %,d updates of 100 B over %,d keys, then cleaned",
+                        p.compactionUpdates(), Compaction.KEYS), (t, sample) -> Compaction.run(t, p)));
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
     }
 
