@@ -1,8 +1,6 @@
 package dev.wharf.logstore;
 
 import java.io.IOException;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Truncation of a {@link PartitionLog} at either end. From the start, whole segments go:
@@ -16,92 +14,81 @@ import java.util.function.Supplier;
  * {@link PartitionLog}.
  */
 final class LogTruncation {
-    private final LogSegments segments;
-    private final LogFlusher flusher;
-    private final LeaderEpochCache epochs;
-    private final ProducerStateTable producers;
-    private final LogOffsets offsets;
-    private final LongSupplier clock;
-    private final Supplier<LogConfig> config;
+    private final LogParts parts;
 
-    LogTruncation(LogSegments segments, LogFlusher flusher, LeaderEpochCache epochs, ProducerStateTable producers,
-            LogOffsets offsets, LongSupplier clock, Supplier<LogConfig> config) {
-        this.segments = segments;
-        this.flusher = flusher;
-        this.epochs = epochs;
-        this.producers = producers;
-        this.offsets = offsets;
-        this.clock = clock;
-        this.config = config;
+    LogTruncation(LogParts parts) {
+        this.parts = parts;
     }
 
     /** See {@link PartitionLog#deleteRecordsBefore}. */
     long deleteRecordsBefore(long offset) throws IOException {
-        if (offset > offsets.highWatermark()) {
+        if (offset > parts.offsets().highWatermark()) {
             throw new IllegalArgumentException("cannot delete records before " + offset + ": the high watermark is "
-                    + offsets.highWatermark());
+                    + parts.offsets().highWatermark());
         }
-        if (offset > offsets.start()) {
+        if (offset > parts.offsets().start()) {
             moveStartTo(offset); // before the segments go, so that reads stop asking for them
-            segments.deleteBelow(offset, offsets.highWatermark());
-            moveStartTo(segments.firstBaseOffset()); // past a gap between segments, if any
+            parts.segments().deleteBelow(offset, parts.offsets().highWatermark());
+            moveStartTo(parts.segments().firstBaseOffset()); // past a gap between segments, if any
         }
-        return offsets.start();
+        return parts.offsets().start();
     }
 
     /** See {@link PartitionLog#deleteRetainedSegments}. */
     int deleteRetainedSegments() throws IOException {
-        int deleted = segments.deleteRetained(config.get(), clock.getAsLong(), offsets.highWatermark());
-        moveStartTo(segments.firstBaseOffset());
+        int deleted = parts.segments().deleteRetained(parts.config().get(), parts.clock().getAsLong(),
+                parts.offsets().highWatermark());
+        moveStartTo(parts.segments().firstBaseOffset());
         return deleted;
     }
 
     /** Moves the log start forward to {@code start}, and the epochs and producers with it. */
     private void moveStartTo(long start) {
-        if (start > offsets.start()) {
-            offsets.setStart(start);
-            epochs.truncateFromStart(start);
-            producers.truncateFromStart(start);
+        if (start > parts.offsets().start()) {
+            parts.offsets().setStart(start);
+            parts.epochs().truncateFromStart(start);
+            parts.producers().truncateFromStart(start);
         }
     }
 
     /** See {@link PartitionLog#truncateTo}. */
     void truncateTo(long offset) throws IOException {
-        if (offset >= offsets.end()) {
+        if (offset >= parts.offsets().end()) {
             return;
         }
-        if (offset <= segments.firstBaseOffset()) {
+        if (offset <= parts.segments().firstBaseOffset()) {
             restartAt(Math.max(offset, 0));
         } else {
-            offsets.setEnd(segments.truncateTo(offset, config.get()));
+            parts.offsets().setEnd(parts.segments().truncateTo(offset, parts.config().get()));
         }
-        offsets.clampToEnd();
-        long end = offsets.end();
-        flusher.truncatedTo(end);
-        epochs.truncateFromEnd(end);
-        offsets.setLatestEpoch(epochs.latestEpoch());
-        producers.truncateFromEnd(end);
-        if (!producers.truncateTransactions(end)) {
+        parts.offsets().clampToEnd();
+        long end = parts.offsets().end();
+        parts.flusher().truncatedTo(end);
+        parts.epochs().truncateFromEnd(end);
+        parts.offsets().setLatestEpoch(parts.epochs().latestEpoch());
+        parts.producers().truncateFromEnd(end);
+        if (!parts.producers().truncateTransactions(end)) {
             // a marker went: the transaction it closed may be open again
-            long from = segments.firstBaseOffset();
-            producers.restartTransactionsFrom(from);
-            SegmentSearch.forEachBatch(segments.map(), from, offsets.end(), producers::replayTransaction);
+            long from = parts.segments().firstBaseOffset();
+            parts.producers().restartTransactionsFrom(from);
+            ProducerStateTable producers = parts.producers();
+            SegmentSearch.forEachBatch(parts.segments().map(), from, parts.offsets().end(), producers::replayTransaction);
         }
     }
 
     /** See {@link PartitionLog#truncateFullyAndStartAt}; {@code offset} is not negative. */
     void truncateFullyAndStartAt(long offset) throws IOException {
         restartAt(offset);
-        offsets.setHighWatermark(offset);
-        flusher.truncatedTo(offset);
-        epochs.clear();
-        offsets.setLatestEpoch(-1);
-        producers.clear();
+        parts.offsets().setHighWatermark(offset);
+        parts.flusher().truncatedTo(offset);
+        parts.epochs().clear();
+        parts.offsets().setLatestEpoch(-1);
+        parts.producers().clear();
     }
 
     /** Replaces every segment by one empty segment at {@code offset}, where the log now starts and ends. */
     private void restartAt(long offset) throws IOException {
-        segments.restartAt(offset, config.get());
-        offsets.restartAt(offset);
+        parts.segments().restartAt(offset, parts.config().get());
+        parts.offsets().restartAt(offset);
     }
 }

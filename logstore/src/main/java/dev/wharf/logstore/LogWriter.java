@@ -6,8 +6,6 @@ import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * The appends of a {@link PartitionLog}. As leader, {@link #append} assigns offsets from the log
@@ -24,23 +22,10 @@ import java.util.function.Supplier;
  * (splitting the record set of {@link #append}, checking a follower's batches, building a marker).
  */
 final class LogWriter {
-    private final LogSegments segments;
-    private final LogFlusher flusher;
-    private final LeaderEpochCache epochs;
-    private final ProducerStateTable producers;
-    private final LogOffsets offsets;
-    private final LongSupplier clock;
-    private final Supplier<LogConfig> config;
+    private final LogParts parts;
 
-    LogWriter(LogSegments segments, LogFlusher flusher, LeaderEpochCache epochs, ProducerStateTable producers,
-            LogOffsets offsets, LongSupplier clock, Supplier<LogConfig> config) {
-        this.segments = segments;
-        this.flusher = flusher;
-        this.epochs = epochs;
-        this.producers = producers;
-        this.offsets = offsets;
-        this.clock = clock;
-        this.config = config;
+    LogWriter(LogParts parts) {
+        this.parts = parts;
     }
 
     /** The batches of a leader's record set, which must hold one. Needs no lock. */
@@ -61,10 +46,11 @@ final class LogWriter {
     /** See {@link PartitionLog#appendAsLeader(ByteBuf, int, ProducerBatchInfo, Object)}. */
     LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer, Object txnGuard)
             throws IOException {
-        if (txnGuard != null && !producers.guardHolds(producer.producerId(), producer.producerEpoch(), txnGuard)) {
+        if (txnGuard != null
+                && !parts.producers().guardHolds(producer.producerId(), producer.producerEpoch(), txnGuard)) {
             return new LeaderAppendResult.Rejected(ProducerRejection.INVALID_TXN_STATE);
         }
-        ProducerStateTable.Check check = producers.check(producer);
+        ProducerStateTable.Check check = parts.producers().check(producer);
         if (check instanceof ProducerStateTable.Check.Duplicate d) {
             return new LeaderAppendResult.Duplicate(d.firstOffset());
         }
@@ -72,7 +58,7 @@ final class LogWriter {
             return new LeaderAppendResult.Rejected(r.reason());
         }
         AppendResult appended = append(records, batchesOf(records), leaderEpoch);
-        producers.record(producer, appended.firstOffset(), appended.lastOffset(), clock.getAsLong());
+        parts.producers().record(producer, appended.firstOffset(), appended.lastOffset(), parts.clock().getAsLong());
         return new LeaderAppendResult.Appended(appended);
     }
 
@@ -82,49 +68,50 @@ final class LogWriter {
      */
     LeaderAppendResult appendMarker(ByteBuf marker, long producerId, short producerEpoch, int coordinatorEpoch,
             int leaderEpoch, long now) throws IOException {
-        if (producers.checkMarker(producerId, producerEpoch, coordinatorEpoch) instanceof ProducerStateTable.Check.Reject r) {
+        ProducerStateTable.Check check = parts.producers().checkMarker(producerId, producerEpoch, coordinatorEpoch);
+        if (check instanceof ProducerStateTable.Check.Reject r) {
             return new LeaderAppendResult.Rejected(r.reason());
         }
         AppendResult appended = append(marker, batchesOf(marker), leaderEpoch);
-        producers.recordMarker(producerId, producerEpoch, coordinatorEpoch, now);
+        parts.producers().recordMarker(producerId, producerEpoch, coordinatorEpoch, now);
         return new LeaderAppendResult.Appended(appended);
     }
 
     /** See {@link PartitionLog#append}; {@code batches} are those of {@code records} (see {@link #batchesOf}). */
     AppendResult append(ByteBuf records, List<RecordBatch> batches, int leaderEpoch) throws IOException {
-        if (leaderEpoch < offsets.latestEpoch()) {
+        if (leaderEpoch < parts.offsets().latestEpoch()) {
             throw new IllegalArgumentException("append with leader epoch " + leaderEpoch + " after epoch "
-                    + offsets.latestEpoch());
+                    + parts.offsets().latestEpoch());
         }
-        long next = offsets.end();
+        long next = parts.offsets().end();
         for (RecordBatch b : batches) {
             b.setBaseOffset(next);
             b.setPartitionLeaderEpoch(leaderEpoch);
             next = b.nextOffset();
         }
-        startEpoch(leaderEpoch, offsets.end());
+        startEpoch(leaderEpoch, parts.offsets().end());
         return write(records, batches);
     }
 
     /** See {@link PartitionLog#appendAsFollower}; {@code fetched} passed {@link FollowerBatches#parse}. */
     AppendResult appendAsFollower(FollowerBatches fetched) throws IOException {
-        fetched.checkContinues(offsets.end(), offsets.latestEpoch());
+        fetched.checkContinues(parts.offsets().end(), parts.offsets().latestEpoch());
         for (RecordBatch b : fetched.batches()) {
             startEpoch(b.partitionLeaderEpoch(), b.baseOffset());
         }
         AppendResult appended = write(fetched.bytes(), fetched.batches());
-        long now = clock.getAsLong();
+        long now = parts.clock().getAsLong();
         for (RecordBatch b : fetched.batches()) {
-            producers.replay(StoredBatch.of(b), now);
+            parts.producers().replay(StoredBatch.of(b), now);
         }
         return appended;
     }
 
     /** Records that {@code epoch} starts at {@code offset} if it is newer than the latest. */
     private void startEpoch(int epoch, long offset) {
-        if (epoch > offsets.latestEpoch()) {
-            epochs.assign(epoch, offset);
-            offsets.setLatestEpoch(epoch);
+        if (epoch > parts.offsets().latestEpoch()) {
+            parts.epochs().assign(epoch, offset);
+            parts.offsets().setLatestEpoch(epoch);
         }
     }
 
@@ -145,17 +132,17 @@ final class LogWriter {
         for (int i = 0; i < aborts.length; i++) {
             aborts[i] = TransactionIndex.isAbortMarker(batches.get(i));
         }
-        long now = clock.getAsLong();
-        LogSegment target = segments.forAppend(records.readableBytes(), first, next, config.get(), now);
+        long now = parts.clock().getAsLong();
+        LogSegment target = parts.segments().forAppend(records.readableBytes(), first, next, parts.config().get(), now);
         target.append(records, batches);
         for (int i = 0; i < aborts.length; i++) {
-            OpenTransactions.Completed txn = producers.replayTransaction(StoredBatch.of(batches.get(i)));
+            OpenTransactions.Completed txn = parts.producers().replayTransaction(StoredBatch.of(batches.get(i)));
             if (txn != null && aborts[i]) {
                 target.appendAbortedTxn(txn.aborted());
             }
         }
-        offsets.publishEnd(next);
-        flusher.appended(messages, next, now, config.get());
+        parts.offsets().publishEnd(next);
+        parts.flusher().appended(messages, next, now, parts.config().get());
         return new AppendResult(first, next - 1, maxTimestamp, batches.size());
     }
 }

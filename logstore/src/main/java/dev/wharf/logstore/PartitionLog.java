@@ -65,8 +65,9 @@ public final class PartitionLog {
         this.segments = new LogSegments(dir, env, loaded.segments());
         this.flusher = new LogFlusher(segments, clock, loaded.logEndOffset());
         this.offsets = new LogOffsets(loaded.logStartOffset(), loaded.logEndOffset());
-        this.writer = new LogWriter(segments, flusher, epochs, producers, offsets, clock, this::config);
-        this.truncation = new LogTruncation(segments, flusher, epochs, producers, offsets, clock, this::config);
+        LogParts parts = new LogParts(segments, flusher, epochs, producers, offsets, clock, this::config);
+        this.writer = new LogWriter(parts);
+        this.truncation = new LogTruncation(parts);
     }
 
     /**
