@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: all updates run on {@code wharf-zk-events} (watchers only queue work there), which
  * also tells the {@link MetadataListener}s; reads come from any thread and see concurrent maps and
- * an immutable broker list.
+ * an immutable broker list. Every listener hears every change in the order of the changes, also
+ * of a change made by a listener while it is being told of another ({@link #tell}).
  */
 final class MetadataCache implements ZkSession.Listener {
     private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
@@ -40,6 +41,9 @@ final class MetadataCache implements ZkSession.Listener {
     private final Map<UUID, TopicInfo> topicsById = new ConcurrentHashMap<>();
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> changedTopics = new HashSet<>();
+    /** Changes the listeners are still to hear of, oldest first; on {@code wharf-zk-events} only. */
+    private final java.util.ArrayDeque<java.util.function.Consumer<MetadataListener>> untold = new java.util.ArrayDeque<>();
+    private boolean telling;
     private volatile List<BrokerInfo> brokers = List.of();
     /** Each live broker's epoch: the zxid that created its registration, new for every start or new session. */
     private volatile Map<Integer, Long> brokerEpochs = Map.of();
@@ -187,7 +191,7 @@ final class MetadataCache implements ZkSession.Listener {
             }
             shuttingDown = Set.copyOf(now);
             List<BrokerInfo> live = brokers;
-            listeners.forEach(l -> l.brokersChanged(live));
+            tell(l -> l.brokersChanged(live));
         }
     }
 
@@ -219,7 +223,7 @@ final class MetadataCache implements ZkSession.Listener {
             brokers = live;
             brokerEpochs = Map.copyOf(epochs);
             log.info("live brokers={}", live);
-            listeners.forEach(l -> l.brokersChanged(live));
+            tell(l -> l.brokersChanged(live));
         }
     }
 
@@ -313,7 +317,7 @@ final class MetadataCache implements ZkSession.Listener {
         }
         topicsById.put(t.id(), t);
         if (!Objects.equals(old, t)) {
-            listeners.forEach(l -> l.topicChanged(t.name(), Optional.of(t)));
+            tell(l -> l.topicChanged(t.name(), Optional.of(t)));
         }
     }
 
@@ -322,7 +326,31 @@ final class MetadataCache implements ZkSession.Listener {
         TopicInfo removed = topics.remove(name);
         if (removed != null) {
             topicsById.remove(removed.id());
-            listeners.forEach(l -> l.topicChanged(name, Optional.empty()));
+            tell(l -> l.topicChanged(name, Optional.empty()));
+        }
+    }
+
+    /**
+     * Tells every listener of a change, in the order the changes were made. A listener may make a
+     * change itself while it is told of another (the controller's {@link Reassignments} completes a
+     * move as soon as it hears that the new replicas are in sync, and records what it wrote at once):
+     * that change waits until every listener has heard of the one before, rather than reaching the
+     * listeners after this one first. Otherwise they would hear the older state last and keep it:
+     * a replica manager that had just deleted a replica moved away from its broker opened it again,
+     * with an empty log, as leader of an epoch already over. On {@code wharf-zk-events} only.
+     */
+    private void tell(java.util.function.Consumer<MetadataListener> change) {
+        untold.add(change);
+        if (telling) {
+            return; // told below, by the call telling the change before it
+        }
+        telling = true;
+        try {
+            for (java.util.function.Consumer<MetadataListener> next; (next = untold.poll()) != null; ) {
+                listeners.forEach(next);
+            }
+        } finally {
+            telling = false;
         }
     }
 

@@ -113,4 +113,38 @@ class ReassignmentsTest {
                     0, Optional.empty())), true).orElseThrow().get("moved").get(0).kind());
         }
     }
+
+    // the controller completes the move while it tells its listeners that the new replica is in sync: its other
+    // listeners (its broker's replica manager) hear that state, then the completed one, never the other way round,
+    // or the broker moved away from would open its replica again, empty, as leader of an epoch already over
+    @Test
+    void theControllersOtherListenersHearTheCompletedMoveLast() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0);
+                ZkMetadataStore b1 = new ZkMetadataStore(zk.connectString(), 10_000, B1)) {
+            controller.start();
+            b1.start();
+            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2 && controller.isController());
+            controller.createTopic("moved", List.of(List.of(0)), Map.of());
+            List<TopicInfo.PartitionInfo> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            controller.subscribe(new MetadataListener() { // after the controller's own listeners, like a replica manager
+                @Override
+                public void topicChanged(String name, Optional<TopicInfo> now) {
+                    now.ifPresent(t -> heard.add(t.partitions().get(0)));
+                }
+            });
+            controller.reassign(Map.of("moved", Map.of(0, Optional.of(List.of(1)))), true).orElseThrow();
+            TopicInfo.PartitionInfo moving = controller.ongoingReassignments(null).orElseThrow().get("moved").get(0);
+
+            assertTrue(controller.alterIsr("moved", 0, moving.leaderEpoch(), moving.partitionEpoch(), List.of(0, 1)).isPresent());
+            await().atMost(WAIT).until(() -> heard.stream().anyMatch(p -> p.replicas().equals(List.of(1))));
+            await().during(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() -> {
+                TopicInfo.PartitionInfo last = heard.get(heard.size() - 1);
+                assertEquals(List.of(1), last.replicas(), "heard last: " + heard);
+                assertEquals(moving.leaderEpoch() + 1, last.leaderEpoch());
+            });
+            List<Integer> epochs = heard.stream().map(TopicInfo.PartitionInfo::partitionEpoch).toList();
+            assertEquals(epochs.stream().sorted().toList(), epochs, "heard out of order: " + heard);
+        }
+    }
 }
