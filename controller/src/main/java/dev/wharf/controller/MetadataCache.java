@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class MetadataCache implements ZkSession.Listener {
     private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
     private static final long TOPIC_REFRESH_DELAY_MS = 50;
+    /** Reads of a topic given up when its assignment changed during each (then tried again later). */
+    private static final int MAX_CONSISTENT_READS = 20;
 
     private final ZkSession session;
     private final CuratorFramework zk;
@@ -264,27 +266,66 @@ final class MetadataCache implements ZkSession.Listener {
     }
 
     private TopicInfo readTopic(String name) throws Exception {
-        byte[] assignment = zk.getData().forPath(ZkData.topic(name));
-        List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
-        for (TopicInfo.PartitionInfo assigned : ZkData.replicaAssignment(assignment)) {
-            partitions.add(readPartition(name, assigned));
-        }
-        Map<String, String> configs;
-        try {
-            configs = ZkData.topicConfig(zk.getData().forPath(ZkData.topicConfig(name)));
-        } catch (KeeperException.NoNodeException e) {
-            configs = Map.of();
-        }
-        return new TopicInfo(name, ZkData.topicId(assignment), List.copyOf(partitions), Map.copyOf(configs));
+        return consistently(name, assignment -> {
+            List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
+            for (TopicInfo.PartitionInfo assigned : ZkData.replicaAssignment(assignment)) {
+                partitions.add(readPartition(name, assigned));
+            }
+            Map<String, String> configs;
+            try {
+                configs = ZkData.topicConfig(zk.getData().forPath(ZkData.topicConfig(name)));
+            } catch (KeeperException.NoNodeException e) {
+                configs = Map.of();
+            }
+            return new TopicInfo(name, ZkData.topicId(assignment), List.copyOf(partitions), Map.copyOf(configs));
+        });
     }
 
     /** One partition as it is in ZooKeeper now: its replicas (and reassignment), then its state. */
     TopicInfo.PartitionInfo readPartition(String topic, int partition) throws Exception {
-        List<TopicInfo.PartitionInfo> assigned = ZkData.replicaAssignment(zk.getData().forPath(ZkData.topic(topic)));
-        if (partition >= assigned.size()) {
-            throw new KeeperException.NoNodeException(ZkData.partitionState(topic, partition));
+        return consistently(topic, assignment -> {
+            List<TopicInfo.PartitionInfo> assigned = ZkData.replicaAssignment(assignment);
+            if (partition >= assigned.size()) {
+                throw new KeeperException.NoNodeException(ZkData.partitionState(topic, partition));
+            }
+            return readPartition(topic, assigned.get(partition));
+        });
+    }
+
+    /** What is read from a topic's assignment (the topic znode's data) and the znodes it leads to. */
+    private interface AssignmentRead<T> {
+        T read(byte[] assignment) throws Exception;
+    }
+
+    /**
+     * Reads a topic's assignment and then, with {@code read}, its partition states, again and again
+     * while the assignment changed meanwhile, so that the replicas and the states come from one
+     * moment. The controller changes a partition's replicas and its state in one multi-op (each
+     * step of a reassignment); the assignment read just before such a write and the state just
+     * after made a partition of the old replicas in the new leader epoch, which a broker kept (its
+     * replicas change only with the epoch): a leader that did not know its new follower, whose
+     * reassignment then never finished, or one that took the replica it had just lost back into
+     * its ISR. Partition states also change alone (ISR changes, elections): any of them goes with
+     * the assignment it was read with.
+     */
+    private <T> T consistently(String topic, AssignmentRead<T> read) throws Exception {
+        String path = ZkData.topic(topic);
+        for (int attempt = 1; ; attempt++) {
+            Stat before = new Stat();
+            byte[] assignment = zk.getData().storingStatIn(before).forPath(path);
+            T result = read.read(assignment);
+            Stat after = zk.checkExists().forPath(path);
+            if (after == null) {
+                throw new KeeperException.NoNodeException(path);
+            }
+            if (after.getMzxid() == before.getMzxid()) {
+                return result;
+            }
+            if (attempt == MAX_CONSISTENT_READS) {
+                throw new IllegalStateException("the assignment of topic " + topic + " changed during each of "
+                        + attempt + " reads");
+            }
         }
-        return readPartition(topic, assigned.get(partition));
     }
 
     /**
