@@ -165,6 +165,33 @@ final class BrokerProcess implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
+    /**
+     * The Java-level deadlocks {@code jstack} finds in the running JVM, as it reports them, or
+     * empty when there are none (or no thread dump could be taken): for failure messages.
+     */
+    String deadlocks() {
+        if (!isAlive() || paused) {
+            return "";
+        }
+        Path dump = dir.resolve("jstack.txt");
+        try {
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(process.pid())).redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+            if (!jstack.waitFor(30, TimeUnit.SECONDS)) {
+                jstack.destroyForcibly();
+                return "";
+            }
+            String threads = Files.readString(dump);
+            int found = threads.indexOf("Found one Java-level deadlock");
+            return found < 0 ? "" : threads.substring(found);
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** SIGKILL (also of a paused broker): no shutdown hook runs, nothing is flushed. */
     void sigkill() throws InterruptedException {
         process.destroyForcibly();

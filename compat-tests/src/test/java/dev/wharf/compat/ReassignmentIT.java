@@ -51,7 +51,11 @@ class ReassignmentIT {
 
     private Cluster cluster;
 
-    /** A failed test prints what the brokers logged of warnings and errors: their log dirs go with the test. */
+    /**
+     * A failed test prints what the brokers logged of warnings and errors (their log dirs go with
+     * the test), and any deadlock in a broker's JVM: a broker whose event loops deadlocked stays
+     * registered and takes connections that are never answered, and logs nothing.
+     */
     @RegisterExtension
     final TestWatcher brokerLogsOnFailure = new TestWatcher() {
         @Override
@@ -63,6 +67,10 @@ class ReassignmentIT {
                             || l.contains("offline") || l.contains("Reassignments")).forEach(System.out::println);
                 } catch (java.io.IOException e) {
                     System.out.println("cannot read " + b.log() + ": " + e);
+                }
+                String deadlocks = b.deadlocks();
+                if (!deadlocks.isEmpty()) {
+                    System.out.println("== deadlock in broker " + b.id() + "\n" + deadlocks);
                 }
             }
         }

@@ -28,11 +28,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: all updates run on {@code wharf-zk-events} (watchers only queue work there), which
  * also tells the {@link MetadataListener}s; reads come from any thread and see concurrent maps and
- * an immutable broker list.
+ * an immutable broker list. Every listener hears every change in the order of the changes, also
+ * of a change made by a listener while it is being told of another ({@link #tell}).
  */
 final class MetadataCache implements ZkSession.Listener {
     private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
     private static final long TOPIC_REFRESH_DELAY_MS = 50;
+    /** Reads of a topic given up when its assignment changed during each (then tried again later). */
+    private static final int MAX_CONSISTENT_READS = 20;
 
     private final ZkSession session;
     private final CuratorFramework zk;
@@ -40,6 +43,9 @@ final class MetadataCache implements ZkSession.Listener {
     private final Map<UUID, TopicInfo> topicsById = new ConcurrentHashMap<>();
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> changedTopics = new HashSet<>();
+    /** Changes the listeners are still to hear of, oldest first; on {@code wharf-zk-events} only. */
+    private final java.util.ArrayDeque<java.util.function.Consumer<MetadataListener>> untold = new java.util.ArrayDeque<>();
+    private boolean telling;
     private volatile List<BrokerInfo> brokers = List.of();
     /** Each live broker's epoch: the zxid that created its registration, new for every start or new session. */
     private volatile Map<Integer, Long> brokerEpochs = Map.of();
@@ -187,7 +193,7 @@ final class MetadataCache implements ZkSession.Listener {
             }
             shuttingDown = Set.copyOf(now);
             List<BrokerInfo> live = brokers;
-            listeners.forEach(l -> l.brokersChanged(live));
+            tell(l -> l.brokersChanged(live));
         }
     }
 
@@ -219,7 +225,7 @@ final class MetadataCache implements ZkSession.Listener {
             brokers = live;
             brokerEpochs = Map.copyOf(epochs);
             log.info("live brokers={}", live);
-            listeners.forEach(l -> l.brokersChanged(live));
+            tell(l -> l.brokersChanged(live));
         }
     }
 
@@ -260,27 +266,66 @@ final class MetadataCache implements ZkSession.Listener {
     }
 
     private TopicInfo readTopic(String name) throws Exception {
-        byte[] assignment = zk.getData().forPath(ZkData.topic(name));
-        List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
-        for (TopicInfo.PartitionInfo assigned : ZkData.replicaAssignment(assignment)) {
-            partitions.add(readPartition(name, assigned));
-        }
-        Map<String, String> configs;
-        try {
-            configs = ZkData.topicConfig(zk.getData().forPath(ZkData.topicConfig(name)));
-        } catch (KeeperException.NoNodeException e) {
-            configs = Map.of();
-        }
-        return new TopicInfo(name, ZkData.topicId(assignment), List.copyOf(partitions), Map.copyOf(configs));
+        return consistently(name, assignment -> {
+            List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
+            for (TopicInfo.PartitionInfo assigned : ZkData.replicaAssignment(assignment)) {
+                partitions.add(readPartition(name, assigned));
+            }
+            Map<String, String> configs;
+            try {
+                configs = ZkData.topicConfig(zk.getData().forPath(ZkData.topicConfig(name)));
+            } catch (KeeperException.NoNodeException e) {
+                configs = Map.of();
+            }
+            return new TopicInfo(name, ZkData.topicId(assignment), List.copyOf(partitions), Map.copyOf(configs));
+        });
     }
 
     /** One partition as it is in ZooKeeper now: its replicas (and reassignment), then its state. */
     TopicInfo.PartitionInfo readPartition(String topic, int partition) throws Exception {
-        List<TopicInfo.PartitionInfo> assigned = ZkData.replicaAssignment(zk.getData().forPath(ZkData.topic(topic)));
-        if (partition >= assigned.size()) {
-            throw new KeeperException.NoNodeException(ZkData.partitionState(topic, partition));
+        return consistently(topic, assignment -> {
+            List<TopicInfo.PartitionInfo> assigned = ZkData.replicaAssignment(assignment);
+            if (partition >= assigned.size()) {
+                throw new KeeperException.NoNodeException(ZkData.partitionState(topic, partition));
+            }
+            return readPartition(topic, assigned.get(partition));
+        });
+    }
+
+    /** What is read from a topic's assignment (the topic znode's data) and the znodes it leads to. */
+    private interface AssignmentRead<T> {
+        T read(byte[] assignment) throws Exception;
+    }
+
+    /**
+     * Reads a topic's assignment and then, with {@code read}, its partition states, again and again
+     * while the assignment changed meanwhile, so that the replicas and the states come from one
+     * moment. The controller changes a partition's replicas and its state in one multi-op (each
+     * step of a reassignment); the assignment read just before such a write and the state just
+     * after made a partition of the old replicas in the new leader epoch, which a broker kept (its
+     * replicas change only with the epoch): a leader that did not know its new follower, whose
+     * reassignment then never finished, or one that took the replica it had just lost back into
+     * its ISR. Partition states also change alone (ISR changes, elections): any of them goes with
+     * the assignment it was read with.
+     */
+    private <T> T consistently(String topic, AssignmentRead<T> read) throws Exception {
+        String path = ZkData.topic(topic);
+        for (int attempt = 1; ; attempt++) {
+            Stat before = new Stat();
+            byte[] assignment = zk.getData().storingStatIn(before).forPath(path);
+            T result = read.read(assignment);
+            Stat after = zk.checkExists().forPath(path);
+            if (after == null) {
+                throw new KeeperException.NoNodeException(path);
+            }
+            if (after.getMzxid() == before.getMzxid()) {
+                return result;
+            }
+            if (attempt == MAX_CONSISTENT_READS) {
+                throw new IllegalStateException("the assignment of topic " + topic + " changed during each of "
+                        + attempt + " reads");
+            }
         }
-        return readPartition(topic, assigned.get(partition));
     }
 
     /**
@@ -313,7 +358,7 @@ final class MetadataCache implements ZkSession.Listener {
         }
         topicsById.put(t.id(), t);
         if (!Objects.equals(old, t)) {
-            listeners.forEach(l -> l.topicChanged(t.name(), Optional.of(t)));
+            tell(l -> l.topicChanged(t.name(), Optional.of(t)));
         }
     }
 
@@ -322,7 +367,31 @@ final class MetadataCache implements ZkSession.Listener {
         TopicInfo removed = topics.remove(name);
         if (removed != null) {
             topicsById.remove(removed.id());
-            listeners.forEach(l -> l.topicChanged(name, Optional.empty()));
+            tell(l -> l.topicChanged(name, Optional.empty()));
+        }
+    }
+
+    /**
+     * Tells every listener of a change, in the order the changes were made. A listener may make a
+     * change itself while it is told of another (the controller's {@link Reassignments} completes a
+     * move as soon as it hears that the new replicas are in sync, and records what it wrote at once):
+     * that change waits until every listener has heard of the one before, rather than reaching the
+     * listeners after this one first. Otherwise they would hear the older state last and keep it:
+     * a replica manager that had just deleted a replica moved away from its broker opened it again,
+     * with an empty log, as leader of an epoch already over. On {@code wharf-zk-events} only.
+     */
+    private void tell(java.util.function.Consumer<MetadataListener> change) {
+        untold.add(change);
+        if (telling) {
+            return; // told below, by the call telling the change before it
+        }
+        telling = true;
+        try {
+            for (java.util.function.Consumer<MetadataListener> next; (next = untold.poll()) != null; ) {
+                listeners.forEach(next);
+            }
+        } finally {
+            telling = false;
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP proxy in front of ZooKeeper that runs a hook, once, just before the first create request
- * for a chosen path reaches the server, so a test can make another client win a race at exactly
- * that moment. It reads the client's length-prefixed frames (the first is the connect request,
+ * (or, made with {@link #onRead}, getData request) for a chosen path reaches the server, so a test
+ * can make another client win a race at exactly that moment; {@link #arm} sets a new hook. It reads the client's length-prefixed frames (the first is the connect request,
  * the rest start with xid and op code, a create's body with its path) and copies replies back
  * untouched.
  *
@@ -27,16 +27,28 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class InterceptingZkProxy implements Closeable {
     private static final Set<Integer> CREATE_OPS = Set.of(1, 15, 19, 21); // create, create2, container, TTL
+    private static final Set<Integer> GET_DATA_OPS = Set.of(4);
 
     private final ServerSocket listener;
     private final String target;
     private final String path;
+    private final Set<Integer> ops;
     private final AtomicReference<Runnable> hook;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     InterceptingZkProxy(String zkConnect, String path, Runnable hook) throws IOException {
+        this(zkConnect, path, hook, CREATE_OPS);
+    }
+
+    /** A proxy whose hook runs before a getData request for {@code path}; none until {@link #arm}. */
+    static InterceptingZkProxy onRead(String zkConnect, String path) throws IOException {
+        return new InterceptingZkProxy(zkConnect, path, null, GET_DATA_OPS);
+    }
+
+    private InterceptingZkProxy(String zkConnect, String path, Runnable hook, Set<Integer> ops) throws IOException {
         this.target = zkConnect;
         this.path = path;
+        this.ops = ops;
         this.hook = new AtomicReference<>(hook);
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         daemon("proxy-accept", this::accept).start();
@@ -44,6 +56,11 @@ final class InterceptingZkProxy implements Closeable {
 
     String connectString() {
         return "127.0.0.1:" + listener.getLocalPort();
+    }
+
+    /** Runs {@code h}, once, before the next matching request. */
+    void arm(Runnable h) {
+        hook.set(h);
     }
 
     /** Whether the hook ran. */
@@ -74,7 +91,7 @@ final class InterceptingZkProxy implements Closeable {
             while (true) {
                 byte[] frame = new byte[in.readInt()];
                 in.readFully(frame);
-                if (!connectRequest && createsWatchedPath(frame)) {
+                if (!connectRequest && hook.get() != null && targetsWatchedPath(frame)) {
                     Runnable h = hook.getAndSet(null);
                     if (h != null) {
                         h.run();
@@ -90,13 +107,13 @@ final class InterceptingZkProxy implements Closeable {
         }
     }
 
-    private boolean createsWatchedPath(byte[] frame) {
+    private boolean targetsWatchedPath(byte[] frame) {
         ByteBuffer b = ByteBuffer.wrap(frame);
         if (frame.length < 12) {
             return false;
         }
         b.getInt(); // xid
-        if (!CREATE_OPS.contains(b.getInt())) {
+        if (!ops.contains(b.getInt())) {
             return false;
         }
         int length = b.getInt();

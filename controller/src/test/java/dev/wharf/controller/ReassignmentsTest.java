@@ -113,4 +113,82 @@ class ReassignmentsTest {
                     0, Optional.empty())), true).orElseThrow().get("moved").get(0).kind());
         }
     }
+
+    // a broker reads a topic while the controller starts a move: the replicas it gets go with the leader epoch they
+    // were written with. The assignment read just before the controller's write and the partition state just after it
+    // made a partition of the old replicas in the new epoch, which a leader kept: its new follower never joined.
+    @Test
+    void aBrokerReadingDuringAMoveNeverGetsTheOldReplicasInTheNewEpoch() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                InterceptingZkProxy proxy = InterceptingZkProxy.onRead(zk.connectString(), ZkData.partitionState("moved", 0));
+                ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0);
+                ZkMetadataStore b1 = new ZkMetadataStore(proxy.connectString(), 10_000, B1)) {
+            controller.start();
+            b1.start();
+            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2 && controller.isController());
+            controller.createTopic("moved", List.of(List.of(0)), Map.of());
+            await().atMost(WAIT).until(() -> b1.topic("moved").isPresent());
+            TopicInfo.PartitionInfo before = b1.topic("moved").get().partitions().get(0);
+            List<TopicInfo.PartitionInfo> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            b1.subscribe(new MetadataListener() {
+                @Override
+                public void topicChanged(String name, Optional<TopicInfo> now) {
+                    now.ifPresent(t -> heard.add(t.partitions().get(0)));
+                }
+            });
+
+            // broker 1's next read of the partition state waits until the controller has started a move
+            proxy.arm(() -> {
+                try {
+                    controller.reassign(Map.of("moved", Map.of(0, Optional.of(List.of(1)))), true).orElseThrow();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // a change of the partition state alone (an ISR write) makes broker 1 read the topic again
+            assertTrue(controller.alterIsr("moved", 0, before.leaderEpoch(), before.partitionEpoch(), List.of(0)).isPresent());
+            await().atMost(WAIT).until(() -> b1.topic("moved").get().partitions().get(0).reassigning());
+            assertTrue(proxy.fired(), "broker 1 never read the partition state again");
+
+            await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> heard.get(heard.size() - 1).reassigning());
+            for (TopicInfo.PartitionInfo p : heard) {
+                List<Integer> replicas = p.leaderEpoch() == before.leaderEpoch() ? List.of(0) : List.of(1, 0);
+                assertEquals(replicas, p.replicas(), "broker 1 heard " + p + " (all it heard: " + heard + ")");
+            }
+        }
+    }
+
+    // the controller completes the move while it tells its listeners that the new replica is in sync: its other
+    // listeners (its broker's replica manager) hear that state, then the completed one, never the other way round,
+    // or the broker moved away from would open its replica again, empty, as leader of an epoch already over
+    @Test
+    void theControllersOtherListenersHearTheCompletedMoveLast() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0);
+                ZkMetadataStore b1 = new ZkMetadataStore(zk.connectString(), 10_000, B1)) {
+            controller.start();
+            b1.start();
+            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2 && controller.isController());
+            controller.createTopic("moved", List.of(List.of(0)), Map.of());
+            List<TopicInfo.PartitionInfo> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            controller.subscribe(new MetadataListener() { // after the controller's own listeners, like a replica manager
+                @Override
+                public void topicChanged(String name, Optional<TopicInfo> now) {
+                    now.ifPresent(t -> heard.add(t.partitions().get(0)));
+                }
+            });
+            controller.reassign(Map.of("moved", Map.of(0, Optional.of(List.of(1)))), true).orElseThrow();
+            TopicInfo.PartitionInfo moving = controller.ongoingReassignments(null).orElseThrow().get("moved").get(0);
+
+            assertTrue(controller.alterIsr("moved", 0, moving.leaderEpoch(), moving.partitionEpoch(), List.of(0, 1)).isPresent());
+            await().atMost(WAIT).until(() -> heard.stream().anyMatch(p -> p.replicas().equals(List.of(1))));
+            await().during(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() -> {
+                TopicInfo.PartitionInfo last = heard.get(heard.size() - 1);
+                assertEquals(List.of(1), last.replicas(), "heard last: " + heard);
+                assertEquals(moving.leaderEpoch() + 1, last.leaderEpoch());
+            });
+            List<Integer> epochs = heard.stream().map(TopicInfo.PartitionInfo::partitionEpoch).toList();
+            assertEquals(epochs.stream().sorted().toList(), epochs, "heard out of order: " + heard);
+        }
+    }
 }

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * starts when the previous one's handler completes), so a producer's pipelined batches for a
  * partition are appended in the order it sent them. Each handler runs where it declares
  * ({@link ApiHandler#execution}): on this connection's event loop, or on the broker's I/O pool;
- * a request queued behind a slower one is moved to its handler's thread when its turn comes,
- * never run on whichever thread finished the previous one. A frame
+ * a request queued behind a slower one starts as a task of its own on its handler's thread when
+ * its turn comes, never inside the call that finished the previous one, not even when that call
+ * runs on this very event loop (see {@link #startQueued}). A frame
  * that cannot be decoded, an unknown API or an unsupported version closes this connection with a
  * log line; an ApiVersions request of an unknown version gets the v0 fallback answer instead.
  * Backpressure: a connection with {@link #MAX_PENDING} requests not yet answered (or
@@ -116,7 +117,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         updateReading(ctx);
         RequestContext context = new RequestContext(request, connection(ctx));
         CompletableFuture<ApiMessage> future = previous.isDone() ? start(ctx, handler, context)
-                : previous.handle((ignored, e) -> null).thenCompose(ignored -> start(ctx, handler, context));
+                : previous.handle((ignored, e) -> null).thenCompose(ignored -> startQueued(ctx, handler, context));
         previous = future;
         // handlers that answer on this event loop (Produce, Fetch with data) are written at once;
         // others come back to it
@@ -135,6 +136,26 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (executor == ctx.executor() && ctx.executor().inEventLoop()) {
             return invoke(handler, context);
         }
+        return submit(executor, handler, context);
+    }
+
+    /**
+     * Runs a request that waited for the previous one of its connection: always handed over as a
+     * task of its own, even to this connection's event loop when the previous one completed there.
+     * Whatever completed it may be deep inside other work and holding its locks: an acks=all
+     * produce is completed by a follower's fetch moving the high watermark, under the monitors of
+     * the fetch's and the produce's delayed operations. A produce run right there would take the
+     * monitors of the fetches waiting on its partition, in the opposite order of another event loop
+     * doing the same: the event loops deadlocked, and the broker, still registered, accepted
+     * connections that never got an answer.
+     */
+    private CompletableFuture<ApiMessage> startQueued(ChannelHandlerContext ctx, ApiHandler handler,
+            RequestContext context) {
+        Executor executor = handler.execution() == ApiHandler.Execution.EVENT_LOOP ? ctx.executor() : io;
+        return submit(executor, handler, context);
+    }
+
+    private static CompletableFuture<ApiMessage> submit(Executor executor, ApiHandler handler, RequestContext context) {
         try {
             return CompletableFuture.supplyAsync(() -> invoke(handler, context), executor).thenCompose(f -> f);
         } catch (RejectedExecutionException e) { // the broker is stopping

@@ -2,6 +2,7 @@ package dev.wharf.server.network;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.wharf.server.api.ApiHandler;
 import dev.wharf.server.api.ApiHandlers;
@@ -58,6 +59,9 @@ class RequestDispatcherThreadingTest {
     private static final class RecordingHandler implements ApiHandler {
         final Execution execution;
         volatile Thread ranOn;
+        /** Set by a test while it completes an answer: a handler run inside that call sees it. */
+        volatile boolean completing;
+        volatile boolean ranInsideCompletion;
         volatile CompletableFuture<ApiMessage> answer = new CompletableFuture<>();
 
         RecordingHandler(Execution execution) {
@@ -77,6 +81,7 @@ class RequestDispatcherThreadingTest {
         @Override
         public CompletableFuture<ApiMessage> handle(RequestContext context) {
             ranOn = Thread.currentThread();
+            ranInsideCompletion = completing;
             return answer;
         }
     }
@@ -152,6 +157,38 @@ class RequestDispatcherThreadingTest {
         assertEquals("server-loop", handler.ranOn.getName());
         handler.answer.complete(new ListGroupsResponse());
         await().atMost(Duration.ofSeconds(5)).until(() -> responses.get() == 2);
+        client.close().sync();
+    }
+
+    // completed on the connection's own event loop, deep inside other work (a follower's fetch moving the high
+    // watermark completes an acks=all produce under the monitors of delayed operations): the queued request still
+    // starts as a task of its own, not inside that call, where it would take locks in the wrong order
+    @Test
+    void aQueuedRequestDoesNotRunInsideTheCallThatCompletedThePreviousOne() throws Exception {
+        RecordingHandler handler = new RecordingHandler(ApiHandler.Execution.EVENT_LOOP);
+        Channel client = connect(handler);
+        client.writeAndFlush(listGroupsFrame(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> handler.ranOn != null);
+        handler.ranOn = null;
+        CompletableFuture<ApiMessage> firstAnswer = handler.answer;
+        handler.answer = new CompletableFuture<>();
+        client.writeAndFlush(listGroupsFrame(2)).sync();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> handler.ranOn == null);
+
+        serverLoop.submit(() -> {
+            handler.completing = true;
+            try {
+                firstAnswer.complete(new ListGroupsResponse());
+            } finally {
+                handler.completing = false;
+            }
+        }).sync();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> handler.ranOn != null);
+        assertEquals("server-loop", handler.ranOn.getName());
+        assertFalse(handler.ranInsideCompletion, "the queued request ran inside the call that completed the first");
+        handler.answer.complete(new ListGroupsResponse());
+        await().atMost(Duration.ofSeconds(5)).until(() -> responses.get() >= 1);
         client.close().sync();
     }
 }
