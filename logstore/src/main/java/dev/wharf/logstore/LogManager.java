@@ -231,6 +231,22 @@ public final class LogManager implements Closeable {
         return true;
     }
 
+    /**
+     * An I/O error hit {@code failed}: its dir goes offline (see {@link #dirFailed}) if this
+     * manager still holds that log, current or future. A log already deleted or moved away is not
+     * a failed disk (a read that found it just before its files went): the error is only logged.
+     * Returns whether the dir went offline now.
+     */
+    public boolean logFailed(PartitionLog failed, Exception cause) {
+        TopicPartition tp = failed.topicPartition();
+        if (logs.get(tp) != failed && futureLogs.get(tp).orElse(null) != failed) {
+            log.warn("ignoring an I/O error on a log no longer held partition={} dir={}: {}", tp, dirOf(failed),
+                    cause.toString());
+            return false;
+        }
+        return dirFailed(dirOf(failed), cause);
+    }
+
     /** Creates the log of {@code tp}, when it comes, in {@code dir} rather than in the least loaded dir. */
     public void preferDir(TopicPartition tp, Path dir) {
         preferredDirs.put(tp, dir);

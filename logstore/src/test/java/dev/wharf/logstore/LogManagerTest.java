@@ -200,4 +200,22 @@ class LogManagerTest {
         assertEquals(t.written.subList((int) start, 300), TestLogs.readAll(log, start, 1 << 20));
         m.close();
     }
+
+    // An I/O error on a log the manager still holds takes its dir offline; one on a log already deleted does not
+    // (a read that found the log just before its files went is no failed disk).
+    @Test
+    void onlyErrorsOnHeldLogsTakeADirOffline() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        try (LogManager m = manager(TestLogs.config(2048, 256), 60_000, a, b)) {
+            PartitionLog gone = m.getOrCreate(new TopicPartition("gone", 0));
+            m.delete(gone.topicPartition());
+            assertFalse(m.logFailed(gone, new IOException("no such file")));
+            assertTrue(m.offlineDirs().isEmpty());
+
+            PartitionLog held = m.getOrCreate(new TopicPartition("held", 0));
+            assertTrue(m.logFailed(held, new IOException("disk gone")));
+            assertEquals(java.util.Set.of(LogManager.dirOf(held)), m.offlineDirs());
+        }
+    }
 }

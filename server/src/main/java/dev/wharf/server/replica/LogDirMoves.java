@@ -165,7 +165,7 @@ public final class LogDirMoves implements StorageEvents {
 
     @Override
     public void ioFailed(PartitionLog failed, IOException e) {
-        logs.dirFailed(LogManager.dirOf(failed), e);
+        logs.logFailed(failed, e);
     }
 
     @Override
