@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -176,7 +179,8 @@ class CompactionIT {
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
                         ProducerConfig.TRANSACTIONAL_ID_CONFIG, "table-writer"), new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
-                    "segment.bytes", "4096", "min.cleanable.dirty.ratio", "0.01")))).all().get();
+                    "segment.bytes", "4096", "min.cleanable.dirty.ratio", "0.01",
+                    "min.compaction.lag.ms", "3600000")))).all().get(); // no cleaning until the records are checked
             producer.initTransactions();
             for (int round = 0; round < 12; round++) {
                 producer.beginTransaction();
@@ -184,6 +188,7 @@ class CompactionIT {
                     producer.send(new ProducerRecord<>(tp.topic(), 0, "key-" + k,
                             (round % 3 == 1 ? "aborted-" : "committed-") + round + "-" + k + "-" + "x".repeat(60)));
                 }
+                producer.flush(); // the aborted rounds' records reach the log, for the cleaner to remove
                 if (round % 3 == 1) {
                     producer.abortTransaction();
                 } else {
@@ -198,6 +203,10 @@ class CompactionIT {
             }
             producer.commitTransaction();
 
+            assertTrue(readAll(broker.bootstrap(), tp, "read_uncommitted").stream().anyMatch(r -> r.value().startsWith("aborted-")),
+                    "the aborted records are in the log before cleaning");
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, tp.topic()), List.of(
+                    new AlterConfigOp(new ConfigEntry("min.compaction.lag.ms", "0"), AlterConfigOp.OpType.SET)))).all().get();
             await().atMost(Duration.ofSeconds(30)).until(() -> readAll(broker.bootstrap(), tp, "read_uncommitted").stream()
                     .noneMatch(r -> r.value().startsWith("aborted-")));
             List<Read> after = readAll(broker.bootstrap(), tp, "read_committed");
