@@ -10,9 +10,7 @@ import dev.wharf.wire.records.ControlRecord;
 import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.RecordBatches;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,16 +132,7 @@ class SwapCrashTest {
             LogSegment cleaned = LogSegment.createCleaned(dir, group.get(0).baseOffset(), CONFIG, t.clock.get(),
                     env.handles());
             for (LogSegment o : group) {
-                ByteBuffer bytes = ByteBuffer.allocate(o.size());
-                SegmentChannel file = o.acquire();
-                try {
-                    while (bytes.hasRemaining()) {
-                        file.channel().read(bytes, bytes.position());
-                    }
-                } finally {
-                    file.release();
-                }
-                ByteBuf all = Unpooled.wrappedBuffer(bytes.flip());
+                ByteBuf all = TestLogs.bytesOf(o);
                 int position = 0;
                 for (RecordBatch b : RecordBatches.split(all)) {
                     if (keep.test(b)) {

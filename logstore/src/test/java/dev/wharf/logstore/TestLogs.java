@@ -79,19 +79,24 @@ final class TestLogs {
             throws IOException {
         LogSegment merged = LogSegment.createCleaned(dir, old.get(0).baseOffset(), config, nowMs, handles);
         for (LogSegment o : old) {
-            ByteBuffer bytes = ByteBuffer.allocate(o.size());
-            SegmentChannel file = o.acquire();
-            try {
-                while (bytes.hasRemaining()) {
-                    file.channel().read(bytes, bytes.position());
-                }
-            } finally {
-                file.release();
-            }
-            ByteBuf buf = Unpooled.wrappedBuffer(bytes.flip());
+            ByteBuf buf = bytesOf(o);
             merged.append(buf, RecordBatches.split(buf));
         }
         return merged;
+    }
+
+    /** Every batch of a segment, read into a heap buffer. */
+    static ByteBuf bytesOf(LogSegment segment) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(segment.size());
+        SegmentChannel file = segment.acquire();
+        try {
+            while (bytes.hasRemaining()) {
+                file.channel().read(bytes, bytes.position());
+            }
+        } finally {
+            file.release();
+        }
+        return Unpooled.wrappedBuffer(bytes.flip());
     }
 
     static String str(ByteBuf b) {
