@@ -71,6 +71,14 @@ class ReassignmentsTest {
         assertNull(Reassignments.cancelled(state(List.of(1, 2, 3), 1, 5, List.of(1, 2, 3))), "nothing under way");
     }
 
+    /** Starts both stores, waits until {@code controller} controls the two brokers, and creates "moved" on broker 0. */
+    private static void startWithMovedTopic(ZkMetadataStore controller, ZkMetadataStore b1) throws Exception {
+        controller.start();
+        b1.start();
+        await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2 && controller.isController());
+        controller.createTopic("moved", List.of(List.of(0)), Map.of());
+    }
+
     // through ZooKeeper: the move is recorded in the topic znode, finishes when the leader takes the new replica in
     // sync, and every broker reads the result; bad requests get their answers
     @Test
@@ -78,10 +86,7 @@ class ReassignmentsTest {
         try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
                 ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0);
                 ZkMetadataStore b1 = new ZkMetadataStore(zk.connectString(), 10_000, B1)) {
-            controller.start();
-            b1.start();
-            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2 && controller.isController());
-            controller.createTopic("moved", List.of(List.of(0)), Map.of());
+            startWithMovedTopic(controller, b1);
 
             Map<Integer, ReassignmentResult> results = controller.reassign(Map.of("moved", Map.of(
                     0, Optional.of(List.of(1)), 1, Optional.of(List.of(1)))), true).orElseThrow().get("moved");
@@ -123,10 +128,7 @@ class ReassignmentsTest {
                 InterceptingZkProxy proxy = InterceptingZkProxy.onRead(zk.connectString(), ZkData.partitionState("moved", 0));
                 ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0);
                 ZkMetadataStore b1 = new ZkMetadataStore(proxy.connectString(), 10_000, B1)) {
-            controller.start();
-            b1.start();
-            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2 && controller.isController());
-            controller.createTopic("moved", List.of(List.of(0)), Map.of());
+            startWithMovedTopic(controller, b1);
             await().atMost(WAIT).until(() -> b1.topic("moved").isPresent());
             TopicInfo.PartitionInfo before = b1.topic("moved").get().partitions().get(0);
             List<TopicInfo.PartitionInfo> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -166,10 +168,7 @@ class ReassignmentsTest {
         try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
                 ZkMetadataStore controller = new ZkMetadataStore(zk.connectString(), 10_000, B0);
                 ZkMetadataStore b1 = new ZkMetadataStore(zk.connectString(), 10_000, B1)) {
-            controller.start();
-            b1.start();
-            await().atMost(WAIT).until(() -> controller.liveBrokers().size() == 2 && controller.isController());
-            controller.createTopic("moved", List.of(List.of(0)), Map.of());
+            startWithMovedTopic(controller, b1);
             List<TopicInfo.PartitionInfo> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
             controller.subscribe(new MetadataListener() { // after the controller's own listeners, like a replica manager
                 @Override
