@@ -5,6 +5,7 @@ import dev.wharf.logstore.LogConfig;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.config.ConfigKey;
 import dev.wharf.server.config.IgnoredKeys;
+import dev.wharf.server.config.ListenerSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -32,8 +33,12 @@ public final class BrokerConfig {
     private final List<String> warnings;
     private final List<Listener> listeners;
     private final List<Listener> advertisedListeners;
+    /** Every key as given, read or not: per-listener and per-mechanism settings have no fixed names. */
+    private final Map<String, String> raw;
 
-    private BrokerConfig(Map<ConfigKey<?>, String> given, Map<ConfigKey<?>, Object> values, List<String> warnings) {
+    private BrokerConfig(Map<ConfigKey<?>, String> given, Map<ConfigKey<?>, Object> values, List<String> warnings,
+            Map<String, String> raw) {
+        this.raw = raw;
         this.given = given;
         this.values = values;
         this.warnings = warnings;
@@ -84,7 +89,7 @@ public final class BrokerConfig {
                 values.put(key, key.parsedDefault());
             }
         }
-        return new BrokerConfig(given, values, warnings);
+        return new BrokerConfig(given, values, warnings, Map.copyOf(raw));
     }
 
     /**
@@ -103,7 +108,9 @@ public final class BrokerConfig {
                 newGiven.put(key, v);
             }
         });
-        return new BrokerConfig(newGiven, newValues, warnings);
+        Map<String, String> newRaw = new HashMap<>(raw);
+        newRaw.putAll(overrides);
+        return new BrokerConfig(newGiven, newValues, warnings, Map.copyOf(newRaw));
     }
 
     /** The value given for the key, as text, or null when it was not given (its default applies). */
@@ -132,6 +139,14 @@ public final class BrokerConfig {
     public boolean isSet(ConfigKey<?> key) {
         String v = given.get(key);
         return v != null && !v.isEmpty();
+    }
+
+    /**
+     * The settings of one listener: {@code listener.name.<name>.*} (and, per SASL mechanism,
+     * {@code listener.name.<name>.<mechanism>.*}) over the broker-wide keys, as Kafka resolves them.
+     */
+    public ListenerSettings listenerSettings(String listenerName) {
+        return new ListenerSettings(listenerName, raw);
     }
 
     public int brokerId() {
