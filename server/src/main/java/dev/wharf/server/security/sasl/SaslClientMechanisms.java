@@ -10,6 +10,10 @@ import java.time.Clock;
  * for PLAIN and SCRAM, the {@code unsecuredLogin*} options for OAUTHBEARER. Stateless.
  */
 public final class SaslClientMechanisms {
+    private static final String LOGIN_CALLBACK_HANDLER = "sasl.login.callback.handler.class";
+    private static final String UNSECURED_LOGIN =
+            "org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredLoginCallbackHandler";
+
     private SaslClientMechanisms() {
     }
 
@@ -32,6 +36,15 @@ public final class SaslClientMechanisms {
                     ScramMechanism.byName(mechanism).orElseThrow(),
                     SaslSettings.requiredOption(jaas, "username", mechanism),
                     SaslSettings.requiredOption(jaas, "password", mechanism));
+            case "OAUTHBEARER" -> {
+                String handler = settings.get(mechanism, LOGIN_CALLBACK_HANDLER);
+                if (handler != null && !handler.isEmpty() && !handler.equals(UNSECURED_LOGIN)) {
+                    throw new IllegalArgumentException(LOGIN_CALLBACK_HANDLER + "=" + handler + " is not supported "
+                            + "for inter-broker OAUTHBEARER: Wharf makes unsecured tokens from the "
+                            + "unsecuredLoginStringClaim_* options of the JAAS config");
+                }
+                yield new OAuthBearerClientMechanism(UnsecuredLoginToken.fromJaas(jaas, clock));
+            }
             default -> throw new IllegalArgumentException("SASL mechanism " + mechanism
                     + " is not supported for inter-broker authentication");
         };

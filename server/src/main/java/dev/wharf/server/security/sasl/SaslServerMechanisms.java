@@ -23,6 +23,8 @@ import java.util.function.Supplier;
 public final class SaslServerMechanisms {
     public static final String ENABLED_MECHANISMS = "sasl.enabled.mechanisms";
     static final String SERVER_CALLBACK_HANDLER = "sasl.server.callback.handler.class";
+    private static final String UNSECURED_VALIDATOR =
+            "org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredValidatorCallbackHandler";
     /** What Wharf serves, in the order an error message lists them. */
     public static final List<String> SUPPORTED = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER");
 
@@ -109,8 +111,26 @@ public final class SaslServerMechanisms {
                 new SecureRandom().nextBytes(secret);
                 return () -> new ScramServerMechanism(scramMechanism, scram, secret);
             }
+            case "OAUTHBEARER" -> {
+                TokenValidator validator = tokenValidator(settings, jaas, handler, clock);
+                return () -> new OAuthBearerServerMechanism(validator);
+            }
             default -> throw new IllegalArgumentException("SASL mechanism " + mechanism + " is not supported");
         }
+    }
+
+    /** Kafka's unsecured validator by default, its JWKS validator when that handler class is named. */
+    private static TokenValidator tokenValidator(ListenerSettings settings, JaasConfig.Entry jaas, String handler,
+            Clock clock) {
+        if (handler == null || handler.isEmpty() || handler.equals(UNSECURED_VALIDATOR)) {
+            return UnsecuredJwtValidator.fromJaas(jaas, clock);
+        }
+        if (JwksTokenValidator.HANDLER_CLASSES.contains(handler)) {
+            return JwksTokenValidator.fromSettings(settings, clock);
+        }
+        throw new IllegalArgumentException(callbackKey(settings, "OAUTHBEARER") + "=" + handler
+                + " is not supported: Wharf validates OAUTHBEARER tokens as Kafka's unsecured validator (no handler) "
+                + "or as " + JwksTokenValidator.HANDLER_CLASSES.iterator().next() + " (JWKS)");
     }
 
     static String callbackKey(ListenerSettings settings, String mechanism) {
