@@ -18,7 +18,14 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.wharf.server.config.ListenerSettings;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -62,9 +69,13 @@ class OAuthBearerJwksTest {
     }
 
     private static ListenerSettings settings(Path jwks, String handler, String... more) {
+        return settings(jwks.toUri().toString(), handler, more);
+    }
+
+    private static ListenerSettings settings(String jwksUrl, String handler, String... more) {
         String[] base = {"sasl.enabled.mechanisms", "OAUTHBEARER", Users.jaasKey("OAUTHBEARER"), MODULE + " required;",
             "listener.name.sasl_plaintext.oauthbearer.sasl.server.callback.handler.class", handler,
-            "sasl.oauthbearer.jwks.endpoint.url", jwks.toUri().toString(),
+            "sasl.oauthbearer.jwks.endpoint.url", jwksUrl,
             "sasl.oauthbearer.expected.audience", "wharf,other", "sasl.oauthbearer.expected.issuer", ISSUER};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
@@ -173,6 +184,41 @@ class OAuthBearerJwksTest {
         SaslServerMechanism server = listener.create("OAUTHBEARER");
         login(server, signed(rotated, claims().build()));
         assertEquals("alice", server.authorizedId());
+    }
+
+    // An http(s) JWKS endpoint is fetched at start-up, and again in the background when a token names a new key.
+    @Test
+    void keysFromAnHttpEndpoint() throws Exception {
+        AtomicReference<String> served = new AtomicReference<>(new JWKSet(List.of(rsa)).toString(true));
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/jwks", exchange -> {
+            byte[] body = served.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        try {
+            ListenerSettings settings = settings("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks",
+                    HANDLER, "sasl.oauthbearer.jwks.endpoint.retry.backoff.max.ms", "0");
+            SaslServerMechanisms listener = SaslServerMechanisms.forListener(settings, new Users(), CLOCK);
+            SaslServerMechanism server = listener.create("OAUTHBEARER");
+            login(server, signed(rsa, claims().build()));
+            assertEquals("alice", server.authorizedId());
+
+            RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
+            served.set(new JWKSet(List.of(rsa, rotated)).toString(true));
+            String token = signed(rotated, claims().build());
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> {
+                        SaslServerMechanism s = listener.create("OAUTHBEARER");
+                        login(s, token);
+                        return s.isComplete();
+                    });
+        } finally {
+            http.stop(0);
+        }
     }
 
     // Kafka 3.x's class name of the validator is accepted too.
