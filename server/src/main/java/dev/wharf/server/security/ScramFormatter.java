@@ -40,10 +40,14 @@ public final class ScramFormatter {
     /** The stored credential for a salted password (what AlterUserScramCredentials carries). */
     public static ScramCredential credential(ScramMechanism mechanism, byte[] saltedPassword, byte[] salt,
             int iterations) {
-        byte[] clientKey = hmac(mechanism, saltedPassword, bytes("Client Key"));
-        byte[] storedKey = hash(mechanism, clientKey);
+        byte[] storedKey = hash(mechanism, clientKey(mechanism, saltedPassword));
         byte[] serverKey = hmac(mechanism, saltedPassword, bytes("Server Key"));
         return new ScramCredential(salt.clone(), storedKey, serverKey, iterations);
+    }
+
+    /** ClientKey = HMAC(SaltedPassword, "Client Key"): what a client proves it knows. */
+    public static byte[] clientKey(ScramMechanism mechanism, byte[] saltedPassword) {
+        return hmac(mechanism, saltedPassword, bytes("Client Key"));
     }
 
     /** The credential for a plain password (tests, and the inter-broker client). */

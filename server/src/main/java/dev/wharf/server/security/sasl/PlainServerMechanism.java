@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ final class PlainServerMechanism implements SaslServerMechanism {
 
     /** The digests of the {@code user_<name>} options of {@code entry}. */
     static Map<String, byte[]> passwordDigests(JaasConfig.Entry entry) {
-        Map<String, byte[]> out = new java.util.HashMap<>();
+        Map<String, byte[]> out = new HashMap<>();
         entry.options().forEach((k, v) -> {
             if (k.startsWith("user_") && k.length() > "user_".length()) {
                 out.put(k.substring("user_".length()), sha256(v.getBytes(StandardCharsets.UTF_8)));

@@ -1,5 +1,6 @@
 package dev.wharf.server.security.sasl;
 
+import dev.wharf.server.security.ScramCredential;
 import dev.wharf.server.security.ScramFormatter;
 import dev.wharf.server.security.ScramMechanism;
 import java.nio.charset.StandardCharsets;
@@ -73,13 +74,13 @@ final class ScramClientMechanism implements SaslClientMechanism {
         }
         byte[] salted = ScramFormatter.saltedPassword(mechanism, password, serverFirst.salt(),
                 serverFirst.iterations());
-        byte[] clientKey = ScramFormatter.hmac(mechanism, salted, "Client Key".getBytes(StandardCharsets.UTF_8));
-        byte[] storedKey = ScramFormatter.hash(mechanism, clientKey);
-        byte[] serverKey = ScramFormatter.hmac(mechanism, salted, "Server Key".getBytes(StandardCharsets.UTF_8));
+        ScramCredential keys = ScramFormatter.credential(mechanism, salted, serverFirst.salt(),
+                serverFirst.iterations());
+        byte[] clientKey = ScramFormatter.clientKey(mechanism, salted);
         String withoutProof = ScramMessages.ClientFinal.withoutProof(clientFirst.gs2Header(), serverFirst.nonce());
         byte[] authMessage = ScramMessages.authMessage(clientFirst, serverFirst, withoutProof);
-        byte[] proof = ScramFormatter.xor(clientKey, ScramFormatter.hmac(mechanism, storedKey, authMessage));
-        expectedServerSignature = ScramFormatter.hmac(mechanism, serverKey, authMessage);
+        byte[] proof = ScramFormatter.xor(clientKey, ScramFormatter.hmac(mechanism, keys.storedKey(), authMessage));
+        expectedServerSignature = ScramFormatter.hmac(mechanism, keys.serverKey(), authMessage);
         return (withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof)).getBytes(StandardCharsets.UTF_8);
     }
 

@@ -108,7 +108,7 @@ class OAuthBearerUnsecuredTest {
     void clientAuthenticatesToKafkasServer() throws Exception {
         SaslClientMechanism client = interBrokerClient(
                 "unsecuredLoginStringClaim_sub=\"broker\" unsecuredLoginListClaim_scope=\",read,write\" "
-                        + "unsecuredLoginExtension_traceId=\"t1\"");
+                        + "unsecuredLoginNumberClaim_level=\"2.5\" unsecuredLoginExtension_traceId=\"t1\"");
         SaslServer server = KafkaSasl.server("OAUTHBEARER", kafkaValidator(Map.of()));
         KafkaSasl.run(client, server);
         assertTrue(client.isComplete());
