@@ -37,8 +37,8 @@ import java.util.Set;
  */
 final class JwksTokenValidator implements TokenValidator {
     /** Kafka's validator class: its 4.x name, and the 3.x one. */
-    static final Set<String> HANDLER_CLASSES = Set.of(
-            "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler",
+    static final String HANDLER_CLASS = "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler";
+    static final Set<String> HANDLER_CLASSES = Set.of(HANDLER_CLASS,
             "org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerValidatorCallbackHandler");
     private static final String PREFIX = "sasl.oauthbearer.";
     private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();

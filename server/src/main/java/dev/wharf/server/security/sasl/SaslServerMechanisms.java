@@ -130,7 +130,7 @@ public final class SaslServerMechanisms {
         }
         throw new IllegalArgumentException(callbackKey(settings, "OAUTHBEARER") + "=" + handler
                 + " is not supported: Wharf validates OAUTHBEARER tokens as Kafka's unsecured validator (no handler) "
-                + "or as " + JwksTokenValidator.HANDLER_CLASSES.iterator().next() + " (JWKS)");
+                + "or as " + JwksTokenValidator.HANDLER_CLASS + " (JWKS)");
     }
 
     static String callbackKey(ListenerSettings settings, String mechanism) {
