@@ -41,10 +41,14 @@ import dev.wharf.server.api.OffsetDeleteHandler;
 import dev.wharf.server.api.OffsetFetchHandler;
 import dev.wharf.server.api.OffsetForLeaderEpochHandler;
 import dev.wharf.server.api.ProduceHandler;
+import dev.wharf.server.api.SaslAuthenticateHandler;
+import dev.wharf.server.api.SaslHandshakeHandler;
 import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.api.TxnOffsetCommitHandler;
 import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.config.BrokerKeys;
+import dev.wharf.server.security.ListenerSecurities;
+import dev.wharf.server.security.ScramCredentials;
 import dev.wharf.server.fetch.FetchHandler;
 import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnCoordinator;
@@ -111,6 +115,8 @@ public final class Broker implements Closeable {
     private GroupCoordinator groups;
     private ScheduledExecutorService markerThread;
     private ScheduledExecutorService verifierThread;
+    /** Where SASL/SCRAM finds users' credentials: ZooKeeper, once connected. */
+    private volatile ScramCredentials scramCredentials;
 
     public Broker(BrokerConfig config) {
         this.config = config;
@@ -122,7 +128,10 @@ public final class Broker implements Closeable {
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, config.get(BrokerKeys.TRANSACTION_VERSION).shortValue());
         handlers.register(apiVersions);
-        List<Endpoint> endpoints = endpoints();
+        // listeners are set up before ZooKeeper is reached; SCRAM credentials are looked up there
+        // when a client authenticates, by then (connections are accepted last)
+        List<Endpoint> endpoints = endpoints((user, mechanism) -> scramCredentials == null ? Optional.empty()
+                : scramCredentials.lookup(user, mechanism));
         int ioThreads = config.get(BrokerKeys.NUM_IO_THREADS);
         io = new ThreadPoolExecutor(ioThreads, ioThreads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("wharf-io"));
         eventLoops = new EventLoops(config.get(BrokerKeys.NUM_NETWORK_THREADS));
@@ -225,7 +234,8 @@ public final class Broker implements Closeable {
         TxnAdmin txnAdmin = new TxnAdmin(txnStore);
         verifierThread = Executors.newSingleThreadScheduledExecutor(daemon("wharf-txn-verify"));
         TxnVerifier verifier = new TxnVerifier(txnStore, transactions, metadata, config.brokerId(),
-                config.interBrokerListenerName(), verifierThread);
+                config.interBrokerListener(), verifierThread);
+        handlers.register(new SaslHandshakeHandler()).register(new SaslAuthenticateHandler());
         handlers.register(new FindCoordinatorHandler(groupStore, txnStore))
                 .register(new AddPartitionsToTxnHandler(transactions))
                 .register(new AddOffsetsToTxnHandler(transactions, groupStore))
@@ -329,17 +339,13 @@ public final class Broker implements Closeable {
         return out;
     }
 
-    /** The listeners to bind, each with its security protocol (only PLAINTEXT is served so far). */
-    private List<Endpoint> endpoints() {
+    /** The listeners to bind, each with its security (TLS and SASL as its protocol says). */
+    private List<Endpoint> endpoints(ScramCredentials scram) {
         List<Endpoint> out = new ArrayList<>();
         for (BrokerConfig.Listener l : config.listeners()) {
-            String protocol = config.securityProtocol(l.name());
-            if (!protocol.equals("PLAINTEXT")) {
-                throw new IllegalArgumentException("listener " + l.name() + " uses security protocol " + protocol
-                        + ", which Wharf does not serve yet (PLAINTEXT only)");
-            }
-            out.add(new Endpoint(l.name(), protocol, l.host(), l.port()));
+            out.add(new Endpoint(l.name(), ListenerSecurities.server(config, l.name(), scram), l.host(), l.port()));
         }
+        config.interBrokerListener(); // a broken client side fails the start, not the first replica fetch
         return out;
     }
 

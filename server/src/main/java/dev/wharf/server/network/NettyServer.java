@@ -20,14 +20,16 @@ import org.slf4j.LoggerFactory;
  * The listening socket and each connection's pipeline, readable top to bottom:
  *
  * <pre>
+ *   tls              TLS (SSL and SASL_SSL listeners only): Netty's SslHandler
  *   flushConsolidation one flush per read burst: the responses to requests read together leave together
  *   idleTimeout      closes connections idle for connections.max.idle.ms
  *   frameDecoder     length-prefixed frames, capped by socket.request.max.bytes
  *   requestDispatcher decode, hand to the API's handler, write responses in request order
  * </pre>
  *
- * Responses leave as buffers and {@link LogFileRegion}s (sendfile). One server per configured
- * listener, all on the broker's shared {@link EventLoops}.
+ * Responses leave as buffers and {@link LogFileRegion}s (sendfile); through TLS, records are read
+ * from their files into buffers to be encrypted (zero copy cannot pass through TLS). One server
+ * per configured listener, all on the broker's shared {@link EventLoops}.
  */
 public final class NettyServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
@@ -62,20 +64,24 @@ public final class NettyServer implements Closeable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ListenerSecurity security = endpoint.security();
+                        if (security.tls() != null) {
+                            ch.pipeline().addLast("tls", security.tls().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(MAX_DEFERRED_FLUSHES))
                                 .addLast("idleTimeout", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
                                 .addLast("frameDecoder", new RequestFrameDecoder(maxRequestBytes))
                                 .addLast("requestDispatcher", new RequestDispatcher(handlers, apiVersions, stats, io,
-                                        endpoint.listenerName(), endpoint.securityProtocol()));
+                                        endpoint.listenerName(), security));
                     }
                 });
         String host = endpoint.host();
         int port = endpoint.port();
         InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         this.serverChannel = b.bind(address).sync().channel();
-        log.info("listening listener={} address={} transport={}", listenerName, serverChannel.localAddress(),
-                loops.transport());
+        log.info("listening listener={} address={} security={} transport={}", listenerName,
+                serverChannel.localAddress(), endpoint.securityProtocol(), loops.transport());
     }
 
     /** Starts accepting connections (the broker is fully started). */
