@@ -57,6 +57,7 @@ import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.network.ConnectionLimits;
 import dev.wharf.server.network.Endpoint;
 import dev.wharf.server.network.EventLoops;
 import dev.wharf.server.network.NettyServer;
@@ -106,6 +107,7 @@ public final class Broker implements Closeable {
     private EventLoops eventLoops;
     private final List<NettyServer> servers = new ArrayList<>();
     private final SendStats sendStats = new SendStats();
+    private final ConnectionLimits connectionLimits = new ConnectionLimits();
     private ThreadPoolExecutor io;
     private ScheduledExecutorService timer;
     private PeriodicTasks tasks;
@@ -130,6 +132,7 @@ public final class Broker implements Closeable {
         handlers.register(apiVersions);
         // listeners are set up before ZooKeeper is reached; SCRAM credentials are looked up there
         // when a client authenticates, by then (connections are accepted last)
+        connectionLimits.update(connectionLimits(config));
         List<Endpoint> endpoints = endpoints((user, mechanism) -> scramCredentials == null ? Optional.empty()
                 : scramCredentials.lookup(user, mechanism));
         int ioThreads = config.get(BrokerKeys.NUM_IO_THREADS);
@@ -145,7 +148,8 @@ public final class Broker implements Closeable {
                 for (Endpoint e : endpoints) {
                     // each is closed by close() even when the rest of the start fails
                     servers.add(new NettyServer(e, eventLoops, config.get(BrokerKeys.SOCKET_REQUEST_MAX_BYTES),
-                            config.get(BrokerKeys.CONNECTIONS_MAX_IDLE_MS), handlers, apiVersions, io, sendStats));
+                            config.get(BrokerKeys.CONNECTIONS_MAX_IDLE_MS), handlers, apiVersions, io, sendStats,
+                            connectionLimits, e.listenerName().equals(config.interBrokerListenerName())));
                 }
                 return null;
             });
@@ -178,6 +182,8 @@ public final class Broker implements Closeable {
         // before the replicas open: partitions start with the dynamic defaults, not the static ones
         metadata.subscribeBrokerConfigs(dynamicConfig::entityChanged);
         dynamicConfig.onChange((before, now) -> resizeIo(now.get(BrokerKeys.NUM_IO_THREADS)));
+        connectionLimits.update(connectionLimits(dynamicConfig.current()));
+        dynamicConfig.onChange((before, now) -> connectionLimits.update(connectionLimits(now)));
         resizeIo(dynamicConfig.get(BrokerKeys.NUM_IO_THREADS));
         ReplicationThrottles throttles = new ReplicationThrottles(config.brokerId(),
                 topic -> metadata.topic(topic).map(TopicInfo::configs).orElse(Map.of()),
@@ -337,6 +343,12 @@ public final class Broker implements Closeable {
             out.add(new BrokerInfo.Endpoint(listener.name(), bound.get(i).securityProtocol(), host, port));
         }
         return out;
+    }
+
+    private static ConnectionLimits.Settings connectionLimits(BrokerConfig c) {
+        return new ConnectionLimits.Settings(c.get(BrokerKeys.MAX_CONNECTIONS), c.get(BrokerKeys.MAX_CONNECTIONS_PER_IP),
+                ConnectionLimits.Settings.parseOverrides(c.get(BrokerKeys.MAX_CONNECTIONS_PER_IP_OVERRIDES)),
+                c.get(BrokerKeys.MAX_CONNECTION_CREATION_RATE));
     }
 
     /** The listeners to bind, each with its security (TLS and SASL as its protocol says). */

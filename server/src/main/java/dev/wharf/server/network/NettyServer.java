@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * The listening socket and each connection's pipeline, readable top to bottom:
  *
  * <pre>
+ *   (listening socket) connectionGate: max.connections, per-address limits, creation rate
  *   tls              TLS (SSL and SASL_SSL listeners only): Netty's SslHandler
  *   flushConsolidation one flush per read burst: the responses to requests read together leave together
  *   idleTimeout      closes connections idle for connections.max.idle.ms
@@ -51,6 +52,16 @@ public final class NettyServer implements Closeable {
      */
     public NettyServer(Endpoint endpoint, EventLoops loops, int maxRequestBytes, long idleMs, ApiHandlers handlers,
             ApiVersionsHandler apiVersions, Executor io, SendStats stats) throws InterruptedException {
+        this(endpoint, loops, maxRequestBytes, idleMs, handlers, apiVersions, io, stats, new ConnectionLimits(), false);
+    }
+
+    /**
+     * @param limits the broker's connection limits, shared by its listeners
+     * @param interBroker whether this is the inter-broker listener, never held back by max.connections
+     */
+    public NettyServer(Endpoint endpoint, EventLoops loops, int maxRequestBytes, long idleMs, ApiHandlers handlers,
+            ApiVersionsHandler apiVersions, Executor io, SendStats stats, ConnectionLimits limits, boolean interBroker)
+            throws InterruptedException {
         this.listenerName = endpoint.listenerName();
         this.stats = stats;
         ServerBootstrap b = new ServerBootstrap()
@@ -61,6 +72,7 @@ public final class NettyServer implements Closeable {
                 // (and registered) before any client can see a half-started broker
                 .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(new ConnectionGate(limits, endpoint.listenerName(), !interBroker))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
