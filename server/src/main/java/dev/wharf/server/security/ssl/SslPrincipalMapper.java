@@ -110,14 +110,13 @@ public final class SslPrincipalMapper {
         int i = skipSpace(text, 0);
         while (i < text.length()) {
             int ruleStart = i;
+            if (isSeparator(text.charAt(i))) {
+                i = skipSpace(text, i + 1); // an empty entry, as in "DEFAULT,,DEFAULT", is skipped
+                continue;
+            }
             if (text.startsWith(DEFAULT, i)) {
                 parsed.add(new Rule(null, null, Case.KEEP));
                 i += DEFAULT.length();
-                int next = skipBlanks(text, i);
-                if (next < text.length() && !isSeparator(text.charAt(next))) {
-                    throw invalid(text, ruleStart);
-                }
-                i = next;
             } else if (text.startsWith(RULE, i)) {
                 int patternEnd = closingSlash(text, i + RULE.length(), ruleStart);
                 int replacementEnd = closingSlash(text, patternEnd + 1, ruleStart);
@@ -125,24 +124,21 @@ public final class SslPrincipalMapper {
                 String replacement = text.substring(patternEnd + 1, replacementEnd);
                 i = replacementEnd + 1;
                 Case resultCase = Case.KEEP;
-                if (i < text.length() && text.charAt(i) == 'L') {
-                    resultCase = Case.LOWER;
-                } else if (i < text.length() && text.charAt(i) == 'U') {
-                    resultCase = Case.UPPER;
-                }
-                // Kafka ignores whatever else follows the last slash, up to the separator.
-                while (i < text.length() && !isSeparator(text.charAt(i))) {
+                if (i < text.length() && (text.charAt(i) == 'L' || text.charAt(i) == 'U')) {
+                    resultCase = text.charAt(i) == 'L' ? Case.LOWER : Case.UPPER;
                     i++;
                 }
                 parsed.add(new Rule(compile(pattern, text, ruleStart), replacement, resultCase));
             } else {
                 throw invalid(text, ruleStart);
             }
+            // Only white space may follow a rule before the separator.
+            i = skipBlanks(text, i);
             if (i < text.length()) {
-                i = skipSpace(text, i + 1); // past the separator
-                if (i >= text.length()) {
-                    break;
+                if (!isSeparator(text.charAt(i))) {
+                    throw invalid(text, ruleStart);
                 }
+                i = skipSpace(text, i + 1);
             }
         }
         return new SslPrincipalMapper(parsed, text);

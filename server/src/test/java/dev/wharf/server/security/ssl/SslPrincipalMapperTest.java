@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SslPrincipalMapperTest {
@@ -14,6 +19,33 @@ class SslPrincipalMapperTest {
             + "RULE:^CN=(.*?),OU=(.*?),O=(.*?),L=(.*?),ST=(.*?),C=(.*?)$/$1@$2/L,"
             + "RULE:^.*[Cc][Nn]=([a-zA-Z0-9.]*).*$/$1/L,"
             + "DEFAULT";
+    /** Names and rule sets checked against kafka-clients' own mapper. */
+    private static final List<String> DNS = List.of("CN=alice,OU=eng,O=Wharf", "CN=Bob,OU=ServiceUsers,O=Wharf",
+            "CN=adminUser,OU=Admin,O=Unknown,L=Unknown,ST=Unknown,C=Unknown", "CN=a/b", "O=Wharf,CN=Carol", "CN=x");
+    private static final List<String> RULES = List.of(KAFKA_DOC_RULES,
+            "DEFAULT", "DEFAULT,", "DEFAULT,,DEFAULT", " RULE:^CN=(.*?),.*$/$1/U ,\n DEFAULT",
+            "RULE:^CN=(.*?),OU=ServiceUsers.*$/$1/",
+            "RULE:^CN=(.*?),.*$/$1-$2/", "RULE:^CN=(.*)$/\\$1/", "RULE:^CN=(.*?)\\/(.*?)$/$1\\/$2/",
+            "RULE:^CN=([^,]*),OU=(.*)$/$2$1/", "RULE:^CN=(.*?),(.*)$/$1\\\\$2/", "RULE:.*/X/",
+            "RULE:^CN=([^,ADEFLTU,]+)(,.*|$)/$1/,DEFAULT", "RULE:^(.*)$/$10$1/L");
+
+    static Stream<Arguments> rulesAndNames() {
+        return RULES.stream().flatMap(rules -> DNS.stream().map(dn -> Arguments.of(rules, dn)));
+    }
+
+    // The reference: kafka-clients' own mapper gives the same name for each rule set and DN (where Kafka
+    // finds no rule, Wharf keeps the full DN).
+    @ParameterizedTest
+    @MethodSource("rulesAndNames")
+    void sameNamesAsKafkaClients(String rules, String dn) {
+        String kafkaName;
+        try {
+            kafkaName = org.apache.kafka.common.security.ssl.SslPrincipalMapper.fromRules(rules).getName(dn);
+        } catch (IOException noMatchingRule) {
+            kafkaName = dn;
+        }
+        assertEquals(kafkaName, SslPrincipalMapper.of(rules).nameOf(dn));
+    }
 
     // Kafka's documented examples map as the docs say (a pattern's own commas do not split rules).
     @Test
@@ -80,10 +112,13 @@ class SslPrincipalMapperTest {
         assertEquals("CN=alice,OU=eng,O=Wharf", mapper.nameOf("CN=alice,OU=eng,O=Wharf"));
     }
 
-    // Malformed rules are refused at start-up with the key's name, not at the first connection.
+    // Malformed rules (malformed for kafka-clients too) are refused at start-up with the key's name.
     @ParameterizedTest
-    @ValueSource(strings = {"RULE:^CN=(.*)/$1", "DEFAULTS", "CN=alice", "RULE:^CN=(.*/$1/", "DEFAULT,,RULE"})
+    @ValueSource(strings = {"RULE:^CN=(.*)/$1", "DEFAULTS", "CN=alice", "RULE:^CN=(.*/$1/", "DEFAULT,,RULE",
+        "RULE:^CN=(.*)/$1/Lxyz", "RULE:^CN=(.*)/$1/ L", "RULE:^CN=(.*)/$1/l"})
     void malformedRulesAreRefused(String rules) {
+        assertThrows(IllegalArgumentException.class,
+                () -> org.apache.kafka.common.security.ssl.SslPrincipalMapper.fromRules(rules));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SslPrincipalMapper.of(rules));
         assertTrue(e.getMessage().startsWith("ssl.principal.mapping.rules:"), e.getMessage());
     }
