@@ -80,7 +80,11 @@ public final class TestCertificates {
             return pem("PRIVATE KEY", key.getEncoded());
         }
 
-        /** The key as PKCS#8 PEM encrypted with {@code password} (AES-256-CBC, {@code BEGIN ENCRYPTED PRIVATE KEY}). */
+        /**
+         * The key as PKCS#8 PEM encrypted with {@code password} (PBES2, AES-256-CBC; {@code BEGIN
+         * ENCRYPTED PRIVATE KEY}). Wharf reads it; kafka-clients 4.4 on JDK 17 cannot (it asks the
+         * JDK for a "PBES2" key factory), so give Kafka clients {@link #keyPem()} instead.
+         */
         public String encryptedKeyPem(String password) {
             try {
                 var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
@@ -214,6 +218,30 @@ public final class TestCertificates {
                 "ssl.keystore.certificate.chain", server.chainPem(),
                 "ssl.truststore.type", "PEM",
                 "ssl.truststore.certificates", caPem());
+    }
+
+    /**
+     * {@code ssl} as settings of one listener only: each key as {@code
+     * listener.name.<listener>.<key>} (listener name lower-cased), as a broker's properties give them.
+     */
+    public static Map<String, String> forListener(String listenerName, Map<String, String> ssl) {
+        Map<String, String> out = new HashMap<>();
+        ssl.forEach((key, value) -> out.put("listener.name." + listenerName.toLowerCase(Locale.ROOT) + "." + key, value));
+        return out;
+    }
+
+    /** A Kafka client's properties for an SSL listener with its trust store (and {@code client}'s key, if not null) inline as PEM. */
+    public Map<String, Object> clientPropertiesInline(Identity client) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("security.protocol", "SSL");
+        props.put("ssl.truststore.type", "PEM");
+        props.put("ssl.truststore.certificates", caPem());
+        if (client != null) {
+            props.put("ssl.keystore.type", "PEM");
+            props.put("ssl.keystore.key", client.keyPem());
+            props.put("ssl.keystore.certificate.chain", client.chainPem());
+        }
+        return props;
     }
 
     /** A Kafka client's properties for an SSL listener: security.protocol=SSL and a trust store of {@code type}. */

@@ -63,9 +63,10 @@ final class Pem {
         List<byte[]> plain = blocks(pem, PRIVATE_KEY, key);
         List<byte[]> encrypted = blocks(pem, ENCRYPTED_PRIVATE_KEY, key);
         if (plain.size() + encrypted.size() != 1) {
-            String problem = plain.isEmpty() && encrypted.isEmpty()
-                    ? "no PKCS#8 private key (-----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----) found"
-                    : "more than one private key found";
+            String problem = plain.size() + encrypted.size() > 1 ? "more than one private key found"
+                    : pem.contains("-----BEGIN RSA PRIVATE KEY-----") || pem.contains("-----BEGIN EC PRIVATE KEY-----")
+                    ? "the private key is PKCS#1 or SEC1; give it as PKCS#8 (openssl pkcs8 -topk8)"
+                    : "no PKCS#8 private key (-----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----) found";
             throw new IllegalArgumentException(key + ": " + problem);
         }
         PKCS8EncodedKeySpec spec;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.server.config.ListenerSettings;
 import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.TestCertificates.StoreType;
 import io.netty.handler.ssl.ClientAuth;
@@ -85,6 +86,26 @@ class SslSettingsTest {
         assertFailsNaming("ssl.key.password", ssl);
         ssl.remove("ssl.key.password");
         assertFailsNaming("ssl.key.password", ssl);
+    }
+
+    // A listener's own listener.name.<l>.ssl.* keys win over the broker-wide ones (the lead's call path).
+    @Test
+    void listenerOverridesThroughListenerSettings() {
+        Map<String, String> broker = new HashMap<>(certs.brokerSsl(StoreType.JKS));
+        broker.put("ssl.client.auth", "none");
+        broker.putAll(TestCertificates.forListener("EXTERNAL", Map.of("ssl.client.auth", "required")));
+        SslSettings external = SslSettings.of(new ListenerSettings("EXTERNAL", broker).withPrefix("ssl."));
+        SslSettings internal = SslSettings.of(new ListenerSettings("INTERNAL", broker).withPrefix("ssl."));
+        assertEquals(ClientAuth.REQUIRE, external.clientAuth());
+        assertEquals(ClientAuth.NONE, internal.clientAuth());
+    }
+
+    // A PKCS#1 key (BEGIN RSA PRIVATE KEY), which Kafka does not take either, is refused by name.
+    @Test
+    void pkcs1KeyIsRefused() {
+        Map<String, String> ssl = new HashMap<>(certs.brokerSslInline());
+        ssl.put("ssl.keystore.key", "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+        assertFailsNaming("ssl.keystore.key", ssl);
     }
 
     // A missing store file names the location key.
