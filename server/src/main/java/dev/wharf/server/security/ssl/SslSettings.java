@@ -108,8 +108,6 @@ public final class SslSettings {
             String v = value == null ? "" : value.trim();
             if (!v.isEmpty() || key.equals(SslKeys.ENDPOINT_IDENTIFICATION_ALGORITHM)) {
                 values.put(key, v);
-            } else if (key.equals(SslKeys.CIPHER_SUITES)) {
-                values.remove(key);
             }
         });
         return new SslSettings(values);
@@ -123,6 +121,8 @@ public final class SslSettings {
     /**
      * A Netty server context for a TLS listener: the key store as the server's identity, the trust
      * store for client certificates, {@code ssl.client.auth}, the enabled protocols and cipher suites.
+     * With OpenSSL, {@code ssl.protocol} is only validated (the enabled protocols decide). Each call
+     * builds a new context and logs which provider serves it.
      *
      * @throws IllegalArgumentException when no key store is configured or the context cannot be built
      */

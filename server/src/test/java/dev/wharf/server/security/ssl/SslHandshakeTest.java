@@ -116,6 +116,8 @@ class SslHandshakeTest {
         SslSettings notVerifying = SslSettings.of(lax);
         try (TlsEchoServer echo = new TlsEchoServer(server.serverContext(), server.principalMapper())) {
             assertThrows(SSLHandshakeException.class, () -> echo.principalVia(verifying.clientSocketFactory(), "localhost"));
+            assertThrows(SSLHandshakeException.class,
+                    () -> echo.principalViaConnect(verifying.clientSocketFactory(), "localhost"));
             assertEquals("User:ANONYMOUS", echo.principalVia(notVerifying.clientSocketFactory(), "localhost"));
         }
         // The broker's own certificate names both localhost and 127.0.0.1.
@@ -123,6 +125,7 @@ class SslHandshakeTest {
         try (TlsEchoServer echo = new TlsEchoServer(broker.serverContext(), broker.principalMapper())) {
             assertEquals("User:ANONYMOUS", echo.principalVia(verifying.clientSocketFactory(), "localhost"));
             assertEquals("User:ANONYMOUS", echo.principalVia(verifying.clientSocketFactory(), "127.0.0.1"));
+            assertEquals("User:ANONYMOUS", echo.principalViaConnect(verifying.clientSocketFactory(), "localhost"));
         }
     }
 

@@ -81,14 +81,26 @@ final class TlsEchoServer implements AutoCloseable {
     /** Connects through {@code factory} to {@code host} and returns the principal line the server sent. */
     String principalVia(SSLSocketFactory factory, String host) throws IOException {
         try (Socket socket = factory.createSocket(host, port())) {
-            socket.setSoTimeout(10_000);
-            String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            if (line == null) {
-                throw new EOFException("the server closed the connection without a principal");
-            }
-            return line;
+            return readPrincipal(socket);
         }
+    }
+
+    /** As {@link #principalVia(SSLSocketFactory, String)}, on an unconnected socket then connected with a timeout. */
+    String principalViaConnect(SSLSocketFactory factory, String host) throws IOException {
+        try (Socket socket = factory.createSocket()) {
+            socket.connect(new InetSocketAddress(host, port()), 10_000);
+            return readPrincipal(socket);
+        }
+    }
+
+    private static String readPrincipal(Socket socket) throws IOException {
+        socket.setSoTimeout(10_000);
+        String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        if (line == null) {
+            throw new EOFException("the server closed the connection without a principal");
+        }
+        return line;
     }
 
     /** Connects with {@code engine} (e.g. kafka-clients' own) in a Netty client and returns the principal line. */
