@@ -105,7 +105,8 @@ class SslHandshakeTest {
         }
     }
 
-    // With host name checking on (Kafka's default), a server certificate without the host's SAN is refused.
+    // With host name checking on (Kafka's default), a server certificate without the host's SAN is refused,
+    // however the caller makes its socket (direct, unconnected then connected, layered over a plain one).
     @Test
     void hostNameVerification() throws Exception {
         Identity noSan = certs.issue("CN=somewhere-else,O=Wharf");
@@ -118,6 +119,8 @@ class SslHandshakeTest {
             assertThrows(SSLHandshakeException.class, () -> echo.principalVia(verifying.clientSocketFactory(), "localhost"));
             assertThrows(SSLHandshakeException.class,
                     () -> echo.principalViaConnect(verifying.clientSocketFactory(), "localhost"));
+            assertThrows(SSLHandshakeException.class,
+                    () -> echo.principalViaLayered(verifying.clientSocketFactory(), "localhost"));
             assertEquals("User:ANONYMOUS", echo.principalVia(notVerifying.clientSocketFactory(), "localhost"));
         }
         // The broker's own certificate names both localhost and 127.0.0.1.
@@ -126,6 +129,7 @@ class SslHandshakeTest {
             assertEquals("User:ANONYMOUS", echo.principalVia(verifying.clientSocketFactory(), "localhost"));
             assertEquals("User:ANONYMOUS", echo.principalVia(verifying.clientSocketFactory(), "127.0.0.1"));
             assertEquals("User:ANONYMOUS", echo.principalViaConnect(verifying.clientSocketFactory(), "localhost"));
+            assertEquals("User:ANONYMOUS", echo.principalViaLayered(verifying.clientSocketFactory(), "localhost"));
         }
     }
 

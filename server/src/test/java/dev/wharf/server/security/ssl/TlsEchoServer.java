@@ -93,6 +93,16 @@ final class TlsEchoServer implements AutoCloseable {
         }
     }
 
+    /** As {@link #principalVia(SSLSocketFactory, String)}, with TLS layered over a connected plain socket. */
+    String principalViaLayered(SSLSocketFactory factory, String host) throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(host, port()), 10_000);
+            try (Socket tls = factory.createSocket(plain, host, port(), true)) {
+                return readPrincipal(tls);
+            }
+        }
+    }
+
     private static String readPrincipal(Socket socket) throws IOException {
         socket.setSoTimeout(10_000);
         String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
