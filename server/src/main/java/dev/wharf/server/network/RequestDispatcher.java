@@ -321,7 +321,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && security.principalFromCertificate()) {
             SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
-            connection(ctx).authenticated(security.tlsPrincipal().apply(session));
+            try {
+                connection(ctx).authenticated(security.tlsPrincipal().apply(session));
+            } catch (IllegalArgumentException e) { // no principal mapping rule matches its certificate
+                close(ctx, "TLS client refused: " + e.getMessage());
+            }
         } else if (evt instanceof IdleStateEvent) {
             log.info("closing idle connection client={}", ctx.channel().remoteAddress());
             ctx.close();

@@ -23,8 +23,8 @@ import java.util.regex.PatternSyntaxException;
  * </ul>
  *
  * A pattern may itself contain commas ({@code ^CN=(.*?),OU=ServiceUsers.*$}): a rule ends at the
- * separator after its closing slash, not at the first comma. When no rule matches, the name is the
- * whole distinguished name (Kafka refuses such a client instead; see {@link #nameOf}).
+ * separator after its closing slash, not at the first comma. When no rule matches, the client is
+ * refused, as Kafka refuses it ({@link #nameOf}).
  *
  * <p>Immutable; any thread.
  */
@@ -146,9 +146,10 @@ public final class SslPrincipalMapper {
 
     /**
      * The short name for {@code distinguishedName} (RFC 2253 form, as {@code
-     * X500Principal.getName()} gives): the result of the first matching rule, or the whole name
-     * when none matches. Kafka fails the client's authentication in that last case; Wharf keeps
-     * the full name, which no ACL written for short names will grant anything to.
+     * X500Principal.getName()} gives): the result of the first matching rule.
+     *
+     * @throws IllegalArgumentException when no rule matches: the client's authentication fails,
+     *     as in Kafka (add DEFAULT as the last rule to keep such names whole)
      */
     public String nameOf(String distinguishedName) {
         for (Rule rule : rules) {
@@ -157,7 +158,7 @@ public final class SslPrincipalMapper {
                 return name;
             }
         }
-        return distinguishedName;
+        throw new IllegalArgumentException("no ssl.principal.mapping.rules rule matches " + distinguishedName);
     }
 
     @Override

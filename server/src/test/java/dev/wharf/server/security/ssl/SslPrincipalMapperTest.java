@@ -33,8 +33,8 @@ class SslPrincipalMapperTest {
         return RULES.stream().flatMap(rules -> DNS.stream().map(dn -> Arguments.of(rules, dn)));
     }
 
-    // The reference: kafka-clients' own mapper gives the same name for each rule set and DN (where Kafka
-    // finds no rule, Wharf keeps the full DN).
+    // The reference: kafka-clients' own mapper gives the same name for each rule set and DN, and
+    // refuses the same names (no rule matches)
     @ParameterizedTest
     @MethodSource("rulesAndNames")
     void sameNamesAsKafkaClients(String rules, String dn) {
@@ -42,7 +42,8 @@ class SslPrincipalMapperTest {
         try {
             kafkaName = org.apache.kafka.common.security.ssl.SslPrincipalMapper.fromRules(rules).getName(dn);
         } catch (IOException noMatchingRule) {
-            kafkaName = dn;
+            assertThrows(IllegalArgumentException.class, () -> SslPrincipalMapper.of(rules).nameOf(dn));
+            return;
         }
         assertEquals(kafkaName, SslPrincipalMapper.of(rules).nameOf(dn));
     }
@@ -76,12 +77,12 @@ class SslPrincipalMapperTest {
         assertEquals("O=Wharf", mapper.nameOf("O=Wharf"));
     }
 
-    // With no DEFAULT and no matching rule, the name is the full DN (Wharf's choice; see the class comment).
+    // With no DEFAULT and no matching rule, the client is refused, as Kafka refuses it
     @Test
-    void noMatchGivesTheFullName() {
+    void noMatchRefusesTheName() {
         SslPrincipalMapper mapper = SslPrincipalMapper.of("RULE:^CN=(.*?),OU=ServiceUsers.*$/$1/");
-        assertEquals("CN=alice,OU=eng,O=Wharf", mapper.nameOf("CN=alice,OU=eng,O=Wharf"));
-        assertEquals("CN=alice", SslPrincipalMapper.of("").nameOf("CN=alice"));
+        assertThrows(IllegalArgumentException.class, () -> mapper.nameOf("CN=alice,OU=eng,O=Wharf"));
+        assertThrows(IllegalArgumentException.class, () -> SslPrincipalMapper.of("").nameOf("CN=alice"));
     }
 
     // /L lower-cases and /U upper-cases the result, and nothing else of the rule.
