@@ -40,7 +40,7 @@ final class OAuthBearerClientMechanism implements SaslClientMechanism {
             case SENT -> {
                 if (serverChallenge == null || serverChallenge.length == 0) {
                     state = State.COMPLETE;
-                    return new byte[0];
+                    return null;
                 }
                 serverError = new String(serverChallenge, StandardCharsets.UTF_8);
                 state = State.ERROR_ACKNOWLEDGED;

@@ -31,11 +31,6 @@ final class OAuthBearerServerMechanism implements SaslServerMechanism {
     }
 
     @Override
-    public String mechanismName() {
-        return NAME;
-    }
-
-    @Override
     public byte[] evaluate(byte[] clientToken) throws SaslAuthenticationException {
         if (failed || valid != null) {
             throw new SaslAuthenticationException("Authentication failed: unexpected OAUTHBEARER message");

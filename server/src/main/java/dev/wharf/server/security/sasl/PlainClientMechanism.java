@@ -32,7 +32,7 @@ final class PlainClientMechanism implements SaslClientMechanism {
         if (serverChallenge != null && serverChallenge.length > 0) {
             throw new SaslAuthenticationException("Unexpected SASL/PLAIN challenge from the server");
         }
-        return new byte[0];
+        return null;
     }
 
     @Override

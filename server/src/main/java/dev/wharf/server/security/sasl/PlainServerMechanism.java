@@ -51,11 +51,6 @@ final class PlainServerMechanism implements SaslServerMechanism {
     }
 
     @Override
-    public String mechanismName() {
-        return NAME;
-    }
-
-    @Override
     public byte[] evaluate(byte[] clientToken) throws SaslAuthenticationException {
         if (authorizedId != null) {
             throw new SaslAuthenticationException("Authentication failed: PLAIN takes one message");

@@ -1,17 +1,20 @@
 package dev.wharf.server.security.sasl;
 
 /**
- * One server-side SASL exchange: one per authentication; a re-authentication gets a new one.
+ * One server-side SASL exchange (one per authentication, re-authentication gets a new one).
  * Not thread-safe: the connection that owns it calls it one token at a time.
+ *
+ * <p>A completing {@link #evaluate} may still return a challenge the client needs (SCRAM's
+ * server signature): send it in the SaslAuthenticate response. An OAUTHBEARER refusal is a
+ * challenge too (RFC 7628's error JSON) with the exchange not complete; the client's next token
+ * (%x01) then fails it.
  */
 public interface SaslServerMechanism {
-    /** The SASL mechanism name, e.g. "SCRAM-SHA-256". */
-    String mechanismName();
-
     /**
      * The challenge to send for the client's token (empty when there is nothing to say).
      *
      * @throws SaslAuthenticationException when authentication fails; the message is safe to send
+     *     to the client (it never reveals whether the user exists)
      */
     byte[] evaluate(byte[] clientToken) throws SaslAuthenticationException;
 

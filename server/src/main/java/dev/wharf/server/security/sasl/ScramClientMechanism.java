@@ -101,7 +101,7 @@ final class ScramClientMechanism implements SaslClientMechanism {
         if (!MessageDigest.isEqual(signature, expectedServerSignature)) {
             throw new SaslAuthenticationException("Invalid server signature in the SCRAM server final message");
         }
-        return new byte[0];
+        return null;
     }
 
     @Override

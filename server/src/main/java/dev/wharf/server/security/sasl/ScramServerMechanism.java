@@ -47,11 +47,6 @@ final class ScramServerMechanism implements SaslServerMechanism {
     }
 
     @Override
-    public String mechanismName() {
-        return mechanism.mechanismName;
-    }
-
-    @Override
     public byte[] evaluate(byte[] clientToken) throws SaslAuthenticationException {
         State current = state;
         state = State.FAILED;

@@ -64,19 +64,26 @@ final class KafkaSasl {
         throw new AssertionError("no outcome after " + MAX_ROUNDS + " rounds");
     }
 
-    /** Our client against Kafka's server until both are done; throws what either side throws. */
+    /**
+     * Our client against Kafka's server, driven as the broker's BrokerConnection drives it: send a
+     * token, stop once the client is complete, else send what it makes of the answer (null: done).
+     * Throws what either side throws; at the end both sides must agree the exchange is complete.
+     */
     static void run(SaslClientMechanism client, SaslServer server) throws Exception {
         byte[] token = client.initialResponse();
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            byte[] challenge = server.evaluateResponse(token);
-            if (server.isComplete()) {
-                if (!client.isComplete()) {
-                    client.evaluate(challenge == null ? new byte[0] : challenge);
-                }
-                return;
+            byte[] challenge = server.evaluateResponse(token == null ? new byte[0] : token);
+            if (client.isComplete()) {
+                break;
             }
-            token = client.evaluate(challenge);
+            token = client.evaluate(challenge == null ? new byte[0] : challenge);
+            if (client.isComplete() && token == null) {
+                break;
+            }
         }
-        throw new AssertionError("no outcome after " + MAX_ROUNDS + " rounds");
+        if (!client.isComplete() || !server.isComplete()) {
+            throw new AssertionError("exchange incomplete: client " + client.isComplete() + ", server "
+                    + server.isComplete());
+        }
     }
 }
