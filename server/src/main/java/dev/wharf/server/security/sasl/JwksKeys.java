@@ -51,7 +51,7 @@ final class JwksKeys {
                 http = null;
                 try {
                     loadFile();
-                } catch (IOException | ParseException e) {
+                } catch (IOException | ParseException | IllegalArgumentException e) {
                     throw new IllegalArgumentException("Cannot read the JWKS at " + uri + ": " + e.getMessage(), e);
                 }
             }

@@ -17,6 +17,7 @@ import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ final class JwksTokenValidator implements TokenValidator {
     static final Set<String> HANDLER_CLASSES = Set.of(HANDLER_CLASS,
             "org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerValidatorCallbackHandler");
     private static final String PREFIX = "sasl.oauthbearer.";
+    static final String ALLOWED_URLS_PROPERTY = "org.apache.kafka.sasl.oauthbearer.allowed.urls";
     private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
 
     private final JwksKeys keys;
@@ -64,10 +66,23 @@ final class JwksTokenValidator implements TokenValidator {
 
     /** From the listener's OAUTHBEARER settings; IllegalArgumentException naming a missing or bad key. */
     static JwksTokenValidator fromSettings(ListenerSettings settings, Clock clock) {
+        return fromSettings(settings, clock, System.getProperty(ALLOWED_URLS_PROPERTY));
+    }
+
+    /**
+     * As above; {@code allowedUrls} is Kafka's allow-list system property (comma-separated). Kafka
+     * 4 allows no URL when it is unset; Wharf's broker config is trusted, so unset allows any URL,
+     * and set it restricts them as in Kafka.
+     */
+    static JwksTokenValidator fromSettings(ListenerSettings settings, Clock clock, String allowedUrls) {
         String url = setting(settings, "jwks.endpoint.url", null);
         if (url == null) {
             throw new IllegalArgumentException(PREFIX + "jwks.endpoint.url must be set to use Kafka's "
                     + "OAuthBearerValidatorCallbackHandler on listener " + settings.listenerName());
+        }
+        if (allowedUrls != null && Arrays.stream(allowedUrls.split(",")).map(String::trim).noneMatch(url::equals)) {
+            throw new IllegalArgumentException(PREFIX + "jwks.endpoint.url " + url + " is not in the system property "
+                    + ALLOWED_URLS_PROPERTY + " (" + allowedUrls + ")");
         }
         URI uri;
         try {

@@ -230,6 +230,19 @@ class OAuthBearerJwksTest {
         assertEquals("alice", server.authorizedId());
     }
 
+    // Kafka's URL allow-list system property, when set, restricts the JWKS URL as in Kafka.
+    @Test
+    void allowListRestrictsTheUrl() throws Exception {
+        Path file = jwks("keys.json", rsa);
+        ListenerSettings settings = settings(file, HANDLER);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JwksTokenValidator.fromSettings(settings, CLOCK, "https://idp.example/jwks"));
+        assertTrue(e.getMessage().contains(JwksTokenValidator.ALLOWED_URLS_PROPERTY), e.getMessage());
+        TokenValidator allowed = JwksTokenValidator.fromSettings(settings, CLOCK,
+                "https://idp.example/jwks, " + file.toUri());
+        assertTrue(allowed.validate(signed(rsa, claims().build())) instanceof TokenValidator.Valid);
+    }
+
     // Settings that cannot work are refused at start-up, naming the key.
     @Test
     void badSettingsAreRefused() throws Exception {
