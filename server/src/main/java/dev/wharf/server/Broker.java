@@ -268,6 +268,7 @@ public final class Broker implements Closeable {
                 .register(new ElectLeadersHandler(metadata))
                 .register(new AlterPartitionReassignmentsHandler(metadata))
                 .register(new ListPartitionReassignmentsHandler(metadata));
+        dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config);
         servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());

@@ -90,8 +90,7 @@ public final class IgnoredKeys {
         notHonoured("max.connections.per.ip", "connections are not limited");
         notHonoured("max.connections.per.ip.overrides", "connections are not limited");
         notHonoured("max.connection.creation.rate", "connections are not limited");
-        notHonoured("quota.", "client quotas are not enforced");
-        notHonoured("client.quota.callback.class", "client quotas are not enforced");
+        notHonoured("client.quota.callback.class", "no plug-in quota callbacks: Kafka's default quota resolution");
         notHonoured("create.topic.policy.class.name", "no plug-in policies");
         notHonoured("alter.config.policy.class.name", "no plug-in policies");
         notHonoured("config.providers", "config providers are not supported: ${...} values are taken as written");
