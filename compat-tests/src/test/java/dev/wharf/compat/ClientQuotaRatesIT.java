@@ -1,0 +1,192 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Client byte-rate quotas enforced on real kafka-clients 4.4.0 (KIP-13, KIP-219): a producer and a
+ * consumer going as fast as they can are held to their quota by throttle times alone, without a
+ * single error, and a quota changed while a client runs applies to it at once. The broker measures
+ * over 2 windows of 1 s (quota.window.num=2), so the start-up allowance (one window) is short.
+ */
+class ClientQuotaRatesIT {
+    private static final int QUOTA = 512 * 1024;
+    private static final int VALUE_BYTES = 4096;
+
+    @TempDir
+    Path dir;
+
+    private RunningBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new RunningBroker(dir, Map.of("quota.window.num", "2", "quota.window.size.seconds", "1"));
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+        admin.createTopics(List.of(new NewTopic("rated", 1, (short) 1))).all().get();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private void quota(String clientId, String key, Double value) throws Exception {
+        ClientQuotaEntity entity = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, clientId));
+        admin.alterClientQuotas(List.of(new ClientQuotaAlteration(entity,
+                List.of(new ClientQuotaAlteration.Op(key, value))))).all().get();
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(String clientId) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ProducerConfig.CLIENT_ID_CONFIG, clientId, ProducerConfig.ACKS_CONFIG, "1",
+                ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(256 * 1024)),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends for {@code seconds}; the bytes acknowledged after {@code fromMs}, per second of the rest of the run. */
+    private static double produceRate(KafkaProducer<byte[], byte[]> producer, long seconds, long fromMs,
+            AtomicLong acked, AtomicReference<Exception> failure) {
+        long start = System.currentTimeMillis();
+        long end = start + seconds * 1000;
+        AtomicLong measured = new AtomicLong();
+        byte[] value = new byte[VALUE_BYTES];
+        while (System.currentTimeMillis() < end) {
+            producer.send(new ProducerRecord<>("rated", value), (md, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+                acked.incrementAndGet();
+                long at = System.currentTimeMillis();
+                if (at >= start + fromMs && at < end) {
+                    measured.addAndGet(VALUE_BYTES);
+                }
+            });
+        }
+        producer.flush();
+        return measured.get() * 1000.0 / (seconds * 1000 - fromMs);
+    }
+
+    private static double metric(KafkaProducer<?, ?> producer, String name) {
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
+            if (m.getKey().name().equals(name) && m.getKey().group().equals("producer-metrics")) {
+                return ((Number) m.getValue().metricValue()).doubleValue();
+            }
+        }
+        return Double.NaN;
+    }
+
+    // A producer over its byte rate is slowed to it: the rate measured is within 10% of the quota,
+    // every record is acknowledged without error and can be read back.
+    @Test
+    void producerIsHeldToItsByteRate() throws Exception {
+        quota("quota-producer", "producer_byte_rate", (double) QUOTA);
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        double rate;
+        try (KafkaProducer<byte[], byte[]> producer = producer("quota-producer")) {
+            rate = produceRate(producer, 8, 2000, acked, failure);
+            assertTrue(metric(producer, "produce-throttle-time-max") > 0, "the broker told the producer to hold back");
+        }
+        System.out.println("produce rate " + rate + " against " + QUOTA);
+        assertEquals(null, failure.get());
+        assertEquals(QUOTA, rate, QUOTA * 0.10, "bytes per second acknowledged");
+        long end = admin.listOffsets(Map.of(new TopicPartition("rated", 0),
+                org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().get(new TopicPartition("rated", 0)).offset();
+        assertEquals(acked.get(), end);
+    }
+
+    // A consumer over its fetch byte rate is slowed to it, and reads every record in order.
+    @Test
+    void consumerIsHeldToItsFetchRate() throws Exception {
+        long records;
+        try (KafkaProducer<byte[], byte[]> producer = producer("unlimited-producer")) {
+            byte[] value = new byte[VALUE_BYTES];
+            for (int i = 0; i < 2000; i++) { // 8 MiB: more than the consumer may read in the run
+                producer.send(new ProducerRecord<>("rated", value));
+            }
+            producer.flush();
+            records = 2000;
+        }
+        quota("quota-consumer", "consumer_byte_rate", (double) QUOTA);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ConsumerConfig.CLIENT_ID_CONFIG, "quota-consumer",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 * 1024)),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition("rated", 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long start = System.currentTimeMillis();
+            long end = start + 8000;
+            long next = 0;
+            long measured = 0;
+            while (System.currentTimeMillis() < end && next < records) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    assertEquals(next++, r.offset());
+                    if (System.currentTimeMillis() >= start + 2000) {
+                        measured += r.value().length;
+                    }
+                }
+            }
+            double rate = measured * 1000.0 / (System.currentTimeMillis() - start - 2000);
+            System.out.println("fetch rate " + rate + " against " + QUOTA);
+            assertEquals(QUOTA, rate, QUOTA * 0.10, "bytes per second consumed");
+            while (next < records) { // the rest, unthrottled, reads in order too
+                quota("quota-consumer", "consumer_byte_rate", null);
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    assertEquals(next++, r.offset());
+                }
+            }
+        }
+    }
+
+    // A quota set while a producer runs unthrottled applies to it at once; removing it frees it again.
+    @Test
+    void aQuotaChangeAppliesToARunningProducer() throws Exception {
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer("changing-producer")) {
+            double free = produceRate(producer, 2, 0, acked, failure);
+            assertEquals(0.0, metric(producer, "produce-throttle-time-max"));
+            quota("changing-producer", "producer_byte_rate", (double) (free / 4));
+            double held = produceRate(producer, 4, 2000, acked, failure);
+            System.out.println("free " + free + " held " + held);
+            assertTrue(held < free / 3, "held to a quarter of " + free + ": " + held);
+            assertTrue(metric(producer, "produce-throttle-time-max") > 0);
+        }
+        assertEquals(null, failure.get());
+    }
+}
