@@ -76,28 +76,23 @@ class ClientQuotaRatesIT {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Sends for {@code seconds}; the bytes acknowledged after {@code fromMs}, per second of the rest of the run. */
-    private static double produceRate(KafkaProducer<byte[], byte[]> producer, long seconds, long fromMs,
-            AtomicLong acked, AtomicReference<Exception> failure) {
-        long start = System.currentTimeMillis();
-        long end = start + seconds * 1000;
-        AtomicLong measured = new AtomicLong();
+    /** Sends for {@code seconds}, as fast as the producer lets it; what was acknowledged when. */
+    private static ThrottledRate produceFor(KafkaProducer<byte[], byte[]> producer, long seconds, AtomicLong acked,
+            AtomicReference<Exception> failure) {
+        ThrottledRate rate = new ThrottledRate();
         byte[] value = new byte[VALUE_BYTES];
-        while (System.currentTimeMillis() < end) {
+        while (rate.elapsedMs() < seconds * 1000) {
             producer.send(new ProducerRecord<>("rated", value), (md, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
-                    return;
-                }
-                acked.incrementAndGet();
-                long at = System.currentTimeMillis();
-                if (at >= start + fromMs && at < end) {
-                    measured.addAndGet(VALUE_BYTES);
+                } else {
+                    acked.incrementAndGet();
+                    rate.add(VALUE_BYTES);
                 }
             });
         }
         producer.flush();
-        return measured.get() * 1000.0 / (seconds * 1000 - fromMs);
+        return rate;
     }
 
     private static double metric(KafkaProducer<?, ?> producer, String name) {
@@ -118,10 +113,11 @@ class ClientQuotaRatesIT {
         AtomicReference<Exception> failure = new AtomicReference<>();
         double rate;
         try (KafkaProducer<byte[], byte[]> producer = producer("quota-producer")) {
-            rate = produceRate(producer, 8, 2000, acked, failure);
+            ThrottledRate measured = produceFor(producer, 9, acked, failure);
+            rate = measured.bytesPerSecond(3000);
+            System.out.println("produce rate " + rate + " against " + QUOTA + "; " + measured);
             assertTrue(metric(producer, "produce-throttle-time-max") > 0, "the broker told the producer to hold back");
         }
-        System.out.println("produce rate " + rate + " against " + QUOTA);
         assertEquals(null, failure.get());
         assertEquals(QUOTA, rate, QUOTA * 0.10, "bytes per second acknowledged");
         long end = admin.listOffsets(Map.of(new TopicPartition("rated", 0),
@@ -149,23 +145,19 @@ class ClientQuotaRatesIT {
             TopicPartition tp = new TopicPartition("rated", 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            long start = System.currentTimeMillis();
-            long end = start + 8000;
+            ThrottledRate consumed = new ThrottledRate();
             long next = 0;
-            long measured = 0;
-            while (System.currentTimeMillis() < end && next < records) {
+            while (consumed.elapsedMs() < 9000 && next < records) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     assertEquals(next++, r.offset());
-                    if (System.currentTimeMillis() >= start + 2000) {
-                        measured += r.value().length;
-                    }
+                    consumed.add(r.value().length);
                 }
             }
-            double rate = measured * 1000.0 / (System.currentTimeMillis() - start - 2000);
-            System.out.println("fetch rate " + rate + " against " + QUOTA);
+            double rate = consumed.bytesPerSecond(3000);
+            System.out.println("fetch rate " + rate + " against " + QUOTA + "; " + consumed);
             assertEquals(QUOTA, rate, QUOTA * 0.10, "bytes per second consumed");
+            quota("quota-consumer", "consumer_byte_rate", null);
             while (next < records) { // the rest, unthrottled, reads in order too
-                quota("quota-consumer", "consumer_byte_rate", null);
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     assertEquals(next++, r.offset());
                 }
@@ -179,10 +171,10 @@ class ClientQuotaRatesIT {
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = producer("changing-producer")) {
-            double free = produceRate(producer, 2, 0, acked, failure);
+            double free = produceFor(producer, 2, acked, failure).bytesPerSecond(0);
             assertEquals(0.0, metric(producer, "produce-throttle-time-max"));
-            quota("changing-producer", "producer_byte_rate", (double) (free / 4));
-            double held = produceRate(producer, 4, 2000, acked, failure);
+            quota("changing-producer", "producer_byte_rate", Math.floor(free / 4));
+            double held = produceFor(producer, 5, acked, failure).bytesPerSecond(1500);
             System.out.println("free " + free + " held " + held);
             assertTrue(held < free / 3, "held to a quarter of " + free + ": " + held);
             assertTrue(metric(producer, "produce-throttle-time-max") > 0);
