@@ -151,38 +151,48 @@ final class ZkData {
         }
     };
 
-    /**
-     * The client entities: {@code /config/users/<u>}, {@code /config/users/<u>/clients/<c>} and
-     * {@code /config/clients/<c>}, below {@code /config} (both trees are watched from there).
-     */
-    static final ConfigEntityStore.Layout<ClientEntity> CLIENT_ENTITIES = new ConfigEntityStore.Layout<>() {
+    /** The user entities: {@code /config/users/<u>} and their client ids, {@code /config/users/<u>/clients/<c>}. */
+    static final ConfigEntityStore.Layout<ClientEntity> USER_ENTITIES = new ConfigEntityStore.Layout<>() {
         @Override
         public String root() {
-            return "/config";
+            return USER_CONFIGS;
         }
 
         @Override
         public String path(ClientEntity e) {
-            if (e.user() == null) {
-                return CLIENT_CONFIGS + "/" + znodeName(e.clientId());
-            }
             String user = USER_CONFIGS + "/" + znodeName(e.user());
             return e.clientId() == null ? user : user + "/clients/" + znodeName(e.clientId());
         }
 
         @Override
         public ClientEntity entityAt(String path) {
-            String[] parts = path.split("/", -1); // "", "config", kind, name[, "clients", name]
+            String[] parts = path.split("/", -1); // "", "config", "users", name[, "clients", name]
             if (parts.length == 4 && parts[2].equals("users")) {
                 return ClientEntity.user(entityName(parts[3]));
-            }
-            if (parts.length == 4 && parts[2].equals("clients")) {
-                return ClientEntity.clientId(entityName(parts[3]));
             }
             if (parts.length == 6 && parts[2].equals("users") && parts[4].equals("clients")) {
                 return new ClientEntity(entityName(parts[3]), entityName(parts[5]));
             }
             return null;
+        }
+    };
+
+    /** The client-id entities (without a user): {@code /config/clients/<c>}. */
+    static final ConfigEntityStore.Layout<ClientEntity> CLIENT_ID_ENTITIES = new ConfigEntityStore.Layout<>() {
+        @Override
+        public String root() {
+            return CLIENT_CONFIGS;
+        }
+
+        @Override
+        public String path(ClientEntity e) {
+            return CLIENT_CONFIGS + "/" + znodeName(e.clientId());
+        }
+
+        @Override
+        public ClientEntity entityAt(String path) {
+            String child = childOf(CLIENT_CONFIGS, path);
+            return child == null || !path.equals(CLIENT_CONFIGS + "/" + child) ? null : ClientEntity.clientId(entityName(child));
         }
     };
 

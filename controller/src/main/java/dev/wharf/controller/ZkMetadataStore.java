@@ -37,7 +37,8 @@ public final class ZkMetadataStore implements Closeable {
     private final IsrWrites isrWrites;
     private final Reassignments reassignments;
     private final ConfigEntityStore<String> brokerConfigs;
-    private final ConfigEntityStore<ClientEntity> clientConfigs;
+    private final ConfigEntityStore<ClientEntity> userConfigs;
+    private final ConfigEntityStore<ClientEntity> clientIdConfigs;
     /** This broker's last report of replicas in failed log dirs, written again under a new session. */
     private volatile byte[] offlineReport;
 
@@ -51,12 +52,14 @@ public final class ZkMetadataStore implements Closeable {
         this.isrWrites = new IsrWrites(session, cache);
         this.reassignments = new Reassignments(session, election, cache);
         this.brokerConfigs = new ConfigEntityStore<>(session, ZkData.BROKER_ENTITIES);
-        this.clientConfigs = new ConfigEntityStore<>(session, ZkData.CLIENT_ENTITIES);
+        this.userConfigs = new ConfigEntityStore<>(session, ZkData.USER_ENTITIES);
+        this.clientIdConfigs = new ConfigEntityStore<>(session, ZkData.CLIENT_ID_ENTITIES);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
         session.addListener(brokerConfigs);
-        session.addListener(clientConfigs);
+        session.addListener(userConfigs);
+        session.addListener(clientIdConfigs);
         session.addListener(() -> {
             byte[] report = offlineReport;
             if (report != null) { // a new session lost the ephemeral node: the replicas are still offline
@@ -267,19 +270,22 @@ public final class ZkMetadataStore implements Closeable {
     public void subscribeClientConfigs(java.util.function.BiConsumer<ClientEntity, Map<String, String>> listener)
             throws Exception {
         session.call(() -> {
-            clientConfigs.subscribe(listener);
+            userConfigs.subscribe(listener);
+            clientIdConfigs.subscribe(listener);
             return null;
         });
     }
 
     /** The configs of a user or client-id entity, from memory (empty: none). */
     public Map<String, String> clientConfigs(ClientEntity entity) {
-        return clientConfigs.configs(entity);
+        return clientStore(entity).configs(entity);
     }
 
     /** Every user and client-id entity with configs, from memory. */
     public Map<ClientEntity, Map<String, String>> allClientConfigs() {
-        return clientConfigs.all();
+        Map<ClientEntity, Map<String, String>> all = new java.util.HashMap<>(userConfigs.all());
+        all.putAll(clientIdConfigs.all());
+        return all;
     }
 
     /**
@@ -288,7 +294,11 @@ public final class ZkMetadataStore implements Closeable {
      */
     public Map<String, String> updateClientConfigs(ClientEntity entity,
             java.util.function.UnaryOperator<Map<String, String>> change) throws Exception {
-        return session.call(() -> clientConfigs.update(entity, change));
+        return session.call(() -> clientStore(entity).update(entity, change));
+    }
+
+    private ConfigEntityStore<ClientEntity> clientStore(ClientEntity entity) {
+        return entity.user() == null ? clientIdConfigs : userConfigs;
     }
 
     /** Each live broker's epoch, from memory: a broker that restarts or gets a new session has a new one. */

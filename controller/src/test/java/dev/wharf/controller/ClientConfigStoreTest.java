@@ -73,6 +73,24 @@ class ClientConfigStoreTest {
         }
     }
 
+    // A broker whose session expired follows the entities again under its new session.
+    @Test
+    void followsAgainUnderANewSession() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore first = new ZkMetadataStore(zk.connectString(), 10_000, new BrokerInfo(0, "127.0.0.1", 9092));
+                ZkMetadataStore second = new ZkMetadataStore(zk.connectString(), 10_000, new BrokerInfo(1, "127.0.0.1", 9093))) {
+            first.start();
+            second.start();
+            first.updateClientConfigs(ALICE, put("producer_byte_rate", "1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !second.clientConfigs(ALICE).isEmpty());
+            ZkMetadataStoreTest.expireSession(zk.connectString(), second);
+            first.updateClientConfigs(ALICE, put("producer_byte_rate", "2"));
+            first.updateClientConfigs(DEFAULT_CLIENT, put("consumer_byte_rate", "3"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Map.of("producer_byte_rate", "2").equals(second.clientConfigs(ALICE))
+                    && Map.of("consumer_byte_rate", "3").equals(second.clientConfigs(DEFAULT_CLIENT)));
+        }
+    }
+
     private static java.util.function.UnaryOperator<Map<String, String>> put(String key, String value) {
         return c -> {
             c.put(key, value);
