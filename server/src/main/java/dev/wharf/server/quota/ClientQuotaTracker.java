@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * quota is shared by all that user's client ids; a default applies to each user or client id on
  * its own). No quota configured: nothing is recorded.
  *
+ * <p>Rates idle for an hour are forgotten (as Kafka expires its quota sensors), checked when a
+ * new client appears at most once a minute, so clients that come and go do not pile up.
+ *
  * <p>Threads: {@link #recordAndThrottleMs} from any thread (handlers), allocation-free once a
  * client's quota is resolved; {@link #quotasChanged} from the ZooKeeper event thread, publishing
  * a new resolution table (rates carry over: a changed quota applies to the rate measured so far).
@@ -32,6 +35,8 @@ final class ClientQuotaTracker {
     private record RateKey(String user, String clientId) {}
 
     private static final Applied UNLIMITED = new Applied(null, Double.MAX_VALUE);
+    static final long IDLE_EXPIRY_MS = 3_600_000;
+    private static final long SWEEP_INTERVAL_MS = 60_000;
 
     private final int samples;
     private final long windowMs;
@@ -39,6 +44,7 @@ final class ClientQuotaTracker {
     /** principal to client id to its quota, filled as clients appear; replaced when the quotas change. */
     private volatile ConcurrentHashMap<String, ConcurrentHashMap<String, Applied>> resolved = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RateKey, SampledRate> rates = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastSweepMs = new java.util.concurrent.atomic.AtomicLong();
 
     ClientQuotaTracker(int samples, long windowMs) {
         this.samples = samples;
@@ -74,10 +80,27 @@ final class ClientQuotaTracker {
         }
         Applied applied = byClient.get(clientId);
         if (applied == null) {
+            sweepIdle(nowMs);
             applied = resolve(ClientQuotas.userOf(principal), clientId, nowMs);
             byClient.put(clientId, applied);
         }
         return applied;
+    }
+
+    /** Forgets rates idle for {@link #IDLE_EXPIRY_MS}, and the resolutions that point at them. */
+    private void sweepIdle(long nowMs) {
+        long last = lastSweepMs.get();
+        if (nowMs - last < SWEEP_INTERVAL_MS || !lastSweepMs.compareAndSet(last, nowMs)) {
+            return;
+        }
+        if (rates.values().removeIf(r -> r.idleSince(nowMs - IDLE_EXPIRY_MS))) {
+            resolved = new ConcurrentHashMap<>();
+        }
+    }
+
+    /** How many rates are kept: for tests. */
+    int rateCount() {
+        return rates.size();
     }
 
     private Applied resolve(String user, String clientId, long nowMs) {

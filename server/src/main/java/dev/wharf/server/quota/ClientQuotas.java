@@ -84,6 +84,11 @@ public final class ClientQuotas {
         return trackers.get(key).quota(principal, clientId, clockMs.getAsLong());
     }
 
+    /** How many rates of one kind are kept: for tests. */
+    int rateCount(QuotaKey key) {
+        return trackers.get(key).rateCount();
+    }
+
     private int record(QuotaKey key, String principal, String clientId, double value) {
         if (!any) {
             return 0;

@@ -18,6 +18,7 @@ final class SampledRate {
     private final long[] windowStartMs;
     private final double[] windowValue;
     private int current;
+    private long lastRecordMs;
 
     SampledRate(int samples, long windowMs, long nowMs) {
         this.samples = samples;
@@ -25,6 +26,12 @@ final class SampledRate {
         this.windowStartMs = new long[samples];
         this.windowValue = new double[samples];
         java.util.Arrays.fill(windowStartMs, nowMs);
+        this.lastRecordMs = nowMs;
+    }
+
+    /** Whether nothing was recorded since {@code sinceMs}. */
+    synchronized boolean idleSince(long sinceMs) {
+        return lastRecordMs < sinceMs;
     }
 
     /** Records {@code value} at {@code nowMs} and returns the throttle time it earns against {@code bound} (0: none). */
@@ -35,6 +42,7 @@ final class SampledRate {
             windowValue[current] = 0;
         }
         windowValue[current] += value;
+        lastRecordMs = nowMs;
         return throttleMs(bound, nowMs);
     }
 

@@ -86,4 +86,19 @@ class ClientQuotasTest {
         assertEquals(0, quotas.requestThrottleMs("User:ANONYMOUS", "app", 1_000_000_000L));
         assertEquals(10_000, quotas.requestThrottleMs("User:ANONYMOUS", "app", 1_000_000_000L));
     }
+
+    // Rates of clients gone for an hour are forgotten when new clients come, so churn does not pile up.
+    @Test
+    void idleRatesAreForgotten() {
+        quotas.configsChanged(ClientEntity.clientId(Name.DEFAULT), Map.of("producer_byte_rate", "1000"));
+        now.set(100_000);
+        for (int i = 0; i < 100; i++) {
+            quotas.produceThrottleMs("User:ANONYMOUS", "client-" + i, 1);
+        }
+        assertEquals(100, quotas.rateCount(QuotaKey.PRODUCER_BYTE_RATE));
+        now.addAndGet(ClientQuotaTracker.IDLE_EXPIRY_MS + 1);
+        quotas.produceThrottleMs("User:ANONYMOUS", "newcomer", 1);
+        assertEquals(1, quotas.rateCount(QuotaKey.PRODUCER_BYTE_RATE));
+        assertEquals(0, quotas.produceThrottleMs("User:ANONYMOUS", "client-1", 1)); // starts afresh
+    }
 }
