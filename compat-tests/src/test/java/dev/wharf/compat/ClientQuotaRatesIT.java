@@ -181,4 +181,23 @@ class ClientQuotaRatesIT {
         }
         assertEquals(null, failure.get());
     }
+
+    // KIP-219: the response carries the throttle time at once, and the broker does not read the
+    // connection for that long, so even a client that ignores it is held back.
+    @Test
+    void aThrottledConnectionIsNotReadUntilItsThrottleEnds() throws Exception {
+        quota(dev.wharf.testing.KafkaWireClient.CLIENT_ID, "producer_byte_rate", 1000.0);
+        try (dev.wharf.testing.KafkaWireClient client = new dev.wharf.testing.KafkaWireClient(broker.bootstrap())) {
+            // 3,000 bytes against 1,000/s over the minimum span of one 1 s window: 2 s of throttle
+            dev.wharf.wire.message.ProduceResponse produced = client.call(dev.wharf.wire.message.ApiKey.PRODUCE, (short) 11,
+                    dev.wharf.testing.ProduceBatch.create().record(1L, null, "x".repeat(3000)).request("rated", 0));
+            int throttle = produced.throttleTimeMs();
+            assertTrue(throttle >= 1900 && throttle <= 2100, "throttle " + throttle);
+            long sent = System.nanoTime();
+            client.call(dev.wharf.wire.message.ApiKey.API_VERSIONS, (short) 3, new dev.wharf.wire.message.ApiVersionsRequest()
+                    .setClientSoftwareName("impatient").setClientSoftwareVersion("1"));
+            long waitedMs = (System.nanoTime() - sent) / 1_000_000;
+            assertTrue(waitedMs >= throttle - 100, "answered after " + waitedMs + " ms of a " + throttle + " ms throttle");
+        }
+    }
 }
