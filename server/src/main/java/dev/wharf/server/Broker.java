@@ -49,6 +49,7 @@ import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.security.ListenerSecurities;
 import dev.wharf.server.security.ScramCredentials;
+import dev.wharf.server.security.StoredScramCredentials;
 import dev.wharf.server.fetch.FetchHandler;
 import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnCoordinator;
@@ -284,6 +285,8 @@ public final class Broker implements Closeable {
                 .register(new ElectLeadersHandler(metadata))
                 .register(new AlterPartitionReassignmentsHandler(metadata))
                 .register(new ListPartitionReassignmentsHandler(metadata));
+        dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config);
+        scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());

@@ -85,8 +85,7 @@ public final class IgnoredKeys {
         notHonoured("super.users", "there are no ACLs: every client may do everything");
         notHonoured("allow.everyone.if.no.acl.found", "there are no ACLs: every client may do everything");
         notHonoured("principal.builder.class", "there is no authentication");
-        notHonoured("quota.", "client quotas are not enforced");
-        notHonoured("client.quota.callback.class", "client quotas are not enforced");
+        notHonoured("client.quota.callback.class", "no plug-in quota callbacks: Kafka's default quota resolution");
         notHonoured("create.topic.policy.class.name", "no plug-in policies");
         notHonoured("alter.config.policy.class.name", "no plug-in policies");
         notHonoured("config.providers", "config providers are not supported: ${...} values are taken as written");
