@@ -22,12 +22,16 @@ public final class ClientQuotas {
     private static final double PERCENT_PER_NANO = 100.0 / TimeUnit.SECONDS.toNanos(1);
 
     private final LongSupplier clockMs;
+    private final int windows;
+    private final int windowSeconds;
     private final Map<QuotaKey, ClientQuotaTracker> trackers = new EnumMap<>(QuotaKey.class);
     private final Map<ClientEntity, Map<String, String>> configs = new HashMap<>();
     private volatile boolean any;
 
     public ClientQuotas(int windows, int windowSeconds, LongSupplier clockMs) {
         this.clockMs = clockMs;
+        this.windows = windows;
+        this.windowSeconds = windowSeconds;
         for (QuotaKey k : new QuotaKey[] {QuotaKey.PRODUCER_BYTE_RATE, QuotaKey.CONSUMER_BYTE_RATE, QuotaKey.REQUEST_PERCENTAGE}) {
             trackers.put(k, new ClientQuotaTracker(windows, TimeUnit.SECONDS.toMillis(windowSeconds)));
         }
@@ -72,6 +76,27 @@ public final class ClientQuotas {
     /** Records {@code bytes} of fetch response sent to the client; the throttle time they earn. */
     public int fetchThrottleMs(String principal, String clientId, long bytes) {
         return record(QuotaKey.CONSUMER_BYTE_RATE, principal, clientId, bytes);
+    }
+
+    /** Takes back fetch bytes recorded for the client: the throttled response carried none of them. */
+    public void unrecordFetch(String principal, String clientId, long bytes) {
+        if (any) {
+            trackers.get(QuotaKey.CONSUMER_BYTE_RATE).unrecord(principal, clientId, bytes, clockMs.getAsLong());
+        }
+    }
+
+    /**
+     * The most fetch bytes the client may get in one response: what its quota allows over the
+     * windows measured but the current one (Kafka's cap, so one response alone cannot exceed the
+     * quota and be answered empty forever); Integer.MAX_VALUE without a quota.
+     */
+    public int fetchBytesCap(String principal, String clientId) {
+        if (!any) {
+            return Integer.MAX_VALUE;
+        }
+        java.util.OptionalDouble quota = trackers.get(QuotaKey.CONSUMER_BYTE_RATE).quota(principal, clientId, clockMs.getAsLong());
+        return quota.isEmpty() ? Integer.MAX_VALUE
+                : (int) Math.max(1, Math.min(Integer.MAX_VALUE, quota.getAsDouble() * (windows - 1) * windowSeconds));
     }
 
     /** Records {@code nanos} of request handling for the client; the throttle time they earn. */
