@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * the dispatcher then stops reading the connection that long (KIP-219). As in Kafka, a throttled
  * request is still served in full, except a consumer's Fetch: that is answered empty and its bytes
  * are not counted (they were not sent), and a quota'd consumer's fetch is capped at what its quota
- * allows over the windows measured. Followers' fetches (replication) are not client quota'd.
+ * allows over the windows measured. Followers' fetches (replication) and transaction markers are
+ * brokers' traffic, not client quota'd.
  *
  * <p>Threads: wherever the wrapped handler runs; with no quota configured it adds two clock reads.
  */
@@ -61,8 +62,10 @@ public final class QuotaThrottledHandler implements ApiHandler {
         if (!quotas.any()) {
             return handler.handle(context);
         }
-        boolean follower = handler.api() == ApiKey.FETCH && fromFollower((FetchRequest) context.body());
-        if (follower) {
+        // brokers' own traffic is not client traffic: replication, and transaction markers (a cluster action in Kafka)
+        boolean interBroker = handler.api() == ApiKey.WRITE_TXN_MARKERS
+                || handler.api() == ApiKey.FETCH && fromFollower((FetchRequest) context.body());
+        if (interBroker) {
             return handler.handle(context);
         }
         String principal = context.connection().principal();
