@@ -25,7 +25,8 @@ public final class ClientQuotas {
     private final int windows;
     private final int windowSeconds;
     private final Map<QuotaKey, ClientQuotaTracker> trackers = new EnumMap<>(QuotaKey.class);
-    private final Map<ClientEntity, Map<String, String>> configs = new HashMap<>();
+    /** The configured quotas of each enforced kind, by entity; guarded by this. */
+    private final Map<QuotaKey, Map<ClientEntity, Double>> configured = new EnumMap<>(QuotaKey.class);
     private volatile boolean any;
 
     public ClientQuotas(int windows, int windowSeconds, LongSupplier clockMs) {
@@ -34,33 +35,35 @@ public final class ClientQuotas {
         this.windowSeconds = windowSeconds;
         for (QuotaKey k : new QuotaKey[] {QuotaKey.PRODUCER_BYTE_RATE, QuotaKey.CONSUMER_BYTE_RATE, QuotaKey.REQUEST_PERCENTAGE}) {
             trackers.put(k, new ClientQuotaTracker(windows, TimeUnit.SECONDS.toMillis(windowSeconds)));
+            configured.put(k, new HashMap<>());
         }
     }
 
-    /** An entity's configs are now {@code now} (quota keys and others, such as SCRAM credentials, which are skipped). */
+    /**
+     * An entity's configs are now {@code now} (quota keys and others, such as SCRAM credentials,
+     * which are skipped). Only the kinds whose quotas changed publish a new table, so loading many
+     * users' credentials costs nothing here.
+     */
     public synchronized void configsChanged(ClientEntity entity, Map<String, String> now) {
-        if (now.isEmpty()) {
-            configs.remove(entity);
-        } else {
-            configs.put(entity, now);
-        }
         boolean anyNow = false;
         for (Map.Entry<QuotaKey, ClientQuotaTracker> t : trackers.entrySet()) {
-            Map<ClientEntity, Double> quotas = new HashMap<>();
-            configs.forEach((e, c) -> {
-                String value = c.get(t.getKey().key);
-                if (value != null) {
-                    try {
-                        quotas.put(e, Double.parseDouble(value));
-                    } catch (NumberFormatException unreadable) {
-                        // written by hand into ZooKeeper: not a quota
-                    }
-                }
-            });
-            t.getValue().quotasChanged(quotas);
+            Map<ClientEntity, Double> quotas = configured.get(t.getKey());
+            Double value = quotaValue(now.get(t.getKey().key));
+            Double before = value == null ? quotas.remove(entity) : quotas.put(entity, value);
+            if (!java.util.Objects.equals(before, value)) {
+                t.getValue().quotasChanged(quotas);
+            }
             anyNow |= !quotas.isEmpty();
         }
         any = anyNow;
+    }
+
+    private static Double quotaValue(String text) {
+        try {
+            return text == null ? null : Double.valueOf(text);
+        } catch (NumberFormatException unreadable) {
+            return null; // written by hand into ZooKeeper: not a quota
+        }
     }
 
     /** Whether any quota is configured at all: without one, nothing needs measuring. */

@@ -80,21 +80,29 @@ public final class QuotaThrottledHandler implements ApiHandler {
         int requestThrottle = quotas.requestThrottleMs(principal, clientId, nanos);
         int produceThrottle = handler.api() == ApiKey.PRODUCE
                 ? quotas.produceThrottleMs(principal, clientId, recordBytes((ProduceRequest) context.body())) : 0;
-        return response.thenApply(body -> {
-            int throttle = Math.max(requestThrottle, produceThrottle);
-            if (body instanceof FetchResponse fetch) {
-                long bytes = recordBytes(fetch);
-                throttle = Math.max(throttle, quotas.fetchThrottleMs(principal, clientId, bytes));
-                if (throttle > 0) {
-                    quotas.unrecordFetch(principal, clientId, bytes);
-                    return emptied(fetch, throttle);
-                }
+        if (response.isDone() && !response.isCompletedExceptionally()) { // answered at once: no stage to allocate
+            ApiMessage body = response.join();
+            ApiMessage finished = finish(body, principal, clientId, Math.max(requestThrottle, produceThrottle));
+            return finished == body ? response : CompletableFuture.completedFuture(finished);
+        }
+        return response.thenApply(body -> finish(body, principal, clientId, Math.max(requestThrottle, produceThrottle)));
+    }
+
+    /** The response with the throttle time it earned; a throttled consumer fetch's is empty. */
+    private ApiMessage finish(ApiMessage body, String principal, String clientId, int earned) {
+        int throttle = earned;
+        if (body instanceof FetchResponse fetch) {
+            long bytes = recordBytes(fetch);
+            throttle = Math.max(throttle, quotas.fetchThrottleMs(principal, clientId, bytes));
+            if (throttle > 0) {
+                quotas.unrecordFetch(principal, clientId, bytes);
+                return emptied(fetch, throttle);
             }
-            if (throttle > 0 && body instanceof ThrottledResponse throttled) {
-                throttled.setThrottleTimeMs(Math.max(throttle, throttled.throttleTimeMs()));
-            }
-            return body;
-        });
+        }
+        if (throttle > 0 && body instanceof ThrottledResponse throttled) {
+            throttled.setThrottleTimeMs(Math.max(throttle, throttled.throttleTimeMs()));
+        }
+        return body;
     }
 
     /** The answer to a throttled fetch (Kafka's): no partitions, the session kept, the records let go. */
