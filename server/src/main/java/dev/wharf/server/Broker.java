@@ -41,10 +41,15 @@ import dev.wharf.server.api.OffsetDeleteHandler;
 import dev.wharf.server.api.OffsetFetchHandler;
 import dev.wharf.server.api.OffsetForLeaderEpochHandler;
 import dev.wharf.server.api.ProduceHandler;
+import dev.wharf.server.api.SaslAuthenticateHandler;
+import dev.wharf.server.api.SaslHandshakeHandler;
 import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.api.TxnOffsetCommitHandler;
 import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.config.BrokerKeys;
+import dev.wharf.server.security.ListenerSecurities;
+import dev.wharf.server.security.ScramCredentials;
+import dev.wharf.server.security.StoredScramCredentials;
 import dev.wharf.server.fetch.FetchHandler;
 import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnCoordinator;
@@ -53,6 +58,7 @@ import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.network.ConnectionLimits;
 import dev.wharf.server.network.Endpoint;
 import dev.wharf.server.network.EventLoops;
 import dev.wharf.server.network.NettyServer;
@@ -102,6 +108,7 @@ public final class Broker implements Closeable {
     private EventLoops eventLoops;
     private final List<NettyServer> servers = new ArrayList<>();
     private final SendStats sendStats = new SendStats();
+    private final ConnectionLimits connectionLimits = new ConnectionLimits();
     private ThreadPoolExecutor io;
     private ScheduledExecutorService timer;
     private PeriodicTasks tasks;
@@ -111,6 +118,8 @@ public final class Broker implements Closeable {
     private GroupCoordinator groups;
     private ScheduledExecutorService markerThread;
     private ScheduledExecutorService verifierThread;
+    /** Where SASL/SCRAM finds users' credentials: ZooKeeper, once connected. */
+    private volatile ScramCredentials scramCredentials;
 
     public Broker(BrokerConfig config) {
         this.config = config;
@@ -122,7 +131,11 @@ public final class Broker implements Closeable {
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, config.get(BrokerKeys.TRANSACTION_VERSION).shortValue());
         handlers.register(apiVersions);
-        List<Endpoint> endpoints = endpoints();
+        // listeners are set up before ZooKeeper is reached; SCRAM credentials are looked up there
+        // when a client authenticates, by then (connections are accepted last)
+        connectionLimits.update(connectionLimits(config));
+        List<Endpoint> endpoints = endpoints((user, mechanism) -> scramCredentials == null ? Optional.empty()
+                : scramCredentials.lookup(user, mechanism));
         int ioThreads = config.get(BrokerKeys.NUM_IO_THREADS);
         io = new ThreadPoolExecutor(ioThreads, ioThreads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("wharf-io"));
         eventLoops = new EventLoops(config.get(BrokerKeys.NUM_NETWORK_THREADS));
@@ -136,7 +149,8 @@ public final class Broker implements Closeable {
                 for (Endpoint e : endpoints) {
                     // each is closed by close() even when the rest of the start fails
                     servers.add(new NettyServer(e, eventLoops, config.get(BrokerKeys.SOCKET_REQUEST_MAX_BYTES),
-                            config.get(BrokerKeys.CONNECTIONS_MAX_IDLE_MS), handlers, apiVersions, io, sendStats));
+                            config.get(BrokerKeys.CONNECTIONS_MAX_IDLE_MS), handlers, apiVersions, io, sendStats,
+                            connectionLimits, e.listenerName().equals(config.interBrokerListenerName())));
                 }
                 return null;
             });
@@ -169,6 +183,8 @@ public final class Broker implements Closeable {
         // before the replicas open: partitions start with the dynamic defaults, not the static ones
         metadata.subscribeBrokerConfigs(dynamicConfig::entityChanged);
         dynamicConfig.onChange((before, now) -> resizeIo(now.get(BrokerKeys.NUM_IO_THREADS)));
+        connectionLimits.update(connectionLimits(dynamicConfig.current()));
+        dynamicConfig.onChange((before, now) -> connectionLimits.update(connectionLimits(now)));
         resizeIo(dynamicConfig.get(BrokerKeys.NUM_IO_THREADS));
         ReplicationThrottles throttles = new ReplicationThrottles(config.brokerId(),
                 topic -> metadata.topic(topic).map(TopicInfo::configs).orElse(Map.of()),
@@ -225,7 +241,8 @@ public final class Broker implements Closeable {
         TxnAdmin txnAdmin = new TxnAdmin(txnStore);
         verifierThread = Executors.newSingleThreadScheduledExecutor(daemon("wharf-txn-verify"));
         TxnVerifier verifier = new TxnVerifier(txnStore, transactions, metadata, config.brokerId(),
-                config.interBrokerListenerName(), verifierThread);
+                config.interBrokerListener(), verifierThread);
+        handlers.register(new SaslHandshakeHandler()).register(new SaslAuthenticateHandler());
         handlers.register(new FindCoordinatorHandler(groupStore, txnStore))
                 .register(new AddPartitionsToTxnHandler(transactions))
                 .register(new AddOffsetsToTxnHandler(transactions, groupStore))
@@ -269,6 +286,7 @@ public final class Broker implements Closeable {
                 .register(new AlterPartitionReassignmentsHandler(metadata))
                 .register(new ListPartitionReassignmentsHandler(metadata));
         dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config);
+        scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());
@@ -330,17 +348,19 @@ public final class Broker implements Closeable {
         return out;
     }
 
-    /** The listeners to bind, each with its security protocol (only PLAINTEXT is served so far). */
-    private List<Endpoint> endpoints() {
+    private static ConnectionLimits.Settings connectionLimits(BrokerConfig c) {
+        return new ConnectionLimits.Settings(c.get(BrokerKeys.MAX_CONNECTIONS), c.get(BrokerKeys.MAX_CONNECTIONS_PER_IP),
+                ConnectionLimits.Settings.parseOverrides(c.get(BrokerKeys.MAX_CONNECTIONS_PER_IP_OVERRIDES)),
+                c.get(BrokerKeys.MAX_CONNECTION_CREATION_RATE));
+    }
+
+    /** The listeners to bind, each with its security (TLS and SASL as its protocol says). */
+    private List<Endpoint> endpoints(ScramCredentials scram) {
         List<Endpoint> out = new ArrayList<>();
         for (BrokerConfig.Listener l : config.listeners()) {
-            String protocol = config.securityProtocol(l.name());
-            if (!protocol.equals("PLAINTEXT")) {
-                throw new IllegalArgumentException("listener " + l.name() + " uses security protocol " + protocol
-                        + ", which Wharf does not serve yet (PLAINTEXT only)");
-            }
-            out.add(new Endpoint(l.name(), protocol, l.host(), l.port()));
+            out.add(new Endpoint(l.name(), ListenerSecurities.server(config, l.name(), scram), l.host(), l.port()));
         }
+        config.interBrokerListener(); // a broken client side fails the start, not the first replica fetch
         return out;
     }
 

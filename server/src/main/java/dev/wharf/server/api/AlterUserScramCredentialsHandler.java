@@ -112,7 +112,7 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler {
                 for (AlterUserScramCredentialsRequest.ScramCredentialUpsertion u : req.upsertions()) {
                     if (u.name().equals(user)) {
                         ScramMechanism m = ScramMechanism.byTypeId(u.mechanism()).orElseThrow();
-                        configs.put(m.mechanismName, ScramFormatter.toText(
+                        configs.put(m.mechanismName, ScramFormatter.format(
                                 ScramFormatter.credential(m, u.saltedPassword(), u.salt(), u.iterations())));
                     }
                 }

@@ -3,58 +3,59 @@ package dev.wharf.server.security;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.Test;
+import org.apache.kafka.common.security.scram.internals.ScramCredentialUtils;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** SCRAM credentials derived as RFC 5802 says, and written as Kafka writes them. */
+/** SCRAM key derivation and the ZooKeeper text form, checked against kafka-clients' own ScramFormatter. */
 class ScramFormatterTest {
-    private static final byte[] SALT = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
-    private static final String AUTH_MESSAGE = "n=user,r=rOprNGfwEbeRWgbNEkqO,"
-            + "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
-            + "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+    private static final byte[] SALT = "a-salt-of-some-length".getBytes(StandardCharsets.UTF_8);
 
-    // RFC 7677's SCRAM-SHA-256 exchange checks out against the derived keys: the server signature it
-    // shows is HMAC(ServerKey, AuthMessage), and its client proof recovers a key hashing to StoredKey.
-    @Test
-    void derivesTheKeysOfRfc7677sExample() throws Exception {
-        byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec("pencil".toCharArray(), SALT, 4096, 256)).getEncoded();
-        ScramCredential c = ScramFormatter.credential(ScramMechanism.SCRAM_SHA_256, salted, SALT, 4096);
+    // The credential derived from a password is the one Kafka derives, so users created by Kafka's tools log in.
+    @ParameterizedTest
+    @EnumSource(ScramMechanism.class)
+    void credentialMatchesKafkas(ScramMechanism m) throws Exception {
+        var kafka = new org.apache.kafka.common.security.scram.internals.ScramFormatter(
+                org.apache.kafka.common.security.scram.internals.ScramMechanism.forMechanismName(m.mechanismName));
+        byte[] salted = ScramFormatter.saltedPassword(m, "pässword", SALT, 4096);
+        assertArrayEquals(kafka.saltedPassword("pässword", SALT, 4096), salted);
 
-        assertEquals("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
-                Base64.getEncoder().encodeToString(hmac(c.serverKey(), AUTH_MESSAGE)));
-        byte[] proof = Base64.getDecoder().decode("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
-        byte[] signature = hmac(c.storedKey(), AUTH_MESSAGE);
-        byte[] clientKey = new byte[proof.length];
-        for (int i = 0; i < proof.length; i++) {
-            clientKey[i] = (byte) (proof[i] ^ signature[i]);
-        }
-        assertArrayEquals(c.storedKey(), java.security.MessageDigest.getInstance("SHA-256").digest(clientKey));
+        ScramCredential ours = ScramFormatter.credential(m, salted, SALT, 4096);
+        var theirs = kafka.generateCredential(SALT, salted, 4096);
+        assertArrayEquals(theirs.storedKey(), ours.storedKey());
+        assertArrayEquals(theirs.serverKey(), ours.serverKey());
+        assertArrayEquals(SALT, ours.salt());
+        assertEquals(4096, ours.iterations());
     }
 
-    // The text form is Kafka's, and reads back to the same credential.
-    @Test
-    void textFormIsKafkasAndRoundTrips() {
-        ScramCredential c = new ScramCredential(new byte[] {1, 2}, new byte[] {3}, new byte[] {4, 5, 6}, 8192);
-        String text = ScramFormatter.toText(c);
-        assertEquals("salt=AQI=,stored_key=Aw==,server_key=BAUG,iterations=8192", text);
-        ScramCredential back = ScramFormatter.parse(text);
-        assertArrayEquals(c.salt(), back.salt());
-        assertArrayEquals(c.storedKey(), back.storedKey());
-        assertArrayEquals(c.serverKey(), back.serverKey());
-        assertEquals(8192, back.iterations());
-        assertThrows(IllegalArgumentException.class, () -> ScramFormatter.parse("salt=AQI=,iterations=1"));
+    // The text form is Kafka's, both ways, so credentials written by either are read by the other.
+    @ParameterizedTest
+    @EnumSource(ScramMechanism.class)
+    void textFormIsKafkas(ScramMechanism m) {
+        ScramCredential ours = ScramFormatter.credential(m, "secret", SALT, 8192);
+        var theirs = new org.apache.kafka.common.security.scram.ScramCredential(ours.salt(), ours.storedKey(),
+                ours.serverKey(), ours.iterations());
+        assertEquals(ScramCredentialUtils.credentialToString(theirs), ScramFormatter.format(ours));
+
+        ScramCredential parsed = ScramFormatter.parse(ScramCredentialUtils.credentialToString(theirs));
+        assertArrayEquals(ours.salt(), parsed.salt());
+        assertArrayEquals(ours.storedKey(), parsed.storedKey());
+        assertArrayEquals(ours.serverKey(), parsed.serverKey());
+        assertEquals(8192, parsed.iterations());
     }
 
-    private static byte[] hmac(byte[] key, String data) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    // A damaged stored credential is reported with what is wrong, not as a random runtime error.
+    @ParameterizedTest
+    @EnumSource(ScramMechanism.class)
+    void malformedTextIsReported(ScramMechanism m) {
+        String text = ScramFormatter.format(ScramFormatter.credential(m, "secret", SALT, 4096));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ScramFormatter.parse(text.replaceFirst(",iterations=4096", "")));
+        assertTrue(missing.getMessage().contains("iterations"), missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ScramFormatter.parse(text.replace("4096", "many")));
+        assertThrows(IllegalArgumentException.class, () -> ScramFormatter.parse("nonsense"));
     }
 }
