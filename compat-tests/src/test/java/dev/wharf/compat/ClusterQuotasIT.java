@@ -58,7 +58,7 @@ class ClusterQuotasIT {
                     ProducerConfig.CLIENT_ID_CONFIG, "everywhere", ProducerConfig.ACKS_CONFIG, "1",
                     ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(128 * 1024)),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
-                while (acked.elapsedMs() < 9000) {
+                while (acked.elapsedMs() < 8000) {
                     producer.send(new ProducerRecord<>("on-two", new byte[VALUE_BYTES]), (md, e) -> {
                         if (e != null) {
                             failure.compareAndSet(null, e);

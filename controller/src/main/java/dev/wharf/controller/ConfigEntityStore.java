@@ -36,17 +36,14 @@ import org.slf4j.LoggerFactory;
 final class ConfigEntityStore<E> implements ZkSession.Listener {
     private static final Logger log = LoggerFactory.getLogger(ConfigEntityStore.class);
 
-    /** Where the entities of one kind live below their root. */
-    interface Layout<E> {
-        /** The znode below which every entity lives. */
-        String root();
-
-        /** The znode of an entity. */
-        String path(E entity);
-
-        /** The entity whose znode {@code path} is, or null when it is none (the root, a {@code clients} folder). */
-        E entityAt(String path);
-    }
+    /**
+     * Where the entities of one kind live below their root.
+     *
+     * @param root the znode below which every entity lives
+     * @param path the znode of an entity
+     * @param entityAt the entity whose znode a path is, or null when it is none (the root, a {@code clients} folder)
+     */
+    record Layout<E>(String root, java.util.function.Function<E, String> path, java.util.function.Function<String, E> entityAt) {}
 
     private final ZkSession session;
     private final CuratorFramework zk;
@@ -60,7 +57,7 @@ final class ConfigEntityStore<E> implements ZkSession.Listener {
         this.zk = session.client();
         this.layout = layout;
         this.watcher = event -> {
-            E entity = event.getPath() == null ? null : layout.entityAt(event.getPath());
+            E entity = event.getPath() == null ? null : layout.entityAt().apply(event.getPath());
             if (entity != null) {
                 session.execute(() -> reloadOrRetry(entity));
             }
@@ -78,7 +75,7 @@ final class ConfigEntityStore<E> implements ZkSession.Listener {
         // a new session has no watch, and changes made meanwhile were not seen
         Set<E> gone = new HashSet<>(entities.keySet());
         for (String path : descendants(layout.root())) {
-            E entity = layout.entityAt(path);
+            E entity = layout.entityAt().apply(path);
             if (entity != null) {
                 gone.remove(entity);
                 reload(entity);
@@ -111,7 +108,7 @@ final class ConfigEntityStore<E> implements ZkSession.Listener {
      * writes the entity meanwhile.
      */
     Map<String, String> update(E entity, UnaryOperator<Map<String, String>> change) throws Exception {
-        String path = layout.path(entity);
+        String path = layout.path().apply(entity);
         while (true) {
             Stat stat = new Stat();
             Map<String, String> stored;
@@ -151,7 +148,7 @@ final class ConfigEntityStore<E> implements ZkSession.Listener {
         try {
             reload(entity);
         } catch (Exception e) {
-            log.warn("cannot read the dynamic configs of entity={}; trying again in 1 s: {}", layout.path(entity), e.toString());
+            log.warn("cannot read the dynamic configs of entity={}; trying again in 1 s: {}", layout.path().apply(entity), e.toString());
             session.schedule(() -> reloadOrRetry(entity), 1000);
         }
     }
@@ -159,7 +156,7 @@ final class ConfigEntityStore<E> implements ZkSession.Listener {
     private void reload(E entity) throws Exception {
         Map<String, String> now;
         try {
-            now = ZkData.entityConfig(zk.getData().forPath(layout.path(entity)));
+            now = ZkData.entityConfig(zk.getData().forPath(layout.path().apply(entity)));
         } catch (KeeperException.NoNodeException e) {
             now = Map.of();
         }

@@ -130,71 +130,41 @@ final class ZkData {
     }
 
     /** The broker-config entities below {@link #BROKER_CONFIGS}: a broker id, or "" for the cluster default. */
-    static final ConfigEntityStore.Layout<String> BROKER_ENTITIES = new ConfigEntityStore.Layout<>() {
-        @Override
-        public String root() {
-            return BROKER_CONFIGS;
-        }
-
-        @Override
-        public String path(String entity) {
-            return brokerConfig(entity.isEmpty() ? DEFAULT_BROKER_ENTITY : entity);
-        }
-
-        @Override
-        public String entityAt(String path) {
-            String child = childOf(BROKER_CONFIGS, path);
-            if (child == null || !path.equals(brokerConfig(child))) {
-                return null;
-            }
-            return child.equals(DEFAULT_BROKER_ENTITY) ? "" : child;
-        }
-    };
+    static final ConfigEntityStore.Layout<String> BROKER_ENTITIES = new ConfigEntityStore.Layout<>(BROKER_CONFIGS,
+            entity -> brokerConfig(entity.isEmpty() ? DEFAULT_BROKER_ENTITY : entity), ZkData::brokerEntityAt);
 
     /** The user entities: {@code /config/users/<u>} and their client ids, {@code /config/users/<u>/clients/<c>}. */
-    static final ConfigEntityStore.Layout<ClientEntity> USER_ENTITIES = new ConfigEntityStore.Layout<>() {
-        @Override
-        public String root() {
-            return USER_CONFIGS;
-        }
-
-        @Override
-        public String path(ClientEntity e) {
-            String user = USER_CONFIGS + "/" + znodeName(e.user());
-            return e.clientId() == null ? user : user + "/clients/" + znodeName(e.clientId());
-        }
-
-        @Override
-        public ClientEntity entityAt(String path) {
-            String[] parts = path.split("/", -1); // "", "config", "users", name[, "clients", name]
-            if (parts.length == 4 && parts[2].equals("users")) {
-                return ClientEntity.user(entityName(parts[3]));
-            }
-            if (parts.length == 6 && parts[2].equals("users") && parts[4].equals("clients")) {
-                return new ClientEntity(entityName(parts[3]), entityName(parts[5]));
-            }
-            return null;
-        }
-    };
+    static final ConfigEntityStore.Layout<ClientEntity> USER_ENTITIES = new ConfigEntityStore.Layout<>(USER_CONFIGS,
+            e -> USER_CONFIGS + "/" + znodeName(e.user()) + (e.clientId() == null ? "" : "/clients/" + znodeName(e.clientId())),
+            ZkData::userEntityAt);
 
     /** The client-id entities (without a user): {@code /config/clients/<c>}. */
-    static final ConfigEntityStore.Layout<ClientEntity> CLIENT_ID_ENTITIES = new ConfigEntityStore.Layout<>() {
-        @Override
-        public String root() {
-            return CLIENT_CONFIGS;
-        }
+    static final ConfigEntityStore.Layout<ClientEntity> CLIENT_ID_ENTITIES = new ConfigEntityStore.Layout<>(CLIENT_CONFIGS,
+            e -> CLIENT_CONFIGS + "/" + znodeName(e.clientId()), ZkData::clientIdEntityAt);
 
-        @Override
-        public String path(ClientEntity e) {
-            return CLIENT_CONFIGS + "/" + znodeName(e.clientId());
+    private static String brokerEntityAt(String path) {
+        String child = childOf(BROKER_CONFIGS, path);
+        if (child == null || !path.equals(brokerConfig(child))) {
+            return null;
         }
+        return child.equals(DEFAULT_BROKER_ENTITY) ? "" : child;
+    }
 
-        @Override
-        public ClientEntity entityAt(String path) {
-            String child = childOf(CLIENT_CONFIGS, path);
-            return child == null || !path.equals(CLIENT_CONFIGS + "/" + child) ? null : ClientEntity.clientId(entityName(child));
+    private static ClientEntity userEntityAt(String path) {
+        String[] parts = path.split("/", -1); // "", "config", "users", name[, "clients", name]
+        if (parts.length == 4 && parts[2].equals("users")) {
+            return ClientEntity.user(entityName(parts[3]));
         }
-    };
+        if (parts.length == 6 && parts[2].equals("users") && parts[4].equals("clients")) {
+            return new ClientEntity(entityName(parts[3]), entityName(parts[5]));
+        }
+        return null;
+    }
+
+    private static ClientEntity clientIdEntityAt(String path) {
+        String child = childOf(CLIENT_CONFIGS, path);
+        return child == null || !path.equals(CLIENT_CONFIGS + "/" + child) ? null : ClientEntity.clientId(entityName(child));
+    }
 
     private static String znodeName(ClientEntity.Name name) {
         return name.isDefault() ? DEFAULT_ENTITY : sanitize(name.value());

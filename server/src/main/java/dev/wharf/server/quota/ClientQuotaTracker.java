@@ -66,6 +66,16 @@ final class ClientQuotaTracker {
         return applied == UNLIMITED ? 0 : applied.rate().recordAndThrottleMs(value, applied.bound(), nowMs);
     }
 
+    /** Takes back a value recorded for the client. */
+    void unrecord(String principal, String clientId, double value, long nowMs) {
+        if (!quotas.isEmpty()) {
+            Applied applied = applied(principal, clientId, nowMs);
+            if (applied != UNLIMITED) {
+                applied.rate().unrecord(value);
+            }
+        }
+    }
+
     /** The quota of the client, or empty: for tests and descriptions. */
     java.util.OptionalDouble quota(String principal, String clientId, long nowMs) {
         Applied a = applied(principal, clientId, nowMs);

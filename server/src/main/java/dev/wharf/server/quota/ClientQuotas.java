@@ -22,41 +22,48 @@ public final class ClientQuotas {
     private static final double PERCENT_PER_NANO = 100.0 / TimeUnit.SECONDS.toNanos(1);
 
     private final LongSupplier clockMs;
+    private final int windows;
+    private final int windowSeconds;
     private final Map<QuotaKey, ClientQuotaTracker> trackers = new EnumMap<>(QuotaKey.class);
-    private final Map<ClientEntity, Map<String, String>> configs = new HashMap<>();
+    /** The configured quotas of each enforced kind, by entity; guarded by this. */
+    private final Map<QuotaKey, Map<ClientEntity, Double>> configured = new EnumMap<>(QuotaKey.class);
     private volatile boolean any;
 
     public ClientQuotas(int windows, int windowSeconds, LongSupplier clockMs) {
         this.clockMs = clockMs;
+        this.windows = windows;
+        this.windowSeconds = windowSeconds;
         for (QuotaKey k : new QuotaKey[] {QuotaKey.PRODUCER_BYTE_RATE, QuotaKey.CONSUMER_BYTE_RATE, QuotaKey.REQUEST_PERCENTAGE}) {
             trackers.put(k, new ClientQuotaTracker(windows, TimeUnit.SECONDS.toMillis(windowSeconds)));
+            configured.put(k, new HashMap<>());
         }
     }
 
-    /** An entity's configs are now {@code now} (quota keys and others, such as SCRAM credentials, which are skipped). */
+    /**
+     * An entity's configs are now {@code now} (quota keys and others, such as SCRAM credentials,
+     * which are skipped). Only the kinds whose quotas changed publish a new table, so loading many
+     * users' credentials costs nothing here.
+     */
     public synchronized void configsChanged(ClientEntity entity, Map<String, String> now) {
-        if (now.isEmpty()) {
-            configs.remove(entity);
-        } else {
-            configs.put(entity, now);
-        }
         boolean anyNow = false;
         for (Map.Entry<QuotaKey, ClientQuotaTracker> t : trackers.entrySet()) {
-            Map<ClientEntity, Double> quotas = new HashMap<>();
-            configs.forEach((e, c) -> {
-                String value = c.get(t.getKey().key);
-                if (value != null) {
-                    try {
-                        quotas.put(e, Double.parseDouble(value));
-                    } catch (NumberFormatException unreadable) {
-                        // written by hand into ZooKeeper: not a quota
-                    }
-                }
-            });
-            t.getValue().quotasChanged(quotas);
+            Map<ClientEntity, Double> quotas = configured.get(t.getKey());
+            Double value = quotaValue(now.get(t.getKey().key));
+            Double before = value == null ? quotas.remove(entity) : quotas.put(entity, value);
+            if (!java.util.Objects.equals(before, value)) {
+                t.getValue().quotasChanged(quotas);
+            }
             anyNow |= !quotas.isEmpty();
         }
         any = anyNow;
+    }
+
+    private static Double quotaValue(String text) {
+        try {
+            return text == null ? null : Double.valueOf(text);
+        } catch (NumberFormatException unreadable) {
+            return null; // written by hand into ZooKeeper: not a quota
+        }
     }
 
     /** Whether any quota is configured at all: without one, nothing needs measuring. */
@@ -72,6 +79,27 @@ public final class ClientQuotas {
     /** Records {@code bytes} of fetch response sent to the client; the throttle time they earn. */
     public int fetchThrottleMs(String principal, String clientId, long bytes) {
         return record(QuotaKey.CONSUMER_BYTE_RATE, principal, clientId, bytes);
+    }
+
+    /** Takes back fetch bytes recorded for the client: the throttled response carried none of them. */
+    public void unrecordFetch(String principal, String clientId, long bytes) {
+        if (any) {
+            trackers.get(QuotaKey.CONSUMER_BYTE_RATE).unrecord(principal, clientId, bytes, clockMs.getAsLong());
+        }
+    }
+
+    /**
+     * The most fetch bytes the client may get in one response: what its quota allows over the
+     * windows measured but the current one (Kafka's cap, so one response alone cannot exceed the
+     * quota and be answered empty forever); Integer.MAX_VALUE without a quota.
+     */
+    public int fetchBytesCap(String principal, String clientId) {
+        if (!any) {
+            return Integer.MAX_VALUE;
+        }
+        java.util.OptionalDouble quota = trackers.get(QuotaKey.CONSUMER_BYTE_RATE).quota(principal, clientId, clockMs.getAsLong());
+        return quota.isEmpty() ? Integer.MAX_VALUE
+                : (int) Math.max(1, Math.min(Integer.MAX_VALUE, quota.getAsDouble() * (windows - 1) * windowSeconds));
     }
 
     /** Records {@code nanos} of request handling for the client; the throttle time they earn. */

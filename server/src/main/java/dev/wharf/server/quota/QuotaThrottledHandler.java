@@ -16,7 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * and for Produce the record bytes appended (producer_byte_rate), for a consumer's Fetch the record
  * bytes answered (consumer_byte_rate). The response carries the largest throttle time earned, and
  * the dispatcher then stops reading the connection that long (KIP-219). As in Kafka, a throttled
- * request is still served in full; followers' fetches (replication) are not client quota'd.
+ * request is still served in full, except a consumer's Fetch: that is answered empty and its bytes
+ * are not counted (they were not sent), and a quota'd consumer's fetch is capped at what its quota
+ * allows over the windows measured. Followers' fetches (replication) and transaction markers are
+ * brokers' traffic, not client quota'd.
  *
  * <p>Threads: wherever the wrapped handler runs; with no quota configured it adds two clock reads.
  */
@@ -59,28 +62,60 @@ public final class QuotaThrottledHandler implements ApiHandler {
         if (!quotas.any()) {
             return handler.handle(context);
         }
-        boolean follower = handler.api() == ApiKey.FETCH && fromFollower((FetchRequest) context.body());
-        long start = System.nanoTime();
-        CompletableFuture<ApiMessage> response = handler.handle(context);
-        long nanos = System.nanoTime() - start;
-        if (follower) {
-            return response;
+        // brokers' own traffic is not client traffic: replication, and transaction markers (a cluster action in Kafka)
+        boolean interBroker = handler.api() == ApiKey.WRITE_TXN_MARKERS
+                || handler.api() == ApiKey.FETCH && fromFollower((FetchRequest) context.body());
+        if (interBroker) {
+            return handler.handle(context);
         }
         String principal = context.connection().principal();
         String clientId = context.clientId();
+        if (handler.api() == ApiKey.FETCH) {
+            FetchRequest req = (FetchRequest) context.body();
+            req.setMaxBytes(Math.min(req.maxBytes(), quotas.fetchBytesCap(principal, clientId)));
+        }
+        long start = System.nanoTime();
+        CompletableFuture<ApiMessage> response = handler.handle(context);
+        long nanos = System.nanoTime() - start;
         int requestThrottle = quotas.requestThrottleMs(principal, clientId, nanos);
         int produceThrottle = handler.api() == ApiKey.PRODUCE
                 ? quotas.produceThrottleMs(principal, clientId, recordBytes((ProduceRequest) context.body())) : 0;
-        return response.thenApply(body -> {
-            int throttle = Math.max(requestThrottle, produceThrottle);
-            if (body instanceof FetchResponse fetch) {
-                throttle = Math.max(throttle, quotas.fetchThrottleMs(principal, clientId, recordBytes(fetch)));
+        if (response.isDone() && !response.isCompletedExceptionally()) { // answered at once: no stage to allocate
+            ApiMessage body = response.join();
+            ApiMessage finished = finish(body, principal, clientId, Math.max(requestThrottle, produceThrottle));
+            return finished == body ? response : CompletableFuture.completedFuture(finished);
+        }
+        return response.thenApply(body -> finish(body, principal, clientId, Math.max(requestThrottle, produceThrottle)));
+    }
+
+    /** The response with the throttle time it earned; a throttled consumer fetch's is empty. */
+    private ApiMessage finish(ApiMessage body, String principal, String clientId, int earned) {
+        int throttle = earned;
+        if (body instanceof FetchResponse fetch) {
+            long bytes = recordBytes(fetch);
+            throttle = Math.max(throttle, quotas.fetchThrottleMs(principal, clientId, bytes));
+            if (throttle > 0) {
+                quotas.unrecordFetch(principal, clientId, bytes);
+                return emptied(fetch, throttle);
             }
-            if (throttle > 0 && body instanceof ThrottledResponse throttled) {
-                throttled.setThrottleTimeMs(Math.max(throttle, throttled.throttleTimeMs()));
+        }
+        if (throttle > 0 && body instanceof ThrottledResponse throttled) {
+            throttled.setThrottleTimeMs(Math.max(throttle, throttled.throttleTimeMs()));
+        }
+        return body;
+    }
+
+    /** The answer to a throttled fetch (Kafka's): no partitions, the session kept, the records let go. */
+    private static FetchResponse emptied(FetchResponse fetch, int throttleMs) {
+        for (FetchResponse.FetchableTopicResponse t : fetch.responses()) {
+            for (FetchResponse.PartitionData p : t.partitions()) {
+                if (p.records() instanceof dev.wharf.wire.records.FileRecords f) {
+                    f.release(); // never encoded: nobody else lets it go
+                }
             }
-            return body;
-        });
+        }
+        return new FetchResponse().setThrottleTimeMs(throttleMs).setErrorCode(fetch.errorCode())
+                .setSessionId(fetch.sessionId());
     }
 
     private static boolean fromFollower(FetchRequest req) {

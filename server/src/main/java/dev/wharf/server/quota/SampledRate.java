@@ -46,6 +46,11 @@ final class SampledRate {
         return throttleMs(bound, nowMs);
     }
 
+    /** Takes back a value recorded earlier (a throttled fetch's bytes: Kafka answers it empty). */
+    synchronized void unrecord(double value) {
+        windowValue[current] -= value;
+    }
+
     /** The throttle time the rate earns now against {@code bound}: 0 within it. */
     synchronized long throttleMs(double bound, long nowMs) {
         long spanMs = spanMs(nowMs);
