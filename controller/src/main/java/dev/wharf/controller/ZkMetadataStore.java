@@ -19,6 +19,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
  *   <li>{@link IsrWrites}: a leader's changes to its partition's ISR;
  *   <li>{@link Reassignments}: the controller moving partitions to other replicas;
  *   <li>{@link BrokerConfigStore}: dynamic broker configs, per broker and cluster-wide;
+ *   <li>{@link AclStore}: ACLs;
  *   <li>{@link ZkData}: every znode path and its encoding.
  * </ul>
  *
@@ -36,6 +37,7 @@ public final class ZkMetadataStore implements Closeable {
     private final IsrWrites isrWrites;
     private final Reassignments reassignments;
     private final BrokerConfigStore brokerConfigs;
+    private final AclStore acls;
     /** This broker's last report of replicas in failed log dirs, written again under a new session. */
     private volatile byte[] offlineReport;
 
@@ -49,10 +51,12 @@ public final class ZkMetadataStore implements Closeable {
         this.isrWrites = new IsrWrites(session, cache);
         this.reassignments = new Reassignments(session, election, cache);
         this.brokerConfigs = new BrokerConfigStore(session);
+        this.acls = new AclStore(session);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
         session.addListener(brokerConfigs);
+        session.addListener(acls);
         session.addListener(() -> {
             byte[] report = offlineReport;
             if (report != null) { // a new session lost the ephemeral node: the replicas are still offline
@@ -253,6 +257,28 @@ public final class ZkMetadataStore implements Closeable {
     public Map<String, String> updateBrokerConfigs(String entity,
             java.util.function.UnaryOperator<Map<String, String>> change) throws Exception {
         return session.call(() -> brokerConfigs.update(entity, change));
+    }
+
+    /** Tells a listener about every resource's ACLs, then about every change, all on {@code wharf-zk-events}. */
+    public void subscribeAcls(AclListener listener) throws Exception {
+        session.call(() -> {
+            acls.subscribe(listener);
+            return null;
+        });
+    }
+
+    /** Every resource's ACLs, from memory. */
+    public Map<AclResource, List<StoredAcl>> acls() {
+        return acls.acls();
+    }
+
+    /**
+     * Replaces a resource's ACLs with what {@code change} makes of the stored ones (it may run
+     * more than once; the last run is written) and returns them; any broker.
+     */
+    public List<StoredAcl> updateAcls(AclResource resource, java.util.function.UnaryOperator<List<StoredAcl>> change)
+            throws Exception {
+        return session.call(() -> acls.update(resource, change));
     }
 
     /** Each live broker's epoch, from memory: a broker that restarts or gets a new session has a new one. */
