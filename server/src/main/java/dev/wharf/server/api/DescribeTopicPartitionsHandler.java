@@ -1,5 +1,8 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
@@ -18,9 +21,11 @@ import java.util.TreeMap;
  * order, at most {@code ResponsePartitionLimit} partitions per response, resumed from a cursor.
  */
 public final class DescribeTopicPartitionsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public DescribeTopicPartitionsHandler(ZkMetadataStore metadata) {
+    public DescribeTopicPartitionsHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -31,13 +36,17 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
 
     @Override
     public ApiMessage respond(RequestContext context) {
-        return describe((DescribeTopicPartitionsRequest) context.body());
+        return describe(context, (DescribeTopicPartitionsRequest) context.body());
     }
 
-    private DescribeTopicPartitionsResponse describe(DescribeTopicPartitionsRequest req) {
+    private DescribeTopicPartitionsResponse describe(RequestContext context, DescribeTopicPartitionsRequest req) {
         TreeMap<String, Optional<TopicInfo>> wanted = new TreeMap<>();
         if (req.topics().isEmpty()) {
-            metadata.topics().forEach((name, t) -> wanted.put(name, Optional.of(t)));
+            metadata.topics().forEach((name, t) -> {
+                if (authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+                    wanted.put(name, Optional.of(t));
+                }
+            });
         } else {
             req.topics().forEach(t -> wanted.put(t.name(), metadata.topic(t.name())));
         }
@@ -47,6 +56,11 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
         List<DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic> out = new ArrayList<>();
         DescribeTopicPartitionsResponse resp = new DescribeTopicPartitionsResponse();
         for (var e : (startTopic == null ? wanted : wanted.tailMap(startTopic, true)).entrySet()) {
+            if (!authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, e.getKey())) {
+                out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(e.getKey())
+                        .setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code));
+                continue;
+            }
             if (e.getValue().isEmpty()) {
                 out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(e.getKey())
                         .setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));

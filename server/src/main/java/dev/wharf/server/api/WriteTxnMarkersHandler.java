@@ -1,5 +1,8 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
@@ -37,11 +40,13 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
         void markerWritten(int offsetsPartition, long producerId, boolean commit);
     }
 
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
     private final OffsetsMarkerListener offsetsListener;
 
-    public WriteTxnMarkersHandler(ZkMetadataStore metadata, ReplicaManager replicas, OffsetsMarkerListener offsetsListener) {
+    public WriteTxnMarkersHandler(Authorization authz, ZkMetadataStore metadata, ReplicaManager replicas, OffsetsMarkerListener offsetsListener) {
+        this.authz = authz;
         this.metadata = metadata;
         this.replicas = replicas;
         this.offsetsListener = offsetsListener;
@@ -57,6 +62,7 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
         WriteTxnMarkersRequest req = (WriteTxnMarkersRequest) context.body();
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         List<WriteTxnMarkersResponse.WritableTxnMarkerResult> markers = new ArrayList<>();
+        boolean fromBroker = authz.allowedOnCluster(context, AclOperation.CLUSTER_ACTION);
         for (WriteTxnMarkersRequest.WritableTxnMarker m : req.markers()) {
             List<WriteTxnMarkersResponse.WritableTxnMarkerTopicResult> topics = new ArrayList<>();
             for (WriteTxnMarkersRequest.WritableTxnMarkerTopic t : m.topics()) {
@@ -65,7 +71,11 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
                     WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult r =
                             new WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult().setPartitionIndex(index);
                     partitions.add(r);
-                    write(m, t.name(), index, r, waits);
+                    if (fromBroker) {
+                        write(m, t.name(), index, r, waits);
+                    } else {
+                        r.setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code);
+                    }
                 }
                 topics.add(new WriteTxnMarkersResponse.WritableTxnMarkerTopicResult().setName(t.name())
                         .setPartitions(partitions));

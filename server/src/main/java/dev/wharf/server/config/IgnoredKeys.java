@@ -82,9 +82,6 @@ public final class IgnoredKeys {
         notHonoured("ssl.", "TLS is not served; a listener using SSL is refused at start-up");
         notHonoured("sasl.", "SASL is not served; a listener using SASL is refused at start-up");
         notHonoured("listener.name.", "per-listener TLS/SASL settings; every listener is PLAINTEXT");
-        notHonoured("authorizer.class.name", "there are no ACLs: every client may do everything");
-        notHonoured("super.users", "there are no ACLs: every client may do everything");
-        notHonoured("allow.everyone.if.no.acl.found", "there are no ACLs: every client may do everything");
         notHonoured("principal.builder.class", "there is no authentication");
         notHonoured("max.connections", "connections are not limited");
         notHonoured("max.connections.per.ip", "connections are not limited");

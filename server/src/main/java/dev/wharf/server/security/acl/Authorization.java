@@ -1,12 +1,19 @@
 package dev.wharf.server.security.acl;
 
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.api.RequestContext;
+import dev.wharf.server.config.BrokerKeys;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a handler asks whether the request's principal may do something, one line per check:
@@ -17,6 +24,8 @@ import java.util.function.Function;
  * without an authorizer. Immutable; any thread.
  */
 public final class Authorization {
+    private static final Logger log = LoggerFactory.getLogger(Authorization.class);
+
     /** No authorizer: everything is allowed. */
     public static final Authorization NONE = new Authorization(null);
 
@@ -28,6 +37,29 @@ public final class Authorization {
 
     public static Authorization by(AclAuthorizer authorizer) {
         return new Authorization(authorizer);
+    }
+
+    /**
+     * What {@code authorizer.class.name} asks for: {@link #NONE} when empty, else an
+     * {@link AclAuthorizer} with {@code super.users} and {@code allow.everyone.if.no.acl.found},
+     * following the ACLs in ZooKeeper (all of them loaded when this returns).
+     */
+    public static Authorization start(BrokerConfig config, ZkMetadataStore metadata) throws Exception {
+        String className = config.get(BrokerKeys.AUTHORIZER_CLASS_NAME);
+        if (className == null || className.isBlank()) {
+            return NONE;
+        }
+        Set<String> superUsers = new HashSet<>();
+        for (String user : String.valueOf(config.get(BrokerKeys.SUPER_USERS)).split(";")) {
+            if (!user.isBlank() && !user.equals("null")) {
+                superUsers.add(user.trim());
+            }
+        }
+        AclAuthorizer authorizer = new AclAuthorizer(superUsers, config.get(BrokerKeys.ALLOW_EVERYONE_IF_NO_ACL_FOUND));
+        metadata.subscribeAcls(authorizer);
+        log.info("authorizer={} on: super.users={} allow.everyone.if.no.acl.found={}", className, superUsers,
+                config.get(BrokerKeys.ALLOW_EVERYONE_IF_NO_ACL_FOUND));
+        return by(authorizer);
     }
 
     /** The authorizer, empty without one (the ACL APIs then answer SECURITY_DISABLED). */
