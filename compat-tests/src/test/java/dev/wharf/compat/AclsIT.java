@@ -74,7 +74,7 @@ class AclsIT {
         }
         broker = broker(Map.of());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000"));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
     }
 
     @AfterAll
