@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.wharf.controller.EmbeddedZooKeeper;
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DescribeAclsRequest;
+import dev.wharf.wire.message.DescribeAclsResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -19,6 +23,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,8 +36,10 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -153,6 +161,27 @@ class AclsIT {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> admin.describeTopics(List.of("unseen")).allTopicNames().get());
         assertInstanceOf(TopicAuthorizationException.class, e.getCause());
+        // the authorized-operations bitfields, when asked for, say what the principal may do
+        assertEquals(Set.of(AclOperation.DESCRIBE), admin.describeTopics(List.of("seen"),
+                new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames().get().get("seen")
+                .authorizedOperations());
+        assertEquals(Set.copyOf(BOOTSTRAP_CLUSTER_RIGHTS), admin.describeCluster(
+                new DescribeClusterOptions().includeAuthorizedOperations(true)).authorizedOperations().get());
+    }
+
+    // ACLs Kafka refuses are refused with INVALID_REQUEST: a cluster not named kafka-cluster, a filter with an unknown code.
+    @Test
+    void invalidAclsAndFiltersAreRefused() throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> admin.createAcls(List.of(new AclBinding(
+                new ResourcePattern(ResourceType.CLUSTER, "other-cluster", PatternType.LITERAL),
+                new AccessControlEntry(AclMatrix.ANONYMOUS, "*", AclOperation.ALTER, AclPermissionType.ALLOW)))).all().get());
+        assertInstanceOf(InvalidRequestException.class, e.getCause());
+        try (KafkaWireClient wire = new KafkaWireClient(broker.bootstrap())) {
+            DescribeAclsResponse unknownPattern = wire.call(ApiKey.DESCRIBE_ACLS, (short) 3, new DescribeAclsRequest()
+                    .setResourceTypeFilter((byte) 1).setPatternTypeFilter((byte) 0).setOperation((byte) 1)
+                    .setPermissionType((byte) 1));
+            assertEquals(Errors.INVALID_REQUEST.code(), unknownPattern.errorCode());
+        }
     }
 
     // DescribeAcls filters: ANY, MATCH and PREFIXED select as in Kafka; DeleteAcls returns what it removed.

@@ -59,6 +59,10 @@ public final class DeleteTopicsHandler implements ApiHandler {
                 .setName(topic.map(TopicInfo::name).orElse(name)).setTopicId(topic.map(TopicInfo::id).orElse(
                         id == null ? new java.util.UUID(0, 0) : id));
         String known = topic.map(TopicInfo::name).orElse(name);
+        if (id != null && known != null && !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, known)) {
+            // named by id: a principal that may not see the topic does not learn its name
+            return r.setName(null).setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code).setErrorMessage("Authorization failed.");
+        }
         if (known != null && !authz.allowed(context, AclOperation.DELETE, ResourceType.TOPIC, known)) {
             return r.setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code).setErrorMessage("Authorization failed.");
         }

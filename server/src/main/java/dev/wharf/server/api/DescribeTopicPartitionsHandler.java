@@ -19,6 +19,8 @@ import java.util.TreeMap;
 /**
  * DescribeTopicPartitions (KIP-966): the requested topics (all of them for an empty list) in name
  * order, at most {@code ResponsePartitionLimit} partitions per response, resumed from a cursor.
+ * Only topics the principal may DESCRIBE are listed; one asked for without it gets
+ * TOPIC_AUTHORIZATION_FAILED.
  */
 public final class DescribeTopicPartitionsHandler implements ApiHandler {
     private final Authorization authz;
@@ -79,7 +81,9 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                         .setEligibleLeaderReplicas(List.of()).setLastKnownElr(List.of()));
             }
             out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(t.name())
-                    .setTopicId(t.id()).setIsInternal(TopicNames.isInternal(t.name())).setPartitions(ps));
+                    .setTopicId(t.id()).setIsInternal(TopicNames.isInternal(t.name())).setPartitions(ps)
+                    // always filled: the request has no flag for it, and Admin.describeTopics reads it from here
+                    .setTopicAuthorizedOperations(authz.authorizedOperations(context, ResourceType.TOPIC, t.name())));
             if (p < t.partitions().size()) {
                 resp.setNextCursor(new DescribeTopicPartitionsResponse.Cursor().setTopicName(t.name()).setPartitionIndex(p));
                 break;
