@@ -1,11 +1,11 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.AclOperation;
-import dev.wharf.server.security.acl.Authorization;
-import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.wire.message.AddOffsetsToTxnRequest;
 import dev.wharf.wire.message.AddOffsetsToTxnResponse;

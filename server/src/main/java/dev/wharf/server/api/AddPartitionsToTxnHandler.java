@@ -1,10 +1,10 @@
 package dev.wharf.server.api;
 
+import dev.wharf.logstore.TopicPartition;
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.security.acl.ResourceType;
-import dev.wharf.logstore.TopicPartition;
-import dev.wharf.server.ErrorCode;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.wire.message.AddPartitionsToTxnRequest;
 import dev.wharf.wire.message.AddPartitionsToTxnResponse;

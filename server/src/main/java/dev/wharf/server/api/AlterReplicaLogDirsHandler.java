@@ -1,12 +1,12 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.AclOperation;
-import dev.wharf.server.security.acl.Authorization;
-import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.replica.LogDirMoves;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.AlterReplicaLogDirsRequest;
 import dev.wharf.wire.message.AlterReplicaLogDirsResponse;
 import dev.wharf.wire.message.ApiKey;

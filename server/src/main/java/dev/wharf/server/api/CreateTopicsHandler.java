@@ -1,8 +1,5 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.AclOperation;
-import dev.wharf.server.security.acl.Authorization;
-import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
@@ -10,6 +7,9 @@ import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.config.ConfigException;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.CreateTopicsRequest;
 import dev.wharf.wire.message.CreateTopicsResponse;

@@ -1,9 +1,9 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.Authorization;
-import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeClusterRequest;
 import dev.wharf.wire.message.DescribeClusterResponse;

@@ -1,10 +1,10 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.DynamicBrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeConfigsRequest;
 import dev.wharf.wire.message.DescribeConfigsResponse;

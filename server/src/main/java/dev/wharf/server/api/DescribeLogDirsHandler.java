@@ -1,12 +1,12 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.AclOperation;
-import dev.wharf.server.security.acl.Authorization;
-import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeLogDirsRequest;
 import dev.wharf.wire.message.DescribeLogDirsResponse;

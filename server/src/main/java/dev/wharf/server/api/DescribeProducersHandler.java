@@ -1,12 +1,12 @@
 package dev.wharf.server.api;
 
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.ProducerStateTable;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.security.acl.ResourceType;
-import dev.wharf.controller.ZkMetadataStore;
-import dev.wharf.logstore.ProducerStateTable;
-import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeProducersRequest;
 import dev.wharf.wire.message.DescribeProducersResponse;

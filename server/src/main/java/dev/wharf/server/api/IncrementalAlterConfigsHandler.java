@@ -1,12 +1,12 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.BrokerConfigAdmin;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.IncrementalAlterConfigsRequest;
 import dev.wharf.wire.message.IncrementalAlterConfigsResponse;

@@ -1,10 +1,10 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.security.acl.ResourceType;
-import dev.wharf.server.ErrorCode;
-import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListGroupsRequest;
 import dev.wharf.wire.message.ListGroupsResponse;

@@ -1,9 +1,9 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.security.acl.ResourceType;
-import dev.wharf.server.ErrorCode;
 import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnState;
 import dev.wharf.wire.message.ApiKey;

@@ -1,8 +1,5 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.AclOperation;
-import dev.wharf.server.security.acl.Authorization;
-import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
@@ -10,6 +7,9 @@ import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicNames;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.MetadataResponse;

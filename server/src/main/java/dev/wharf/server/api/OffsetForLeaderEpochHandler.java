@@ -1,14 +1,14 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.AclOperation;
-import dev.wharf.server.security.acl.Authorization;
-import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.logstore.LeaderEpochCache;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.OffsetForLeaderEpochRequest;
 import dev.wharf.wire.message.OffsetForLeaderEpochResponse;

@@ -1,23 +1,23 @@
 package dev.wharf.server.api;
 
-import dev.wharf.server.security.acl.AclOperation;
-import dev.wharf.server.security.acl.Authorization;
-import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.TxnOffsetCommitRequest;
 import dev.wharf.wire.message.TxnOffsetCommitResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
