@@ -2,6 +2,8 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
@@ -16,7 +18,8 @@ import java.util.List;
  *
  * <p>v1: endpoint type. v2: fenced brokers (none: a registered broker is unfenced).
  *
- * <p>Authorization: none needed (as in Kafka); the cluster's authorized operations are filled when asked for.
+ * <p>Authorization: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED; the cluster's
+ * authorized operations are filled when asked for.
  */
 public final class DescribeClusterHandler implements ApiHandler {
     private final Authorization authz;
@@ -35,6 +38,10 @@ public final class DescribeClusterHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         DescribeClusterRequest req = (DescribeClusterRequest) context.body();
+        if (!authz.allowedOnCluster(context, AclOperation.DESCRIBE)) {
+            return new DescribeClusterResponse().setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code)
+                    .setClusterId(metadata.clusterId()).setControllerId(metadata.controllerId());
+        }
         List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();
         try {
             for (BrokerInfo b : metadata.liveBrokers()) {

@@ -42,7 +42,9 @@ public final class ElectLeadersHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         ElectLeadersRequest req = (ElectLeadersRequest) context.body();
-        if (!authz.allowedOnCluster(context, AclOperation.ALTER)) {
+        // ALTER on the cluster (KIP-460); Kafka's docs list CLUSTER_ACTION, which is taken too
+        if (!authz.allowedOnCluster(context, AclOperation.ALTER)
+                && !authz.allowedOnCluster(context, AclOperation.CLUSTER_ACTION)) {
             return new ElectLeadersResponse().setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code)
                     .setReplicaElectionResults(List.of());
         }

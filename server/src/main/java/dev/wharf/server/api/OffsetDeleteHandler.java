@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * OffsetDelete: removes committed offsets of a group, except for topics an active member
- * subscribes to (GROUP_SUBSCRIBED_TO_TOPIC). v0 only.
+ * subscribes to (GROUP_SUBSCRIBED_TO_TOPIC). Needs DELETE on the group and READ on each topic. v0 only.
  */
 public final class OffsetDeleteHandler implements ApiHandler {
     private final Authorization authz;
@@ -36,7 +36,7 @@ public final class OffsetDeleteHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         OffsetDeleteRequest req = (OffsetDeleteRequest) context.body();
-        if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+        if (!authz.allowed(context, AclOperation.DELETE, ResourceType.GROUP, req.groupId())) {
             return CompletableFuture.completedFuture(
                     new OffsetDeleteResponse().setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code));
         }

@@ -25,6 +25,9 @@ import java.util.UUID;
  *
  * <p>v2: all topics, top-level error. v5: leader epoch. v6: flexible. v7: require stable.
  * v8: several groups per request. v9: member id and epoch (KIP-848 groups only). v10: topic ids.
+ *
+ * <p>Authorization (as Kafka's docs list it): DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED)
+ * and on each topic (else TOPIC_AUTHORIZATION_FAILED, or left out when all topics were asked for).
  */
 public final class OffsetFetchHandler implements ApiHandler {
     private final Authorization authz;
@@ -47,7 +50,7 @@ public final class OffsetFetchHandler implements ApiHandler {
         OffsetFetchRequest req = (OffsetFetchRequest) context.body();
         short version = context.version();
         if (version < 8) {
-            if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            if (!authz.allowed(context, AclOperation.DESCRIBE, ResourceType.GROUP, req.groupId())) {
                 return groupDenied(req, version);
             }
             Map<String, List<Integer>> requested = null;
@@ -71,7 +74,7 @@ public final class OffsetFetchHandler implements ApiHandler {
         }
         List<OffsetFetchResponse.OffsetFetchResponseGroup> groups = new ArrayList<>();
         for (OffsetFetchRequest.OffsetFetchRequestGroup rg : req.groups()) {
-            if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, rg.groupId())) {
+            if (!authz.allowed(context, AclOperation.DESCRIBE, ResourceType.GROUP, rg.groupId())) {
                 groups.add(new OffsetFetchResponse.OffsetFetchResponseGroup().setGroupId(rg.groupId())
                         .setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code).setTopics(List.of()));
                 continue;
@@ -114,7 +117,7 @@ public final class OffsetFetchHandler implements ApiHandler {
     }
 
     private boolean denied(RequestContext context, String topic) {
-        return !authz.allowed(context, AclOperation.READ, ResourceType.TOPIC, topic);
+        return !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
     }
 
     /**

@@ -62,7 +62,9 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
         WriteTxnMarkersRequest req = (WriteTxnMarkersRequest) context.body();
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         List<WriteTxnMarkersResponse.WritableTxnMarkerResult> markers = new ArrayList<>();
-        boolean fromBroker = authz.allowedOnCluster(context, AclOperation.CLUSTER_ACTION);
+        // brokers (CLUSTER_ACTION), or administrators aborting a hanging transaction (ALTER), as Kafka's docs list
+        boolean fromBroker = authz.allowedOnCluster(context, AclOperation.CLUSTER_ACTION)
+                || authz.allowedOnCluster(context, AclOperation.ALTER);
         for (WriteTxnMarkersRequest.WritableTxnMarker m : req.markers()) {
             List<WriteTxnMarkersResponse.WritableTxnMarkerTopicResult> topics = new ArrayList<>();
             for (WriteTxnMarkersRequest.WritableTxnMarkerTopic t : m.topics()) {
