@@ -69,6 +69,38 @@ class AclStoreTest {
         }
     }
 
+    // A store whose session expired reads everything again under the new one: a change made while
+    // it had no session (its watch was gone) is seen, a resource emptied meanwhile is dropped.
+    @Test
+    void newSessionRereadsEverything() throws Exception {
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore follower = new ZkMetadataStore(zk.connectString(), 4_000, new BrokerInfo(0, "127.0.0.1", 9092));
+                CuratorFramework raw = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
+            follower.start();
+            raw.start();
+            raw.create().creatingParentsIfNeeded().forPath("/kafka-acl/Topic/t", ZkData.acls(List.of(ALICE_READS)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> List.of(ALICE_READS).equals(follower.acls().get(TOPIC_T)));
+
+            org.apache.zookeeper.ZooKeeper victim = follower.zooKeeperForTests();
+            long oldSession = victim.getSessionId();
+            // the old session ends (another connection with its id and password, closed) while ZooKeeper changes
+            java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+            org.apache.zookeeper.ZooKeeper twin = new org.apache.zookeeper.ZooKeeper(zk.connectString(), 4_000, e -> {
+                if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                    connected.countDown();
+                }
+            }, oldSession, victim.getSessionPasswd());
+            org.junit.jupiter.api.Assertions.assertTrue(connected.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            twin.close();
+            raw.delete().forPath("/kafka-acl/Topic/t");
+            raw.create().creatingParentsIfNeeded().forPath("/kafka-acl-extended/prefixed/Topic/orders-",
+                    ZkData.acls(List.of(BOB_DENIED)));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> follower.zooKeeperForTests().getSessionId() != oldSession
+                    && Map.of(PREFIX_ORDERS, List.of(BOB_DENIED)).equals(follower.acls()));
+        }
+    }
+
     private static List<StoredAcl> append(List<StoredAcl> acls, StoredAcl acl) {
         acls.add(acl);
         return acls;
