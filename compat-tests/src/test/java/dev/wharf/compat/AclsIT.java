@@ -11,6 +11,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.wharf.controller.EmbeddedZooKeeper;
 import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.CreateAclsRequest;
+import dev.wharf.wire.message.CreateAclsResponse;
+import dev.wharf.wire.message.DeleteAclsRequest;
+import dev.wharf.wire.message.DeleteAclsResponse;
 import dev.wharf.wire.message.DescribeAclsRequest;
 import dev.wharf.wire.message.DescribeAclsResponse;
 import java.nio.file.Path;
@@ -52,6 +56,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * ACLs with kafka-clients 4.4.0 and Kafka's kafka-acls tool, on a PLAINTEXT listener where every
@@ -178,8 +183,8 @@ class AclsIT {
         assertInstanceOf(InvalidRequestException.class, e.getCause());
         try (KafkaWireClient wire = new KafkaWireClient(broker.bootstrap())) {
             DescribeAclsResponse unknownPattern = wire.call(ApiKey.DESCRIBE_ACLS, (short) 3, new DescribeAclsRequest()
-                    .setResourceTypeFilter((byte) 1).setPatternTypeFilter((byte) 0).setOperation((byte) 1)
-                    .setPermissionType((byte) 1));
+                    .setResourceTypeFilter(ResourceType.ANY.code()).setPatternTypeFilter(PatternType.UNKNOWN.code())
+                    .setOperation(AclOperation.ANY.code()).setPermissionType(AclPermissionType.ANY.code()));
             assertEquals(Errors.INVALID_REQUEST.code(), unknownPattern.errorCode());
         }
     }
@@ -200,6 +205,36 @@ class AclsIT {
                 org.apache.kafka.common.acl.AccessControlEntryFilter.ANY)).values().get()));
         Collection<AclBinding> deleted = admin.deleteAcls(List.of(literal.toFilter())).all().get();
         assertEquals(List.of(literal), List.copyOf(deleted));
+    }
+
+    // CreateAcls, DescribeAcls and DeleteAcls at every version the spec has, on the wire.
+    @ParameterizedTest
+    @ValueSource(shorts = {1, 2, 3})
+    void aclApisAtEveryVersion(short version) throws Exception {
+        String topic = "wire-v" + version;
+        try (KafkaWireClient wire = new KafkaWireClient(broker.bootstrap())) {
+            CreateAclsResponse created = wire.call(ApiKey.CREATE_ACLS, version, new CreateAclsRequest().setCreations(List.of(
+                    new CreateAclsRequest.AclCreation().setResourceType(ResourceType.TOPIC.code()).setResourceName(topic)
+                            .setResourcePatternType(PatternType.LITERAL.code()).setPrincipal(AclMatrix.ANONYMOUS)
+                            .setHost("*").setOperation(AclOperation.READ.code())
+                            .setPermissionType(AclPermissionType.ALLOW.code()))));
+            assertEquals(Errors.NONE.code(), created.results().get(0).errorCode());
+            DescribeAclsResponse described = wire.call(ApiKey.DESCRIBE_ACLS, version, new DescribeAclsRequest()
+                    .setResourceTypeFilter(ResourceType.TOPIC.code()).setResourceNameFilter(topic)
+                    .setPatternTypeFilter(PatternType.ANY.code()).setPrincipalFilter(null).setHostFilter(null)
+                    .setOperation(AclOperation.ANY.code())
+                    .setPermissionType(AclPermissionType.ANY.code()));
+            assertEquals(Errors.NONE.code(), described.errorCode());
+            assertEquals(List.of(topic), described.resources().stream().map(DescribeAclsResponse.DescribeAclsResource::resourceName).toList());
+            assertEquals(AclOperation.READ.code(), described.resources().get(0).acls().get(0).operation());
+            DeleteAclsResponse deleted = wire.call(ApiKey.DELETE_ACLS, version, new DeleteAclsRequest().setFilters(List.of(
+                    new DeleteAclsRequest.DeleteAclsFilter().setResourceTypeFilter(ResourceType.TOPIC.code())
+                            .setResourceNameFilter(topic).setPatternTypeFilter(PatternType.LITERAL.code())
+                            .setPrincipalFilter(null).setHostFilter(null).setOperation(AclOperation.ANY.code()).setPermissionType(AclPermissionType.ANY.code()))));
+            assertEquals(Errors.NONE.code(), deleted.filterResults().get(0).errorCode());
+            assertEquals(List.of(AclMatrix.ANONYMOUS), deleted.filterResults().get(0).matchingAcls().stream()
+                    .map(DeleteAclsResponse.DeleteAclsMatchingAcl::principal).toList());
+        }
     }
 
     // An ACL added through one broker of a cluster decides on the other broker too, once its watch fires.

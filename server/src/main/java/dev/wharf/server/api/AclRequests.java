@@ -56,9 +56,8 @@ final class AclRequests {
         PatternType pattern = PatternType.forCode(patternType);
         AclOperation op = AclOperation.forCode(operation);
         AclPermission perm = AclPermission.forCode(permission);
-        if (type == null || pattern == null || op == null || perm == null
-                || (principal != null && !validPrincipal(principal))) {
-            return null;
+        if (type == null || pattern == null || op == null || perm == null) {
+            return null; // a principal or host filter is only compared, as in Kafka: one no ACL has matches nothing
         }
         return new AclFilter(type, resourceName, pattern, principal, host, op, perm);
     }

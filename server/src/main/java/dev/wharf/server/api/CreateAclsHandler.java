@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * (one compare-and-set write per pattern), each invalid one answered INVALID_REQUEST. Without an
  * authorizer every creation gets SECURITY_DISABLED.
  *
+ * <p>Runs on the I/O pool: each write waits for ZooKeeper.
+ *
  * <p>v1: pattern types (KIP-290). v2: flexible. v3: same as v2.
  */
 public final class CreateAclsHandler implements ApiHandler {

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * DeleteAcls: removes what each filter selects and lists it; needs ALTER on the cluster. A filter
  * with an unknown code gets INVALID_REQUEST; without an authorizer every filter gets SECURITY_DISABLED.
  *
+ * <p>Runs on the I/O pool: each write waits for ZooKeeper.
+ *
  * <p>v1: pattern type filter (KIP-290). v2: flexible. v3: same as v2.
  */
 public final class DeleteAclsHandler implements ApiHandler {

@@ -20,6 +20,8 @@ import java.util.Map;
  * DESCRIBE on the cluster. A filter with an unknown code gets INVALID_REQUEST; without an
  * authorizer, SECURITY_DISABLED.
  *
+ * <p>Runs on the I/O pool (the default); reads only memory.
+ *
  * <p>v1: pattern type filter (KIP-290). v2: flexible. v3: same as v2.
  */
 public final class DescribeAclsHandler implements ApiHandler {

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka's authorization decision over the ACLs in memory: a super user may do everything; else a
@@ -26,6 +28,7 @@ import java.util.Set;
  * snapshot; changes arrive on {@code wharf-zk-events} ({@link #aclsChanged}), serialised here.
  */
 public final class AclAuthorizer implements AclListener {
+    private static final Logger log = LoggerFactory.getLogger(AclAuthorizer.class);
     private static final int CACHED_DECISIONS = 100_000;
 
     private record Question(String principal, String host, AclOperation operation, ResourceType type, String name) {}
@@ -51,6 +54,15 @@ public final class AclAuthorizer implements AclListener {
     }
 
     private boolean decide(AclIndex index, Question q) {
+        boolean allowed = decideUncached(index, q);
+        if (!allowed && log.isDebugEnabled()) { // once per cached decision, not per request
+            log.debug("denied principal={} host={} operation={} resource={}:{}", q.principal(), q.host(), q.operation(),
+                    q.type(), q.name());
+        }
+        return allowed;
+    }
+
+    private boolean decideUncached(AclIndex index, Question q) {
         List<List<AclEntry>> applying = index.applying(q.type(), q.name());
         if (applying.isEmpty()) {
             return allowIfNoAclFound;

@@ -53,6 +53,22 @@ class AclAuthorizerTest {
         assertFalse(authorizer.authorize(ALICE, HOST, WRITE, TOPIC, "xorders-eu"));
     }
 
+    // With more prefixes than the name has characters, the index looks each prefix of the name up
+    // instead of scanning: both ways find the same ACLs.
+    @Test
+    void manyPrefixesAreLookedUpByName() {
+        Map<ResourcePattern, List<AclEntry>> many = new java.util.HashMap<>();
+        for (int i = 0; i < 50; i++) {
+            many.put(new ResourcePattern(TOPIC, "p" + i + "-", PatternType.PREFIXED),
+                    List.of(new AclEntry(ALICE, "*", READ, ALLOW)));
+        }
+        authorizer.update(many);
+        assertTrue(authorizer.authorize(ALICE, HOST, READ, TOPIC, "p7-x"));
+        assertTrue(authorizer.authorize(ALICE, HOST, READ, TOPIC, "p49-"));
+        assertFalse(authorizer.authorize(ALICE, HOST, READ, TOPIC, "p50-x"));
+        assertFalse(authorizer.authorize(ALICE, HOST, READ, TOPIC, "p7"));
+    }
+
     // The literal name "*", the principal User:* and the host * each match everything.
     @Test
     void wildcardsMatchEveryResourcePrincipalAndHost() {
