@@ -44,10 +44,14 @@ import dev.wharf.server.api.OffsetDeleteHandler;
 import dev.wharf.server.api.OffsetFetchHandler;
 import dev.wharf.server.api.OffsetForLeaderEpochHandler;
 import dev.wharf.server.api.ProduceHandler;
+import dev.wharf.server.api.SaslAuthenticateHandler;
+import dev.wharf.server.api.SaslHandshakeHandler;
 import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.api.TxnOffsetCommitHandler;
 import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.config.BrokerKeys;
+import dev.wharf.server.security.ListenerSecurities;
+import dev.wharf.server.security.ScramCredentials;
 import dev.wharf.server.fetch.FetchHandler;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.txn.TxnAdmin;
@@ -57,6 +61,7 @@ import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.network.ConnectionLimits;
 import dev.wharf.server.network.Endpoint;
 import dev.wharf.server.network.EventLoops;
 import dev.wharf.server.network.NettyServer;
@@ -106,6 +111,7 @@ public final class Broker implements Closeable {
     private EventLoops eventLoops;
     private final List<NettyServer> servers = new ArrayList<>();
     private final SendStats sendStats = new SendStats();
+    private final ConnectionLimits connectionLimits = new ConnectionLimits();
     private ThreadPoolExecutor io;
     private ScheduledExecutorService timer;
     private PeriodicTasks tasks;
@@ -115,6 +121,8 @@ public final class Broker implements Closeable {
     private GroupCoordinator groups;
     private ScheduledExecutorService markerThread;
     private ScheduledExecutorService verifierThread;
+    /** Where SASL/SCRAM finds users' credentials: ZooKeeper, once connected. */
+    private volatile ScramCredentials scramCredentials;
 
     public Broker(BrokerConfig config) {
         this.config = config;
@@ -126,7 +134,11 @@ public final class Broker implements Closeable {
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, config.get(BrokerKeys.TRANSACTION_VERSION).shortValue());
         handlers.register(apiVersions);
-        List<Endpoint> endpoints = endpoints();
+        // listeners are set up before ZooKeeper is reached; SCRAM credentials are looked up there
+        // when a client authenticates, by then (connections are accepted last)
+        connectionLimits.update(connectionLimits(config));
+        List<Endpoint> endpoints = endpoints((user, mechanism) -> scramCredentials == null ? Optional.empty()
+                : scramCredentials.lookup(user, mechanism));
         int ioThreads = config.get(BrokerKeys.NUM_IO_THREADS);
         io = new ThreadPoolExecutor(ioThreads, ioThreads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("wharf-io"));
         eventLoops = new EventLoops(config.get(BrokerKeys.NUM_NETWORK_THREADS));
@@ -140,7 +152,8 @@ public final class Broker implements Closeable {
                 for (Endpoint e : endpoints) {
                     // each is closed by close() even when the rest of the start fails
                     servers.add(new NettyServer(e, eventLoops, config.get(BrokerKeys.SOCKET_REQUEST_MAX_BYTES),
-                            config.get(BrokerKeys.CONNECTIONS_MAX_IDLE_MS), handlers, apiVersions, io, sendStats));
+                            config.get(BrokerKeys.CONNECTIONS_MAX_IDLE_MS), handlers, apiVersions, io, sendStats,
+                            connectionLimits, e.listenerName().equals(config.interBrokerListenerName())));
                 }
                 return null;
             });
@@ -173,6 +186,8 @@ public final class Broker implements Closeable {
         // before the replicas open: partitions start with the dynamic defaults, not the static ones
         metadata.subscribeBrokerConfigs(dynamicConfig::entityChanged);
         dynamicConfig.onChange((before, now) -> resizeIo(now.get(BrokerKeys.NUM_IO_THREADS)));
+        connectionLimits.update(connectionLimits(dynamicConfig.current()));
+        dynamicConfig.onChange((before, now) -> connectionLimits.update(connectionLimits(now)));
         resizeIo(dynamicConfig.get(BrokerKeys.NUM_IO_THREADS));
         ReplicationThrottles throttles = new ReplicationThrottles(config.brokerId(),
                 topic -> metadata.topic(topic).map(TopicInfo::configs).orElse(Map.of()),
@@ -229,9 +244,10 @@ public final class Broker implements Closeable {
         TxnAdmin txnAdmin = new TxnAdmin(txnStore);
         verifierThread = Executors.newSingleThreadScheduledExecutor(daemon("wharf-txn-verify"));
         TxnVerifier verifier = new TxnVerifier(txnStore, transactions, metadata, config.brokerId(),
-                config.interBrokerListenerName(), verifierThread);
+                config.interBrokerListener(), verifierThread);
         // before the handlers: with an authorizer, every ACL is loaded before the first request
         Authorization authz = Authorization.start(config, metadata);
+        handlers.register(new SaslHandshakeHandler()).register(new SaslAuthenticateHandler());
         handlers.register(new FindCoordinatorHandler(authz, groupStore, txnStore))
                 .register(new AddPartitionsToTxnHandler(authz, transactions))
                 .register(new AddOffsetsToTxnHandler(authz, transactions, groupStore))
@@ -338,17 +354,19 @@ public final class Broker implements Closeable {
         return out;
     }
 
-    /** The listeners to bind, each with its security protocol (only PLAINTEXT is served so far). */
-    private List<Endpoint> endpoints() {
+    private static ConnectionLimits.Settings connectionLimits(BrokerConfig c) {
+        return new ConnectionLimits.Settings(c.get(BrokerKeys.MAX_CONNECTIONS), c.get(BrokerKeys.MAX_CONNECTIONS_PER_IP),
+                ConnectionLimits.Settings.parseOverrides(c.get(BrokerKeys.MAX_CONNECTIONS_PER_IP_OVERRIDES)),
+                c.get(BrokerKeys.MAX_CONNECTION_CREATION_RATE));
+    }
+
+    /** The listeners to bind, each with its security (TLS and SASL as its protocol says). */
+    private List<Endpoint> endpoints(ScramCredentials scram) {
         List<Endpoint> out = new ArrayList<>();
         for (BrokerConfig.Listener l : config.listeners()) {
-            String protocol = config.securityProtocol(l.name());
-            if (!protocol.equals("PLAINTEXT")) {
-                throw new IllegalArgumentException("listener " + l.name() + " uses security protocol " + protocol
-                        + ", which Wharf does not serve yet (PLAINTEXT only)");
-            }
-            out.add(new Endpoint(l.name(), protocol, l.host(), l.port()));
+            out.add(new Endpoint(l.name(), ListenerSecurities.server(config, l.name(), scram), l.host(), l.port()));
         }
+        config.interBrokerListener(); // a broken client side fails the start, not the first replica fetch
         return out;
     }
 

@@ -6,6 +6,8 @@ import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.config.ConfigKey;
 import dev.wharf.server.config.IgnoredKeys;
 import dev.wharf.server.config.ListenerSettings;
+import dev.wharf.server.network.InterBrokerListener;
+import dev.wharf.server.security.ListenerSecurities;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -35,6 +37,8 @@ public final class BrokerConfig {
     private final List<Listener> advertisedListeners;
     /** Every key as given, read or not: per-listener and per-mechanism settings have no fixed names. */
     private final Map<String, String> raw;
+    /** Built on first use: loading key stores is not free, and every inter-broker client shares it. */
+    private volatile InterBrokerListener interBrokerListener;
 
     private BrokerConfig(Map<ConfigKey<?>, String> given, Map<ConfigKey<?>, Object> values, List<String> warnings,
             Map<String, String> raw) {
@@ -212,6 +216,16 @@ public final class BrokerConfig {
             return named;
         }
         return listeners.stream().map(Listener::name).filter("PLAINTEXT"::equals).findFirst().orElse(listeners.get(0).name());
+    }
+
+    /** How this broker connects to others: the inter-broker listener's name and client-side security. */
+    public InterBrokerListener interBrokerListener() {
+        InterBrokerListener l = interBrokerListener;
+        if (l == null) {
+            l = ListenerSecurities.interBroker(this);
+            interBrokerListener = l;
+        }
+        return l;
     }
 
     /** The security protocol of a listener name, from listener.security.protocol.map. */

@@ -32,7 +32,7 @@ class ApiVersionsTest {
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, (short) 2);
         handlers.register(apiVersions);
         loops = new EventLoops(1);
-        server = new NettyServer(new Endpoint("PLAINTEXT", "PLAINTEXT", "127.0.0.1", 0), loops, 1024 * 1024, 60_000,
+        server = new NettyServer(new Endpoint("PLAINTEXT", dev.wharf.server.network.ListenerSecurity.PLAINTEXT, "127.0.0.1", 0), loops, 1024 * 1024, 60_000,
                 handlers, apiVersions, Runnable::run, new SendStats());
         server.startAccepting();
     }

@@ -116,6 +116,11 @@ public final class KafkaWireClient implements AutoCloseable {
         return ByteBuffer.wrap(frame);
     }
 
+    /** The underlying socket, for tests that change its timeouts. */
+    public Socket socket() {
+        return socket;
+    }
+
     /** True when the broker closed the connection rather than answering within the read timeout. */
     public boolean closedByBroker() throws IOException {
         try {

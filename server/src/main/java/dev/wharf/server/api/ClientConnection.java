@@ -6,8 +6,10 @@ import java.net.SocketAddress;
 /**
  * What the broker knows of one client connection: the listener it came in on, its security
  * protocol and principal, its address, and the software it said it is (ApiVersions v3+). Created
- * when the connection opens; the software fields are written by the ApiVersions handler and read by
- * later requests of the same connection, which the dispatcher runs one after another.
+ * when the connection opens. The principal is {@code User:ANONYMOUS} until the connection
+ * authenticates: by its TLS client certificate on an SSL listener, by SASL on a SASL listener
+ * ({@link #sasl()}). Written by the TLS handshake and by handlers, read by later requests of the
+ * same connection, which the dispatcher runs one after another: volatile fields, no lock.
  */
 public final class ClientConnection {
     /** The principal of a client that has not authenticated (Kafka's {@code User:ANONYMOUS}). */
@@ -15,16 +17,26 @@ public final class ClientConnection {
 
     private final String listenerName;
     private final String securityProtocol;
-    private final String principal;
     private final SocketAddress clientAddress;
+    /** Null on listeners without SASL. */
+    private final SaslSession sasl;
+    private volatile String principal;
+    /** Set when the connection must close once the response being written is sent (failed authentication). */
+    private volatile boolean closeAfterResponse;
     private volatile String clientSoftwareName = "unknown";
     private volatile String clientSoftwareVersion = "unknown";
 
     public ClientConnection(String listenerName, String securityProtocol, String principal, SocketAddress clientAddress) {
+        this(listenerName, securityProtocol, principal, clientAddress, null);
+    }
+
+    public ClientConnection(String listenerName, String securityProtocol, String principal, SocketAddress clientAddress,
+            SaslSession sasl) {
         this.listenerName = listenerName;
         this.securityProtocol = securityProtocol;
         this.principal = principal;
         this.clientAddress = clientAddress;
+        this.sasl = sasl;
     }
 
     public String listenerName() {
@@ -35,8 +47,36 @@ public final class ClientConnection {
         return securityProtocol;
     }
 
+    /** {@code User:<name>}: who this connection authenticated as, or {@code User:ANONYMOUS}. */
     public String principal() {
         return principal;
+    }
+
+    /** The connection authenticated as {@code principal} (its TLS certificate, or SASL). */
+    public void authenticated(String principal) {
+        this.principal = principal;
+    }
+
+    /** The SASL state on a SASL listener; null elsewhere. */
+    public SaslSession sasl() {
+        return sasl;
+    }
+
+    /**
+     * Whether a request of {@code api} may be handled now: on a SASL listener, only the SASL
+     * exchange until it succeeds, and only a re-authentication once the session has expired.
+     */
+    public boolean permits(dev.wharf.wire.message.ApiKey api) {
+        return sasl == null || sasl.permits(api);
+    }
+
+    /** Whether the connection closes after the response now being written (failed authentication). */
+    public boolean closeAfterResponse() {
+        return closeAfterResponse;
+    }
+
+    void closeAfterResponse(boolean close) {
+        this.closeAfterResponse = close;
     }
 
     public SocketAddress clientAddress() {

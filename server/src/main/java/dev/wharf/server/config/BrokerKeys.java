@@ -137,6 +137,25 @@ public final class BrokerKeys {
             "104857600", atLeast(1), STATIC, "Largest request frame accepted.");
     public static final ConfigKey<Long> CONNECTIONS_MAX_IDLE_MS = define("connections.max.idle.ms", LONG, "600000",
             STATIC, "Idle connections are closed after this.");
+    public static final ConfigKey<Integer> MAX_CONNECTIONS = define("max.connections", INT,
+            Integer.toString(Integer.MAX_VALUE), atLeast(0), DYNAMIC, "Connections open at once, all client listeners "
+            + "together; at the limit new ones wait in the accept backlog (the inter-broker listener is not held back).");
+    public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_IP = define("max.connections.per.ip", INT,
+            Integer.toString(Integer.MAX_VALUE), atLeast(0), DYNAMIC,
+            "Connections open at once from one address; one more is closed at once.");
+    public static final ConfigKey<List<String>> MAX_CONNECTIONS_PER_IP_OVERRIDES = define(
+            "max.connections.per.ip.overrides", LIST, "", v -> v.stream().allMatch(e -> e.matches("[^:]+:\\d+")) ? null
+                    : "Every entry must be host:count", DYNAMIC, "Per-address limits (ip-or-host:count,...) "
+            + "replacing max.connections.per.ip for those addresses.");
+    public static final ConfigKey<Integer> MAX_CONNECTION_CREATION_RATE = define("max.connection.creation.rate", INT,
+            Integer.toString(Integer.MAX_VALUE), atLeast(0), DYNAMIC, "New connections accepted per second, all client "
+            + "listeners together; faster ones wait in the accept backlog.");
+    public static final ConfigKey<Long> CONNECTIONS_MAX_REAUTH_MS = define("connections.max.reauth.ms", LONG, "0",
+            atLeast(0), STATIC, "How long a SASL session lasts before the client must re-authenticate on its "
+            + "connection (KIP-368); 0: for ever. Bounded by an OAUTHBEARER token's expiry.");
+    public static final ConfigKey<Integer> CONNECTION_FAILED_AUTHENTICATION_DELAY_MS = define(
+            "connection.failed.authentication.delay.ms", INT, "100", atLeast(0), STATIC,
+            "How long a failed authentication waits before its answer and the close of its connection.");
     public static final ConfigKey<Integer> NUM_NETWORK_THREADS = define("num.network.threads", INT, "3", atLeast(1),
             DYNAMIC, "Netty event loop threads. Dynamic as in Kafka, but a dynamic value is only stored and described: the "
             + "event loops keep the size server.properties gave them (a Netty group cannot be resized).");

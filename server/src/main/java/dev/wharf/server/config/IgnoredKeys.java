@@ -65,7 +65,6 @@ public final class IgnoredKeys {
         ignored("unstable.api.versions.enable", "each API serves the versions its handler declares");
         ignored("unstable.feature.versions.enable", "Wharf has no feature versions");
         ignored("early.start.listeners", "every listener starts once the broker is ready");
-        ignored("connection.failed.authentication.delay.ms", "there is no authentication");
         ignored("password.encoder.", "there are no dynamic password configs");
 
         // behaviour Wharf does not have: a warning
@@ -79,14 +78,10 @@ public final class IgnoredKeys {
         notHonoured("broker.heartbeat.interval.ms", "a KRaft setting; liveness is the ZooKeeper session");
         notHonoured("broker.session.timeout.ms", "a KRaft setting; see zookeeper.session.timeout.ms");
         notHonoured("initial.broker.registration.timeout.ms", "a KRaft setting; brokers register in ZooKeeper");
-        notHonoured("ssl.", "TLS is not served; a listener using SSL is refused at start-up");
-        notHonoured("sasl.", "SASL is not served; a listener using SASL is refused at start-up");
-        notHonoured("listener.name.", "per-listener TLS/SASL settings; every listener is PLAINTEXT");
+        ignored("ssl.", "read by each TLS listener and the inter-broker client, with listener.name.<l>.ssl.* over it");
+        ignored("sasl.", "read by each SASL listener and the inter-broker client, with listener.name.<l>.[<mechanism>.]sasl.* over it");
+        ignored("listener.name.", "per-listener TLS and SASL settings, read by that listener");
         notHonoured("principal.builder.class", "there is no authentication");
-        notHonoured("max.connections", "connections are not limited");
-        notHonoured("max.connections.per.ip", "connections are not limited");
-        notHonoured("max.connections.per.ip.overrides", "connections are not limited");
-        notHonoured("max.connection.creation.rate", "connections are not limited");
         notHonoured("quota.", "client quotas are not enforced");
         notHonoured("client.quota.callback.class", "client quotas are not enforced");
         notHonoured("create.topic.policy.class.name", "no plug-in policies");

@@ -19,22 +19,22 @@ public final class BrokerConnections implements AutoCloseable {
     private final int socketTimeoutMs;
     private final int largestFrame;
     private final ZkMetadataStore metadata;
-    private final String listenerName;
+    private final InterBrokerListener listener;
     private final Map<Integer, BrokerConnection> connections = new HashMap<>();
 
     public BrokerConnections(String clientId, int socketTimeoutMs, int largestFrame, ZkMetadataStore metadata,
-            String listenerName) {
+            InterBrokerListener listener) {
         this.clientId = clientId;
         this.socketTimeoutMs = socketTimeoutMs;
         this.largestFrame = largestFrame;
         this.metadata = metadata;
-        this.listenerName = listenerName;
+        this.listener = listener;
     }
 
     /** The connection to {@code brokerId}, connected. */
     public BrokerConnection to(int brokerId) throws IOException {
         BrokerConnection c = connections.computeIfAbsent(brokerId,
-                id -> new BrokerConnection(clientId, socketTimeoutMs, largestFrame));
+                id -> new BrokerConnection(clientId, listener, socketTimeoutMs, largestFrame));
         if (!c.connected()) {
             List<BrokerInfo> live;
             try {
@@ -43,9 +43,9 @@ public final class BrokerConnections implements AutoCloseable {
                 throw new IOException("no broker list: " + e, e);
             }
             Optional<BrokerInfo.Endpoint> endpoint = live.stream().filter(b -> b.id() == brokerId).findFirst()
-                    .flatMap(b -> b.endpoint(listenerName));
+                    .flatMap(b -> b.endpoint(listener.name()));
             if (endpoint.isEmpty()) {
-                throw new IOException("broker " + brokerId + " is not registered with a listener named " + listenerName);
+                throw new IOException("broker " + brokerId + " is not registered with a listener named " + listener.name());
             }
             c.connect(endpoint.get());
         }

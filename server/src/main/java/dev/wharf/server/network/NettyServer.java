@@ -20,14 +20,17 @@ import org.slf4j.LoggerFactory;
  * The listening socket and each connection's pipeline, readable top to bottom:
  *
  * <pre>
+ *   (listening socket) connectionGate: max.connections, per-address limits, creation rate
+ *   tls              TLS (SSL and SASL_SSL listeners only): Netty's SslHandler
  *   flushConsolidation one flush per read burst: the responses to requests read together leave together
  *   idleTimeout      closes connections idle for connections.max.idle.ms
  *   frameDecoder     length-prefixed frames, capped by socket.request.max.bytes
  *   requestDispatcher decode, hand to the API's handler, write responses in request order
  * </pre>
  *
- * Responses leave as buffers and {@link LogFileRegion}s (sendfile). One server per configured
- * listener, all on the broker's shared {@link EventLoops}.
+ * Responses leave as buffers and {@link LogFileRegion}s (sendfile); through TLS, records are read
+ * from their files into buffers to be encrypted (zero copy cannot pass through TLS). One server
+ * per configured listener, all on the broker's shared {@link EventLoops}.
  */
 public final class NettyServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
@@ -49,6 +52,16 @@ public final class NettyServer implements Closeable {
      */
     public NettyServer(Endpoint endpoint, EventLoops loops, int maxRequestBytes, long idleMs, ApiHandlers handlers,
             ApiVersionsHandler apiVersions, Executor io, SendStats stats) throws InterruptedException {
+        this(endpoint, loops, maxRequestBytes, idleMs, handlers, apiVersions, io, stats, new ConnectionLimits(), false);
+    }
+
+    /**
+     * @param limits the broker's connection limits, shared by its listeners
+     * @param interBroker whether this is the inter-broker listener, never held back by max.connections
+     */
+    public NettyServer(Endpoint endpoint, EventLoops loops, int maxRequestBytes, long idleMs, ApiHandlers handlers,
+            ApiVersionsHandler apiVersions, Executor io, SendStats stats, ConnectionLimits limits, boolean interBroker)
+            throws InterruptedException {
         this.listenerName = endpoint.listenerName();
         this.stats = stats;
         ServerBootstrap b = new ServerBootstrap()
@@ -59,23 +72,28 @@ public final class NettyServer implements Closeable {
                 // (and registered) before any client can see a half-started broker
                 .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(new ConnectionGate(limits, endpoint.listenerName(), !interBroker))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ListenerSecurity security = endpoint.security();
+                        if (security.tls() != null) {
+                            ch.pipeline().addLast("tls", security.tls().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(MAX_DEFERRED_FLUSHES))
                                 .addLast("idleTimeout", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
                                 .addLast("frameDecoder", new RequestFrameDecoder(maxRequestBytes))
                                 .addLast("requestDispatcher", new RequestDispatcher(handlers, apiVersions, stats, io,
-                                        endpoint.listenerName(), endpoint.securityProtocol()));
+                                        endpoint.listenerName(), security));
                     }
                 });
         String host = endpoint.host();
         int port = endpoint.port();
         InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         this.serverChannel = b.bind(address).sync().channel();
-        log.info("listening listener={} address={} transport={}", listenerName, serverChannel.localAddress(),
-                loops.transport());
+        log.info("listening listener={} address={} security={} transport={}", listenerName,
+                serverChannel.localAddress(), endpoint.securityProtocol(), loops.transport());
     }
 
     /** Starts accepting connections (the broker is fully started). */

@@ -6,6 +6,7 @@ import dev.wharf.server.api.ApiVersionsHandler;
 import dev.wharf.server.api.ClientConnection;
 import dev.wharf.server.api.CloseConnectionException;
 import dev.wharf.server.api.RequestContext;
+import dev.wharf.server.api.SaslSession;
 import dev.wharf.wire.frame.EncodedResponse;
 import dev.wharf.wire.frame.HeaderPeek;
 import dev.wharf.wire.frame.Request;
@@ -17,9 +18,14 @@ import dev.wharf.wire.protocol.UnsupportedVersionException;
 import dev.wharf.wire.protocol.WireException;
 import dev.wharf.wire.records.FileRecords;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import javax.net.ssl.SSLSession;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +65,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final SendStats stats;
     private final Executor io;
     private final String listenerName;
-    private final String securityProtocol;
+    private final ListenerSecurity security;
     private ClientConnection connection;
     private final Map<Long, Object> completed = new HashMap<>();
     private long nextSequence;
@@ -69,19 +75,20 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
     RequestDispatcher(ApiHandlers handlers, ApiVersionsHandler apiVersions, SendStats stats, Executor io,
-            String listenerName, String securityProtocol) {
+            String listenerName, ListenerSecurity security) {
         this.handlers = handlers;
         this.apiVersions = apiVersions;
         this.stats = stats;
         this.io = io;
         this.listenerName = listenerName;
-        this.securityProtocol = securityProtocol;
+        this.security = security;
     }
 
     private ClientConnection connection(ChannelHandlerContext ctx) {
         if (connection == null) {
-            connection = new ClientConnection(listenerName, securityProtocol, ClientConnection.ANONYMOUS,
-                    ctx.channel().remoteAddress());
+            SaslSession sasl = security.sasl() == null ? null : new SaslSession(security.sasl(), System::currentTimeMillis);
+            connection = new ClientConnection(listenerName, security.protocol(), ClientConnection.ANONYMOUS,
+                    ctx.channel().remoteAddress(), sasl);
         }
         return connection;
     }
@@ -164,6 +171,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private static CompletableFuture<ApiMessage> invoke(ApiHandler handler, RequestContext context) {
+        if (!context.connection().permits(handler.api())) {
+            // checked when the request's turn comes, after the SASL requests before it were handled
+            return CompletableFuture.failedFuture(new CloseConnectionException(handler.api().displayName
+                    + " on a connection that is not authenticated (or whose session expired)"));
+        }
         try {
             return handler.handle(context);
         } catch (RuntimeException e) {
@@ -188,6 +200,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             }
             complete(ctx, sequence, body == null ? NO_RESPONSE
                     : ResponseFrames.encode(ctx.alloc(), request.api(), request.version(), request.correlationId(), body));
+            if (connection != null && connection.closeAfterResponse()) {
+                // failed authentication: the answer says why, then the connection ends
+                log.info("closing connection client={} listener={} reason=authentication failed",
+                        ctx.channel().remoteAddress(), listenerName);
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         } catch (RuntimeException e) {
             // a response this version cannot carry is a broker bug: say so, and do not leave the
             // connection waiting for an answer that will never come
@@ -226,11 +244,13 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
      * Writes a response as its parts: buffers as they are, log-file record sets as file regions
      * that the transport sends with sendfile.
      */
-    private static void writeParts(ChannelHandlerContext ctx, EncodedResponse response) {
+    private void writeParts(ChannelHandlerContext ctx, EncodedResponse response) {
         try {
             for (Object part : response.parts()) {
                 // void promises: nothing waits on a part; a failed write closes the connection
-                if (part instanceof FileRecords f) {
+                if (part instanceof FileRecords f && security.tls() != null) {
+                    ctx.write(FileParts.read(ctx.alloc(), f), ctx.voidPromise()); // TLS encrypts buffers only
+                } else if (part instanceof FileRecords f) {
                     ctx.write(new LogFileRegion(f), ctx.voidPromise()); // the part's reference goes with the region
                 } else {
                     ctx.write(part, ctx.voidPromise()); // a retained slice, released once written
@@ -272,7 +292,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             return false;
         }
         EncodedResponse encoded = (EncodedResponse) response;
-        stats.sent(encoded);
+        stats.sent(encoded, security.tls() == null);
         writeParts(ctx, encoded);
         return true;
     }
@@ -299,7 +319,14 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
+        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && security.principalFromCertificate()) {
+            SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
+            try {
+                connection(ctx).authenticated(security.tlsPrincipal().apply(session));
+            } catch (IllegalArgumentException e) { // no principal mapping rule matches its certificate
+                close(ctx, "TLS client refused: " + e.getMessage());
+            }
+        } else if (evt instanceof IdleStateEvent) {
             log.info("closing idle connection client={}", ctx.channel().remoteAddress());
             ctx.close();
         } else {

@@ -11,9 +11,12 @@ public final class SendStats {
     private final LongAdder responseBytes = new LongAdder();
     private final LongAdder fileBytes = new LongAdder();
 
-    void sent(EncodedResponse response) {
+    /** A response queued for sending; its file parts went zero-copy unless TLS had to encrypt them. */
+    void sent(EncodedResponse response, boolean zeroCopy) {
         responseBytes.add(response.frameSize());
-        fileBytes.add(response.fileBytes());
+        if (zeroCopy) {
+            fileBytes.add(response.fileBytes());
+        }
     }
 
     /** Bytes of every response frame queued for sending. */

@@ -5,6 +5,7 @@ import dev.wharf.logstore.LeaderEpochCache;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.network.BrokerConnection;
+import dev.wharf.server.network.InterBrokerListener;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
@@ -48,7 +49,7 @@ final class ReplicaFetcher implements Runnable {
     private record Fetching(Partition partition, int leaderEpoch, long notBeforeMs) {}
 
     /** How this fetcher reaches and asks its leader. */
-    record Settings(int brokerId, String listenerName, int maxWaitMs, int minBytes, int partitionMaxBytes,
+    record Settings(int brokerId, InterBrokerListener listener, int maxWaitMs, int minBytes, int partitionMaxBytes,
             int responseMaxBytes, int socketTimeoutMs, long backoffMs, int largestFrame) {}
 
     private final int leaderId;
@@ -68,7 +69,8 @@ final class ReplicaFetcher implements Runnable {
         this.throttles = throttles;
         this.liveBrokers = liveBrokers;
         this.brokerEpoch = brokerEpoch;
-        this.connection = new BrokerConnection("wharf-replica-fetcher-" + settings.brokerId(), settings.socketTimeoutMs(),
+        this.connection = new BrokerConnection("wharf-replica-fetcher-" + settings.brokerId(), settings.listener(),
+                settings.socketTimeoutMs(),
                 settings.largestFrame());
         this.thread = new Thread(this, "wharf-replica-fetcher-" + leaderId);
         this.thread.setDaemon(true);
@@ -259,10 +261,10 @@ final class ReplicaFetcher implements Runnable {
     private FetchResponse call(FetchRequest request) throws IOException {
         if (!connection.connected()) {
             Optional<BrokerInfo.Endpoint> endpoint = liveBrokers.get().stream().filter(b -> b.id() == leaderId).findFirst()
-                    .flatMap(b -> b.endpoint(settings.listenerName()));
+                    .flatMap(b -> b.endpoint(settings.listener().name()));
             if (endpoint.isEmpty()) {
                 throw new IOException("broker " + leaderId + " is not registered with a listener named "
-                        + settings.listenerName());
+                        + settings.listener().name());
             }
             connection.connect(endpoint.get());
             log.info("fetching from broker {} at {}", leaderId, endpoint.get());

@@ -26,7 +26,7 @@ final class ReplicaFetchers {
         // a response is at most its limit, except that a first batch larger than it comes whole
         int largestFrame = (int) Math.min(Integer.MAX_VALUE - 8L,
                 (long) responseMax + 2L * config.get(BrokerKeys.MESSAGE_MAX_BYTES) + (1 << 20));
-        this.settings = new ReplicaFetcher.Settings(config.brokerId(), config.interBrokerListenerName(),
+        this.settings = new ReplicaFetcher.Settings(config.brokerId(), config.interBrokerListener(),
                 config.get(BrokerKeys.REPLICA_FETCH_WAIT_MAX_MS), config.get(BrokerKeys.REPLICA_FETCH_MIN_BYTES),
                 config.get(BrokerKeys.REPLICA_FETCH_MAX_BYTES), responseMax, config.get(BrokerKeys.REPLICA_SOCKET_TIMEOUT_MS),
                 config.get(BrokerKeys.REPLICA_FETCH_BACKOFF_MS), largestFrame);

@@ -55,7 +55,7 @@ public final class TxnCoordinator {
     public static TxnCoordinator create(dev.wharf.server.BrokerConfig config, dev.wharf.controller.ZkMetadataStore metadata,
             TxnStore store, java.util.concurrent.ScheduledExecutorService markerThread) {
         // a leader answers a marker once its ISR has it, after up to 30 s: the socket waits longer
-        TxnMarkers markers = new TxnMarkers(metadata, store, config.interBrokerListenerName(), 40_000, markerThread);
+        TxnMarkers markers = new TxnMarkers(metadata, store, config.interBrokerListener(), 40_000, markerThread);
         return new TxnCoordinator(store, markers::send, metadata::nextProducerId,
                 topic -> metadata.topic(topic).map(t -> t.partitions().size()).orElse(-1),
                 config.get(dev.wharf.server.config.BrokerKeys.TRANSACTION_MAX_TIMEOUT_MS), System::currentTimeMillis);

@@ -5,6 +5,7 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.network.BrokerConnections;
+import dev.wharf.server.network.InterBrokerListener;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.WriteTxnMarkersRequest;
 import dev.wharf.wire.message.WriteTxnMarkersResponse;
@@ -45,12 +46,12 @@ final class TxnMarkers {
     private final ScheduledExecutorService thread;
     private final BrokerConnections connections;
 
-    TxnMarkers(ZkMetadataStore metadata, TxnStore store, String listenerName, int socketTimeoutMs,
+    TxnMarkers(ZkMetadataStore metadata, TxnStore store, InterBrokerListener listener, int socketTimeoutMs,
             ScheduledExecutorService thread) {
         this.metadata = metadata;
         this.store = store;
         this.thread = thread;
-        this.connections = new BrokerConnections("wharf-txn-markers", socketTimeoutMs, 1 << 20, metadata, listenerName);
+        this.connections = new BrokerConnections("wharf-txn-markers", socketTimeoutMs, 1 << 20, metadata, listener);
     }
 
     void send(Job job) {

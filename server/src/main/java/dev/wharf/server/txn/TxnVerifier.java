@@ -4,6 +4,7 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.network.BrokerConnections;
+import dev.wharf.server.network.InterBrokerListener;
 import dev.wharf.wire.message.AddPartitionsToTxnRequest;
 import dev.wharf.wire.message.AddPartitionsToTxnResponse;
 import dev.wharf.wire.message.ApiKey;
@@ -38,13 +39,13 @@ public final class TxnVerifier {
     private final ScheduledExecutorService thread;
     private final BrokerConnections connections;
 
-    public TxnVerifier(TxnStore store, TxnCoordinator local, ZkMetadataStore metadata, int brokerId, String listenerName,
+    public TxnVerifier(TxnStore store, TxnCoordinator local, ZkMetadataStore metadata, int brokerId, InterBrokerListener listener,
             ScheduledExecutorService thread) {
         this.store = store;
         this.local = local;
         this.brokerId = brokerId;
         this.thread = thread;
-        this.connections = new BrokerConnections("wharf-txn-verify-" + brokerId, 30_000, 1 << 20, metadata, listenerName);
+        this.connections = new BrokerConnections("wharf-txn-verify-" + brokerId, 30_000, 1 << 20, metadata, listener);
     }
 
     /**

@@ -72,7 +72,7 @@ class RequestDispatcherBackpressureTest {
         ApiHandlers handlers = new ApiHandlers();
         ApiVersionsHandler versions = new ApiVersionsHandler(handlers, (short) 2);
         handlers.register(versions).register(handler);
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions, new SendStats(), Runnable::run, "PLAINTEXT", "PLAINTEXT"));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions, new SendStats(), Runnable::run, "PLAINTEXT", ListenerSecurity.PLAINTEXT));
         ch.config().setAutoRead(true);
         return ch;
     }

@@ -107,7 +107,7 @@ class RequestDispatcherThreadingTest {
                     @Override
                     protected void initChannel(LocalChannel ch) {
                         ch.pipeline().addLast(new RequestDispatcher(handlers, versions, new SendStats(), io,
-                                "PLAINTEXT", "PLAINTEXT"));
+                                "PLAINTEXT", ListenerSecurity.PLAINTEXT));
                     }
                 }).bind(address).sync();
         return new Bootstrap().group(clientLoop).channel(LocalChannel.class)
