@@ -63,7 +63,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * client is {@code User:ANONYMOUS}. The broker is bootstrapped as an operator would: started with
  * {@code allow.everyone.if.no.acl.found=true}, the client's cluster rights granted with kafka-acls
  * (ALTER and DESCRIBE to manage ACLs, CREATE to make topics, CLUSTER_ACTION for the broker's own
- * requests to itself over the same listener), then restarted with it false.
+ * requests to itself over the same listener), then restarted with it false. Clients authenticated
+ * over SASL (their own principals, {@code super.users}) have a test of their own.
  */
 class AclsIT {
     private static final String AUTHORIZER = "kafka.security.authorizer.AclAuthorizer";
@@ -261,6 +262,40 @@ class AclsIT {
         }
     }
 
+    // Authenticated principals (SASL/PLAIN): a super user may do everything with no ACL at all, a
+    // user what its ACLs allow, another user nothing.
+    @Test
+    void authenticatedPrincipalsAreAuthorized(@TempDir Path saslDir) throws Exception {
+        Map<String, String> config = Map.of("listeners", "PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0",
+                "inter.broker.listener.name", "PLAINTEXT", "sasl.enabled.mechanisms", "PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain."
+                        + "PlainLoginModule required user_admin=\"a\" user_alice=\"b\" user_bob=\"c\";",
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users", "User:admin");
+        try (RunningBroker secured = new RunningBroker(saslDir, config)) {
+            String bootstrap = secured.bootstrap("SASL_PLAINTEXT");
+            Map<String, Object> asAdmin = new HashMap<>(plain("admin", "a"));
+            asAdmin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            try (Admin superUser = Admin.create(asAdmin)) {
+                superUser.createTopics(List.of(new NewTopic("sasl-t", 1, (short) 1))).all().get();
+                superUser.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "sasl-t",
+                        PatternType.LITERAL), new AccessControlEntry("User:alice", "*", AclOperation.WRITE,
+                        AclPermissionType.ALLOW)))).all().get();
+            }
+            run(AclMatrix.Action.PRODUCE, named("sasl-t"), bootstrap, plain("alice", "b"));
+            Exception denied = assertThrows(Exception.class,
+                    () -> run(AclMatrix.Action.PRODUCE, named("sasl-t"), bootstrap, plain("bob", "c")));
+            assertInstanceOf(TopicAuthorizationException.class, causeOfType(denied, TopicAuthorizationException.class));
+        }
+    }
+
+    /** A Java client's SASL/PLAIN login over SASL_PLAINTEXT. */
+    private static Map<String, Object> plain(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+                        + password + "\";");
+    }
+
     // Without authorizer.class.name the ACL APIs answer SECURITY_DISABLED, as Kafka's do.
     @Test
     void noAuthorizerMeansSecurityDisabled(@TempDir Path plainDir) throws Exception {
@@ -307,15 +342,31 @@ class AclsIT {
         run(action, names, broker.bootstrap());
     }
 
-    /** Runs a client action to completion; a refusal surfaces as the client's exception. */
     private static void run(AclMatrix.Action action, AclMatrix.Names names, String bootstrap) throws Exception {
+        run(action, names, bootstrap, Map.of());
+    }
+
+    /**
+     * Runs a client action to completion, with {@code security} settings on top (a SASL login, say);
+     * a refusal surfaces as the client's exception.
+     */
+    private static void run(AclMatrix.Action action, AclMatrix.Names names, String bootstrap,
+            Map<String, Object> security) throws Exception {
+        Map<String, Object> extra = new HashMap<>(security);
         switch (action) {
-            case PRODUCE -> produce(bootstrap, names, Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
-                    ProducerConfig.ACKS_CONFIG, "1"));
-            case PRODUCE_IDEMPOTENT -> produce(bootstrap, names, Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
-            case PRODUCE_TRANSACTIONAL -> produce(bootstrap, names,
-                    Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, names.transactionalId()));
-            case CONSUME -> consume(bootstrap, names);
+            case PRODUCE -> {
+                extra.putAll(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", ProducerConfig.ACKS_CONFIG, "1"));
+                produce(bootstrap, names, extra);
+            }
+            case PRODUCE_IDEMPOTENT -> {
+                extra.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+                produce(bootstrap, names, extra);
+            }
+            case PRODUCE_TRANSACTIONAL -> {
+                extra.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, names.transactionalId());
+                produce(bootstrap, names, extra);
+            }
+            case CONSUME -> consume(bootstrap, names, security);
         }
     }
 
@@ -338,11 +389,14 @@ class AclsIT {
         }
     }
 
-    private static void consume(String bootstrap, AclMatrix.Names names) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+    private static void consume(String bootstrap, AclMatrix.Names names, Map<String, Object> security) {
+        Map<String, Object> props = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, names.group(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"), new StringDeserializer(), new StringDeserializer())) {
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"));
+        props.putAll(security);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of(names.topic()));
             // polls until the group assigned the partition (a refusal is thrown by poll), then commits
             await().atMost(Duration.ofSeconds(30)).until(() -> {
