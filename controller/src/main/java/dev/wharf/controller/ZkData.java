@@ -30,6 +30,13 @@ import java.util.UUID;
  *   /config/topics/&lt;topic&gt;                        {"version":1,"config":{"retention.ms":"1000"}}
  *   /config/brokers/&lt;id&gt;                         {"version":1,"config":{"log.retention.ms":"1000"}}  one broker's dynamic configs
  *   /config/brokers/&lt;default&gt;                    {"version":1,"config":{...}}  the cluster-wide dynamic defaults
+ *   /config/users/&lt;user&gt;                         {"version":1,"config":{"producer_byte_rate":"1024",
+ *                                                "SCRAM-SHA-256":"salt=..,stored_key=..,server_key=..,iterations=4096"}}
+ *   /config/users/&lt;user&gt;/clients/&lt;client id&gt;    {"version":1,"config":{"consumer_byte_rate":"2048"}}
+ *   /config/clients/&lt;client id&gt;                  {"version":1,"config":{"request_percentage":"50"}}
+ *                                                client quotas and SCRAM credentials; &lt;default&gt; for
+ *                                                either name is the default entity, and names are
+ *                                                sanitized as Kafka does ({@link #sanitize}: URL encoding)
  *   /latest_producer_id_block                    {"version":1,"broker":0,"block_start":"0","block_end":"999"}
  *   /admin/controlled_shutdown/&lt;id&gt;   ephemeral  (empty)   Wharf's: the broker is shutting down
  *   /brokers/offline_replicas/&lt;id&gt;  ephemeral  {"version":1,"partitions":{"t":[0,2]}}   Wharf's: the broker's
@@ -54,6 +61,12 @@ final class ZkData {
     static final String BROKER_CONFIGS = "/config/brokers";
     /** The child of {@link #BROKER_CONFIGS} holding the cluster-wide defaults. */
     static final String DEFAULT_BROKER_ENTITY = "<default>";
+    /** Users' configs (quotas, SCRAM credentials), with their client ids' below them. */
+    static final String USER_CONFIGS = "/config/users";
+    /** Client ids' quota configs. */
+    static final String CLIENT_CONFIGS = "/config/clients";
+    /** The znode name of a default entity (Kafka's ConfigEntityName.DEFAULT); a real name never sanitizes to it. */
+    static final String DEFAULT_ENTITY = "<default>";
     static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
     /** Brokers shutting down, each an ephemeral child: the controller moves their leadership away first. */
     static final String CONTROLLED_SHUTDOWN = "/admin/controlled_shutdown";
@@ -122,6 +135,94 @@ final class ZkData {
     /** The znode of a broker-config entity: a broker id, or {@link #DEFAULT_BROKER_ENTITY}. */
     static String brokerConfig(String entity) {
         return BROKER_CONFIGS + "/" + entity;
+    }
+
+    /** The broker-config entities below {@link #BROKER_CONFIGS}: a broker id, or "" for the cluster default. */
+    static final ConfigEntityStore.Layout<String> BROKER_ENTITIES = new ConfigEntityStore.Layout<>() {
+        @Override
+        public String root() {
+            return BROKER_CONFIGS;
+        }
+
+        @Override
+        public String path(String entity) {
+            return brokerConfig(entity.isEmpty() ? DEFAULT_BROKER_ENTITY : entity);
+        }
+
+        @Override
+        public String entityAt(String path) {
+            String child = childOf(BROKER_CONFIGS, path);
+            if (child == null || !path.equals(brokerConfig(child))) {
+                return null;
+            }
+            return child.equals(DEFAULT_BROKER_ENTITY) ? "" : child;
+        }
+    };
+
+    /** The user entities: {@code /config/users/<u>} and their client ids, {@code /config/users/<u>/clients/<c>}. */
+    static final ConfigEntityStore.Layout<ClientEntity> USER_ENTITIES = new ConfigEntityStore.Layout<>() {
+        @Override
+        public String root() {
+            return USER_CONFIGS;
+        }
+
+        @Override
+        public String path(ClientEntity e) {
+            String user = USER_CONFIGS + "/" + znodeName(e.user());
+            return e.clientId() == null ? user : user + "/clients/" + znodeName(e.clientId());
+        }
+
+        @Override
+        public ClientEntity entityAt(String path) {
+            String[] parts = path.split("/", -1); // "", "config", "users", name[, "clients", name]
+            if (parts.length == 4 && parts[2].equals("users")) {
+                return ClientEntity.user(entityName(parts[3]));
+            }
+            if (parts.length == 6 && parts[2].equals("users") && parts[4].equals("clients")) {
+                return new ClientEntity(entityName(parts[3]), entityName(parts[5]));
+            }
+            return null;
+        }
+    };
+
+    /** The client-id entities (without a user): {@code /config/clients/<c>}. */
+    static final ConfigEntityStore.Layout<ClientEntity> CLIENT_ID_ENTITIES = new ConfigEntityStore.Layout<>() {
+        @Override
+        public String root() {
+            return CLIENT_CONFIGS;
+        }
+
+        @Override
+        public String path(ClientEntity e) {
+            return CLIENT_CONFIGS + "/" + znodeName(e.clientId());
+        }
+
+        @Override
+        public ClientEntity entityAt(String path) {
+            String child = childOf(CLIENT_CONFIGS, path);
+            return child == null || !path.equals(CLIENT_CONFIGS + "/" + child) ? null : ClientEntity.clientId(entityName(child));
+        }
+    };
+
+    private static String znodeName(ClientEntity.Name name) {
+        return name.isDefault() ? DEFAULT_ENTITY : sanitize(name.value());
+    }
+
+    private static ClientEntity.Name entityName(String znodeName) {
+        return znodeName.equals(DEFAULT_ENTITY) ? ClientEntity.Name.DEFAULT : ClientEntity.Name.of(desanitize(znodeName));
+    }
+
+    /**
+     * A user or client id as a znode name, as Kafka's Sanitizer makes it: URL-encoded (UTF-8), with
+     * a space as {@code %20} rather than {@code +} and {@code *} as {@code %2A}.
+     */
+    static String sanitize(String name) {
+        String encoded = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
+        return encoded.replace("+", "%20").replace("*", "%2A");
+    }
+
+    static String desanitize(String znodeName) {
+        return java.net.URLDecoder.decode(znodeName, StandardCharsets.UTF_8);
     }
 
     /** The first name below {@code tree} in {@code path} (a topic, a broker id), or null when the path is not below it. */
@@ -283,14 +384,15 @@ final class ZkData {
         return out;
     }
 
-    // /config/brokers/<entity>: the same encoding as a topic's configs
+    // /config/brokers/<entity>, /config/users/.., /config/clients/..: the same encoding as a topic's configs
 
-    static byte[] brokerConfig(Map<String, String> configs) {
-        return topicConfig(configs);
+    static byte[] entityConfig(Map<String, String> configs) {
+        return topicConfig(new java.util.TreeMap<>(configs));
     }
 
-    static Map<String, String> brokerConfig(byte[] data) {
-        return topicConfig(data);
+    /** An entity's configs; an entity znode created bare (as a parent of another) has none. */
+    static Map<String, String> entityConfig(byte[] data) {
+        return data == null || data.length == 0 ? Map.of() : topicConfig(data);
     }
 
     // /kafka-acl/<type>/<name> and /kafka-acl-extended/prefixed/<type>/<name>

@@ -18,7 +18,8 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
  *   <li>{@link LeaderElections}: the controller moving leadership off brokers that are gone;
  *   <li>{@link IsrWrites}: a leader's changes to its partition's ISR;
  *   <li>{@link Reassignments}: the controller moving partitions to other replicas;
- *   <li>{@link BrokerConfigStore}: dynamic broker configs, per broker and cluster-wide;
+ *   <li>{@link ConfigEntityStore}: dynamic broker configs, per broker and cluster-wide, and the
+ *       configs of users and client ids (quotas, SCRAM credentials);
  *   <li>{@link AclStore}: ACLs;
  *   <li>{@link ZkData}: every znode path and its encoding.
  * </ul>
@@ -36,7 +37,9 @@ public final class ZkMetadataStore implements Closeable {
     private final LeaderElections elections;
     private final IsrWrites isrWrites;
     private final Reassignments reassignments;
-    private final BrokerConfigStore brokerConfigs;
+    private final ConfigEntityStore<String> brokerConfigs;
+    private final ConfigEntityStore<ClientEntity> userConfigs;
+    private final ConfigEntityStore<ClientEntity> clientIdConfigs;
     private final AclStore acls;
     /** This broker's last report of replicas in failed log dirs, written again under a new session. */
     private volatile byte[] offlineReport;
@@ -50,12 +53,16 @@ public final class ZkMetadataStore implements Closeable {
         this.elections = new LeaderElections(session, election, cache);
         this.isrWrites = new IsrWrites(session, cache);
         this.reassignments = new Reassignments(session, election, cache);
-        this.brokerConfigs = new BrokerConfigStore(session);
+        this.brokerConfigs = new ConfigEntityStore<>(session, ZkData.BROKER_ENTITIES);
+        this.userConfigs = new ConfigEntityStore<>(session, ZkData.USER_ENTITIES);
+        this.clientIdConfigs = new ConfigEntityStore<>(session, ZkData.CLIENT_ID_ENTITIES);
         this.acls = new AclStore(session);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
         session.addListener(brokerConfigs);
+        session.addListener(userConfigs);
+        session.addListener(clientIdConfigs);
         session.addListener(acls);
         session.addListener(() -> {
             byte[] report = offlineReport;
@@ -239,7 +246,7 @@ public final class ZkMetadataStore implements Closeable {
      */
     public void subscribeBrokerConfigs(BrokerConfigListener listener) throws Exception {
         session.call(() -> {
-            brokerConfigs.subscribe(listener);
+            brokerConfigs.subscribe(listener::brokerConfigsChanged);
             return null;
         });
     }
@@ -267,6 +274,20 @@ public final class ZkMetadataStore implements Closeable {
         });
     }
 
+    /**
+     * Tells a listener about the configs (quotas, SCRAM credentials) of every user and client-id
+     * entity that has some, then about every later change, all on {@code wharf-zk-events}; it must
+     * return quickly.
+     */
+    public void subscribeClientConfigs(java.util.function.BiConsumer<ClientEntity, Map<String, String>> listener)
+            throws Exception {
+        session.call(() -> {
+            userConfigs.subscribe(listener);
+            clientIdConfigs.subscribe(listener);
+            return null;
+        });
+    }
+
     /** Every resource's ACLs, from memory. */
     public Map<AclResource, List<StoredAcl>> acls() {
         return acls.acls();
@@ -279,6 +300,31 @@ public final class ZkMetadataStore implements Closeable {
     public List<StoredAcl> updateAcls(AclResource resource, java.util.function.UnaryOperator<List<StoredAcl>> change)
             throws Exception {
         return session.call(() -> acls.update(resource, change));
+    }
+
+    /** The configs of a user or client-id entity, from memory (empty: none). */
+    public Map<String, String> clientConfigs(ClientEntity entity) {
+        return clientStore(entity).configs(entity);
+    }
+
+    /** Every user and client-id entity with configs, from memory. */
+    public Map<ClientEntity, Map<String, String>> allClientConfigs() {
+        Map<ClientEntity, Map<String, String>> all = new java.util.HashMap<>(userConfigs.all());
+        all.putAll(clientIdConfigs.all());
+        return all;
+    }
+
+    /**
+     * Replaces the configs of a user or client-id entity with what {@code change} makes of the
+     * stored ones (it may throw to refuse, and may run more than once); returns them; any broker.
+     */
+    public Map<String, String> updateClientConfigs(ClientEntity entity,
+            java.util.function.UnaryOperator<Map<String, String>> change) throws Exception {
+        return session.call(() -> clientStore(entity).update(entity, change));
+    }
+
+    private ConfigEntityStore<ClientEntity> clientStore(ClientEntity entity) {
+        return entity.user() == null ? clientIdConfigs : userConfigs;
     }
 
     /** Each live broker's epoch, from memory: a broker that restarts or gets a new session has a new one. */

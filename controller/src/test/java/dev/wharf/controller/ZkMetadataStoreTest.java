@@ -191,7 +191,7 @@ class ZkMetadataStoreTest {
     }
 
     /** Expires a client's session the standard way: a second connection with its id and password, closed. */
-    private static void expireSession(String connect, ZkMetadataStore store) throws Exception {
+    static void expireSession(String connect, ZkMetadataStore store) throws Exception {
         org.apache.zookeeper.ZooKeeper victim = store.zooKeeperForTests();
         java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
         org.apache.zookeeper.ZooKeeper twin = new org.apache.zookeeper.ZooKeeper(connect, 4_000, e -> {

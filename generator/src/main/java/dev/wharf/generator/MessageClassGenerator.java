@@ -135,6 +135,11 @@ public final class MessageClassGenerator {
     private void emitStruct(CodeWriter w, StructSpec struct, boolean topLevel) {
         String name = struct.name();
         String iface = topLevel && spec.apiKey().isPresent() ? "ApiMessage" : "Message";
+        // responses that can tell a client it was throttled share one interface, so quota code needs no per-API cases
+        if (topLevel && spec.kind() == MessageSpec.Kind.RESPONSE
+                && struct.fields().stream().anyMatch(f -> f.name().equals("ThrottleTimeMs"))) {
+            iface = "ThrottledResponse";
+        }
         w.open("public " + (topLevel ? "" : "static ") + "final class " + name
                 + " implements " + JavaTypes.RUNTIME + iface);
         if (topLevel) {

@@ -52,6 +52,7 @@ import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.security.ListenerSecurities;
 import dev.wharf.server.security.ScramCredentials;
+import dev.wharf.server.security.StoredScramCredentials;
 import dev.wharf.server.fetch.FetchHandler;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.txn.TxnAdmin;
@@ -293,6 +294,8 @@ public final class Broker implements Closeable {
                 .register(new CreateAclsHandler(authz, metadata))
                 .register(new DescribeAclsHandler(authz))
                 .register(new DeleteAclsHandler(authz, metadata));
+        dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config, authz);
+        scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());

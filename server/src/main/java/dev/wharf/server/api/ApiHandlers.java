@@ -12,8 +12,22 @@ import java.util.Map;
  */
 public final class ApiHandlers {
     private volatile Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
+    private java.util.function.UnaryOperator<ApiHandler> decorator = java.util.function.UnaryOperator.identity();
 
-    public synchronized ApiHandlers register(ApiHandler handler) {
+    /**
+     * Wraps every handler, those registered already and those to come, in {@code decorator}
+     * (client quota enforcement wraps them all); set once.
+     */
+    public synchronized ApiHandlers decorateAll(java.util.function.UnaryOperator<ApiHandler> decorator) {
+        this.decorator = decorator;
+        Map<ApiKey, ApiHandler> next = new EnumMap<>(ApiKey.class);
+        handlers.forEach((api, h) -> next.put(api, decorator.apply(h)));
+        handlers = next;
+        return this;
+    }
+
+    public synchronized ApiHandlers register(ApiHandler undecorated) {
+        ApiHandler handler = decorator.apply(undecorated);
         ApiKey api = handler.api();
         if (handler.lowestVersion() < api.lowestVersion || handler.highestVersion() > api.highestVersion) {
             throw new IllegalArgumentException(api.displayName + " handler serves versions the wire layer cannot decode");

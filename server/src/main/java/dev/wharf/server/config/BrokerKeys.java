@@ -294,6 +294,12 @@ public final class BrokerKeys {
             "replica.alter.log.dirs.io.max.bytes.per.second", LONG, Long.toString(Long.MAX_VALUE), atLeast(0), DYNAMIC,
             "Bytes per second a move of replicas between this broker's log directories (AlterReplicaLogDirs) copies.");
 
+    // client quotas (KIP-13, KIP-124): rates are measured over quota.window.num windows of quota.window.size.seconds
+    public static final ConfigKey<Integer> QUOTA_WINDOW_NUM = define("quota.window.num", INT, "11", atLeast(1), STATIC,
+            "Windows a client's produce, fetch and request-time rates are measured over.");
+    public static final ConfigKey<Integer> QUOTA_WINDOW_SIZE_SECONDS = define("quota.window.size.seconds", INT, "1",
+            atLeast(1), STATIC, "Length of each window client quotas are measured in.");
+
     /** The keys DescribeConfigs shows for a broker, in this order. */
     public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,
             DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, LOG_RETENTION_HOURS, LOG_RETENTION_BYTES,

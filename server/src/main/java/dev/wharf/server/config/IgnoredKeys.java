@@ -82,8 +82,7 @@ public final class IgnoredKeys {
         ignored("sasl.", "read by each SASL listener and the inter-broker client, with listener.name.<l>.[<mechanism>.]sasl.* over it");
         ignored("listener.name.", "per-listener TLS and SASL settings, read by that listener");
         notHonoured("principal.builder.class", "there is no authentication");
-        notHonoured("quota.", "client quotas are not enforced");
-        notHonoured("client.quota.callback.class", "client quotas are not enforced");
+        notHonoured("client.quota.callback.class", "no plug-in quota callbacks: Kafka's default quota resolution");
         notHonoured("create.topic.policy.class.name", "no plug-in policies");
         notHonoured("alter.config.policy.class.name", "no plug-in policies");
         notHonoured("config.providers", "config providers are not supported: ${...} values are taken as written");

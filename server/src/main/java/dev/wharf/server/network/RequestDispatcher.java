@@ -14,6 +14,7 @@ import dev.wharf.wire.frame.RequestFrames;
 import dev.wharf.wire.frame.ResponseFrames;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.protocol.ApiMessage;
+import dev.wharf.wire.protocol.ThrottledResponse;
 import dev.wharf.wire.protocol.UnsupportedVersionException;
 import dev.wharf.wire.protocol.WireException;
 import dev.wharf.wire.records.FileRecords;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +73,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private long nextSequence;
     private long nextToWrite;
     private long pendingBytes;
+    /** Not read until then (System.nanoTime), when a response told the client it is throttled; 0: not throttled. */
+    private long throttledUntilNanos;
     /** Completes when the previous request of this connection has been handled. */
     private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
@@ -205,6 +209,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 log.info("closing connection client={} listener={} reason=authentication failed",
                         ctx.channel().remoteAddress(), listenerName);
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } else if (body instanceof ThrottledResponse t && t.throttleTimeMs() > 0) {
+                throttle(ctx, t.throttleTimeMs());
             }
         } catch (RuntimeException e) {
             // a response this version cannot carry is a broker bug: say so, and do not leave the
@@ -297,10 +303,36 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    /** Reads while few requests are pending and responses drain; pauses otherwise. */
+    /**
+     * Client quotas (KIP-219): the response told the client to hold back {@code ms}; this
+     * connection is not read from for that long, so a client that ignores it is slowed all the same.
+     */
+    private void throttle(ChannelHandlerContext ctx, int ms) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        boolean ending = throttledUntilNanos != 0; // a task to end the throttle is pending already
+        if (!ending || until - throttledUntilNanos > 0) {
+            throttledUntilNanos = until;
+        }
+        updateReading(ctx);
+        if (!ending) {
+            ctx.executor().schedule(() -> endThrottle(ctx), ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void endThrottle(ChannelHandlerContext ctx) {
+        long left = throttledUntilNanos - System.nanoTime();
+        if (left > 0) { // extended meanwhile
+            ctx.executor().schedule(() -> endThrottle(ctx), left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        throttledUntilNanos = 0;
+        updateReading(ctx);
+    }
+
+    /** Reads while few requests are pending, responses drain and no quota throttles; pauses otherwise. */
     private void updateReading(ChannelHandlerContext ctx) {
         boolean read = nextSequence - nextToWrite < MAX_PENDING && pendingBytes < MAX_PENDING_BYTES
-                && ctx.channel().isWritable();
+                && ctx.channel().isWritable() && throttledUntilNanos == 0;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }

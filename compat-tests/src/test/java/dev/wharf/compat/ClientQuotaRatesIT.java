@@ -1,0 +1,203 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Client byte-rate quotas enforced on real kafka-clients 4.4.0 (KIP-13, KIP-219): a producer and a
+ * consumer going as fast as they can are held to their quota by throttle times alone, without a
+ * single error, and a quota changed while a client runs applies to it at once. The broker measures
+ * over 2 windows of 1 s (quota.window.num=2), so the start-up allowance (one window) is short.
+ */
+class ClientQuotaRatesIT {
+    private static final int QUOTA = 512 * 1024;
+    private static final int VALUE_BYTES = 4096;
+
+    @TempDir
+    Path dir;
+
+    private RunningBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new RunningBroker(dir, Map.of("quota.window.num", "2", "quota.window.size.seconds", "1"));
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+        admin.createTopics(List.of(new NewTopic("rated", 1, (short) 1))).all().get();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private void quota(String clientId, String key, Double value) throws Exception {
+        ClientQuotaEntity entity = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, clientId));
+        admin.alterClientQuotas(List.of(new ClientQuotaAlteration(entity,
+                List.of(new ClientQuotaAlteration.Op(key, value))))).all().get();
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(String clientId) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ProducerConfig.CLIENT_ID_CONFIG, clientId, ProducerConfig.ACKS_CONFIG, "1",
+                ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(256 * 1024)),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends for {@code seconds}, as fast as the producer lets it; what was acknowledged when. */
+    private static ThrottledRate produceFor(KafkaProducer<byte[], byte[]> producer, long seconds, AtomicLong acked,
+            AtomicReference<Exception> failure) {
+        ThrottledRate rate = new ThrottledRate();
+        byte[] value = new byte[VALUE_BYTES];
+        while (rate.elapsedMs() < seconds * 1000) {
+            producer.send(new ProducerRecord<>("rated", value), (md, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                } else {
+                    acked.incrementAndGet();
+                    rate.add(VALUE_BYTES);
+                }
+            });
+        }
+        producer.flush();
+        return rate;
+    }
+
+    private static double metric(KafkaProducer<?, ?> producer, String name) {
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
+            if (m.getKey().name().equals(name) && m.getKey().group().equals("producer-metrics")) {
+                return ((Number) m.getValue().metricValue()).doubleValue();
+            }
+        }
+        return Double.NaN;
+    }
+
+    // A producer over its byte rate is slowed to it: the rate measured is within 10% of the quota,
+    // every record is acknowledged without error and can be read back.
+    @Test
+    void producerIsHeldToItsByteRate() throws Exception {
+        quota("quota-producer", "producer_byte_rate", (double) QUOTA);
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        double rate;
+        try (KafkaProducer<byte[], byte[]> producer = producer("quota-producer")) {
+            ThrottledRate measured = produceFor(producer, 9, acked, failure);
+            rate = measured.bytesPerSecond(3000);
+            System.out.println("produce rate " + rate + " against " + QUOTA + "; " + measured);
+            assertTrue(metric(producer, "produce-throttle-time-max") > 0, "the broker told the producer to hold back");
+        }
+        assertEquals(null, failure.get());
+        assertEquals(QUOTA, rate, QUOTA * 0.10, "bytes per second acknowledged");
+        long end = admin.listOffsets(Map.of(new TopicPartition("rated", 0),
+                org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().get(new TopicPartition("rated", 0)).offset();
+        assertEquals(acked.get(), end);
+    }
+
+    // A consumer over its fetch byte rate is slowed to it, and reads every record in order.
+    @Test
+    void consumerIsHeldToItsFetchRate() throws Exception {
+        long records;
+        try (KafkaProducer<byte[], byte[]> producer = producer("unlimited-producer")) {
+            byte[] value = new byte[VALUE_BYTES];
+            for (int i = 0; i < 2000; i++) { // 8 MiB: more than the consumer may read in the run
+                producer.send(new ProducerRecord<>("rated", value));
+            }
+            producer.flush();
+            records = 2000;
+        }
+        quota("quota-consumer", "consumer_byte_rate", (double) QUOTA);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ConsumerConfig.CLIENT_ID_CONFIG, "quota-consumer",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 * 1024)),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition("rated", 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            ThrottledRate consumed = new ThrottledRate();
+            long next = 0;
+            while (consumed.elapsedMs() < 9000 && next < records) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    assertEquals(next++, r.offset());
+                    consumed.add(r.value().length);
+                }
+            }
+            double rate = consumed.bytesPerSecond(3000);
+            System.out.println("fetch rate " + rate + " against " + QUOTA + "; " + consumed);
+            assertEquals(QUOTA, rate, QUOTA * 0.10, "bytes per second consumed");
+            quota("quota-consumer", "consumer_byte_rate", null);
+            while (next < records) { // the rest, unthrottled, reads in order too
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    assertEquals(next++, r.offset());
+                }
+            }
+        }
+    }
+
+    // A quota set while a producer runs unthrottled applies to it at once; removing it frees it again.
+    @Test
+    void aQuotaChangeAppliesToARunningProducer() throws Exception {
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer("changing-producer")) {
+            double free = produceFor(producer, 2, acked, failure).bytesPerSecond(0);
+            assertEquals(0.0, metric(producer, "produce-throttle-time-max"));
+            quota("changing-producer", "producer_byte_rate", Math.floor(free / 4));
+            double held = produceFor(producer, 5, acked, failure).bytesPerSecond(1500);
+            System.out.println("free " + free + " held " + held);
+            assertTrue(held < free / 3, "held to a quarter of " + free + ": " + held);
+            assertTrue(metric(producer, "produce-throttle-time-max") > 0);
+        }
+        assertEquals(null, failure.get());
+    }
+
+    // KIP-219: the response carries the throttle time at once, and the broker does not read the
+    // connection for that long, so even a client that ignores it is held back.
+    @Test
+    void aThrottledConnectionIsNotReadUntilItsThrottleEnds() throws Exception {
+        quota(dev.wharf.testing.KafkaWireClient.CLIENT_ID, "producer_byte_rate", 1000.0);
+        try (dev.wharf.testing.KafkaWireClient client = new dev.wharf.testing.KafkaWireClient(broker.bootstrap())) {
+            // 3,000 bytes against 1,000/s over the minimum span of one 1 s window: 2 s of throttle
+            dev.wharf.wire.message.ProduceResponse produced = client.call(dev.wharf.wire.message.ApiKey.PRODUCE, (short) 11,
+                    dev.wharf.testing.ProduceBatch.create().record(1L, null, "x".repeat(3000)).request("rated", 0));
+            int throttle = produced.throttleTimeMs();
+            assertTrue(throttle >= 1900 && throttle <= 2100, "throttle " + throttle);
+            long sent = System.nanoTime();
+            client.call(dev.wharf.wire.message.ApiKey.API_VERSIONS, (short) 3, new dev.wharf.wire.message.ApiVersionsRequest()
+                    .setClientSoftwareName("impatient").setClientSoftwareVersion("1"));
+            long waitedMs = (System.nanoTime() - sent) / 1_000_000;
+            assertTrue(waitedMs >= throttle - 100, "answered after " + waitedMs + " ms of a " + throttle + " ms throttle");
+        }
+    }
+}

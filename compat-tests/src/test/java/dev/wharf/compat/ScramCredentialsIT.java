@@ -1,0 +1,151 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.wire.message.AlterUserScramCredentialsRequest;
+import dev.wharf.wire.message.AlterUserScramCredentialsResponse;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DescribeUserScramCredentialsRequest;
+import dev.wharf.wire.message.DescribeUserScramCredentialsResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
+import org.apache.kafka.common.errors.DuplicateResourceException;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
+import org.apache.kafka.common.errors.UnacceptableCredentialException;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SCRAM credentials (KIP-554) kept through Kafka's Admin client and {@code kafka-configs}: each
+ * describes (mechanism and iterations, never the keys) what the other stored, both delete them,
+ * and the refusals are Kafka's errors.
+ */
+class ScramCredentialsIT {
+    @TempDir
+    Path dir;
+
+    private RunningBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new RunningBroker(dir, Map.of());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private KafkaTool.Result configs(String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = broker.bootstrap();
+        System.arraycopy(args, 0, all, 2, args.length);
+        KafkaTool.Result r = KafkaTool.run("org.apache.kafka.tools.ConfigCommand", null, all);
+        assertEquals(0, r.exitCode(), "kafka-configs failed:\n" + r.output());
+        return r;
+    }
+
+    private Map<ScramMechanism, Integer> described(String user) throws Exception {
+        UserScramCredentialsDescription d = admin.describeUserScramCredentials(List.of(user)).description(user).get();
+        Map<ScramMechanism, Integer> out = new java.util.HashMap<>();
+        d.credentialInfos().forEach(i -> out.put(i.mechanism(), i.iterations()));
+        return out;
+    }
+
+    private static void assertCause(Class<? extends Throwable> expected, Executable call) {
+        ExecutionException e = assertThrows(ExecutionException.class, call);
+        assertInstanceOf(expected, e.getCause(), e.getCause().toString());
+    }
+
+    // Credentials stored with the Admin client are described by it and by kafka-configs (mechanism and
+    // iterations only); kafka-configs stores and deletes one the Admin client then sees come and go.
+    @Test
+    void adminAndKafkaConfigsKeepEachOthersCredentials() throws Exception {
+        admin.alterUserScramCredentials(List.of(
+                new UserScramCredentialUpsertion("alice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), "alice-secret"),
+                new UserScramCredentialUpsertion("alice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "alice-secret")))
+                .all().get();
+        assertEquals(Map.of(ScramMechanism.SCRAM_SHA_256, 8192, ScramMechanism.SCRAM_SHA_512, 4096), described("alice"));
+        String alice = configs("--describe", "--entity-type", "users", "--entity-name", "alice").output();
+        System.out.println(alice);
+        assertTrue(alice.contains("SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192, "
+                + "SCRAM-SHA-512=iterations=4096"), alice);
+        assertFalse(alice.contains("stored_key") || alice.contains("salt"), alice);
+
+        configs("--alter", "--entity-type", "users", "--entity-name", "bob", "--add-config",
+                "SCRAM-SHA-256=[iterations=4096,password=bob-secret]");
+        assertEquals(Map.of(ScramMechanism.SCRAM_SHA_256, 4096), described("bob"));
+        assertEquals(java.util.Set.of("alice", "bob"), new java.util.HashSet<>(admin.describeUserScramCredentials().users().get()));
+        configs("--alter", "--entity-type", "users", "--entity-name", "bob", "--delete-config", "SCRAM-SHA-256");
+        assertCause(ResourceNotFoundException.class, () -> described("bob"));
+
+        admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion("alice", ScramMechanism.SCRAM_SHA_512)))
+                .all().get();
+        assertEquals(Map.of(ScramMechanism.SCRAM_SHA_256, 8192), described("alice"));
+    }
+
+    // Kafka's refusals: too few or too many iterations, the same credential twice in a request,
+    // deleting or describing what does not exist, an unknown mechanism, an empty user name.
+    @Test
+    void refusalsAreKafkasErrors() throws Exception {
+        ScramCredentialInfo few = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4095);
+        ScramCredentialInfo many = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 16385);
+        ScramCredentialInfo fine = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096);
+        assertCause(UnacceptableCredentialException.class, () -> admin.alterUserScramCredentials(
+                List.of(new UserScramCredentialUpsertion("carol", few, "pw"))).all().get());
+        assertCause(UnacceptableCredentialException.class, () -> admin.alterUserScramCredentials(
+                List.of(new UserScramCredentialUpsertion("carol", many, "pw"))).all().get());
+        assertCause(DuplicateResourceException.class, () -> admin.alterUserScramCredentials(List.of(
+                new UserScramCredentialUpsertion("carol", fine, "pw"),
+                new UserScramCredentialDeletion("carol", ScramMechanism.SCRAM_SHA_256))).all().get());
+        assertCause(ResourceNotFoundException.class, () -> admin.alterUserScramCredentials(
+                List.of(new UserScramCredentialDeletion("carol", ScramMechanism.SCRAM_SHA_256))).all().get());
+        assertCause(ResourceNotFoundException.class, () -> described("carol"));
+        assertEquals(List.of(), admin.describeUserScramCredentials().users().get());
+
+        try (KafkaWireClient client = new KafkaWireClient(broker.bootstrap())) {
+            AlterUserScramCredentialsResponse altered = client.call(ApiKey.ALTER_USER_SCRAM_CREDENTIALS, (short) 0,
+                    new AlterUserScramCredentialsRequest().setUpsertions(List.of(upsertion("dave", (byte) 9),
+                            upsertion("", (byte) 1), upsertion("erin", (byte) 1))));
+            assertEquals(List.of(Errors.UNSUPPORTED_SASL_MECHANISM.code(), Errors.UNACCEPTABLE_CREDENTIAL.code(),
+                    Errors.NONE.code()), altered.results().stream().map(r -> r.errorCode()).toList());
+            DescribeUserScramCredentialsResponse twice = client.call(ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS, (short) 0,
+                    new DescribeUserScramCredentialsRequest().setUsers(List.of(
+                            new DescribeUserScramCredentialsRequest.UserName().setName("erin"),
+                            new DescribeUserScramCredentialsRequest.UserName().setName("erin"))));
+            assertEquals(Errors.DUPLICATE_RESOURCE.code(), twice.results().get(0).errorCode());
+        }
+        assertEquals(Map.of(ScramMechanism.SCRAM_SHA_256, 4096), described("erin"));
+    }
+
+    private static AlterUserScramCredentialsRequest.ScramCredentialUpsertion upsertion(String user, byte mechanism) {
+        return new AlterUserScramCredentialsRequest.ScramCredentialUpsertion().setName(user).setMechanism(mechanism)
+                .setIterations(4096).setSalt(new byte[] {1, 2, 3}).setSaltedPassword(new byte[32]);
+    }
+}
