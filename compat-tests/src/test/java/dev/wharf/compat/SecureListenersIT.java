@@ -227,8 +227,9 @@ class SecureListenersIT {
 
     // librdkafka (kcat) over TLS, SASL/SCRAM and SASL_SSL/PLAIN and OAUTHBEARER (unsecured JWT) produces and consumes
     @ParameterizedTest
-    @CsvSource({"SSL,", "SASL_PLAINTEXT,SCRAM-SHA-256", "SASL_PLAINTEXT,OAUTHBEARER", "SASL_SSL,PLAIN",
-            "SASL_SSL,SCRAM-SHA-512"})
+    @CsvSource({"SSL,", "SASL_PLAINTEXT,PLAIN", "SASL_PLAINTEXT,SCRAM-SHA-256", "SASL_PLAINTEXT,SCRAM-SHA-512",
+            "SASL_PLAINTEXT,OAUTHBEARER", "SASL_SSL,PLAIN", "SASL_SSL,SCRAM-SHA-256", "SASL_SSL,SCRAM-SHA-512",
+            "SASL_SSL,OAUTHBEARER"})
     @Timeout(90)
     void kcatOverSecuredListeners(String listener, String mechanism) throws Exception {
         Path ca = Files.writeString(dir.resolve("kcat-ca.pem"), certs.caPem());
