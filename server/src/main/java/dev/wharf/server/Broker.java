@@ -50,7 +50,6 @@ import dev.wharf.server.api.SyncGroupHandler;
 import dev.wharf.server.api.TxnOffsetCommitHandler;
 import dev.wharf.server.api.WriteTxnMarkersHandler;
 import dev.wharf.server.config.BrokerKeys;
-import dev.wharf.server.security.ListenerSecurities;
 import dev.wharf.server.security.ScramCredentials;
 import dev.wharf.server.security.StoredScramCredentials;
 import dev.wharf.server.fetch.FetchHandler;
@@ -62,10 +61,6 @@ import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
-import dev.wharf.server.network.ConnectionLimits;
-import dev.wharf.server.network.Endpoint;
-import dev.wharf.server.network.EventLoops;
-import dev.wharf.server.network.NettyServer;
 import dev.wharf.server.network.SendStats;
 import dev.wharf.server.replica.LogDirFailures;
 import dev.wharf.server.replica.LogDirMoves;
@@ -109,10 +104,7 @@ public final class Broker implements Closeable {
     private LogDirFailures logDirFailures;
     private EmbeddedZooKeeper embeddedZooKeeper;
     private ZkMetadataStore metadata;
-    private EventLoops eventLoops;
-    private final List<NettyServer> servers = new ArrayList<>();
-    private final SendStats sendStats = new SendStats();
-    private final ConnectionLimits connectionLimits = new ConnectionLimits();
+    private BrokerListeners listeners;
     private ThreadPoolExecutor io;
     private ScheduledExecutorService timer;
     private PeriodicTasks tasks;
@@ -137,12 +129,10 @@ public final class Broker implements Closeable {
         handlers.register(apiVersions);
         // listeners are set up before ZooKeeper is reached; SCRAM credentials are looked up there
         // when a client authenticates, by then (connections are accepted last)
-        connectionLimits.update(connectionLimits(config));
-        List<Endpoint> endpoints = endpoints((user, mechanism) -> scramCredentials == null ? Optional.empty()
+        listeners = new BrokerListeners(config, (user, mechanism) -> scramCredentials == null ? Optional.empty()
                 : scramCredentials.lookup(user, mechanism));
         int ioThreads = config.get(BrokerKeys.NUM_IO_THREADS);
         io = new ThreadPoolExecutor(ioThreads, ioThreads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("wharf-io"));
-        eventLoops = new EventLoops(config.get(BrokerKeys.NUM_NETWORK_THREADS));
         // Steps that do not depend on each other overlap on a second core: the listeners bind, and
         // the ZooKeeper client loads (its configuration initialises the JDK's TLS context even with
         // TLS off, ~150 ms), while the logs load and the embedded ZooKeeper starts.
@@ -150,12 +140,7 @@ public final class Broker implements Closeable {
         try {
             Future<?> zkClientLoaded = startup.submit(ZkMetadataStore::loadClientClasses);
             Future<?> listening = startup.submit(() -> {
-                for (Endpoint e : endpoints) {
-                    // each is closed by close() even when the rest of the start fails
-                    servers.add(new NettyServer(e, eventLoops, config.get(BrokerKeys.SOCKET_REQUEST_MAX_BYTES),
-                            config.get(BrokerKeys.CONNECTIONS_MAX_IDLE_MS), handlers, apiVersions, io, sendStats,
-                            connectionLimits, e.listenerName().equals(config.interBrokerListenerName())));
-                }
+                listeners.bind(handlers, apiVersions, io);
                 return null;
             });
             try {
@@ -172,7 +157,7 @@ public final class Broker implements Closeable {
         tasks = new PeriodicTasks(timer, io);
         // fetch waits and group timeouts: kept to within a 10 ms tick, taken and cancelled without waking a thread
         deadlines = new HashedWheelTimer(daemon("wharf-deadlines"), 10, TimeUnit.MILLISECONDS, 512);
-        advertised = new BrokerInfo(config.brokerId(), advertisedEndpoints(endpoints),
+        advertised = new BrokerInfo(config.brokerId(), listeners.advertised(),
                 Optional.ofNullable(config.get(BrokerKeys.BROKER_RACK)));
 
         metadata = new ZkMetadataStore(connect, config.get(BrokerKeys.ZOOKEEPER_SESSION_TIMEOUT_MS), advertised);
@@ -187,8 +172,7 @@ public final class Broker implements Closeable {
         // before the replicas open: partitions start with the dynamic defaults, not the static ones
         metadata.subscribeBrokerConfigs(dynamicConfig::entityChanged);
         dynamicConfig.onChange((before, now) -> resizeIo(now.get(BrokerKeys.NUM_IO_THREADS)));
-        connectionLimits.update(connectionLimits(dynamicConfig.current()));
-        dynamicConfig.onChange((before, now) -> connectionLimits.update(connectionLimits(now)));
+        listeners.followLimits(dynamicConfig);
         resizeIo(dynamicConfig.get(BrokerKeys.NUM_IO_THREADS));
         ReplicationThrottles throttles = new ReplicationThrottles(config.brokerId(),
                 topic -> metadata.topic(topic).map(TopicInfo::configs).orElse(Map.of()),
@@ -296,7 +280,7 @@ public final class Broker implements Closeable {
                 .register(new DeleteAclsHandler(authz, metadata));
         dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config, authz);
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
-        servers.forEach(NettyServer::startAccepting);
+        listeners.startAccepting();
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());
     }
@@ -337,40 +321,7 @@ public final class Broker implements Closeable {
 
     /** Bytes sent to clients, and the part sent from log files with {@code transferTo}. */
     public SendStats sendStats() {
-        return sendStats;
-    }
-
-    /**
-     * Where clients reach each listener: its advertised.listeners entry, or the listener itself
-     * at its bound port (an empty host advertises as localhost).
-     */
-    private List<BrokerInfo.Endpoint> advertisedEndpoints(List<Endpoint> bound) {
-        List<BrokerInfo.Endpoint> out = new ArrayList<>();
-        List<BrokerConfig.Listener> listeners = config.listeners();
-        for (int i = 0; i < listeners.size(); i++) {
-            BrokerConfig.Listener listener = listeners.get(i);
-            BrokerConfig.Listener adv = config.advertisedListener(listener);
-            String host = adv.host().isEmpty() ? "localhost" : adv.host();
-            int port = adv.port() == 0 || adv.equals(listener) ? servers.get(i).port() : adv.port();
-            out.add(new BrokerInfo.Endpoint(listener.name(), bound.get(i).securityProtocol(), host, port));
-        }
-        return out;
-    }
-
-    private static ConnectionLimits.Settings connectionLimits(BrokerConfig c) {
-        return new ConnectionLimits.Settings(c.get(BrokerKeys.MAX_CONNECTIONS), c.get(BrokerKeys.MAX_CONNECTIONS_PER_IP),
-                ConnectionLimits.Settings.parseOverrides(c.get(BrokerKeys.MAX_CONNECTIONS_PER_IP_OVERRIDES)),
-                c.get(BrokerKeys.MAX_CONNECTION_CREATION_RATE));
-    }
-
-    /** The listeners to bind, each with its security (TLS and SASL as its protocol says). */
-    private List<Endpoint> endpoints(ScramCredentials scram) {
-        List<Endpoint> out = new ArrayList<>();
-        for (BrokerConfig.Listener l : config.listeners()) {
-            out.add(new Endpoint(l.name(), ListenerSecurities.server(config, l.name(), scram), l.host(), l.port()));
-        }
-        config.interBrokerListener(); // a broken client side fails the start, not the first replica fetch
-        return out;
+        return listeners.sendStats();
     }
 
     public String clusterId() {
@@ -383,9 +334,8 @@ public final class Broker implements Closeable {
         if (metadata != null && replicas != null && config.get(BrokerKeys.CONTROLLED_SHUTDOWN_ENABLE)) {
             new ControlledShutdown(config, metadata).run();
         }
-        servers.forEach(NettyServer::close);
-        if (eventLoops != null) {
-            eventLoops.close();
+        if (listeners != null) {
+            listeners.close();
         }
 
         if (markerThread != null) {
