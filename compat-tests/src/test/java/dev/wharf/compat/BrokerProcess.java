@@ -52,6 +52,8 @@ final class BrokerProcess implements AutoCloseable {
         settings.put("zookeeper.session.timeout.ms", "10000");
         settings.putAll(defaults);
         settings.putAll(overrides);
+        // "{port}" in a setting is this broker's client port: extra listeners beside it (port 0 for theirs)
+        settings.replaceAll((key, value) -> value.replace("{port}", Integer.toString(port)));
     }
 
     /** A broker with its own embedded ZooKeeper (on a free port, kept across restarts). */

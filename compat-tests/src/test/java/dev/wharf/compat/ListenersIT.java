@@ -104,14 +104,14 @@ class ListenersIT {
         }
     }
 
-    // a listener whose protocol Wharf cannot speak yet stops the start with a message naming it
+    // a TLS listener without a key store stops the start with a message naming the listener and the key
     @Test
     @Timeout(60)
-    void aListenerWithAnUnservedProtocolIsRefusedAtStart() {
+    void aTlsListenerWithoutAKeyStoreIsRefusedAtStart() {
         Exception e = assertThrows(IllegalArgumentException.class, () -> new RunningBroker(dir, Map.of(
                 "listeners", "PLAINTEXT://127.0.0.1:0,SECURE://127.0.0.1:0",
                 "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SECURE:SSL")));
-        assertTrue(e.getMessage().contains("SECURE") && e.getMessage().contains("SSL"), e.getMessage());
+        assertTrue(e.getMessage().contains("SECURE") && e.getMessage().contains("ssl.keystore.location"), e.getMessage());
     }
 
     private static byte[] bytes(String s) {

@@ -11,6 +11,7 @@ import dev.wharf.testing.TestCertificates;
 import dev.wharf.testing.TestCertificates.StoreType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.MetadataRequest;
+import dev.wharf.wire.message.MetadataResponse;
 import dev.wharf.wire.message.SaslAuthenticateRequest;
 import dev.wharf.wire.message.SaslAuthenticateResponse;
 import dev.wharf.wire.message.SaslHandshakeRequest;
@@ -174,6 +175,23 @@ class SecureListenersIT {
         }
     }
 
+    // a v0 SaslHandshake is followed by bare tokens, as clients before Kafka 1.0 send them
+    @Test
+    @Timeout(60)
+    void bareTokensAfterAVersion0Handshake() throws Exception {
+        try (KafkaWireClient client = new KafkaWireClient(broker.bootstrap("SASL_PLAINTEXT"))) {
+            SaslHandshakeResponse handshake = client.call(ApiKey.SASL_HANDSHAKE, (short) 0,
+                    new SaslHandshakeRequest().setMechanism("PLAIN"));
+            assertEquals(0, handshake.errorCode());
+            byte[] token = "\0alice\0alice-secret".getBytes(StandardCharsets.UTF_8);
+            client.sendRaw(java.nio.ByteBuffer.allocate(4 + token.length).putInt(token.length).put(token).array());
+            assertEquals(0, client.receiveFrame().remaining(), "PLAIN answers with an empty challenge");
+            MetadataResponse metadata = client.call(ApiKey.METADATA, (short) 12,
+                    new MetadataRequest().setTopics(List.of()));
+            assertEquals(1, metadata.brokers().size());
+        }
+    }
+
     // KIP-368: the session lasts connections.max.reauth.ms; after it only re-authentication is served
     @Test
     @Timeout(60)
@@ -209,8 +227,9 @@ class SecureListenersIT {
 
     // librdkafka (kcat) over TLS, SASL/SCRAM and SASL_SSL/PLAIN and OAUTHBEARER (unsecured JWT) produces and consumes
     @ParameterizedTest
-    @CsvSource({"SSL,", "SASL_PLAINTEXT,SCRAM-SHA-256", "SASL_PLAINTEXT,OAUTHBEARER", "SASL_SSL,PLAIN",
-            "SASL_SSL,SCRAM-SHA-512"})
+    @CsvSource({"SSL,", "SASL_PLAINTEXT,PLAIN", "SASL_PLAINTEXT,SCRAM-SHA-256", "SASL_PLAINTEXT,SCRAM-SHA-512",
+            "SASL_PLAINTEXT,OAUTHBEARER", "SASL_SSL,PLAIN", "SASL_SSL,SCRAM-SHA-256", "SASL_SSL,SCRAM-SHA-512",
+            "SASL_SSL,OAUTHBEARER"})
     @Timeout(90)
     void kcatOverSecuredListeners(String listener, String mechanism) throws Exception {
         Path ca = Files.writeString(dir.resolve("kcat-ca.pem"), certs.caPem());

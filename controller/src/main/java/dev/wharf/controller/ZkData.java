@@ -43,6 +43,9 @@ import java.util.UUID;
  *                                                replicas in failed log dirs (KIP-112); the controller takes
  *                                                them as not live until the broker restarts (the node dies with
  *                                                its session)
+ *   /kafka-acl/&lt;type&gt;/&lt;name&gt;                   {"version":1,"acls":[{"principal":"User:alice","permissionType":"Allow",
+ *                                                "operation":"Read","host":"*"}]}   literal ACLs ("Topic", "Group", ...)
+ *   /kafka-acl-extended/prefixed/&lt;type&gt;/&lt;name&gt;  the same, for prefixed ACLs (KIP-290)
  * </pre>
  *
  * Stateless; any thread.
@@ -69,6 +72,11 @@ final class ZkData {
     static final String CONTROLLED_SHUTDOWN = "/admin/controlled_shutdown";
     /** Each broker with failed log dirs has an ephemeral child listing the replicas it lost. */
     static final String OFFLINE_REPLICAS = "/brokers/offline_replicas";
+
+    /** Literal ACLs, one child per resource type, each with one child per resource name. */
+    static final String LITERAL_ACLS = "/kafka-acl";
+    /** Prefixed ACLs, laid out as {@link #LITERAL_ACLS}. */
+    static final String PREFIXED_ACLS = "/kafka-acl-extended/prefixed";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -355,6 +363,42 @@ final class ZkData {
     /** An entity's configs; an entity znode created bare (as a parent of another) has none. */
     static Map<String, String> entityConfig(byte[] data) {
         return data == null || data.length == 0 ? Map.of() : topicConfig(data);
+    }
+
+    // /kafka-acl/<type>/<name> and /kafka-acl-extended/prefixed/<type>/<name>
+
+    static String acls(AclResource r) {
+        return (r.prefixed() ? PREFIXED_ACLS : LITERAL_ACLS) + "/" + r.resourceType() + "/" + r.name();
+    }
+
+    /** The resource whose ACL znode {@code path} is, or null when it is no such znode (a type, the root). */
+    static AclResource aclResourceOf(String path) {
+        for (String root : List.of(LITERAL_ACLS, PREFIXED_ACLS)) {
+            String type = childOf(root, path);
+            if (type != null && path.length() > root.length() + type.length() + 2) {
+                return new AclResource(root.equals(PREFIXED_ACLS), type, path.substring(root.length() + type.length() + 2));
+            }
+        }
+        return null;
+    }
+
+    static byte[] acls(List<StoredAcl> acls) {
+        ObjectNode n = JSON.createObjectNode().put("version", 1);
+        ArrayNode a = n.putArray("acls");
+        for (StoredAcl acl : acls) {
+            a.addObject().put("principal", acl.principal()).put("permissionType", acl.permissionType())
+                    .put("operation", acl.operation()).put("host", acl.host());
+        }
+        return bytes(n);
+    }
+
+    static List<StoredAcl> acls(byte[] data) {
+        List<StoredAcl> out = new ArrayList<>();
+        for (JsonNode acl : tree(data).path("acls")) {
+            out.add(new StoredAcl(acl.path("principal").asText(), acl.path("permissionType").asText(),
+                    acl.path("operation").asText(), acl.path("host").asText()));
+        }
+        return List.copyOf(out);
     }
 
     // /latest_producer_id_block

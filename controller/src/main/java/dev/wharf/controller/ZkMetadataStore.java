@@ -20,6 +20,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
  *   <li>{@link Reassignments}: the controller moving partitions to other replicas;
  *   <li>{@link ConfigEntityStore}: dynamic broker configs, per broker and cluster-wide, and the
  *       configs of users and client ids (quotas, SCRAM credentials);
+ *   <li>{@link AclStore}: ACLs;
  *   <li>{@link ZkData}: every znode path and its encoding.
  * </ul>
  *
@@ -39,6 +40,7 @@ public final class ZkMetadataStore implements Closeable {
     private final ConfigEntityStore<String> brokerConfigs;
     private final ConfigEntityStore<ClientEntity> userConfigs;
     private final ConfigEntityStore<ClientEntity> clientIdConfigs;
+    private final AclStore acls;
     /** This broker's last report of replicas in failed log dirs, written again under a new session. */
     private volatile byte[] offlineReport;
 
@@ -54,12 +56,14 @@ public final class ZkMetadataStore implements Closeable {
         this.brokerConfigs = new ConfigEntityStore<>(session, ZkData.BROKER_ENTITIES);
         this.userConfigs = new ConfigEntityStore<>(session, ZkData.USER_ENTITIES);
         this.clientIdConfigs = new ConfigEntityStore<>(session, ZkData.CLIENT_ID_ENTITIES);
+        this.acls = new AclStore(session);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
         session.addListener(brokerConfigs);
         session.addListener(userConfigs);
         session.addListener(clientIdConfigs);
+        session.addListener(acls);
         session.addListener(() -> {
             byte[] report = offlineReport;
             if (report != null) { // a new session lost the ephemeral node: the replicas are still offline
@@ -262,6 +266,14 @@ public final class ZkMetadataStore implements Closeable {
         return session.call(() -> brokerConfigs.update(entity, change));
     }
 
+    /** Tells a listener about every resource's ACLs, then about every change, all on {@code wharf-zk-events}. */
+    public void subscribeAcls(AclListener listener) throws Exception {
+        session.call(() -> {
+            acls.subscribe(listener);
+            return null;
+        });
+    }
+
     /**
      * Tells a listener about the configs (quotas, SCRAM credentials) of every user and client-id
      * entity that has some, then about every later change, all on {@code wharf-zk-events}; it must
@@ -274,6 +286,20 @@ public final class ZkMetadataStore implements Closeable {
             clientIdConfigs.subscribe(listener);
             return null;
         });
+    }
+
+    /** Every resource's ACLs, from memory. */
+    public Map<AclResource, List<StoredAcl>> acls() {
+        return acls.acls();
+    }
+
+    /**
+     * Replaces a resource's ACLs with what {@code change} makes of the stored ones (it may run
+     * more than once; the last run is written) and returns them; any broker.
+     */
+    public List<StoredAcl> updateAcls(AclResource resource, java.util.function.UnaryOperator<List<StoredAcl>> change)
+            throws Exception {
+        return session.call(() -> acls.update(resource, change));
     }
 
     /** The configs of a user or client-id entity, from memory (empty: none). */

@@ -11,11 +11,14 @@ import dev.wharf.server.api.AlterConfigsHandler;
 import dev.wharf.server.api.AlterPartitionReassignmentsHandler;
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.api.CreateAclsHandler;
 import dev.wharf.server.api.CreatePartitionsHandler;
 import dev.wharf.server.api.CreateTopicsHandler;
+import dev.wharf.server.api.DeleteAclsHandler;
 import dev.wharf.server.api.DeleteGroupsHandler;
 import dev.wharf.server.api.DeleteRecordsHandler;
 import dev.wharf.server.api.DeleteTopicsHandler;
+import dev.wharf.server.api.DescribeAclsHandler;
 import dev.wharf.server.api.DescribeClusterHandler;
 import dev.wharf.server.api.DescribeConfigsHandler;
 import dev.wharf.server.api.DescribeGroupsHandler;
@@ -51,6 +54,7 @@ import dev.wharf.server.security.ListenerSecurities;
 import dev.wharf.server.security.ScramCredentials;
 import dev.wharf.server.security.StoredScramCredentials;
 import dev.wharf.server.fetch.FetchHandler;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.server.txn.TxnStore;
@@ -242,50 +246,55 @@ public final class Broker implements Closeable {
         verifierThread = Executors.newSingleThreadScheduledExecutor(daemon("wharf-txn-verify"));
         TxnVerifier verifier = new TxnVerifier(txnStore, transactions, metadata, config.brokerId(),
                 config.interBrokerListener(), verifierThread);
+        // before the handlers: with an authorizer, every ACL is loaded before the first request
+        Authorization authz = Authorization.start(config, metadata);
         handlers.register(new SaslHandshakeHandler()).register(new SaslAuthenticateHandler());
-        handlers.register(new FindCoordinatorHandler(groupStore, txnStore))
-                .register(new AddPartitionsToTxnHandler(transactions))
-                .register(new AddOffsetsToTxnHandler(transactions, groupStore))
-                .register(new EndTxnHandler(transactions))
-                .register(new WriteTxnMarkersHandler(metadata, replicas, groupStore::markerWritten))
-                .register(new TxnOffsetCommitHandler(offsets, groupStore, verifier))
-                .register(new DescribeProducersHandler(metadata, replicas))
-                .register(new DescribeTransactionsHandler(txnAdmin))
-                .register(new ListTransactionsHandler(txnAdmin))
-                .register(new JoinGroupHandler(groups))
-                .register(new SyncGroupHandler(groups))
-                .register(new HeartbeatHandler(groups))
-                .register(new LeaveGroupHandler(groups))
-                .register(new OffsetCommitHandler(offsets, metadata))
-                .register(new OffsetFetchHandler(offsets, metadata))
-                .register(new OffsetDeleteHandler(offsets))
-                .register(new DescribeGroupsHandler(groups))
-                .register(new ListGroupsHandler(groups))
-                .register(new DeleteGroupsHandler(groups));
-        handlers.register(new MetadataHandler(config, metadata, admin))
-                .register(new ProduceHandler(metadata, replicas, config.brokerId(), verifier,
+        handlers.register(new FindCoordinatorHandler(authz, groupStore, txnStore))
+                .register(new AddPartitionsToTxnHandler(authz, transactions))
+                .register(new AddOffsetsToTxnHandler(authz, transactions, groupStore))
+                .register(new EndTxnHandler(authz, transactions))
+                .register(new WriteTxnMarkersHandler(authz, metadata, replicas, groupStore::markerWritten))
+                .register(new TxnOffsetCommitHandler(authz, offsets, groupStore, verifier))
+                .register(new DescribeProducersHandler(authz, metadata, replicas))
+                .register(new DescribeTransactionsHandler(authz, txnAdmin))
+                .register(new ListTransactionsHandler(authz, txnAdmin))
+                .register(new JoinGroupHandler(authz, groups))
+                .register(new SyncGroupHandler(authz, groups))
+                .register(new HeartbeatHandler(authz, groups))
+                .register(new LeaveGroupHandler(authz, groups))
+                .register(new OffsetCommitHandler(authz, offsets, metadata))
+                .register(new OffsetFetchHandler(authz, offsets, metadata))
+                .register(new OffsetDeleteHandler(authz, offsets))
+                .register(new DescribeGroupsHandler(authz, groups))
+                .register(new ListGroupsHandler(authz, groups))
+                .register(new DeleteGroupsHandler(authz, groups));
+        handlers.register(new MetadataHandler(authz, config, metadata, admin))
+                .register(new ProduceHandler(authz, metadata, replicas, config.brokerId(), verifier,
                         config.get(BrokerKeys.TRANSACTION_PARTITION_VERIFICATION_ENABLE)))
-                .register(new FetchHandler(metadata, replicas,
+                .register(new FetchHandler(authz, metadata, replicas,
                         new FetchSessions(config.get(BrokerKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS)), config.brokerId(),
                         BrokerKeys.RACK_AWARE_REPLICA_SELECTOR.equals(config.get(BrokerKeys.REPLICA_SELECTOR_CLASS))))
-                .register(new ListOffsetsHandler(metadata, replicas))
-                .register(new InitProducerIdHandler(metadata, transactions))
-                .register(new CreateTopicsHandler(config, metadata, admin))
-                .register(new DeleteTopicsHandler(metadata, admin))
-                .register(new DescribeClusterHandler(metadata))
-                .register(new DescribeConfigsHandler(dynamicConfig, metadata))
-                .register(new IncrementalAlterConfigsHandler(metadata, admin, brokerConfigAdmin))
-                .register(new DeleteRecordsHandler(metadata, replicas))
-                .register(new CreatePartitionsHandler(metadata, admin))
-                .register(new OffsetForLeaderEpochHandler(metadata, replicas))
-                .register(new DescribeLogDirsHandler(logs))
-                .register(new dev.wharf.server.api.AlterReplicaLogDirsHandler(metadata, logDirMoves))
-                .register(new DescribeTopicPartitionsHandler(metadata))
-                .register(new AlterConfigsHandler(metadata, admin, brokerConfigAdmin))
-                .register(new ElectLeadersHandler(metadata))
-                .register(new AlterPartitionReassignmentsHandler(metadata))
-                .register(new ListPartitionReassignmentsHandler(metadata));
-        dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config);
+                .register(new ListOffsetsHandler(authz, metadata, replicas))
+                .register(new InitProducerIdHandler(authz, metadata, transactions))
+                .register(new CreateTopicsHandler(authz, config, metadata, admin))
+                .register(new DeleteTopicsHandler(authz, metadata, admin))
+                .register(new DescribeClusterHandler(authz, metadata))
+                .register(new DescribeConfigsHandler(authz, dynamicConfig, metadata))
+                .register(new IncrementalAlterConfigsHandler(authz, metadata, admin, brokerConfigAdmin))
+                .register(new DeleteRecordsHandler(authz, metadata, replicas))
+                .register(new CreatePartitionsHandler(authz, metadata, admin))
+                .register(new OffsetForLeaderEpochHandler(authz, metadata, replicas))
+                .register(new DescribeLogDirsHandler(authz, logs))
+                .register(new dev.wharf.server.api.AlterReplicaLogDirsHandler(authz, metadata, logDirMoves))
+                .register(new DescribeTopicPartitionsHandler(authz, metadata))
+                .register(new AlterConfigsHandler(authz, metadata, admin, brokerConfigAdmin))
+                .register(new ElectLeadersHandler(authz, metadata))
+                .register(new AlterPartitionReassignmentsHandler(authz, metadata))
+                .register(new ListPartitionReassignmentsHandler(authz, metadata))
+                .register(new CreateAclsHandler(authz, metadata))
+                .register(new DescribeAclsHandler(authz))
+                .register(new DeleteAclsHandler(authz, metadata));
+        dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config, authz);
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         servers.forEach(NettyServer::startAccepting);
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),

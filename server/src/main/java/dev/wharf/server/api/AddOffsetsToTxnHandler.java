@@ -3,6 +3,9 @@ package dev.wharf.server.api;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.wire.message.AddOffsetsToTxnRequest;
 import dev.wharf.wire.message.AddOffsetsToTxnResponse;
@@ -19,10 +22,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>v1: no change. v2: PRODUCER_FENCED (KIP-588). v3: flexible. v4: TRANSACTION_ABORTABLE possible.
  */
 public final class AddOffsetsToTxnHandler implements ApiHandler {
+    private final Authorization authz;
     private final TxnCoordinator coordinator;
     private final GroupStore groups;
 
-    public AddOffsetsToTxnHandler(TxnCoordinator coordinator, GroupStore groups) {
+    public AddOffsetsToTxnHandler(Authorization authz, TxnCoordinator coordinator, GroupStore groups) {
+        this.authz = authz;
         this.coordinator = coordinator;
         this.groups = groups;
     }
@@ -35,6 +40,14 @@ public final class AddOffsetsToTxnHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         AddOffsetsToTxnRequest req = (AddOffsetsToTxnRequest) context.body();
+        if (!authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId())) {
+            return CompletableFuture.completedFuture(
+                    new AddOffsetsToTxnResponse().setErrorCode(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code));
+        }
+        if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            return CompletableFuture.completedFuture(
+                    new AddOffsetsToTxnResponse().setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code));
+        }
         OptionalInt partition;
         try {
             groups.coordinatorFor(req.groupId()); // creates __consumer_offsets on first use

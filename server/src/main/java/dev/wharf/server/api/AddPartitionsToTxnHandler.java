@@ -2,6 +2,9 @@ package dev.wharf.server.api;
 
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.wire.message.AddPartitionsToTxnRequest;
 import dev.wharf.wire.message.AddPartitionsToTxnResponse;
@@ -23,9 +26,11 @@ import java.util.concurrent.CompletableFuture;
  * v4: batched, broker to broker. v5: TRANSACTION_ABORTABLE possible.
  */
 public final class AddPartitionsToTxnHandler implements ApiHandler {
+    private final Authorization authz;
     private final TxnCoordinator coordinator;
 
-    public AddPartitionsToTxnHandler(TxnCoordinator coordinator) {
+    public AddPartitionsToTxnHandler(Authorization authz, TxnCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -38,9 +43,18 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         AddPartitionsToTxnRequest req = (AddPartitionsToTxnRequest) context.body();
         if (context.version() < 4) {
+            ErrorCode refused = refusal(context, req.v3AndBelowTransactionalId(), req.v3AndBelowTopics());
+            if (refused != null) {
+                return CompletableFuture.completedFuture(new AddPartitionsToTxnResponse().setResultsByTopicV3AndBelow(
+                        refused(context, req.v3AndBelowTopics(), refused)));
+            }
             return add(req.v3AndBelowTransactionalId(), req.v3AndBelowProducerId(), req.v3AndBelowProducerEpoch(),
                     req.v3AndBelowTopics(), false, context.version() >= 2)
                     .thenApply(r -> new AddPartitionsToTxnResponse().setResultsByTopicV3AndBelow(r.topicResults()));
+        }
+        if (!authz.allowedOnCluster(context, AclOperation.CLUSTER_ACTION)) { // v4+: brokers verifying, not clients
+            return CompletableFuture.completedFuture(new AddPartitionsToTxnResponse()
+                    .setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code).setResultsByTransaction(List.of()));
         }
         List<CompletableFuture<AddPartitionsToTxnResponse.AddPartitionsToTxnResult>> results = new ArrayList<>();
         for (AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction t : req.transactions()) {
@@ -51,6 +65,35 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
             results.forEach(f -> out.add(f.join()));
             return new AddPartitionsToTxnResponse().setResultsByTransaction(out);
         });
+    }
+
+    /**
+     * A client's request (v0-3) the principal may not make: TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+     * without WRITE on the id, TOPIC_AUTHORIZATION_FAILED without WRITE on one of the topics; null when allowed.
+     */
+    private ErrorCode refusal(RequestContext context, String transactionalId,
+            List<AddPartitionsToTxnRequest.AddPartitionsToTxnTopic> topics) {
+        if (!authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId)) {
+            return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        }
+        boolean allWritable = topics.stream()
+                .allMatch(t -> authz.allowed(context, AclOperation.WRITE, ResourceType.TOPIC, t.name()));
+        return allWritable ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+    }
+
+    /** Every partition refused: the topics not writable with {@code error}, the others OPERATION_NOT_ATTEMPTED, as Kafka. */
+    private List<AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult> refused(RequestContext context,
+            List<AddPartitionsToTxnRequest.AddPartitionsToTxnTopic> topics, ErrorCode error) {
+        List<AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult> out = new ArrayList<>();
+        for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic t : topics) {
+            ErrorCode e = error == ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                    || !authz.allowed(context, AclOperation.WRITE, ResourceType.TOPIC, t.name())
+                    ? error : ErrorCode.OPERATION_NOT_ATTEMPTED;
+            out.add(new AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult().setName(t.name()).setResultsByPartition(
+                    t.partitions().stream().map(p -> new AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult()
+                            .setPartitionIndex(p).setPartitionErrorCode(e.code)).toList()));
+        }
+        return out;
     }
 
     private CompletableFuture<AddPartitionsToTxnResponse.AddPartitionsToTxnResult> add(String transactionalId,

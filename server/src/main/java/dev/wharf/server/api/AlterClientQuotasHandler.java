@@ -1,5 +1,7 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.controller.ClientEntity;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
@@ -23,11 +25,15 @@ import java.util.Optional;
  * it unchanged. validate_only checks without writing.
  *
  * <p>v1: flexible.
+ *
+ * <p>Authorization: ALTER_CONFIGS on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
  */
 public final class AlterClientQuotasHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public AlterClientQuotasHandler(ZkMetadataStore metadata) {
+    public AlterClientQuotasHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -40,11 +46,16 @@ public final class AlterClientQuotasHandler implements ApiHandler {
     public ApiMessage respond(RequestContext context) {
         AlterClientQuotasRequest req = (AlterClientQuotasRequest) context.body();
         List<AlterClientQuotasResponse.EntryData> out = new ArrayList<>();
+        boolean allowed = authz.allowedOnCluster(context, AclOperation.ALTER_CONFIGS);
         for (AlterClientQuotasRequest.EntryData entry : req.entries()) {
             List<AlterClientQuotasResponse.EntityData> echo = new ArrayList<>();
             entry.entity().forEach(e -> echo.add(new AlterClientQuotasResponse.EntityData()
                     .setEntityType(e.entityType()).setEntityName(e.entityName())));
             AlterClientQuotasResponse.EntryData result = new AlterClientQuotasResponse.EntryData().setEntity(echo);
+            if (!allowed) {
+                out.add(result.setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code));
+                continue;
+            }
             Optional<String> refusal = alter(entry, req.validateOnly());
             refusal.ifPresent(why -> result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage(why));
             out.add(result);

@@ -6,6 +6,7 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.BrokerConfigAdmin;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.AlterConfigsRequest;
 import dev.wharf.wire.message.AlterConfigsResponse;
@@ -23,11 +24,13 @@ import java.util.Optional;
  * v1: throttle time. v2: flexible.
  */
 public final class AlterConfigsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
     private final BrokerConfigAdmin brokerConfigs;
 
-    public AlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin, BrokerConfigAdmin brokerConfigs) {
+    public AlterConfigsHandler(Authorization authz, ZkMetadataStore metadata, TopicAdmin admin, BrokerConfigAdmin brokerConfigs) {
+        this.authz = authz;
         this.metadata = metadata;
         this.admin = admin;
         this.brokerConfigs = brokerConfigs;
@@ -45,6 +48,11 @@ public final class AlterConfigsHandler implements ApiHandler {
         for (AlterConfigsRequest.AlterConfigsResource r : req.resources()) {
             AlterConfigsResponse.AlterConfigsResourceResponse resp = new AlterConfigsResponse.AlterConfigsResourceResponse()
                     .setResourceType(r.resourceType()).setResourceName(r.resourceName());
+            ErrorCode denied = ConfigAccess.check(authz, context, r.resourceType(), r.resourceName(), true);
+            if (denied != ErrorCode.NONE) {
+                out.add(resp.setErrorCode(denied.code));
+                continue;
+            }
             if (r.resourceType() == ConfigResources.BROKER) {
                 out.add(alterBroker(r, req.validateOnly(), resp));
                 continue;

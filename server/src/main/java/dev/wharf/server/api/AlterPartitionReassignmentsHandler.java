@@ -3,6 +3,9 @@ package dev.wharf.server.api;
 import dev.wharf.controller.ReassignmentResult;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.AlterPartitionReassignmentsRequest;
 import dev.wharf.wire.message.AlterPartitionReassignmentsResponse;
 import dev.wharf.wire.message.ApiKey;
@@ -23,9 +26,11 @@ import java.util.Optional;
  * <p>v0: flexible. v1: allowReplicationFactorChange (KIP-860).
  */
 public final class AlterPartitionReassignmentsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public AlterPartitionReassignmentsHandler(ZkMetadataStore metadata) {
+    public AlterPartitionReassignmentsHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -37,6 +42,9 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         AlterPartitionReassignmentsRequest req = (AlterPartitionReassignmentsRequest) context.body();
+        if (!authz.allowedOnCluster(context, AclOperation.ALTER)) {
+            return failed(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, null);
+        }
         Map<String, Map<Integer, Optional<List<Integer>>>> targets = new LinkedHashMap<>();
         for (AlterPartitionReassignmentsRequest.ReassignableTopic t : req.topics()) {
             Map<Integer, Optional<List<Integer>>> partitions = targets.computeIfAbsent(t.name(), k -> new LinkedHashMap<>());

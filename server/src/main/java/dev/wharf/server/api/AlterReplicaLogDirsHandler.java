@@ -4,6 +4,9 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.replica.LogDirMoves;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.AlterReplicaLogDirsRequest;
 import dev.wharf.wire.message.AlterReplicaLogDirsResponse;
 import dev.wharf.wire.message.ApiKey;
@@ -22,10 +25,12 @@ import java.util.Map;
  * <p>v1: same as v0 (v0 is no longer in the spec). v2: flexible.
  */
 public final class AlterReplicaLogDirsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final LogDirMoves moves;
 
-    public AlterReplicaLogDirsHandler(ZkMetadataStore metadata, LogDirMoves moves) {
+    public AlterReplicaLogDirsHandler(Authorization authz, ZkMetadataStore metadata, LogDirMoves moves) {
+        this.authz = authz;
         this.metadata = metadata;
         this.moves = moves;
     }
@@ -39,11 +44,12 @@ public final class AlterReplicaLogDirsHandler implements ApiHandler {
     public ApiMessage respond(RequestContext context) {
         AlterReplicaLogDirsRequest req = (AlterReplicaLogDirsRequest) context.body();
         Map<String, List<AlterReplicaLogDirsResponse.AlterReplicaLogDirPartitionResult>> byTopic = new LinkedHashMap<>();
+        boolean allowed = authz.allowedOnCluster(context, AclOperation.ALTER);
         for (AlterReplicaLogDirsRequest.AlterReplicaLogDir dir : req.dirs()) {
             for (AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic t : dir.topics()) {
                 boolean known = metadata.topic(t.name()).isPresent();
                 for (int partition : t.partitions()) {
-                    ErrorCode error = known && partition >= 0 && partition < metadata.topic(t.name()).get().partitions().size()
+                    ErrorCode error = !allowed ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : known && partition >= 0 && partition < metadata.topic(t.name()).get().partitions().size()
                             ? moves.alter(new TopicPartition(t.name(), partition), dir.path())
                             : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
                     byTopic.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(

@@ -1,5 +1,7 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.controller.ClientEntity;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
@@ -26,11 +28,15 @@ import java.util.Set;
  * credential that does not exist RESOURCE_NOT_FOUND.
  *
  * <p>v0: flexible.
+ *
+ * <p>Authorization: ALTER on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
  */
 public final class AlterUserScramCredentialsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public AlterUserScramCredentialsHandler(ZkMetadataStore metadata) {
+    public AlterUserScramCredentialsHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -64,8 +70,10 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler {
             check(u.name(), u.mechanism(), u, seen, refused);
         }
         List<AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult> results = new java.util.ArrayList<>();
+        boolean allowed = authz.allowedOnCluster(context, AclOperation.ALTER);
         for (String user : users.keySet()) {
-            Refusal refusal = refused.containsKey(user) ? refused.get(user) : apply(user, req);
+            Refusal refusal = !allowed ? new Refusal(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, null)
+                    : refused.containsKey(user) ? refused.get(user) : apply(user, req);
             AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult r =
                     new AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult().setUser(user);
             if (refusal != null) {

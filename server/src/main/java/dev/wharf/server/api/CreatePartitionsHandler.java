@@ -4,6 +4,9 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.CreatePartitionsRequest;
 import dev.wharf.wire.message.CreatePartitionsResponse;
@@ -17,13 +20,15 @@ import java.util.Optional;
  * {@link dev.wharf.controller.ReplicaPlacement} where the topic's leaders left off, or as the
  * request's replica lists say (one per new partition, as many replicas as the topic's partitions
  * have, registered brokers only: else INVALID_REPLICA_ASSIGNMENT); validate-only checks without
- * writing. v1: no change. v2: flexible. v3: no change.
+ * writing. Authorization: ALTER on the topic, else TOPIC_AUTHORIZATION_FAILED. v1: no change. v2: flexible. v3: no change.
  */
 public final class CreatePartitionsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
 
-    public CreatePartitionsHandler(ZkMetadataStore metadata, TopicAdmin admin) {
+    public CreatePartitionsHandler(Authorization authz, ZkMetadataStore metadata, TopicAdmin admin) {
+        this.authz = authz;
         this.metadata = metadata;
         this.admin = admin;
     }
@@ -41,7 +46,9 @@ public final class CreatePartitionsHandler implements ApiHandler {
             CreatePartitionsResponse.CreatePartitionsTopicResult r =
                     new CreatePartitionsResponse.CreatePartitionsTopicResult().setName(t.name());
             Optional<TopicInfo> topic = metadata.topic(t.name());
-            if (topic.isEmpty()) {
+            if (!authz.allowed(context, AclOperation.ALTER, ResourceType.TOPIC, t.name())) {
+                results.add(r.setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code));
+            } else if (topic.isEmpty()) {
                 results.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
             } else if (t.count() <= topic.get().partitions().size()) {
                 results.add(r.setErrorCode(ErrorCode.INVALID_PARTITIONS.code).setErrorMessage("Topic currently has "

@@ -7,6 +7,9 @@ import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.config.ConfigException;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.CreateTopicsRequest;
 import dev.wharf.wire.message.CreateTopicsResponse;
@@ -26,15 +29,19 @@ import java.util.Map;
  * unregistered broker or one twice, of unlike lengths, or not numbered 0 to n - 1; INVALID_CONFIG
  * when only some brokers have a rack.
  *
+ * <p>Authorization: CREATE on the cluster or on the topic, else TOPIC_AUTHORIZATION_FAILED.
+ *
  * <p>v1: validateOnly, error messages. v2: throttle time. v4: -1 for defaults (KIP-464). v5:
  * flexible; the result carries partitions, replication factor and configs. v7: topic ids.
  */
 public final class CreateTopicsHandler implements ApiHandler {
+    private final Authorization authz;
     private final BrokerConfig config;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
 
-    public CreateTopicsHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin) {
+    public CreateTopicsHandler(Authorization authz, BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin) {
+        this.authz = authz;
         this.config = config;
         this.metadata = metadata;
         this.admin = admin;
@@ -49,7 +56,13 @@ public final class CreateTopicsHandler implements ApiHandler {
     public ApiMessage respond(RequestContext context) {
         CreateTopicsRequest req = (CreateTopicsRequest) context.body();
         List<CreateTopicsResponse.CreatableTopicResult> results = new ArrayList<>();
+        boolean clusterCreate = authz.allowedOnCluster(context, AclOperation.CREATE);
         for (CreateTopicsRequest.CreatableTopic t : req.topics()) {
+            if (!clusterCreate && !authz.allowed(context, AclOperation.CREATE, ResourceType.TOPIC, t.name())) {
+                results.add(new CreateTopicsResponse.CreatableTopicResult().setName(t.name())
+                        .setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code).setErrorMessage("Authorization failed."));
+                continue;
+            }
             results.add(create(t, req.validateOnly()));
         }
         return new CreateTopicsResponse().setTopics(results);

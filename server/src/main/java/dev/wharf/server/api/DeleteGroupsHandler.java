@@ -2,6 +2,9 @@ package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DeleteGroupsRequest;
 import dev.wharf.wire.message.DeleteGroupsResponse;
@@ -16,9 +19,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>v1: no change. v2: flexible. v3: error message.
  */
 public final class DeleteGroupsHandler implements ApiHandler {
+    private final Authorization authz;
     private final GroupCoordinator coordinator;
 
-    public DeleteGroupsHandler(GroupCoordinator coordinator) {
+    public DeleteGroupsHandler(Authorization authz, GroupCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -32,7 +37,8 @@ public final class DeleteGroupsHandler implements ApiHandler {
         DeleteGroupsRequest req = (DeleteGroupsRequest) context.body();
         List<CompletableFuture<ErrorCode>> deleted = new ArrayList<>();
         for (String groupId : req.groupsNames()) {
-            deleted.add(coordinator.deleteGroup(groupId));
+            deleted.add(authz.allowed(context, AclOperation.DELETE, ResourceType.GROUP, groupId)
+                    ? coordinator.deleteGroup(groupId) : CompletableFuture.completedFuture(ErrorCode.GROUP_AUTHORIZATION_FAILED));
         }
         return CompletableFuture.allOf(deleted.toArray(CompletableFuture[]::new))
                 .thenApply(done -> {

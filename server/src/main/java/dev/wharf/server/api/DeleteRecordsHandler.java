@@ -6,6 +6,9 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.server.TopicNames;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DeleteRecordsRequest;
 import dev.wharf.wire.message.DeleteRecordsResponse;
@@ -21,10 +24,12 @@ import java.util.Optional;
  * <p>v1: no change. v2: flexible.
  */
 public final class DeleteRecordsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
 
-    public DeleteRecordsHandler(ZkMetadataStore metadata, ReplicaManager replicas) {
+    public DeleteRecordsHandler(Authorization authz, ZkMetadataStore metadata, ReplicaManager replicas) {
+        this.authz = authz;
         this.metadata = metadata;
         this.replicas = replicas;
     }
@@ -40,10 +45,15 @@ public final class DeleteRecordsHandler implements ApiHandler {
         List<DeleteRecordsResponse.DeleteRecordsTopicResult> topics = new ArrayList<>();
         for (DeleteRecordsRequest.DeleteRecordsTopic t : req.topics()) {
             Optional<TopicInfo> topic = metadata.topic(t.name());
+            boolean deletable = authz.allowed(context, AclOperation.DELETE, ResourceType.TOPIC, t.name());
             List<DeleteRecordsResponse.DeleteRecordsPartitionResult> out = new ArrayList<>();
             for (DeleteRecordsRequest.DeleteRecordsPartition p : t.partitions()) {
                 DeleteRecordsResponse.DeleteRecordsPartitionResult r = new DeleteRecordsResponse.DeleteRecordsPartitionResult()
                         .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1);
+                if (!deletable) {
+                    out.add(r.setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code));
+                    continue;
+                }
                 if (TopicNames.isInternal(t.name())) {
                     // as Kafka: committed offsets must not be deleted from under the coordinator
                     out.add(r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code));

@@ -5,6 +5,9 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicNames;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DeleteTopicsRequest;
 import dev.wharf.wire.message.DeleteTopicsResponse;
@@ -16,13 +19,17 @@ import java.util.Optional;
 /**
  * DeleteTopics by name or (v6+) topic id: the metadata goes, then the partitions' logs.
  *
+ * <p>Authorization: DELETE on the topic, else TOPIC_AUTHORIZATION_FAILED.
+ *
  * <p>v1: throttle time. v4: flexible. v5: error messages. v6: topics by name or id.
  */
 public final class DeleteTopicsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
 
-    public DeleteTopicsHandler(ZkMetadataStore metadata, TopicAdmin admin) {
+    public DeleteTopicsHandler(Authorization authz, ZkMetadataStore metadata, TopicAdmin admin) {
+        this.authz = authz;
         this.metadata = metadata;
         this.admin = admin;
     }
@@ -37,19 +44,28 @@ public final class DeleteTopicsHandler implements ApiHandler {
         DeleteTopicsRequest req = (DeleteTopicsRequest) context.body();
         List<DeleteTopicsResponse.DeletableTopicResult> results = new ArrayList<>();
         for (String name : req.topicNames()) {
-            results.add(delete(metadata.topic(name), name, null));
+            results.add(delete(context, metadata.topic(name), name, null));
         }
         for (DeleteTopicsRequest.DeleteTopicState t : req.topics()) {
-            results.add(t.name() != null ? delete(metadata.topic(t.name()), t.name(), null)
-                    : delete(metadata.topic(t.topicId()), null, t.topicId()));
+            results.add(t.name() != null ? delete(context, metadata.topic(t.name()), t.name(), null)
+                    : delete(context, metadata.topic(t.topicId()), null, t.topicId()));
         }
         return new DeleteTopicsResponse().setResponses(results);
     }
 
-    private DeleteTopicsResponse.DeletableTopicResult delete(Optional<TopicInfo> topic, String name, java.util.UUID id) {
+    private DeleteTopicsResponse.DeletableTopicResult delete(RequestContext context, Optional<TopicInfo> topic, String name,
+            java.util.UUID id) {
         DeleteTopicsResponse.DeletableTopicResult r = new DeleteTopicsResponse.DeletableTopicResult()
                 .setName(topic.map(TopicInfo::name).orElse(name)).setTopicId(topic.map(TopicInfo::id).orElse(
                         id == null ? new java.util.UUID(0, 0) : id));
+        String known = topic.map(TopicInfo::name).orElse(name);
+        if (id != null && known != null && !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, known)) {
+            // named by id: a principal that may not see the topic does not learn its name
+            return r.setName(null).setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code).setErrorMessage("Authorization failed.");
+        }
+        if (known != null && !authz.allowed(context, AclOperation.DELETE, ResourceType.TOPIC, known)) {
+            return r.setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code).setErrorMessage("Authorization failed.");
+        }
         if (topic.isEmpty()) {
             return r.setErrorCode(id != null ? ErrorCode.UNKNOWN_TOPIC_ID.code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
                     .setErrorMessage("This server does not host this topic");

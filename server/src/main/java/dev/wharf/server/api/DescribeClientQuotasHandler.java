@@ -1,5 +1,7 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.controller.ClientEntity;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
@@ -23,15 +25,19 @@ import java.util.Set;
  * that does not fit its match type, gets INVALID_REQUEST.
  *
  * <p>v1: flexible.
+ *
+ * <p>Authorization: DESCRIBE_CONFIGS on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
  */
 public final class DescribeClientQuotasHandler implements ApiHandler {
     private static final byte MATCH_EXACT = 0;
     private static final byte MATCH_DEFAULT = 1;
     private static final byte MATCH_SPECIFIED = 2;
 
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public DescribeClientQuotasHandler(ZkMetadataStore metadata) {
+    public DescribeClientQuotasHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -43,6 +49,10 @@ public final class DescribeClientQuotasHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         DescribeClientQuotasRequest req = (DescribeClientQuotasRequest) context.body();
+        if (!authz.allowedOnCluster(context, AclOperation.DESCRIBE_CONFIGS)) {
+            return new DescribeClientQuotasResponse().setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code)
+                    .setEntries(null);
+        }
         String refusal = refusal(req.components());
         if (refusal != null) {
             return new DescribeClientQuotasResponse().setErrorCode(ErrorCode.INVALID_REQUEST.code)

@@ -4,6 +4,7 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.DynamicBrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeConfigsRequest;
 import dev.wharf.wire.message.DescribeConfigsResponse;
@@ -22,10 +23,12 @@ import java.util.Optional;
  * <p>v1: config sources, synonyms. v2: no change. v3: config types, documentation. v4: flexible.
  */
 public final class DescribeConfigsHandler implements ApiHandler {
+    private final Authorization authz;
     private final DynamicBrokerConfig config;
     private final ZkMetadataStore metadata;
 
-    public DescribeConfigsHandler(DynamicBrokerConfig config, ZkMetadataStore metadata) {
+    public DescribeConfigsHandler(Authorization authz, DynamicBrokerConfig config, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.config = config;
         this.metadata = metadata;
     }
@@ -40,7 +43,10 @@ public final class DescribeConfigsHandler implements ApiHandler {
         DescribeConfigsRequest req = (DescribeConfigsRequest) context.body();
         List<DescribeConfigsResponse.DescribeConfigsResult> results = new ArrayList<>();
         for (DescribeConfigsRequest.DescribeConfigsResource r : req.resources()) {
-            results.add(describe(r, req.includeSynonyms()));
+            ErrorCode denied = ConfigAccess.check(authz, context, r.resourceType(), r.resourceName(), false);
+            results.add(denied == ErrorCode.NONE ? describe(r, req.includeSynonyms())
+                    : new DescribeConfigsResponse.DescribeConfigsResult().setResourceType(r.resourceType())
+                            .setResourceName(r.resourceName()).setErrorCode(denied.code));
         }
         return new DescribeConfigsResponse().setResults(results);
     }

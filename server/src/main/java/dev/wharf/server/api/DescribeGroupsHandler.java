@@ -2,6 +2,9 @@ package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeGroupsRequest;
 import dev.wharf.wire.message.DescribeGroupsResponse;
@@ -19,9 +22,11 @@ import java.util.Optional;
 public final class DescribeGroupsHandler implements ApiHandler {
     private static final int OPERATIONS_NOT_REQUESTED = Integer.MIN_VALUE;
 
+    private final Authorization authz;
     private final GroupCoordinator coordinator;
 
-    public DescribeGroupsHandler(GroupCoordinator coordinator) {
+    public DescribeGroupsHandler(Authorization authz, GroupCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -39,6 +44,13 @@ public final class DescribeGroupsHandler implements ApiHandler {
             DescribeGroupsResponse.DescribedGroup g = new DescribeGroupsResponse.DescribedGroup().setGroupId(groupId)
                     .setGroupState(GroupCoordinator.GroupSummary.DEAD).setProtocolType("").setProtocolData("")
                     .setAuthorizedOperations(OPERATIONS_NOT_REQUESTED);
+            if (!authz.allowed(context, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+                out.add(g.setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code));
+                continue;
+            }
+            if (req.includeAuthorizedOperations()) {
+                g.setAuthorizedOperations(authz.authorizedOperations(context, ResourceType.GROUP, groupId));
+            }
             Optional<GroupCoordinator.GroupSummary> summary = coordinator.describe(groupId);
             if (summary.isEmpty()) {
                 out.add(g.setErrorCode(ErrorCode.NOT_COORDINATOR.code));

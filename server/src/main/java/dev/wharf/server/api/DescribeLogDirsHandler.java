@@ -4,6 +4,9 @@ import dev.wharf.logstore.LogManager;
 import dev.wharf.logstore.PartitionLog;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeLogDirsRequest;
 import dev.wharf.wire.message.DescribeLogDirsResponse;
@@ -26,9 +29,11 @@ import java.util.TreeMap;
  * <p>v1: same as v0. v2: flexible. v3: top-level error code. v4: total and usable bytes.
  */
 public final class DescribeLogDirsHandler implements ApiHandler {
+    private final Authorization authz;
     private final LogManager logs;
 
-    public DescribeLogDirsHandler(LogManager logs) {
+    public DescribeLogDirsHandler(Authorization authz, LogManager logs) {
+        this.authz = authz;
         this.logs = logs;
     }
 
@@ -40,6 +45,11 @@ public final class DescribeLogDirsHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         DescribeLogDirsRequest req = (DescribeLogDirsRequest) context.body();
+        if (!authz.allowedOnCluster(context, AclOperation.DESCRIBE)) {
+            // from v3 the refusal has a code; before, Kafka answers with no log dirs
+            DescribeLogDirsResponse refused = new DescribeLogDirsResponse().setResults(List.of());
+            return context.version() >= 3 ? refused.setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code) : refused;
+        }
         Map<TopicPartition, PartitionLog> current = logs.all();
         Map<TopicPartition, PartitionLog> future = logs.futureLogs().all();
         List<DescribeLogDirsResponse.DescribeLogDirsResult> results = new ArrayList<>();

@@ -2,7 +2,11 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.ProducerStateTable;
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeProducersRequest;
 import dev.wharf.wire.message.DescribeProducersResponse;
@@ -17,10 +21,12 @@ import java.util.List;
  * {@code find-hanging} read it. Only the leader answers (NOT_LEADER_OR_FOLLOWER elsewhere).
  */
 public final class DescribeProducersHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
 
-    public DescribeProducersHandler(ZkMetadataStore metadata, ReplicaManager replicas) {
+    public DescribeProducersHandler(Authorization authz, ZkMetadataStore metadata, ReplicaManager replicas) {
+        this.authz = authz;
         this.metadata = metadata;
         this.replicas = replicas;
     }
@@ -36,10 +42,12 @@ public final class DescribeProducersHandler implements ApiHandler {
         List<DescribeProducersResponse.TopicResponse> topics = new ArrayList<>();
         for (DescribeProducersRequest.TopicRequest t : req.topics()) {
             List<DescribeProducersResponse.PartitionResponse> partitions = new ArrayList<>();
+            boolean readable = authz.allowed(context, AclOperation.READ, ResourceType.TOPIC, t.name());
             for (int index : t.partitionIndexes()) {
                 DescribeProducersResponse.PartitionResponse p = new DescribeProducersResponse.PartitionResponse()
                         .setPartitionIndex(index).setActiveProducers(new ArrayList<>());
-                ReplicaManager.Lookup leader = replicas.leader(metadata.topic(t.name()), index, -1, false);
+                ReplicaManager.Lookup leader = !readable ? new ReplicaManager.Lookup(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+                        : replicas.leader(metadata.topic(t.name()), index, -1, false);
                 if (!leader.found()) {
                     partitions.add(p.setErrorCode(leader.error().code));
                     continue;

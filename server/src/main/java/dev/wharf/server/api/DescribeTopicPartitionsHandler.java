@@ -4,6 +4,9 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicNames;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
@@ -16,11 +19,15 @@ import java.util.TreeMap;
 /**
  * DescribeTopicPartitions (KIP-966): the requested topics (all of them for an empty list) in name
  * order, at most {@code ResponsePartitionLimit} partitions per response, resumed from a cursor.
+ * Only topics the principal may DESCRIBE are listed; one asked for without it gets
+ * TOPIC_AUTHORIZATION_FAILED.
  */
 public final class DescribeTopicPartitionsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public DescribeTopicPartitionsHandler(ZkMetadataStore metadata) {
+    public DescribeTopicPartitionsHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -31,13 +38,17 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
 
     @Override
     public ApiMessage respond(RequestContext context) {
-        return describe((DescribeTopicPartitionsRequest) context.body());
+        return describe(context, (DescribeTopicPartitionsRequest) context.body());
     }
 
-    private DescribeTopicPartitionsResponse describe(DescribeTopicPartitionsRequest req) {
+    private DescribeTopicPartitionsResponse describe(RequestContext context, DescribeTopicPartitionsRequest req) {
         TreeMap<String, Optional<TopicInfo>> wanted = new TreeMap<>();
         if (req.topics().isEmpty()) {
-            metadata.topics().forEach((name, t) -> wanted.put(name, Optional.of(t)));
+            metadata.topics().forEach((name, t) -> {
+                if (authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+                    wanted.put(name, Optional.of(t));
+                }
+            });
         } else {
             req.topics().forEach(t -> wanted.put(t.name(), metadata.topic(t.name())));
         }
@@ -47,6 +58,11 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
         List<DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic> out = new ArrayList<>();
         DescribeTopicPartitionsResponse resp = new DescribeTopicPartitionsResponse();
         for (var e : (startTopic == null ? wanted : wanted.tailMap(startTopic, true)).entrySet()) {
+            if (!authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, e.getKey())) {
+                out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(e.getKey())
+                        .setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code));
+                continue;
+            }
             if (e.getValue().isEmpty()) {
                 out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(e.getKey())
                         .setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
@@ -65,7 +81,9 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
                         .setEligibleLeaderReplicas(List.of()).setLastKnownElr(List.of()));
             }
             out.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(t.name())
-                    .setTopicId(t.id()).setIsInternal(TopicNames.isInternal(t.name())).setPartitions(ps));
+                    .setTopicId(t.id()).setIsInternal(TopicNames.isInternal(t.name())).setPartitions(ps)
+                    // always filled: the request has no flag for it, and Admin.describeTopics reads it from here
+                    .setTopicAuthorizedOperations(authz.authorizedOperations(context, ResourceType.TOPIC, t.name())));
             if (p < t.partitions().size()) {
                 resp.setNextCursor(new DescribeTopicPartitionsResponse.Cursor().setTopicName(t.name()).setPartitionIndex(p));
                 break;

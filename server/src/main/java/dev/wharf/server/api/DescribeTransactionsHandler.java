@@ -2,6 +2,9 @@ package dev.wharf.server.api;
 
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.DescribeTransactionsRequest;
@@ -19,9 +22,11 @@ import java.util.Optional;
  * ids coordinated elsewhere, TRANSACTIONAL_ID_NOT_FOUND for unknown ones.
  */
 public final class DescribeTransactionsHandler implements ApiHandler {
+    private final Authorization authz;
     private final TxnAdmin coordinator;
 
-    public DescribeTransactionsHandler(TxnAdmin coordinator) {
+    public DescribeTransactionsHandler(Authorization authz, TxnAdmin coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -38,6 +43,10 @@ public final class DescribeTransactionsHandler implements ApiHandler {
             DescribeTransactionsResponse.TransactionState s = new DescribeTransactionsResponse.TransactionState()
                     .setTransactionalId(id).setTransactionState("").setProducerId(-1).setProducerEpoch((short) -1)
                     .setTransactionStartTimeMs(-1).setTopics(new ArrayList<>());
+            if (!authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id)) {
+                out.add(s.setErrorCode(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code));
+                continue;
+            }
             boolean coordinating = coordinator.coordinates(id);
             Optional<TxnAdmin.TxnView> view = coordinating ? coordinator.describe(id) : Optional.empty();
             if (!coordinating) {
@@ -50,6 +59,8 @@ public final class DescribeTransactionsHandler implements ApiHandler {
                 for (TopicPartition tp : v.partitions()) {
                     byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition());
                 }
+                // only the topics the principal may DESCRIBE, as Kafka
+                byTopic.keySet().removeIf(t -> !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, t));
                 byTopic.forEach((t, ps) -> s.topics().add(new DescribeTransactionsResponse.TopicData().setTopic(t)
                         .setPartitions(ps)));
                 out.add(s.setErrorCode(ErrorCode.NONE.code).setTransactionState(v.state().displayName)

@@ -1,5 +1,7 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.controller.ClientEntity;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
@@ -23,11 +25,15 @@ import java.util.Set;
  * RESOURCE_NOT_FOUND, as in Kafka.
  *
  * <p>v0: flexible.
+ *
+ * <p>Authorization: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
  */
 public final class DescribeUserScramCredentialsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public DescribeUserScramCredentialsHandler(ZkMetadataStore metadata) {
+    public DescribeUserScramCredentialsHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -39,6 +45,10 @@ public final class DescribeUserScramCredentialsHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         DescribeUserScramCredentialsRequest req = (DescribeUserScramCredentialsRequest) context.body();
+        if (!authz.allowedOnCluster(context, AclOperation.DESCRIBE)) {
+            return new DescribeUserScramCredentialsResponse().setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code)
+                    .setResults(List.of());
+        }
         List<DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult> results = new ArrayList<>();
         if (req.users() == null || req.users().isEmpty()) {
             for (Map.Entry<ClientEntity, Map<String, String>> e : metadata.allClientConfigs().entrySet()) {

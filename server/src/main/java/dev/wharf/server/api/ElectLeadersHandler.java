@@ -3,6 +3,9 @@ package dev.wharf.server.api;
 import dev.wharf.controller.Election;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ElectLeadersRequest;
 import dev.wharf.wire.message.ElectLeadersResponse;
@@ -23,9 +26,11 @@ import java.util.Optional;
  * <p>v1: election type, top-level error. v2: flexible.
  */
 public final class ElectLeadersHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public ElectLeadersHandler(ZkMetadataStore metadata) {
+    public ElectLeadersHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -37,6 +42,12 @@ public final class ElectLeadersHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         ElectLeadersRequest req = (ElectLeadersRequest) context.body();
+        // ALTER on the cluster (KIP-460); Kafka's docs list CLUSTER_ACTION, which is taken too
+        if (!authz.allowedOnCluster(context, AclOperation.ALTER)
+                && !authz.allowedOnCluster(context, AclOperation.CLUSTER_ACTION)) {
+            return new ElectLeadersResponse().setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code)
+                    .setReplicaElectionResults(List.of());
+        }
         boolean preferred = context.version() < 1 || req.electionType() == 0;
         if (context.version() >= 1 && req.electionType() != 0 && req.electionType() != 1) {
             return new ElectLeadersResponse().setErrorCode(ErrorCode.INVALID_REQUEST.code).setReplicaElectionResults(List.of());

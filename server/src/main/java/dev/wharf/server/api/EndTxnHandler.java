@@ -1,5 +1,9 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.EndTxnRequest;
@@ -16,9 +20,11 @@ import java.util.concurrent.CompletableFuture;
  * possible. v5: the producer id and epoch after the transaction (KIP-890).
  */
 public final class EndTxnHandler implements ApiHandler {
+    private final Authorization authz;
     private final TxnCoordinator coordinator;
 
-    public EndTxnHandler(TxnCoordinator coordinator) {
+    public EndTxnHandler(Authorization authz, TxnCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -30,6 +36,11 @@ public final class EndTxnHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         EndTxnRequest req = (EndTxnRequest) context.body();
+        if (!authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId())) {
+            return CompletableFuture.completedFuture(new EndTxnResponse()
+                    .setErrorCode(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code).setProducerId(-1)
+                    .setProducerEpoch((short) -1));
+        }
         return coordinator.endTransaction(req.transactionalId(), req.producerId(), req.producerEpoch(), req.committed(),
                 context.version() >= 2, context.version() >= 5).thenApply(r -> new EndTxnResponse()
                         .setErrorCode(r.error().code).setProducerId(r.producerId()).setProducerEpoch(r.producerEpoch()));

@@ -3,6 +3,9 @@ package dev.wharf.server.api;
 import dev.wharf.controller.BrokerInfo;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnStore;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FindCoordinatorRequest;
@@ -26,10 +29,12 @@ public final class FindCoordinatorHandler implements ApiHandler {
     private static final byte GROUP = 0;
     private static final byte TRANSACTION = 1;
 
+    private final Authorization authz;
     private final GroupStore groups;
     private final TxnStore transactions;
 
-    public FindCoordinatorHandler(GroupStore groups, TxnStore transactions) {
+    public FindCoordinatorHandler(Authorization authz, GroupStore groups, TxnStore transactions) {
+        this.authz = authz;
         this.groups = groups;
         this.transactions = transactions;
     }
@@ -43,24 +48,30 @@ public final class FindCoordinatorHandler implements ApiHandler {
     public ApiMessage respond(RequestContext context) {
         FindCoordinatorRequest req = (FindCoordinatorRequest) context.body();
         if (context.version() < 4) {
-            FindCoordinatorResponse.Coordinator c = find(req.key(), req.keyType(), context.connection().listenerName());
+            FindCoordinatorResponse.Coordinator c = find(context, req.key(), req.keyType());
             return new FindCoordinatorResponse().setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage())
                     .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
         }
         List<FindCoordinatorResponse.Coordinator> out = new ArrayList<>();
         for (String key : req.coordinatorKeys()) {
-            out.add(find(key, req.keyType(), context.connection().listenerName()));
+            out.add(find(context, key, req.keyType()));
         }
         return new FindCoordinatorResponse().setCoordinators(out);
     }
 
     /** The coordinator of {@code key} as reached through the listener the request came in on. */
-    private FindCoordinatorResponse.Coordinator find(String key, byte keyType, String listenerName) {
+    private FindCoordinatorResponse.Coordinator find(RequestContext context, String key, byte keyType) {
+        String listenerName = context.connection().listenerName();
         FindCoordinatorResponse.Coordinator c = new FindCoordinatorResponse.Coordinator().setKey(key).setNodeId(-1)
                 .setHost("").setPort(-1);
         if ((keyType != GROUP && keyType != TRANSACTION) || key.isEmpty()) {
             return c.setErrorCode(ErrorCode.INVALID_REQUEST.code)
                     .setErrorMessage(keyType != GROUP && keyType != TRANSACTION ? "unknown key type " + keyType : "empty key");
+        }
+        if (keyType == GROUP ? !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.GROUP, key)
+                : !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) {
+            return c.setErrorCode(keyType == GROUP ? ErrorCode.GROUP_AUTHORIZATION_FAILED.code
+                    : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
         }
         try {
             Optional<BrokerInfo> broker = keyType == GROUP ? groups.coordinatorFor(key) : transactions.coordinatorFor(key);

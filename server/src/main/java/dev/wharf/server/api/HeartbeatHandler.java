@@ -1,6 +1,10 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.HeartbeatRequest;
 import dev.wharf.wire.message.HeartbeatResponse;
@@ -12,9 +16,11 @@ import dev.wharf.wire.protocol.ApiMessage;
  * <p>v1: throttle time. v3: group.instance.id. v4: flexible.
  */
 public final class HeartbeatHandler implements ApiHandler {
+    private final Authorization authz;
     private final GroupCoordinator coordinator;
 
-    public HeartbeatHandler(GroupCoordinator coordinator) {
+    public HeartbeatHandler(Authorization authz, GroupCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -26,6 +32,9 @@ public final class HeartbeatHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         HeartbeatRequest req = (HeartbeatRequest) context.body();
+        if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            return new HeartbeatResponse().setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code);
+        }
         return new HeartbeatResponse().setErrorCode(coordinator.heartbeat(
                 req.groupId(), req.memberId(), req.groupInstanceId(), req.generationId()).code);
     }

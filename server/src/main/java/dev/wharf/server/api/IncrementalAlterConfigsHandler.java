@@ -6,6 +6,7 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.BrokerConfigAdmin;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicConfigs;
+import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.IncrementalAlterConfigsRequest;
 import dev.wharf.wire.message.IncrementalAlterConfigsResponse;
@@ -25,11 +26,13 @@ import java.util.Optional;
  * <p>v1: flexible.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
     private final BrokerConfigAdmin brokerConfigs;
 
-    public IncrementalAlterConfigsHandler(ZkMetadataStore metadata, TopicAdmin admin, BrokerConfigAdmin brokerConfigs) {
+    public IncrementalAlterConfigsHandler(Authorization authz, ZkMetadataStore metadata, TopicAdmin admin, BrokerConfigAdmin brokerConfigs) {
+        this.authz = authz;
         this.metadata = metadata;
         this.admin = admin;
         this.brokerConfigs = brokerConfigs;
@@ -45,7 +48,10 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
         IncrementalAlterConfigsRequest req = (IncrementalAlterConfigsRequest) context.body();
         List<IncrementalAlterConfigsResponse.AlterConfigsResourceResponse> out = new ArrayList<>();
         for (IncrementalAlterConfigsRequest.AlterConfigsResource r : req.resources()) {
-            out.add(alter(r, req.validateOnly()));
+            ErrorCode denied = ConfigAccess.check(authz, context, r.resourceType(), r.resourceName(), true);
+            out.add(denied == ErrorCode.NONE ? alter(r, req.validateOnly())
+                    : new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse().setResourceType(r.resourceType())
+                            .setResourceName(r.resourceName()).setErrorCode(denied.code));
         }
         return new IncrementalAlterConfigsResponse().setResponses(out);
     }

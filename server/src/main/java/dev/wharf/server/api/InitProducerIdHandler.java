@@ -2,6 +2,9 @@ package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.InitProducerIdRequest;
 import dev.wharf.wire.message.InitProducerIdResponse;
@@ -17,10 +20,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>v1: no change. v2: flexible. v3: existing producer id and epoch (KIP-360). v4-5: error codes.
  */
 public final class InitProducerIdHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final TxnCoordinator transactions;
 
-    public InitProducerIdHandler(ZkMetadataStore metadata, TxnCoordinator transactions) {
+    public InitProducerIdHandler(Authorization authz, ZkMetadataStore metadata, TxnCoordinator transactions) {
+        this.authz = authz;
         this.metadata = metadata;
         this.transactions = transactions;
     }
@@ -43,10 +48,19 @@ public final class InitProducerIdHandler implements ApiHandler {
         if (req.transactionalId() != null) {
             // (the Java client sends an empty id for "none" in some versions; Kafka treats it as none too)
             if (!req.transactionalId().isEmpty()) {
+                if (!authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId())) {
+                    return CompletableFuture.completedFuture(
+                            resp.setErrorCode(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code));
+                }
                 return transactions.initProducerId(req.transactionalId(), req.transactionTimeoutMs(), req.producerId(),
                         req.producerEpoch(), context.version() >= 4).thenApply(r -> (ApiMessage) resp
                                 .setErrorCode(r.error().code).setProducerId(r.producerId()).setProducerEpoch(r.producerEpoch()));
             }
+        }
+        // an idempotent producer: IDEMPOTENT_WRITE on the cluster, or WRITE on some topic (KIP-679)
+        if (!authz.allowedOnCluster(context, AclOperation.IDEMPOTENT_WRITE)
+                && !authz.allowedOnAny(context, AclOperation.WRITE, ResourceType.TOPIC)) {
+            return CompletableFuture.completedFuture(resp.setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code));
         }
         try {
             return CompletableFuture.completedFuture(resp.setProducerId(metadata.nextProducerId()).setProducerEpoch((short) 0));

@@ -1,6 +1,10 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.JoinGroupRequest;
 import dev.wharf.wire.message.JoinGroupResponse;
@@ -18,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
  * v6: flexible. v7: protocol type in the response. v8: reason. v9: skip assignment (KIP-814).
  */
 public final class JoinGroupHandler implements ApiHandler {
+    private final Authorization authz;
     private final GroupCoordinator coordinator;
 
-    public JoinGroupHandler(GroupCoordinator coordinator) {
+    public JoinGroupHandler(Authorization authz, GroupCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -33,6 +39,11 @@ public final class JoinGroupHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         JoinGroupRequest req = (JoinGroupRequest) context.body();
         short version = context.version();
+        if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            return CompletableFuture.completedFuture(new JoinGroupResponse()
+                    .setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code).setGenerationId(-1)
+                    .setProtocolName(version >= 7 ? null : "").setLeader("").setMemberId("").setMembers(List.of()));
+        }
         Map<String, byte[]> protocols = new LinkedHashMap<>();
         req.protocols().forEach(p -> protocols.putIfAbsent(p.name(), p.metadata()));
         String clientId = context.clientId();

@@ -2,6 +2,9 @@ package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.LeaveGroupRequest;
 import dev.wharf.wire.message.LeaveGroupResponse;
@@ -16,9 +19,11 @@ import java.util.List;
  * v4: flexible. v5: reason.
  */
 public final class LeaveGroupHandler implements ApiHandler {
+    private final Authorization authz;
     private final GroupCoordinator coordinator;
 
-    public LeaveGroupHandler(GroupCoordinator coordinator) {
+    public LeaveGroupHandler(Authorization authz, GroupCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -30,6 +35,9 @@ public final class LeaveGroupHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         LeaveGroupRequest req = (LeaveGroupRequest) context.body();
+        if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            return new LeaveGroupResponse().setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code);
+        }
         boolean batched = context.version() >= 3;
         List<GroupCoordinator.LeavingMember> leaving = batched
                 ? req.members().stream().map(m -> new GroupCoordinator.LeavingMember(m.memberId(), m.groupInstanceId())).toList()

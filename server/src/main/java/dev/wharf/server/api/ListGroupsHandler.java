@@ -2,6 +2,9 @@ package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListGroupsRequest;
 import dev.wharf.wire.message.ListGroupsResponse;
@@ -18,9 +21,11 @@ import java.util.stream.Collectors;
  * <p>v1: throttle time. v3: flexible. v4: state filter (KIP-518). v5: type filter (KIP-848).
  */
 public final class ListGroupsHandler implements ApiHandler {
+    private final Authorization authz;
     private final GroupCoordinator coordinator;
 
-    public ListGroupsHandler(GroupCoordinator coordinator) {
+    public ListGroupsHandler(Authorization authz, GroupCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -36,7 +41,12 @@ public final class ListGroupsHandler implements ApiHandler {
         Set<String> states = lower(req.statesFilter());
         Set<String> types = lower(req.typesFilter());
         List<ListGroupsResponse.ListedGroup> out = new ArrayList<>();
+        // DESCRIBE on the cluster lists every group, else those the principal may DESCRIBE
+        boolean all = authz.allowedOnCluster(context, AclOperation.DESCRIBE);
         for (GroupCoordinator.GroupSummary g : coordinator.list()) {
+            if (!all && !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.GROUP, g.groupId())) {
+                continue;
+            }
             if (!types.isEmpty() && !types.contains(g.type().displayName)) {
                 continue;
             }

@@ -6,6 +6,9 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListOffsetsRequest;
 import dev.wharf.wire.message.ListOffsetsResponse;
@@ -28,10 +31,12 @@ public final class ListOffsetsHandler implements ApiHandler {
     static final long MAX_TIMESTAMP = -3;
     static final long EARLIEST_LOCAL = -4;
 
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
 
-    public ListOffsetsHandler(ZkMetadataStore metadata, ReplicaManager replicas) {
+    public ListOffsetsHandler(Authorization authz, ZkMetadataStore metadata, ReplicaManager replicas) {
+        this.authz = authz;
         this.metadata = metadata;
         this.replicas = replicas;
     }
@@ -43,18 +48,20 @@ public final class ListOffsetsHandler implements ApiHandler {
 
     @Override
     public ApiMessage respond(RequestContext context) {
-        return list((ListOffsetsRequest) context.body(), context.version());
+        return list(context, (ListOffsetsRequest) context.body(), context.version());
     }
 
-    private ListOffsetsResponse list(ListOffsetsRequest req, short version) {
+    private ListOffsetsResponse list(RequestContext context, ListOffsetsRequest req, short version) {
         List<ListOffsetsResponse.ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsRequest.ListOffsetsTopic t : req.topics()) {
             Optional<TopicInfo> topic = metadata.topic(t.name());
+            boolean described = authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name());
             List<ListOffsetsResponse.ListOffsetsPartitionResponse> out = new ArrayList<>();
             for (ListOffsetsRequest.ListOffsetsPartition p : t.partitions()) {
                 ListOffsetsResponse.ListOffsetsPartitionResponse r = new ListOffsetsResponse.ListOffsetsPartitionResponse()
                         .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1);
-                ReplicaManager.Lookup leader = replicas.leader(topic, p.partitionIndex(), p.currentLeaderEpoch(), false);
+                ReplicaManager.Lookup leader = !described ? new ReplicaManager.Lookup(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+                        : replicas.leader(topic, p.partitionIndex(), p.currentLeaderEpoch(), false);
                 if (!leader.found()) {
                     out.add(r.setErrorCode(leader.error().code));
                     continue;

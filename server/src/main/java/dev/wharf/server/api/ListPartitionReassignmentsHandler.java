@@ -3,6 +3,9 @@ package dev.wharf.server.api;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListPartitionReassignmentsRequest;
 import dev.wharf.wire.message.ListPartitionReassignmentsResponse;
@@ -22,9 +25,11 @@ import java.util.Optional;
  * <p>v0: flexible.
  */
 public final class ListPartitionReassignmentsHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
 
-    public ListPartitionReassignmentsHandler(ZkMetadataStore metadata) {
+    public ListPartitionReassignmentsHandler(Authorization authz, ZkMetadataStore metadata) {
+        this.authz = authz;
         this.metadata = metadata;
     }
 
@@ -36,6 +41,10 @@ public final class ListPartitionReassignmentsHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         ListPartitionReassignmentsRequest req = (ListPartitionReassignmentsRequest) context.body();
+        if (!authz.allowedOnCluster(context, AclOperation.DESCRIBE)) {
+            return new ListPartitionReassignmentsResponse().setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code)
+                    .setTopics(List.of());
+        }
         Map<String, List<Integer>> which = null;
         if (req.topics() != null) {
             which = new LinkedHashMap<>();

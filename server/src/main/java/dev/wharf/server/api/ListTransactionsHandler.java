@@ -1,6 +1,9 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnState;
 import dev.wharf.wire.message.ApiKey;
@@ -21,9 +24,11 @@ import java.util.regex.PatternSyntaxException;
  * {@code UnknownStateFilters} rather than refused.
  */
 public final class ListTransactionsHandler implements ApiHandler {
+    private final Authorization authz;
     private final TxnAdmin coordinator;
 
-    public ListTransactionsHandler(TxnAdmin coordinator) {
+    public ListTransactionsHandler(Authorization authz, TxnAdmin coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -59,7 +64,8 @@ public final class ListTransactionsHandler implements ApiHandler {
             if (v.producerId() < 0 || (!states.isEmpty() && !states.contains(v.state()))
                     || (!producerIds.isEmpty() && !producerIds.contains(v.producerId()))
                     || (pattern != null && !pattern.matcher(v.transactionalId()).matches())
-                    || (minDurationMs >= 0 && (v.startMs() < 0 || now - v.startMs() <= minDurationMs))) {
+                    || (minDurationMs >= 0 && (v.startMs() < 0 || now - v.startMs() <= minDurationMs))
+                    || !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, v.transactionalId())) {
                 continue;
             }
             out.add(new ListTransactionsResponse.TransactionState().setTransactionalId(v.transactionalId())

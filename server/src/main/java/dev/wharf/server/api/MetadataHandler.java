@@ -7,6 +7,9 @@ import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.TopicNames;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.MetadataResponse;
@@ -26,12 +29,18 @@ import java.util.UUID;
  * <p>v1: controller id, rack, internal flag, null means all topics. v2: cluster id. v4:
  * allowAutoTopicCreation. v5: offline replicas. v7: leader epoch. v8: authorized operations.
  * v9: flexible. v10: topic ids. v12: lookup by topic id. v13: top-level error code.
+ *
+ * <p>Authorization: only topics the principal may DESCRIBE are listed; one asked for by name
+ * without it gets TOPIC_AUTHORIZATION_FAILED, as does creating one without CREATE on the cluster
+ * or the topic. The authorized-operations bitfields are filled when asked for.
  */
 public final class MetadataHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final AutoTopicCreation autoCreation;
 
-    public MetadataHandler(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin) {
+    public MetadataHandler(Authorization authz, BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin) {
+        this.authz = authz;
         this.metadata = metadata;
         this.autoCreation = new AutoTopicCreation(config, metadata, admin);
     }
@@ -44,10 +53,10 @@ public final class MetadataHandler implements ApiHandler {
     @Override
     public ApiMessage respond(RequestContext context) {
         // ZooKeeper reads and topic creation block: never on the event loop
-        return respond((MetadataRequest) context.body(), context.version(), context.connection().listenerName());
+        return respond(context, (MetadataRequest) context.body(), context.version(), context.connection().listenerName());
     }
 
-    private ApiMessage respond(MetadataRequest req, short version, String listenerName) {
+    private ApiMessage respond(RequestContext context, MetadataRequest req, short version, String listenerName) {
         MetadataResponse resp = new MetadataResponse();
         List<MetadataResponse.MetadataResponseBroker> brokers = new ArrayList<>();
         try {
@@ -65,31 +74,50 @@ public final class MetadataHandler implements ApiHandler {
         boolean all = req.topics() == null || (version == 0 && req.topics().isEmpty());
         if (all) {
             for (TopicInfo t : metadata.topics().values()) {
-                topics.add(describe(t));
+                if (authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name())) {
+                    topics.add(describe(t));
+                }
             }
         } else {
             boolean autoCreate = autoCreation.allowed(req.allowAutoTopicCreation());
             for (MetadataRequest.MetadataRequestTopic requested : req.topics()) {
-                topics.add(lookup(requested, autoCreate));
+                topics.add(lookup(context, requested, autoCreate));
             }
+        }
+        if (version >= 8 && req.includeTopicAuthorizedOperations()) {
+            topics.stream().filter(t -> t.errorCode() == ErrorCode.NONE.code).forEach(t -> t.setTopicAuthorizedOperations(
+                    authz.authorizedOperations(context, ResourceType.TOPIC, t.name())));
+        }
+        if (version >= 8 && version <= 10 && req.includeClusterAuthorizedOperations()) {
+            resp.setClusterAuthorizedOperations(
+                    authz.authorizedOperations(context, ResourceType.CLUSTER, ResourceType.CLUSTER_NAME));
         }
         return resp.setTopics(topics);
     }
 
-    private MetadataResponse.MetadataResponseTopic lookup(MetadataRequest.MetadataRequestTopic requested, boolean autoCreate) {
+    private MetadataResponse.MetadataResponseTopic lookup(RequestContext context,
+            MetadataRequest.MetadataRequestTopic requested, boolean autoCreate) {
         String name = requested.name();
         UUID id = requested.topicId();
         if (name == null) {
-            Optional<TopicInfo> byId = metadata.topic(id);
+            Optional<TopicInfo> byId = metadata.topic(id)
+                    .filter(t -> authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()));
             return byId.map(this::describe).orElseGet(() -> new MetadataResponse.MetadataResponseTopic()
                     .setName(null).setTopicId(id).setErrorCode(ErrorCode.UNKNOWN_TOPIC_ID.code));
         }
         if (!TopicNames.isValid(name)) {
             return error(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
         }
+        if (!authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+            return error(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED); // whether it exists or not
+        }
         Optional<TopicInfo> existing = metadata.topic(name);
         if (existing.isPresent()) {
             return describe(existing.get());
+        }
+        if (autoCreate && !authz.allowedOnCluster(context, AclOperation.CREATE)
+                && !authz.allowed(context, AclOperation.CREATE, ResourceType.TOPIC, name)) {
+            return error(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
         }
         AutoTopicCreation.Outcome created = autoCreation.create(name, autoCreate);
         return created.topic() != null ? describe(created.topic()) : error(name, created.error());

@@ -5,6 +5,9 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.TopicNames;
 import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ProduceRequest;
@@ -27,16 +30,22 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>v3: transactional id, magic v2 only. v5: log start offset. v7: zstd. v8: record errors.
  * v9: flexible. v10-12: no format change. v13: topic ids instead of names (KIP-516).
+ *
+ * <p>Authorization: WRITE on each topic (else TOPIC_AUTHORIZATION_FAILED for its partitions) and,
+ * for a transactional batch, WRITE on its transactional id (else every partition
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED).
  */
 public final class ProduceHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
 
     private final int selfId;
     private final ProduceAppender appender;
 
-    public ProduceHandler(ZkMetadataStore metadata, ReplicaManager replicas, int selfId, TxnVerifier verifier,
-            boolean verifyTransactions) {
+    public ProduceHandler(Authorization authz, ZkMetadataStore metadata, ReplicaManager replicas, int selfId,
+            TxnVerifier verifier, boolean verifyTransactions) {
+        this.authz = authz;
         this.metadata = metadata;
         this.replicas = replicas;
         this.selfId = selfId;
@@ -57,7 +66,7 @@ public final class ProduceHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         ProduceRequest req = (ProduceRequest) context.body();
         List<CompletableFuture<Void>> waits = new ArrayList<>();
-        ProduceResponse resp = produce(req, context.version(), waits);
+        ProduceResponse resp = produce(context, req, context.version(), waits);
         if (req.acks() == 0 && !waits.isEmpty()) {
             // a transactional batch being verified: acks=0 still waits, so that the request (and its records) outlives the append
             return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(done -> acksZero(resp));
@@ -86,18 +95,27 @@ public final class ProduceHandler implements ApiHandler {
         return null;
     }
 
-    private ProduceResponse produce(ProduceRequest req, short version, List<CompletableFuture<Void>> waits) {
+    private ProduceResponse produce(RequestContext context, ProduceRequest req, short version,
+            List<CompletableFuture<Void>> waits) {
         boolean validAcks = req.acks() == -1 || req.acks() == 0 || req.acks() == 1;
+        boolean txnAllowed = req.transactionalId() == null
+                || authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId());
         List<ProduceResponse.TopicProduceResponse> topics = new ArrayList<>();
         for (ProduceRequest.TopicProduceData t : req.topicData()) {
             boolean byId = t.name().isEmpty();
             Optional<TopicInfo> topic = byId ? metadata.topic(t.topicId()) : metadata.topic(t.name());
             List<ProduceResponse.PartitionProduceResponse> results = new ArrayList<>();
+            String name = byId ? topic.map(TopicInfo::name).orElse(null) : t.name();
+            boolean writable = name == null || authz.allowed(context, AclOperation.WRITE, ResourceType.TOPIC, name);
             for (ProduceRequest.PartitionProduceData p : t.partitionData()) {
                 ProduceResponse.PartitionProduceResponse r = new ProduceResponse.PartitionProduceResponse()
                         .setIndex(p.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
                 if (!validAcks) {
                     results.add(r.setErrorCode(ErrorCode.INVALID_REQUIRED_ACKS.code));
+                } else if (!txnAllowed) {
+                    results.add(r.setErrorCode(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code));
+                } else if (!writable) {
+                    results.add(r.setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code));
                 } else if (topic.isPresent() && TopicNames.isInternal(topic.get().name())) {
                     results.add(r.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code)
                             .setErrorMessage("clients cannot write to internal topics"));

@@ -14,18 +14,13 @@ import java.util.concurrent.CompletableFuture;
  * UNSUPPORTED_SASL_MECHANISM and the connection closes after the failed-authentication delay; on a
  * listener without SASL the answer is ILLEGAL_SASL_STATE, as Kafka's.
  *
- * <p>Only v1 is served: after a v0 handshake a client sends bare SASL tokens instead of
- * SaslAuthenticate requests (clients older than Kafka 1.0); every maintained client speaks v1.
+ * <p>v0: the SASL tokens that follow are bare frames (see {@link SaslSession}). v1: they come in
+ * SaslAuthenticate requests (KIP-152). librdkafka looks for v0 in ApiVersions before it uses SASL.
  */
 public final class SaslHandshakeHandler implements ApiHandler {
     @Override
     public ApiKey api() {
         return ApiKey.SASL_HANDSHAKE;
-    }
-
-    @Override
-    public short lowestVersion() {
-        return 1;
     }
 
     @Override
@@ -36,7 +31,7 @@ public final class SaslHandshakeHandler implements ApiHandler {
                     new SaslHandshakeResponse().setErrorCode(ErrorCode.ILLEGAL_SASL_STATE.code).setMechanisms(List.of()));
         }
         String mechanism = ((SaslHandshakeRequest) context.body()).mechanism();
-        ErrorCode error = sasl.handshake(mechanism);
+        ErrorCode error = sasl.handshake(mechanism, context.version());
         SaslHandshakeResponse response = new SaslHandshakeResponse().setErrorCode(error.code)
                 .setMechanisms(sasl.listener().enabledMechanisms());
         return error == ErrorCode.NONE ? CompletableFuture.completedFuture(response)

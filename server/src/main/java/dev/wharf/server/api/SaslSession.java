@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * <pre>
  *   HANDSHAKE      ApiVersions and SaslHandshake only; anything else closes the connection
  *     | SaslHandshake with an enabled mechanism
- *   AUTHENTICATE   SaslAuthenticate tokens until the mechanism completes or fails
+ *   AUTHENTICATE   SaslAuthenticate tokens until the mechanism completes or fails (after a v0
+ *                  handshake: bare tokens, each a frame of its own, answered with a bare challenge)
  *     | complete                                    | fails: answered, then closed
  *   AUTHENTICATED  every API; after the session lifetime only a re-authentication
  *     | SaslHandshake (KIP-368 re-authentication, same mechanism, must end as the same principal)
@@ -45,6 +46,8 @@ public final class SaslSession {
     private final LongSupplier clock;
     private volatile State state = State.HANDSHAKE;
     private volatile String mechanismName;
+    /** After a v0 SaslHandshake the tokens come as bare frames (Kafka before 1.0; librdkafka may still). */
+    private volatile boolean bareTokens;
     private volatile SaslServerMechanism exchange;
     private volatile String principal;
     /** When the authenticated session ends (epoch ms); Long.MAX_VALUE without re-authentication. */
@@ -74,7 +77,7 @@ public final class SaslSession {
      * A SaslHandshake for {@code mechanism}: NONE, UNSUPPORTED_SASL_MECHANISM (the client then
      * learns the enabled ones and the connection closes) or ILLEGAL_SASL_STATE.
      */
-    ErrorCode handshake(String mechanism) {
+    ErrorCode handshake(String mechanism, short version) {
         boolean reauthenticating = state == State.AUTHENTICATED;
         if (state != State.HANDSHAKE && !reauthenticating) {
             state = State.FAILED;
@@ -86,6 +89,7 @@ public final class SaslSession {
             return ErrorCode.UNSUPPORTED_SASL_MECHANISM;
         }
         mechanismName = mechanism;
+        bareTokens = version == 0;
         exchange = listener.exchanges().apply(mechanism);
         state = State.AUTHENTICATE;
         return ErrorCode.NONE;
@@ -124,8 +128,30 @@ public final class SaslSession {
         long lifetime = sessionLifetimeMs(now, exchange.credentialExpiryMs());
         sessionExpiryMs = lifetime == 0 ? Long.MAX_VALUE : now + lifetime;
         exchange = null;
+        bareTokens = false;
         state = State.AUTHENTICATED;
         return new Step(ErrorCode.NONE, null, challenge, lifetime, authenticated);
+    }
+
+    /** Whether the next frame is a bare SASL token (after a v0 handshake), not a request. */
+    public boolean expectsBareToken() {
+        return bareTokens;
+    }
+
+    /**
+     * A bare token after a v0 handshake: the challenge to send back bare, or null when the
+     * exchange failed (Kafka closes such a connection without an answer). On completion the
+     * connection's principal is set.
+     */
+    public byte[] authenticateBare(byte[] token, ClientConnection connection) {
+        Step step = authenticate(token);
+        if (step.error() != ErrorCode.NONE) {
+            return null;
+        }
+        if (step.principal() != null) {
+            connection.authenticated(step.principal());
+        }
+        return step.challenge();
     }
 
     /**

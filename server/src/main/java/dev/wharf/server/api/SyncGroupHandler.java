@@ -1,6 +1,10 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.GroupCoordinator;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.SyncGroupRequest;
 import dev.wharf.wire.message.SyncGroupResponse;
@@ -16,9 +20,11 @@ import java.util.concurrent.CompletableFuture;
  * against the group's (KIP-559).
  */
 public final class SyncGroupHandler implements ApiHandler {
+    private final Authorization authz;
     private final GroupCoordinator coordinator;
 
-    public SyncGroupHandler(GroupCoordinator coordinator) {
+    public SyncGroupHandler(Authorization authz, GroupCoordinator coordinator) {
+        this.authz = authz;
         this.coordinator = coordinator;
     }
 
@@ -31,6 +37,10 @@ public final class SyncGroupHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         SyncGroupRequest req = (SyncGroupRequest) context.body();
         short version = context.version();
+        if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            return CompletableFuture.completedFuture(new SyncGroupResponse()
+                    .setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code).setAssignment(new byte[0]));
+        }
         Map<String, byte[]> assignments = new HashMap<>();
         req.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
         return coordinator.sync(req.groupId(), req.generationId(), req.memberId(),

@@ -4,15 +4,20 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.TxnOffsetCommitRequest;
 import dev.wharf.wire.message.TxnOffsetCommitResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,11 +30,13 @@ import java.util.concurrent.CompletableFuture;
  * added to the transaction here (KIP-890). v6 (topic ids) is not offered yet.
  */
 public final class TxnOffsetCommitHandler implements ApiHandler {
+    private final Authorization authz;
     private final GroupOffsets offsets;
     private final GroupStore groups;
     private final TxnVerifier verifier;
 
-    public TxnOffsetCommitHandler(GroupOffsets offsets, GroupStore groups, TxnVerifier verifier) {
+    public TxnOffsetCommitHandler(Authorization authz, GroupOffsets offsets, GroupStore groups, TxnVerifier verifier) {
+        this.authz = authz;
         this.offsets = offsets;
         this.groups = groups;
         this.verifier = verifier;
@@ -48,8 +55,19 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         TxnOffsetCommitRequest req = (TxnOffsetCommitRequest) context.body();
+        if (!authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId())) {
+            return CompletableFuture.completedFuture(response(req, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+        }
+        if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
+            return CompletableFuture.completedFuture(response(req, ErrorCode.GROUP_AUTHORIZATION_FAILED));
+        }
         List<GroupOffsets.OffsetToCommit> toCommit = new ArrayList<>();
+        Set<String> unreadable = new HashSet<>();
         for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic t : req.topics()) {
+            if (!authz.allowed(context, AclOperation.READ, ResourceType.TOPIC, t.name())) {
+                unreadable.add(t.name()); // answered TOPIC_AUTHORIZATION_FAILED, the others committed
+                continue;
+            }
             for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : t.partitions()) {
                 toCommit.add(new GroupOffsets.OffsetToCommit(t.name(), p.partitionIndex(), p.committedOffset(),
                         p.committedLeaderEpoch(), p.committedMetadata()));
@@ -71,15 +89,15 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                             case INVALID_TXN_STATE, TRANSACTION_ABORTABLE -> ErrorCode.TRANSACTION_ABORTABLE;
                             default -> ErrorCode.COORDINATOR_LOAD_IN_PROGRESS; // retried by the client
                         };
-                        return error == ErrorCode.NONE ? commit(req, generation, toCommit)
+                        return error == ErrorCode.NONE ? commit(req, generation, toCommit, unreadable)
                                 : CompletableFuture.completedFuture(response(req, error));
                     });
         }
-        return commit(req, generation, toCommit);
+        return commit(req, generation, toCommit, unreadable);
     }
 
     private CompletableFuture<ApiMessage> commit(TxnOffsetCommitRequest req, int generation,
-            List<GroupOffsets.OffsetToCommit> toCommit) {
+            List<GroupOffsets.OffsetToCommit> toCommit, Set<String> unreadable) {
         return offsets.commitTransactionalOffsets(req.groupId(), req.producerId(), req.producerEpoch(), req.memberId(),
                 req.groupInstanceId(), generation, toCommit).<ApiMessage>thenApply(errors -> {
                     Iterator<ErrorCode> next = errors.iterator();
@@ -88,7 +106,8 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                         List<TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition> ps = new ArrayList<>();
                         for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : t.partitions()) {
                             ps.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
-                                    .setPartitionIndex(p.partitionIndex()).setErrorCode(next.next().code));
+                                    .setPartitionIndex(p.partitionIndex()).setErrorCode(unreadable.contains(t.name())
+                                            ? ErrorCode.TOPIC_AUTHORIZATION_FAILED.code : next.next().code));
                         }
                         topics.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic().setName(t.name())
                                 .setPartitions(ps));

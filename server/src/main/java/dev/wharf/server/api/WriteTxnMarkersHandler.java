@@ -6,6 +6,9 @@ import dev.wharf.server.ErrorCode;
 import dev.wharf.server.replica.AppendOutcome;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.WriteTxnMarkersRequest;
 import dev.wharf.wire.message.WriteTxnMarkersResponse;
@@ -37,11 +40,13 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
         void markerWritten(int offsetsPartition, long producerId, boolean commit);
     }
 
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
     private final OffsetsMarkerListener offsetsListener;
 
-    public WriteTxnMarkersHandler(ZkMetadataStore metadata, ReplicaManager replicas, OffsetsMarkerListener offsetsListener) {
+    public WriteTxnMarkersHandler(Authorization authz, ZkMetadataStore metadata, ReplicaManager replicas, OffsetsMarkerListener offsetsListener) {
+        this.authz = authz;
         this.metadata = metadata;
         this.replicas = replicas;
         this.offsetsListener = offsetsListener;
@@ -57,6 +62,9 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
         WriteTxnMarkersRequest req = (WriteTxnMarkersRequest) context.body();
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         List<WriteTxnMarkersResponse.WritableTxnMarkerResult> markers = new ArrayList<>();
+        // brokers (CLUSTER_ACTION), or administrators aborting a hanging transaction (ALTER), as Kafka's docs list
+        boolean fromBroker = authz.allowedOnCluster(context, AclOperation.CLUSTER_ACTION)
+                || authz.allowedOnCluster(context, AclOperation.ALTER);
         for (WriteTxnMarkersRequest.WritableTxnMarker m : req.markers()) {
             List<WriteTxnMarkersResponse.WritableTxnMarkerTopicResult> topics = new ArrayList<>();
             for (WriteTxnMarkersRequest.WritableTxnMarkerTopic t : m.topics()) {
@@ -65,7 +73,11 @@ public final class WriteTxnMarkersHandler implements ApiHandler {
                     WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult r =
                             new WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult().setPartitionIndex(index);
                     partitions.add(r);
-                    write(m, t.name(), index, r, waits);
+                    if (fromBroker) {
+                        write(m, t.name(), index, r, waits);
+                    } else {
+                        r.setErrorCode(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code);
+                    }
                 }
                 topics.add(new WriteTxnMarkersResponse.WritableTxnMarkerTopicResult().setName(t.name())
                         .setPartitions(partitions));

@@ -187,6 +187,18 @@ public final class BrokerKeys {
             oneOf("", RACK_AWARE_REPLICA_SELECTOR, "org.apache.kafka.common.replica.LeaderSelector"), STATIC,
             "Where consumers read (KIP-392): empty or LeaderSelector, the leader; RackAwareReplicaSelector, an in-sync "
             + "replica in the consumer's client.rack when there is one.");
+    /** The authorizer names that turn Wharf's ACL authorizer on: Kafka's two, and Wharf's own. */
+    public static final List<String> ACL_AUTHORIZERS = List.of("org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "kafka.security.authorizer.AclAuthorizer", "dev.wharf.server.security.acl.AclAuthorizer");
+    public static final ConfigKey<String> AUTHORIZER_CLASS_NAME = define("authorizer.class.name", STRING, "",
+            oneOf("", ACL_AUTHORIZERS.get(0), ACL_AUTHORIZERS.get(1), ACL_AUTHORIZERS.get(2)), STATIC,
+            "Empty: no authorization, every client may do everything and the ACL APIs answer SECURITY_DISABLED. "
+            + "StandardAuthorizer, AclAuthorizer (Kafka's names) or Wharf's: ACLs, kept in ZooKeeper as Kafka's "
+            + "ZooKeeper mode keeps them, are checked on every request.");
+    public static final ConfigKey<String> SUPER_USERS = define("super.users", STRING, "", STATIC,
+            "Principals that may do everything, whatever the ACLs say, separated by semicolons (User:admin;User:ops).");
+    public static final ConfigKey<Boolean> ALLOW_EVERYONE_IF_NO_ACL_FOUND = define("allow.everyone.if.no.acl.found",
+            BOOLEAN, "false", STATIC, "Whether a resource no ACL covers is open to everyone (else only to super users).");
     public static final ConfigKey<Integer> OFFSETS_COMMIT_TIMEOUT_MS = define("offsets.commit.timeout.ms", INT, "5000",
             atLeast(1), STATIC, "How long a group write waits for the ISR of its __consumer_offsets partition.");
     public static final ConfigKey<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = define("offsets.topic.num.partitions", INT,

@@ -81,9 +81,6 @@ public final class IgnoredKeys {
         ignored("ssl.", "read by each TLS listener and the inter-broker client, with listener.name.<l>.ssl.* over it");
         ignored("sasl.", "read by each SASL listener and the inter-broker client, with listener.name.<l>.[<mechanism>.]sasl.* over it");
         ignored("listener.name.", "per-listener TLS and SASL settings, read by that listener");
-        notHonoured("authorizer.class.name", "there are no ACLs: every client may do everything");
-        notHonoured("super.users", "there are no ACLs: every client may do everything");
-        notHonoured("allow.everyone.if.no.acl.found", "there are no ACLs: every client may do everything");
         notHonoured("principal.builder.class", "there is no authentication");
         notHonoured("client.quota.callback.class", "no plug-in quota callbacks: Kafka's default quota resolution");
         notHonoured("create.topic.policy.class.name", "no plug-in policies");

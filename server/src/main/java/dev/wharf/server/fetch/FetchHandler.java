@@ -9,11 +9,15 @@ import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import dev.wharf.server.replica.PartitionWaiters;
 import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.server.api.RequestContext;
+import dev.wharf.server.security.acl.AclOperation;
+import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Fetch: for each partition, whole batches from the one holding the fetch offset up to the high
@@ -28,8 +32,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>v4: isolation level, last stable offset, aborted transactions. v5: log start offset. v7:
  * sessions. v9: current leader epoch. v11: rack, preferred read replica. v12: flexible, diverging
  * epoch. v13: topic ids. v15: replica state. v16-18: leader discovery, directory ids.
+ *
+ * <p>Authorization: a consumer needs READ on each topic, a follower CLUSTER_ACTION on the cluster;
+ * a partition not allowed gets TOPIC_AUTHORIZATION_FAILED.
  */
 public final class FetchHandler implements ApiHandler {
+    private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
     private final PartitionWaiters waiters;
@@ -43,8 +51,9 @@ public final class FetchHandler implements ApiHandler {
      * @param rackAware {@code replica.selector.class} is Kafka's RackAwareReplicaSelector: consumers
      *     naming a rack are sent to an in-sync replica there
      */
-    public FetchHandler(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, int selfId,
-            boolean rackAware) {
+    public FetchHandler(Authorization authz, ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions,
+            int selfId, boolean rackAware) {
+        this.authz = authz;
         this.selector = new ReadReplicaSelector(rackAware, metadata);
         this.selfId = selfId;
         this.metadata = metadata;
@@ -71,7 +80,8 @@ public final class FetchHandler implements ApiHandler {
             return CompletableFuture.completedFuture(
                     new FetchResponse().setErrorCode(session.error()).setSessionId(session.sessionId()));
         }
-        FetchReader reader = new FetchReader(metadata, replicas, sessions, req, session, context.version(), selector, selfId);
+        FetchReader reader = new FetchReader(metadata, replicas, sessions, req, session, context.version(), selector, selfId,
+                mayRead(context, req));
         String listener = context.connection().listenerName();
         if (req.maxWaitMs() <= 0) {
             return CompletableFuture.completedFuture(withLeaderHints(reader.read().told(), listener));
@@ -82,6 +92,15 @@ public final class FetchHandler implements ApiHandler {
         purgatory.tryCompleteElseWatch(new DelayedFetch(reader, req.maxWaitMs(), req.minBytes(), result),
                 reader.watchedPartitions());
         return result.thenApply(resp -> withLeaderHints((FetchResponse) resp, listener));
+    }
+
+    /** Which topics the fetch may read: a follower all or none (CLUSTER_ACTION), a consumer those it may READ. */
+    private Predicate<String> mayRead(RequestContext context, FetchRequest req) {
+        if (FetchReader.replicaIdOf(req) >= 0) {
+            boolean replicating = authz.allowedOnCluster(context, AclOperation.CLUSTER_ACTION);
+            return topic -> replicating;
+        }
+        return topic -> authz.allowed(context, AclOperation.READ, ResourceType.TOPIC, topic);
     }
 
     private FetchResponse withLeaderHints(FetchResponse resp, String listener) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Reads the partitions of one fetch (as its session sees them) into a response, within the
@@ -59,9 +60,13 @@ final class FetchReader {
     private final short version;
     private final ReadReplicaSelector selector;
     private final int selfId;
+    /** Whether the fetcher may read a topic (by name): TOPIC_AUTHORIZATION_FAILED where not. */
+    private final Predicate<String> mayRead;
 
     FetchReader(ZkMetadataStore metadata, ReplicaManager replicas, FetchSessions sessions, FetchRequest request,
-            FetchSessions.Context context, short version, ReadReplicaSelector selector, int selfId) {
+            FetchSessions.Context context, short version, ReadReplicaSelector selector, int selfId,
+            Predicate<String> mayRead) {
+        this.mayRead = mayRead;
         this.version = version;
         this.selector = selector;
         this.selfId = selfId;
@@ -97,6 +102,12 @@ final class FetchReader {
 
     private Optional<TopicInfo> resolve(FetchSessions.Wanted w) {
         return w.topic.isEmpty() ? metadata.topic(w.topicId) : metadata.topic(w.topic);
+    }
+
+    /** Whether the fetcher may read {@code w}'s topic; an unknown topic id is left to the lookup (UNKNOWN_TOPIC_ID). */
+    private boolean authorized(FetchSessions.Wanted w) {
+        String name = w.topic.isEmpty() ? resolve(w).map(TopicInfo::name).orElse(null) : w.topic;
+        return name == null || mayRead.test(name);
     }
 
     /** Reads every partition; a failure part-way lets go of the slices already taken. */
@@ -155,8 +166,9 @@ final class FetchReader {
             FetchResponse.PartitionData pd = new FetchResponse.PartitionData().setPartitionIndex(w.partition)
                     .setRecords(new BufferRecords(Unpooled.EMPTY_BUFFER));
             boolean followerReads = !fromFollower() && version >= 11;
-            ReplicaManager.Lookup leader = followerReads
-                    ? replicas.readable(resolve(w), w.partition, w.currentLeaderEpoch(), w.topic.isEmpty())
+            ReplicaManager.Lookup leader = !authorized(w)
+                    ? new ReplicaManager.Lookup(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+                    : followerReads ? replicas.readable(resolve(w), w.partition, w.currentLeaderEpoch(), w.topic.isEmpty())
                     : replicas.leader(resolve(w), w.partition, w.currentLeaderEpoch(), w.topic.isEmpty());
             boolean news;
             if (!leader.found()) {

@@ -104,6 +104,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             frame.release(); // frames decoded after this connection was closed get no answer
             return;
         }
+        SaslSession sasl = connection(ctx).sasl();
+        if (sasl != null && sasl.expectsBareToken()) {
+            answerBareToken(ctx, frame, sasl);
+            return;
+        }
         int frameBytes = frame.readableBytes(); // before decoding moves the reader index
         long sequence = nextSequence++;
         updateReading(ctx);
@@ -139,6 +144,27 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> answer(ctx, request, sequence, frame, frameBytes, body, error));
             }
         });
+    }
+
+    /**
+     * A bare SASL token after a v0 handshake: evaluated on the I/O pool (a mechanism may look up
+     * credentials), answered with a bare challenge frame; a failed exchange closes the connection.
+     * The client sends its next token only after this answer, so nothing else is in flight.
+     */
+    private void answerBareToken(ChannelHandlerContext ctx, ByteBuf frame, SaslSession sasl) {
+        byte[] token = new byte[frame.readableBytes()];
+        frame.readBytes(token);
+        frame.release();
+        ClientConnection client = connection;
+        CompletableFuture.supplyAsync(() -> sasl.authenticateBare(token, client), io).whenComplete((challenge, e) ->
+                ctx.executor().execute(() -> {
+                    if (challenge == null) {
+                        close(ctx, e != null ? "SASL token failed: " + e : "SASL authentication failed (v0 handshake)");
+                        return;
+                    }
+                    ByteBuf out = ctx.alloc().buffer(4 + challenge.length).writeInt(challenge.length).writeBytes(challenge);
+                    ctx.writeAndFlush(out);
+                }));
     }
 
     /** Runs the handler on the thread it declares: here, when this is its event loop, or handed over. */

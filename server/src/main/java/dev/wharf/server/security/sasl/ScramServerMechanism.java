@@ -85,7 +85,9 @@ final class ScramServerMechanism implements SaslServerMechanism {
 
     private byte[] clientFinal(byte[] token) throws SaslAuthenticationException {
         ScramMessages.ClientFinal clientFinal = ScramMessages.ClientFinal.parse(token);
-        if (!clientFinal.nonce().equals(serverFirst.nonce())) {
+        // endsWith, as Kafka checks it: librdkafka (2.0 at least) sends its own nonce again in front
+        // of the combined one, and Kafka's brokers accept that
+        if (!clientFinal.nonce().endsWith(serverFirst.nonce())) {
             throw new SaslAuthenticationException("Authentication failed: Invalid client nonce in the final "
                     + "client message.");
         }
