@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClientQuotaRatesIT {
     private static final int QUOTA = 512 * 1024;
+    private static final int FETCH_QUOTA = 256 * 1024;
     private static final int VALUE_BYTES = 4096;
 
     @TempDir
@@ -113,7 +114,7 @@ class ClientQuotaRatesIT {
         AtomicReference<Exception> failure = new AtomicReference<>();
         double rate;
         try (KafkaProducer<byte[], byte[]> producer = producer("quota-producer")) {
-            ThrottledRate measured = produceFor(producer, 9, acked, failure);
+            ThrottledRate measured = produceFor(producer, 14, acked, failure);
             rate = measured.bytesPerSecond(3000);
             System.out.println("produce rate " + rate + " against " + QUOTA + "; " + measured);
             assertTrue(metric(producer, "produce-throttle-time-max") > 0, "the broker told the producer to hold back");
@@ -125,19 +126,21 @@ class ClientQuotaRatesIT {
         assertEquals(acked.get(), end);
     }
 
-    // A consumer over its fetch byte rate is slowed to it, and reads every record in order.
+    // A consumer over its fetch byte rate is slowed to it, and reads every record in order. As in Kafka, a
+    // fetch over the quota is answered empty with a throttle time reckoned with the bytes it did not
+    // send, so the consumer gets a little less than its quota (some 5-10% here): at most 15% less.
     @Test
     void consumerIsHeldToItsFetchRate() throws Exception {
         long records;
         try (KafkaProducer<byte[], byte[]> producer = producer("unlimited-producer")) {
             byte[] value = new byte[VALUE_BYTES];
-            for (int i = 0; i < 2000; i++) { // 8 MiB: more than the consumer may read in the run
+            for (int i = 0; i < 1000; i++) { // 4 MiB: more than the consumer may read in the run
                 producer.send(new ProducerRecord<>("rated", value));
             }
             producer.flush();
-            records = 2000;
+            records = 1000;
         }
-        quota("quota-consumer", "consumer_byte_rate", (double) QUOTA);
+        quota("quota-consumer", "consumer_byte_rate", (double) FETCH_QUOTA);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ConsumerConfig.CLIENT_ID_CONFIG, "quota-consumer",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 * 1024)),
@@ -147,15 +150,15 @@ class ClientQuotaRatesIT {
             consumer.seekToBeginning(List.of(tp));
             ThrottledRate consumed = new ThrottledRate();
             long next = 0;
-            while (consumed.elapsedMs() < 9000 && next < records) {
+            while (consumed.elapsedMs() < 14_000 && next < records) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     assertEquals(next++, r.offset());
                     consumed.add(r.value().length);
                 }
             }
             double rate = consumed.bytesPerSecond(3000);
-            System.out.println("fetch rate " + rate + " against " + QUOTA + "; " + consumed);
-            assertEquals(QUOTA, rate, QUOTA * 0.10, "bytes per second consumed");
+            System.out.println("fetch rate " + rate + " against " + FETCH_QUOTA + "; " + consumed);
+            assertTrue(rate <= FETCH_QUOTA * 1.05 && rate >= FETCH_QUOTA * 0.85, "bytes per second consumed: " + rate);
             quota("quota-consumer", "consumer_byte_rate", null);
             while (next < records) { // the rest, unthrottled, reads in order too
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {

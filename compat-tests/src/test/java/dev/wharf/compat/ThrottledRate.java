@@ -6,14 +6,13 @@ import java.util.List;
 /**
  * The bytes a throttled client got through (acknowledged produces, consumed records) over time,
  * and the rate they came at. Kafka's quotas let a client through in bursts, each followed by a
- * throttle time that brings its rate back to the quota: the rate is measured from the start of
- * one burst to the start of a later one (whole throttle cycles), so where the run happens to stop
- * within a cycle does not count. Without distinct bursts, it is measured over the whole run after
- * the warm-up. Threads: {@link #add} from any thread.
+ * throttle time that brings its rate back to the quota, so the bytes between two instants depend
+ * on where they fall in a burst: the rate is the slope of the best straight line through the bytes
+ * received so far, sampled every 50 ms after a warm-up, which averages the bursts out. Threads:
+ * {@link #add} from any thread.
  */
 final class ThrottledRate {
-    /** A pause between two arrivals this long starts a new burst. */
-    private static final long BURST_GAP_MS = 150;
+    private static final long SAMPLE_MS = 50;
 
     private final long startMs = System.currentTimeMillis();
     private final List<long[]> arrivals = new ArrayList<>();
@@ -26,35 +25,28 @@ final class ThrottledRate {
         return System.currentTimeMillis() - startMs;
     }
 
-    /** Bytes per second from the first burst starting after {@code warmupMs} to the start of the last burst. */
-    synchronized double bytesPerSecond(long warmupMs) {
-        List<Integer> burstStarts = new ArrayList<>();
-        for (int i = 1; i < arrivals.size(); i++) {
-            if (arrivals.get(i)[0] >= warmupMs && arrivals.get(i)[0] - arrivals.get(i - 1)[0] >= BURST_GAP_MS) {
-                burstStarts.add(i);
+    /** Bytes per second: the least-squares slope of the bytes received by each instant from {@code fromMs} to the last arrival. */
+    synchronized double bytesPerSecond(long fromMs) {
+        long endMs = arrivals.get(arrivals.size() - 1)[0];
+        double n = 0;
+        double sumT = 0;
+        double sumB = 0;
+        double sumTT = 0;
+        double sumTB = 0;
+        int next = 0;
+        long received = 0;
+        for (long t = fromMs; t <= endMs; t += SAMPLE_MS) {
+            while (next < arrivals.size() && arrivals.get(next)[0] <= t) {
+                received += arrivals.get(next++)[1];
             }
+            double seconds = t / 1000.0;
+            n++;
+            sumT += seconds;
+            sumB += received;
+            sumTT += seconds * seconds;
+            sumTB += seconds * received;
         }
-        int from;
-        int to;
-        long toMs;
-        if (burstStarts.size() >= 2) {
-            from = burstStarts.get(0);
-            to = burstStarts.get(burstStarts.size() - 1);
-            toMs = arrivals.get(to)[0];
-        } else {
-            from = 0;
-            while (from < arrivals.size() && arrivals.get(from)[0] < warmupMs) {
-                from++;
-            }
-            to = arrivals.size();
-            toMs = arrivals.get(arrivals.size() - 1)[0];
-        }
-        long fromMs = from < arrivals.size() ? arrivals.get(from)[0] : warmupMs;
-        long bytes = 0;
-        for (int i = from; i < to; i++) {
-            bytes += arrivals.get(i)[1];
-        }
-        return bytes * 1000.0 / Math.max(1, toMs - fromMs);
+        return (n * sumTB - sumT * sumB) / (n * sumTT - sumT * sumT);
     }
 
     @Override
