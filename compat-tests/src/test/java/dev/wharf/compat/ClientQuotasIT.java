@@ -58,13 +58,7 @@ class ClientQuotasIT {
     }
 
     private KafkaTool.Result configs(String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        all[0] = "--bootstrap-server";
-        all[1] = broker.bootstrap();
-        System.arraycopy(args, 0, all, 2, args.length);
-        KafkaTool.Result r = KafkaTool.run("org.apache.kafka.tools.ConfigCommand", null, all);
-        assertEquals(0, r.exitCode(), "kafka-configs failed:\n" + r.output());
-        return r;
+        return KafkaTool.configsOk(broker.bootstrap(), args);
     }
 
     private static ClientQuotaEntity entity(String... typeThenName) {

@@ -53,17 +53,11 @@ class DynamicBrokerConfigIT {
     private Cluster cluster;
 
     private KafkaTool.Result configs(String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        all[0] = "--bootstrap-server";
-        all[1] = cluster.bootstrapServers();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return KafkaTool.run("org.apache.kafka.tools.ConfigCommand", null, all);
+        return KafkaTool.configs(cluster.bootstrapServers(), args);
     }
 
     private KafkaTool.Result configsOk(String... args) throws Exception {
-        KafkaTool.Result r = configs(args);
-        assertEquals(0, r.exitCode(), "kafka-configs failed:\n" + r.output());
-        return r;
+        return KafkaTool.configsOk(cluster.bootstrapServers(), args);
     }
 
     private ConfigEntry brokerEntry(int broker, String name) throws Exception {

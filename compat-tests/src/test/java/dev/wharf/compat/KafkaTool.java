@@ -18,6 +18,24 @@ final class KafkaTool {
 
     private KafkaTool() {}
 
+    /** {@code kafka-configs --bootstrap-server <bootstrap> <args>}: its exit code and output. */
+    static Result configs(String bootstrap, String... args) throws IOException, InterruptedException {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = bootstrap;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return run("org.apache.kafka.tools.ConfigCommand", null, all);
+    }
+
+    /** {@link #configs}, which must succeed (exit code 0; the output shows otherwise). */
+    static Result configsOk(String bootstrap, String... args) throws IOException, InterruptedException {
+        Result r = configs(bootstrap, args);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("kafka-configs " + String.join(" ", args) + " failed:\n" + r.output());
+        }
+        return r;
+    }
+
     static Result run(String mainClass, String stdin, String... args) throws IOException, InterruptedException {
         Path lib = Path.of(System.getProperty("wharf.kafka.tools.lib", "kafka-tools-classpath/target/lib"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
