@@ -35,6 +35,7 @@ final class BrokerProcess implements AutoCloseable {
     private final String maxHeap;
     /** Passed as {@code --override key=value}, after the config file: they win. */
     private final Map<String, String> settings;
+    private final List<String> jvmOptions = new ArrayList<>();
     private Process process;
     private long readyBefore;
     private boolean paused;
@@ -79,6 +80,12 @@ final class BrokerProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** Adds JVM options (system properties, diagnostics) to this broker's next starts. */
+    BrokerProcess jvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
     }
 
     int id() {
@@ -129,7 +136,9 @@ final class BrokerProcess implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("build the server first: no jar in " + target)).toString();
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*",
+                "-Xmx" + maxHeap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*",
                 "dev.wharf.server.Main"));
         configFile.ifPresent(f -> command.add(f.toString()));
         settings.forEach((k, v) -> {

@@ -44,10 +44,7 @@ final class RecordLedger {
                 ProducerConfig.LINGER_MS_CONFIG, "2"), new StringSerializer(), new StringSerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int seq = from; seq < from + count; seq++) {
-                ProducerRecord<String, String> r = new ProducerRecord<>(topic, null, BASE_TS + seq, "k-" + seq, "v-" + seq);
-                r.headers().add(new RecordHeader("seq", Integer.toString(seq).getBytes(StandardCharsets.UTF_8)));
-                r.headers().add(new RecordHeader("origin", "group-test".getBytes(StandardCharsets.UTF_8)));
-                sent.add(producer.send(r));
+                sent.add(producer.send(record(topic, seq)));
             }
             producer.flush();
             for (int i = 0; i < count; i++) {
@@ -58,6 +55,19 @@ final class RecordLedger {
                 }
             }
         }
+    }
+
+    /** Records that a producer elsewhere had record {@code seq} (made as {@link #produce} makes it) acknowledged. */
+    synchronized void acknowledged(int seq, String topic, int partition, long offset) {
+        produced.put("k-" + seq, new Produced(seq, topic, partition, offset));
+    }
+
+    /** Record {@code seq} as the ledger expects it: key, value, headers and timestamp made from {@code seq}. */
+    static ProducerRecord<String, String> record(String topic, int seq) {
+        ProducerRecord<String, String> r = new ProducerRecord<>(topic, null, BASE_TS + seq, "k-" + seq, "v-" + seq);
+        r.headers().add(new RecordHeader("seq", Integer.toString(seq).getBytes(StandardCharsets.UTF_8)));
+        r.headers().add(new RecordHeader("origin", "group-test".getBytes(StandardCharsets.UTF_8)));
+        return r;
     }
 
     /** Expects the records another ledger produced (a second group reading the same topic). */
