@@ -100,22 +100,40 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
             long producerId, short producerEpoch, List<AddPartitionsToTxnRequest.AddPartitionsToTxnTopic> topics,
             boolean verifyOnly, boolean fencedIsProducerFenced) {
         List<TopicPartition> partitions = new ArrayList<>();
+        Map<String, List<AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult>> byTopic = new LinkedHashMap<>();
         for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic t : topics) {
-            t.partitions().forEach(p -> partitions.add(new TopicPartition(t.name(), p)));
+            for (int p : t.partitions()) {
+                if (t.name().isEmpty() || p < 0) { // no partition has such a name: unknown, like one that does not exist
+                    byTopic.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(partitionResult(p,
+                            ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+                } else {
+                    partitions.add(new TopicPartition(t.name(), p));
+                }
+            }
         }
-        CompletableFuture<Map<TopicPartition, ErrorCode>> errors = verifyOnly
-                ? CompletableFuture.completedFuture(coordinator.verify(transactionalId, producerId, producerEpoch, partitions))
-                : coordinator.addPartitions(transactionalId, producerId, producerEpoch, partitions, fencedIsProducerFenced);
+        CompletableFuture<Map<TopicPartition, ErrorCode>> errors;
+        if (!byTopic.isEmpty()) { // as the coordinator answers an unknown partition: the others not attempted
+            Map<TopicPartition, ErrorCode> notAttempted = new LinkedHashMap<>();
+            partitions.forEach(tp -> notAttempted.put(tp, ErrorCode.OPERATION_NOT_ATTEMPTED));
+            errors = CompletableFuture.completedFuture(notAttempted);
+        } else {
+            errors = verifyOnly
+                    ? CompletableFuture.completedFuture(coordinator.verify(transactionalId, producerId, producerEpoch, partitions))
+                    : coordinator.addPartitions(transactionalId, producerId, producerEpoch, partitions, fencedIsProducerFenced);
+        }
         return errors.thenApply(byPartition -> {
-            Map<String, List<AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult>> byTopic = new LinkedHashMap<>();
             byPartition.forEach((tp, error) -> byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
-                    .add(new AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult().setPartitionIndex(tp.partition())
-                            .setPartitionErrorCode(error.code)));
+                    .add(partitionResult(tp.partition(), error)));
             List<AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult> out = new ArrayList<>();
             byTopic.forEach((name, ps) -> out.add(new AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult().setName(name)
                     .setResultsByPartition(ps)));
             return new AddPartitionsToTxnResponse.AddPartitionsToTxnResult().setTransactionalId(transactionalId)
                     .setTopicResults(out);
         });
+    }
+
+    private static AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult partitionResult(int partition, ErrorCode error) {
+        return new AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult().setPartitionIndex(partition)
+                .setPartitionErrorCode(error.code);
     }
 }

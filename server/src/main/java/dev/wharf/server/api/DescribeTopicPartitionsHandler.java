@@ -42,6 +42,13 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler {
     }
 
     private DescribeTopicPartitionsResponse describe(RequestContext context, DescribeTopicPartitionsRequest req) {
+        if (req.cursor() != null && req.cursor().partitionIndex() < 0) {
+            // no partition has a negative index: as Kafka does, each topic asked for gets INVALID_REQUEST
+            return new DescribeTopicPartitionsResponse().setTopics(req.topics().stream()
+                    .map(t -> new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic().setName(t.name())
+                            .setErrorCode(ErrorCode.INVALID_REQUEST.code))
+                    .toList());
+        }
         TreeMap<String, Optional<TopicInfo>> wanted = new TreeMap<>();
         if (req.topics().isEmpty()) {
             metadata.topics().forEach((name, t) -> {

@@ -1,0 +1,58 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.wire.message.AddPartitionsToTxnRequest;
+import dev.wharf.wire.message.AddPartitionsToTxnResponse;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
+import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests {@link HostileNetworkIT} found the broker failing on (a handler threw, the broker
+ * logged an ERROR and dropped the connection): each now gets Kafka's error code in its response.
+ */
+class FuzzFindingsIT {
+    @TempDir
+    Path dir;
+
+    // A negative partition or an empty topic name in AddPartitionsToTxn is unknown, the rest not attempted.
+    @Test
+    void addPartitionsToTxnAnswersImpossiblePartitionsAsUnknown() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            AddPartitionsToTxnResponse v3 = c.call(ApiKey.ADD_PARTITIONS_TO_TXN, (short) 3, new AddPartitionsToTxnRequest()
+                    .setV3AndBelowTransactionalId("t").setV3AndBelowProducerId(1).setV3AndBelowTopics(List.of(
+                            new AddPartitionsToTxnRequest.AddPartitionsToTxnTopic().setName("any").setPartitions(List.of(-1, 0)))));
+            List<AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult> ps = v3.resultsByTopicV3AndBelow().get(0).resultsByPartition();
+            assertEquals(-1, ps.get(0).partitionIndex());
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), ps.get(0).partitionErrorCode());
+            assertEquals(Errors.OPERATION_NOT_ATTEMPTED.code(), ps.get(1).partitionErrorCode());
+
+            AddPartitionsToTxnResponse v5 = c.call(ApiKey.ADD_PARTITIONS_TO_TXN, (short) 5, new AddPartitionsToTxnRequest()
+                    .setTransactions(List.of(new AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction().setTransactionalId("t")
+                            .setVerifyOnly(true).setTopics(List.of(new AddPartitionsToTxnRequest.AddPartitionsToTxnTopic()
+                                    .setName("").setPartitions(List.of(0)))))));
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), v5.resultsByTransaction().get(0).topicResults().get(0)
+                    .resultsByPartition().get(0).partitionErrorCode());
+        }
+    }
+
+    // A DescribeTopicPartitions cursor at a negative partition is an invalid request, for each topic asked for.
+    @Test
+    void describeTopicPartitionsRefusesANegativeCursor() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            DescribeTopicPartitionsResponse r = c.call(ApiKey.DESCRIBE_TOPIC_PARTITIONS, (short) 0, new DescribeTopicPartitionsRequest()
+                    .setTopics(List.of(new DescribeTopicPartitionsRequest.TopicRequest().setName("any")))
+                    .setResponsePartitionLimit(10)
+                    .setCursor(new DescribeTopicPartitionsRequest.Cursor().setTopicName("any").setPartitionIndex(-5)));
+            assertEquals(Errors.INVALID_REQUEST.code(), r.topics().get(0).errorCode());
+        }
+    }
+}
