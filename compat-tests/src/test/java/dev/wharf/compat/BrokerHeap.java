@@ -52,6 +52,12 @@ final class BrokerHeap implements AutoCloseable {
         return heapUsedKb();
     }
 
+    /** The classes holding most of the heap (after a full GC), for failure messages. */
+    String histogram(int lines) {
+        String[] all = run("jcmd", Long.toString(pid), "GC.class_histogram").split("\n");
+        return String.join("\n", java.util.Arrays.copyOf(all, Math.min(all.length, lines)));
+    }
+
     long maxHeapKb() {
         return maxHeapKb.get();
     }

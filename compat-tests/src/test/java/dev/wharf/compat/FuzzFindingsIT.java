@@ -1,23 +1,32 @@
 package dev.wharf.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.AddPartitionsToTxnRequest;
 import dev.wharf.wire.message.AddPartitionsToTxnResponse;
 import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.CreatePartitionsRequest;
+import dev.wharf.wire.message.CreatePartitionsResponse;
+import dev.wharf.wire.message.CreateTopicsRequest;
+import dev.wharf.wire.message.CreateTopicsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
+import dev.wharf.wire.message.MetadataRequest;
+import dev.wharf.wire.message.MetadataResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Requests {@link HostileNetworkIT} found the broker failing on (a handler threw, the broker
- * logged an ERROR and dropped the connection): each now gets Kafka's error code in its response.
+ * logged an ERROR and dropped the connection): each now gets Kafka's error code in its response, or
+ * where no response of that version can say it, loses its connection without an ERROR.
  */
 class FuzzFindingsIT {
     @TempDir
@@ -41,6 +50,43 @@ class FuzzFindingsIT {
                                     .setName("").setPartitions(List.of(0)))))));
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), v5.resultsByTransaction().get(0).topicResults().get(0)
                     .resultsByPartition().get(0).partitionErrorCode());
+        }
+    }
+
+    // Metadata v10/v11 naming a topic by id alone has no answer those versions can carry: the connection closes, and only it.
+    @Test
+    void metadataBeforeV12WithoutATopicNameClosesTheConnection() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            c.send(ApiKey.METADATA, (short) 11, new MetadataRequest().setTopics(List.of(
+                    new MetadataRequest.MetadataRequestTopic().setName(null).setTopicId(UUID.randomUUID()))));
+            assertTrue(c.closedByBroker());
+            try (KafkaWireClient other = new KafkaWireClient(broker.bootstrap())) {
+                MetadataResponse r = other.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setTopics(List.of(
+                        new MetadataRequest.MetadataRequestTopic().setName(null).setTopicId(UUID.randomUUID()))));
+                assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), r.topics().get(0).errorCode()); // v12 carries ids
+            }
+        }
+    }
+
+    // A request for two billion partitions is refused, as Kafka refuses more than 10,000 per request, instead of exhausting the heap.
+    @Test
+    void hugePartitionCountsAreAPolicyViolation() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            CreateTopicsResponse huge = c.call(ApiKey.CREATE_TOPICS, (short) 7, new CreateTopicsRequest().setTimeoutMs(10_000)
+                    .setTopics(List.of(new CreateTopicsRequest.CreatableTopic().setName("huge").setNumPartitions(Integer.MAX_VALUE)
+                            .setReplicationFactor((short) 1), new CreateTopicsRequest.CreatableTopic().setName("small")
+                            .setNumPartitions(1).setReplicationFactor((short) 1))));
+            assertEquals(Errors.POLICY_VIOLATION.code(), huge.topics().get(0).errorCode());
+            assertEquals(Errors.POLICY_VIOLATION.code(), huge.topics().get(1).errorCode()); // the request as a whole
+
+            CreateTopicsResponse small = c.call(ApiKey.CREATE_TOPICS, (short) 7, new CreateTopicsRequest().setTimeoutMs(10_000)
+                    .setTopics(List.of(new CreateTopicsRequest.CreatableTopic().setName("small").setNumPartitions(1)
+                            .setReplicationFactor((short) 1))));
+            assertEquals(Errors.NONE.code(), small.topics().get(0).errorCode());
+            CreatePartitionsResponse grow = c.call(ApiKey.CREATE_PARTITIONS, (short) 3, new CreatePartitionsRequest()
+                    .setTimeoutMs(10_000).setTopics(List.of(new CreatePartitionsRequest.CreatePartitionsTopic().setName("small")
+                            .setCount(Integer.MAX_VALUE))));
+            assertEquals(Errors.POLICY_VIOLATION.code(), grow.results().get(0).errorCode());
         }
     }
 

@@ -22,8 +22,9 @@ import java.util.Random;
  * negative, slow-loris and one-byte-per-100ms writers (kept in {@link SlowWriters} beside the rest),
  * floods of connections opened and dropped, and SASL exchanges with garbage, cut short.
  * <p>
- * What it sends depends only on its seed (responses are read and dropped, never acted on), so a
- * failing run is replayed by its seed. It stops after {@code frameQuota} frames or at its deadline.
+ * What it sends depends only on its seed (responses are read and dropped, never acted on; each
+ * session has a seed of its own, so one the broker cuts short changes none after it), so a failing
+ * run is replayed by its seed. It stops after {@code frameQuota} frames or at its deadline.
  */
 final class HostileClient implements Runnable {
     private static final int CONNECT_TIMEOUT_MS = 5_000;
@@ -36,7 +37,10 @@ final class HostileClient implements Runnable {
     private final int maxRequestBytes;
     private final long slowHoldMs;
     private final FuzzStats stats;
-    private final Random random;
+    /** Draws each session's seed: a session cut short by the broker leaves the ones after it as they were. */
+    private final Random sessions;
+    /** Everything within a session; reseeded at its start. */
+    private final Random random = new Random();
     private final RandomRequests requests;
     private final FrameMutations mutations;
     private final SlowWriters slow = new SlowWriters();
@@ -50,7 +54,7 @@ final class HostileClient implements Runnable {
         this.maxRequestBytes = maxRequestBytes;
         this.slowHoldMs = slowHoldMs;
         this.stats = stats;
-        this.random = new Random(seed);
+        this.sessions = new Random(seed);
         this.requests = new RandomRequests(random);
         this.mutations = new FrameMutations(random);
     }
@@ -60,6 +64,7 @@ final class HostileClient implements Runnable {
         try (slow) {
             while (frames < frameQuota && System.nanoTime() - deadlineNanos < 0) {
                 slow.tick();
+                random.setSeed(sessions.nextLong());
                 Attack attack = pick();
                 stats.session(attack);
                 try {
@@ -88,9 +93,9 @@ final class HostileClient implements Runnable {
         } else if (r < 78) {
             return Attack.BAD_LENGTH;
         } else if (r < 80) {
-            return slow.full() ? Attack.PIPELINE : Attack.SLOW_LORIS;
+            return Attack.SLOW_LORIS;
         } else if (r < 82) {
-            return slow.full() ? Attack.PIPELINE : Attack.DRIP;
+            return Attack.DRIP;
         } else if (r < 83) {
             return Attack.FLOOD;
         }

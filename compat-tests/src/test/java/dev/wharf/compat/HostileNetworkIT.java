@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * <p>
  * Properties: {@code fuzz.frames} (default 25000), {@code fuzz.seed} (default new, printed; the
  * hostile bytes depend only on it and {@code fuzz.threads}), {@code fuzz.threads} (4),
- * {@code fuzz.seconds} (time bound, 40), {@code fuzz.slowHoldMs} (how long slow writers hold their
+ * {@code fuzz.seconds} (time bound, 40), {@code fuzz.quietSeconds} (how long the good producer's
+ * latency is measured before the fuzzing starts, 5), {@code fuzz.slowHoldMs} (how long slow writers hold their
  * connections, 2000), {@code fuzz.leakDetection} (Netty's level, paranoid), {@code fuzz.listener}
  * (an extra listener such as {@code SASL_PLAINTEXT://127.0.0.1:19094} for the fuzz to target
  * instead of the clients' PLAINTEXT one) and {@code fuzz.brokerOverrides} ({@code k=v;k=v}, e.g. the
@@ -46,7 +47,6 @@ class HostileNetworkIT {
     private static final String TOPIC = RandomRequests.PROTECTED_PREFIX + "-records";
     private static final int PARTITIONS = 3;
     private static final int SENDS_PER_SECOND = 100;
-    private static final Duration QUIET = Duration.ofSeconds(5);
     /** Growth of the heap retained after a full GC, over the run, that still counts as bounded. */
     private static final long RETAINED_GROWTH_LIMIT_KB = 128 * 1024;
     private static final int MAX_REQUEST_BYTES = 104_857_600; // socket.request.max.bytes' default
@@ -59,6 +59,7 @@ class HostileNetworkIT {
         int threads = Integer.getInteger("fuzz.threads", 4);
         long seconds = Long.getLong("fuzz.seconds", 40);
         long slowHoldMs = Long.getLong("fuzz.slowHoldMs", 2_000);
+        long quietSeconds = Long.getLong("fuzz.quietSeconds", 5);
         String seedProperty = System.getProperty("fuzz.seed", "");
         long seed = seedProperty.isBlank() ? System.nanoTime() : Long.parseLong(seedProperty.strip());
         String leakLevel = System.getProperty("fuzz.leakDetection", "paranoid");
@@ -91,10 +92,11 @@ class HostileNetworkIT {
             try (WellBehavedClients good = new WellBehavedClients(bootstrap, TOPIC, SENDS_PER_SECOND); heap) {
                 good.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> good.ledger().producedCount() > 0);
-                Thread.sleep(QUIET.toMillis()); // a measuring period for the quiet latencies, not synchronisation
+                good.phase(Phase.QUIET);
+                Thread.sleep(TimeUnit.SECONDS.toMillis(quietSeconds)); // the quiet latencies' period, not synchronisation
                 good.phase(Phase.BUSY);
                 fuzzNanos = fuzz(fuzzTarget, seed, frames, threads, seconds, slowHoldMs, stats);
-                good.phase(Phase.QUIET);
+                good.phase(Phase.WARMUP); // what follows is neither quiet nor fuzzed: not counted
 
                 assertTrue(broker.isAlive(), "the broker died; log:\n" + broker.tail());
                 assertAnswers(bootstrap);
@@ -120,7 +122,8 @@ class HostileNetworkIT {
                 System.out.print(figures);
                 Files.writeString(dir.resolve("figures.txt"), figures);
                 assertTrue(retainedAfter - retainedBefore < RETAINED_GROWTH_LIMIT_KB,
-                        "heap retained after a full GC grew from " + retainedBefore + " KiB to " + retainedAfter + " KiB");
+                        () -> "heap retained after a full GC grew from " + retainedBefore + " KiB to " + retainedAfter + " KiB:\n"
+                                + heap.histogram(30));
             }
             assertLogClean(broker);
             assertTrue(stats.frames() >= Math.min(frames, 1_000) , "the fuzzers sent only " + stats);

@@ -33,12 +33,14 @@ final class SlowWriters implements AutoCloseable {
 
     private final List<Slow> open = new ArrayList<>();
 
-    boolean full() {
-        return open.size() >= MAX;
-    }
-
-    /** Drips {@code bytes} into {@code socket} from now on, and closes it {@code holdMs} from now. */
+    /**
+     * Drips {@code bytes} into {@code socket} from now on, and closes it {@code holdMs} from now;
+     * when {@link #MAX} are open, the oldest is closed first.
+     */
     void add(Socket socket, byte[] bytes, long holdMs) {
+        if (open.size() >= MAX) {
+            HostileClient.closeQuietly(open.remove(0).socket, true);
+        }
         long now = System.nanoTime();
         open.add(new Slow(socket, bytes, now + holdMs * 1_000_000L, now));
     }

@@ -30,7 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ledger and the latency lists are synchronized.
  */
 final class WellBehavedClients implements AutoCloseable {
-    enum Phase { QUIET, BUSY }
+    /** WARMUP: the clients' first connections and metadata; QUIET: nothing else going on; BUSY: under load. */
+    enum Phase { WARMUP, QUIET, BUSY }
 
     private final String topic;
     private final long nanosPerSend;
@@ -43,7 +44,7 @@ final class WellBehavedClients implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final Thread sender;
     private final Thread reader;
-    private volatile Phase phase = Phase.QUIET;
+    private volatile Phase phase = Phase.WARMUP;
     private volatile boolean sending = true;
     private volatile boolean reading = true;
 

@@ -20,7 +20,9 @@ import java.util.Optional;
  * {@link dev.wharf.controller.ReplicaPlacement} where the topic's leaders left off, or as the
  * request's replica lists say (one per new partition, as many replicas as the topic's partitions
  * have, registered brokers only: else INVALID_REPLICA_ASSIGNMENT); validate-only checks without
- * writing. Authorization: ALTER on the topic, else TOPIC_AUTHORIZATION_FAILED. v1: no change. v2: flexible. v3: no change.
+ * writing; POLICY_VIOLATION for every topic of a request adding more than
+ * {@link NewTopicChecks#MAX_NEW_PARTITIONS_PER_REQUEST} partitions in all. Authorization: ALTER on
+ * the topic, else TOPIC_AUTHORIZATION_FAILED. v1: no change. v2: flexible. v3: no change.
  */
 public final class CreatePartitionsHandler implements ApiHandler {
     private final Authorization authz;
@@ -42,12 +44,15 @@ public final class CreatePartitionsHandler implements ApiHandler {
     public ApiMessage respond(RequestContext context) {
         CreatePartitionsRequest req = (CreatePartitionsRequest) context.body();
         List<CreatePartitionsResponse.CreatePartitionsTopicResult> results = new ArrayList<>();
+        boolean tooMany = newPartitions(req) > NewTopicChecks.MAX_NEW_PARTITIONS_PER_REQUEST;
         for (CreatePartitionsRequest.CreatePartitionsTopic t : req.topics()) {
             CreatePartitionsResponse.CreatePartitionsTopicResult r =
                     new CreatePartitionsResponse.CreatePartitionsTopicResult().setName(t.name());
             Optional<TopicInfo> topic = metadata.topic(t.name());
             if (!authz.allowed(context, AclOperation.ALTER, ResourceType.TOPIC, t.name())) {
                 results.add(r.setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code));
+            } else if (tooMany) {
+                results.add(r.setErrorCode(ErrorCode.POLICY_VIOLATION.code).setErrorMessage(NewTopicChecks.TOO_MANY_PARTITIONS));
             } else if (topic.isEmpty()) {
                 results.add(r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code));
             } else if (t.count() <= topic.get().partitions().size()) {
@@ -68,6 +73,18 @@ public final class CreatePartitionsHandler implements ApiHandler {
             }
         }
         return new CreatePartitionsResponse().setResults(results);
+    }
+
+    /** The partitions the request adds to existing topics, over all of them (a long: they can add up past int). */
+    private long newPartitions(CreatePartitionsRequest req) {
+        long total = 0;
+        for (CreatePartitionsRequest.CreatePartitionsTopic t : req.topics()) {
+            Optional<TopicInfo> topic = metadata.topic(t.name());
+            if (topic.isPresent()) {
+                total += Math.max(0, t.count() - topic.get().partitions().size());
+            }
+        }
+        return total;
     }
 
     /** Adds the partitions: with the replicas given, else placed by the controller; only checks when validating. */

@@ -27,7 +27,8 @@ import java.util.Map;
  * {@link NewTopicChecks}): INVALID_PARTITIONS and INVALID_REPLICATION_FACTOR for counts (more
  * replicas than live brokers included), INVALID_REPLICA_ASSIGNMENT for replica lists naming an
  * unregistered broker or one twice, of unlike lengths, or not numbered 0 to n - 1; INVALID_CONFIG
- * when only some brokers have a rack.
+ * when only some brokers have a rack; POLICY_VIOLATION for every topic of a request adding more than
+ * {@link NewTopicChecks#MAX_NEW_PARTITIONS_PER_REQUEST} partitions in all.
  *
  * <p>Authorization: CREATE on the cluster or on the topic, else TOPIC_AUTHORIZATION_FAILED.
  *
@@ -57,15 +58,27 @@ public final class CreateTopicsHandler implements ApiHandler {
         CreateTopicsRequest req = (CreateTopicsRequest) context.body();
         List<CreateTopicsResponse.CreatableTopicResult> results = new ArrayList<>();
         boolean clusterCreate = authz.allowedOnCluster(context, AclOperation.CREATE);
+        boolean tooMany = newPartitions(req) > NewTopicChecks.MAX_NEW_PARTITIONS_PER_REQUEST;
         for (CreateTopicsRequest.CreatableTopic t : req.topics()) {
             if (!clusterCreate && !authz.allowed(context, AclOperation.CREATE, ResourceType.TOPIC, t.name())) {
                 results.add(new CreateTopicsResponse.CreatableTopicResult().setName(t.name())
                         .setErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code).setErrorMessage("Authorization failed."));
                 continue;
             }
-            results.add(create(t, req.validateOnly()));
+            results.add(tooMany ? error(new CreateTopicsResponse.CreatableTopicResult().setName(t.name()),
+                    ErrorCode.POLICY_VIOLATION.code, NewTopicChecks.TOO_MANY_PARTITIONS) : create(t, req.validateOnly()));
         }
         return new CreateTopicsResponse().setTopics(results);
+    }
+
+    /** The partitions the request asks for, over all its topics (a long: counts can add up past int). */
+    private long newPartitions(CreateTopicsRequest req) {
+        long total = 0;
+        for (CreateTopicsRequest.CreatableTopic t : req.topics()) {
+            total += !t.assignments().isEmpty() ? t.assignments().size()
+                    : t.numPartitions() == -1 ? config.get(BrokerKeys.NUM_PARTITIONS) : Math.max(0, t.numPartitions());
+        }
+        return total;
     }
 
     private CreateTopicsResponse.CreatableTopicResult create(CreateTopicsRequest.CreatableTopic t, boolean validateOnly) {

@@ -80,6 +80,11 @@ public final class MetadataHandler implements ApiHandler {
             }
         } else {
             boolean autoCreate = autoCreation.allowed(req.allowAutoTopicCreation());
+            if (version < 12 && req.topics().stream().anyMatch(t -> t.name() == null)) {
+                // v10 and v11 carry topic ids but answer by name only (Kafka refuses ids before v12):
+                // a null name there has no answer this version can carry
+                throw new CloseConnectionException("Metadata v" + version + " asked for a topic without a name");
+            }
             for (MetadataRequest.MetadataRequestTopic requested : req.topics()) {
                 topics.add(lookup(context, requested, autoCreate));
             }

@@ -16,6 +16,14 @@ import java.util.TreeMap;
  * once ({@link #replicaLists}). Stateless.
  */
 final class NewTopicChecks {
+    /**
+     * The most partitions one CreateTopics or CreatePartitions request may add (Kafka's, since
+     * KAFKA-17870 and KAFKA-19673): a count of two billion would otherwise have the broker build
+     * replica lists until its heap ran out.
+     */
+    static final int MAX_NEW_PARTITIONS_PER_REQUEST = 10_000;
+    static final String TOO_MANY_PARTITIONS = "Excessively large number of partitions per request.";
+
     /** Why a topic was refused. */
     record Refusal(ErrorCode error, String message) {}
 
