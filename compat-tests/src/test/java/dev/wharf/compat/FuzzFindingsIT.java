@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.AddPartitionsToTxnRequest;
 import dev.wharf.wire.message.AddPartitionsToTxnResponse;
+import dev.wharf.wire.message.AlterReplicaLogDirsRequest;
+import dev.wharf.wire.message.AlterReplicaLogDirsResponse;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.CreatePartitionsRequest;
 import dev.wharf.wire.message.CreatePartitionsResponse;
@@ -87,6 +89,21 @@ class FuzzFindingsIT {
                     .setTimeoutMs(10_000).setTopics(List.of(new CreatePartitionsRequest.CreatePartitionsTopic().setName("small")
                             .setCount(Integer.MAX_VALUE))));
             assertEquals(Errors.POLICY_VIOLATION.code(), grow.results().get(0).errorCode());
+        }
+    }
+
+    // AlterReplicaLogDirs to a path no file system allows (a NUL in it) names no log dir.
+    @Test
+    void alterReplicaLogDirsToAnImpossiblePathIsLogDirNotFound() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            CreateTopicsResponse created = c.call(ApiKey.CREATE_TOPICS, (short) 7, new CreateTopicsRequest().setTimeoutMs(10_000)
+                    .setTopics(List.of(new CreateTopicsRequest.CreatableTopic().setName("t").setNumPartitions(1)
+                            .setReplicationFactor((short) 1))));
+            assertEquals(Errors.NONE.code(), created.topics().get(0).errorCode());
+            AlterReplicaLogDirsResponse r = c.call(ApiKey.ALTER_REPLICA_LOG_DIRS, (short) 2, new AlterReplicaLogDirsRequest()
+                    .setDirs(List.of(new AlterReplicaLogDirsRequest.AlterReplicaLogDir().setPath("/tmp/a\u0000b").setTopics(List.of(
+                            new AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic().setName("t").setPartitions(List.of(0)))))));
+            assertEquals(Errors.LOG_DIR_NOT_FOUND.code(), r.results().get(0).partitions().get(0).errorCode());
         }
     }
 

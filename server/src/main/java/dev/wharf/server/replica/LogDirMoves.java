@@ -68,8 +68,14 @@ public final class LogDirMoves implements StorageEvents {
      * not here (its log is created in that dir when it comes); a replica already there: nothing to do.
      */
     public ErrorCode alter(TopicPartition tp, String path) {
+        Path wanted;
+        try {
+            wanted = Path.of(path).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) { // a NUL, say: no log dir has a name no path can have
+            return ErrorCode.LOG_DIR_NOT_FOUND;
+        }
         Optional<Path> target = logs.logDirs().stream()
-                .filter(d -> d.toAbsolutePath().normalize().equals(Path.of(path).toAbsolutePath().normalize())).findFirst();
+                .filter(d -> d.toAbsolutePath().normalize().equals(wanted)).findFirst();
         if (target.isEmpty()) {
             return ErrorCode.LOG_DIR_NOT_FOUND;
         }
