@@ -16,6 +16,8 @@ import dev.wharf.wire.message.CreateTopicsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
 import dev.wharf.wire.message.MetadataRequest;
+import dev.wharf.wire.message.OffsetFetchRequest;
+import dev.wharf.wire.message.OffsetFetchResponse;
 import dev.wharf.wire.message.MetadataResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,6 +106,19 @@ class FuzzFindingsIT {
                     .setDirs(List.of(new AlterReplicaLogDirsRequest.AlterReplicaLogDir().setPath("/tmp/a\u0000b").setTopics(List.of(
                             new AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic().setName("t").setPartitions(List.of(0)))))));
             assertEquals(Errors.LOG_DIR_NOT_FOUND.code(), r.results().get(0).partitions().get(0).errorCode());
+        }
+    }
+
+    // OffsetFetch asking for stable offsets of a negative partition answers "nothing committed" for it.
+    @Test
+    void offsetFetchRequireStableOfANegativePartitionIsAnswered() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            OffsetFetchResponse r = c.call(ApiKey.OFFSET_FETCH, (short) 7, new OffsetFetchRequest().setGroupId("g").setRequireStable(true)
+                    .setTopics(List.of(new OffsetFetchRequest.OffsetFetchRequestTopic().setName("t").setPartitionIndexes(List.of(-1)))));
+            OffsetFetchResponse.OffsetFetchResponsePartition p = r.topics().get(0).partitions().get(0);
+            assertEquals(-1, p.partitionIndex());
+            assertEquals(-1, p.committedOffset());
+            assertEquals(Errors.NONE.code(), p.errorCode());
         }
     }
 

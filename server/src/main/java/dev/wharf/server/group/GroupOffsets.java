@@ -302,6 +302,9 @@ public final class GroupOffsets {
 
     /** Whether an open transaction holds an offset of the group's partition (OffsetFetch require_stable: UNSTABLE_OFFSET_COMMIT). */
     public boolean unstable(String groupId, String topicName, int partition) {
+        if (topicName.isEmpty() || partition < 0) { // no partition is named so: nothing of it is pending
+            return false;
+        }
         return store.offsets().hasPending(groupId, new TopicPartition(topicName, partition));
     }
 
