@@ -13,6 +13,8 @@ import dev.wharf.wire.message.CreatePartitionsRequest;
 import dev.wharf.wire.message.CreatePartitionsResponse;
 import dev.wharf.wire.message.CreateTopicsRequest;
 import dev.wharf.wire.message.CreateTopicsResponse;
+import dev.wharf.wire.message.DescribeConfigsRequest;
+import dev.wharf.wire.message.DescribeConfigsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
 import dev.wharf.wire.message.MetadataRequest;
@@ -119,6 +121,22 @@ class FuzzFindingsIT {
             assertEquals(-1, p.partitionIndex());
             assertEquals(-1, p.committedOffset());
             assertEquals(Errors.NONE.code(), p.errorCode());
+        }
+    }
+
+    // Error messages quoting a client's longest strings are cut so the response can carry them.
+    @Test
+    void errorMessagesQuotingHugeNamesStillFitTheResponse() throws Exception {
+        String huge = "x".repeat(32_000);
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            DescribeConfigsResponse d = c.call(ApiKey.DESCRIBE_CONFIGS, (short) 1, new DescribeConfigsRequest().setResources(List.of(
+                    new DescribeConfigsRequest.DescribeConfigsResource().setResourceType((byte) 2).setResourceName(huge))));
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), d.results().get(0).errorCode());
+            assertTrue(d.results().get(0).errorMessage().length() < 1_100, "message not cut");
+            CreateTopicsResponse t = c.call(ApiKey.CREATE_TOPICS, (short) 7, new CreateTopicsRequest().setTimeoutMs(10_000)
+                    .setTopics(List.of(new CreateTopicsRequest.CreatableTopic().setName(huge).setNumPartitions(1)
+                            .setReplicationFactor((short) 1))));
+            assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), t.topics().get(0).errorCode());
         }
     }
 

@@ -99,6 +99,9 @@ public enum ErrorCode {
     TRANSACTIONAL_ID_NOT_FOUND(105),
     TRANSACTION_ABORTABLE(120);
 
+    /** The longest error message sent (in UTF-16 chars: at most 3 UTF-8 bytes each, far below 32,767). */
+    public static final int MAX_MESSAGE_CHARS = 1_000;
+
     /** Exceptions with a code of their own; subclasses share their parent's code. */
     private static final Map<Class<? extends Throwable>, ErrorCode> BY_EXCEPTION = Map.of(
             ConfigException.class, INVALID_CONFIG,
@@ -145,7 +148,19 @@ public enum ErrorCode {
      */
     public static String messageFor(Throwable error) {
         Throwable e = unwrap(error);
-        return forException(e) == UNKNOWN_SERVER_ERROR ? e.toString() : e.getMessage();
+        return clipped(forException(e) == UNKNOWN_SERVER_ERROR ? e.toString() : e.getMessage());
+    }
+
+    /**
+     * {@code message} cut to {@link #MAX_MESSAGE_CHARS}: messages quote what clients sent (names,
+     * config values), which may be as long as a string can be, and a response string holds at most
+     * 32,767 bytes; a message past that could not be sent at all.
+     */
+    public static String clipped(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+            return message;
+        }
+        return message.substring(0, MAX_MESSAGE_CHARS) + "... (" + message.length() + " characters)";
     }
 
     private static Throwable unwrap(Throwable error) {

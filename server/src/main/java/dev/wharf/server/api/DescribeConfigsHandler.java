@@ -60,18 +60,18 @@ public final class DescribeConfigsHandler implements ApiHandler {
             Optional<TopicInfo> topic = metadata.topic(r.resourceName());
             if (topic.isEmpty()) {
                 return result.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)
-                        .setErrorMessage("Topic " + r.resourceName() + " does not exist");
+                        .setErrorMessage(ErrorCode.clipped("Topic " + r.resourceName() + " does not exist"));
             }
             entries = ConfigResources.topic(topic.get(), config);
         } else if (r.resourceType() == ConfigResources.BROKER
                 && (r.resourceName().isEmpty() || r.resourceName().equals(config.entity()))) {
             entries = ConfigResources.broker(config, r.resourceName());
         } else if (r.resourceType() == ConfigResources.BROKER) {
-            return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("Unexpected broker id, expected "
-                    + config.entity() + " or empty string, but received " + r.resourceName());
+            return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage(ErrorCode.clipped("Unexpected broker id, "
+                    + "expected " + config.entity() + " or empty string, but received " + r.resourceName()));
         } else {
-            return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("unsupported resource "
-                    + r.resourceType() + "/" + r.resourceName());
+            return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage(ErrorCode.clipped("unsupported resource "
+                    + r.resourceType() + "/" + r.resourceName()));
         }
         List<DescribeConfigsResponse.DescribeConfigsResourceResult> configs = new ArrayList<>();
         for (ConfigResources.Entry e : entries) {

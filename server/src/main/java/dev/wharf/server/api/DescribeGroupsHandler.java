@@ -59,7 +59,7 @@ public final class DescribeGroupsHandler implements ApiHandler {
             GroupCoordinator.GroupSummary s = summary.get();
             if (s.isDead() && version >= 6) {
                 out.add(g.setErrorCode(ErrorCode.GROUP_ID_NOT_FOUND.code)
-                        .setErrorMessage("Group " + groupId + " not found."));
+                        .setErrorMessage(ErrorCode.clipped("Group " + groupId + " not found.")));
                 continue;
             }
             List<DescribeGroupsResponse.DescribedGroupMember> members = new ArrayList<>();
