@@ -108,6 +108,11 @@ class FuzzFindingsIT {
                     .setDirs(List.of(new AlterReplicaLogDirsRequest.AlterReplicaLogDir().setPath("/tmp/a\u0000b").setTopics(List.of(
                             new AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic().setName("t").setPartitions(List.of(0)))))));
             assertEquals(Errors.LOG_DIR_NOT_FOUND.code(), r.results().get(0).partitions().get(0).errorCode());
+            // a topic gone by the time it is looked up (the fuzzer deleted one meanwhile) is unknown, not a failure
+            AlterReplicaLogDirsResponse gone = c.call(ApiKey.ALTER_REPLICA_LOG_DIRS, (short) 2, new AlterReplicaLogDirsRequest()
+                    .setDirs(List.of(new AlterReplicaLogDirsRequest.AlterReplicaLogDir().setPath("/tmp").setTopics(List.of(
+                            new AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic().setName("gone").setPartitions(List.of(0)))))));
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), gone.results().get(0).partitions().get(0).errorCode());
         }
     }
 

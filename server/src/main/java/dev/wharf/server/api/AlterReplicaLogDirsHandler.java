@@ -47,9 +47,10 @@ public final class AlterReplicaLogDirsHandler implements ApiHandler {
         boolean allowed = authz.allowedOnCluster(context, AclOperation.ALTER);
         for (AlterReplicaLogDirsRequest.AlterReplicaLogDir dir : req.dirs()) {
             for (AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic t : dir.topics()) {
-                boolean known = metadata.topic(t.name()).isPresent();
+                // looked up once: a topic deleted meanwhile must not vanish between a check and its use
+                int partitions = metadata.topic(t.name()).map(topic -> topic.partitions().size()).orElse(0);
                 for (int partition : t.partitions()) {
-                    ErrorCode error = !allowed ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : known && partition >= 0 && partition < metadata.topic(t.name()).get().partitions().size()
+                    ErrorCode error = !allowed ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : partition >= 0 && partition < partitions
                             ? moves.alter(new TopicPartition(t.name(), partition), dir.path())
                             : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
                     byTopic.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(
