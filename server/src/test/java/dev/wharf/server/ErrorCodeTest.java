@@ -42,4 +42,15 @@ class ErrorCodeTest {
         assertEquals("bad", ErrorCode.messageFor(new ConfigException("bad")));
         assertEquals("java.lang.IllegalStateException: x", ErrorCode.messageFor(new IllegalStateException("x")));
     }
+
+    // A message quoting a client's longest string is cut, so a response string (at most 32,767 bytes) can carry it.
+    @Test
+    void longMessagesAreClipped() {
+        String quoted = "Invalid value " + "\u4e2d".repeat(32_000) + " for retention.ms";
+        String message = ErrorCode.messageFor(new ConfigException(quoted));
+        assertEquals(true, message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32_767, "too long to send");
+        assertEquals(true, message.startsWith("Invalid value "));
+        assertEquals("short stays", ErrorCode.clipped("short stays"));
+        assertEquals(null, ErrorCode.clipped(null));
+    }
 }
