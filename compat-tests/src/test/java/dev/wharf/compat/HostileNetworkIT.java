@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
  * 5); {@code fuzz.slowHoldMs} (how long slow writers hold their connections, 2000);
  * {@code fuzz.leakDetection} (Netty's level, paranoid); {@code fuzz.listener} (an extra listener
  * such as {@code SASL_PLAINTEXT://127.0.0.1:19094} for the fuzzer to target instead of the good
- * clients' PLAINTEXT one); {@code fuzz.brokerOverrides} ({@code k=v;k=v}, e.g. the SASL settings
- * that listener needs). Figures go to stdout and {@code target/hostile-network/figures.txt}, the
+ * clients' PLAINTEXT one); {@code fuzz.broker.<key>} (broker settings, e.g. the SASL ones that
+ * listener needs). Figures go to stdout and {@code target/hostile-network/figures.txt}, the
  * broker's log to {@code target/hostile-network/broker.log}.
  */
 class HostileNetworkIT {
@@ -66,7 +66,7 @@ class HostileNetworkIT {
         System.out.printf("hostile network: %d frames, %d threads, seed %d (replay with -Dfuzz.seed=%d -Dfuzz.threads=%d)%n",
                 frames, threads, seed, seed, threads);
 
-        Map<String, String> overrides = new HashMap<>(overrides(System.getProperty("fuzz.brokerOverrides", "")));
+        Map<String, String> overrides = brokerOverrides();
         String extraListener = System.getProperty("fuzz.listener", "").strip();
         String goodBootstrap = null;
         if (!extraListener.isEmpty()) {
@@ -166,13 +166,14 @@ class HostileNetworkIT {
         assertEquals(List.of(), bad.subList(0, Math.min(20, bad.size())), bad.size() + " ERROR or LEAK lines; log in " + broker.log());
     }
 
-    private static Map<String, String> overrides(String spec) {
+    /** Every {@code fuzz.broker.<key>=<value>} system property, as the broker setting {@code <key>=<value>}. */
+    private static Map<String, String> brokerOverrides() {
         Map<String, String> m = new HashMap<>();
-        for (String kv : spec.split(";")) {
-            if (!kv.isBlank()) {
-                m.put(kv.substring(0, kv.indexOf('=')).strip(), kv.substring(kv.indexOf('=') + 1).strip());
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("fuzz.broker.")) {
+                m.put(k.toString().substring("fuzz.broker.".length()), v.toString());
             }
-        }
+        });
         return m;
     }
 
