@@ -8,6 +8,8 @@ import dev.wharf.wire.message.AddPartitionsToTxnRequest;
 import dev.wharf.wire.message.AddPartitionsToTxnResponse;
 import dev.wharf.wire.message.AlterReplicaLogDirsRequest;
 import dev.wharf.wire.message.AlterReplicaLogDirsResponse;
+import dev.wharf.wire.message.AlterUserScramCredentialsRequest;
+import dev.wharf.wire.message.AlterUserScramCredentialsResponse;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.CreatePartitionsRequest;
 import dev.wharf.wire.message.CreatePartitionsResponse;
@@ -16,6 +18,8 @@ import dev.wharf.wire.message.CreateTopicsResponse;
 import dev.wharf.wire.message.DescribeConfigsRequest;
 import dev.wharf.wire.message.DescribeConfigsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
+import dev.wharf.wire.message.DescribeUserScramCredentialsRequest;
+import dev.wharf.wire.message.DescribeUserScramCredentialsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
 import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.OffsetFetchRequest;
@@ -142,6 +146,25 @@ class FuzzFindingsIT {
                     .setTopics(List.of(new CreateTopicsRequest.CreatableTopic().setName(huge).setNumPartitions(1)
                             .setReplicationFactor((short) 1))));
             assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), t.topics().get(0).errorCode());
+        }
+    }
+
+    // SCRAM credentials of the user ".." are stored and described (its znode name is encoded), and a huge unknown name gets a cut message.
+    @Test
+    void scramCredentialsOfOddUserNames() throws Exception {
+        try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            AlterUserScramCredentialsResponse altered = c.call(ApiKey.ALTER_USER_SCRAM_CREDENTIALS, (short) 0,
+                    new AlterUserScramCredentialsRequest().setUpsertions(List.of(new AlterUserScramCredentialsRequest
+                            .ScramCredentialUpsertion().setName("..").setMechanism((byte) 1).setIterations(4096)
+                            .setSalt(new byte[16]).setSaltedPassword(new byte[32]))));
+            assertEquals(Errors.NONE.code(), altered.results().get(0).errorCode());
+            DescribeUserScramCredentialsResponse described = c.call(ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS, (short) 0,
+                    new DescribeUserScramCredentialsRequest().setUsers(List.of(
+                            new DescribeUserScramCredentialsRequest.UserName().setName(".."),
+                            new DescribeUserScramCredentialsRequest.UserName().setName("u".repeat(32_000)))));
+            assertEquals(Errors.NONE.code(), described.results().get(0).errorCode());
+            assertEquals(1, described.results().get(0).credentialInfos().size());
+            assertEquals(Errors.RESOURCE_NOT_FOUND.code(), described.results().get(1).errorCode());
         }
     }
 

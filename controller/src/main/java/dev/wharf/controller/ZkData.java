@@ -184,11 +184,13 @@ final class ZkData {
 
     /**
      * A user or client id as a znode name, as Kafka's Sanitizer makes it: URL-encoded (UTF-8), with
-     * a space as {@code %20} rather than {@code +} and {@code *} as {@code %2A}.
+     * a space as {@code %20} rather than {@code +} and {@code *} as {@code %2A}; and, unlike Kafka,
+     * the names {@code .} and {@code ..} as {@code %2E} and {@code %2E%2E}.
      */
     static String sanitize(String name) {
-        String encoded = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
-        return encoded.replace("+", "%20").replace("*", "%2A");
+        String encoded = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
+        // ZooKeeper refuses "." and ".." as node names: their dots are encoded too (decoding gives them back)
+        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
     }
 
     static String desanitize(String znodeName) {

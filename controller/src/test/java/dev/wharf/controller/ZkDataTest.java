@@ -68,4 +68,15 @@ class ZkDataTest {
         byte[] oldWithRack = "{\"version\":4,\"host\":\"h\",\"port\":9093,\"rack\":\"r\"}".getBytes(StandardCharsets.UTF_8);
         assertEquals(Optional.of("r"), ZkData.brokerRegistration(5, oldWithRack).rack());
     }
+
+    // The user or client id "." or ".." gets a node ZooKeeper accepts, and reads back as itself; other names as Kafka writes them.
+    @Test
+    void dotNamesAreEncoded() {
+        assertEquals("%2E", ZkData.sanitize("."));
+        assertEquals("%2E%2E", ZkData.sanitize(".."));
+        assertEquals("..", ZkData.desanitize(ZkData.sanitize("..")));
+        assertEquals("a.b", ZkData.sanitize("a.b"));
+        assertEquals("...", ZkData.sanitize("..."));
+        assertEquals("a%20b%2A", ZkData.sanitize("a b*"));
+    }
 }

@@ -57,7 +57,7 @@ public final class AlterClientQuotasHandler implements ApiHandler {
                 continue;
             }
             Optional<String> refusal = alter(entry, req.validateOnly());
-            refusal.ifPresent(why -> result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage(why));
+            refusal.ifPresent(why -> result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage(ErrorCode.clipped(why)));
             out.add(result);
         }
         return new AlterClientQuotasResponse().setEntries(out);

@@ -77,7 +77,7 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler {
             AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult r =
                     new AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult().setUser(user);
             if (refusal != null) {
-                r.setErrorCode(refusal.error().code).setErrorMessage(refusal.message());
+                r.setErrorCode(refusal.error().code).setErrorMessage(ErrorCode.clipped(refusal.message()));
             }
             results.add(r);
         }

@@ -56,7 +56,7 @@ public final class DescribeClientQuotasHandler implements ApiHandler {
         String refusal = refusal(req.components());
         if (refusal != null) {
             return new DescribeClientQuotasResponse().setErrorCode(ErrorCode.INVALID_REQUEST.code)
-                    .setErrorMessage(refusal).setEntries(null);
+                    .setErrorMessage(ErrorCode.clipped(refusal)).setEntries(null);
         }
         List<DescribeClientQuotasResponse.EntryData> entries = new ArrayList<>();
         for (Map.Entry<ClientEntity, Map<String, String>> e : metadata.allClientConfigs().entrySet()) {

@@ -71,15 +71,15 @@ public final class DescribeUserScramCredentialsHandler implements ApiHandler {
         });
         for (String user : new LinkedHashSet<>(req.users().stream().map(DescribeUserScramCredentialsRequest.UserName::name).toList())) {
             if (duplicates.contains(user)) {
-                results.add(result(user).setErrorCode(ErrorCode.DUPLICATE_RESOURCE.code).setErrorMessage(
-                        "Cannot describe SCRAM credentials for the same user twice in a single request: " + user));
+                results.add(result(user).setErrorCode(ErrorCode.DUPLICATE_RESOURCE.code).setErrorMessage(ErrorCode.clipped(
+                        "Cannot describe SCRAM credentials for the same user twice in a single request: " + user)));
                 continue;
             }
             List<DescribeUserScramCredentialsResponse.CredentialInfo> infos =
                     credentials(metadata.clientConfigs(ClientEntity.user(ClientEntity.Name.of(user))));
             if (infos.isEmpty()) {
                 results.add(result(user).setErrorCode(ErrorCode.RESOURCE_NOT_FOUND.code)
-                        .setErrorMessage("Attempt to describe a user credential that does not exist: " + user));
+                        .setErrorMessage(ErrorCode.clipped("Attempt to describe a user credential that does not exist: " + user)));
             } else {
                 results.add(result(user).setCredentialInfos(infos));
             }
