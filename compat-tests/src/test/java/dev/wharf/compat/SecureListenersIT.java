@@ -175,6 +175,21 @@ class SecureListenersIT {
         }
     }
 
+    // SASL on a listener without it is answered ILLEGAL_SASL_STATE, as Kafka answers it; the connection stays usable
+    @Test
+    @Timeout(60)
+    void saslHandshakeOnAPlaintextListenerIsAnIllegalState() throws Exception {
+        try (KafkaWireClient client = new KafkaWireClient(broker.bootstrap("PLAINTEXT"))) {
+            for (short version = 0; version <= 1; version++) {
+                SaslHandshakeResponse r = client.call(ApiKey.SASL_HANDSHAKE, version,
+                        new SaslHandshakeRequest().setMechanism("PLAIN"));
+                assertEquals(org.apache.kafka.common.protocol.Errors.ILLEGAL_SASL_STATE.code(), r.errorCode());
+            }
+            MetadataResponse metadata = client.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setTopics(List.of()));
+            assertEquals(1, metadata.brokers().size());
+        }
+    }
+
     // a v0 SaslHandshake is followed by bare tokens, as clients before Kafka 1.0 send them
     @Test
     @Timeout(60)

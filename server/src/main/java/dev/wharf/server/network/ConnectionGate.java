@@ -51,7 +51,11 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         if (address != null) {
             child.closeFuture().addListener(f -> {
                 limits.closed(address, limited);
-                ctx.executor().execute(() -> pauseIfLimited(ctx));
+                try {
+                    ctx.executor().execute(() -> pauseIfLimited(ctx));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the listener is stopping and closes its connections: nothing to resume
+                }
             });
         }
         if (limited) {

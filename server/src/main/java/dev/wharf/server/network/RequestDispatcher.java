@@ -394,6 +394,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException && !(cause instanceof javax.net.ssl.SSLException)) {
+            // the client reset or dropped its connection: nothing for an operator to act on
+            log.debug("connection lost client={} reason={}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+            return;
+        }
         close(ctx, cause.toString());
     }
 
