@@ -138,6 +138,7 @@ final class Report {
             last = row.workload();
         }
         b.append("\n+ Wharf better, - Wharf worse.\n");
+        b.append(TlsCost.table(this));
         String sampled = samplesTable();
         if (!sampled.isEmpty()) {
             b.append("\nMedians above, of these samples (in the order taken):\n").append(sampled);
@@ -223,6 +224,15 @@ final class Report {
             r.put("kafka", row.kafka());
             r.put("wharf", row.wharf());
             r.put("ratio", row.ratio());
+        }
+        ArrayNode tlsCost = root.putArray("tls_cost");
+        for (TlsCost.Row row : TlsCost.of(this)) {
+            ObjectNode r = tlsCost.addObject();
+            r.put("tls", row.tls());
+            r.put("plaintext", row.plaintext());
+            r.put("metric", row.metric().key());
+            r.put("kafka", row.kafka());
+            r.put("wharf", row.wharf());
         }
         try {
             return mapper.writeValueAsString(root) + "\n";
