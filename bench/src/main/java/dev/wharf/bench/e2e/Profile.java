@@ -43,7 +43,8 @@ record Profile(String name, long records1k, long records100b, int latencyRate, i
                     Duration.ofMinutes(2), 200_000, ALL);
             case "tiny" -> new Profile(name, 20_000, 50_000, 500, 3, 1, 200, 100, 10_000, 100, 10_000, 2, 2, 2, 1,
                     Duration.ofSeconds(60), 20_000,
-                    Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.CONSUME_1K, Workloads.LATENCY_FIXED_RATE, Workloads.IDLE_CONNECTIONS));
+                    Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.CONSUME_1K, Workloads.CONSUME_1K_TLS, Workloads.LATENCY_FIXED_RATE,
+                            Workloads.IDLE_CONNECTIONS));
             default -> throw new IllegalArgumentException("unknown profile " + name + " (full, smoke, tiny)");
         };
     }
