@@ -34,6 +34,8 @@ final class Report {
         final Map<String, Map<Metric, Double>> workloads = new LinkedHashMap<>();
         final Map<String, Map<Metric, List<Double>>> samples = new LinkedHashMap<>();
         final Map<String, String> errors = new LinkedHashMap<>();
+        /** The TLS protocol and cipher suite the broker's TLS listener agreed to ({@link TlsHandshake}); null without one. */
+        String tlsNegotiated;
 
         BrokerRun(String key, String label) {
             this.key = key;
@@ -195,6 +197,9 @@ final class Report {
         for (BrokerRun run : List.of(kafka, wharf)) {
             ObjectNode b = brokers.putObject(run.key);
             b.put("label", run.label);
+            if (run.tlsNegotiated != null) {
+                b.put("tls_negotiated", run.tlsNegotiated);
+            }
             run.overall.forEach((metric, value) -> b.put(metric.key(), value));
             ObjectNode samples = b.putObject("samples");
             run.samples.forEach((workload, byMetric) -> {

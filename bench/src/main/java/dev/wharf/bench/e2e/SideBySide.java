@@ -184,6 +184,7 @@ public final class SideBySide {
                     startups.add(Map.of(Metric.STARTUP_TO_FIRST_RECORD_MS, startup));
                     log("%s: first record acknowledged %.0f ms after launch", broker.key(), startup);
                     if (last) {
+                        tls.ifPresent(t -> run.tlsNegotiated = negotiated(broker, t));
                         run.putSampled(Report.BROKER_ROW, startups);
                         runWorkloads(run, process, port, tls, BrokerUnderTest.dataDir(startDir), workloads,
                                 new LoadTools(processes, toolsLib, logs), processes, logs);
@@ -207,6 +208,18 @@ public final class SideBySide {
             CURRENT_DATA.set(null);
         }
         return run;
+    }
+
+    /** The TLS listener's protocol and cipher suite, for the report; a failure is reported there too (the TLS workloads will fail). */
+    private static String negotiated(BrokerUnderTest broker, BrokerUnderTest.TlsListener tls) {
+        try {
+            String negotiated = TlsHandshake.negotiated("127.0.0.1", tls.port(), tls.store());
+            log("%s: TLS listener negotiated %s", broker.key(), negotiated);
+            return negotiated;
+        } catch (Exception e) {
+            log("%s: TLS handshake FAILED: %s", broker.key(), e);
+            return "handshake failed: " + e;
+        }
     }
 
     private static void runWorkloads(BrokerRun run, Process process, int port, Optional<BrokerUnderTest.TlsListener> tls, Path data,

@@ -60,6 +60,8 @@ final class TlsCost {
             b.append(String.format(format, row.tls() + " / " + row.plaintext(), row.metric().label, ratio(row.kafka()),
                     ratio(row.wharf())));
         }
+        b.append(String.format("negotiated with the load tools' offer: Kafka %s, Wharf %s%n", report.kafka.tlsNegotiated,
+                report.wharf.tlsNegotiated));
         return b.toString();
     }
 
