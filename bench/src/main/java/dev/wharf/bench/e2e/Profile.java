@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * How much work each workload does. {@code full} is the comparison of record (each throughput
- * workload runs some 20-40 s per sample and broker on a 2-core machine, 25-30 minutes in all);
+ * workload runs some 20-40 s per sample and broker on a 2-core machine, 30-35 minutes in all);
  * {@code smoke} runs every workload briefly (1-2 minutes); {@code tiny} is the subset that
  * {@code mvn verify} runs so the harness cannot rot.
  * <p>
