@@ -3,7 +3,7 @@
 # under the same workloads from Kafka's own load generators. Prints one table and writes
 # bench/results/side-by-side-full-<time>.{json,svg} plus latest.{json,svg,txt}.
 #
-#   bench/run.sh            full run, 25-30 minutes on 2 cores (results of record, in bench/results)
+#   bench/run.sh            full run, 30-35 minutes on 2 cores (results of record, in bench/results)
 #   bench/run.sh --smoke    every workload briefly, 1-2 minutes (results in bench/target/results)
 #
 # Builds what it needs first (without running tests). Run it on an otherwise idle machine.

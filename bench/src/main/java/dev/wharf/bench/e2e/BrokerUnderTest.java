@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,7 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code config/jvm.options} and the class-data archive) and the settings the comparison needs to
  * be fair: no fsync per message (both brokers' default), 1 GiB segments, one partition per
  * auto-created topic, a replication factor of one for internal topics, no initial rebalance delay,
- * a deleted topic's files removed after 1 s, listening on 127.0.0.1 only.
+ * a deleted topic's files removed after 1 s, listening on 127.0.0.1 only. When a run has TLS
+ * workloads, both also get the same TLS listener ({@code SSL://127.0.0.1:<port>}, the same store,
+ * each broker's TLS defaults otherwise); runs without them get none, so their figures stay
+ * comparable with those of earlier runs.
  */
 abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnderTest.Wharf {
     static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
@@ -34,6 +38,13 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             // change to the end of cleaning, which a 15 s sleep would swamp
             "log.cleaner.backoff.ms=1000");
 
+    /** A broker's extra TLS listener: its port and the store it serves with. */
+    record TlsListener(int port, TlsStore store) {
+        String listener() {
+            return "SSL://127.0.0.1:" + port;
+        }
+    }
+
     /** Short key used in the JSON and the table: {@code kafka} or {@code wharf}. */
     abstract String key();
 
@@ -43,8 +54,9 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
     /**
      * Writes the broker's configuration into {@code dir} (formatting storage if needed) and returns
      * its command. Each start of a run gets a fresh {@code dir}; their common parent is the run's.
+     * The broker listens for plaintext on {@code port} and, when {@code tls} is given, for TLS too.
      */
-    abstract JavaCommand prepare(Processes processes, Path dir, int port) throws Exception;
+    abstract JavaCommand prepare(Processes processes, Path dir, int port, Optional<TlsListener> tls) throws Exception;
 
     /** Where the broker prepared in {@code dir} keeps its partitions' logs ({@code log.dirs}). */
     static Path dataDir(Path dir) {
@@ -104,22 +116,24 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
         }
 
         @Override
-        JavaCommand prepare(Processes processes, Path dir, int port) throws Exception {
+        JavaCommand prepare(Processes processes, Path dir, int port, Optional<TlsListener> tls) throws Exception {
             int controllerPort = freePort();
             Path config = dir.resolve("server.properties");
+            String listeners = "PLAINTEXT://127.0.0.1:" + port + tls.map(t -> "," + t.listener()).orElse("")
+                    + ",CONTROLLER://127.0.0.1:" + controllerPort;
             StringBuilder props = new StringBuilder();
             for (String line : List.of("process.roles=broker,controller", "node.id=1",
                     "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "listeners=" + listeners, "advertised.listeners=" + listeners,
                     "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
-                    "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                    "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL",
                     "log.dirs=" + dataDir(dir), "transaction.state.log.replication.factor=1",
                     "transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
                     "share.coordinator.state.topic.min.isr=1")) {
                 props.append(line).append('\n');
             }
             COMMON_SETTINGS.forEach(line -> props.append(line).append('\n'));
+            tls.ifPresent(t -> t.store().brokerSettings().forEach(line -> props.append(line).append('\n')));
             Files.writeString(config, props);
             // INFO to stdout, like the distribution's log4j2.yaml minus the extra files
             Path log4j = dir.resolve("log4j2.properties");
@@ -183,25 +197,27 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
          * stops (Kafka's storage format is the same kind of preparation).
          */
         @Override
-        JavaCommand prepare(Processes processes, Path dir, int port) throws Exception {
+        JavaCommand prepare(Processes processes, Path dir, int port, Optional<TlsListener> tls) throws Exception {
             Path archive = dir.resolveSibling("wharf-server.jsa");
             List<String> options = jvmOptions();
             if (!Files.isRegularFile(archive)) {
-                recordArchive(processes, archive, options);
+                recordArchive(processes, archive, options, tls);
             }
             List<String> jvm = new ArrayList<>(options);
             jvm.add("-XX:SharedArchiveFile=" + archive);
             jvm.addAll(CDS_QUIET);
-            return command(jvm, dataDir(dir), port);
+            return command(jvm, dataDir(dir), port, tls);
         }
 
-        private void recordArchive(Processes processes, Path archive, List<String> options) throws Exception {
+        /** The training broker is configured as the measured ones are (with the TLS listener if they have one). */
+        private void recordArchive(Processes processes, Path archive, List<String> options, Optional<TlsListener> tls) throws Exception {
             Path training = archive.resolveSibling("cds-training");
             int trainingPort = freePort();
+            Optional<TlsListener> trainingTls = tls.map(t -> new TlsListener(freePort(), t.store()));
             List<String> recording = new ArrayList<>(options);
             recording.add("-XX:ArchiveClassesAtExit=" + archive);
             recording.addAll(CDS_QUIET);
-            Process broker = processes.start(command(recording, dataDir(training), trainingPort),
+            Process broker = processes.start(command(recording, dataDir(training), trainingPort, trainingTls),
                     archive.resolveSibling("cds-training.log"));
             try {
                 FirstRecord.awaitFirstAck("127.0.0.1:" + trainingPort, broker, System.nanoTime(), java.time.Duration.ofSeconds(60));
@@ -230,11 +246,12 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
         private static final List<String> CDS_QUIET = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
-        private JavaCommand command(List<String> jvm, Path data, int port) {
+        private JavaCommand command(List<String> jvm, Path data, int port, Optional<TlsListener> tls) {
             List<String> args = new ArrayList<>(List.of(config.toString()));
-            List<String> overrides = new ArrayList<>(List.of("listeners=PLAINTEXT://127.0.0.1:" + port,
-                    "log.dirs=" + data, "zookeeper.embedded.port=0"));
+            List<String> overrides = new ArrayList<>(List.of("listeners=PLAINTEXT://127.0.0.1:" + port
+                    + tls.map(t -> "," + t.listener()).orElse(""), "log.dirs=" + data, "zookeeper.embedded.port=0"));
             overrides.addAll(COMMON_SETTINGS);
+            tls.ifPresent(t -> overrides.addAll(t.store().brokerSettings()));
             for (String override : overrides) {
                 args.add("--override");
                 args.add(override);

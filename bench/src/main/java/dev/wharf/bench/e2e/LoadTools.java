@@ -54,11 +54,11 @@ final class LoadTools {
     record RoundTrips(double avgMs, double p50Ms, double p99Ms, double p999Ms) {
     }
 
-    Produced produce(String name, String bootstrap, String topic, long records, int recordSize, long throughput, String acks,
+    Produced produce(String name, Endpoint endpoint, String topic, long records, int recordSize, long throughput, String acks,
             Duration timeout) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records",
-                Long.toString(records), "--record-size", Integer.toString(recordSize), "--throughput", Long.toString(throughput),
-                "--command-property", "acks=" + acks));
+        List<String> args = new ArrayList<>(endpoint.toolArguments());
+        args.addAll(List.of("--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
+                "--throughput", Long.toString(throughput), "--command-property", "acks=" + acks));
         String out = run(name, "org.apache.kafka.tools.ProducerPerformance", args, timeout);
         Matcher m = PRODUCER_SUMMARY.matcher(out);
         Produced last = null;
@@ -75,9 +75,10 @@ final class LoadTools {
         return last;
     }
 
-    Consumed consume(String name, String bootstrap, String topic, long records, Duration timeout) throws IOException, InterruptedException {
-        String out = run(name, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server", bootstrap, "--topic", topic,
-                "--num-records", Long.toString(records), "--timeout", "30000", "--group", "bench-" + name), timeout);
+    Consumed consume(String name, Endpoint endpoint, String topic, long records, Duration timeout) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(endpoint.toolArguments());
+        args.addAll(List.of("--topic", topic, "--num-records", Long.toString(records), "--timeout", "30000", "--group", "bench-" + name));
+        String out = run(name, "org.apache.kafka.tools.ConsumerPerformance", args, timeout);
         String[] lines = out.lines().toArray(String[]::new);
         for (int i = 0; i + 1 < lines.length; i++) {
             if (lines[i].startsWith("start.time")) {

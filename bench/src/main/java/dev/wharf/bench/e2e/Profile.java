@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * How much work each workload does. {@code full} is the comparison of record (each throughput
- * workload runs some 20-40 s per sample and broker on a 2-core machine, 25-30 minutes in all);
+ * workload runs some 20-40 s per sample and broker on a 2-core machine, 30-35 minutes in all);
  * {@code smoke} runs every workload briefly (1-2 minutes); {@code tiny} is the subset that
  * {@code mvn verify} runs so the harness cannot rot.
  * <p>
@@ -21,7 +21,7 @@ record Profile(String name, long records1k, long records100b, int latencyRate, i
         Set<String> workloads) {
 
     static final Set<String> ALL = Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.PRODUCE_1K_ACKS_ALL, Workloads.PRODUCE_100B,
-            Workloads.CONSUME_1K, Workloads.LATENCY_FIXED_RATE, Workloads.ROUND_TRIP, Workloads.PARTITIONS, Workloads.IDLE_CONNECTIONS, Workloads.COMPACTION);
+            Workloads.CONSUME_1K, Workloads.CONSUME_1K_TLS, Workloads.PRODUCE_1K_TLS, Workloads.LATENCY_FIXED_RATE, Workloads.ROUND_TRIP, Workloads.PARTITIONS, Workloads.IDLE_CONNECTIONS, Workloads.COMPACTION);
 
     /** The same sizes, running only the named workloads. */
     Profile only(Set<String> names) {
@@ -43,7 +43,8 @@ record Profile(String name, long records1k, long records100b, int latencyRate, i
                     Duration.ofMinutes(2), 200_000, ALL);
             case "tiny" -> new Profile(name, 20_000, 50_000, 500, 3, 1, 200, 100, 10_000, 100, 10_000, 2, 2, 2, 1,
                     Duration.ofSeconds(60), 20_000,
-                    Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.CONSUME_1K, Workloads.LATENCY_FIXED_RATE, Workloads.IDLE_CONNECTIONS));
+                    Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.CONSUME_1K, Workloads.CONSUME_1K_TLS, Workloads.LATENCY_FIXED_RATE,
+                            Workloads.IDLE_CONNECTIONS));
             default -> throw new IllegalArgumentException("unknown profile " + name + " (full, smoke, tiny)");
         };
     }

@@ -34,6 +34,8 @@ final class Report {
         final Map<String, Map<Metric, Double>> workloads = new LinkedHashMap<>();
         final Map<String, Map<Metric, List<Double>>> samples = new LinkedHashMap<>();
         final Map<String, String> errors = new LinkedHashMap<>();
+        /** The TLS protocol and cipher suite the broker's TLS listener agreed to ({@link TlsHandshake}); null without one. */
+        String tlsNegotiated;
 
         BrokerRun(String key, String label) {
             this.key = key;
@@ -138,6 +140,7 @@ final class Report {
             last = row.workload();
         }
         b.append("\n+ Wharf better, - Wharf worse.\n");
+        b.append(TlsCost.table(this));
         String sampled = samplesTable();
         if (!sampled.isEmpty()) {
             b.append("\nMedians above, of these samples (in the order taken):\n").append(sampled);
@@ -194,6 +197,9 @@ final class Report {
         for (BrokerRun run : List.of(kafka, wharf)) {
             ObjectNode b = brokers.putObject(run.key);
             b.put("label", run.label);
+            if (run.tlsNegotiated != null) {
+                b.put("tls_negotiated", run.tlsNegotiated);
+            }
             run.overall.forEach((metric, value) -> b.put(metric.key(), value));
             ObjectNode samples = b.putObject("samples");
             run.samples.forEach((workload, byMetric) -> {
@@ -223,6 +229,15 @@ final class Report {
             r.put("kafka", row.kafka());
             r.put("wharf", row.wharf());
             r.put("ratio", row.ratio());
+        }
+        ArrayNode tlsCost = root.putArray("tls_cost");
+        for (TlsCost.Row row : TlsCost.of(this)) {
+            ObjectNode r = tlsCost.addObject();
+            r.put("tls", row.tls());
+            r.put("plaintext", row.plaintext());
+            r.put("metric", row.metric().key());
+            r.put("kafka", row.kafka());
+            r.put("wharf", row.wharf());
         }
         try {
             return mapper.writeValueAsString(root) + "\n";

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -39,6 +40,8 @@ public final class SideBySide {
     private static final Duration SETTLE_BOUND = Duration.ofSeconds(60);
     /** The running broker's data directory, for the shutdown hook. */
     private static final AtomicReference<Path> CURRENT_DATA = new AtomicReference<>();
+    /** The run's TLS store directory (when it has TLS workloads), for the shutdown hook. */
+    private static final AtomicReference<Path> TLS_DIR = new AtomicReference<>();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** Where things are and how much to do. */
@@ -110,21 +113,34 @@ public final class SideBySide {
         FirstRecord.warmUp();
         Map<String, BrokerRun> runs = new LinkedHashMap<>();
         try (Processes processes = new Processes()) {
-            // Ctrl-C: no finally block runs, so the hook stops the JVMs and removes the broker's data
+            // Ctrl-C: no finally block runs, so the hook stops the JVMs and removes the broker's data and the key store
             Thread hook = new Thread(() -> {
                 processes.close();
-                Path dir = CURRENT_DATA.get();
-                if (dir != null) {
-                    try {
-                        deleteRecursively(dir);
-                    } catch (IOException | UncheckedIOException e) {
-                        System.err.println("could not delete " + dir + ": " + e);
+                for (Path dir : new Path[] {CURRENT_DATA.get(), TLS_DIR.get()}) {
+                    if (dir != null) {
+                        try {
+                            deleteRecursively(dir);
+                        } catch (IOException | UncheckedIOException e) {
+                            System.err.println("could not delete " + dir + ": " + e);
+                        }
                     }
                 }
             }, "side-by-side-cleanup");
             Runtime.getRuntime().addShutdownHook(hook);
-            for (BrokerUnderTest broker : brokers) {
-                runs.put(broker.key(), runBroker(broker, workloads, options, processes, toolsLib));
+            try {
+                Optional<TlsStore> tls = Optional.empty();
+                if (Workloads.needTls(workloads)) {
+                    TLS_DIR.set(Files.createTempDirectory(options.work(), "tls-"));
+                    tls = Optional.of(TlsStore.generate(TLS_DIR.get()));
+                }
+                for (BrokerUnderTest broker : brokers) {
+                    runs.put(broker.key(), runBroker(broker, workloads, options, processes, toolsLib, tls));
+                }
+            } finally {
+                Path tlsDir = TLS_DIR.getAndSet(null);
+                if (tlsDir != null) {
+                    deleteRecursively(tlsDir);
+                }
             }
             Runtime.getRuntime().removeShutdownHook(hook);
         }
@@ -136,9 +152,10 @@ public final class SideBySide {
     /**
      * Starts the broker {@code startSamples} times, each time fresh (new data directory, new
      * port) and timed to its first acknowledged record; the last start then runs the workloads.
+     * With a TLS store, each start also listens for TLS on a port of its own.
      */
     private static BrokerRun runBroker(BrokerUnderTest broker, List<Workload> workloads, Options options, Processes processes,
-            Path toolsLib) throws IOException, InterruptedException {
+            Path toolsLib, Optional<TlsStore> tlsStore) throws IOException, InterruptedException {
         BrokerRun run = new BrokerRun(broker.key(), broker.label());
         Path dir = Files.createTempDirectory(options.work(), broker.key() + "-");
         CURRENT_DATA.set(dir);
@@ -157,7 +174,9 @@ public final class SideBySide {
                 log("%s: start %d of %d in %s", broker.label(), i, starts, startDir);
                 settle(broker.key(), "start " + i);
                 int port = BrokerUnderTest.freePort();
-                Processes.JavaCommand command = broker.prepare(processes, startDir, port);
+                Optional<BrokerUnderTest.TlsListener> tls = tlsStore.map(store -> new BrokerUnderTest.TlsListener(
+                        BrokerUnderTest.freePort(), store));
+                Processes.JavaCommand command = broker.prepare(processes, startDir, port, tls);
                 long startNanos = System.nanoTime();
                 Process process = processes.start(command, brokerLog);
                 try {
@@ -165,8 +184,9 @@ public final class SideBySide {
                     startups.add(Map.of(Metric.STARTUP_TO_FIRST_RECORD_MS, startup));
                     log("%s: first record acknowledged %.0f ms after launch", broker.key(), startup);
                     if (last) {
+                        tls.ifPresent(t -> run.tlsNegotiated = negotiated(broker, t));
                         run.putSampled(Report.BROKER_ROW, startups);
-                        runWorkloads(run, process, port, BrokerUnderTest.dataDir(startDir), workloads,
+                        runWorkloads(run, process, port, tls, BrokerUnderTest.dataDir(startDir), workloads,
                                 new LoadTools(processes, toolsLib, logs), processes, logs);
                     }
                 } finally {
@@ -190,10 +210,23 @@ public final class SideBySide {
         return run;
     }
 
-    private static void runWorkloads(BrokerRun run, Process process, int port, Path data, List<Workload> workloads,
-            LoadTools tools, Processes processes, Path logs) throws IOException {
+    /** The TLS listener's protocol and cipher suite, for the report; a failure is reported there too (the TLS workloads will fail). */
+    private static String negotiated(BrokerUnderTest broker, BrokerUnderTest.TlsListener tls) {
+        try {
+            String negotiated = TlsHandshake.negotiated("127.0.0.1", tls.port(), tls.store());
+            log("%s: TLS listener negotiated %s", broker.key(), negotiated);
+            return negotiated;
+        } catch (Exception e) {
+            log("%s: TLS handshake FAILED: %s", broker.key(), e);
+            return "handshake failed: " + e;
+        }
+    }
+
+    private static void runWorkloads(BrokerRun run, Process process, int port, Optional<BrokerUnderTest.TlsListener> tls, Path data,
+            List<Workload> workloads, LoadTools tools, Processes processes, Path logs) throws IOException {
         ProcStat stat = new ProcStat(process.pid(), ProcStat.clockTicksPerSecond());
-        Target target = new Target("127.0.0.1", port, data, stat, tools, processes, logs, System.getProperty("java.class.path"));
+        Target target = new Target("127.0.0.1", port, tls.map(t -> Endpoint.tls("127.0.0.1:" + t.port(), t.store())), data, stat, tools,
+                processes, logs, System.getProperty("java.class.path"));
         for (Workload workload : workloads) {
             if (!process.isAlive()) {
                 run.errors.put(workload.name(), "broker exited with " + process.exitValue());

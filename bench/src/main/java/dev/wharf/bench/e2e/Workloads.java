@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,11 +35,17 @@ final class Workloads {
     static final String PRODUCE_1K_ACKS_ALL = "produce-1k-acksall";
     static final String PRODUCE_100B = "produce-100b";
     static final String CONSUME_1K = "consume-1k";
+    static final String CONSUME_1K_TLS = "consume-1k-tls";
+    static final String PRODUCE_1K_TLS = "produce-1k-tls";
     static final String LATENCY_FIXED_RATE = "latency-fixed-rate";
     static final String ROUND_TRIP = "latency-round-trip";
     static final String PARTITIONS = "partitions-1000";
     static final String IDLE_CONNECTIONS = "idle-connections";
     static final String COMPACTION = "compaction";
+    /** The workloads that connect to the brokers' TLS listener. */
+    private static final Set<String> OVER_TLS = Set.of(CONSUME_1K_TLS, PRODUCE_1K_TLS);
+    /** The topic consume-1k and consume-1k-tls read, which produce-1k-acks1 writes. */
+    private static final String CONSUMED_TOPIC = "bench-1k";
 
     private static final int KIB = 1024;
     private static final Pattern FIXED_RATE = Pattern.compile(
@@ -56,11 +64,19 @@ final class Workloads {
         Map<Metric, Double> against(Target target, int sample) throws Exception;
     }
 
-    /** The running broker the workloads drive, and the means to drive it. */
-    record Target(String host, int port, Path data, ProcStat stat, LoadTools tools, Processes processes, Path logDir,
-            String harnessClasspath) {
+    /** The running broker the workloads drive (with its TLS listener when the run has TLS workloads), and the means to drive it. */
+    record Target(String host, int port, Optional<Endpoint> tls, Path data, ProcStat stat, LoadTools tools, Processes processes,
+            Path logDir, String harnessClasspath) {
         String bootstrap() {
             return host + ":" + port;
+        }
+
+        Endpoint plaintext() {
+            return Endpoint.plaintext(bootstrap());
+        }
+
+        Endpoint overTls() {
+            return tls.orElseThrow(() -> new IllegalStateException("the broker was started without a TLS listener"));
         }
     }
 
@@ -78,7 +94,13 @@ final class Workloads {
                 new Workload(PRODUCE_100B, String.format("produce %,d x 100 B at max rate, acks=1%s", p.records100b(), medianOf(ps)), ps,
                         (t, sample) -> produce(t, PRODUCE_100B, "bench-100b", sample, p.records100b(), 100, "1", p)),
                 new Workload(CONSUME_1K, String.format("consume the %,d x 1 KiB topic from the beginning%s", p.records1k(),
-                        medianOf(p.consumeSamples())), p.consumeSamples(), (t, sample) -> consume(t, p, sample)),
+                        medianOf(p.consumeSamples())), p.consumeSamples(), (t, sample) -> consume(t, CONSUME_1K, t.plaintext(), p, sample)),
+                // right after consume-1k, so that both read the same topic from the same page cache
+                new Workload(CONSUME_1K_TLS, String.format("the same as consume-1k over TLS%s", medianOf(p.consumeSamples())),
+                        p.consumeSamples(), (t, sample) -> consume(t, CONSUME_1K_TLS, t.overTls(), p, sample)),
+                // after the consume workloads, so that its writes do not push their topic out of the page cache
+                new Workload(PRODUCE_1K_TLS, String.format("the same as produce-1k-acks1 over TLS%s", medianOf(ps)), ps,
+                        (t, sample) -> produceOverTls(t, sample, p)),
                 new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s%s",
                         p.latencyRate(), p.latencySeconds(), medianOf(p.latencySamples())), p.latencySamples(),
                         (t, sample) -> fixedRateLatency(t, p, sample)),
@@ -91,6 +113,11 @@ final class Workloads {
                 new Workload(COMPACTION, String.format("log cleaner: %,d updates of 100 B over %,d keys, then cleaned",
                         p.compactionUpdates(), Compaction.KEYS), (t, sample) -> Compaction.run(t, p)));
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
+    }
+
+    /** Whether any of these workloads needs the brokers' TLS listener (and so a key store). */
+    static boolean needTls(List<Workload> workloads) {
+        return workloads.stream().anyMatch(w -> OVER_TLS.contains(w.name()));
     }
 
     private static String medianOf(int samples) {
@@ -112,9 +139,13 @@ final class Workloads {
      * next sample should not pay for it.
      */
     private static void dropSampleTopic(Target t, String topic, int sample, Profile p) throws Exception {
-        if (sample == 1) {
-            return;
+        if (sample > 1) {
+            dropTopic(t, topic, p);
         }
+    }
+
+    /** Deletes a topic and waits until its files are gone. */
+    private static void dropTopic(Target t, String topic, Profile p) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap()))) {
             admin.deleteTopics(List.of(topic)).all().get(p.workloadTimeout().toSeconds(), TimeUnit.SECONDS);
         }
@@ -138,19 +169,50 @@ final class Workloads {
             Profile p) throws Exception {
         String written = sampleTopic(topic, sample);
         double cpu = t.stat().cpuSeconds();
-        LoadTools.Produced produced = t.tools().produce(name + "-" + sample, t.bootstrap(), written, records, size, -1, acks,
+        LoadTools.Produced produced = t.tools().produce(name + "-" + sample, t.plaintext(), written, records, size, -1, acks,
                 p.workloadTimeout());
         Map<Metric, Double> m = throughput(produced.recordsPerSec(), size, records, t.stat().cpuSeconds() - cpu, produced.p99Ms());
         dropSampleTopic(t, written, sample, p);
         return m;
     }
 
-    /** Each sample reads the whole topic in a group of its own. */
-    private static Map<Metric, Double> consume(Target t, Profile p, int sample) throws Exception {
+    /**
+     * produce-1k-acks1 through the TLS listener. Every sample's topic, the first one's too, is
+     * deleted afterwards: nothing reads it, and it would only crowd the page cache.
+     */
+    private static Map<Metric, Double> produceOverTls(Target t, int sample, Profile p) throws Exception {
+        String topic = "bench-1k-tls-s" + sample;
         double cpu = t.stat().cpuSeconds();
-        LoadTools.Consumed consumed = t.tools().consume(CONSUME_1K + "-" + sample, t.bootstrap(), "bench-1k", p.records1k(),
+        LoadTools.Produced produced = t.tools().produce(PRODUCE_1K_TLS + "-" + sample, t.overTls(), topic, p.records1k(), KIB, -1, "1",
                 p.workloadTimeout());
+        Map<Metric, Double> m = throughput(produced.recordsPerSec(), KIB, p.records1k(), t.stat().cpuSeconds() - cpu, produced.p99Ms());
+        dropTopic(t, topic, p);
+        return m;
+    }
+
+    /** Each sample reads the whole topic in a group of its own. */
+    private static Map<Metric, Double> consume(Target t, String name, Endpoint endpoint, Profile p, int sample) throws Exception {
+        if (sample == 1) {
+            writeConsumedTopicIfMissing(t, p);
+        }
+        double cpu = t.stat().cpuSeconds();
+        LoadTools.Consumed consumed = t.tools().consume(name + "-" + sample, endpoint, CONSUMED_TOPIC, p.records1k(), p.workloadTimeout());
         return throughput(consumed.recordsPerSec(), KIB, consumed.records(), t.stat().cpuSeconds() - cpu, null);
+    }
+
+    /**
+     * The consume workloads read what produce-1k-acks1 wrote; in a run without it (say
+     * {@code --only consume-1k,consume-1k-tls}) they write the same topic first, unmeasured and
+     * in plaintext, with the same load tool and settings.
+     */
+    private static void writeConsumedTopicIfMissing(Target t, Profile p) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap()))) {
+            if (admin.listTopics().names().get(p.workloadTimeout().toSeconds(), TimeUnit.SECONDS).contains(CONSUMED_TOPIC)) {
+                return;
+            }
+        }
+        t.tools().produce("write-" + CONSUMED_TOPIC, t.plaintext(), CONSUMED_TOPIC, p.records1k(), KIB, -1, "1", p.workloadTimeout());
+        DirtyPages.settle(java.time.Duration.ofSeconds(60));
     }
 
     private static Map<Metric, Double> throughput(double recordsPerSec, int size, long records, double cpuSeconds, Double ackP99Ms) {
@@ -227,7 +289,7 @@ final class Workloads {
         }
         double readyMs = (System.nanoTime() - start) / 1e6;
         double cpu = t.stat().cpuSeconds();
-        LoadTools.Produced produced = t.tools().produce(PARTITIONS, t.bootstrap(), topic, p.recordsPartitioned(), KIB, -1, "1",
+        LoadTools.Produced produced = t.tools().produce(PARTITIONS, t.plaintext(), topic, p.recordsPartitioned(), KIB, -1, "1",
                 p.workloadTimeout());
         Map<Metric, Double> m = throughput(produced.recordsPerSec(), KIB, p.recordsPartitioned(), t.stat().cpuSeconds() - cpu,
                 produced.p99Ms());
@@ -243,7 +305,7 @@ final class Workloads {
             idle.open(t.host(), t.port(), p.idleConnections());
             double rssAdded = t.stat().rssMiB() - rss;
             double cpu = t.stat().cpuSeconds();
-            LoadTools.Produced produced = t.tools().produce(IDLE_CONNECTIONS + "-" + sample, t.bootstrap(), written, p.recordsWithIdle(),
+            LoadTools.Produced produced = t.tools().produce(IDLE_CONNECTIONS + "-" + sample, t.plaintext(), written, p.recordsWithIdle(),
                     KIB, -1, "1", p.workloadTimeout());
             m = throughput(produced.recordsPerSec(), KIB, p.recordsWithIdle(), t.stat().cpuSeconds() - cpu, produced.p99Ms());
             m.put(Metric.RSS_ADDED_MIB, rssAdded);

@@ -53,13 +53,21 @@ class SideBySideSmokeIT {
             assertEquals(2, producedSamples.get("records_per_sec").size(), broker + "'s produce samples");
         }
         assertTrue(json.get("rows").size() > 0 && json.get("rows").get(0).has("ratio"));
+        // consume-1k-tls read the topic over both brokers' TLS listener, and each broker's TLS/plaintext ratios are there
+        JsonNode tlsCost = json.get("tls_cost");
+        assertEquals(2, tlsCost.size(), "consume-1k-tls / consume-1k: records/s and CPU s/GB");
+        for (JsonNode ratio : tlsCost) {
+            assertTrue(ratio.get("kafka").asDouble() > 0 && ratio.get("wharf").asDouble() > 0, ratio.toString());
+        }
+        assertTrue(table.contains("TLS beside plaintext"), table);
         assertTrue(Files.readString(outcome.svg()).startsWith("<svg"));
         assertTrue(Files.exists(options.results().resolve("latest.json")));
 
         try (var leftovers = Files.list(options.work())) {
             assertEquals(0, leftovers.filter(p -> !p.getFileName().toString().equals("logs")).count(), "broker data left behind");
         }
-        // ~90 s here, ~20 s of it Kafka's first topic deletion (its deleter first runs 30 s after start-up)
+        // ~90 s here, ~20 s of it Kafka's first topic deletion (its deleter first runs 30 s after start-up), plus some 15 s
+        // for consume-1k-tls (a key store, two more tool JVMs per broker)
         assertTrue(report.took.compareTo(Duration.ofSeconds(150)) < 0, "tiny run took " + report.took);
     }
 
