@@ -67,8 +67,9 @@ class SideBySideSmokeIT {
             assertEquals(0, leftovers.filter(p -> !p.getFileName().toString().equals("logs")).count(), "broker data left behind");
         }
         // ~90 s here, ~20 s of it Kafka's first topic deletion (its deleter first runs 30 s after start-up), plus some 15 s
-        // for consume-1k-tls (a key store, two more tool JVMs per broker)
-        assertTrue(report.took.compareTo(Duration.ofSeconds(150)) < 0, "tiny run took " + report.took);
+        // for consume-1k-tls (a key store, two more tool JVMs per broker); the bound keeps the tiny profile tiny, with
+        // room for a busy machine (185 s seen at load 10-14)
+        assertTrue(report.took.compareTo(Duration.ofSeconds(210)) < 0, "tiny run took " + report.took);
     }
 
     private static JsonNode findWorkload(JsonNode json, String name) {
