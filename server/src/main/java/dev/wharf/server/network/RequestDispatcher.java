@@ -50,8 +50,16 @@ import org.slf4j.LoggerFactory;
  * Backpressure: a connection with {@link #MAX_PENDING} requests not yet answered (or
  * {@link #MAX_PENDING_BYTES} of them not yet handled), or whose
  * responses are not draining to the socket, is not read from until it catches up, so one flooding
- * client cannot make the broker buffer without bound. All of this class's state is touched only on
- * the connection's event loop: no locks.
+ * client cannot make the broker buffer without bound; nor is one whose last response carried a
+ * quota's {@code throttle_time_ms}, until that time has passed (KIP-219).
+ *
+ * <p>Security: on a SASL listener each request is checked, when its turn comes, against the
+ * connection's {@link SaslSession} (only the SASL exchange before authentication, only a
+ * re-authentication after the session expired); a failed authentication is answered and then the
+ * connection closes. After a v0 SaslHandshake the next frames are bare SASL tokens, not requests.
+ * On an SSL listener the client certificate's principal is taken when the TLS handshake completes,
+ * and log-file parts are read into buffers for TLS to encrypt. All of this class's state is touched
+ * only on the connection's event loop: no locks.
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
