@@ -113,6 +113,23 @@ final class ClassicGroup implements Group {
     }
 
     @Override
+    public void unload(long nowMs) {
+        GroupTimers.cancelPhase(this);
+        for (GroupMember m : members.values()) {
+            if (m.awaitingJoin != null) {
+                m.awaitingJoin.complete(GroupCoordinator.JoinResult.error(ErrorCode.NOT_COORDINATOR, m.memberId));
+                m.awaitingJoin = null;
+            }
+            if (m.awaitingSync != null) {
+                m.awaitingSync.complete(GroupCoordinator.SyncResult.error(ErrorCode.NOT_COORDINATOR));
+                m.awaitingSync = null;
+            }
+        }
+        markDead(nowMs);
+        members.clear(); // their session timers find them gone
+    }
+
+    @Override
     public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, long nowMs) {
         if (is(GroupState.DEAD)) {
             return ErrorCode.COORDINATOR_NOT_AVAILABLE;

@@ -42,6 +42,14 @@ sealed interface Group permits ClassicGroup {
     void revive(long stateTimestampMs);
 
     /**
+     * This broker stopped coordinating the group (its partition moved): requests waiting on it are
+     * answered NOT_COORDINATOR, its timers stop, and it goes Dead so a request already past the
+     * coordinator check gets COORDINATOR_NOT_AVAILABLE, never UNKNOWN_MEMBER_ID for a member that
+     * is fine on the new coordinator.
+     */
+    void unload(long nowMs);
+
+    /**
      * Whether an OffsetCommit from this member of this generation may be stored (NONE if so). A
      * commit from a live member also counts as a sign of life.
      */

@@ -93,9 +93,11 @@ public final class GroupCoordinator {
         // restored members keep their place if they heartbeat within a session timeout from now
         store.onLoaded(groups -> {
             long now = clock.getAsLong();
-            for (ClassicGroup group : groups) {
-                synchronized (group) {
-                    group.members.values().forEach(m -> rebalance.timers().startSession(group, m, now));
+            for (Group g : groups) {
+                if (g instanceof ClassicGroup group) {
+                    synchronized (group) {
+                        group.members.values().forEach(m -> rebalance.timers().startSession(group, m, now));
+                    }
                 }
             }
         });

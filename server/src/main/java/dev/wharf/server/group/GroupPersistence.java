@@ -44,10 +44,6 @@ final class GroupPersistence {
         return out;
     }
 
-    /**
-     * Rebuilds a partition's groups (not yet published) and fills in their offsets: membership as
-     * of the last stored rebalance, a group with offsets only as an empty classic group.
-     */
     /** Offsets a producer committed in a transaction still open when the partition was loaded. */
     static void restorePending(long producerId, List<CoordinatorLog.Entry> entries, OffsetTable offsets) {
         for (CoordinatorLog.Entry e : entries) {
@@ -59,32 +55,50 @@ final class GroupPersistence {
         }
     }
 
-    static void restore(List<CoordinatorLog.Entry> entries, long nowMs, Map<String, ClassicGroup> groups,
+    /**
+     * Rebuilds a partition's groups (not yet published) and fills in their offsets. The live
+     * entries come in no particular order, so groups are rebuilt first, each kind from its own
+     * records; a group with offsets only then becomes an empty classic group.
+     */
+    static void restore(List<CoordinatorLog.Entry> entries, long nowMs, Map<String, Group> groups,
             OffsetTable offsets) {
+        List<CoordinatorLog.Entry> offsetEntries = new ArrayList<>();
         for (CoordinatorLog.Entry e : entries) {
             GroupRecords.Key key = GroupRecords.readKey(e.key());
-            ClassicGroup group = groups.computeIfAbsent(key.group(), id -> new ClassicGroup(id, nowMs));
-            if (key.kind() == GroupRecords.OFFSET_KEY) {
-                offsets.put(key.group(), new TopicPartition(key.topic(), key.partition()),
-                        GroupRecords.readOffsetValue(e.value()));
-                continue;
+            switch (key.kind()) {
+                case GroupRecords.OFFSET_KEY -> offsetEntries.add(e);
+                case GroupRecords.GROUP_KEY -> restoreClassic(key.group(), GroupRecords.readGroupValue(e.value()), nowMs,
+                        groups);
+                default -> throw new IllegalStateException("unknown record kind " + key.kind());
             }
-            GroupRecords.StoredGroup stored = GroupRecords.readGroupValue(e.value());
-            group.protocolType = stored.protocolType().isEmpty() ? null : stored.protocolType();
-            group.generation = stored.generation();
-            group.protocolName = stored.protocolName();
-            group.leaderId = stored.leaderId();
-            group.stateTimestampMs = stored.stateTimestamp();
-            for (GroupRecords.StoredMember m : stored.members()) {
-                GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
-                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), Map.of(stored.protocolName(), m.subscription()));
-                member.assignment = m.assignment();
-                group.members.put(m.memberId(), member);
-                if (m.groupInstanceId() != null) {
-                    group.staticMembers.put(m.groupInstanceId(), m.memberId());
-                }
-            }
-            group.state = group.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
         }
+        for (CoordinatorLog.Entry e : offsetEntries) {
+            GroupRecords.Key key = GroupRecords.readKey(e.key());
+            groups.computeIfAbsent(key.group(), id -> new ClassicGroup(id, nowMs));
+            offsets.put(key.group(), new TopicPartition(key.topic(), key.partition()),
+                    GroupRecords.readOffsetValue(e.value()));
+        }
+    }
+
+    /** A classic group as of its last stored rebalance. */
+    private static void restoreClassic(String groupId, GroupRecords.StoredGroup stored, long nowMs,
+            Map<String, Group> groups) {
+        ClassicGroup group = new ClassicGroup(groupId, nowMs);
+        groups.put(groupId, group);
+        group.protocolType = stored.protocolType().isEmpty() ? null : stored.protocolType();
+        group.generation = stored.generation();
+        group.protocolName = stored.protocolName();
+        group.leaderId = stored.leaderId();
+        group.stateTimestampMs = stored.stateTimestamp();
+        for (GroupRecords.StoredMember m : stored.members()) {
+            GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                    m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), Map.of(stored.protocolName(), m.subscription()));
+            member.assignment = m.assignment();
+            group.members.put(m.memberId(), member);
+            if (m.groupInstanceId() != null) {
+                group.staticMembers.put(m.groupInstanceId(), m.memberId());
+            }
+        }
+        group.state = group.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
     }
 }

@@ -15,7 +15,10 @@ import java.util.List;
  */
 final class GroupRecords {
     static final short OFFSET_KEY = 1;
+    /** A classic group's metadata. */
     static final short GROUP_KEY = 2;
+    // Kinds 3-9 belong to consumer groups (KIP-848), 10-19 to share groups, 20-29 to streams groups;
+    // each kind's records are read and written by its own class, keys starting with kind and group id.
     private static final short VALUE_VERSION = 1;
 
     private GroupRecords() {}

@@ -19,8 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,7 @@ public final class GroupStore {
     private final OffsetTable offsets = new OffsetTable();
     private final Map<Integer, PartitionWriter> writers = new ConcurrentHashMap<>();
     private final Object loading = new Object();
-    private volatile Consumer<Collection<ClassicGroup>> loadedListener = loaded -> {};
+    private final List<Consumer<Collection<Group>>> loadedListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param io where each partition's writer appends, one write at a time per partition; it must
@@ -75,9 +77,12 @@ public final class GroupStore {
         return offsets;
     }
 
-    /** Called with the groups of each partition once it is loaded (the coordinator starts their timers). */
-    void onLoaded(Consumer<Collection<ClassicGroup>> listener) {
-        this.loadedListener = listener;
+    /**
+     * Adds a listener called with the groups of each partition once it is loaded (each kind's
+     * coordinator starts the timers of its own groups; register before the first load).
+     */
+    void onLoaded(Consumer<Collection<Group>> listener) {
+        loadedListeners.add(listener);
     }
 
     /** The group of any kind, if this broker knows it (call {@link #writerFor} first: it loads the partition). */
@@ -85,15 +90,34 @@ public final class GroupStore {
         return groups.get(groupId);
     }
 
+    /** The group if it is of this kind; null when there is none, or the id names a group of another kind. */
+    <G extends Group> G group(String groupId, Class<G> kind) {
+        Group g = groups.get(groupId);
+        return kind.isInstance(g) ? kind.cast(g) : null;
+    }
+
+    /** The group of this kind, created by {@code factory} if unknown; null if the id names a group of another kind. */
+    <G extends Group> G getOrCreate(String groupId, Class<G> kind, Function<String, G> factory) {
+        Group g = groups.computeIfAbsent(groupId, factory::apply);
+        return kind.isInstance(g) ? kind.cast(g) : null;
+    }
+
+    /**
+     * Puts {@code next} in place of {@code current} under the same id (a group converting from one
+     * protocol to another); false if {@code current} is no longer the group under that id.
+     */
+    boolean replace(Group current, Group next) {
+        return groups.replace(current.groupId(), current, next);
+    }
+
     /** The classic group, or null when there is none (or the id names a group of another kind). */
     ClassicGroup classicGroup(String groupId) {
-        return groups.get(groupId) instanceof ClassicGroup g ? g : null;
+        return group(groupId, ClassicGroup.class);
     }
 
     /** The classic group, created empty if unknown; null if the id names a group of another kind. */
     ClassicGroup getOrCreateClassic(String groupId) {
-        return groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, clock.getAsLong())) instanceof ClassicGroup g
-                ? g : null;
+        return getOrCreate(groupId, ClassicGroup.class, id -> new ClassicGroup(id, clock.getAsLong()));
     }
 
     /**
@@ -116,24 +140,8 @@ public final class GroupStore {
             if (count.isPresent() && OffsetsTopic.partitionFor(g.groupId(), count.getAsInt()) != partition) {
                 continue;
             }
-            if (g instanceof ClassicGroup classic) {
-                synchronized (classic) {
-                    GroupTimers.cancelPhase(classic);
-                    for (GroupMember m : classic.members.values()) {
-                        if (m.awaitingJoin != null) {
-                            m.awaitingJoin.complete(GroupCoordinator.JoinResult.error(ErrorCode.NOT_COORDINATOR, m.memberId));
-                            m.awaitingJoin = null;
-                        }
-                        if (m.awaitingSync != null) {
-                            m.awaitingSync.complete(GroupCoordinator.SyncResult.error(ErrorCode.NOT_COORDINATOR));
-                            m.awaitingSync = null;
-                        }
-                    }
-                    // Dead: a request already past the coordinator check gets COORDINATOR_NOT_AVAILABLE (find
-                    // the coordinator again), never UNKNOWN_MEMBER_ID for a member that is fine elsewhere
-                    classic.markDead(clock.getAsLong());
-                    classic.members.clear(); // their session timers find them gone
-                }
+            synchronized (g) {
+                g.unload(clock.getAsLong());
             }
             groups.remove(g.groupId(), g);
             offsets.removeGroup(g.groupId());
@@ -235,14 +243,14 @@ public final class GroupStore {
             }
             try {
                 CoordinatorLog loaded = CoordinatorLog.load(offsetsPartition.get());
-                Map<String, ClassicGroup> restored = new HashMap<>();
+                Map<String, Group> restored = new HashMap<>();
                 GroupPersistence.restore(loaded.entries(), clock.getAsLong(), restored, offsets);
                 loaded.pendingTransactions().forEach((producerId, entries) ->
                         GroupPersistence.restorePending(producerId, entries, offsets));
                 groups.putAll(restored);
                 PartitionWriter writer = new PartitionWriter(loaded, io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
                 writers.put(partition, writer);
-                loadedListener.accept(restored.values());
+                loadedListeners.forEach(l -> l.accept(restored.values()));
                 return Optional.of(writer);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load " + OFFSETS_TOPIC + "-" + partition, e);
