@@ -1,6 +1,7 @@
 package dev.wharf.server.group;
 
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.coordinator.CoordinatorLog;
 import dev.wharf.wire.message.ConsumerProtocolSubscription;
 import dev.wharf.wire.protocol.MessageReader;
 import io.netty.buffer.Unpooled;
@@ -110,6 +111,11 @@ final class ClassicGroup implements Group {
     @Override
     public void revive(long stateTimestampMs) {
         transition(GroupState.EMPTY, stateTimestampMs);
+    }
+
+    @Override
+    public List<CoordinatorLog.Entry> tombstones() {
+        return List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.wharf.server.group;
 
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.coordinator.CoordinatorLog;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -54,6 +56,18 @@ sealed interface Group permits ClassicGroup {
      * commit from a live member also counts as a sign of life.
      */
     ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, long nowMs);
+
+    /**
+     * Whether an OffsetFetch naming this member and member epoch may read the group's offsets
+     * (OffsetFetch v9+, KIP-848: STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID...). Requests naming no member
+     * ({@code memberId} null, epoch -1) are admin reads and always allowed.
+     */
+    default ErrorCode validateOffsetFetch(String memberId, int memberEpoch) {
+        return ErrorCode.NONE;
+    }
+
+    /** Records deleting the group's own metadata from {@code __consumer_offsets} (not its offsets). */
+    List<CoordinatorLog.Entry> tombstones();
 
     /** What its members consume. */
     Subscriptions subscriptions();

@@ -85,7 +85,7 @@ final class GroupAdmin {
                         emptySince = group.stateTimestampMs();
                         group.markDead(clock.getAsLong());
                         // every offset applied so far: later commits find the group Dead
-                        return GroupPersistence.tombstones(groupId, store.offsets().partitions(groupId), true);
+                        return GroupPersistence.tombstones(group, store.offsets().partitions(groupId), true);
                     }
                     return List.of();
                 }

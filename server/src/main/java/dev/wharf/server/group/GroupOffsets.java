@@ -250,7 +250,7 @@ public final class GroupOffsets {
                         gone.add(tp);
                     }
                 });
-                return GroupPersistence.tombstones(groupId, gone, false);
+                return GroupPersistence.tombstones(group, gone, false);
             }
 
             @Override

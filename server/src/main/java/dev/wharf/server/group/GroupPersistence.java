@@ -32,14 +32,15 @@ final class GroupPersistence {
                 GroupRecords.offsetValue(offset));
     }
 
-    /** Deletes these offsets of the group, and with {@code groupToo} the group's own record. */
-    static List<CoordinatorLog.Entry> tombstones(String groupId, Collection<TopicPartition> offsets, boolean groupToo) {
+    /** Deletes these offsets of the group, and with {@code groupToo} the group's own records. */
+    static List<CoordinatorLog.Entry> tombstones(Group group, Collection<TopicPartition> offsets, boolean groupToo) {
+        String groupId = group.groupId();
         List<CoordinatorLog.Entry> out = new ArrayList<>();
         for (TopicPartition tp : offsets) {
             out.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
         }
         if (groupToo) {
-            out.add(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null));
+            out.addAll(group.tombstones());
         }
         return out;
     }

@@ -55,7 +55,7 @@ final class OffsetRemoval implements PartitionWriter.LogWrite<Integer> {
                 emptySince = group.stateTimestampMs();
                 group.markDead(clock.getAsLong());
             }
-            return GroupPersistence.tombstones(group.groupId(), gone, deleteGroup);
+            return GroupPersistence.tombstones(group, gone, deleteGroup);
         }
     }
 
