@@ -150,6 +150,16 @@ final class ZkData {
     static final ConfigEntityStore.Layout<ClientEntity> CLIENT_ID_ENTITIES = new ConfigEntityStore.Layout<>(CLIENT_CONFIGS,
             e -> CLIENT_CONFIGS + "/" + znodeName(e.clientId()), ZkData::clientIdEntityAt);
 
+    /**
+     * The cluster's finalized feature levels (KIP-584): one entity, {@code /features/finalized},
+     * its config a feature name → level map plus {@link #FEATURES_EPOCH}, bumped by every change.
+     */
+    static final String FEATURES = "/features";
+    static final String FINALIZED_FEATURES = FEATURES + "/finalized";
+    static final String FEATURES_EPOCH = "epoch";
+    static final ConfigEntityStore.Layout<String> FEATURE_ENTITIES = new ConfigEntityStore.Layout<>(FEATURES,
+            e -> FINALIZED_FEATURES, path -> path.equals(FINALIZED_FEATURES) ? "finalized" : null);
+
     private static String brokerEntityAt(String path) {
         String child = childOf(BROKER_CONFIGS, path);
         if (child == null || !path.equals(brokerConfig(child))) {

@@ -41,6 +41,7 @@ public final class ZkMetadataStore implements Closeable {
     private final ConfigEntityStore<ClientEntity> userConfigs;
     private final ConfigEntityStore<ClientEntity> clientIdConfigs;
     private final AclStore acls;
+    private final ConfigEntityStore<String> features;
     /** This broker's last report of replicas in failed log dirs, written again under a new session. */
     private volatile byte[] offlineReport;
 
@@ -57,6 +58,7 @@ public final class ZkMetadataStore implements Closeable {
         this.userConfigs = new ConfigEntityStore<>(session, ZkData.USER_ENTITIES);
         this.clientIdConfigs = new ConfigEntityStore<>(session, ZkData.CLIENT_ID_ENTITIES);
         this.acls = new AclStore(session);
+        this.features = new ConfigEntityStore<>(session, ZkData.FEATURE_ENTITIES);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
@@ -64,6 +66,7 @@ public final class ZkMetadataStore implements Closeable {
         session.addListener(userConfigs);
         session.addListener(clientIdConfigs);
         session.addListener(acls);
+        session.addListener(features);
         session.addListener(() -> {
             byte[] report = offlineReport;
             if (report != null) { // a new session lost the ephemeral node: the replicas are still offline
@@ -264,6 +267,33 @@ public final class ZkMetadataStore implements Closeable {
     public Map<String, String> updateBrokerConfigs(String entity,
             java.util.function.UnaryOperator<Map<String, String>> change) throws Exception {
         return session.call(() -> brokerConfigs.update(entity, change));
+    }
+
+    /**
+     * Tells a listener about the finalized feature levels as stored (empty when none were ever
+     * written), then about every change, on {@code wharf-zk-events}. The map holds each feature's
+     * level and the key {@code "epoch"}, which grows with every change.
+     */
+    public void subscribeFeatures(java.util.function.Consumer<Map<String, String>> listener) throws Exception {
+        session.call(() -> {
+            listener.accept(features.configs("finalized"));
+            features.subscribe((entity, levels) -> listener.accept(levels));
+            return null;
+        });
+    }
+
+    /**
+     * Replaces the finalized feature levels with what {@code change} makes of the stored ones (it
+     * may throw to refuse, and may run more than once), bumping the epoch; returns them.
+     */
+    public Map<String, String> updateFeatures(java.util.function.UnaryOperator<Map<String, String>> change)
+            throws Exception {
+        return session.call(() -> features.update("finalized", stored -> {
+            Map<String, String> next = new java.util.HashMap<>(change.apply(stored));
+            long epoch = Long.parseLong(stored.getOrDefault(ZkData.FEATURES_EPOCH, "1"));
+            next.put(ZkData.FEATURES_EPOCH, Long.toString(epoch + 1));
+            return next;
+        }));
     }
 
     /** Tells a listener about every resource's ACLs, then about every change, all on {@code wharf-zk-events}. */

@@ -6,6 +6,7 @@ import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.logstore.LogManager;
 import dev.wharf.server.api.AddOffsetsToTxnHandler;
+import dev.wharf.server.api.UpdateFeaturesHandler;
 import dev.wharf.server.api.AddPartitionsToTxnHandler;
 import dev.wharf.server.api.AlterConfigsHandler;
 import dev.wharf.server.api.AlterPartitionReassignmentsHandler;
@@ -58,6 +59,7 @@ import dev.wharf.server.txn.TxnAdmin;
 import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.server.txn.TxnStore;
 import dev.wharf.server.txn.TxnVerifier;
+import dev.wharf.server.feature.FinalizedFeatures;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
@@ -124,8 +126,9 @@ public final class Broker implements Closeable {
 
     public void start() throws Exception {
         config.warnings().forEach(w -> log.warn("{}", w));
-        ApiHandlers handlers = new ApiHandlers();
-        ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, config.get(BrokerKeys.TRANSACTION_VERSION).shortValue());
+        FinalizedFeatures features = new FinalizedFeatures(config.get(BrokerKeys.TRANSACTION_VERSION).shortValue());
+        ApiHandlers handlers = new ApiHandlers().gate(features::serves);
+        ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, features);
         handlers.register(apiVersions);
         // listeners are set up before ZooKeeper is reached; SCRAM credentials are looked up there
         // when a client authenticates, by then (connections are accepted last)
@@ -171,6 +174,7 @@ public final class Broker implements Closeable {
         metadata.start();
         // before the replicas open: partitions start with the dynamic defaults, not the static ones
         metadata.subscribeBrokerConfigs(dynamicConfig::entityChanged);
+        metadata.subscribeFeatures(features::update);
         dynamicConfig.onChange((before, now) -> resizeIo(now.get(BrokerKeys.NUM_IO_THREADS)));
         listeners.followLimits(dynamicConfig);
         resizeIo(dynamicConfig.get(BrokerKeys.NUM_IO_THREADS));
@@ -277,7 +281,8 @@ public final class Broker implements Closeable {
                 .register(new ListPartitionReassignmentsHandler(authz, metadata))
                 .register(new CreateAclsHandler(authz, metadata))
                 .register(new DescribeAclsHandler(authz))
-                .register(new DeleteAclsHandler(authz, metadata));
+                .register(new DeleteAclsHandler(authz, metadata))
+                .register(new UpdateFeaturesHandler(authz, metadata, features));
         dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config, authz);
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         listeners.startAccepting();

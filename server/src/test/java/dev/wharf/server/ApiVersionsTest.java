@@ -29,7 +29,7 @@ class ApiVersionsTest {
     @BeforeEach
     void start() throws InterruptedException {
         ApiHandlers handlers = new ApiHandlers();
-        ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, (short) 2);
+        ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, new dev.wharf.server.feature.FinalizedFeatures((short) 2));
         handlers.register(apiVersions);
         loops = new EventLoops(1);
         server = new NettyServer(new Endpoint("PLAINTEXT", dev.wharf.server.network.ListenerSecurity.PLAINTEXT, "127.0.0.1", 0), loops, 1024 * 1024, 60_000,

@@ -2,9 +2,9 @@ package dev.wharf.server.api;
 
 import dev.wharf.wire.message.ApiKey;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The broker's handlers by API key: the dispatcher's table and the source of ApiVersions.
@@ -13,6 +13,17 @@ import java.util.Map;
 public final class ApiHandlers {
     private volatile Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
     private java.util.function.UnaryOperator<ApiHandler> decorator = java.util.function.UnaryOperator.identity();
+    /** Which APIs are served now (a feature finalized at level 0 switches its APIs off); all by default. */
+    private volatile Predicate<ApiKey> serving = api -> true;
+
+    /**
+     * Serves only the APIs {@code serving} accepts at the time of each lookup: the others are
+     * neither advertised by ApiVersions nor dispatched, as if no handler were registered.
+     */
+    public ApiHandlers gate(Predicate<ApiKey> serving) {
+        this.serving = serving;
+        return this;
+    }
 
     /**
      * Wraps every handler, those registered already and those to come, in {@code decorator}
@@ -41,11 +52,14 @@ public final class ApiHandlers {
         return this;
     }
 
+    /** The handler of {@code api}; null when none is registered or the API is switched off. */
     public ApiHandler get(ApiKey api) {
-        return handlers.get(api);
+        return serving.test(api) ? handlers.get(api) : null;
     }
 
+    /** Every handler of an API served now. */
     public Collection<ApiHandler> all() {
-        return Collections.unmodifiableCollection(handlers.values());
+        Predicate<ApiKey> now = serving;
+        return handlers.values().stream().filter(h -> now.test(h.api())).toList();
     }
 }

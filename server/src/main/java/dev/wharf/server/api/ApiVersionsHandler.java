@@ -1,6 +1,8 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.feature.Feature;
+import dev.wharf.server.feature.FinalizedFeatures;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ApiVersionsRequest;
 import dev.wharf.wire.message.ApiVersionsResponse;
@@ -10,8 +12,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * ApiVersions: every registered handler's version range, in API key order, and the feature
- * {@code transaction.version} (supported 0-2, finalized at {@code transaction.version}).
+ * ApiVersions: every served handler's version range, in API key order (an API whose feature is
+ * finalized at level 0 is not served), and the features: every {@link Feature} with the levels
+ * this broker supports, and those finalized at 1 or more with the cluster's feature epoch.
  *
  * <p>v0: the API list. v1: throttle time. v3: flexible; client software name and version, supported
  * and finalized features (KIP-511, KIP-584). v4: no change (KIP-896). A request of a version this
@@ -19,20 +22,12 @@ import java.util.List;
  * retry with a version from the list ({@link #fallback()}).
  */
 public final class ApiVersionsHandler implements ApiHandler {
-    /** The finalized level of the one feature Wharf has, {@code transaction.version}, and how far it goes. */
-    private static final String TRANSACTION_VERSION = "transaction.version";
-    private static final short TRANSACTION_VERSION_MAX = 2;
-
     private final ApiHandlers handlers;
-    private final short transactionVersion;
+    private final FinalizedFeatures features;
 
-    /**
-     * @param transactionVersion the finalized {@code transaction.version}: from 2 the Java client
-     *     (4.0+) speaks transaction version 2 (KIP-890), below it version 1
-     */
-    public ApiVersionsHandler(ApiHandlers handlers, short transactionVersion) {
+    public ApiVersionsHandler(ApiHandlers handlers, FinalizedFeatures features) {
         this.handlers = handlers;
-        this.transactionVersion = transactionVersion;
+        this.features = features;
     }
 
     @Override
@@ -70,11 +65,19 @@ public final class ApiVersionsHandler implements ApiHandler {
                 new ApiVersionsResponse.ApiVersion().setApiKey(h.api().id).setMinVersion(h.lowestVersion())
                         .setMaxVersion(h.highestVersion())));
         // features (KIP-584): clients read the finalized levels, newer epochs replacing what they knew
-        return new ApiVersionsResponse().setErrorCode(error.code).setApiKeys(apis)
-                .setSupportedFeatures(List.of(new ApiVersionsResponse.SupportedFeatureKey().setName(TRANSACTION_VERSION)
-                        .setMinVersion((short) 0).setMaxVersion(TRANSACTION_VERSION_MAX)))
-                .setFinalizedFeaturesEpoch(1)
-                .setFinalizedFeatures(List.of(new ApiVersionsResponse.FinalizedFeatureKey().setName(TRANSACTION_VERSION)
-                        .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion)));
+        FinalizedFeatures.Levels levels = features.levels();
+        List<ApiVersionsResponse.SupportedFeatureKey> supported = new ArrayList<>();
+        List<ApiVersionsResponse.FinalizedFeatureKey> finalized = new ArrayList<>();
+        for (Feature f : Feature.values()) {
+            supported.add(new ApiVersionsResponse.SupportedFeatureKey().setName(f.featureName)
+                    .setMinVersion((short) 0).setMaxVersion(f.maxLevel));
+            short level = levels.level(f);
+            if (level >= 1) {
+                finalized.add(new ApiVersionsResponse.FinalizedFeatureKey().setName(f.featureName)
+                        .setMinVersionLevel(level).setMaxVersionLevel(level));
+            }
+        }
+        return new ApiVersionsResponse().setErrorCode(error.code).setApiKeys(apis).setSupportedFeatures(supported)
+                .setFinalizedFeaturesEpoch(levels.epoch()).setFinalizedFeatures(finalized);
     }
 }

@@ -70,7 +70,7 @@ class RequestDispatcherBackpressureTest {
 
     private static EmbeddedChannel channel(HeldProduceHandler handler) {
         ApiHandlers handlers = new ApiHandlers();
-        ApiVersionsHandler versions = new ApiVersionsHandler(handlers, (short) 2);
+        ApiVersionsHandler versions = new ApiVersionsHandler(handlers, new dev.wharf.server.feature.FinalizedFeatures((short) 2));
         handlers.register(versions).register(handler);
         EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions, new SendStats(), Runnable::run, "PLAINTEXT", ListenerSecurity.PLAINTEXT));
         ch.config().setAutoRead(true);

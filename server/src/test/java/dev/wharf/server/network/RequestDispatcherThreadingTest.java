@@ -99,7 +99,7 @@ class RequestDispatcherThreadingTest {
     /** A client channel connected to a server channel whose pipeline is the dispatcher alone. */
     private Channel connect(ApiHandler handler) throws InterruptedException {
         ApiHandlers handlers = new ApiHandlers();
-        ApiVersionsHandler versions = new ApiVersionsHandler(handlers, (short) 2);
+        ApiVersionsHandler versions = new ApiVersionsHandler(handlers, new dev.wharf.server.feature.FinalizedFeatures((short) 2));
         handlers.register(versions).register(handler);
         LocalAddress address = new LocalAddress("dispatcher-threading-" + System.nanoTime());
         new ServerBootstrap().group(serverLoop).channel(LocalServerChannel.class)

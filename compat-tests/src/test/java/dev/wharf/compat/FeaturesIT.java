@@ -1,0 +1,135 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ApiVersionsRequest;
+import dev.wharf.wire.message.ApiVersionsResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FeatureMetadata;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
+import org.apache.kafka.common.errors.InvalidUpdateVersionException;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Finalized features (KIP-584) as Kafka's Admin and {@code kafka-features} see them: the group
+ * protocols' features finalized by default, UpdateFeatures changing levels (checked like Kafka's
+ * controller), and the APIs a feature gates leaving ApiVersions when it is disabled.
+ */
+class FeaturesIT {
+    @TempDir
+    static Path dir;
+    private static RunningBroker broker;
+    private static Admin admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new RunningBroker(dir, Map.of());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        admin.close(Duration.ofSeconds(5));
+        broker.close();
+    }
+
+    private static FeatureMetadata features() throws Exception {
+        return admin.describeFeatures().featureMetadata().get();
+    }
+
+    private static short finalized(FeatureMetadata m, String feature) {
+        var level = m.finalizedFeatures().get(feature);
+        return level == null ? 0 : level.maxVersionLevel();
+    }
+
+    private static boolean advertised(ApiKey api) throws Exception {
+        try (KafkaWireClient wire = new KafkaWireClient(broker.bootstrap())) {
+            ApiVersionsResponse r = wire.call(ApiKey.API_VERSIONS, (short) 3,
+                    new ApiVersionsRequest().setClientSoftwareName("features-it").setClientSoftwareVersion("1"));
+            return r.apiKeys().stream().anyMatch(v -> v.apiKey() == api.id);
+        }
+    }
+
+    // Out of the box: every feature supported from 0, the group protocols and transaction version 2 finalized.
+    @Test
+    void defaultsAsAdminSeesThem() throws Exception {
+        FeatureMetadata m = features();
+        for (String f : new String[] {"group.version", "share.version", "streams.version"}) {
+            assertEquals(0, m.supportedFeatures().get(f).minVersion(), f);
+            assertEquals(1, m.supportedFeatures().get(f).maxVersion(), f);
+        }
+        assertEquals(2, m.supportedFeatures().get("transaction.version").maxVersion());
+        assertEquals(1, finalized(m, "group.version"));
+        assertEquals(2, finalized(m, "transaction.version"));
+        assertTrue(m.finalizedFeaturesEpoch().isPresent());
+    }
+
+    // kafka-features describe lists each feature with its supported range and finalized level.
+    @Test
+    void kafkaFeaturesDescribe() throws Exception {
+        KafkaTool.Result r = KafkaTool.run("org.apache.kafka.tools.FeatureCommand", null,
+                "--bootstrap-server", broker.bootstrap(), "describe");
+        assertEquals(0, r.exitCode(), r.output());
+        String line = r.output().lines().filter(l -> l.contains("Feature: transaction.version")).findFirst().orElseThrow();
+        assertTrue(line.contains("SupportedMinVersion: 0") && line.contains("SupportedMaxVersion: 2")
+                && line.contains("FinalizedVersionLevel: 2"), r.output());
+        assertTrue(r.output().contains("Feature: group.version"), r.output());
+    }
+
+    // Invalid updates are refused with INVALID_UPDATE_VERSION and change nothing.
+    @Test
+    void invalidUpdatesAreRefused() throws Exception {
+        long epoch = features().finalizedFeaturesEpoch().orElseThrow();
+        ExecutionException beyond = assertThrows(ExecutionException.class, () -> admin.updateFeatures(
+                Map.of("transaction.version", new FeatureUpdate((short) 3, FeatureUpdate.UpgradeType.UPGRADE)),
+                new UpdateFeaturesOptions()).all().get());
+        assertInstanceOf(InvalidUpdateVersionException.class, beyond.getCause());
+        ExecutionException unknown = assertThrows(ExecutionException.class, () -> admin.updateFeatures(
+                Map.of("no.such.version", new FeatureUpdate((short) 1, FeatureUpdate.UpgradeType.UPGRADE)),
+                new UpdateFeaturesOptions()).all().get());
+        assertInstanceOf(InvalidUpdateVersionException.class, unknown.getCause());
+        ExecutionException downgradeAsUpgrade = assertThrows(ExecutionException.class, () -> admin.updateFeatures(
+                Map.of("transaction.version", new FeatureUpdate((short) 1, FeatureUpdate.UpgradeType.UPGRADE)),
+                new UpdateFeaturesOptions()).all().get());
+        assertInstanceOf(InvalidUpdateVersionException.class, downgradeAsUpgrade.getCause());
+        FeatureMetadata m = features();
+        assertEquals(epoch, m.finalizedFeaturesEpoch().orElseThrow());
+        assertEquals(2, finalized(m, "transaction.version"));
+    }
+
+    // Disabling group.version takes ConsumerGroupHeartbeat out of ApiVersions; upgrading brings it back. Each change bumps the epoch.
+    @Test
+    void disablingAFeatureStopsItsApis() throws Exception {
+        long before = features().finalizedFeaturesEpoch().orElseThrow();
+        admin.updateFeatures(Map.of("group.version", new FeatureUpdate((short) 0, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)),
+                new UpdateFeaturesOptions()).all().get();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> finalized(features(), "group.version") == 0);
+        FeatureMetadata off = features();
+        assertNull(off.finalizedFeatures().get("group.version"));
+        assertTrue(off.finalizedFeaturesEpoch().orElseThrow() > before);
+        assertFalse(advertised(ApiKey.CONSUMER_GROUP_HEARTBEAT));
+        assertTrue(advertised(ApiKey.JOIN_GROUP));
+
+        admin.updateFeatures(Map.of("group.version", new FeatureUpdate((short) 1, FeatureUpdate.UpgradeType.UPGRADE)),
+                new UpdateFeaturesOptions()).all().get();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> finalized(features(), "group.version") == 1);
+        assertTrue(features().finalizedFeaturesEpoch().orElseThrow() > off.finalizedFeaturesEpoch().orElseThrow());
+    }
+}
