@@ -24,6 +24,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -97,6 +99,12 @@ class MultiBrokerIT {
                     () -> admin.createTopics(List.of(new NewTopic("wide", 1, (short) 3))).all().get());
             assertInstanceOf(InvalidReplicationFactorException.class, wide.getCause());
             assertEquals("Replication factor: 3 larger than available brokers: 2.", wide.getCause().getMessage());
+
+            // a feature finalized through broker 1 is finalized on broker 2 too
+            admin.updateFeatures(Map.of("transaction.version", new FeatureUpdate((short) 1,
+                    FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)), new UpdateFeaturesOptions()).all().get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> adminTwo.describeFeatures().featureMetadata().get()
+                    .finalizedFeatures().get("transaction.version").maxVersionLevel() == 1);
         }
     }
 
