@@ -126,7 +126,8 @@ public final class Broker implements Closeable {
 
     public void start() throws Exception {
         config.warnings().forEach(w -> log.warn("{}", w));
-        FinalizedFeatures features = new FinalizedFeatures(config.get(BrokerKeys.TRANSACTION_VERSION).shortValue());
+        FinalizedFeatures features = new FinalizedFeatures(config.get(BrokerKeys.TRANSACTION_VERSION).shortValue(),
+                config.get(BrokerKeys.GROUP_COORDINATOR_REBALANCE_PROTOCOLS));
         ApiHandlers handlers = new ApiHandlers().gate(features::serves);
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, features);
         handlers.register(apiVersions);

@@ -253,6 +253,12 @@ public final class BrokerKeys {
             "How long the first rebalance of an empty group waits for more members.");
     public static final ConfigKey<Integer> GROUP_MAX_SIZE = define("group.max.size", INT, "2147483647", atLeast(1),
             STATIC, "Most members a group may have.");
+    public static final ConfigKey<List<String>> GROUP_COORDINATOR_REBALANCE_PROTOCOLS = define(
+            "group.coordinator.rebalance.protocols", LIST, "classic,consumer,streams",
+            v -> !v.contains("classic") ? "Disabling the 'classic' protocol is not supported"
+                    : eachOneOf("classic", "consumer", "share", "streams").problem(v),
+            STATIC, "The group protocols served: consumer (KIP-848) and streams (KIP-1071) besides classic, each also "
+                    + "needing its feature (group.version, streams.version) finalized; share groups follow share.version.");
     public static final ConfigKey<Integer> PRODUCER_ID_EXPIRATION_MS = define("producer.id.expiration.ms", INT,
             "86400000", atLeast(1), DYNAMIC, "Idle time after which a producer's state is forgotten.");
     public static final ConfigKey<Integer> PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = define(

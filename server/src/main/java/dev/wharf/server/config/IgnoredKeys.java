@@ -37,8 +37,6 @@ public final class IgnoredKeys {
         ignored("log.local.retention.bytes", "tiered storage is not supported; nothing is local-only");
         ignored("inter.broker.protocol.version", "each API serves the versions its handler declares");
         ignored("security.inter.broker.protocol", "followers use inter.broker.listener.name (or the PLAINTEXT listener)");
-        ignored("group.coordinator.rebalance.protocols", "the classic protocol is served; the consumer protocol "
-                + "(KIP-848) is not advertised, so clients use classic");
         ignored("group.coordinator.", "tunes Kafka's group coordinator threads and buffers");
         ignored("group.consumer.", "the consumer group protocol (KIP-848) is not served");
         ignored("group.share.", "share groups (KIP-932) are not served");
@@ -63,7 +61,7 @@ public final class IgnoredKeys {
         ignored("broker.id.generation.enable", "ids are not generated; broker.id defaults to 0");
         ignored("reserved.broker.max.id", "ids are not generated; broker.id defaults to 0");
         ignored("unstable.api.versions.enable", "each API serves the versions its handler declares");
-        ignored("unstable.feature.versions.enable", "Wharf has no feature versions");
+        ignored("unstable.feature.versions.enable", "every feature level Wharf supports is stable");
         ignored("early.start.listeners", "every listener starts once the broker is ready");
         ignored("password.encoder.", "there are no dynamic password configs");
 

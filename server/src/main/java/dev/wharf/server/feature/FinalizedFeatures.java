@@ -2,7 +2,10 @@ package dev.wharf.server.feature;
 
 import dev.wharf.wire.message.ApiKey;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The cluster's finalized feature levels as this broker last saw them in ZooKeeper, and the
@@ -23,9 +26,28 @@ public final class FinalizedFeatures {
     }
 
     private final Map<Feature, Short> defaults;
+    /** Features whose APIs stay off whatever their level: their protocol is not in group.coordinator.rebalance.protocols. */
+    private final Set<Feature> switchedOff;
     private volatile Levels current;
 
+    /** Every protocol enabled: for tests and tools that have no broker config. */
     public FinalizedFeatures(short transactionVersion) {
+        this(transactionVersion, List.of("classic", "consumer", "streams"));
+    }
+
+    /**
+     * @param rebalanceProtocols {@code group.coordinator.rebalance.protocols}: without "consumer"
+     *     (or "streams") the KIP-848 (KIP-1071) APIs are not served, whatever the feature's level
+     */
+    public FinalizedFeatures(short transactionVersion, List<String> rebalanceProtocols) {
+        Set<Feature> off = EnumSet.noneOf(Feature.class);
+        if (!rebalanceProtocols.contains("consumer")) {
+            off.add(Feature.GROUP_VERSION);
+        }
+        if (!rebalanceProtocols.contains("streams")) {
+            off.add(Feature.STREAMS_VERSION);
+        }
+        this.switchedOff = off;
         Map<Feature, Short> d = new EnumMap<>(Feature.class);
         for (Feature f : Feature.values()) {
             d.put(f, f == Feature.TRANSACTION_VERSION ? transactionVersion : f.maxLevel);
@@ -44,7 +66,7 @@ public final class FinalizedFeatures {
 
     /** Whether {@code api} is served now: it needs no feature, or its feature is at 1 or more. */
     public boolean serves(ApiKey api) {
-        return Feature.gating(api).map(f -> level(f) >= 1).orElse(true);
+        return Feature.gating(api).map(f -> !switchedOff.contains(f) && level(f) >= 1).orElse(true);
     }
 
     /** Follows the stored map (feature names to levels, and {@code "epoch"}) as read from ZooKeeper. */
