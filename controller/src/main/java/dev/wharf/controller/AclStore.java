@@ -61,7 +61,7 @@ final class AclStore implements ZkSession.Listener {
             zk.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(watcher).forPath(root);
             for (String type : zk.getChildren().forPath(root)) {
                 for (String name : children(root + "/" + type)) {
-                    AclResource r = new AclResource(root.equals(ZkData.PREFIXED_ACLS), type, name);
+                    AclResource r = new AclResource(root.equals(ZkData.PREFIXED_ACLS), type, ZkData.desanitize(name));
                     List<StoredAcl> now = read(r);
                     if (!now.isEmpty()) {
                         seen.put(r, now);

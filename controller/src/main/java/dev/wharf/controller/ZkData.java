@@ -43,7 +43,7 @@ import java.util.UUID;
  *                                                replicas in failed log dirs (KIP-112); the controller takes
  *                                                them as not live until the broker restarts (the node dies with
  *                                                its session)
- *   /kafka-acl/&lt;type&gt;/&lt;name&gt;                   {"version":1,"acls":[{"principal":"User:alice","permissionType":"Allow",
+ *   /kafka-acl/&lt;type&gt;/&lt;sanitized name&gt;         {"version":1,"acls":[{"principal":"User:alice","permissionType":"Allow",
  *                                                "operation":"Read","host":"*"}]}   literal ACLs ("Topic", "Group", ...)
  *   /kafka-acl-extended/prefixed/&lt;type&gt;/&lt;name&gt;  the same, for prefixed ACLs (KIP-290)
  * </pre>
@@ -379,8 +379,12 @@ final class ZkData {
 
     // /kafka-acl/<type>/<name> and /kafka-acl-extended/prefixed/<type>/<name>
 
+    /**
+     * A resource's ACL znode. The name is sanitized as client ids are ({@link #sanitize}): group
+     * names and transactional ids may hold {@code /}, which would otherwise nest znodes.
+     */
     static String acls(AclResource r) {
-        return (r.prefixed() ? PREFIXED_ACLS : LITERAL_ACLS) + "/" + r.resourceType() + "/" + r.name();
+        return (r.prefixed() ? PREFIXED_ACLS : LITERAL_ACLS) + "/" + r.resourceType() + "/" + sanitize(r.name());
     }
 
     /** The resource whose ACL znode {@code path} is, or null when it is no such znode (a type, the root). */
@@ -388,7 +392,8 @@ final class ZkData {
         for (String root : List.of(LITERAL_ACLS, PREFIXED_ACLS)) {
             String type = childOf(root, path);
             if (type != null && path.length() > root.length() + type.length() + 2) {
-                return new AclResource(root.equals(PREFIXED_ACLS), type, path.substring(root.length() + type.length() + 2));
+                String name = path.substring(root.length() + type.length() + 2);
+                return name.contains("/") ? null : new AclResource(root.equals(PREFIXED_ACLS), type, desanitize(name));
             }
         }
         return null;

@@ -101,6 +101,31 @@ class AclStoreTest {
         }
     }
 
+    // Group names and transactional ids may hold '/', '%' or spaces: each is one znode, read back as written.
+    @Test
+    void namesWithSlashesAreOneZnode() throws Exception {
+        AclResource slashed = new AclResource(false, "Group", "team/a b%");
+        AclResource prefix = new AclResource(true, "TransactionalId", "app/");
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore store = new ZkMetadataStore(zk.connectString(), 10_000, new BrokerInfo(0, "127.0.0.1", 9092));
+                CuratorFramework raw = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
+            store.start();
+            raw.start();
+            store.updateAcls(slashed, acls -> append(acls, ALICE_READS));
+            store.updateAcls(prefix, acls -> append(acls, BOB_DENIED));
+            assertEquals(List.of("team%2Fa%20b%25"), raw.getChildren().forPath("/kafka-acl/Group"));
+            assertEquals(List.of("app%2F"), raw.getChildren().forPath("/kafka-acl-extended/prefixed/TransactionalId"));
+            assertEquals(Map.of(slashed, List.of(ALICE_READS), prefix, List.of(BOB_DENIED)), store.acls());
+        }
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
+                ZkMetadataStore again = new ZkMetadataStore(zk.connectString(), 10_000, new BrokerInfo(0, "127.0.0.1", 9092))) {
+            again.start();
+            Map<AclResource, List<StoredAcl>> loaded = new ConcurrentHashMap<>();
+            again.subscribeAcls(loaded::putAll);
+            assertEquals(Map.of(slashed, List.of(ALICE_READS), prefix, List.of(BOB_DENIED)), loaded);
+        }
+    }
+
     private static List<StoredAcl> append(List<StoredAcl> acls, StoredAcl acl) {
         acls.add(acl);
         return acls;
