@@ -126,6 +126,45 @@ class ClientQuotaRatesIT {
         assertEquals(acked.get(), end);
     }
 
+    // acks=0: the producer is never answered, so no throttle time can reach it; the broker stops
+    // reading its connection instead (KIP-219), and what is appended grows at the quota's pace.
+    @Test
+    void fireAndForgetProducerIsHeldToItsByteRate() throws Exception {
+        quota("quota-acks0", "producer_byte_rate", (double) QUOTA);
+        TopicPartition tp = new TopicPartition("rated", 0);
+        byte[] value = new byte[VALUE_BYTES];
+        long firstOffset = -1;
+        long firstMs = 0;
+        long lastOffset = -1;
+        long lastMs = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ProducerConfig.CLIENT_ID_CONFIG, "quota-acks0",
+                ProducerConfig.ACKS_CONFIG, "0", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(256 * 1024)),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            long start = System.currentTimeMillis();
+            long nextSample = start + 3000; // past the start-up allowance and the socket buffers' fill
+            while (System.currentTimeMillis() - start < 11_000) {
+                producer.send(new ProducerRecord<>("rated", value));
+                long now = System.currentTimeMillis();
+                if (now >= nextSample) {
+                    long end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get()
+                            .get(tp).offset();
+                    if (firstOffset < 0) {
+                        firstOffset = end;
+                        firstMs = now;
+                    }
+                    lastOffset = end;
+                    lastMs = now;
+                    nextSample = now + 1000;
+                }
+            }
+        }
+        double rate = (lastOffset - firstOffset) * (double) VALUE_BYTES * 1000 / (lastMs - firstMs);
+        System.out.println("acks=0 append rate " + rate + " against " + QUOTA);
+        assertEquals(QUOTA, rate, QUOTA * 0.15, "bytes per second appended");
+    }
+
     // A consumer over its fetch byte rate is slowed to it, and reads every record in order. As in Kafka, a
     // fetch over the quota is answered empty with a throttle time reckoned with the bytes it did not
     // send, so the consumer gets a little less than its quota (some 5-10% here): at most 15% less.

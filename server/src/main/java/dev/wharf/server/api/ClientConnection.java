@@ -23,6 +23,8 @@ public final class ClientConnection {
     private volatile String principal;
     /** Set when the connection must close once the response being written is sent (failed authentication). */
     private volatile boolean closeAfterResponse;
+    /** Set by the request being handled, read once it is done: one request at a time per connection. */
+    private volatile int unansweredThrottleMs;
     private volatile String clientSoftwareName = "unknown";
     private volatile String clientSoftwareVersion = "unknown";
 
@@ -68,6 +70,22 @@ public final class ClientConnection {
      */
     public boolean permits(dev.wharf.wire.message.ApiKey api) {
         return sasl == null || sasl.permits(api);
+    }
+
+    /**
+     * A throttle earned by a request that gets no response (Produce with acks=0): the dispatcher
+     * stops reading the connection that long once the request is done, as Kafka mutes such a
+     * client, since no throttle_time_ms can tell it to hold back (KIP-219).
+     */
+    public void throttleUnanswered(int ms) {
+        unansweredThrottleMs = Math.max(unansweredThrottleMs, ms);
+    }
+
+    /** The throttle of the request just done that gets no response (0 if none), cleared. */
+    public int takeUnansweredThrottle() {
+        int ms = unansweredThrottleMs;
+        unansweredThrottleMs = 0;
+        return ms;
     }
 
     /** Whether the connection closes after the response now being written (failed authentication). */

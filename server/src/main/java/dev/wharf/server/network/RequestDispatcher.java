@@ -245,6 +245,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else if (body instanceof ThrottledResponse t && t.throttleTimeMs() > 0) {
                 throttle(ctx, t.throttleTimeMs());
+            } else if (body == null && connection != null) {
+                int unanswered = connection.takeUnansweredThrottle();
+                if (unanswered > 0) {
+                    throttle(ctx, unanswered);
+                }
             }
         } catch (RuntimeException e) {
             // a response this version cannot carry is a broker bug: say so, and do not leave the

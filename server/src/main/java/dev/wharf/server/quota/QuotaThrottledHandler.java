@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * Wraps a handler to enforce client quotas on its requests: the time it takes (request_percentage),
  * and for Produce the record bytes appended (producer_byte_rate), for a consumer's Fetch the record
  * bytes answered (consumer_byte_rate). The response carries the largest throttle time earned, and
- * the dispatcher then stops reading the connection that long (KIP-219). As in Kafka, a throttled
+ * the dispatcher then stops reading the connection that long (KIP-219); a Produce with acks=0,
+ * which gets no response, is muted all the same. As in Kafka, a throttled
  * request is still served in full, except a consumer's Fetch: that is answered empty and its bytes
  * are not counted (they were not sent), and a quota'd consumer's fetch is capped at what its quota
  * allows over the windows measured. Followers' fetches (replication) and transaction markers are
@@ -80,16 +81,26 @@ public final class QuotaThrottledHandler implements ApiHandler {
         int requestThrottle = quotas.requestThrottleMs(principal, clientId, nanos);
         int produceThrottle = handler.api() == ApiKey.PRODUCE
                 ? quotas.produceThrottleMs(principal, clientId, recordBytes((ProduceRequest) context.body())) : 0;
+        int earned = Math.max(requestThrottle, produceThrottle);
         if (response.isDone() && !response.isCompletedExceptionally()) { // answered at once: no stage to allocate
             ApiMessage body = response.join();
-            ApiMessage finished = finish(body, principal, clientId, Math.max(requestThrottle, produceThrottle));
+            ApiMessage finished = finish(context, body, principal, clientId, earned);
             return finished == body ? response : CompletableFuture.completedFuture(finished);
         }
-        return response.thenApply(body -> finish(body, principal, clientId, Math.max(requestThrottle, produceThrottle)));
+        return response.thenApply(body -> finish(context, body, principal, clientId, earned));
     }
 
-    /** The response with the throttle time it earned; a throttled consumer fetch's is empty. */
-    private ApiMessage finish(ApiMessage body, String principal, String clientId, int earned) {
+    /**
+     * The response with the throttle time it earned; a throttled consumer fetch's is empty. A
+     * request with no response (acks=0) leaves its throttle with the connection, muted instead.
+     */
+    private ApiMessage finish(RequestContext context, ApiMessage body, String principal, String clientId, int earned) {
+        if (body == null) {
+            if (earned > 0) {
+                context.connection().throttleUnanswered(earned);
+            }
+            return null;
+        }
         int throttle = earned;
         if (body instanceof FetchResponse fetch) {
             long bytes = recordBytes(fetch);
