@@ -2,12 +2,16 @@ package dev.wharf.compat;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,7 +53,8 @@ class ClientQuotaRatesIT {
 
     @BeforeEach
     void start() throws Exception {
-        broker = new RunningBroker(dir, Map.of("quota.window.num", "2", "quota.window.size.seconds", "1"));
+        broker = new RunningBroker(dir, Map.of("quota.window.num", "2", "quota.window.size.seconds", "1",
+                "controller.quota.window.num", "2"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
         admin.createTopics(List.of(new NewTopic("rated", 1, (short) 1))).all().get();
     }
@@ -163,6 +168,46 @@ class ClientQuotaRatesIT {
         double rate = (lastOffset - firstOffset) * (double) VALUE_BYTES * 1000 / (lastMs - firstMs);
         System.out.println("acks=0 append rate " + rate + " against " + QUOTA);
         assertEquals(QUOTA, rate, QUOTA * 0.15, "bytes per second appended");
+    }
+
+    // controller_mutation_rate (KIP-599): partitions created and deleted spend a bucket of
+    // rate x 2 s (controller.quota.window.num=2). A topic that finds the bucket in debt is refused
+    // with THROTTLING_QUOTA_EXCEEDED and the time to wait (the one that brought it into debt passed);
+    // Admin's own retry gets through once it refills. (The client itself waits out a throttled
+    // response before its next request, so the refusals show within one request.)
+    @Test
+    void topicChangesAreHeldToTheMutationRate() throws Exception {
+        quota("mutator", "controller_mutation_rate", 5.0);
+        try (Admin mutator = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "mutator"))) {
+            var noRetry = new org.apache.kafka.clients.admin.CreateTopicsOptions().retryOnQuotaViolation(false);
+            var created = mutator.createTopics(List.of(new NewTopic("m1", 10, (short) 1), new NewTopic("m2", 10, (short) 1),
+                    new NewTopic("m3", 1, (short) 1)), noRetry).values();
+            created.get("m1").get(); // the whole bucket
+            created.get("m2").get(); // into debt: 10 partitions, 2 s
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> created.get("m3").get());
+            var e = assertInstanceOf(org.apache.kafka.common.errors.ThrottlingQuotaExceededException.class, refused.getCause());
+            assertTrue(e.throttleTimeMs() > 1000 && e.throttleTimeMs() <= 2000, "throttle " + e.throttleTimeMs());
+            assertEquals(java.util.Set.of("m1", "m2"), topicsNamed("m"));
+
+            var deleted = mutator.deleteTopics(List.of("m1", "m2"),
+                    new org.apache.kafka.clients.admin.DeleteTopicsOptions().retryOnQuotaViolation(false)).topicNameValues();
+            deleted.get("m1").get(); // sent once the client's throttle passed: a refilled bucket, into debt again
+            ExecutionException deleteRefused = assertThrows(ExecutionException.class, () -> deleted.get("m2").get());
+            assertInstanceOf(org.apache.kafka.common.errors.ThrottlingQuotaExceededException.class, deleteRefused.getCause());
+            assertEquals(java.util.Set.of("m2"), topicsNamed("m"));
+
+            long start = System.currentTimeMillis();
+            mutator.createTopics(List.of(new NewTopic("m3", 1, (short) 1))).all().get(); // Admin waits and retries
+            assertTrue(System.currentTimeMillis() - start >= 500, "created only once the bucket refilled");
+            // another client has no quota: not held back
+            admin.createTopics(List.of(new NewTopic("free", 30, (short) 1))).all().get();
+        }
+    }
+
+    private java.util.Set<String> topicsNamed(String prefix) throws Exception {
+        return admin.listTopics().names().get().stream().filter(n -> n.startsWith(prefix))
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     // A consumer over its fetch byte rate is slowed to it, and reads every record in order. As in Kafka, a

@@ -60,6 +60,8 @@ import dev.wharf.server.txn.TxnCoordinator;
 import dev.wharf.server.txn.TxnStore;
 import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.server.feature.FinalizedFeatures;
+import dev.wharf.server.quota.ClientQuotaApis;
+import dev.wharf.server.quota.ClientQuotas;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
@@ -237,6 +239,8 @@ public final class Broker implements Closeable {
                 config.interBrokerListener(), verifierThread);
         // before the handlers: with an authorizer, every ACL is loaded before the first request
         Authorization authz = Authorization.start(config, metadata);
+        // quotas wrap every handler, those registered before and after; topic changes count mutations
+        ClientQuotas quotas = ClientQuotaApis.register(handlers, metadata, config, authz);
         handlers.register(new SaslHandshakeHandler()).register(new SaslAuthenticateHandler());
         handlers.register(new FindCoordinatorHandler(authz, groupStore, txnStore))
                 .register(new AddPartitionsToTxnHandler(authz, transactions))
@@ -265,13 +269,13 @@ public final class Broker implements Closeable {
                         BrokerKeys.RACK_AWARE_REPLICA_SELECTOR.equals(config.get(BrokerKeys.REPLICA_SELECTOR_CLASS))))
                 .register(new ListOffsetsHandler(authz, metadata, replicas))
                 .register(new InitProducerIdHandler(authz, metadata, transactions))
-                .register(new CreateTopicsHandler(authz, config, metadata, admin))
-                .register(new DeleteTopicsHandler(authz, metadata, admin))
+                .register(new CreateTopicsHandler(authz, config, metadata, admin, quotas))
+                .register(new DeleteTopicsHandler(authz, metadata, admin, quotas))
                 .register(new DescribeClusterHandler(authz, metadata))
                 .register(new DescribeConfigsHandler(authz, dynamicConfig, metadata))
                 .register(new IncrementalAlterConfigsHandler(authz, metadata, admin, brokerConfigAdmin))
                 .register(new DeleteRecordsHandler(authz, metadata, replicas))
-                .register(new CreatePartitionsHandler(authz, metadata, admin))
+                .register(new CreatePartitionsHandler(authz, metadata, admin, quotas))
                 .register(new OffsetForLeaderEpochHandler(authz, metadata, replicas))
                 .register(new DescribeLogDirsHandler(authz, logs))
                 .register(new dev.wharf.server.api.AlterReplicaLogDirsHandler(authz, metadata, logDirMoves))
@@ -284,7 +288,6 @@ public final class Broker implements Closeable {
                 .register(new DescribeAclsHandler(authz))
                 .register(new DeleteAclsHandler(authz, metadata))
                 .register(new UpdateFeaturesHandler(authz, metadata, features));
-        dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config, authz);
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         listeners.startAccepting();
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),

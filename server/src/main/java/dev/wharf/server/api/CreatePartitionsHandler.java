@@ -2,6 +2,7 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.quota.ClientQuotas;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.security.acl.AclOperation;
@@ -22,17 +23,21 @@ import java.util.Optional;
  * have, registered brokers only: else INVALID_REPLICA_ASSIGNMENT); validate-only checks without
  * writing; POLICY_VIOLATION for every topic of a request adding more than
  * {@link NewTopicChecks#MAX_NEW_PARTITIONS_PER_REQUEST} partitions in all. Authorization: ALTER on
- * the topic, else TOPIC_AUTHORIZATION_FAILED. v1: no change. v2: flexible. v3: no change.
+ * the topic, else TOPIC_AUTHORIZATION_FAILED. The partitions added count against the client's
+ * controller_mutation_rate ({@link MutationQuotas}). v1: no change. v2: flexible. v3: strict
+ * mutation quota (THROTTLING_QUOTA_EXCEEDED, KIP-599).
  */
 public final class CreatePartitionsHandler implements ApiHandler {
     private final Authorization authz;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
+    private final ClientQuotas quotas;
 
-    public CreatePartitionsHandler(Authorization authz, ZkMetadataStore metadata, TopicAdmin admin) {
+    public CreatePartitionsHandler(Authorization authz, ZkMetadataStore metadata, TopicAdmin admin, ClientQuotas quotas) {
         this.authz = authz;
         this.metadata = metadata;
         this.admin = admin;
+        this.quotas = quotas;
     }
 
     @Override
@@ -45,6 +50,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
         CreatePartitionsRequest req = (CreatePartitionsRequest) context.body();
         List<CreatePartitionsResponse.CreatePartitionsTopicResult> results = new ArrayList<>();
         boolean tooMany = newPartitions(req) > NewTopicChecks.MAX_NEW_PARTITIONS_PER_REQUEST;
+        ClientQuotas.MutationQuota quota = MutationQuotas.of(quotas, context, 3);
         for (CreatePartitionsRequest.CreatePartitionsTopic t : req.topics()) {
             CreatePartitionsResponse.CreatePartitionsTopicResult r =
                     new CreatePartitionsResponse.CreatePartitionsTopicResult().setName(t.name());
@@ -64,15 +70,22 @@ public final class CreatePartitionsHandler implements ApiHandler {
                         + "number of partitions by " + (t.count() - topic.get().partitions().size()) + " but "
                         + t.assignments().size() + " assignments provided."));
             } else {
+                int added = req.validateOnly() ? 0 : t.count() - topic.get().partitions().size();
+                if (!req.validateOnly() && !quota.admit(added)) {
+                    results.add(r.setErrorCode(ErrorCode.THROTTLING_QUOTA_EXCEEDED.code)
+                            .setErrorMessage(MutationQuotas.EXCEEDED));
+                    continue;
+                }
                 try {
                     grow(topic.get(), t, req.validateOnly());
                     results.add(r.setErrorCode(ErrorCode.NONE.code));
                 } catch (Exception e) {
+                    quota.refund(added);
                     results.add(r.setErrorCode(ErrorCode.forException(e).code).setErrorMessage(ErrorCode.messageFor(e)));
                 }
             }
         }
-        return new CreatePartitionsResponse().setResults(results);
+        return new CreatePartitionsResponse().setResults(results).setThrottleTimeMs(quota.throttleMs());
     }
 
     /** The partitions the request adds to existing topics, over all of them (a long: they can add up past int). */

@@ -1,6 +1,7 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.quota.ClientQuotas;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.TopicAdmin;
@@ -30,22 +31,29 @@ import java.util.Map;
  * when only some brokers have a rack; POLICY_VIOLATION for every topic of a request adding more than
  * {@link NewTopicChecks#MAX_NEW_PARTITIONS_PER_REQUEST} partitions in all.
  *
- * <p>Authorization: CREATE on the cluster or on the topic, else TOPIC_AUTHORIZATION_FAILED.
+ * <p>Authorization: CREATE on the cluster or on the topic, else TOPIC_AUTHORIZATION_FAILED; without
+ * DESCRIBE_CONFIGS on the topic its result carries no configs (topic_config_error_code
+ * TOPIC_AUTHORIZATION_FAILED). Each topic's partitions count against the client's
+ * controller_mutation_rate ({@link MutationQuotas}).
  *
  * <p>v1: validateOnly, error messages. v2: throttle time. v4: -1 for defaults (KIP-464). v5:
- * flexible; the result carries partitions, replication factor and configs. v7: topic ids.
+ * flexible; the result carries partitions, replication factor and configs. v6: strict mutation quota
+ * (KIP-599). v7: topic ids.
  */
 public final class CreateTopicsHandler implements ApiHandler {
     private final Authorization authz;
     private final BrokerConfig config;
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
+    private final ClientQuotas quotas;
 
-    public CreateTopicsHandler(Authorization authz, BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin) {
+    public CreateTopicsHandler(Authorization authz, BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin,
+            ClientQuotas quotas) {
         this.authz = authz;
         this.config = config;
         this.metadata = metadata;
         this.admin = admin;
+        this.quotas = quotas;
     }
 
     @Override
@@ -59,6 +67,7 @@ public final class CreateTopicsHandler implements ApiHandler {
         List<CreateTopicsResponse.CreatableTopicResult> results = new ArrayList<>();
         boolean clusterCreate = authz.allowedOnCluster(context, AclOperation.CREATE);
         boolean tooMany = newPartitions(req) > NewTopicChecks.MAX_NEW_PARTITIONS_PER_REQUEST;
+        ClientQuotas.MutationQuota quota = MutationQuotas.of(quotas, context, 6);
         for (CreateTopicsRequest.CreatableTopic t : req.topics()) {
             if (!clusterCreate && !authz.allowed(context, AclOperation.CREATE, ResourceType.TOPIC, t.name())) {
                 results.add(new CreateTopicsResponse.CreatableTopicResult().setName(t.name())
@@ -66,9 +75,10 @@ public final class CreateTopicsHandler implements ApiHandler {
                 continue;
             }
             results.add(tooMany ? error(new CreateTopicsResponse.CreatableTopicResult().setName(t.name()),
-                    ErrorCode.POLICY_VIOLATION.code, NewTopicChecks.TOO_MANY_PARTITIONS) : create(t, req.validateOnly()));
+                    ErrorCode.POLICY_VIOLATION.code, NewTopicChecks.TOO_MANY_PARTITIONS)
+                    : create(context, t, req.validateOnly(), quota));
         }
-        return new CreateTopicsResponse().setTopics(results);
+        return new CreateTopicsResponse().setTopics(results).setThrottleTimeMs(quota.throttleMs());
     }
 
     /** The partitions the request asks for, over all its topics (a long: counts can add up past int). */
@@ -81,7 +91,8 @@ public final class CreateTopicsHandler implements ApiHandler {
         return total;
     }
 
-    private CreateTopicsResponse.CreatableTopicResult create(CreateTopicsRequest.CreatableTopic t, boolean validateOnly) {
+    private CreateTopicsResponse.CreatableTopicResult create(RequestContext context, CreateTopicsRequest.CreatableTopic t,
+            boolean validateOnly, ClientQuotas.MutationQuota quota) {
         CreateTopicsResponse.CreatableTopicResult r = new CreateTopicsResponse.CreatableTopicResult().setName(t.name());
         NewTopicChecks.Refusal refusal = NewTopicChecks.check(t);
         if (refusal != null) {
@@ -101,12 +112,16 @@ public final class CreateTopicsHandler implements ApiHandler {
         if (metadata.topic(t.name()).isPresent()) {
             return error(r, ErrorCode.TOPIC_ALREADY_EXISTS.code, "Topic '" + t.name() + "' already exists.");
         }
-        int numPartitions;
+        int numPartitions = !t.assignments().isEmpty() ? t.assignments().size()
+                : t.numPartitions() == -1 ? config.get(BrokerKeys.NUM_PARTITIONS) : t.numPartitions();
+        int admitted = validateOnly ? 0 : numPartitions; // validation changes nothing: it is not counted
+        if (!validateOnly && !quota.admit(admitted)) {
+            return error(r, ErrorCode.THROTTLING_QUOTA_EXCEEDED.code, MutationQuotas.EXCEEDED);
+        }
         int rf;
         try {
             if (!t.assignments().isEmpty()) {
                 List<List<Integer>> assignment = NewTopicChecks.replicaLists(t.assignments());
-                numPartitions = assignment.size();
                 rf = assignment.get(0).size();
                 if (validateOnly) {
                     admin.checkCreate(assignment);
@@ -114,7 +129,6 @@ public final class CreateTopicsHandler implements ApiHandler {
                     r.setTopicId(admin.createTopic(t.name(), assignment, configs).id());
                 }
             } else {
-                numPartitions = t.numPartitions() == -1 ? config.get(BrokerKeys.NUM_PARTITIONS) : t.numPartitions();
                 rf = t.replicationFactor() == -1 ? config.get(BrokerKeys.DEFAULT_REPLICATION_FACTOR) : t.replicationFactor();
                 if (validateOnly) {
                     admin.checkCreate(numPartitions, rf);
@@ -123,7 +137,13 @@ public final class CreateTopicsHandler implements ApiHandler {
                 }
             }
         } catch (Exception e) {
+            quota.refund(admitted);
             return error(r, ErrorCode.forException(e).code, ErrorCode.messageFor(e));
+        }
+        if (!authz.allowed(context, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, t.name())) {
+            // as Kafka: the topic is created, but a principal that may not describe its configs does not see them
+            return r.setErrorCode(ErrorCode.NONE.code).setNumPartitions(numPartitions).setReplicationFactor((short) rf)
+                    .setTopicConfigErrorCode(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code);
         }
         List<CreateTopicsResponse.CreatableTopicConfigs> described = new ArrayList<>();
         configs.forEach((k, v) -> described.add(new CreateTopicsResponse.CreatableTopicConfigs().setName(k).setValue(v)

@@ -305,6 +305,12 @@ public final class BrokerKeys {
             "Windows a client's produce, fetch and request-time rates are measured over.");
     public static final ConfigKey<Integer> QUOTA_WINDOW_SIZE_SECONDS = define("quota.window.size.seconds", INT, "1",
             atLeast(1), STATIC, "Length of each window client quotas are measured in.");
+    public static final ConfigKey<Integer> CONTROLLER_QUOTA_WINDOW_NUM = define("controller.quota.window.num", INT, "11",
+            atLeast(1), STATIC, "With controller.quota.window.size.seconds, how many seconds of a client's "
+                    + "controller_mutation_rate may be spent at once (the token bucket's size, KIP-599).");
+    public static final ConfigKey<Integer> CONTROLLER_QUOTA_WINDOW_SIZE_SECONDS = define(
+            "controller.quota.window.size.seconds", INT, "1", atLeast(1), STATIC,
+            "See controller.quota.window.num.");
 
     /** The keys DescribeConfigs shows for a broker, in this order. */
     public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,

@@ -22,7 +22,8 @@ public final class ClientQuotaApis {
     public static ClientQuotas register(ApiHandlers handlers, ZkMetadataStore metadata, BrokerConfig config,
             Authorization authz) throws Exception {
         ClientQuotas quotas = new ClientQuotas(config.get(BrokerKeys.QUOTA_WINDOW_NUM),
-                config.get(BrokerKeys.QUOTA_WINDOW_SIZE_SECONDS), System::currentTimeMillis);
+                config.get(BrokerKeys.QUOTA_WINDOW_SIZE_SECONDS), config.get(BrokerKeys.CONTROLLER_QUOTA_WINDOW_NUM),
+                config.get(BrokerKeys.CONTROLLER_QUOTA_WINDOW_SIZE_SECONDS), System::currentTimeMillis);
         metadata.subscribeClientConfigs(quotas::configsChanged);
         handlers.decorateAll(h -> QuotaThrottledHandler.wrap(h, quotas))
                 .register(new DescribeClientQuotasHandler(authz, metadata))

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One quota kind (produce bytes, fetch bytes or request time): which quota applies to each
+ * One quota kind (produce bytes, fetch bytes, request time or partition mutations): which quota applies to each
  * (user, client id) and how fast each is going. The quota that applies is the first configured one
  * in Kafka's order (KIP-55):
  *
@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a new resolution table (rates carry over: a changed quota applies to the rate measured so far).
  */
 final class ClientQuotaTracker {
-    /** A client's quota, and the rate it is measured by. */
-    record Applied(SampledRate rate, double bound) {}
+    /** A client's quota, and the meter it is measured by. */
+    record Applied(QuotaMeter rate, double bound) {}
 
     /** The clients sharing one rate: a user, a client id, or both ("" when the quota names none). */
     private record RateKey(String user, String clientId) {}
@@ -38,17 +38,16 @@ final class ClientQuotaTracker {
     static final long IDLE_EXPIRY_MS = 3_600_000;
     private static final long SWEEP_INTERVAL_MS = 60_000;
 
-    private final int samples;
-    private final long windowMs;
+    /** A new meter, started at the time given. */
+    private final java.util.function.LongFunction<QuotaMeter> newMeter;
     private volatile Map<ClientEntity, Double> quotas = Map.of();
     /** principal to client id to its quota, filled as clients appear; replaced when the quotas change. */
     private volatile ConcurrentHashMap<String, ConcurrentHashMap<String, Applied>> resolved = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<RateKey, SampledRate> rates = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RateKey, QuotaMeter> rates = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong lastSweepMs = new java.util.concurrent.atomic.AtomicLong();
 
-    ClientQuotaTracker(int samples, long windowMs) {
-        this.samples = samples;
-        this.windowMs = windowMs;
+    ClientQuotaTracker(java.util.function.LongFunction<QuotaMeter> newMeter) {
+        this.newMeter = newMeter;
     }
 
     /** The configured quotas of this kind, by entity. */
@@ -74,6 +73,15 @@ final class ClientQuotaTracker {
                 applied.rate().unrecord(value);
             }
         }
+    }
+
+    /** The throttle time the client has earned by now, without recording anything (0: none, or no quota). */
+    long throttleMs(String principal, String clientId, long nowMs) {
+        if (quotas.isEmpty()) {
+            return 0;
+        }
+        Applied applied = applied(principal, clientId, nowMs);
+        return applied == UNLIMITED ? 0 : applied.rate().throttleMs(applied.bound(), nowMs);
     }
 
     /** The quota of the client, or empty: for tests and descriptions. */
@@ -138,7 +146,7 @@ final class ClientQuotaTracker {
     }
 
     private Applied applied(String user, String clientId, double bound, long nowMs) {
-        SampledRate rate = rates.computeIfAbsent(new RateKey(user, clientId), k -> new SampledRate(samples, windowMs, nowMs));
+        QuotaMeter rate = rates.computeIfAbsent(new RateKey(user, clientId), k -> newMeter.apply(nowMs));
         return new Applied(rate, bound);
     }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The client quotas this broker enforces (KIP-13 byte rates, KIP-124 request time), per user
+ * The client quotas this broker enforces (KIP-13 byte rates, KIP-124 request time, KIP-599
+ * partition mutations), per user
  * principal and client id, as configured in the users' and client ids' config entities
  * ({@link #configsChanged}, fed by the metadata store's watch). Each kind is measured over
  * {@code quota.window.num} windows of {@code quota.window.size.seconds} and yields Kafka's
@@ -29,13 +30,86 @@ public final class ClientQuotas {
     private final Map<QuotaKey, Map<ClientEntity, Double>> configured = new EnumMap<>(QuotaKey.class);
     private volatile boolean any;
 
+    /** With Kafka's default token bucket for partition mutations (11 windows of 1 s). */
     public ClientQuotas(int windows, int windowSeconds, LongSupplier clockMs) {
+        this(windows, windowSeconds, 11, 1, clockMs);
+    }
+
+    /**
+     * @param windows {@code quota.window.num}, with {@code windowSeconds} the span byte rates and
+     *     request time are measured over
+     * @param mutationWindows {@code controller.quota.window.num}, with {@code mutationWindowSeconds}
+     *     the seconds of controller_mutation_rate a client may spend at once
+     */
+    public ClientQuotas(int windows, int windowSeconds, int mutationWindows, int mutationWindowSeconds,
+            LongSupplier clockMs) {
         this.clockMs = clockMs;
         this.windows = windows;
         this.windowSeconds = windowSeconds;
+        long windowMs = TimeUnit.SECONDS.toMillis(windowSeconds);
         for (QuotaKey k : new QuotaKey[] {QuotaKey.PRODUCER_BYTE_RATE, QuotaKey.CONSUMER_BYTE_RATE, QuotaKey.REQUEST_PERCENTAGE}) {
-            trackers.put(k, new ClientQuotaTracker(windows, TimeUnit.SECONDS.toMillis(windowSeconds)));
+            trackers.put(k, new ClientQuotaTracker(nowMs -> new SampledRate(windows, windowMs, nowMs)));
             configured.put(k, new HashMap<>());
+        }
+        double burstSeconds = (double) mutationWindows * mutationWindowSeconds;
+        trackers.put(QuotaKey.CONTROLLER_MUTATION_RATE, new ClientQuotaTracker(nowMs -> new TokenBucket(burstSeconds, nowMs)));
+        configured.put(QuotaKey.CONTROLLER_MUTATION_RATE, new HashMap<>());
+    }
+
+    /**
+     * The partition mutations of one CreateTopics, CreatePartitions or DeleteTopics request of
+     * the client (KIP-599). {@code strict} (CreateTopics v6+, CreatePartitions v3+, DeleteTopics v5+):
+     * once the client's quota is exceeded its further topics are refused with
+     * THROTTLING_QUOTA_EXCEEDED; older versions are always let through, and only throttled.
+     */
+    public MutationQuota mutations(String principal, String clientId, boolean strict) {
+        return new MutationQuota(principal, clientId, strict);
+    }
+
+    /** One request's partition mutations against its client's controller_mutation_rate. Threads: the request's. */
+    public final class MutationQuota {
+        private final String principal;
+        private final String clientId;
+        private final boolean strict;
+
+        private MutationQuota(String principal, String clientId, boolean strict) {
+            this.principal = principal;
+            this.clientId = clientId;
+            this.strict = strict;
+        }
+
+        /**
+         * Whether a topic changing {@code partitions} partitions may go ahead, recording them if so:
+         * a strict request is refused once the client is in debt; a topic that brings it into debt
+         * still passes, as in Kafka.
+         */
+        public boolean admit(int partitions) {
+            if (!any) {
+                return true;
+            }
+            ClientQuotaTracker mutations = trackers.get(QuotaKey.CONTROLLER_MUTATION_RATE);
+            long now = clockMs.getAsLong();
+            if (strict && mutations.throttleMs(principal, clientId, now) > 0) {
+                return false;
+            }
+            mutations.recordAndThrottleMs(principal, clientId, partitions, now);
+            return true;
+        }
+
+        /** Gives back the mutations of a topic admitted but not changed after all (it failed). */
+        public void refund(int partitions) {
+            if (any) {
+                trackers.get(QuotaKey.CONTROLLER_MUTATION_RATE).unrecord(principal, clientId, partitions, clockMs.getAsLong());
+            }
+        }
+
+        /** The throttle time the client has earned: the response carries it, and its connection is not read that long. */
+        public int throttleMs() {
+            if (!any) {
+                return 0;
+            }
+            return (int) Math.min(Integer.MAX_VALUE,
+                    trackers.get(QuotaKey.CONTROLLER_MUTATION_RATE).throttleMs(principal, clientId, clockMs.getAsLong()));
         }
     }
 

@@ -5,8 +5,6 @@ import java.util.Optional;
 /**
  * The client quota keys Kafka accepts for users and client ids (AlterClientQuotas,
  * {@code kafka-configs --entity-type users|clients}), with the type each value must have.
- * controller_mutation_rate (KIP-599) is stored and described but not enforced: topic changes are
- * not rate limited.
  */
 public enum QuotaKey {
     /** Bytes per second of records a client may produce (KIP-13). */

@@ -12,7 +12,7 @@ package dev.wharf.server.quota;
  *
  * <p>Threads: any; each call takes this object's monitor (a few arithmetic steps, no allocation).
  */
-final class SampledRate {
+final class SampledRate implements QuotaMeter {
     private final int samples;
     private final long windowMs;
     private final long[] windowStartMs;
@@ -30,12 +30,14 @@ final class SampledRate {
     }
 
     /** Whether nothing was recorded since {@code sinceMs}. */
-    synchronized boolean idleSince(long sinceMs) {
+    @Override
+    public synchronized boolean idleSince(long sinceMs) {
         return lastRecordMs < sinceMs;
     }
 
     /** Records {@code value} at {@code nowMs} and returns the throttle time it earns against {@code bound} (0: none). */
-    synchronized long recordAndThrottleMs(double value, double bound, long nowMs) {
+    @Override
+    public synchronized long recordAndThrottleMs(double value, double bound, long nowMs) {
         if (nowMs - windowStartMs[current] >= windowMs) {
             current = (current + 1) % samples;
             windowStartMs[current] = nowMs;
@@ -47,12 +49,14 @@ final class SampledRate {
     }
 
     /** Takes back a value recorded earlier (a throttled fetch's bytes: Kafka answers it empty). */
-    synchronized void unrecord(double value) {
+    @Override
+    public synchronized void unrecord(double value) {
         windowValue[current] -= value;
     }
 
     /** The throttle time the rate earns now against {@code bound}: 0 within it. */
-    synchronized long throttleMs(double bound, long nowMs) {
+    @Override
+    public synchronized long throttleMs(double bound, long nowMs) {
         long spanMs = spanMs(nowMs);
         double rate = total() * 1000.0 / spanMs;
         if (rate <= bound) {
