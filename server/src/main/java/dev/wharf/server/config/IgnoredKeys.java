@@ -24,7 +24,7 @@ public final class IgnoredKeys {
         ignored("socket.receive.buffer.bytes", "socket buffers are left to the operating system");
         ignored("socket.listen.backlog.size", "the accept backlog is left to the operating system");
         ignored("num.recovery.threads.per.data.dir", "each log recovers as it opens; there is no recovery pool");
-        ignored("num.replica.alter.log.dirs.threads", "partitions do not move between log directories");
+        ignored("num.replica.alter.log.dirs.threads", "replicas move between log dirs on one wharf-log-mover thread");
         ignored("log.flush.scheduler.interval.ms", "flushing follows flush.messages and flush.ms");
         ignored("log.flush.offset.checkpoint.interval.ms", "recovery points are kept by the log store itself");
         ignored("log.flush.start.offset.checkpoint.interval.ms", "log start offsets are kept by the log store itself");
