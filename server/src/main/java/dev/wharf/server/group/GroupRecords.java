@@ -57,7 +57,7 @@ final class GroupRecords {
             if (kind == OFFSET_KEY) {
                 return new Key(kind, group, in.readUTF(), in.readInt());
             }
-            if (kind == GROUP_KEY) {
+            if (kind == GROUP_KEY || ConsumerGroupRecords.isConsumerKind(kind)) {
                 return new Key(kind, group, null, -1);
             }
             throw new IOException("unknown key kind " + kind);

@@ -1,0 +1,39 @@
+package dev.wharf.server.api;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.server.group.ConsumerGroups;
+import dev.wharf.server.group.GroupStore;
+import dev.wharf.server.security.acl.Authorization;
+import io.netty.util.Timer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * Start-up of consumer groups (KIP-848): their coordinator on the broker's group store and its two
+ * APIs. Run once, on the starting thread, before the listeners accept.
+ */
+public final class ConsumerGroupApis {
+    /** Topics a regular expression never matches: the coordinators' own. */
+    private static final Set<String> INTERNAL = Set.of(GroupStore.OFFSETS_TOPIC, "__transaction_state");
+
+    private ConsumerGroupApis() {}
+
+    public static ConsumerGroups register(ApiHandlers handlers, GroupStore store, Executor io, Timer timer,
+            ZkMetadataStore metadata, Authorization authz) {
+        ConsumerGroups groups = new ConsumerGroups(store, io, timer, System::currentTimeMillis, () -> {
+            Map<String, Integer> counts = new HashMap<>();
+            for (TopicInfo t : metadata.topics().values()) {
+                if (!INTERNAL.contains(t.name())) {
+                    counts.put(t.name(), t.partitions().size());
+                }
+            }
+            return counts;
+        });
+        handlers.register(new ConsumerGroupHeartbeatHandler(authz, groups, metadata))
+                .register(new ConsumerGroupDescribeHandler(authz, groups, metadata));
+        return groups;
+    }
+}

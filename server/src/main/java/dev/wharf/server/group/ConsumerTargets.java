@@ -1,0 +1,143 @@
+package dev.wharf.server.group;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.wharf.server.coordinator.CoordinatorLog;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The target assignment of consumer groups: which topics each member subscribes to (names that
+ * exist, and topics matching its RE2J regular expression, re-evaluated on every heartbeat so a
+ * topic created later is picked up), the partition counts of those topics, and the assignment the
+ * group's server-side assignor computes from them whenever the group epoch moves.
+ *
+ * <p>Threads: io threads, under the monitor of the group being refreshed. The compiled patterns
+ * are cached in a concurrent map; the assignors are stateless.
+ */
+final class ConsumerTargets {
+    private static final int MAX_CACHED_PATTERNS = 1_000;
+
+    private final List<ConsumerAssignor> assignors;
+    /** Every topic's partition count (internal topics left out), read from the broker's metadata. */
+    private final Supplier<Map<String, Integer>> topics;
+    private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
+
+    ConsumerTargets(List<String> assignorNames, Supplier<Map<String, Integer>> topics) {
+        this.assignors = new ArrayList<>();
+        for (String name : assignorNames) {
+            ConsumerAssignor a = ConsumerAssignor.named(name);
+            if (a == null) {
+                throw new IllegalArgumentException("unknown consumer group assignor " + name);
+            }
+            assignors.add(a);
+        }
+        if (assignors.isEmpty()) {
+            throw new IllegalArgumentException("group.consumer.assignors is empty");
+        }
+        this.topics = topics;
+    }
+
+    boolean supports(String assignor) {
+        return assignors.stream().anyMatch(a -> a.name().equals(assignor));
+    }
+
+    boolean validRegex(String regex) {
+        return pattern(regex) != null;
+    }
+
+    /**
+     * Bumps the group epoch if {@code changed} (membership or subscriptions) or if the partition
+     * counts of the subscribed topics moved (topics created, deleted, grown), and then computes the
+     * new target; the records of what changed go to {@code out}.
+     */
+    void refresh(ConsumerGroup group, boolean changed, List<CoordinatorLog.Entry> out) {
+        Map<String, Integer> all = topics.get();
+        Map<String, Set<String>> subscribed = new TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
+        for (ConsumerMember m : group.members.values()) {
+            Set<String> mine = subscribedTopics(m, all);
+            subscribed.put(m.memberId, mine);
+            mine.forEach(t -> counts.put(t, all.get(t)));
+        }
+        if (!changed && counts.equals(group.subscribedCounts) && group.assignmentEpoch == group.groupEpoch) {
+            return;
+        }
+        if (changed || !counts.equals(group.subscribedCounts)) {
+            group.groupEpoch++;
+        }
+        ConsumerAssignor assignor = preferred(group);
+        List<ConsumerAssignor.Subscriber> subscribers = new ArrayList<>();
+        for (ConsumerMember m : group.members.values()) {
+            subscribers.add(new ConsumerAssignor.Subscriber(m.memberId, m.instanceId, subscribed.get(m.memberId),
+                    group.targetOf(m.memberId)));
+        }
+        subscribers.sort((a, b) -> a.memberId().compareTo(b.memberId()));
+        Map<String, Map<String, Set<Integer>>> next = assignor.assign(subscribers, counts);
+        next.forEach((memberId, target) -> {
+            if (!target.equals(group.target.get(memberId))) {
+                group.target.put(memberId, target);
+                out.add(ConsumerGroupRecords.targetEntry(group.groupId, memberId, target));
+            }
+        });
+        group.assignmentEpoch = group.groupEpoch;
+        group.subscribedCounts = Map.copyOf(counts);
+        group.assignorName = assignor.name();
+        out.add(ConsumerGroupRecords.groupEntry(group));
+    }
+
+    /** The assignor most members asked for; the broker's first when none did. */
+    private ConsumerAssignor preferred(ConsumerGroup group) {
+        Map<String, Integer> votes = new HashMap<>();
+        for (ConsumerMember m : group.members.values()) {
+            if (m.serverAssignor != null) {
+                votes.merge(m.serverAssignor, 1, Integer::sum);
+            }
+        }
+        String chosen = votes.entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey).orElse(null);
+        return assignors.stream().filter(a -> a.name().equals(chosen)).findFirst().orElse(assignors.get(0));
+    }
+
+    /** The existing topics a member subscribes to, by name or by regular expression. */
+    private Set<String> subscribedTopics(ConsumerMember m, Map<String, Integer> all) {
+        Set<String> out = new TreeSet<>();
+        for (String t : m.subscribedTopicNames) {
+            if (all.containsKey(t)) {
+                out.add(t);
+            }
+        }
+        if (m.subscribedTopicRegex != null) {
+            Pattern p = pattern(m.subscribedTopicRegex);
+            if (p != null) {
+                all.keySet().stream().filter(t -> p.matches(t)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private Pattern pattern(String regex) {
+        Pattern p = patterns.get(regex);
+        if (p != null) {
+            return p;
+        }
+        try {
+            p = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            return null;
+        }
+        if (patterns.size() >= MAX_CACHED_PATTERNS) {
+            patterns.clear();
+        }
+        patterns.put(regex, p);
+        return p;
+    }
+}
