@@ -184,7 +184,17 @@ final class ConsumerGroup implements Group {
         if (m == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
-        return memberEpoch == m.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+        return epochCurrent(m, memberEpoch) ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+    }
+
+    /**
+     * Whether a commit or fetch with this epoch comes from the member as it is now. The previous
+     * epoch counts too: a member's epoch moves on in the response to a heartbeat, so a commit sent
+     * before that response arrived carries the previous one; and a member never loses a partition
+     * when its epoch moves (revocation happens before), so what it owned then it still owns.
+     */
+    private static boolean epochCurrent(ConsumerMember m, int memberEpoch) {
+        return memberEpoch == m.memberEpoch || (memberEpoch > 0 && memberEpoch == m.previousMemberEpoch);
     }
 
     @Override
@@ -199,7 +209,7 @@ final class ConsumerGroup implements Group {
         if (m == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
-        return memberEpoch == m.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+        return epochCurrent(m, memberEpoch) ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
     }
 
     @Override

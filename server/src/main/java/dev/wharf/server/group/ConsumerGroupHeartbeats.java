@@ -51,7 +51,7 @@ public final class ConsumerGroupHeartbeats {
     private final ConsumerSessions sessions;
     private final int heartbeatIntervalMs;
     private final int maxSize;
-    private final boolean upgrade;
+    private final GroupMigration migration;
 
     ConsumerGroupHeartbeats(GroupStore store, LongSupplier clock, ConsumerTargets targets, ConsumerSessions sessions) {
         this.store = store;
@@ -60,8 +60,7 @@ public final class ConsumerGroupHeartbeats {
         this.sessions = sessions;
         this.heartbeatIntervalMs = store.config().get(BrokerKeys.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS);
         this.maxSize = store.config().get(BrokerKeys.GROUP_CONSUMER_MAX_SIZE);
-        String policy = store.config().get(BrokerKeys.GROUP_CONSUMER_MIGRATION_POLICY);
-        this.upgrade = policy.equals("upgrade") || policy.equals("bidirectional");
+        this.migration = new GroupMigration(store);
     }
 
     public CompletableFuture<HeartbeatResult> heartbeat(Heartbeat hb) {
@@ -123,10 +122,6 @@ public final class ConsumerGroupHeartbeats {
         if (req.rackId() != null && req.rackId().isEmpty()) {
             return "RackId can't be empty.";
         }
-        if (req.subscribedTopicNames() != null && req.subscribedTopicRegex() != null
-                && !req.subscribedTopicRegex().isEmpty()) {
-            return "SubscribedTopicNames and SubscribedTopicRegex can't both be set.";
-        }
         int epoch = req.memberEpoch();
         if (epoch == ConsumerMember.JOIN_EPOCH) {
             if (req.rebalanceTimeoutMs() == -1) {
@@ -157,8 +152,8 @@ public final class ConsumerGroupHeartbeats {
             group = cg;
         } else if (existing == null && req.memberEpoch() == ConsumerMember.JOIN_EPOCH) {
             group = store.getOrCreate(req.groupId(), ConsumerGroup.class, id -> new ConsumerGroup(id, now));
-        } else if (existing instanceof ClassicGroup classic && req.memberEpoch() == ConsumerMember.JOIN_EPOCH && upgrade) {
-            group = upgrade(classic, now, out);
+        } else if (existing instanceof ClassicGroup classic && req.memberEpoch() == ConsumerMember.JOIN_EPOCH) {
+            group = migration.upgrade(classic, now, out);
         } else {
             group = null;
         }
@@ -175,26 +170,6 @@ public final class ConsumerGroupHeartbeats {
                 default -> heartbeat(group, req, now, out);
             };
         }
-    }
-
-    /**
-     * An empty classic group (offsets only, or members all gone) becomes a consumer group under the
-     * same id, keeping its offsets; null if the classic group has members.
-     */
-    private ConsumerGroup upgrade(ClassicGroup classic, long now, List<CoordinatorLog.Entry> out) {
-        ConsumerGroup next = new ConsumerGroup(classic.groupId, now);
-        synchronized (classic) {
-            if (!classic.isEmpty() || classic.isDead()) {
-                return null;
-            }
-            if (!store.replace(classic, next)) {
-                return null;
-            }
-            classic.markDead(now);
-            out.addAll(classic.tombstones());
-        }
-        log.info("classic group {} is empty: converted to a consumer group", classic.groupId);
-        return next;
     }
 
     private HeartbeatResult heartbeat(ConsumerGroup group, Heartbeat req, long now, List<CoordinatorLog.Entry> out) {
@@ -288,17 +263,12 @@ public final class ConsumerGroupHeartbeats {
         if (req.rebalanceTimeoutMs() != -1) {
             m.rebalanceTimeoutMs = req.rebalanceTimeoutMs();
         }
+        // a member subscribes to the union of both (kafka-clients sends an empty name list with a regex)
         if (req.subscribedTopicNames() != null) {
             m.subscribedTopicNames = List.copyOf(req.subscribedTopicNames());
-            if (req.subscribedTopicRegex() == null) {
-                m.subscribedTopicRegex = null;
-            }
         }
         if (req.subscribedTopicRegex() != null) {
             m.subscribedTopicRegex = req.subscribedTopicRegex().isEmpty() ? null : req.subscribedTopicRegex();
-            if (m.subscribedTopicRegex != null) {
-                m.subscribedTopicNames = List.of();
-            }
         }
         if (req.serverAssignor() != null) {
             m.serverAssignor = req.serverAssignor();

@@ -81,6 +81,7 @@ public final class GroupCoordinator {
     private final ClassicRebalance rebalance;
     private final ClassicJoin joins;
     private final GroupAdmin admin;
+    private final GroupMigration migration;
 
     /** @param timer the broker's deadline wheel; its tasks here only hand work to {@code io} */
     public GroupCoordinator(GroupStore store, Executor io, Timer timer, LongSupplier clock) {
@@ -90,6 +91,7 @@ public final class GroupCoordinator {
         this.rebalance = new ClassicRebalance(store, io, timer, clock);
         this.joins = new ClassicJoin(rebalance, clock, config.get(BrokerKeys.GROUP_MAX_SIZE));
         this.admin = new GroupAdmin(store, clock);
+        this.migration = new GroupMigration(store);
         // restored members keep their place if they heartbeat within a session timeout from now
         store.onLoaded(groups -> {
             long now = clock.getAsLong();
@@ -119,6 +121,13 @@ public final class GroupCoordinator {
         ClassicGroup group = req.memberId().isEmpty()
                 ? store.getOrCreateClassic(req.groupId())
                 : store.classicGroup(req.groupId());
+        if (group == null && req.memberId().isEmpty() && store.group(req.groupId()) instanceof ConsumerGroup consumerGroup) {
+            group = migration.downgrade(consumerGroup, clock.getAsLong());
+            if (group == null) { // a consumer group with members: classic members cannot join it here
+                return CompletableFuture.completedFuture(
+                        JoinResult.error(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId()));
+            }
+        }
         if (group == null) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId()));
         }
