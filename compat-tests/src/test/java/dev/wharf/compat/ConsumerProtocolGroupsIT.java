@@ -225,4 +225,66 @@ class ConsumerProtocolGroupsIT {
         List<GroupListing> listed = List.copyOf(admin.listGroups().all().get());
         assertTrue(listed.stream().anyMatch(g -> g.groupId().equals(group) && g.type().orElse(null) == GroupType.CLASSIC));
     }
+
+    // kafka-consumer-groups (ConsumerGroupCommand 4.4.0): --list --type shows the consumer group as Consumer and a
+    // classic group beside it as Classic; --describe --state and --members show the consumer group's assignor,
+    // state and members, and --describe its offsets and owners.
+    @Test
+    @Timeout(90)
+    void consumerGroupCommandShowsBothKinds() throws Exception {
+        GroupClients.createTopic(admin, "kip848-cli", 4);
+        RecordLedger ledger = new RecordLedger();
+        ledger.produce(broker.bootstrap(), "kip848-cli", 0, 40);
+        String group = "kip848-cli-group";
+        try (GroupMember a = member("cli-a", group, ledger, Map.of());
+                GroupMember b = member("cli-b", group, ledger, Map.of());
+                GroupMember classic = GroupMember.create("cli-classic", broker.bootstrap(), "kip848-cli-classic", ledger,
+                        Map.of())) {
+            List<GroupMember> all = List.of(a, b, classic);
+            all.forEach(m -> m.subscribe(List.of("kip848-cli")));
+            Set<TopicPartition> partitions = ConsumerGroupsIT.partitions("kip848-cli", 4);
+            GroupMember.pollUntil(Duration.ofSeconds(30), all, () -> ConsumerGroupsIT.splitEvenly(List.of(a, b), partitions, 2)
+                    && classic.owned().equals(partitions) && ledger.perMember().getOrDefault("cli-classic", 0) >= 40
+                    && ledger.consumedCount() >= 80);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                all.forEach(GroupMember::pollAndCommit);
+                return describe(group).groupState() == GroupState.STABLE;
+            });
+
+            List<Map<String, String>> types = GroupClients.table(cli("--list", "--type"));
+            assertEquals("Consumer", row(types, group).get("TYPE"), types.toString());
+            assertEquals("Classic", row(types, "kip848-cli-classic").get("TYPE"), types.toString());
+            List<Map<String, String>> states = GroupClients.table(cli("--list", "--state"));
+            assertEquals("Stable", row(states, group).get("STATE"), states.toString());
+
+            String state = cli("--describe", "--state", "--group", group);
+            Map<String, String> s = GroupClients.table(state).get(0);
+            assertEquals(List.of(group, "uniform", "Stable", "2"), List.of(s.get("GROUP"), s.get("ASSIGNMENT-STRATEGY"),
+                    s.get("STATE"), s.get("#MEMBERS")), state);
+            String members = cli("--describe", "--members", "--group", group);
+            List<Map<String, String>> memberRows = GroupClients.table(members);
+            assertEquals(Set.of(a.consumer.groupMetadata().memberId(), b.consumer.groupMetadata().memberId()),
+                    Set.copyOf(memberRows.stream().map(r -> r.get("CONSUMER-ID")).toList()), members);
+            assertTrue(memberRows.stream().allMatch(r -> "2".equals(r.get("#PARTITIONS"))), members);
+            String offsets = cli("--describe", "--group", group);
+            List<Map<String, String>> offsetRows = GroupClients.table(offsets);
+            assertEquals(4, offsetRows.size(), offsets);
+            assertTrue(offsetRows.stream().allMatch(r -> "0".equals(r.get("LAG"))), offsets);
+        }
+    }
+
+    private static Map<String, String> row(List<Map<String, String>> rows, String group) {
+        return rows.stream().filter(r -> group.equals(r.get("GROUP"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + group + " in " + rows));
+    }
+
+    private static String cli(String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = broker.bootstrap();
+        System.arraycopy(args, 0, all, 2, args.length);
+        KafkaTool.Result r = KafkaTool.run("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", null, all);
+        assertEquals(0, r.exitCode(), "kafka-consumer-groups " + String.join(" ", args) + " failed:\n" + r.output());
+        return r.output();
+    }
 }
