@@ -53,6 +53,11 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler {
         if (!authz.allowed(context, AclOperation.READ, ResourceType.GROUP, req.groupId())) {
             return CompletableFuture.completedFuture(error(ErrorCode.GROUP_AUTHORIZATION_FAILED, null));
         }
+        if (req.subscribedTopicNames() != null && req.subscribedTopicNames().stream()
+                .anyMatch(t -> !authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, t))) {
+            // as Kafka: a member may subscribe only to topics it may describe
+            return CompletableFuture.completedFuture(error(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null));
+        }
         Map<String, Set<Integer>> owned = null;
         if (req.topicPartitions() != null) {
             owned = new TreeMap<>();
