@@ -273,6 +273,47 @@ class ConsumerProtocolGroupsIT {
         }
     }
 
+    // Online migration: a group.protocol=consumer member joins a live classic group, which becomes a consumer
+    // group; its classic members stay (served through JoinGroup, SyncGroup and Heartbeat), the partitions are
+    // spread over all three, and when the new member leaves the classic ones take its partitions back. Every
+    // record is consumed exactly once throughout.
+    @Test
+    @Timeout(90)
+    void liveClassicGroupConvertsWhenANewProtocolMemberJoins() throws Exception {
+        GroupClients.createTopic(admin, "kip848-online", 6);
+        Set<TopicPartition> all = ConsumerGroupsIT.partitions("kip848-online", 6);
+        RecordLedger ledger = new RecordLedger();
+        ledger.produce(broker.bootstrap(), "kip848-online", 0, 300);
+        String group = "kip848-online-group";
+        try (GroupMember c1 = GroupMember.create("classic-1", broker.bootstrap(), group, ledger, Map.of());
+                GroupMember c2 = GroupMember.create("classic-2", broker.bootstrap(), group, ledger, Map.of())) {
+            List<GroupMember> classics = List.of(c1, c2);
+            classics.forEach(m -> m.subscribe(List.of("kip848-online")));
+            GroupMember.pollUntil(Duration.ofSeconds(30), classics, () -> ConsumerGroupsIT.splitEvenly(classics, all, 3)
+                    && ledger.consumedCount() >= 300);
+            assertEquals(GroupType.CLASSIC, describe(group).type());
+
+            ledger.produce(broker.bootstrap(), "kip848-online", 300, 300);
+            try (GroupMember modern = member("modern", group, ledger, Map.of())) {
+                modern.subscribe(List.of("kip848-online"));
+                List<GroupMember> three = List.of(c1, c2, modern);
+                GroupMember.pollUntil(Duration.ofSeconds(40), three, () -> ConsumerGroupsIT.splitEvenly(three, all, 2)
+                        && ledger.consumedCount() >= ledger.producedCount());
+                ConsumerGroupDescription d = describe(group);
+                assertEquals(GroupType.CONSUMER, d.type());
+                assertEquals(3, d.members().size());
+            }
+            ledger.produce(broker.bootstrap(), "kip848-online", 600, 300);
+            GroupMember.pollUntil(Duration.ofSeconds(40), classics, () -> ConsumerGroupsIT.splitEvenly(classics, all, 3)
+                    && ledger.consumedCount() >= ledger.producedCount());
+            for (GroupMember m : classics) {
+                assertTrue(m.listenerCommitFailures.isEmpty(), m.name + ": " + m.listenerCommitFailures);
+            }
+            ledger.assertEachConsumedExactlyOnce();
+            assertCommittedAtEnds(group, c1, all);
+        }
+    }
+
     private static Map<String, String> row(List<Map<String, String>> rows, String group) {
         return rows.stream().filter(r -> group.equals(r.get("GROUP"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + group + " in " + rows));

@@ -3,6 +3,7 @@ package dev.wharf.server.api;
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.group.ConsumerGroups;
+import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupStore;
 import dev.wharf.server.security.acl.Authorization;
 import io.netty.util.Timer;
@@ -21,8 +22,9 @@ public final class ConsumerGroupApis {
 
     private ConsumerGroupApis() {}
 
-    public static ConsumerGroups register(ApiHandlers handlers, GroupStore store, Executor io, Timer timer,
-            ZkMetadataStore metadata, Authorization authz) {
+    /** @param classic the classic coordinator, which hands classic members of consumer groups over */
+    public static ConsumerGroups register(ApiHandlers handlers, GroupStore store, GroupCoordinator classic, Executor io,
+            Timer timer, ZkMetadataStore metadata, Authorization authz) {
         ConsumerGroups groups = new ConsumerGroups(store, io, timer, System::currentTimeMillis, () -> {
             Map<String, Integer> counts = new HashMap<>();
             for (TopicInfo t : metadata.topics().values()) {
@@ -32,6 +34,7 @@ public final class ConsumerGroupApis {
             }
             return counts;
         });
+        groups.serveClassicMembersOf(classic);
         handlers.register(new ConsumerGroupHeartbeatHandler(authz, groups, metadata))
                 .register(new ConsumerGroupDescribeHandler(authz, groups, metadata));
         return groups;

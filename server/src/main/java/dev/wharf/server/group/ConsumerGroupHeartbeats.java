@@ -154,6 +154,12 @@ public final class ConsumerGroupHeartbeats {
             group = store.getOrCreate(req.groupId(), ConsumerGroup.class, id -> new ConsumerGroup(id, now));
         } else if (existing instanceof ClassicGroup classic && req.memberEpoch() == ConsumerMember.JOIN_EPOCH) {
             group = migration.upgrade(classic, now, out);
+            if (group != null) {
+                ConsumerGroup converted = group;
+                synchronized (converted) {
+                    converted.members.values().forEach(m -> sessions.start(converted, m)); // the classic members it took over
+                }
+            }
         } else {
             group = null;
         }
@@ -279,7 +285,7 @@ public final class ConsumerGroupHeartbeats {
      * A static member back under a new member id after leaving for a while (epoch -2): the new
      * member takes the old one's place, partitions and target; the group epoch does not move.
      */
-    private ConsumerMember replaceStatic(ConsumerGroup group, ConsumerMember old, String memberId,
+    ConsumerMember replaceStatic(ConsumerGroup group, ConsumerMember old, String memberId,
             List<CoordinatorLog.Entry> out) {
         ConsumerMember m = new ConsumerMember(memberId);
         m.instanceId = old.instanceId;

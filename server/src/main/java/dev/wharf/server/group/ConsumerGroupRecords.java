@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * kind 3  group metadata      key (kind, group)          value: version, group epoch, assignment epoch,
  *                                                         assignor, subscribed topic partition counts
  * kind 4  member metadata     key (kind, group, member)  value: version, instance id, rack, client id and host,
- *                                                         rebalance timeout, topic names, regex, assignor
+ *                                                         rebalance timeout, topic names, regex, assignor,
+ *                                                         classic flag [session timeout, protocols (name, bytes)]
  * kind 5  target assignment   key (kind, group, member)  value: version, partitions by topic
  * kind 6  current assignment  key (kind, group, member)  value: version, member epoch, previous epoch, state,
  *                                                         assigned and revoking partitions by topic
@@ -74,6 +75,16 @@ final class ConsumerGroupRecords {
             }
             writeNullable(out, m.subscribedTopicRegex);
             writeNullable(out, m.serverAssignor);
+            out.writeBoolean(m.classic != null);
+            if (m.classic != null) {
+                out.writeInt(m.classic.sessionTimeoutMs());
+                out.writeInt(m.classic.protocols().size());
+                for (Map.Entry<String, byte[]> p : m.classic.protocols().entrySet()) {
+                    out.writeUTF(p.getKey());
+                    out.writeInt(p.getValue().length);
+                    out.write(p.getValue());
+                }
+            }
         }));
     }
 
@@ -149,6 +160,16 @@ final class ConsumerGroupRecords {
                     m.subscribedTopicNames = List.copyOf(topics);
                     m.subscribedTopicRegex = readNullable(in);
                     m.serverAssignor = readNullable(in);
+                    if (in.readBoolean()) {
+                        int sessionTimeoutMs = in.readInt();
+                        int protocols = checkedCount(in.readInt(), value.length);
+                        Map<String, byte[]> byName = new java.util.LinkedHashMap<>();
+                        for (int i = 0; i < protocols; i++) {
+                            String name = in.readUTF();
+                            byName.put(name, in.readNBytes(checkedCount(in.readInt(), value.length)));
+                        }
+                        m.classic = new ConsumerMember.ClassicProtocol(sessionTimeoutMs, byName);
+                    }
                     if (m.instanceId != null) {
                         g.staticMembers.put(m.instanceId, m.memberId);
                     }

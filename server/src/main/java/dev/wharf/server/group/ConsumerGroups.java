@@ -35,6 +35,7 @@ public final class ConsumerGroups {
 
     private final GroupStore store;
     private final ConsumerGroupHeartbeats heartbeats;
+    private final ConsumerClassicMembers classicMembers;
 
     /**
      * @param topics every topic's partition count, internal topics left out (read on each heartbeat)
@@ -48,6 +49,8 @@ public final class ConsumerGroups {
                 store.config().get(BrokerKeys.GROUP_CONSUMER_SESSION_TIMEOUT_MS));
         this.heartbeats = new ConsumerGroupHeartbeats(store, clock, targets, sessions);
         sessions.bind(heartbeats);
+        this.classicMembers = new ConsumerClassicMembers(store, clock, targets, sessions, heartbeats,
+                store.config().get(BrokerKeys.GROUP_CONSUMER_MAX_SIZE));
         // restored members keep their place if they heartbeat within a session timeout from now; groups
         // loaded before this was wired (at start-up) are swept once
         store.onLoaded(groups -> startRestored(groups, sessions, clock));
@@ -63,7 +66,7 @@ public final class ConsumerGroups {
                         if (m.sessionTimer != null) {
                             continue; // already watched
                         }
-                        m.sessionDeadlineMs = now + sessions.sessionTimeoutMs();
+                        m.sessionDeadlineMs = now + (m.classic != null ? m.classic.sessionTimeoutMs() : sessions.sessionTimeoutMs());
                         if (m.state == ConsumerMember.State.UNREVOKED_PARTITIONS) {
                             m.revocationDeadlineMs = now + m.rebalanceTimeoutMs;
                         }
@@ -72,6 +75,11 @@ public final class ConsumerGroups {
                 }
             }
         }
+    }
+
+    /** The classic coordinator hands requests of classic members of consumer groups here. */
+    public void serveClassicMembersOf(GroupCoordinator coordinator) {
+        coordinator.classicMembersOfConsumerGroups(classicMembers);
     }
 
     public CompletableFuture<ConsumerGroupHeartbeats.HeartbeatResult> heartbeat(ConsumerGroupHeartbeats.Heartbeat hb) {

@@ -54,6 +54,12 @@ final class ConsumerMember {
     /** The assignor it asked for (group.remote.assignor), or null for the broker's default. */
     String serverAssignor;
 
+    /**
+     * Set for a member speaking the classic protocol (JoinGroup, SyncGroup, Heartbeat) inside a
+     * consumer group, after its classic group was converted: its session timeout and protocols.
+     */
+    ClassicProtocol classic;
+
     int memberEpoch;
     int previousMemberEpoch;
     State state = State.STABLE;
@@ -66,6 +72,14 @@ final class ConsumerMember {
     long revocationDeadlineMs;
     Timeout sessionTimer;
 
+    /** What a classic member declared in its JoinGroup. */
+    record ClassicProtocol(int sessionTimeoutMs, Map<String, byte[]> protocols) {
+        /** The protocol it prefers (the first), told back to it in JoinGroup and SyncGroup. */
+        String protocolName() {
+            return protocols.keySet().iterator().next();
+        }
+    }
+
     ConsumerMember(String memberId) {
         this.memberId = memberId;
     }
@@ -74,7 +88,8 @@ final class ConsumerMember {
     Object metadataKey() {
         return List.of(Objects.toString(instanceId), Objects.toString(rackId), clientId, clientHost,
                 rebalanceTimeoutMs, subscribedTopicNames, Objects.toString(subscribedTopicRegex),
-                Objects.toString(serverAssignor));
+                Objects.toString(serverAssignor), classic == null ? "" : classic.sessionTimeoutMs() + "/"
+                        + classic.protocols().keySet());
     }
 
     /** The assignment a current-assignment record stores. */

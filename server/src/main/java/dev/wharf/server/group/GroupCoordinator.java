@@ -82,6 +82,8 @@ public final class GroupCoordinator {
     private final ClassicJoin joins;
     private final GroupAdmin admin;
     private final GroupMigration migration;
+    /** Serves classic members of consumer groups (KIP-848 migration); set once at wiring. */
+    private volatile ConsumerClassicMembers classicMembers;
 
     /** @param timer the broker's deadline wheel; its tasks here only hand work to {@code io} */
     public GroupCoordinator(GroupStore store, Executor io, Timer timer, LongSupplier clock) {
@@ -105,6 +107,10 @@ public final class GroupCoordinator {
         });
     }
 
+    void classicMembersOfConsumerGroups(ConsumerClassicMembers classicMembers) {
+        this.classicMembers = classicMembers;
+    }
+
     // ---- membership --------------------------------------------------------------------------
 
     public CompletableFuture<JoinResult> join(JoinRequest req) {
@@ -121,10 +127,11 @@ public final class GroupCoordinator {
         ClassicGroup group = req.memberId().isEmpty()
                 ? store.getOrCreateClassic(req.groupId())
                 : store.classicGroup(req.groupId());
-        if (group == null && req.memberId().isEmpty() && store.group(req.groupId()) instanceof ConsumerGroup consumerGroup) {
-            group = migration.downgrade(consumerGroup, clock.getAsLong());
-            if (group == null) { // a consumer group with members: classic members cannot join it here
-                return CompletableFuture.completedFuture(
+        if (group == null && store.group(req.groupId()) instanceof ConsumerGroup consumerGroup) {
+            group = req.memberId().isEmpty() ? migration.downgrade(consumerGroup, clock.getAsLong()) : null;
+            if (group == null) { // a consumer group with members: the classic member joins it as such
+                ConsumerClassicMembers classic = classicMembers;
+                return classic != null ? classic.join(consumerGroup, req) : CompletableFuture.completedFuture(
                         JoinResult.error(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId()));
             }
         }
@@ -147,6 +154,10 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.NOT_COORDINATOR));
         }
         ClassicGroup group = store.classicGroup(groupId);
+        if (group == null && classicMembers != null && store.group(groupId) instanceof ConsumerGroup consumerGroup) {
+            return CompletableFuture.completedFuture(classicMembers.sync(consumerGroup, memberId, groupInstanceId, generation,
+                    protocolType, protocolName));
+        }
         if (group == null) {
             return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
         }
@@ -194,6 +205,9 @@ public final class GroupCoordinator {
             return ErrorCode.NOT_COORDINATOR;
         }
         ClassicGroup group = store.classicGroup(groupId);
+        if (group == null && classicMembers != null && store.group(groupId) instanceof ConsumerGroup consumerGroup) {
+            return classicMembers.heartbeat(consumerGroup, memberId, groupInstanceId, generation);
+        }
         if (group == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
@@ -222,6 +236,10 @@ public final class GroupCoordinator {
             return new LeaveResult(ErrorCode.NOT_COORDINATOR, List.of());
         }
         ClassicGroup group = store.classicGroup(groupId);
+        if (group == null && classicMembers != null && store.group(groupId) instanceof ConsumerGroup consumerGroup) {
+            leaving.forEach(m -> out.add(classicMembers.leave(consumerGroup, m.memberId(), m.groupInstanceId())));
+            return new LeaveResult(ErrorCode.NONE, out);
+        }
         if (group == null) {
             leaving.forEach(m -> out.add(ErrorCode.UNKNOWN_MEMBER_ID)); // as Kafka: per member, not for the request
             return new LeaveResult(ErrorCode.NONE, out);

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * as {@code group.consumer.migration.policy} allows: a consumer-protocol member joining an empty
  * classic group upgrades it, a classic JoinGroup for an empty consumer group downgrades it. The
  * group keeps its id and its committed offsets (they live in the {@link OffsetTable}); the old
- * kind's records are deleted. Groups with members are not converted (Kafka's online migration of
- * a live group is not implemented).
+ * kind's records are deleted. A stable classic group with members converts too: its members
+ * stay, as classic members of the consumer group ({@link ConsumerClassicMembers}). A consumer
+ * group with members does not go back to classic (Kafka does, once only classic members are left).
  *
  * <p>Threads: io threads and partition writers; the old group's monitor is held while it is
  * checked and replaced in the {@link GroupStore}. No state of its own beyond the policy.
@@ -34,8 +35,9 @@ final class GroupMigration {
     }
 
     /**
-     * The consumer group replacing an empty classic group, its tombstones added to {@code out}
-     * (called on the group's partition writer); null when the policy or the group forbids it.
+     * The consumer group replacing a classic group (empty, or stable with consumer members), its
+     * records added to {@code out} (called on the group's partition writer); null when the policy
+     * or the group forbids it.
      */
     ConsumerGroup upgrade(ClassicGroup classic, long nowMs, List<CoordinatorLog.Entry> out) {
         if (!upgrade) {
@@ -43,14 +45,62 @@ final class GroupMigration {
         }
         ConsumerGroup next = new ConsumerGroup(classic.groupId, nowMs);
         synchronized (classic) {
-            if (!classic.isEmpty() || classic.isDead() || !store.replace(classic, next)) {
+            if (classic.isDead() || (!classic.isEmpty() && !takeMembers(classic, next, nowMs))) {
                 return null;
             }
-            classic.markDead(nowMs);
+            if (!store.replace(classic, next)) {
+                return null;
+            }
+            classic.unload(nowMs); // its timers stop, and it is Dead for whoever still holds it
             out.addAll(classic.tombstones());
         }
-        log.info("empty classic group {} converted to a consumer group", classic.groupId);
+        synchronized (next) {
+            if (!next.members.isEmpty()) {
+                out.add(ConsumerGroupRecords.groupEntry(next));
+                for (ConsumerMember m : next.members.values()) {
+                    out.add(ConsumerGroupRecords.memberEntry(next.groupId, m));
+                    out.add(ConsumerGroupRecords.targetEntry(next.groupId, m.memberId, m.assigned));
+                    out.add(ConsumerGroupRecords.currentEntry(next.groupId, m));
+                }
+            }
+        }
+        log.info("classic group {} with {} members converted to a consumer group", classic.groupId, next.members.size());
         return next;
+    }
+
+    /**
+     * The members of a stable classic consumer group, as classic members of the consumer group at
+     * the classic generation, each owning what the leader assigned it; false if the group is not
+     * stable, not of the consumer protocol, or a subscription or assignment cannot be read.
+     */
+    private static boolean takeMembers(ClassicGroup classic, ConsumerGroup next, long nowMs) {
+        if (!classic.is(GroupState.STABLE) || !"consumer".equals(classic.protocolType)) {
+            return false;
+        }
+        for (GroupMember gm : classic.members.values()) {
+            ConsumerClassicMembers.Subscription sub = ConsumerClassicMembers.subscription(gm.metadata(classic.protocolName));
+            java.util.Map<String, java.util.Set<Integer>> assigned = ConsumerClassicMembers.assignment(gm.assignment);
+            if (sub == null || assigned == null) {
+                return false;
+            }
+            ConsumerMember m = new ConsumerMember(gm.memberId);
+            m.instanceId = gm.groupInstanceId;
+            m.clientId = gm.clientId;
+            m.clientHost = gm.clientHost;
+            m.rebalanceTimeoutMs = gm.rebalanceTimeoutMs;
+            m.subscribedTopicNames = sub.topics();
+            m.rackId = sub.rackId();
+            m.classic = new ConsumerMember.ClassicProtocol(gm.sessionTimeoutMs, new java.util.LinkedHashMap<>(gm.protocols));
+            m.memberEpoch = classic.generation;
+            m.previousMemberEpoch = classic.generation;
+            m.assigned = assigned;
+            m.sessionDeadlineMs = nowMs + gm.sessionTimeoutMs;
+            next.addMember(m);
+            next.target.put(m.memberId, assigned);
+        }
+        next.groupEpoch = classic.generation;
+        next.assignmentEpoch = classic.generation;
+        return true;
     }
 
     /**
