@@ -275,8 +275,8 @@ class ConsumerProtocolGroupsIT {
 
     // Online migration: a group.protocol=consumer member joins a live classic group, which becomes a consumer
     // group; its classic members stay (served through JoinGroup, SyncGroup and Heartbeat), the partitions are
-    // spread over all three, and when the new member leaves the classic ones take its partitions back. Every
-    // record is consumed exactly once throughout.
+    // spread over all three; when the new member leaves, the group goes back to the classic protocol and the
+    // classic members take its partitions back. Every record is consumed exactly once throughout.
     @Test
     @Timeout(90)
     void liveClassicGroupConvertsWhenANewProtocolMemberJoins() throws Exception {
@@ -302,10 +302,15 @@ class ConsumerProtocolGroupsIT {
                 ConsumerGroupDescription d = describe(group);
                 assertEquals(GroupType.CONSUMER, d.type());
                 assertEquals(3, d.members().size());
-            }
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    three.forEach(GroupMember::pollAndCommit);
+                    return describe(group).groupState() == GroupState.STABLE;
+                });
+            } // the last member of the new protocol leaves: the group goes back to the classic protocol
             ledger.produce(broker.bootstrap(), "kip848-online", 600, 300);
             GroupMember.pollUntil(Duration.ofSeconds(40), classics, () -> ConsumerGroupsIT.splitEvenly(classics, all, 3)
                     && ledger.consumedCount() >= ledger.producedCount());
+            assertEquals(GroupType.CLASSIC, describe(group).type());
             for (GroupMember m : classics) {
                 assertTrue(m.listenerCommitFailures.isEmpty(), m.name + ": " + m.listenerCommitFailures);
             }

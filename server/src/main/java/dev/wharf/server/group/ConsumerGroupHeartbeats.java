@@ -343,10 +343,17 @@ public final class ConsumerGroupHeartbeats {
     void remove(ConsumerGroup group, ConsumerMember m, List<CoordinatorLog.Entry> out) {
         group.removeMember(m);
         out.addAll(ConsumerGroupRecords.memberTombstones(group.groupId, m.memberId));
+        if (m.classic == null && migration.downgradeLive(group, clock.getAsLong(), out) != null) {
+            return; // only classic members are left: the group went back to the classic protocol
+        }
         if (group.members.isEmpty()) {
             group.stateTimestampMs = clock.getAsLong();
         }
         targets.refresh(group, true, out);
+    }
+
+    GroupMigration migration() {
+        return migration;
     }
 
     static Heartbeat withMemberId(Heartbeat h, String memberId) {

@@ -80,6 +80,7 @@ public final class ConsumerGroups {
     /** The classic coordinator hands requests of classic members of consumer groups here. */
     public void serveClassicMembersOf(GroupCoordinator coordinator) {
         coordinator.classicMembersOfConsumerGroups(classicMembers);
+        heartbeats.migration().onDowngrade(coordinator::adoptDowngraded);
     }
 
     public CompletableFuture<ConsumerGroupHeartbeats.HeartbeatResult> heartbeat(ConsumerGroupHeartbeats.Heartbeat hb) {

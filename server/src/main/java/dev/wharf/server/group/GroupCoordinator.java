@@ -111,6 +111,16 @@ public final class GroupCoordinator {
         this.classicMembers = classicMembers;
     }
 
+    /**
+     * A consumer group of classic members only, converted back to a classic group: its members'
+     * sessions start here, and a rebalance makes them all join again (call holding its monitor).
+     */
+    void adoptDowngraded(ClassicGroup group) {
+        long now = clock.getAsLong();
+        group.members.values().forEach(m -> rebalance.timers().startSession(group, m, now));
+        rebalance.prepareRebalance(group, "converted back from a consumer group");
+    }
+
     // ---- membership --------------------------------------------------------------------------
 
     public CompletableFuture<JoinResult> join(JoinRequest req) {

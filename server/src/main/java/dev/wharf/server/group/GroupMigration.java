@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * classic group upgrades it, a classic JoinGroup for an empty consumer group downgrades it. The
  * group keeps its id and its committed offsets (they live in the {@link OffsetTable}); the old
  * kind's records are deleted. A stable classic group with members converts too: its members
- * stay, as classic members of the consumer group ({@link ConsumerClassicMembers}). A consumer
- * group with members does not go back to classic (Kafka does, once only classic members are left).
+ * stay, as classic members of the consumer group ({@link ConsumerClassicMembers}); once the last
+ * member of the consumer protocol leaves, a group of classic members goes back to the classic
+ * protocol and rebalances there.
  *
  * <p>Threads: io threads and partition writers; the old group's monitor is held while it is
  * checked and replaced in the {@link GroupStore}. No state of its own beyond the policy.
@@ -26,6 +27,7 @@ final class GroupMigration {
     private final GroupStore store;
     private final boolean upgrade;
     private final boolean downgrade;
+    private volatile java.util.function.Consumer<ClassicGroup> afterDowngrade;
 
     GroupMigration(GroupStore store) {
         this.store = store;
@@ -101,6 +103,61 @@ final class GroupMigration {
         next.groupEpoch = classic.generation;
         next.assignmentEpoch = classic.generation;
         return true;
+    }
+
+    /**
+     * After the last member of the consumer protocol left: the classic group replacing a consumer
+     * group whose members all speak the classic protocol, at the group epoch as its generation, in
+     * a new rebalance (started by the classic coordinator's hook); its records go to {@code out}.
+     * Null when the policy forbids it or some member is not classic. Call holding the group's monitor.
+     */
+    ClassicGroup downgradeLive(ConsumerGroup group, long nowMs, List<CoordinatorLog.Entry> out) {
+        java.util.function.Consumer<ClassicGroup> adopt = afterDowngrade;
+        if (!downgrade || adopt == null || group.members.isEmpty()
+                || group.members.values().stream().anyMatch(m -> m.classic == null)) {
+            return null;
+        }
+        String protocol = null;
+        for (String candidate : group.members.values().iterator().next().classic.protocols().keySet()) {
+            if (group.members.values().stream().allMatch(m -> m.classic.protocols().containsKey(candidate))) {
+                protocol = candidate;
+                break;
+            }
+        }
+        if (protocol == null) {
+            return null;
+        }
+        ClassicGroup next = new ClassicGroup(group.groupId, nowMs);
+        next.protocolType = "consumer";
+        next.protocolName = protocol;
+        next.generation = group.groupEpoch;
+        next.leaderId = group.members.keySet().iterator().next();
+        for (ConsumerMember m : group.members.values()) {
+            GroupMember gm = new GroupMember(m.memberId, m.instanceId, m.clientId, m.clientHost, m.rebalanceTimeoutMs,
+                    m.classic.sessionTimeoutMs(), m.classic.protocols());
+            gm.assignment = ConsumerGroup.assignmentBytes(m.assigned);
+            next.members.put(m.memberId, gm);
+            if (m.instanceId != null) {
+                next.staticMembers.put(m.instanceId, m.memberId);
+            }
+        }
+        next.state = GroupState.STABLE;
+        if (!store.replace(group, next)) {
+            return null;
+        }
+        out.addAll(group.tombstones());
+        group.unload(nowMs); // its timers stop, and it is Dead for whoever still holds it
+        synchronized (next) {
+            out.add(GroupPersistence.groupEntry(next));
+            adopt.accept(next);
+        }
+        log.info("consumer group {} has only classic members left: converted to a classic group", group.groupId);
+        return next;
+    }
+
+    /** Set once at wiring: how the classic coordinator takes over a group converted back (timers, rebalance). */
+    void onDowngrade(java.util.function.Consumer<ClassicGroup> adopt) {
+        this.afterDowngrade = adopt;
     }
 
     /**
