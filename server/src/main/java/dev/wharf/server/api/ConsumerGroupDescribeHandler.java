@@ -22,10 +22,12 @@ import java.util.UUID;
  * their current and target assignments. A group of another kind, or none, is GROUP_ID_NOT_FOUND,
  * which tells the admin client to ask DescribeGroups instead.
  *
- * <p>v0: first version. v1: MemberType (1: a member of the consumer protocol).
+ * <p>v0: first version. v1: MemberType (0: a classic member of a converted group, 1: a member of
+ * the consumer protocol).
  */
 public final class ConsumerGroupDescribeHandler implements ApiHandler {
     private static final int OPERATIONS_NOT_REQUESTED = Integer.MIN_VALUE;
+    private static final byte CLASSIC_MEMBER = 0;
     private static final byte CONSUMER_MEMBER = 1;
 
     private final Authorization authz;
@@ -71,7 +73,7 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler {
                         .setSubscribedTopicNames(new ArrayList<>(m.subscribedTopicNames()))
                         .setSubscribedTopicRegex(m.subscribedTopicRegex())
                         .setAssignment(assignment(m.assignment())).setTargetAssignment(assignment(m.targetAssignment()))
-                        .setMemberType(CONSUMER_MEMBER));
+                        .setMemberType(m.classic() ? CLASSIC_MEMBER : CONSUMER_MEMBER));
             }
             out.add(g.setErrorCode(ErrorCode.NONE.code).setGroupState(d.state()).setGroupEpoch(d.groupEpoch())
                     .setAssignmentEpoch(d.assignmentEpoch()).setAssignorName(d.assignorName()).setMembers(members));

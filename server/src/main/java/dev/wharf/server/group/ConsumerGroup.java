@@ -184,7 +184,11 @@ final class ConsumerGroup implements Group {
         if (m == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
-        return epochCurrent(m, memberEpoch) ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+        if (epochCurrent(m, memberEpoch)) {
+            return ErrorCode.NONE;
+        }
+        // a classic member knows generations, not member epochs
+        return m.classic != null ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH;
     }
 
     /**

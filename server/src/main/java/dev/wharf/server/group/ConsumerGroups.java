@@ -23,7 +23,7 @@ public final class ConsumerGroups {
     /** One member as ConsumerGroupDescribe shows it; partitions by topic name. */
     public record DescribedMember(String memberId, String instanceId, String rackId, int memberEpoch, String clientId,
             String clientHost, List<String> subscribedTopicNames, String subscribedTopicRegex,
-            Map<String, Set<Integer>> assignment, Map<String, Set<Integer>> targetAssignment) {}
+            Map<String, Set<Integer>> assignment, Map<String, Set<Integer>> targetAssignment, boolean classic) {}
 
     /** A consumer group as ConsumerGroupDescribe shows it, or the error in its place. */
     public record DescribedGroup(ErrorCode error, String message, String groupId, String state, int groupEpoch,
@@ -104,7 +104,8 @@ public final class ConsumerGroups {
             List<DescribedMember> members = new ArrayList<>();
             for (ConsumerMember m : group.members.values()) {
                 members.add(new DescribedMember(m.memberId, m.instanceId, m.rackId, m.memberEpoch, m.clientId,
-                        m.clientHost, m.subscribedTopicNames, m.subscribedTopicRegex, m.assigned, group.targetOf(m.memberId)));
+                        m.clientHost, m.subscribedTopicNames, m.subscribedTopicRegex, m.assigned, group.targetOf(m.memberId),
+                        m.classic != null));
             }
             return new DescribedGroup(ErrorCode.NONE, null, groupId, group.stateName(), group.groupEpoch,
                     group.assignmentEpoch, group.assignorName, members);

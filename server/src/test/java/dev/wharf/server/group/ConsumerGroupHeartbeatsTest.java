@@ -209,4 +209,55 @@ class ConsumerGroupHeartbeatsTest {
         assertEquals(2, grown.memberEpoch());
         assertEquals(t(0, 1, 2, 3, 4, 5), grown.assignment());
     }
+
+    private static byte[] subscription(String topic) {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+        dev.wharf.wire.protocol.MessageWriter w = new dev.wharf.wire.protocol.MessageWriter(buf);
+        w.writeShort((short) 1);
+        new dev.wharf.wire.message.ConsumerProtocolSubscription().setTopics(List.of(topic)).write(w, (short) 1);
+        byte[] out = new byte[buf.readableBytes()];
+        buf.readBytes(out);
+        buf.release();
+        return out;
+    }
+
+    private GroupCoordinator.JoinResult classicJoin(String memberId) {
+        CompletableFuture<GroupCoordinator.JoinResult> f = h.coordinator.join(new GroupCoordinator.JoinRequest("g", memberId,
+                null, "client", "/127.0.0.1", 10_000, 30_000, "consumer", Map.of("range", subscription("t")), (short) 9));
+        h.drain();
+        return f.join();
+    }
+
+    // A live classic group converts when a member of the new protocol joins; its classic member stays (JoinGroup
+    // answered at once with the member epoch as generation, SyncGroup handing out its partitions, Heartbeat
+    // asking it to join again until settled); when the new member leaves, the group is classic again.
+    @Test
+    void liveClassicGroupConvertsAndBack() {
+        groups.serveClassicMembersOf(h.coordinator);
+        String c = classicJoin(classicJoin("").memberId()).memberId();
+        h.sync("g", 1, c, Map.of(c, ConsumerGroup.assignmentBytes(t(0, 1, 2, 3)))).join();
+        assertEquals("Stable", h.state("g"));
+
+        HeartbeatResult a = join("a");
+        assertEquals(2, a.memberEpoch());
+        assertEquals(Map.of(), a.assignment(), "the classic member still owns everything");
+        assertTrue(h.store.group("g") instanceof ConsumerGroup);
+        assertError(Errors.REBALANCE_IN_PROGRESS, h.heartbeat("g", c, 1));
+
+        GroupCoordinator.JoinResult rejoined = classicJoin(c); // eager: it gave up everything before joining
+        assertError(Errors.NONE, rejoined.error());
+        assertEquals(2, rejoined.generation());
+        assertEquals("", rejoined.leaderId());
+        GroupCoordinator.SyncResult synced = h.sync("g", 2, c, Map.of()).join();
+        assertEquals(t(0, 1), ConsumerClassicMembers.assignment(synced.assignment()));
+        assertError(Errors.NONE, h.heartbeat("g", c, 2));
+        assertEquals(t(2, 3), beat("a", 2, Map.of()).assignment());
+        assertEquals(List.of(dev.wharf.server.ErrorCode.ILLEGAL_GENERATION), h.commit("g", c, 7, "t", 0, 1));
+        assertEquals(List.of(dev.wharf.server.ErrorCode.NONE), h.commit("g", c, 2, "t", 0, 1));
+
+        send(new Heartbeat("g", "a", -1, null, null, -1, null, null, null, null, "client", "h", (short) 1));
+        assertTrue(h.store.group("g") instanceof ClassicGroup, "only a classic member left");
+        assertEquals("PreparingRebalance", h.state("g"));
+        assertError(Errors.REBALANCE_IN_PROGRESS, h.heartbeat("g", c, 2));
+    }
 }
