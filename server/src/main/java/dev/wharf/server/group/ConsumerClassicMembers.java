@@ -145,10 +145,12 @@ final class ConsumerClassicMembers {
         }
         long now = clock.getAsLong();
         ConsumerMember m = group.members.get(memberId);
-        boolean joined = false;
+        boolean joined = false; // a new member, or a static one taking over: all its records are written
+        boolean newMember = false; // the group epoch moves
         ConsumerMember holder = group.staticMember(req.groupInstanceId());
         if (holder != null && !holder.memberId.equals(memberId)) {
             m = heartbeats.replaceStatic(group, holder, memberId, out); // a classic static member fences its predecessor
+            joined = true;
         } else if (m == null) {
             if (group.members.size() >= maxSize) {
                 return GroupCoordinator.JoinResult.error(ErrorCode.GROUP_MAX_SIZE_REACHED, memberId);
@@ -157,10 +159,11 @@ final class ConsumerClassicMembers {
             m.instanceId = req.groupInstanceId();
             group.addMember(m);
             joined = true;
+            newMember = true;
             log.info("classic member {} joins consumer group {}", memberId, group.groupId);
         }
         Object metadataBefore = joined ? null : m.metadataKey();
-        boolean subscriptionChanged = joined || !subscription.topics().equals(m.subscribedTopicNames);
+        boolean subscriptionChanged = newMember || !subscription.topics().equals(m.subscribedTopicNames);
         m.classic = new ConsumerMember.ClassicProtocol(req.sessionTimeoutMs(), protocols);
         m.clientId = req.clientId();
         m.clientHost = req.clientHost();

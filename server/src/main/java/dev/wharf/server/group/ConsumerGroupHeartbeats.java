@@ -181,7 +181,8 @@ public final class ConsumerGroupHeartbeats {
     private HeartbeatResult heartbeat(ConsumerGroup group, Heartbeat req, long now, List<CoordinatorLog.Entry> out) {
         String memberId = req.memberId();
         ConsumerMember m;
-        boolean joined = false;
+        boolean joined = false; // a new member, or a static one taking over: all its records are written
+        boolean newMember = false; // the group epoch moves
         if (req.memberEpoch() == ConsumerMember.JOIN_EPOCH) {
             ConsumerMember holder = group.staticMember(req.instanceId());
             if (holder != null && !holder.memberId.equals(memberId)) {
@@ -190,6 +191,7 @@ public final class ConsumerGroupHeartbeats {
                             + " is still in use by member " + holder.memberId + ".");
                 }
                 m = replaceStatic(group, holder, memberId, out);
+                joined = true;
             } else {
                 m = group.members.get(memberId);
                 if (m == null) {
@@ -201,6 +203,7 @@ public final class ConsumerGroupHeartbeats {
                     m.instanceId = req.instanceId();
                     group.addMember(m);
                     joined = true;
+                    newMember = true;
                     log.info("member {} joins consumer group {}", memberId, group.groupId);
                 } else {
                     // rejoining after being fenced: it gave up everything it owned
@@ -234,7 +237,7 @@ public final class ConsumerGroupHeartbeats {
         List<String> namesBefore = m.subscribedTopicNames;
         String regexBefore = m.subscribedTopicRegex;
         applyUpdates(m, req);
-        boolean subscriptionChanged = joined || !namesBefore.equals(m.subscribedTopicNames)
+        boolean subscriptionChanged = newMember || !namesBefore.equals(m.subscribedTopicNames)
                 || !Objects.equals(regexBefore, m.subscribedTopicRegex);
         if (!m.metadataKey().equals(metadataBefore)) {
             out.add(ConsumerGroupRecords.memberEntry(group.groupId, m));

@@ -147,9 +147,10 @@ class ConsumerGroupHeartbeatsTest {
     }
 
     // A static member that leaves for now (-2) keeps its partitions; back under a new member id it gets them
-    // again, without a new group epoch; a second instance with the same id is refused meanwhile.
+    // again, without a new group epoch, and survives a restart; a second instance with the same id is refused
+    // meanwhile.
     @Test
-    void staticMemberComesBack() {
+    void staticMemberComesBack() throws Exception {
         HeartbeatResult a = join("a", "instance-a", null);
         assertEquals(t(0, 1, 2, 3), a.assignment());
         HeartbeatResult dup = join("a2", "instance-a", null);
@@ -162,6 +163,11 @@ class ConsumerGroupHeartbeatsTest {
         assertEquals(1, back.memberEpoch());
         assertEquals(t(0, 1, 2, 3), back.assignment());
         assertEquals(1, groups.describe("g").groupEpoch());
+        ConsumerGroups.DescribedGroup before = groups.describe("g");
+        h = h.restart(); // the member that took over is durable too
+        groups = consumerGroups(h);
+        assertEquals(before, groups.describe("g"));
+        assertEquals("a-new", groups.describe("g").members().get(0).memberId());
     }
 
     // Offsets are committed and fetched with the member's epoch: a stale one is refused.
