@@ -1,14 +1,13 @@
 package dev.wharf.server.api;
 
-import dev.wharf.controller.TopicInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.group.ConsumerGroups;
+import dev.wharf.server.group.ConsumerTopics;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupStore;
 import dev.wharf.server.security.acl.Authorization;
 import io.netty.util.Timer;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -25,14 +24,16 @@ public final class ConsumerGroupApis {
     /** @param classic the classic coordinator, which hands classic members of consumer groups over */
     public static ConsumerGroups register(ApiHandlers handlers, GroupStore store, GroupCoordinator classic, Executor io,
             Timer timer, ZkMetadataStore metadata, Authorization authz) {
-        ConsumerGroups groups = new ConsumerGroups(store, io, timer, System::currentTimeMillis, () -> {
-            Map<String, Integer> counts = new HashMap<>();
-            for (TopicInfo t : metadata.topics().values()) {
-                if (!INTERNAL.contains(t.name())) {
-                    counts.put(t.name(), t.partitions().size());
-                }
+        ConsumerGroups groups = new ConsumerGroups(store, io, timer, System::currentTimeMillis, new ConsumerTopics() {
+            @Override
+            public int partitions(String topic) {
+                return metadata.topic(topic).map(t -> t.partitions().size()).orElse(-1);
             }
-            return counts;
+
+            @Override
+            public Collection<String> names() {
+                return metadata.topics().keySet().stream().filter(t -> !INTERNAL.contains(t)).toList();
+            }
         });
         groups.serveClassicMembersOf(classic);
         handlers.register(new ConsumerGroupHeartbeatHandler(authz, groups, metadata))

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Consumer groups (KIP-848) as the handlers see them: ConsumerGroupHeartbeat through
@@ -38,11 +37,11 @@ public final class ConsumerGroups {
     private final ConsumerClassicMembers classicMembers;
 
     /**
-     * @param topics every topic's partition count, internal topics left out (read on each heartbeat)
+     * @param topics the topics members may subscribe to (read on each heartbeat)
      * @param timer the broker's deadline wheel; its tasks here only hand work to {@code io}
      */
     public ConsumerGroups(GroupStore store, Executor io, Timer timer, LongSupplier clock,
-            Supplier<Map<String, Integer>> topics) {
+            ConsumerTopics topics) {
         this.store = store;
         ConsumerTargets targets = new ConsumerTargets(store.config().get(BrokerKeys.GROUP_CONSUMER_ASSIGNORS), topics);
         ConsumerSessions sessions = new ConsumerSessions(store, io, timer, clock,

@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.wharf.server.coordinator.CoordinatorLog;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The target assignment of consumer groups: which topics each member subscribes to (names that
@@ -26,11 +26,10 @@ final class ConsumerTargets {
     private static final int MAX_CACHED_PATTERNS = 1_000;
 
     private final List<ConsumerAssignor> assignors;
-    /** Every topic's partition count (internal topics left out), read from the broker's metadata. */
-    private final Supplier<Map<String, Integer>> topics;
+    private final ConsumerTopics topics;
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
-    ConsumerTargets(List<String> assignorNames, Supplier<Map<String, Integer>> topics) {
+    ConsumerTargets(List<String> assignorNames, ConsumerTopics topics) {
         this.assignors = new ArrayList<>();
         for (String name : assignorNames) {
             ConsumerAssignor a = ConsumerAssignor.named(name);
@@ -59,14 +58,29 @@ final class ConsumerTargets {
      * new target; the records of what changed go to {@code out}.
      */
     void refresh(ConsumerGroup group, boolean changed, List<CoordinatorLog.Entry> out) {
-        Map<String, Integer> all = topics.get();
         Map<String, Set<String>> subscribed = new TreeMap<>();
         Map<String, Integer> counts = new TreeMap<>();
+        Collection<String> names = null; // listed once, and only for regular expressions
         for (ConsumerMember m : group.members.values()) {
-            Set<String> mine = subscribedTopics(m, all);
+            Set<String> mine = new TreeSet<>();
+            for (String t : m.subscribedTopicNames) {
+                int n = counts.computeIfAbsent(t, topics::partitions);
+                if (n >= 0) {
+                    mine.add(t);
+                }
+            }
+            Pattern p = m.subscribedTopicRegex == null ? null : pattern(m.subscribedTopicRegex);
+            if (p != null) {
+                names = names != null ? names : topics.names();
+                for (String t : names) {
+                    if (p.matches(t) && counts.computeIfAbsent(t, topics::partitions) >= 0) {
+                        mine.add(t);
+                    }
+                }
+            }
             subscribed.put(m.memberId, mine);
-            mine.forEach(t -> counts.put(t, all.get(t)));
         }
+        counts.values().removeIf(n -> n < 0);
         if (!changed && counts.equals(group.subscribedCounts) && group.assignmentEpoch == group.groupEpoch) {
             return;
         }
@@ -105,23 +119,6 @@ final class ConsumerTargets {
                 .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
                 .map(Map.Entry::getKey).orElse(null);
         return assignors.stream().filter(a -> a.name().equals(chosen)).findFirst().orElse(assignors.get(0));
-    }
-
-    /** The existing topics a member subscribes to, by name or by regular expression. */
-    private Set<String> subscribedTopics(ConsumerMember m, Map<String, Integer> all) {
-        Set<String> out = new TreeSet<>();
-        for (String t : m.subscribedTopicNames) {
-            if (all.containsKey(t)) {
-                out.add(t);
-            }
-        }
-        if (m.subscribedTopicRegex != null) {
-            Pattern p = pattern(m.subscribedTopicRegex);
-            if (p != null) {
-                all.keySet().stream().filter(t -> p.matches(t)).forEach(out::add);
-            }
-        }
-        return out;
     }
 
     private Pattern pattern(String regex) {

@@ -44,7 +44,17 @@ class ConsumerGroupHeartbeatsTest {
     }
 
     private static ConsumerGroups consumerGroups(CoordinatorHarness h) {
-        return new ConsumerGroups(h.store, h.io, h.timer, h.now::get, () -> Map.copyOf(h.topic.topics));
+        return new ConsumerGroups(h.store, h.io, h.timer, h.now::get, new ConsumerTopics() {
+            @Override
+            public int partitions(String topic) {
+                return h.topic.topics.getOrDefault(topic, -1);
+            }
+
+            @Override
+            public java.util.Collection<String> names() {
+                return List.copyOf(h.topic.topics.keySet());
+            }
+        });
     }
 
     private HeartbeatResult send(Heartbeat hb) {
