@@ -14,6 +14,7 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
@@ -127,7 +128,8 @@ class ConsumerProtocolGroupsIT {
     }
 
     // consumer.subscribe(SubscriptionPattern): the broker evaluates the RE2J pattern, and a matching topic created
-    // later is assigned too, while a topic that does not match is not.
+    // later is assigned too, while a topic that does not match is not; a partition added to a subscribed topic is
+    // assigned as well.
     @Test
     @Timeout(60)
     void regexSubscriptionPicksUpTopicCreatedLater() throws Exception {
@@ -145,6 +147,13 @@ class ConsumerProtocolGroupsIT {
             both.addAll(ConsumerGroupsIT.partitions("kip848-metrics-disk", 3));
             GroupMember.pollUntil(Duration.ofSeconds(30), List.of(m),
                     () -> m.owned().equals(both) && ledger.consumedCount() >= ledger.producedCount());
+            // more partitions for a subscribed topic: a new group epoch, and the new partition is assigned
+            admin.createPartitions(Map.of("kip848-metrics-cpu", NewPartitions.increaseTo(3))).all().get();
+            Set<TopicPartition> grown = new HashSet<>(both);
+            grown.add(new TopicPartition("kip848-metrics-cpu", 2));
+            GroupMember.pollUntil(Duration.ofSeconds(30), List.of(m), () -> m.owned().equals(grown));
+            ledger.produce(broker.bootstrap(), "kip848-metrics-cpu", 110, 60);
+            GroupMember.pollUntil(Duration.ofSeconds(30), List.of(m), () -> ledger.consumedCount() >= ledger.producedCount());
             ledger.assertEachConsumedExactlyOnce();
             assertEquals(GroupState.STABLE, describe("kip848-regex-group").groupState());
         }
