@@ -57,7 +57,10 @@ final class GroupRecords {
             if (kind == OFFSET_KEY) {
                 return new Key(kind, group, in.readUTF(), in.readInt());
             }
-            if (kind == GROUP_KEY || ConsumerGroupRecords.isConsumerKind(kind)) {
+            if (kind == GROUP_KEY) {
+                return new Key(kind, group, null, -1);
+            }
+            if (ConsumerGroupRecords.isConsumerKind(kind)) { // the rest of the key is ConsumerGroupRecords'
                 return new Key(kind, group, null, -1);
             }
             throw new IOException("unknown key kind " + kind);
