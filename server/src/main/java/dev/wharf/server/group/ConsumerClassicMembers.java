@@ -183,9 +183,8 @@ final class ConsumerClassicMembers {
         m.assigned = TopicPartitions.intersect(m.assigned, subscription.owned());
         m.revoking = TopicPartitions.intersect(m.revoking, subscription.owned());
         targets.refresh(group, subscriptionChanged, out);
-        ConsumerMember member = m;
         ConsumerReconciliation.reconcile(m, group.assignmentEpoch, group.targetOf(memberId), subscription.owned(),
-                (t, p) -> group.heldByOther(member.memberId, t, p));
+                group.heldByOthers(memberId));
         if (m.state == ConsumerMember.State.UNREVOKED_PARTITIONS && m.revocationDeadlineMs == 0) {
             m.revocationDeadlineMs = now + m.rebalanceTimeoutMs;
         }

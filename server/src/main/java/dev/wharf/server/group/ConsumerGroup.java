@@ -54,15 +54,26 @@ final class ConsumerGroup implements Group {
         this.stateTimestampMs = nowMs;
     }
 
-    /** Whether a member other than {@code memberId} owns or is revoking the partition. */
-    boolean heldByOther(String memberId, String topic, int partition) {
-        for (ConsumerMember m : members.values()) {
-            if (!m.memberId.equals(memberId) && (TopicPartitions.contains(m.assigned, topic, partition)
-                    || TopicPartitions.contains(m.revoking, topic, partition))) {
-                return true;
+    /**
+     * Whether a member other than {@code memberId} owns or is revoking a partition: one pass over
+     * the members per decision, then a lookup per partition (use it under the group's monitor).
+     */
+    java.util.function.BiPredicate<String, Integer> heldByOthers(String memberId) {
+        Map<String, Set<Integer>> held = new HashMap<>();
+        boolean[] built = {false}; // built on the first question: a settled member asks none
+        return (topic, partition) -> {
+            if (!built[0]) {
+                built[0] = true;
+                for (ConsumerMember m : members.values()) {
+                    if (!m.memberId.equals(memberId)) {
+                        m.assigned.forEach((t, ps) -> held.computeIfAbsent(t, k -> new HashSet<>()).addAll(ps));
+                        m.revoking.forEach((t, ps) -> held.computeIfAbsent(t, k -> new HashSet<>()).addAll(ps));
+                    }
+                }
             }
-        }
-        return false;
+            Set<Integer> ps = held.get(topic);
+            return ps != null && ps.contains(partition);
+        };
     }
 
     void addMember(ConsumerMember m) {

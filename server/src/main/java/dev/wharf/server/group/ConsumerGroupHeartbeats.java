@@ -249,9 +249,8 @@ public final class ConsumerGroupHeartbeats {
         targets.refresh(group, subscriptionChanged, out);
         Map<String, Set<Integer>> assignedBefore = m.assigned;
         Object assignmentBefore = joined ? null : m.assignmentKey();
-        ConsumerMember member = m;
         ConsumerReconciliation.reconcile(m, group.assignmentEpoch, group.targetOf(memberId), req.ownedPartitions(),
-                (t, p) -> group.heldByOther(member.memberId, t, p));
+                group.heldByOthers(memberId));
         if (m.state == ConsumerMember.State.UNREVOKED_PARTITIONS && m.revocationDeadlineMs == 0) {
             m.revocationDeadlineMs = now + m.rebalanceTimeoutMs;
         }
