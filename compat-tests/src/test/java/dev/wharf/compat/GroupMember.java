@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * One classic-protocol group member driven from the test thread: each {@link #pollAndCommit()}
+ * One group member (classic protocol unless {@code group.protocol=consumer} is given) driven from the test thread: each {@link #pollAndCommit()}
  * polls once, hands every record to the ledger and commits exactly what it processed, and the
  * rebalance listener commits before partitions are revoked, so a clean hand-over duplicates nothing.
  * Not thread-safe: one test thread drives all members in turn.
@@ -77,6 +78,11 @@ final class GroupMember implements AutoCloseable {
         c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         c.putAll(extra);
+        if ("consumer".equals(c.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG))) {
+            // KIP-848: the broker sets the session and heartbeat interval; the client refuses these
+            c.remove(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+            c.remove(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+        }
         return c;
     }
 
@@ -85,7 +91,16 @@ final class GroupMember implements AutoCloseable {
     }
 
     void subscribe(Collection<String> topics) {
-        consumer.subscribe(topics, new ConsumerRebalanceListener() {
+        consumer.subscribe(topics, listener());
+    }
+
+    /** Subscribes by a KIP-848 regular expression, evaluated by the broker (group.protocol=consumer only). */
+    void subscribe(SubscriptionPattern pattern) {
+        consumer.subscribe(pattern, listener());
+    }
+
+    private ConsumerRebalanceListener listener() {
+        return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 events.add("revoked " + partitions);
@@ -115,7 +130,7 @@ final class GroupMember implements AutoCloseable {
                 owned.removeAll(partitions);
                 pending.keySet().removeAll(partitions);
             }
-        });
+        };
     }
 
     /**

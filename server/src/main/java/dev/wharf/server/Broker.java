@@ -261,6 +261,7 @@ public final class Broker implements Closeable {
                 .register(new DescribeGroupsHandler(authz, groups))
                 .register(new ListGroupsHandler(authz, groups))
                 .register(new DeleteGroupsHandler(authz, groups));
+        dev.wharf.server.api.ConsumerGroupApis.register(handlers, groupStore, groups, io, deadlines, metadata, authz); // KIP-848
         handlers.register(new MetadataHandler(authz, config, metadata, admin))
                 .register(new ProduceHandler(authz, metadata, replicas, config.brokerId(), verifier,
                         config.get(BrokerKeys.TRANSACTION_PARTITION_VERIFICATION_ENABLE)))

@@ -104,7 +104,9 @@ public final class MetadataHandler implements ApiHandler {
             MetadataRequest.MetadataRequestTopic requested, boolean autoCreate) {
         String name = requested.name();
         UUID id = requested.topicId();
-        if (name == null) {
+        // by id (v10+): kafka-clients leaves the name at its default "" beside the id (the KIP-848 consumer
+        // resolves the topic ids of its assignment so); as Kafka, a non-zero id wins
+        if (name == null || (name.isEmpty() && id != null && (id.getMostSignificantBits() != 0 || id.getLeastSignificantBits() != 0))) {
             Optional<TopicInfo> byId = metadata.topic(id)
                     .filter(t -> authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()));
             return byId.map(this::describe).orElseGet(() -> new MetadataResponse.MetadataResponseTopic()

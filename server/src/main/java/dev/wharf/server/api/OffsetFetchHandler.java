@@ -91,8 +91,9 @@ public final class OffsetFetchHandler implements ApiHandler {
                     }
                 }
             }
-            GroupOffsets.FetchedGroup g = readable(context, groupOffsets.fetchRequested(rg.groupId(), requested),
-                    requested == null);
+            GroupOffsets.FetchedGroup g = readable(context, version >= 9
+                    ? groupOffsets.fetchRequested(rg.groupId(), requested, rg.memberId(), rg.memberEpoch())
+                    : groupOffsets.fetchRequested(rg.groupId(), requested), requested == null);
             List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = new ArrayList<>();
             g.topics().forEach((name, ps) -> {
                 OffsetFetchResponse.OffsetFetchResponseTopics t = new OffsetFetchResponse.OffsetFetchResponseTopics()

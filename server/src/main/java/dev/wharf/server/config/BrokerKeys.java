@@ -259,6 +259,22 @@ public final class BrokerKeys {
                     : eachOneOf("classic", "consumer", "share", "streams").problem(v),
             STATIC, "The group protocols served: consumer (KIP-848) and streams (KIP-1071) besides classic, each also "
                     + "needing its feature (group.version, streams.version) finalized; share groups follow share.version.");
+    // ---- consumer groups (KIP-848) ----
+    public static final ConfigKey<Integer> GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = define(
+            "group.consumer.heartbeat.interval.ms", INT, "5000", atLeast(1), STATIC,
+            "How often members of consumer groups (group.protocol=consumer) heartbeat.");
+    public static final ConfigKey<Integer> GROUP_CONSUMER_SESSION_TIMEOUT_MS = define(
+            "group.consumer.session.timeout.ms", INT, "45000", atLeast(1), STATIC,
+            "How long a consumer group member may go without a heartbeat before it is removed.");
+    public static final ConfigKey<Integer> GROUP_CONSUMER_MAX_SIZE = define("group.consumer.max.size", INT,
+            "2147483647", atLeast(1), STATIC, "Most members a consumer group may have.");
+    public static final ConfigKey<List<String>> GROUP_CONSUMER_ASSIGNORS = define("group.consumer.assignors", LIST,
+            "uniform,range", STATIC, "The server-side assignors, the first being the default (uniform, range, or "
+                    + "Kafka's class names for them).");
+    public static final ConfigKey<String> GROUP_CONSUMER_MIGRATION_POLICY = define("group.consumer.migration.policy",
+            STRING, "bidirectional", oneOf("disabled", "upgrade", "downgrade", "bidirectional"), STATIC,
+            "Whether an empty classic group may become a consumer group (upgrade) and back (downgrade).");
+
     public static final ConfigKey<Integer> PRODUCER_ID_EXPIRATION_MS = define("producer.id.expiration.ms", INT,
             "86400000", atLeast(1), DYNAMIC, "Idle time after which a producer's state is forgotten.");
     public static final ConfigKey<Integer> PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = define(

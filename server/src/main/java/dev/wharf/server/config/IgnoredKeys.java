@@ -38,7 +38,8 @@ public final class IgnoredKeys {
         ignored("inter.broker.protocol.version", "each API serves the versions its handler declares");
         ignored("security.inter.broker.protocol", "followers use inter.broker.listener.name (or the PLAINTEXT listener)");
         ignored("group.coordinator.", "tunes Kafka's group coordinator threads and buffers");
-        ignored("group.consumer.", "the consumer group protocol (KIP-848) is not served");
+        ignored("group.consumer.", "bounds on per-group overrides of the consumer group protocol, which members "
+                + "cannot set here; the broker's group.consumer.* values apply to every group");
         ignored("group.share.", "share groups (KIP-932) are not served");
         ignored("share.coordinator.", "share groups (KIP-932) are not served");
         ignored("offsets.load.buffer.size", "tunes loading __consumer_offsets, which Wharf does its own way");

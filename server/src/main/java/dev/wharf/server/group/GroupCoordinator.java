@@ -81,6 +81,9 @@ public final class GroupCoordinator {
     private final ClassicRebalance rebalance;
     private final ClassicJoin joins;
     private final GroupAdmin admin;
+    private final GroupMigration migration;
+    /** Serves classic members of consumer groups (KIP-848 migration); set once at wiring. */
+    private volatile ConsumerClassicMembers classicMembers;
 
     /** @param timer the broker's deadline wheel; its tasks here only hand work to {@code io} */
     public GroupCoordinator(GroupStore store, Executor io, Timer timer, LongSupplier clock) {
@@ -90,6 +93,7 @@ public final class GroupCoordinator {
         this.rebalance = new ClassicRebalance(store, io, timer, clock);
         this.joins = new ClassicJoin(rebalance, clock, config.get(BrokerKeys.GROUP_MAX_SIZE));
         this.admin = new GroupAdmin(store, clock);
+        this.migration = new GroupMigration(store);
         // restored members keep their place if they heartbeat within a session timeout from now
         store.onLoaded(groups -> {
             long now = clock.getAsLong();
@@ -101,6 +105,20 @@ public final class GroupCoordinator {
                 }
             }
         });
+    }
+
+    void classicMembersOfConsumerGroups(ConsumerClassicMembers classicMembers) {
+        this.classicMembers = classicMembers;
+    }
+
+    /**
+     * A consumer group of classic members only, converted back to a classic group: its members'
+     * sessions start here, and a rebalance makes them all join again (call holding its monitor).
+     */
+    void adoptDowngraded(ClassicGroup group) {
+        long now = clock.getAsLong();
+        group.members.values().forEach(m -> rebalance.timers().startSession(group, m, now));
+        rebalance.prepareRebalance(group, "converted back from a consumer group");
     }
 
     // ---- membership --------------------------------------------------------------------------
@@ -119,6 +137,14 @@ public final class GroupCoordinator {
         ClassicGroup group = req.memberId().isEmpty()
                 ? store.getOrCreateClassic(req.groupId())
                 : store.classicGroup(req.groupId());
+        if (group == null && store.group(req.groupId()) instanceof ConsumerGroup consumerGroup) {
+            group = req.memberId().isEmpty() ? migration.downgrade(consumerGroup, clock.getAsLong()) : null;
+            if (group == null) { // a consumer group with members: the classic member joins it as such
+                ConsumerClassicMembers classic = classicMembers;
+                return classic != null ? classic.join(consumerGroup, req) : CompletableFuture.completedFuture(
+                        JoinResult.error(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId()));
+            }
+        }
         if (group == null) {
             return CompletableFuture.completedFuture(JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId()));
         }
@@ -138,6 +164,10 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.NOT_COORDINATOR));
         }
         ClassicGroup group = store.classicGroup(groupId);
+        if (group == null && classicMembers != null && store.group(groupId) instanceof ConsumerGroup consumerGroup) {
+            return CompletableFuture.completedFuture(classicMembers.sync(consumerGroup, memberId, groupInstanceId, generation,
+                    protocolType, protocolName));
+        }
         if (group == null) {
             return CompletableFuture.completedFuture(SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
         }
@@ -185,6 +215,9 @@ public final class GroupCoordinator {
             return ErrorCode.NOT_COORDINATOR;
         }
         ClassicGroup group = store.classicGroup(groupId);
+        if (group == null && classicMembers != null && store.group(groupId) instanceof ConsumerGroup consumerGroup) {
+            return classicMembers.heartbeat(consumerGroup, memberId, groupInstanceId, generation);
+        }
         if (group == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
@@ -213,6 +246,10 @@ public final class GroupCoordinator {
             return new LeaveResult(ErrorCode.NOT_COORDINATOR, List.of());
         }
         ClassicGroup group = store.classicGroup(groupId);
+        if (group == null && classicMembers != null && store.group(groupId) instanceof ConsumerGroup consumerGroup) {
+            leaving.forEach(m -> out.add(classicMembers.leave(consumerGroup, m.memberId(), m.groupInstanceId())));
+            return new LeaveResult(ErrorCode.NONE, out);
+        }
         if (group == null) {
             leaving.forEach(m -> out.add(ErrorCode.UNKNOWN_MEMBER_ID)); // as Kafka: per member, not for the request
             return new LeaveResult(ErrorCode.NONE, out);

@@ -319,6 +319,32 @@ public final class GroupOffsets {
      * (null: every partition with an offset, sorted), -1 where nothing is committed.
      */
     public FetchedGroup fetchRequested(String groupId, Map<String, List<Integer>> requested) {
+        return fetchRequested(groupId, requested, null, -1);
+    }
+
+    /**
+     * OffsetFetch v9+: as {@link #fetchRequested(String, Map)}, for a member of a consumer group
+     * naming itself and its epoch, which the group checks first (STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID).
+     */
+    public FetchedGroup fetchRequested(String groupId, Map<String, List<Integer>> requested, String memberId,
+            int memberEpoch) {
+        if (memberId != null || memberEpoch >= 0) {
+            if (store.writerFor(groupId).isEmpty()) {
+                return new FetchedGroup(ErrorCode.NOT_COORDINATOR, new LinkedHashMap<>());
+            }
+            Group group = store.group(groupId);
+            ErrorCode error;
+            if (group == null) {
+                error = ErrorCode.GROUP_ID_NOT_FOUND;
+            } else {
+                synchronized (group) {
+                    error = group.validateOffsetFetch(memberId, memberEpoch);
+                }
+            }
+            if (error != ErrorCode.NONE) {
+                return new FetchedGroup(error, new LinkedHashMap<>());
+            }
+        }
         List<TopicPartition> tps = null;
         if (requested != null) {
             tps = new ArrayList<>();

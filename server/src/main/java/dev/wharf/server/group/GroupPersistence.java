@@ -70,9 +70,17 @@ final class GroupPersistence {
                 case GroupRecords.OFFSET_KEY -> offsetEntries.add(e);
                 case GroupRecords.GROUP_KEY -> restoreClassic(key.group(), GroupRecords.readGroupValue(e.value()), nowMs,
                         groups);
+                case ConsumerGroupRecords.GROUP_KIND, ConsumerGroupRecords.MEMBER_KIND, ConsumerGroupRecords.TARGET_KIND,
+                        ConsumerGroupRecords.CURRENT_KIND -> ConsumerGroupRecords.restore(key.kind(), e.key(), e.value(),
+                        nowMs, groups);
                 default -> throw new IllegalStateException("unknown record kind " + key.kind());
             }
         }
+        groups.values().forEach(g -> {
+            if (g instanceof ConsumerGroup cg) {
+                ConsumerGroupRecords.finishRestore(cg);
+            }
+        });
         for (CoordinatorLog.Entry e : offsetEntries) {
             GroupRecords.Key key = GroupRecords.readKey(e.key());
             groups.computeIfAbsent(key.group(), id -> new ClassicGroup(id, nowMs));

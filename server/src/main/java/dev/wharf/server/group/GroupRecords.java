@@ -60,6 +60,9 @@ final class GroupRecords {
             if (kind == GROUP_KEY) {
                 return new Key(kind, group, null, -1);
             }
+            if (ConsumerGroupRecords.isConsumerKind(kind)) { // the rest of the key is ConsumerGroupRecords'
+                return new Key(kind, group, null, -1);
+            }
             throw new IOException("unknown key kind " + kind);
         });
     }
