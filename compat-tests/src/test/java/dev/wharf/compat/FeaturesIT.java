@@ -13,6 +13,7 @@ import dev.wharf.wire.message.ApiVersionsRequest;
 import dev.wharf.wire.message.ApiVersionsResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,7 +21,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.InvalidUpdateVersionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,10 +131,23 @@ class FeaturesIT {
         assertTrue(off.finalizedFeaturesEpoch().orElseThrow() > before);
         assertFalse(advertised(ApiKey.CONSUMER_GROUP_HEARTBEAT));
         assertTrue(advertised(ApiKey.JOIN_GROUP));
+        // the Java consumer of the new protocol finds it missing, as against a Kafka without it
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ConsumerConfig.GROUP_ID_CONFIG, "gated",
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("gated-topic"));
+            assertThrows(UnsupportedVersionException.class, () -> {
+                for (int i = 0; i < 100; i++) {
+                    consumer.poll(Duration.ofMillis(100));
+                }
+            });
+        }
 
         admin.updateFeatures(Map.of("group.version", new FeatureUpdate((short) 1, FeatureUpdate.UpgradeType.UPGRADE)),
                 new UpdateFeaturesOptions()).all().get();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> finalized(features(), "group.version") == 1);
         assertTrue(features().finalizedFeaturesEpoch().orElseThrow() > off.finalizedFeaturesEpoch().orElseThrow());
+        assertTrue(advertised(ApiKey.CONSUMER_GROUP_HEARTBEAT));
+        assertTrue(advertised(ApiKey.CONSUMER_GROUP_DESCRIBE));
     }
 }

@@ -61,6 +61,14 @@ class LibrdkafkaConsumerGroupIT {
         for (Member m : started) {
             m.close();
         }
+        // what each member printed, kept for a failed run: target/librdkafka-members/<name>.out|err
+        Path kept = Path.of("target", "librdkafka-members");
+        Files.createDirectories(kept);
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".out") || f.toString().endsWith(".err")).toList()) {
+                Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         admin.close();
         broker.close();
     }
