@@ -31,8 +31,10 @@ public final class RequestFrames {
     }
 
     /**
-     * Decodes a whole request frame (without its length prefix); the frame must hold exactly one
-     * request. Throws {@code UnknownApiKeyException}, {@link UnsupportedVersionException} or
+     * Decodes a whole request frame (without its length prefix). Bytes after the request are
+     * ignored, as Kafka's broker ignores them: librdkafka 2.x writes a null topic list of Metadata
+     * v9+ as four bytes where one belongs (librdkafka issue 5049), and Kafka reads the first.
+     * Throws {@code UnknownApiKeyException}, {@link UnsupportedVersionException} or
      * {@link MalformedMessageException}.
      */
     public static Request decode(ByteBuf frame) {
@@ -48,9 +50,6 @@ public final class RequestFrames {
         RequestHeader header = new RequestHeader(reader, api.requestHeaderVersion(version));
         ApiMessage body = api.newRequest();
         body.read(reader, version);
-        if (reader.remaining() != 0) {
-            throw reader.error(reader.remaining() + " bytes left over after " + api.displayName + " v" + version);
-        }
         return new Request(header, api, version, body);
     }
 
