@@ -70,6 +70,8 @@ final class GroupPersistence {
                 case GroupRecords.OFFSET_KEY -> offsetEntries.add(e);
                 case GroupRecords.GROUP_KEY -> restoreClassic(key.group(), GroupRecords.readGroupValue(e.value()), nowMs,
                         groups);
+                case StreamsRecords.GROUP_KEY, StreamsRecords.MEMBER_KEY -> StreamsRecords.restore(key, e.value(), nowMs,
+                        groups);
                 default -> throw new IllegalStateException("unknown record kind " + key.kind());
             }
         }

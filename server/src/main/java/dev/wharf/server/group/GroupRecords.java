@@ -60,6 +60,9 @@ final class GroupRecords {
             if (kind == GROUP_KEY) {
                 return new Key(kind, group, null, -1);
             }
+            if (StreamsRecords.owns(kind)) {
+                return StreamsRecords.readKeyTail(kind, group, in);
+            }
             throw new IOException("unknown key kind " + kind);
         });
     }
