@@ -23,8 +23,9 @@ import org.apache.kafka.streams.kstream.Produced;
  * RocksDB store backed by a changelog topic, and writes every new count to {@code output} (String
  * word, Long count). The record cache is off, so each input record gives exactly one output record.
  * <p>
- * Arguments: bootstrap servers, application id, state directory, and optionally a pause in
- * milliseconds per input record (so that a test can kill it with input still unprocessed).
+ * Arguments: bootstrap servers, application id, state directory, optionally a pause in
+ * milliseconds per input record (so that a test can kill it with input still unprocessed), and
+ * optionally the group protocol ({@code classic}, the default, or {@code streams}: KIP-1071).
  * <p>
  * Prints {@code STATE <old> -> <new>} on each state change ({@link #RUNNING} when it runs) and the
  * stack trace of any exception that stops a stream thread; exits 0 once closed, 1 after an error,
@@ -47,6 +48,7 @@ public final class WordCountMain {
         String applicationId = args[1];
         Path stateDir = Path.of(args[2]);
         long pauseMs = args.length > 3 ? Long.parseLong(args[3]) : 0;
+        boolean streamsProtocol = args.length > 4 && args[4].equals("streams");
 
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -58,9 +60,14 @@ public final class WordCountMain {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // the killed instance's member stays in the group until its session expires: the broker's minimum, not 45 s
-        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
-        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1500);
+        if (streamsProtocol) {
+            // the broker assigns the tasks; sessions and heartbeats are the broker's group.streams.* settings
+            config.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+        } else {
+            // the killed instance's member stays in the group until its session expires: the broker's minimum, not 45 s
+            config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
+            config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1500);
+        }
         // small fetches: otherwise the consumer hands out all the buffered input before the repartitioned records
         // fetched after it, and nothing is counted until the whole input has been re-keyed
         config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 1024);
