@@ -39,7 +39,12 @@ public final class StreamsGroupHeartbeatHandler implements ApiHandler {
             return CompletableFuture.completedFuture(new StreamsGroupHeartbeatResponse()
                     .setErrorCode(ErrorCode.GROUP_AUTHORIZATION_FAILED.code));
         }
-        return coordinator.heartbeat(req, context.clientId(), context.connection().clientHost())
-                .thenApply(r -> (ApiMessage) r);
+        short version = context.version();
+        return coordinator.heartbeat(req, context.clientId(), context.connection().clientHost()).thenApply(r -> {
+            if (version >= 1) {
+                r.setAcceptableRecoveryLagLegacy(0); // v0's int32 field; v1 has the int64 one
+            }
+            return (ApiMessage) r;
+        });
     }
 }
