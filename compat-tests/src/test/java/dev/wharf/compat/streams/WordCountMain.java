@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -103,7 +104,16 @@ public final class WordCountMain {
             System.out.flush();
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(10)), "close-streams"));
+        // with the streams protocol a stopped instance leaves its group at once (a heartbeat with epoch -1), so its
+        // tasks move without waiting for its session to expire
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (streamsProtocol) {
+                streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            } else {
+                streams.close(Duration.ofSeconds(10));
+            }
+        }, "close-streams"));
         streams.start();
         stopped.await();
         streams.close(Duration.ofSeconds(10));

@@ -21,6 +21,7 @@ import java.util.Set;
  * Immutable settings only.
  */
 final class StreamsHeartbeat {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StreamsHeartbeat.class);
     /** The broker's group.streams.* settings a heartbeat needs. */
     record Settings(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize, int numStandbys, int initialDelayMs) {}
 
@@ -56,6 +57,7 @@ final class StreamsHeartbeat {
             if (member == null) {
                 return new Outcome(error(ErrorCode.UNKNOWN_MEMBER_ID, "Member " + memberId + " is not in the group."), null);
             }
+            log.info("member {} left streams group {} (epoch {})", memberId, g.groupId, req.memberEpoch());
             g.removeMember(memberId);
             g.bumpGroupEpoch();
             afterMembershipChange(g, nowMs);
