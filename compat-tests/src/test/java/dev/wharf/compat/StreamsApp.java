@@ -111,7 +111,8 @@ final class StreamsApp implements AutoCloseable {
 
     /** SIGTERM: its shutdown hook closes Kafka Streams, which leaves the group; waits for it to exit. */
     void stop() throws InterruptedException {
-        process.destroy();
+        // through the handle: Process.destroy() would also close the pipes, and the end of its stdin halts it
+        process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError(name + " (pid " + process.pid() + ") did not stop within 30 s");
         }

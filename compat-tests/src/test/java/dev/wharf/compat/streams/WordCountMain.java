@@ -42,6 +42,9 @@ public final class WordCountMain {
     /** The store's name; its changelog is {@code <application id>-counts-changelog}. */
     public static final String COUNTS = "counts";
 
+    /** Set by the shutdown hook: the end of stdin then is part of a deliberate stop, not the test dying. */
+    private static volatile boolean shuttingDown;
+
     private WordCountMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -107,6 +110,7 @@ public final class WordCountMain {
         // with the streams protocol a stopped instance leaves its group at once (a heartbeat with epoch -1), so its
         // tasks move without waiting for its session to expire
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown = true;
             if (streamsProtocol) {
                 streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
                         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
@@ -129,6 +133,9 @@ public final class WordCountMain {
                 }
             } catch (java.io.IOException e) {
                 // as good as the end
+            }
+            if (shuttingDown) {
+                return; // stopped on purpose (SIGTERM): the shutdown hook is closing Streams
             }
             System.out.println("stdin closed: the test is gone, halting");
             Runtime.getRuntime().halt(2);

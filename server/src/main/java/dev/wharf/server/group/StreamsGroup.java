@@ -219,7 +219,18 @@ final class StreamsGroup implements Group {
         if (member == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
-        return generation == member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+        return generation == member.memberEpoch || lagsByOneStep(member, generation) ? ErrorCode.NONE
+                : ErrorCode.STALE_MEMBER_EPOCH;
+    }
+
+    /**
+     * A commit made at the member's previous epoch, sent before it heard of the current one. Kafka
+     * (KIP-1251) accepts such a commit for the tasks the member still holds; here a member only
+     * leaves an epoch after releasing the tasks it lost (and Streams commits a task before
+     * releasing it), so what it commits at its previous epoch it still holds.
+     */
+    private static boolean lagsByOneStep(StreamsMember member, int epoch) {
+        return epoch >= 0 && epoch == member.previousMemberEpoch && epoch < member.memberEpoch;
     }
 
     @Override

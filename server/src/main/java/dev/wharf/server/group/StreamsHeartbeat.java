@@ -117,6 +117,9 @@ final class StreamsHeartbeat {
         if (StreamsReconciler.reconcile(g, member, owned(req), nowMs)) {
             g.dirtyMembers.add(memberId);
             g.endpointEpoch++;
+            log.debug("streams group {} member {}: epoch {} -> {}, {}, active {}, revoking {} (group epoch {})", g.groupId,
+                    memberId, epochBefore, member.memberEpoch, member.state, member.assigned.active(),
+                    member.pendingRevocation.active(), g.groupEpoch);
         }
         sendAssignment |= member.memberEpoch != epochBefore || !member.assigned.equals(assignedBefore)
                 || reportsOtherThanAssigned(req, member);
