@@ -50,8 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  * back to one while input flows, and its read_committed output holds every word's counts 1..N
  * exactly once for the N acknowledged input records of that word. On the way: the broker created
  * the repartition and changelog topics with the partition counts Kafka's broker gives them, the
- * three instances each run tasks of the broker's assignment, and {@code kafka-streams-groups}
- * lists and describes the group. One broker, one application run (about 60 s).
+ * three instances each run two active tasks of the broker's assignment and every task has a
+ * standby copy on another instance ({@code group.streams.num.standby.replicas=1}), and {@code kafka-streams-groups} lists and
+ * describes the group. One broker, one application run (about 60 s).
  */
 class StreamsGroupIT {
     private static final String[] WORDS = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
@@ -74,6 +75,13 @@ class StreamsGroupIT {
 
     @BeforeEach
     void start() throws Exception {
+        startBroker();
+        admin.createTopics(List.of(new NewTopic(WordCountMain.INPUT, PARTITIONS, (short) 1),
+                new NewTopic(WordCountMain.OUTPUT, PARTITIONS, (short) 1))).all().get();
+    }
+
+    /** Starts the broker on this test's directory (again, after a restart) and an Admin client for it. */
+    private void startBroker() throws Exception {
         broker = new RunningBroker(dir.resolve("broker"), Map.ofEntries(
                 Map.entry("offsets.topic.num.partitions", "3"),
                 Map.entry("transaction.state.log.num.partitions", "3"),
@@ -82,11 +90,11 @@ class StreamsGroupIT {
                 Map.entry("group.streams.min.heartbeat.interval.ms", "500"),
                 Map.entry("group.streams.session.timeout.ms", "10000"),
                 Map.entry("group.streams.min.session.timeout.ms", "10000"),
-                Map.entry("group.streams.initial.rebalance.delay.ms", "0")));
+                Map.entry("group.streams.initial.rebalance.delay.ms", "0"),
+                // a standby copy of each task on another instance, whenever there is another
+                Map.entry("group.streams.num.standby.replicas", "1")));
         bootstrap = broker.bootstrap();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        admin.createTopics(List.of(new NewTopic(WordCountMain.INPUT, PARTITIONS, (short) 1),
-                new NewTopic(WordCountMain.OUTPUT, PARTITIONS, (short) 1))).all().get();
     }
 
     @AfterEach
@@ -120,14 +128,31 @@ class StreamsGroupIT {
             StreamsApp second = launch("instance 2");
             StreamsApp third = launch("instance 3");
             produce(input, RECORDS / 3, 2 * RECORDS / 3);
-            await("three members, each running active tasks, the group Stable", RUNNING_WITHIN, () -> {
+            await("three members, each running two active tasks, six standby tasks, the group Stable", RUNNING_WITHIN, () -> {
                 progress.poll();
                 StreamsGroupDescription group = describe();
                 return group.groupState() == GroupState.STABLE && group.members().size() == 3
-                        && group.members().stream().allMatch(m -> activeTasks(m) == 2);
+                        && group.members().stream().allMatch(m -> activeTasks(m) == 2)
+                        && group.members().stream().mapToInt(StreamsGroupIT::standbyTasks).sum() == 6;
             }, progress);
             StreamsGroupDescription three = describe();
-            assertEquals(6, three.members().stream().mapToInt(StreamsGroupIT::activeTasks).sum(), three::toString);
+            // every task active once and standby once, never both on one instance
+            Map<String, Integer> active = new TreeMap<>();
+            Map<String, Integer> standby = new TreeMap<>();
+            for (StreamsGroupMemberDescription m : three.members()) {
+                Set<String> mine = tasks(m.assignment().activeTasks());
+                mine.forEach(t -> active.merge(t, 1, Integer::sum));
+                for (String t : tasks(m.assignment().standbyTasks())) {
+                    standby.merge(t, 1, Integer::sum);
+                    assertTrue(!mine.contains(t), "task " + t + " both active and standby on " + m.memberId());
+                }
+            }
+            Map<String, Integer> once = new TreeMap<>(); // 2 subtopologies x 3 partitions
+            for (String t : List.of("0_0", "0_1", "0_2", "1_0", "1_1", "1_2")) {
+                once.put(t, 1);
+            }
+            assertEquals(once, active, three::toString);
+            assertEquals(once, standby, three::toString);
 
             // kafka-streams-groups lists the group and describes its three members and their tasks
             KafkaTool.Result list = KafkaTool.run("org.apache.kafka.tools.streams.StreamsGroupCommand", null,
@@ -203,6 +228,28 @@ class StreamsGroupIT {
             // reported below
         }
         assertEquals(ends, committed, "committed offsets of group " + APP + " on " + WordCountMain.INPUT);
+
+        // the group survives a broker restart: read back from __consumer_offsets with its member (SIGKILLed, so it
+        // did not leave), epochs, topology epoch and assignment
+        StreamsGroupDescription before = describe();
+        apps.get(0).kill();
+        admin.close(Duration.ofSeconds(5));
+        broker.close();
+        startBroker();
+        StreamsGroupDescription after = describe();
+        assertEquals(before.groupEpoch(), after.groupEpoch(), after::toString);
+        assertEquals(before.targetAssignmentEpoch(), after.targetAssignmentEpoch(), after::toString);
+        assertEquals(before.topologyEpoch(), after.topologyEpoch(), after::toString);
+        assertEquals(summary(before), summary(after));
+    }
+
+    /** Each member's id, epoch, process and current and target assignments. */
+    private static Map<String, String> summary(StreamsGroupDescription group) {
+        Map<String, String> out = new TreeMap<>();
+        for (StreamsGroupMemberDescription m : group.members()) {
+            out.put(m.memberId(), m.memberEpoch() + " " + m.processId() + " " + m.assignment() + " " + m.targetAssignment());
+        }
+        return out;
     }
 
     private static String repartitionTopic() {
@@ -225,6 +272,17 @@ class StreamsGroupIT {
 
     private static int activeTasks(StreamsGroupMemberDescription m) {
         return count(m.assignment().activeTasks());
+    }
+
+    private static int standbyTasks(StreamsGroupMemberDescription m) {
+        return count(m.assignment().standbyTasks());
+    }
+
+    /** Tasks as {@code <subtopology>_<partition>}. */
+    private static Set<String> tasks(Collection<StreamsGroupMemberAssignment.TaskIds> tasks) {
+        Set<String> out = new java.util.TreeSet<>();
+        tasks.forEach(t -> t.partitions().forEach(p -> out.add(t.subtopologyId() + "_" + p)));
+        return out;
     }
 
     private static int count(Collection<StreamsGroupMemberAssignment.TaskIds> tasks) {

@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * gets ⌊T/M⌋ or ⌈T/M⌉), every member keeping what it had as far as that balance allows, a task
  * that must move going first to a member of the process that had it (its state is there), then to
  * the least loaded member; then {@code numStandbys} standby copies of each task, each on a process
- * other than the active one's and other than the other copies', again preferring where a copy was.
+ * other than the active one's and other than the other copies', preferring where a copy was, then
+ * the member with the fewest copies.
  * Deterministic for the same input. Stateless; any thread.
  */
 final class StreamsAssignor {
@@ -132,8 +133,10 @@ final class StreamsAssignor {
     private static void assignStandbys(List<Task> tasks, List<Member> members,
             Map<String, Map<String, Set<Integer>>> active, Map<String, Map<String, Set<Integer>>> standby, int copies) {
         Map<String, Integer> load = new HashMap<>();
+        Map<String, Integer> copiesHeld = new HashMap<>();
         for (Member m : members) {
             load.put(m.memberId(), active.get(m.memberId()).values().stream().mapToInt(Set::size).sum());
+            copiesHeld.put(m.memberId(), 0);
         }
         for (Task t : tasks) {
             Set<String> processes = new HashSet<>();
@@ -151,7 +154,7 @@ final class StreamsAssignor {
                     }
                     boolean hadIt = has(m.previous().standby(), t) || has(m.previous().warmup(), t);
                     if (chosen == null || (hadIt && !chosenHadIt)
-                            || (hadIt == chosenHadIt && load.get(m.memberId()) < load.get(chosen.memberId()))) {
+                            || (hadIt == chosenHadIt && fewer(m, chosen, copiesHeld, load))) {
                         chosen = m;
                         chosenHadIt = hadIt;
                     }
@@ -162,8 +165,15 @@ final class StreamsAssignor {
                 processes.add(chosen.processId());
                 standby.get(chosen.memberId()).computeIfAbsent(t.subtopology(), k -> new TreeSet<>()).add(t.partition());
                 load.merge(chosen.memberId(), 1, Integer::sum);
+                copiesHeld.merge(chosen.memberId(), 1, Integer::sum);
             }
         }
+    }
+
+    /** Fewer standbys, then fewer tasks in all: standbys spread evenly, as far as the processes allow. */
+    private static boolean fewer(Member m, Member than, Map<String, Integer> copies, Map<String, Integer> load) {
+        int c = Integer.compare(copies.get(m.memberId()), copies.get(than.memberId()));
+        return c != 0 ? c < 0 : load.get(m.memberId()) < load.get(than.memberId());
     }
 
     private static boolean has(Map<String, Set<Integer>> tasks, Task t) {

@@ -73,7 +73,8 @@ final class StreamsGroup implements Group {
         if (members.isEmpty()) {
             return State.EMPTY;
         }
-        if (topology == null || configured == null || !configured.ready()) {
+        // a group just loaded has no configured topology until its next heartbeat: it is as ready as it was
+        if (topology == null || (configured != null && !configured.ready())) {
             return State.NOT_READY;
         }
         if (groupEpoch > targetAssignmentEpoch) {

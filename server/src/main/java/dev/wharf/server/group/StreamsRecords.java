@@ -119,12 +119,12 @@ final class StreamsRecords {
             out.writeShort(VALUE_VERSION);
             writeNullable(out, m.instanceId);
             writeNullable(out, m.rackId);
-            out.writeUTF(m.clientId);
-            out.writeUTF(m.clientHost);
+            writeString(out, m.clientId);
+            writeString(out, m.clientHost);
             writeNullable(out, m.processId);
             out.writeBoolean(m.userEndpoint != null);
             if (m.userEndpoint != null) {
-                out.writeUTF(m.userEndpoint.host());
+                writeString(out, m.userEndpoint.host());
                 out.writeInt(m.userEndpoint.port());
             }
             writeStrings(out, m.clientTags);
@@ -141,12 +141,12 @@ final class StreamsRecords {
 
     private static StreamsMember readMember(String memberId, DataInputStream in, int limit) throws IOException {
         StreamsMember m = new StreamsMember(memberId);
-        m.instanceId = readNullable(in);
-        m.rackId = readNullable(in);
-        m.clientId = in.readUTF();
-        m.clientHost = in.readUTF();
-        m.processId = readNullable(in);
-        m.userEndpoint = in.readBoolean() ? new StreamsMember.Endpoint(in.readUTF(), in.readInt()) : null;
+        m.instanceId = readNullable(in, limit);
+        m.rackId = readNullable(in, limit);
+        m.clientId = readString(in, limit);
+        m.clientHost = readString(in, limit);
+        m.processId = readNullable(in, limit);
+        m.userEndpoint = in.readBoolean() ? new StreamsMember.Endpoint(readString(in, limit), in.readInt()) : null;
         m.clientTags = readStrings(in, limit);
         m.topologyEpoch = in.readInt();
         m.rebalanceTimeoutMs = in.readInt();
@@ -166,7 +166,7 @@ final class StreamsRecords {
         out.writeInt(t.epoch());
         out.writeInt(t.subtopologies().size());
         for (StreamsTopology.Subtopology s : t.subtopologies()) {
-            out.writeUTF(s.id());
+            writeString(out, s.id());
             writeList(out, s.sourceTopics());
             writeList(out, s.sourceTopicRegex());
             writeTopicInfos(out, s.changelogTopics());
@@ -186,7 +186,7 @@ final class StreamsRecords {
         int n = count(in, limit);
         List<StreamsTopology.Subtopology> subs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            String id = in.readUTF();
+            String id = readString(in, limit);
             List<String> sources = readList(in, limit);
             List<String> regex = readList(in, limit);
             List<StreamsTopology.TopicInfo> changelogs = readTopicInfos(in, limit);
@@ -206,7 +206,7 @@ final class StreamsRecords {
     private static void writeTopicInfos(DataOutputStream out, List<StreamsTopology.TopicInfo> topics) throws IOException {
         out.writeInt(topics.size());
         for (StreamsTopology.TopicInfo t : topics) {
-            out.writeUTF(t.name());
+            writeString(out, t.name());
             out.writeInt(t.partitions());
             out.writeShort(t.replicationFactor());
             writeStrings(out, t.configs());
@@ -217,7 +217,7 @@ final class StreamsRecords {
         int n = count(in, limit);
         List<StreamsTopology.TopicInfo> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new StreamsTopology.TopicInfo(in.readUTF(), in.readInt(), in.readShort(), readStrings(in, limit)));
+            out.add(new StreamsTopology.TopicInfo(readString(in, limit), in.readInt(), in.readShort(), readStrings(in, limit)));
         }
         return out;
     }
@@ -235,7 +235,7 @@ final class StreamsRecords {
     private static void writeTaskMap(DataOutputStream out, Map<String, Set<Integer>> tasks) throws IOException {
         out.writeInt(tasks.size());
         for (Map.Entry<String, Set<Integer>> e : tasks.entrySet()) {
-            out.writeUTF(e.getKey());
+            writeString(out, e.getKey());
             out.writeInt(e.getValue().size());
             for (int p : e.getValue()) {
                 out.writeInt(p);
@@ -247,7 +247,7 @@ final class StreamsRecords {
         int n = count(in, limit);
         Map<String, Set<Integer>> out = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-            String subtopology = in.readUTF();
+            String subtopology = readString(in, limit);
             int partitions = count(in, limit);
             Set<Integer> set = new TreeSet<>();
             for (int p = 0; p < partitions; p++) {
@@ -261,7 +261,7 @@ final class StreamsRecords {
     private static void writeList(DataOutputStream out, List<String> list) throws IOException {
         out.writeInt(list.size());
         for (String s : list) {
-            out.writeUTF(s);
+            writeString(out, s);
         }
     }
 
@@ -269,7 +269,7 @@ final class StreamsRecords {
         int n = count(in, limit);
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(in.readUTF());
+            out.add(readString(in, limit));
         }
         return out;
     }
@@ -293,8 +293,8 @@ final class StreamsRecords {
     private static void writeStrings(DataOutputStream out, Map<String, String> map) throws IOException {
         out.writeInt(map.size());
         for (Map.Entry<String, String> e : map.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
         }
     }
 
@@ -302,7 +302,7 @@ final class StreamsRecords {
         int n = count(in, limit);
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            out.put(in.readUTF(), in.readUTF());
+            out.put(readString(in, limit), readString(in, limit));
         }
         return out;
     }
@@ -319,12 +319,23 @@ final class StreamsRecords {
     private static void writeNullable(DataOutputStream out, String s) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {
-            out.writeUTF(s);
+            writeString(out, s);
         }
     }
 
-    private static String readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+    private static String readNullable(DataInputStream in, int limit) throws IOException {
+        return in.readBoolean() ? readString(in, limit) : null;
+    }
+
+    /** UTF-8 with an int length: unlike writeUTF, no 64 KiB limit on what a client may send. */
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in, int limit) throws IOException {
+        return new String(in.readNBytes(count(in, limit)), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void checkVersion(short version) throws IOException {

@@ -24,6 +24,9 @@ final class StreamsRequestChecks {
         if (req.memberId() == null || req.memberId().isEmpty()) {
             return "MemberId can't be empty.";
         }
+        if (!fitsKey(req.groupId()) || !fitsKey(req.memberId())) {
+            return "GroupId and MemberId must be shorter than 64 KiB.";
+        }
         if (req.memberEpoch() < -2) {
             return "MemberEpoch is invalid.";
         }
@@ -76,6 +79,16 @@ final class StreamsRequestChecks {
             }
         }
         return null;
+    }
+
+    /** Whether a string fits a record key (written as modified UTF-8 with a 16-bit length). */
+    private static boolean fitsKey(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            bytes += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+        }
+        return bytes <= 0xFFFF;
     }
 
     private static boolean outOfRange(List<Short> indexes, int size) {

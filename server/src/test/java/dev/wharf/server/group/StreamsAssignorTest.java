@@ -96,6 +96,16 @@ class StreamsAssignorTest {
         processesOfTask.forEach((task, ps) -> assertEquals(3, ps.size(), task + " on " + ps));
     }
 
+    // standbys spread evenly: three instances of two active tasks each hold two standbys each
+    @Test
+    void standbysBalanced() {
+        Map<String, StreamsTasks> out = StreamsAssignor.assign(TWO_SUBTOPOLOGIES, List.of(
+                new StreamsAssignor.Member("a", "pa", StreamsTasks.EMPTY),
+                new StreamsAssignor.Member("b", "pb", StreamsTasks.EMPTY),
+                new StreamsAssignor.Member("c", "pc", StreamsTasks.EMPTY)), 1);
+        out.forEach((m, t) -> assertEquals(2, t.standby().values().stream().mapToInt(Set::size).sum(), out.toString()));
+    }
+
     // a task whose owner left goes, where the balance allows, to the member whose process has its state (a standby)
     @Test
     void movedTaskPrefersTheProcessWithItsState() {
