@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * StreamsGroupDescribe for one group: its state, epochs, topology (subtopologies with their
- * topics' partition counts, only once the topology is ready, as Kafka shows it) and members with
- * their current and target assignments. Task offsets are not kept: members show none.
+ * topics' partition counts where known) and members with their current and target assignments.
+ * Task offsets are not kept: members show none.
  *
  * <p>Threads: io threads; the group is read under its monitor. No state of its own.
  */
@@ -64,16 +64,15 @@ public final class StreamsDescriber {
 
     private static StreamsGroupDescribeResponse.Topology topology(StreamsGroup g) {
         if (g.topology == null) {
-            return null;
+            return new StreamsGroupDescribeResponse.Topology().setEpoch(-1).setSubtopologies(new ArrayList<>());
         }
         StreamsGroupDescribeResponse.Topology t = new StreamsGroupDescribeResponse.Topology().setEpoch(g.topology.epoch());
+        // always a list (kafka-clients 4.4.0's Admin fails on a null one): the topics' partition counts where known
         StreamsConfiguredTopology c = g.configured;
-        if (c == null || !c.ready()) {
-            return t.setSubtopologies(null);
-        }
         List<StreamsGroupDescribeResponse.Subtopology> subs = new ArrayList<>();
         for (StreamsTopology.Subtopology s : g.topology.subtopologies()) {
-            List<String> sources = new ArrayList<>(c.inputTopics().getOrDefault(s.id(), List.of()));
+            List<String> sources = new ArrayList<>(c == null ? s.sourceTopics()
+                    : c.inputTopics().getOrDefault(s.id(), s.sourceTopics()));
             s.repartitionSourceTopics().forEach(r -> sources.remove(r.name()));
             subs.add(new StreamsGroupDescribeResponse.Subtopology().setSubtopologyId(s.id()).setSourceTopics(sources)
                     .setRepartitionSinkTopics(new ArrayList<>(s.repartitionSinkTopics()))
@@ -90,7 +89,7 @@ public final class StreamsDescriber {
             List<StreamsGroupDescribeResponse.KeyValue> configs = new ArrayList<>();
             t.configs().forEach((k, v) -> configs.add(new StreamsGroupDescribeResponse.KeyValue().setKey(k).setValue(v)));
             out.add(new StreamsGroupDescribeResponse.TopicInfo().setName(t.name())
-                    .setPartitions(c.topicPartitions().getOrDefault(t.name(), t.partitions()))
+                    .setPartitions(Math.max(t.partitions(), c == null ? 0 : c.topicPartitions().getOrDefault(t.name(), 0)))
                     .setReplicationFactor(t.replicationFactor()).setTopicConfigs(configs));
         }
         return out;
