@@ -48,7 +48,10 @@ final class StreamsGroup implements Group {
     StreamsConfiguredTopology configured;
     /** No target assignment before this (group.streams.initial.rebalance.delay.ms after the first member joined). */
     long assignNotBeforeMs;
-    /** Bumped when the members' endpoints or tasks change, so members learn the new partitions-by-endpoint. */
+    /**
+     * Bumped when the members' endpoints or tasks change, so members learn the new partitions-by-endpoint;
+     * not stored (a member holding another epoch is told again).
+     */
     int endpointEpoch;
     /** A member asked the whole application to shut down; told to every member until the group empties. */
     boolean shutdownRequested;

@@ -134,7 +134,8 @@ final class StreamsHeartbeat {
             resp.setActiveTasks(taskIds(member.assigned.active())).setStandbyTasks(taskIds(member.assigned.standby()))
                     .setWarmupTasks(taskIds(member.assigned.warmup()));
         }
-        if (req.endpointInformationEpoch() < g.endpointEpoch) {
+        // any other epoch (not only an older one): after a failover the group's count starts again from 0
+        if (req.endpointInformationEpoch() != g.endpointEpoch) {
             resp.setPartitionsByUserEndpoint(StreamsEndpoints.partitionsByEndpoint(g));
         }
         return new Outcome(resp, joined);
