@@ -47,7 +47,7 @@ class StreamsGroupErrorsIT {
     @BeforeAll
     static void start() throws Exception {
         broker = new RunningBroker(dir.resolve("broker"), Map.of("offsets.topic.num.partitions", "1",
-                "group.streams.initial.rebalance.delay.ms", "0"));
+                "group.streams.initial.rebalance.delay.ms", "0", "group.streams.max.size", "2"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
         admin.createTopics(List.of(new NewTopic("src", 4, (short) 1))).all().get();
         // as clients do before their first heartbeat: FindCoordinator, which creates __consumer_offsets
@@ -133,6 +133,24 @@ class StreamsGroupErrorsIT {
         }
     }
 
+    // group.streams.max.size: a third member gets GROUP_MAX_SIZE_REACHED; a shutdown request reaches every member
+    @Test
+    void maxSizeAndShutdownRequest() throws Exception {
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            StreamsGroupHeartbeatResponse first = heartbeat(c, join("g-size", "m1", "src"));
+            assertEquals(Errors.NONE.code(), first.errorCode());
+            assertEquals(Errors.NONE.code(), heartbeat(c, join("g-size", "m2", "src")).errorCode());
+            assertEquals(Errors.GROUP_MAX_SIZE_REACHED.code(), heartbeat(c, join("g-size", "m3", "src")).errorCode());
+
+            StreamsGroupHeartbeatResponse asked = heartbeat(c, new StreamsGroupHeartbeatRequest().setGroupId("g-size")
+                    .setMemberId("m1").setMemberEpoch(first.memberEpoch()).setShutdownApplication(true));
+            assertEquals(Errors.NONE.code(), asked.errorCode());
+            assertTrue(statuses(asked).contains(Status.SHUTDOWN_APPLICATION.code()), asked.toString());
+            StreamsGroupHeartbeatResponse other = heartbeat(c, join("g-size", "m2", "src"));
+            assertTrue(statuses(other).contains(Status.SHUTDOWN_APPLICATION.code()), other.toString());
+        }
+    }
+
     // a group id held by a group of another kind is not a streams group, for heartbeats and describes alike
     @Test
     void groupOfAnotherKind() throws Exception {
@@ -168,6 +186,16 @@ class StreamsGroupErrorsIT {
             assertEquals("0", ready.activeTasks().get(0).subtopologyId());
             assertEquals(List.of(0, 1, 2, 3), ready.activeTasks().get(0).partitions());
         }
+        // the Admin describes it: its subtopology with the changelog's size, its member with the four tasks
+        org.apache.kafka.clients.admin.StreamsGroupDescription described = admin.describeStreamsGroups(List.of("g-app"))
+                .describedGroups().get("g-app").get();
+        assertEquals(org.apache.kafka.common.GroupState.STABLE, described.groupState());
+        assertEquals(4, described.subtopologies().iterator().next().stateChangelogTopics().get("g-app-store-changelog")
+                .partitions());
+        org.apache.kafka.clients.admin.StreamsGroupMemberDescription m = described.members().iterator().next();
+        assertEquals("m1", m.memberId());
+        assertEquals("process-m1", m.processId());
+        assertEquals(List.of(0, 1, 2, 3), m.assignment().activeTasks().get(0).partitions());
         assertEquals(4, admin.describeTopics(List.of("g-app-store-changelog")).allTopicNames().get()
                 .get("g-app-store-changelog").partitions().size());
         assertEquals("compact", admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
