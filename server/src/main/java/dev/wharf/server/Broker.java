@@ -252,6 +252,7 @@ public final class Broker implements Closeable {
                 .register(new DescribeGroupsHandler(authz, groups))
                 .register(new ListGroupsHandler(authz, groups))
                 .register(new DeleteGroupsHandler(authz, groups));
+        dev.wharf.server.group.StreamsGroupApis.register(handlers, groupStore, metadata, admin, io, deadlines, authz);
         handlers.register(new MetadataHandler(authz, config, metadata, admin))
                 .register(new ProduceHandler(authz, metadata, replicas, config.brokerId(), verifier,
                         config.get(BrokerKeys.TRANSACTION_PARTITION_VERIFICATION_ENABLE)))
@@ -278,7 +279,6 @@ public final class Broker implements Closeable {
                 .register(new CreateAclsHandler(authz, metadata))
                 .register(new DescribeAclsHandler(authz))
                 .register(new DeleteAclsHandler(authz, metadata));
-        dev.wharf.server.group.StreamsGroupApis.register(handlers, groupStore, metadata, admin, io, deadlines, authz);
         dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config, authz);
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         listeners.startAccepting();
