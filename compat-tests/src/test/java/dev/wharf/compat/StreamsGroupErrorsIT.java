@@ -151,6 +151,39 @@ class StreamsGroupErrorsIT {
         }
     }
 
+    // a static member (group.instance.id) leaving with epoch -2 keeps its place for a new member id with its
+    // instance id, which gets its epoch and tasks; until then the instance id is UNRELEASED_INSTANCE_ID
+    @Test
+    void staticMemberReplacedUnderANewMemberId() throws Exception {
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            // a stateless topology (no internal topic to create meanwhile) and one process id for both member ids, as
+            // a restarted instance keeps its state directory's process id: nothing calls for a new assignment
+            StreamsGroupHeartbeatRequest.Topology stateless = new StreamsGroupHeartbeatRequest.Topology().setEpoch(0)
+                    .setSubtopologies(List.of(new StreamsGroupHeartbeatRequest.Subtopology().setSubtopologyId("0")
+                            .setSourceTopics(List.of("src"))));
+            StreamsGroupHeartbeatResponse first = heartbeat(c, join("g-static", "m1", "src").setInstanceId("i1")
+                    .setTopology(stateless).setProcessId("p"));
+            assertEquals(Errors.NONE.code(), first.errorCode());
+            assertEquals(Errors.UNRELEASED_INSTANCE_ID.code(), heartbeat(c, join("g-static", "m2", "src")
+                    .setInstanceId("i1").setTopology(stateless).setProcessId("p")).errorCode());
+
+            StreamsGroupHeartbeatResponse away = heartbeat(c, new StreamsGroupHeartbeatRequest().setGroupId("g-static")
+                    .setMemberId("m1").setMemberEpoch(-2).setInstanceId("i1"));
+            assertEquals(Errors.NONE.code(), away.errorCode());
+            assertEquals(-2, away.memberEpoch());
+
+            StreamsGroupHeartbeatResponse back = heartbeat(c, join("g-static", "m2", "src").setInstanceId("i1")
+                    .setTopology(stateless).setProcessId("p"));
+            assertEquals(Errors.NONE.code(), back.errorCode());
+            assertEquals(first.memberEpoch(), back.memberEpoch(), "the same epoch: no new assignment");
+            assertEquals(first.activeTasks(), back.activeTasks());
+            org.apache.kafka.clients.admin.StreamsGroupDescription d = admin.describeStreamsGroups(List.of("g-static"))
+                    .describedGroups().get("g-static").get();
+            assertEquals(List.of("m2"), d.members().stream().map(m -> m.memberId()).toList());
+            assertEquals(java.util.Optional.of("i1"), d.members().iterator().next().instanceId());
+        }
+    }
+
     // a group id held by a group of another kind is not a streams group, for heartbeats and describes alike
     @Test
     void groupOfAnotherKind() throws Exception {

@@ -57,6 +57,12 @@ final class StreamsHeartbeat {
             if (member == null) {
                 return new Outcome(error(ErrorCode.UNKNOWN_MEMBER_ID, "Member " + memberId + " is not in the group."), null);
             }
+            if (req.memberEpoch() == StreamsStaticMembers.LEFT_FOR_NOW && member.instanceId != null) {
+                StreamsStaticMembers.leaveForNow(g, member);
+                g.stateMayHaveChanged(nowMs);
+                return new Outcome(new StreamsGroupHeartbeatResponse().setMemberId(memberId)
+                        .setMemberEpoch(req.memberEpoch()).setHeartbeatIntervalMs(0), null);
+            }
             log.info("member {} left streams group {} (epoch {})", memberId, g.groupId, req.memberEpoch());
             g.removeMember(memberId);
             g.bumpGroupEpoch();
@@ -68,18 +74,28 @@ final class StreamsHeartbeat {
         boolean sendAssignment = req.memberEpoch() == 0;
         if (req.memberEpoch() == 0) {
             if (member == null) {
-                if (g.members.size() >= settings.maxSize()) {
-                    return new Outcome(error(ErrorCode.GROUP_MAX_SIZE_REACHED, "The streams group has reached its maximum size."),
-                            null);
-                }
-                if (g.members.isEmpty() && settings.initialDelayMs() > 0) {
-                    g.assignNotBeforeMs = nowMs + settings.initialDelayMs();
-                }
                 member = new StreamsMember(memberId);
                 member.clientId = clientId;
                 member.clientHost = clientHost;
-                g.members.put(memberId, member);
-                g.bumpGroupEpoch();
+                StreamsMember previous = StreamsStaticMembers.holder(g, req.instanceId());
+                if (previous != null) {
+                    // a static member back under a new member id: in its place, with no new assignment
+                    ErrorCode e = StreamsStaticMembers.replace(g, previous, member);
+                    if (e != ErrorCode.NONE) {
+                        return new Outcome(error(e, "Instance id " + req.instanceId() + " is still held by member "
+                                + previous.memberId + "."), null);
+                    }
+                } else {
+                    if (g.members.size() >= settings.maxSize()) {
+                        return new Outcome(error(ErrorCode.GROUP_MAX_SIZE_REACHED,
+                                "The streams group has reached its maximum size."), null);
+                    }
+                    if (g.members.isEmpty() && settings.initialDelayMs() > 0) {
+                        g.assignNotBeforeMs = nowMs + settings.initialDelayMs();
+                    }
+                    g.members.put(memberId, member);
+                    g.bumpGroupEpoch();
+                }
                 joined = member;
             }
         } else if (member == null) {
