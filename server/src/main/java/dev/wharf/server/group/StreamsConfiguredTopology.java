@@ -149,7 +149,8 @@ record StreamsConfiguredTopology(StreamsStatus problem, String detail, Map<Strin
                 }
             }
         }
-        for (int round = 0; round <= unknown.size() && known.size() < unknown.size() + knownFixed(topology); round++) {
+        // each round settles at least one more topic if any can be: as many rounds as topics suffice
+        for (int round = 0; round < unknown.size() && !known.keySet().containsAll(unknown); round++) {
             for (String topic : unknown) {
                 int most = -1;
                 for (StreamsTopology.Subtopology writer : topology.subtopologies()) {
@@ -168,14 +169,6 @@ record StreamsConfiguredTopology(StreamsStatus problem, String detail, Map<Strin
             }
         }
         return known.keySet().containsAll(unknown) ? known : null;
-    }
-
-    private static int knownFixed(StreamsTopology topology) {
-        int n = 0;
-        for (StreamsTopology.Subtopology s : topology.subtopologies()) {
-            n += (int) s.repartitionSourceTopics().stream().filter(r -> r.partitions() > 0).count();
-        }
-        return n;
     }
 
     /**

@@ -53,6 +53,24 @@ class StreamsConfiguredTopologyTest {
         assertEquals(StreamsStatus.INCORRECTLY_PARTITIONED_TOPICS, wrong.problem());
     }
 
+    // repartition topics chained through subtopologies (listed last to first) take the size of the first input
+    @Test
+    void chainedRepartitionTopics() {
+        StreamsTopology.TopicInfo rep1 = new StreamsTopology.TopicInfo("rep1", 0, (short) 0, Map.of());
+        StreamsTopology.TopicInfo rep2 = new StreamsTopology.TopicInfo("rep2", 0, (short) 0, Map.of());
+        StreamsTopology chain = new StreamsTopology(0, List.of(
+                new StreamsTopology.Subtopology("2", List.of(), List.of(), List.of(), List.of(), List.of(rep2), List.of()),
+                new StreamsTopology.Subtopology("1", List.of(), List.of(), List.of(), List.of("rep2"), List.of(rep1),
+                        List.of()),
+                new StreamsTopology.Subtopology("0", List.of("input"), List.of(), List.of(), List.of("rep1"), List.of(),
+                        List.of())));
+        StreamsConfiguredTopology c = configure(chain, Map.of("input", 5, "rep1", 5, "rep2", 5));
+        assertNull(c.problem());
+        assertEquals(Map.of("0", 5, "1", 5, "2", 5), c.tasks());
+        assertEquals(StreamsStatus.INCORRECTLY_PARTITIONED_TOPICS,
+                configure(chain, Map.of("input", 5, "rep1", 5, "rep2", 3)).problem());
+    }
+
     // a missing source topic: nothing to assign, and MISSING_SOURCE_TOPICS
     @Test
     void missingSourceTopic() {
