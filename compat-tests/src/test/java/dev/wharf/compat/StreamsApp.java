@@ -46,6 +46,12 @@ final class StreamsApp implements AutoCloseable {
      */
     static StreamsApp start(String name, String bootstrap, String applicationId, Path stateDir, long pauseMsPerRecord,
             Path tmp) throws IOException {
+        return start(name, bootstrap, applicationId, stateDir, pauseMsPerRecord, tmp, "classic");
+    }
+
+    /** {@link #start}, with the group protocol: {@code classic} or {@code streams} (KIP-1071). */
+    static StreamsApp start(String name, String bootstrap, String applicationId, Path stateDir, long pauseMsPerRecord,
+            Path tmp, String groupProtocol) throws IOException {
         Files.createDirectories(tmp);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp,
@@ -53,7 +59,7 @@ final class StreamsApp implements AutoCloseable {
                 "-D" + LOG_LEVEL + "org.apache.kafka.clients.producer.internals.TransactionManager=info",
                 "-D" + LOG_LEVEL + "org.apache.kafka.streams.StreamsConfig=error",
                 "-cp", System.getProperty("java.class.path"), WordCountMain.class.getName(),
-                bootstrap, applicationId, stateDir.toString(), Long.toString(pauseMsPerRecord)));
+                bootstrap, applicationId, stateDir.toString(), Long.toString(pauseMsPerRecord), groupProtocol));
         // its stdin stays open for the life of this JVM: when this JVM dies, even by SIGKILL, the application halts
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new StreamsApp(name, process);
@@ -100,6 +106,15 @@ final class StreamsApp implements AutoCloseable {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError(name + " (pid " + process.pid() + ") did not die");
+        }
+    }
+
+    /** SIGTERM: its shutdown hook closes Kafka Streams, which leaves the group; waits for it to exit. */
+    void stop() throws InterruptedException {
+        // through the handle: Process.destroy() would also close the pipes, and the end of its stdin halts it
+        process.toHandle().destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError(name + " (pid " + process.pid() + ") did not stop within 30 s");
         }
     }
 

@@ -384,14 +384,19 @@ class StreamsExactlyOnceIT {
     }
 
     /** A read_committed consumer of the whole output topic from its start, gathering each word's counts in order. */
-    private static final class OutputReader implements AutoCloseable {
+    static final class OutputReader implements AutoCloseable {
         private final KafkaConsumer<String, Long> consumer;
-        private final List<TopicPartition> partitions = IntStream.range(0, PARTITIONS)
-                .mapToObj(p -> new TopicPartition(WordCountMain.OUTPUT, p)).toList();
+        private final List<TopicPartition> partitions;
         private final Map<String, List<Long>> counts = new TreeMap<>();
         private long records;
 
         OutputReader(String bootstrap) {
+            this(bootstrap, PARTITIONS);
+        }
+
+        OutputReader(String bootstrap, int outputPartitions) {
+            partitions = IntStream.range(0, outputPartitions).mapToObj(p -> new TopicPartition(WordCountMain.OUTPUT, p))
+                    .toList();
             consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new LongDeserializer());

@@ -262,6 +262,7 @@ public final class Broker implements Closeable {
                 .register(new ListGroupsHandler(authz, groups))
                 .register(new DeleteGroupsHandler(authz, groups));
         dev.wharf.server.api.ConsumerGroupApis.register(handlers, groupStore, groups, io, deadlines, metadata, authz); // KIP-848
+        dev.wharf.server.group.StreamsGroupApis.register(handlers, groupStore, metadata, admin, io, deadlines, authz);
         handlers.register(new MetadataHandler(authz, config, metadata, admin))
                 .register(new ProduceHandler(authz, metadata, replicas, config.brokerId(), verifier,
                         config.get(BrokerKeys.TRANSACTION_PARTITION_VERIFICATION_ENABLE)))

@@ -100,12 +100,14 @@ public enum ErrorCode {
     FEATURE_UPDATE_FAILED(96),
     UNKNOWN_TOPIC_ID(100),
     TRANSACTIONAL_ID_NOT_FOUND(105),
+    // KIP-848 and KIP-1071 membership
     FENCED_MEMBER_EPOCH(110),
     UNRELEASED_INSTANCE_ID(111),
     UNSUPPORTED_ASSIGNOR(112),
     STALE_MEMBER_EPOCH(113),
     TRANSACTION_ABORTABLE(120),
-    INVALID_REGULAR_EXPRESSION(128);
+    INVALID_REGULAR_EXPRESSION(128),
+    STREAMS_INVALID_TOPOLOGY(130);
 
     /** The longest error message sent (in UTF-16 chars: at most 3 UTF-8 bytes each, far below 32,767). */
     public static final int MAX_MESSAGE_CHARS = 1_000;

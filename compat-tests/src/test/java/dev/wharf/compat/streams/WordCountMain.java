@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,8 +24,9 @@ import org.apache.kafka.streams.kstream.Produced;
  * RocksDB store backed by a changelog topic, and writes every new count to {@code output} (String
  * word, Long count). The record cache is off, so each input record gives exactly one output record.
  * <p>
- * Arguments: bootstrap servers, application id, state directory, and optionally a pause in
- * milliseconds per input record (so that a test can kill it with input still unprocessed).
+ * Arguments: bootstrap servers, application id, state directory, optionally a pause in
+ * milliseconds per input record (so that a test can kill it with input still unprocessed), and
+ * optionally the group protocol ({@code classic}, the default, or {@code streams}: KIP-1071).
  * <p>
  * Prints {@code STATE <old> -> <new>} on each state change ({@link #RUNNING} when it runs) and the
  * stack trace of any exception that stops a stream thread; exits 0 once closed, 1 after an error,
@@ -40,6 +42,9 @@ public final class WordCountMain {
     /** The store's name; its changelog is {@code <application id>-counts-changelog}. */
     public static final String COUNTS = "counts";
 
+    /** Set by the shutdown hook: the end of stdin then is part of a deliberate stop, not the test dying. */
+    private static volatile boolean shuttingDown;
+
     private WordCountMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -47,6 +52,7 @@ public final class WordCountMain {
         String applicationId = args[1];
         Path stateDir = Path.of(args[2]);
         long pauseMs = args.length > 3 ? Long.parseLong(args[3]) : 0;
+        boolean streamsProtocol = args.length > 4 && args[4].equals("streams");
 
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -58,9 +64,14 @@ public final class WordCountMain {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // the killed instance's member stays in the group until its session expires: the broker's minimum, not 45 s
-        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
-        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1500);
+        if (streamsProtocol) {
+            // the broker assigns the tasks; sessions and heartbeats are the broker's group.streams.* settings
+            config.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+        } else {
+            // the killed instance's member stays in the group until its session expires: the broker's minimum, not 45 s
+            config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
+            config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1500);
+        }
         // small fetches: otherwise the consumer hands out all the buffered input before the repartitioned records
         // fetched after it, and nothing is counted until the whole input has been re-keyed
         config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 1024);
@@ -96,7 +107,17 @@ public final class WordCountMain {
             System.out.flush();
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(10)), "close-streams"));
+        // with the streams protocol a stopped instance leaves its group at once (a heartbeat with epoch -1), so its
+        // tasks move without waiting for its session to expire
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown = true;
+            if (streamsProtocol) {
+                streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            } else {
+                streams.close(Duration.ofSeconds(10));
+            }
+        }, "close-streams"));
         streams.start();
         stopped.await();
         streams.close(Duration.ofSeconds(10));
@@ -112,6 +133,9 @@ public final class WordCountMain {
                 }
             } catch (java.io.IOException e) {
                 // as good as the end
+            }
+            if (shuttingDown) {
+                return; // stopped on purpose (SIGTERM): the shutdown hook is closing Streams
             }
             System.out.println("stdin closed: the test is gone, halting");
             Runtime.getRuntime().halt(2);

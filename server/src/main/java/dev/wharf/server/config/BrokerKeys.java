@@ -328,6 +328,36 @@ public final class BrokerKeys {
             "controller.quota.window.size.seconds", INT, "1", atLeast(1), STATIC,
             "See controller.quota.window.num.");
 
+    // streams groups (KIP-1071): Kafka's group.streams.* keys and defaults
+    public static final ConfigKey<Integer> GROUP_STREAMS_SESSION_TIMEOUT_MS = define("group.streams.session.timeout.ms",
+            INT, "45000", atLeast(1), STATIC, "A streams group member is removed if it does not heartbeat this long.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_MIN_SESSION_TIMEOUT_MS = define(
+            "group.streams.min.session.timeout.ms", INT, "45000", atLeast(1), STATIC,
+            "Smallest session timeout of streams groups.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_MAX_SESSION_TIMEOUT_MS = define(
+            "group.streams.max.session.timeout.ms", INT, "60000", atLeast(1), STATIC,
+            "Largest session timeout of streams groups.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_HEARTBEAT_INTERVAL_MS = define(
+            "group.streams.heartbeat.interval.ms", INT, "5000", atLeast(1), STATIC,
+            "How often streams group members heartbeat.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_MIN_HEARTBEAT_INTERVAL_MS = define(
+            "group.streams.min.heartbeat.interval.ms", INT, "5000", atLeast(1), STATIC,
+            "Smallest heartbeat interval of streams groups.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_MAX_HEARTBEAT_INTERVAL_MS = define(
+            "group.streams.max.heartbeat.interval.ms", INT, "15000", atLeast(1), STATIC,
+            "Largest heartbeat interval of streams groups.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_MAX_SIZE = define("group.streams.max.size", INT, "2147483647",
+            atLeast(1), STATIC, "Most members a streams group may have.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_NUM_STANDBY_REPLICAS = define(
+            "group.streams.num.standby.replicas", INT, "0", atLeast(0), STATIC,
+            "Standby copies of each task of a streams group.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_MAX_STANDBY_REPLICAS = define(
+            "group.streams.max.standby.replicas", INT, "2", atLeast(0), STATIC,
+            "Most standby copies of a task group.streams.num.standby.replicas may ask for.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_INITIAL_REBALANCE_DELAY_MS = define(
+            "group.streams.initial.rebalance.delay.ms", INT, "3000", atLeast(0), STATIC,
+            "How long the first assignment of an empty streams group waits for more members.");
+
     /** The keys DescribeConfigs shows for a broker, in this order. */
     public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,
             DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, LOG_RETENTION_HOURS, LOG_RETENTION_BYTES,

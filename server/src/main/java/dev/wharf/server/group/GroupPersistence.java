@@ -73,6 +73,8 @@ final class GroupPersistence {
                 case ConsumerGroupRecords.GROUP_KIND, ConsumerGroupRecords.MEMBER_KIND, ConsumerGroupRecords.TARGET_KIND,
                         ConsumerGroupRecords.CURRENT_KIND -> ConsumerGroupRecords.restore(key.kind(), e.key(), e.value(),
                         nowMs, groups);
+                case StreamsRecords.GROUP_KEY, StreamsRecords.MEMBER_KEY -> StreamsRecords.restore(key, e.value(), nowMs,
+                        groups);
                 default -> throw new IllegalStateException("unknown record kind " + key.kind());
             }
         }

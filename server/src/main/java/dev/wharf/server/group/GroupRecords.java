@@ -63,6 +63,9 @@ final class GroupRecords {
             if (ConsumerGroupRecords.isConsumerKind(kind)) { // the rest of the key is ConsumerGroupRecords'
                 return new Key(kind, group, null, -1);
             }
+            if (StreamsRecords.owns(kind)) {
+                return StreamsRecords.readKeyTail(kind, group, in);
+            }
             throw new IOException("unknown key kind " + kind);
         });
     }

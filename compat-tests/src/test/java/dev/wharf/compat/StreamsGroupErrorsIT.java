@@ -1,0 +1,238 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.StreamsGroupDescribeRequest;
+import dev.wharf.wire.message.StreamsGroupDescribeResponse;
+import dev.wharf.wire.message.StreamsGroupHeartbeatRequest;
+import dev.wharf.wire.message.StreamsGroupHeartbeatResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.StreamsGroupHeartbeatResponse.Status;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * StreamsGroupHeartbeat and StreamsGroupDescribe sent raw, as kafka-clients 4.4.0 would, and the
+ * answers Kafka gives: INVALID_REQUEST and STREAMS_INVALID_TOPOLOGY for malformed requests,
+ * UNKNOWN_MEMBER_ID, FENCED_MEMBER_EPOCH and GROUP_ID_NOT_FOUND for the wrong member, epoch or
+ * group kind, the MISSING_SOURCE_TOPICS status, and internal topics created with their tasks'
+ * partition count. One broker for the class; a few seconds.
+ */
+class StreamsGroupErrorsIT {
+    private static final short HEARTBEAT_V = 1;
+
+    @TempDir
+    static Path dir;
+
+    private static RunningBroker broker;
+    private static Admin admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new RunningBroker(dir.resolve("broker"), Map.of("offsets.topic.num.partitions", "1",
+                "group.streams.initial.rebalance.delay.ms", "0", "group.streams.max.size", "2"));
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+        admin.createTopics(List.of(new NewTopic("src", 4, (short) 1))).all().get();
+        // as clients do before their first heartbeat: FindCoordinator, which creates __consumer_offsets
+        admin.listConsumerGroupOffsets("any").partitionsToOffsetAndMetadata().get();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        admin.close(Duration.ofSeconds(5));
+        broker.close();
+    }
+
+    /** A subtopology reading {@code source}, with a changelog {@code <app>-store-changelog}. */
+    private static StreamsGroupHeartbeatRequest.Topology topology(String app, String source) {
+        return new StreamsGroupHeartbeatRequest.Topology().setEpoch(0).setSubtopologies(List.of(
+                new StreamsGroupHeartbeatRequest.Subtopology().setSubtopologyId("0").setSourceTopics(List.of(source))
+                        .setStateChangelogTopics(List.of(new StreamsGroupHeartbeatRequest.TopicInfo()
+                                .setName(app + "-store-changelog")))));
+    }
+
+    private static StreamsGroupHeartbeatRequest join(String group, String member, String source) {
+        return new StreamsGroupHeartbeatRequest().setGroupId(group).setMemberId(member).setMemberEpoch(0)
+                .setRebalanceTimeoutMs(30_000).setProcessId("process-" + member).setTopology(topology(group, source))
+                .setActiveTasks(List.of()).setStandbyTasks(List.of()).setWarmupTasks(List.of());
+    }
+
+    private static StreamsGroupHeartbeatResponse heartbeat(KafkaWireClient c, StreamsGroupHeartbeatRequest req)
+            throws Exception {
+        return c.call(ApiKey.STREAMS_GROUP_HEARTBEAT, HEARTBEAT_V, req);
+    }
+
+    private static List<Byte> statuses(StreamsGroupHeartbeatResponse r) {
+        List<Byte> out = new ArrayList<>();
+        if (r.status() != null) {
+            r.status().forEach(s -> out.add(s.statusCode()));
+        }
+        return out;
+    }
+
+    // malformed heartbeats get INVALID_REQUEST or STREAMS_INVALID_TOPOLOGY, and the connection stays usable
+    @Test
+    void malformedHeartbeats() throws Exception {
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            assertEquals(Errors.INVALID_REQUEST.code(), heartbeat(c, join("", "m", "src")).errorCode());
+            assertEquals(Errors.INVALID_REQUEST.code(), heartbeat(c, join("g-bad", "", "src")).errorCode());
+            assertEquals(Errors.INVALID_REQUEST.code(), heartbeat(c, join("g-bad", "m", "src").setTopology(null)).errorCode());
+            assertEquals(Errors.INVALID_REQUEST.code(), heartbeat(c, join("g-bad", "m", "src").setMemberEpoch(-3)).errorCode());
+            assertEquals(Errors.INVALID_REQUEST.code(), heartbeat(c, join("g-bad", "m", "src").setActiveTasks(List.of(
+                    new StreamsGroupHeartbeatRequest.TaskIds().setSubtopologyId("0").setPartitions(List.of(0)))))
+                    .errorCode());
+            StreamsGroupHeartbeatRequest twice = join("g-bad", "m", "src");
+            twice.topology().setSubtopologies(List.of(twice.topology().subtopologies().get(0),
+                    twice.topology().subtopologies().get(0)));
+            assertEquals(Errors.STREAMS_INVALID_TOPOLOGY.code(), heartbeat(c, twice).errorCode());
+            assertEquals(Errors.NONE.code(), heartbeat(c, join("g-ok", "m", "src")).errorCode());
+        }
+    }
+
+    // a member's epoch and id are checked as KIP-1071 says: unknown members, fenced epochs, leaving
+    @Test
+    void membershipErrors() throws Exception {
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            StreamsGroupHeartbeatRequest stranger = new StreamsGroupHeartbeatRequest().setGroupId("g-members")
+                    .setMemberId("nobody").setMemberEpoch(3);
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), heartbeat(c, stranger).errorCode());
+
+            StreamsGroupHeartbeatResponse joined = heartbeat(c, join("g-members", "m1", "no-such-topic"));
+            assertEquals(Errors.NONE.code(), joined.errorCode());
+            assertTrue(joined.memberEpoch() > 0, "epoch " + joined.memberEpoch());
+            assertEquals(List.of(Status.MISSING_SOURCE_TOPICS.code()), statuses(joined));
+            assertEquals(List.of(), joined.activeTasks(), "nothing to assign without the source topic");
+
+            StreamsGroupHeartbeatRequest ahead = new StreamsGroupHeartbeatRequest().setGroupId("g-members")
+                    .setMemberId("m1").setMemberEpoch(joined.memberEpoch() + 5);
+            assertEquals(Errors.FENCED_MEMBER_EPOCH.code(), heartbeat(c, ahead).errorCode());
+
+            StreamsGroupHeartbeatResponse left = heartbeat(c, new StreamsGroupHeartbeatRequest().setGroupId("g-members")
+                    .setMemberId("m1").setMemberEpoch(-1));
+            assertEquals(Errors.NONE.code(), left.errorCode());
+            assertEquals(-1, left.memberEpoch());
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), heartbeat(c, new StreamsGroupHeartbeatRequest()
+                    .setGroupId("g-members").setMemberId("m1").setMemberEpoch(joined.memberEpoch())).errorCode());
+        }
+    }
+
+    // group.streams.max.size: a third member gets GROUP_MAX_SIZE_REACHED; a shutdown request reaches every member
+    @Test
+    void maxSizeAndShutdownRequest() throws Exception {
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            StreamsGroupHeartbeatResponse first = heartbeat(c, join("g-size", "m1", "src"));
+            assertEquals(Errors.NONE.code(), first.errorCode());
+            assertEquals(Errors.NONE.code(), heartbeat(c, join("g-size", "m2", "src")).errorCode());
+            assertEquals(Errors.GROUP_MAX_SIZE_REACHED.code(), heartbeat(c, join("g-size", "m3", "src")).errorCode());
+
+            StreamsGroupHeartbeatResponse asked = heartbeat(c, new StreamsGroupHeartbeatRequest().setGroupId("g-size")
+                    .setMemberId("m1").setMemberEpoch(first.memberEpoch()).setShutdownApplication(true));
+            assertEquals(Errors.NONE.code(), asked.errorCode());
+            assertTrue(statuses(asked).contains(Status.SHUTDOWN_APPLICATION.code()), asked.toString());
+            StreamsGroupHeartbeatResponse other = heartbeat(c, join("g-size", "m2", "src"));
+            assertTrue(statuses(other).contains(Status.SHUTDOWN_APPLICATION.code()), other.toString());
+        }
+    }
+
+    // a static member (group.instance.id) leaving with epoch -2 keeps its place for a new member id with its
+    // instance id, which gets its epoch and tasks; until then the instance id is UNRELEASED_INSTANCE_ID
+    @Test
+    void staticMemberReplacedUnderANewMemberId() throws Exception {
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            // a stateless topology (no internal topic to create meanwhile) and one process id for both member ids, as
+            // a restarted instance keeps its state directory's process id: nothing calls for a new assignment
+            StreamsGroupHeartbeatRequest.Topology stateless = new StreamsGroupHeartbeatRequest.Topology().setEpoch(0)
+                    .setSubtopologies(List.of(new StreamsGroupHeartbeatRequest.Subtopology().setSubtopologyId("0")
+                            .setSourceTopics(List.of("src"))));
+            StreamsGroupHeartbeatResponse first = heartbeat(c, join("g-static", "m1", "src").setInstanceId("i1")
+                    .setTopology(stateless).setProcessId("p"));
+            assertEquals(Errors.NONE.code(), first.errorCode());
+            assertEquals(Errors.UNRELEASED_INSTANCE_ID.code(), heartbeat(c, join("g-static", "m2", "src")
+                    .setInstanceId("i1").setTopology(stateless).setProcessId("p")).errorCode());
+
+            StreamsGroupHeartbeatResponse away = heartbeat(c, new StreamsGroupHeartbeatRequest().setGroupId("g-static")
+                    .setMemberId("m1").setMemberEpoch(-2).setInstanceId("i1"));
+            assertEquals(Errors.NONE.code(), away.errorCode());
+            assertEquals(-2, away.memberEpoch());
+
+            StreamsGroupHeartbeatResponse back = heartbeat(c, join("g-static", "m2", "src").setInstanceId("i1")
+                    .setTopology(stateless).setProcessId("p"));
+            assertEquals(Errors.NONE.code(), back.errorCode());
+            assertEquals(first.memberEpoch(), back.memberEpoch(), "the same epoch: no new assignment");
+            assertEquals(first.activeTasks(), back.activeTasks());
+            org.apache.kafka.clients.admin.StreamsGroupDescription d = admin.describeStreamsGroups(List.of("g-static"))
+                    .describedGroups().get("g-static").get();
+            assertEquals(List.of("m2"), d.members().stream().map(m -> m.memberId()).toList());
+            assertEquals(java.util.Optional.of("i1"), d.members().iterator().next().instanceId());
+        }
+    }
+
+    // a group id held by a group of another kind is not a streams group, for heartbeats and describes alike
+    @Test
+    void groupOfAnotherKind() throws Exception {
+        admin.alterConsumerGroupOffsets("g-classic", Map.of(new TopicPartition("src", 0), new OffsetAndMetadata(1)))
+                .all().get();
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), heartbeat(c, join("g-classic", "m", "src")).errorCode());
+            StreamsGroupDescribeResponse described = c.call(ApiKey.STREAMS_GROUP_DESCRIBE, (short) 1,
+                    new StreamsGroupDescribeRequest().setGroupIds(List.of("g-classic", "g-unknown")));
+            assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), described.groups().get(0).errorCode());
+            assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), described.groups().get(1).errorCode());
+        }
+    }
+
+    // the broker creates the changelog with as many partitions as the subtopology has tasks, and the member gets all
+    @Test
+    void internalTopicsCreatedAndTasksAssigned() throws Exception {
+        try (KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
+            StreamsGroupHeartbeatResponse joined = heartbeat(c, join("g-app", "m1", "src"));
+            assertEquals(Errors.NONE.code(), joined.errorCode());
+            AtomicReference<StreamsGroupHeartbeatResponse> last = new AtomicReference<>(joined);
+            Awaitility.await("a ready topology and four tasks").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        StreamsGroupHeartbeatResponse r = last.get();
+                        if (statuses(r).isEmpty() && r.activeTasks() != null && !r.activeTasks().isEmpty()) {
+                            return true;
+                        }
+                        last.set(heartbeat(c, new StreamsGroupHeartbeatRequest().setGroupId("g-app").setMemberId("m1")
+                                .setMemberEpoch(r.memberEpoch() > 0 ? r.memberEpoch() : joined.memberEpoch())));
+                        return false;
+                    });
+            StreamsGroupHeartbeatResponse ready = last.get();
+            assertEquals("0", ready.activeTasks().get(0).subtopologyId());
+            assertEquals(List.of(0, 1, 2, 3), ready.activeTasks().get(0).partitions());
+        }
+        // the Admin describes it: its subtopology with the changelog's size, its member with the four tasks
+        org.apache.kafka.clients.admin.StreamsGroupDescription described = admin.describeStreamsGroups(List.of("g-app"))
+                .describedGroups().get("g-app").get();
+        assertEquals(org.apache.kafka.common.GroupState.STABLE, described.groupState());
+        assertEquals(4, described.subtopologies().iterator().next().stateChangelogTopics().get("g-app-store-changelog")
+                .partitions());
+        org.apache.kafka.clients.admin.StreamsGroupMemberDescription m = described.members().iterator().next();
+        assertEquals("m1", m.memberId());
+        assertEquals("process-m1", m.processId());
+        assertEquals(List.of(0, 1, 2, 3), m.assignment().activeTasks().get(0).partitions());
+        assertEquals(4, admin.describeTopics(List.of("g-app-store-changelog")).allTopicNames().get()
+                .get("g-app-store-changelog").partitions().size());
+        assertEquals("compact", admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "g-app-store-changelog"))).all().get()
+                .values().iterator().next().get("cleanup.policy").value());
+    }
+}
