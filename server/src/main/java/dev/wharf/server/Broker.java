@@ -278,6 +278,7 @@ public final class Broker implements Closeable {
                 .register(new CreateAclsHandler(authz, metadata))
                 .register(new DescribeAclsHandler(authz))
                 .register(new DeleteAclsHandler(authz, metadata));
+        dev.wharf.server.share.ShareGroupApis.register(handlers, config, metadata, replicas, groupStore, io, deadlines, authz);
         dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config, authz);
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         listeners.startAccepting();

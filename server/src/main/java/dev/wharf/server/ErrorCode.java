@@ -97,7 +97,13 @@ public enum ErrorCode {
     UNACCEPTABLE_CREDENTIAL(93),
     UNKNOWN_TOPIC_ID(100),
     TRANSACTIONAL_ID_NOT_FOUND(105),
-    TRANSACTION_ABORTABLE(120);
+    TRANSACTION_ABORTABLE(120),
+    // share groups (KIP-932)
+    INVALID_RECORD_STATE(121),
+    SHARE_SESSION_NOT_FOUND(122),
+    INVALID_SHARE_SESSION_EPOCH(123),
+    FENCED_STATE_EPOCH(124),
+    SHARE_SESSION_LIMIT_REACHED(133);
 
     /** The longest error message sent (in UTF-16 chars: at most 3 UTF-8 bytes each, far below 32,767). */
     public static final int MAX_MESSAGE_CHARS = 1_000;

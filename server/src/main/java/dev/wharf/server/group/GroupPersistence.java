@@ -70,6 +70,7 @@ final class GroupPersistence {
                 case GroupRecords.OFFSET_KEY -> offsetEntries.add(e);
                 case GroupRecords.GROUP_KEY -> restoreClassic(key.group(), GroupRecords.readGroupValue(e.value()), nowMs,
                         groups);
+                case ShareGroupRecords.GROUP_KEY, ShareGroupRecords.STATE_KEY -> ShareGroupRecords.restore(e, nowMs, groups);
                 default -> throw new IllegalStateException("unknown record kind " + key.kind());
             }
         }

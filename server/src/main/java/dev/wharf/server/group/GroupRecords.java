@@ -60,6 +60,9 @@ final class GroupRecords {
             if (kind == GROUP_KEY) {
                 return new Key(kind, group, null, -1);
             }
+            if (ShareGroupRecords.isShareKind(kind)) {
+                return new Key(kind, group, null, -1); // the rest of the key is ShareGroupRecords' to read
+            }
             throw new IOException("unknown key kind " + kind);
         });
     }
