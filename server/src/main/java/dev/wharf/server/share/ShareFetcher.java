@@ -100,8 +100,22 @@ final class ShareFetcher {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             batches.values().forEach(b -> out.writeBytes(b.bytes()));
-            return new Fetched(got, out.toByteArray());
+            return new Fetched(merged(got), out.toByteArray());
         }
+    }
+
+    /** Adjacent runs with the same delivery count as one (one batch per record acquires one offset at a time). */
+    private static List<SharePartition.Acquired> merged(List<SharePartition.Acquired> runs) {
+        List<SharePartition.Acquired> out = new ArrayList<>();
+        for (SharePartition.Acquired a : runs) {
+            SharePartition.Acquired last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.last() + 1 == a.first() && last.deliveryCount() == a.deliveryCount()) {
+                out.set(out.size() - 1, new SharePartition.Acquired(last.first(), a.last(), a.deliveryCount()));
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     private static boolean covered(TreeMap<Long, Batch> batches, SharePartition.Acquired a) {

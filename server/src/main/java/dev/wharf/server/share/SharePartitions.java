@@ -141,8 +141,7 @@ final class SharePartitions {
     CompletableFuture<ErrorCode> persist(Held h) {
         synchronized (h) {
             if (h.writing == null) {
-                h.writing = write(h);
-                return h.writing;
+                return startWrite(h);
             }
             if (h.next == null) {
                 h.next = new CompletableFuture<>();
@@ -151,16 +150,11 @@ final class SharePartitions {
         }
     }
 
-    private CompletableFuture<ErrorCode> write(Held h) {
-        SharePartition.Snapshot s = h.state.snapshot();
-        List<ShareStateRecord.Batch> batches = new ArrayList<>();
-        for (SharePartition.StateBatch b : s.batches()) {
-            batches.add(new ShareStateRecord.Batch(b.first(), b.last(), b.state().code, (short) b.deliveryCount()));
-        }
-        ShareStateRecord record = new ShareStateRecord(h.key.topicId(), h.key.partition(), h.stateEpoch, h.leaderEpoch, s.startOffset(),
-                batches);
-        CompletableFuture<ErrorCode> done = persister.write(h.key.groupId(), record)
-                .exceptionally(e -> ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    /** Starts a write of the state as of now (holding {@code h}); the next one starts when it ends. */
+    private CompletableFuture<ErrorCode> startWrite(Held h) {
+        CompletableFuture<ErrorCode> done = write(h);
+        h.writing = done;
+        // registered after the write is recorded: a write that is already done runs this at once, correctly
         done.thenAccept(error -> {
             if (error == ErrorCode.FENCED_STATE_EPOCH || error == ErrorCode.FENCED_LEADER_EPOCH) {
                 // the offsets were altered, or another leader took over: load what is stored now when next used
@@ -169,17 +163,30 @@ final class SharePartitions {
             if (error != ErrorCode.NONE) {
                 log.warn("cannot persist share-partition {} of {}: {}", h.partition.topicPartition(), h.key.groupId(), error);
             }
-            CompletableFuture<ErrorCode> waiting;
             synchronized (h) {
-                waiting = h.next;
+                if (h.writing != done) {
+                    return;
+                }
+                CompletableFuture<ErrorCode> waiting = h.next;
                 h.next = null;
-                h.writing = waiting == null ? null : write(h);
+                h.writing = null;
                 if (waiting != null) {
-                    h.writing.thenAccept(waiting::complete);
+                    startWrite(h).thenAccept(waiting::complete);
                 }
             }
         });
         return done;
+    }
+
+    private CompletableFuture<ErrorCode> write(Held h) {
+        SharePartition.Snapshot s = h.state.snapshot();
+        List<ShareStateRecord.Batch> batches = new ArrayList<>();
+        for (SharePartition.StateBatch b : s.batches()) {
+            batches.add(new ShareStateRecord.Batch(b.first(), b.last(), b.state().code, (short) b.deliveryCount()));
+        }
+        ShareStateRecord record = new ShareStateRecord(h.key.topicId(), h.key.partition(), h.stateEpoch, h.leaderEpoch,
+                s.startOffset(), batches);
+        return persister.write(h.key.groupId(), record).exceptionally(e -> ErrorCode.COORDINATOR_NOT_AVAILABLE);
     }
 
     /** Expires the locks of records acquired with {@code lockMs} once it has passed. */

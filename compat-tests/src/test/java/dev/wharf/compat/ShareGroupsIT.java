@@ -1,0 +1,123 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Share groups (KIP-932) with kafka-clients' KafkaShareConsumer against one broker. */
+class ShareGroupsIT {
+    @TempDir
+    static Path dir;
+    static RunningBroker broker;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new RunningBroker(dir, Map.of(
+                "group.share.heartbeat.interval.ms", "500",
+                "group.share.delivery.count.limit", "2"));
+        admin = GroupClients.admin(broker.bootstrap());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        admin.close();
+        broker.close();
+    }
+
+    // Three share consumers on one partition: together they get every record exactly once, each gets some.
+    @Test
+    void threeConsumersShareOnePartition() throws Exception {
+        GroupClients.createTopic(admin, "shared", 1);
+        GroupClients.produce(broker.bootstrap(), "shared", 0, 300, null, 0);
+        ShareClients.startAtEarliest(admin, "three", "shared", 1);
+        List<KafkaShareConsumer<String, String>> consumers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                KafkaShareConsumer<String, String> c = ShareClients.consumer(broker.bootstrap(), "three", "c" + i, false, 10);
+                c.subscribe(List.of("shared"));
+                consumers.add(c);
+            }
+            List<List<String>> got = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (int i = 0; i < 3; i++) {
+                    List<String> mine = got.get(i);
+                    ShareClients.poll(consumers.get(i)).forEach(r -> mine.add(r.value()));
+                }
+                return got.stream().mapToInt(List::size).sum() >= 300;
+            });
+            List<String> all = new ArrayList<>();
+            got.forEach(all::addAll);
+            assertEquals(300, all.size(), "every record once");
+            assertEquals(300, new HashSet<>(all).size(), "no record twice");
+            for (int i = 0; i < 3; i++) {
+                assertTrue(!got.get(i).isEmpty(), "consumer " + i + " got none: " + got.stream().map(List::size).toList());
+            }
+        } finally {
+            consumers.forEach(KafkaShareConsumer::close);
+        }
+    }
+
+    // RELEASE redelivers a record (delivery count 2), REJECT never does, and one released at the delivery limit is archived.
+    @Test
+    void releaseRejectAndTheDeliveryLimit() throws Exception {
+        GroupClients.createTopic(admin, "acks", 1);
+        GroupClients.produce(broker.bootstrap(), "acks", 0, 3, null, 0);
+        ShareClients.startAtEarliest(admin, "acks-group", "acks", 1);
+        try (KafkaShareConsumer<String, String> c = ShareClients.consumer(broker.bootstrap(), "acks-group", "a", true, 100)) {
+            c.subscribe(List.of("acks"));
+            Map<String, ConsumerRecord<String, String>> first = pollUntil(c, Set.of("p0-0", "p0-1", "p0-2"));
+            first.values().forEach(r -> assertEquals(1, r.deliveryCount().orElseThrow().intValue(), r.value()));
+            c.acknowledge(first.get("p0-0"), AcknowledgeType.RELEASE);
+            c.acknowledge(first.get("p0-1"), AcknowledgeType.REJECT);
+            c.acknowledge(first.get("p0-2"), AcknowledgeType.RELEASE);
+            c.commitSync();
+
+            Map<String, ConsumerRecord<String, String>> second = pollUntil(c, Set.of("p0-0", "p0-2"));
+            assertEquals(Set.of("p0-0", "p0-2"), second.keySet(), "the rejected record came back");
+            second.values().forEach(r -> assertEquals(2, r.deliveryCount().orElseThrow().intValue(), r.value()));
+            c.acknowledge(second.get("p0-0"), AcknowledgeType.ACCEPT);
+            c.acknowledge(second.get("p0-2"), AcknowledgeType.RELEASE); // the second delivery of two allowed
+            c.commitSync();
+
+            GroupClients.produce(broker.bootstrap(), "acks", 0, 1, null, 0); // "p0-0" again, at offset 3
+            Map<String, ConsumerRecord<String, String>> third = pollUntil(c, Set.of("p0-0"));
+            assertEquals(1, third.size(), "only the new record: " + third.keySet());
+            assertEquals(3, third.get("p0-0").offset(), "the archived record came back");
+            c.acknowledge(third.get("p0-0"), AcknowledgeType.ACCEPT);
+            c.commitSync();
+        }
+        // every record is done with: the share-partition starts past them all
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(4L, admin.listShareGroupOffsets(
+                Map.of("acks-group", new org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec())).all().get()
+                .get("acks-group").get(new org.apache.kafka.common.TopicPartition("acks", 0)).startOffset()));
+    }
+
+    /** Polls until records with all these values came (by value; each acknowledged later by the caller). */
+    private static Map<String, ConsumerRecord<String, String>> pollUntil(KafkaShareConsumer<String, String> c,
+            Set<String> values) {
+        Map<String, ConsumerRecord<String, String>> got = new HashMap<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ShareClients.poll(c).forEach(r -> got.put(r.value(), r));
+            return got.keySet().containsAll(values);
+        });
+        return got;
+    }
+}
