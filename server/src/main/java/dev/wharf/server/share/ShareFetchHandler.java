@@ -110,7 +110,7 @@ final class ShareFetchHandler implements ApiHandler {
             int maxBytes = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
             // acknowledgements answered now rather than after a wait
             int maxWait = ackErrors.isEmpty() ? Math.max(0, req.maxWaitMs()) : 0;
-            return leader.fetch(groupId, memberId, fetchFrom, maxRecords, maxBytes, maxWait)
+            return leader.fetch(groupId, memberId, fetchFrom, maxRecords, maxBytes, maxWait, req.shareSessionEpoch() == 0)
                     .thenApply(fetched -> answer(fetched, ackErrors, refused, lockMs, req.shareSessionEpoch() == 0));
         });
     }

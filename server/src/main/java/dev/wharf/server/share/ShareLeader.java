@@ -136,10 +136,11 @@ final class ShareLeader {
 
     /**
      * Acquires records of the session's partitions for the member; with none to give and
-     * {@code maxWaitMs} above zero, waits in the fetch purgatory for some.
+     * {@code maxWaitMs} above zero, waits in the fetch purgatory for some. A new session reloads
+     * idle share-partitions (see {@link SharePartitions#get(String, Partition, boolean)}).
      */
     CompletableFuture<Map<ShareSessions.TopicIdPartition, Answer>> fetch(String groupId, String memberId,
-            List<ShareSessions.TopicIdPartition> tps, int maxRecords, int maxBytes, int maxWaitMs) {
+            List<ShareSessions.TopicIdPartition> tps, int maxRecords, int maxBytes, int maxWaitMs, boolean newSession) {
         Map<ShareSessions.TopicIdPartition, Answer> errors = new LinkedHashMap<>();
         Map<ShareSessions.TopicIdPartition, CompletableFuture<SharePartitions.Held>> loading = new LinkedHashMap<>();
         for (ShareSessions.TopicIdPartition tp : tps) {
@@ -147,7 +148,7 @@ final class ShareLeader {
             if (led.partition() == null) {
                 errors.put(tp, led.error());
             } else {
-                loading.put(tp, partitions.get(groupId, led.partition()));
+                loading.put(tp, partitions.get(groupId, led.partition(), newSession));
             }
         }
         return CompletableFuture.allOf(loading.values().stream().map(f -> f.handle((h, e) -> null))

@@ -143,6 +143,16 @@ final class SharePartition {
         return out;
     }
 
+    /** Whether some member holds records. */
+    synchronized boolean hasAcquired() {
+        for (InFlight r : inFlight.values()) {
+            if (r.state == State.ACQUIRED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether some in-flight record is available to acquire again. */
     synchronized boolean hasAvailable() {
         for (InFlight r : inFlight.values()) {

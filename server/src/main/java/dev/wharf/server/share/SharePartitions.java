@@ -78,8 +78,23 @@ final class SharePartitions {
      * load that failed is forgotten so the next fetch tries again.
      */
     CompletableFuture<Held> get(String groupId, Partition partition) {
+        return get(groupId, partition, false);
+    }
+
+    /**
+     * As {@link #get(String, Partition)}; with {@code reload} (a member opens a share session) an
+     * idle share-partition (nothing acquired, nothing being written) is loaded again, so that start
+     * offsets an administrator altered meanwhile (on this broker or the group's coordinator) apply.
+     */
+    CompletableFuture<Held> get(String groupId, Partition partition, boolean reload) {
         Key key = new Key(groupId, partition.topicId(), partition.topicPartition().partition());
         int epoch = partition.leaderEpoch();
+        if (reload) {
+            loaded.computeIfPresent(key, (k, f) -> {
+                Held h = f.getNow(null);
+                return h != null && idle(h) ? null : f;
+            });
+        }
         CompletableFuture<Held> f = loaded.computeIfAbsent(key, k -> load(k, partition, epoch));
         return f.thenCompose(h -> {
             if (h.partition != partition || h.leaderEpoch != epoch) {
@@ -118,6 +133,12 @@ final class SharePartitions {
             }
         });
         return out;
+    }
+
+    private static boolean idle(Held h) {
+        synchronized (h) {
+            return h.writing == null && !h.state.hasAcquired();
+        }
     }
 
     /** This broker stopped (or started) leading {@code tp}: its share-partitions load again when next used. */
