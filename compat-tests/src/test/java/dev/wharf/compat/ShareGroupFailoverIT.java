@@ -1,0 +1,83 @@
+package dev.wharf.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A share-partition's state fails over with its partition: the new leader loads what the old one stored. */
+class ShareGroupFailoverIT {
+    private static final Duration FAILOVER = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    // The leader of a share-partition stops: accepted records are not delivered again, the unacknowledged ones are.
+    @Test
+    void acknowledgedRecordsStayDoneAfterALeaderFailover() throws Exception {
+        try (Cluster cluster = Cluster.start(dir, 3, Map.of("group.share.heartbeat.interval.ms", "500"))) {
+            String bootstrap = cluster.bootstrapServers();
+            cluster.createReplicatedTopic("moving", 1, FAILOVER);
+            produce(bootstrap, 0, 20);
+            ShareClients.startAtEarliest(cluster.admin(), "movers", "moving", 1);
+            int leader = cluster.awaitLeader("moving", 0, FAILOVER);
+            KafkaShareConsumer<String, String> first = ShareClients.consumer(bootstrap, "movers", "first", true, 100);
+            try {
+                first.subscribe(List.of("moving"));
+                Map<Long, ConsumerRecord<String, String>> got = new TreeMap<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    ShareClients.poll(first).forEach(r -> got.put(r.offset(), r));
+                    return got.size() >= 20;
+                });
+                got.values().stream().filter(r -> r.offset() < 10).forEach(r -> first.acknowledge(r, AcknowledgeType.ACCEPT));
+                got.values().stream().filter(r -> r.offset() >= 10).forEach(r -> first.acknowledge(r, AcknowledgeType.RENEW));
+                first.commitSync();
+                cluster.broker(leader).stop(); // records 10-19 still held by a consumer that never answers again
+            } finally {
+                first.close(Duration.ZERO);
+            }
+            int next = cluster.awaitLeader("moving", 0, FAILOVER);
+            assertTrue(next != leader, "leadership did not move from " + leader);
+            produce(bootstrap, 20, 1); // a marker at offset 20
+            try (KafkaShareConsumer<String, String> second = ShareClients.consumer(bootstrap, "movers", "second", true, 100)) {
+                second.subscribe(List.of("moving"));
+                Map<Long, ConsumerRecord<String, String>> got = new TreeMap<>();
+                await().atMost(FAILOVER).until(() -> {
+                    for (ConsumerRecord<String, String> r : ShareClients.poll(second)) {
+                        got.put(r.offset(), r);
+                        second.acknowledge(r, AcknowledgeType.ACCEPT);
+                    }
+                    return got.containsKey(20L) && got.size() >= 11;
+                });
+                second.commitSync();
+                assertEquals(List.of(10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L), List.copyOf(got.keySet()));
+                for (long o = 10; o < 20; o++) {
+                    assertEquals(2, got.get(o).deliveryCount().orElseThrow().intValue(), "delivery count of " + o);
+                }
+            }
+        }
+    }
+
+    private static void produce(String bootstrap, int first, int count) throws Exception {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            for (int i = first; i < first + count; i++) {
+                p.send(new ProducerRecord<>("moving", 0, null, "m-" + i)).get();
+            }
+        }
+    }
+}
