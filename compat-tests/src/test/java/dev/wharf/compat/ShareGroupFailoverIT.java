@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -33,9 +34,10 @@ class ShareGroupFailoverIT {
             String bootstrap = cluster.bootstrapServers();
             cluster.createReplicatedTopic("moving", 1, FAILOVER);
             produce(bootstrap, 0, 20);
-            ShareClients.startAtEarliest(cluster.admin(), "movers", "moving", 1);
             int leader = cluster.awaitLeader("moving", 0, FAILOVER);
-            KafkaShareConsumer<String, String> first = ShareClients.consumer(bootstrap, "movers", "first", true, 100);
+            String group = groupCoordinatedAwayFrom(cluster, leader);
+            ShareClients.startAtEarliest(cluster.admin(), group, "moving", 1);
+            KafkaShareConsumer<String, String> first = ShareClients.consumer(bootstrap, group, "first", true, 100);
             try {
                 first.subscribe(List.of("moving"));
                 Map<Long, ConsumerRecord<String, String>> got = new TreeMap<>();
@@ -53,7 +55,7 @@ class ShareGroupFailoverIT {
             int next = cluster.awaitLeader("moving", 0, FAILOVER);
             assertTrue(next != leader, "leadership did not move from " + leader);
             produce(bootstrap, 20, 1); // a marker at offset 20
-            try (KafkaShareConsumer<String, String> second = ShareClients.consumer(bootstrap, "movers", "second", true, 100)) {
+            try (KafkaShareConsumer<String, String> second = ShareClients.consumer(bootstrap, group, "second", true, 100)) {
                 second.subscribe(List.of("moving"));
                 Map<Long, ConsumerRecord<String, String>> got = new TreeMap<>();
                 await().atMost(FAILOVER).until(() -> {
@@ -70,6 +72,26 @@ class ShareGroupFailoverIT {
                 }
             }
         }
+    }
+
+    /**
+     * A group whose coordinator is not {@code broker}: the share-partition's leader there reads and
+     * writes its state on another broker (ReadShareGroupState / WriteShareGroupState).
+     */
+    private static String groupCoordinatedAwayFrom(Cluster cluster, int broker) throws Exception {
+        try {
+            cluster.admin().listShareGroupOffsets(Map.of("probe", new ListShareGroupOffsetsSpec())).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the probe only makes __consumer_offsets exist
+        }
+        for (int i = 0; i < 100; i++) {
+            String group = "movers-" + i;
+            int partition = (group.hashCode() & 0x7fffffff) % 3; // offsets.topic.num.partitions=3, as Kafka places groups
+            if (cluster.awaitLeader("__consumer_offsets", partition, FAILOVER) != broker) {
+                return group;
+            }
+        }
+        throw new AssertionError("every group is coordinated by broker " + broker);
     }
 
     private static void produce(String bootstrap, int first, int count) throws Exception {

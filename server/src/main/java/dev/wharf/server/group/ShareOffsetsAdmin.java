@@ -89,6 +89,7 @@ public final class ShareOffsetsAdmin {
                         next.put(tp, s);
                         out.add(ShareGroupRecords.stateEntry(groupId, s));
                     }));
+                    group.epoch++; // as Kafka: a new group epoch goes with the new start offsets
                     out.add(ShareGroupRecords.groupEntry(group));
                     return out;
                 }
