@@ -2,6 +2,7 @@ package dev.wharf.compat;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -12,7 +13,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -108,6 +114,30 @@ class ShareGroupsIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(4L, admin.listShareGroupOffsets(
                 Map.of("acks-group", new org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec())).all().get()
                 .get("acks-group").get(new org.apache.kafka.common.TopicPartition("acks", 0)).startOffset()));
+    }
+
+    // share.auto.offset.reset=earliest set on the GROUP config resource: a new share group reads from the log start;
+    // the value is described back, and an unknown group config name or an out-of-bounds value is INVALID_CONFIG.
+    @Test
+    void groupConfigsSetWhereTheGroupStarts() throws Exception {
+        GroupClients.createTopic(admin, "configured", 1);
+        GroupClients.produce(broker.bootstrap(), "configured", 0, 5, null, 0);
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, "from-start");
+        admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
+                new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET)))).all().get();
+        assertEquals("earliest", admin.describeConfigs(List.of(group)).all().get().get(group)
+                .get("share.auto.offset.reset").value());
+        for (String[] bad : List.of(new String[] {"no.such.group.config", "1"},
+                new String[] {"share.delivery.count.limit", "99"}, new String[] {"share.auto.offset.reset", "sometimes"})) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> admin.incrementalAlterConfigs(Map.of(group,
+                    List.of(new AlterConfigOp(new ConfigEntry(bad[0], bad[1]), AlterConfigOp.OpType.SET)))).all().get());
+            assertTrue(e.getCause() instanceof InvalidConfigurationException, bad[0] + ": " + e.getCause());
+        }
+        try (KafkaShareConsumer<String, String> c = ShareClients.consumer(broker.bootstrap(), "from-start", "s", false, 100)) {
+            c.subscribe(List.of("configured"));
+            Map<String, ConsumerRecord<String, String>> got = pollUntil(c, Set.of("p0-0", "p0-1", "p0-2", "p0-3", "p0-4"));
+            assertEquals(5, got.size());
+        }
     }
 
     /** Polls until records with all these values came (by value; each acknowledged later by the caller). */

@@ -264,7 +264,7 @@ public final class Broker implements Closeable {
                 .register(new DeleteTopicsHandler(authz, metadata, admin))
                 .register(new DescribeClusterHandler(authz, metadata))
                 .register(new DescribeConfigsHandler(authz, dynamicConfig, metadata))
-                .register(new IncrementalAlterConfigsHandler(authz, metadata, admin, brokerConfigAdmin))
+                .register(new IncrementalAlterConfigsHandler(authz, metadata, admin, brokerConfigAdmin, dynamicConfig))
                 .register(new DeleteRecordsHandler(authz, metadata, replicas))
                 .register(new CreatePartitionsHandler(authz, metadata, admin))
                 .register(new OffsetForLeaderEpochHandler(authz, metadata, replicas))

@@ -10,7 +10,6 @@ import dev.wharf.server.group.ShareOffsetsAdmin;
 import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.server.security.acl.Authorization;
 import io.netty.util.Timer;
-import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -25,7 +24,7 @@ public final class ShareGroupApis {
             ReplicaManager replicas, GroupStore groups, Executor io, Timer timer, Authorization authz) {
         ShareCoordinator coordinator = new ShareCoordinator(groups, metadata, io, timer, System::currentTimeMillis);
         RemoteShareState remote = new RemoteShareState(groups, metadata, config.brokerId(), config.interBrokerListener());
-        ShareSettings settings = new ShareSettings(config, groupId -> Map.of());
+        ShareSettings settings = new ShareSettings(config, metadata::groupConfigs);
         SharePartitions partitions = new SharePartitions(new ShareStatePersister(coordinator, remote), settings,
                 replicas.waiters(), timer, io, System::currentTimeMillis);
         replicas.onLeadershipChange((partition, leading) -> partitions.leadershipChanged(partition.topicPartition()));

@@ -119,8 +119,7 @@ final class SharePartitions {
                                 h.state.startOffset());
                         return CompletableFuture.completedFuture(h);
                     }
-                    long start = settings.autoOffsetResetEarliest(key.groupId())
-                            ? partition.logStartOffset() : partition.highWatermark();
+                    long start = settings.initialOffset(key.groupId(), partition, clock.getAsLong());
                     Held h = new Held(key, new SharePartition(start), partition, leaderEpoch, 0);
                     log.info("share-partition {} of {} starts at {}", partition.topicPartition(), key.groupId(), start);
                     return persist(h).thenCompose(error -> error == ErrorCode.NONE

@@ -37,12 +37,28 @@ final class ShareSettings {
 
     int maxRecordLocks(String groupId) {
         return bounded(groupId, MAX_RECORD_LOCKS, config.get(BrokerKeys.GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS), 100,
-                10_000);
+                4000);
     }
 
-    /** {@code share.auto.offset.reset}: "latest" (Kafka's default) unless the group says "earliest". */
-    boolean autoOffsetResetEarliest(String groupId) {
-        return "earliest".equalsIgnoreCase(groupConfigs.apply(groupId).get(AUTO_OFFSET_RESET));
+    /**
+     * Where a share-partition without stored state starts, as {@code share.auto.offset.reset} says:
+     * "latest" (Kafka's default: the high watermark), "earliest" (the log start), or
+     * "by_duration:&lt;ISO-8601&gt;" (the first record at or after that long ago; the high watermark if none).
+     */
+    long initialOffset(String groupId, dev.wharf.server.replica.Partition partition, long nowMs) {
+        String v = groupConfigs.apply(groupId).getOrDefault(AUTO_OFFSET_RESET, "latest").trim();
+        if (v.equalsIgnoreCase("earliest")) {
+            return partition.logStartOffset();
+        }
+        if (v.toLowerCase(java.util.Locale.ROOT).startsWith("by_duration:")) {
+            try {
+                long since = nowMs - java.time.Duration.parse(v.substring("by_duration:".length())).toMillis();
+                return partition.offsetForTimestamp(since).map(t -> t.offset()).orElse(partition.highWatermark());
+            } catch (RuntimeException | java.io.IOException e) {
+                return partition.highWatermark();
+            }
+        }
+        return partition.highWatermark();
     }
 
     private int bounded(String groupId, String name, int brokerValue, int min, int max) {
