@@ -72,6 +72,12 @@ final class ShareGroupStateHandlers {
     }
 
     static final class Write implements ApiHandler {
+        /** A batch a leader could have written: ordered offsets, a known state (0, 2 or 4), a count. */
+        static boolean valid(ShareStateRecord.Batch b) {
+            return b.first() >= 0 && b.first() <= b.last() && b.deliveryCount() >= 0
+                    && (b.state() == 0 || b.state() == 2 || b.state() == 4);
+        }
+
         private final Authorization authz;
         private final ShareCoordinator coordinator;
 
@@ -104,6 +110,10 @@ final class ShareGroupStateHandlers {
                     List<ShareStateRecord.Batch> batches = new ArrayList<>();
                     p.stateBatches().forEach(b -> batches.add(new ShareStateRecord.Batch(b.firstOffset(), b.lastOffset(),
                             b.deliveryState(), b.deliveryCount())));
+                    if (p.startOffset() < 0 || !batches.stream().allMatch(Write::valid)) {
+                        r.setErrorCode(ErrorCode.INVALID_REQUEST.code);
+                        continue;
+                    }
                     writes.add(coordinator.writeState(req.groupId(), new ShareStateRecord(t.topicId(), p.partition(),
                             p.stateEpoch(), p.leaderEpoch(), p.startOffset(), batches)).thenAccept(error -> r.setErrorCode(error.code)));
                 }
