@@ -126,7 +126,7 @@ final class ShareGroupOffsetsHandlers {
             }
             Map<UUID, Map<Integer, Long>> offsets = new HashMap<>();
             List<AlterShareGroupOffsetsResponse.AlterShareGroupOffsetsResponseTopic> topics = new ArrayList<>();
-            Map<AlterShareGroupOffsetsResponse.AlterShareGroupOffsetsResponsePartition, Boolean> toWrite = new HashMap<>();
+            List<AlterShareGroupOffsetsResponse.AlterShareGroupOffsetsResponsePartition> toWrite = new ArrayList<>();
             for (AlterShareGroupOffsetsRequest.AlterShareGroupOffsetsRequestTopic t : req.topics()) {
                 Optional<TopicInfo> topic = metadata.topic(t.topicName());
                 ErrorCode topicError = topic.isEmpty() ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
@@ -148,7 +148,7 @@ final class ShareGroupOffsetsHandlers {
                         r.setErrorCode(e.code);
                     } else {
                         offsets.computeIfAbsent(topic.get().id(), k -> new HashMap<>()).put(p.partitionIndex(), p.startOffset());
-                        toWrite.put(r, true);
+                        toWrite.add(r);
                     }
                 }
                 topics.add(new AlterShareGroupOffsetsResponse.AlterShareGroupOffsetsResponseTopic().setTopicName(t.topicName())
@@ -162,7 +162,7 @@ final class ShareGroupOffsetsHandlers {
                         || error == ErrorCode.GROUP_ID_NOT_FOUND) {
                     return resp.setErrorCode(error.code).setResponses(new ArrayList<>());
                 }
-                toWrite.keySet().forEach(r -> r.setErrorCode(error.code));
+                toWrite.forEach(r -> r.setErrorCode(error.code));
                 return resp;
             });
         }
