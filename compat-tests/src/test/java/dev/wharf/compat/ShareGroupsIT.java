@@ -14,7 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import dev.wharf.testing.KafkaWireClient;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ShareAcknowledgeRequest;
+import dev.wharf.wire.message.ShareAcknowledgeResponse;
+import dev.wharf.wire.message.ShareFetchRequest;
+import dev.wharf.wire.message.ShareFetchResponse;
+import dev.wharf.wire.message.ShareGroupHeartbeatRequest;
+import dev.wharf.wire.message.ShareGroupHeartbeatResponse;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
@@ -138,6 +147,51 @@ class ShareGroupsIT {
             Map<String, ConsumerRecord<String, String>> got = pollUntil(c, Set.of("p0-0", "p0-1", "p0-2", "p0-3", "p0-4"));
             assertEquals(5, got.size());
         }
+    }
+
+    // Bad share requests get Kafka's error codes: unknown member, fenced epoch, a first heartbeat without a
+    // subscription, no share session, a wrong session epoch, acknowledging records never acquired.
+    @Test
+    void badShareRequestsGetKafkasErrors() throws Exception {
+        GroupClients.createTopic(admin, "errs-t", 1);
+        ShareClients.startAtEarliest(admin, "errs", "errs-t", 1); // the group exists, coordinated here
+        org.apache.kafka.common.Uuid id = admin.describeTopics(List.of("errs-t")).allTopicNames().get().get("errs-t").topicId();
+        java.util.UUID topicId = new java.util.UUID(id.getMostSignificantBits(), id.getLeastSignificantBits());
+        try (KafkaWireClient wire = new KafkaWireClient(broker.bootstrap())) {
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), heartbeat(wire, "m1", 5, List.of("errs-t")).errorCode());
+            assertEquals(Errors.INVALID_REQUEST.code(), heartbeat(wire, "m1", 0, List.of()).errorCode());
+            ShareGroupHeartbeatResponse joined = heartbeat(wire, "m1", 0, List.of("errs-t"));
+            assertEquals(Errors.NONE.code(), joined.errorCode());
+            assertEquals(1, joined.assignment().topicPartitions().size());
+            assertEquals(Errors.FENCED_MEMBER_EPOCH.code(), heartbeat(wire, "m1", joined.memberEpoch() + 5, null).errorCode());
+
+            assertEquals(Errors.SHARE_SESSION_NOT_FOUND.code(), fetch(wire, 3, topicId, List.of()).errorCode());
+            assertEquals(Errors.NONE.code(), fetch(wire, 0, topicId, List.of()).errorCode());
+            assertEquals(Errors.INVALID_SHARE_SESSION_EPOCH.code(), fetch(wire, 5, topicId, List.of()).errorCode());
+            ShareAcknowledgeResponse ack = wire.call(ApiKey.SHARE_ACKNOWLEDGE, (short) 1, new ShareAcknowledgeRequest()
+                    .setGroupId("errs").setMemberId("m1").setShareSessionEpoch(1).setTopics(List.of(
+                            new ShareAcknowledgeRequest.AcknowledgeTopic().setTopicId(topicId).setPartitions(List.of(
+                                    new ShareAcknowledgeRequest.AcknowledgePartition().setPartitionIndex(0)
+                                            .setAcknowledgementBatches(List.of(new ShareAcknowledgeRequest.AcknowledgementBatch()
+                                                    .setFirstOffset(100).setLastOffset(100)
+                                                    .setAcknowledgeTypes(List.of((byte) 1)))))))));
+            assertEquals(Errors.NONE.code(), ack.errorCode());
+            assertEquals(Errors.INVALID_RECORD_STATE.code(), ack.responses().get(0).partitions().get(0).errorCode());
+        }
+    }
+
+    private static ShareGroupHeartbeatResponse heartbeat(KafkaWireClient wire, String member, int epoch, List<String> topics)
+            throws Exception {
+        return wire.call(ApiKey.SHARE_GROUP_HEARTBEAT, (short) 1, new ShareGroupHeartbeatRequest().setGroupId("errs")
+                .setMemberId(member).setMemberEpoch(epoch).setSubscribedTopicNames(topics));
+    }
+
+    private static ShareFetchResponse fetch(KafkaWireClient wire, int epoch, java.util.UUID topicId,
+            List<ShareFetchRequest.AcknowledgementBatch> acks) throws Exception {
+        return wire.call(ApiKey.SHARE_FETCH, (short) 1, new ShareFetchRequest().setGroupId("errs").setMemberId("m1")
+                .setShareSessionEpoch(epoch).setMaxWaitMs(0).setMaxRecords(10).setBatchSize(10).setTopics(List.of(
+                        new ShareFetchRequest.FetchTopic().setTopicId(topicId).setPartitions(List.of(
+                                new ShareFetchRequest.FetchPartition().setPartitionIndex(0).setAcknowledgementBatches(acks))))));
     }
 
     /** Polls until records with all these values came (by value; each acknowledged later by the caller). */
