@@ -94,7 +94,8 @@ class ShareGroupCommandIT {
         }
     }
 
-    // With the group empty: Admin alters the start offsets (the records come again), deletes them, and deletes the group.
+    // With the group empty: Admin alters the start offsets (the records come again), kafka-share-groups
+    // --reset-offsets rewinds them, Admin deletes them, and deletes the group.
     @Test
     void alterDeleteOffsetsAndTheGroup() throws Exception {
         GroupClients.createTopic(admin, "altered", 1);
@@ -107,6 +108,9 @@ class ShareGroupCommandIT {
         admin.alterShareGroupOffsets("rewound", Map.of(tp, 2L)).all().get();
         assertEquals(2L, startOffsets("rewound").get(tp).startOffset());
         assertEquals(3, consumeAll("rewound", "altered", 3), "offsets 2-4 again");
+
+        String reset = tool("--reset-offsets", "--group", "rewound", "--topic", "altered", "--to-earliest", "--execute");
+        assertEquals(0L, startOffsets("rewound").get(tp).startOffset(), reset);
 
         admin.deleteShareGroupOffsets("rewound", Set.of("altered")).all().get();
         assertTrue(!startOffsets("rewound").containsKey(tp) || startOffsets("rewound").get(tp) == null,
