@@ -66,6 +66,14 @@ sealed interface Group permits ClassicGroup, ShareGroup {
         return ErrorCode.NONE;
     }
 
+    /**
+     * Whether the group goes once it is empty and has no committed offsets left (offset retention
+     * deletes it then). Kafka's share groups never expire: their share-partition state must stay.
+     */
+    default boolean shouldExpire() {
+        return true;
+    }
+
     /** Records deleting the group's own metadata from {@code __consumer_offsets} (not its offsets). */
     List<CoordinatorLog.Entry> tombstones();
 

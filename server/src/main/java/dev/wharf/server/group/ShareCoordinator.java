@@ -1,7 +1,6 @@
 package dev.wharf.server.group;
 
 import dev.wharf.controller.TopicInfo;
-import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.config.BrokerKeys;
@@ -16,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,15 +56,17 @@ public final class ShareCoordinator {
     public record StateRead(ErrorCode error, ShareStateRecord state) {}
 
     private final GroupStore store;
-    private final ZkMetadataStore metadata;
+    private final Function<String, Optional<TopicInfo>> topics;
     private final Executor io;
     private final Timer timer;
     private final LongSupplier clock;
     private final BrokerConfig config;
 
-    public ShareCoordinator(GroupStore store, ZkMetadataStore metadata, Executor io, Timer timer, LongSupplier clock) {
+    /** @param topics a topic's metadata by name (for assignments) */
+    public ShareCoordinator(GroupStore store, Function<String, Optional<TopicInfo>> topics, Executor io, Timer timer,
+            LongSupplier clock) {
         this.store = store;
-        this.metadata = metadata;
+        this.topics = topics;
         this.io = io;
         this.timer = timer;
         this.clock = clock;
@@ -145,7 +147,7 @@ public final class ShareCoordinator {
 
     /** Recomputes every member's partitions; a change is a new group epoch, given to the members it changed. */
     private void reassign(ShareGroup group, PartitionWriter writer) {
-        Map<String, Map<UUID, List<Integer>>> target = ShareAssignor.assign(group.members.values(), this::topic);
+        Map<String, Map<UUID, List<Integer>>> target = ShareAssignor.assign(group.members.values(), topics);
         boolean changed = false;
         for (ShareGroup.Member m : group.members.values()) {
             if (!target.get(m.memberId).equals(m.assignment) || m.epoch == 0) {
@@ -165,10 +167,6 @@ public final class ShareCoordinator {
             }
         }
         writer.write(PartitionWriter.fixed(List.of(ShareGroupRecords.groupEntry(group))));
-    }
-
-    private Optional<TopicInfo> topic(String name) {
-        return metadata.topic(name);
     }
 
     private void removeMember(ShareGroup group, ShareGroup.Member member, PartitionWriter writer) {

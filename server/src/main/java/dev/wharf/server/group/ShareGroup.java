@@ -127,6 +127,11 @@ final class ShareGroup implements Group {
     }
 
     @Override
+    public boolean shouldExpire() {
+        return false; // as Kafka: only DeleteGroups removes a share group and its share-partition states
+    }
+
+    @Override
     public List<CoordinatorLog.Entry> tombstones() {
         List<CoordinatorLog.Entry> out = new ArrayList<>();
         out.add(new CoordinatorLog.Entry(ShareGroupRecords.groupKey(groupId), null));
