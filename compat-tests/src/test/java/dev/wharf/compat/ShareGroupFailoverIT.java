@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -38,25 +37,27 @@ class ShareGroupFailoverIT {
             String group = groupCoordinatedAwayFrom(cluster, leader);
             ShareClients.startAtEarliest(cluster.admin(), group, "moving", 1);
             KafkaShareConsumer<String, String> first = ShareClients.consumer(bootstrap, group, "first", true, 100);
-            try {
-                first.subscribe(List.of("moving"));
-                Map<Long, ConsumerRecord<String, String>> got = new TreeMap<>();
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    ShareClients.poll(first).forEach(r -> got.put(r.offset(), r));
-                    return got.size() >= 20;
-                });
-                got.values().stream().filter(r -> r.offset() < 10).forEach(r -> first.acknowledge(r, AcknowledgeType.ACCEPT));
-                got.values().stream().filter(r -> r.offset() >= 10).forEach(r -> first.acknowledge(r, AcknowledgeType.RENEW));
-                first.commitSync();
-                cluster.broker(leader).stop(); // records 10-19 still held by a consumer that never answers again
-            } finally {
-                first.close(Duration.ZERO);
-            }
-            int next = cluster.awaitLeader("moving", 0, FAILOVER);
-            assertTrue(next != leader, "leadership did not move from " + leader);
-            produce(bootstrap, 20, 1); // a marker at offset 20
+            // the second consumer lives through the failover: it finds the new leader by itself
             try (KafkaShareConsumer<String, String> second = ShareClients.consumer(bootstrap, group, "second", true, 100)) {
-                second.subscribe(List.of("moving"));
+                try {
+                    first.subscribe(List.of("moving"));
+                    Map<Long, ConsumerRecord<String, String>> held = new TreeMap<>();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> {
+                        ShareClients.poll(first).forEach(r -> held.put(r.offset(), r));
+                        return held.size() >= 20;
+                    });
+                    held.values().forEach(r -> first.acknowledge(r, r.offset() < 10 ? AcknowledgeType.ACCEPT
+                            : AcknowledgeType.RENEW));
+                    first.commitSync();
+                    second.subscribe(List.of("moving"));
+                    assertEquals(List.of(), ShareClients.poll(second), "the first consumer holds every record");
+                    cluster.broker(leader).stop(); // records 10-19 still held by a consumer that never answers again
+                } finally {
+                    first.close(Duration.ZERO);
+                }
+                int next = cluster.awaitLeader("moving", 0, FAILOVER);
+                assertTrue(next != leader, "leadership did not move from " + leader);
+                produce(bootstrap, 20, 1); // a marker at offset 20
                 Map<Long, ConsumerRecord<String, String>> got = new TreeMap<>();
                 await().atMost(FAILOVER).until(() -> {
                     for (ConsumerRecord<String, String> r : ShareClients.poll(second)) {
@@ -79,11 +80,7 @@ class ShareGroupFailoverIT {
      * writes its state on another broker (ReadShareGroupState / WriteShareGroupState).
      */
     private static String groupCoordinatedAwayFrom(Cluster cluster, int broker) throws Exception {
-        try {
-            cluster.admin().listShareGroupOffsets(Map.of("probe", new ListShareGroupOffsetsSpec())).all().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            // the probe only makes __consumer_offsets exist
-        }
+        ShareClients.startAtEarliest(cluster.admin(), "probe", "moving", 1); // a first group makes __consumer_offsets exist
         for (int i = 0; i < 100; i++) {
             String group = "movers-" + i;
             int partition = (group.hashCode() & 0x7fffffff) % 3; // offsets.topic.num.partitions=3, as Kafka places groups

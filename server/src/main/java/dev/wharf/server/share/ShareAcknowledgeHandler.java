@@ -91,15 +91,24 @@ final class ShareAcknowledgeHandler implements ApiHandler {
             Map<UUID, ShareAcknowledgeResponse.ShareAcknowledgeTopicResponse> topics = new LinkedHashMap<>();
             Map<ShareSessions.TopicIdPartition, ErrorCode> all = new LinkedHashMap<>(errors);
             all.putAll(refused);
-            all.forEach((tp, error) -> topics.computeIfAbsent(tp.topicId(),
-                    id -> new ShareAcknowledgeResponse.ShareAcknowledgeTopicResponse().setTopicId(id)
-                            .setPartitions(new ArrayList<>()))
-                    .partitions().add(new ShareAcknowledgeResponse.PartitionData().setPartitionIndex(tp.partition())
-                            .setErrorCode(error.code)
-                            .setCurrentLeader(new ShareAcknowledgeResponse.LeaderIdAndEpoch().setLeaderId(-1)
-                                    .setLeaderEpoch(-1))));
+            Map<Integer, ShareAcknowledgeResponse.NodeEndpoint> nodes = new LinkedHashMap<>();
+            all.forEach((tp, error) -> {
+                // a partition led elsewhere names its leader, and the leader's address, for the consumer to go there
+                int[] known = error == ErrorCode.NOT_LEADER_OR_FOLLOWER ? leader.knownLeader(tp) : new int[] {-1, -1};
+                if (known[0] >= 0 && !nodes.containsKey(known[0])) {
+                    leader.broker(known[0]).ifPresent(b -> b.endpoint(context.connection().listenerName()).ifPresent(
+                            e -> nodes.put(known[0], new ShareAcknowledgeResponse.NodeEndpoint().setNodeId(known[0])
+                                    .setHost(e.host()).setPort(e.port()).setRack(b.rack().orElse(null)))));
+                }
+                topics.computeIfAbsent(tp.topicId(), id -> new ShareAcknowledgeResponse.ShareAcknowledgeTopicResponse()
+                        .setTopicId(id).setPartitions(new ArrayList<>()))
+                        .partitions().add(new ShareAcknowledgeResponse.PartitionData().setPartitionIndex(tp.partition())
+                                .setErrorCode(error.code)
+                                .setCurrentLeader(new ShareAcknowledgeResponse.LeaderIdAndEpoch().setLeaderId(known[0])
+                                        .setLeaderEpoch(known[1])));
+            });
             return new ShareAcknowledgeResponse().setAcquisitionLockTimeoutMs(lockMs)
-                    .setResponses(new ArrayList<>(topics.values()));
+                    .setResponses(new ArrayList<>(topics.values())).setNodeEndpoints(new ArrayList<>(nodes.values()));
         });
     }
 

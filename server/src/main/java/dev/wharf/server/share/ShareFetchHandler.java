@@ -104,14 +104,16 @@ final class ShareFetchHandler implements ApiHandler {
         return leader.acknowledge(groupId, memberId, acks).thenCompose(ackErrors -> {
             if (closing) {
                 leader.release(groupId, memberId, fetchFrom);
-                return CompletableFuture.completedFuture(answer(Map.of(), ackErrors, refused, lockMs, true));
+                return CompletableFuture.completedFuture(withEndpoints(answer(Map.of(), ackErrors, refused, lockMs, true),
+                        context.connection().listenerName()));
             }
             int maxRecords = req.maxRecords() > 0 ? req.maxRecords() : DEFAULT_MAX_RECORDS;
             int maxBytes = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
             // acknowledgements answered now rather than after a wait
             int maxWait = ackErrors.isEmpty() ? Math.max(0, req.maxWaitMs()) : 0;
             return leader.fetch(groupId, memberId, fetchFrom, maxRecords, maxBytes, maxWait, req.shareSessionEpoch() == 0)
-                    .thenApply(fetched -> answer(fetched, ackErrors, refused, lockMs, req.shareSessionEpoch() == 0));
+                    .thenApply(fetched -> withEndpoints(answer(fetched, ackErrors, refused, lockMs,
+                            req.shareSessionEpoch() == 0), context.connection().listenerName()));
         });
     }
 
@@ -132,7 +134,7 @@ final class ShareFetchHandler implements ApiHandler {
     }
 
     /** Partitions with records, an error or an acknowledgement result; every partition on a session's first fetch. */
-    private static ApiMessage answer(Map<ShareSessions.TopicIdPartition, ShareLeader.Answer> fetched,
+    private static ShareFetchResponse answer(Map<ShareSessions.TopicIdPartition, ShareLeader.Answer> fetched,
             Map<ShareSessions.TopicIdPartition, ErrorCode> ackErrors, Map<ShareSessions.TopicIdPartition, ErrorCode> refused,
             int lockMs, boolean full) {
         Set<ShareSessions.TopicIdPartition> named = new LinkedHashSet<>(fetched.keySet());
@@ -170,6 +172,22 @@ final class ShareFetchHandler implements ApiHandler {
                     .setTopicId(id).setPartitions(new ArrayList<>())).partitions().add(pd);
         }
         return new ShareFetchResponse().setAcquisitionLockTimeoutMs(lockMs).setResponses(new ArrayList<>(topics.values()));
+    }
+
+    /** Names the leaders of the partitions answered NOT_LEADER_OR_FOLLOWER, so the consumer goes there at once. */
+    private ShareFetchResponse withEndpoints(ShareFetchResponse resp, String listener) {
+        Map<Integer, ShareFetchResponse.NodeEndpoint> nodes = new LinkedHashMap<>();
+        for (ShareFetchResponse.ShareFetchableTopicResponse t : resp.responses()) {
+            for (ShareFetchResponse.PartitionData p : t.partitions()) {
+                int id = p.currentLeader().leaderId();
+                if (p.errorCode() == ErrorCode.NOT_LEADER_OR_FOLLOWER.code && id >= 0 && !nodes.containsKey(id)) {
+                    leader.broker(id).ifPresent(b -> b.endpoint(listener).ifPresent(e -> nodes.put(id,
+                            new ShareFetchResponse.NodeEndpoint().setNodeId(id).setHost(e.host()).setPort(e.port())
+                                    .setRack(b.rack().orElse(null)))));
+                }
+            }
+        }
+        return resp.setNodeEndpoints(new ArrayList<>(nodes.values()));
     }
 
     private static ShareFetchResponse error(ErrorCode error, String message) {

@@ -60,6 +60,21 @@ final class ShareLeader {
         return metadata.topic(topicId);
     }
 
+    /** Where clients of {@code listener} reach broker {@code id} (for NodeEndpoints), if it is registered. */
+    Optional<dev.wharf.controller.BrokerInfo> broker(int id) {
+        try {
+            return metadata.liveBrokers().stream().filter(b -> b.id() == id).findFirst();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The leader metadata knows for a partition not led here (id -1 when none), with its epoch. */
+    int[] knownLeader(ShareSessions.TopicIdPartition tp) {
+        Answer a = led(tp).error();
+        return a == null ? new int[] {-1, -1} : new int[] {a.leaderId(), a.leaderEpoch()};
+    }
+
     /** The replica this broker leads, or the error with the leader metadata knows of. */
     private record Led(Partition partition, Answer error) {}
 
@@ -211,6 +226,9 @@ final class ShareLeader {
                         left -= (int) (a.last() - a.first() + 1);
                     }
                     partitions.expireLater(h, settings.lockDurationMs(groupId));
+                    // the delivery counts go with the state: a record that keeps failing its consumers reaches the
+                    // delivery limit even across leader changes (not waited for: writes of one share-partition coalesce)
+                    partitions.persist(h);
                 }
                 answers.put(e.getKey(), new Answer(ErrorCode.NONE, f, -1, h.leaderEpoch));
             }

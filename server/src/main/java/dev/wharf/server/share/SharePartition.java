@@ -66,8 +66,6 @@ final class SharePartition {
     private long startOffset;
     private long endOffset;
     private final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
-    /** Counts changes worth persisting; a persisted snapshot names the count it saw. */
-    private long changes;
 
     SharePartition(long startOffset) {
         this.startOffset = startOffset;
@@ -102,10 +100,6 @@ final class SharePartition {
         return endOffset;
     }
 
-    synchronized long changes() {
-        return changes;
-    }
-
     synchronized int inFlightCount() {
         return inFlight.size();
     }
@@ -118,7 +112,6 @@ final class SharePartition {
         inFlight.headMap(logStart).clear();
         startOffset = logStart;
         endOffset = Math.max(endOffset, logStart);
-        changes++;
         advanceStart();
     }
 
@@ -195,7 +188,6 @@ final class SharePartition {
             inFlight.put(o, r);
         }
         endOffset = Math.max(endOffset, last + 1);
-        changes++;
         advanceStart();
     }
 
@@ -231,7 +223,6 @@ final class SharePartition {
                 default -> throw new IllegalStateException("checked above");
             }
         }
-        changes++;
         advanceStart();
         return ErrorCode.NONE;
     }
@@ -246,8 +237,7 @@ final class SharePartition {
             }
         }
         if (n > 0) {
-            changes++;
-            advanceStart();
+                advanceStart();
         }
         return n;
     }
@@ -262,8 +252,7 @@ final class SharePartition {
             }
         }
         if (n > 0) {
-            changes++;
-            advanceStart();
+                advanceStart();
         }
         return n;
     }
