@@ -82,25 +82,36 @@ final class SharePartitions {
     }
 
     /**
-     * As {@link #get(String, Partition)}; with {@code reload} (a member opens a share session) an
-     * idle share-partition (nothing acquired, nothing being written) is loaded again, so that start
-     * offsets an administrator altered meanwhile (on this broker or the group's coordinator) apply.
+     * As {@link #get(String, Partition)}; with {@code reload} (a member opens a share session) the
+     * stored state is read first, and an idle share-partition (nothing acquired, nothing being
+     * written) whose state an administrator replaced meanwhile (AlterShareGroupOffsets: a newer
+     * state epoch; DeleteShareGroupOffsets: none stored) is loaded again.
      */
     CompletableFuture<Held> get(String groupId, Partition partition, boolean reload) {
         Key key = new Key(groupId, partition.topicId(), partition.topicPartition().partition());
-        int epoch = partition.leaderEpoch();
-        if (reload) {
-            loaded.computeIfPresent(key, (k, f) -> {
-                Held h = f.getNow(null);
-                return h != null && idle(h) ? null : f;
-            });
+        CompletableFuture<Held> current = loaded.get(key);
+        Held h = heldOf(current);
+        if (!reload || h == null) {
+            return load(key, partition);
         }
+        return persister.read(groupId, key.topicId(), key.partition(), partition.leaderEpoch()).thenCompose(read -> {
+            boolean replaced = read.error() == ErrorCode.NONE
+                    && (read.state() == null || read.state().stateEpoch() > h.stateEpoch);
+            if (replaced && idle(h)) {
+                loaded.remove(key, current);
+            }
+            return load(key, partition);
+        });
+    }
+
+    private CompletableFuture<Held> load(Key key, Partition partition) {
+        int epoch = partition.leaderEpoch();
         CompletableFuture<Held> f = loaded.computeIfAbsent(key, k -> load(k, partition, epoch));
         return f.thenCompose(h -> {
             if (h.partition != partition || h.leaderEpoch != epoch) {
                 // leadership moved away and back since: what is held may be stale
                 loaded.remove(key, f);
-                return get(groupId, partition);
+                return load(key, partition);
             }
             return CompletableFuture.completedFuture(h);
         });
@@ -134,6 +145,11 @@ final class SharePartitions {
         return out;
     }
 
+    /** The loaded share-partition, or null while loading, after a failed load, or for none. */
+    private static Held heldOf(CompletableFuture<Held> f) {
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    }
+
     private static boolean idle(Held h) {
         synchronized (h) {
             return h.writing == null && !h.state.hasAcquired();
@@ -144,7 +160,7 @@ final class SharePartitions {
     void leadershipChanged(TopicPartition tp) {
         loaded.keySet().removeIf(k -> {
             CompletableFuture<Held> f = loaded.get(k);
-            Held h = f == null ? null : f.getNow(null);
+            Held h = heldOf(f);
             return h != null && h.partition.topicPartition().equals(tp);
         });
     }
@@ -178,7 +194,7 @@ final class SharePartitions {
         done.thenAccept(error -> {
             if (error == ErrorCode.FENCED_STATE_EPOCH || error == ErrorCode.FENCED_LEADER_EPOCH) {
                 // the offsets were altered, or another leader took over: load what is stored now when next used
-                loaded.computeIfPresent(h.key, (k, f) -> f.getNow(null) == h ? null : f);
+                loaded.computeIfPresent(h.key, (k, f) -> heldOf(f) == h ? null : f);
             }
             if (error != ErrorCode.NONE) {
                 log.warn("cannot persist share-partition {} of {}: {}", h.partition.topicPartition(), h.key.groupId(), error);
