@@ -152,15 +152,6 @@ final class ZkData {
     static final ConfigEntityStore.Layout<ClientEntity> CLIENT_ID_ENTITIES = new ConfigEntityStore.Layout<>(CLIENT_CONFIGS,
             e -> CLIENT_CONFIGS + "/" + znodeName(e.clientId()), ZkData::clientIdEntityAt);
 
-    /** The group-config entities: {@code /config/groups/<group id>}. */
-    static final ConfigEntityStore.Layout<String> GROUP_ENTITIES = new ConfigEntityStore.Layout<>(GROUP_CONFIGS,
-            group -> GROUP_CONFIGS + "/" + sanitize(group), ZkData::groupEntityAt);
-
-    private static String groupEntityAt(String path) {
-        String child = childOf(GROUP_CONFIGS, path);
-        return child == null || !path.equals(GROUP_CONFIGS + "/" + child) ? null : desanitize(child);
-    }
-
     private static String brokerEntityAt(String path) {
         String child = childOf(BROKER_CONFIGS, path);
         if (child == null || !path.equals(brokerConfig(child))) {
@@ -183,6 +174,15 @@ final class ZkData {
     private static ClientEntity clientIdEntityAt(String path) {
         String child = childOf(CLIENT_CONFIGS, path);
         return child == null || !path.equals(CLIENT_CONFIGS + "/" + child) ? null : ClientEntity.clientId(entityName(child));
+    }
+
+    /** The group-config entities: {@code /config/groups/<group id>}. */
+    static final ConfigEntityStore.Layout<String> GROUP_ENTITIES = new ConfigEntityStore.Layout<>(GROUP_CONFIGS,
+            group -> GROUP_CONFIGS + "/" + sanitize(group), ZkData::groupEntityAt);
+
+    private static String groupEntityAt(String path) {
+        String child = childOf(GROUP_CONFIGS, path);
+        return child == null || !path.equals(GROUP_CONFIGS + "/" + child) ? null : desanitize(child);
     }
 
     private static String znodeName(ClientEntity.Name name) {

@@ -278,9 +278,9 @@ public final class Broker implements Closeable {
                 .register(new CreateAclsHandler(authz, metadata))
                 .register(new DescribeAclsHandler(authz))
                 .register(new DeleteAclsHandler(authz, metadata));
-        dev.wharf.server.share.ShareGroupApis.register(handlers, config, metadata, replicas, groupStore, io, deadlines, authz);
         dev.wharf.server.quota.ClientQuotaApis.register(handlers, metadata, config, authz);
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
+        dev.wharf.server.share.ShareGroupApis.register(handlers, config, metadata, replicas, groupStore, io, deadlines, authz);
         listeners.startAccepting();
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());
