@@ -137,7 +137,8 @@ class ShareGroupsIT {
         assertEquals("earliest", admin.describeConfigs(List.of(group)).all().get().get(group)
                 .get("share.auto.offset.reset").value());
         for (String[] bad : List.of(new String[] {"no.such.group.config", "1"},
-                new String[] {"share.delivery.count.limit", "99"}, new String[] {"share.auto.offset.reset", "sometimes"})) {
+                new String[] {"share.delivery.count.limit", "99"}, new String[] {"share.auto.offset.reset", "sometimes"},
+                new String[] {"share.heartbeat.interval.ms", "100"})) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> admin.incrementalAlterConfigs(Map.of(group,
                     List.of(new AlterConfigOp(new ConfigEntry(bad[0], bad[1]), AlterConfigOp.OpType.SET)))).all().get());
             assertTrue(e.getCause() instanceof InvalidConfigurationException, bad[0] + ": " + e.getCause());

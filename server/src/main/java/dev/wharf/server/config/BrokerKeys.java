@@ -301,6 +301,18 @@ public final class BrokerKeys {
             "In-flight records a share-partition holds at most.");
     public static final ConfigKey<Integer> GROUP_SHARE_SESSION_TIMEOUT_MS = define("group.share.session.timeout.ms",
             INT, "45000", atLeast(1), STATIC, "A share group member without a heartbeat for this long is removed.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MIN_SESSION_TIMEOUT_MS = define(
+            "group.share.min.session.timeout.ms", INT, "45000", atLeast(1), STATIC,
+            "Smallest share.session.timeout.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MAX_SESSION_TIMEOUT_MS = define(
+            "group.share.max.session.timeout.ms", INT, "60000", atLeast(1), STATIC,
+            "Largest share.session.timeout.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MIN_HEARTBEAT_INTERVAL_MS = define(
+            "group.share.min.heartbeat.interval.ms", INT, "5000", atLeast(1), STATIC,
+            "Smallest share.heartbeat.interval.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MAX_HEARTBEAT_INTERVAL_MS = define(
+            "group.share.max.heartbeat.interval.ms", INT, "15000", atLeast(1), STATIC,
+            "Largest share.heartbeat.interval.ms a share group may set.");
     public static final ConfigKey<Integer> GROUP_SHARE_HEARTBEAT_INTERVAL_MS = define(
             "group.share.heartbeat.interval.ms", INT, "5000", atLeast(1), STATIC,
             "The heartbeat interval given to share group members.");

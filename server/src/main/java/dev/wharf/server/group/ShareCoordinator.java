@@ -57,16 +57,21 @@ public final class ShareCoordinator {
 
     private final GroupStore store;
     private final Function<String, Optional<TopicInfo>> topics;
+    private final Function<String, Map<String, String>> groupConfigs;
     private final Executor io;
     private final Timer timer;
     private final LongSupplier clock;
     private final BrokerConfig config;
 
-    /** @param topics a topic's metadata by name (for assignments) */
-    public ShareCoordinator(GroupStore store, Function<String, Optional<TopicInfo>> topics, Executor io, Timer timer,
-            LongSupplier clock) {
+    /**
+     * @param topics a topic's metadata by name (for assignments)
+     * @param groupConfigs a group's configs (share.session.timeout.ms, share.heartbeat.interval.ms override the broker's)
+     */
+    public ShareCoordinator(GroupStore store, Function<String, Optional<TopicInfo>> topics,
+            Function<String, Map<String, String>> groupConfigs, Executor io, Timer timer, LongSupplier clock) {
         this.store = store;
         this.topics = topics;
+        this.groupConfigs = groupConfigs;
         this.io = io;
         this.timer = timer;
         this.clock = clock;
@@ -100,7 +105,7 @@ public final class ShareCoordinator {
                     ? HeartbeatResult.error(ErrorCode.GROUP_ID_NOT_FOUND.code, "Group " + groupId + " is not a share group.")
                     : HeartbeatResult.error(ErrorCode.UNKNOWN_MEMBER_ID.code, null);
         }
-        int interval = config.get(BrokerKeys.GROUP_SHARE_HEARTBEAT_INTERVAL_MS);
+        int interval = groupSetting(groupId, "share.heartbeat.interval.ms", BrokerKeys.GROUP_SHARE_HEARTBEAT_INTERVAL_MS);
         synchronized (group) {
             if (group.isDead()) {
                 return HeartbeatResult.error(ErrorCode.COORDINATOR_NOT_AVAILABLE.code, null);
@@ -197,7 +202,18 @@ public final class ShareCoordinator {
                 log.info("member {} of share group {} missed its session timeout", member.memberId, group.groupId());
                 store.writerFor(group.groupId()).ifPresent(w -> removeMember(group, member, w));
             }
-        }), config.get(BrokerKeys.GROUP_SHARE_SESSION_TIMEOUT_MS), TimeUnit.MILLISECONDS);
+        }), groupSetting(group.groupId(), "share.session.timeout.ms", BrokerKeys.GROUP_SHARE_SESSION_TIMEOUT_MS),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The group's own value of a setting (checked when it was set), else the broker's. */
+    private int groupSetting(String groupId, String name, dev.wharf.server.config.ConfigKey<Integer> brokerKey) {
+        String v = groupConfigs.apply(groupId).get(name);
+        try {
+            return v == null ? config.get(brokerKey) : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            return config.get(brokerKey);
+        }
     }
 
     // ---- describe ----------------------------------------------------------------------------

@@ -22,7 +22,8 @@ public final class ShareGroupApis {
 
     public static void register(ApiHandlers handlers, BrokerConfig config, ZkMetadataStore metadata,
             ReplicaManager replicas, GroupStore groups, Executor io, Timer timer, Authorization authz) {
-        ShareCoordinator coordinator = new ShareCoordinator(groups, metadata::topic, io, timer, System::currentTimeMillis);
+        ShareCoordinator coordinator = new ShareCoordinator(groups, metadata::topic, metadata::groupConfigs, io, timer,
+                System::currentTimeMillis);
         RemoteShareState remote = new RemoteShareState(groups, metadata, config.brokerId(), config.interBrokerListener());
         ShareSettings settings = new ShareSettings(config, metadata::groupConfigs);
         SharePartitions partitions = new SharePartitions(new ShareStatePersister(coordinator, remote), settings,

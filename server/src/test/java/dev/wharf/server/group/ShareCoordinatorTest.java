@@ -39,7 +39,9 @@ class ShareCoordinatorTest {
 
     private void open(CoordinatorHarness harness) {
         h = harness;
-        share = new ShareCoordinator(h.store, name -> name.equals("orders") ? Optional.of(TOPIC) : Optional.empty(), h.io,
+        share = new ShareCoordinator(h.store, name -> name.equals("orders") ? Optional.of(TOPIC) : Optional.empty(),
+                group -> group.equals("patient") ? Map.of("share.session.timeout.ms", "8000",
+                        "share.heartbeat.interval.ms", "6000") : Map.of(), h.io,
                 h.timer, h.now::get);
         offsets = new ShareOffsetsAdmin(h.store, h.now::get);
     }
@@ -86,6 +88,19 @@ class ShareCoordinatorTest {
         h.advance(2_000);
         h.drain();
         assertEquals("Empty", share.describe("g").state());
+    }
+
+    // A group's share.session.timeout.ms and share.heartbeat.interval.ms replace the broker's for its members.
+    @Test
+    void groupConfigsSetTheSessionAndHeartbeat() {
+        ShareCoordinator.HeartbeatResult r = share.heartbeat("patient", "a", 0, null, List.of("orders"), "c", "/127.0.0.1");
+        h.drain();
+        assertEquals(6000, r.intervalMs());
+        h.advance(7_000);
+        assertEquals("Stable", share.describe("patient").state(), "the broker's 5 s are not this group's");
+        h.advance(2_000);
+        h.drain();
+        assertEquals("Empty", share.describe("patient").state());
     }
 
     // Share-partition state survives a restart of the coordinator; an empty share group is never expired by offset retention.
