@@ -77,6 +77,7 @@ class ShareGroupCommandIT {
                 for (Map<String, String> row : rows) {
                     assertEquals("described", row.get("TOPIC"), described);
                     assertEquals(row.get("PARTITION").equals("0") ? "4" : "6", row.get("START-OFFSET"), described);
+                    assertEquals("0", row.get("LAG"), described);
                 }
             });
             String members = tool("--describe", "--members", "--group", "watched");
@@ -107,6 +108,7 @@ class ShareGroupCommandIT {
 
         admin.alterShareGroupOffsets("rewound", Map.of(tp, 2L)).all().get();
         assertEquals(2L, startOffsets("rewound").get(tp).startOffset());
+        assertEquals(java.util.Optional.of(3L), startOffsets("rewound").get(tp).lag(), "offsets 2-4 to deliver");
         assertEquals(3, consumeAll("rewound", "altered", 3), "offsets 2-4 again");
 
         String reset = tool("--reset-offsets", "--group", "rewound", "--topic", "altered", "--to-earliest", "--execute");

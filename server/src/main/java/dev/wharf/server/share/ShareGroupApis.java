@@ -38,7 +38,7 @@ public final class ShareGroupApis {
                 .register(new ShareGroupStateHandlers.Read(authz, coordinator))
                 .register(new ShareGroupStateHandlers.Write(authz, coordinator));
         ShareOffsetsAdmin offsets = new ShareOffsetsAdmin(groups, System::currentTimeMillis);
-        handlers.register(new ShareGroupOffsetsHandlers.Describe(authz, offsets, metadata))
+        handlers.register(new ShareGroupOffsetsHandlers.Describe(authz, offsets, metadata, replicas))
                 .register(new ShareGroupOffsetsHandlers.Alter(authz, offsets, metadata))
                 .register(new ShareGroupOffsetsHandlers.Delete(authz, offsets, metadata));
     }

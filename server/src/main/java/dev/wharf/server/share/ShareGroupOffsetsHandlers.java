@@ -7,6 +7,9 @@ import dev.wharf.server.api.ApiHandler;
 import dev.wharf.server.api.RequestContext;
 import dev.wharf.server.group.ShareOffsetsAdmin;
 import dev.wharf.server.group.ShareStateRecord;
+import dev.wharf.server.replica.Partition;
+import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.security.acl.ResourceType;
@@ -31,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The share-group offset APIs (KIP-932) that kafka-share-groups and Admin use: Describe (v1 adds
- * Lag, answered -1: unknown), Alter and Delete ShareGroupOffsets, all on the group's coordinator,
+ * Lag, known where this broker has a replica of the partition), Alter and Delete ShareGroupOffsets, all on the group's coordinator,
  * answered from and written to the stored share-partition states ({@link ShareOffsetsAdmin}).
  * Topics are named by name and answered with their ids. All run on the io pool.
  */
@@ -42,11 +45,38 @@ final class ShareGroupOffsetsHandlers {
         private final Authorization authz;
         private final ShareOffsetsAdmin admin;
         private final ZkMetadataStore metadata;
+        private final ReplicaManager replicas;
 
-        Describe(Authorization authz, ShareOffsetsAdmin admin, ZkMetadataStore metadata) {
+        Describe(Authorization authz, ShareOffsetsAdmin admin, ZkMetadataStore metadata, ReplicaManager replicas) {
             this.authz = authz;
             this.admin = admin;
             this.metadata = metadata;
+            this.replicas = replicas;
+        }
+
+        /**
+         * Records not yet done with: from the start offset to the high watermark, less those already
+         * acknowledged or archived past the start (KIP-1226); -1 when this broker has no replica to
+         * know the high watermark from, or no state is stored.
+         */
+        private long lag(String topic, int partition, ShareStateRecord s) {
+            if (s == null) {
+                return -1;
+            }
+            Optional<Partition> p = replicas.hosted(new TopicPartition(topic, partition));
+            if (p.isEmpty()) {
+                return -1;
+            }
+            long hw = p.get().highWatermark();
+            long done = 0;
+            for (ShareStateRecord.Batch b : s.batches()) {
+                if (b.state() == 2 || b.state() == 4) {
+                    long from = Math.max(b.first(), s.startOffset());
+                    long to = Math.min(b.last(), hw - 1);
+                    done += Math.max(0, to - from + 1);
+                }
+            }
+            return Math.max(0, hw - s.startOffset() - done);
         }
 
         @Override
@@ -90,7 +120,7 @@ final class ShareGroupOffsetsHandlers {
                         ShareStateRecord s = stored.get(p);
                         parts.add(new DescribeShareGroupOffsetsResponse.DescribeShareGroupOffsetsResponsePartition()
                                 .setPartitionIndex(p).setStartOffset(s == null ? -1 : s.startOffset())
-                                .setLeaderEpoch(s == null ? -1 : s.leaderEpoch()).setLag(-1));
+                                .setLeaderEpoch(s == null ? -1 : s.leaderEpoch()).setLag(lag(name, p, s)));
                     }
                     topics.add(new DescribeShareGroupOffsetsResponse.DescribeShareGroupOffsetsResponseTopic()
                             .setTopicName(name).setTopicId(topic.get().id()).setPartitions(parts));
