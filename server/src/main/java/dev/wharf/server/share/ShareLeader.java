@@ -27,6 +27,7 @@ import java.util.function.LongSupplier;
  * thread or the state-call thread. No state of its own beyond its collaborators.
  */
 final class ShareLeader {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ShareLeader.class);
     /** One acknowledgement batch of a request. */
     record Ack(long first, long last, byte[] types) {}
 
@@ -218,8 +219,17 @@ final class ShareLeader {
             boolean any = false;
             for (Map.Entry<ShareSessions.TopicIdPartition, SharePartitions.Held> e : held.entrySet()) {
                 SharePartitions.Held h = e.getValue();
-                ShareFetcher.Fetched f = left <= 0 ? new ShareFetcher.Fetched(List.of(), new byte[0])
-                        : ShareFetcher.acquire(h.state, h.partition, memberId, left, maxBytes, deadline, maxLocks);
+                ShareFetcher.Fetched f;
+                try {
+                    f = left <= 0 ? new ShareFetcher.Fetched(List.of(), new byte[0])
+                            : ShareFetcher.acquire(h.state, h.partition, memberId, left, maxBytes, deadline, maxLocks);
+                } catch (RuntimeException failure) {
+                    // a log that cannot be read (storage error, corrupt batch): this partition's answer, not the caller's
+                    // problem (this may run on the thread of an append that woke the wait)
+                    log.warn("cannot read records of {} for share group {}", h.partition.topicPartition(), groupId, failure);
+                    answers.put(e.getKey(), Answer.error(ErrorCode.forException(failure), -1, h.leaderEpoch));
+                    continue;
+                }
                 if (!f.isEmpty()) {
                     any = true;
                     for (SharePartition.Acquired a : f.acquired()) {

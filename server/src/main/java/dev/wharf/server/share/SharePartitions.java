@@ -2,6 +2,7 @@ package dev.wharf.server.share;
 
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.group.ShareCoordinator;
 import dev.wharf.server.group.ShareStateRecord;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.PartitionWaiters;
@@ -94,7 +95,13 @@ final class SharePartitions {
         if (!reload || h == null) {
             return load(key, partition);
         }
-        return persister.read(groupId, key.topicId(), key.partition(), partition.leaderEpoch()).thenCompose(read -> {
+        CompletableFuture<ShareCoordinator.StateRead> stored;
+        try {
+            stored = persister.read(groupId, key.topicId(), key.partition(), partition.leaderEpoch());
+        } catch (RuntimeException e) {
+            return load(key, partition); // cannot tell whether it was replaced: keep what is held
+        }
+        return stored.thenCompose(read -> {
             boolean replaced = read.error() == ErrorCode.NONE
                     && (read.state() == null || read.state().stateEpoch() > h.stateEpoch);
             if (replaced && idle(h)) {
@@ -118,7 +125,13 @@ final class SharePartitions {
     }
 
     private CompletableFuture<Held> load(Key key, Partition partition, int leaderEpoch) {
-        CompletableFuture<Held> out = persister.read(key.groupId(), key.topicId(), key.partition(), leaderEpoch)
+        CompletableFuture<ShareCoordinator.StateRead> stored;
+        try {
+            stored = persister.read(key.groupId(), key.topicId(), key.partition(), leaderEpoch);
+        } catch (RuntimeException e) { // the group's partition could not be loaded here
+            stored = CompletableFuture.failedFuture(new ShareStateException(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+        }
+        CompletableFuture<Held> out = stored
                 .thenCompose(read -> {
                     if (read.error() != ErrorCode.NONE) {
                         return CompletableFuture.failedFuture(new ShareStateException(read.error()));
@@ -137,11 +150,12 @@ final class SharePartitions {
                             ? CompletableFuture.completedFuture(h)
                             : CompletableFuture.failedFuture(new ShareStateException(error)));
                 });
-        out.whenComplete((h, failure) -> {
+        // on the io pool: a load that failed at once must not touch the map inside the computeIfAbsent creating it
+        out.whenCompleteAsync((h, failure) -> {
             if (failure != null) {
                 loaded.remove(key, out);
             }
-        });
+        }, io);
         return out;
     }
 
@@ -222,7 +236,12 @@ final class SharePartitions {
         }
         ShareStateRecord record = new ShareStateRecord(h.key.topicId(), h.key.partition(), h.stateEpoch, h.leaderEpoch,
                 s.startOffset(), batches);
-        return persister.write(h.key.groupId(), record).exceptionally(e -> ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        try {
+            return persister.write(h.key.groupId(), record).exceptionally(e -> ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        } catch (RuntimeException e) { // the group's partition could not be loaded here: try again with the next change
+            log.warn("cannot persist share-partition {} of {}", h.partition.topicPartition(), h.key.groupId(), e);
+            return CompletableFuture.completedFuture(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        }
     }
 
     /** Expires the locks of records acquired with {@code lockMs} once it has passed. */
