@@ -150,6 +150,45 @@ class ShareGroupsIT {
         }
     }
 
+    // share.isolation.level=read_committed: records of an aborted transaction are never delivered, those of
+    // committed ones are; a read_uncommitted group gets both.
+    @Test
+    void readCommittedGroupsSkipAbortedTransactions() throws Exception {
+        GroupClients.createTopic(admin, "txn-t", 1);
+        try (TxnClients.TxProducer p = TxnClients.transactional(broker.bootstrap(), "share-tx", Map.of())) {
+            p.initTransactions();
+            for (String[] txn : List.of(new String[] {"c-0", "c-1"}, new String[] {"a-0", "a-1"}, new String[] {"c-2"})) {
+                p.beginTransaction();
+                for (String v : txn) {
+                    p.send(new org.apache.kafka.clients.producer.ProducerRecord<>("txn-t", 0, null, v));
+                }
+                p.flush();
+                if (txn[0].startsWith("a")) {
+                    p.abortTransaction();
+                } else {
+                    p.commitTransaction();
+                }
+            }
+        }
+        for (String g : List.of("rc", "ru")) {
+            ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, g);
+            List<AlterConfigOp> ops = new ArrayList<>(List.of(new AlterConfigOp(
+                    new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET)));
+            if (g.equals("rc")) {
+                ops.add(new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"), AlterConfigOp.OpType.SET));
+            }
+            admin.incrementalAlterConfigs(Map.of(group, ops)).all().get();
+        }
+        try (KafkaShareConsumer<String, String> rc = ShareClients.consumer(broker.bootstrap(), "rc", "rc", false, 100);
+                KafkaShareConsumer<String, String> ru = ShareClients.consumer(broker.bootstrap(), "ru", "ru", false, 100)) {
+            rc.subscribe(List.of("txn-t"));
+            ru.subscribe(List.of("txn-t"));
+            assertEquals(Set.of("c-0", "c-1", "c-2"), pollUntil(rc, Set.of("c-0", "c-1", "c-2")).keySet());
+            assertEquals(Set.of("c-0", "c-1", "a-0", "a-1", "c-2"),
+                    pollUntil(ru, Set.of("c-0", "c-1", "a-0", "a-1", "c-2")).keySet());
+        }
+    }
+
     // Bad share requests get Kafka's error codes: unknown member, fenced epoch, a first heartbeat without a
     // subscription, no share session, a wrong session epoch, acknowledging records never acquired.
     @Test

@@ -37,6 +37,8 @@ final class GroupConfigResources {
         KEYS.put("share.partition.max.record.locks", new Key(
                 c -> c.get(BrokerKeys.GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS).toString(), c -> v -> intBetween(v, 100, 4000)));
         KEYS.put("share.auto.offset.reset", new Key(c -> "latest", c -> GroupConfigResources::offsetReset));
+        KEYS.put("share.isolation.level", new Key(c -> "read_uncommitted", c -> v -> v.equals("read_committed")
+                || v.equals("read_uncommitted") ? null : "must be read_committed or read_uncommitted"));
         KEYS.put("share.session.timeout.ms", new Key(c -> c.get(BrokerKeys.GROUP_SHARE_SESSION_TIMEOUT_MS).toString(),
                 c -> v -> intBetween(v, c.get(BrokerKeys.GROUP_SHARE_MIN_SESSION_TIMEOUT_MS),
                         c.get(BrokerKeys.GROUP_SHARE_MAX_SESSION_TIMEOUT_MS))));

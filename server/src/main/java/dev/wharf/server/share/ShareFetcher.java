@@ -1,5 +1,6 @@
 package dev.wharf.server.share;
 
+import dev.wharf.logstore.AbortedTxn;
 import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.Slice;
 import dev.wharf.server.replica.Partition;
@@ -18,8 +19,8 @@ import java.util.TreeMap;
  * Acquires records of one share-partition for a member and reads the batches holding them: first
  * records released or expired earlier (oldest first), then new records from the share-partition's
  * end offset up to the high watermark, at most {@code maxRecords} (whole batches: a batch is never
- * split, as in Kafka) and never more in flight than the record-lock limit. Control batches are
- * archived, never delivered. The answer's bytes are whole batches in offset order; the consumer
+ * split, as in Kafka) and never more in flight than the record-lock limit. Control batches (and,
+ * for read_committed, aborted transactions' batches) are archived, never delivered. The answer's bytes are whole batches in offset order; the consumer
  * keeps the records of the acquired ranges only.
  *
  * <p>Threads: any thread; it holds the share-partition's monitor while it acquires and reads, so
@@ -39,16 +40,35 @@ final class ShareFetcher {
     private ShareFetcher() {}
 
     /** A batch read from the log, copied. */
-    private record Batch(long base, long last, boolean control, byte[] bytes) {}
+    private record Batch(long base, long last, boolean control, boolean transactional, long producerId, byte[] bytes) {
+        /** Whether the batch belongs to a transaction that was aborted (read_committed never delivers it). */
+        boolean abortedIn(List<AbortedTxn> aborted) {
+            if (!transactional) {
+                return false;
+            }
+            for (AbortedTxn t : aborted) {
+                if (t.producerId() == producerId && t.firstOffset() <= base && base <= t.lastOffset()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
+    /**
+     * @param readCommitted {@code share.isolation.level=read_committed}: records only up to the last
+     *     stable offset, and those of aborted transactions archived, never delivered
+     */
     static Fetched acquire(SharePartition sp, Partition partition, String member, int maxRecords, int maxBytes,
-            long deadlineMs, int maxLocks) {
+            long deadlineMs, int maxLocks, boolean readCommitted) {
         synchronized (sp) {
             sp.logStartMoved(partition.logStartOffset());
             List<SharePartition.Acquired> got = new ArrayList<>(sp.acquireAvailable(member, maxRecords, deadlineMs));
             int count = count(got);
             TreeMap<Long, Batch> batches = new TreeMap<>();
-            long hw = partition.highWatermark();
+            long hw = readCommitted ? partition.lastStableOffset() : partition.highWatermark();
+            List<AbortedTxn> aborted = readCommitted && sp.endOffset() < hw
+                    ? partition.abortedTransactions(sp.endOffset(), hw) : List.of();
             int bytes = 0;
             long before = -1;
             // each pass moves the end offset on, or stops
@@ -66,7 +86,7 @@ final class ShareFetcher {
                     if (b.base() >= hw || count >= maxRecords || sp.inFlightCount() >= maxLocks || bytes >= maxBytes) {
                         break;
                     }
-                    if (b.control()) {
+                    if (b.control() || b.abortedIn(aborted)) {
                         sp.skip(b.base(), b.last());
                         continue;
                     }
@@ -146,7 +166,7 @@ final class ShareFetcher {
                 ByteBuf view = b.buffer();
                 byte[] bytes = new byte[view.readableBytes()];
                 view.getBytes(view.readerIndex(), bytes);
-                out.add(new Batch(b.baseOffset(), b.lastOffset(), b.isControl(), bytes));
+                out.add(new Batch(b.baseOffset(), b.lastOffset(), b.isControl(), b.isTransactional(), b.producerId(), bytes));
             }
             return out;
         } catch (IOException e) {

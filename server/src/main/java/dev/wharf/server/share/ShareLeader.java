@@ -222,7 +222,8 @@ final class ShareLeader {
                 ShareFetcher.Fetched f;
                 try {
                     f = left <= 0 ? new ShareFetcher.Fetched(List.of(), new byte[0])
-                            : ShareFetcher.acquire(h.state, h.partition, memberId, left, maxBytes, deadline, maxLocks);
+                            : ShareFetcher.acquire(h.state, h.partition, memberId, left, maxBytes, deadline, maxLocks,
+                                    settings.readCommitted(groupId));
                 } catch (RuntimeException failure) {
                     // a log that cannot be read (storage error, corrupt batch): this partition's answer, not the caller's
                     // problem (this may run on the thread of an append that woke the wait)

@@ -8,7 +8,7 @@ import java.util.function.Function;
 /**
  * The settings a share-partition works by: the broker's {@code group.share.*} keys, overridden per
  * group by the group configs ({@code share.record.lock.duration.ms}, {@code share.delivery.count.limit},
- * {@code share.partition.max.record.locks}, {@code share.auto.offset.reset}) within the broker's
+ * {@code share.partition.max.record.locks}, {@code share.auto.offset.reset}, {@code share.isolation.level}) within the broker's
  * bounds. A group value that does not parse is ignored. Stateless; any thread.
  */
 final class ShareSettings {
@@ -16,6 +16,7 @@ final class ShareSettings {
     static final String DELIVERY_COUNT_LIMIT = "share.delivery.count.limit";
     static final String MAX_RECORD_LOCKS = "share.partition.max.record.locks";
     static final String AUTO_OFFSET_RESET = "share.auto.offset.reset";
+    static final String ISOLATION_LEVEL = "share.isolation.level";
 
     private final BrokerConfig config;
     private final Function<String, Map<String, String>> groupConfigs;
@@ -59,6 +60,11 @@ final class ShareSettings {
             }
         }
         return partition.highWatermark();
+    }
+
+    /** {@code share.isolation.level}: read_uncommitted (Kafka's default) unless the group says read_committed. */
+    boolean readCommitted(String groupId) {
+        return "read_committed".equalsIgnoreCase(groupConfigs.apply(groupId).get(ISOLATION_LEVEL));
     }
 
     private int bounded(String groupId, String name, int brokerValue, int min, int max) {
