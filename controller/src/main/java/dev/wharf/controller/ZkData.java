@@ -65,6 +65,8 @@ final class ZkData {
     static final String USER_CONFIGS = "/config/users";
     /** Client ids' quota configs. */
     static final String CLIENT_CONFIGS = "/config/clients";
+    /** Group configs (KIP-848/KIP-932 group config resources), one znode per group id. */
+    static final String GROUP_CONFIGS = "/config/groups";
     /** The znode name of a default entity (Kafka's ConfigEntityName.DEFAULT); a real name never sanitizes to it. */
     static final String DEFAULT_ENTITY = "<default>";
     static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
@@ -182,6 +184,15 @@ final class ZkData {
     private static ClientEntity clientIdEntityAt(String path) {
         String child = childOf(CLIENT_CONFIGS, path);
         return child == null || !path.equals(CLIENT_CONFIGS + "/" + child) ? null : ClientEntity.clientId(entityName(child));
+    }
+
+    /** The group-config entities: {@code /config/groups/<group id>}. */
+    static final ConfigEntityStore.Layout<String> GROUP_ENTITIES = new ConfigEntityStore.Layout<>(GROUP_CONFIGS,
+            group -> GROUP_CONFIGS + "/" + sanitize(group), ZkData::groupEntityAt);
+
+    private static String groupEntityAt(String path) {
+        String child = childOf(GROUP_CONFIGS, path);
+        return child == null || !path.equals(GROUP_CONFIGS + "/" + child) ? null : desanitize(child);
     }
 
     private static String znodeName(ClientEntity.Name name) {

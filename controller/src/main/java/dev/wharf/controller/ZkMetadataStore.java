@@ -40,6 +40,7 @@ public final class ZkMetadataStore implements Closeable {
     private final ConfigEntityStore<String> brokerConfigs;
     private final ConfigEntityStore<ClientEntity> userConfigs;
     private final ConfigEntityStore<ClientEntity> clientIdConfigs;
+    private final ConfigEntityStore<String> groupConfigs;
     private final AclStore acls;
     private final ConfigEntityStore<String> features;
     /** This broker's last report of replicas in failed log dirs, written again under a new session. */
@@ -57,6 +58,7 @@ public final class ZkMetadataStore implements Closeable {
         this.brokerConfigs = new ConfigEntityStore<>(session, ZkData.BROKER_ENTITIES);
         this.userConfigs = new ConfigEntityStore<>(session, ZkData.USER_ENTITIES);
         this.clientIdConfigs = new ConfigEntityStore<>(session, ZkData.CLIENT_ID_ENTITIES);
+        this.groupConfigs = new ConfigEntityStore<>(session, ZkData.GROUP_ENTITIES);
         this.acls = new AclStore(session);
         this.features = new ConfigEntityStore<>(session, ZkData.FEATURE_ENTITIES);
         // the cache first, so a broker elected controller already knows the brokers and topics
@@ -65,6 +67,7 @@ public final class ZkMetadataStore implements Closeable {
         session.addListener(brokerConfigs);
         session.addListener(userConfigs);
         session.addListener(clientIdConfigs);
+        session.addListener(groupConfigs);
         session.addListener(acls);
         session.addListener(features);
         session.addListener(() -> {
@@ -355,6 +358,20 @@ public final class ZkMetadataStore implements Closeable {
 
     private ConfigEntityStore<ClientEntity> clientStore(ClientEntity entity) {
         return entity.user() == null ? clientIdConfigs : userConfigs;
+    }
+
+    /** The configs of a group (IncrementalAlterConfigs on a GROUP resource), from memory (empty: none). */
+    public Map<String, String> groupConfigs(String groupId) {
+        return groupConfigs.configs(groupId);
+    }
+
+    /**
+     * Replaces a group's configs with what {@code change} makes of the stored ones (it may throw
+     * to refuse, and may run more than once); returns them; any broker.
+     */
+    public Map<String, String> updateGroupConfigs(String groupId,
+            java.util.function.UnaryOperator<Map<String, String>> change) throws Exception {
+        return session.call(() -> groupConfigs.update(groupId, change));
     }
 
     /** Each live broker's epoch, from memory: a broker that restarts or gets a new session has a new one. */

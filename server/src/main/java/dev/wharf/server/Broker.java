@@ -275,7 +275,7 @@ public final class Broker implements Closeable {
                 .register(new DeleteTopicsHandler(authz, metadata, admin, quotas))
                 .register(new DescribeClusterHandler(authz, metadata))
                 .register(new DescribeConfigsHandler(authz, dynamicConfig, metadata))
-                .register(new IncrementalAlterConfigsHandler(authz, metadata, admin, brokerConfigAdmin))
+                .register(new IncrementalAlterConfigsHandler(authz, metadata, admin, brokerConfigAdmin, dynamicConfig))
                 .register(new DeleteRecordsHandler(authz, metadata, replicas))
                 .register(new CreatePartitionsHandler(authz, metadata, admin, quotas))
                 .register(new OffsetForLeaderEpochHandler(authz, metadata, replicas))
@@ -291,6 +291,7 @@ public final class Broker implements Closeable {
                 .register(new DeleteAclsHandler(authz, metadata))
                 .register(new UpdateFeaturesHandler(authz, metadata, features));
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
+        dev.wharf.server.share.ShareGroupApis.register(handlers, config, metadata, replicas, groupStore, io, deadlines, authz);
         listeners.startAccepting();
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());

@@ -25,6 +25,9 @@ final class ConfigAccess {
         if (resourceType == ConfigResources.BROKER || resourceType == BROKER_LOGGER) {
             return authz.allowedOnCluster(context, op) ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
         }
+        if (resourceType == GroupConfigResources.GROUP) {
+            return authz.allowed(context, op, ResourceType.GROUP, name) ? ErrorCode.NONE : ErrorCode.GROUP_AUTHORIZATION_FAILED;
+        }
         return ErrorCode.NONE;
     }
 }

@@ -66,6 +66,8 @@ public final class DescribeConfigsHandler implements ApiHandler {
         } else if (r.resourceType() == ConfigResources.BROKER
                 && (r.resourceName().isEmpty() || r.resourceName().equals(config.entity()))) {
             entries = ConfigResources.broker(config, r.resourceName());
+        } else if (r.resourceType() == GroupConfigResources.GROUP) {
+            entries = GroupConfigResources.describe(metadata, config.current(), r.resourceName());
         } else if (r.resourceType() == ConfigResources.BROKER) {
             return result.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage(ErrorCode.clipped("Unexpected broker id, "
                     + "expected " + config.entity() + " or empty string, but received " + r.resourceName()));

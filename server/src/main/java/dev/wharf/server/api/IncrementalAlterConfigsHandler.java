@@ -30,8 +30,11 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
     private final ZkMetadataStore metadata;
     private final TopicAdmin admin;
     private final BrokerConfigAdmin brokerConfigs;
+    private final dev.wharf.server.DynamicBrokerConfig config;
 
-    public IncrementalAlterConfigsHandler(Authorization authz, ZkMetadataStore metadata, TopicAdmin admin, BrokerConfigAdmin brokerConfigs) {
+    public IncrementalAlterConfigsHandler(Authorization authz, ZkMetadataStore metadata, TopicAdmin admin, BrokerConfigAdmin brokerConfigs,
+            dev.wharf.server.DynamicBrokerConfig config) {
+        this.config = config;
         this.authz = authz;
         this.metadata = metadata;
         this.admin = admin;
@@ -63,6 +66,11 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
                         .setResourceType(r.resourceType()).setResourceName(r.resourceName());
         if (r.resourceType() == ConfigResources.BROKER) {
             return alterBroker(r, validateOnly, resp);
+        }
+        if (r.resourceType() == GroupConfigResources.GROUP) {
+            GroupConfigResources.IncrementalAlterOutcome o = GroupConfigResources.alter(metadata, config.current(),
+                    r.resourceName(), r.configs(), validateOnly);
+            return resp.setErrorCode(o.error().code).setErrorMessage(o.message());
         }
         if (r.resourceType() != ConfigResources.TOPIC) {
             return resp.setErrorCode(ErrorCode.INVALID_REQUEST.code).setErrorMessage("only topic and broker configs can be altered");

@@ -305,6 +305,44 @@ public final class BrokerKeys {
             "max.incremental.fetch.session.cache.slots", INT, "1000", atLeast(0), STATIC,
             "Incremental fetch sessions kept.");
 
+    // share groups (KIP-932): Kafka's names and defaults
+    public static final ConfigKey<Integer> GROUP_SHARE_RECORD_LOCK_DURATION_MS = define(
+            "group.share.record.lock.duration.ms", INT, "30000", atLeast(1000), STATIC,
+            "How long a share consumer holds records it acquired before they go to another.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MIN_RECORD_LOCK_DURATION_MS = define(
+            "group.share.min.record.lock.duration.ms", INT, "15000", atLeast(1000), STATIC,
+            "Smallest share.record.lock.duration.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MAX_RECORD_LOCK_DURATION_MS = define(
+            "group.share.max.record.lock.duration.ms", INT, "60000", atLeast(1000), STATIC,
+            "Largest share.record.lock.duration.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_DELIVERY_COUNT_LIMIT = define(
+            "group.share.delivery.count.limit", INT, "5", atLeast(2), STATIC,
+            "Deliveries of a record to a share group before it is archived instead of delivered again.");
+    public static final ConfigKey<Integer> GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS = define(
+            "group.share.partition.max.record.locks", INT, "2000", atLeast(100), STATIC,
+            "In-flight records a share-partition holds at most.");
+    public static final ConfigKey<Integer> GROUP_SHARE_SESSION_TIMEOUT_MS = define("group.share.session.timeout.ms",
+            INT, "45000", atLeast(1), STATIC, "A share group member without a heartbeat for this long is removed.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MIN_SESSION_TIMEOUT_MS = define(
+            "group.share.min.session.timeout.ms", INT, "45000", atLeast(1), STATIC,
+            "Smallest share.session.timeout.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MAX_SESSION_TIMEOUT_MS = define(
+            "group.share.max.session.timeout.ms", INT, "60000", atLeast(1), STATIC,
+            "Largest share.session.timeout.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MIN_HEARTBEAT_INTERVAL_MS = define(
+            "group.share.min.heartbeat.interval.ms", INT, "5000", atLeast(1), STATIC,
+            "Smallest share.heartbeat.interval.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MAX_HEARTBEAT_INTERVAL_MS = define(
+            "group.share.max.heartbeat.interval.ms", INT, "15000", atLeast(1), STATIC,
+            "Largest share.heartbeat.interval.ms a share group may set.");
+    public static final ConfigKey<Integer> GROUP_SHARE_HEARTBEAT_INTERVAL_MS = define(
+            "group.share.heartbeat.interval.ms", INT, "5000", atLeast(1), STATIC,
+            "The heartbeat interval given to share group members.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MAX_SIZE = define("group.share.max.size", INT, "200",
+            atLeast(1), STATIC, "Most members a share group may have.");
+    public static final ConfigKey<Integer> GROUP_SHARE_MAX_SHARE_SESSIONS = define("group.share.max.share.sessions",
+            INT, "2000", atLeast(1), STATIC, "Share sessions a broker keeps at most.");
+
     // replication quotas: Kafka keeps these as dynamic broker configs only (kafka-configs sets them)
     public static final ConfigKey<Long> LEADER_REPLICATION_THROTTLED_RATE = define("leader.replication.throttled.rate",
             LONG, Long.toString(Long.MAX_VALUE), atLeast(0), DYNAMIC,

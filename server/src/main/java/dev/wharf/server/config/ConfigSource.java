@@ -11,7 +11,9 @@ public enum ConfigSource {
     DYNAMIC_BROKER_CONFIG(2),
     DYNAMIC_DEFAULT_BROKER_CONFIG(3),
     STATIC_BROKER_CONFIG(4),
-    DEFAULT_CONFIG(5);
+    DEFAULT_CONFIG(5),
+    /** A group config set with IncrementalAlterConfigs on a GROUP resource. */
+    DYNAMIC_GROUP_CONFIG(8);
 
     public final byte id;
 

@@ -40,8 +40,12 @@ public final class IgnoredKeys {
         ignored("group.coordinator.", "tunes Kafka's group coordinator threads and buffers");
         ignored("group.consumer.", "bounds on per-group overrides of the consumer group protocol, which members "
                 + "cannot set here; the broker's group.consumer.* values apply to every group");
-        ignored("group.share.", "share groups (KIP-932) are not served");
-        ignored("share.coordinator.", "share groups (KIP-932) are not served");
+        ignored("group.share.", "tunes Kafka's share-partition and persister machinery; share groups use the "
+                + "group.share.* keys Wharf reads");
+        ignored("group.streams.", "bounds on per-group overrides of the streams group protocol; the broker's "
+                + "group.streams.* values apply to every group");
+        ignored("share.coordinator.", "share-partition state is kept with its group in __consumer_offsets, not in "
+                + "__share_group_state");
         ignored("offsets.load.buffer.size", "tunes loading __consumer_offsets, which Wharf does its own way");
         ignored("offsets.commit.required.acks", "deprecated in Kafka; commits are written as acks=all");
         ignored("offsets.topic.compression.codec", "offset records are written uncompressed");

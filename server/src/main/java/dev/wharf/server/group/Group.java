@@ -15,7 +15,7 @@ import java.util.Set;
  * be called holding the group's own monitor ({@code synchronized (group)}), which guards all of
  * the group's state; nothing is written to a log while it is held.
  */
-sealed interface Group permits ClassicGroup, ConsumerGroup, StreamsGroup {
+sealed interface Group permits ClassicGroup, ConsumerGroup, ShareGroup, StreamsGroup {
 
     String groupId();
 
@@ -64,6 +64,14 @@ sealed interface Group permits ClassicGroup, ConsumerGroup, StreamsGroup {
      */
     default ErrorCode validateOffsetFetch(String memberId, int memberEpoch) {
         return ErrorCode.NONE;
+    }
+
+    /**
+     * Whether the group goes once it is empty and has no committed offsets left (offset retention
+     * deletes it then). Kafka's share groups never expire: their share-partition state must stay.
+     */
+    default boolean shouldExpire() {
+        return true;
     }
 
     /** Records deleting the group's own metadata from {@code __consumer_offsets} (not its offsets). */

@@ -54,6 +54,9 @@ final class GroupRecords {
         return read(key, in -> {
             short kind = in.readShort();
             String group = in.readUTF();
+            if (ShareGroupRecords.isShareKind(kind)) {
+                return new Key(kind, group, null, -1); // the rest of the key is ShareGroupRecords' to read
+            }
             if (kind == OFFSET_KEY) {
                 return new Key(kind, group, in.readUTF(), in.readInt());
             }

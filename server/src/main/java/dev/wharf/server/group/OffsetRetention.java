@@ -56,7 +56,7 @@ final class OffsetRetention {
                 if (expired == null) {
                     continue;
                 }
-                emptyWithoutOffsets = group.isEmpty() && !store.offsets().has(group.groupId());
+                emptyWithoutOffsets = group.isEmpty() && group.shouldExpire() && !store.offsets().has(group.groupId());
             }
             if (expired.isEmpty() && !emptyWithoutOffsets) {
                 continue;

@@ -1,0 +1,134 @@
+package dev.wharf.server.group;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.server.ErrorCode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The share side of the group coordinator over real {@code __consumer_offsets} logs, with a manual clock and timer. */
+class ShareCoordinatorTest {
+    private static final UUID TOPIC_ID = UUID.randomUUID();
+    private static final TopicInfo TOPIC = new TopicInfo("orders", TOPIC_ID, List.of(
+            new TopicInfo.PartitionInfo(0, List.of(0), 0, 0, List.of(0)),
+            new TopicInfo.PartitionInfo(1, List.of(0), 0, 0, List.of(0))), Map.of());
+
+    @TempDir
+    Path dir;
+
+    CoordinatorHarness h;
+    ShareCoordinator share;
+    ShareOffsetsAdmin offsets;
+
+    @BeforeEach
+    void start() throws Exception {
+        open(new CoordinatorHarness(dir, Map.of("offsets.retention.minutes", "1", "group.share.session.timeout.ms", "5000")));
+    }
+
+    private void open(CoordinatorHarness harness) {
+        h = harness;
+        share = new ShareCoordinator(h.store, name -> name.equals("orders") ? Optional.of(TOPIC) : Optional.empty(),
+                group -> group.equals("patient") ? Map.of("share.session.timeout.ms", "8000",
+                        "share.heartbeat.interval.ms", "6000") : Map.of(), h.io,
+                h.timer, h.now::get);
+        offsets = new ShareOffsetsAdmin(h.store, h.now::get);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    private ShareCoordinator.HeartbeatResult beat(String member, int epoch) {
+        ShareCoordinator.HeartbeatResult r = share.heartbeat("g", member, epoch, null, epoch == 0 ? List.of("orders") : null,
+                "client-" + member, "/127.0.0.1");
+        h.drain();
+        return r;
+    }
+
+    private <T> T done(CompletableFuture<T> f) {
+        h.drain();
+        return f.join();
+    }
+
+    // Members share the partitions: two partitions, three members, each member one partition; a new epoch each time.
+    @Test
+    void membersShareThePartitionsAndAreFencedOnAFutureEpoch() {
+        ShareCoordinator.HeartbeatResult a = beat("a", 0);
+        assertEquals(Map.of(TOPIC_ID, List.of(0, 1)), a.assignment());
+        beat("b", 0);
+        ShareCoordinator.HeartbeatResult c = beat("c", 0);
+        assertEquals(Map.of(TOPIC_ID, List.of(0)), c.assignment(), "c is third: partition 2 % 2 = 0");
+        ShareCoordinator.HeartbeatResult a2 = beat("a", a.memberEpoch());
+        assertEquals(Map.of(TOPIC_ID, List.of(0)), a2.assignment(), "a learns its smaller assignment");
+        assertEquals(Errors.FENCED_MEMBER_EPOCH.code(), beat("a", a2.memberEpoch() + 1).error());
+        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), beat("nobody", 3).error());
+        assertEquals(Errors.NONE.code(), beat("c", -1).error());
+        assertEquals(2, share.describe("g").members().size());
+    }
+
+    // A member that stops heartbeating is removed after the session timeout; the group goes Empty.
+    @Test
+    void silentMembersAreRemoved() {
+        beat("a", 0);
+        h.advance(4_000);
+        assertEquals("Stable", share.describe("g").state());
+        h.advance(2_000);
+        h.drain();
+        assertEquals("Empty", share.describe("g").state());
+    }
+
+    // A group's share.session.timeout.ms and share.heartbeat.interval.ms replace the broker's for its members.
+    @Test
+    void groupConfigsSetTheSessionAndHeartbeat() {
+        ShareCoordinator.HeartbeatResult r = share.heartbeat("patient", "a", 0, null, List.of("orders"), "c", "/127.0.0.1");
+        h.drain();
+        assertEquals(6000, r.intervalMs());
+        h.advance(7_000);
+        assertEquals("Stable", share.describe("patient").state(), "the broker's 5 s are not this group's");
+        h.advance(2_000);
+        h.drain();
+        assertEquals("Empty", share.describe("patient").state());
+    }
+
+    // Share-partition state survives a restart of the coordinator; an empty share group is never expired by offset retention.
+    @Test
+    void stateIsDurableAndNeverExpires() throws Exception {
+        ShareStateRecord s = new ShareStateRecord(TOPIC_ID, 0, 0, 3, 42, List.of(new ShareStateRecord.Batch(42, 44, (byte) 2, (short) 1)));
+        assertEquals(ErrorCode.NONE, done(share.writeState("g", s)));
+        h.advance(3_600_000);
+        h.offsets.expireOffsets();
+        h.drain();
+        open(h.restart());
+        assertEquals(s, share.readState("g", TOPIC_ID, 0).state());
+        assertNull(share.readState("g", TOPIC_ID, 1).state());
+        assertEquals(ErrorCode.FENCED_LEADER_EPOCH, done(share.writeState("g",
+                new ShareStateRecord(TOPIC_ID, 0, 0, 2, 50, List.of()))), "an older leader");
+    }
+
+    // Altered start offsets start a new state epoch: a leader still writing the old state is refused.
+    @Test
+    void alteredOffsetsFenceTheOldState() {
+        assertEquals(ErrorCode.NONE, done(offsets.alter("g", Map.of(TOPIC_ID, Map.of(0, 7L)))));
+        ShareStateRecord altered = share.readState("g", TOPIC_ID, 0).state();
+        assertNotNull(altered);
+        assertEquals(7, altered.startOffset());
+        assertEquals(ErrorCode.FENCED_STATE_EPOCH, done(share.writeState("g",
+                new ShareStateRecord(TOPIC_ID, 0, altered.stateEpoch() - 1, 5, 9, List.of()))));
+        beat("a", 0);
+        assertEquals(ErrorCode.NON_EMPTY_GROUP, done(offsets.alter("g", Map.of(TOPIC_ID, Map.of(0, 0L)))));
+        assertEquals(ErrorCode.NON_EMPTY_GROUP, done(offsets.delete("g", java.util.Set.of(TOPIC_ID))));
+    }
+}
