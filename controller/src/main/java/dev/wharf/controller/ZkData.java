@@ -46,6 +46,12 @@ import java.util.UUID;
  *   /kafka-acl/&lt;type&gt;/&lt;sanitized name&gt;         {"version":1,"acls":[{"principal":"User:alice","permissionType":"Allow",
  *                                                "operation":"Read","host":"*"}]}   literal ACLs ("Topic", "Group", ...)
  *   /kafka-acl-extended/prefixed/&lt;type&gt;/&lt;name&gt;  the same, for prefixed ACLs (KIP-290)
+ *   /config/groups/&lt;group id&gt;                    {"version":1,"config":{"share.auto.offset.reset":"earliest"}}
+ *                                                group configs (KIP-848, KIP-932), the id sanitized
+ *   /features/finalized                          {"version":1,"config":{"group.version":"1","epoch":"3"}}
+ *                                                Wharf's: finalized feature levels (KIP-584) and their epoch
+ *
+ * The config entities' layouts (which znodes are entities, and their names) are {@link ZkEntityLayouts}'.
  * </pre>
  *
  * Stateless; any thread.
@@ -137,70 +143,6 @@ final class ZkData {
     /** The znode of a broker-config entity: a broker id, or {@link #DEFAULT_BROKER_ENTITY}. */
     static String brokerConfig(String entity) {
         return BROKER_CONFIGS + "/" + entity;
-    }
-
-    /** The broker-config entities below {@link #BROKER_CONFIGS}: a broker id, or "" for the cluster default. */
-    static final ConfigEntityStore.Layout<String> BROKER_ENTITIES = new ConfigEntityStore.Layout<>(BROKER_CONFIGS,
-            entity -> brokerConfig(entity.isEmpty() ? DEFAULT_BROKER_ENTITY : entity), ZkData::brokerEntityAt);
-
-    /** The user entities: {@code /config/users/<u>} and their client ids, {@code /config/users/<u>/clients/<c>}. */
-    static final ConfigEntityStore.Layout<ClientEntity> USER_ENTITIES = new ConfigEntityStore.Layout<>(USER_CONFIGS,
-            e -> USER_CONFIGS + "/" + znodeName(e.user()) + (e.clientId() == null ? "" : "/clients/" + znodeName(e.clientId())),
-            ZkData::userEntityAt);
-
-    /** The client-id entities (without a user): {@code /config/clients/<c>}. */
-    static final ConfigEntityStore.Layout<ClientEntity> CLIENT_ID_ENTITIES = new ConfigEntityStore.Layout<>(CLIENT_CONFIGS,
-            e -> CLIENT_CONFIGS + "/" + znodeName(e.clientId()), ZkData::clientIdEntityAt);
-
-    /**
-     * The cluster's finalized feature levels (KIP-584): one entity, {@code /features/finalized},
-     * its config a feature name → level map plus {@link #FEATURES_EPOCH}, bumped by every change.
-     */
-    static final String FEATURES = "/features";
-    static final String FINALIZED_FEATURES = FEATURES + "/finalized";
-    static final String FEATURES_EPOCH = "epoch";
-    static final ConfigEntityStore.Layout<String> FEATURE_ENTITIES = new ConfigEntityStore.Layout<>(FEATURES,
-            e -> FINALIZED_FEATURES, path -> path.equals(FINALIZED_FEATURES) ? "finalized" : null);
-
-    private static String brokerEntityAt(String path) {
-        String child = childOf(BROKER_CONFIGS, path);
-        if (child == null || !path.equals(brokerConfig(child))) {
-            return null;
-        }
-        return child.equals(DEFAULT_BROKER_ENTITY) ? "" : child;
-    }
-
-    private static ClientEntity userEntityAt(String path) {
-        String[] parts = path.split("/", -1); // "", "config", "users", name[, "clients", name]
-        if (parts.length == 4 && parts[2].equals("users")) {
-            return ClientEntity.user(entityName(parts[3]));
-        }
-        if (parts.length == 6 && parts[2].equals("users") && parts[4].equals("clients")) {
-            return new ClientEntity(entityName(parts[3]), entityName(parts[5]));
-        }
-        return null;
-    }
-
-    private static ClientEntity clientIdEntityAt(String path) {
-        String child = childOf(CLIENT_CONFIGS, path);
-        return child == null || !path.equals(CLIENT_CONFIGS + "/" + child) ? null : ClientEntity.clientId(entityName(child));
-    }
-
-    /** The group-config entities: {@code /config/groups/<group id>}. */
-    static final ConfigEntityStore.Layout<String> GROUP_ENTITIES = new ConfigEntityStore.Layout<>(GROUP_CONFIGS,
-            group -> GROUP_CONFIGS + "/" + sanitize(group), ZkData::groupEntityAt);
-
-    private static String groupEntityAt(String path) {
-        String child = childOf(GROUP_CONFIGS, path);
-        return child == null || !path.equals(GROUP_CONFIGS + "/" + child) ? null : desanitize(child);
-    }
-
-    private static String znodeName(ClientEntity.Name name) {
-        return name.isDefault() ? DEFAULT_ENTITY : sanitize(name.value());
-    }
-
-    private static ClientEntity.Name entityName(String znodeName) {
-        return znodeName.equals(DEFAULT_ENTITY) ? ClientEntity.Name.DEFAULT : ClientEntity.Name.of(desanitize(znodeName));
     }
 
     /**

@@ -55,12 +55,12 @@ public final class ZkMetadataStore implements Closeable {
         this.elections = new LeaderElections(session, election, cache);
         this.isrWrites = new IsrWrites(session, cache);
         this.reassignments = new Reassignments(session, election, cache);
-        this.brokerConfigs = new ConfigEntityStore<>(session, ZkData.BROKER_ENTITIES);
-        this.userConfigs = new ConfigEntityStore<>(session, ZkData.USER_ENTITIES);
-        this.clientIdConfigs = new ConfigEntityStore<>(session, ZkData.CLIENT_ID_ENTITIES);
-        this.groupConfigs = new ConfigEntityStore<>(session, ZkData.GROUP_ENTITIES);
+        this.brokerConfigs = new ConfigEntityStore<>(session, ZkEntityLayouts.BROKER_ENTITIES);
+        this.userConfigs = new ConfigEntityStore<>(session, ZkEntityLayouts.USER_ENTITIES);
+        this.clientIdConfigs = new ConfigEntityStore<>(session, ZkEntityLayouts.CLIENT_ID_ENTITIES);
+        this.groupConfigs = new ConfigEntityStore<>(session, ZkEntityLayouts.GROUP_ENTITIES);
         this.acls = new AclStore(session);
-        this.features = new ConfigEntityStore<>(session, ZkData.FEATURE_ENTITIES);
+        this.features = new ConfigEntityStore<>(session, ZkEntityLayouts.FEATURE_ENTITIES);
         // the cache first, so a broker elected controller already knows the brokers and topics
         session.addListener(cache);
         session.addListener(election);
@@ -293,8 +293,8 @@ public final class ZkMetadataStore implements Closeable {
             throws Exception {
         return session.call(() -> features.update("finalized", stored -> {
             Map<String, String> next = new java.util.HashMap<>(change.apply(stored));
-            long epoch = Long.parseLong(stored.getOrDefault(ZkData.FEATURES_EPOCH, "1"));
-            next.put(ZkData.FEATURES_EPOCH, Long.toString(epoch + 1));
+            long epoch = Long.parseLong(stored.getOrDefault(ZkEntityLayouts.FEATURES_EPOCH, "1"));
+            next.put(ZkEntityLayouts.FEATURES_EPOCH, Long.toString(epoch + 1));
             return next;
         }));
     }
