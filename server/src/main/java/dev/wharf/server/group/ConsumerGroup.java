@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * <p>Threads: io threads (heartbeats, decided on the group's partition writer), timer work on io
  * threads. Every field is guarded by the group's own monitor; nothing holding it waits for a log write.
  */
-final class ConsumerGroup implements Group {
+final class ConsumerGroup extends BrokerAssignedGroup {
     /** The states of a consumer group as ListGroups and ConsumerGroupDescribe name them. */
     static final String EMPTY = "Empty";
     static final String ASSIGNING = "Assigning";
@@ -34,7 +34,6 @@ final class ConsumerGroup implements Group {
     static final String STABLE = "Stable";
     static final String DEAD = "Dead";
 
-    final String groupId;
     int groupEpoch;
     int assignmentEpoch;
     final Map<String, ConsumerMember> members = new LinkedHashMap<>();
@@ -46,12 +45,9 @@ final class ConsumerGroup implements Group {
     Map<String, Integer> subscribedCounts = Map.of();
     /** The assignor the target was computed with. */
     String assignorName = "";
-    boolean dead;
-    long stateTimestampMs;
 
     ConsumerGroup(String groupId, long nowMs) {
-        this.groupId = groupId;
-        this.stateTimestampMs = nowMs;
+        super(groupId, nowMs);
     }
 
     /**
@@ -106,11 +102,6 @@ final class ConsumerGroup implements Group {
     // ---- Group -------------------------------------------------------------------------------
 
     @Override
-    public String groupId() {
-        return groupId;
-    }
-
-    @Override
     public GroupType type() {
         return GroupType.CONSUMER;
     }
@@ -140,35 +131,13 @@ final class ConsumerGroup implements Group {
     }
 
     @Override
-    public boolean isDead() {
-        return dead;
-    }
-
-    @Override
     public boolean isEmpty() {
         return members.isEmpty();
     }
 
     @Override
-    public long stateTimestampMs() {
-        return stateTimestampMs;
-    }
-
-    @Override
     public boolean hadMembers() {
         return true;
-    }
-
-    @Override
-    public void markDead(long nowMs) {
-        dead = true;
-        stateTimestampMs = nowMs;
-    }
-
-    @Override
-    public void revive(long stateTimestampMs) {
-        dead = false;
-        this.stateTimestampMs = stateTimestampMs;
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.Set;
  * be called holding the group's own monitor ({@code synchronized (group)}), which guards all of
  * the group's state; nothing is written to a log while it is held.
  */
-sealed interface Group permits ClassicGroup, ConsumerGroup, ShareGroup, StreamsGroup {
+sealed interface Group permits ClassicGroup, BrokerAssignedGroup {
 
     String groupId();
 

@@ -22,7 +22,7 @@ import java.util.UUID;
  * io threads (session expiry), and the writer of its {@code __consumer_offsets} partition. Every
  * field is guarded by the group's own monitor; nothing holding it waits for a log write.
  */
-final class ShareGroup implements Group {
+final class ShareGroup extends BrokerAssignedGroup {
     static final String EMPTY = "Empty";
     static final String STABLE = "Stable";
 
@@ -45,21 +45,12 @@ final class ShareGroup implements Group {
         }
     }
 
-    private final String groupId;
     int epoch;
-    long stateTimestampMs;
-    boolean dead;
     final Map<String, Member> members = new LinkedHashMap<>();
     final Map<TopicIdPartition, ShareStateRecord> states = new HashMap<>();
 
     ShareGroup(String groupId, long nowMs) {
-        this.groupId = groupId;
-        this.stateTimestampMs = nowMs;
-    }
-
-    @Override
-    public String groupId() {
-        return groupId;
+        super(groupId, nowMs);
     }
 
     @Override
@@ -78,35 +69,13 @@ final class ShareGroup implements Group {
     }
 
     @Override
-    public boolean isDead() {
-        return dead;
-    }
-
-    @Override
     public boolean isEmpty() {
         return members.isEmpty();
     }
 
     @Override
-    public long stateTimestampMs() {
-        return stateTimestampMs;
-    }
-
-    @Override
     public boolean hadMembers() {
         return epoch > 0;
-    }
-
-    @Override
-    public void markDead(long nowMs) {
-        dead = true;
-        stateTimestampMs = nowMs;
-    }
-
-    @Override
-    public void revive(long stateTimestampMs) {
-        dead = false;
-        this.stateTimestampMs = stateTimestampMs;
     }
 
     @Override

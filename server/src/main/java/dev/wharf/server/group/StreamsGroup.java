@@ -20,7 +20,7 @@ import java.util.Set;
  * partition. Every field is guarded by the group's own monitor; nothing holding it waits for a log
  * write.
  */
-final class StreamsGroup implements Group {
+final class StreamsGroup extends BrokerAssignedGroup {
     /** The group states as Kafka names them. */
     enum State {
         EMPTY("Empty"),
@@ -37,7 +37,6 @@ final class StreamsGroup implements Group {
         }
     }
 
-    final String groupId;
     int groupEpoch;
     int targetAssignmentEpoch;
     StreamsTopology topology;
@@ -56,8 +55,6 @@ final class StreamsGroup implements Group {
     /** A member asked the whole application to shut down; told to every member until the group empties. */
     boolean shutdownRequested;
 
-    boolean dead;
-    long stateTimestampMs;
     private State lastState = State.EMPTY;
     /** Changes not yet written: the group record, and members to write or delete. */
     boolean groupDirty;
@@ -65,8 +62,7 @@ final class StreamsGroup implements Group {
     final Set<String> removedMembers = new LinkedHashSet<>();
 
     StreamsGroup(String groupId, long nowMs) {
-        this.groupId = groupId;
-        this.stateTimestampMs = nowMs;
+        super(groupId, nowMs);
     }
 
     State state() {
@@ -151,11 +147,6 @@ final class StreamsGroup implements Group {
     // ---- Group -------------------------------------------------------------------------------
 
     @Override
-    public String groupId() {
-        return groupId;
-    }
-
-    @Override
     public GroupType type() {
         return GroupType.STREAMS;
     }
@@ -171,35 +162,13 @@ final class StreamsGroup implements Group {
     }
 
     @Override
-    public boolean isDead() {
-        return dead;
-    }
-
-    @Override
     public boolean isEmpty() {
         return !dead && members.isEmpty();
     }
 
     @Override
-    public long stateTimestampMs() {
-        return stateTimestampMs;
-    }
-
-    @Override
     public boolean hadMembers() {
         return true;
-    }
-
-    @Override
-    public void markDead(long nowMs) {
-        dead = true;
-        stateTimestampMs = nowMs;
-    }
-
-    @Override
-    public void revive(long stateTimestampMs) {
-        dead = false;
-        this.stateTimestampMs = stateTimestampMs;
     }
 
     @Override
