@@ -70,10 +70,19 @@ class FuzzFindingsIT {
             c.send(ApiKey.METADATA, (short) 11, new MetadataRequest().setTopics(List.of(
                     new MetadataRequest.MetadataRequestTopic().setName(null).setTopicId(UUID.randomUUID()))));
             assertTrue(c.closedByBroker());
+            // the same with the name left at "" beside the id (as kafka-clients sends it from v12)
+            try (KafkaWireClient blank = new KafkaWireClient(broker.bootstrap())) {
+                blank.send(ApiKey.METADATA, (short) 11, new MetadataRequest().setTopics(List.of(
+                        new MetadataRequest.MetadataRequestTopic().setName("").setTopicId(UUID.randomUUID()))));
+                assertTrue(blank.closedByBroker());
+            }
             try (KafkaWireClient other = new KafkaWireClient(broker.bootstrap())) {
                 MetadataResponse r = other.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setTopics(List.of(
                         new MetadataRequest.MetadataRequestTopic().setName(null).setTopicId(UUID.randomUUID()))));
                 assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), r.topics().get(0).errorCode()); // v12 carries ids
+                MetadataResponse blankName = other.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setTopics(List.of(
+                        new MetadataRequest.MetadataRequestTopic().setName("").setTopicId(UUID.randomUUID()))));
+                assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), blankName.topics().get(0).errorCode());
             }
         }
     }

@@ -80,10 +80,10 @@ public final class MetadataHandler implements ApiHandler {
             }
         } else {
             boolean autoCreate = autoCreation.allowed(req.allowAutoTopicCreation());
-            if (version < 12 && req.topics().stream().anyMatch(t -> t.name() == null)) {
+            if (version < 12 && req.topics().stream().anyMatch(t -> t.name() == null || isId(t.topicId()))) {
                 // v10 and v11 carry topic ids but answer by name only (Kafka refuses ids before v12):
-                // a null name there has no answer this version can carry
-                throw new CloseConnectionException("Metadata v" + version + " asked for a topic without a name");
+                // a topic asked for by id there has no answer this version can carry
+                throw new CloseConnectionException("Metadata v" + version + " asked for a topic by id");
             }
             for (MetadataRequest.MetadataRequestTopic requested : req.topics()) {
                 topics.add(lookup(context, requested, autoCreate));
@@ -100,13 +100,18 @@ public final class MetadataHandler implements ApiHandler {
         return resp.setTopics(topics);
     }
 
+    /** A topic id that names a topic (not null, not the all-zero default). */
+    private static boolean isId(UUID id) {
+        return id != null && (id.getMostSignificantBits() != 0 || id.getLeastSignificantBits() != 0);
+    }
+
     private MetadataResponse.MetadataResponseTopic lookup(RequestContext context,
             MetadataRequest.MetadataRequestTopic requested, boolean autoCreate) {
         String name = requested.name();
         UUID id = requested.topicId();
         // by id (v10+): kafka-clients leaves the name at its default "" beside the id (the KIP-848 consumer
         // resolves the topic ids of its assignment so); as Kafka, a non-zero id wins
-        if (name == null || (name.isEmpty() && id != null && (id.getMostSignificantBits() != 0 || id.getLeastSignificantBits() != 0))) {
+        if (name == null || (name.isEmpty() && isId(id))) {
             Optional<TopicInfo> byId = metadata.topic(id)
                     .filter(t -> authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()));
             return byId.map(this::describe).orElseGet(() -> new MetadataResponse.MetadataResponseTopic()
