@@ -395,6 +395,12 @@ public final class BrokerKeys {
     public static final ConfigKey<Integer> GROUP_STREAMS_INITIAL_REBALANCE_DELAY_MS = define(
             "group.streams.initial.rebalance.delay.ms", INT, "3000", atLeast(0), STATIC,
             "How long the first assignment of an empty streams group waits for more members.");
+    public static final ConfigKey<Long> GROUP_STREAMS_ACCEPTABLE_RECOVERY_LAG = define(
+            "group.streams.acceptable.recovery.lag", LONG, "10000", atLeast(0), STATIC,
+            "The lag (offsets to catch up) within which a streams group member counts as caught up on a task.");
+    public static final ConfigKey<Integer> GROUP_STREAMS_TASK_OFFSET_INTERVAL_MS = define(
+            "group.streams.task.offset.interval.ms", INT, "60000", atLeast(1), STATIC,
+            "How often streams group members report their tasks' changelog offsets.");
 
     /** The keys DescribeConfigs shows for a broker, in this order. */
     public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,

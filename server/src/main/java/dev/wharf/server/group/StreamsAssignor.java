@@ -16,16 +16,33 @@ import java.util.TreeSet;
  * The sticky task assignor of streams groups: active tasks spread evenly over the members (each
  * gets ⌊T/M⌋ or ⌈T/M⌉), every member keeping what it had as far as that balance allows, a task
  * that must move going first to a member of the process that had it (its state is there), then to
- * the least loaded member; then {@code numStandbys} standby copies of each task, each on a process
- * other than the active one's and other than the other copies', preferring where a copy was, then
- * the member with the fewest copies.
+ * the member reporting the highest offset sum for its state (the task offsets of its heartbeats,
+ * as Kafka 4.4's sticky assignor ranks them), then to the least loaded member; then
+ * {@code numStandbys} standby copies of each task, each on a process other than the active one's
+ * and other than the other copies', preferring where a copy was, then a member reporting state for
+ * it (highest offset sum first), then the member with the fewest copies. No warm-up tasks: Kafka
+ * 4.4.0's broker assigns none (see the README's streams section).
  * Deterministic for the same input. Stateless; any thread.
  */
 final class StreamsAssignor {
     private StreamsAssignor() {}
 
-    /** A member as the assignor sees it: its process and the tasks it was last given (its previous target). */
-    record Member(String memberId, String processId, StreamsTasks previous) {}
+    /**
+     * A member as the assignor sees it: its process, the tasks it was last given (its previous
+     * target), and the offset sums it reported for the tasks whose state it has (subtopology →
+     * partition → offset sum).
+     */
+    record Member(String memberId, String processId, StreamsTasks previous, Map<String, Map<Integer, Long>> taskOffsets) {
+        Member(String memberId, String processId, StreamsTasks previous) {
+            this(memberId, processId, previous, Map.of());
+        }
+
+        /** The offset sum it reported for the task, or null when it reported none. */
+        Long reportedOffset(String subtopology, int partition) {
+            Map<Integer, Long> p = taskOffsets.get(subtopology);
+            return p == null ? null : p.get(partition);
+        }
+    }
 
     private record Task(String subtopology, int partition) {}
 
@@ -98,6 +115,7 @@ final class StreamsAssignor {
                 continue;
             }
             Member chosen = null;
+            Member reporting = null;
             for (Member m : members) {
                 if (!fits(load.get(m.memberId()), base, extra[0])) {
                     continue;
@@ -106,11 +124,18 @@ final class StreamsAssignor {
                         && (has(o.previous().active(), t) || has(o.previous().standby(), t) || has(o.previous().warmup(), t)));
                 if (stateHere) {
                     chosen = m;
+                    reporting = null;
                     break;
+                }
+                if (moreCaughtUp(m, reporting, t)) {
+                    reporting = m;
                 }
                 if (chosen == null || load.get(m.memberId()) < load.get(chosen.memberId())) {
                     chosen = m;
                 }
+            }
+            if (reporting != null) {
+                chosen = reporting;
             }
             if (load.get(chosen.memberId()) == base) {
                 extra[0]--;
@@ -153,8 +178,9 @@ final class StreamsAssignor {
                         continue;
                     }
                     boolean hadIt = has(m.previous().standby(), t) || has(m.previous().warmup(), t);
-                    if (chosen == null || (hadIt && !chosenHadIt)
-                            || (hadIt == chosenHadIt && fewer(m, chosen, copiesHeld, load))) {
+                    int byState = chosen == null ? 0 : hadIt != chosenHadIt ? (hadIt ? 1 : -1)
+                            : hadIt ? 0 : stateRank(m, chosen, t);
+                    if (chosen == null || byState > 0 || (byState == 0 && fewer(m, chosen, copiesHeld, load))) {
                         chosen = m;
                         chosenHadIt = hadIt;
                     }
@@ -174,6 +200,21 @@ final class StreamsAssignor {
     private static boolean fewer(Member m, Member than, Map<String, Integer> copies, Map<String, Integer> load) {
         int c = Integer.compare(copies.get(m.memberId()), copies.get(than.memberId()));
         return c != 0 ? c < 0 : load.get(m.memberId()) < load.get(than.memberId());
+    }
+
+    /** Whether {@code m} reports state for the task and more of it than {@code than} (null: none yet). */
+    private static boolean moreCaughtUp(Member m, Member than, Task t) {
+        Long offset = m.reportedOffset(t.subtopology(), t.partition());
+        if (offset == null) {
+            return false;
+        }
+        Long other = than == null ? null : than.reportedOffset(t.subtopology(), t.partition());
+        return other == null || offset > other;
+    }
+
+    /** 1 when {@code m} reports more state for the task than {@code than}, -1 when less, 0 when alike. */
+    private static int stateRank(Member m, Member than, Task t) {
+        return moreCaughtUp(m, than, t) ? 1 : moreCaughtUp(than, m, t) ? -1 : 0;
     }
 
     private static boolean has(Map<String, Set<Integer>> tasks, Task t) {

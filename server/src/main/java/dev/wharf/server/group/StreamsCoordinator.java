@@ -13,6 +13,7 @@ import dev.wharf.server.coordinator.PartitionWriter;
 import dev.wharf.wire.message.StreamsGroupHeartbeatRequest;
 import dev.wharf.wire.message.StreamsGroupHeartbeatResponse;
 import io.netty.util.Timer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,9 @@ public final class StreamsCoordinator {
         this.settings = new StreamsHeartbeat.Settings(session, interval, config.get(BrokerKeys.GROUP_STREAMS_MAX_SIZE),
                 Math.min(config.get(BrokerKeys.GROUP_STREAMS_NUM_STANDBY_REPLICAS),
                         config.get(BrokerKeys.GROUP_STREAMS_MAX_STANDBY_REPLICAS)),
-                config.get(BrokerKeys.GROUP_STREAMS_INITIAL_REBALANCE_DELAY_MS));
+                config.get(BrokerKeys.GROUP_STREAMS_INITIAL_REBALANCE_DELAY_MS),
+                config.get(BrokerKeys.GROUP_STREAMS_ACCEPTABLE_RECOVERY_LAG),
+                config.get(BrokerKeys.GROUP_STREAMS_TASK_OFFSET_INTERVAL_MS));
         this.heartbeats = new StreamsHeartbeat(settings);
         // restored members keep their place if they heartbeat within a session timeout from now; groups
         // loaded before this coordinator started (at start-up) get their sessions here too
@@ -92,9 +96,14 @@ public final class StreamsCoordinator {
         return store;
     }
 
-    /** StreamsGroupHeartbeat: the response, once what it changed is durable. */
+    /**
+     * StreamsGroupHeartbeat: the response, once what it changed is durable. {@code mayCreate} says
+     * whether the member may create an internal topic (CREATE on the cluster or the topic): as in
+     * Kafka, if it may not create them all, none is created and the MISSING_INTERNAL_TOPICS status
+     * says which it was refused.
+     */
     public CompletableFuture<StreamsGroupHeartbeatResponse> heartbeat(StreamsGroupHeartbeatRequest req, String clientId,
-            String clientHost) {
+            String clientHost, Predicate<String> mayCreate) {
         String invalid = StreamsRequestChecks.invalid(req);
         if (invalid != null) {
             ErrorCode code = invalid.startsWith(StreamsRequestChecks.TOPOLOGY) ? ErrorCode.STREAMS_INVALID_TOPOLOGY
@@ -118,26 +127,55 @@ public final class StreamsCoordinator {
         synchronized (group) {
             current = group.topology;
         }
-        StreamsTopology adopt = null;
-        if (req.topology() != null) {
-            StreamsTopology offered = StreamsTopology.from(req.topology());
-            if (current == null || offered.epoch() > current.epoch()) {
-                adopt = offered;
-            }
+        StreamsTopology offered = req.topology() == null ? null : StreamsTopology.from(req.topology());
+        if (offered != null && current != null && offered.epoch() >= current.epoch() && !offered.sameAs(current)) {
+            // Kafka 4.4.0 keeps a group's first topology (an older epoch is answered STALE_TOPOLOGY)
+            return done(StreamsHeartbeat.error(ErrorCode.INVALID_REQUEST, StreamsHeartbeat.TOPOLOGY_UPDATE));
         }
-        StreamsTopology target = adopt != null ? adopt : current;
-        StreamsConfiguredTopology configured = req.memberEpoch() < 0 || target == null ? null : configure(target);
-        StreamsTopology adopted = adopt;
-        // a topology changed meanwhile by another heartbeat is checked again on the next one
-        return write(writer.get(), group, () -> heartbeats.decide(group, req, clientId, clientHost, adopted,
-                group.topology == current ? configured : null, clock.getAsLong()));
+        StreamsTopology target = current != null ? current : offered;
+        List<String> refused = new ArrayList<>();
+        StreamsConfiguredTopology configured = req.memberEpoch() < 0 || target == null ? null
+                : configure(target, mayCreate, refused);
+        // a topology set meanwhile by another heartbeat is checked again on the next one
+        return write(writer.get(), group, () -> heartbeats.decide(group, req, clientId, clientHost, offered,
+                group.topology == current ? configured : null, clock.getAsLong()))
+                .thenApply(r -> refused.isEmpty() ? r : withRefusedTopics(r, refused));
     }
 
-    /** The topology against the cluster's topics, creating the internal topics it lacks. */
-    private StreamsConfiguredTopology configure(StreamsTopology topology) {
+    /** Says in the MISSING_INTERNAL_TOPICS status which internal topics the member was refused, as Kafka words it. */
+    static StreamsGroupHeartbeatResponse withRefusedTopics(StreamsGroupHeartbeatResponse r, List<String> refused) {
+        if (r.errorCode() != ErrorCode.NONE.code) {
+            return r;
+        }
+        String detail = "Unauthorized to CREATE on topics " + String.join(",", refused) + ".";
+        List<StreamsGroupHeartbeatResponse.Status> statuses = r.status() == null ? new ArrayList<>()
+                : new ArrayList<>(r.status());
+        for (StreamsGroupHeartbeatResponse.Status s : statuses) {
+            if (s.statusCode() == StreamsStatus.MISSING_INTERNAL_TOPICS.code) {
+                s.setStatusDetail(s.statusDetail() + "; " + detail);
+                return r.setStatus(statuses);
+            }
+        }
+        statuses.add(new StreamsGroupHeartbeatResponse.Status().setStatusCode(StreamsStatus.MISSING_INTERNAL_TOPICS.code)
+                .setStatusDetail(detail));
+        return r.setStatus(statuses);
+    }
+
+    /**
+     * The topology against the cluster's topics, creating the internal topics it lacks if the member
+     * may create them all; otherwise creating none and adding the refused ones to {@code refused}.
+     */
+    private StreamsConfiguredTopology configure(StreamsTopology topology, Predicate<String> mayCreate,
+            List<String> refused) {
         StreamsConfiguredTopology c = StreamsConfiguredTopology.configure(topology, this::partitionCount,
                 metadata.topics().keySet());
         if (c.problem() != StreamsStatus.MISSING_INTERNAL_TOPICS) {
+            return c;
+        }
+        c.toCreate().stream().map(StreamsTopology.TopicInfo::name).filter(mayCreate.negate()).sorted()
+                .forEach(refused::add);
+        if (!refused.isEmpty()) {
+            log.info("streams internal topics {} not created: the member may not create them", refused);
             return c;
         }
         for (StreamsTopology.TopicInfo t : c.toCreate()) {

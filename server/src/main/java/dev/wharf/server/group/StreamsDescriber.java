@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * StreamsGroupDescribe for one group: its state, epochs, topology (subtopologies with their
  * topics' partition counts where known) and members with their current and target assignments.
- * Task offsets are not kept: members show none.
+ * Members show the task offsets and end offsets they last reported (kept in memory only, as Kafka
+ * keeps them).
  *
  * <p>Threads: io threads; the group is read under its monitor. No state of its own.
  */
@@ -53,7 +54,8 @@ public final class StreamsDescriber {
                         .setProcessId(m.processId == null ? "" : m.processId)
                         .setUserEndpoint(m.userEndpoint == null ? null : new StreamsGroupDescribeResponse.Endpoint()
                                 .setHost(m.userEndpoint.host()).setPort(m.userEndpoint.port()))
-                        .setClientTags(tags).setTaskOffsets(new ArrayList<>()).setTaskEndOffsets(new ArrayList<>())
+                        .setClientTags(tags).setTaskOffsets(offsets(m.taskOffsets))
+                        .setTaskEndOffsets(offsets(m.taskEndOffsets))
                         .setAssignment(assignment(m.assigned))
                         .setTargetAssignment(assignment(g.targetAssignment.getOrDefault(m.memberId, StreamsTasks.EMPTY)))
                         .setIsClassic(false));
@@ -92,6 +94,13 @@ public final class StreamsDescriber {
                     .setPartitions(Math.max(t.partitions(), c == null ? 0 : c.topicPartitions().getOrDefault(t.name(), 0)))
                     .setReplicationFactor(t.replicationFactor()).setTopicConfigs(configs));
         }
+        return out;
+    }
+
+    private static List<StreamsGroupDescribeResponse.TaskOffset> offsets(Map<String, Map<Integer, Long>> offsets) {
+        List<StreamsGroupDescribeResponse.TaskOffset> out = new ArrayList<>();
+        offsets.forEach((s, byPartition) -> byPartition.forEach((p, o) -> out.add(
+                new StreamsGroupDescribeResponse.TaskOffset().setSubtopologyId(s).setPartition(p).setOffset(o))));
         return out;
     }
 

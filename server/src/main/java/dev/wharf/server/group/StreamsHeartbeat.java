@@ -23,13 +23,14 @@ import java.util.Set;
 final class StreamsHeartbeat {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StreamsHeartbeat.class);
     /** The broker's group.streams.* settings a heartbeat needs. */
-    record Settings(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize, int numStandbys, int initialDelayMs) {}
+    record Settings(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize, int numStandbys, int initialDelayMs,
+            long acceptableRecoveryLag, int taskOffsetIntervalMs) {}
 
     /** What the heartbeat decided: the response, and the member whose session to start (a new one), if any. */
     record Outcome(StreamsGroupHeartbeatResponse response, StreamsMember joined) {}
 
-    private static final int TASK_OFFSET_INTERVAL_MS = 60_000;
-    private static final int ACCEPTABLE_RECOVERY_LAG = 10_000;
+    /** Kafka 4.4.0's answer to a topology other than the group's at its epoch or a later one. */
+    static final String TOPOLOGY_UPDATE = "Topology updates are not supported yet.";
 
     private final Settings settings;
 
@@ -42,7 +43,7 @@ final class StreamsHeartbeat {
     }
 
     /**
-     * @param topology the topology to adopt (the request's, newer than the group's), or null
+     * @param topology the topology the request carries, or null
      * @param configured the group's topology checked against the cluster's topics (for the topology
      *     the group will have), or null when it could not be computed
      */
@@ -50,6 +51,10 @@ final class StreamsHeartbeat {
             StreamsTopology topology, StreamsConfiguredTopology configured, long nowMs) {
         if (g.dead) {
             return new Outcome(error(ErrorCode.COORDINATOR_NOT_AVAILABLE, "The group is being unloaded or deleted."), null);
+        }
+        if (topology != null && g.topology != null && topology.epoch() >= g.topology.epoch()
+                && !topology.sameAs(g.topology)) {
+            return new Outcome(error(ErrorCode.INVALID_REQUEST, TOPOLOGY_UPDATE), null);
         }
         String memberId = req.memberId();
         StreamsMember member = g.members.get(memberId);
@@ -113,7 +118,7 @@ final class StreamsHeartbeat {
         if (updateMetadata(member, req)) {
             g.bumpGroupEpoch();
         }
-        if (topology != null && !topology.equals(g.topology)) {
+        if (topology != null && g.topology == null) {
             g.topology = topology;
             g.bumpGroupEpoch();
         }
@@ -143,8 +148,9 @@ final class StreamsHeartbeat {
 
         StreamsGroupHeartbeatResponse resp = new StreamsGroupHeartbeatResponse().setMemberId(memberId)
                 .setMemberEpoch(member.memberEpoch).setHeartbeatIntervalMs(settings.heartbeatIntervalMs())
-                .setAcceptableRecoveryLagLegacy(ACCEPTABLE_RECOVERY_LAG).setAcceptableRecoveryLag(ACCEPTABLE_RECOVERY_LAG)
-                .setTaskOffsetIntervalMs(TASK_OFFSET_INTERVAL_MS).setStatus(statuses(g, member, delayed))
+                .setAcceptableRecoveryLagLegacy((int) Math.min(settings.acceptableRecoveryLag(), Integer.MAX_VALUE))
+                .setAcceptableRecoveryLag(settings.acceptableRecoveryLag())
+                .setTaskOffsetIntervalMs(settings.taskOffsetIntervalMs()).setStatus(statuses(g, member, delayed))
                 .setEndpointInformationEpoch(g.endpointEpoch);
         if (sendAssignment) {
             resp.setActiveTasks(taskIds(member.assigned.active())).setStandbyTasks(taskIds(member.assigned.standby()))
@@ -181,7 +187,7 @@ final class StreamsHeartbeat {
         List<StreamsAssignor.Member> members = new ArrayList<>();
         for (StreamsMember m : g.members.values()) {
             members.add(new StreamsAssignor.Member(m.memberId, m.processId,
-                    g.targetAssignment.getOrDefault(m.memberId, m.assigned)));
+                    g.targetAssignment.getOrDefault(m.memberId, m.assigned), m.taskOffsets));
         }
         Map<String, StreamsTasks> target = StreamsAssignor.assign(tasks, members, settings.numStandbys());
         g.targetAssignment.clear();
@@ -224,6 +230,13 @@ final class StreamsHeartbeat {
                 changed = true;
             }
         }
+        // the state it has, for the assignor's choice; as in Kafka they change no epoch
+        if (req.taskOffsets() != null) {
+            m.taskOffsets = offsetMap(req.taskOffsets());
+        }
+        if (req.taskEndOffsets() != null) {
+            m.taskEndOffsets = offsetMap(req.taskEndOffsets());
+        }
         if (req.topology() != null && req.topology().epoch() != m.topologyEpoch) {
             m.topologyEpoch = req.topology().epoch();
             changed = true;
@@ -243,6 +256,16 @@ final class StreamsHeartbeat {
     private static boolean reportsOtherThanAssigned(StreamsGroupHeartbeatRequest req, StreamsMember m) {
         StreamsTasks owned = owned(req);
         return owned != null && m.state == StreamsMember.State.STABLE && !owned.equals(m.assigned);
+    }
+
+    private static Map<String, Map<Integer, Long>> offsetMap(List<StreamsGroupHeartbeatRequest.TaskOffset> offsets) {
+        Map<String, Map<Integer, Long>> out = new java.util.TreeMap<>();
+        for (StreamsGroupHeartbeatRequest.TaskOffset o : offsets) {
+            if (o.subtopologyId() != null) {
+                out.computeIfAbsent(o.subtopologyId(), k -> new java.util.TreeMap<>()).put(o.partition(), o.offset());
+            }
+        }
+        return out;
     }
 
     private static Map<String, Set<Integer>> taskMap(List<StreamsGroupHeartbeatRequest.TaskIds> tasks) {

@@ -41,6 +41,14 @@ final class StreamsMember {
     /** Tasks it was asked to give up and has not yet reported released. */
     StreamsTasks pendingRevocation = StreamsTasks.EMPTY;
 
+    /**
+     * The changelog offset sums it last reported for the tasks whose state it has locally, and their
+     * end offsets, as subtopology → partition → offset. Not stored, as in Kafka: a restored member
+     * reports them again within group.streams.task.offset.interval.ms.
+     */
+    Map<String, Map<Integer, Long>> taskOffsets = Map.of();
+    Map<String, Map<Integer, Long>> taskEndOffsets = Map.of();
+
     /** Not stored: a restored member gets a fresh session. */
     long heartbeatDeadlineMs;
     /** Whether its session timer runs. */

@@ -47,6 +47,20 @@ record StreamsTopology(int epoch, List<Subtopology> subtopologies) {
         subtopologies = List.copyOf(subtopologies);
     }
 
+    /**
+     * Whether both are the same topology at the same epoch, whatever order the subtopologies come in
+     * (Kafka keys them by id).
+     */
+    boolean sameAs(StreamsTopology other) {
+        return other != null && epoch == other.epoch && byId().equals(other.byId());
+    }
+
+    private Map<String, Subtopology> byId() {
+        Map<String, Subtopology> out = new LinkedHashMap<>();
+        subtopologies.forEach(s -> out.put(s.id(), s));
+        return out;
+    }
+
     /** The subtopology with this id, or null. */
     Subtopology subtopology(String id) {
         for (Subtopology s : subtopologies) {
