@@ -117,4 +117,57 @@ class StreamsAssignorTest {
         assertEquals(Set.of(1), out.get("b").active().get("0"), out.toString());
         assertNotEquals(0, out.get("b").activeCount());
     }
+
+    // a task that must move goes to the member reporting the most state for it (its task offsets), as Kafka 4.4's
+    // sticky assignor ranks candidates; with no report it would go to the first least loaded member
+    @Test
+    void movingTaskGoesToTheMemberReportingTheMostState() {
+        StreamsTasks had = new StreamsTasks(Map.of("0", Set.of(0, 1)), Map.of(), Map.of());
+        for (boolean cAheadOfB : List.of(true, false)) {
+            Map<String, StreamsTasks> out = StreamsAssignor.assign(Map.of("0", 2), List.of(
+                    new StreamsAssignor.Member("a", "pa", had),
+                    new StreamsAssignor.Member("b", "pb", StreamsTasks.EMPTY, Map.of("0", Map.of(1, cAheadOfB ? 500L : 900L))),
+                    new StreamsAssignor.Member("c", "pc", StreamsTasks.EMPTY, Map.of("0", Map.of(1, cAheadOfB ? 900L : 500L)))),
+                    0);
+            assertEquals(Map.of("0", Set.of(0)), out.get("a").active(), out::toString);
+            String expected = cAheadOfB ? "c" : "b";
+            assertEquals(Map.of("0", Set.of(1)), out.get(expected).active(), out::toString);
+            assertTrue(out.values().stream().allMatch(t -> t.warmup().isEmpty()), "no warm-ups: " + out);
+        }
+        // the reports are the only difference: without them b, the first least loaded member, gets 0_1
+        Map<String, StreamsTasks> plain = StreamsAssignor.assign(Map.of("0", 2), List.of(
+                new StreamsAssignor.Member("a", "pa", had), new StreamsAssignor.Member("b", "pb", StreamsTasks.EMPTY),
+                new StreamsAssignor.Member("c", "pc", StreamsTasks.EMPTY)), 0);
+        assertEquals(Map.of("0", Set.of(1)), plain.get("b").active(), plain::toString);
+    }
+
+    // the process that held the task still comes first: a report elsewhere does not pull the task away from it
+    @Test
+    void previousCopyOnTheProcessBeatsAReport() {
+        StreamsTasks standbyOf1 = new StreamsTasks(Map.of(), Map.of("0", Set.of(1)), Map.of());
+        Map<String, StreamsTasks> out = StreamsAssignor.assign(Map.of("0", 2), List.of(
+                new StreamsAssignor.Member("a", "pa", new StreamsTasks(Map.of("0", Set.of(0, 1)), Map.of(), Map.of())),
+                new StreamsAssignor.Member("b", "pb", StreamsTasks.EMPTY, Map.of("0", Map.of(1, 900L))),
+                new StreamsAssignor.Member("c", "pc", standbyOf1)), 0);
+        assertEquals(Map.of("0", Set.of(1)), out.get("c").active(), out::toString);
+    }
+
+    // a standby goes first where a copy was, then to the member reporting the most state for the task
+    @Test
+    void standbyGoesToTheMemberReportingState() {
+        StreamsTasks active0 = new StreamsTasks(Map.of("0", Set.of(0)), Map.of(), Map.of());
+        Map<String, StreamsTasks> out = StreamsAssignor.assign(Map.of("0", 1), List.of(
+                new StreamsAssignor.Member("a", "pa", active0),
+                new StreamsAssignor.Member("b", "pb", StreamsTasks.EMPTY),
+                new StreamsAssignor.Member("c", "pc", StreamsTasks.EMPTY, Map.of("0", Map.of(0, 10L)))), 1);
+        assertEquals(Map.of("0", Set.of(0)), out.get("c").standby(), out::toString);
+        assertTrue(out.get("b").standby().isEmpty(), out::toString);
+
+        StreamsTasks standby0 = new StreamsTasks(Map.of(), Map.of("0", Set.of(0)), Map.of());
+        out = StreamsAssignor.assign(Map.of("0", 1), List.of(
+                new StreamsAssignor.Member("a", "pa", active0),
+                new StreamsAssignor.Member("b", "pb", standby0),
+                new StreamsAssignor.Member("c", "pc", StreamsTasks.EMPTY, Map.of("0", Map.of(0, 10L)))), 1);
+        assertEquals(Map.of("0", Set.of(0)), out.get("b").standby(), "the previous standby keeps it: " + out);
+    }
 }
