@@ -20,6 +20,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.StreamsGroupHeartbeatResponse.Status;
 import org.awaitility.Awaitility;
@@ -32,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * StreamsGroupHeartbeat and StreamsGroupDescribe sent raw, as kafka-clients 4.4.0 would, and the
  * answers Kafka gives: INVALID_REQUEST and STREAMS_INVALID_TOPOLOGY for malformed requests,
  * UNKNOWN_MEMBER_ID, FENCED_MEMBER_EPOCH and GROUP_ID_NOT_FOUND for the wrong member, epoch or
- * group kind, the MISSING_SOURCE_TOPICS status, and internal topics created with their tasks'
- * partition count. One broker for the class; a few seconds.
+ * group kind, the MISSING_SOURCE_TOPICS status, internal topics created with their tasks'
+ * partition count, and the ACLs on a topology's topics. One broker for the class (and one with an
+ * authorizer for the ACL test); a few seconds.
  */
 class StreamsGroupErrorsIT {
     private static final short HEARTBEAT_V = 1;
@@ -102,8 +110,73 @@ class StreamsGroupErrorsIT {
             twice.topology().setSubtopologies(List.of(twice.topology().subtopologies().get(0),
                     twice.topology().subtopologies().get(0)));
             assertEquals(Errors.STREAMS_INVALID_TOPOLOGY.code(), heartbeat(c, twice).errorCode());
+            // Kafka-internal and invalid topic names, in Kafka's words
+            StreamsGroupHeartbeatResponse internal = heartbeat(c, join("g-bad", "m", "__consumer_offsets"));
+            assertEquals(Errors.STREAMS_INVALID_TOPOLOGY.code(), internal.errorCode());
+            assertEquals("Use of Kafka internal topics __consumer_offsets in a Kafka Streams topology is prohibited.",
+                    internal.errorMessage());
+            StreamsGroupHeartbeatResponse invalid = heartbeat(c, join("g-bad", "m", "no good"));
+            assertEquals(Errors.STREAMS_INVALID_TOPOLOGY.code(), invalid.errorCode());
+            assertEquals("Topic names no good are not valid topic names.", invalid.errorMessage());
             assertEquals(Errors.NONE.code(), heartbeat(c, join("g-ok", "m", "src")).errorCode());
+            // Kafka 4.4.0 keeps a group's topology: another at the same epoch is INVALID_REQUEST
+            StreamsGroupHeartbeatResponse other = heartbeat(c, join("g-ok", "m2", "other-src"));
+            assertEquals(Errors.INVALID_REQUEST.code(), other.errorCode());
+            assertEquals("Topology updates are not supported yet.", other.errorMessage());
         }
+    }
+
+    // creating internal topics needs CREATE on the cluster or on each topic, as in Kafka: refused, none is created and
+    // the MISSING_INTERNAL_TOPICS status names them; a topology naming a topic the member may not describe is
+    // TOPIC_AUTHORIZATION_FAILED. A broker of its own with an ACL authorizer (everything allowed where no ACL is found).
+    @Test
+    void internalTopicsNeedCreateRights() throws Exception {
+        try (RunningBroker secured = new RunningBroker(dir.resolve("acl-broker"), Map.of(
+                "offsets.topic.num.partitions", "1", "group.streams.initial.rebalance.delay.ms", "0",
+                "authorizer.class.name", "kafka.security.authorizer.AclAuthorizer",
+                "allow.everyone.if.no.acl.found", "true"));
+                Admin a = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, secured.bootstrap()));
+                KafkaWireClient c = new KafkaWireClient(secured.bootstrap())) {
+            a.createTopics(List.of(new NewTopic("src", 2, (short) 1), new NewTopic("secret", 1, (short) 1))).all().get();
+            a.listConsumerGroupOffsets("any").partitionsToOffsetAndMetadata().get();
+            // the cluster has ACLs, none granting CREATE; one changelog may be described but not created
+            String anonymous = "User:ANONYMOUS";
+            a.createAcls(List.of(
+                    acl(ResourceType.CLUSTER, "kafka-cluster", anonymous, AclOperation.ALTER, AclPermissionType.ALLOW),
+                    acl(ResourceType.CLUSTER, "kafka-cluster", anonymous, AclOperation.DESCRIBE, AclPermissionType.ALLOW),
+                    acl(ResourceType.CLUSTER, "kafka-cluster", anonymous, AclOperation.CLUSTER_ACTION,
+                            AclPermissionType.ALLOW),
+                    acl(ResourceType.TOPIC, "g-denied-store-changelog", anonymous, AclOperation.DESCRIBE,
+                            AclPermissionType.ALLOW),
+                    acl(ResourceType.TOPIC, "g-denied-store-changelog", anonymous, AclOperation.CREATE,
+                            AclPermissionType.DENY),
+                    acl(ResourceType.TOPIC, "secret", anonymous, AclOperation.DESCRIBE, AclPermissionType.DENY)))
+                    .all().get();
+
+            StreamsGroupHeartbeatResponse denied = heartbeat(c, join("g-denied", "m", "src"));
+            assertEquals(Errors.NONE.code(), denied.errorCode());
+            assertEquals(List.of(Status.MISSING_INTERNAL_TOPICS.code()), statuses(denied));
+            assertTrue(denied.status().get(0).statusDetail().endsWith(
+                    "; Unauthorized to CREATE on topics g-denied-store-changelog."), denied.status()::toString);
+            assertTrue(!a.listTopics().names().get().contains("g-denied-store-changelog"));
+
+            // no ACL on this changelog: CREATE on the topic is enough
+            StreamsGroupHeartbeatResponse allowed = heartbeat(c, join("g-allowed", "m", "src"));
+            assertEquals(Errors.NONE.code(), allowed.errorCode());
+            assertTrue(allowed.status().stream().noneMatch(st -> st.statusDetail().contains("Unauthorized")),
+                    allowed::toString);
+            Awaitility.await("the changelog created").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> a.listTopics().names().get().contains("g-allowed-store-changelog"));
+
+            StreamsGroupHeartbeatResponse secret = heartbeat(c, join("g-secret", "m", "secret"));
+            assertEquals(Errors.TOPIC_AUTHORIZATION_FAILED.code(), secret.errorCode());
+        }
+    }
+
+    private static AclBinding acl(ResourceType type, String name, String principal, AclOperation op,
+            AclPermissionType permission) {
+        return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
+                new AccessControlEntry(principal, "*", op, permission));
     }
 
     // a member's epoch and id are checked as KIP-1071 says: unknown members, fenced epochs, leaving
@@ -218,6 +291,11 @@ class StreamsGroupErrorsIT {
             StreamsGroupHeartbeatResponse ready = last.get();
             assertEquals("0", ready.activeTasks().get(0).subtopologyId());
             assertEquals(List.of(0, 1, 2, 3), ready.activeTasks().get(0).partitions());
+            // the changelog offsets it reports are kept for the assignor, and described
+            assertEquals(Errors.NONE.code(), heartbeat(c, new StreamsGroupHeartbeatRequest().setGroupId("g-app")
+                    .setMemberId("m1").setMemberEpoch(ready.memberEpoch()).setTaskOffsets(List.of(
+                            new StreamsGroupHeartbeatRequest.TaskOffset().setSubtopologyId("0").setPartition(2)
+                                    .setOffset(42)))).errorCode());
         }
         // the Admin describes it: its subtopology with the changelog's size, its member with the four tasks
         org.apache.kafka.clients.admin.StreamsGroupDescription described = admin.describeStreamsGroups(List.of("g-app"))
@@ -229,6 +307,8 @@ class StreamsGroupErrorsIT {
         assertEquals("m1", m.memberId());
         assertEquals("process-m1", m.processId());
         assertEquals(List.of(0, 1, 2, 3), m.assignment().activeTasks().get(0).partitions());
+        assertEquals(List.of(new org.apache.kafka.clients.admin.StreamsGroupMemberDescription.TaskOffset("0", 2, 42)),
+                m.taskOffsets());
         assertEquals(4, admin.describeTopics(List.of("g-app-store-changelog")).allTopicNames().get()
                 .get("g-app-store-changelog").partitions().size());
         assertEquals("compact", admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
