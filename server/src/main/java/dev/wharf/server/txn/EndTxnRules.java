@@ -59,12 +59,14 @@ final class EndTxnRules {
         if (producerId != s.producerId() && !retryOnOverflow) {
             return answer(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
         }
-        if (s.pending()) {
+        // A prepared transaction's markers are being written and its completion is to come (Kafka's pending
+        // CompleteX): whatever the epoch, the client waits and retries. Checked before the epoch (KAFKA-18464):
+        // the next transaction's EndTxn, at the epoch the commit just handed out, is not a zombie's.
+        if (s.pending() || s.state().preparing()) {
             return answer(ErrorCode.CONCURRENT_TRANSACTIONS);
         }
         boolean current = producerEpoch == s.producerEpoch() && producerId == s.producerId();
         boolean validEpoch = switch (s.state()) {
-            case PREPARE_COMMIT, PREPARE_ABORT -> retryOnBump;
             case COMPLETE_COMMIT, COMPLETE_ABORT -> retry || current;
             default -> current;
         };
@@ -74,8 +76,7 @@ final class EndTxnRules {
         return switch (s.state()) {
             case ONGOING -> new Outcome.Prepare(commit);
             case EMPTY -> commit ? answer(ErrorCode.INVALID_TXN_STATE) : new Outcome.Prepare(false);
-            case PREPARE_COMMIT -> answer(commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE);
-            case PREPARE_ABORT -> answer(commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS);
+            case PREPARE_COMMIT, PREPARE_ABORT -> answer(ErrorCode.CONCURRENT_TRANSACTIONS); // answered above
             case COMPLETE_COMMIT -> commit ? answer(retry ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE)
                     : retry ? answer(ErrorCode.INVALID_TXN_STATE) : new Outcome.Prepare(false);
             // a commit retried after the transaction was aborted (it timed out) is INVALID_TXN_STATE in

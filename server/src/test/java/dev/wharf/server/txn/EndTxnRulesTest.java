@@ -39,10 +39,12 @@ class EndTxnRulesTest {
         assertRow(TxnState.ONGOING, COMMIT, answer(ErrorCode.PRODUCER_FENCED), ABORT, answer(ErrorCode.PRODUCER_FENCED));
         assertRow(TxnState.EMPTY, answer(ErrorCode.INVALID_TXN_STATE), answer(ErrorCode.PRODUCER_FENCED), ABORT,
                 answer(ErrorCode.PRODUCER_FENCED));
-        assertRow(TxnState.PREPARE_COMMIT, answer(ErrorCode.PRODUCER_FENCED), answer(ErrorCode.CONCURRENT_TRANSACTIONS),
-                answer(ErrorCode.PRODUCER_FENCED), answer(ErrorCode.INVALID_TXN_STATE));
-        assertRow(TxnState.PREPARE_ABORT, answer(ErrorCode.PRODUCER_FENCED), answer(ErrorCode.INVALID_TXN_STATE),
-                answer(ErrorCode.PRODUCER_FENCED), answer(ErrorCode.CONCURRENT_TRANSACTIONS));
+        // prepared: the completion is pending (markers being written), so every request waits (KAFKA-18464);
+        // "abort, current epoch" is the next transaction's abort right after a commit, not a zombie
+        assertRow(TxnState.PREPARE_COMMIT, answer(ErrorCode.CONCURRENT_TRANSACTIONS), answer(ErrorCode.CONCURRENT_TRANSACTIONS),
+                answer(ErrorCode.CONCURRENT_TRANSACTIONS), answer(ErrorCode.CONCURRENT_TRANSACTIONS));
+        assertRow(TxnState.PREPARE_ABORT, answer(ErrorCode.CONCURRENT_TRANSACTIONS), answer(ErrorCode.CONCURRENT_TRANSACTIONS),
+                answer(ErrorCode.CONCURRENT_TRANSACTIONS), answer(ErrorCode.CONCURRENT_TRANSACTIONS));
         assertRow(TxnState.COMPLETE_COMMIT, answer(ErrorCode.INVALID_TXN_STATE), answer(ErrorCode.NONE), ABORT,
                 answer(ErrorCode.INVALID_TXN_STATE));
         assertRow(TxnState.COMPLETE_ABORT, answer(ErrorCode.INVALID_TXN_STATE), answer(ErrorCode.INVALID_TXN_STATE), ABORT,
