@@ -131,4 +131,48 @@ class ShareCoordinatorTest {
         assertEquals(ErrorCode.NON_EMPTY_GROUP, done(offsets.alter("g", Map.of(TOPIC_ID, Map.of(0, 0L)))));
         assertEquals(ErrorCode.NON_EMPTY_GROUP, done(offsets.delete("g", java.util.Set.of(TOPIC_ID))));
     }
+
+    // Members are durable (Kafka's share member records): after a restart a member carries on with its epoch and
+    // assignment, no UNKNOWN_MEMBER_ID; a member that left stays gone; a restored member that stays silent expires.
+    @Test
+    void membersCarryOnAfterARestart() throws Exception {
+        ShareCoordinator.HeartbeatResult a = beat("a", 0);
+        ShareCoordinator.HeartbeatResult b = beat("b", 0);
+        ShareCoordinator.HeartbeatResult a2 = beat("a", a.memberEpoch());
+        assertEquals(Map.of(TOPIC_ID, List.of(0)), a2.assignment());
+        beat("c", 0);
+        assertEquals(Errors.NONE.code(), beat("c", -1).error());
+        ShareCoordinator.DescribedGroup before = share.describe("g");
+
+        open(h.restart());
+        ShareCoordinator.DescribedGroup after = share.describe("g");
+        assertEquals(before.epoch(), after.epoch());
+        assertEquals(before.state(), after.state());
+        assertEquals(byId(before), byId(after), "the same members, epochs, assignments and clients");
+        ShareCoordinator.HeartbeatResult a3 = beat("a", a2.memberEpoch());
+        assertEquals(Errors.NONE.code(), a3.error());
+        assertEquals(a2.memberEpoch(), a3.memberEpoch());
+        assertNull(a3.assignment(), "nothing changed for a");
+        ShareCoordinator.HeartbeatResult b2 = beat("b", b.memberEpoch());
+        assertEquals(Errors.NONE.code(), b2.error());
+        assertEquals(Map.of(TOPIC_ID, List.of(1)), share.describe("g").members().stream()
+                .filter(m -> m.memberId().equals("b")).findFirst().orElseThrow().assignment());
+
+        assertEquals(Errors.NONE.code(), beat("b", b2.memberEpoch()).error());
+        assertEquals(Errors.NONE.code(), beat("b", -1).error());
+        open(h.restart());
+        assertEquals(List.of("a"), share.describe("g").members().stream().map(ShareCoordinator.DescribedMember::memberId).toList());
+        assertEquals(Map.of(TOPIC_ID, List.of(0, 1)), share.describe("g").members().get(0).assignment(),
+                "a was given both partitions when b left");
+        h.advance(6_000);
+        h.drain();
+        assertEquals("Empty", share.describe("g").state(), "a restored member gets a session timeout too");
+        open(h.restart());
+        assertEquals("Empty", share.describe("g").state());
+        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), beat("a", a2.memberEpoch()).error());
+    }
+
+    private static Map<String, ShareCoordinator.DescribedMember> byId(ShareCoordinator.DescribedGroup g) {
+        return g.members().stream().collect(java.util.stream.Collectors.toMap(ShareCoordinator.DescribedMember::memberId, m -> m));
+    }
 }
