@@ -172,6 +172,30 @@ class ShareCoordinatorTest {
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), beat("a", a2.memberEpoch()).error());
     }
 
+    // Deleted offsets fence like altered ones: a leader still holding the old state cannot write it back, even
+    // after a restart; the next leader starts afresh in the new state epoch; Describe no longer shows the partition.
+    @Test
+    void deletedOffsetsFenceTheOldState() throws Exception {
+        ShareStateRecord held = new ShareStateRecord(TOPIC_ID, 0, 0, 3, 42, List.of(new ShareStateRecord.Batch(42, 44, (byte) 2, (short) 1)));
+        assertEquals(ErrorCode.NONE, done(share.writeState("g", held)));
+        assertEquals(ErrorCode.NONE, done(offsets.delete("g", java.util.Set.of(TOPIC_ID))));
+        ShareStateRecord marker = share.readState("g", TOPIC_ID, 0).state();
+        assertNotNull(marker);
+        assertEquals(true, marker.isDeleted());
+        assertEquals(1, marker.stateEpoch());
+        assertEquals(Map.of(), offsets.describe("g").states());
+        assertEquals(ErrorCode.FENCED_STATE_EPOCH, done(share.writeState("g",
+                new ShareStateRecord(TOPIC_ID, 0, 0, 3, 45, List.of()))), "the old holder writes back");
+        open(h.restart());
+        assertEquals(ErrorCode.FENCED_STATE_EPOCH, done(share.writeState("g",
+                new ShareStateRecord(TOPIC_ID, 0, 0, 3, 45, List.of()))), "still fenced after a restart");
+        assertEquals(ErrorCode.NONE, done(offsets.delete("g", java.util.Set.of(TOPIC_ID))), "deleting again changes nothing");
+        assertEquals(1, share.readState("g", TOPIC_ID, 0).state().stateEpoch());
+        ShareStateRecord fresh = new ShareStateRecord(TOPIC_ID, 0, 1, 3, 0, List.of());
+        assertEquals(ErrorCode.NONE, done(share.writeState("g", fresh)), "a leader that loaded the place holder");
+        assertEquals(Map.of(TOPIC_ID, Map.of(0, fresh)), offsets.describe("g").states());
+    }
+
     private static Map<String, ShareCoordinator.DescribedMember> byId(ShareCoordinator.DescribedGroup g) {
         return g.members().stream().collect(java.util.stream.Collectors.toMap(ShareCoordinator.DescribedMember::memberId, m -> m));
     }
