@@ -196,6 +196,35 @@ class ShareCoordinatorTest {
         assertEquals(Map.of(TOPIC_ID, Map.of(0, fresh)), offsets.describe("g").states());
     }
 
+    // A member record restores what was written; a corrupted count is refused before anything is allocated from it.
+    @Test
+    void memberRecordsRoundTripAndRefuseHostileCounts() {
+        ShareGroup group = new ShareGroup("g", 0);
+        ShareGroup.Member m = new ShareGroup.Member("m-1");
+        m.epoch = 7;
+        m.clientId = "client";
+        m.clientHost = "/127.0.0.1";
+        m.rackId = "rack-a";
+        m.subscribedTopics = List.of("orders", "payments");
+        m.assignment = Map.of(TOPIC_ID, List.of(0, 1));
+        group.members.put(m.memberId, m);
+        group.epoch = 7;
+        java.util.Map<String, Group> restored = new java.util.HashMap<>();
+        GroupPersistence.restore(List.of(ShareGroupRecords.groupEntry(group), ShareGroupRecords.memberEntry("g", m)), 0,
+                restored, new OffsetTable());
+        ShareGroup.Member back = ((ShareGroup) restored.get("g")).members.get("m-1");
+        assertEquals(List.of(7, "client", "/127.0.0.1", "rack-a", List.of("orders", "payments"), Map.of(TOPIC_ID, List.of(0, 1))),
+                List.of(back.epoch, back.clientId, back.clientHost, back.rackId, back.subscribedTopics, back.assignment));
+
+        var entry = ShareGroupRecords.memberEntry("g", m);
+        byte[] hostile = entry.value().clone();
+        int topicCountAt = 2 + 4 + 2 + "client".length() + 2 + "/127.0.0.1".length() + 1 + 2 + "rack-a".length();
+        java.nio.ByteBuffer.wrap(hostile).putInt(topicCountAt, Integer.MAX_VALUE);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> GroupPersistence.restore(
+                List.of(new dev.wharf.server.coordinator.CoordinatorLog.Entry(entry.key(), hostile)), 0,
+                new java.util.HashMap<>(), new OffsetTable()));
+    }
+
     private static Map<String, ShareCoordinator.DescribedMember> byId(ShareCoordinator.DescribedGroup g) {
         return g.members().stream().collect(java.util.stream.Collectors.toMap(ShareCoordinator.DescribedMember::memberId, m -> m));
     }
