@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code group.share.session.timeout.ms} without a heartbeat), ShareGroupDescribe, and the
  * durable share-partition states the partition leaders read and write (Kafka's share coordinator
  * role, kept here in the group's own {@code __consumer_offsets} partition: acks=all, failing over
- * with it). Assignment is {@link ShareAssignor}'s.
+ * with it). Assignment is {@link ShareAssignor}'s. Members are stored as they change
+ * ({@link ShareGroupRecords}), so after a restart or failover they carry on in their epochs.
  *
  * <p>Threads: io threads call in; session expiry runs on io threads handed off from the deadline
  * timer. Each group's state is guarded by its monitor; writes are queued on the partition writer,
