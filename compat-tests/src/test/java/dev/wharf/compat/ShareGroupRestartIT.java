@@ -60,6 +60,77 @@ class ShareGroupRestartIT {
         }
     }
 
+    // Members are durable: consumers that live through a broker restart carry on in their epochs (no UNKNOWN_MEMBER_ID,
+    // no rejoin: the group and member epochs are those from before) and every record is delivered exactly once.
+    @Test
+    void membersCarryOnAcrossARestart() throws Exception {
+        try (BrokerProcess broker = new BrokerProcess(dir.resolve("restarting"), FAST_HEARTBEATS)) {
+            broker.start();
+            String bootstrap = broker.bootstrap();
+            try (Admin admin = GroupClients.admin(bootstrap)) {
+                GroupClients.createTopic(admin, "carry", 2);
+                ShareClients.startAtEarliest(admin, "carriers", "carry", 2);
+            }
+            Map<String, Integer> counts = new TreeMap<>();
+            try (KafkaShareConsumer<String, String> a = ShareClients.consumer(bootstrap, "carriers", "a", true, 100);
+                    KafkaShareConsumer<String, String> b = ShareClients.consumer(bootstrap, "carriers", "b", true, 100)) {
+                a.subscribe(List.of("carry"));
+                b.subscribe(List.of("carry"));
+                produceTo(bootstrap, 10);
+                consumeUntil(List.of(a, b), counts, 20);
+                Map<String, Integer> before;
+                try (Admin admin = GroupClients.admin(bootstrap)) {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> epochs(admin).size() == 3); // group + both members
+                    before = epochs(admin);
+                }
+
+                broker.restart();
+                produceTo(bootstrap, 10);
+                consumeUntil(List.of(a, b), counts, 40);
+                try (Admin admin = GroupClients.admin(bootstrap)) {
+                    assertEquals(before, epochs(admin), "the same members in the same epochs: none had to join again");
+                }
+            }
+            assertEquals(40, counts.size());
+            counts.forEach((record, times) -> assertEquals(1, times, record + " delivered " + times + " times"));
+        }
+    }
+
+    /** The group's epoch ("group") and each member's, by client id; members only once they have an assignment. */
+    private static Map<String, Integer> epochs(Admin admin) throws Exception {
+        var group = admin.describeShareGroups(List.of("carriers")).all().get().get("carriers");
+        Map<String, Integer> out = new TreeMap<>();
+        out.put("group", group.groupEpoch());
+        group.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty())
+                .forEach(m -> out.put(m.clientId() + "/" + m.consumerId(), m.memberEpoch()));
+        return out;
+    }
+
+    /** {@code count} records to each of the two partitions. */
+    private static void produceTo(String bootstrap, int count) throws Exception {
+        for (int p = 0; p < 2; p++) {
+            GroupClients.produce(bootstrap, "carry", p, count, null, 0);
+        }
+    }
+
+    /** Polls both consumers, accepting and committing all they get, until {@code total} distinct records came. */
+    private static void consumeUntil(List<KafkaShareConsumer<String, String>> consumers, Map<String, Integer> counts,
+            int total) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (KafkaShareConsumer<String, String> c : consumers) {
+                List<ConsumerRecord<String, String>> got = ShareClients.poll(c);
+                for (ConsumerRecord<String, String> r : got) {
+                    counts.merge(r.partition() + "@" + r.offset(), 1, Integer::sum);
+                    c.acknowledge(r, AcknowledgeType.ACCEPT);
+                }
+                if (!got.isEmpty()) {
+                    c.commitSync();
+                }
+            }
+            return counts.size() >= total;
+        });
+    }
+
     /** Twenty records, all acquired by one consumer which accepts the first ten and renews its lock on the rest. */
     private static KafkaShareConsumer<String, String> acceptHalf(String bootstrap) throws Exception {
         try (Admin admin = GroupClients.admin(bootstrap)) {

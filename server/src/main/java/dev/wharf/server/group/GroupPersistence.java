@@ -67,7 +67,7 @@ final class GroupPersistence {
         for (CoordinatorLog.Entry e : entries) {
             GroupRecords.Key key = GroupRecords.readKey(e.key());
             switch (key.kind()) {
-                case ShareGroupRecords.GROUP_KEY, ShareGroupRecords.STATE_KEY -> ShareGroupRecords.restore(e, nowMs, groups);
+                case ShareGroupRecords.GROUP_KEY, ShareGroupRecords.MEMBER_KEY, ShareGroupRecords.STATE_KEY -> ShareGroupRecords.restore(e, nowMs, groups);
                 case GroupRecords.OFFSET_KEY -> offsetEntries.add(e);
                 case GroupRecords.GROUP_KEY -> restoreClassic(key.group(), GroupRecords.readGroupValue(e.value()), nowMs,
                         groups);

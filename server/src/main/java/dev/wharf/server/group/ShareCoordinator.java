@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code group.share.session.timeout.ms} without a heartbeat), ShareGroupDescribe, and the
  * durable share-partition states the partition leaders read and write (Kafka's share coordinator
  * role, kept here in the group's own {@code __consumer_offsets} partition: acks=all, failing over
- * with it). Assignment is {@link ShareAssignor}'s.
+ * with it). Assignment is {@link ShareAssignor}'s. Members are stored as they change
+ * ({@link ShareGroupRecords}), so after a restart or failover they carry on in their epochs.
  *
  * <p>Threads: io threads call in; session expiry runs on io threads handed off from the deadline
  * timer. Each group's state is guarded by its monitor; writes are queued on the partition writer,
@@ -74,7 +75,24 @@ public final class ShareCoordinator {
         this.timer = timer;
         this.clock = clock;
         this.config = store.config();
-        // restored share groups have no members (they join again), so no sessions to restart
+        // restored members keep their place if they heartbeat within a session timeout from now; groups
+        // loaded before this coordinator started (at start-up) get their sessions here too
+        store.onLoaded(this::startRestoredSessions);
+        startRestoredSessions(List.copyOf(store.all()));
+    }
+
+    private void startRestoredSessions(java.util.Collection<Group> groups) {
+        for (Group g : groups) {
+            if (g instanceof ShareGroup group) {
+                synchronized (group) {
+                    for (ShareGroup.Member m : group.members.values()) {
+                        if (m.session == null) {
+                            startSession(group, m);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     // ---- membership --------------------------------------------------------------------------
@@ -131,6 +149,10 @@ public final class ShareCoordinator {
                 return HeartbeatResult.error(ErrorCode.FENCED_MEMBER_EPOCH.code, "The share group member has a greater member epoch ("
                         + memberEpoch + ") than the one known by the group coordinator (" + member.epoch + ").");
             }
+            boolean described = !java.util.Objects.equals(member.clientId, clientId)
+                    || !java.util.Objects.equals(member.clientHost, clientHost)
+                    || (rackId != null && !rackId.equals(member.rackId))
+                    || (subscribed != null && !subscribed.equals(member.subscribedTopics));
             member.clientId = clientId;
             member.clientHost = clientHost;
             if (rackId != null) {
@@ -139,7 +161,10 @@ public final class ShareCoordinator {
             if (subscribed != null) {
                 member.subscribedTopics = List.copyOf(subscribed);
             }
-            reassign(group, writer.get());
+            if (!reassign(group, writer.get()) && described) {
+                // what Describe shows changed, not the assignment: the stored member must still say so
+                writer.get().write(PartitionWriter.fixed(List.of(ShareGroupRecords.memberEntry(groupId, member))));
+            }
             startSession(group, member);
             // a member that knows an older epoch (or just joined) learns its assignment
             boolean tell = memberEpoch != member.epoch || memberEpoch == 0;
@@ -148,8 +173,11 @@ public final class ShareCoordinator {
         }
     }
 
-    /** Recomputes every member's partitions; a change is a new group epoch, given to the members it changed. */
-    private void reassign(ShareGroup group, PartitionWriter writer) {
+    /**
+     * Recomputes every member's partitions; a change is a new group epoch, given to the members it
+     * changed, and stored with them. Returns whether anything was written.
+     */
+    private boolean reassign(ShareGroup group, PartitionWriter writer) {
         Map<String, Map<UUID, List<Integer>>> target = ShareAssignor.assign(group.members.values(), topics);
         boolean changed = false;
         for (ShareGroup.Member m : group.members.values()) {
@@ -158,18 +186,22 @@ public final class ShareCoordinator {
             }
         }
         if (!changed) {
-            return;
+            return false;
         }
         group.epoch++;
         group.stateTimestampMs = clock.getAsLong();
+        List<CoordinatorLog.Entry> records = new ArrayList<>();
+        records.add(ShareGroupRecords.groupEntry(group));
         for (ShareGroup.Member m : group.members.values()) {
             Map<UUID, List<Integer>> next = target.get(m.memberId);
             if (!next.equals(m.assignment) || m.epoch == 0) {
                 m.assignment = next;
                 m.epoch = group.epoch;
+                records.add(ShareGroupRecords.memberEntry(group.groupId(), m));
             }
         }
-        writer.write(PartitionWriter.fixed(List.of(ShareGroupRecords.groupEntry(group))));
+        writer.write(PartitionWriter.fixed(records));
+        return true;
     }
 
     private void removeMember(ShareGroup group, ShareGroup.Member member, PartitionWriter writer) {
@@ -178,6 +210,7 @@ public final class ShareCoordinator {
         }
         group.members.remove(member.memberId);
         log.info("member {} left share group {}", member.memberId, group.groupId());
+        writer.write(PartitionWriter.fixed(List.of(ShareGroupRecords.memberTombstone(group.groupId(), member.memberId))));
         if (group.members.isEmpty()) {
             group.epoch++;
             group.stateTimestampMs = clock.getAsLong();

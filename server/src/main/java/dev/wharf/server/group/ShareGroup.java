@@ -104,6 +104,9 @@ final class ShareGroup extends BrokerAssignedGroup {
     public List<CoordinatorLog.Entry> tombstones() {
         List<CoordinatorLog.Entry> out = new ArrayList<>();
         out.add(new CoordinatorLog.Entry(ShareGroupRecords.groupKey(groupId), null));
+        for (String memberId : members.keySet()) {
+            out.add(ShareGroupRecords.memberTombstone(groupId, memberId));
+        }
         for (TopicIdPartition tp : states.keySet()) {
             out.add(ShareGroupRecords.stateTombstone(groupId, tp.topicId(), tp.partition()));
         }

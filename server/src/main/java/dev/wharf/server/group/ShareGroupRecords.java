@@ -4,18 +4,22 @@ import dev.wharf.server.coordinator.CoordinatorLog;
 import dev.wharf.server.coordinator.RecordBytes;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * What share groups write to {@code __consumer_offsets} (kinds 10-19 of {@link GroupRecords}): the
- * group's epoch (kind 10, key: kind, group) and each share-partition's state (kind 12, key: kind,
- * group, topic id, partition). Members are not stored: after a failover they join again, as their
- * heartbeats get UNKNOWN_MEMBER_ID. Values start with a format version:
+ * group's epoch (kind 10, key: kind, group), each member with its epoch and assignment (kind 11,
+ * key: kind, group, member id; written whenever they change, so that after a restart or failover
+ * a member carries on with the epoch it knows, as in Kafka) and each share-partition's state (kind
+ * 12, key: kind, group, topic id, partition). Values start with a format version:
  *
  * <pre>
  * group:  version:short, epoch:int, stateTimestamp:long
+ * member: version:short, epoch:int, clientId:utf, clientHost:utf, hasRack:bool, [rackId:utf],
+ *         topicCount:int, topicCount × topic:utf, assignedCount:int, assignedCount × (topicId:2×long, count:int, count × partition:int)
  * state:  version:short, stateEpoch:int, leaderEpoch:int, startOffset:long, count:int, count × (first:long, last:long, state:byte, deliveryCount:short)
  * </pre>
  *
@@ -23,6 +27,7 @@ import java.util.UUID;
  */
 final class ShareGroupRecords {
     static final short GROUP_KEY = 10;
+    static final short MEMBER_KEY = 11;
     static final short STATE_KEY = 12;
     private static final short VALUE_VERSION = 1;
     private static final int BATCH_BYTES = 8 + 8 + 1 + 2;
@@ -30,7 +35,7 @@ final class ShareGroupRecords {
     private ShareGroupRecords() {}
 
     static boolean isShareKind(short kind) {
-        return kind == GROUP_KEY || kind == STATE_KEY;
+        return kind == GROUP_KEY || kind == MEMBER_KEY || kind == STATE_KEY;
     }
 
     static CoordinatorLog.Entry groupEntry(ShareGroup group) {
@@ -47,6 +52,46 @@ final class ShareGroupRecords {
             out.writeShort(GROUP_KEY);
             out.writeUTF(groupId);
         });
+    }
+
+    static byte[] memberKey(String groupId, String memberId) {
+        return RecordBytes.write(out -> {
+            out.writeShort(MEMBER_KEY);
+            out.writeUTF(groupId);
+            out.writeUTF(memberId);
+        });
+    }
+
+    /** The member as of now (call holding the group's monitor). */
+    static CoordinatorLog.Entry memberEntry(String groupId, ShareGroup.Member m) {
+        byte[] value = RecordBytes.write(out -> {
+            out.writeShort(VALUE_VERSION);
+            out.writeInt(m.epoch);
+            out.writeUTF(m.clientId == null ? "" : m.clientId);
+            out.writeUTF(m.clientHost == null ? "" : m.clientHost);
+            out.writeBoolean(m.rackId != null);
+            if (m.rackId != null) {
+                out.writeUTF(m.rackId);
+            }
+            out.writeInt(m.subscribedTopics.size());
+            for (String t : m.subscribedTopics) {
+                out.writeUTF(t);
+            }
+            out.writeInt(m.assignment.size());
+            for (Map.Entry<UUID, List<Integer>> a : m.assignment.entrySet()) {
+                out.writeLong(a.getKey().getMostSignificantBits());
+                out.writeLong(a.getKey().getLeastSignificantBits());
+                out.writeInt(a.getValue().size());
+                for (int p : a.getValue()) {
+                    out.writeInt(p);
+                }
+            }
+        });
+        return new CoordinatorLog.Entry(memberKey(groupId, m.memberId), value);
+    }
+
+    static CoordinatorLog.Entry memberTombstone(String groupId, String memberId) {
+        return new CoordinatorLog.Entry(memberKey(groupId, memberId), null);
     }
 
     static byte[] stateKey(String groupId, UUID topicId, int partition) {
@@ -96,6 +141,13 @@ final class ShareGroupRecords {
                     group.stateTimestampMs = v.readLong();
                     return null;
                 });
+            } else if (kind == MEMBER_KEY) {
+                String memberId = in.readUTF();
+                if (e.value() == null) {
+                    group.members.remove(memberId);
+                } else {
+                    group.members.put(memberId, readMember(memberId, e.value()));
+                }
             } else if (kind == STATE_KEY) {
                 UUID topicId = new UUID(in.readLong(), in.readLong());
                 int partition = in.readInt();
@@ -105,6 +157,44 @@ final class ShareGroupRecords {
             }
             return null;
         });
+    }
+
+    /** A stored member; every count is checked against the record's size before anything is allocated. */
+    private static ShareGroup.Member readMember(String memberId, byte[] value) {
+        return RecordBytes.read(value, "__consumer_offsets", in -> {
+            checkVersion(in.readShort());
+            ShareGroup.Member m = new ShareGroup.Member(memberId);
+            m.epoch = in.readInt();
+            m.clientId = in.readUTF();
+            m.clientHost = in.readUTF();
+            m.rackId = in.readBoolean() ? in.readUTF() : null;
+            int topics = checkedCount(in.readInt(), 2, value.length);
+            List<String> subscribed = new ArrayList<>(topics);
+            for (int i = 0; i < topics; i++) {
+                subscribed.add(in.readUTF());
+            }
+            m.subscribedTopics = List.copyOf(subscribed);
+            int assigned = checkedCount(in.readInt(), 20, value.length);
+            Map<UUID, List<Integer>> assignment = new LinkedHashMap<>();
+            for (int i = 0; i < assigned; i++) {
+                UUID topicId = new UUID(in.readLong(), in.readLong());
+                int count = checkedCount(in.readInt(), 4, value.length);
+                List<Integer> partitions = new ArrayList<>(count);
+                for (int j = 0; j < count; j++) {
+                    partitions.add(in.readInt());
+                }
+                assignment.put(topicId, List.copyOf(partitions));
+            }
+            m.assignment = Map.copyOf(assignment);
+            return m;
+        });
+    }
+
+    private static int checkedCount(int count, int minBytesEach, int recordBytes) throws IOException {
+        if (count < 0 || (long) count * minBytesEach > recordBytes) {
+            throw new IOException("bad share member count " + count);
+        }
+        return count;
     }
 
     private static ShareStateRecord readState(UUID topicId, int partition, byte[] value) {

@@ -53,7 +53,11 @@ public final class ShareOffsetsAdmin {
             if (group.isDead()) {
                 return new Offsets(ErrorCode.GROUP_ID_NOT_FOUND, Map.of());
             }
-            group.states.forEach((tp, s) -> out.computeIfAbsent(tp.topicId(), k -> new HashMap<>()).put(tp.partition(), s));
+            group.states.forEach((tp, s) -> {
+                if (!s.isDeleted()) {
+                    out.computeIfAbsent(tp.topicId(), k -> new HashMap<>()).put(tp.partition(), s);
+                }
+            });
         }
         return new Offsets(ErrorCode.NONE, out);
     }
@@ -111,7 +115,11 @@ public final class ShareOffsetsAdmin {
         });
     }
 
-    /** Forgets the share-partition states of these topics. */
+    /**
+     * Forgets the share-partition states of these topics: each is replaced by a place holder in a
+     * new state epoch (not a tombstone), so that a leader still holding the old state cannot write
+     * it back (FENCED_STATE_EPOCH), as after AlterShareGroupOffsets.
+     */
     public CompletableFuture<ErrorCode> delete(String groupId, Set<UUID> topicIds) {
         Optional<PartitionWriter> writer = store.writerFor(groupId);
         if (writer.isEmpty()) {
@@ -121,7 +129,7 @@ public final class ShareOffsetsAdmin {
         if (group == null) {
             return CompletableFuture.completedFuture(ErrorCode.GROUP_ID_NOT_FOUND);
         }
-        List<ShareGroup.TopicIdPartition> gone = new ArrayList<>();
+        Map<ShareGroup.TopicIdPartition, ShareStateRecord> gone = new HashMap<>();
         return writer.get().write(new PartitionWriter.LogWrite<>() {
             private ErrorCode error = ErrorCode.NONE;
 
@@ -133,12 +141,14 @@ public final class ShareOffsetsAdmin {
                         return List.of();
                     }
                     List<CoordinatorLog.Entry> out = new ArrayList<>();
-                    for (ShareGroup.TopicIdPartition tp : group.states.keySet()) {
-                        if (topicIds.contains(tp.topicId())) {
-                            gone.add(tp);
-                            out.add(ShareGroupRecords.stateTombstone(groupId, tp.topicId(), tp.partition()));
+                    group.states.forEach((tp, stored) -> {
+                        if (topicIds.contains(tp.topicId()) && !stored.isDeleted()) {
+                            ShareStateRecord marker = ShareStateRecord.deleted(tp.topicId(), tp.partition(),
+                                    stored.stateEpoch() + 1, stored.leaderEpoch());
+                            gone.put(tp, marker);
+                            out.add(ShareGroupRecords.stateEntry(groupId, marker));
                         }
-                    }
+                    });
                     return out;
                 }
             }
@@ -146,7 +156,7 @@ public final class ShareOffsetsAdmin {
             @Override
             public ErrorCode applied() {
                 synchronized (group) {
-                    gone.forEach(group.states::remove);
+                    group.states.putAll(gone);
                 }
                 return error;
             }

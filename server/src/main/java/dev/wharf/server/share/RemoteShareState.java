@@ -73,8 +73,9 @@ final class RemoteShareState {
                         if (p.errorCode() != 0) {
                             return new ShareCoordinator.StateRead(ErrorCode.forCode(p.errorCode()), null);
                         }
-                        if (p.startOffset() < 0) {
-                            return new ShareCoordinator.StateRead(ErrorCode.NONE, null);
+                        if (p.startOffset() < 0) { // none stored, or a deleted state's place holder with its epoch
+                            return new ShareCoordinator.StateRead(ErrorCode.NONE, p.stateEpoch() > 0
+                                    ? ShareStateRecord.deleted(topicId, partition, p.stateEpoch(), leaderEpoch) : null);
                         }
                         List<ShareStateRecord.Batch> batches = new ArrayList<>();
                         p.stateBatches().forEach(b -> batches.add(new ShareStateRecord.Batch(b.firstOffset(),

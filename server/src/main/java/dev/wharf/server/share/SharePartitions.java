@@ -136,7 +136,7 @@ final class SharePartitions {
                     if (read.error() != ErrorCode.NONE) {
                         return CompletableFuture.failedFuture(new ShareStateException(read.error()));
                     }
-                    if (read.state() != null) {
+                    if (read.state() != null && !read.state().isDeleted()) {
                         Held h = new Held(key, SharePartition.restore(toSnapshot(read.state())), partition, leaderEpoch,
                                 read.state().stateEpoch());
                         log.info("share-partition {} of {} loaded at {}", partition.topicPartition(), key.groupId(),
@@ -144,7 +144,9 @@ final class SharePartitions {
                         return CompletableFuture.completedFuture(h);
                     }
                     long start = settings.initialOffset(key.groupId(), partition, clock.getAsLong());
-                    Held h = new Held(key, new SharePartition(start), partition, leaderEpoch, 0);
+                    // after DeleteShareGroupOffsets: afresh, in the epoch that fences the state's previous holder
+                    int stateEpoch = read.state() == null ? 0 : read.state().stateEpoch();
+                    Held h = new Held(key, new SharePartition(start), partition, leaderEpoch, stateEpoch);
                     log.info("share-partition {} of {} starts at {}", partition.topicPartition(), key.groupId(), start);
                     return persist(h).thenCompose(error -> error == ErrorCode.NONE
                             ? CompletableFuture.completedFuture(h)
