@@ -153,16 +153,22 @@ final class ConsumerGroup extends BrokerAssignedGroup {
     }
 
     @Override
-    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int memberEpoch, long nowMs) {
+    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int memberEpoch,
+            boolean transactional, short apiVersion, long nowMs) {
         if (dead) {
             return ErrorCode.COORDINATOR_NOT_AVAILABLE;
         }
         if (memberEpoch < 0 && members.isEmpty()) {
             return ErrorCode.NONE; // an admin client, or a consumer assigning its own partitions
         }
+        // as Kafka: once the group has members, even a transactional commit must name one of them
         ConsumerMember m = memberId == null ? null : members.get(memberId);
         if (m == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        if (!transactional && m.classic == null && apiVersion < 9) {
+            // OffsetCommit below v9 cannot carry a member epoch's meaning (STALE_MEMBER_EPOCH)
+            return ErrorCode.UNSUPPORTED_VERSION;
         }
         if (epochCurrent(m, memberEpoch)) {
             return ErrorCode.NONE;

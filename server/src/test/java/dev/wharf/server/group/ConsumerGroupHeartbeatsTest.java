@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.ConsumerGroupHeartbeats.Heartbeat;
 import dev.wharf.server.group.ConsumerGroupHeartbeats.HeartbeatResult;
 import java.nio.file.Path;
@@ -198,6 +199,45 @@ class ConsumerGroupHeartbeatsTest {
                 .offset().offset());
     }
 
+    // As Kafka 4.4: a member of the new protocol commits with OffsetCommit v9+ (older versions get
+    // UNSUPPORTED_VERSION); a TxnOffsetCommit must name a member once the group has some, and a stale
+    // epoch fails it with ILLEGAL_GENERATION, the error a producer knows.
+    @Test
+    void offsetCommitVersionAndTransactionalRules() {
+        assertEquals(List.of(ErrorCode.NONE), commitAt("", -1, (short) 8), "an empty group takes anyone's offsets");
+        HeartbeatResult a = join("a");
+        beat("a", a.memberEpoch(), t(0, 1, 2, 3));
+        assertEquals(List.of(ErrorCode.UNSUPPORTED_VERSION), commitAt("a", 1, (short) 8));
+        assertEquals(List.of(ErrorCode.UNSUPPORTED_VERSION), commitAt("a", 1, (short) 2));
+        assertEquals(List.of(ErrorCode.UNKNOWN_MEMBER_ID), commitAt("zz", 1, (short) 8), "the member first");
+        assertEquals(List.of(ErrorCode.UNKNOWN_MEMBER_ID), commitAt("", -1, (short) 8), "no member, members present");
+        assertEquals(List.of(ErrorCode.NONE), commitAt("a", 1, (short) 9));
+        assertEquals(List.of(ErrorCode.UNKNOWN_MEMBER_ID), txnCommit("", -1), "a producer naming no member");
+        assertEquals(List.of(ErrorCode.ILLEGAL_GENERATION), txnCommit("a", 7));
+        assertEquals(List.of(ErrorCode.UNKNOWN_MEMBER_ID), txnCommit("zz", 1));
+        assertEquals(List.of(ErrorCode.NONE), txnCommit("a", 1));
+        assertEquals(List.of(ErrorCode.ILLEGAL_GENERATION), txnCommitTo("nosuch", "a", 1), "a group not there");
+        assertEquals(List.of(ErrorCode.NONE), txnCommitTo("nosuch", "", -1), "a producer outside any group");
+    }
+
+    private List<ErrorCode> commitAt(String member, int epoch, short version) {
+        CompletableFuture<List<ErrorCode>> f = h.offsets.commitOffsets("g", member, null, epoch, -1,
+                List.of(new GroupOffsets.OffsetToCommit("t", 0, 3, -1, "")), version);
+        h.drain();
+        return f.join();
+    }
+
+    private List<ErrorCode> txnCommit(String member, int epoch) {
+        return txnCommitTo("g", member, epoch);
+    }
+
+    private List<ErrorCode> txnCommitTo(String group, String member, int epoch) {
+        CompletableFuture<List<ErrorCode>> f = h.offsets.commitTransactionalOffsets(group, 42L, (short) 0, member, null,
+                epoch, List.of(new GroupOffsets.OffsetToCommit("t", 0, 4, -1, "")));
+        h.drain();
+        return f.join();
+    }
+
     // Members, epochs and assignments survive a restart: the group is rebuilt from its records.
     @Test
     void restoredAfterRestart() throws Exception {
@@ -270,6 +310,7 @@ class ConsumerGroupHeartbeatsTest {
         assertEquals(t(2, 3), beat("a", 2, Map.of()).assignment());
         assertEquals(List.of(dev.wharf.server.ErrorCode.ILLEGAL_GENERATION), h.commit("g", c, 7, "t", 0, 1));
         assertEquals(List.of(dev.wharf.server.ErrorCode.NONE), h.commit("g", c, 2, "t", 0, 1));
+        assertEquals(List.of(ErrorCode.NONE), commitAt(c, 2, (short) 8), "a classic member may use any version");
 
         send(new Heartbeat("g", "a", -1, null, null, -1, null, null, null, null, "client", "h", (short) 1));
         assertTrue(h.store.group("g") instanceof ClassicGroup, "only a classic member left");
