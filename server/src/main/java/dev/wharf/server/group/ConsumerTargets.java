@@ -12,11 +12,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The target assignment of consumer groups: which topics each member subscribes to (names that
- * exist, and topics matching its RE2J regular expression, re-evaluated on every heartbeat so a
- * topic created later is picked up), the partition counts of those topics, and the assignment the
+ * exist, and topics matching its RE2J regular expression that its principal may DESCRIBE,
+ * re-evaluated on every heartbeat so a topic created later is picked up), the partition counts of those topics, and the assignment the
  * group's server-side assignor computes from them whenever the group epoch moves.
  *
  * <p>Threads: io threads, under the monitor of the group being refreshed. The compiled patterns
@@ -72,8 +73,9 @@ final class ConsumerTargets {
             Pattern p = m.subscribedTopicRegex == null ? null : pattern(m.subscribedTopicRegex);
             if (p != null) {
                 names = names != null ? names : topics.names();
+                Predicate<String> visible = visibleTo(group, m);
                 for (String t : names) {
-                    if (p.matches(t) && counts.computeIfAbsent(t, topics::partitions) >= 0) {
+                    if (p.matches(t) && visible.test(t) && counts.computeIfAbsent(t, topics::partitions) >= 0) {
                         mine.add(t);
                     }
                 }
@@ -105,6 +107,19 @@ final class ConsumerTargets {
         group.subscribedCounts = Map.copyOf(counts);
         group.assignorName = assignor.name();
         out.add(ConsumerGroupRecords.groupEntry(group));
+    }
+
+    /**
+     * The regex matches a member may have: those its principal may DESCRIBE, as Kafka filters them.
+     * A member restored from the log and not yet heard from here keeps to the topics of its target
+     * (they passed the check before the group moved), until its next heartbeat brings its rights.
+     */
+    private static Predicate<String> visibleTo(ConsumerGroup group, ConsumerMember m) {
+        if (m.describable != null) {
+            return m.describable;
+        }
+        Set<String> targeted = group.targetOf(m.memberId).keySet();
+        return targeted::contains;
     }
 
     /** The assignor most members asked for; the broker's first when none did. */

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -236,6 +238,38 @@ class ConsumerGroupHeartbeatsTest {
                 epoch, List.of(new GroupOffsets.OffsetToCommit("t", 0, 4, -1, "")));
         h.drain();
         return f.join();
+    }
+
+    // As Kafka: a regular expression gives a member only the matching topics its principal may DESCRIBE;
+    // a right granted later brings the topic in; a member restored after a restart keeps to its target's
+    // topics until it heartbeats here with its rights.
+    @Test
+    void regexMatchesOnlyDescribableTopics() throws Exception {
+        Predicate<String> notU = topic -> !topic.equals("u");
+        HeartbeatResult a = send(regexBeat("a", 0, Map.of(), notU));
+        assertEquals(Map.of("t", Set.of(0, 1, 2, 3)), a.assignment());
+        HeartbeatResult granted = send(regexBeat("a", a.memberEpoch(), a.assignment(), topic -> true));
+        assertEquals(2, granted.memberEpoch());
+        assertEquals(Set.of("t", "u"), granted.assignment().keySet());
+
+        h = h.restart();
+        groups = consumerGroups(h);
+        h.topic.topics.put("v", 2);
+        HeartbeatResult b = join("b"); // by name: t; the group's target is recomputed
+        assertEquals(Set.of("t", "u"), groups.describe("g").members().stream()
+                .flatMap(m -> m.targetAssignment().keySet().stream()).collect(Collectors.toSet()),
+                "v waits for a's rights");
+        send(regexBeat("a", granted.memberEpoch(), granted.assignment(), notU));
+        assertTrue(groups.describe("g").members().stream().noneMatch(m -> m.targetAssignment().containsKey("u")),
+                "a's right to u was taken away");
+        assertTrue(groups.describe("g").members().stream().anyMatch(m -> m.targetAssignment().containsKey("v")));
+        assertNotNull(b.memberId());
+    }
+
+    private static Heartbeat regexBeat(String member, int epoch, Map<String, Set<Integer>> owned,
+            Predicate<String> describable) {
+        return new Heartbeat("g", member, epoch, null, null, epoch == 0 ? 30_000 : -1, epoch == 0 ? List.of() : null,
+                epoch == 0 ? "[tuv]" : null, null, owned, "client", "/127.0.0.1", (short) 1, describable);
     }
 
     // Members, epochs and assignments survive a restart: the group is rebuilt from its records.
