@@ -2,6 +2,7 @@ package dev.wharf.server.group;
 
 import static dev.wharf.server.group.CoordinatorHarness.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -316,6 +317,64 @@ class ConsumerGroupHeartbeatsTest {
                 null, "client", "/127.0.0.1", 10_000, 30_000, "consumer", Map.of("range", subscription("t")), (short) 9));
         h.drain();
         return f.join();
+    }
+
+    private CompletableFuture<GroupCoordinator.JoinResult> classicJoinAsync(String memberId) {
+        CompletableFuture<GroupCoordinator.JoinResult> f = h.coordinator.join(new GroupCoordinator.JoinRequest("g", memberId,
+                null, "client", "/127.0.0.1", 10_000, 30_000, "consumer", Map.of("range", subscription("t")), (short) 9));
+        h.drain();
+        return f;
+    }
+
+    // As Kafka 4.4: a classic group in the middle of a rebalance (PreparingRebalance) converts too when a member of
+    // the new protocol joins; a member waiting in JoinGroup is answered REBALANCE_IN_PROGRESS and joins again, now
+    // the consumer group's; the stable member is asked to join again.
+    @Test
+    void classicGroupConvertsWhilePreparingRebalance() {
+        groups.serveClassicMembersOf(h.coordinator);
+        String c = classicJoin(classicJoin("").memberId()).memberId();
+        h.sync("g", 1, c, Map.of(c, ConsumerGroup.assignmentBytes(t(0, 1, 2, 3)))).join();
+        String d = classicJoin("").memberId();
+        CompletableFuture<GroupCoordinator.JoinResult> waiting = classicJoinAsync(d);
+        assertEquals("PreparingRebalance", h.state("g"));
+        assertFalse(waiting.isDone());
+
+        HeartbeatResult a = join("a");
+        assertEquals(ErrorCode.NONE, a.error());
+        assertTrue(h.store.group("g") instanceof ConsumerGroup);
+        assertEquals(2, a.memberEpoch());
+        assertError(Errors.REBALANCE_IN_PROGRESS, waiting.join().error());
+        assertEquals(3, groups.describe("g").members().size());
+        assertError(Errors.REBALANCE_IN_PROGRESS, h.heartbeat("g", c, 1));
+        GroupCoordinator.JoinResult rejoined = classicJoin(d);
+        assertError(Errors.NONE, rejoined.error());
+        assertEquals(2, rejoined.generation());
+    }
+
+    // As Kafka 4.4: a classic group converts in CompletingRebalance too; a member waiting in SyncGroup is answered
+    // REBALANCE_IN_PROGRESS, and the members keep the partitions last assigned to them until they give them up.
+    @Test
+    void classicGroupConvertsWhileCompletingRebalance() {
+        groups.serveClassicMembersOf(h.coordinator);
+        String c = classicJoin(classicJoin("").memberId()).memberId();
+        h.sync("g", 1, c, Map.of(c, ConsumerGroup.assignmentBytes(t(0, 1, 2, 3)))).join();
+        String d = classicJoin("").memberId();
+        CompletableFuture<GroupCoordinator.JoinResult> dJoin = classicJoinAsync(d);
+        assertEquals(2, classicJoin(c).generation());
+        assertEquals(2, dJoin.join().generation());
+        assertEquals("CompletingRebalance", h.state("g"));
+        CompletableFuture<GroupCoordinator.SyncResult> dSync = h.sync("g", 2, d, Map.of());
+        assertFalse(dSync.isDone(), "waits for the leader's assignment");
+
+        HeartbeatResult a = join("a");
+        assertTrue(h.store.group("g") instanceof ConsumerGroup);
+        assertEquals(3, a.memberEpoch());
+        assertEquals(Map.of(), a.assignment(), "c still owns everything");
+        assertError(Errors.REBALANCE_IN_PROGRESS, dSync.join().error());
+        ConsumerGroups.DescribedMember cm = groups.describe("g").members().stream()
+                .filter(m -> m.memberId().equals(c)).findFirst().orElseThrow();
+        assertEquals(t(0, 1, 2, 3), cm.assignment());
+        assertTrue(cm.classic());
     }
 
     // A live classic group converts when a member of the new protocol joins; its classic member stays (JoinGroup
