@@ -43,6 +43,11 @@ final class ConsumerGroup extends BrokerAssignedGroup {
     final Map<String, Map<String, Set<Integer>>> target = new TreeMap<>();
     /** The partition counts of the subscribed topics the target was computed for. */
     Map<String, Integer> subscribedCounts = Map.of();
+    /**
+     * The topics each member was last found subscribed to (names, and the regex matches it may
+     * describe); not written: null after a restore, until the first refresh.
+     */
+    Map<String, Set<String>> resolvedSubscriptions;
     /** The assignor the target was computed with. */
     String assignorName = "";
 

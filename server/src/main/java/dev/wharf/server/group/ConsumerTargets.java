@@ -83,10 +83,14 @@ final class ConsumerTargets {
             subscribed.put(m.memberId, mine);
         }
         counts.values().removeIf(n -> n < 0);
-        if (!changed && counts.equals(group.subscribedCounts) && group.assignmentEpoch == group.groupEpoch) {
+        // a member's regex matches may move with its rights alone (an ACL granted or taken away)
+        boolean resolvedMoved = resolvedMoved(group.resolvedSubscriptions, subscribed);
+        group.resolvedSubscriptions = subscribed;
+        if (!changed && !resolvedMoved && counts.equals(group.subscribedCounts)
+                && group.assignmentEpoch == group.groupEpoch) {
             return;
         }
-        if (changed || !counts.equals(group.subscribedCounts)) {
+        if (changed || resolvedMoved || !counts.equals(group.subscribedCounts)) {
             group.groupEpoch++;
         }
         ConsumerAssignor assignor = preferred(group);
@@ -120,6 +124,23 @@ final class ConsumerTargets {
         }
         Set<String> targeted = group.targetOf(m.memberId).keySet();
         return targeted::contains;
+    }
+
+    /**
+     * Whether a member in both maps is subscribed to other topics now; members coming and going
+     * (a static member back under a new id too) are the caller's {@code changed}.
+     */
+    private static boolean resolvedMoved(Map<String, Set<String>> before, Map<String, Set<String>> now) {
+        if (before == null) {
+            return false;
+        }
+        for (Map.Entry<String, Set<String>> e : now.entrySet()) {
+            Set<String> was = before.get(e.getKey());
+            if (was != null && !was.equals(e.getValue())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The assignor most members asked for; the broker's first when none did. */

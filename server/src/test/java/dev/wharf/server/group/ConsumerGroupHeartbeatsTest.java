@@ -267,6 +267,20 @@ class ConsumerGroupHeartbeatsTest {
         assertNotNull(b.memberId());
     }
 
+    // A right granted on a topic another member already subscribes to (the partition counts stay) still moves the
+    // group epoch, so the assignor sees the member's new subscription.
+    @Test
+    void rightGrantedOnTopicAnotherMemberHas() {
+        HeartbeatResult b = send(new Heartbeat("g", "b", 0, null, null, 30_000, List.of("u"), null, null, Map.of(),
+                "client", "/127.0.0.1", (short) 1));
+        HeartbeatResult a = send(regexBeat("a", 0, Map.of(), topic -> !topic.equals("u")));
+        assertEquals(Map.of("t", Set.of(0, 1, 2, 3)), a.assignment());
+        int epoch = groups.describe("g").groupEpoch();
+        send(regexBeat("a", a.memberEpoch(), a.assignment(), topic -> true));
+        assertEquals(epoch + 1, groups.describe("g").groupEpoch());
+        assertNotNull(b.memberId());
+    }
+
     private static Heartbeat regexBeat(String member, int epoch, Map<String, Set<Integer>> owned,
             Predicate<String> describable) {
         return new Heartbeat("g", member, epoch, null, null, epoch == 0 ? 30_000 : -1, epoch == 0 ? List.of() : null,
