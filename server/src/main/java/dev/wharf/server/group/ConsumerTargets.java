@@ -17,8 +17,9 @@ import java.util.function.Predicate;
 /**
  * The target assignment of consumer groups: which topics each member subscribes to (names that
  * exist, and topics matching its RE2J regular expression that its principal may DESCRIBE,
- * re-evaluated on every heartbeat so a topic created later is picked up), the partition counts of those topics, and the assignment the
- * group's server-side assignor computes from them whenever the group epoch moves.
+ * re-evaluated on every heartbeat so a topic created later is picked up), the partition counts
+ * of those topics, and the assignment the group's server-side assignor computes from them
+ * whenever the group epoch moves.
  *
  * <p>Threads: io threads, under the monitor of the group being refreshed. The compiled patterns
  * are cached in a concurrent map; the assignors are stateless.

@@ -15,10 +15,9 @@ import org.slf4j.LoggerFactory;
  * classic group upgrades it, a classic JoinGroup for an empty consumer group downgrades it. The
  * group keeps its id and its committed offsets (they live in the {@link OffsetTable}); the old
  * kind's records are deleted. A classic group with members converts too, stable or (as Kafka)
- * in the middle of a rebalance, which is cut short: its members
- * stay, as classic members of the consumer group ({@link ConsumerClassicMembers}); once the last
- * member of the consumer protocol leaves, a group of classic members goes back to the classic
- * protocol and rebalances there.
+ * in the middle of a rebalance, which is cut short: its members stay, as classic members of the
+ * consumer group ({@link ConsumerClassicMembers}); once the last member of the consumer protocol
+ * leaves, a group of classic members goes back to the classic protocol and rebalances there.
  *
  * <p>Threads: io threads and partition writers; the old group's monitor is held while it is
  * checked and replaced in the {@link GroupStore}. No state of its own beyond the policy.
