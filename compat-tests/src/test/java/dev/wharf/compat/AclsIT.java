@@ -19,6 +19,7 @@ import dev.wharf.wire.message.DescribeAclsRequest;
 import dev.wharf.wire.message.DescribeAclsResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +33,11 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
@@ -296,6 +299,46 @@ class AclsIT {
                         + password + "\";");
     }
 
+    // As Kafka: a member of a consumer group (KIP-848) subscribed by regular expression is assigned only the
+    // matching topics its principal may DESCRIBE, and consumes their records; a right granted later brings the
+    // other matching topic in.
+    @Test
+    void regexSubscriptionAssignsOnlyDescribableTopics() throws Exception {
+        admin.createTopics(List.of(new NewTopic("rx-open", 2, (short) 1), new NewTopic("rx-closed", 2, (short) 1)))
+                .all().get();
+        admin.createAcls(List.of(allow(ResourceType.TOPIC, "rx-open", AclOperation.READ),
+                allow(ResourceType.TOPIC, "rx-open", AclOperation.WRITE),
+                allow(ResourceType.GROUP, "rx-group", AclOperation.READ))).all().get();
+        run(AclMatrix.Action.PRODUCE, named("rx-open"));
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "rx-group", ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        Set<TopicPartition> open = Set.of(new TopicPartition("rx-open", 0), new TopicPartition("rx-open", 1));
+        Set<TopicPartition> all = Set.of(new TopicPartition("rx-open", 0), new TopicPartition("rx-open", 1),
+                new TopicPartition("rx-closed", 0), new TopicPartition("rx-closed", 1));
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(new SubscriptionPattern("rx-.*"));
+            List<String> consumed = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> consumed.add(r.topic() + ":" + r.value()));
+                return consumer.assignment().equals(open) && !consumed.isEmpty();
+            });
+            assertEquals(List.of("rx-open:v"), consumed);
+            admin.createAcls(List.of(allow(ResourceType.TOPIC, "rx-closed", AclOperation.READ))).all().get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> consumed.add(r.topic() + ":" + r.value()));
+                return consumer.assignment().equals(all);
+            });
+            assertEquals(List.of("rx-open:v"), consumed, "nothing consumed twice");
+        }
+    }
+
+    private static AclBinding allow(ResourceType type, String name, AclOperation operation) {
+        return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
+                new AccessControlEntry(AclMatrix.ANONYMOUS, "*", operation, AclPermissionType.ALLOW));
+    }
+
     // Without authorizer.class.name the ACL APIs answer SECURITY_DISABLED, as Kafka's do.
     @Test
     void noAuthorizerMeansSecurityDisabled(@TempDir Path plainDir) throws Exception {
@@ -309,7 +352,8 @@ class AclsIT {
 
     private static RunningBroker broker(Map<String, String> overrides) throws Exception {
         Map<String, String> config = new HashMap<>(Map.of("zookeeper.connect", zk.connectString(),
-                "authorizer.class.name", AUTHORIZER, "log.dirs", dir.resolve("logs").toString()));
+                "authorizer.class.name", AUTHORIZER, "log.dirs", dir.resolve("logs").toString(),
+                "group.consumer.heartbeat.interval.ms", "500"));
         config.putAll(overrides);
         return new RunningBroker(dir, config);
     }

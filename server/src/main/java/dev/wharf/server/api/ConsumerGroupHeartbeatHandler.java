@@ -71,7 +71,9 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler {
         ConsumerGroupHeartbeats.Heartbeat hb = new ConsumerGroupHeartbeats.Heartbeat(req.groupId(), req.memberId(),
                 req.memberEpoch(), req.instanceId(), req.rackId(), req.rebalanceTimeoutMs(), req.subscribedTopicNames(),
                 context.version() >= 1 ? req.subscribedTopicRegex() : null, req.serverAssignor(), owned,
-                context.clientId(), context.connection().clientHost(), context.version());
+                context.clientId(), context.connection().clientHost(), context.version(),
+                // as Kafka: a regular expression gives a member only the topics it may describe
+                topic -> authz.allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic));
         return groups.heartbeat(hb).thenApply(this::response);
     }
 

@@ -136,7 +136,8 @@ final class ClassicGroup implements Group {
     }
 
     @Override
-    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, long nowMs) {
+    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation,
+            boolean transactional, short apiVersion, long nowMs) {
         if (is(GroupState.DEAD)) {
             return ErrorCode.COORDINATOR_NOT_AVAILABLE;
         }
@@ -144,18 +145,23 @@ final class ClassicGroup implements Group {
             return ErrorCode.NONE; // not using the coordinator for membership
         }
         if (generation < 0 && memberId.isEmpty() && groupInstanceId == null) {
-            return ErrorCode.UNKNOWN_MEMBER_ID; // the group has members, and this commit comes from none of them
+            // the group has members, and this commit comes from none of them; a TxnOffsetCommit
+            // before KIP-447 names no member, so Kafka lets it through
+            return transactional ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
         }
         ErrorCode e = validateMember(memberId, groupInstanceId, generation);
         if (e != ErrorCode.NONE) {
             return e;
         }
-        if (is(GroupState.COMPLETING_REBALANCE)) {
-            // the member knows the new generation but not its assignment yet
+        if (!transactional && is(GroupState.COMPLETING_REBALANCE)) {
+            // the member knows the new generation but not its assignment yet (Kafka does not
+            // enforce the group's state on transactional commits)
             return ErrorCode.REBALANCE_IN_PROGRESS;
         }
         GroupMember member = members.get(memberId);
-        member.heartbeatDeadlineMs = nowMs + member.sessionTimeoutMs;
+        if (member != null && !transactional) {
+            member.heartbeatDeadlineMs = nowMs + member.sessionTimeoutMs;
+        }
         return ErrorCode.NONE;
     }
 

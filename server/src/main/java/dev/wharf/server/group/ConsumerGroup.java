@@ -43,6 +43,11 @@ final class ConsumerGroup extends BrokerAssignedGroup {
     final Map<String, Map<String, Set<Integer>>> target = new TreeMap<>();
     /** The partition counts of the subscribed topics the target was computed for. */
     Map<String, Integer> subscribedCounts = Map.of();
+    /**
+     * The topics each member was last found subscribed to (names, and the regex matches it may
+     * describe); not written: null after a restore, until the first refresh.
+     */
+    Map<String, Set<String>> resolvedSubscriptions;
     /** The assignor the target was computed with. */
     String assignorName = "";
 
@@ -153,16 +158,22 @@ final class ConsumerGroup extends BrokerAssignedGroup {
     }
 
     @Override
-    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int memberEpoch, long nowMs) {
+    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int memberEpoch,
+            boolean transactional, short apiVersion, long nowMs) {
         if (dead) {
             return ErrorCode.COORDINATOR_NOT_AVAILABLE;
         }
         if (memberEpoch < 0 && members.isEmpty()) {
             return ErrorCode.NONE; // an admin client, or a consumer assigning its own partitions
         }
+        // as Kafka: once the group has members, even a transactional commit must name one of them
         ConsumerMember m = memberId == null ? null : members.get(memberId);
         if (m == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        if (!transactional && m.classic == null && apiVersion < 9) {
+            // OffsetCommit below v9 cannot carry a member epoch's meaning (STALE_MEMBER_EPOCH)
+            return ErrorCode.UNSUPPORTED_VERSION;
         }
         if (epochCurrent(m, memberEpoch)) {
             return ErrorCode.NONE;

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +32,24 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerGroupHeartbeats {
     private static final Logger log = LoggerFactory.getLogger(ConsumerGroupHeartbeats.class);
 
-    /** A heartbeat as the handler decoded it; partitions by topic name (unknown topic ids dropped). */
+    /**
+     * A heartbeat as the handler decoded it; partitions by topic name (unknown topic ids dropped).
+     * {@code describable} says which topics the sender may DESCRIBE now: only those of its regular
+     * expression's matches are its (as Kafka filters a resolved regex by the member's ACLs).
+     */
     public record Heartbeat(String groupId, String memberId, int memberEpoch, String instanceId, String rackId,
             int rebalanceTimeoutMs, List<String> subscribedTopicNames, String subscribedTopicRegex,
             String serverAssignor, Map<String, Set<Integer>> ownedPartitions, String clientId, String clientHost,
-            short version) {}
+            short version, Predicate<String> describable) {
+        /** A heartbeat from a member that may describe every topic (no authorizer). */
+        public Heartbeat(String groupId, String memberId, int memberEpoch, String instanceId, String rackId,
+                int rebalanceTimeoutMs, List<String> subscribedTopicNames, String subscribedTopicRegex,
+                String serverAssignor, Map<String, Set<Integer>> ownedPartitions, String clientId, String clientHost,
+                short version) {
+            this(groupId, memberId, memberEpoch, instanceId, rackId, rebalanceTimeoutMs, subscribedTopicNames,
+                    subscribedTopicRegex, serverAssignor, ownedPartitions, clientId, clientHost, version, t -> true);
+        }
+    }
 
     /** The answer: an error, or the member's id and epoch and (when it changed) its assignment. */
     public record HeartbeatResult(ErrorCode error, String message, String memberId, int memberEpoch,
@@ -281,6 +295,7 @@ public final class ConsumerGroupHeartbeats {
         if (req.serverAssignor() != null) {
             m.serverAssignor = req.serverAssignor();
         }
+        m.describable = req.describable();
     }
 
     /**
@@ -361,6 +376,6 @@ public final class ConsumerGroupHeartbeats {
     static Heartbeat withMemberId(Heartbeat h, String memberId) {
         return new Heartbeat(h.groupId(), memberId, h.memberEpoch(), h.instanceId(), h.rackId(), h.rebalanceTimeoutMs(),
                 h.subscribedTopicNames(), h.subscribedTopicRegex(), h.serverAssignor(), h.ownedPartitions(), h.clientId(),
-                h.clientHost(), h.version());
+                h.clientHost(), h.version(), h.describable());
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A member of a consumer group (KIP-848): what it subscribes to, its epoch, and where it stands on
@@ -51,6 +52,12 @@ final class ConsumerMember {
     List<String> subscribedTopicNames = List.of();
     /** The RE2J pattern it subscribes with, or null. */
     String subscribedTopicRegex;
+    /**
+     * Which topics its last heartbeat's principal may DESCRIBE (checked live against the ACLs), the
+     * filter on its regular expression's matches; null until it heartbeats to this broker (restored
+     * from the log: not written, as a principal's rights are not the group's state).
+     */
+    Predicate<String> describable;
     /** The assignor it asked for (group.remote.assignor), or null for the broker's default. */
     String serverAssignor;
 

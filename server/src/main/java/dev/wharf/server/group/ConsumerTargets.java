@@ -12,12 +12,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The target assignment of consumer groups: which topics each member subscribes to (names that
- * exist, and topics matching its RE2J regular expression, re-evaluated on every heartbeat so a
- * topic created later is picked up), the partition counts of those topics, and the assignment the
- * group's server-side assignor computes from them whenever the group epoch moves.
+ * exist, and topics matching its RE2J regular expression that its principal may DESCRIBE,
+ * re-evaluated on every heartbeat so a topic created later is picked up), the partition counts
+ * of those topics, and the assignment the group's server-side assignor computes from them
+ * whenever the group epoch moves.
  *
  * <p>Threads: io threads, under the monitor of the group being refreshed. The compiled patterns
  * are cached in a concurrent map; the assignors are stateless.
@@ -72,8 +74,9 @@ final class ConsumerTargets {
             Pattern p = m.subscribedTopicRegex == null ? null : pattern(m.subscribedTopicRegex);
             if (p != null) {
                 names = names != null ? names : topics.names();
+                Predicate<String> visible = visibleTo(group, m);
                 for (String t : names) {
-                    if (p.matches(t) && counts.computeIfAbsent(t, topics::partitions) >= 0) {
+                    if (p.matches(t) && visible.test(t) && counts.computeIfAbsent(t, topics::partitions) >= 0) {
                         mine.add(t);
                     }
                 }
@@ -81,10 +84,14 @@ final class ConsumerTargets {
             subscribed.put(m.memberId, mine);
         }
         counts.values().removeIf(n -> n < 0);
-        if (!changed && counts.equals(group.subscribedCounts) && group.assignmentEpoch == group.groupEpoch) {
+        // a member's regex matches may move with its rights alone (an ACL granted or taken away)
+        boolean resolvedMoved = resolvedMoved(group.resolvedSubscriptions, subscribed);
+        group.resolvedSubscriptions = subscribed;
+        if (!changed && !resolvedMoved && counts.equals(group.subscribedCounts)
+                && group.assignmentEpoch == group.groupEpoch) {
             return;
         }
-        if (changed || !counts.equals(group.subscribedCounts)) {
+        if (changed || resolvedMoved || !counts.equals(group.subscribedCounts)) {
             group.groupEpoch++;
         }
         ConsumerAssignor assignor = preferred(group);
@@ -105,6 +112,36 @@ final class ConsumerTargets {
         group.subscribedCounts = Map.copyOf(counts);
         group.assignorName = assignor.name();
         out.add(ConsumerGroupRecords.groupEntry(group));
+    }
+
+    /**
+     * The regex matches a member may have: those its principal may DESCRIBE, as Kafka filters them.
+     * A member restored from the log and not yet heard from here keeps to the topics of its target
+     * (they passed the check before the group moved), until its next heartbeat brings its rights.
+     */
+    private static Predicate<String> visibleTo(ConsumerGroup group, ConsumerMember m) {
+        if (m.describable != null) {
+            return m.describable;
+        }
+        Set<String> targeted = group.targetOf(m.memberId).keySet();
+        return targeted::contains;
+    }
+
+    /**
+     * Whether a member in both maps is subscribed to other topics now; members coming and going
+     * (a static member back under a new id too) are the caller's {@code changed}.
+     */
+    private static boolean resolvedMoved(Map<String, Set<String>> before, Map<String, Set<String>> now) {
+        if (before == null) {
+            return false;
+        }
+        for (Map.Entry<String, Set<String>> e : now.entrySet()) {
+            Set<String> was = before.get(e.getKey());
+            if (was != null && !was.equals(e.getValue())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The assignor most members asked for; the broker's first when none did. */

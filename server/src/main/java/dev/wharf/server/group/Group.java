@@ -52,10 +52,12 @@ sealed interface Group permits ClassicGroup, BrokerAssignedGroup {
     void unload(long nowMs);
 
     /**
-     * Whether an OffsetCommit from this member of this generation may be stored (NONE if so). A
-     * commit from a live member also counts as a sign of life.
+     * Whether an OffsetCommit ({@code transactional} false, at API version {@code apiVersion}) or a
+     * TxnOffsetCommit (true; its version matters not) from this member of this generation may be
+     * stored (NONE if so). A commit from a live member also counts as a sign of life.
      */
-    ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, long nowMs);
+    ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, boolean transactional,
+            short apiVersion, long nowMs);
 
     /**
      * Whether an OffsetFetch naming this member and member epoch may read the group's offsets

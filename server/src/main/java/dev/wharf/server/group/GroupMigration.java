@@ -1,5 +1,6 @@
 package dev.wharf.server.group;
 
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.coordinator.CoordinatorLog;
 import dev.wharf.server.coordinator.PartitionWriter;
@@ -13,10 +14,10 @@ import org.slf4j.LoggerFactory;
  * as {@code group.consumer.migration.policy} allows: a consumer-protocol member joining an empty
  * classic group upgrades it, a classic JoinGroup for an empty consumer group downgrades it. The
  * group keeps its id and its committed offsets (they live in the {@link OffsetTable}); the old
- * kind's records are deleted. A stable classic group with members converts too: its members
- * stay, as classic members of the consumer group ({@link ConsumerClassicMembers}); once the last
- * member of the consumer protocol leaves, a group of classic members goes back to the classic
- * protocol and rebalances there.
+ * kind's records are deleted. A classic group with members converts too, stable or (as Kafka)
+ * in the middle of a rebalance, which is cut short: its members stay, as classic members of the
+ * consumer group ({@link ConsumerClassicMembers}); once the last member of the consumer protocol
+ * leaves, a group of classic members goes back to the classic protocol and rebalances there.
  *
  * <p>Threads: io threads and partition writers; the old group's monitor is held while it is
  * checked and replaced in the {@link GroupStore}. No state of its own beyond the policy.
@@ -27,6 +28,7 @@ final class GroupMigration {
     private final GroupStore store;
     private final boolean upgrade;
     private final boolean downgrade;
+    private final int maxSize;
     private volatile java.util.function.Consumer<ClassicGroup> afterDowngrade;
 
     GroupMigration(GroupStore store) {
@@ -34,12 +36,13 @@ final class GroupMigration {
         String policy = store.config().get(BrokerKeys.GROUP_CONSUMER_MIGRATION_POLICY);
         this.upgrade = policy.equals("upgrade") || policy.equals("bidirectional");
         this.downgrade = policy.equals("downgrade") || policy.equals("bidirectional");
+        this.maxSize = store.config().get(BrokerKeys.GROUP_CONSUMER_MAX_SIZE);
     }
 
     /**
-     * The consumer group replacing a classic group (empty, or stable with consumer members), its
-     * records added to {@code out} (called on the group's partition writer); null when the policy
-     * or the group forbids it.
+     * The consumer group replacing a classic group (empty, or with members of the consumer
+     * protocol, as Kafka: stable or in the middle of a rebalance), its records added to {@code out}
+     * (called on the group's partition writer); null when the policy or the group forbids it.
      */
     ConsumerGroup upgrade(ClassicGroup classic, long nowMs, List<CoordinatorLog.Entry> out) {
         if (!upgrade) {
@@ -47,12 +50,14 @@ final class GroupMigration {
         }
         ConsumerGroup next = new ConsumerGroup(classic.groupId, nowMs);
         synchronized (classic) {
-            if (classic.isDead() || (!classic.isEmpty() && !takeMembers(classic, next, nowMs))) {
+            if (classic.isDead() || classic.members.size() > maxSize
+                    || (!classic.isEmpty() && !takeMembers(classic, next, nowMs))) {
                 return null;
             }
             if (!store.replace(classic, next)) {
                 return null;
             }
+            interruptRebalance(classic);
             classic.unload(nowMs); // its timers stop, and it is Dead for whoever still holds it
             out.addAll(classic.tombstones());
         }
@@ -71,16 +76,38 @@ final class GroupMigration {
     }
 
     /**
-     * The members of a stable classic consumer group, as classic members of the consumer group at
-     * the classic generation, each owning what the leader assigned it; false if the group is not
-     * stable, not of the consumer protocol, or a subscription or assignment cannot be read.
+     * A rebalance cut short by the conversion: as Kafka, the members waiting in JoinGroup or
+     * SyncGroup are answered REBALANCE_IN_PROGRESS, so they join again, now the consumer group's.
+     */
+    private static void interruptRebalance(ClassicGroup classic) {
+        for (GroupMember gm : classic.members.values()) {
+            if (gm.awaitingJoin != null) {
+                gm.awaitingJoin.complete(GroupCoordinator.JoinResult.error(ErrorCode.REBALANCE_IN_PROGRESS, gm.memberId));
+                gm.awaitingJoin = null;
+            }
+            if (gm.awaitingSync != null) {
+                gm.awaitingSync.complete(GroupCoordinator.SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
+                gm.awaitingSync = null;
+            }
+        }
+    }
+
+    /**
+     * The members of a classic consumer group, as classic members of the consumer group at the
+     * classic generation, each owning what the leader last assigned it (nothing for one that joined
+     * during the rebalance); false if the group is not of the consumer protocol, never completed a
+     * rebalance (no generation to carry over), or a subscription or assignment cannot be read.
      */
     private static boolean takeMembers(ClassicGroup classic, ConsumerGroup next, long nowMs) {
-        if (!classic.is(GroupState.STABLE) || !"consumer".equals(classic.protocolType)) {
+        if (!"consumer".equals(classic.protocolType) || classic.generation <= 0) {
             return false;
         }
         for (GroupMember gm : classic.members.values()) {
-            ConsumerClassicMembers.Subscription sub = ConsumerClassicMembers.subscription(gm.metadata(classic.protocolName));
+            // mid-rebalance a member that joined late may not offer the protocol chosen before
+            String protocol = classic.protocolName != null && gm.protocols.containsKey(classic.protocolName)
+                    ? classic.protocolName
+                    : gm.protocols.keySet().stream().findFirst().orElse(null);
+            ConsumerClassicMembers.Subscription sub = ConsumerClassicMembers.subscription(gm.metadata(protocol));
             java.util.Map<String, java.util.Set<Integer>> assigned = ConsumerClassicMembers.assignment(gm.assignment);
             if (sub == null || assigned == null) {
                 return false;

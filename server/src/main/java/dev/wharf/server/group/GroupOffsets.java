@@ -68,7 +68,8 @@ public final class GroupOffsets {
         List<ErrorCode> errors = new ArrayList<>();
         Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
         check(offsets, retentionMs, errors, accepted);
-        return writer.get().write(new Commit(group, memberId, groupInstanceId, generation, errors, accepted));
+        return writer.get().write(new Commit(group, memberId, groupInstanceId, generation, false, version, errors,
+                accepted));
     }
 
     /**
@@ -95,8 +96,9 @@ public final class GroupOffsets {
     /**
      * TxnOffsetCommit: the offsets are written in the producer's transaction and stay pending
      * (OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT for them) until its marker
-     * commits or drops them. A consumer's generation and member id, when given (KIP-447), are checked
-     * as for OffsetCommit, which fences a zombie after a rebalance.
+     * commits or drops them. The group checks the commit as Kafka does: a consumer's generation and
+     * member id (KIP-447) fence a zombie after a rebalance; a commit naming no member passes a
+     * classic group but not a consumer group with members.
      */
     public CompletableFuture<List<ErrorCode>> commitTransactionalOffsets(String groupId, long producerId,
             short producerEpoch, String memberId, String groupInstanceId, int generation, List<OffsetToCommit> offsets) {
@@ -106,22 +108,18 @@ public final class GroupOffsets {
         }
         Group group = store.group(groupId);
         if (group == null) {
+            if (generation >= 0) {
+                // a generation of a group that is not there
+                return CompletableFuture.completedFuture(offsets.stream().map(o -> ErrorCode.ILLEGAL_GENERATION).toList());
+            }
             group = store.getOrCreateClassic(groupId);
         }
         List<ErrorCode> errors = new ArrayList<>();
         Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
         check(offsets, -1, errors, accepted);
-        // without a generation (before KIP-447, or a producer outside the group) nothing is checked
-        String member = generation >= 0 ? memberId : "";
-        return writer.get().write(new Commit(group, member, groupInstanceId, generation, errors, accepted) {
-            @Override
-            public List<CoordinatorLog.Entry> records() {
-                if (generation < 0) {
-                    return entries();
-                }
-                return super.records();
-            }
-
+        String member = memberId == null ? "" : memberId;
+        return writer.get().write(new Commit(group, member, groupInstanceId, generation, true, (short) -1, errors,
+                accepted) {
             @Override
             public List<ErrorCode> applied() {
                 store.offsets().putPending(producerId, group().groupId(), accepted());
@@ -146,25 +144,33 @@ public final class GroupOffsets {
         private final String memberId;
         private final String groupInstanceId;
         private final int generation;
+        private final boolean transactional;
+        private final short apiVersion;
         private List<ErrorCode> errors;
         private Map<TopicPartition, CommittedOffset> accepted;
 
-        Commit(Group group, String memberId, String groupInstanceId, int generation, List<ErrorCode> errors,
-                Map<TopicPartition, CommittedOffset> accepted) {
+        Commit(Group group, String memberId, String groupInstanceId, int generation, boolean transactional,
+                short apiVersion, List<ErrorCode> errors, Map<TopicPartition, CommittedOffset> accepted) {
             this.group = group;
             this.memberId = memberId;
             this.groupInstanceId = groupInstanceId;
             this.generation = generation;
+            this.transactional = transactional;
+            this.apiVersion = apiVersion;
             this.errors = errors;
             this.accepted = accepted;
         }
 
         @Override
         public List<CoordinatorLog.Entry> records() {
-            ErrorCode groupError;
+            ErrorCode validated;
             synchronized (group) {
-                groupError = group.validateOffsetCommit(memberId, groupInstanceId, generation, clock.getAsLong());
+                validated = group.validateOffsetCommit(memberId, groupInstanceId, generation, transactional,
+                        apiVersion, clock.getAsLong());
             }
+            // as Kafka: a producer knows ILLEGAL_GENERATION (its commit failed), not the new protocols' error
+            ErrorCode groupError = transactional && validated == ErrorCode.STALE_MEMBER_EPOCH
+                    ? ErrorCode.ILLEGAL_GENERATION : validated;
             if (groupError != ErrorCode.NONE) {
                 errors = errors.stream().map(e -> groupError).toList();
                 accepted = Map.of();

@@ -90,7 +90,8 @@ final class ShareGroup extends BrokerAssignedGroup {
     }
 
     @Override
-    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, long nowMs) {
+    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation,
+            boolean transactional, short apiVersion, long nowMs) {
         // share groups have no committed offsets: Kafka answers a commit for one with GROUP_ID_NOT_FOUND
         return ErrorCode.GROUP_ID_NOT_FOUND;
     }

@@ -178,19 +178,23 @@ final class StreamsGroup extends BrokerAssignedGroup {
     }
 
     @Override
-    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation, long nowMs) {
+    public ErrorCode validateOffsetCommit(String memberId, String groupInstanceId, int generation,
+            boolean transactional, short apiVersion, long nowMs) {
         if (dead) {
             return ErrorCode.COORDINATOR_NOT_AVAILABLE;
         }
         if (generation < 0 && members.isEmpty()) {
             return ErrorCode.NONE; // the admin client, or a consumer outside the group
         }
-        if (generation < 0 && memberId.isEmpty() && groupInstanceId == null) {
+        if (transactional && generation < 0 && memberId.isEmpty() && groupInstanceId == null) {
             return ErrorCode.NONE; // TxnOffsetCommit need not name the member
         }
-        StreamsMember member = members.get(memberId);
+        StreamsMember member = memberId == null ? null : members.get(memberId);
         if (member == null) {
             return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        if (!transactional && apiVersion < 9) {
+            return ErrorCode.UNSUPPORTED_VERSION; // as Kafka: a streams member commits with v9+
         }
         return generation == member.memberEpoch || lagsByOneStep(member, generation) ? ErrorCode.NONE
                 : ErrorCode.STALE_MEMBER_EPOCH;

@@ -2,10 +2,12 @@ package dev.wharf.server.group;
 
 import static dev.wharf.server.group.CoordinatorHarness.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wharf.server.ErrorCode;
 import dev.wharf.server.group.ConsumerGroupHeartbeats.Heartbeat;
 import dev.wharf.server.group.ConsumerGroupHeartbeats.HeartbeatResult;
 import java.nio.file.Path;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -198,6 +202,91 @@ class ConsumerGroupHeartbeatsTest {
                 .offset().offset());
     }
 
+    // As Kafka 4.4: a member of the new protocol commits with OffsetCommit v9+ (older versions get
+    // UNSUPPORTED_VERSION); a TxnOffsetCommit must name a member once the group has some, and a stale
+    // epoch fails it with ILLEGAL_GENERATION, the error a producer knows.
+    @Test
+    void offsetCommitVersionAndTransactionalRules() {
+        assertEquals(List.of(ErrorCode.NONE), commitAt("", -1, (short) 8), "an empty group takes anyone's offsets");
+        HeartbeatResult a = join("a");
+        beat("a", a.memberEpoch(), t(0, 1, 2, 3));
+        assertEquals(List.of(ErrorCode.UNSUPPORTED_VERSION), commitAt("a", 1, (short) 8));
+        assertEquals(List.of(ErrorCode.UNSUPPORTED_VERSION), commitAt("a", 1, (short) 2));
+        assertEquals(List.of(ErrorCode.UNKNOWN_MEMBER_ID), commitAt("zz", 1, (short) 8), "the member first");
+        assertEquals(List.of(ErrorCode.UNKNOWN_MEMBER_ID), commitAt("", -1, (short) 8), "no member, members present");
+        assertEquals(List.of(ErrorCode.NONE), commitAt("a", 1, (short) 9));
+        assertEquals(List.of(ErrorCode.UNKNOWN_MEMBER_ID), txnCommit("", -1), "a producer naming no member");
+        assertEquals(List.of(ErrorCode.ILLEGAL_GENERATION), txnCommit("a", 7));
+        assertEquals(List.of(ErrorCode.UNKNOWN_MEMBER_ID), txnCommit("zz", 1));
+        assertEquals(List.of(ErrorCode.NONE), txnCommit("a", 1));
+        assertEquals(List.of(ErrorCode.ILLEGAL_GENERATION), txnCommitTo("nosuch", "a", 1), "a group not there");
+        assertEquals(List.of(ErrorCode.NONE), txnCommitTo("nosuch", "", -1), "a producer outside any group");
+    }
+
+    private List<ErrorCode> commitAt(String member, int epoch, short version) {
+        CompletableFuture<List<ErrorCode>> f = h.offsets.commitOffsets("g", member, null, epoch, -1,
+                List.of(new GroupOffsets.OffsetToCommit("t", 0, 3, -1, "")), version);
+        h.drain();
+        return f.join();
+    }
+
+    private List<ErrorCode> txnCommit(String member, int epoch) {
+        return txnCommitTo("g", member, epoch);
+    }
+
+    private List<ErrorCode> txnCommitTo(String group, String member, int epoch) {
+        CompletableFuture<List<ErrorCode>> f = h.offsets.commitTransactionalOffsets(group, 42L, (short) 0, member, null,
+                epoch, List.of(new GroupOffsets.OffsetToCommit("t", 0, 4, -1, "")));
+        h.drain();
+        return f.join();
+    }
+
+    // As Kafka: a regular expression gives a member only the matching topics its principal may DESCRIBE;
+    // a right granted later brings the topic in; a member restored after a restart keeps to its target's
+    // topics until it heartbeats here with its rights.
+    @Test
+    void regexMatchesOnlyDescribableTopics() throws Exception {
+        Predicate<String> notU = topic -> !topic.equals("u");
+        HeartbeatResult a = send(regexBeat("a", 0, Map.of(), notU));
+        assertEquals(Map.of("t", Set.of(0, 1, 2, 3)), a.assignment());
+        HeartbeatResult granted = send(regexBeat("a", a.memberEpoch(), a.assignment(), topic -> true));
+        assertEquals(2, granted.memberEpoch());
+        assertEquals(Set.of("t", "u"), granted.assignment().keySet());
+
+        h = h.restart();
+        groups = consumerGroups(h);
+        h.topic.topics.put("v", 2);
+        HeartbeatResult b = join("b"); // by name: t; the group's target is recomputed
+        assertEquals(Set.of("t", "u"), groups.describe("g").members().stream()
+                .flatMap(m -> m.targetAssignment().keySet().stream()).collect(Collectors.toSet()),
+                "v waits for a's rights");
+        send(regexBeat("a", granted.memberEpoch(), granted.assignment(), notU));
+        assertTrue(groups.describe("g").members().stream().noneMatch(m -> m.targetAssignment().containsKey("u")),
+                "a's right to u was taken away");
+        assertTrue(groups.describe("g").members().stream().anyMatch(m -> m.targetAssignment().containsKey("v")));
+        assertNotNull(b.memberId());
+    }
+
+    // A right granted on a topic another member already subscribes to (the partition counts stay) still moves the
+    // group epoch, so the assignor sees the member's new subscription.
+    @Test
+    void rightGrantedOnTopicAnotherMemberHas() {
+        HeartbeatResult b = send(new Heartbeat("g", "b", 0, null, null, 30_000, List.of("u"), null, null, Map.of(),
+                "client", "/127.0.0.1", (short) 1));
+        HeartbeatResult a = send(regexBeat("a", 0, Map.of(), topic -> !topic.equals("u")));
+        assertEquals(Map.of("t", Set.of(0, 1, 2, 3)), a.assignment());
+        int epoch = groups.describe("g").groupEpoch();
+        send(regexBeat("a", a.memberEpoch(), a.assignment(), topic -> true));
+        assertEquals(epoch + 1, groups.describe("g").groupEpoch());
+        assertNotNull(b.memberId());
+    }
+
+    private static Heartbeat regexBeat(String member, int epoch, Map<String, Set<Integer>> owned,
+            Predicate<String> describable) {
+        return new Heartbeat("g", member, epoch, null, null, epoch == 0 ? 30_000 : -1, epoch == 0 ? List.of() : null,
+                epoch == 0 ? "[tuv]" : null, null, owned, "client", "/127.0.0.1", (short) 1, describable);
+    }
+
     // Members, epochs and assignments survive a restart: the group is rebuilt from its records.
     @Test
     void restoredAfterRestart() throws Exception {
@@ -244,6 +333,64 @@ class ConsumerGroupHeartbeatsTest {
         return f.join();
     }
 
+    private CompletableFuture<GroupCoordinator.JoinResult> classicJoinAsync(String memberId) {
+        CompletableFuture<GroupCoordinator.JoinResult> f = h.coordinator.join(new GroupCoordinator.JoinRequest("g", memberId,
+                null, "client", "/127.0.0.1", 10_000, 30_000, "consumer", Map.of("range", subscription("t")), (short) 9));
+        h.drain();
+        return f;
+    }
+
+    // As Kafka 4.4: a classic group in the middle of a rebalance (PreparingRebalance) converts too when a member of
+    // the new protocol joins; a member waiting in JoinGroup is answered REBALANCE_IN_PROGRESS and joins again, now
+    // the consumer group's; the stable member is asked to join again.
+    @Test
+    void classicGroupConvertsWhilePreparingRebalance() {
+        groups.serveClassicMembersOf(h.coordinator);
+        String c = classicJoin(classicJoin("").memberId()).memberId();
+        h.sync("g", 1, c, Map.of(c, ConsumerGroup.assignmentBytes(t(0, 1, 2, 3)))).join();
+        String d = classicJoin("").memberId();
+        CompletableFuture<GroupCoordinator.JoinResult> waiting = classicJoinAsync(d);
+        assertEquals("PreparingRebalance", h.state("g"));
+        assertFalse(waiting.isDone());
+
+        HeartbeatResult a = join("a");
+        assertEquals(ErrorCode.NONE, a.error());
+        assertTrue(h.store.group("g") instanceof ConsumerGroup);
+        assertEquals(2, a.memberEpoch());
+        assertError(Errors.REBALANCE_IN_PROGRESS, waiting.join().error());
+        assertEquals(3, groups.describe("g").members().size());
+        assertError(Errors.REBALANCE_IN_PROGRESS, h.heartbeat("g", c, 1));
+        GroupCoordinator.JoinResult rejoined = classicJoin(d);
+        assertError(Errors.NONE, rejoined.error());
+        assertEquals(2, rejoined.generation());
+    }
+
+    // As Kafka 4.4: a classic group converts in CompletingRebalance too; a member waiting in SyncGroup is answered
+    // REBALANCE_IN_PROGRESS, and the members keep the partitions last assigned to them until they give them up.
+    @Test
+    void classicGroupConvertsWhileCompletingRebalance() {
+        groups.serveClassicMembersOf(h.coordinator);
+        String c = classicJoin(classicJoin("").memberId()).memberId();
+        h.sync("g", 1, c, Map.of(c, ConsumerGroup.assignmentBytes(t(0, 1, 2, 3)))).join();
+        String d = classicJoin("").memberId();
+        CompletableFuture<GroupCoordinator.JoinResult> dJoin = classicJoinAsync(d);
+        assertEquals(2, classicJoin(c).generation());
+        assertEquals(2, dJoin.join().generation());
+        assertEquals("CompletingRebalance", h.state("g"));
+        CompletableFuture<GroupCoordinator.SyncResult> dSync = h.sync("g", 2, d, Map.of());
+        assertFalse(dSync.isDone(), "waits for the leader's assignment");
+
+        HeartbeatResult a = join("a");
+        assertTrue(h.store.group("g") instanceof ConsumerGroup);
+        assertEquals(3, a.memberEpoch());
+        assertEquals(Map.of(), a.assignment(), "c still owns everything");
+        assertError(Errors.REBALANCE_IN_PROGRESS, dSync.join().error());
+        ConsumerGroups.DescribedMember cm = groups.describe("g").members().stream()
+                .filter(m -> m.memberId().equals(c)).findFirst().orElseThrow();
+        assertEquals(t(0, 1, 2, 3), cm.assignment());
+        assertTrue(cm.classic());
+    }
+
     // A live classic group converts when a member of the new protocol joins; its classic member stays (JoinGroup
     // answered at once with the member epoch as generation, SyncGroup handing out its partitions, Heartbeat
     // asking it to join again until settled); when the new member leaves, the group is classic again.
@@ -270,6 +417,7 @@ class ConsumerGroupHeartbeatsTest {
         assertEquals(t(2, 3), beat("a", 2, Map.of()).assignment());
         assertEquals(List.of(dev.wharf.server.ErrorCode.ILLEGAL_GENERATION), h.commit("g", c, 7, "t", 0, 1));
         assertEquals(List.of(dev.wharf.server.ErrorCode.NONE), h.commit("g", c, 2, "t", 0, 1));
+        assertEquals(List.of(ErrorCode.NONE), commitAt(c, 2, (short) 8), "a classic member may use any version");
 
         send(new Heartbeat("g", "a", -1, null, null, -1, null, null, null, null, "client", "h", (short) 1));
         assertTrue(h.store.group("g") instanceof ClassicGroup, "only a classic member left");

@@ -63,12 +63,15 @@ class StreamsRecordsTest {
         assertEquals(g.targetAssignment, r.targetAssignment);
         // the restored member commits with its epoch, or its previous one (a commit sent before it heard of the
         // current epoch); an older or newer epoch is stale, another member unknown
-        assertEquals(ErrorCode.NONE, r.validateOffsetCommit("m1", null, 6, 0));
-        assertEquals(ErrorCode.NONE, r.validateOffsetCommit("m1", null, 5, 0));
-        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, r.validateOffsetCommit("m1", null, 4, 0));
-        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, r.validateOffsetCommit("m1", null, 7, 0));
-        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, r.validateOffsetCommit("m2", null, 6, 0));
-        assertEquals(ErrorCode.NONE, r.validateOffsetCommit("", null, -1, 0)); // TxnOffsetCommit without a member
+        assertEquals(ErrorCode.NONE, r.validateOffsetCommit("m1", null, 6, false, (short) 9, 0));
+        assertEquals(ErrorCode.NONE, r.validateOffsetCommit("m1", null, 5, false, (short) 9, 0));
+        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, r.validateOffsetCommit("m1", null, 4, false, (short) 9, 0));
+        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, r.validateOffsetCommit("m1", null, 7, false, (short) 9, 0));
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, r.validateOffsetCommit("m2", null, 6, false, (short) 9, 0));
+        assertEquals(ErrorCode.NONE, r.validateOffsetCommit("", null, -1, true, (short) 3, 0)); // TxnOffsetCommit without a member
+        // as Kafka: a streams member commits with OffsetCommit v9+; an OffsetCommit naming no member is refused
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION, r.validateOffsetCommit("m1", null, 6, false, (short) 8, 0));
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, r.validateOffsetCommit("", null, -1, false, (short) 9, 0));
         assertEquals(ErrorCode.STALE_MEMBER_EPOCH, r.validateOffsetFetch("m1", 4));
         assertEquals(ErrorCode.NONE, r.validateOffsetFetch(null, -1));
     }
