@@ -128,6 +128,7 @@ public final class Broker implements Closeable {
 
     public void start() throws Exception {
         config.warnings().forEach(w -> log.warn("{}", w));
+        Optional.ofNullable(dev.wharf.server.config.IgnoredKeys.notice(config.ignoredKeys())).ifPresent(n -> log.info("{}", n));
         FinalizedFeatures features = new FinalizedFeatures(config.get(BrokerKeys.TRANSACTION_VERSION).shortValue(),
                 config.get(BrokerKeys.GROUP_COORDINATOR_REBALANCE_PROTOCOLS));
         ApiHandlers handlers = new ApiHandlers().gate(features::serves);
@@ -338,6 +339,11 @@ public final class Broker implements Closeable {
 
     public String clusterId() {
         return metadata.clusterId();
+    }
+
+    /** The embedded ZooKeeper server's connect string; empty when zookeeper.connect names an ensemble. */
+    public Optional<String> embeddedZooKeeperConnect() {
+        return Optional.ofNullable(embeddedZooKeeper).map(EmbeddedZooKeeper::connectString);
     }
 
     /** Stops taking requests, then closes metadata, logs (cleanly: no recovery next time) and ZooKeeper. */

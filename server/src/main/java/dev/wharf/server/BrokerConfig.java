@@ -127,6 +127,12 @@ public final class BrokerConfig {
         return List.copyOf(warnings);
     }
 
+    /** The keys given that Wharf accepts and ignores ({@link IgnoredKeys#isIgnored}), sorted: named once at INFO. */
+    public List<String> ignoredKeys() {
+        return raw.entrySet().stream().filter(e -> BrokerKeys.byName(e.getKey()) == null)
+                .filter(e -> IgnoredKeys.isIgnored(e.getKey(), e.getValue())).map(Map.Entry::getKey).sorted().toList();
+    }
+
     /** The key's value: as given, else its default; null for a key without a default that was not given. */
     @SuppressWarnings("unchecked")
     public <T> T get(ConfigKey<T> key) {

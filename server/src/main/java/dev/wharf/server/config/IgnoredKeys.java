@@ -1,6 +1,9 @@
 package dev.wharf.server.config;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,11 +13,18 @@ import java.util.Map;
  * Wharf does not have, so ignoring it changes nothing a client can see: no warning) or <em>not
  * honoured</em> (it asks for behaviour Wharf does not have: a warning saying so). A name ending in
  * {@code .} stands for every key starting with it. Keys neither here nor in {@link BrokerKeys}
- * are unknown: a warning too.
+ * are unknown: a warning too (Kafka's broker says nothing about keys it does not know, so a typo
+ * would pass unseen). The ignored keys a config sets are named once at INFO at start-up
+ * ({@link #notice}); {@code wharf-server-start.sh --ignored-configs} prints every rule. A third kind,
+ * <em>read elsewhere</em>, is read by the listeners rather than through {@link BrokerKeys}.
+ * Immutable after class initialisation: safe from any thread.
  */
 public final class IgnoredKeys {
-    /** Why a key is accepted; {@code quietWhen} is the one value (if any) that needs no warning. */
-    private record Rule(String reason, boolean warns, String quietWhen) {}
+    /**
+     * Why a key is accepted; {@code quietWhen} is the one value (if any) that needs no warning;
+     * {@code read} when something other than {@link BrokerKeys} reads it (it is not ignored).
+     */
+    private record Rule(String reason, boolean warns, String quietWhen, boolean read) {}
 
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
 
@@ -81,9 +91,9 @@ public final class IgnoredKeys {
         notHonoured("broker.heartbeat.interval.ms", "a KRaft setting; liveness is the ZooKeeper session");
         notHonoured("broker.session.timeout.ms", "a KRaft setting; see zookeeper.session.timeout.ms");
         notHonoured("initial.broker.registration.timeout.ms", "a KRaft setting; brokers register in ZooKeeper");
-        ignored("ssl.", "read by each TLS listener and the inter-broker client, with listener.name.<l>.ssl.* over it");
-        ignored("sasl.", "read by each SASL listener and the inter-broker client, with listener.name.<l>.[<mechanism>.]sasl.* over it");
-        ignored("listener.name.", "per-listener TLS and SASL settings, read by that listener");
+        readElsewhere("ssl.", "read by each TLS listener and the inter-broker client, with listener.name.<l>.ssl.* over it");
+        readElsewhere("sasl.", "read by each SASL listener and the inter-broker client, with listener.name.<l>.[<mechanism>.]sasl.* over it");
+        readElsewhere("listener.name.", "per-listener TLS and SASL settings, read by that listener");
         notHonoured("principal.builder.class", "there is no authentication");
         notHonoured("client.quota.callback.class", "no plug-in quota callbacks: Kafka's default quota resolution");
         notHonoured("create.topic.policy.class.name", "no plug-in policies");
@@ -99,15 +109,19 @@ public final class IgnoredKeys {
     private IgnoredKeys() {}
 
     private static void ignored(String key, String reason) {
-        RULES.put(key, new Rule(reason, false, null));
+        RULES.put(key, new Rule(reason, false, null, false));
+    }
+
+    private static void readElsewhere(String key, String reason) {
+        RULES.put(key, new Rule(reason, false, null, true));
     }
 
     private static void notHonoured(String key, String reason) {
-        RULES.put(key, new Rule(reason, true, null));
+        RULES.put(key, new Rule(reason, true, null, false));
     }
 
     private static void notHonouredUnless(String quietValue, String key, String reason) {
-        RULES.put(key, new Rule(reason, true, quietValue));
+        RULES.put(key, new Rule(reason, true, quietValue, false));
     }
 
     /** Why {@code key} is accepted without being read, or null when it is not one of these keys. */
@@ -144,5 +158,34 @@ public final class IgnoredKeys {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code key}, set to {@code value}, is accepted and changes nothing here: an ignored
+     * key, or a key not honoured set to the one value Wharf behaves as (no warning for either).
+     */
+    public static boolean isIgnored(String key, String value) {
+        Rule rule = rule(key);
+        return rule != null && !rule.read() && warning(key, value) == null;
+    }
+
+    /** The one INFO line naming the ignored keys a config sets, or null when it sets none. */
+    public static String notice(Collection<String> ignoredKeys) {
+        if (ignoredKeys.isEmpty()) {
+            return null;
+        }
+        return "ignored configs (Kafka settings with no effect on Wharf; wharf-server-start.sh --ignored-configs "
+                + "says why for each): " + String.join(", ", ignoredKeys.stream().sorted().toList());
+    }
+
+    /** Every rule as "key (ignored|not honoured|read by the listeners): reason", for --ignored-configs. */
+    public static List<String> describeAll() {
+        List<String> lines = new ArrayList<>();
+        RULES.forEach((key, rule) -> {
+            String kind = rule.read() ? "read by the listeners" : !rule.warns() ? "ignored"
+                    : rule.quietWhen() == null ? "not honoured, warns" : "not honoured, warns unless " + rule.quietWhen();
+            lines.add(key + (key.endsWith(".") ? "*" : "") + " (" + kind + "): " + rule.reason());
+        });
+        return lines;
     }
 }

@@ -75,4 +75,36 @@ class IgnoredKeysTest {
         assertEquals(null, IgnoredKeys.reason("log.cleaner.threads"), "read by the broker now");
         assertEquals(null, IgnoredKeys.reason("replica.fetch.max.bytes"), "read by the broker now");
     }
+
+    // The ignored keys a config sets are named in one INFO line: not the keys read elsewhere (TLS, SASL),
+    // not the ones that warn, and a not-honoured key set to the value Wharf behaves as counts as ignored.
+    @Test
+    void ignoredKeysAreNamedOnceAndOnlyThose() {
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("socket.send.buffer.bytes", "102400");
+        given.put("metrics.num.samples", "2");
+        given.put("ssl.keystore.location", "/x");
+        given.put("listener.name.internal.ssl.keystore.location", "/y");
+        given.put("delete.topic.enable", "true");
+        given.put("zookeeper.set.acl", "true");
+        given.put("process.roles", "broker");
+        given.put("num.partitions", "3");
+        given.put("some.plugin.setting", "x");
+        BrokerConfig config = BrokerConfig.of(given);
+        assertEquals(List.of("delete.topic.enable", "metrics.num.samples", "socket.send.buffer.bytes"), config.ignoredKeys());
+        assertEquals("ignored configs (Kafka settings with no effect on Wharf; wharf-server-start.sh --ignored-configs "
+                + "says why for each): delete.topic.enable, metrics.num.samples, socket.send.buffer.bytes",
+                IgnoredKeys.notice(config.ignoredKeys()));
+        assertEquals(3, config.warnings().size(), config.warnings().toString()); // zookeeper.set.acl, process.roles, unknown
+        assertEquals(null, IgnoredKeys.notice(List.of()));
+    }
+
+    // --ignored-configs lists every rule with its kind and reason.
+    @Test
+    void everyRuleIsDescribed() {
+        List<String> lines = IgnoredKeys.describeAll();
+        assertTrue(lines.contains("socket.send.buffer.bytes (ignored): socket buffers are left to the operating system"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("ssl.* (read by the listeners): ")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("delete.topic.enable (not honoured, warns unless true): ")), lines.toString());
+    }
 }
