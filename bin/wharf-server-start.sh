@@ -50,7 +50,14 @@ if [ -f "$cds" ] && [ "$jar" -nt "$cds" ]; then
   rm -f "$cds"
 fi
 if [ ! -f "$cds" ]; then
-  newest=$(ls -t "$cds".* 2>/dev/null | head -n 1 || true)
+  newest=""
+  for f in "$cds".*; do
+    # a run that ended at once (a usage error, a bad config) recorded next to nothing: not worth mapping
+    [ -f "$f" ] && [ -n "$(find "$f" -size +4096k)" ] || continue
+    if [ -z "$newest" ] || [ "$f" -nt "$newest" ]; then
+      newest="$f"
+    fi
+  done
   if [ -n "$newest" ] && [ "$newest" -nt "$jar" ]; then
     mv "$newest" "$cds"
   fi
