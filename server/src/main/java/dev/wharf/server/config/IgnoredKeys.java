@@ -14,9 +14,11 @@ import java.util.Map;
  * honoured</em> (it asks for behaviour Wharf does not have: a warning saying so). A name ending in
  * {@code .} stands for every key starting with it. Keys neither here nor in {@link BrokerKeys}
  * are unknown: a warning too (Kafka's broker says nothing about keys it does not know, so a typo
- * would pass unseen). The ignored keys a config sets are named once at INFO at start-up
- * ({@link #notice}); {@code wharf-server-start.sh --ignored-configs} prints every rule. A third kind,
- * <em>read elsewhere</em>, is read by the listeners rather than through {@link BrokerKeys}.
+ * would pass unseen). A third kind is <em>read elsewhere</em>: TLS and SASL keys, which the
+ * listeners read by prefix rather than through {@link BrokerKeys}.
+ *
+ * <p>The ignored keys a config sets are named once, at INFO, at start-up ({@link #notice});
+ * {@code wharf-server-start.sh --ignored-configs} prints every rule ({@link #describeAll}).
  * Immutable after class initialisation: safe from any thread.
  */
 public final class IgnoredKeys {
