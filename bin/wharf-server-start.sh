@@ -4,8 +4,8 @@
 # Builds the broker first if it has not been built, or if its sources changed since (a pull brought
 # new code). Ctrl-C or SIGTERM shuts it down cleanly.
 # WHARF_HEAP_OPTS replaces the heap options; config/jvm.options and WHARF_JVM_OPTS add JVM options.
-# Logging: slf4j-simple to stderr by default (it starts fastest); WHARF_LOG4J_OPTS, like Kafka's
-# KAFKA_LOG4J_OPTS, switches to log4j2 with those options, e.g.
+# Logging: slf4j-simple on stderr by default (it starts fastest), set in config/simplelogger.properties.
+# WHARF_LOG4J_OPTS, like Kafka's KAFKA_LOG4J_OPTS, switches to log4j2 with those options, e.g.
 #   WHARF_LOG4J_OPTS="-Dlog4j2.configurationFile=config/log4j2.properties" bin/wharf-server-start.sh ...
 # and its log files go to WHARF_LOG_DIR (default: logs/ here). bin/wharf-server-stop.sh stops it.
 #   bin/wharf-server-start.sh --version | --help | --ignored-configs   print and exit
@@ -41,6 +41,15 @@ if [ -n "${WHARF_LOG4J_OPTS:-}" ]; then
   # the broker's shutdown hook logs while it closes: log4j2's own hook must not stop logging first
   read -r -a logging <<< "-Dwharf.logs.dir=${WHARF_LOG_DIR:-$here/logs} -Dlog4j2.shutdownHookEnabled=false $WHARF_LOG4J_OPTS"
   cds="$here/server/target/wharf-server-log4j2.jsa"
+elif [ -f "$here/config/simplelogger.properties" ]; then
+  # slf4j-simple's settings as system properties, which win over the defaults inside the jar
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line#"${line%%[![:space:]]*}"}"
+    case "$line" in ''|'#'*|'!'*) continue ;; esac
+    key="${line%%=*}"
+    value="${line#*=}"
+    logging+=("-D${key%"${key##*[![:space:]]}"}=${value#"${value%%[![:space:]]*}"}")
+  done < "$here/config/simplelogger.properties"
 fi
 # Class-data sharing: the first run records the classes the broker loads into an archive, written
 # when it stops; later runs map that archive and start in about two thirds of the time. Each run
@@ -74,5 +83,6 @@ jvm_options=()
 while read -r line; do
   case "$line" in ''|'#'*) ;; *) jvm_options+=("$line") ;; esac
 done < "$here/config/jvm.options"
-exec java ${WHARF_HEAP_OPTS:--Xms512m -Xmx1g} "${jvm_options[@]}" ${WHARF_JVM_OPTS:-} "${logging[@]}" "${share[@]}" \
+# WHARF_JVM_OPTS after the logging settings: a -D given there wins over the config file's
+exec java ${WHARF_HEAP_OPTS:--Xms512m -Xmx1g} "${jvm_options[@]}" "${logging[@]}" ${WHARF_JVM_OPTS:-} "${share[@]}" \
   -cp "$classpath" dev.wharf.server.Main "$@"

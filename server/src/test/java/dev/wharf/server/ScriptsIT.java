@@ -12,6 +12,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,18 +68,25 @@ class ScriptsIT {
 
     // Either backend: one summary line once up, the ignored key named once at INFO (never WARN), an unknown
     // key warned about, a record acknowledged, and the stop script shutting it down cleanly (its closing line logged).
+    // slf4j-simple takes its settings from config/simplelogger.properties (here one without thread names, in an
+    // installation of its own); log4j2 from config/log4j2.properties with its examples on (a server.log too).
     @ParameterizedTest
     @ValueSource(strings = {"slf4j-simple", "log4j2"})
     void startSumUpServeAndStop(String backend) throws Exception {
         Files.createDirectories(dir);
         Path data = dir.resolve("data");
         Path console = dir.resolve("console.log");
+        Path home = ROOT;
         Map<String, String> env = Map.of("WHARF_HEAP_OPTS", "-Xmx256m");
         if (backend.equals("log4j2")) {
             env = Map.of("WHARF_HEAP_OPTS", "-Xmx256m", "WHARF_LOG_DIR", dir.resolve("applogs").toString(),
                     "WHARF_LOG4J_OPTS", "-Dlog4j2.configurationFile=" + withExamplesOn(ROOT.resolve("config/log4j2.properties")));
+        } else {
+            home = installation();
+            Files.writeString(home.resolve("config/simplelogger.properties"), "\norg.slf4j.simpleLogger.showThreadName = false\n",
+                    StandardOpenOption.APPEND);
         }
-        Process broker = start(env, console, "bin/wharf-server-start.sh", "config/server.properties",
+        Process broker = start(home, env, console, "bin/wharf-server-start.sh", "config/server.properties",
                 "--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override", "log.dirs=" + data,
                 "--override", "zookeeper.embedded.port=0", "--override", "socket.send.buffer.bytes=102400",
                 "--override", "wharf.no.such.key=1");
@@ -90,6 +99,7 @@ class ScriptsIT {
         assertTrue(broker.isAlive(), "the broker exited:\n" + String.join("\n", lines));
         List<String> summaries = lines.stream().filter(l -> summary.matcher(l).find()).toList();
         assertEquals(1, summaries.size(), summaries.toString());
+        assertEquals(backend.equals("log4j2"), summaries.get(0).contains(" [main] INFO "), summaries.get(0));
 
         List<String> ignored = lines.stream().filter(l -> l.contains("socket.send.buffer.bytes")).toList();
         assertEquals(1, ignored.size(), ignored.toString());
@@ -143,6 +153,29 @@ class ScriptsIT {
         assertEquals(1, run(Map.of(), "bin/wharf-zookeeper-stop.sh", config.toString()).status());
     }
 
+    /**
+     * bin/ and config/ copied to a directory of their own, with the built broker linked in: an
+     * installation whose config files a test may change, recording its class-data archives apart.
+     */
+    private Path installation() throws IOException {
+        Path home = dir.resolve("home");
+        for (String sub : List.of("bin", "config")) {
+            try (var files = Files.list(ROOT.resolve(sub))) {
+                Files.createDirectories(home.resolve(sub));
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(f, home.resolve(sub).resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Path target = Files.createDirectories(home.resolve("server/target"));
+        try (var files = Files.list(ROOT.resolve("server/target"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().matches("wharf-server-.*\\.jar|lib|log4j2")).toList()) {
+                Files.createSymbolicLink(target.resolve(f.getFileName()), f);
+            }
+        }
+        return home;
+    }
+
     /** A copy of the shipped log4j2 config with every commented example line turned on. */
     private Path withExamplesOn(Path shipped) throws IOException {
         List<String> on = Files.readAllLines(shipped).stream()
@@ -171,7 +204,12 @@ class ScriptsIT {
     }
 
     private Process start(Map<String, String> env, Path output, String... command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(command)).directory(ROOT.toFile()).redirectErrorStream(true)
+        return start(ROOT, env, output, command);
+    }
+
+    /** Runs {@code command} (a script and its arguments) in {@code home}, with only the WHARF_ variables given. */
+    private Process start(Path home, Map<String, String> env, Path output, String... command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(command)).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("WHARF_"));
         builder.environment().putAll(env);
