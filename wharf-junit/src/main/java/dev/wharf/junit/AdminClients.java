@@ -19,11 +19,9 @@ final class AdminClients {
     }
 
     /** An Admin client on {@code bootstrap}, closed (within 5 s) when the store that holds it is. */
-    @SuppressWarnings("deprecation") // CloseableResource: still the one kind every JUnit 5 closes
     static Object create(String bootstrap, ExtensionContext.Store store) {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        ExtensionContext.Store.CloseableResource closing = () -> admin.close(Duration.ofSeconds(5));
-        store.put(new Object(), closing);
+        StoredCloser.register(store, () -> admin.close(Duration.ofSeconds(5)));
         return admin;
     }
 }

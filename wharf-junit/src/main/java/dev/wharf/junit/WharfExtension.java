@@ -99,7 +99,6 @@ public final class WharfExtension implements BeforeAllCallback, BeforeEachCallba
     }
 
     /** Starts a cluster as {@code settings} say, owned by {@code context}'s store, and makes it the current one there. */
-    @SuppressWarnings("deprecation") // CloseableResource: still the one kind every JUnit 5 closes
     private static WharfCluster start(WharfBroker settings, ExtensionContext context) throws IOException {
         Map<String, String> config = new HashMap<>();
         for (String entry : settings.config()) {
@@ -112,8 +111,7 @@ public final class WharfExtension implements BeforeAllCallback, BeforeEachCallba
         List<TopicSpec> topics = Arrays.stream(settings.topics()).map(t -> TopicSpec.parse(t, settings.brokers())).toList();
         WharfCluster cluster = WharfCluster.start(settings.brokers(), config);
         ExtensionContext.Store store = context.getStore(NAMESPACE);
-        ExtensionContext.Store.CloseableResource closing = cluster::close;
-        store.put(new Object(), closing);
+        StoredCloser.register(store, cluster::close);
         for (TopicSpec t : topics) {
             cluster.createTopic(t.name(), t.partitions(), t.replicationFactor());
         }
