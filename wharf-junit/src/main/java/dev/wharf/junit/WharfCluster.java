@@ -33,9 +33,12 @@ import java.util.stream.Collectors;
  * share a cluster. Each broker has test defaults ({@link #testDefaults(int)}) under the caller's
  * settings.
  * <p>
- * The ZooKeeper transaction log is not fsynced ({@code zookeeper.forceSync=no}, set for this JVM
- * unless already set): the data is thrown away after the test, and each fsync of a fresh
- * ZooKeeper's writes at start-up costs milliseconds. The brokers' own logs keep their defaults.
+ * Two JVM-wide settings, each only if not set already (a {@code -D} of the test JVM wins): the
+ * ZooKeeper transaction log is not fsynced ({@code zookeeper.forceSync=no}), since the data is
+ * thrown away after the test and each fsync of a fresh ZooKeeper's start-up writes costs
+ * milliseconds; and Netty's JFR events are off ({@code io.netty.jfr.enabled=false}, as
+ * {@code config/jvm.options} has it for the server), which spares a cold JVM loading JFR's
+ * classes. The brokers' own logs keep their defaults.
  * <p>
  * Threads: the methods may be called from any thread, one at a time (a test's thread).
  */
@@ -43,6 +46,9 @@ public final class WharfCluster implements AutoCloseable {
     static {
         if (System.getProperty("zookeeper.forceSync") == null) {
             System.setProperty("zookeeper.forceSync", "no");
+        }
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
         }
     }
 
