@@ -75,7 +75,9 @@ class LeakTest {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         // no auto-registered listeners: the build's own would report the scenario's tests as its own
-        LauncherFactory.create(LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build()).execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(scenario)).build(),
+        LauncherFactory.create(LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false)
+                .enableLauncherSessionListenerAutoRegistration(false).enableLauncherDiscoveryListenerAutoRegistration(false)
+                .enablePostDiscoveryFilterAutoRegistration(false).build()).execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(scenario)).build(),
                 listener);
         TestExecutionSummary summary = listener.getSummary();
         assertEquals(List.of(), summary.getFailures().stream().map(f -> f.getException().toString()).toList());
