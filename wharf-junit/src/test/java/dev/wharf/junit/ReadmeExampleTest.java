@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's wharf-junit example is {@link OrdersExampleTest}, word for word. */
+/** The README's wharf-junit example is {@code example.OrdersExampleTest}, word for word. */
 class ReadmeExampleTest {
     // the example users copy is the one that compiles and runs here
     @Test
     void readmeShowsTheExampleTestAsItIs() throws Exception {
-        String test = Files.readString(Path.of("src/test/java/dev/wharf/junit/OrdersExampleTest.java"));
+        String test = Files.readString(Path.of("src/test/java/dev/wharf/junit/example/OrdersExampleTest.java"));
         String withoutPackage = test.substring(test.indexOf("import "));
         String readme = Files.readString(Path.of("../README.md"));
         assertTrue(readme.contains("```java\n" + withoutPackage + "```\n"),

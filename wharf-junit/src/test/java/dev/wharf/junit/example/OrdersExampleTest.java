@@ -1,7 +1,9 @@
-package dev.wharf.junit;
+package dev.wharf.junit.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.wharf.junit.WharfBootstrap;
+import dev.wharf.junit.WharfBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
