@@ -60,7 +60,7 @@ class LeakTest {
     // per-test brokers (an instance field) leave nothing behind
     @Test
     void perTestBrokers() throws Exception {
-        runAndCheck(PerTest.class, 2);
+        runAndCheck(EachTestScoped.class, 2);
     }
 
     // a three-broker cluster with its shared ZooKeeper leaves nothing behind
@@ -169,7 +169,7 @@ class LeakTest {
         }
     }
 
-    static class PerTest {
+    static class EachTestScoped {
         @WharfBroker(topics = "leak")
         WharfCluster cluster;
 
