@@ -51,6 +51,11 @@ public final class EmbeddedZooKeeper implements Closeable {
     public void close() {
         factory.shutdown();
         server.shutdown();
+        try {
+            server.getTxnLogFactory().close(); // shutdown() leaves the transaction log open: one descriptor per start
+        } catch (IOException e) {
+            log.warn("closing ZooKeeper's transaction log failed", e);
+        }
     }
 
     private static final class UnmonitoredServer extends ZooKeeperServer {
