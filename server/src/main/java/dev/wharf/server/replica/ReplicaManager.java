@@ -11,6 +11,7 @@ import dev.wharf.server.DynamicBrokerConfig;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.TopicSettings;
 import dev.wharf.server.config.BrokerKeys;
+import dev.wharf.server.metrics.TopicMeters;
 import io.netty.util.Timer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,7 +55,27 @@ public final class ReplicaManager implements IsrChanger {
         void leadershipChanged(Partition partition, boolean leading);
     }
 
+    /**
+     * Told when a partition starts and stops being hosted here (the metrics register and drop its
+     * MBeans); on the thread that opens or drops it. Must not block.
+     */
+    public interface HostingListener {
+        /** Returns the meters of the partition's topic, which the partition records into. */
+        TopicMeters opened(Partition partition);
+
+        void closed(Partition partition);
+
+        /** A leader's ISR change was written: from {@code before} replicas to {@code after} (IsrShrinks/IsrExpands). */
+        default void isrChanged(int before, int after) { }
+
+        HostingListener NONE = new HostingListener() {
+            public TopicMeters opened(Partition p) { return TopicMeters.NONE; }
+            public void closed(Partition p) { }
+        };
+    }
+
     private final DynamicBrokerConfig config;
+    private volatile HostingListener hosting = HostingListener.NONE;
     private final int brokerId;
     private final ZkMetadataStore metadata;
     private final LogManager logs;
@@ -96,6 +117,21 @@ public final class ReplicaManager implements IsrChanger {
 
     public PartitionWaiters waiters() {
         return waiters;
+    }
+
+    /** Tells {@code listener} of partitions opened and dropped from now on (set before {@link #subscribe}). */
+    public void onHosting(HostingListener listener) {
+        this.hosting = listener;
+    }
+
+    /** Replicas here whose log dir failed (OfflineReplicaCount). */
+    public int offlineReplicas() {
+        return offline.size();
+    }
+
+    /** Every partition hosted here now (the metrics' gauges read them). */
+    public java.util.Collection<Partition> hostedPartitions() {
+        return partitions.values();
     }
 
     /** Tells {@code listener} of every later change of leadership on this broker. */
@@ -214,6 +250,7 @@ public final class ReplicaManager implements IsrChanger {
             if (p == null) {
                 p = open(tp, topic.id(), settings);
                 partitions.put(tp, p);
+                p.meters(hosting.opened(p));
             }
             applyRole(p, info, nowMs);
         }
@@ -272,6 +309,7 @@ public final class ReplicaManager implements IsrChanger {
         if (p.isLeader()) {
             leadershipListeners.forEach(l -> l.leadershipChanged(p, false));
         }
+        hosting.closed(p);
         waiters.completeAll(tp);
         deleteLog(tp);
     }
@@ -333,6 +371,7 @@ public final class ReplicaManager implements IsrChanger {
                 if (p.isLeader()) {
                     leadershipListeners.forEach(l -> l.leadershipChanged(p, false));
                 }
+                hosting.closed(p);
                 waiters.completeAll(tp);
                 gone.add(tp);
             }
@@ -390,9 +429,13 @@ public final class ReplicaManager implements IsrChanger {
     public void alterIsr(Partition partition, int leaderEpoch, int partitionEpoch, List<Integer> isr) {
         io.execute(() -> {
             TopicInfo.PartitionInfo written = null;
+            int before = partition.inSyncReplicas().size();
             try {
                 written = metadata.alterIsr(partition.topicPartition().topic(), partition.topicPartition().partition(),
                         leaderEpoch, partitionEpoch, isr).orElse(null);
+                if (written != null) {
+                    hosting.isrChanged(before, written.isr().size());
+                }
             } catch (Exception e) {
                 log.warn("cannot change the ISR of {} to {}: {}", partition.topicPartition(), isr, e.toString());
             }
