@@ -1,0 +1,55 @@
+package dev.wharf.server.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class KafkaMeterTest {
+    // A meter counts exactly; its rates are per second, or per nanosecond for Kafka's idle meters.
+    @Test
+    void countsAndRates() {
+        KafkaMeter m = new KafkaMeter("messages");
+        m.mark(5);
+        m.mark();
+        assertEquals(6, m.getCount());
+        assertEquals(TimeUnit.SECONDS, m.getRateUnit());
+        assertEquals("messages", m.getEventType());
+        assertTrue(m.getMeanRate() > 0);
+        KafkaMeter idle = new KafkaMeter("percent", TimeUnit.NANOSECONDS);
+        KafkaMeter perSecond = new KafkaMeter("percent");
+        idle.mark(1_000_000_000);
+        perSecond.mark(1_000_000_000);
+        assertEquals(TimeUnit.NANOSECONDS, idle.getRateUnit());
+        // marked at the same moment: per nanosecond it is a billionth (within the time between the two reads)
+        double ratio = perSecond.getMeanRate() / idle.getMeanRate();
+        assertTrue(ratio > 0.9e9 && ratio < 1.1e9, "ratio " + ratio);
+    }
+
+    // Topic meters mark the topic's meter and the all-topics one; replication goes to all topics only.
+    @Test
+    void topicMetersAlsoMarkAllTopics() {
+        MetricsRegistry registry = new MetricsRegistry();
+        try {
+            BrokerTopicMetrics topics = new BrokerTopicMetrics(registry);
+            TopicMeters t = topics.opened("t");
+            t.appended(300, 3);
+            t.fetched(200, false);
+            t.fetched(50, true);
+            t.replicated(70);
+            assertEquals(3, t.messagesIn.getCount());
+            assertEquals(300, t.bytesIn.getCount());
+            assertEquals(3, topics.allTopics().messagesIn.getCount());
+            assertEquals(200, topics.allTopics().bytesOut.getCount());
+            assertEquals(50, topics.allTopics().replicationBytesOut.getCount());
+            assertEquals(70, topics.allTopics().replicationBytesIn.getCount());
+            assertEquals(2, t.totalFetchRequests.getCount());
+            topics.closed("t");
+            assertEquals(null, registry.get(TopicMeters.name("MessagesInPerSec", "t")));
+            assertTrue(registry.get(TopicMeters.name("MessagesInPerSec", null)) != null);
+        } finally {
+            registry.close();
+        }
+    }
+}
