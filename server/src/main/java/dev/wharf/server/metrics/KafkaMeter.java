@@ -25,7 +25,11 @@ public final class KafkaMeter implements KafkaMeterMBean {
 
     /** Dropwizard's rates are per second. */
     private double inUnit(double perSecond) {
-        return perSecond * rateUnit.toNanos(1) / TimeUnit.SECONDS.toNanos(1);
+        return perUnit(perSecond, rateUnit);
+    }
+
+    static double perUnit(double perSecond, TimeUnit unit) {
+        return perSecond * unit.toNanos(1) / TimeUnit.SECONDS.toNanos(1);
     }
 
     public void mark() {

@@ -18,13 +18,10 @@ class KafkaMeterTest {
         assertEquals("messages", m.getEventType());
         assertTrue(m.getMeanRate() > 0);
         KafkaMeter idle = new KafkaMeter("percent", TimeUnit.NANOSECONDS);
-        KafkaMeter perSecond = new KafkaMeter("percent");
-        idle.mark(1_000_000_000);
-        perSecond.mark(1_000_000_000);
         assertEquals(TimeUnit.NANOSECONDS, idle.getRateUnit());
-        // marked at the same moment: per nanosecond it is a billionth (within the time between the two reads)
-        double ratio = perSecond.getMeanRate() / idle.getMeanRate();
-        assertTrue(ratio > 0.9e9 && ratio < 1.1e9, "ratio " + ratio);
+        // idle nanoseconds per second of all threads, as a fraction: 0.25e9 ns/s is 25% idle
+        assertEquals(0.25, KafkaMeter.perUnit(0.25e9, TimeUnit.NANOSECONDS), 1e-12);
+        assertEquals(7.0, KafkaMeter.perUnit(7.0, TimeUnit.SECONDS), 1e-12);
     }
 
     // Topic meters mark the topic's meter and the all-topics one; replication goes to all topics only.
