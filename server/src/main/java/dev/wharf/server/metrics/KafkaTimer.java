@@ -15,6 +15,10 @@ public final class KafkaTimer implements KafkaTimerMBean {
         histogram.update(millis);
     }
 
+    KafkaMeter meter() {
+        return meter;
+    }
+
     KafkaHistogram histogram() {
         return histogram;
     }

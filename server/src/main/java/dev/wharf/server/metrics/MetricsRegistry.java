@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: made and removed from any thread; the MBean server's registrations run, in order,
  * on the one {@code wharf-metrics} thread, off the broker's start-up path (the first registration
- * starts the platform MBean server, a fifth of a start on 2 cores), which also rotates the
- * histograms' windows. Several brokers in one JVM (tests): the first to register a name shows it;
+ * starts the platform MBean server, a fifth of a start on 2 cores), which also ticks the
+ * meters' rates and rotates the histograms' windows. Several brokers in one JVM (tests): the first to register a name shows it;
  * each unregisters only what it registered.
  */
 public final class MetricsRegistry implements Closeable {
@@ -51,6 +51,7 @@ public final class MetricsRegistry implements Closeable {
         });
         long window = TimeUnit.NANOSECONDS.toMillis(KafkaHistogram.WINDOW_NANOS);
         thread.scheduleAtFixedRate(this::rotateHistograms, window, window, TimeUnit.MILLISECONDS);
+        thread.scheduleAtFixedRate(this::tickMeters, KafkaMeter.TICK_SECONDS, KafkaMeter.TICK_SECONDS, TimeUnit.SECONDS);
     }
 
     public KafkaMeter meter(MetricName name, String eventType) {
@@ -114,6 +115,16 @@ public final class MetricsRegistry implements Closeable {
                 log.warn("metrics task failed", e);
             }
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void tickMeters() {
+        for (Object m : metrics.values()) {
+            if (m instanceof KafkaMeter meter) {
+                meter.tick();
+            } else if (m instanceof KafkaTimer t) {
+                t.meter().tick();
+            }
+        }
     }
 
     private void rotateHistograms() {

@@ -24,6 +24,21 @@ class KafkaMeterTest {
         assertEquals(7.0, KafkaMeter.perUnit(7.0, TimeUnit.SECONDS), 1e-12);
     }
 
+    // The rates follow the count as Yammer's do: the first tick sets them, later ones decay towards the new rate.
+    @Test
+    void ratesTickFromTheCount() {
+        KafkaMeter m = new KafkaMeter("requests");
+        m.mark(50);
+        m.tick();
+        assertEquals(10.0, m.getOneMinuteRate(), 1e-9); // 50 in 5 s
+        assertEquals(10.0, m.getFifteenMinuteRate(), 1e-9);
+        m.tick(); // nothing in the next 5 s
+        assertEquals(10.0 * Math.exp(-5 / 60.0), m.getOneMinuteRate(), 1e-9);
+        assertEquals(10.0 * Math.exp(-5 / 60.0 / 5), m.getFiveMinuteRate(), 1e-9);
+        assertTrue(m.getFifteenMinuteRate() > m.getFiveMinuteRate());
+        assertEquals(50, m.getCount());
+    }
+
     // Topic meters mark the topic's meter and the all-topics one; replication goes to all topics only.
     @Test
     void topicMetersAlsoMarkAllTopics() {
