@@ -26,6 +26,8 @@ public final class BrokerMetrics implements Closeable {
     private final MetricsRegistry registry = new MetricsRegistry();
     private final BrokerTopicMetrics topics = new BrokerTopicMetrics(registry);
     private final RequestMetrics requests = new RequestMetrics(registry);
+    /** From the broker's start to its MBeans' registration (see {@link MetricsRegistry#showFrom}). */
+    private static final long SHOW_AFTER_MS = 2000;
     private volatile int brokerState = STARTING;
     private PrometheusEndpoint prometheus;
 
@@ -47,14 +49,16 @@ public final class BrokerMetrics implements Closeable {
         ControllerMetrics.register(registry, metadata);
         // Kafka's request queue waits for a handler thread: Wharf's I/O pool queue is that
         registry.gauge(MetricName.of("kafka.network", "RequestChannel", "RequestQueueSize"), () -> io.getQueue().size());
-        registry.every(ThreadIdleSampler.PERIOD_MS, new ThreadIdleSampler(registry));
         registry.gauge(MetricName.of("kafka.server", "KafkaServer", "BrokerState"), () -> brokerState);
     }
 
-    /** The broker serves: BrokerState RUNNING, ClusterId known, and the Prometheus endpoint up if configured. */
+    /** The broker serves: BrokerState RUNNING, ClusterId known, the MBeans registered
+     * {@link #SHOW_AFTER_MS} later, and the Prometheus endpoint up if configured. */
     public void running(Supplier<String> clusterId, String prometheusHost, int prometheusPort) throws IOException {
         registry.gauge(MetricName.of("kafka.server", "KafkaServer", "ClusterId"), clusterId);
         brokerState = RUNNING;
+        registry.showFrom(SHOW_AFTER_MS);
+        registry.every(SHOW_AFTER_MS, ThreadIdleSampler.PERIOD_MS, new ThreadIdleSampler(registry));
         if (prometheusPort >= 0) {
             prometheus = PrometheusEndpoint.start(registry, prometheusHost, prometheusPort);
             log.info("Prometheus metrics at http://{}:{}/metrics", prometheusHost, prometheus.port());

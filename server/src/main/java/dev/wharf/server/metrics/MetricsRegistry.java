@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * them, and cached by their users: nothing is looked up on a hot path.
  *
  * <p>Threads: made and removed from any thread; the MBean server's registrations run, in order,
- * on the one {@code wharf-metrics} thread, off the broker's start-up path (the first registration
- * starts the platform MBean server, a fifth of a start on 2 cores), which also ticks the
+ * on the one {@code wharf-metrics} thread, held back until the broker serves ({@link #showFrom}:
+ * the first registration starts the platform MBean server, a fifth of a start on 2 cores), which also ticks the
  * meters' rates and rotates the histograms' windows. Several brokers in one JVM (tests): the first to register a name shows it;
  * each unregisters only what it registered.
  */
@@ -41,6 +41,9 @@ public final class MetricsRegistry implements Closeable {
     private final Map<MetricName, Object> metrics = new ConcurrentHashMap<>();
     /** The names this registry got into the MBean server; touched only on {@link #thread}. */
     private final java.util.Set<MetricName> shown = new java.util.HashSet<>();
+    /** Registrations held back until {@link #showFrom}: touched only on {@link #thread}. */
+    private final Map<MetricName, Runnable> held = new java.util.LinkedHashMap<>();
+    private boolean showing;
     private final ScheduledExecutorService thread;
 
     public MetricsRegistry() {
@@ -80,7 +83,13 @@ public final class MetricsRegistry implements Closeable {
             T made = make.get();
             existing = metrics.putIfAbsent(name, made);
             if (existing == null) {
-                onThread(() -> show(name, made, mbeanInterface));
+                onThread(() -> {
+                    if (showing) {
+                        show(name, made, mbeanInterface);
+                    } else {
+                        held.put(name, () -> show(name, made, mbeanInterface));
+                    }
+                });
                 return made;
             }
         }
@@ -106,15 +115,15 @@ public final class MetricsRegistry implements Closeable {
         return metrics.get(name);
     }
 
-    /** Runs {@code task} every {@code periodMs} on the metrics thread (samplers). */
-    void every(long periodMs, Runnable task) {
+    /** Runs {@code task} every {@code periodMs}, the first time in {@code firstMs}, on the metrics thread (samplers). */
+    void every(long firstMs, long periodMs, Runnable task) {
         thread.scheduleAtFixedRate(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 log.warn("metrics task failed", e);
             }
-        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        }, firstMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     private void tickMeters() {
@@ -164,7 +173,25 @@ public final class MetricsRegistry implements Closeable {
         return (Class<T>) c;
     }
 
+    /**
+     * Registers the MBeans made so far, and from then on each as it is made, {@code delayMs} from
+     * now: the broker calls it once it serves, so that starting the platform MBean server (a
+     * quarter of a second of CPU) does not compete with its first requests.
+     */
+    public void showFrom(long delayMs) {
+        try {
+            thread.schedule(() -> {
+                showing = true;
+                held.values().forEach(Runnable::run);
+                held.clear();
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed already
+        }
+    }
+
     private void hide(MetricName name) {
+        held.remove(name);
         if (!shown.remove(name)) {
             return;
         }

@@ -22,7 +22,8 @@ final class ThreadIdleSampler implements Runnable {
     static final long PERIOD_MS = 250;
     static final int WINDOW = 40;
 
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    /** Taken at the first sample, off the start-up path (it loads the JVM's management classes). */
+    private ThreadMXBean threads;
     private final KafkaMeter handlerIdle;
     private final double[] networkIdle = new double[WINDOW];
     private int samples;
@@ -47,6 +48,9 @@ final class ThreadIdleSampler implements Runnable {
 
     @Override
     public void run() {
+        if (threads == null) {
+            threads = ManagementFactory.getThreadMXBean();
+        }
         int handlers = 0;
         int handlersIdle = 0;
         int loops = 0;
