@@ -252,9 +252,34 @@ class MetricsIT {
         throw new AssertionError(metric + "{" + labels + "} not in the scrape");
     }
 
-    // A deleted topic leaves no MBean behind: not its meters, not its partitions' log gauges.
+    // The group coordinator's metrics (Kafka Metrics style: metric names as attributes) count a group's commit.
     @Test
     @Order(3)
+    void groupCoordinatorMetricsCountCommits() throws Exception {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "metered-group");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            consumer.assign(List.of(tp)); // a group only for its offsets: classic, Empty
+            consumer.commitSync(Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(42)));
+        }
+        ObjectName coordinator = new ObjectName("kafka.server:type=group-coordinator-metrics");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertEquals(1.0, mbeans.getAttribute(coordinator, "offset-commit-count"));
+            assertEquals(1.0, mbeans.getAttribute(new ObjectName("kafka.server:type=group-coordinator-metrics,protocol=classic"),
+                    "group-count"));
+            assertEquals(1.0, mbeans.getAttribute(new ObjectName("kafka.server:type=group-coordinator-metrics,state=empty"),
+                    "classic-group-count"));
+        });
+        assertEquals(0.0, mbeans.getAttribute(new ObjectName("kafka.server:type=group-coordinator-metrics,protocol=consumer"),
+                "group-count"));
+        assertEquals(0.0, mbeans.getAttribute(coordinator, "offset-expiration-count"));
+    }
+
+    // A deleted topic leaves no MBean behind: not its meters, not its partitions' log gauges.
+    @Test
+    @Order(4)
     void topicMBeansGoWithTheTopic() throws Exception {
         ObjectName meters = new ObjectName("kafka.server:type=BrokerTopicMetrics,topic=" + TOPIC + ",*");
         ObjectName logs = new ObjectName("kafka.log:type=Log,topic=" + TOPIC + ",*");

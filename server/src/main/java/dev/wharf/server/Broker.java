@@ -217,6 +217,7 @@ public final class Broker implements Closeable {
         GroupStore groupStore = new GroupStore(config, metadata, admin, replicas, io, System::currentTimeMillis);
         groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
         GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
+        metrics.groups(groups, offsets);
         // the coordinator follows its partitions' leadership: loads groups where it leads, drops them where it stopped
         replicas.onLeadershipChange((partition, leading) -> {
             if (partition.topicPartition().topic().equals(GroupStore.OFFSETS_TOPIC)) {

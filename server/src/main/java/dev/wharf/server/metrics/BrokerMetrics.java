@@ -52,6 +52,11 @@ public final class BrokerMetrics implements Closeable {
         registry.gauge(MetricName.of("kafka.server", "KafkaServer", "BrokerState"), () -> brokerState);
     }
 
+    /** The group coordinator's metrics (group-coordinator-metrics). */
+    public void groups(dev.wharf.server.group.GroupCoordinator groups, dev.wharf.server.group.GroupOffsets offsets) {
+        new GroupCoordinatorMetrics(registry, groups, offsets);
+    }
+
     /** The broker serves: BrokerState RUNNING, ClusterId known, the MBeans registered
      * {@link #SHOW_AFTER_MS} later, and the Prometheus endpoint up if configured. */
     public void running(Supplier<String> clusterId, String prometheusHost, int prometheusPort) throws IOException {

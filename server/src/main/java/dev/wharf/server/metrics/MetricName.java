@@ -28,7 +28,10 @@ public record MetricName(String domain, String type, String name, List<String> t
     }
 
     public ObjectName objectName() {
-        StringBuilder s = new StringBuilder(domain).append(":type=").append(type).append(",name=").append(name);
+        StringBuilder s = new StringBuilder(domain).append(":type=").append(type);
+        if (name != null) { // null: a Kafka Metrics group, whose metrics are attributes
+            s.append(",name=").append(name);
+        }
         for (int i = 0; i < tags.size(); i += 2) {
             s.append(',').append(tags.get(i)).append('=').append(quoteIfNeeded(tags.get(i + 1)));
         }

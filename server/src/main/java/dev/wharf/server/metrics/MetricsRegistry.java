@@ -77,6 +77,17 @@ public final class MetricsRegistry implements Closeable {
         return get(name, KafkaGauge.class, () -> new KafkaGauge(value), KafkaGaugeMBean.class);
     }
 
+    /**
+     * An MBean in Kafka Metrics' shape ({@code name} null: no {@code name=} key), its attributes
+     * read from {@code attributes}; {@code meters} are ticked like the others.
+     */
+    void attributes(MetricName name, Map<String, Supplier<Double>> attributes, java.util.List<KafkaMeter> meters) {
+        get(name, Attributes.class, () -> new Attributes(new AttributesMBean(attributes), meters), null);
+    }
+
+    /** An MBean of attributes, and the meters behind them. */
+    record Attributes(AttributesMBean mbean, java.util.List<KafkaMeter> meters) {}
+
     private <T> T get(MetricName name, Class<T> kind, Supplier<T> make, Class<?> mbeanInterface) {
         Object existing = metrics.get(name);
         if (existing == null) {
@@ -96,7 +107,14 @@ public final class MetricsRegistry implements Closeable {
         return kind.cast(existing);
     }
 
-    /** Removes the metrics whose names match (a deleted topic's, a partition no longer here). */
+    /** Removes the metric of this name, if there is one. */
+    public void remove(MetricName name) {
+        if (metrics.remove(name) != null) {
+            onThread(() -> hide(name));
+        }
+    }
+
+    /** Removes the metrics whose names match (a deleted topic's meters): looks at every metric. */
     public void remove(Predicate<MetricName> which) {
         for (MetricName name : metrics.keySet()) {
             if (which.test(name) && metrics.remove(name) != null) {
@@ -132,6 +150,8 @@ public final class MetricsRegistry implements Closeable {
                 meter.tick();
             } else if (m instanceof KafkaTimer t) {
                 t.meter().tick();
+            } else if (m instanceof Attributes a) {
+                a.meters().forEach(KafkaMeter::tick);
             }
         }
     }
@@ -159,7 +179,9 @@ public final class MetricsRegistry implements Closeable {
             return; // removed meanwhile
         }
         try {
-            mbeanServer().registerMBean(new StandardMBean(mbeanInterface.cast(metric), cast(mbeanInterface)), name.objectName());
+            Object mbean = metric instanceof Attributes a ? a.mbean()
+                    : new StandardMBean(mbeanInterface.cast(metric), cast(mbeanInterface));
+            mbeanServer().registerMBean(mbean, name.objectName());
             shown.add(name);
         } catch (javax.management.InstanceAlreadyExistsException e) {
             log.debug("another broker in this JVM shows mbean={}", name.objectName());

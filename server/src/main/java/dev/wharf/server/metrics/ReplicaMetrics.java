@@ -95,8 +95,7 @@ final class ReplicaMetrics implements ReplicaManager.HostingListener {
     public void closed(Partition p) {
         TopicPartition tp = p.topicPartition();
         for (String name : LOG_GAUGES) {
-            MetricName gone = logName(name, tp);
-            registry.remove(gone::equals);
+            registry.remove(logName(name, tp));
         }
         topics.closed(tp.topic());
     }
