@@ -194,6 +194,9 @@ class MetricsIT {
         assertEquals(1, attribute("kafka.server:type=ReplicaManager,name=PartitionCount", "Value"));
         assertEquals(1, attribute("kafka.server:type=ReplicaManager,name=LeaderCount", "Value"));
         assertEquals(3, attribute("kafka.server:type=KafkaServer,name=BrokerState", "Value")); // RUNNING
+        // no fsync per message by default (as Kafka): the flush timer is there, counting none
+        assertEquals(0, attribute("kafka.log:type=LogFlushStats,name=LogFlushRateAndTimeMs", "Count"));
+        assertEquals(0, attribute("kafka.controller:type=ControllerStats,name=LeaderElectionRateAndTimeMs", "Count"));
         assertEquals(java.util.concurrent.TimeUnit.SECONDS, mbeans.getAttribute(
                 new ObjectName(topicMeter.formatted("MessagesInPerSec")), "RateUnit"));
         assertEquals("messages", mbeans.getAttribute(new ObjectName(topicMeter.formatted("MessagesInPerSec")), "EventType"));

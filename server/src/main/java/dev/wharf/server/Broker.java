@@ -191,7 +191,7 @@ public final class Broker implements Closeable {
         // with every log dir failed the broker halts, as Kafka does: nothing is left to serve or flush
         logDirFailures = new LogDirFailures(replicas, logs, metadata, config.brokerId(),
                 () -> Runtime.getRuntime().halt(1));
-        metrics.follow(replicas, metadata, io); // before subscribing: partitions register their metrics as they open
+        metrics.follow(replicas, metadata, io, logs); // before subscribing: partitions register their metrics as they open
         replicas.subscribe();
         logDirMoves.start();
         // log.cleaner.* is dynamic as in Kafka: a change restarts the cleaner threads with the new settings

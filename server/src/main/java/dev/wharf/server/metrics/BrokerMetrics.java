@@ -1,6 +1,7 @@
 package dev.wharf.server.metrics;
 
 import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.logstore.LogManager;
 import dev.wharf.server.replica.ReplicaManager;
 import java.io.Closeable;
 import java.io.IOException;
@@ -44,8 +45,14 @@ public final class BrokerMetrics implements Closeable {
     }
 
     /** Before the replica manager subscribes: its partitions register their meters and log gauges as they open. */
-    public void follow(ReplicaManager replicas, ZkMetadataStore metadata, ThreadPoolExecutor io) {
+    public void follow(ReplicaManager replicas, ZkMetadataStore metadata, ThreadPoolExecutor io, LogManager logs) {
         new ReplicaMetrics(registry, topics, replicas, metadata);
+        KafkaTimer flushes = registry.timer(MetricName.of("kafka.log", "LogFlushStats", "LogFlushRateAndTimeMs"));
+        logs.onFlush(ms -> {
+            if (MetricsRegistry.RECORDING) {
+                flushes.update(ms);
+            }
+        });
         ControllerMetrics.register(registry, metadata);
         // Kafka's request queue waits for a handler thread: Wharf's I/O pool queue is that
         registry.gauge(MetricName.of("kafka.network", "RequestChannel", "RequestQueueSize"), () -> io.getQueue().size());
