@@ -5,6 +5,7 @@ import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.purgatory.DelayedOperationPurgatory;
 import dev.wharf.server.replica.Partition;
 import dev.wharf.server.replica.PartitionWaiters;
+import dev.wharf.server.replica.HostingListener;
 import dev.wharf.server.replica.ReplicaManager;
 import java.util.List;
 import java.util.function.ToIntFunction;
@@ -17,7 +18,7 @@ import java.util.function.ToIntFunction;
  * when it goes. Gauges are computed when read; the replica manager tells this class of partitions
  * opening and going on the thread that does it. Thread-safe.
  */
-final class ReplicaMetrics implements ReplicaManager.HostingListener {
+final class ReplicaMetrics implements HostingListener {
     private static final String[] LOG_GAUGES = {"Size", "LogEndOffset", "LogStartOffset", "NumLogSegments"};
 
     private final MetricsRegistry registry;

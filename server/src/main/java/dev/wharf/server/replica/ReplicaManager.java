@@ -11,7 +11,6 @@ import dev.wharf.server.DynamicBrokerConfig;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.TopicSettings;
 import dev.wharf.server.config.BrokerKeys;
-import dev.wharf.server.metrics.TopicMeters;
 import io.netty.util.Timer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,25 +52,6 @@ public final class ReplicaManager implements IsrChanger {
     /** Told, on {@code wharf-zk-events}, when this broker starts or stops leading a partition; must not block. */
     public interface LeadershipListener {
         void leadershipChanged(Partition partition, boolean leading);
-    }
-
-    /**
-     * Told when a partition starts and stops being hosted here (the metrics register and drop its
-     * MBeans); on the thread that opens or drops it. Must not block.
-     */
-    public interface HostingListener {
-        /** Returns the meters of the partition's topic, which the partition records into. */
-        TopicMeters opened(Partition partition);
-
-        void closed(Partition partition);
-
-        /** A leader's ISR change was written: from {@code before} replicas to {@code after} (IsrShrinks/IsrExpands). */
-        default void isrChanged(int before, int after) { }
-
-        HostingListener NONE = new HostingListener() {
-            public TopicMeters opened(Partition p) { return TopicMeters.NONE; }
-            public void closed(Partition p) { }
-        };
     }
 
     private final DynamicBrokerConfig config;
