@@ -70,12 +70,12 @@ public class MetricsRecordingBenchmark {
         topic.fetched(4096, false);
     }
 
-    /** A completed Produce: the API's metrics looked up by key, RequestsPerSec of its version and eight histograms. */
+    /** A completed Produce: the API's metrics looked up by key, RequestsPerSec of its version and nine histograms. */
     @Benchmark
     public void requestCompleted() {
         long v = value++ & 1023;
         ApiRequestMetrics m = requests.of(ApiKey.PRODUCE);
-        m.completed((short) 11, v * 1000, v * 20_000, v * 3000, v * 500, v * 700, v * 30_000, 1100, 60);
+        m.completed((short) 11, v * 1000, v * 20_000, v * 3000, v * 500, v * 700, v * 30_000, 0, 1100, 60);
     }
 
     @Benchmark

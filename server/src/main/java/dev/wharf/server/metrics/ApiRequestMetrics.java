@@ -20,6 +20,7 @@ public final class ApiRequestMetrics {
     final KafkaHistogram remoteTimeMs;
     final KafkaHistogram responseQueueTimeMs;
     final KafkaHistogram responseSendTimeMs;
+    final KafkaHistogram throttleTimeMs;
     final KafkaHistogram requestBytes;
     final KafkaHistogram responseBytes;
 
@@ -32,6 +33,7 @@ public final class ApiRequestMetrics {
         remoteTimeMs = histogram("RemoteTimeMs");
         responseQueueTimeMs = histogram("ResponseQueueTimeMs");
         responseSendTimeMs = histogram("ResponseSendTimeMs");
+        throttleTimeMs = histogram("ThrottleTimeMs");
         requestBytes = histogram("RequestBytes");
         responseBytes = histogram("ResponseBytes");
     }
@@ -52,10 +54,11 @@ public final class ApiRequestMetrics {
 
     /**
      * One request completed: its version, its phases in nanoseconds (the dispatcher's
-     * {@code RequestCompletions} says where each starts and ends) and its sizes.
+     * {@code RequestCompletions} says where each starts and ends), the quota throttle its response
+     * told the client, and its sizes.
      */
     public void completed(short version, long queueNanos, long localNanos, long remoteNanos, long responseQueueNanos,
-            long sendNanos, long totalNanos, int requestSize, long responseSize) {
+            long sendNanos, long totalNanos, int throttleMs, int requestSize, long responseSize) {
         if (!MetricsRegistry.RECORDING) {
             return;
         }
@@ -66,6 +69,7 @@ public final class ApiRequestMetrics {
         responseQueueTimeMs.update(TimeUnit.NANOSECONDS.toMillis(responseQueueNanos));
         responseSendTimeMs.update(TimeUnit.NANOSECONDS.toMillis(sendNanos));
         totalTimeMs.update(TimeUnit.NANOSECONDS.toMillis(totalNanos));
+        throttleTimeMs.update(throttleMs);
         requestBytes.update(requestSize);
         responseBytes.update(responseSize);
     }

@@ -82,10 +82,11 @@ final class RequestCompletions {
 
     /**
      * The answer was encoded and handed to the socket (event loop), {@code answeredAt} when the event
-     * loop took it; {@code responseBytes} -1 for a request that gets no response.
+     * loop took it; {@code responseBytes} -1 for a request that gets no response; {@code throttleMs}
+     * what its response told the client to hold back (a quota).
      */
-    void completed(long sequence, Request request, int requestBytes, long responseBytes, long answeredAt, String error,
-            SocketAddress client) {
+    void completed(long sequence, Request request, int requestBytes, long responseBytes, int throttleMs, long answeredAt,
+            String error, SocketAddress client) {
         long now = System.nanoTime();
         int s = slot(sequence);
         long queue = started[s] - received[s];
@@ -97,11 +98,11 @@ final class RequestCompletions {
         long size = Math.max(0, responseBytes);
         ApiRequestMetrics m = metrics.of(request.api());
         if (m != null) {
-            m.completed(request.version(), queue, local, remote, responseQueue, send, total, requestBytes, size);
+            m.completed(request.version(), queue, local, remote, responseQueue, send, total, throttleMs, requestBytes, size);
             if (request.api() == ApiKey.FETCH) {
                 boolean follower = fromFollower((FetchRequest) request.body());
                 metrics.fetchBy(follower).completed(request.version(), queue, local, remote, responseQueue, send, total,
-                        requestBytes, size);
+                        throttleMs, requestBytes, size);
             }
         }
         Logger log = REQUEST_LOGS[request.api().id];

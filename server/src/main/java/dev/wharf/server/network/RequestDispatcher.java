@@ -236,6 +236,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             ApiMessage body, Throwable error) {
         long answeredAt = System.nanoTime();
         long responseBytes = -1;
+        int throttleMs = body instanceof ThrottledResponse t ? t.throttleTimeMs() : 0;
         try {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
@@ -273,7 +274,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                     request.version(), ctx.channel().remoteAddress(), e);
             ctx.close();
         } finally {
-            completions.completed(sequence, request, frameBytes, responseBytes, answeredAt,
+            completions.completed(sequence, request, frameBytes, responseBytes, throttleMs, answeredAt,
                     error == null ? null : error.toString(), ctx.channel().remoteAddress());
             frame.release(); // the request (and record slices of it) is no longer needed
             pendingBytes -= frameBytes;

@@ -108,6 +108,7 @@ class RequestCompletionsTest {
             assertTrue(histogram(registry, "ResponseBytes").getMin() > 0);
             assertTrue(histogram(registry, "RemoteTimeMs").getMin() >= 20, "remote " + histogram(registry, "RemoteTimeMs").getMin());
             assertTrue(histogram(registry, "TotalTimeMs").getMin() >= histogram(registry, "RemoteTimeMs").getMin());
+            assertEquals(0, histogram(registry, "ThrottleTimeMs").getMax()); // no quota
             ch.finishAndReleaseAll();
         } finally {
             registry.close();
