@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class ApiRequestMetrics {
     private final MetricsRegistry registry;
     private final String request;
-    private final AtomicReferenceArray<KafkaMeter> requestsByVersion = new AtomicReferenceArray<>(Short.MAX_VALUE + 1);
+    /** Indexed by version, up to the highest the wire layer decodes. */
+    private final AtomicReferenceArray<KafkaMeter> requestsByVersion;
     final KafkaHistogram totalTimeMs;
     final KafkaHistogram requestQueueTimeMs;
     final KafkaHistogram localTimeMs;
@@ -24,9 +25,10 @@ public final class ApiRequestMetrics {
     final KafkaHistogram requestBytes;
     final KafkaHistogram responseBytes;
 
-    ApiRequestMetrics(MetricsRegistry registry, String request) {
+    ApiRequestMetrics(MetricsRegistry registry, String request, short highestVersion) {
         this.registry = registry;
         this.request = request;
+        this.requestsByVersion = new AtomicReferenceArray<>(highestVersion + 1);
         totalTimeMs = histogram("TotalTimeMs");
         requestQueueTimeMs = histogram("RequestQueueTimeMs");
         localTimeMs = histogram("LocalTimeMs");

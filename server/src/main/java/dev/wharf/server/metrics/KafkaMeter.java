@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  * whose rates are then fractions). Marking adds to a striped counter and nothing else; the rates
  * are brought up to date from the count every {@link #TICK_SECONDS} by the registry's thread (as
  * Yammer's meters tick every 5 s, but off the recording path: Dropwizard's {@code Meter}, which
- * this replaced, reads the clock and updates four counters on every mark, 6x the cost).
+ * this replaced, reads the clock and updates four counters on every mark: about 10x the cost).
  *
  * <p>Threads: marked from any thread; ticked on {@code wharf-metrics} only; read from any.
  */

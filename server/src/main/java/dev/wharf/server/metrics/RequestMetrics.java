@@ -31,15 +31,16 @@ public final class RequestMetrics {
 
     /** The metrics of {@code api}; null when there are none (NONE). */
     public ApiRequestMetrics of(ApiKey api) {
-        return get(api.id, api.displayName);
+        return get(api.id, api.displayName, api.highestVersion);
     }
 
     /** Kafka's {@code FetchConsumer} or {@code FetchFollower} metrics, kept beside {@code Fetch}'s. */
     public ApiRequestMetrics fetchBy(boolean follower) {
-        return follower ? get(FETCH_FOLLOWER, "FetchFollower") : get(FETCH_CONSUMER, "FetchConsumer");
+        return follower ? get(FETCH_FOLLOWER, "FetchFollower", ApiKey.FETCH.highestVersion)
+                : get(FETCH_CONSUMER, "FetchConsumer", ApiKey.FETCH.highestVersion);
     }
 
-    private ApiRequestMetrics get(int index, String request) {
+    private ApiRequestMetrics get(int index, String request, short highestVersion) {
         if (registry == null) {
             return null;
         }
@@ -48,7 +49,7 @@ public final class RequestMetrics {
             synchronized (this) {
                 m = byApi.get(index);
                 if (m == null) {
-                    m = new ApiRequestMetrics(registry, request);
+                    m = new ApiRequestMetrics(registry, request, highestVersion);
                     byApi.set(index, m);
                 }
             }
