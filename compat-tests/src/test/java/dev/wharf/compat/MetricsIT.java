@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -160,7 +161,8 @@ class MetricsIT {
         }
         String topicMeter = "kafka.server:type=BrokerTopicMetrics,name=%s,topic=" + TOPIC;
         String log = "kafka.log:type=Log,name=%s,topic=" + TOPIC + ",partition=0";
-        await().atMost(WAIT).untilAsserted(() -> {
+        // the MBeans appear 2 s after the broker serves (the platform MBean server starts off its start-up path)
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(InstanceNotFoundException.class).untilAsserted(() -> {
             assertEquals(RECORDS, attribute(topicMeter.formatted("MessagesInPerSec"), "Count"));
             assertEquals(RECORDS, attribute("kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec", "Count"));
             assertEquals(RECORDS, attribute(log.formatted("LogEndOffset"), "Value"));
@@ -268,7 +270,7 @@ class MetricsIT {
             consumer.commitSync(Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(42)));
         }
         ObjectName coordinator = new ObjectName("kafka.server:type=group-coordinator-metrics");
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(InstanceNotFoundException.class).untilAsserted(() -> {
             assertEquals(1.0, mbeans.getAttribute(coordinator, "offset-commit-count"));
             assertEquals(1.0, mbeans.getAttribute(new ObjectName("kafka.server:type=group-coordinator-metrics,protocol=classic"),
                     "group-count"));
