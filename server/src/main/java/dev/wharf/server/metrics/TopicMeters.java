@@ -18,6 +18,7 @@ public final class TopicMeters {
     final KafkaMeter totalProduceRequests;
     final KafkaMeter totalFetchRequests;
     final KafkaMeter failedProduceRequests;
+    /** Registered as in Kafka; not marked yet (see the README's Metrics). */
     final KafkaMeter failedFetchRequests;
     final KafkaMeter produceMessageConversions;
     final KafkaMeter fetchMessageConversions;
@@ -78,7 +79,7 @@ public final class TopicMeters {
         }
     }
 
-    /** A produce to this topic that failed for a reason other than the client's (storage, broker error). */
+    /** A produce to this topic that failed unexpectedly (UNKNOWN_SERVER_ERROR; not a storage error, as in Kafka). */
     public void failedProduce() {
         if (records()) {
             failedProduceRequests.mark();
@@ -106,14 +107,6 @@ public final class TopicMeters {
         } else {
             bytesOut.mark(bytes);
             all.bytesOut.mark(bytes);
-        }
-    }
-
-    /** A fetch of this topic that failed for a reason other than the client's. */
-    public void failedFetch() {
-        if (records()) {
-            failedFetchRequests.mark();
-            all.failedFetchRequests.mark();
         }
     }
 

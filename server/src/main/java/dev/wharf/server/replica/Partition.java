@@ -261,13 +261,7 @@ public final class Partition {
         TopicMeters m = meters;
         int bytes = records.readableBytes();
         m.produceRequest();
-        AppendOutcome outcome;
-        try {
-            outcome = appends.clientBatch(records, nowMs, requiredAcks, txnGuard);
-        } catch (IOException e) {
-            m.failedProduce();
-            throw e;
-        }
+        AppendOutcome outcome = appends.clientBatch(records, nowMs, requiredAcks, txnGuard);
         if (outcome instanceof AppendOutcome.Appended a) {
             m.appended(bytes, a.lastOffset() - a.firstOffset() + 1);
         } else if (outcome instanceof AppendOutcome.Rejected r
