@@ -41,6 +41,11 @@ final class LeaderElections implements MetadataListener {
     private final ControllerElection election;
     private final MetadataCache cache;
     private volatile Predicate<TopicInfo> uncleanAllowed = t -> false;
+    private volatile ElectionListener elected = (millis, unclean) -> { };
+
+    void onElection(ElectionListener listener) {
+        this.elected = listener;
+    }
     /** Broker epochs as of the last full check; a change means the broker restarted. */
     private Map<Integer, Long> knownEpochs = Map.of();
 
@@ -128,6 +133,7 @@ final class LeaderElections implements MetadataListener {
     private boolean move(String topic, TopicInfo.PartitionInfo p,
             java.util.function.UnaryOperator<TopicInfo.PartitionInfo> decision) {
         TopicInfo.PartitionInfo current = p;
+        long start = System.nanoTime();
         for (int attempt = 0; attempt < ATTEMPTS && election.isController(); attempt++) {
             TopicInfo.PartitionInfo next = decision.apply(current);
             if (next == null) {
@@ -135,6 +141,10 @@ final class LeaderElections implements MetadataListener {
             }
             try {
                 write(topic, current, next);
+                if (next.leader() >= 0 && next.leader() != current.leader()) {
+                    elected.elected(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                            !current.isr().contains(next.leader()));
+                }
                 return true;
             } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
                 if (!stillController()) {

@@ -89,6 +89,11 @@ public final class ZkMetadataStore implements Closeable {
         elections.uncleanElectionPolicy(allowed);
     }
 
+    /** Tells {@code listener} of each leader this broker, as controller, elects from now on. */
+    public void onLeaderElection(ElectionListener listener) {
+        elections.onElection(listener);
+    }
+
     /**
      * Loads and initialises the ZooKeeper client's classes ahead of {@link #start()}, so a broker
      * can do it while other start-up steps run: the client's configuration class initialises the

@@ -189,6 +189,8 @@ class LeaderElectionsTest {
             int ledBy1 = t.partitions().stream().filter(p -> p.leader() == 1).findFirst().orElseThrow().partition();
             TopicInfo solo = controller.createTopic("solo", 2, 1, Map.of());
             int soloOn1 = solo.partitions().stream().filter(p -> p.leader() == 1).findFirst().orElseThrow().partition();
+            java.util.List<Boolean> elected = new java.util.concurrent.CopyOnWriteArrayList<>(); // unclean or not, per election
+            controller.onLeaderElection((millis, unclean) -> elected.add(unclean));
 
             b1.close();
             await().atMost(WAIT).untilAsserted(() -> {
@@ -214,6 +216,8 @@ class LeaderElectionsTest {
                 });
                 // what the controller wrote, every broker reads
                 await().atMost(WAIT).until(() -> back.topic("solo").equals(controller.topic("solo")));
+                // two leaders elected (moving's partition to 0, solo's back to 1), both from the ISR; going offline is none
+                assertEquals(List.of(false, false), elected);
             }
         }
     }

@@ -15,13 +15,15 @@ import java.util.function.LongSupplier;
 final class LogFlusher {
     private final LogSegments segments;
     private final LongSupplier clock;
+    private final java.util.function.LongConsumer flushed;
     private volatile long recoveryPoint;
     private long unflushedMessages;
     private long lastFlushMs;
 
-    LogFlusher(LogSegments segments, LongSupplier clock, long recoveryPoint) {
+    LogFlusher(LogSegments segments, LongSupplier clock, long recoveryPoint, java.util.function.LongConsumer flushed) {
         this.segments = segments;
         this.clock = clock;
+        this.flushed = flushed;
         this.recoveryPoint = recoveryPoint;
     }
 
@@ -47,8 +49,10 @@ final class LogFlusher {
     /** Fsyncs the segments from the one holding the recovery point on, which moves to {@code logEnd}. */
     void flush(long logEnd) throws IOException {
         if (logEnd > recoveryPoint) {
+            long start = System.nanoTime();
             segments.flushFrom(recoveryPoint);
             recoveryPoint = logEnd;
+            flushed.accept(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
         unflushedMessages = 0;
         lastFlushMs = clock.getAsLong();

@@ -59,6 +59,8 @@ public final class LogManager implements Closeable {
     private final Set<Runnable> pendingDeletes = ConcurrentHashMap.newKeySet();
     private final FileHandles handles;
     private final LogEnvironment env;
+    /** Told how long each log flush took (the broker's LogFlushStats). */
+    private volatile java.util.function.LongConsumer flushed = ms -> { };
     private final Object checkpointLock = new Object();
     /** Set once by {@link #startCleaner}; null while compaction does not run. */
     private volatile LogCleaner cleaner;
@@ -89,7 +91,7 @@ public final class LogManager implements Closeable {
         });
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.handles = new FileHandles(maxOpenFiles);
-        this.env = new LogEnvironment(clock, this::deleteLater, handles);
+        this.env = new LogEnvironment(clock, this::deleteLater, handles, ms -> flushed.accept(ms));
         this.futureLogs = new FutureLogs(this, logs, env);
     }
 
@@ -103,6 +105,11 @@ public final class LogManager implements Closeable {
      * cannot be read (an I/O error preparing, listing or opening a log in it) starts offline, alone
      * (KIP-112): see {@link #offlineDirs}. Fails only when no dir can be loaded, as Kafka halts then.
      */
+    /** From now on, tells {@code listener} how long (ms) each flush of a log took; it must not block. */
+    public void onFlush(java.util.function.LongConsumer listener) {
+        this.flushed = listener;
+    }
+
     public void startup() throws IOException {
         StartupLoad load = new StartupLoad(defaults, env);
         load.load(logDirs);

@@ -63,7 +63,7 @@ public final class PartitionLog {
         this.clock = env.clock();
         this.epochs = epochs;
         this.segments = new LogSegments(dir, env, loaded.segments());
-        this.flusher = new LogFlusher(segments, clock, loaded.logEndOffset());
+        this.flusher = new LogFlusher(segments, clock, loaded.logEndOffset(), env.flushed());
         this.offsets = new LogOffsets(loaded.logStartOffset(), loaded.logEndOffset());
         LogParts parts = new LogParts(segments, flusher, epochs, producers, offsets, clock, this::config);
         this.writer = new LogWriter(parts);

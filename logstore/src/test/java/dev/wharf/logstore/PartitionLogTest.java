@@ -26,6 +26,22 @@ class PartitionLogTest {
                 LogEnvironment.standalone(t.clock::get));
     }
 
+    // Each flush with something to make durable is reported to the environment's listener (LogFlushStats), once.
+    @Test
+    void flushesAreReported() throws IOException {
+        List<Long> flushes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LogEnvironment env = new LogEnvironment(t.clock::get, Runnable::run, FileHandles.unbounded(), flushes::add);
+        PartitionLog log = PartitionLog.open(dir.resolve("orders-0"), new TopicPartition("orders", 0),
+                TestLogs.config(1 << 20, 4096).with(java.util.Map.of("flush.messages", "3")), 0, 0, true, env);
+        t.append(log, 1);
+        t.append(log, 1);
+        assertEquals(0, flushes.size());
+        t.append(log, 1); // the third message: due
+        assertEquals(1, flushes.size());
+        assertTrue(flushes.get(0) >= 0);
+        log.close();
+    }
+
     // Offsets are assigned densely across many segment rolls, and every record reads back as written.
     @Test
     void appendsAndReadsBackAcrossSegmentRolls() throws IOException {

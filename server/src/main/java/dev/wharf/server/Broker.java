@@ -116,6 +116,7 @@ public final class Broker implements Closeable {
     private BrokerInfo advertised;
     private ReplicaManager replicas;
     private GroupCoordinator groups;
+    private final dev.wharf.server.metrics.BrokerMetrics metrics = new dev.wharf.server.metrics.BrokerMetrics();
     private ScheduledExecutorService markerThread;
     private ScheduledExecutorService verifierThread;
     /** Where SASL/SCRAM finds users' credentials: ZooKeeper, once connected. */
@@ -131,7 +132,7 @@ public final class Broker implements Closeable {
         Optional.ofNullable(dev.wharf.server.config.IgnoredKeys.notice(config.ignoredKeys())).ifPresent(n -> log.info("{}", n));
         FinalizedFeatures features = new FinalizedFeatures(config.get(BrokerKeys.TRANSACTION_VERSION).shortValue(),
                 config.get(BrokerKeys.GROUP_COORDINATOR_REBALANCE_PROTOCOLS));
-        ApiHandlers handlers = new ApiHandlers().gate(features::serves);
+        ApiHandlers handlers = new ApiHandlers().gate(features::serves).requestMetrics(metrics.requests());
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, features);
         handlers.register(apiVersions);
         // listeners are set up before ZooKeeper is reached; SCRAM credentials are looked up there
@@ -191,6 +192,7 @@ public final class Broker implements Closeable {
         // with every log dir failed the broker halts, as Kafka does: nothing is left to serve or flush
         logDirFailures = new LogDirFailures(replicas, logs, metadata, config.brokerId(),
                 () -> Runtime.getRuntime().halt(1));
+        metrics.follow(replicas, metadata, io, logs); // before subscribing: partitions register their metrics as they open
         replicas.subscribe();
         logDirMoves.start();
         // log.cleaner.* is dynamic as in Kafka: a change restarts the cleaner threads with the new settings
@@ -216,6 +218,7 @@ public final class Broker implements Closeable {
         GroupStore groupStore = new GroupStore(config, metadata, admin, replicas, io, System::currentTimeMillis);
         groups = new GroupCoordinator(groupStore, io, deadlines, System::currentTimeMillis);
         GroupOffsets offsets = new GroupOffsets(groupStore, System::currentTimeMillis);
+        metrics.groups(groups, offsets);
         // the coordinator follows its partitions' leadership: loads groups where it leads, drops them where it stopped
         replicas.onLeadershipChange((partition, leading) -> {
             if (partition.topicPartition().topic().equals(GroupStore.OFFSETS_TOPIC)) {
@@ -294,6 +297,8 @@ public final class Broker implements Closeable {
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         dev.wharf.server.share.ShareGroupApis.register(handlers, config, metadata, replicas, groupStore, io, deadlines, authz);
         listeners.startAccepting();
+        metrics.running(metadata::clusterId, config.get(BrokerKeys.METRICS_PROMETHEUS_HOST),
+                config.get(BrokerKeys.METRICS_PROMETHEUS_PORT));
         log.info("Wharf broker {} ready: listening on {} (cluster id {})", config.brokerId(), advertised.endpoints(),
                 metadata.clusterId());
     }
@@ -337,6 +342,11 @@ public final class Broker implements Closeable {
         return listeners.sendStats();
     }
 
+    /** The broker's metrics (MBeans, Prometheus endpoint). */
+    public dev.wharf.server.metrics.BrokerMetrics metrics() {
+        return metrics;
+    }
+
     public String clusterId() {
         return metadata.clusterId();
     }
@@ -349,6 +359,7 @@ public final class Broker implements Closeable {
     /** Stops taking requests, then closes metadata, logs (cleanly: no recovery next time) and ZooKeeper. */
     @Override
     public void close() throws IOException {
+        metrics.shuttingDown();
         if (metadata != null && replicas != null && config.get(BrokerKeys.CONTROLLED_SHUTDOWN_ENABLE)) {
             new ControlledShutdown(config, metadata).run();
         }
@@ -394,6 +405,7 @@ public final class Broker implements Closeable {
         if (embeddedZooKeeper != null) {
             embeddedZooKeeper.close();
         }
+        metrics.close();
         log.info("Wharf broker {} stopped", config.brokerId());
     }
 

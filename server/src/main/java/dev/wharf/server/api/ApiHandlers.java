@@ -1,5 +1,6 @@
 package dev.wharf.server.api;
 
+import dev.wharf.server.metrics.RequestMetrics;
 import dev.wharf.wire.message.ApiKey;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -15,6 +16,8 @@ public final class ApiHandlers {
     private java.util.function.UnaryOperator<ApiHandler> decorator = java.util.function.UnaryOperator.identity();
     /** Which APIs are served now (a feature finalized at level 0 switches its APIs off); all by default. */
     private volatile Predicate<ApiKey> serving = api -> true;
+    /** Where the dispatcher records each API's request metrics; set before the listeners bind. */
+    private volatile RequestMetrics requestMetrics = RequestMetrics.NONE;
 
     /**
      * Serves only the APIs {@code serving} accepts at the time of each lookup: the others are
@@ -50,6 +53,15 @@ public final class ApiHandlers {
         }
         handlers = next;
         return this;
+    }
+
+    public ApiHandlers requestMetrics(RequestMetrics metrics) {
+        this.requestMetrics = metrics;
+        return this;
+    }
+
+    public RequestMetrics requestMetrics() {
+        return requestMetrics;
     }
 
     /** The handler of {@code api}; null when none is registered or the API is switched off. */

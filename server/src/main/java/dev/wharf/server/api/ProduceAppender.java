@@ -116,6 +116,8 @@ final class ProduceAppender {
             // the log dir failed (the partition reported it and goes offline here): Kafka's answer
             return r.setErrorCode(ErrorCode.KAFKA_STORAGE_ERROR.code).setErrorMessage(e.toString());
         } catch (Exception e) {
+            // Kafka counts as failed only what it did not expect (not a storage error, a corrupt batch, ...)
+            partition.meters().failedProduce();
             log.error("append failed partition={}", partition.topicPartition(), e);
             return r.setErrorCode(ErrorCode.UNKNOWN_SERVER_ERROR.code);
         }

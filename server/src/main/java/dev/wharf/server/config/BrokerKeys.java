@@ -165,6 +165,10 @@ public final class BrokerKeys {
             "External ZooKeeper ensemble; empty starts an embedded one.");
     public static final ConfigKey<Integer> ZOOKEEPER_EMBEDDED_PORT = define("zookeeper.embedded.port", INT, "2181",
             between(0, 65535), STATIC, "Port of the embedded ZooKeeper (0: any free port); Wharf's own key.");
+    public static final ConfigKey<Integer> METRICS_PROMETHEUS_PORT = define("metrics.prometheus.port", INT, "-1",
+            between(-1, 65535), STATIC, "Port of the Prometheus /metrics endpoint (-1: off; 0: any free port); Wharf's own key.");
+    public static final ConfigKey<String> METRICS_PROMETHEUS_HOST = define("metrics.prometheus.host", STRING, "127.0.0.1",
+            STATIC, "Address the Prometheus endpoint listens on; Wharf's own key.");
     public static final ConfigKey<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS = define("zookeeper.session.timeout.ms", INT,
             "18000", atLeast(1), STATIC, "ZooKeeper session timeout.");
     public static final ConfigKey<Boolean> CONTROLLED_SHUTDOWN_ENABLE = define("controlled.shutdown.enable", BOOLEAN,

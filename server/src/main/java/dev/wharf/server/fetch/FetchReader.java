@@ -233,8 +233,15 @@ final class FetchReader {
                     }
                 }
                 news = !context.incremental() || w.hasNews(hw, start, hasData);
+                long sent = pd.records() instanceof FileRecords f ? f.sizeInBytes() : 0;
+                boolean toFollower = fromFollower();
+                // counted when the answer goes out (told), not for reads a waiting fetch discards;
+                // partitions an incremental answer leaves out are not counted
                 if (news) {
-                    told.add(() -> w.sent(hw, start));
+                    told.add(() -> {
+                        w.sent(hw, start);
+                        partition.meters().fetched(sent, toFollower);
+                    });
                 }
             }
             if (news) {

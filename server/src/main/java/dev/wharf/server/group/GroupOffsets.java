@@ -40,6 +40,28 @@ public final class GroupOffsets {
     private final int maxMetadata;
     private final OffsetRetention retention;
 
+    /** Told of offsets committed, expired and deleted, as each change is applied (the metrics). */
+    public interface Counts {
+        void committed(int offsets);
+
+        void expired(int offsets);
+
+        void deleted(int offsets);
+
+        Counts NONE = new Counts() {
+            public void committed(int offsets) { }
+            public void expired(int offsets) { }
+            public void deleted(int offsets) { }
+        };
+    }
+
+    private volatile Counts counts = Counts.NONE;
+
+    /** From now on, tells {@code counts} of what changes (set once, at start-up). */
+    public void countWith(Counts counts) {
+        this.counts = counts;
+    }
+
     public GroupOffsets(GroupStore store, LongSupplier clock) {
         this.store = store;
         this.topic = store.topic();
@@ -199,6 +221,7 @@ public final class GroupOffsets {
         @Override
         public List<ErrorCode> applied() {
             store.offsets().putAll(group.groupId(), accepted);
+            counts.committed(accepted.size());
             return errors;
         }
 
@@ -264,6 +287,7 @@ public final class GroupOffsets {
                 result.partitions().forEach((tp, e) -> {
                     if (e == ErrorCode.NONE) {
                         store.offsets().remove(groupId, List.of(tp));
+                        counts.deleted(1);
                     }
                 });
                 return result;
@@ -303,7 +327,9 @@ public final class GroupOffsets {
 
     /** Queues the removal of offsets past their retention (see {@link OffsetRetention#expire}); how many were due. */
     public int expireOffsets() {
-        return retention.expire();
+        int due = retention.expire();
+        counts.expired(due);
+        return due;
     }
 
     /** Whether an open transaction holds an offset of the group's partition (OffsetFetch require_stable: UNSTABLE_OFFSET_COMMIT). */

@@ -9,6 +9,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.Closeable;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +25,9 @@ public final class EventLoops implements Closeable {
 
     public EventLoops(int networkThreads) {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.acceptor = new MultiThreadIoEventLoopGroup(1, io);
-        this.workers = new MultiThreadIoEventLoopGroup(networkThreads, io);
+        // named, so that the metrics' idle sampler finds the event loops (NetworkProcessorAvgIdlePercent)
+        this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wharf-acceptor"), io);
+        this.workers = new MultiThreadIoEventLoopGroup(networkThreads, new DefaultThreadFactory("wharf-network"), io);
     }
 
     Class<? extends ServerChannel> serverChannelType() {

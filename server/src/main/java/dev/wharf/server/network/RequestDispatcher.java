@@ -76,6 +76,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final Executor io;
     private final String listenerName;
     private final ListenerSecurity security;
+    private final RequestCompletions completions;
     private ClientConnection connection;
     private final Map<Long, Object> completed = new HashMap<>();
     private long nextSequence;
@@ -94,6 +95,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         this.io = io;
         this.listenerName = listenerName;
         this.security = security;
+        this.completions = new RequestCompletions(handlers.requestMetrics());
     }
 
     private ClientConnection connection(ChannelHandlerContext ctx) {
@@ -119,6 +121,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         int frameBytes = frame.readableBytes(); // before decoding moves the reader index
         long sequence = nextSequence++;
+        completions.received(sequence);
         updateReading(ctx);
         Request request;
         try {
@@ -140,12 +143,13 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         pendingBytes += frameBytes;
         updateReading(ctx);
         RequestContext context = new RequestContext(request, connection(ctx));
-        CompletableFuture<ApiMessage> future = previous.isDone() ? start(ctx, handler, context)
-                : previous.handle((ignored, e) -> null).thenCompose(ignored -> startQueued(ctx, handler, context));
+        CompletableFuture<ApiMessage> future = previous.isDone() ? start(ctx, handler, context, sequence)
+                : previous.handle((ignored, e) -> null).thenCompose(ignored -> startQueued(ctx, handler, context, sequence));
         previous = future;
         // handlers that answer on this event loop (Produce, Fetch with data) are written at once;
         // others come back to it
         future.whenComplete((body, error) -> {
+            completions.ready(sequence);
             if (ctx.executor().inEventLoop()) {
                 answer(ctx, request, sequence, frame, frameBytes, body, error);
             } else {
@@ -176,12 +180,13 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     /** Runs the handler on the thread it declares: here, when this is its event loop, or handed over. */
-    private CompletableFuture<ApiMessage> start(ChannelHandlerContext ctx, ApiHandler handler, RequestContext context) {
+    private CompletableFuture<ApiMessage> start(ChannelHandlerContext ctx, ApiHandler handler, RequestContext context,
+            long sequence) {
         Executor executor = handler.execution() == ApiHandler.Execution.EVENT_LOOP ? ctx.executor() : io;
         if (executor == ctx.executor() && ctx.executor().inEventLoop()) {
-            return invoke(handler, context);
+            return invoke(handler, context, completions, sequence);
         }
-        return submit(executor, handler, context);
+        return submit(executor, handler, context, completions, sequence);
     }
 
     /**
@@ -195,20 +200,24 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
      * connections that never got an answer.
      */
     private CompletableFuture<ApiMessage> startQueued(ChannelHandlerContext ctx, ApiHandler handler,
-            RequestContext context) {
+            RequestContext context, long sequence) {
         Executor executor = handler.execution() == ApiHandler.Execution.EVENT_LOOP ? ctx.executor() : io;
-        return submit(executor, handler, context);
+        return submit(executor, handler, context, completions, sequence);
     }
 
-    private static CompletableFuture<ApiMessage> submit(Executor executor, ApiHandler handler, RequestContext context) {
+    private static CompletableFuture<ApiMessage> submit(Executor executor, ApiHandler handler, RequestContext context,
+            RequestCompletions completions, long sequence) {
         try {
-            return CompletableFuture.supplyAsync(() -> invoke(handler, context), executor).thenCompose(f -> f);
+            return CompletableFuture.supplyAsync(() -> invoke(handler, context, completions, sequence), executor)
+                    .thenCompose(f -> f);
         } catch (RejectedExecutionException e) { // the broker is stopping
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private static CompletableFuture<ApiMessage> invoke(ApiHandler handler, RequestContext context) {
+    private static CompletableFuture<ApiMessage> invoke(ApiHandler handler, RequestContext context,
+            RequestCompletions completions, long sequence) {
+        completions.started(sequence);
         if (!context.connection().permits(handler.api())) {
             // checked when the request's turn comes, after the SASL requests before it were handled
             return CompletableFuture.failedFuture(new CloseConnectionException(handler.api().displayName
@@ -218,11 +227,16 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             return handler.handle(context);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        } finally {
+            completions.handled(sequence);
         }
     }
 
     private void answer(ChannelHandlerContext ctx, Request request, long sequence, ByteBuf frame, int frameBytes,
             ApiMessage body, Throwable error) {
+        long answeredAt = System.nanoTime();
+        long responseBytes = -1;
+        int throttleMs = body instanceof ThrottledResponse t ? t.throttleTimeMs() : 0;
         try {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
@@ -236,8 +250,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
-            complete(ctx, sequence, body == null ? NO_RESPONSE
-                    : ResponseFrames.encode(ctx.alloc(), request.api(), request.version(), request.correlationId(), body));
+            Object response = body == null ? NO_RESPONSE
+                    : ResponseFrames.encode(ctx.alloc(), request.api(), request.version(), request.correlationId(), body);
+            responseBytes = response instanceof EncodedResponse e ? e.frameSize() : -1;
+            complete(ctx, sequence, response);
             if (connection != null && connection.closeAfterResponse()) {
                 // failed authentication: the answer says why, then the connection ends
                 log.info("closing connection client={} listener={} reason=authentication failed",
@@ -258,6 +274,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                     request.version(), ctx.channel().remoteAddress(), e);
             ctx.close();
         } finally {
+            completions.completed(sequence, request, frameBytes, responseBytes, throttleMs, answeredAt,
+                    error == null ? null : error.toString(), ctx.channel().remoteAddress());
             frame.release(); // the request (and record slices of it) is no longer needed
             pendingBytes -= frameBytes;
             updateReading(ctx);

@@ -77,6 +77,11 @@ public final class DelayedOperationPurgatory<K> {
         }
     }
 
+    /** Operations waiting here, each counted once however many keys it watches (NumDelayedOperations). */
+    public int pending() {
+        return (int) watchers.values().stream().flatMap(Set::stream).distinct().count();
+    }
+
     /** Operations waiting, counted once per key they watch (for tests and metrics). */
     public int watched() {
         return watchers.values().stream().mapToInt(Set::size).sum();

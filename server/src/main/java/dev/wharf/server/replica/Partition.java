@@ -8,6 +8,7 @@ import dev.wharf.logstore.ReadResult;
 import dev.wharf.logstore.TimestampOffset;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.metrics.TopicMeters;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,8 @@ public final class Partition {
     private final ReentrantReadWriteLock roleLock = new ReentrantReadWriteLock();
     private volatile ReplicaRole role = ReplicaRole.NONE;
     private volatile ProduceConfig produceConfig;
+    /** Its topic's BrokerTopicMetrics meters, set once when the replica manager opens it. */
+    private volatile TopicMeters meters = TopicMeters.NONE;
 
     /** Made by the {@link ReplicaManager}, which owns the partitions of this broker. */
     Partition(UUID topicId, PartitionLog log, int localBrokerId, ProduceConfig produceConfig, PartitionWaiters waiters,
@@ -74,6 +77,20 @@ public final class Partition {
         p.makeLeader(new TopicInfo.PartitionInfo(log.topicPartition().partition(), List.of(localBrokerId), localBrokerId,
                 0, List.of(localBrokerId)), System.currentTimeMillis());
         return p;
+    }
+
+    /** The topic's {@code min.insync.replicas}. */
+    public int minInsyncReplicas() {
+        return produceConfig.minInsyncReplicas();
+    }
+
+    /** Its topic's meters (recording into them allocates nothing). */
+    public TopicMeters meters() {
+        return meters;
+    }
+
+    void meters(TopicMeters meters) {
+        this.meters = meters;
     }
 
     public TopicPartition topicPartition() {
@@ -232,7 +249,7 @@ public final class Partition {
 
     /** A client's batch: see {@link LeaderAppends#clientBatch}. */
     public AppendOutcome appendRecordsAsLeader(ByteBuf records, long nowMs, int requiredAcks) throws IOException {
-        return appends.clientBatch(records, nowMs, requiredAcks, null);
+        return appendRecordsAsLeader(records, nowMs, requiredAcks, null);
     }
 
     /**
@@ -241,12 +258,25 @@ public final class Partition {
      */
     public AppendOutcome appendRecordsAsLeader(ByteBuf records, long nowMs, int requiredAcks, Object txnGuard)
             throws IOException {
-        return appends.clientBatch(records, nowMs, requiredAcks, txnGuard);
+        TopicMeters m = meters;
+        int bytes = records.readableBytes();
+        m.produceRequest();
+        AppendOutcome outcome = appends.clientBatch(records, nowMs, requiredAcks, txnGuard);
+        if (outcome instanceof AppendOutcome.Appended a) {
+            m.appended(bytes, a.lastOffset() - a.firstOffset() + 1);
+        } else if (outcome instanceof AppendOutcome.Rejected r
+                && (r.error() == ErrorCode.MESSAGE_TOO_LARGE || r.error() == ErrorCode.RECORD_LIST_TOO_LARGE)) {
+            m.rejected(bytes); // Kafka counts the bytes of batches refused for their size
+        }
+        return outcome;
     }
 
     /** See {@link LeaderAppends#brokerBatches}. */
     public AppendOutcome.Appended appendAsLeader(ByteBuf records) throws IOException {
-        return appends.brokerBatches(records);
+        int bytes = records.readableBytes();
+        AppendOutcome.Appended a = appends.brokerBatches(records);
+        meters.appended(bytes, a.lastOffset() - a.firstOffset() + 1); // Kafka counts the coordinators' appends too
+        return a;
     }
 
     /** See {@link LeaderAppends#marker}. */

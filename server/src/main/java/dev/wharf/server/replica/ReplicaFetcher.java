@@ -231,7 +231,9 @@ final class ReplicaFetcher implements Runnable {
         }
         if (pd.records() instanceof BufferRecords records && records.buffer().readableBytes() > 0) {
             int bytes = records.buffer().readableBytes();
-            p.followerWrites().append(records.buffer(), f.leaderEpoch());
+            if (p.followerWrites().append(records.buffer(), f.leaderEpoch()) != null) {
+                p.meters().replicated(bytes);
+            }
             throttles.copied(p, bytes, System.currentTimeMillis());
         }
         p.followerWrites().followLeaderHighWatermark(pd.highWatermark());

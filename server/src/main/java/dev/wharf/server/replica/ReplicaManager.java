@@ -55,6 +55,7 @@ public final class ReplicaManager implements IsrChanger {
     }
 
     private final DynamicBrokerConfig config;
+    private volatile HostingListener hosting = HostingListener.NONE;
     private final int brokerId;
     private final ZkMetadataStore metadata;
     private final LogManager logs;
@@ -96,6 +97,21 @@ public final class ReplicaManager implements IsrChanger {
 
     public PartitionWaiters waiters() {
         return waiters;
+    }
+
+    /** Tells {@code listener} of partitions opened and dropped from now on (set before {@link #subscribe}). */
+    public void onHosting(HostingListener listener) {
+        this.hosting = listener;
+    }
+
+    /** Replicas here whose log dir failed (OfflineReplicaCount). */
+    public int offlineReplicas() {
+        return offline.size();
+    }
+
+    /** Every partition hosted here now (the metrics' gauges read them). */
+    public java.util.Collection<Partition> hostedPartitions() {
+        return partitions.values();
     }
 
     /** Tells {@code listener} of every later change of leadership on this broker. */
@@ -214,6 +230,7 @@ public final class ReplicaManager implements IsrChanger {
             if (p == null) {
                 p = open(tp, topic.id(), settings);
                 partitions.put(tp, p);
+                p.meters(hosting.opened(p));
             }
             applyRole(p, info, nowMs);
         }
@@ -272,6 +289,7 @@ public final class ReplicaManager implements IsrChanger {
         if (p.isLeader()) {
             leadershipListeners.forEach(l -> l.leadershipChanged(p, false));
         }
+        hosting.closed(p);
         waiters.completeAll(tp);
         deleteLog(tp);
     }
@@ -333,6 +351,7 @@ public final class ReplicaManager implements IsrChanger {
                 if (p.isLeader()) {
                     leadershipListeners.forEach(l -> l.leadershipChanged(p, false));
                 }
+                hosting.closed(p);
                 waiters.completeAll(tp);
                 gone.add(tp);
             }
@@ -390,9 +409,13 @@ public final class ReplicaManager implements IsrChanger {
     public void alterIsr(Partition partition, int leaderEpoch, int partitionEpoch, List<Integer> isr) {
         io.execute(() -> {
             TopicInfo.PartitionInfo written = null;
+            int before = partition.inSyncReplicas().size();
             try {
                 written = metadata.alterIsr(partition.topicPartition().topic(), partition.topicPartition().partition(),
                         leaderEpoch, partitionEpoch, isr).orElse(null);
+                if (written != null) {
+                    hosting.isrChanged(before, written.isr().size());
+                }
             } catch (Exception e) {
                 log.warn("cannot change the ISR of {} to {}: {}", partition.topicPartition(), isr, e.toString());
             }

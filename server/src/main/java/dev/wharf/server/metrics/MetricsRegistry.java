@@ -1,0 +1,254 @@
+package dev.wharf.server.metrics;
+
+import java.io.Closeable;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.StandardMBean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's metrics by name, each shown as an MBean in the platform MBean server under its
+ * Kafka name, and read by the Prometheus endpoint from here. Metrics are made once (a second ask
+ * for the same name gets the same object), looked up when a topic, partition or API first needs
+ * them, and cached by their users: nothing is looked up on a hot path.
+ *
+ * <p>Threads: made and removed from any thread; the MBean server's registrations run, in order,
+ * on the one {@code wharf-metrics} thread, held back until the broker serves ({@link #showFrom}:
+ * the first registration starts the platform MBean server, a fifth of a start on 2 cores), which also ticks the
+ * meters' rates and rotates the histograms' windows. Several brokers in one JVM (tests): the first to register a name shows it;
+ * each unregisters only what it registered.
+ */
+public final class MetricsRegistry implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(MetricsRegistry.class);
+
+    /**
+     * {@code -Dwharf.metrics.recording=false}: hot paths record nothing (the MBeans stay, their
+     * counts at zero). Only for measuring what recording costs (bench/metrics-overhead.sh).
+     */
+    public static final boolean RECORDING = !"false".equals(System.getProperty("wharf.metrics.recording"));
+
+    private final Map<MetricName, Object> metrics = new ConcurrentHashMap<>();
+    /** The names this registry got into the MBean server; touched only on {@link #thread}. */
+    private final java.util.Set<MetricName> shown = new java.util.HashSet<>();
+    /** Registrations held back until {@link #showFrom}: touched only on {@link #thread}. */
+    private final Map<MetricName, Runnable> held = new java.util.LinkedHashMap<>();
+    private boolean showing;
+    private final ScheduledExecutorService thread;
+
+    public MetricsRegistry() {
+        thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wharf-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        long window = TimeUnit.NANOSECONDS.toMillis(KafkaHistogram.WINDOW_NANOS);
+        thread.scheduleAtFixedRate(this::rotateHistograms, window, window, TimeUnit.MILLISECONDS);
+        thread.scheduleAtFixedRate(this::tickMeters, KafkaMeter.TICK_SECONDS, KafkaMeter.TICK_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public KafkaMeter meter(MetricName name, String eventType) {
+        return get(name, KafkaMeter.class, () -> new KafkaMeter(eventType), KafkaMeterMBean.class);
+    }
+
+    public KafkaMeter meter(MetricName name, String eventType, TimeUnit rateUnit) {
+        return get(name, KafkaMeter.class, () -> new KafkaMeter(eventType, rateUnit), KafkaMeterMBean.class);
+    }
+
+    public KafkaHistogram histogram(MetricName name) {
+        return get(name, KafkaHistogram.class, KafkaHistogram::new, KafkaHistogramMBean.class);
+    }
+
+    public KafkaTimer timer(MetricName name) {
+        return get(name, KafkaTimer.class, KafkaTimer::new, KafkaTimerMBean.class);
+    }
+
+    public KafkaGauge gauge(MetricName name, Supplier<?> value) {
+        return get(name, KafkaGauge.class, () -> new KafkaGauge(value), KafkaGaugeMBean.class);
+    }
+
+    /**
+     * An MBean in Kafka Metrics' shape ({@code name} null: no {@code name=} key), its attributes
+     * read from {@code attributes}; {@code meters} are ticked like the others.
+     */
+    void attributes(MetricName name, Map<String, Supplier<Double>> attributes, java.util.List<KafkaMeter> meters) {
+        get(name, Attributes.class, () -> new Attributes(new AttributesMBean(attributes), meters), null);
+    }
+
+    /** An MBean of attributes, and the meters behind them. */
+    record Attributes(AttributesMBean mbean, java.util.List<KafkaMeter> meters) {}
+
+    private <T> T get(MetricName name, Class<T> kind, Supplier<T> make, Class<?> mbeanInterface) {
+        Object existing = metrics.get(name);
+        if (existing == null) {
+            T made = make.get();
+            existing = metrics.putIfAbsent(name, made);
+            if (existing == null) {
+                onThread(() -> {
+                    if (showing) {
+                        show(name, made, mbeanInterface);
+                    } else {
+                        held.put(name, () -> show(name, made, mbeanInterface));
+                    }
+                });
+                return made;
+            }
+        }
+        return kind.cast(existing);
+    }
+
+    /** Removes the metric of this name, if there is one. */
+    public void remove(MetricName name) {
+        if (metrics.remove(name) != null) {
+            onThread(() -> hide(name));
+        }
+    }
+
+    /** Removes the metrics whose names match (a deleted topic's meters): looks at every metric. */
+    public void remove(Predicate<MetricName> which) {
+        for (MetricName name : metrics.keySet()) {
+            if (which.test(name) && metrics.remove(name) != null) {
+                onThread(() -> hide(name));
+            }
+        }
+    }
+
+    /** Every metric with its name, for a scrape. */
+    public void forEach(BiConsumer<MetricName, Object> action) {
+        metrics.forEach(action);
+    }
+
+    /** The metric of this name, or null. */
+    public Object get(MetricName name) {
+        return metrics.get(name);
+    }
+
+    /** Runs {@code task} every {@code periodMs}, the first time in {@code firstMs}, on the metrics thread (samplers). */
+    void every(long firstMs, long periodMs, Runnable task) {
+        thread.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("metrics task failed", e);
+            }
+        }, firstMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void tickMeters() {
+        for (Object m : metrics.values()) {
+            if (m instanceof KafkaMeter meter) {
+                meter.tick();
+            } else if (m instanceof KafkaTimer t) {
+                t.meter().tick();
+            } else if (m instanceof Attributes a) {
+                a.meters().forEach(KafkaMeter::tick);
+            }
+        }
+    }
+
+    private void rotateHistograms() {
+        for (Object m : metrics.values()) {
+            if (m instanceof KafkaHistogram h) {
+                h.rotate();
+            } else if (m instanceof KafkaTimer t) {
+                t.histogram().rotate();
+            }
+        }
+    }
+
+    private void onThread(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed: the broker is stopping, nothing more is shown
+        }
+    }
+
+    private void show(MetricName name, Object metric, Class<?> mbeanInterface) {
+        if (metrics.get(name) != metric) {
+            return; // removed meanwhile
+        }
+        try {
+            Object mbean = metric instanceof Attributes a ? a.mbean()
+                    : new StandardMBean(mbeanInterface.cast(metric), cast(mbeanInterface));
+            mbeanServer().registerMBean(mbean, name.objectName());
+            shown.add(name);
+        } catch (javax.management.InstanceAlreadyExistsException e) {
+            log.debug("another broker in this JVM shows mbean={}", name.objectName());
+        } catch (JMException | RuntimeException e) {
+            log.warn("cannot register mbean={}", name.objectName(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Class<T> cast(Class<?> c) {
+        return (Class<T>) c;
+    }
+
+    /**
+     * Registers the MBeans made so far, and from then on each as it is made, {@code delayMs} from
+     * now: the broker calls it once it serves, so that starting the platform MBean server (a
+     * quarter of a second of CPU) does not compete with its first requests.
+     */
+    public void showFrom(long delayMs) {
+        try {
+            thread.schedule(() -> {
+                showing = true;
+                held.values().forEach(Runnable::run);
+                held.clear();
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed already
+        }
+    }
+
+    private void hide(MetricName name) {
+        held.remove(name);
+        if (!shown.remove(name)) {
+            return;
+        }
+        try {
+            mbeanServer().unregisterMBean(name.objectName());
+        } catch (JMException e) {
+            log.debug("mbean={} was gone already", name.objectName());
+        }
+    }
+
+    private static MBeanServer mbeanServer() {
+        return ManagementFactory.getPlatformMBeanServer();
+    }
+
+    /** Returns once every registration asked for so far is done (tests). */
+    public void awaitShown() throws InterruptedException {
+        try {
+            thread.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RejectedExecutionException e) {
+            throw new IllegalStateException("the metrics thread did not answer", e);
+        }
+    }
+
+    /** Unregisters every MBean this registry registered. */
+    @Override
+    public void close() {
+        for (MetricName name : metrics.keySet()) {
+            onThread(() -> hide(name));
+        }
+        metrics.clear();
+        thread.shutdown();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.wharf.server.network;
+
+import dev.wharf.server.metrics.ApiRequestMetrics;
+import dev.wharf.server.metrics.RequestMetrics;
+import dev.wharf.wire.frame.Request;
+import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.FetchRequest;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bookkeeping of one connection's requests from read to response: when each phase ended, the
+ * {@code RequestMetrics} it makes, and the request log line. The phases, mapped onto Wharf's
+ * threads (Kafka's names): <b>RequestQueueTime</b> from the frame read to the handler's start (behind
+ * the connection's previous request, then in the I/O pool's queue or the event loop's task queue);
+ * <b>LocalTime</b> the handler's own call; <b>RemoteTime</b> from its return until its answer is
+ * ready (a fetch waiting for data, an acks=all produce waiting for the ISR, a group write);
+ * <b>ResponseQueueTime</b> from then until the event loop takes the answer; <b>ResponseSendTime</b>
+ * encoding it and handing it to the socket; <b>TotalTime</b> all of it.
+ *
+ * <p>The times live in arrays indexed by the request's sequence number (a connection has fewer
+ * than {@link #SLOTS} requests in flight: {@link RequestDispatcher#MAX_PENDING}), so timing a
+ * request allocates nothing. Threads: a slot is written by the event loop (read, answer) and by the
+ * thread that runs or completes the handler; the hand-overs between them (executor tasks, future
+ * completions) order those writes before the event loop's reads.
+ *
+ * <p>Request log: one line per completed request at DEBUG on the logger
+ * {@code dev.wharf.request.<ApiName>} ({@code dev.wharf.request.Produce}, ...), built only when that
+ * logger is enabled.
+ */
+final class RequestCompletions {
+    static final int SLOTS = 128;
+    private static final Logger[] REQUEST_LOGS = requestLogs();
+
+    private final RequestMetrics metrics;
+    private final long[] received = new long[SLOTS];
+    private final long[] started = new long[SLOTS];
+    private final long[] handled = new long[SLOTS];
+    private final long[] ready = new long[SLOTS];
+
+    RequestCompletions(RequestMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    private static Logger[] requestLogs() {
+        int max = 0;
+        for (ApiKey api : ApiKey.values()) {
+            max = Math.max(max, api.id);
+        }
+        Logger[] logs = new Logger[max + 1];
+        for (ApiKey api : ApiKey.values()) {
+            logs[api.id] = LoggerFactory.getLogger("dev.wharf.request." + api.displayName);
+        }
+        return logs;
+    }
+
+    private static int slot(long sequence) {
+        return (int) (sequence & (SLOTS - 1));
+    }
+
+    /** The frame was read (event loop). */
+    void received(long sequence) {
+        received[slot(sequence)] = System.nanoTime();
+    }
+
+    /** The handler starts (its thread). */
+    void started(long sequence) {
+        started[slot(sequence)] = System.nanoTime();
+    }
+
+    /** The handler's call returned (its thread). */
+    void handled(long sequence) {
+        handled[slot(sequence)] = System.nanoTime();
+    }
+
+    /** The handler's answer is ready (the completing thread). */
+    void ready(long sequence) {
+        ready[slot(sequence)] = System.nanoTime();
+    }
+
+    /**
+     * The answer was encoded and handed to the socket (event loop), {@code answeredAt} when the event
+     * loop took it; {@code responseBytes} -1 for a request that gets no response; {@code throttleMs}
+     * what its response told the client to hold back (a quota).
+     */
+    void completed(long sequence, Request request, int requestBytes, long responseBytes, int throttleMs, long answeredAt,
+            String error, SocketAddress client) {
+        long now = System.nanoTime();
+        int s = slot(sequence);
+        long queue = started[s] - received[s];
+        long local = handled[s] - started[s];
+        long remote = Math.max(0, ready[s] - handled[s]);
+        long responseQueue = Math.max(0, answeredAt - ready[s]);
+        long send = now - answeredAt;
+        long total = now - received[s];
+        long size = Math.max(0, responseBytes);
+        ApiRequestMetrics m = metrics.of(request.api());
+        if (m != null) {
+            m.completed(request.version(), queue, local, remote, responseQueue, send, total, throttleMs, requestBytes, size);
+            if (request.api() == ApiKey.FETCH) {
+                boolean follower = fromFollower((FetchRequest) request.body());
+                metrics.fetchBy(follower).completed(request.version(), queue, local, remote, responseQueue, send, total,
+                        throttleMs, requestBytes, size);
+            }
+        }
+        Logger log = REQUEST_LOGS[request.api().id];
+        if (log.isDebugEnabled()) {
+            log.debug("completed api={} version={} clientId={} correlationId={} client={} requestBytes={} responseBytes={} "
+                    + "totalMs={} queueMs={} localMs={} remoteMs={} responseQueueMs={} sendMs={}{}",
+                    request.api().displayName, request.version(), request.header().clientId(), request.correlationId(),
+                    client, requestBytes, responseBytes, ms(total), ms(queue), ms(local), ms(remote), ms(responseQueue),
+                    ms(send), error == null ? "" : " error=" + error);
+        }
+    }
+
+    /** A follower's fetch names its replica id (in the header field before v15, in replica_state since). */
+    private static boolean fromFollower(FetchRequest fetch) {
+        return fetch.replicaId() >= 0 || fetch.replicaState() != null && fetch.replicaState().replicaId() >= 0;
+    }
+
+    private static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / (double) TimeUnit.MILLISECONDS.toNanos(1));
+    }
+}
