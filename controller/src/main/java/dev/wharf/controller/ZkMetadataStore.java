@@ -62,14 +62,10 @@ public final class ZkMetadataStore implements Closeable {
         this.acls = new AclStore(session);
         this.features = new ConfigEntityStore<>(session, ZkEntityLayouts.FEATURE_ENTITIES);
         // the cache first, so a broker elected controller already knows the brokers and topics
-        session.addListener(cache);
-        session.addListener(election);
-        session.addListener(brokerConfigs);
-        session.addListener(userConfigs);
-        session.addListener(clientIdConfigs);
-        session.addListener(groupConfigs);
-        session.addListener(acls);
-        session.addListener(features);
+        for (ZkSession.Listener l : List.<ZkSession.Listener>of(cache, election, brokerConfigs, userConfigs, clientIdConfigs,
+                groupConfigs, acls, features)) {
+            session.addListener(l);
+        }
         session.addListener(() -> {
             byte[] report = offlineReport;
             if (report != null) { // a new session lost the ephemeral node: the replicas are still offline

@@ -59,7 +59,6 @@ public final class LogManager implements Closeable {
     private final Set<Runnable> pendingDeletes = ConcurrentHashMap.newKeySet();
     private final FileHandles handles;
     private final LogEnvironment env;
-    /** Told how long each log flush took (the broker's LogFlushStats). */
     private volatile java.util.function.LongConsumer flushed = ms -> { };
     private final Object checkpointLock = new Object();
     /** Set once by {@link #startCleaner}; null while compaction does not run. */
@@ -100,16 +99,16 @@ public final class LogManager implements Closeable {
         return handles;
     }
 
-    /**
-     * Opens every log found under the log directories and starts the background tasks. A dir that
-     * cannot be read (an I/O error preparing, listing or opening a log in it) starts offline, alone
-     * (KIP-112): see {@link #offlineDirs}. Fails only when no dir can be loaded, as Kafka halts then.
-     */
     /** From now on, tells {@code listener} how long (ms) each flush of a log took; it must not block. */
     public void onFlush(java.util.function.LongConsumer listener) {
         this.flushed = listener;
     }
 
+    /**
+     * Opens every log found under the log directories and starts the background tasks. A dir that
+     * cannot be read (an I/O error preparing, listing or opening a log in it) starts offline, alone
+     * (KIP-112): see {@link #offlineDirs}. Fails only when no dir can be loaded, as Kafka halts then.
+     */
     public void startup() throws IOException {
         StartupLoad load = new StartupLoad(defaults, env);
         load.load(logDirs);
@@ -340,11 +339,7 @@ public final class LogManager implements Closeable {
      * (producer.id.expiration.ms) at broker time {@code nowMs}; returns how many entries went.
      */
     public int expireProducers(long nowMs, long expirationMs) {
-        int expired = 0;
-        for (PartitionLog pl : logs.values()) {
-            expired += pl.expireProducers(nowMs, expirationMs);
-        }
-        return expired;
+        return logs.values().stream().mapToInt(pl -> pl.expireProducers(nowMs, expirationMs)).sum();
     }
 
     /** Writes the recovery point and log start offset checkpoints of every log dir. */

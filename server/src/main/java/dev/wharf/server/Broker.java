@@ -342,11 +342,6 @@ public final class Broker implements Closeable {
         return listeners.sendStats();
     }
 
-    /** The broker's metrics (MBeans, Prometheus endpoint). */
-    public dev.wharf.server.metrics.BrokerMetrics metrics() {
-        return metrics;
-    }
-
     public String clusterId() {
         return metadata.clusterId();
     }

@@ -14,7 +14,6 @@ import dev.wharf.server.config.BrokerKeys;
 import io.netty.util.Timer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: metadata and dynamic config changes arrive on {@code wharf-zk-events} ({@link #subscribe}), one at a
  * time; lookups come from every handler thread and read a concurrent map; ISR writes run on the
  * I/O pool. Checkpoints are written by the broker's scheduler and at shutdown, one at a time
- * ({@link #checkpointHighWatermarks} is synchronized).
+ * ({@link HighWatermarks} is synchronized).
  */
 public final class ReplicaManager implements IsrChanger {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
@@ -71,8 +70,7 @@ public final class ReplicaManager implements IsrChanger {
     /** Told, on {@code wharf-zk-events}, of each replica found offline because its dir was unreadable at start-up. */
     private volatile java.util.function.Consumer<TopicPartition> offlineAtStart = tp -> {};
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
-    /** High watermarks as last checkpointed, for logs not opened as partitions since. Guarded by this. */
-    private final Map<TopicPartition, Long> checkpointed = new HashMap<>();
+    private final HighWatermarks highWatermarks;
 
     public ReplicaManager(DynamicBrokerConfig config, ZkMetadataStore metadata, LogManager logs, Timer timer, Executor io,
             ReplicationThrottles throttles) {
@@ -85,9 +83,7 @@ public final class ReplicaManager implements IsrChanger {
         this.waiters = PartitionWaiters.on(timer);
         this.fetchers = new ReplicaFetchers(config.staticConfig(), metadata, throttles);
         this.offlineSinceStart = new OfflineSinceStart(logs);
-        for (Path dir : logs.onlineDirs()) {
-            checkpointed.putAll(new HighWatermarkCheckpoint(dir).read());
-        }
+        this.highWatermarks = new HighWatermarks(logs);
     }
 
     /** The replication throttles, which the leader's side of follower fetches applies. */
@@ -296,9 +292,7 @@ public final class ReplicaManager implements IsrChanger {
 
     /** Deletes the log of a partition whose topic is gone (or not assigned here), and forgets its checkpointed high watermark. */
     private void deleteLog(TopicPartition tp) {
-        synchronized (this) {
-            checkpointed.remove(tp);
-        }
+        highWatermarks.forget(tp);
         try {
             logs.delete(tp);
         } catch (IOException e) {
@@ -308,10 +302,7 @@ public final class ReplicaManager implements IsrChanger {
 
     private Partition open(TopicPartition tp, java.util.UUID topicId, TopicSettings settings) {
         PartitionLog partitionLog = logs.getOrCreate(tp, settings.logConfig());
-        Long hw;
-        synchronized (this) {
-            hw = checkpointed.remove(tp);
-        }
+        Long hw = highWatermarks.take(tp);
         partitionLog.resetHighWatermark(hw != null ? hw : partitionLog.logStartOffset());
         Partition p = new Partition(topicId, partitionLog, brokerId, ProduceConfig.of(settings), waiters, this);
         p.storageEvents(storage);
@@ -443,22 +434,8 @@ public final class ReplicaManager implements IsrChanger {
     }
 
     /** Writes every log directory's {@code replication-offset-checkpoint}. */
-    public synchronized void checkpointHighWatermarks() {
-        Map<Path, Map<TopicPartition, Long>> byDir = new HashMap<>();
-        for (Map.Entry<TopicPartition, PartitionLog> e : logs.all().entrySet()) {
-            Partition p = partitions.get(e.getKey());
-            Long hw = p != null ? Long.valueOf(p.highWatermark()) : checkpointed.get(e.getKey());
-            if (hw != null) {
-                byDir.computeIfAbsent(e.getValue().dir().toAbsolutePath().normalize().getParent(), d -> new HashMap<>()).put(e.getKey(), hw);
-            }
-        }
-        for (Path dir : logs.onlineDirs()) {
-            try {
-                new HighWatermarkCheckpoint(dir).write(byDir.getOrDefault(dir.toAbsolutePath().normalize(), Map.of()));
-            } catch (IOException e) {
-                log.warn("cannot checkpoint high watermarks dir={}", dir, e);
-            }
-        }
+    public void checkpointHighWatermarks() {
+        highWatermarks.checkpoint(partitions::get);
     }
 
     /** At clean shutdown: the fetchers stop, then the high watermarks go to disk (the logs save their producer state as they close). */
