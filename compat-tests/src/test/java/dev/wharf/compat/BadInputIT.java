@@ -20,6 +20,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Bad input against the whole broker: answered with Kafka's error codes where the protocol has
  * one, the connection closed where it does not, nothing stored touched, other clients unaffected.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.API_VERSIONS,
+        ApiKeys.INIT_PRODUCER_ID})
 class BadInputIT {
     @TempDir
     Path dir;

@@ -14,11 +14,13 @@ import dev.wharf.wire.message.ProduceResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Incremental fetch sessions (KIP-227) at the protocol level: only news is sent, epochs are checked. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.METADATA})
 class FetchSessionsIT {
     private static final short VERSION = 12; // topic names, sessions, flexible
     private static final String TOPIC = "sessions";

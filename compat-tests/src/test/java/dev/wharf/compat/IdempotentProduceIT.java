@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * get Kafka's error codes, and the state survives restarts (from its snapshot, or rebuilt from the
  * log when the snapshot is gone).
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.OFFSET_FOR_LEADER_EPOCH})
 class IdempotentProduceIT {
     private static final long PRODUCER = 4711L;
     private static final String TOPIC = "idem";
