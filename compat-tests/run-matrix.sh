@@ -40,6 +40,7 @@ stop_all() {
   pids=()
 }
 trap 'stop_all; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 # a free loopback port below the kernel's ephemeral range (a port-0 bind elsewhere cannot take it)
 free_port() {
@@ -85,7 +86,7 @@ start_kafka() { # port -> sets broker_pid, broker_label
   mkdir -p "$dir"
   {
     echo "process.roles=broker,controller"
-    echo "node.id=1"
+    echo "node.id=0" # Wharf's default broker.id, which some tests name
     echo "controller.quorum.bootstrap.servers=127.0.0.1:$controller"
     echo "listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller"
     echo "advertised.listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller"
@@ -98,7 +99,7 @@ start_kafka() { # port -> sets broker_pid, broker_label
   printf 'status=warn\nappender.out.type=Console\nappender.out.name=OUT\nappender.out.layout.type=PatternLayout\nappender.out.layout.pattern=[%%d] %%p %%m (%%c)%%n\nrootLogger.level=INFO\nrootLogger.appenderRef.out.ref=OUT\n' > "$dir/log4j2.properties"
   local cp="$root/bench/kafka-classpath/target/lib/*"
   timeout 120 java -Xmx256m -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$cp" kafka.tools.StorageTool \
-    format -t "$(java -cp "$cp" org.apache.kafka.common.Uuid 2>/dev/null || echo 'MkU3OEVBNTcwNTJENDM2Qg')" \
+    format -t "$(head -c 16 /dev/urandom | base64 | tr "+/" "-_" | tr -d "=")" \
     -c "$dir/server.properties" --standalone > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; exit 1; }
   java -Xms1g -Xmx1g -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$cp" kafka.Kafka "$dir/server.properties" \
     > "$dir/broker.log" 2>&1 &

@@ -1,5 +1,6 @@
 package dev.wharf.compat;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,6 +15,7 @@ import dev.wharf.wire.message.CreateTopicsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,8 +71,12 @@ class AdminIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // Topics are created with partitions and configs, then listed, described and deleted.
@@ -84,7 +90,9 @@ class AdminIT {
         assertEquals("3600000", created.config("payments").get().get("retention.ms").value());
         assertEquals(1, created.numPartitions("audit").get()); // broker default
 
-        assertEquals(Set.of("payments", "audit"), admin.listTopics().names().get());
+        // Kafka's brokers learn of created topics from the controller a moment after CreateTopics answers
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertEquals(Set.of("payments", "audit"), admin.listTopics().names().get()));
         TopicDescription d = admin.describeTopics(List.of("payments")).allTopicNames().get().get("payments");
         assertEquals(4, d.partitions().size());
         assertEquals(0, d.partitions().get(3).leader().id());
@@ -155,7 +163,8 @@ class AdminIT {
         }
 
         admin.createPartitions(Map.of("manual", NewPartitions.increaseTo(3, List.of(List.of(0))))).all().get();
-        assertEquals(3, admin.describeTopics(List.of("manual")).allTopicNames().get().get("manual").partitions().size());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(3,
+                admin.describeTopics(List.of("manual")).allTopicNames().get().get("manual").partitions().size()));
         assertFails(InvalidReplicaAssignmentException.class, () -> admin.createPartitions(Map.of("manual",
                 NewPartitions.increaseTo(5, List.of(List.of(0))))).all().get()); // two new partitions, one list
         assertFails(InvalidReplicaAssignmentException.class, () -> admin.createPartitions(Map.of("manual",

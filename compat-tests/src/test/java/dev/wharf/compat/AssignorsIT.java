@@ -58,8 +58,12 @@ class AssignorsIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private Set<Set<TopicPartition>> twoMemberSplit(String group, Class<?> assignor, String protocolName) throws Exception {

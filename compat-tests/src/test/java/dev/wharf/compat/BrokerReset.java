@@ -14,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.common.GroupType;
@@ -33,15 +34,20 @@ import org.awaitility.core.ConditionTimeoutException;
  * Brings a shared external broker back to what a freshly started one looks like, so that tests
  * written for a broker of their own (topic names reused across classes, "list every topic/group"
  * assertions, offsets from 0) see nothing a previous test left: every group (classic, consumer,
- * share, streams), every non-internal topic, every ACL, client quota and SCRAM user, and every
- * dynamic broker config. Kafka deletes topics asynchronously, so it waits (bounded) until the
+ * share, streams), every non-internal topic, every ACL, client quota and SCRAM user, and the
+ * dynamic broker configs and finalized feature levels a test changed. Kafka deletes topics asynchronously, so it waits (bounded) until the
  * deleted names are gone from the metadata before the test may create them again.
  * <p>
- * Stateless; each call uses its own Admin client on the calling thread.
+ * Each call uses its own Admin client on the calling test thread; the only state kept is the
+ * broker's initial dynamic configs.
  */
 final class BrokerReset {
     private static final Duration WITHIN = Duration.ofSeconds(45);
     private static final long CALL_SECONDS = 30;
+    /** The broker's own dynamic configs, as found by the first reset; test threads only, one at a time. */
+    private static Map<ConfigResource, Map<String, String>> initialDynamicConfigs;
+    /** The finalized feature levels found by the first reset (FeaturesIT changes them). */
+    private static Map<String, Short> initialFeatures;
 
     private BrokerReset() {
     }
@@ -54,7 +60,8 @@ final class BrokerReset {
             ignoringUnsupported(() -> admin.deleteAcls(List.of(AclBindingFilter.ANY)).all().get(CALL_SECONDS, TimeUnit.SECONDS));
             ignoringUnsupported(() -> deleteQuotas(admin));
             ignoringUnsupported(() -> deleteScramUsers(admin));
-            ignoringUnsupported(() -> deleteDynamicBrokerConfigs(admin));
+            ignoringUnsupported(() -> restoreDynamicBrokerConfigs(admin));
+            restoreFeatures(admin);
         } catch (Exception e) {
             throw new IllegalStateException("could not reset the external broker " + bootstrap + " to a fresh state", e);
         }
@@ -140,27 +147,80 @@ final class BrokerReset {
         }
     }
 
-    /** Settings a test changed with AlterConfigs on the broker (or the cluster default) go back to static. */
-    private static void deleteDynamicBrokerConfigs(Admin admin) throws Exception {
+    /**
+     * Dynamic broker configs (per broker and cluster defaults) go back to what they were when the
+     * suite first reset the broker: a broker may start with some of its own (Kafka with ELR keeps a
+     * cluster-level {@code min.insync.replicas} that cannot be removed), so "none" is not the goal.
+     */
+    private static void restoreDynamicBrokerConfigs(Admin admin) throws Exception {
+        Map<ConfigResource, Map<String, String>> now = dynamicBrokerConfigs(admin);
+        if (initialDynamicConfigs == null) {
+            initialDynamicConfigs = now;
+            return;
+        }
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        now.forEach((resource, current) -> {
+            Map<String, String> initial = initialDynamicConfigs.getOrDefault(resource, Map.of());
+            List<AlterConfigOp> ops = new ArrayList<>();
+            current.forEach((name, value) -> {
+                if (!initial.containsKey(name)) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(name, null), AlterConfigOp.OpType.DELETE));
+                } else if (initial.get(name) != null && !initial.get(name).equals(value)) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(name, initial.get(name)), AlterConfigOp.OpType.SET));
+                }
+            });
+            initial.forEach((name, value) -> {
+                if (!current.containsKey(name) && value != null) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
+                }
+            });
+            if (!ops.isEmpty()) {
+                changes.put(resource, ops);
+            }
+        });
+        if (!changes.isEmpty()) {
+            admin.incrementalAlterConfigs(changes).all().get(CALL_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Feature levels a test upgraded or downgraded go back to the broker's own. */
+    private static void restoreFeatures(Admin admin) throws Exception {
+        Map<String, Short> now = new HashMap<>();
+        admin.describeFeatures().featureMetadata().get(CALL_SECONDS, TimeUnit.SECONDS).finalizedFeatures()
+                .forEach((name, range) -> now.put(name, range.maxVersionLevel()));
+        if (initialFeatures == null) {
+            initialFeatures = now;
+            return;
+        }
+        Map<String, FeatureUpdate> updates = new HashMap<>();
+        Set<String> names = new java.util.TreeSet<>(now.keySet());
+        names.addAll(initialFeatures.keySet());
+        for (String name : names) {
+            short want = initialFeatures.getOrDefault(name, (short) 0);
+            short have = now.getOrDefault(name, (short) 0);
+            if (want != have) {
+                updates.put(name, new FeatureUpdate(want, want > have
+                        ? FeatureUpdate.UpgradeType.UPGRADE : FeatureUpdate.UpgradeType.SAFE_DOWNGRADE));
+            }
+        }
+        if (!updates.isEmpty()) {
+            admin.updateFeatures(updates, new UpdateFeaturesOptions()).all().get(CALL_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Map<ConfigResource, Map<String, String>> dynamicBrokerConfigs(Admin admin) throws Exception {
         List<ConfigResource> brokers = new ArrayList<>(List.of(new ConfigResource(ConfigResource.Type.BROKER, "")));
         admin.describeCluster().nodes().get(CALL_SECONDS, TimeUnit.SECONDS)
                 .forEach(n -> brokers.add(new ConfigResource(ConfigResource.Type.BROKER, n.idString())));
-        Map<ConfigResource, Config> configs = admin.describeConfigs(brokers).all().get(CALL_SECONDS, TimeUnit.SECONDS);
-        Map<ConfigResource, Collection<AlterConfigOp>> deletions = new HashMap<>();
-        configs.forEach((resource, config) -> {
-            List<AlterConfigOp> ops = config.entries().stream()
-                    .filter(e -> e.source() == (resource.name().isEmpty()
-                            ? ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG
-                            : ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG))
-                    .map(e -> new AlterConfigOp(new ConfigEntry(e.name(), null), AlterConfigOp.OpType.DELETE))
-                    .toList();
-            if (!ops.isEmpty()) {
-                deletions.put(resource, ops);
-            }
+        Map<ConfigResource, Map<String, String>> out = new HashMap<>();
+        admin.describeConfigs(brokers).all().get(CALL_SECONDS, TimeUnit.SECONDS).forEach((resource, config) -> {
+            ConfigEntry.ConfigSource own = resource.name().isEmpty()
+                    ? ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG : ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG;
+            Map<String, String> values = new HashMap<>();
+            config.entries().stream().filter(e -> e.source() == own).forEach(e -> values.put(e.name(), e.value()));
+            out.put(resource, values);
         });
-        if (!deletions.isEmpty()) {
-            admin.incrementalAlterConfigs(deletions).all().get(CALL_SECONDS, TimeUnit.SECONDS);
-        }
+        return out;
     }
 
     private interface AdminCall {

@@ -32,7 +32,9 @@ class CliToolsIT {
 
     @AfterEach
     void stop() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private KafkaTool.Result tool(String mainClass, String stdin, String... args) throws Exception {

@@ -77,8 +77,12 @@ class ConsumerGroupAdminIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private GroupMember member(String name, String group) {

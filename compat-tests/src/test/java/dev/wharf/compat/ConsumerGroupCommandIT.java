@@ -48,8 +48,12 @@ class ConsumerGroupCommandIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static KafkaTool.Result run(String... args) throws Exception {

@@ -57,8 +57,12 @@ class ConsumerGroupsIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     static Set<TopicPartition> partitions(String topic, int count) {

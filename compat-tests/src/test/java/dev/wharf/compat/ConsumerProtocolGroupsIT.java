@@ -62,8 +62,12 @@ class ConsumerProtocolGroupsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static GroupMember member(String name, String group, RecordLedger ledger, Map<String, Object> extra) {

@@ -56,8 +56,12 @@ class FeaturesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close(Duration.ofSeconds(5));
-        broker.close();
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static FeatureMetadata features() throws Exception {

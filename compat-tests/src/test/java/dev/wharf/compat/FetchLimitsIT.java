@@ -73,7 +73,8 @@ class FetchLimitsIT {
                     withData += pd.records().sizeInBytes() > 0 ? 1 : 0;
                 }
                 assertEquals(1, withData, "only the first partition's first batch may exceed max_bytes");
-                assertTrue(total > VALUE_BYTES && total < 1_000_000, "records in the response: " + total);
+                // at most max_bytes: Wharf sends whole batches only, Kafka may fill up with a partial one that clients drop
+                assertTrue(total > VALUE_BYTES && total <= 1_000_000, "records in the response: " + total);
             }
         }
     }

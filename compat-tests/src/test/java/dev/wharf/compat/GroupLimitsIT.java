@@ -51,8 +51,12 @@ class GroupLimitsIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /** Polls until poll throws; returns what it threw. */

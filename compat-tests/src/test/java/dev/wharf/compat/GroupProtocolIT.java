@@ -91,16 +91,18 @@ class GroupProtocolIT {
                 "group.max.size", "2"));
         pool = Executors.newCachedThreadPool();
         try (KafkaWireClient c = client()) {
-            MetadataResponse md = (MetadataResponse) c.call(ApiKey.METADATA, (short) 12, new MetadataRequest()
-                    .setAllowAutoTopicCreation(true).setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
-            assertEquals(Errors.NONE.code(), md.topics().get(0).errorCode());
+            TopicLeaders.ready(c, TOPIC);
         }
     }
 
     @AfterAll
     static void stop() throws Exception {
-        pool.shutdownNow();
-        broker.close();
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static KafkaWireClient client() throws IOException {
@@ -527,8 +529,7 @@ class GroupProtocolIT {
         try (RunningBroker expiring = new RunningBroker(expiryDir, Map.of("offsets.topic.num.partitions", "5",
                 "offsets.retention.check.interval.ms", "100"));
                 KafkaWireClient c = new KafkaWireClient(expiring.bootstrap())) {
-            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            TopicLeaders.ready(c, TOPIC);
             awaitCoordinator(c, "expiring", "kept");
             for (short v = 2; v <= 4; v++) {
                 String group = "expiring";
@@ -661,8 +662,7 @@ class GroupProtocolIT {
         Map<String, String> config = Map.of("offsets.topic.num.partitions", "5", "group.initial.rebalance.delay.ms", "0");
         Member member;
         try (RunningBroker b = new RunningBroker(ownDir, config); KafkaWireClient c = new KafkaWireClient(b.bootstrap())) {
-            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            TopicLeaders.ready(c, TOPIC);
             awaitCoordinator(c, "durable", "durable-members");
             assertEquals(Errors.NONE.code(), standaloneCommit(c, "durable", 77, "before-restart"));
             JoinGroupResponse first = join(c, JOIN_V, joinRequest("durable-members", "", null));

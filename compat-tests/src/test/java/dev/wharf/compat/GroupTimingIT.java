@@ -40,15 +40,20 @@ class GroupTimingIT {
     @BeforeEach
     void start() throws Exception {
         // group.initial.rebalance.delay.ms stays at its default of 3000
-        broker = new RunningBroker(dir, Map.of("offsets.topic.num.partitions", "5"));
+        // Kafka's default initial rebalance delay (3 s), which the baseline of an external broker turns off
+        broker = new RunningBroker(dir, Map.of("offsets.topic.num.partitions", "5", "group.initial.rebalance.delay.ms", "3000"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
         admin.createTopics(List.of(new NewTopic("timed", 6, (short) 1))).all().get();
     }
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // Three members that start together join a new group within group.initial.rebalance.delay.ms (3 s): the

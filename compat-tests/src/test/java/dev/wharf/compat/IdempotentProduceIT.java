@@ -8,7 +8,6 @@ import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListOffsetsRequest;
 import dev.wharf.wire.message.ListOffsetsResponse;
-import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.OffsetForLeaderEpochRequest;
 import dev.wharf.wire.message.OffsetForLeaderEpochResponse;
 import dev.wharf.wire.message.ProduceResponse;
@@ -70,8 +69,7 @@ class IdempotentProduceIT {
     @Test
     void duplicatesGapsAndFencing() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient s = new KafkaWireClient(broker.bootstrap())) {
-            s.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            TopicLeaders.ready(s, TOPIC);
             assertEquals(Errors.NONE.code(), produce(s, (short) 0, 0)[0]);
             assertEquals(0, produce(s, (short) 0, 0)[1]); // the retry gets the original offset
             assertEquals(3, logEnd(s)); // the retry was not appended again
@@ -102,8 +100,7 @@ class IdempotentProduceIT {
         try (RunningBroker broker = new RunningBroker(dir, Map.of("producer.id.expiration.ms", "1000",
                 "producer.id.expiration.check.interval.ms", "100"));
                 KafkaWireClient s = new KafkaWireClient(broker.bootstrap())) {
-            s.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            TopicLeaders.ready(s, TOPIC);
             assertEquals(Errors.NONE.code(), produce(s, (short) 0, 0)[0]);
             assertEquals(0, produce(s, (short) 0, 0)[1]); // still known: the retry is a duplicate
             // once expired, the same sequence is appended again rather than deduplicated

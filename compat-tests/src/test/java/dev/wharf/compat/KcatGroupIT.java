@@ -59,8 +59,12 @@ class KcatGroupIT {
         for (Kcat k : started) {
             k.close();
         }
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /** One kcat -G process; stdout and stderr go to files so nothing blocks on a full pipe. */

@@ -73,8 +73,12 @@ class LibrdkafkaConsumerGroupIT {
                 Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /** One librdkafka member; its output goes to files so nothing blocks on a full pipe. */

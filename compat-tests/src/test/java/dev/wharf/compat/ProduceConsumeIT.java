@@ -48,7 +48,9 @@ class ProduceConsumeIT {
 
     @AfterEach
     void stop() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // Every record comes back, in order per partition, with key, value, header and timestamp,
@@ -59,6 +61,9 @@ class ProduceConsumeIT {
         String topic = "orders-" + compression + "-" + acks;
         try (org.apache.kafka.clients.admin.Admin admin = GroupClients.admin(broker.bootstrap())) {
             GroupClients.createTopic(admin, topic, 3);
+        }
+        try (dev.wharf.testing.KafkaWireClient c = new dev.wharf.testing.KafkaWireClient(broker.bootstrap())) {
+            TopicLeaders.ready(c, topic); // acks=0 records sent before the leader is ready would be lost
         }
         long baseTimestamp = 1_700_000_000_000L;
         Map<Integer, List<Integer>> sentPerPartition = new HashMap<>();

@@ -43,8 +43,12 @@ class ShareGroupCommandIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static String tool(String... args) throws Exception {

@@ -40,8 +40,12 @@ class ShareGroupLockExpiryIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // A consumer that acquired records and went silent (no acknowledgement, no close): another gets them after the lock.

@@ -59,8 +59,12 @@ class ShareGroupsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // Three share consumers on one partition: together they get every record exactly once, each gets some.

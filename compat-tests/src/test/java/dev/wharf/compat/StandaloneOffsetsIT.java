@@ -62,8 +62,12 @@ class StandaloneOffsetsIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private KafkaConsumer<String, String> consumer(String clientId) {

@@ -59,8 +59,12 @@ class StaticMembershipIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static Map<String, Object> staticMember(String instanceId) {

@@ -69,8 +69,12 @@ class StreamsGroupErrorsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close(Duration.ofSeconds(5));
-        broker.close();
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /** A subtopology reading {@code source}, with a changelog {@code <app>-store-changelog}. */

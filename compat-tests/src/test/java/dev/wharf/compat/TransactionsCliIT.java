@@ -64,7 +64,9 @@ class TransactionsCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static String tool(String... args) throws Exception {
