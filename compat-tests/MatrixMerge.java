@@ -116,7 +116,7 @@ public final class MatrixMerge {
 
     private static String features(JsonNode matrix) {
         List<String> out = new ArrayList<>();
-        matrix.at("/broker/features").fields().forEachRemaining(e -> out.add(e.getKey() + "=" + e.getValue().asText()));
+        matrix.at("/broker/features").properties().forEach(e -> out.add(e.getKey() + "=" + e.getValue().asText()));
         return String.join(", ", out);
     }
 
