@@ -69,7 +69,11 @@ public final class MatrixListener implements TestExecutionListener {
             action.accept(id);
             return;
         }
-        for (TestIdentifier child : plan.getChildren(id)) {
+        var children = plan.getChildren(id);
+        if (children.isEmpty() && id.getSource().filter(MethodSource.class::isInstance).isPresent()) {
+            action.accept(id); // a parameterized test whose class never started: one row for all its invocations
+        }
+        for (TestIdentifier child : children) {
             forEachTest(child, action);
         }
     }
