@@ -46,6 +46,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
@@ -69,6 +70,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * requests to itself over the same listener), then restarted with it false. Clients authenticated
  * over SASL (their own principals, {@code super.users}) have a test of their own.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.OFFSET_COMMIT,
+        ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR, ApiKeys.LIST_GROUPS, ApiKeys.SASL_HANDSHAKE,
+        ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN,
+        ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DESCRIBE_ACLS, ApiKeys.CREATE_ACLS, ApiKeys.DELETE_ACLS,
+        ApiKeys.SASL_AUTHENTICATE, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.DESCRIBE_TOPIC_PARTITIONS})
 class AclsIT {
     private static final String AUTHORIZER = "kafka.security.authorizer.AclAuthorizer";
     private static final String ACL_COMMAND = "org.apache.kafka.tools.AclCommand";
@@ -84,6 +90,7 @@ class AclsIT {
 
     @BeforeAll
     static void bootstrap() throws Exception {
+        ExternalBroker.assumeOwnBroker("needs Wharf's ZooKeeper-backed AclAuthorizer on brokers of its own");
         zk = new EmbeddedZooKeeper(dir.resolve("zk"), 0);
         try (RunningBroker open = broker(Map.of("allow.everyone.if.no.acl.found", "true"))) {
             acls(open, "--add", "--allow-principal", AclMatrix.ANONYMOUS, "--operation", "Alter", "--operation", "Describe",

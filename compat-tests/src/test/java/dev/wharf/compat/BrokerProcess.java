@@ -42,6 +42,7 @@ final class BrokerProcess implements AutoCloseable {
 
     private BrokerProcess(Path dir, Optional<Path> configFile, String maxHeap, Map<String, String> defaults,
             Map<String, String> overrides) throws IOException {
+        ExternalBroker.assumeOwnBroker("runs Wharf as its own process (to kill, pause or restart it)");
         this.dir = dir;
         this.log = dir.resolve("broker.log");
         this.port = freePort();

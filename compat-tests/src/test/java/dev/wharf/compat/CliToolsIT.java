@@ -8,12 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Kafka's own CLI tools (the classes behind kafka-topics.sh, kafka-console-*.sh, ...) against Wharf. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.LIST_GROUPS, ApiKeys.API_VERSIONS,
+        ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DELETE_RECORDS, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.DESCRIBE_CONFIGS, ApiKeys.CREATE_PARTITIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
+        ApiKeys.DESCRIBE_TOPIC_PARTITIONS})
 class CliToolsIT {
     @TempDir
     Path dir;
@@ -27,7 +32,9 @@ class CliToolsIT {
 
     @AfterEach
     void stop() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private KafkaTool.Result tool(String mainClass, String stdin, String... args) throws Exception {

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * single error, and a quota changed while a client runs applies to it at once. The broker measures
  * over 2 windows of 1 s (quota.window.num=2), so the start-up allowance (one window) is short.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.API_VERSIONS,
+        ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.INIT_PRODUCER_ID, ApiKeys.ALTER_CLIENT_QUOTAS})
 class ClientQuotaRatesIT {
     private static final int QUOTA = 512 * 1024;
     private static final int FETCH_QUOTA = 256 * 1024;

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tool (ConfigCommand), each reading back what the other wrote; the errors of invalid alterations
  * and filters are Kafka's.
  */
+@Exercises({ApiKeys.DESCRIBE_CONFIGS, ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLIENT_QUOTAS,
+        ApiKeys.ALTER_CLIENT_QUOTAS})
 class ClientQuotasIT {
     @TempDir
     Path dir;

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
@@ -55,6 +56,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * OffsetCommit v6, OffsetFetch v5), the member id round trip (JoinGroup v4), grouped OffsetFetch
  * (v8). Records are read back with kafka-clients' own decoder. One broker serves the whole class.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.METADATA, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
+        ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.CONSUMER_GROUP_HEARTBEAT})
 class ClientVersionsIT {
     private static final short METADATA_V = 12; // topic ids and leader epochs
     private static final short READ_BACK_FETCH_V = 12; // the reader of produced records: names, not ids

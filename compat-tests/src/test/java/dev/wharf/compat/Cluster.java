@@ -67,6 +67,7 @@ final class Cluster implements AutoCloseable {
     /** The same, with {@code perBroker} settings for each broker id on top (a rack each, say). */
     static Cluster start(Path dir, int size, Map<String, String> overrides,
             java.util.function.IntFunction<Map<String, String>> perBroker) throws IOException {
+        ExternalBroker.assumeOwnBroker("runs a cluster of " + size + " Wharf broker processes");
         Cluster cluster = new Cluster(new EmbeddedZooKeeper(dir.resolve("zookeeper"), 0));
         try {
             Map<String, String> settings = new HashMap<>(Map.of(

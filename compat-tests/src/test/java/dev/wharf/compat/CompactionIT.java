@@ -35,6 +35,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Compacted topics with the Java clients: the log cleaner keeps the latest value of each key at its
  * original offset, tombstones until delete.retention.ms, and consumers read across the gaps.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.FIND_COORDINATOR, ApiKeys.CREATE_TOPICS,
+        ApiKeys.DELETE_RECORDS, ApiKeys.INIT_PRODUCER_ID, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN,
+        ApiKeys.WRITE_TXN_MARKERS, ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.INCREMENTAL_ALTER_CONFIGS})
 class CompactionIT {
     private static final String TOPIC = "table";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);

@@ -23,11 +23,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** max.connections.per.ip (with overrides), max.connections and max.connection.creation.rate, as Kafka applies them. */
+@Exercises({ApiKeys.API_VERSIONS, ApiKeys.INCREMENTAL_ALTER_CONFIGS})
 class ConnectionLimitsIT {
     @TempDir
     Path dir;

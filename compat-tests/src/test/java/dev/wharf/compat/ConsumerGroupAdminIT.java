@@ -39,6 +39,7 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
  * state filters), describe, delete groups, delete offsets and alter offsets, with Kafka's errors
  * where Kafka refuses.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
+        ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP,
+        ApiKeys.DESCRIBE_GROUPS, ApiKeys.LIST_GROUPS, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.DELETE_GROUPS, ApiKeys.OFFSET_DELETE, ApiKeys.CONSUMER_GROUP_DESCRIBE})
 class ConsumerGroupAdminIT {
     private static final Set<TopicPartition> EVENTS = ConsumerGroupsIT.partitions("events", 4);
 
@@ -72,8 +77,12 @@ class ConsumerGroupAdminIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private GroupMember member(String name, String group) {

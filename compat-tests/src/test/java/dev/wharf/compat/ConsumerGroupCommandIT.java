@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * groups of the 4.4.0 Java consumer: listing, describing offsets, members and state, resetting
  * offsets in every mode, deleting offsets and groups.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
+        ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP, ApiKeys.DESCRIBE_GROUPS,
+        ApiKeys.LIST_GROUPS, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.OFFSET_DELETE, ApiKeys.CONSUMER_GROUP_DESCRIBE})
 class ConsumerGroupCommandIT {
     private static final String TOOL = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
 
@@ -43,8 +48,12 @@ class ConsumerGroupCommandIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static KafkaTool.Result run(String... args) throws Exception {

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and converts an empty classic group to a consumer group and back, offsets kept. One broker for
  * the class; each test has its own topics and group.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR,
+        ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP, ApiKeys.DESCRIBE_GROUPS,
+        ApiKeys.LIST_GROUPS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_PARTITIONS,
+        ApiKeys.CONSUMER_GROUP_HEARTBEAT, ApiKeys.CONSUMER_GROUP_DESCRIBE})
 class ConsumerProtocolGroupsIT {
     /** The broker's heartbeat interval is short so that hand-overs take a second or two, not ten. */
     static final Map<String, String> BROKER = Map.of(
@@ -57,8 +62,12 @@ class ConsumerProtocolGroupsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static GroupMember member(String name, String group, RecordLedger ledger, Map<String, Object> extra) {

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.InvalidUpdateVersionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * protocols' features finalized by default, UpdateFeatures changing levels (checked like Kafka's
  * controller), and the APIs a feature gates leaving ApiVersions when it is disabled.
  */
+@Exercises({ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
+        ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP,
+        ApiKeys.API_VERSIONS, ApiKeys.UPDATE_FEATURES, ApiKeys.CONSUMER_GROUP_HEARTBEAT,
+        ApiKeys.CONSUMER_GROUP_DESCRIBE, ApiKeys.STREAMS_GROUP_HEARTBEAT})
 class FeaturesIT {
     @TempDir
     static Path dir;
@@ -51,8 +56,12 @@ class FeaturesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close(Duration.ofSeconds(5));
-        broker.close();
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static FeatureMetadata features() throws Exception {

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * first batch of the first partition with data may exceed it; after that a partition's data goes
  * in only while it fits. librdkafka rejects a larger response ("Invalid response size").
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
+        ApiKeys.FIND_COORDINATOR, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID})
 class FetchLimitsIT {
     private static final String TOPIC = "big-records";
     private static final int PARTITIONS = 3;
@@ -70,7 +73,8 @@ class FetchLimitsIT {
                     withData += pd.records().sizeInBytes() > 0 ? 1 : 0;
                 }
                 assertEquals(1, withData, "only the first partition's first batch may exceed max_bytes");
-                assertTrue(total > VALUE_BYTES && total < 1_000_000, "records in the response: " + total);
+                // at most max_bytes: Wharf sends whole batches only, Kafka may fill up with a partial one that clients drop
+                assertTrue(total > VALUE_BYTES && total <= 1_000_000, "records in the response: " + total);
             }
         }
     }

@@ -9,16 +9,17 @@ import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
-import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.ProduceResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Incremental fetch sessions (KIP-227) at the protocol level: only news is sent, epochs are checked. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.METADATA})
 class FetchSessionsIT {
     private static final short VERSION = 12; // topic names, sessions, flexible
     private static final String TOPIC = "sessions";
@@ -50,10 +51,12 @@ class FetchSessionsIT {
     // A response that fills up leaves partitions out; those go first in the session's next response.
     @Test
     void fullResponsesDoNotStarvePartitions() throws Exception {
-        try (RunningBroker broker = new RunningBroker(dir, Map.of("num.partitions", "2"));
+        try (RunningBroker broker = new RunningBroker(dir, Map.of());
                 KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
-            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            try (org.apache.kafka.clients.admin.Admin admin = GroupClients.admin(broker.bootstrap())) {
+                GroupClients.createTopic(admin, TOPIC, 2);
+            }
+            TopicLeaders.ready(c, TOPIC);
             produceOne(c, 0);
             produceOne(c, 0);
             produceOne(c, 1);
@@ -73,10 +76,12 @@ class FetchSessionsIT {
     // A session sends everything once, then only partitions with news; bad epochs and ids get their errors.
     @Test
     void incrementalFetches() throws Exception {
-        try (RunningBroker broker = new RunningBroker(dir, Map.of("num.partitions", "2"));
+        try (RunningBroker broker = new RunningBroker(dir, Map.of());
                 KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
-            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            try (org.apache.kafka.clients.admin.Admin admin = GroupClients.admin(broker.bootstrap())) {
+                GroupClients.createTopic(admin, TOPIC, 2);
+            }
+            TopicLeaders.ready(c, TOPIC);
 
             FetchResponse full = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(0, 0, 0, 1));
             int session = full.sessionId();

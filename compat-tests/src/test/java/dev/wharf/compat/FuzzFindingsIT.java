@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * logged an ERROR and dropped the connection): each now gets Kafka's error code in its response, or
  * where no response of that version can say it, loses its connection without an ERROR.
  */
+@Exercises({ApiKeys.METADATA, ApiKeys.OFFSET_FETCH, ApiKeys.CREATE_TOPICS, ApiKeys.ADD_PARTITIONS_TO_TXN,
+        ApiKeys.DESCRIBE_CONFIGS, ApiKeys.ALTER_REPLICA_LOG_DIRS, ApiKeys.CREATE_PARTITIONS,
+        ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, ApiKeys.ALTER_USER_SCRAM_CREDENTIALS,
+        ApiKeys.DESCRIBE_TOPIC_PARTITIONS})
 class FuzzFindingsIT {
     @TempDir
     Path dir;

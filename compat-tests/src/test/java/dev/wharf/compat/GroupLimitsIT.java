@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
 import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The broker's group limits as a kafka-clients consumer meets them: group.max.size
  * (GroupMaxSizeReachedException) and the session-timeout range (InvalidSessionTimeoutException).
  */
+@Exercises({ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP,
+        ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP, ApiKeys.DESCRIBE_GROUPS, ApiKeys.CREATE_TOPICS,
+        ApiKeys.CONSUMER_GROUP_DESCRIBE})
 class GroupLimitsIT {
     @TempDir
     Path dir;
@@ -47,8 +51,12 @@ class GroupLimitsIT {
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /** Polls until poll throws; returns what it threw. */

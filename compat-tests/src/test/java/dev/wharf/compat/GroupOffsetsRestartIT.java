@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,16 @@ import org.junit.jupiter.api.io.TempDir;
  * A clean stop and start of the broker keeps every group's committed offsets and metadata, and
  * __consumer_offsets does not grow without bound under many commits to the same keys.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
+        ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP,
+        ApiKeys.DESCRIBE_GROUPS, ApiKeys.LIST_GROUPS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.DESCRIBE_LOG_DIRS, ApiKeys.DELETE_GROUPS, ApiKeys.OFFSET_DELETE, ApiKeys.CONSUMER_GROUP_DESCRIBE})
 class GroupOffsetsRestartIT {
+    @org.junit.jupiter.api.BeforeEach
+    void needsItsOwnBroker() {
+        ExternalBroker.assumeOwnBroker("restarts its broker and reads its __consumer_offsets files");
+    }
+
     private static final int SEGMENT_BYTES = 65_536;
     private static final int COMMITS = 5_000;
     /** Active segment plus compacted history plus slack; 5,000 uncompacted commits are well over 800 KiB. */

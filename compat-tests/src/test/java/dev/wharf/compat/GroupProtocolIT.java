@@ -49,6 +49,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Members that must wait for each other (a rebalance) each have their own connection; their
  * blocking calls run on a small executor and are collected with a timeout.
  */
+@Exercises({ApiKeys.METADATA, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR,
+        ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP, ApiKeys.DESCRIBE_GROUPS,
+        ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS, ApiKeys.OFFSET_DELETE, ApiKeys.CONSUMER_GROUP_HEARTBEAT})
 class GroupProtocolIT {
     private static final String TOPIC = "orders";
     private static final int SESSION_MS = 30_000;
@@ -87,16 +91,18 @@ class GroupProtocolIT {
                 "group.max.size", "2"));
         pool = Executors.newCachedThreadPool();
         try (KafkaWireClient c = client()) {
-            MetadataResponse md = (MetadataResponse) c.call(ApiKey.METADATA, (short) 12, new MetadataRequest()
-                    .setAllowAutoTopicCreation(true).setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
-            assertEquals(Errors.NONE.code(), md.topics().get(0).errorCode());
+            TopicLeaders.ready(c, TOPIC);
         }
     }
 
     @AfterAll
     static void stop() throws Exception {
-        pool.shutdownNow();
-        broker.close();
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static KafkaWireClient client() throws IOException {
@@ -523,8 +529,7 @@ class GroupProtocolIT {
         try (RunningBroker expiring = new RunningBroker(expiryDir, Map.of("offsets.topic.num.partitions", "5",
                 "offsets.retention.check.interval.ms", "100"));
                 KafkaWireClient c = new KafkaWireClient(expiring.bootstrap())) {
-            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            TopicLeaders.ready(c, TOPIC);
             awaitCoordinator(c, "expiring", "kept");
             for (short v = 2; v <= 4; v++) {
                 String group = "expiring";
@@ -657,8 +662,7 @@ class GroupProtocolIT {
         Map<String, String> config = Map.of("offsets.topic.num.partitions", "5", "group.initial.rebalance.delay.ms", "0");
         Member member;
         try (RunningBroker b = new RunningBroker(ownDir, config); KafkaWireClient c = new KafkaWireClient(b.bootstrap())) {
-            c.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            TopicLeaders.ready(c, TOPIC);
             awaitCoordinator(c, "durable", "durable-members");
             assertEquals(Errors.NONE.code(), standaloneCommit(c, "durable", 77, "before-restart"));
             JoinGroupResponse first = join(c, JOIN_V, joinRequest("durable-members", "", null));

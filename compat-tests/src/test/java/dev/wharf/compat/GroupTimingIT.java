@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Timing the coordinator owes its members: the initial rebalance delay gathers members that start
  * together into one generation, and heartbeats alone keep a member that is slow between polls.
  */
+@Exercises({ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP,
+        ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP, ApiKeys.DESCRIBE_GROUPS, ApiKeys.CREATE_TOPICS,
+        ApiKeys.CONSUMER_GROUP_DESCRIBE})
 class GroupTimingIT {
     @TempDir
     Path dir;
@@ -36,15 +40,20 @@ class GroupTimingIT {
     @BeforeEach
     void start() throws Exception {
         // group.initial.rebalance.delay.ms stays at its default of 3000
-        broker = new RunningBroker(dir, Map.of("offsets.topic.num.partitions", "5"));
+        // Kafka's default initial rebalance delay (3 s), which the baseline of an external broker turns off
+        broker = new RunningBroker(dir, Map.of("offsets.topic.num.partitions", "5", "group.initial.rebalance.delay.ms", "3000"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
         admin.createTopics(List.of(new NewTopic("timed", 6, (short) 1))).all().get();
     }
 
     @AfterEach
     void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // Three members that start together join a new group within group.initial.rebalance.delay.ms (3 s): the

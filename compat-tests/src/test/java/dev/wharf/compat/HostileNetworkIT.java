@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.Test;
  * listener needs). Figures go to stdout and {@code target/hostile-network/figures.txt}, the
  * broker's log to {@code target/hostile-network/broker.log}.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.API_VERSIONS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.ALTER_CLIENT_QUOTAS})
 class HostileNetworkIT {
     private static final String TOPIC = RandomRequests.PROTECTED_PREFIX + "-records";
     private static final int PARTITIONS = 3;

@@ -8,7 +8,6 @@ import dev.wharf.testing.ProduceBatch;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ListOffsetsRequest;
 import dev.wharf.wire.message.ListOffsetsResponse;
-import dev.wharf.wire.message.MetadataRequest;
 import dev.wharf.wire.message.OffsetForLeaderEpochRequest;
 import dev.wharf.wire.message.OffsetForLeaderEpochResponse;
 import dev.wharf.wire.message.ProduceResponse;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * get Kafka's error codes, and the state survives restarts (from its snapshot, or rebuilt from the
  * log when the snapshot is gone).
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.OFFSET_FOR_LEADER_EPOCH})
 class IdempotentProduceIT {
     private static final long PRODUCER = 4711L;
     private static final String TOPIC = "idem";
@@ -67,8 +69,7 @@ class IdempotentProduceIT {
     @Test
     void duplicatesGapsAndFencing() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient s = new KafkaWireClient(broker.bootstrap())) {
-            s.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            TopicLeaders.ready(s, TOPIC);
             assertEquals(Errors.NONE.code(), produce(s, (short) 0, 0)[0]);
             assertEquals(0, produce(s, (short) 0, 0)[1]); // the retry gets the original offset
             assertEquals(3, logEnd(s)); // the retry was not appended again
@@ -99,8 +100,7 @@ class IdempotentProduceIT {
         try (RunningBroker broker = new RunningBroker(dir, Map.of("producer.id.expiration.ms", "1000",
                 "producer.id.expiration.check.interval.ms", "100"));
                 KafkaWireClient s = new KafkaWireClient(broker.bootstrap())) {
-            s.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                    .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(TOPIC))));
+            TopicLeaders.ready(s, TOPIC);
             assertEquals(Errors.NONE.code(), produce(s, (short) 0, 0)[0]);
             assertEquals(0, produce(s, (short) 0, 0)[1]); // still known: the retry is a duplicate
             // once expired, the same sequence is appended again rather than deduplicated

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code compat-tests/node/kip848-consumer.js}: it commits every record before printing it, so
  * each record must show up exactly once across members and rebalances.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR,
+        ApiKeys.DESCRIBE_GROUPS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID, ApiKeys.CONSUMER_GROUP_HEARTBEAT,
+        ApiKeys.CONSUMER_GROUP_DESCRIBE})
 class LibrdkafkaConsumerGroupIT {
     private static final int PARTITIONS = 6;
     private static final Path CLIENT = Path.of(System.getenv().getOrDefault("WHARF_LIBRDKAFKA_NODE",
@@ -69,8 +73,12 @@ class LibrdkafkaConsumerGroupIT {
                 Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /** One librdkafka member; its output goes to files so nothing blocks on a full pipe. */

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Several named listeners: each is served, registered, and a client learns the brokers' endpoints
  * of the listener it connected to, as in Kafka.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.INIT_PRODUCER_ID})
 class ListenersIT {
     private static final Map<String, String> TWO_LISTENERS = Map.of(
             "listeners", "PLAINTEXT://127.0.0.1:0,INTERNAL://127.0.0.1:0",
@@ -108,6 +110,7 @@ class ListenersIT {
     @Test
     @Timeout(60)
     void aTlsListenerWithoutAKeyStoreIsRefusedAtStart() {
+        ExternalBroker.assumeOwnBroker("checks how Wharf refuses a bad listener at start");
         Exception e = assertThrows(IllegalArgumentException.class, () -> new RunningBroker(dir, Map.of(
                 "listeners", "PLAINTEXT://127.0.0.1:0,SECURE://127.0.0.1:0",
                 "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SECURE:SSL")));

@@ -8,8 +8,6 @@ import dev.wharf.testing.KafkaWireClient;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
-import dev.wharf.wire.message.MetadataRequest;
-import dev.wharf.wire.message.MetadataResponse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,6 +39,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Fetches that wait for data: they end at their max wait when nothing comes, and at once when a record does. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.INIT_PRODUCER_ID})
 class LongPollFetchIT {
     @TempDir
     static Path dir;
@@ -55,8 +55,12 @@ class LongPollFetchIT {
 
     @AfterAll
     static void stop() throws Exception {
-        client.close();
-        broker.close();
+        if (client != null) {
+            client.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     static Stream<Short> fetchVersions() throws IOException {
@@ -69,9 +73,7 @@ class LongPollFetchIT {
     @Timeout(60)
     void aFetchWithNothingToReadWaitsItsMaxWait(short version) throws Exception {
         String topic = "quiet-v" + version;
-        MetadataResponse md = client.call(ApiKey.METADATA, (short) 12, new MetadataRequest().setAllowAutoTopicCreation(true)
-                .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic))));
-        UUID topicId = md.topics().get(0).topicId(); // Fetch v13+ names topics by id
+        UUID topicId = TopicLeaders.ready(client, topic).topicId(); // Fetch v13+ names topics by id
         FetchRequest fetch = new FetchRequest().setReplicaId(-1).setMaxWaitMs(400).setMinBytes(1).setMaxBytes(1 << 20)
                 .setSessionId(0).setSessionEpoch(-1).setTopics(List.of(new FetchRequest.FetchTopic().setTopic(topic)
                         .setTopicId(topicId).setPartitions(List.of(new FetchRequest.FetchPartition().setPartition(0)

@@ -40,6 +40,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -54,7 +55,16 @@ import org.junit.jupiter.api.io.TempDir;
  * refreshes), consumer groups coordinated by either broker, and no coordinator until enough
  * brokers are up for {@code offsets.topic.replication.factor}.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.OFFSET_COMMIT,
+        ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR, ApiKeys.API_VERSIONS, ApiKeys.CREATE_TOPICS,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_PARTITIONS, ApiKeys.UPDATE_FEATURES, ApiKeys.DESCRIBE_CLUSTER,
+        ApiKeys.DESCRIBE_TOPIC_PARTITIONS})
 class MultiBrokerIT {
+    @org.junit.jupiter.api.BeforeEach
+    void needsItsOwnBrokers() {
+        ExternalBroker.assumeOwnBroker("runs several Wharf brokers on one ZooKeeper");
+    }
+
     @TempDir
     Path dir;
 

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * OAuthBearerValidatorCallbackHandler settings), the Java client sends a token it reads from a file
  * (KIP-768's file token endpoint), as a client behind an identity provider would.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT,
+        ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP, ApiKeys.SASL_HANDSHAKE, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.SASL_AUTHENTICATE})
 class OAuthJwksIT {
     private static final String ALLOWED_URLS = "org.apache.kafka.sasl.oauthbearer.allowed.urls";
     private static final String ISSUER = "https://issuer.example";

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link OldClientsIT}): 3.9 (InitProducerId v5, EndTxn v4, TxnOffsetCommit v4) and 2.8
  * (InitProducerId v4, AddPartitionsToTxn/AddOffsetsToTxn/EndTxn/TxnOffsetCommit v3, Fetch v12).
  */
+@Exercises({ApiKeys.FIND_COORDINATOR, ApiKeys.INIT_PRODUCER_ID, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN,
+        ApiKeys.TXN_OFFSET_COMMIT})
 class OldClientTransactionsIT {
     private static final int RECORDS = 100;
 

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The official Java client (4.4.0) produces to and consumes from a running Wharf broker. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID})
 class ProduceConsumeIT {
     private static final int RECORDS = 300;
 
@@ -41,12 +43,14 @@ class ProduceConsumeIT {
 
     @BeforeEach
     void start() throws Exception {
-        broker = new RunningBroker(dir, Map.of("num.partitions", "3"));
+        broker = new RunningBroker(dir, Map.of());
     }
 
     @AfterEach
     void stop() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // Every record comes back, in order per partition, with key, value, header and timestamp,
@@ -55,6 +59,12 @@ class ProduceConsumeIT {
     @CsvSource({"all,none", "1,gzip", "all,snappy", "1,lz4", "all,zstd", "0,none"})
     void everyRecordComesBack(String acks, String compression) throws Exception {
         String topic = "orders-" + compression + "-" + acks;
+        try (org.apache.kafka.clients.admin.Admin admin = GroupClients.admin(broker.bootstrap())) {
+            GroupClients.createTopic(admin, topic, 3);
+        }
+        try (dev.wharf.testing.KafkaWireClient c = new dev.wharf.testing.KafkaWireClient(broker.bootstrap())) {
+            TopicLeaders.ready(c, topic); // acks=0 records sent before the leader is ready would be lost
+        }
         long baseTimestamp = 1_700_000_000_000L;
         Map<Integer, List<Integer>> sentPerPartition = new HashMap<>();
         Properties p = new Properties();

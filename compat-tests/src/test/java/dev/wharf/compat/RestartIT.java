@@ -19,12 +19,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A clean stop and start of the broker keeps every record, every topic and its id. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.CREATE_TOPICS,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.DESCRIBE_CONFIGS, ApiKeys.DESCRIBE_TOPIC_PARTITIONS})
 class RestartIT {
     @TempDir
     Path dir;
@@ -32,6 +35,7 @@ class RestartIT {
     // Records produced before a restart are all consumed after it, from the same offsets; topics keep their ids.
     @Test
     void recordsAndTopicsSurviveARestart() throws Exception {
+        ExternalBroker.assumeOwnBroker("restarts its broker and reads its checkpoint file");
         org.apache.kafka.common.Uuid topicId;
         try (RunningBroker broker = new RunningBroker(dir, Map.of());
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {

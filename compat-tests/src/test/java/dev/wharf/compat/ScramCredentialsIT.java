@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
 import org.apache.kafka.common.errors.DuplicateResourceException;
 import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.UnacceptableCredentialException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * describes (mechanism and iterations, never the keys) what the other stored, both delete them,
  * and the refusals are Kafka's errors.
  */
+@Exercises({ApiKeys.SASL_HANDSHAKE, ApiKeys.DESCRIBE_CONFIGS, ApiKeys.SASL_AUTHENTICATE,
+        ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,
+        ApiKeys.ALTER_USER_SCRAM_CREDENTIALS})
 class ScramCredentialsIT {
     @TempDir
     Path dir;

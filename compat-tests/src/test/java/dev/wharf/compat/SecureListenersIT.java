@@ -36,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * TLS and SASL listeners as Kafka users configure them, driven by kafka-clients 4.4.0 and kcat
  * (librdkafka): one broker with a listener per security protocol, certificates made for the run.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.SASL_HANDSHAKE,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.SASL_AUTHENTICATE, ApiKeys.ALTER_USER_SCRAM_CREDENTIALS})
 class SecureListenersIT {
     private static final String PLAIN_JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
             + "user_alice=\"alice-secret\" user_admin=\"admin-secret\";";

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SASL_SSL (TLS with host-name checks, then SASL/PLAIN), and nothing acknowledged with acks=all is
  * lost when the leader goes.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.SASL_HANDSHAKE, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.SASL_AUTHENTICATE})
 class SecureReplicationIT {
     @TempDir
     Path dir;

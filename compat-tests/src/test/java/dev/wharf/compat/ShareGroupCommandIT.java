@@ -16,12 +16,17 @@ import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** kafka-share-groups (ShareGroupCommand) and Admin's share-group calls against a share group in use. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.OFFSET_COMMIT, ApiKeys.FIND_COORDINATOR, ApiKeys.LIST_GROUPS,
+        ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID, ApiKeys.DELETE_GROUPS, ApiKeys.SHARE_GROUP_HEARTBEAT,
+        ApiKeys.SHARE_GROUP_DESCRIBE, ApiKeys.SHARE_FETCH, ApiKeys.SHARE_ACKNOWLEDGE,
+        ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, ApiKeys.ALTER_SHARE_GROUP_OFFSETS, ApiKeys.DELETE_SHARE_GROUP_OFFSETS})
 class ShareGroupCommandIT {
     private static final String TOOL = "org.apache.kafka.tools.consumer.group.ShareGroupCommand";
 
@@ -38,8 +43,12 @@ class ShareGroupCommandIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static String tool(String... args) throws Exception {

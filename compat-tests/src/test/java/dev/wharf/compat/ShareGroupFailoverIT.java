@@ -15,11 +15,14 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A share-partition's state fails over with its partition: the new leader loads what the old one stored. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FIND_COORDINATOR, ApiKeys.INIT_PRODUCER_ID, ApiKeys.SHARE_GROUP_HEARTBEAT,
+        ApiKeys.SHARE_FETCH, ApiKeys.SHARE_ACKNOWLEDGE})
 class ShareGroupFailoverIT {
     private static final Duration FAILOVER = Duration.ofSeconds(60);
 

@@ -14,10 +14,14 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A share group's state (start offset, acknowledged records, delivery counts) survives a broker restart. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FIND_COORDINATOR, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.SHARE_GROUP_HEARTBEAT, ApiKeys.SHARE_GROUP_DESCRIBE, ApiKeys.SHARE_FETCH, ApiKeys.SHARE_ACKNOWLEDGE,
+        ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS})
 class ShareGroupRestartIT {
     private static final Map<String, String> FAST_HEARTBEATS = Map.of("group.share.heartbeat.interval.ms", "500");
 

@@ -23,6 +23,7 @@ import dev.wharf.wire.message.ShareFetchResponse;
 import dev.wharf.wire.message.ShareGroupHeartbeatRequest;
 import dev.wharf.wire.message.ShareGroupHeartbeatResponse;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -37,6 +38,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Share groups (KIP-932) with kafka-clients' KafkaShareConsumer against one broker. */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.METADATA, ApiKeys.FIND_COORDINATOR, ApiKeys.CREATE_TOPICS,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN, ApiKeys.WRITE_TXN_MARKERS,
+        ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DESCRIBE_CONFIGS, ApiKeys.INCREMENTAL_ALTER_CONFIGS,
+        ApiKeys.DESCRIBE_TOPIC_PARTITIONS, ApiKeys.SHARE_GROUP_HEARTBEAT, ApiKeys.SHARE_FETCH,
+        ApiKeys.SHARE_ACKNOWLEDGE, ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS})
 class ShareGroupsIT {
     @TempDir
     static Path dir;
@@ -53,8 +59,12 @@ class ShareGroupsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close();
-        broker.close();
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // Three share consumers on one partition: together they get every record exactly once, each gets some.

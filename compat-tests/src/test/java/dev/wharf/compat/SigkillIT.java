@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The broker as its own process, killed with SIGKILL while an acks=all producer runs: after a
  * restart every acknowledged record is there.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.INIT_PRODUCER_ID})
 class SigkillIT {
     private static final long RUN_LIMIT_MS = 20_000;
     private static final int ACKS_BEFORE_KILL = 3_000;
@@ -66,6 +68,7 @@ class SigkillIT {
     // Every record the broker acknowledged before it was SIGKILLed is readable after it restarts.
     @Test
     void acknowledgedRecordsSurviveSigkill() throws Exception {
+        ExternalBroker.assumeOwnBroker("runs Wharf as its own process to SIGKILL and restart it");
         int port = freePort();
         int zkPort = freePort();
         Path log = dir.resolve("broker.log");

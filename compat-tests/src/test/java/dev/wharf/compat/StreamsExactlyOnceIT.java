@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -59,11 +60,10 @@ import org.junit.jupiter.api.io.TempDir;
  * stable offset of the output or repartition topic show that it did land there, not while the
  * transaction committed. If it did not, the next run is killed the same way (at most three kills).
  * The application runs in its own JVM with {@code -Xmx256m}; each test takes about 30 to 50 s.
- * <p>
- * With {@code -Dwharf.compat.bootstrap=host:port} the test runs against that broker instead of its
- * own (for checking the test itself against Apache Kafka); run one test at a time on a fresh broker,
- * since the topic names are fixed.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.OFFSET_FETCH,
+        ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP, ApiKeys.CREATE_TOPICS,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.STREAMS_GROUP_HEARTBEAT})
 class StreamsExactlyOnceIT {
     private static final String[] WORDS = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
         "india", "juliett", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"};
@@ -92,21 +92,16 @@ class StreamsExactlyOnceIT {
 
     @BeforeEach
     void start() throws Exception {
-        String external = System.getProperty("wharf.compat.bootstrap", "");
-        if (external.isEmpty()) {
-            broker = new RunningBroker(dir.resolve("broker"), Map.of(
-                    "group.initial.rebalance.delay.ms", "0",
-                    "offsets.topic.num.partitions", "5",
-                    "transaction.state.log.num.partitions", "5",
-                    // the wiped run's orphaned transaction is aborted soon after its 10 s timeout (Streams' default for EOS)
-                    "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
-                    // small segments and an eager cleaner: the counts' changelog is compacted while the runs restore from it
-                    "log.segment.bytes", "16384", "log.cleaner.backoff.ms", "200",
-                    "log.cleaner.min.cleanable.ratio", "0.01"));
-            bootstrap = broker.bootstrap();
-        } else {
-            bootstrap = external;
-        }
+        broker = new RunningBroker(dir.resolve("broker"), Map.of(
+                "group.initial.rebalance.delay.ms", "0",
+                "offsets.topic.num.partitions", "5",
+                "transaction.state.log.num.partitions", "5",
+                // the wiped run's orphaned transaction is aborted soon after its 10 s timeout (Streams' default for EOS)
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
+                // small segments and an eager cleaner: the counts' changelog is compacted while the runs restore from it
+                "log.segment.bytes", "16384", "log.cleaner.backoff.ms", "200",
+                "log.cleaner.min.cleanable.ratio", "0.01"));
+        bootstrap = broker.bootstrap();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         admin.createTopics(List.of(new NewTopic(WordCountMain.INPUT, PARTITIONS, (short) 1),
                 new NewTopic(WordCountMain.OUTPUT, PARTITIONS, (short) 1))).all().get();
@@ -115,7 +110,9 @@ class StreamsExactlyOnceIT {
     @AfterEach
     void stop() throws Exception {
         runs.forEach(StreamsApp::close);
-        admin.close(Duration.ofSeconds(5));
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
         if (broker != null) {
             broker.close();
         }

@@ -24,6 +24,7 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -43,6 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * partition count, and the ACLs on a topology's topics. One broker for the class (and one with an
  * authorizer for the ACL test); a few seconds.
  */
+@Exercises({ApiKeys.METADATA, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR,
+        ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.SYNC_GROUP, ApiKeys.CREATE_TOPICS,
+        ApiKeys.CREATE_ACLS, ApiKeys.DESCRIBE_CONFIGS, ApiKeys.DESCRIBE_TOPIC_PARTITIONS,
+        ApiKeys.STREAMS_GROUP_HEARTBEAT, ApiKeys.STREAMS_GROUP_DESCRIBE})
 class StreamsGroupErrorsIT {
     private static final short HEARTBEAT_V = 1;
 
@@ -64,8 +69,12 @@ class StreamsGroupErrorsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        admin.close(Duration.ofSeconds(5));
-        broker.close();
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /** A subtopology reading {@code source}, with a changelog {@code <app>-store-changelog}. */

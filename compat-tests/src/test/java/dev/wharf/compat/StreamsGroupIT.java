@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -54,6 +55,11 @@ import org.junit.jupiter.api.io.TempDir;
  * standby copy on another instance ({@code group.streams.num.standby.replicas=1}), and {@code kafka-streams-groups} lists and
  * describes the group. One broker, one application run (about 60 s).
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.METADATA, ApiKeys.OFFSET_COMMIT,
+        ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP,
+        ApiKeys.SYNC_GROUP, ApiKeys.LIST_GROUPS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.DESCRIBE_CONFIGS, ApiKeys.DESCRIBE_TOPIC_PARTITIONS, ApiKeys.STREAMS_GROUP_HEARTBEAT,
+        ApiKeys.STREAMS_GROUP_DESCRIBE})
 class StreamsGroupIT {
     private static final String[] WORDS = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
         "india", "juliett", "kilo", "lima", "mike", "november", "oscar", "papa"};
@@ -100,8 +106,12 @@ class StreamsGroupIT {
     @AfterEach
     void stop() throws Exception {
         apps.forEach(StreamsApp::close);
-        admin.close(Duration.ofSeconds(5));
-        broker.close();
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     // One instance, then three, then one again, with input produced at each step: every word counted exactly

@@ -21,6 +21,7 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Mutual TLS principals under ACLs: a client certificate's subject, mapped by
  * {@code ssl.principal.mapping.rules}, is the principal the authorizer decides for.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_ACLS})
 class TlsPrincipalAclIT {
     @TempDir
     Path dir;

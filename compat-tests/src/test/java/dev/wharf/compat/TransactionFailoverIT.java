@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * while its coordinator is SIGKILLed. In both, what was committed is read once by read_committed
  * consumers and what was aborted never.
  */
+@Exercises({ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.FIND_COORDINATOR, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.TXN_OFFSET_COMMIT,
+        ApiKeys.DESCRIBE_TRANSACTIONS})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransactionFailoverIT {
     private static final Duration FAILOVER = Duration.ofSeconds(60);

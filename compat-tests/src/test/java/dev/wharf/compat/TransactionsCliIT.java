@@ -25,6 +25,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ended by abort, after which read_committed consumers move past it. Also WriteTxnMarkers for a
  * partition that does not exist.
  */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.FIND_COORDINATOR, ApiKeys.CREATE_TOPICS,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN, ApiKeys.WRITE_TXN_MARKERS,
+        ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DESCRIBE_PRODUCERS, ApiKeys.DESCRIBE_TRANSACTIONS,
+        ApiKeys.LIST_TRANSACTIONS})
 class TransactionsCliIT {
     private static final String TOOL = "org.apache.kafka.tools.TransactionsCommand";
 
@@ -59,7 +64,9 @@ class TransactionsCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static String tool(String... args) throws Exception {

@@ -49,6 +49,7 @@ import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterAll;
@@ -69,6 +70,9 @@ import org.junit.jupiter.api.io.TempDir;
  * clients speak transaction version 2 (KIP-890: no AddPartitionsToTxn, an epoch bump per
  * transaction); {@link TransactionsV1IT} runs the same tests with the broker at version 1.
  */
+@Exercises({ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
+        ApiKeys.FIND_COORDINATOR, ApiKeys.API_VERSIONS, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID,
+        ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.TXN_OFFSET_COMMIT})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransactionsIT {
     /** Above it, InitProducerId answers INVALID_TRANSACTION_TIMEOUT. */
@@ -81,12 +85,7 @@ class TransactionsIT {
             "transaction.abort.timed.out.transaction.cleanup.interval.ms", "500");
     private static final long BASE_TIME = 1_700_000_000_000L;
 
-    /**
-     * {@code -Dwharf.txn.bootstrap=host:port} runs the class against a broker already running there
-     * instead, to check these expectations against Apache Kafka (started with {@link #BROKER}'s
-     * settings; names get a suffix per run).
-     */
-    private static final String EXTERNAL = System.getProperty("wharf.txn.bootstrap", "");
+    /** A suffix for names on an external broker, where transactional ids of earlier runs live on. */
     private static final long RUN = System.currentTimeMillis();
 
     @TempDir
@@ -109,14 +108,10 @@ class TransactionsIT {
 
     @BeforeAll
     void start() throws Exception {
-        if (EXTERNAL.isEmpty()) {
-            Map<String, String> settings = new java.util.HashMap<>(BROKER);
-            settings.put("transaction.version", Integer.toString(transactionVersion()));
-            broker = new RunningBroker(dir, settings);
-            bootstrap = broker.bootstrap();
-        } else {
-            bootstrap = EXTERNAL;
-        }
+        Map<String, String> settings = new java.util.HashMap<>(BROKER);
+        settings.put("transaction.version", Integer.toString(transactionVersion()));
+        broker = new RunningBroker(dir, settings);
+        bootstrap = broker.bootstrap();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         FinalizedVersionRange tv = admin.describeFeatures().featureMetadata().get().finalizedFeatures().get("transaction.version");
         tv2 = tv != null && tv.maxVersionLevel() >= 2;
@@ -143,7 +138,7 @@ class TransactionsIT {
 
     /** A topic, transactional id or group name, unique per run against an external broker that may have older ones. */
     private static String name(String base) {
-        return EXTERNAL.isEmpty() ? base : base + "-" + RUN;
+        return ExternalBroker.active() ? base + "-" + RUN : base;
     }
 
     // A committed transaction across partitions is read by read_committed consumers exactly once, in order, with

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is aborted by the coordinator once its timeout has passed (its state came back from
  * {@code __transaction_state}), and the transactional id works again.
  */
+@Exercises({ApiKeys.FETCH, ApiKeys.LIST_OFFSETS, ApiKeys.FIND_COORDINATOR, ApiKeys.CREATE_TOPICS,
+        ApiKeys.INIT_PRODUCER_ID, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN, ApiKeys.TXN_OFFSET_COMMIT})
 class TransactionsSigkillIT {
     private static final String TOPIC = "crash";
     private static final String TXN_ID = "crash-tx";
