@@ -48,7 +48,9 @@ class FetchSessionsIT {
         assertEquals(Errors.NONE.code(), produced.responses().get(0).partitionResponses().get(0).errorCode());
     }
 
-    // A response that fills up leaves partitions out; those go first in the session's next response.
+    // A response that fills up leaves partitions out. As in Kafka, the session keeps the order of the
+    // request that created it, and each incremental response moves the partitions it returned records
+    // of to the end of that order: the partitions left out come first the time after.
     @Test
     void fullResponsesDoNotStarvePartitions() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of());
@@ -59,18 +61,30 @@ class FetchSessionsIT {
             TopicLeaders.ready(c, TOPIC);
             produceOne(c, 0);
             produceOne(c, 0);
+            produceOne(c, 0);
             produceOne(c, 1);
 
             FetchResponse first = (FetchResponse) c.call(ApiKey.FETCH, VERSION, fetch(0, 0, 0, 1).setMaxBytes(1));
             assertTrue(first.responses().get(0).partitions().get(0).records().sizeInBytes() > 0); // one batch of p0
             assertEquals(0, first.responses().get(0).partitions().get(1).records().sizeInBytes()); // no room for p1
 
-            FetchRequest next = fetch(first.sessionId(), 1, 0).setMaxBytes(1);
-            next.topics().get(0).partitions().get(0).setFetchOffset(1); // p0 moved on; p1 still wants offset 0
-            FetchResponse second = (FetchResponse) c.call(ApiKey.FETCH, VERSION, next);
-            assertEquals(List.of(1), partitionsIn(second)); // p1 first this time, and the response is full again
+            // the session still reads p0 first: the full fetch that made it did not reorder it
+            FetchResponse second = (FetchResponse) c.call(ApiKey.FETCH, VERSION, moveOn(first.sessionId(), 1, 1));
+            assertEquals(List.of(0), partitionsIn(second)); // p0's next batch fills the response again
             assertTrue(second.responses().get(0).partitions().get(0).records().sizeInBytes() > 0);
+
+            // p0 returned records in an incremental response, so it went behind p1: p1 is not starved
+            FetchResponse third = (FetchResponse) c.call(ApiKey.FETCH, VERSION, moveOn(first.sessionId(), 2, 2));
+            assertEquals(List.of(1), partitionsIn(third));
+            assertTrue(third.responses().get(0).partitions().get(0).records().sizeInBytes() > 0);
         }
+    }
+
+    /** An incremental fetch of at most one byte where p0 moved on to {@code offset}; p1 still wants offset 0. */
+    private static FetchRequest moveOn(int session, int epoch, long offset) {
+        FetchRequest next = fetch(session, epoch, 0).setMaxBytes(1);
+        next.topics().get(0).partitions().get(0).setFetchOffset(offset);
+        return next;
     }
 
     // A session sends everything once, then only partitions with news; bad epochs and ids get their errors.

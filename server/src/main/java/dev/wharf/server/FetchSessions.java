@@ -138,8 +138,9 @@ public final class FetchSessions {
     }
 
     /**
-     * Moves partitions that just returned records to the end of their session's order, so that
-     * when a response fills up, the partitions left out go first next time (no starvation).
+     * Moves partitions that just returned records in an incremental response to the end of their
+     * session's order, so that when a response fills up, the partitions left out go first next time
+     * (no starvation). The session starts in the order of the full fetch that created it.
      */
     public synchronized void servedRecords(int sessionId, List<Wanted> served) {
         Session s = sessionId == 0 ? null : sessions.get(sessionId);

@@ -252,7 +252,8 @@ final class FetchReader {
         }
         Runnable tell = () -> {
             told.forEach(Runnable::run);
-            if (!served.isEmpty()) {
+            // as in Kafka, only incremental responses reorder a session; the full fetch that made it keeps its order
+            if (context.incremental() && !served.isEmpty()) {
                 sessions.servedRecords(context.sessionId(), served);
             }
         };
