@@ -58,9 +58,10 @@ class ShareGroupRestartIT {
                 assertEquals(2, got.get(o).deliveryCount().orElseThrow().intValue(), "delivery count of " + o);
             }
             assertEquals(1, got.get(20L).deliveryCount().orElseThrow().intValue());
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(21L, admin.listShareGroupOffsets(
-                    Map.of("keep", new ListShareGroupOffsetsSpec())).all().get().get("keep")
-                    .get(new TopicPartition("durable", 0)).startOffset()));
+            // all done with: no lag (as in Kafka, the stored start offset trails by one write of the state)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(java.util.Optional.of(0L),
+                    admin.listShareGroupOffsets(Map.of("keep", new ListShareGroupOffsetsSpec())).all().get().get("keep")
+                    .get(new TopicPartition("durable", 0)).lag()));
         }
     }
 

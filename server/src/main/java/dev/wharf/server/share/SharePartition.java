@@ -64,11 +64,19 @@ final class SharePartition {
     }
 
     private long startOffset;
+    /**
+     * The start offset the next snapshot carries: the one of the snapshot before. As in Kafka, a
+     * write of the state carries the start offset from before the change it persists, with that
+     * change's done-with records as batches; so the stored start offset trails by one write (Admin's
+     * share-group offsets show it), while the lag already counts those records as done.
+     */
+    private long snapshotStart;
     private long endOffset;
     private final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
 
     SharePartition(long startOffset) {
         this.startOffset = startOffset;
+        this.snapshotStart = startOffset;
         this.endOffset = startOffset;
     }
 
@@ -89,6 +97,7 @@ final class SharePartition {
             p.inFlight.computeIfAbsent(o, k -> new InFlight());
         }
         p.advanceStart();
+        p.snapshotStart = p.startOffset;
         return p;
     }
 
@@ -111,6 +120,7 @@ final class SharePartition {
         }
         inFlight.headMap(logStart).clear();
         startOffset = logStart;
+        snapshotStart = Math.max(snapshotStart, logStart); // records the log lost were not done with
         endOffset = Math.max(endOffset, logStart);
         advanceStart();
     }
@@ -268,9 +278,17 @@ final class SharePartition {
         return min;
     }
 
-    /** The state to persist: the start offset and every in-flight run (acquired ones as available). */
+    /**
+     * The state to persist: the previous snapshot's start offset, the records done with since then
+     * (one acknowledged run) and every in-flight run (acquired ones as available).
+     */
     synchronized Snapshot snapshot() {
         List<StateBatch> out = new ArrayList<>();
+        long from = Math.min(snapshotStart, startOffset);
+        if (from < startOffset) {
+            out.add(new StateBatch(from, startOffset - 1, State.ACKNOWLEDGED, 1));
+        }
+        snapshotStart = startOffset;
         StateBatch run = null;
         for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
             long o = e.getKey();
@@ -288,7 +306,7 @@ final class SharePartition {
         if (run != null) {
             out.add(run);
         }
-        return new Snapshot(startOffset, out);
+        return new Snapshot(from, out);
     }
 
     private static void acquire(InFlight r, String member, long deadlineMs) {

@@ -101,6 +101,21 @@ class SharePartitionTest {
                 new SharePartition.Acquired(9, 9, 2)), restored.acquireAvailable("b", 10, LOCK));
     }
 
+    // As in Kafka, a snapshot carries the start offset of the one before, with the records done with since as a run;
+    // restored, the share-partition starts past them.
+    @Test
+    void snapshotStartTrailsByOneSnapshot() {
+        SharePartition p = new SharePartition(0);
+        p.acquireNew(0, 4, "a", LOCK);
+        assertEquals(new SharePartition.Snapshot(0, List.of(new SharePartition.StateBatch(0, 4, SharePartition.State.AVAILABLE, 1))),
+                p.snapshot());
+        p.acknowledge("a", 0, 4, one(SharePartition.ACCEPT), 0, LOCK, LIMIT);
+        SharePartition.Snapshot s = p.snapshot();
+        assertEquals(new SharePartition.Snapshot(0, List.of(new SharePartition.StateBatch(0, 4, SharePartition.State.ACKNOWLEDGED, 1))), s);
+        assertEquals(5, SharePartition.restore(s).startOffset());
+        assertEquals(new SharePartition.Snapshot(5, List.of()), p.snapshot(), "the next one starts where the last ack left it");
+    }
+
     // Offsets the log skips (compaction, control batches) are done with, never delivered.
     @Test
     void gapsAndControlBatchesAreSkipped() {
