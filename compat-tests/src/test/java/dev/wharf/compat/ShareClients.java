@@ -1,15 +1,19 @@
 package dev.wharf.compat;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Java-client helpers shared by the share-group (KIP-932) tests: share consumers and their start offsets. */
@@ -31,13 +35,27 @@ final class ShareClients {
         return new KafkaShareConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     }
 
-    /** Starts the group's share-partitions of {@code topic} at offset 0 (the group has no members yet). */
+    /**
+     * Starts the group's share-partitions of {@code topic} at offset 0 (the group has no members yet).
+     * Right after the topic's creation Kafka may answer UNKNOWN_TOPIC_OR_PARTITION (its group
+     * coordinator does not know the topic yet): that is retried, bounded.
+     */
     static void startAtEarliest(Admin admin, String group, String topic, int partitions) throws Exception {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             offsets.put(new TopicPartition(topic, p), 0L);
         }
-        admin.alterShareGroupOffsets(group, offsets).all().get();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try {
+                admin.alterShareGroupOffsets(group, offsets).all().get();
+                return true;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     /** One poll's records. */
