@@ -10,10 +10,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -23,6 +19,9 @@ import org.junit.jupiter.api.Assumptions;
  * processes, several brokers, a restart, settings the broker was not started with, Wharf's
  * internals) is aborted with a JUnit assumption whose message says why, and the feature matrix
  * shows it as "n/a". Without the property nothing here ever aborts a test.
+ * <p>
+ * A test that needs a feature at another level than the broker finalizes gets it switched with
+ * UpdateFeatures for its duration ({@link BrokerFeatures}), as Kafka allows for most features.
  * <p>
  * The external broker is expected to run with the baseline in
  * {@code external-broker-baseline.properties}; a test's broker override is satisfied when it equals
@@ -40,6 +39,8 @@ final class ExternalBroker {
     /** Directories of the RunningBrokers made so far: a second one in the same directory is a restart. */
     private static final Set<Path> USED_DIRS = new HashSet<>();
     private static int open;
+    /** Feature levels the open broker was switched from for its test, by name: put back on release. */
+    private static final Map<String, Short> SWITCHED = new TreeMap<>();
 
     private ExternalBroker() {
     }
@@ -73,9 +74,13 @@ final class ExternalBroker {
      */
     static synchronized String acquire(Path dir, Map<String, String> overrides) throws Exception {
         String address = bootstrap().orElseThrow();
+        Map<String, Short> features = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(overrides).entrySet()) {
-            String why = FEATURES.contains(e.getKey()) ? unmetFeature(address, e.getKey(), e.getValue())
-                    : unmet(e.getKey(), e.getValue());
+            if (FEATURES.contains(e.getKey())) {
+                features.put(e.getKey(), Short.parseShort(e.getValue()));
+                continue;
+            }
+            String why = unmet(e.getKey(), e.getValue());
             if (why != null) {
                 assumeOwnBroker(why);
             }
@@ -87,12 +92,19 @@ final class ExternalBroker {
             assumeOwnBroker("runs two independent brokers at once");
         }
         BrokerReset.toFreshState(address);
+        String why = BrokerFeatures.switchTo(address, features, SWITCHED);
+        if (why != null) {
+            assumeOwnBroker(why);
+        }
         open++;
         return address;
     }
 
-    static synchronized void release() {
+    static synchronized void release() throws Exception {
         open--;
+        if (!SWITCHED.isEmpty()) {
+            BrokerFeatures.switchBack(bootstrap().orElseThrow(), SWITCHED);
+        }
     }
 
     /** Why a broker override cannot be had on the external broker, or null when it can. */
@@ -114,16 +126,6 @@ final class ExternalBroker {
         String base = BASELINE.get(key);
         return "needs broker setting " + key + "=" + value
                 + (base == null ? " (not in the baseline)" : " (baseline: " + base + ")");
-    }
-
-    private static String unmetFeature(String address, String feature, String level) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address))) {
-            FinalizedVersionRange finalized = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS)
-                    .finalizedFeatures().get(feature);
-            short actual = finalized == null ? 0 : finalized.maxVersionLevel();
-            return Short.toString(actual).equals(level) ? null
-                    : "needs feature " + feature + " at level " + level + " (the broker finalizes " + actual + ")";
-        }
     }
 
     private static Map<String, String> loadBaseline() {
