@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,9 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Records held by a share consumer that stops answering go to another once their acquisition lock runs out. */
 @Exercises({ApiKeys.PRODUCE, ApiKeys.FIND_COORDINATOR, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID,
-        ApiKeys.SHARE_GROUP_HEARTBEAT, ApiKeys.SHARE_FETCH, ApiKeys.SHARE_ACKNOWLEDGE})
+        ApiKeys.SHARE_GROUP_HEARTBEAT, ApiKeys.SHARE_FETCH, ApiKeys.SHARE_ACKNOWLEDGE,
+        ApiKeys.INCREMENTAL_ALTER_CONFIGS})
 class ShareGroupLockExpiryIT {
-    private static final long LOCK_MS = 2000;
+    /**
+     * The groups' acquisition lock, set as the group config share.record.lock.duration.ms: 2 s on a
+     * broker of the test's own (its group.share.min.record.lock.duration.ms lowered to 1 s), 15 s (the
+     * lowest a group may set by default) on an external broker, which keeps its own minimum.
+     */
+    private static final long LOCK_MS = ExternalBroker.active() ? 15_000 : 2_000;
 
     @TempDir
     static Path dir;
@@ -31,11 +40,18 @@ class ShareGroupLockExpiryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new RunningBroker(dir, Map.of(
-                "group.share.record.lock.duration.ms", Long.toString(LOCK_MS),
-                "group.share.min.record.lock.duration.ms", "1000",
-                "group.share.heartbeat.interval.ms", "500"));
+        broker = new RunningBroker(dir, ExternalBroker.active()
+                ? Map.of("group.share.heartbeat.interval.ms", "500")
+                : Map.of("group.share.min.record.lock.duration.ms", "1000", "group.share.heartbeat.interval.ms", "500"));
         admin = GroupClients.admin(broker.bootstrap());
+    }
+
+    /** The group's share-partitions of {@code topic} start at 0, with records locked for {@link #LOCK_MS}. */
+    private static void startGroup(String group, String topic) throws Exception {
+        ShareClients.startAtEarliest(admin, group, topic, 1);
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(new AlterConfigOp(
+                new ConfigEntry("share.record.lock.duration.ms", Long.toString(LOCK_MS)), AlterConfigOp.OpType.SET))))
+                .all().get();
     }
 
     @AfterAll
@@ -53,7 +69,7 @@ class ShareGroupLockExpiryIT {
     void silentConsumersRecordsAreRedeliveredAfterTheLock() throws Exception {
         GroupClients.createTopic(admin, "locked", 1);
         GroupClients.produce(broker.bootstrap(), "locked", 0, 10, null, 0);
-        ShareClients.startAtEarliest(admin, "expiry", "locked", 1);
+        startGroup("expiry", "locked");
         try (KafkaShareConsumer<String, String> silent = ShareClients.consumer(broker.bootstrap(), "expiry", "silent", true, 100);
                 KafkaShareConsumer<String, String> other = ShareClients.consumer(broker.bootstrap(), "expiry", "other", false, 100)) {
             silent.subscribe(List.of("locked"));
@@ -67,7 +83,7 @@ class ShareGroupLockExpiryIT {
             // the silent consumer is never polled again: it acknowledges nothing
             other.subscribe(List.of("locked"));
             Map<Long, ConsumerRecord<String, String>> got = new TreeMap<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            await().atMost(Duration.ofMillis(LOCK_MS + 30_000)).until(() -> {
                 ShareClients.poll(other).forEach(r -> got.put(r.offset(), r));
                 return got.size() >= 10;
             });
@@ -85,7 +101,7 @@ class ShareGroupLockExpiryIT {
     void recordsOfAClosedConsumerAreReleased() throws Exception {
         GroupClients.createTopic(admin, "closing", 1);
         GroupClients.produce(broker.bootstrap(), "closing", 0, 5, null, 0);
-        ShareClients.startAtEarliest(admin, "close-group", "closing", 1);
+        startGroup("close-group", "closing");
         Map<Long, ConsumerRecord<String, String>> held = new TreeMap<>();
         try (KafkaShareConsumer<String, String> first = ShareClients.consumer(broker.bootstrap(), "close-group", "first", true, 100)) {
             first.subscribe(List.of("closing"));
