@@ -89,7 +89,10 @@ class ShareGroupLockExpiryIT {
             });
             long waitedMs = (System.nanoTime() - acquiredAt) / 1_000_000;
             assertEquals(held.keySet(), got.keySet());
-            got.values().forEach(r -> assertEquals(2, r.deliveryCount().orElseThrow().intValue(), "offset " + r.offset()));
+            // a redelivery (2), or 3 when the silent consumer's client, whose background fetch may still be out,
+            // took them once more and let that lock run out too
+            got.values().forEach(r -> assertTrue(r.deliveryCount().orElseThrow() >= 2, "offset " + r.offset()
+                    + " delivered " + r.deliveryCount().orElseThrow() + " times"));
             assertTrue(waitedMs >= LOCK_MS - 500, "redelivered after " + waitedMs + " ms, before the lock ran out");
             ShareClients.poll(other); // accepts them
             other.commitSync();
