@@ -116,7 +116,7 @@ start_wharf() { # port -> sets broker_pid, broker_label
   mkdir -p "$dir" "$home/server/target"
   cp -r "$root/bin" "$root/config" "$home/"
   cp "$root/pom.xml" "$home/"
-  cp -r "$root/server/target/lib" "$home/server/target/"
+  cp -r "$root/server/target/lib" "$root/server/target/log4j2" "$home/server/target/"
   cp "$root"/server/target/wharf-server-*.jar "$home/server/target/"
   local overrides=(--override "listeners=PLAINTEXT://127.0.0.1:$port" --override "log.dirs=$dir/logs"
     --override "zookeeper.embedded.port=0")
