@@ -204,9 +204,17 @@ final class FetchReader {
                 } else if (fromFollower() && replicas.throttles().leaderHoldsBack(partition, replicaId, System.currentTimeMillis())) {
                     // over the leader replication throttle: this follower gets no records of it this time
                 } else if (total == 0 || maxBytes > 0) {
-                    ReadResult r = fromFollower() ? partition.readForFollower(w.fetchOffset(), Math.max(1, maxBytes))
-                            : readCommitted ? partition.readCommitted(w.fetchOffset(), Math.max(1, maxBytes))
-                            : partition.read(w.fetchOffset(), Math.max(1, maxBytes));
+                    ReadResult r;
+                    try {
+                        r = fromFollower() ? partition.readForFollower(w.fetchOffset(), Math.max(1, maxBytes))
+                                : readCommitted ? partition.readCommitted(w.fetchOffset(), Math.max(1, maxBytes))
+                                : partition.read(w.fetchOffset(), Math.max(1, maxBytes));
+                    } catch (RuntimeException e) { // as Kafka: this partition answers the error, the others are served
+                        r = null;
+                        pd.setErrorCode(partition.meters().failedFetch(ErrorCode.forException(e)).code);
+                        errors = true;
+                        hasData = true;
+                    }
                     if (r instanceof ReadResult.OutOfRange) {
                         pd.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code);
                         errors = true;

@@ -57,6 +57,11 @@ public final class GroupOffsets {
 
     private volatile Counts counts = Counts.NONE;
 
+    /** How many offsets are committed here, over every group (read when the metrics are). */
+    public int count() {
+        return store.offsets().count();
+    }
+
     /** From now on, tells {@code counts} of what changes (set once, at start-up). */
     public void countWith(Counts counts) {
         this.counts = counts;

@@ -5,16 +5,15 @@ import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupType;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Kafka's {@code kafka.server:type=group-coordinator-metrics} (Kafka Metrics style, as Kafka 4.4's
  * group coordinator shows them): on the untagged MBean the offset meters as {@code <name>-rate}
- * (per second, over the last minute) and {@code <name>-count}; {@code group-count} per
- * {@code protocol}; {@code <protocol>-group-count} per {@code state} (lowercase, as Kafka tags
- * them). Counts are taken from the coordinator's groups when read; the offset meters are marked
+ * (per second, over the last minute) and {@code <name>-count}, and {@code offset-count} (offsets
+ * committed, a long); {@code group-count} per {@code protocol}; {@code <protocol>-group-count} per
+ * {@code state} (spelled as the state, {@code Stable}, as a Kafka 4.4 broker tags them). Counts are taken from the coordinator's groups when read; the offset meters are marked
  * by {@link GroupOffsets} as commits, expirations and deletions are applied. Thread-safe.
  */
 final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
@@ -33,10 +32,11 @@ final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
         commits = new KafkaMeter("offsets");
         expirations = new KafkaMeter("offsets");
         deletions = new KafkaMeter("offsets");
-        Map<String, Supplier<Double>> untagged = new LinkedHashMap<>();
+        Map<String, Supplier<?>> untagged = new LinkedHashMap<>();
         meter(untagged, "offset-commit", commits);
         meter(untagged, "offset-expiration", expirations);
         meter(untagged, "offset-deletion", deletions);
+        untagged.put("offset-count", () -> (long) offsets.count());
         registry.attributes(new MetricName("kafka.server", TYPE, null, List.of()), untagged, List.of(commits, expirations, deletions));
         for (GroupType type : GroupType.values()) {
             registry.attributes(new MetricName("kafka.server", TYPE, null, List.of("protocol", type.displayName)),
@@ -45,7 +45,7 @@ final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
         Map<String, Map<String, Supplier<Double>>> byState = new LinkedHashMap<>();
         STATES.forEach((type, states) -> {
             for (String state : states) {
-                byState.computeIfAbsent(state.toLowerCase(Locale.ROOT), s -> new LinkedHashMap<>()).put(
+                byState.computeIfAbsent(state, s -> new LinkedHashMap<>()).put(
                         type.displayName + "-group-count", () -> (double) groups.list().stream()
                                 .filter(g -> g.type() == type && g.state().equals(state)).count());
             }
@@ -55,7 +55,7 @@ final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
         offsets.countWith(this);
     }
 
-    private static void meter(Map<String, Supplier<Double>> attributes, String name, KafkaMeter meter) {
+    private static void meter(Map<String, Supplier<?>> attributes, String name, KafkaMeter meter) {
         attributes.put(name + "-rate", meter::getOneMinuteRate);
         attributes.put(name + "-count", () -> (double) meter.getCount());
     }

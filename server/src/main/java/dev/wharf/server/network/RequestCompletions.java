@@ -5,6 +5,7 @@ import dev.wharf.server.metrics.RequestMetrics;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
+import dev.wharf.wire.protocol.ApiMessage;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -78,16 +79,19 @@ final class RequestCompletions {
     /** The handler's answer is ready (the completing thread). */
     void ready(long sequence) {
         ready[slot(sequence)] = System.nanoTime();
+        metrics.responseQueued();
     }
 
     /**
      * The answer was encoded and handed to the socket (event loop), {@code answeredAt} when the event
      * loop took it; {@code responseBytes} -1 for a request that gets no response; {@code throttleMs}
-     * what its response told the client to hold back (a quota).
+     * what its response told the client to hold back (a quota); {@code response} its body (null: none), whose error
+     * codes are counted.
      */
-    void completed(long sequence, Request request, int requestBytes, long responseBytes, int throttleMs, long answeredAt,
-            String error, SocketAddress client) {
+    void completed(long sequence, Request request, ApiMessage response, int requestBytes, long responseBytes, int throttleMs,
+            long answeredAt, String error, SocketAddress client) {
         long now = System.nanoTime();
+        metrics.responseTaken(); // each completion follows its ready()
         int s = slot(sequence);
         long queue = started[s] - received[s];
         long local = handled[s] - started[s];
@@ -99,6 +103,9 @@ final class RequestCompletions {
         ApiRequestMetrics m = metrics.of(request.api());
         if (m != null) {
             m.completed(request.version(), queue, local, remote, responseQueue, send, total, throttleMs, requestBytes, size);
+            if (responseBytes >= 0) { // sent: its errors counted, as Kafka counts them when it sends
+                m.answered(response);
+            }
             if (request.api() == ApiKey.FETCH) {
                 boolean follower = fromFollower((FetchRequest) request.body());
                 metrics.fetchBy(follower).completed(request.version(), queue, local, remote, responseQueue, send, total,
