@@ -340,9 +340,35 @@ class MetricsIT {
         assertEquals(0.0, mbeans.getAttribute(coordinator, "offset-expiration-count"));
     }
 
-    // A deleted topic leaves no MBean behind: not its meters, not its partitions' log gauges.
+    // Rebalances, as Kafka 4.4 counts them: a classic group's completed one (to Stable) and a consumer group's epoch
+    // bump by a heartbeat; one consumer joining each kind of group makes one of each, its leaving none.
     @Test
     @Order(5)
+    void groupCoordinatorMetricsCountRebalances() throws Exception {
+        ObjectName coordinator = new ObjectName("kafka.server:type=group-coordinator-metrics");
+        for (String protocol : List.of("classic", "consumer")) {
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, "rebalanced-" + protocol);
+            c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(TOPIC));
+                int[] read = {0};
+                await().atMost(WAIT).until(() -> {
+                    read[0] += consumer.poll(Duration.ofMillis(200)).count();
+                    return read[0] >= RECORDS;
+                });
+            }
+        }
+        assertEquals(1.0, mbeans.getAttribute(coordinator, "group-completed-rebalance-count"));
+        assertEquals(1.0, mbeans.getAttribute(coordinator, "consumer-group-rebalance-count"));
+    }
+
+    // A deleted topic leaves no MBean behind: not its meters, not its partitions' log gauges.
+    @Test
+    @Order(6)
     void topicMBeansGoWithTheTopic() throws Exception {
         ObjectName meters = new ObjectName("kafka.server:type=BrokerTopicMetrics,topic=" + TOPIC + ",*");
         ObjectName logs = new ObjectName("kafka.log:type=Log,topic=" + TOPIC + ",*");
