@@ -87,7 +87,7 @@ public class MetricsRecordingBenchmark {
         requests.responseTaken();
         ApiRequestMetrics m = requests.of(ApiKey.PRODUCE);
         m.completed((short) 11, v * 1000, v * 20_000, v * 3000, v * 500, v * 700, v * 30_000, 0, 1100, 60);
-        m.answered(response);
+        m.answered(response, (short) 11);
     }
 
     @Benchmark

@@ -171,7 +171,7 @@ public final class MessageClassGenerator {
         emitEquals(w, struct);
         emitToString(w, struct);
         if (spec.kind() == MessageSpec.Kind.RESPONSE) {
-            ErrorCodesEmitter.emit(w, struct, this::struct);
+            ErrorCodesEmitter.emit(w, struct, this::struct, this::cond);
         }
 
         if (topLevel) {

@@ -33,6 +33,7 @@ import java.util.function.Predicate;
  * which the delayed fetch's monitor ensures.
  */
 final class FetchReader {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FetchReader.class);
     /** A response as read, and what sending it tells the session ({@code tell}: run once, when sent). */
     record Answer(FetchResponse response, long bytes, boolean hasErrors, Runnable tell) {
         FetchResponse told() {
@@ -211,6 +212,7 @@ final class FetchReader {
                                 : partition.read(w.fetchOffset(), Math.max(1, maxBytes));
                     } catch (RuntimeException e) { // as Kafka: this partition answers the error, the others are served
                         r = null;
+                        log.error("reading {} at offset {} for a fetch failed", partition.topicPartition(), w.fetchOffset(), e);
                         pd.setErrorCode(partition.meters().failedFetch(ErrorCode.forException(e)).code);
                         errors = true;
                         hasData = true;

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Kafka's {@code kafka.network:type=RequestMetrics} metrics of one request name ({@code Produce},
  * {@code Fetch}, and Kafka's {@code FetchConsumer}/{@code FetchFollower}): RequestsPerSec per
- * version, ErrorsPerSec per error code of its responses (NONE included: one per error field, as
- * Kafka's {@code errorCounts}), and histograms of the request's times (ms) and sizes (bytes);
+ * version, ErrorsPerSec per error code of its responses (NONE included: one per error field the
+ * response's version carries, as Kafka's {@code errorCounts}), and histograms of the request's times (ms) and sizes (bytes);
  * for Produce and Fetch also Kafka's MessageConversionsTimeMs and TemporaryMemoryBytes, 0 for
  * every request (Wharf never converts: magic v2 only, as Kafka 4). Made when the first request of
  * the kind completes; recording allocates nothing (a version's or an error's meter is made once,
@@ -90,10 +90,13 @@ public final class ApiRequestMetrics implements ErrorCodeSink {
         errors(code).mark();
     }
 
-    /** A response went out: each of its error codes counted (Kafka counts nothing for a request with no response). */
-    public void answered(ApiMessage response) {
+    /**
+     * A response of {@code version} went out: each of its error codes that version carries counted (Kafka
+     * counts nothing for a request with no response).
+     */
+    public void answered(ApiMessage response, short version) {
         if (MetricsRegistry.RECORDING && response != null) {
-            response.forEachErrorCode(this);
+            response.forEachErrorCode(version, this);
         }
     }
 

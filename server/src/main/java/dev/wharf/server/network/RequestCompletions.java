@@ -104,7 +104,7 @@ final class RequestCompletions {
         if (m != null) {
             m.completed(request.version(), queue, local, remote, responseQueue, send, total, throttleMs, requestBytes, size);
             if (responseBytes >= 0) { // sent: its errors counted, as Kafka counts them when it sends
-                m.answered(response);
+                m.answered(response, request.version());
             }
             if (request.api() == ApiKey.FETCH) {
                 boolean follower = fromFollower((FetchRequest) request.body());

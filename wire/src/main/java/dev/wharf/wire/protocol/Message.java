@@ -21,9 +21,9 @@ public interface Message {
     List<RawTaggedField> unknownTaggedFields();
 
     /**
-     * Hands each error code field of this struct and its nested ones to {@code sink} (generated for
-     * responses; requests have none). Allocates nothing.
+     * Hands each error code field of this struct and its nested ones that {@code version} carries to
+     * {@code sink} (generated for responses; requests have none). Allocates nothing.
      */
-    default void forEachErrorCode(ErrorCodeSink sink) {
+    default void forEachErrorCode(short version, ErrorCodeSink sink) {
     }
 }
