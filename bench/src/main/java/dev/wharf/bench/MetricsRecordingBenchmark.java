@@ -53,6 +53,7 @@ public class MetricsRecordingBenchmark {
         topic = new BrokerTopicMetrics(registry).opened("bench");
         requests = new RequestMetrics(registry);
         requests.of(ApiKey.PRODUCE); // made at the first request, as in the broker
+        requests.processor(Thread.currentThread()); // at a connection's first request
         meter = new KafkaMeter("messages");
         histogram = new KafkaHistogram();
     }
@@ -83,8 +84,8 @@ public class MetricsRecordingBenchmark {
     @Benchmark
     public void requestCompleted() {
         long v = value++ & 1023;
-        requests.responseQueued();
-        requests.responseTaken();
+        requests.responseQueued(0);
+        requests.responseTaken(0);
         ApiRequestMetrics m = requests.of(ApiKey.PRODUCE);
         m.completed((short) 11, v * 1000, v * 20_000, v * 3000, v * 500, v * 700, v * 30_000, 0, 1100, 60);
         m.answered(response, (short) 11);

@@ -213,6 +213,13 @@ class MetricsIT {
         assertEquals(fetches, attribute(requestMetric("MessageConversionsTimeMs", "Fetch"), "Count"));
         assertEquals(0.0, mbeans.getAttribute(new ObjectName(requestMetric("MessageConversionsTimeMs", "Fetch")), "Max"));
         assertEquals(0, attribute("kafka.network:type=RequestChannel,name=ResponseQueueSize", "Value"));
+        // and per network thread (Kafka's processor=N): one for each event loop that has served a connection
+        Set<ObjectName> processors = mbeans.queryNames(
+                new ObjectName("kafka.network:type=RequestChannel,name=ResponseQueueSize,processor=*"), null);
+        assertTrue(!processors.isEmpty(), "per-processor response queues");
+        for (ObjectName p : processors) {
+            assertEquals(0, ((Number) mbeans.getAttribute(p, "Value")).longValue(), p.toString());
+        }
         // no API version is deprecated in Kafka 4.4: like Kafka, no DeprecatedRequestsPerSec
         assertEquals(Set.of(), mbeans.queryNames(new ObjectName(
                 "kafka.network:type=RequestMetrics,name=DeprecatedRequestsPerSec,*"), null));

@@ -40,6 +40,9 @@ final class RequestCompletions {
     private final long[] started = new long[SLOTS];
     private final long[] handled = new long[SLOTS];
     private final long[] ready = new long[SLOTS];
+    /** The event loop's number (Kafka's processor), taken at the first request; written before any ready(). */
+    private int processor = -1;
+    private boolean processorKnown;
 
     RequestCompletions(RequestMetrics metrics) {
         this.metrics = metrics;
@@ -64,6 +67,10 @@ final class RequestCompletions {
     /** The frame was read (event loop). */
     void received(long sequence) {
         received[slot(sequence)] = System.nanoTime();
+        if (!processorKnown) {
+            processor = metrics.processor(Thread.currentThread());
+            processorKnown = true;
+        }
     }
 
     /** The handler starts (its thread). */
@@ -79,7 +86,7 @@ final class RequestCompletions {
     /** The handler's answer is ready (the completing thread). */
     void ready(long sequence) {
         ready[slot(sequence)] = System.nanoTime();
-        metrics.responseQueued();
+        metrics.responseQueued(processor);
     }
 
     /**
@@ -91,7 +98,7 @@ final class RequestCompletions {
     void completed(long sequence, Request request, ApiMessage response, int requestBytes, long responseBytes, int throttleMs,
             long answeredAt, String error, SocketAddress client) {
         long now = System.nanoTime();
-        metrics.responseTaken(); // each completion follows its ready()
+        metrics.responseTaken(processor); // each completion follows its ready()
         int s = slot(sequence);
         long queue = started[s] - received[s];
         long local = handled[s] - started[s];

@@ -107,6 +107,9 @@ class RequestCompletionsTest {
             assertEquals(0, histogram(registry, "MessageConversionsTimeMs").getMax());
             assertEquals(2, histogram(registry, "TemporaryMemoryBytes").getCount());
             assertEquals(0L, ((Number) queued.getValue()).longValue());
+            KafkaGauge processor0 = (KafkaGauge) registry.get(MetricName.of("kafka.network", "RequestChannel", "ResponseQueueSize",
+                    "processor", "0")); // the test's thread is this connection's event loop
+            assertEquals(0L, ((Number) processor0.getValue()).longValue());
             ch.finishAndReleaseAll();
         } finally {
             registry.close();
