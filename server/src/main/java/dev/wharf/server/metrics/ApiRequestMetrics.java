@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Kafka's {@code kafka.network:type=RequestMetrics} metrics of one request name ({@code Produce},
  * {@code Fetch}, and Kafka's {@code FetchConsumer}/{@code FetchFollower}): RequestsPerSec per
  * version, ErrorsPerSec per error code of its responses (NONE included: one per error field the
- * response's version carries, as Kafka's {@code errorCounts}), and histograms of the request's times (ms) and sizes (bytes);
- * for Produce and Fetch also Kafka's MessageConversionsTimeMs and TemporaryMemoryBytes, 0 for
- * every request (Wharf never converts: magic v2 only, as Kafka 4). Made when the first request of
+ * response's version carries, as Kafka's {@code errorCounts}), and histograms of the request's
+ * times (ms) and sizes (bytes); for Produce and Fetch also Kafka's MessageConversionsTimeMs and
+ * TemporaryMemoryBytes, 0 for every request (Wharf never converts: magic v2 only, as Kafka 4). Made when the first request of
  * the kind completes; recording allocates nothing (a version's or an error's meter is made once,
  * at its first use). Thread-safe.
  */
