@@ -8,6 +8,7 @@ import dev.wharf.server.metrics.MetricsRegistry;
 import dev.wharf.server.metrics.RequestMetrics;
 import dev.wharf.server.metrics.TopicMeters;
 import dev.wharf.wire.message.ApiKey;
+import dev.wharf.wire.message.ProduceResponse;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,6 +42,10 @@ public class MetricsRecordingBenchmark {
     private KafkaMeter meter;
     private KafkaHistogram histogram;
     private long value;
+    /** A produce's answer: one topic, one partition, no error (NONE counted once). */
+    private final ProduceResponse response = new ProduceResponse().setResponses(java.util.List.of(
+            new ProduceResponse.TopicProduceResponse().setName("bench").setPartitionResponses(java.util.List.of(
+                    new ProduceResponse.PartitionProduceResponse().setIndex(0)))));
 
     @Setup
     public void setUp() {
@@ -48,6 +53,7 @@ public class MetricsRecordingBenchmark {
         topic = new BrokerTopicMetrics(registry).opened("bench");
         requests = new RequestMetrics(registry);
         requests.of(ApiKey.PRODUCE); // made at the first request, as in the broker
+        requests.processor(Thread.currentThread()); // at a connection's first request
         meter = new KafkaMeter("messages");
         histogram = new KafkaHistogram();
     }
@@ -70,12 +76,19 @@ public class MetricsRecordingBenchmark {
         topic.fetched(4096, false);
     }
 
-    /** A completed Produce: the API's metrics looked up by key, RequestsPerSec of its version and nine histograms. */
+    /**
+     * A completed Produce, as the dispatcher records it: in and out of the response queue, the API's
+     * metrics looked up by key, RequestsPerSec of its version, eleven histograms and its response's
+     * ErrorsPerSec.
+     */
     @Benchmark
     public void requestCompleted() {
         long v = value++ & 1023;
+        requests.responseQueued(0);
+        requests.responseTaken(0);
         ApiRequestMetrics m = requests.of(ApiKey.PRODUCE);
         m.completed((short) 11, v * 1000, v * 20_000, v * 3000, v * 500, v * 700, v * 30_000, 0, 1100, 60);
+        m.answered(response, (short) 11);
     }
 
     @Benchmark

@@ -202,11 +202,75 @@ class MetricsIT {
         assertEquals(java.util.concurrent.TimeUnit.SECONDS, mbeans.getAttribute(
                 new ObjectName(topicMeter.formatted("MessagesInPerSec")), "RateUnit"));
         assertEquals("messages", mbeans.getAttribute(new ObjectName(topicMeter.formatted("MessagesInPerSec")), "EventType"));
+        // each produce answered one partition, without error: NONE counted once per produce, as Kafka counts it
+        assertEquals(produces, attribute(requestMetric("ErrorsPerSec", "Produce") + ",error=NONE", "Count"));
+        assertEquals(Set.of(new ObjectName(requestMetric("ErrorsPerSec", "Produce") + ",error=NONE")),
+                mbeans.queryNames(new ObjectName(requestMetric("ErrorsPerSec", "Produce") + ",*"), null));
+        // Kafka's conversion histograms of Produce and Fetch count every request, at 0 (magic v2 only: no conversion)
+        long fetches = sum("kafka.network:type=RequestMetrics,name=RequestsPerSec,request=Fetch,*", "Count");
+        assertEquals(produces, attribute(requestMetric("MessageConversionsTimeMs", "Produce"), "Count"));
+        assertEquals(produces, attribute(requestMetric("TemporaryMemoryBytes", "Produce"), "Count"));
+        assertEquals(fetches, attribute(requestMetric("MessageConversionsTimeMs", "Fetch"), "Count"));
+        assertEquals(0.0, mbeans.getAttribute(new ObjectName(requestMetric("MessageConversionsTimeMs", "Fetch")), "Max"));
+        assertEquals(0, attribute("kafka.network:type=RequestChannel,name=ResponseQueueSize", "Value"));
+        // and per network thread (Kafka's processor=N): one for each event loop that has served a connection
+        Set<ObjectName> processors = mbeans.queryNames(
+                new ObjectName("kafka.network:type=RequestChannel,name=ResponseQueueSize,processor=*"), null);
+        assertTrue(!processors.isEmpty(), "per-processor response queues");
+        for (ObjectName p : processors) {
+            assertEquals(0, ((Number) mbeans.getAttribute(p, "Value")).longValue(), p.toString());
+        }
+        // no API version is deprecated in Kafka 4.4: like Kafka, no DeprecatedRequestsPerSec
+        assertEquals(Set.of(), mbeans.queryNames(new ObjectName(
+                "kafka.network:type=RequestMetrics,name=DeprecatedRequestsPerSec,*"), null));
+        // app-info: the broker's build and start, in Kafka's two shapes
+        ObjectName appInfo = new ObjectName("kafka.server:type=app-info");
+        String version = (String) mbeans.getAttribute(appInfo, "version");
+        assertTrue(!version.isBlank() && !version.equals("unknown"), version);
+        assertEquals(version, mbeans.getAttribute(new ObjectName("kafka.server:type=app-info,id=0"), "Version"));
+        assertEquals(mbeans.getAttribute(appInfo, "commit-id"),
+                mbeans.getAttribute(new ObjectName("kafka.server:type=app-info,id=0"), "CommitId"));
+        long started = (Long) mbeans.getAttribute(appInfo, "start-time-ms");
+        assertTrue(started <= System.currentTimeMillis() && started > System.currentTimeMillis() - 600_000, "start " + started);
+    }
+
+    private static String requestMetric(String name, String request) {
+        return "kafka.network:type=RequestMetrics,name=" + name + ",request=" + request;
+    }
+
+    // A consumer fetching past the log's end: Fetch's ErrorsPerSec counts OFFSET_OUT_OF_RANGE once; as in Kafka,
+    // an expected error is no failed fetch (FailedFetchRequestsPerSec counts unexpected failures only).
+    @Test
+    @Order(2)
+    void fetchErrorsAreCountedByCode() throws Exception {
+        String outOfRange = requestMetric("ErrorsPerSec", "Fetch") + ",error=OFFSET_OUT_OF_RANGE";
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, 10 * RECORDS);
+            boolean thrown = false;
+            for (long deadline = System.nanoTime() + WAIT.toNanos(); !thrown && System.nanoTime() < deadline; ) {
+                try {
+                    consumer.poll(Duration.ofMillis(200));
+                } catch (org.apache.kafka.clients.consumer.OffsetOutOfRangeException e) {
+                    thrown = true;
+                }
+            }
+            assertTrue(thrown, "the consumer was told its offset is out of range");
+        }
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(InstanceNotFoundException.class)
+                .untilAsserted(() -> assertEquals(1, attribute(outOfRange, "Count")));
+        assertTrue(attribute(requestMetric("ErrorsPerSec", "Fetch") + ",error=NONE", "Count") > 0);
+        assertEquals(0, attribute("kafka.server:type=BrokerTopicMetrics,name=FailedFetchRequestsPerSec,topic=" + TOPIC, "Count"));
+        assertEquals(0, attribute("kafka.server:type=BrokerTopicMetrics,name=FailedFetchRequestsPerSec", "Count"));
     }
 
     // A Prometheus scrape shows the same values under the JMX exporter's standard Kafka names, during traffic.
     @Test
-    @Order(2)
+    @Order(3)
     void prometheusShowsTheSameValuesUnderTheExporterNames() throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic("background", 1, (short) 1))).all().get();
@@ -259,7 +323,7 @@ class MetricsIT {
 
     // The group coordinator's metrics (Kafka Metrics style: metric names as attributes) count a group's commit.
     @Test
-    @Order(3)
+    @Order(4)
     void groupCoordinatorMetricsCountCommits() throws Exception {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
@@ -274,17 +338,44 @@ class MetricsIT {
             assertEquals(1.0, mbeans.getAttribute(coordinator, "offset-commit-count"));
             assertEquals(1.0, mbeans.getAttribute(new ObjectName("kafka.server:type=group-coordinator-metrics,protocol=classic"),
                     "group-count"));
-            assertEquals(1.0, mbeans.getAttribute(new ObjectName("kafka.server:type=group-coordinator-metrics,state=empty"),
+            assertEquals(1.0, mbeans.getAttribute(new ObjectName("kafka.server:type=group-coordinator-metrics,state=Empty"),
                     "classic-group-count"));
+            assertEquals(1L, mbeans.getAttribute(coordinator, "offset-count")); // a long, as Kafka's
         });
         assertEquals(0.0, mbeans.getAttribute(new ObjectName("kafka.server:type=group-coordinator-metrics,protocol=consumer"),
                 "group-count"));
         assertEquals(0.0, mbeans.getAttribute(coordinator, "offset-expiration-count"));
     }
 
+    // Rebalances, as Kafka 4.4 counts them: a classic group's completed one (to Stable) and a consumer group's epoch
+    // bump by a heartbeat; one consumer joining each kind of group makes one of each, its leaving none.
+    @Test
+    @Order(5)
+    void groupCoordinatorMetricsCountRebalances() throws Exception {
+        ObjectName coordinator = new ObjectName("kafka.server:type=group-coordinator-metrics");
+        for (String protocol : List.of("classic", "consumer")) {
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, "rebalanced-" + protocol);
+            c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(TOPIC));
+                int[] read = {0};
+                await().atMost(WAIT).until(() -> {
+                    read[0] += consumer.poll(Duration.ofMillis(200)).count();
+                    return read[0] >= RECORDS;
+                });
+            }
+        }
+        assertEquals(1.0, mbeans.getAttribute(coordinator, "group-completed-rebalance-count"));
+        assertEquals(1.0, mbeans.getAttribute(coordinator, "consumer-group-rebalance-count"));
+    }
+
     // A deleted topic leaves no MBean behind: not its meters, not its partitions' log gauges.
     @Test
-    @Order(4)
+    @Order(6)
     void topicMBeansGoWithTheTopic() throws Exception {
         ObjectName meters = new ObjectName("kafka.server:type=BrokerTopicMetrics,topic=" + TOPIC + ",*");
         ObjectName logs = new ObjectName("kafka.log:type=Log,topic=" + TOPIC + ",*");

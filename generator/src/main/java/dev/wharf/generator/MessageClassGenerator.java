@@ -170,6 +170,9 @@ public final class MessageClassGenerator {
         emitHasOnlyDefaults(w, struct);
         emitEquals(w, struct);
         emitToString(w, struct);
+        if (spec.kind() == MessageSpec.Kind.RESPONSE) {
+            ErrorCodesEmitter.emit(w, struct, this::struct, this::cond);
+        }
 
         if (topLevel) {
             for (StructSpec nested : structs.values()) {

@@ -33,6 +33,7 @@ import java.util.function.Predicate;
  * which the delayed fetch's monitor ensures.
  */
 final class FetchReader {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FetchReader.class);
     /** A response as read, and what sending it tells the session ({@code tell}: run once, when sent). */
     record Answer(FetchResponse response, long bytes, boolean hasErrors, Runnable tell) {
         FetchResponse told() {
@@ -204,9 +205,18 @@ final class FetchReader {
                 } else if (fromFollower() && replicas.throttles().leaderHoldsBack(partition, replicaId, System.currentTimeMillis())) {
                     // over the leader replication throttle: this follower gets no records of it this time
                 } else if (total == 0 || maxBytes > 0) {
-                    ReadResult r = fromFollower() ? partition.readForFollower(w.fetchOffset(), Math.max(1, maxBytes))
-                            : readCommitted ? partition.readCommitted(w.fetchOffset(), Math.max(1, maxBytes))
-                            : partition.read(w.fetchOffset(), Math.max(1, maxBytes));
+                    ReadResult r;
+                    try {
+                        r = fromFollower() ? partition.readForFollower(w.fetchOffset(), Math.max(1, maxBytes))
+                                : readCommitted ? partition.readCommitted(w.fetchOffset(), Math.max(1, maxBytes))
+                                : partition.read(w.fetchOffset(), Math.max(1, maxBytes));
+                    } catch (RuntimeException e) { // as Kafka: this partition answers the error, the others are served
+                        r = null;
+                        log.error("reading {} at offset {} for a fetch failed", partition.topicPartition(), w.fetchOffset(), e);
+                        pd.setErrorCode(partition.meters().failedFetch(ErrorCode.forException(e)).code);
+                        errors = true;
+                        hasData = true;
+                    }
                     if (r instanceof ReadResult.OutOfRange) {
                         pd.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE.code);
                         errors = true;

@@ -190,6 +190,7 @@ final class ClassicRebalance {
         GroupTimers.cancelPhase(group);
         long now = clock.getAsLong();
         group.transition(GroupState.STABLE, now);
+        store.counts().rebalanced(GroupType.CLASSIC);
         for (GroupMember m : group.members.values()) {
             // a member that waited long for the assignment gets a whole session to its next heartbeat
             m.heartbeatDeadlineMs = now + m.sessionTimeoutMs;

@@ -260,7 +260,11 @@ public final class ConsumerGroupHeartbeats {
         if (joined || m.sessionTimer == null) {
             sessions.start(group, m);
         }
+        int epochBefore = group.groupEpoch;
         targets.refresh(group, subscriptionChanged, out);
+        if (group.groupEpoch != epochBefore) { // Kafka counts a heartbeat's epoch bump, not a leave's
+            store.counts().rebalanced(GroupType.CONSUMER);
+        }
         Map<String, Set<Integer>> assignedBefore = m.assigned;
         Object assignmentBefore = joined ? null : m.assignmentKey();
         ConsumerReconciliation.reconcile(m, group.assignmentEpoch, group.targetOf(memberId), req.ownedPartitions(),

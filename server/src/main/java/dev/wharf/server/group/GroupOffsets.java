@@ -40,13 +40,17 @@ public final class GroupOffsets {
     private final int maxMetadata;
     private final OffsetRetention retention;
 
-    /** Told of offsets committed, expired and deleted, as each change is applied (the metrics). */
+    /** Told of offsets committed, expired and deleted, as each change is applied, and of rebalances (the metrics). */
     public interface Counts {
         void committed(int offsets);
 
         void expired(int offsets);
 
         void deleted(int offsets);
+
+        /** A rebalance of a group of this type completed (classic: to Stable; consumer: a heartbeat bumped the epoch). */
+        default void rebalanced(GroupType type) {
+        }
 
         Counts NONE = new Counts() {
             public void committed(int offsets) { }
@@ -57,9 +61,15 @@ public final class GroupOffsets {
 
     private volatile Counts counts = Counts.NONE;
 
+    /** How many offsets are committed here, over every group (read when the metrics are). */
+    public int count() {
+        return store.offsets().count();
+    }
+
     /** From now on, tells {@code counts} of what changes (set once, at start-up). */
     public void countWith(Counts counts) {
         this.counts = counts;
+        store.countWith(counts);
     }
 
     public GroupOffsets(GroupStore store, LongSupplier clock) {

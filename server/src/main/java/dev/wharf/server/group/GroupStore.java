@@ -77,6 +77,17 @@ public final class GroupStore {
         return offsets;
     }
 
+    /** Where rebalances are counted (the metrics; set once, at start-up, by {@link GroupOffsets#countWith}). */
+    private volatile GroupOffsets.Counts counts = GroupOffsets.Counts.NONE;
+
+    GroupOffsets.Counts counts() {
+        return counts;
+    }
+
+    void countWith(GroupOffsets.Counts counts) {
+        this.counts = counts;
+    }
+
     /**
      * Adds a listener called with the groups of each partition once it is loaded (each kind's
      * coordinator starts the timers of its own groups; register before the first load).

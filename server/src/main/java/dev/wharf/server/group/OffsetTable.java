@@ -22,6 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class OffsetTable {
     private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new ConcurrentHashMap<>();
 
+    /** How many offsets are committed, over every group (the metrics' offset-count). */
+    int count() {
+        int n = 0;
+        for (Map<TopicPartition, CommittedOffset> offsets : byGroup.values()) {
+            n += offsets.size();
+        }
+        return n;
+    }
+
     /** A copy of the group's committed offsets. */
     Map<TopicPartition, CommittedOffset> all(String groupId) {
         Map<TopicPartition, CommittedOffset> offsets = byGroup.get(groupId);

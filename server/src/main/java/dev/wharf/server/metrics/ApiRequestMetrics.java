@@ -1,20 +1,34 @@
 package dev.wharf.server.metrics;
 
+import dev.wharf.server.ErrorCode;
+import dev.wharf.wire.protocol.ApiMessage;
+import dev.wharf.wire.protocol.ErrorCodeSink;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Kafka's {@code kafka.network:type=RequestMetrics} metrics of one request name ({@code Produce},
  * {@code Fetch}, and Kafka's {@code FetchConsumer}/{@code FetchFollower}): RequestsPerSec per
- * version, and histograms of the request's times (ms) and sizes (bytes). Made when the first
- * request of the kind completes; recording allocates nothing (a version's meter is made once, at
- * its first request). Thread-safe.
+ * version, ErrorsPerSec per error code of its responses (NONE included: one per error field the
+ * response's version carries, as Kafka's {@code errorCounts}), and histograms of the request's
+ * times (ms) and sizes (bytes); for Produce and Fetch also Kafka's MessageConversionsTimeMs and
+ * TemporaryMemoryBytes, 0 for every request (Wharf never converts: magic v2 only, as Kafka 4). Made when the first request of
+ * the kind completes; recording allocates nothing (a version's or an error's meter is made once,
+ * at its first use). Thread-safe.
  */
-public final class ApiRequestMetrics {
+public final class ApiRequestMetrics implements ErrorCodeSink {
+    /** Error codes are -1 (UNKNOWN_SERVER_ERROR) and 0 up; Kafka 4.4 has about 135. */
+    private static final int ERROR_SLOTS = 256;
+
     private final MetricsRegistry registry;
     private final String request;
     /** Indexed by version, up to the highest the wire layer decodes. */
     private final AtomicReferenceArray<KafkaMeter> requestsByVersion;
+    /** Indexed by error code + 1. */
+    private final AtomicReferenceArray<KafkaMeter> errorsByCode = new AtomicReferenceArray<>(ERROR_SLOTS);
+    /** Produce and Fetch only, as Kafka; null for the others. */
+    private final KafkaHistogram messageConversionsTimeMs;
+    private final KafkaHistogram temporaryMemoryBytes;
     final KafkaHistogram totalTimeMs;
     final KafkaHistogram requestQueueTimeMs;
     final KafkaHistogram localTimeMs;
@@ -38,6 +52,9 @@ public final class ApiRequestMetrics {
         throttleTimeMs = histogram("ThrottleTimeMs");
         requestBytes = histogram("RequestBytes");
         responseBytes = histogram("ResponseBytes");
+        boolean converts = request.equals("Produce") || request.equals("Fetch");
+        messageConversionsTimeMs = converts ? histogram("MessageConversionsTimeMs") : null;
+        temporaryMemoryBytes = converts ? histogram("TemporaryMemoryBytes") : null;
     }
 
     private KafkaHistogram histogram(String name) {
@@ -52,6 +69,35 @@ public final class ApiRequestMetrics {
             requestsByVersion.set(version, m);
         }
         return m;
+    }
+
+    private KafkaMeter errors(short code) {
+        int index = code + 1 >= 0 && code + 1 < ERROR_SLOTS ? code + 1 : 0; // out of range: as Kafka, UNKNOWN_SERVER_ERROR
+        KafkaMeter m = errorsByCode.get(index);
+        if (m == null) {
+            // Kafka's name for the code (Errors.forCode): an unnamed code counts as UNKNOWN_SERVER_ERROR
+            String error = ErrorCode.forCode((short) (index - 1)).name();
+            m = registry.meter(MetricName.of("kafka.network", "RequestMetrics", "ErrorsPerSec", "request", request,
+                    "error", error), "requests");
+            errorsByCode.set(index, m);
+        }
+        return m;
+    }
+
+    /** One error field of a response (see {@link #answered}). */
+    @Override
+    public void errorCode(short code) {
+        errors(code).mark();
+    }
+
+    /**
+     * A response of {@code version} went out: each of its error codes that version carries counted (Kafka
+     * counts nothing for a request with no response).
+     */
+    public void answered(ApiMessage response, short version) {
+        if (MetricsRegistry.RECORDING && response != null) {
+            response.forEachErrorCode(version, this);
+        }
     }
 
     /**
@@ -74,5 +120,9 @@ public final class ApiRequestMetrics {
         throttleTimeMs.update(throttleMs);
         requestBytes.update(requestSize);
         responseBytes.update(responseSize);
+        if (messageConversionsTimeMs != null) {
+            messageConversionsTimeMs.update(0);
+            temporaryMemoryBytes.update(0);
+        }
     }
 }

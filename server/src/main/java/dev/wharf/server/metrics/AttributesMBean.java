@@ -12,19 +12,20 @@ import javax.management.MBeanInfo;
 /**
  * An MBean shaped as Kafka's own metrics library (Kafka Metrics' JMX reporter) shows a group of
  * metrics: one MBean per tag set, each metric an attribute named as the metric
- * ({@code offset-commit-rate}, ...) with a double value, read when asked. Read-only; thread-safe if
+ * ({@code offset-commit-rate}, ...) with its value (a double; {@code app-info}'s strings and
+ * longs), read when asked. Read-only; thread-safe if
  * its suppliers are.
  */
 final class AttributesMBean implements DynamicMBean {
-    private final Map<String, Supplier<Double>> attributes;
+    private final Map<String, ? extends Supplier<?>> attributes;
 
-    AttributesMBean(Map<String, Supplier<Double>> attributes) {
+    AttributesMBean(Map<String, ? extends Supplier<?>> attributes) {
         this.attributes = Map.copyOf(attributes);
     }
 
     @Override
     public Object getAttribute(String name) throws AttributeNotFoundException {
-        Supplier<Double> value = attributes.get(name);
+        Supplier<?> value = attributes.get(name);
         if (value == null) {
             throw new AttributeNotFoundException(name);
         }
@@ -40,7 +41,7 @@ final class AttributesMBean implements DynamicMBean {
     public AttributeList getAttributes(String[] names) {
         AttributeList list = new AttributeList();
         for (String name : names) {
-            Supplier<Double> value = attributes.get(name);
+            Supplier<?> value = attributes.get(name);
             if (value != null) {
                 list.add(new Attribute(name, value.get()));
             }
@@ -61,8 +62,12 @@ final class AttributesMBean implements DynamicMBean {
     @Override
     public MBeanInfo getMBeanInfo() {
         MBeanAttributeInfo[] infos = attributes.keySet().stream().sorted()
-                .map(name -> new MBeanAttributeInfo(name, "double", name, true, false, false))
+                .map(name -> new MBeanAttributeInfo(name, typeOf(attributes.get(name).get()), name, true, false, false))
                 .toArray(MBeanAttributeInfo[]::new);
         return new MBeanInfo(AttributesMBean.class.getName(), "Kafka metrics", infos, null, null, null);
+    }
+
+    private static String typeOf(Object value) {
+        return value instanceof Double ? "double" : value == null ? Object.class.getName() : value.getClass().getName();
     }
 }

@@ -30,6 +30,7 @@ public final class BrokerMetrics implements Closeable {
     /** From the broker's start to its MBeans' registration (see {@link MetricsRegistry#showFrom}). */
     private static final long SHOW_AFTER_MS = 2000;
     private volatile int brokerState = STARTING;
+    private final long startMs = System.currentTimeMillis();
     private PrometheusEndpoint prometheus;
 
     public MetricsRegistry registry() {
@@ -57,6 +58,12 @@ public final class BrokerMetrics implements Closeable {
         // Kafka's request queue waits for a handler thread: Wharf's I/O pool queue is that
         registry.gauge(MetricName.of("kafka.network", "RequestChannel", "RequestQueueSize"), () -> io.getQueue().size());
         registry.gauge(MetricName.of("kafka.server", "KafkaServer", "BrokerState"), () -> brokerState);
+    }
+
+    /** This broker's id (see {@link MetricsRegistry}'s several brokers) and build, as Kafka's app-info. */
+    public void appInfo(int brokerId, String version, String commit) {
+        registry.brokerId(brokerId);
+        AppInfo.register(registry, brokerId, version, commit, startMs);
     }
 
     /** The group coordinator's metrics (group-coordinator-metrics). */

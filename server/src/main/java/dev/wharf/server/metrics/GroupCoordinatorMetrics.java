@@ -5,17 +5,19 @@ import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupType;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Kafka's {@code kafka.server:type=group-coordinator-metrics} (Kafka Metrics style, as Kafka 4.4's
  * group coordinator shows them): on the untagged MBean the offset meters as {@code <name>-rate}
- * (per second, over the last minute) and {@code <name>-count}; {@code group-count} per
- * {@code protocol}; {@code <protocol>-group-count} per {@code state} (lowercase, as Kafka tags
- * them). Counts are taken from the coordinator's groups when read; the offset meters are marked
- * by {@link GroupOffsets} as commits, expirations and deletions are applied. Thread-safe.
+ * (per second, over the last minute) and {@code <name>-count}, for offset commits, expirations and
+ * deletions, classic groups' completed rebalances ({@code group-completed-rebalance}) and consumer
+ * groups' ({@code consumer-group-rebalance}), and {@code offset-count} (offsets committed, a long);
+ * {@code group-count} per {@code protocol}; {@code <protocol>-group-count} per {@code state}
+ * (spelled as the state, {@code Stable}, as a Kafka 4.4 broker tags them). Counts are taken from
+ * the coordinator's groups when read; the meters are marked through {@link GroupOffsets.Counts} as
+ * commits, expirations, deletions and rebalances are applied. Thread-safe.
  */
 final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
     private static final String TYPE = "group-coordinator-metrics";
@@ -28,16 +30,25 @@ final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
     private final KafkaMeter commits;
     private final KafkaMeter expirations;
     private final KafkaMeter deletions;
+    /** Classic groups' rebalances completed (to Stable), and consumer groups' epoch bumps by a heartbeat, as Kafka counts them. */
+    private final KafkaMeter classicRebalances;
+    private final KafkaMeter consumerRebalances;
 
     GroupCoordinatorMetrics(MetricsRegistry registry, GroupCoordinator groups, GroupOffsets offsets) {
         commits = new KafkaMeter("offsets");
         expirations = new KafkaMeter("offsets");
         deletions = new KafkaMeter("offsets");
-        Map<String, Supplier<Double>> untagged = new LinkedHashMap<>();
+        classicRebalances = new KafkaMeter("rebalances");
+        consumerRebalances = new KafkaMeter("rebalances");
+        Map<String, Supplier<?>> untagged = new LinkedHashMap<>();
         meter(untagged, "offset-commit", commits);
         meter(untagged, "offset-expiration", expirations);
         meter(untagged, "offset-deletion", deletions);
-        registry.attributes(new MetricName("kafka.server", TYPE, null, List.of()), untagged, List.of(commits, expirations, deletions));
+        untagged.put("offset-count", () -> (long) offsets.count());
+        meter(untagged, "group-completed-rebalance", classicRebalances);
+        meter(untagged, "consumer-group-rebalance", consumerRebalances);
+        registry.attributes(new MetricName("kafka.server", TYPE, null, List.of()), untagged,
+                List.of(commits, expirations, deletions, classicRebalances, consumerRebalances));
         for (GroupType type : GroupType.values()) {
             registry.attributes(new MetricName("kafka.server", TYPE, null, List.of("protocol", type.displayName)),
                     Map.of("group-count", () -> (double) groups.list().stream().filter(g -> g.type() == type).count()), List.of());
@@ -45,7 +56,7 @@ final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
         Map<String, Map<String, Supplier<Double>>> byState = new LinkedHashMap<>();
         STATES.forEach((type, states) -> {
             for (String state : states) {
-                byState.computeIfAbsent(state.toLowerCase(Locale.ROOT), s -> new LinkedHashMap<>()).put(
+                byState.computeIfAbsent(state, s -> new LinkedHashMap<>()).put(
                         type.displayName + "-group-count", () -> (double) groups.list().stream()
                                 .filter(g -> g.type() == type && g.state().equals(state)).count());
             }
@@ -55,7 +66,7 @@ final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
         offsets.countWith(this);
     }
 
-    private static void meter(Map<String, Supplier<Double>> attributes, String name, KafkaMeter meter) {
+    private static void meter(Map<String, Supplier<?>> attributes, String name, KafkaMeter meter) {
         attributes.put(name + "-rate", meter::getOneMinuteRate);
         attributes.put(name + "-count", () -> (double) meter.getCount());
     }
@@ -71,6 +82,18 @@ final class GroupCoordinatorMetrics implements GroupOffsets.Counts {
     public void expired(int offsets) {
         if (MetricsRegistry.RECORDING) {
             expirations.mark(offsets);
+        }
+    }
+
+    @Override
+    public void rebalanced(GroupType type) {
+        if (!MetricsRegistry.RECORDING) {
+            return;
+        }
+        if (type == GroupType.CLASSIC) {
+            classicRebalances.mark();
+        } else if (type == GroupType.CONSUMER) {
+            consumerRebalances.mark();
         }
     }
 

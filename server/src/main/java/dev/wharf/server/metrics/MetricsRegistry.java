@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.management.JMException;
 import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: made and removed from any thread; the MBean server's registrations run, in order,
  * on the one {@code wharf-metrics} thread, held back until the broker serves ({@link #showFrom}:
  * the first registration starts the platform MBean server, a fifth of a start on 2 cores), which also ticks the
- * meters' rates and rotates the histograms' windows. Several brokers in one JVM (tests): the first to register a name shows it;
- * each unregisters only what it registered.
+ * meters' rates and rotates the histograms' windows.
+ *
+ * <p>Several brokers in one JVM (wharf-junit's clusters, tests): the first registry to start
+ * showing ({@link #showFrom}) while no other does registers Kafka's names; every other one adds
+ * the key {@code broker=<its broker id>} to each of its names (logged once, at DEBUG), so that
+ * every broker's metrics can be read and a single broker's names are Kafka's. The claim ends when
+ * its registry closes. Each unregisters only what it registered.
  */
 public final class MetricsRegistry implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MetricsRegistry.class);
@@ -38,9 +44,17 @@ public final class MetricsRegistry implements Closeable {
      */
     public static final boolean RECORDING = !"false".equals(System.getProperty("wharf.metrics.recording"));
 
+    /** The registry that shows Kafka's own names in this JVM; null: none does. */
+    private static final java.util.concurrent.atomic.AtomicReference<MetricsRegistry> KAFKA_NAMES =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private final Map<MetricName, Object> metrics = new ConcurrentHashMap<>();
-    /** The names this registry got into the MBean server; touched only on {@link #thread}. */
-    private final java.util.Set<MetricName> shown = new java.util.HashSet<>();
+    /** The names this registry got into the MBean server, as registered; touched only on {@link #thread}. */
+    private final Map<MetricName, ObjectName> shown = new java.util.HashMap<>();
+    /** The broker whose metrics these are, for the {@code broker} key (see the class comment). */
+    private volatile int brokerId;
+    /** Null while this registry shows Kafka's names; touched only on {@link #thread}. */
+    private String brokerKey;
     /** Registrations held back until {@link #showFrom}: touched only on {@link #thread}. */
     private final Map<MetricName, Runnable> held = new java.util.LinkedHashMap<>();
     private boolean showing;
@@ -81,7 +95,7 @@ public final class MetricsRegistry implements Closeable {
      * An MBean in Kafka Metrics' shape ({@code name} null: no {@code name=} key), its attributes
      * read from {@code attributes}; {@code meters} are ticked like the others.
      */
-    void attributes(MetricName name, Map<String, Supplier<Double>> attributes, java.util.List<KafkaMeter> meters) {
+    void attributes(MetricName name, Map<String, ? extends Supplier<?>> attributes, java.util.List<KafkaMeter> meters) {
         get(name, Attributes.class, () -> new Attributes(new AttributesMBean(attributes), meters), null);
     }
 
@@ -181,8 +195,9 @@ public final class MetricsRegistry implements Closeable {
         try {
             Object mbean = metric instanceof Attributes a ? a.mbean()
                     : new StandardMBean(mbeanInterface.cast(metric), cast(mbeanInterface));
-            mbeanServer().registerMBean(mbean, name.objectName());
-            shown.add(name);
+            ObjectName objectName = objectName(name);
+            mbeanServer().registerMBean(mbean, objectName);
+            shown.put(name, objectName);
         } catch (javax.management.InstanceAlreadyExistsException e) {
             log.debug("another broker in this JVM shows mbean={}", name.objectName());
         } catch (JMException | RuntimeException e) {
@@ -203,6 +218,11 @@ public final class MetricsRegistry implements Closeable {
     public void showFrom(long delayMs) {
         try {
             thread.schedule(() -> {
+                if (!KAFKA_NAMES.compareAndSet(null, this) && KAFKA_NAMES.get() != this) {
+                    brokerKey = Integer.toString(brokerId);
+                    log.debug("another broker in this JVM shows Kafka's metric names: broker {}'s MBeans carry broker={}",
+                            brokerId, brokerKey);
+                }
                 showing = true;
                 held.values().forEach(Runnable::run);
                 held.clear();
@@ -214,14 +234,37 @@ public final class MetricsRegistry implements Closeable {
 
     private void hide(MetricName name) {
         held.remove(name);
-        if (!shown.remove(name)) {
+        ObjectName objectName = shown.remove(name);
+        if (objectName == null) {
             return;
         }
         try {
-            mbeanServer().unregisterMBean(name.objectName());
+            mbeanServer().unregisterMBean(objectName);
         } catch (JMException e) {
-            log.debug("mbean={} was gone already", name.objectName());
+            log.debug("mbean={} was gone already", objectName);
         }
+    }
+
+    /** Kafka's name, or with this broker's {@code broker} key when another registry shows Kafka's. */
+    private ObjectName objectName(MetricName name) {
+        if (brokerKey == null) {
+            return name.objectName();
+        }
+        java.util.List<String> tags = new java.util.ArrayList<>(name.tags());
+        tags.add("broker");
+        tags.add(brokerKey);
+        return new MetricName(name.domain(), name.type(), name.name(), tags).objectName();
+    }
+
+    /** The broker these metrics are of: the {@code broker} key's value if another registry shows Kafka's names. */
+    public void brokerId(int brokerId) {
+        this.brokerId = brokerId;
+    }
+
+    /** Whether this registry's MBeans carry Kafka's own names (it claimed them; see the class comment). */
+    public boolean showsKafkaNames() throws InterruptedException {
+        awaitShown();
+        return KAFKA_NAMES.get() == this;
     }
 
     private static MBeanServer mbeanServer() {
@@ -250,5 +293,6 @@ public final class MetricsRegistry implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        KAFKA_NAMES.compareAndSet(this, null); // after its MBeans went: the next broker to show may take the names
     }
 }

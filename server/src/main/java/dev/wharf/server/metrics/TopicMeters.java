@@ -18,7 +18,6 @@ public final class TopicMeters {
     final KafkaMeter totalProduceRequests;
     final KafkaMeter totalFetchRequests;
     final KafkaMeter failedProduceRequests;
-    /** Registered as in Kafka; not marked yet (see the README's Metrics). */
     final KafkaMeter failedFetchRequests;
     final KafkaMeter produceMessageConversions;
     final KafkaMeter fetchMessageConversions;
@@ -85,6 +84,19 @@ public final class TopicMeters {
             failedProduceRequests.mark();
             all.failedProduceRequests.mark();
         }
+    }
+
+    /**
+     * A fetch's read of this topic's partition failed with {@code error}, which the partition answers
+     * (returned): counted as failed when unexpected (UNKNOWN_SERVER_ERROR), as Kafka counts it; not for
+     * the errors a fetch expects (out of range, not leader, storage errors).
+     */
+    public dev.wharf.server.ErrorCode failedFetch(dev.wharf.server.ErrorCode error) {
+        if (records() && error == dev.wharf.server.ErrorCode.UNKNOWN_SERVER_ERROR) {
+            failedFetchRequests.mark();
+            all.failedFetchRequests.mark();
+        }
+        return error;
     }
 
     /** A batch refused (too large, corrupt, invalid): its bytes. */

@@ -5,6 +5,7 @@ import dev.wharf.server.metrics.RequestMetrics;
 import dev.wharf.wire.frame.Request;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
+import dev.wharf.wire.protocol.ApiMessage;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,6 +40,9 @@ final class RequestCompletions {
     private final long[] started = new long[SLOTS];
     private final long[] handled = new long[SLOTS];
     private final long[] ready = new long[SLOTS];
+    /** The event loop's number (Kafka's processor), taken at the first request; written before any ready(). */
+    private int processor = -1;
+    private boolean processorKnown;
 
     RequestCompletions(RequestMetrics metrics) {
         this.metrics = metrics;
@@ -63,6 +67,10 @@ final class RequestCompletions {
     /** The frame was read (event loop). */
     void received(long sequence) {
         received[slot(sequence)] = System.nanoTime();
+        if (!processorKnown) {
+            processor = metrics.processor(Thread.currentThread());
+            processorKnown = true;
+        }
     }
 
     /** The handler starts (its thread). */
@@ -78,16 +86,19 @@ final class RequestCompletions {
     /** The handler's answer is ready (the completing thread). */
     void ready(long sequence) {
         ready[slot(sequence)] = System.nanoTime();
+        metrics.responseQueued(processor);
     }
 
     /**
      * The answer was encoded and handed to the socket (event loop), {@code answeredAt} when the event
      * loop took it; {@code responseBytes} -1 for a request that gets no response; {@code throttleMs}
-     * what its response told the client to hold back (a quota).
+     * what its response told the client to hold back (a quota); {@code response} its body (null: none), whose error
+     * codes are counted.
      */
-    void completed(long sequence, Request request, int requestBytes, long responseBytes, int throttleMs, long answeredAt,
-            String error, SocketAddress client) {
+    void completed(long sequence, Request request, ApiMessage response, int requestBytes, long responseBytes, int throttleMs,
+            long answeredAt, String error, SocketAddress client) {
         long now = System.nanoTime();
+        metrics.responseTaken(processor); // each completion follows its ready()
         int s = slot(sequence);
         long queue = started[s] - received[s];
         long local = handled[s] - started[s];
@@ -99,6 +110,9 @@ final class RequestCompletions {
         ApiRequestMetrics m = metrics.of(request.api());
         if (m != null) {
             m.completed(request.version(), queue, local, remote, responseQueue, send, total, throttleMs, requestBytes, size);
+            if (responseBytes >= 0) { // sent: its errors counted, as Kafka counts them when it sends
+                m.answered(response, request.version());
+            }
             if (request.api() == ApiKey.FETCH) {
                 boolean follower = fromFollower((FetchRequest) request.body());
                 metrics.fetchBy(follower).completed(request.version(), queue, local, remote, responseQueue, send, total,

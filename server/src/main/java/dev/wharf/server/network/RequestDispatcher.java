@@ -274,7 +274,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                     request.version(), ctx.channel().remoteAddress(), e);
             ctx.close();
         } finally {
-            completions.completed(sequence, request, frameBytes, responseBytes, throttleMs, answeredAt,
+            completions.completed(sequence, request, body, frameBytes, responseBytes, throttleMs, answeredAt,
                     error == null ? null : error.toString(), ctx.channel().remoteAddress());
             frame.release(); // the request (and record slices of it) is no longer needed
             pendingBytes -= frameBytes;

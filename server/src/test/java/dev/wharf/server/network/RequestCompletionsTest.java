@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.server.api.ApiHandlers;
 import dev.wharf.server.api.ApiVersionsHandler;
+import dev.wharf.server.metrics.KafkaGauge;
 import dev.wharf.server.metrics.KafkaHistogram;
 import dev.wharf.server.metrics.KafkaMeter;
 import dev.wharf.server.metrics.MetricName;
@@ -68,5 +69,55 @@ class RequestCompletionsTest {
         } finally {
             registry.close();
         }
+    }
+
+    // Each error field of each response counted under its API and Kafka's name for the code, NONE included;
+    // Produce's conversion histograms count every request (0: Wharf never converts); no answer left queued.
+    @Test
+    void responsesErrorsAreCountedPerCode() {
+        MetricsRegistry registry = new MetricsRegistry();
+        try {
+            HeldProduceHandler handler = new HeldProduceHandler();
+            RequestMetrics metrics = new RequestMetrics(registry);
+            ApiHandlers handlers = new ApiHandlers().requestMetrics(metrics);
+            ApiVersionsHandler versions = new ApiVersionsHandler(handlers, new dev.wharf.server.feature.FinalizedFeatures((short) 2));
+            handlers.register(versions).register(handler);
+            EmbeddedChannel ch = new EmbeddedChannel(new RequestDispatcher(handlers, versions, new SendStats(), Runnable::run,
+                    "PLAINTEXT", ListenerSecurity.PLAINTEXT));
+            KafkaGauge queued = (KafkaGauge) registry.get(MetricName.of("kafka.network", "RequestChannel", "ResponseQueueSize"));
+            for (int i = 0; i < 2; i++) {
+                ch.writeInbound(HeldProduceHandler.produceFrame(i, 10));
+                ch.runPendingTasks();
+                handler.held.get(i).complete(new ProduceResponse().setResponses(java.util.List.of(
+                        new ProduceResponse.TopicProduceResponse().setName("t").setPartitionResponses(java.util.List.of(
+                                new ProduceResponse.PartitionProduceResponse().setIndex(0),
+                                new ProduceResponse.PartitionProduceResponse().setIndex(1)
+                                        .setErrorCode(dev.wharf.server.ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code))))));
+                ch.runPendingTasks();
+            }
+            Object out;
+            while ((out = ch.readOutbound()) != null) {
+                io.netty.util.ReferenceCountUtil.release(out);
+            }
+            assertEquals(2, errors(registry, "NONE").getCount());
+            assertEquals(2, errors(registry, "UNKNOWN_TOPIC_OR_PARTITION").getCount());
+            assertEquals(null, registry.get(MetricName.of("kafka.network", "RequestMetrics", "ErrorsPerSec", "request",
+                    "Produce", "error", "UNKNOWN_SERVER_ERROR")));
+            assertEquals(2, histogram(registry, "MessageConversionsTimeMs").getCount());
+            assertEquals(0, histogram(registry, "MessageConversionsTimeMs").getMax());
+            assertEquals(2, histogram(registry, "TemporaryMemoryBytes").getCount());
+            assertEquals(0L, ((Number) queued.getValue()).longValue());
+            KafkaGauge processor0 = (KafkaGauge) registry.get(MetricName.of("kafka.network", "RequestChannel", "ResponseQueueSize",
+                    "processor", "0")); // the test's thread is this connection's event loop
+            assertEquals(0L, ((Number) processor0.getValue()).longValue());
+            ch.finishAndReleaseAll();
+        } finally {
+            registry.close();
+        }
+    }
+
+    private static KafkaMeter errors(MetricsRegistry registry, String error) {
+        return (KafkaMeter) registry.get(MetricName.of("kafka.network", "RequestMetrics", "ErrorsPerSec", "request", "Produce",
+                "error", error));
     }
 }

@@ -19,4 +19,11 @@ public interface Message {
 
     /** Tagged fields read that this version of Wharf does not know; written back unchanged. */
     List<RawTaggedField> unknownTaggedFields();
+
+    /**
+     * Hands each error code field of this struct and its nested ones that {@code version} carries to
+     * {@code sink} (generated for responses; requests have none). Allocates nothing.
+     */
+    default void forEachErrorCode(short version, ErrorCodeSink sink) {
+    }
 }
