@@ -1,5 +1,7 @@
 package dev.wharf.server.api;
 
+import dev.wharf.controller.TopicInfo;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.logstore.TopicPartition;
 import dev.wharf.server.group.GroupOffsets;
@@ -13,6 +15,8 @@ import dev.wharf.wire.message.TxnOffsetCommitRequest;
 import dev.wharf.wire.message.TxnOffsetCommitResponse;
 import dev.wharf.wire.protocol.ApiMessage;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -27,19 +31,23 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>v1: no change. v2: committed leader epoch. v3: flexible; the consumer's generation, member
  * id and instance id (KIP-447). v4: no change. v5: transaction version 2, the group's partition is
- * added to the transaction here (KIP-890). v6 (topic ids) is not offered yet.
+ * added to the transaction here (KIP-890). v6: topics named by id (KIP-1319); an unknown id's
+ * partitions are answered UNKNOWN_TOPIC_ID and not committed.
  */
 public final class TxnOffsetCommitHandler implements ApiHandler {
     private final Authorization authz;
     private final GroupOffsets offsets;
     private final GroupStore groups;
     private final TxnVerifier verifier;
+    private final ZkMetadataStore metadata;
 
-    public TxnOffsetCommitHandler(Authorization authz, GroupOffsets offsets, GroupStore groups, TxnVerifier verifier) {
+    public TxnOffsetCommitHandler(Authorization authz, GroupOffsets offsets, GroupStore groups, TxnVerifier verifier,
+            ZkMetadataStore metadata) {
         this.authz = authz;
         this.offsets = offsets;
         this.groups = groups;
         this.verifier = verifier;
+        this.metadata = metadata;
     }
 
     @Override
@@ -48,13 +56,11 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
     }
 
     @Override
-    public short highestVersion() {
-        return 5; // v6 names topics by id (KIP-1319)
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context) {
         TxnOffsetCommitRequest req = (TxnOffsetCommitRequest) context.body();
+        if (context.version() >= 6) {
+            nameTopicsById(req);
+        }
         if (!authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId())) {
             return CompletableFuture.completedFuture(response(req, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
         }
@@ -63,7 +69,12 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
         }
         List<GroupOffsets.OffsetToCommit> toCommit = new ArrayList<>();
         Set<String> unreadable = new HashSet<>();
+        Set<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> unknown = Collections.newSetFromMap(new IdentityHashMap<>());
         for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic t : req.topics()) {
+            if (t.name().isEmpty()) {
+                unknown.add(t); // no topic has that name (or, from v6, that id)
+                continue;
+            }
             if (!authz.allowed(context, AclOperation.READ, ResourceType.TOPIC, t.name())) {
                 unreadable.add(t.name()); // answered TOPIC_AUTHORIZATION_FAILED, the others committed
                 continue;
@@ -89,15 +100,17 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                             case INVALID_TXN_STATE, TRANSACTION_ABORTABLE -> ErrorCode.TRANSACTION_ABORTABLE;
                             default -> ErrorCode.COORDINATOR_LOAD_IN_PROGRESS; // retried by the client
                         };
-                        return error == ErrorCode.NONE ? commit(req, generation, toCommit, unreadable)
+                        return error == ErrorCode.NONE ? commit(req, generation, toCommit, unreadable, unknown, context.version())
                                 : CompletableFuture.completedFuture(response(req, error));
                     });
         }
-        return commit(req, generation, toCommit, unreadable);
+        return commit(req, generation, toCommit, unreadable, unknown, context.version());
     }
 
     private CompletableFuture<ApiMessage> commit(TxnOffsetCommitRequest req, int generation,
-            List<GroupOffsets.OffsetToCommit> toCommit, Set<String> unreadable) {
+            List<GroupOffsets.OffsetToCommit> toCommit, Set<String> unreadable,
+            Set<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> unknown, short version) {
+        short unknownError = (version >= 6 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).code;
         return offsets.commitTransactionalOffsets(req.groupId(), req.producerId(), req.producerEpoch(), req.memberId(),
                 req.groupInstanceId(), generation, toCommit).<ApiMessage>thenApply(errors -> {
                     Iterator<ErrorCode> next = errors.iterator();
@@ -106,14 +119,20 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                         List<TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition> ps = new ArrayList<>();
                         for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : t.partitions()) {
                             ps.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
-                                    .setPartitionIndex(p.partitionIndex()).setErrorCode(unreadable.contains(t.name())
+                                    .setPartitionIndex(p.partitionIndex()).setErrorCode(unknown.contains(t)
+                                            ? unknownError : unreadable.contains(t.name())
                                             ? ErrorCode.TOPIC_AUTHORIZATION_FAILED.code : next.next().code));
                         }
                         topics.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic().setName(t.name())
-                                .setPartitions(ps));
+                                .setTopicId(t.topicId()).setPartitions(ps));
                     }
                     return new TxnOffsetCommitResponse().setTopics(topics);
                 });
+    }
+
+    /** v6 names topics by id: each gets its name here, or "" when no topic has that id. */
+    private void nameTopicsById(TxnOffsetCommitRequest req) {
+        req.topics().forEach(t -> t.setName(metadata.topic(t.topicId()).map(TopicInfo::name).orElse("")));
     }
 
     /** Every partition of the request with the same error. */
@@ -123,7 +142,8 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
             List<TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition> ps = new ArrayList<>();
             t.partitions().forEach(p -> ps.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
                     .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code)));
-            topics.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic().setName(t.name()).setPartitions(ps));
+            topics.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic().setName(t.name()).setTopicId(t.topicId())
+                    .setPartitions(ps));
         }
         return new TxnOffsetCommitResponse().setTopics(topics);
     }
