@@ -21,6 +21,8 @@ import dev.wharf.wire.message.DescribeLogDirsRequest;
 import dev.wharf.wire.message.DescribeLogDirsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsRequest;
 import dev.wharf.wire.message.DescribeUserScramCredentialsRequest;
+import dev.wharf.wire.message.FindCoordinatorRequest;
+import dev.wharf.wire.message.FindCoordinatorResponse;
 import dev.wharf.wire.message.DescribeUserScramCredentialsResponse;
 import dev.wharf.wire.message.DescribeTopicPartitionsResponse;
 import dev.wharf.wire.message.MetadataRequest;
@@ -28,11 +30,13 @@ import dev.wharf.wire.message.OffsetFetchRequest;
 import dev.wharf.wire.message.OffsetFetchResponse;
 import dev.wharf.wire.message.MetadataResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Requests {@link HostileNetworkIT} found the broker failing on (a handler threw, the broker
  * logged an ERROR and dropped the connection): each now gets Kafka 4.4's answer, checked against it.
  */
-@Exercises({ApiKeys.METADATA, ApiKeys.OFFSET_FETCH, ApiKeys.CREATE_TOPICS, ApiKeys.ADD_PARTITIONS_TO_TXN,
+@Exercises({ApiKeys.METADATA, ApiKeys.OFFSET_FETCH, ApiKeys.FIND_COORDINATOR, ApiKeys.CREATE_TOPICS, ApiKeys.ADD_PARTITIONS_TO_TXN,
         ApiKeys.DESCRIBE_CONFIGS, ApiKeys.ALTER_REPLICA_LOG_DIRS, ApiKeys.CREATE_PARTITIONS,
         ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, ApiKeys.ALTER_USER_SCRAM_CREDENTIALS,
         ApiKeys.DESCRIBE_TOPIC_PARTITIONS, ApiKeys.DESCRIBE_LOG_DIRS})
@@ -153,8 +157,14 @@ class FuzzFindingsIT {
     @Test
     void offsetFetchRequireStableOfANegativePartitionIsAnswered() throws Exception {
         try (RunningBroker broker = new RunningBroker(dir, Map.of()); KafkaWireClient c = new KafkaWireClient(broker.bootstrap())) {
-            OffsetFetchResponse r = c.call(ApiKey.OFFSET_FETCH, (short) 7, new OffsetFetchRequest().setGroupId("g").setRequireStable(true)
-                    .setTopics(List.of(new OffsetFetchRequest.OffsetFetchRequestTopic().setName("t").setPartitionIndexes(List.of(-1)))));
+            // as clients do, the group's coordinator is found first (on Kafka that creates __consumer_offsets); until it is
+            // up, OffsetFetch answers with a top-level error and no topics
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> c.<FindCoordinatorResponse>call(ApiKey.FIND_COORDINATOR,
+                    (short) 3, new FindCoordinatorRequest().setKey("g").setKeyType((byte) 0)).errorCode() == Errors.NONE.code());
+            OffsetFetchResponse r = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> c.<OffsetFetchResponse>call(
+                    ApiKey.OFFSET_FETCH, (short) 7, new OffsetFetchRequest().setGroupId("g").setRequireStable(true).setTopics(List.of(
+                            new OffsetFetchRequest.OffsetFetchRequestTopic().setName("t").setPartitionIndexes(List.of(-1))))),
+                    fetched -> fetched.errorCode() == Errors.NONE.code());
             OffsetFetchResponse.OffsetFetchResponsePartition p = r.topics().get(0).partitions().get(0);
             assertEquals(-1, p.partitionIndex());
             assertEquals(-1, p.committedOffset());
