@@ -85,6 +85,10 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
             }
         }
         int generation = context.version() >= 3 ? req.generationIdOrMemberEpoch() : -1;
+        Answer answer = new Answer(req, unreadable, unknown, context.version());
+        if (toCommit.isEmpty()) { // as Kafka: nothing left to commit, nothing to verify
+            return CompletableFuture.completedFuture(answer.with(List.<ErrorCode>of().iterator()));
+        }
         if (context.version() >= 5) {
             // transaction version 2: the client sent no AddOffsetsToTxn; the group's partition joins the transaction here
             OptionalInt partition = groups.partitionOf(req.groupId());
@@ -92,42 +96,46 @@ public final class TxnOffsetCommitHandler implements ApiHandler {
                 return CompletableFuture.completedFuture(response(req, ErrorCode.NOT_COORDINATOR));
             }
             return verifier.confirm(req.transactionalId(), req.producerId(), req.producerEpoch(),
-                    new TopicPartition(GroupStore.OFFSETS_TOPIC, partition.getAsInt()), true).thenCompose(answer -> {
-                        ErrorCode error = switch (answer) {
+                    new TopicPartition(GroupStore.OFFSETS_TOPIC, partition.getAsInt()), true).thenCompose(verified -> {
+                        ErrorCode error = switch (verified) {
                             case NONE -> ErrorCode.NONE;
                             case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
                             case INVALID_PRODUCER_ID_MAPPING -> ErrorCode.INVALID_PRODUCER_ID_MAPPING;
                             case INVALID_TXN_STATE, TRANSACTION_ABORTABLE -> ErrorCode.TRANSACTION_ABORTABLE;
                             default -> ErrorCode.COORDINATOR_LOAD_IN_PROGRESS; // retried by the client
                         };
-                        return error == ErrorCode.NONE ? commit(req, generation, toCommit, unreadable, unknown, context.version())
-                                : CompletableFuture.completedFuture(response(req, error));
+                        return error == ErrorCode.NONE ? commit(req, generation, toCommit, answer)
+                                : CompletableFuture.completedFuture(answer.with(java.util.stream.Stream.generate(() -> error)
+                                        .iterator()));
                     });
         }
-        return commit(req, generation, toCommit, unreadable, unknown, context.version());
+        return commit(req, generation, toCommit, answer);
     }
 
     private CompletableFuture<ApiMessage> commit(TxnOffsetCommitRequest req, int generation,
-            List<GroupOffsets.OffsetToCommit> toCommit, Set<String> unreadable,
-            Set<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> unknown, short version) {
-        short unknownError = (version >= 6 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).code;
+            List<GroupOffsets.OffsetToCommit> toCommit, Answer answer) {
         return offsets.commitTransactionalOffsets(req.groupId(), req.producerId(), req.producerEpoch(), req.memberId(),
-                req.groupInstanceId(), generation, toCommit).<ApiMessage>thenApply(errors -> {
-                    Iterator<ErrorCode> next = errors.iterator();
-                    List<TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic> topics = new ArrayList<>();
-                    for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic t : req.topics()) {
-                        List<TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition> ps = new ArrayList<>();
-                        for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : t.partitions()) {
-                            ps.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
-                                    .setPartitionIndex(p.partitionIndex()).setErrorCode(unknown.contains(t)
-                                            ? unknownError : unreadable.contains(t.name())
-                                            ? ErrorCode.TOPIC_AUTHORIZATION_FAILED.code : next.next().code));
-                        }
-                        topics.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic().setName(t.name())
-                                .setTopicId(t.topicId()).setPartitions(ps));
-                    }
-                    return new TxnOffsetCommitResponse().setTopics(topics);
-                });
+                req.groupInstanceId(), generation, toCommit).thenApply(errors -> answer.with(errors.iterator()));
+    }
+
+    /** The response: unknown and unreadable topics with their errors, the partitions tried with theirs (in order). */
+    private record Answer(TxnOffsetCommitRequest req, Set<String> unreadable,
+            Set<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> unknown, short version) {
+        ApiMessage with(Iterator<ErrorCode> tried) {
+            short unknownError = (version >= 6 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).code;
+            List<TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic> topics = new ArrayList<>();
+            for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic t : req.topics()) {
+                List<TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition> ps = new ArrayList<>();
+                for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : t.partitions()) {
+                    ps.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                            .setErrorCode(unknown.contains(t) ? unknownError : unreadable.contains(t.name())
+                                    ? ErrorCode.TOPIC_AUTHORIZATION_FAILED.code : tried.next().code));
+                }
+                topics.add(new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic().setName(t.name())
+                        .setTopicId(t.topicId()).setPartitions(ps));
+            }
+            return new TxnOffsetCommitResponse().setTopics(topics);
+        }
     }
 
     /** v6 names topics by id: each gets its name here, or "" when no topic has that id. */
