@@ -1,6 +1,7 @@
 package dev.wharf.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.testing.KafkaWireClient;
@@ -72,14 +73,20 @@ class BadInputIT {
             ByteBuf marker = ProduceBatch.create().producer(1, (short) 0, -1).transactional().control()
                     .record(System.currentTimeMillis(), new byte[] {0, 0, 0, 0}, new byte[] {0, 0, 0, 0, 0, 0}, List.of())
                     .build();
-            // clients write no markers
-            assertEquals(Errors.INVALID_RECORD.code(), produceError(healthy, produce("good", marker)));
+            // transactional records (a marker is one) in a request naming no transactional id: the whole request is refused
+            assertEquals(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code(), produceError(healthy, produce("good", marker)));
             ByteBuf anonymous = ProduceBatch.create().transactional().value("v").build();
-            // a transaction belongs to a producer id
-            assertEquals(Errors.INVALID_RECORD.code(), produceError(healthy, produce("good", anonymous)));
+            assertEquals(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code(), produceError(healthy, produce("good", anonymous)));
+            ByteBuf plainMarker = ProduceBatch.create().producer(1, (short) 0, -1).control()
+                    .record(System.currentTimeMillis(), new byte[] {0, 0, 0, 0}, new byte[] {0, 0, 0, 0, 0, 0}, List.of())
+                    .build();
+            // clients write no markers
+            assertEquals(Errors.INVALID_RECORD.code(), produceError(healthy, produce("good", plainMarker)));
             ByteBuf stray = ProduceBatch.create().producer(1, (short) 0, 0).transactional().value("v").build();
-            // no coordinator put this producer's transaction on the partition (KIP-890): it would hang it
-            assertEquals(Errors.INVALID_TXN_STATE.code(), produceError(healthy, produce("good", stray)));
+            // no coordinator put this producer's transaction on the partition (KIP-890): refused, as it would hang it. Which
+            // error depends on the coordinator's state (v11 has none for it: Kafka answers NOT_ENOUGH_REPLICAS, say); it is not stored
+            assertNotEquals(Errors.NONE.code(),
+                    produceError(healthy, produce("good", stray).setTransactionalId("no-such-transaction")));
 
             // a leader epoch newer than the broker's: UNKNOWN_LEADER_EPOCH, so the client refreshes metadata
             FetchResponse ahead = (FetchResponse) healthy.call(ApiKey.FETCH, (short) 12, new FetchRequest().setReplicaId(-1)

@@ -109,8 +109,10 @@ class TransactionsCliIT {
                     new InitProducerIdRequest().setTransactionalId(null).setTransactionTimeoutMs(60_000)
                             .setProducerId(-1).setProducerEpoch((short) -1));
             producerId = init.producerId();
+            // a transactional id in the request, as Kafka refuses transactional records without one
             ProduceResponse produced = client.call(ApiKey.PRODUCE, (short) 9, ProduceBatch.request("cli-hang", null, 0,
-                    ProduceBatch.create().producer(producerId, (short) 0, 0).transactional().value("hanging").build()));
+                    ProduceBatch.create().producer(producerId, (short) 0, 0).transactional().value("hanging").build())
+                    .setTransactionalId("cli-hang-txn"));
             assertEquals(0, produced.responses().get(0).partitionResponses().get(0).errorCode());
             WriteTxnMarkersResponse missing = client.call(ApiKey.WRITE_TXN_MARKERS, (short) 1, new WriteTxnMarkersRequest()
                     .setMarkers(List.of(new WriteTxnMarkersRequest.WritableTxnMarker().setProducerId(producerId)

@@ -132,7 +132,7 @@ public final class Broker implements Closeable {
         Optional.ofNullable(dev.wharf.server.config.IgnoredKeys.notice(config.ignoredKeys())).ifPresent(n -> log.info("{}", n));
         FinalizedFeatures features = new FinalizedFeatures(config.get(BrokerKeys.TRANSACTION_VERSION).shortValue(),
                 config.get(BrokerKeys.GROUP_COORDINATOR_REBALANCE_PROTOCOLS));
-        ApiHandlers handlers = new ApiHandlers().gate(features::serves).requestMetrics(metrics.requests());
+        ApiHandlers handlers = new ApiHandlers().gate(features::serves).gateByFeature(features::enables).requestMetrics(metrics.requests());
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(handlers, features);
         handlers.register(apiVersions);
         // listeners are set up before ZooKeeper is reached; SCRAM credentials are looked up there
@@ -247,11 +247,11 @@ public final class Broker implements Closeable {
         ClientQuotas quotas = ClientQuotaApis.register(handlers, metadata, config, authz);
         handlers.register(new SaslHandshakeHandler()).register(new SaslAuthenticateHandler());
         handlers.register(new FindCoordinatorHandler(authz, groupStore, txnStore))
-                .register(new AddPartitionsToTxnHandler(authz, transactions))
+                .register(new AddPartitionsToTxnHandler(authz, transactions, metadata))
                 .register(new AddOffsetsToTxnHandler(authz, transactions, groupStore))
                 .register(new EndTxnHandler(authz, transactions))
                 .register(new WriteTxnMarkersHandler(authz, metadata, replicas, groupStore::markerWritten))
-                .register(new TxnOffsetCommitHandler(authz, offsets, groupStore, verifier))
+                .register(new TxnOffsetCommitHandler(authz, offsets, groupStore, verifier, metadata))
                 .register(new DescribeProducersHandler(authz, metadata, replicas))
                 .register(new DescribeTransactionsHandler(authz, txnAdmin))
                 .register(new ListTransactionsHandler(authz, txnAdmin))

@@ -16,4 +16,22 @@ public final class TopicNames {
     public static boolean isValid(String name) {
         return name != null && LEGAL.matcher(name).matches() && !name.equals(".") && !name.equals("..");
     }
+
+    /** Why {@code name} is no topic name, in Kafka's words ("Topic name is invalid: ..."), or null when it is one. */
+    public static String invalidity(String name) {
+        if (isValid(name)) {
+            return null;
+        }
+        String why;
+        if (name == null || name.isEmpty()) {
+            why = "the empty string is not allowed";
+        } else if (name.equals(".") || name.equals("..")) {
+            why = "'" + name + "' is not allowed";
+        } else if (name.length() > 249) {
+            why = "the length of '" + name + "' is longer than the max allowed length 249";
+        } else {
+            why = "'" + name + "' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'";
+        }
+        return "Topic name is invalid: " + why;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.wharf.server.api;
 
 import dev.wharf.logstore.TopicPartition;
+import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.Authorization;
@@ -29,9 +30,18 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
     private final Authorization authz;
     private final TxnCoordinator coordinator;
 
-    public AddPartitionsToTxnHandler(Authorization authz, TxnCoordinator coordinator) {
+    private final ZkMetadataStore metadata;
+
+    public AddPartitionsToTxnHandler(Authorization authz, TxnCoordinator coordinator, ZkMetadataStore metadata) {
         this.authz = authz;
         this.coordinator = coordinator;
+        this.metadata = metadata;
+    }
+
+    /** Whether the partition exists: a negative index, an empty name or a missing topic never does. */
+    private boolean exists(String topic, int partition) {
+        return !topic.isEmpty() && partition >= 0
+                && metadata.topic(topic).map(t -> partition < t.partitions().size()).orElse(false);
     }
 
     @Override
@@ -103,7 +113,7 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
         Map<String, List<AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult>> byTopic = new LinkedHashMap<>();
         for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic t : topics) {
             for (int p : t.partitions()) {
-                if (t.name().isEmpty() || p < 0) { // no partition has such a name: unknown, like one that does not exist
+                if (!exists(t.name(), p)) { // as Kafka: every partition missing from the metadata is unknown
                     byTopic.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(partitionResult(p,
                             ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
                 } else {

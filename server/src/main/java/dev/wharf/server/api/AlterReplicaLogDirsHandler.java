@@ -46,11 +46,14 @@ public final class AlterReplicaLogDirsHandler implements ApiHandler {
         Map<String, List<AlterReplicaLogDirsResponse.AlterReplicaLogDirPartitionResult>> byTopic = new LinkedHashMap<>();
         boolean allowed = authz.allowedOnCluster(context, AclOperation.ALTER);
         for (AlterReplicaLogDirsRequest.AlterReplicaLogDir dir : req.dirs()) {
+            // as Kafka: a path that is no log dir fails each of its partitions first, known or not
+            boolean logDir = moves.logDir(dir.path()).isPresent();
             for (AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic t : dir.topics()) {
                 // looked up once: a topic deleted meanwhile must not vanish between a check and its use
                 int partitions = metadata.topic(t.name()).map(topic -> topic.partitions().size()).orElse(0);
                 for (int partition : t.partitions()) {
-                    ErrorCode error = !allowed ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : partition >= 0 && partition < partitions
+                    ErrorCode error = !allowed ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+                            : !logDir ? ErrorCode.LOG_DIR_NOT_FOUND : partition >= 0 && partition < partitions
                             ? moves.alter(new TopicPartition(t.name(), partition), dir.path())
                             : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
                     byTopic.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(

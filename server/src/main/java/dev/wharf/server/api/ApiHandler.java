@@ -35,6 +35,11 @@ public interface ApiHandler {
         return api().lowestVersion;
     }
 
+    /** The oldest version ApiVersions advertises: by default the oldest served. */
+    default short advertisedLowestVersion() {
+        return lowestVersion();
+    }
+
     /** The newest version served: by default every version the spec defines. */
     default short highestVersion() {
         return api().highestVersion;

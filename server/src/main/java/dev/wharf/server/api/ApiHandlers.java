@@ -14,8 +14,10 @@ import java.util.function.Predicate;
 public final class ApiHandlers {
     private volatile Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
     private java.util.function.UnaryOperator<ApiHandler> decorator = java.util.function.UnaryOperator.identity();
-    /** Which APIs are served now (a feature finalized at level 0 switches its APIs off); all by default. */
+    /** Which APIs are served now (a group protocol left out of the broker's config switches its APIs off); all by default. */
     private volatile Predicate<ApiKey> serving = api -> true;
+    /** Which APIs have their feature finalized: the others stay advertised but are refused, as in Kafka. */
+    private volatile Predicate<ApiKey> enabled = api -> true;
     /** Where the dispatcher records each API's request metrics; set before the listeners bind. */
     private volatile RequestMetrics requestMetrics = RequestMetrics.NONE;
 
@@ -25,6 +27,15 @@ public final class ApiHandlers {
      */
     public ApiHandlers gate(Predicate<ApiKey> serving) {
         this.serving = serving;
+        return this;
+    }
+
+    /**
+     * APIs {@code enabled} rejects at the time of a lookup are advertised but answered
+     * UNSUPPORTED_VERSION ({@link FeatureDisabledHandler}): their feature is finalized at level 0.
+     */
+    public ApiHandlers gateByFeature(Predicate<ApiKey> enabled) {
+        this.enabled = enabled;
         return this;
     }
 
@@ -66,7 +77,11 @@ public final class ApiHandlers {
 
     /** The handler of {@code api}; null when none is registered or the API is switched off. */
     public ApiHandler get(ApiKey api) {
-        return serving.test(api) ? handlers.get(api) : null;
+        if (!serving.test(api)) {
+            return null;
+        }
+        ApiHandler handler = handlers.get(api);
+        return handler == null || enabled.test(api) ? handler : new FeatureDisabledHandler(handler);
     }
 
     /** Every handler of an API served now. */

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * ApiVersions: every served handler's version range, in API key order (an API whose feature is
- * finalized at level 0 is not served), and the features: every {@link Feature} with the levels
+ * finalized at level 0 is listed, as Kafka lists it, and refused when used), and the features: every {@link Feature} with the levels
  * this broker supports, and those finalized at 1 or more with the cluster's feature epoch.
  *
  * <p>v0: the API list. v1: throttle time. v3: flexible; client software name and version, supported
@@ -62,7 +62,7 @@ public final class ApiVersionsHandler implements ApiHandler {
     private ApiVersionsResponse response(ErrorCode error) {
         List<ApiVersionsResponse.ApiVersion> apis = new ArrayList<>();
         handlers.all().stream().sorted(Comparator.comparingInt(h -> h.api().id)).forEach(h -> apis.add(
-                new ApiVersionsResponse.ApiVersion().setApiKey(h.api().id).setMinVersion(h.lowestVersion())
+                new ApiVersionsResponse.ApiVersion().setApiKey(h.api().id).setMinVersion(h.advertisedLowestVersion())
                         .setMaxVersion(h.highestVersion())));
         // features (KIP-584): clients read the finalized levels, newer epochs replacing what they knew
         FinalizedFeatures.Levels levels = features.levels();

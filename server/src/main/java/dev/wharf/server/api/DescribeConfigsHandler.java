@@ -2,6 +2,7 @@ package dev.wharf.server.api;
 
 import dev.wharf.controller.TopicInfo;
 import dev.wharf.server.ErrorCode;
+import dev.wharf.server.TopicNames;
 import dev.wharf.server.DynamicBrokerConfig;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.security.acl.Authorization;
@@ -56,7 +57,10 @@ public final class DescribeConfigsHandler implements ApiHandler {
         DescribeConfigsResponse.DescribeConfigsResult result = new DescribeConfigsResponse.DescribeConfigsResult()
                 .setResourceType(r.resourceType()).setResourceName(r.resourceName());
         List<ConfigResources.Entry> entries;
-        if (r.resourceType() == ConfigResources.TOPIC) {
+        if (r.resourceType() == ConfigResources.TOPIC && !TopicNames.isValid(r.resourceName())) {
+            return result.setErrorCode(ErrorCode.INVALID_TOPIC_EXCEPTION.code) // as Kafka: checked before it is looked up
+                    .setErrorMessage(ErrorCode.clipped(TopicNames.invalidity(r.resourceName())));
+        } else if (r.resourceType() == ConfigResources.TOPIC) {
             Optional<TopicInfo> topic = metadata.topic(r.resourceName());
             if (topic.isEmpty()) {
                 return result.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code)

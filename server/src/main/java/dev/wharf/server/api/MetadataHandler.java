@@ -81,9 +81,11 @@ public final class MetadataHandler implements ApiHandler {
         } else {
             boolean autoCreate = autoCreation.allowed(req.allowAutoTopicCreation());
             if (version < 12 && req.topics().stream().anyMatch(t -> t.name() == null || isId(t.topicId()))) {
-                // v10 and v11 carry topic ids but answer by name only (Kafka refuses ids before v12):
-                // a topic asked for by id there has no answer this version can carry
-                throw new CloseConnectionException("Metadata v" + version + " asked for a topic by id");
+                // v10 and v11 carry topic ids but look up by name only: as Kafka, the request is invalid,
+                // each topic answered INVALID_REQUEST (a null name as "", all these versions can carry)
+                return new MetadataResponse().setTopics(req.topics().stream().map(t -> new MetadataResponse
+                        .MetadataResponseTopic().setName(t.name() == null ? "" : t.name()).setTopicId(t.topicId())
+                        .setErrorCode(ErrorCode.INVALID_REQUEST.code)).toList());
             }
             for (MetadataRequest.MetadataRequestTopic requested : req.topics()) {
                 topics.add(lookup(context, requested, autoCreate));

@@ -32,7 +32,7 @@ final class NewTopicChecks {
     /** Null when the topic's name and counts may be asked for; otherwise why not. */
     static Refusal check(CreateTopicsRequest.CreatableTopic t) {
         if (!TopicNames.isValid(t.name())) {
-            return new Refusal(ErrorCode.INVALID_TOPIC_EXCEPTION, ErrorCode.clipped("Topic name '" + t.name() + "' is illegal"));
+            return new Refusal(ErrorCode.INVALID_TOPIC_EXCEPTION, ErrorCode.clipped(TopicNames.invalidity(t.name())));
         }
         if (!t.assignments().isEmpty() && (t.numPartitions() != -1 || t.replicationFactor() != -1)) {
             return new Refusal(ErrorCode.INVALID_REQUEST, "Both numPartitions or replicationFactor and replica "

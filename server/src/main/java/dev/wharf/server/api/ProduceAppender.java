@@ -77,6 +77,18 @@ final class ProduceAppender {
      * The one batch of a partition's records if it is transactional; null when it is not, or when
      * there is not exactly one whole batch (the append says why).
      */
+    /** Whether a partition's records start with a transactional batch (control batches are transactional). */
+    static boolean hasTransactionalRecords(ProduceRequest req) {
+        for (ProduceRequest.TopicProduceData t : req.topicData()) {
+            for (ProduceRequest.PartitionProduceData p : t.partitionData()) {
+                if (p.records() instanceof BufferRecords records && RecordBatch.startsTransactional(records.buffer())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static RecordBatch firstBatch(ProduceRequest.PartitionProduceData p) {
         if (!(p.records() instanceof BufferRecords records) || !RecordBatch.startsTransactional(records.buffer())) {
             return null; // not transactional: the common case costs one read of the attributes

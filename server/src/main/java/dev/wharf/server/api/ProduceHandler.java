@@ -32,8 +32,11 @@ import java.util.concurrent.CompletableFuture;
  * v9: flexible. v10-12: no format change. v13: topic ids instead of names (KIP-516).
  *
  * <p>Authorization: WRITE on each topic (else TOPIC_AUTHORIZATION_FAILED for its partitions) and,
- * for a transactional batch, WRITE on its transactional id (else every partition
- * TRANSACTIONAL_ID_AUTHORIZATION_FAILED).
+ * for a transactional batch, WRITE on its transactional id (else, or when the request names no
+ * transactional id, every partition TRANSACTIONAL_ID_AUTHORIZATION_FAILED).
+ *
+ * <p>ApiVersions advertises v0-2 as Kafka does (KAFKA-18659: librdkafka needs Produce v0 in the
+ * list), but they are not served: such a request closes its connection, as in Kafka 4.
  */
 public final class ProduceHandler implements ApiHandler {
     private final Authorization authz;
@@ -55,6 +58,11 @@ public final class ProduceHandler implements ApiHandler {
     @Override
     public ApiKey api() {
         return ApiKey.PRODUCE;
+    }
+
+    @Override
+    public short advertisedLowestVersion() {
+        return 0; // KAFKA-18659; v0-2 themselves are refused (lowestVersion is the spec's 3)
     }
 
     @Override
@@ -98,8 +106,9 @@ public final class ProduceHandler implements ApiHandler {
     private ProduceResponse produce(RequestContext context, ProduceRequest req, short version,
             List<CompletableFuture<Void>> waits) {
         boolean validAcks = req.acks() == -1 || req.acks() == 0 || req.acks() == 1;
-        boolean txnAllowed = req.transactionalId() == null
-                || authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId());
+        // as Kafka: transactional records (markers included) without a transactional id fail the whole request
+        boolean txnAllowed = req.transactionalId() == null ? !ProduceAppender.hasTransactionalRecords(req)
+                : authz.allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId());
         List<ProduceResponse.TopicProduceResponse> topics = new ArrayList<>();
         for (ProduceRequest.TopicProduceData t : req.topicData()) {
             boolean byId = t.name().isEmpty();

@@ -6,14 +6,17 @@ import java.util.Set;
 
 /**
  * The features (KIP-584) Wharf supports, each with the levels it can run at and the APIs that only
- * work from level 1: ApiVersions lists those APIs only while the feature is finalized at 1 or
- * more, and requests for them are refused otherwise, as Kafka does. Immutable.
+ * work from level 1: below it ApiVersions still lists them, as Kafka 4.4 does, but their requests
+ * are answered UNSUPPORTED_VERSION. Immutable.
  */
 public enum Feature {
     /** Level 1: consumer groups of the KIP-848 protocol. */
     GROUP_VERSION("group.version", 1, Set.of(ApiKey.CONSUMER_GROUP_HEARTBEAT, ApiKey.CONSUMER_GROUP_DESCRIBE)),
-    /** Level 1: share groups (KIP-932). */
-    SHARE_VERSION("share.version", 1, Set.of(ApiKey.SHARE_GROUP_HEARTBEAT, ApiKey.SHARE_GROUP_DESCRIBE,
+    /**
+     * Level 1: share groups (KIP-932). Level 2, which Kafka 4.4 finalizes on a new cluster, adds
+     * share groups' dead-letter queues (KIP-1191): Wharf has none, so 2 serves as 1.
+     */
+    SHARE_VERSION("share.version", 2, Set.of(ApiKey.SHARE_GROUP_HEARTBEAT, ApiKey.SHARE_GROUP_DESCRIBE,
             ApiKey.SHARE_FETCH, ApiKey.SHARE_ACKNOWLEDGE, ApiKey.DESCRIBE_SHARE_GROUP_OFFSETS,
             ApiKey.ALTER_SHARE_GROUP_OFFSETS, ApiKey.DELETE_SHARE_GROUP_OFFSETS, ApiKey.INITIALIZE_SHARE_GROUP_STATE,
             ApiKey.READ_SHARE_GROUP_STATE, ApiKey.WRITE_SHARE_GROUP_STATE, ApiKey.DELETE_SHARE_GROUP_STATE,

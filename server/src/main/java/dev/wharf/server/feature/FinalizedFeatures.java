@@ -64,9 +64,14 @@ public final class FinalizedFeatures {
         return current.level(f);
     }
 
-    /** Whether {@code api} is served now: it needs no feature, or its feature is at 1 or more. */
+    /** Whether {@code api} is served at all: its group protocol is not left out of the broker's config. */
     public boolean serves(ApiKey api) {
-        return Feature.gating(api).map(f -> !switchedOff.contains(f) && level(f) >= 1).orElse(true);
+        return Feature.gating(api).map(f -> !switchedOff.contains(f)).orElse(true);
+    }
+
+    /** Whether {@code api} works now: it needs no feature, or its feature is at 1 or more. */
+    public boolean enables(ApiKey api) {
+        return Feature.gating(api).map(f -> level(f) >= 1).orElse(true);
     }
 
     /** Follows the stored map (feature names to levels, and {@code "epoch"}) as read from ZooKeeper. */

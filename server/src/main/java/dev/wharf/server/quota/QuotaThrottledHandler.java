@@ -49,6 +49,11 @@ public final class QuotaThrottledHandler implements ApiHandler {
     }
 
     @Override
+    public short advertisedLowestVersion() {
+        return handler.advertisedLowestVersion();
+    }
+
+    @Override
     public short highestVersion() {
         return handler.highestVersion();
     }

@@ -61,6 +61,17 @@ public final class LogDirMoves implements StorageEvents {
         thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** The log dir {@code path} names, if it names one of {@code log.dirs}. */
+    public Optional<Path> logDir(String path) {
+        Path wanted;
+        try {
+            wanted = Path.of(path).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) { // a NUL, say: no log dir has a name no path can have
+            return Optional.empty();
+        }
+        return logs.logDirs().stream().filter(d -> d.toAbsolutePath().normalize().equals(wanted)).findFirst();
+    }
+
     /**
      * Moves this broker's replica of {@code tp} to the log dir {@code path} (absolute, as
      * AlterReplicaLogDirs names it). Kafka's answers: LOG_DIR_NOT_FOUND for a dir not in
@@ -68,14 +79,7 @@ public final class LogDirMoves implements StorageEvents {
      * not here (its log is created in that dir when it comes); a replica already there: nothing to do.
      */
     public ErrorCode alter(TopicPartition tp, String path) {
-        Path wanted;
-        try {
-            wanted = Path.of(path).toAbsolutePath().normalize();
-        } catch (java.nio.file.InvalidPathException e) { // a NUL, say: no log dir has a name no path can have
-            return ErrorCode.LOG_DIR_NOT_FOUND;
-        }
-        Optional<Path> target = logs.logDirs().stream()
-                .filter(d -> d.toAbsolutePath().normalize().equals(wanted)).findFirst();
+        Optional<Path> target = logDir(path);
         if (target.isEmpty()) {
             return ErrorCode.LOG_DIR_NOT_FOUND;
         }
