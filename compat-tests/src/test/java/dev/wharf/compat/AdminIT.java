@@ -172,7 +172,9 @@ class AdminIT {
 
         ExecutionException wide = assertFails(InvalidReplicationFactorException.class,
                 () -> admin.createTopics(List.of(new NewTopic("wide", 1, (short) 2))).all().get());
-        assertEquals("Replication factor: 2 larger than available brokers: 1.", wide.getCause().getMessage());
+        assertEquals("Unable to replicate the partition 2 time(s): The target replication factor of 2 "
+                + "cannot be reached because only 1 broker(s) are registered"
+                + " or some brokers have all their log directories cordoned.", wide.getCause().getMessage());
         assertFails(InvalidReplicationFactorException.class,
                 () -> admin.createTopics(List.of(new NewTopic("wide", 1, (short) 2)), validateOnly).all().get());
     }

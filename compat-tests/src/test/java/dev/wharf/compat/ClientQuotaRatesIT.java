@@ -177,7 +177,8 @@ class ClientQuotaRatesIT {
     // rate x 2 s (controller.quota.window.num=2). A topic that finds the bucket in debt is refused
     // with THROTTLING_QUOTA_EXCEEDED and the time to wait (the one that brought it into debt passed);
     // Admin's own retry gets through once it refills. (The client itself waits out a throttled
-    // response before its next request, so the refusals show within one request.)
+    // response before its next request, so the refusals show within one request.) Kafka deletes the
+    // topics of one request in an order of its own, so which deletion is refused is not fixed.
     @Test
     void topicChangesAreHeldToTheMutationRate() throws Exception {
         quota("mutator", "controller_mutation_rate", 5.0);
@@ -191,14 +192,23 @@ class ClientQuotaRatesIT {
             ExecutionException refused = assertThrows(ExecutionException.class, () -> created.get("m3").get());
             var e = assertInstanceOf(org.apache.kafka.common.errors.ThrottlingQuotaExceededException.class, refused.getCause());
             assertTrue(e.throttleTimeMs() > 1000 && e.throttleTimeMs() <= 2000, "throttle " + e.throttleTimeMs());
-            assertEquals(java.util.Set.of("m1", "m2"), topicsNamed("m"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(java.util.Set.of("m1", "m2"), topicsNamed("m")));
 
+            // sent once the client's throttle passed: a refilled bucket; one deletion takes it into debt again
             var deleted = mutator.deleteTopics(List.of("m1", "m2"),
                     new org.apache.kafka.clients.admin.DeleteTopicsOptions().retryOnQuotaViolation(false)).topicNameValues();
-            deleted.get("m1").get(); // sent once the client's throttle passed: a refilled bucket, into debt again
-            ExecutionException deleteRefused = assertThrows(ExecutionException.class, () -> deleted.get("m2").get());
-            assertInstanceOf(org.apache.kafka.common.errors.ThrottlingQuotaExceededException.class, deleteRefused.getCause());
-            assertEquals(java.util.Set.of("m2"), topicsNamed("m"));
+            java.util.Set<String> refusedDeletions = new java.util.HashSet<>();
+            for (String topic : List.of("m1", "m2")) {
+                try {
+                    deleted.get(topic).get();
+                } catch (ExecutionException deleteRefused) {
+                    assertInstanceOf(org.apache.kafka.common.errors.ThrottlingQuotaExceededException.class,
+                            deleteRefused.getCause());
+                    refusedDeletions.add(topic);
+                }
+            }
+            assertEquals(1, refusedDeletions.size(), "refused: " + refusedDeletions);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(refusedDeletions, topicsNamed("m")));
 
             long start = System.currentTimeMillis();
             mutator.createTopics(List.of(new NewTopic("m3", 1, (short) 1))).all().get(); // Admin waits and retries
@@ -215,7 +225,8 @@ class ClientQuotaRatesIT {
 
     // A consumer over its fetch byte rate is slowed to it, and reads every record in order. As in Kafka, a
     // fetch over the quota is answered empty with a throttle time reckoned with the bytes it did not
-    // send, so the consumer gets a little less than its quota (some 5-10% here): at most 15% less.
+    // send, so the consumer gets less than its quota: Kafka 4.4 gave it 212-216 KB/s of 262 KB/s here
+    // (some 18% less, in three runs), Wharf some 5-10% less; at most 25% less.
     @Test
     void consumerIsHeldToItsFetchRate() throws Exception {
         long records;
@@ -245,7 +256,7 @@ class ClientQuotaRatesIT {
             }
             double rate = consumed.bytesPerSecond(3000);
             System.out.println("fetch rate " + rate + " against " + FETCH_QUOTA + "; " + consumed);
-            assertTrue(rate <= FETCH_QUOTA * 1.05 && rate >= FETCH_QUOTA * 0.85, "bytes per second consumed: " + rate);
+            assertTrue(rate <= FETCH_QUOTA * 1.05 && rate >= FETCH_QUOTA * 0.75, "bytes per second consumed: " + rate);
             quota("quota-consumer", "consumer_byte_rate", null);
             while (next < records) { // the rest, unthrottled, reads in order too
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -278,11 +289,13 @@ class ClientQuotaRatesIT {
     void aThrottledConnectionIsNotReadUntilItsThrottleEnds() throws Exception {
         quota(dev.wharf.testing.KafkaWireClient.CLIENT_ID, "producer_byte_rate", 1000.0);
         try (dev.wharf.testing.KafkaWireClient client = new dev.wharf.testing.KafkaWireClient(broker.bootstrap())) {
-            // 3,000 bytes against 1,000/s over the minimum span of one 1 s window: 2 s of throttle
+            // Kafka counts the whole request, header and body: 3,000 bytes of value, a 70-byte batch around
+            // it and 50 bytes of request, some 3,120 bytes against 1,000/s over the minimum span of one 1 s
+            // window: 2,120 ms of throttle
             dev.wharf.wire.message.ProduceResponse produced = client.call(dev.wharf.wire.message.ApiKey.PRODUCE, (short) 11,
                     dev.wharf.testing.ProduceBatch.create().record(1L, null, "x".repeat(3000)).request("rated", 0));
             int throttle = produced.throttleTimeMs();
-            assertTrue(throttle >= 1900 && throttle <= 2100, "throttle " + throttle);
+            assertTrue(throttle >= 2050 && throttle <= 2150, "throttle " + throttle);
             long sent = System.nanoTime();
             client.call(dev.wharf.wire.message.ApiKey.API_VERSIONS, (short) 3, new dev.wharf.wire.message.ApiVersionsRequest()
                     .setClientSoftwareName("impatient").setClientSoftwareVersion("1"));

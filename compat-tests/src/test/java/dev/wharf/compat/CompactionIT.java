@@ -97,7 +97,7 @@ class CompactionIT {
                         ProducerConfig.BATCH_SIZE_CONFIG, "2048", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                         new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
-                    "segment.bytes", "8192", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "3000"))))
+                    "internal.segment.bytes", "8192", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "3000"))))
                     .all().get();
 
             Map<String, Long> lastWrite = new LinkedHashMap<>();
@@ -179,11 +179,12 @@ class CompactionIT {
         try (RunningBroker broker = new RunningBroker(dir, Map.of("log.cleaner.backoff.ms", "100",
                 "log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024)));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+                // batches within the 4 KiB segments: Kafka refuses a batch larger than its segment size
                 KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ProducerConfig.BATCH_SIZE_CONFIG, "2048",
                         ProducerConfig.TRANSACTIONAL_ID_CONFIG, "table-writer"), new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
-                    "segment.bytes", "4096", "min.cleanable.dirty.ratio", "0.01",
+                    "internal.segment.bytes", "4096", "min.cleanable.dirty.ratio", "0.01",
                     "min.compaction.lag.ms", "3600000")))).all().get(); // no cleaning until the records are checked
             producer.initTransactions();
             for (int round = 0; round < 12; round++) {

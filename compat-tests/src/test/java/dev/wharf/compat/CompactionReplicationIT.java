@@ -96,7 +96,7 @@ class CompactionReplicationIT {
                 "replica.selector.class", "org.apache.kafka.common.replica.RackAwareReplicaSelector"),
                 id -> Map.of("broker.rack", "r" + id))) {
             cluster.admin().createTopics(List.of(new NewTopic(TP.topic(), 1, (short) 3).configs(Map.of(
-                    "min.insync.replicas", "2", "cleanup.policy", "compact", "segment.bytes", "8192",
+                    "min.insync.replicas", "2", "cleanup.policy", "compact", "internal.segment.bytes", "8192",
                     "min.cleanable.dirty.ratio", "0.01")))).all().get(30, TimeUnit.SECONDS);
             assertTrue(cluster.awaitFullIsr(TP.topic(), FAILOVER));
             int leader = cluster.awaitLeader(TP.topic(), TP.partition(), FAILOVER);

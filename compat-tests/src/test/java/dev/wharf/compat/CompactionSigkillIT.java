@@ -56,7 +56,7 @@ class CompactionSigkillIT {
             broker.start();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
-                        "segment.bytes", "4096", "min.cleanable.dirty.ratio", "0.01")))).all().get(30, TimeUnit.SECONDS);
+                        "internal.segment.bytes", "4096", "min.cleanable.dirty.ratio", "0.01")))).all().get(30, TimeUnit.SECONDS);
             }
             for (int round = 0; round < KILLS; round++) {
                 sequence = writeUntilKilled(broker, lastAcked, sequence);

@@ -48,12 +48,16 @@ class ConfigsIT {
         try (RunningBroker broker = new RunningBroker(dir, Map.of("log.retention.check.interval.ms", "100",
                 "log.segment.delete.delay.ms", "0"));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            // 1 KiB segments (so retention has whole segments to delete) through Kafka's internal testing
+            // key: segment.bytes may not be below 1 MiB
             admin.createTopics(List.of(new NewTopic("shrinking", 1, (short) 1).configs(Map.of(
-                    "segment.bytes", "1024", "cleanup.policy", "delete")))).all().get();
+                    "internal.segment.bytes", "1024", "segment.bytes", "2097152", "cleanup.policy", "delete")))).all().get();
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "shrinking");
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            assertEquals("1024", config.get("segment.bytes").value());
+            assertEquals("2097152", config.get("segment.bytes").value());
             assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get("segment.bytes").source());
+            assertEquals("1024", config.get("internal.segment.bytes").value());
+            assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get("internal.segment.bytes").source());
             assertEquals("604800000", config.get("retention.ms").value());
             assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("retention.ms").source());
 
@@ -92,6 +96,7 @@ class ConfigsIT {
             Config replaced = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             assertEquals("7200000", replaced.get("retention.ms").value());
             assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, replaced.get("segment.bytes").source());
+            assertEquals(null, replaced.get("internal.segment.bytes")); // unset: not described
 
             // compact-only topics are not deleted by time or size and, as in Kafka, refuse records without a key
             admin.incrementalAlterConfigs(Map.of(resource, List.of(

@@ -95,7 +95,7 @@ class DynamicBrokerConfigIT {
             cluster = started;
             Admin admin = cluster.admin();
             admin.createTopics(List.of(new NewTopic("limited", 1, (short) 2),
-                    new NewTopic("aging", 1, (short) 2).configs(Map.of("segment.bytes", "1024")))).all().get();
+                    new NewTopic("aging", 1, (short) 2).configs(Map.of("internal.segment.bytes", "1024")))).all().get();
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.BATCH_SIZE_CONFIG, "1", ProducerConfig.LINGER_MS_CONFIG, "0"),

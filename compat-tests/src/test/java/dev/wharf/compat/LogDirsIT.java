@@ -187,7 +187,7 @@ class LogDirsIT {
     @Test
     @Order(4)
     void aFailedDirTakesOnlyItsPartitionsOffline() throws Exception {
-        createTopic("disks", Map.of(0, List.of(1, 2, 3), 1, List.of(1, 2, 3)), Map.of("segment.bytes", "20000"));
+        createTopic("disks", Map.of(0, List.of(1, 2, 3), 1, List.of(1, 2, 3)), Map.of("internal.segment.bytes", "20000"));
         // one partition in each of broker 1's dirs
         Map<TopicPartitionReplica, String> placement = Map.of(new TopicPartitionReplica("disks", 0, 1),
                 logDir(1, "d1").toString(), new TopicPartitionReplica("disks", 1, 1), logDir(1, "d2").toString());

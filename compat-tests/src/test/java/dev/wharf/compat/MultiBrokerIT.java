@@ -108,7 +108,9 @@ class MultiBrokerIT {
             ExecutionException wide = assertThrows(ExecutionException.class,
                     () -> admin.createTopics(List.of(new NewTopic("wide", 1, (short) 3))).all().get());
             assertInstanceOf(InvalidReplicationFactorException.class, wide.getCause());
-            assertEquals("Replication factor: 3 larger than available brokers: 2.", wide.getCause().getMessage());
+            assertEquals("Unable to replicate the partition 3 time(s): The target replication factor of 3 "
+                    + "cannot be reached because only 2 broker(s) are registered"
+                    + " or some brokers have all their log directories cordoned.", wide.getCause().getMessage());
 
             // a feature finalized through broker 1 is finalized on broker 2 too
             admin.updateFeatures(Map.of("transaction.version", new FeatureUpdate((short) 1,

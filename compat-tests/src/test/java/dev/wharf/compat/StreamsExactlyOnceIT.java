@@ -98,8 +98,9 @@ class StreamsExactlyOnceIT {
                 "transaction.state.log.num.partitions", "5",
                 // the wiped run's orphaned transaction is aborted soon after its 10 s timeout (Streams' default for EOS)
                 "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
-                // small segments and an eager cleaner: the counts' changelog is compacted while the runs restore from it
-                "log.segment.bytes", "16384", "log.cleaner.backoff.ms", "200",
+                // an eager cleaner: the counts' changelog (small segments: WordCountMain) is compacted while the runs
+                // restore from it
+                "log.cleaner.backoff.ms", "200",
                 "log.cleaner.min.cleanable.ratio", "0.01"));
         bootstrap = broker.bootstrap();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));

@@ -163,8 +163,10 @@ public final class ReplicaPlacement {
             throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
         }
         if (replicationFactor > ring.size()) {
-            throw new InvalidReplicationFactorException("Replication factor: " + replicationFactor
-                    + " larger than available brokers: " + ring.size() + ".");
+            // Kafka 4.4's words (its KRaft placer), log directories included: Wharf has no cordoning
+            throw new InvalidReplicationFactorException("Unable to replicate the partition " + replicationFactor
+                    + " time(s): The target replication factor of " + replicationFactor + " cannot be reached because only "
+                    + ring.size() + " broker(s) are registered or some brokers have all their log directories cordoned.");
         }
     }
 

@@ -137,7 +137,9 @@ class ReplicaPlacementTest {
         ReplicaPlacement two = ReplicaPlacement.over(brokers(2), MixedRacks.REFUSE);
         InvalidReplicationFactorException wide = assertThrows(InvalidReplicationFactorException.class,
                 () -> two.forNewTopic(1, 3));
-        assertEquals("Replication factor: 3 larger than available brokers: 2.", wide.getMessage());
+        assertEquals("Unable to replicate the partition 3 time(s): The target replication factor of 3 "
+                + "cannot be reached because only 2 broker(s) are registered"
+                + " or some brokers have all their log directories cordoned.", wide.getMessage());
         assertThrows(InvalidReplicationFactorException.class, () -> two.forNewTopic(1, 0));
         assertThrows(InvalidReplicationFactorException.class,
                 () -> ReplicaPlacement.over(List.of(), MixedRacks.REFUSE).forNewTopic(1, 1));

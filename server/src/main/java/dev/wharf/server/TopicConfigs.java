@@ -34,8 +34,17 @@ public final class TopicConfigs {
             BrokerKeys.LOG_RETENTION_MS, b -> Long.toString(b.retentionMs()), "Delete segments older than this; -1 keeps all.");
     public static final TopicKey<Long> RETENTION_BYTES = define("retention.bytes", LONG, atLeast(-1),
             BrokerKeys.LOG_RETENTION_BYTES, "Delete old segments beyond this size per partition; -1 no limit.");
-    public static final TopicKey<Integer> SEGMENT_BYTES = define("segment.bytes", INT, atLeast(1024),
+    /** Kafka's smallest segment.bytes (and log.segment.bytes) since 4.0: 1 MiB. */
+    public static final int MIN_SEGMENT_BYTES = 1024 * 1024;
+    public static final TopicKey<Integer> SEGMENT_BYTES = define("segment.bytes", INT, atLeast(MIN_SEGMENT_BYTES),
             BrokerKeys.LOG_SEGMENT_BYTES, "Roll the active segment past this size.");
+    /**
+     * Kafka 4's internal, testing-only segment size: when a topic sets it, it replaces segment.bytes
+     * and is not held to its 1 MiB floor, so tests can roll small segments. Kafka takes any int;
+     * Wharf asks for the log store's smallest segment, 1 KiB.
+     */
+    public static final TopicKey<Integer> INTERNAL_SEGMENT_BYTES = defineInternal("internal.segment.bytes", INT,
+            atLeast(1024), "The maximum size of a single log file. This should be used for testing only.");
     public static final TopicKey<Long> SEGMENT_MS = define("segment.ms", LONG, atLeast(1),
             BrokerKeys.LOG_ROLL_MS, b -> Long.toString(b.segmentMs()), "Roll the active segment after this age.");
     public static final TopicKey<Integer> SEGMENT_INDEX_BYTES = define("segment.index.bytes", INT, atLeast(64),
@@ -108,11 +117,25 @@ public final class TopicConfigs {
         return BY_NAME.get(name);
     }
 
-    /** Every topic config with the value it has when a topic does not override it, by name. */
+    /** Every topic config but the internal ones with the value it has when a topic does not override it, by name. */
     public static Map<String, String> defaults(BrokerConfig broker) {
         Map<String, String> d = new TreeMap<>();
-        BY_NAME.forEach((name, key) -> d.put(name, key.defaultValue(broker)));
+        BY_NAME.forEach((name, key) -> {
+            if (!key.internal()) {
+                d.put(name, key.defaultValue(broker));
+            }
+        });
         return d;
+    }
+
+    /**
+     * The one entry that sets a topic's segment size to {@code bytes}: segment.bytes, or, below its
+     * 1 MiB floor (an internal topic's {@code offsets.topic.segment.bytes} may be as small as 1),
+     * internal.segment.bytes.
+     */
+    public static Map.Entry<String, String> segmentSize(int bytes) {
+        TopicKey<Integer> key = bytes >= MIN_SEGMENT_BYTES ? SEGMENT_BYTES : INTERNAL_SEGMENT_BYTES;
+        return Map.entry(key.name(), Integer.toString(bytes));
     }
 
     /** Checks a topic's overrides: known names, values their keys accept; the message names the bad entry. */
@@ -146,10 +169,20 @@ public final class TopicConfigs {
 
     private static <T> TopicKey<T> define(String name, ConfigType<T> type, Validator<? super T> validator,
             ConfigKey<?> brokerKey, Function<BrokerConfig, String> brokerDefault, String doc) {
-        TopicKey<T> key = new TopicKey<>(new ConfigKey<>(name, type, null, validator, ConfigKey.DYNAMIC, doc),
-                brokerKey, brokerDefault);
-        if (BY_NAME.put(name, key) != null) {
-            throw new IllegalStateException("topic key " + name + " defined twice");
+        return register(new TopicKey<>(new ConfigKey<>(name, type, null, validator, ConfigKey.DYNAMIC, doc),
+                brokerKey, brokerDefault, false));
+    }
+
+    /** A key Kafka defines as internal: no default, described only where a topic sets it. */
+    private static <T> TopicKey<T> defineInternal(String name, ConfigType<T> type, Validator<? super T> validator,
+            String doc) {
+        return register(new TopicKey<>(new ConfigKey<>(name, type, null, validator, ConfigKey.DYNAMIC, doc),
+                null, b -> null, true));
+    }
+
+    private static <T> TopicKey<T> register(TopicKey<T> key) {
+        if (BY_NAME.put(key.name(), key) != null) {
+            throw new IllegalStateException("topic key " + key.name() + " defined twice");
         }
         return key;
     }

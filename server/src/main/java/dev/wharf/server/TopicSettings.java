@@ -23,12 +23,15 @@ public final class TopicSettings {
         Map<TopicKey<?>, Object> values = new HashMap<>();
         for (TopicKey<?> key : TopicConfigs.all()) {
             String text = overrides.get(key.name());
+            if (text == null && key.internal()) {
+                continue; // not set: no value
+            }
             values.put(key, key.def().parse(text != null ? text : key.defaultValue(broker)));
         }
         return new TopicSettings(values);
     }
 
-    /** The key's typed value for this topic. */
+    /** The key's typed value for this topic; null for an internal key the topic does not set. */
     @SuppressWarnings("unchecked")
     public <T> T get(TopicKey<T> key) {
         return (T) values.get(key);
@@ -45,7 +48,9 @@ public final class TopicSettings {
         CompactionConfig compaction = new CompactionConfig(policy.contains("compact"), deletes,
                 get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO), get(TopicConfigs.DELETE_RETENTION_MS),
                 get(TopicConfigs.MIN_COMPACTION_LAG_MS), get(TopicConfigs.MAX_COMPACTION_LAG_MS));
-        return new LogConfig(get(TopicConfigs.SEGMENT_BYTES), get(TopicConfigs.SEGMENT_MS),
+        Integer internalSegmentBytes = get(TopicConfigs.INTERNAL_SEGMENT_BYTES); // replaces segment.bytes, as in Kafka
+        int segmentBytes = internalSegmentBytes != null ? internalSegmentBytes : get(TopicConfigs.SEGMENT_BYTES);
+        return new LogConfig(segmentBytes, get(TopicConfigs.SEGMENT_MS),
                 get(TopicConfigs.SEGMENT_INDEX_BYTES), get(TopicConfigs.INDEX_INTERVAL_BYTES),
                 deletes ? get(TopicConfigs.RETENTION_MS) : -1, deletes ? get(TopicConfigs.RETENTION_BYTES) : -1,
                 get(TopicConfigs.FLUSH_MESSAGES), get(TopicConfigs.FLUSH_MS), get(TopicConfigs.FILE_DELETE_DELAY_MS),

@@ -63,12 +63,12 @@ class DynamicBrokerConfigTest {
         DynamicBrokerConfig config = broker(Map.of());
         config.entityChanged("2", Map.of("message.max.bytes", "100"));
         assertEquals(1048588, config.get(BrokerKeys.MESSAGE_MAX_BYTES));
-        config.entityChanged("1", Map.of("message.max.bytes", "lots", "broker.id", "7", "log.segment.bytes", "2048",
+        config.entityChanged("1", Map.of("message.max.bytes", "lots", "broker.id", "7", "log.segment.bytes", "2097152",
                 "custom.plugin.key", "x"));
         assertEquals(1048588, config.get(BrokerKeys.MESSAGE_MAX_BYTES));
         assertEquals(1, config.current().brokerId());
-        assertEquals(2048, config.get(BrokerKeys.LOG_SEGMENT_BYTES));
-        assertEquals(Map.of("log.segment.bytes", "2048", "custom.plugin.key", "x"), config.configs("1"));
+        assertEquals(2097152, config.get(BrokerKeys.LOG_SEGMENT_BYTES));
+        assertEquals(Map.of("log.segment.bytes", "2097152", "custom.plugin.key", "x"), config.configs("1"));
     }
 
     // Listeners hear each real change once, with the configuration before and after.

@@ -27,8 +27,12 @@ class TopicSettingsTest {
     // Log settings: overrides typed, broker defaults otherwise; compact-only turns retention off.
     @Test
     void logConfigFromSettings() {
-        LogConfig log = TopicSettings.of(broker, Map.of("segment.bytes", "4096", "flush.ms", "50")).logConfig();
-        assertEquals(4096, log.segmentBytes());
+        LogConfig log = TopicSettings.of(broker, Map.of("segment.bytes", "2097152", "flush.ms", "50")).logConfig();
+        assertEquals(2097152, log.segmentBytes());
+        // Kafka's internal testing key replaces segment.bytes, below its 1 MiB floor too
+        assertEquals(4096, TopicSettings.of(broker, Map.of("segment.bytes", "2097152", "internal.segment.bytes", "4096"))
+                .logConfig().segmentBytes());
+        assertEquals(null, TopicSettings.of(broker, Map.of()).get(TopicConfigs.INTERNAL_SEGMENT_BYTES));
         assertEquals(50, log.flushMs());
         assertEquals(600_000, log.retentionMs());
         assertEquals(broker.logConfig().segmentMs(), log.segmentMs());

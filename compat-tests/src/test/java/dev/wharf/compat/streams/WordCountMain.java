@@ -77,6 +77,9 @@ public final class WordCountMain {
         config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 1024);
         // records reach the broker while their transaction is open, not in one flush at commit (Streams' EOS linger is 100 ms)
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // small segments on the internal topics, so the counts' changelog is compacted while runs restore
+        // from it (Kafka's internal testing key: segment.bytes may not be below 1 MiB)
+        config.put(StreamsConfig.topicPrefix("internal.segment.bytes"), 16384);
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(INPUT, Consumed.with(Serdes.String(), Serdes.String()))

@@ -11,8 +11,9 @@ import dev.wharf.wire.message.AlterUserScramCredentialsRequest;
 import dev.wharf.wire.message.AlterUserScramCredentialsResponse;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.protocol.ApiMessage;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,17 +22,24 @@ import java.util.Set;
  * AlterUserScramCredentials (KIP-554): adds, replaces and deletes users' SCRAM credentials, kept in
  * each user's config entity under the mechanism's name as Kafka's ZooKeeper mode keeps them
  * ({@link ScramFormatter}); the request carries the salt and salted password, never the password.
- * One result per user, and a user's changes are applied together or not at all; Kafka's checks:
- * an empty user name or iterations outside {@link ScramMechanism#MIN_ITERATIONS}..{@link
- * ScramMechanism#MAX_ITERATIONS} is UNACCEPTABLE_CREDENTIAL, an unknown mechanism
- * UNSUPPORTED_SASL_MECHANISM, the same user and mechanism twice DUPLICATE_RESOURCE, deleting a
- * credential that does not exist RESOURCE_NOT_FOUND.
+ *
+ * <p>As Kafka 4's controller does, a request may alter each user once: deletions are looked at
+ * first, then upsertions, each in request order, and a user's first refusal is its answer (later
+ * alterations of that user are not looked at). A second alteration of a user, whatever its
+ * mechanism, is DUPLICATE_RESOURCE and drops the first. Otherwise an alteration is checked in
+ * Kafka's order: an empty user name is UNACCEPTABLE_CREDENTIAL, an unknown mechanism
+ * UNSUPPORTED_SASL_MECHANISM, deleting a credential that is not stored RESOURCE_NOT_FOUND, and
+ * iterations outside {@link ScramMechanism#MIN_ITERATIONS}..{@link ScramMechanism#MAX_ITERATIONS}
+ * UNACCEPTABLE_CREDENTIAL. One result per user, in the order first named.
  *
  * <p>v0: flexible.
  *
  * <p>Authorization: ALTER on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
  */
 public final class AlterUserScramCredentialsHandler implements ApiHandler {
+    private static final String DUPLICATE = "A user credential cannot be altered twice in the same request";
+    private static final String NOT_FOUND = "Attempt to delete a user credential that does not exist";
+
     private final Authorization authz;
     private final ZkMetadataStore metadata;
 
@@ -48,32 +56,35 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler {
     /** A user's refused change. */
     private record Refusal(ErrorCode error, String message) {}
 
-    /** The credential to delete does not exist. */
+    /** The one change a request makes to a user: a mechanism's credential deleted, or stored (upsert). */
+    private record Alteration(ScramMechanism mechanism, AlterUserScramCredentialsRequest.ScramCredentialUpsertion upsert) {}
+
+    /** The credential to delete is not stored (any more: another request deleted it meanwhile). */
     private static final class NotFoundException extends RuntimeException {
         NotFoundException() {
-            super("Attempt to delete a user credential that does not exist", null, false, false);
+            super(NOT_FOUND, null, false, false);
         }
     }
 
     @Override
     public ApiMessage respond(RequestContext context) {
         AlterUserScramCredentialsRequest req = (AlterUserScramCredentialsRequest) context.body();
-        Map<String, Refusal> refused = new LinkedHashMap<>();
-        Map<String, Boolean> users = new LinkedHashMap<>(); // in the order named, each once
-        Set<String> seen = new HashSet<>();
+        Map<String, Refusal> refused = new HashMap<>();
+        Map<String, Alteration> pending = new HashMap<>();
+        Set<String> users = new LinkedHashSet<>(); // in the order first named
         for (AlterUserScramCredentialsRequest.ScramCredentialDeletion d : req.deletions()) {
-            users.put(d.name(), true);
-            check(d.name(), d.mechanism(), null, seen, refused);
+            users.add(d.name());
+            take(d.name(), d.mechanism(), null, refused, pending);
         }
         for (AlterUserScramCredentialsRequest.ScramCredentialUpsertion u : req.upsertions()) {
-            users.put(u.name(), true);
-            check(u.name(), u.mechanism(), u, seen, refused);
+            users.add(u.name());
+            take(u.name(), u.mechanism(), u, refused, pending);
         }
-        List<AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult> results = new java.util.ArrayList<>();
+        List<AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult> results = new ArrayList<>();
         boolean allowed = authz.allowedOnCluster(context, AclOperation.ALTER);
-        for (String user : users.keySet()) {
+        for (String user : users) {
             Refusal refusal = !allowed ? new Refusal(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, null)
-                    : refused.containsKey(user) ? refused.get(user) : apply(user, req);
+                    : refused.containsKey(user) ? refused.get(user) : apply(user, pending.get(user));
             AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult r =
                     new AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult().setUser(user);
             if (refusal != null) {
@@ -84,45 +95,64 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler {
         return new AlterUserScramCredentialsResponse().setResults(results);
     }
 
-    /** Records the first reason the user's change is refused, if this part of it gives one. */
-    private static void check(String user, byte mechanismId, AlterUserScramCredentialsRequest.ScramCredentialUpsertion upsert,
-            Set<String> seen, Map<String, Refusal> refused) {
-        Refusal refusal = null;
-        var mechanism = ScramMechanism.byTypeId(mechanismId);
-        if (user.isEmpty()) {
-            refusal = new Refusal(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Username must not be empty");
-        } else if (mechanism.isEmpty()) {
-            refusal = new Refusal(ErrorCode.UNSUPPORTED_SASL_MECHANISM, "Unknown SCRAM mechanism");
-        } else if (!seen.add(user + "\u0000" + mechanismId)) {
-            refusal = new Refusal(ErrorCode.DUPLICATE_RESOURCE, "A user credential cannot be altered twice in the same request");
-        } else if (upsert != null && upsert.iterations() < ScramMechanism.MIN_ITERATIONS) {
-            refusal = new Refusal(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Too few iterations");
-        } else if (upsert != null && upsert.iterations() > ScramMechanism.MAX_ITERATIONS) {
-            refusal = new Refusal(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Too many iterations");
-        } else if (upsert != null && (upsert.salt().length == 0 || upsert.saltedPassword().length == 0)) {
-            refusal = new Refusal(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Salt and salted password must not be empty");
+    /** Takes one alteration (a deletion when {@code upsert} is null) as the user's change, or refuses the user. */
+    private void take(String user, byte mechanismId, AlterUserScramCredentialsRequest.ScramCredentialUpsertion upsert,
+            Map<String, Refusal> refused, Map<String, Alteration> pending) {
+        if (refused.containsKey(user)) {
+            return; // the user's first refusal stands
         }
+        if (pending.remove(user) != null) {
+            refused.put(user, new Refusal(ErrorCode.DUPLICATE_RESOURCE, DUPLICATE));
+            return;
+        }
+        Refusal refusal = check(user, mechanismId, upsert);
         if (refusal != null) {
-            refused.putIfAbsent(user, refusal);
+            refused.put(user, refusal);
+        } else {
+            pending.put(user, new Alteration(ScramMechanism.byTypeId(mechanismId).orElseThrow(), upsert));
         }
     }
 
-    /** Applies the user's deletions and upsertions in one write; the refusal, or null when done. */
-    private Refusal apply(String user, AlterUserScramCredentialsRequest req) {
+    /** Why this alteration of a user named once so far is refused, or null. */
+    private Refusal check(String user, byte mechanismId, AlterUserScramCredentialsRequest.ScramCredentialUpsertion upsert) {
+        var mechanism = ScramMechanism.byTypeId(mechanismId);
+        if (user.isEmpty()) {
+            return new Refusal(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Username must not be empty");
+        }
+        if (mechanism.isEmpty()) {
+            return new Refusal(ErrorCode.UNSUPPORTED_SASL_MECHANISM, "Unknown SCRAM mechanism");
+        }
+        if (upsert == null) {
+            boolean stored = metadata.clientConfigs(ClientEntity.user(ClientEntity.Name.of(user)))
+                    .containsKey(mechanism.get().mechanismName);
+            return stored ? null : new Refusal(ErrorCode.RESOURCE_NOT_FOUND, NOT_FOUND);
+        }
+        if (upsert.iterations() < ScramMechanism.MIN_ITERATIONS) {
+            return new Refusal(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Too few iterations");
+        }
+        if (upsert.iterations() > ScramMechanism.MAX_ITERATIONS) {
+            return new Refusal(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Too many iterations");
+        }
+        if (upsert.salt().length == 0 || upsert.saltedPassword().length == 0) {
+            // Kafka 4.4 stores an empty salt and fails an empty salted password with UNKNOWN_SERVER_ERROR
+            return new Refusal(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Salt and salted password must not be empty");
+        }
+        return null;
+    }
+
+    /** Makes the user's one change; the refusal, or null when done. */
+    private Refusal apply(String user, Alteration change) {
         try {
             metadata.updateClientConfigs(ClientEntity.user(ClientEntity.Name.of(user)), configs -> {
-                for (AlterUserScramCredentialsRequest.ScramCredentialDeletion d : req.deletions()) {
-                    if (d.name().equals(user)
-                            && configs.remove(ScramMechanism.byTypeId(d.mechanism()).orElseThrow().mechanismName) == null) {
+                String key = change.mechanism().mechanismName;
+                if (change.upsert() == null) {
+                    if (configs.remove(key) == null) {
                         throw new NotFoundException();
                     }
-                }
-                for (AlterUserScramCredentialsRequest.ScramCredentialUpsertion u : req.upsertions()) {
-                    if (u.name().equals(user)) {
-                        ScramMechanism m = ScramMechanism.byTypeId(u.mechanism()).orElseThrow();
-                        configs.put(m.mechanismName, ScramFormatter.format(
-                                ScramFormatter.credential(m, u.saltedPassword(), u.salt(), u.iterations())));
-                    }
+                } else {
+                    AlterUserScramCredentialsRequest.ScramCredentialUpsertion u = change.upsert();
+                    configs.put(key, ScramFormatter.format(
+                            ScramFormatter.credential(change.mechanism(), u.saltedPassword(), u.salt(), u.iterations())));
                 }
                 return configs;
             });

@@ -42,6 +42,9 @@ final class ConfigResources {
         for (TopicKey<?> key : TopicConfigs.all()) {
             List<Synonym> chain = new ArrayList<>();
             String override = overrides.get(key.name());
+            if (override == null && key.internal()) {
+                continue; // Kafka describes an internal key only where the topic sets it
+            }
             if (override != null) {
                 chain.add(new Synonym(key.name(), override, ConfigSource.DYNAMIC_TOPIC_CONFIG));
             }

@@ -67,7 +67,7 @@ public final class BrokerKeys {
     public static final ConfigKey<Long> LOG_RETENTION_BYTES = define("log.retention.bytes", LONG, "-1", atLeast(-1),
             DYNAMIC, "Retention by size per partition; -1 no limit (retention.bytes).");
     public static final ConfigKey<Integer> LOG_SEGMENT_BYTES = define("log.segment.bytes", INT, "1073741824",
-            atLeast(1024), DYNAMIC, "Segment size (segment.bytes).");
+            atLeast(1024 * 1024), DYNAMIC, "Segment size (segment.bytes); at least 1 MiB, as in Kafka 4.");
     public static final ConfigKey<Long> LOG_ROLL_HOURS = define("log.roll.hours", LONG, "168", atLeast(1), STATIC,
             "Segment age at which it rolls, in hours (segment.ms); static in Kafka: change log.roll.ms live instead.");
     public static final ConfigKey<Long> LOG_ROLL_MS = define("log.roll.ms", LONG, null, atLeast(1), DYNAMIC,

@@ -4,6 +4,7 @@ import dev.wharf.controller.BrokerInfo;
 import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.TopicAdmin;
+import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.coordinator.InternalTopic;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.replica.Partition;
@@ -29,8 +30,8 @@ final class BrokerOffsetsTopic implements OffsetsTopic {
         this.config = config;
         this.metadata = metadata;
         this.admin = admin;
-        Map<String, String> configs = Map.of("cleanup.policy", "compact",
-                "segment.bytes", Integer.toString(config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES)));
+        Map<String, String> configs = Map.ofEntries(Map.entry("cleanup.policy", "compact"),
+                TopicConfigs.segmentSize(config.get(BrokerKeys.OFFSETS_TOPIC_SEGMENT_BYTES)));
         this.topic = new InternalTopic(new InternalTopic.Spec(NAME, config.get(BrokerKeys.OFFSETS_TOPIC_NUM_PARTITIONS),
                 config.get(BrokerKeys.OFFSETS_TOPIC_REPLICATION_FACTOR), BrokerKeys.OFFSETS_TOPIC_REPLICATION_FACTOR.name(),
                 configs), config.brokerId(), metadata, admin, replicas);

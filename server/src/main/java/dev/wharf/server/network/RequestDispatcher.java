@@ -142,7 +142,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         pendingBytes += frameBytes;
         updateReading(ctx);
-        RequestContext context = new RequestContext(request, connection(ctx));
+        RequestContext context = new RequestContext(request, connection(ctx), frameBytes);
         CompletableFuture<ApiMessage> future = previous.isDone() ? start(ctx, handler, context, sequence)
                 : previous.handle((ignored, e) -> null).thenCompose(ignored -> startQueued(ctx, handler, context, sequence));
         previous = future;

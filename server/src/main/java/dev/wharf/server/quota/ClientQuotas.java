@@ -48,7 +48,9 @@ public final class ClientQuotas {
         this.windowSeconds = windowSeconds;
         long windowMs = TimeUnit.SECONDS.toMillis(windowSeconds);
         for (QuotaKey k : new QuotaKey[] {QuotaKey.PRODUCER_BYTE_RATE, QuotaKey.CONSUMER_BYTE_RATE, QuotaKey.REQUEST_PERCENTAGE}) {
-            trackers.put(k, new ClientQuotaTracker(nowMs -> new SampledRate(windows, windowMs, nowMs)));
+            // as in Kafka, request time's throttle is at most one window; a byte rate's is not bounded
+            long maxThrottleMs = k == QuotaKey.REQUEST_PERCENTAGE ? windowMs : Long.MAX_VALUE;
+            trackers.put(k, new ClientQuotaTracker(nowMs -> new SampledRate(windows, windowMs, maxThrottleMs, nowMs)));
             configured.put(k, new HashMap<>());
         }
         double burstSeconds = (double) mutationWindows * mutationWindowSeconds;
@@ -71,6 +73,8 @@ public final class ClientQuotas {
         private final String principal;
         private final String clientId;
         private final boolean strict;
+        /** A strict request's throttle: the debt's, measured at its first refusal; 0 while none was refused. */
+        private long refusedThrottleMs;
 
         private MutationQuota(String principal, String clientId, boolean strict) {
             this.principal = principal;
@@ -89,8 +93,12 @@ public final class ClientQuotas {
             }
             ClientQuotaTracker mutations = trackers.get(QuotaKey.CONTROLLER_MUTATION_RATE);
             long now = clockMs.getAsLong();
-            if (strict && mutations.throttleMs(principal, clientId, now) > 0) {
-                return false;
+            if (strict) {
+                long debtMs = mutations.throttleMs(principal, clientId, now);
+                if (debtMs > 0) {
+                    refusedThrottleMs = Math.max(refusedThrottleMs, debtMs);
+                    return false;
+                }
             }
             mutations.recordAndThrottleMs(principal, clientId, partitions, now);
             return true;
@@ -103,13 +111,19 @@ public final class ClientQuotas {
             }
         }
 
-        /** The throttle time the client has earned: the response carries it, and its connection is not read that long. */
+        /**
+         * The throttle time the client has earned: the response carries it, and its connection is not
+         * read that long. As in Kafka, a strict request is throttled only when one of its topics was
+         * refused (one that merely brought the client into debt is not), a permissive one whenever
+         * the client is in debt.
+         */
         public int throttleMs() {
             if (!any) {
                 return 0;
             }
-            return (int) Math.min(Integer.MAX_VALUE,
-                    trackers.get(QuotaKey.CONTROLLER_MUTATION_RATE).throttleMs(principal, clientId, clockMs.getAsLong()));
+            long ms = strict ? refusedThrottleMs
+                    : trackers.get(QuotaKey.CONTROLLER_MUTATION_RATE).throttleMs(principal, clientId, clockMs.getAsLong());
+            return (int) Math.min(Integer.MAX_VALUE, ms);
         }
     }
 
@@ -145,7 +159,7 @@ public final class ClientQuotas {
         return any;
     }
 
-    /** Records {@code bytes} of records produced by the client; the throttle time they earn. */
+    /** Records a Produce request of {@code bytes} (header and body, as Kafka counts it); the throttle time it earns. */
     public int produceThrottleMs(String principal, String clientId, long bytes) {
         return record(QuotaKey.PRODUCER_BYTE_RATE, principal, clientId, bytes);
     }

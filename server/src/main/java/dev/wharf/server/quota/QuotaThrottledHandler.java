@@ -5,7 +5,6 @@ import dev.wharf.server.api.RequestContext;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
-import dev.wharf.wire.message.ProduceRequest;
 import dev.wharf.wire.protocol.ApiMessage;
 import dev.wharf.wire.protocol.ThrottledResponse;
 import dev.wharf.wire.records.Records;
@@ -13,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Wraps a handler to enforce client quotas on its requests: the time it takes (request_percentage),
- * and for Produce the record bytes appended (producer_byte_rate), for a consumer's Fetch the record
- * bytes answered (consumer_byte_rate). The response carries the largest throttle time earned, and
+ * and for Produce the request's size, header and body, as Kafka counts it (producer_byte_rate), for
+ * a consumer's Fetch the record bytes answered (consumer_byte_rate). The response carries the largest throttle time earned, and
  * the dispatcher then stops reading the connection that long (KIP-219); a Produce with acks=0,
  * which gets no response, is muted all the same. As in Kafka, a throttled
  * request is still served in full, except a consumer's Fetch: that is answered empty and its bytes
@@ -85,7 +84,7 @@ public final class QuotaThrottledHandler implements ApiHandler {
         long nanos = System.nanoTime() - start;
         int requestThrottle = quotas.requestThrottleMs(principal, clientId, nanos);
         int produceThrottle = handler.api() == ApiKey.PRODUCE
-                ? quotas.produceThrottleMs(principal, clientId, recordBytes((ProduceRequest) context.body())) : 0;
+                ? quotas.produceThrottleMs(principal, clientId, context.sizeInBytes()) : 0;
         int earned = Math.max(requestThrottle, produceThrottle);
         if (response.isDone() && !response.isCompletedExceptionally()) { // answered at once: no stage to allocate
             ApiMessage body = response.join();
@@ -136,16 +135,6 @@ public final class QuotaThrottledHandler implements ApiHandler {
 
     private static boolean fromFollower(FetchRequest req) {
         return req.replicaId() >= 0 || (req.replicaState() != null && req.replicaState().replicaId() >= 0);
-    }
-
-    private static long recordBytes(ProduceRequest req) {
-        long bytes = 0;
-        for (ProduceRequest.TopicProduceData t : req.topicData()) {
-            for (ProduceRequest.PartitionProduceData p : t.partitionData()) {
-                bytes += size(p.records());
-            }
-        }
-        return bytes;
     }
 
     private static long recordBytes(FetchResponse resp) {

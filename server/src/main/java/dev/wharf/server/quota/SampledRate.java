@@ -8,21 +8,24 @@ package dev.wharf.server.quota;
  * previous one ended; windows older than the whole span count for nothing.
  *
  * <p>The throttle time is Kafka's: how long the client must stay quiet for the rate to fall back to
- * the bound, {@code (rate - bound) / bound * span}, at most the whole span.
+ * the bound, {@code (rate - bound) / bound * span}, rounded, and at most {@code maxThrottleMs} (Kafka
+ * bounds only request time's, to one window; a byte rate's grows with the burst).
  *
  * <p>Threads: any; each call takes this object's monitor (a few arithmetic steps, no allocation).
  */
 final class SampledRate implements QuotaMeter {
     private final int samples;
     private final long windowMs;
+    private final long maxThrottleMs;
     private final long[] windowStartMs;
     private final double[] windowValue;
     private int current;
     private long lastRecordMs;
 
-    SampledRate(int samples, long windowMs, long nowMs) {
+    SampledRate(int samples, long windowMs, long maxThrottleMs, long nowMs) {
         this.samples = samples;
         this.windowMs = windowMs;
+        this.maxThrottleMs = maxThrottleMs;
         this.windowStartMs = new long[samples];
         this.windowValue = new double[samples];
         java.util.Arrays.fill(windowStartMs, nowMs);
@@ -62,8 +65,7 @@ final class SampledRate implements QuotaMeter {
         if (rate <= bound) {
             return 0;
         }
-        double ms = (rate - bound) / bound * spanMs;
-        return (long) Math.min(ms, (double) samples * windowMs);
+        return Math.min(Math.round((rate - bound) / bound * spanMs), maxThrottleMs);
     }
 
     /** The rate per second now. */

@@ -5,6 +5,7 @@ import dev.wharf.controller.ZkMetadataStore;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.ErrorCode;
 import dev.wharf.server.TopicAdmin;
+import dev.wharf.server.TopicConfigs;
 import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.coordinator.CoordinatorLog;
 import dev.wharf.server.coordinator.CoordinatorTopic;
@@ -65,10 +66,10 @@ public final class TxnStore {
 
     /** {@code __transaction_state} as Kafka creates it: compacted, never unclean, uncompressed. */
     private static Map<String, String> topicConfigs(BrokerConfig config) {
-        return Map.of("cleanup.policy", "compact",
-                "segment.bytes", Integer.toString(config.get(BrokerKeys.TRANSACTION_STATE_LOG_SEGMENT_BYTES)),
-                "min.insync.replicas", Integer.toString(config.get(BrokerKeys.TRANSACTION_STATE_LOG_MIN_ISR)),
-                "unclean.leader.election.enable", "false", "compression.type", "uncompressed");
+        return Map.ofEntries(Map.entry("cleanup.policy", "compact"),
+                TopicConfigs.segmentSize(config.get(BrokerKeys.TRANSACTION_STATE_LOG_SEGMENT_BYTES)),
+                Map.entry("min.insync.replicas", Integer.toString(config.get(BrokerKeys.TRANSACTION_STATE_LOG_MIN_ISR))),
+                Map.entry("unclean.leader.election.enable", "false"), Map.entry("compression.type", "uncompressed"));
     }
 
     /** Called with the ids of each partition once loaded (the coordinator completes their prepared transactions). */

@@ -25,7 +25,7 @@ class ConfigResourcesTest {
     // The cluster default shows only what is set there.
     @Test
     void brokerEntriesCarryTheirSource() {
-        DynamicBrokerConfig config = new DynamicBrokerConfig(BrokerConfig.of(Map.of("broker.id", "1", "log.segment.bytes", "4096")));
+        DynamicBrokerConfig config = new DynamicBrokerConfig(BrokerConfig.of(Map.of("broker.id", "1", "log.segment.bytes", "2097152")));
         config.entityChanged("", Map.of("log.retention.ms", "2000", "message.max.bytes", "5000"));
         config.entityChanged("1", Map.of("message.max.bytes", "6000"));
         Map<String, ConfigResources.Entry> broker = byName(ConfigResources.broker(config, "1"));
@@ -47,7 +47,7 @@ class ConfigResourcesTest {
     // A topic key without an override takes the broker's value and says where it comes from.
     @Test
     void topicDefaultsNameTheirBrokerSource() {
-        DynamicBrokerConfig config = new DynamicBrokerConfig(BrokerConfig.of(Map.of("broker.id", "1", "log.segment.bytes", "4096")));
+        DynamicBrokerConfig config = new DynamicBrokerConfig(BrokerConfig.of(Map.of("broker.id", "1", "log.segment.bytes", "2097152")));
         config.entityChanged("", Map.of("log.retention.ms", "2000"));
         TopicInfo topic = new TopicInfo("t", UUID.randomUUID(), List.of(), Map.of("cleanup.policy", "compact"));
         Map<String, ConfigResources.Entry> entries = byName(ConfigResources.topic(topic, config));
@@ -57,5 +57,10 @@ class ConfigResourcesTest {
         assertEquals(ConfigSource.DEFAULT_CONFIG, entries.get("max.message.bytes").source());
         assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, entries.get("cleanup.policy").source());
         assertEquals(ConfigSource.DEFAULT_CONFIG, entries.get("segment.jitter.ms").source());
+        assertFalse(entries.containsKey("internal.segment.bytes")); // Kafka's internal key: shown only where set
+        TopicInfo small = new TopicInfo("s", UUID.randomUUID(), List.of(), Map.of("internal.segment.bytes", "4096"));
+        ConfigResources.Entry internal = byName(ConfigResources.topic(small, config)).get("internal.segment.bytes");
+        assertEquals("4096", internal.value());
+        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, internal.source());
     }
 }

@@ -40,7 +40,11 @@ class KeyDefinitionsTest {
         for (TopicKey<?> key : TopicConfigs.all()) {
             assertFalse(key.def().doc().isBlank(), key.name());
             assertTrue(key.def().dynamic(), key.name());
-            key.def().parse(key.defaultValue(broker));
+            if (key.internal()) {
+                assertEquals(null, key.defaultValue(broker), key.name()); // unset unless a topic sets it
+            } else {
+                key.def().parse(key.defaultValue(broker));
+            }
         }
     }
 
@@ -69,7 +73,7 @@ class KeyDefinitionsTest {
     // A broker value that is not of the key's type, or out of its range, fails start-up naming the key.
     @ParameterizedTest
     @CsvSource({"num.partitions,many", "num.partitions,0", "auto.create.topics.enable,yes",
-            "log.message.timestamp.type,WallClock", "zookeeper.embedded.port,70000", "log.segment.bytes,10",
+            "log.message.timestamp.type,WallClock", "zookeeper.embedded.port,70000", "log.segment.bytes,1048575",
             "log.cleanup.policy,shred", "log.cleaner.min.cleanable.ratio,2"})
     void badBrokerValuesNameTheKey(String key, String value) {
         ConfigException e = assertThrows(ConfigException.class, () -> BrokerConfig.of(Map.of(key, value)));
@@ -79,18 +83,20 @@ class KeyDefinitionsTest {
     // A topic value the key does not accept is refused when set, naming the key; so is an unknown name.
     @ParameterizedTest
     @CsvSource({"retention.ms,soon", "max.message.bytes,big", "message.timestamp.after.max.ms,-5",
-            "cleanup.policy,shred", "compression.type,rar", "segment.bytes,100", "flush.ms,0",
-            "min.cleanable.dirty.ratio,NaN", "preallocate,maybe", "no.such.config,1"})
+            "cleanup.policy,shred", "compression.type,rar", "segment.bytes,1048575", "flush.ms,0",
+            "min.cleanable.dirty.ratio,NaN", "preallocate,maybe", "no.such.config,1", "internal.segment.bytes,lots"})
     void badTopicValuesNameTheKey(String key, String value) {
         ConfigException e = assertThrows(ConfigException.class, () -> TopicConfigs.validate(Map.of(key, value)));
         assertTrue(e.getMessage().contains(key), e.getMessage());
     }
 
-    // Values Kafka accepts pass: lists with blanks, -1 for unlimited, booleans in any case.
+    // Values Kafka accepts pass: lists with blanks, -1 for unlimited, booleans in any case, 1 MiB
+    // segments, and smaller ones through the internal testing key.
     @Test
     void goodTopicValuesPass() {
         TopicConfigs.validate(Map.of("cleanup.policy", "compact,,delete", "retention.ms", "-1",
-                "retention.bytes", "-1", "preallocate", "TRUE", "segment.bytes", "1024", "min.cleanable.dirty.ratio", "1"));
+                "retention.bytes", "-1", "preallocate", "TRUE", "segment.bytes", "1048576", "min.cleanable.dirty.ratio", "1",
+                "internal.segment.bytes", "4096"));
         TopicConfigs.validate(Map.of("cleanup.policy", ""));
     }
 }

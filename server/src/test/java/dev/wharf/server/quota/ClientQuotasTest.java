@@ -78,13 +78,14 @@ class ClientQuotasTest {
         assertEquals(10_000, quotas.produceThrottleMs("User:ANONYMOUS", "app", 0)); // 1,000/s against 500/s over 10 s
     }
 
-    // The request quota counts handler time as a percentage of one thread per second.
+    // The request quota counts handler time as a percentage of one thread per second; as in Kafka,
+    // its throttle is at most one window (1 s here), where a byte rate's would be 10 s.
     @Test
     void requestTimeIsAPercentageOfAThread() {
         quotas.configsChanged(ClientEntity.clientId(Name.DEFAULT), Map.of("request_percentage", "10"));
         // 1 s of handling over a 10 s span is 10% of a thread: at the bound
         assertEquals(0, quotas.requestThrottleMs("User:ANONYMOUS", "app", 1_000_000_000L));
-        assertEquals(10_000, quotas.requestThrottleMs("User:ANONYMOUS", "app", 1_000_000_000L));
+        assertEquals(1000, quotas.requestThrottleMs("User:ANONYMOUS", "app", 1_000_000_000L));
     }
 
     // Rates of clients gone for an hour are forgotten when new clients come, so churn does not pile up.

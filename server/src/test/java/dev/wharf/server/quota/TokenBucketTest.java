@@ -27,18 +27,24 @@ class TokenBucketTest {
 
     // Strict requests are refused once the client is in debt; the topic that brought it there passed.
     // Permissive ones (older versions) always pass. Other clients are not affected; no quota, no limit.
+    // As in Kafka, a strict request is throttled only when it had a refusal (by the debt then), a
+    // permissive one whenever it leaves the client in debt.
     @Test
     void strictAndPermissive() {
         AtomicLong now = new AtomicLong();
         ClientQuotas quotas = new ClientQuotas(11, 1, 2, 1, now::get);
         quotas.configsChanged(ClientEntity.clientId(Name.of("admin")), Map.of("controller_mutation_rate", "5"));
+        ClientQuotas.MutationQuota intoDebt = quotas.mutations("User:ANONYMOUS", "admin", true);
+        assertTrue(intoDebt.admit(10));
+        assertTrue(intoDebt.admit(10));
+        assertEquals(0, intoDebt.throttleMs()); // in debt, but nothing refused
         ClientQuotas.MutationQuota strict = quotas.mutations("User:ANONYMOUS", "admin", true);
-        assertTrue(strict.admit(10));
-        assertTrue(strict.admit(10));
         assertFalse(strict.admit(1));
         assertEquals(2000, strict.throttleMs());
-        assertTrue(quotas.mutations("User:ANONYMOUS", "admin", false).admit(1));
-        assertEquals(2200, strict.throttleMs());
+        ClientQuotas.MutationQuota permissive = quotas.mutations("User:ANONYMOUS", "admin", false);
+        assertTrue(permissive.admit(1));
+        assertEquals(2200, permissive.throttleMs());
+        assertEquals(2000, strict.throttleMs()); // as measured at its refusal
         strict.refund(1);
         assertTrue(quotas.mutations("User:ANONYMOUS", "other", true).admit(1000));
         now.set(2000);
