@@ -48,12 +48,16 @@ public final class TopicSettings {
         CompactionConfig compaction = new CompactionConfig(policy.contains("compact"), deletes,
                 get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO), get(TopicConfigs.DELETE_RETENTION_MS),
                 get(TopicConfigs.MIN_COMPACTION_LAG_MS), get(TopicConfigs.MAX_COMPACTION_LAG_MS));
-        Integer internalSegmentBytes = get(TopicConfigs.INTERNAL_SEGMENT_BYTES); // replaces segment.bytes, as in Kafka
-        int segmentBytes = internalSegmentBytes != null ? internalSegmentBytes : get(TopicConfigs.SEGMENT_BYTES);
-        return new LogConfig(segmentBytes, get(TopicConfigs.SEGMENT_MS),
+        return new LogConfig(segmentBytes(), get(TopicConfigs.SEGMENT_MS),
                 get(TopicConfigs.SEGMENT_INDEX_BYTES), get(TopicConfigs.INDEX_INTERVAL_BYTES),
                 deletes ? get(TopicConfigs.RETENTION_MS) : -1, deletes ? get(TopicConfigs.RETENTION_BYTES) : -1,
                 get(TopicConfigs.FLUSH_MESSAGES), get(TopicConfigs.FLUSH_MS), get(TopicConfigs.FILE_DELETE_DELAY_MS),
                 compaction);
+    }
+
+    /** The segment size: internal.segment.bytes when set (it replaces segment.bytes, as in Kafka), else segment.bytes. */
+    public int segmentBytes() {
+        Integer internalSegmentBytes = get(TopicConfigs.INTERNAL_SEGMENT_BYTES);
+        return internalSegmentBytes != null ? internalSegmentBytes : get(TopicConfigs.SEGMENT_BYTES);
     }
 }

@@ -18,10 +18,14 @@ class TopicSettingsTest {
     // Produce settings come from the broker's synonyms unless the topic overrides them.
     @Test
     void produceConfigFromBrokerDefaultsAndOverrides() {
-        assertEquals(new ProduceConfig(2000, true, Long.MAX_VALUE, 3_600_000), ProduceConfig.of(TopicSettings.of(broker, Map.of())));
-        assertEquals(new ProduceConfig(500, false, 1000, 2000), ProduceConfig.of(TopicSettings.of(broker, Map.of("max.message.bytes", "500",
-                "message.timestamp.type", "CreateTime", "message.timestamp.before.max.ms", "1000",
-                "message.timestamp.after.max.ms", "2000"))));
+        assertEquals(new ProduceConfig(2000, true, Long.MAX_VALUE, 3_600_000, 1, false, 1 << 30),
+                ProduceConfig.of(TopicSettings.of(broker, Map.of())));
+        assertEquals(new ProduceConfig(500, false, 1000, 2000, 1, false, 2 << 20), ProduceConfig.of(TopicSettings.of(broker,
+                Map.of("max.message.bytes", "500", "message.timestamp.type", "CreateTime",
+                        "message.timestamp.before.max.ms", "1000", "message.timestamp.after.max.ms", "2000",
+                        "segment.bytes", "2097152"))));
+        // internal.segment.bytes replaces segment.bytes (tests' small segments), as in Kafka
+        assertEquals(4096, ProduceConfig.of(TopicSettings.of(broker, Map.of("internal.segment.bytes", "4096"))).segmentBytes());
     }
 
     // Log settings: overrides typed, broker defaults otherwise; compact-only turns retention off.

@@ -5,7 +5,8 @@ import dev.wharf.wire.records.RecordBatch;
 import dev.wharf.wire.records.TimestampType;
 
 /**
- * The checks a client's batch passes before it is appended as the leader: size, CRC-32C, record
+ * The checks a client's batch passes before it is appended as the leader: size (against
+ * max.message.bytes, then the segment size), CRC-32C, record
  * count, no control batches, transactional ones only with a producer id,
  * CreateTime timestamps within the topic's bounds, and on a compacted topic a key on every record
  * (compaction keeps the latest record per key; Kafka refuses keyless ones too). Stateless.
@@ -20,6 +21,11 @@ final class BatchValidator {
     static Refusal check(RecordBatch batch, ProduceConfig config, long nowMs) {
         if (batch.sizeInBytes() > config.maxBatchBytes()) {
             return new Refusal(ErrorCode.MESSAGE_TOO_LARGE, null);
+        }
+        if (batch.sizeInBytes() > config.segmentBytes()) {
+            // a segment holds whole batches: Kafka's RecordBatchTooLargeException
+            return new Refusal(ErrorCode.RECORD_LIST_TOO_LARGE, "batch of " + batch.sizeInBytes()
+                    + " bytes is larger than the segment size " + config.segmentBytes());
         }
         batch.ensureValid();
         if (batch.recordCount() <= 0 || batch.lastOffsetDelta() != batch.recordCount() - 1) {

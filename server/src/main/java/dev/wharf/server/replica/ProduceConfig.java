@@ -13,9 +13,17 @@ import dev.wharf.server.TopicSettings;
  * @param timestampAfterMaxMs {@code message.timestamp.after.max.ms}
  * @param minInsyncReplicas {@code min.insync.replicas}: the ISR an acks=all produce needs
  * @param compacted {@code cleanup.policy} includes {@code compact}: every record needs a key
+ * @param segmentBytes the segment size: a batch must fit in one segment
  */
 public record ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs,
-        long timestampAfterMaxMs, int minInsyncReplicas, boolean compacted) {
+        long timestampAfterMaxMs, int minInsyncReplicas, boolean compacted, int segmentBytes) {
+
+    /** Settings with segments larger than any batch. */
+    public ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs, long timestampAfterMaxMs,
+            int minInsyncReplicas, boolean compacted) {
+        this(maxBatchBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs, minInsyncReplicas, compacted,
+                Integer.MAX_VALUE);
+    }
 
     /** Settings of a topic that is not compacted. */
     public ProduceConfig(int maxBatchBytes, boolean logAppendTime, long timestampBeforeMaxMs, long timestampAfterMaxMs,
@@ -34,6 +42,6 @@ public record ProduceConfig(int maxBatchBytes, boolean logAppendTime, long times
                 "LogAppendTime".equals(topic.get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE)),
                 topic.get(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
                 topic.get(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS), topic.get(TopicConfigs.MIN_INSYNC_REPLICAS),
-                topic.get(TopicConfigs.CLEANUP_POLICY).contains("compact"));
+                topic.get(TopicConfigs.CLEANUP_POLICY).contains("compact"), topic.segmentBytes());
     }
 }

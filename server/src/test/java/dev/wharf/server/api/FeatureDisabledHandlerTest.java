@@ -39,7 +39,7 @@ class FeatureDisabledHandlerTest {
 
     private static ApiMessage answer(ApiHandler h, ApiMessage body) {
         RequestHeader header = new RequestHeader().setRequestApiKey(h.api().id).setRequestApiVersion((short) 1);
-        return h.handle(new RequestContext(new Request(header, h.api(), (short) 1, body), null)).join();
+        return h.handle(new RequestContext(new Request(header, h.api(), (short) 1, body), null, 0)).join();
     }
 
     // Level 0: listed (ApiVersions), refused when used; level 1 again: the handler itself.

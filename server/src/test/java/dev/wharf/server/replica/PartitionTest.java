@@ -149,6 +149,16 @@ class PartitionTest {
         assertEquals(now, stored.maxTimestamp());
     }
 
+    // a segment holds whole batches: one larger than the segment size is refused as Kafka does (RECORD_LIST_TOO_LARGE)
+    @Test
+    void aBatchLargerThanASegmentIsRefused() throws Exception {
+        Partition p = partition(new ProduceConfig(1 << 20, false, Long.MAX_VALUE, 3_600_000, 1, false, 150));
+        lead(p, 0);
+        long now = System.currentTimeMillis();
+        assertRejected(Errors.RECORD_LIST_TOO_LARGE, p.appendRecordsAsLeader(batch(-1, 0, "x".repeat(200)), now, 1));
+        assertInstanceOf(AppendOutcome.Appended.class, p.appendRecordsAsLeader(batch(-1, 0, "y"), now, 1));
+    }
+
     // a compacted topic keeps the latest record per key, so it refuses records without one, compressed or not
     @Test
     void aCompactedTopicRefusesRecordsWithoutAKey() throws Exception {
