@@ -1,7 +1,6 @@
 package dev.wharf.server.api;
 
 import dev.wharf.server.ErrorCode;
-import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.ConsumerGroupDescribeRequest;
 import dev.wharf.wire.message.ConsumerGroupDescribeResponse;
 import dev.wharf.wire.message.ConsumerGroupHeartbeatResponse;
@@ -23,32 +22,11 @@ import java.util.concurrent.CompletableFuture;
  * describes (and share fetches and acknowledgements) are answered so; the other gated APIs, whose
  * answer in that state was not observed, go to their own handler.
  */
-final class FeatureDisabledHandler implements ApiHandler {
+final class FeatureDisabledHandler extends WrappingApiHandler {
     private static final short UNSUPPORTED = ErrorCode.UNSUPPORTED_VERSION.code;
-    private final ApiHandler handler;
 
     FeatureDisabledHandler(ApiHandler handler) {
-        this.handler = handler;
-    }
-
-    @Override
-    public ApiKey api() {
-        return handler.api();
-    }
-
-    @Override
-    public short lowestVersion() {
-        return handler.lowestVersion();
-    }
-
-    @Override
-    public short advertisedLowestVersion() {
-        return handler.advertisedLowestVersion();
-    }
-
-    @Override
-    public short highestVersion() {
-        return handler.highestVersion();
+        super(handler);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.wharf.server.quota;
 
 import dev.wharf.server.api.ApiHandler;
 import dev.wharf.server.api.RequestContext;
+import dev.wharf.server.api.WrappingApiHandler;
 import dev.wharf.wire.message.ApiKey;
 import dev.wharf.wire.message.FetchRequest;
 import dev.wharf.wire.message.FetchResponse;
@@ -23,43 +24,17 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Threads: wherever the wrapped handler runs; with no quota configured it adds two clock reads.
  */
-public final class QuotaThrottledHandler implements ApiHandler {
-    private final ApiHandler handler;
+public final class QuotaThrottledHandler extends WrappingApiHandler {
     private final ClientQuotas quotas;
 
     private QuotaThrottledHandler(ApiHandler handler, ClientQuotas quotas) {
-        this.handler = handler;
+        super(handler);
         this.quotas = quotas;
     }
 
     /** {@code handler} with quotas enforced on its requests. */
     public static ApiHandler wrap(ApiHandler handler, ClientQuotas quotas) {
         return handler instanceof QuotaThrottledHandler ? handler : new QuotaThrottledHandler(handler, quotas);
-    }
-
-    @Override
-    public ApiKey api() {
-        return handler.api();
-    }
-
-    @Override
-    public short lowestVersion() {
-        return handler.lowestVersion();
-    }
-
-    @Override
-    public short advertisedLowestVersion() {
-        return handler.advertisedLowestVersion();
-    }
-
-    @Override
-    public short highestVersion() {
-        return handler.highestVersion();
-    }
-
-    @Override
-    public Execution execution() {
-        return handler.execution();
     }
 
     @Override
