@@ -43,9 +43,14 @@ class RequestDispatcherBackpressureTest {
         ch.writeInbound(HeldProduceHandler.produceFrame(RequestDispatcher.MAX_PENDING, 16));
         assertFalse(ch.config().isAutoRead(), "still reading with " + RequestDispatcher.MAX_PENDING + " pending");
 
-        handler.answerAll();
+        handler.answerAll(); // the first answer brings the count under the limit
         ch.runPendingTasks();
         assertTrue(ch.config().isAutoRead(), "reading did not resume once answered");
+        for (int answered = 1; answered < RequestDispatcher.MAX_PENDING; answered++) {
+            handler.answerAll(); // the rest, one after another, so every frame is released
+            ch.runPendingTasks();
+        }
+        assertEquals(RequestDispatcher.MAX_PENDING, handler.held.size());
         drainResponses(ch);
         ch.finishAndReleaseAll();
     }
