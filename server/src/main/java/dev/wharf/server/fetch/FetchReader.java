@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the partitions of one fetch (as its session sees them) into a response, within the
@@ -33,7 +35,8 @@ import java.util.function.Predicate;
  * which the delayed fetch's monitor ensures.
  */
 final class FetchReader {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FetchReader.class);
+    private static final Logger log = LoggerFactory.getLogger(FetchReader.class);
+
     /** A response as read, and what sending it tells the session ({@code tell}: run once, when sent). */
     record Answer(FetchResponse response, long bytes, boolean hasErrors, Runnable tell) {
         FetchResponse told() {
