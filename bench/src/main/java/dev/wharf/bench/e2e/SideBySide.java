@@ -186,11 +186,16 @@ public final class SideBySide {
                     if (last) {
                         tls.ifPresent(t -> run.tlsNegotiated = negotiated(broker, t));
                         run.putSampled(Report.BROKER_ROW, startups);
-                        runWorkloads(run, process, port, tls, BrokerUnderTest.dataDir(startDir), workloads,
+                        runWorkloads(run, process, port, tls, BrokerUnderTest.dataDir(startDir),
+                                workloads.stream().filter(w -> !w.startsOwnBrokers()).toList(),
                                 new LoadTools(processes, toolsLib, logs), processes, logs);
                     }
                 } finally {
                     processes.stop(process);
+                }
+                if (last) {
+                    runOwnBrokerWorkloads(run, broker, dir, workloads.stream().filter(Workload::startsOwnBrokers).toList(),
+                            new LoadTools(processes, toolsLib, logs), processes, logs, tlsStore);
                 }
                 if (!last) {
                     deleteRecursively(startDir);
@@ -252,6 +257,39 @@ public final class SideBySide {
         }
         if (process.isAlive()) {
             run.overall.put(Metric.PEAK_RSS_MIB, stat.peakRssMiB());
+        }
+    }
+
+    /**
+     * The workloads that start brokers of their own, once the run's broker has stopped: each
+     * sample gets an empty directory under the run's, deleted afterwards (its logs are kept).
+     */
+    private static void runOwnBrokerWorkloads(BrokerRun run, BrokerUnderTest broker, Path dir, List<Workload> workloads, LoadTools tools,
+            Processes processes, Path logs, Optional<TlsStore> tls) throws IOException {
+        for (Workload workload : workloads) {
+            long t0 = System.nanoTime();
+            try {
+                List<Map<Metric, Double>> taken = new ArrayList<>();
+                for (int sample = 1; sample <= workload.samples(); sample++) {
+                    settle(run.key, workload.name() + " sample " + sample);
+                    Path own = Files.createDirectories(dir.resolve(workload.name() + "-" + sample));
+                    try {
+                        taken.add(workload.ownBrokers().on(new Workloads.Fresh(broker, own, processes, tools, logs,
+                                System.getProperty("java.class.path"), tls), sample));
+                    } finally {
+                        copyLogs(own, logs);
+                        deleteRecursively(own);
+                    }
+                    if (workload.samples() > 1) {
+                        log("%s: %-20s sample %d: %s", run.key, workload.name(), sample, taken.get(sample - 1));
+                    }
+                }
+                run.putSampled(workload.name(), taken);
+                log("%s: %-20s %5.1f s  %s", run.key, workload.name(), (System.nanoTime() - t0) / 1e9, run.workloads.get(workload.name()));
+            } catch (Exception e) {
+                run.errors.put(workload.name(), String.valueOf(e));
+                log("%s: %-20s FAILED: %s", run.key, workload.name(), e);
+            }
         }
     }
 

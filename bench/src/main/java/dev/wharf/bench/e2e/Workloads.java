@@ -51,10 +51,33 @@ final class Workloads {
     private static final Pattern FIXED_RATE = Pattern.compile(
             "avg_us=([\\d.]+) p50_us=([\\d.]+) p99_us=([\\d.]+) p999_us=([\\d.]+)");
 
-    /** A workload: its name, a line for people, how to run it, and how many times (figures are medians). */
-    record Workload(String name, String description, int samples, Run run) {
+    /**
+     * A workload: its name, a line for people, how to run it, and how many times (figures are
+     * medians). It runs either against the run's broker ({@code run}) or, after that broker has
+     * stopped, on brokers it starts itself ({@code ownBrokers}: a cluster, a crash and recovery).
+     */
+    record Workload(String name, String description, int samples, Run run, OwnBrokersRun ownBrokers) {
+        Workload {
+            if ((run == null) == (ownBrokers == null)) {
+                throw new IllegalArgumentException(name + ": exactly one of run and ownBrokers");
+            }
+        }
+
+        Workload(String name, String description, int samples, Run run) {
+            this(name, description, samples, run, null);
+        }
+
         Workload(String name, String description, Run run) {
-            this(name, description, 1, run);
+            this(name, description, 1, run, null);
+        }
+
+        /** A workload that starts brokers of its own. */
+        static Workload ownBrokers(String name, String description, int samples, OwnBrokersRun run) {
+            return new Workload(name, description, samples, null, run);
+        }
+
+        boolean startsOwnBrokers() {
+            return ownBrokers != null;
         }
     }
 
@@ -62,6 +85,21 @@ final class Workloads {
     interface Run {
         /** Runs sample number {@code sample} (from 1) of the workload. */
         Map<Metric, Double> against(Target target, int sample) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface OwnBrokersRun {
+        /** Runs sample number {@code sample} (from 1), starting and stopping the brokers it needs through {@code fresh}. */
+        Map<Metric, Double> on(Fresh fresh, int sample) throws Exception;
+    }
+
+    /**
+     * What a workload that starts its own brokers gets: the system under test (to prepare brokers
+     * of it), an empty directory of its own (deleted afterwards), the means to run JVMs, the load
+     * tools, the directory for logs (kept), the harness's class path and the run's TLS store, if any.
+     */
+    record Fresh(BrokerUnderTest broker, Path dir, Processes processes, LoadTools tools, Path logDir, String harnessClasspath,
+            Optional<TlsStore> tls) {
     }
 
     /** The running broker the workloads drive (with its TLS listener when the run has TLS workloads), and the means to drive it. */
