@@ -41,6 +41,8 @@ final class LeaderElections implements MetadataListener {
     private final ControllerElection election;
     private final MetadataCache cache;
     private volatile Predicate<TopicInfo> uncleanAllowed = t -> false;
+    /** Registered brokers known to be gone before their sessions end ({@link BrokerLiveness}). */
+    private volatile java.util.function.Supplier<Set<Integer>> gone = Set::of;
     private volatile ElectionListener elected = (millis, unclean) -> { };
 
     void onElection(ElectionListener listener) {
@@ -57,6 +59,17 @@ final class LeaderElections implements MetadataListener {
 
     void uncleanElectionPolicy(Predicate<TopicInfo> allowed) {
         this.uncleanAllowed = allowed;
+    }
+
+    void excluding(java.util.function.Supplier<Set<Integer>> goneBrokers) {
+        this.gone = goneBrokers;
+    }
+
+    /** A registered broker turned out to be gone, or back: check every partition. */
+    void livenessChanged() {
+        if (election.isController()) {
+            checkAll(Set.of());
+        }
     }
 
     /** This broker just became controller: check every partition. */
@@ -101,6 +114,7 @@ final class LeaderElections implements MetadataListener {
     private Set<Integer> liveIds() {
         Set<Integer> live = new HashSet<>();
         cache.liveBrokers().forEach(b -> live.add(b.id()));
+        live.removeAll(gone.get());
         return live;
     }
 

@@ -15,7 +15,8 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
  *   <li>{@link ControllerElection}: who is controller, and the epoch that fences its writes;
  *   <li>{@link MetadataCache}: cluster id, live brokers and topics in memory, followed by watches;
  *   <li>{@link ControllerWrites} and {@link ProducerIdBlocks}: topic writes and producer ids, from any broker;
- *   <li>{@link LeaderElections}: the controller moving leadership off brokers that are gone;
+ *   <li>{@link LeaderElections}: the controller moving leadership off brokers that are gone,
+ *       which {@link BrokerLiveness} notices before their sessions expire;
  *   <li>{@link IsrWrites}: a leader's changes to its partition's ISR;
  *   <li>{@link Reassignments}: the controller moving partitions to other replicas;
  *   <li>{@link ConfigEntityStore}: dynamic broker configs, per broker and cluster-wide, and the
@@ -35,6 +36,7 @@ public final class ZkMetadataStore implements Closeable {
     private final ControllerWrites writes;
     private final ProducerIdBlocks producerIds;
     private final LeaderElections elections;
+    private final BrokerLiveness liveness;
     private final IsrWrites isrWrites;
     private final Reassignments reassignments;
     private final ConfigEntityStore<String> brokerConfigs;
@@ -53,6 +55,8 @@ public final class ZkMetadataStore implements Closeable {
         this.writes = new ControllerWrites(session, election, cache);
         this.producerIds = new ProducerIdBlocks(session);
         this.elections = new LeaderElections(session, election, cache);
+        this.liveness = new BrokerLiveness(session, election, cache, self.id(), elections::livenessChanged);
+        elections.excluding(liveness::gone);
         this.isrWrites = new IsrWrites(session, cache);
         this.reassignments = new Reassignments(session, election, cache);
         this.brokerConfigs = new ConfigEntityStore<>(session, ZkEntityLayouts.BROKER_ENTITIES);
@@ -72,9 +76,11 @@ public final class ZkMetadataStore implements Closeable {
                 session.createEphemeral(ZkData.offlineReplicas(self.id()), report, true);
             }
         });
+        cache.subscribe(liveness); // before elections: they see who is gone as of the same change
         cache.subscribe(elections);
         cache.subscribe(reassignments);
         election.onElected(() -> {
+            liveness.elected();
             elections.elected();
             reassignments.elected();
         });
@@ -146,11 +152,7 @@ public final class ZkMetadataStore implements Closeable {
         return election.controllerId();
     }
 
-    /**
-     * The registered brokers, sorted by id, from memory (kept current by a watch on
-     * {@code /brokers/ids}); while ZooKeeper cannot be reached, the last brokers seen. Never throws
-     * any more; the clause stays for the callers written against the earlier version.
-     */
+    /** The registered brokers by id, from memory (a watch on {@code /brokers/ids}); the last seen while ZooKeeper is away. */
     public List<BrokerInfo> liveBrokers() throws Exception {
         return cache.liveBrokers();
     }
@@ -422,10 +424,7 @@ public final class ZkMetadataStore implements Closeable {
                 ? Optional.of(reassignments.alter(targets, allowReplicationFactorChange)) : Optional.empty());
     }
 
-    /**
-     * The partitions being reassigned (of the topics and partitions in {@code which}; null: all),
-     * from memory; empty when this broker is not the controller.
-     */
+    /** The partitions being reassigned (of those in {@code which}; null: all), from memory; empty unless controller. */
     public Optional<Map<String, List<TopicInfo.PartitionInfo>>> ongoingReassignments(Map<String, List<Integer>> which)
             throws Exception {
         return session.call(() -> election.isController() ? Optional.of(reassignments.ongoing(which)) : Optional.empty());
@@ -443,6 +442,7 @@ public final class ZkMetadataStore implements Closeable {
 
     @Override
     public void close() {
+        liveness.close();
         session.close();
     }
 }

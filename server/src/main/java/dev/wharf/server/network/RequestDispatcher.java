@@ -416,7 +416,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 close(ctx, "TLS client refused: " + e.getMessage());
             }
         } else if (evt instanceof IdleStateEvent) {
-            log.info("closing idle connection client={}", ctx.channel().remoteAddress());
+            log.debug("closing idle connection client={}", ctx.channel().remoteAddress()); // as Kafka: not worth a line each
             ctx.close();
         } else {
             super.userEventTriggered(ctx, evt);
