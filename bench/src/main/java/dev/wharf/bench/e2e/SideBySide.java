@@ -110,6 +110,7 @@ public final class SideBySide {
         Files.createDirectories(options.work());
         Instant started = Instant.now();
         Map<String, String> machine = machine();
+        NativeConsume.prepareTools(options.repo(), options.work().resolve("logs"), workloads);
         FirstRecord.warmUp();
         Map<String, BrokerRun> runs = new LinkedHashMap<>();
         try (Processes processes = new Processes()) {

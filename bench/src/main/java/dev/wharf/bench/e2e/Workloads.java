@@ -42,10 +42,12 @@ final class Workloads {
     static final String PARTITIONS = "partitions-1000";
     static final String IDLE_CONNECTIONS = "idle-connections";
     static final String COMPACTION = "compaction";
+    static final String CONSUME_1K_NATIVE = "consume-1k-native";
+    static final String CONSUME_1K_WARM = "consume-1k-warm";
     /** The workloads that connect to the brokers' TLS listener. */
     private static final Set<String> OVER_TLS = Set.of(CONSUME_1K_TLS, PRODUCE_1K_TLS);
     /** The topic consume-1k and consume-1k-tls read, which produce-1k-acks1 writes. */
-    private static final String CONSUMED_TOPIC = "bench-1k";
+    static final String CONSUMED_TOPIC = "bench-1k";
 
     private static final int KIB = 1024;
     private static final Pattern FIXED_RATE = Pattern.compile(
@@ -136,6 +138,11 @@ final class Workloads {
                 // right after consume-1k, so that both read the same topic from the same page cache
                 new Workload(CONSUME_1K_TLS, String.format("the same as consume-1k over TLS%s", medianOf(p.consumeSamples())),
                         p.consumeSamples(), (t, sample) -> consume(t, CONSUME_1K_TLS, t.overTls(), p, sample)),
+                // the same topic from the same page cache, through a C client, then through the sendfile ceiling server
+                new Workload(CONSUME_1K_NATIVE, String.format("the consume-1k topic read by rdkafka_performance, and through the sendfile ceiling%s",
+                        medianOf(p.consumeSamples())), p.consumeSamples(), (t, sample) -> NativeConsume.sample(t, p, sample)),
+                new Workload(CONSUME_1K_WARM, String.format("the consume-1k topic read %d times in one consumer JVM, the last %d measured",
+                        NativeSizes.of(p).warmPasses(), NativeSizes.of(p).warmMeasured()), (t, sample) -> WarmConsume.run(t, p)),
                 // after the consume workloads, so that its writes do not push their topic out of the page cache
                 new Workload(PRODUCE_1K_TLS, String.format("the same as produce-1k-acks1 over TLS%s", medianOf(ps)), ps,
                         (t, sample) -> produceOverTls(t, sample, p)),
@@ -243,7 +250,7 @@ final class Workloads {
      * {@code --only consume-1k,consume-1k-tls}) they write the same topic first, unmeasured and
      * in plaintext, with the same load tool and settings.
      */
-    private static void writeConsumedTopicIfMissing(Target t, Profile p) throws Exception {
+    static void writeConsumedTopicIfMissing(Target t, Profile p) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap()))) {
             if (admin.listTopics().names().get(p.workloadTimeout().toSeconds(), TimeUnit.SECONDS).contains(CONSUMED_TOPIC)) {
                 return;
