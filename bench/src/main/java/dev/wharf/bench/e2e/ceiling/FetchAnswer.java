@@ -23,7 +23,8 @@ final class FetchAnswer {
 
     static void send(SocketChannel client, int correlationId, short version, List<Protocol.PartitionAnswer> answers) throws IOException {
         // one header buffer per partition's fixed part, each followed by its file region
-        int fixed = 4 + 4 + (version >= 7 ? 6 : 0) + 4;
+        // size, correlation id, throttle time, [error code, session id], topic count
+        int fixed = 4 + 4 + 4 + (version >= 7 ? 2 + 4 : 0) + 4;
         String lastTopic = null;
         int topics = 0;
         for (Protocol.PartitionAnswer a : answers) {
