@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 final class NativeConsume {
     /** The workloads that run rdkafka_performance. */
-    private static final Set<String> NEEDS_RDKAFKA = Set.of(Workloads.CONSUME_1K_NATIVE);
+    private static final Set<String> NEEDS_RDKAFKA = Set.of(Workloads.CONSUME_1K_NATIVE, Workloads.PRODUCE_1K_NATIVE);
 
     private NativeConsume() {
     }
@@ -53,7 +53,7 @@ final class NativeConsume {
                 throw new IOException("the ceiling server found " + ceiling.records() + " records in the files of " + topic + "-0, not " + records);
             }
             fromCeiling = tool.consume(Workloads.CONSUME_1K_NATIVE + "-ceiling-" + sample, "127.0.0.1:" + ceiling.port(), topic, 0, records,
-                    p.workloadTimeout());
+                    p.workloadTimeout(), ceiling::failure);
             if (ceiling.failure() != null) {
                 throw new IOException("the ceiling server failed: " + ceiling.failure(), ceiling.failure());
             }

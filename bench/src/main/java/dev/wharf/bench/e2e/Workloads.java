@@ -44,6 +44,7 @@ final class Workloads {
     static final String COMPACTION = "compaction";
     static final String CONSUME_1K_NATIVE = "consume-1k-native";
     static final String CONSUME_1K_WARM = "consume-1k-warm";
+    static final String PRODUCE_1K_NATIVE = "produce-1k-native";
     /** The workloads that connect to the brokers' TLS listener. */
     private static final Set<String> OVER_TLS = Set.of(CONSUME_1K_TLS, PRODUCE_1K_TLS);
     /** The topic consume-1k and consume-1k-tls read, which produce-1k-acks1 writes. */
@@ -146,6 +147,8 @@ final class Workloads {
                 // after the consume workloads, so that its writes do not push their topic out of the page cache
                 new Workload(PRODUCE_1K_TLS, String.format("the same as produce-1k-acks1 over TLS%s", medianOf(ps)), ps,
                         (t, sample) -> produceOverTls(t, sample, p)),
+                new Workload(PRODUCE_1K_NATIVE, String.format("rdkafka_performance: produce %,d x 1 KiB at max rate, acks=1%s", p.records1k(),
+                        medianOf(ps)), ps, (t, sample) -> NativeProduce.sample(t, p, sample)),
                 new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s%s",
                         p.latencyRate(), p.latencySeconds(), medianOf(p.latencySamples())), p.latencySamples(),
                         (t, sample) -> fixedRateLatency(t, p, sample)),
@@ -190,7 +193,7 @@ final class Workloads {
     }
 
     /** Deletes a topic and waits until its files are gone. */
-    private static void dropTopic(Target t, String topic, Profile p) throws Exception {
+    static void dropTopic(Target t, String topic, Profile p) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap()))) {
             admin.deleteTopics(List.of(topic)).all().get(p.workloadTimeout().toSeconds(), TimeUnit.SECONDS);
         }

@@ -78,7 +78,7 @@ final class FetchAnswer {
             while (sent < records.size()) {
                 long n = records.file().transferTo(records.position() + sent, records.size() - sent, client);
                 if (n <= 0 && records.position() + sent >= records.file().size()) {
-                    throw new IOException("the log file ended " + (records.size() - sent) + " bytes short of the batches indexed");
+                    throw new IllegalStateException("the log file ended " + (records.size() - sent) + " bytes short of the batches indexed");
                 }
                 sent += n;
             }

@@ -18,12 +18,14 @@ import org.apache.kafka.common.protocol.Readable;
  * partition, and the four requests a plain consumer sends. The versions advertised are those this
  * class answers: the small messages in every version kafka-clients can write (from the oldest it
  * still knows), Fetch from 4 to 11, the versions {@link FetchAnswer} writes by hand (the last ones
- * before the flexible encoding; a client without topic ids picks 11 or lower anyway).
+ * before the flexible encoding; a client without topic ids picks 11 or lower anyway). It also lists
+ * Produce v3, without answering it, for librdkafka's sake (see {@link #apiVersions}).
  */
 final class Protocol {
     static final short FETCH_MIN = 4;
     static final short FETCH_MAX = 11;
     private static final short API_VERSIONS_MAX = 3;
+    private static final short PRODUCE_LISTED = 3;
     private static final int NODE = 0;
     /** How long an empty fetch is held at most (a broker holds it up to the request's max wait). */
     private static final int EMPTY_FETCH_WAIT_MS = 500;
@@ -66,6 +68,9 @@ final class Protocol {
         data.apiKeys().add(version(ApiKeys.METADATA, ApiKeys.METADATA.oldestVersion(), ApiKeys.METADATA.latestVersion()));
         data.apiKeys().add(version(ApiKeys.LIST_OFFSETS, ApiKeys.LIST_OFFSETS.oldestVersion(), ApiKeys.LIST_OFFSETS.latestVersion()));
         data.apiKeys().add(version(ApiKeys.FETCH, FETCH_MIN, FETCH_MAX));
+        // never answered (a consumer does not produce), but librdkafka enables record batches (magic 2, its "MsgVer2"
+        // feature) only for a broker that lists both Produce v3 and Fetch v4, and fetches nothing otherwise
+        data.apiKeys().add(version(ApiKeys.PRODUCE, PRODUCE_LISTED, PRODUCE_LISTED));
         return data;
     }
 
@@ -81,8 +86,10 @@ final class Protocol {
         for (String name : names) {
             MetadataResponseData.MetadataResponseTopic t = new MetadataResponseData.MetadataResponseTopic().setName(name).setIsInternal(false);
             if (topic.equals(name)) {
-                t.setTopicId(topicId).setPartitions(List.of(new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(partition)
-                        .setLeaderId(NODE).setLeaderEpoch(0).setReplicaNodes(List.of(NODE)).setIsrNodes(List.of(NODE))));
+                // topic ids from v10 and leader epochs from v7 on; older versions must not carry them
+                t.setTopicId(version >= 10 ? topicId : Uuid.ZERO_UUID).setPartitions(List.of(new MetadataResponseData.MetadataResponsePartition()
+                        .setPartitionIndex(partition).setLeaderId(NODE).setLeaderEpoch(version >= 7 ? 0 : -1).setReplicaNodes(List.of(NODE))
+                        .setIsrNodes(List.of(NODE))));
             } else {
                 t.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
             }
@@ -103,7 +110,10 @@ final class Protocol {
                 if (!ours(t.name(), p.partitionIndex())) {
                     r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                 } else {
-                    r.setOffset(p.timestamp() == -2 ? log.logStartOffset() : log.highWatermark()).setLeaderEpoch(0);
+                    r.setOffset(p.timestamp() == -2 ? log.logStartOffset() : log.highWatermark());
+                    if (version >= 4) {
+                        r.setLeaderEpoch(0); // a field of v4 and later only
+                    }
                 }
                 answer.partitions().add(r);
             }

@@ -75,7 +75,7 @@ public final class SendfileCeilingServer implements AutoCloseable {
         return log.records();
     }
 
-    /** The first error a connection met (other than the client closing it), if any. */
+    /** The first request the server could not answer (a connection the client closed is no error), if any. */
     public Throwable failure() {
         return failure.get();
     }
@@ -109,7 +109,7 @@ public final class SendfileCeilingServer implements AutoCloseable {
                 }
                 int length = size.getInt(0);
                 if (length < 0 || length > MAX_REQUEST) {
-                    throw new IOException("request of " + length + " bytes");
+                    throw new IllegalStateException("a request of " + length + " bytes");
                 }
                 ByteBuffer request = ByteBuffer.allocate(length);
                 if (!readFully(client, request)) {
@@ -118,9 +118,12 @@ public final class SendfileCeilingServer implements AutoCloseable {
                 request.flip();
                 answer(client, request);
             }
-        } catch (IOException | RuntimeException e) {
-            if (!closing) {
-                failure.compareAndSet(null, e);
+        } catch (IOException e) {
+            // the client went away (a consumer that has read all it wanted closes its connections, perhaps mid-answer)
+        } catch (RuntimeException e) {
+            // a request we cannot answer or an answer we got wrong: the measurement is void
+            if (!closing && failure.compareAndSet(null, e)) {
+                System.err.println("[ceiling] " + e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,11 +20,17 @@ import java.util.regex.Pattern;
  * % 200000 messages (204800000 bytes) consumed in 193ms: 1036269 msgs/s (1061.14 MB/s)
  * </pre>
  * timed from the first message received to the last (connection and metadata left out), bytes
- * being record values. Each run is bounded in time and killed, with any children, past it.
+ * being record values. Its producer summary:
+ * <pre>
+ * % 200000 messages produced (204800000 bytes), 200000 delivered (offset 0, 0 failed) in 412ms: 485436 msgs/s and 497.09 MB/s, 0 produce failures, 0 in queue, none compression
+ * </pre>
+ * timed from the first send to the last acknowledgement. Each run is bounded in time and killed, with any children, past it.
  */
 public final class RdkafkaPerformance {
     private static final Pattern CONSUMED = Pattern.compile(
             "^% (\\d+) messages \\((\\d+) bytes\\) consumed in (\\d+)ms: (\\d+) msgs/s \\(([\\d.]+) MB/s\\)", Pattern.MULTILINE);
+    private static final Pattern PRODUCED = Pattern.compile("^% (\\d+) messages produced \\((\\d+) bytes\\), (\\d+) delivered "
+            + "\\(offset -?\\d+, (\\d+) failed\\) in (\\d+)ms: (\\d+) msgs/s and ([\\d.]+) MB/s", Pattern.MULTILINE);
     private static final Pattern CONSUME_ERROR = Pattern.compile("^% Consume error.*$", Pattern.MULTILINE);
 
     /** What one consumer run read, as it reported it. */
@@ -46,11 +53,17 @@ public final class RdkafkaPerformance {
      */
     public Consumed consume(String name, String bootstrap, String topic, int partition, long records, Duration timeout)
             throws IOException, InterruptedException {
+        return consume(name, bootstrap, topic, partition, records, timeout, () -> null);
+    }
+
+    /** The same, stopped early (and failed) once {@code failure} returns an error, such as the server's it reads from. */
+    public Consumed consume(String name, String bootstrap, String topic, int partition, long records, Duration timeout,
+            Supplier<Throwable> failure) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "-C", "-b", bootstrap, "-t", topic, "-p",
                 Integer.toString(partition), "-o", "beginning", "-e", "-c", Long.toString(records),
                 // one interval line a minute at most: the summary is what counts
                 "-i", "60000"));
-        String out = run(name, command, timeout);
+        String out = run(name, command, timeout, failure);
         Matcher m = CONSUMED.matcher(out);
         Consumed last = null;
         while (m.find()) {
@@ -70,13 +83,53 @@ public final class RdkafkaPerformance {
         return last;
     }
 
-    private String run(String name, List<String> command, Duration timeout) throws IOException, InterruptedException {
+    /** What one producer run sent and had acknowledged. */
+    public record Produced(long records, long delivered, long failed, long millis, double recordsPerSec, double mbPerSec) {
+    }
+
+    /**
+     * Sends {@code records} records of {@code size} bytes to partition {@code partition} of
+     * {@code topic} as fast as it can, with {@code acks} and the tool's settings otherwise (it sets
+     * {@code linger.ms=1000}: batches leave full). Fails unless every record was acknowledged.
+     */
+    public Produced produce(String name, String bootstrap, String topic, int partition, long records, int size, String acks,
+            Duration timeout) throws IOException, InterruptedException {
+        String out = run(name, List.of(binary.toString(), "-P", "-b", bootstrap, "-t", topic, "-p", Integer.toString(partition), "-s",
+                Integer.toString(size), "-a", acks, "-c", Long.toString(records), "-i", "60000"), timeout, () -> null);
+        Matcher m = PRODUCED.matcher(out);
+        Produced last = null;
+        while (m.find()) {
+            last = new Produced(Long.parseLong(m.group(1)), Long.parseLong(m.group(3)), Long.parseLong(m.group(4)),
+                    Long.parseLong(m.group(5)), Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)));
+        }
+        if (last == null) {
+            throw new IOException("no summary from rdkafka_performance (" + name + "):\n" + tail(out));
+        }
+        if (last.delivered() != records || last.failed() != 0) {
+            throw new IOException("rdkafka_performance (" + name + ") had " + last.delivered() + " of " + records + " records acknowledged, "
+                    + last.failed() + " failed:\n" + tail(out));
+        }
+        return last;
+    }
+
+    private String run(String name, List<String> command, Duration timeout, Supplier<Throwable> failure)
+            throws IOException, InterruptedException {
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                Throwable failed = failure.get();
+                if (failed != null) {
+                    throw new IOException("rdkafka_performance (" + name + ") stopped: " + failed, failed);
+                }
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+            }
+            if (process.isAlive()) {
                 throw new IOException("rdkafka_performance (" + name + ") did not finish within " + timeout.toSeconds() + " s:\n"
                         + tail(Files.readString(out)) + tail(Files.readString(err)));
             }
