@@ -17,7 +17,9 @@ enum Metric {
     RSS_ADDED_MIB("RSS added MiB", false),
     STARTUP_TO_FIRST_RECORD_MS("start to first record ms", false),
     PEAK_RSS_MIB("peak RSS MiB", false),
-    LOG_MIB_AFTER("log MiB after cleaning", false);
+    LOG_MIB_AFTER("log MiB after cleaning", false),
+    CEILING_RECORDS_PER_SEC("ceiling records/s", true),
+    FRACTION_OF_CEILING("fraction of ceiling", true);
 
     final String label;
     final boolean higherIsBetter;

@@ -90,6 +90,8 @@ final class Report {
     final List<Workload> workloads;
     final BrokerRun kafka;
     final BrokerRun wharf;
+    /** What this machine can do at best, measured before the brokers started; null when not measured. */
+    PhysicalLimits.Measured limits;
 
     Report(Profile profile, Instant started, Duration took, Map<String, String> machine, List<Workload> workloads, BrokerRun kafka,
             BrokerRun wharf) {
@@ -141,6 +143,7 @@ final class Report {
         }
         b.append("\n+ Wharf better, - Wharf worse.\n");
         b.append(TlsCost.table(this));
+        b.append(PhysicalLimits.table(this));
         String sampled = samplesTable();
         if (!sampled.isEmpty()) {
             b.append("\nMedians above, of these samples (in the order taken):\n").append(sampled);
@@ -239,6 +242,7 @@ final class Report {
             r.put("kafka", row.kafka());
             r.put("wharf", row.wharf());
         }
+        PhysicalLimits.json(this, root);
         try {
             return mapper.writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

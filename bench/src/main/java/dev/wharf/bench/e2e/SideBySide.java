@@ -110,6 +110,8 @@ public final class SideBySide {
         Files.createDirectories(options.work());
         Instant started = Instant.now();
         Map<String, String> machine = machine();
+        NativeConsume.prepareTools(options.repo(), options.work().resolve("logs"), workloads);
+        Optional<PhysicalLimits.Measured> limits = PhysicalLimits.measureIfUseful(options.profile(), workloads, options.work());
         FirstRecord.warmUp();
         Map<String, BrokerRun> runs = new LinkedHashMap<>();
         try (Processes processes = new Processes()) {
@@ -146,6 +148,7 @@ public final class SideBySide {
         }
         Report report = new Report(options.profile(), started, Duration.between(started, Instant.now()), machine, workloads,
                 runs.get("kafka"), runs.get("wharf"));
+        report.limits = limits.orElse(null);
         return write(report, options.results());
     }
 

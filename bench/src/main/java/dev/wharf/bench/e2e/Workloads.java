@@ -42,10 +42,13 @@ final class Workloads {
     static final String PARTITIONS = "partitions-1000";
     static final String IDLE_CONNECTIONS = "idle-connections";
     static final String COMPACTION = "compaction";
+    static final String CONSUME_1K_NATIVE = "consume-1k-native";
+    static final String CONSUME_1K_WARM = "consume-1k-warm";
+    static final String PRODUCE_1K_NATIVE = "produce-1k-native";
     /** The workloads that connect to the brokers' TLS listener. */
     private static final Set<String> OVER_TLS = Set.of(CONSUME_1K_TLS, PRODUCE_1K_TLS);
     /** The topic consume-1k and consume-1k-tls read, which produce-1k-acks1 writes. */
-    private static final String CONSUMED_TOPIC = "bench-1k";
+    static final String CONSUMED_TOPIC = "bench-1k";
 
     private static final int KIB = 1024;
     private static final Pattern FIXED_RATE = Pattern.compile(
@@ -136,9 +139,16 @@ final class Workloads {
                 // right after consume-1k, so that both read the same topic from the same page cache
                 new Workload(CONSUME_1K_TLS, String.format("the same as consume-1k over TLS%s", medianOf(p.consumeSamples())),
                         p.consumeSamples(), (t, sample) -> consume(t, CONSUME_1K_TLS, t.overTls(), p, sample)),
+                // the same topic from the same page cache, through a C client, then through the sendfile ceiling server
+                new Workload(CONSUME_1K_NATIVE, String.format("the consume-1k topic read by rdkafka_performance, and through the sendfile ceiling%s",
+                        medianOf(p.consumeSamples())), p.consumeSamples(), (t, sample) -> NativeConsume.sample(t, p, sample)),
+                new Workload(CONSUME_1K_WARM, String.format("the consume-1k topic read %d times in one consumer JVM, the last %d measured",
+                        NativeSizes.of(p).warmPasses(), NativeSizes.of(p).warmMeasured()), (t, sample) -> WarmConsume.run(t, p)),
                 // after the consume workloads, so that its writes do not push their topic out of the page cache
                 new Workload(PRODUCE_1K_TLS, String.format("the same as produce-1k-acks1 over TLS%s", medianOf(ps)), ps,
                         (t, sample) -> produceOverTls(t, sample, p)),
+                new Workload(PRODUCE_1K_NATIVE, String.format("rdkafka_performance: produce %,d x 1 KiB at max rate, acks=1%s", p.records1k(),
+                        medianOf(ps)), ps, (t, sample) -> NativeProduce.sample(t, p, sample)),
                 new Workload(LATENCY_FIXED_RATE, String.format("end-to-end latency, 1 KiB at %,d records/s for %d s%s",
                         p.latencyRate(), p.latencySeconds(), medianOf(p.latencySamples())), p.latencySamples(),
                         (t, sample) -> fixedRateLatency(t, p, sample)),
@@ -183,7 +193,7 @@ final class Workloads {
     }
 
     /** Deletes a topic and waits until its files are gone. */
-    private static void dropTopic(Target t, String topic, Profile p) throws Exception {
+    static void dropTopic(Target t, String topic, Profile p) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap()))) {
             admin.deleteTopics(List.of(topic)).all().get(p.workloadTimeout().toSeconds(), TimeUnit.SECONDS);
         }
@@ -243,7 +253,7 @@ final class Workloads {
      * {@code --only consume-1k,consume-1k-tls}) they write the same topic first, unmeasured and
      * in plaintext, with the same load tool and settings.
      */
-    private static void writeConsumedTopicIfMissing(Target t, Profile p) throws Exception {
+    static void writeConsumedTopicIfMissing(Target t, Profile p) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap()))) {
             if (admin.listTopics().names().get(p.workloadTimeout().toSeconds(), TimeUnit.SECONDS).contains(CONSUMED_TOPIC)) {
                 return;
