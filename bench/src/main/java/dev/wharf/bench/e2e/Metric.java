@@ -17,7 +17,13 @@ enum Metric {
     RSS_ADDED_MIB("RSS added MiB", false),
     STARTUP_TO_FIRST_RECORD_MS("start to first record ms", false),
     PEAK_RSS_MIB("peak RSS MiB", false),
-    LOG_MIB_AFTER("log MiB after cleaning", false);
+    LOG_MIB_AFTER("log MiB after cleaning", false),
+    COMMIT_P50_MS("commit p50 ms", false),
+    COMMIT_P99_MS("commit p99 ms", false),
+    SETTLE_MS("group settle ms", false),
+    COMMITS_PER_SEC("commits/s", true),
+    HEAP_PEAK_MIB("heap used peak MiB", false),
+    HEAP_AFTER_MIB("heap used after MiB", false);
 
     final String label;
     final boolean higherIsBetter;
