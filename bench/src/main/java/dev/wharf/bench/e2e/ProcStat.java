@@ -18,6 +18,11 @@ final class ProcStat {
         this.ticksPerSecond = ticksPerSecond;
     }
 
+    /** The process's id (for tools that attach to it, such as jstat). */
+    long pid() {
+        return pid;
+    }
+
     /** utime + stime so far, in seconds. */
     double cpuSeconds() throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
