@@ -143,9 +143,16 @@ public final class ProducerStateTable {
      * Starts a verification of {@code producerId}'s next transactional batch, of
      * {@code producerEpoch} (KIP-890): the token returned is what {@link #guardHolds} checks at
      * append time, so that a marker ending that transaction, or another batch, landing while the
-     * coordinator is asked voids the answer.
+     * coordinator is asked voids the answer. A guard already in place for the same epoch is shared:
+     * the first batches of a transaction may be in flight, and verified, together.
      */
     public synchronized Object newVerificationGuard(long producerId, short producerEpoch, boolean version2) {
+        Guard existing = guards.get(producerId);
+        if (existing != null && existing.epoch() == producerEpoch && existing.version2() == version2) {
+            // a pipelined batch of the same transaction, verified while the first still is: replacing the guard
+            // would refuse the first batch once confirmed (Kafka keeps one verification entry per producer too)
+            return existing;
+        }
         Guard guard = new Guard(producerEpoch, version2);
         guards.put(producerId, guard);
         return guard;
