@@ -46,9 +46,10 @@ final class LogWriter {
     /** See {@link PartitionLog#appendAsLeader(ByteBuf, int, ProducerBatchInfo, Object)}. */
     LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer, Object txnGuard)
             throws IOException {
-        if (txnGuard != null
-                && !parts.producers().guardHolds(producer.producerId(), producer.producerEpoch(), txnGuard)) {
-            return new LeaderAppendResult.Rejected(ProducerRejection.INVALID_TXN_STATE);
+        ProducerRejection unverified = txnGuard == null ? null
+                : parts.producers().guardRefusal(producer.producerId(), producer.producerEpoch(), producer.firstSequence(), txnGuard);
+        if (unverified != null) {
+            return new LeaderAppendResult.Rejected(unverified);
         }
         ProducerStateTable.Check check = parts.producers().check(producer);
         if (check instanceof ProducerStateTable.Check.Duplicate d) {

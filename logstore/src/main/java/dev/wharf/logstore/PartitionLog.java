@@ -190,7 +190,8 @@ public final class PartitionLog {
     /**
      * The same, for a transactional batch whose transaction the coordinator confirmed (KIP-890):
      * unless the producer's transaction is open here already, {@code txnGuard} (from {@link
-     * ProducerStateTable#newVerificationGuard}) must still be in place, else INVALID_TXN_STATE.
+     * ProducerStateTable#newVerificationGuard}) must still be in place, else INVALID_TXN_STATE, and
+     * the batch must be the lowest in sequence verified under it, else OUT_OF_ORDER_SEQUENCE_NUMBER.
      * A null guard checks nothing.
      */
     public LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer,

@@ -99,8 +99,22 @@ public final class ProducerStateTable {
      */
     private final Map<Long, Guard> guards = new HashMap<>();
 
-    /** A verification in progress for a batch of {@code epoch}; {@code version2}: of a transaction version 2 client. */
-    private record Guard(short epoch, boolean version2) {
+    /**
+     * A verification in progress for batches of {@code epoch}; {@code version2}: of a transaction
+     * version 2 client. {@code lowestSequence}: the lowest first sequence of the batches verified
+     * under it, the only one that may open the transaction here (guarded by the table's monitor).
+     */
+    private static final class Guard {
+        final short epoch;
+        final boolean version2;
+        int lowestSequence;
+
+        Guard(short epoch, boolean version2, int firstSequence) {
+            this.epoch = epoch;
+            this.version2 = version2;
+            this.lowestSequence = firstSequence;
+        }
+
         /**
          * Whether a marker of {@code markerEpoch} ends the transaction being verified. Version 2 ends
          * a transaction with a marker of the next epoch, so a marker of the batch's own epoch closes
@@ -141,22 +155,39 @@ public final class ProducerStateTable {
 
     /**
      * Starts a verification of {@code producerId}'s next transactional batch, of
-     * {@code producerEpoch} (KIP-890): the token returned is what {@link #guardHolds} checks at
-     * append time, so that a marker ending that transaction, or another batch, landing while the
-     * coordinator is asked voids the answer.
+     * {@code producerEpoch}, whose first sequence is {@code firstSequence} (KIP-890): the token
+     * returned is what {@link #guardRefusal} checks at append time, so that a marker ending that
+     * transaction, or another batch, landing while the coordinator is asked voids the answer. A
+     * guard already in place for the same epoch is shared: the first batches of a transaction may
+     * be in flight, and verified, together (Kafka keeps one verification entry per producer too).
      */
-    public synchronized Object newVerificationGuard(long producerId, short producerEpoch, boolean version2) {
-        Guard guard = new Guard(producerEpoch, version2);
+    public synchronized Object newVerificationGuard(long producerId, short producerEpoch, boolean version2, int firstSequence) {
+        Guard existing = guards.get(producerId);
+        if (existing != null && existing.epoch == producerEpoch && existing.version2 == version2) {
+            existing.lowestSequence = Math.min(existing.lowestSequence, firstSequence);
+            return existing;
+        }
+        Guard guard = new Guard(producerEpoch, version2, firstSequence);
         guards.put(producerId, guard);
         return guard;
     }
 
     /**
-     * Whether a verified transactional batch of {@code producerEpoch} may still be appended: its
-     * transaction is open here already, or its guard is intact.
+     * Why a verified transactional batch of {@code producerEpoch} may not be appended now, or null
+     * when it may: its transaction is open here already, or its guard is intact and the batch is
+     * the lowest in sequence verified under it. A later batch confirmed before the first one must
+     * wait (OUT_OF_ORDER_SEQUENCE_NUMBER, which the client retries): once appended it would leave
+     * the first, and so the transaction, unappendable (an empty producer entry after a version 2
+     * marker, or a new one, takes any sequence).
      */
-    synchronized boolean guardHolds(long producerId, short producerEpoch, Object guard) {
-        return ongoingIn(producerId, producerEpoch) || guards.get(producerId) == guard;
+    synchronized ProducerRejection guardRefusal(long producerId, short producerEpoch, int firstSequence, Object guard) {
+        if (ongoingIn(producerId, producerEpoch)) {
+            return null;
+        }
+        if (guards.get(producerId) != guard) {
+            return ProducerRejection.INVALID_TXN_STATE;
+        }
+        return firstSequence > ((Guard) guard).lowestSequence ? ProducerRejection.OUT_OF_ORDER_SEQUENCE_NUMBER : null;
     }
 
     /**

@@ -35,8 +35,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * shrunk for {@value #SETTLED_MS} ms). Figures: MB of log cleaned per second (the size before over
  * the time to the last shrink), broker CPU per GB cleaned, the broker's RSS growth while cleaning
  * (Kafka's key map is on its heap from the start; Wharf's is off-heap and grows with the keys),
- * and the size left (the active segment, up to 16 MiB, is never cleaned). Every key's latest value
- * is then read back and checked.
+ * the size left (the active segment, up to 16 MiB, is never cleaned), and the broker's Java heap
+ * in use ({@link HeapSampler}, every {@value #HEAP_SAMPLE_MS} ms from the config change to the end
+ * of the settle time): its peak, and its last sample, {@value #SETTLED_MS} ms after the last
+ * shrink. Every key's latest value is then read back and checked.
  */
 final class Compaction {
     static final int KEYS = 1_000;
@@ -45,6 +47,7 @@ final class Compaction {
     private static final int VALUE_BYTES = 100;
     private static final long SETTLED_MS = 5_000;
     private static final double MIB = 1024 * 1024;
+    private static final int HEAP_SAMPLE_MS = 250;
 
     private Compaction() {}
 
@@ -57,6 +60,8 @@ final class Compaction {
             produce(t, p, lastSequence);
             long before = logBytes(admin);
 
+            HeapSampler heap = HeapSampler.start(t.stat().pid(), HEAP_SAMPLE_MS);
+            heap.awaitFirstSample(Duration.ofSeconds(30)); // jstat's own start-up stays out of the timed part
             double cpu = t.stat().cpuSeconds();
             double rss = t.stat().rssMiB();
             long start = System.nanoTime();
@@ -66,13 +71,17 @@ final class Compaction {
             long size = before;
             long lastShrink = -1;
             long deadline = start + p.workloadTimeout().toNanos();
-            while (System.nanoTime() < deadline && (lastShrink < 0 || System.nanoTime() - lastShrink < SETTLED_MS * 1_000_000)) {
-                Thread.sleep(100); // polling the broker's reported size: the figure is the time to the last shrink
-                long now = logBytes(admin);
-                if (now < size) {
-                    size = now;
-                    lastShrink = System.nanoTime();
+            try {
+                while (System.nanoTime() < deadline && (lastShrink < 0 || System.nanoTime() - lastShrink < SETTLED_MS * 1_000_000)) {
+                    Thread.sleep(100); // polling the broker's reported size: the figure is the time to the last shrink
+                    long now = logBytes(admin);
+                    if (now < size) {
+                        size = now;
+                        lastShrink = System.nanoTime();
+                    }
                 }
+            } finally {
+                heap.close();
             }
             if (lastShrink < 0) {
                 throw new IOException("the log of " + TOPIC + " never shrank from " + before + " bytes");
@@ -83,6 +92,10 @@ final class Compaction {
             m.put(Metric.CPU_SECONDS_PER_GB, (t.stat().cpuSeconds() - cpu) / (before / 1e9));
             m.put(Metric.RSS_ADDED_MIB, t.stat().rssMiB() - rss);
             m.put(Metric.LOG_MIB_AFTER, size / MIB);
+            if (!Double.isNaN(heap.peakMiB())) { // jstat gave no sample: the other figures stand
+                m.put(Metric.HEAP_PEAK_MIB, heap.peakMiB());
+                m.put(Metric.HEAP_AFTER_MIB, heap.lastMiB());
+            }
             verify(t, lastSequence);
             return m;
         }

@@ -19,7 +19,13 @@ enum Metric {
     PEAK_RSS_MIB("peak RSS MiB", false),
     LOG_MIB_AFTER("log MiB after cleaning", false),
     CEILING_RECORDS_PER_SEC("ceiling records/s", true),
-    FRACTION_OF_CEILING("fraction of ceiling", true);
+    FRACTION_OF_CEILING("fraction of ceiling", true),
+    COMMIT_P50_MS("commit p50 ms", false),
+    COMMIT_P99_MS("commit p99 ms", false),
+    SETTLE_MS("group settle ms", false),
+    COMMITS_PER_SEC("commits/s", true),
+    HEAP_PEAK_MIB("heap used peak MiB", false),
+    HEAP_AFTER_MIB("heap used after MiB", false);
 
     final String label;
     final boolean higherIsBetter;

@@ -18,7 +18,7 @@ final class ProcStat {
         this.ticksPerSecond = ticksPerSecond;
     }
 
-    /** The process watched. */
+    /** The process's id (for tools that attach to it, such as jstat). */
     long pid() {
         return pid;
     }

@@ -45,6 +45,9 @@ final class Workloads {
     static final String CONSUME_1K_NATIVE = "consume-1k-native";
     static final String CONSUME_1K_WARM = "consume-1k-warm";
     static final String PRODUCE_1K_NATIVE = "produce-1k-native";
+    static final String TRANSACTIONS = "transactions";
+    static final String GROUPS_CLASSIC = "groups-classic";
+    static final String GROUPS_CONSUMER = "groups-consumer";
     /** The workloads that connect to the brokers' TLS listener. */
     private static final Set<String> OVER_TLS = Set.of(CONSUME_1K_TLS, PRODUCE_1K_TLS);
     /** The topic consume-1k and consume-1k-tls read, which produce-1k-acks1 writes. */
@@ -159,7 +162,17 @@ final class Workloads {
                 new Workload(IDLE_CONNECTIONS, String.format("%,d idle connections open, produce %,d x 1 KiB%s", p.idleConnections(),
                         p.recordsWithIdle(), medianOf(ps)), ps, (t, sample) -> idleConnections(t, p, sample)),
                 new Workload(COMPACTION, String.format("log cleaner: %,d updates of 100 B over %,d keys, then cleaned",
-                        p.compactionUpdates(), Compaction.KEYS), (t, sample) -> Compaction.run(t, p)));
+                        p.compactionUpdates(), Compaction.KEYS), (t, sample) -> Compaction.run(t, p)),
+                new Workload(TRANSACTIONS, String.format("transactional producer: %,d transactions of %d x 1 KiB, acks=all%s",
+                        FeatureSizes.of(p).transactions(), FeatureSizes.of(p).recordsPerTransaction(),
+                        medianOf(FeatureSizes.of(p).transactionSamples())), FeatureSizes.of(p).transactionSamples(),
+                        (t, sample) -> Transactions.run(t, p, sample)),
+                new Workload(GROUPS_CLASSIC, String.format("classic group (cooperative-sticky): an 11th member joins 10; sync commits%s",
+                        medianOf(FeatureSizes.of(p).groupSamples())), FeatureSizes.of(p).groupSamples(),
+                        (t, sample) -> Groups.run(t, p, GROUPS_CLASSIC, "classic", sample)),
+                new Workload(GROUPS_CONSUMER, String.format("KIP-848 group (uniform): an 11th member joins 10; sync commits%s",
+                        medianOf(FeatureSizes.of(p).groupSamples())), FeatureSizes.of(p).groupSamples(),
+                        (t, sample) -> Groups.run(t, p, GROUPS_CONSUMER, "consumer", sample)));
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
     }
 

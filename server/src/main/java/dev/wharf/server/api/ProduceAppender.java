@@ -58,7 +58,8 @@ final class ProduceAppender {
             return r.setErrorCode(ErrorCode.INVALID_TXN_STATE.code)
                     .setErrorMessage("a transactional batch needs the transactional id of its producer");
         }
-        Object guard = partition.verificationGuard(batch.producerId(), batch.producerEpoch(), addImplicitly);
+        Object guard = partition.verificationGuard(batch.producerId(), batch.producerEpoch(), addImplicitly,
+                batch.baseSequence());
         waits.add(verifier.confirm(req.transactionalId(), batch.producerId(), batch.producerEpoch(),
                 partition.topicPartition(), addImplicitly).thenCompose(answer -> {
                     ErrorCode error = TxnVerifier.produceError(answer, version);

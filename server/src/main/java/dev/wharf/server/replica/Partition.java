@@ -295,8 +295,8 @@ public final class Partition {
     }
 
     /** See {@link dev.wharf.logstore.ProducerStateTable#newVerificationGuard}. */
-    public Object verificationGuard(long producerId, short producerEpoch, boolean version2) {
-        return log.producerState().newVerificationGuard(producerId, producerEpoch, version2);
+    public Object verificationGuard(long producerId, short producerEpoch, boolean version2, int firstSequence) {
+        return log.producerState().newVerificationGuard(producerId, producerEpoch, version2, firstSequence);
     }
 
     // ---- the leader's followers and ISR
