@@ -17,7 +17,14 @@ enum Metric {
     RSS_ADDED_MIB("RSS added MiB", false),
     STARTUP_TO_FIRST_RECORD_MS("start to first record ms", false),
     PEAK_RSS_MIB("peak RSS MiB", false),
-    LOG_MIB_AFTER("log MiB after cleaning", false);
+    LOG_MIB_AFTER("log MiB after cleaning", false),
+    RSS_AFTER_MIB("RSS after MiB", false),
+    OPEN_FDS("broker open fds", false),
+    DISK_MIB("log dir disk MiB", false),
+    TOPICS_DELETED_MS("topics deleted ms", false),
+    CONNECT_ALL_MS("all connected ms", false),
+    RECOVERY_MS("recovery ms", false),
+    RECORDS_LOST("records lost", false);
 
     final String label;
     final boolean higherIsBetter;

@@ -18,6 +18,11 @@ final class ProcStat {
         this.ticksPerSecond = ticksPerSecond;
     }
 
+    /** The process watched. */
+    long pid() {
+        return pid;
+    }
+
     /** utime + stime so far, in seconds. */
     double cpuSeconds() throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

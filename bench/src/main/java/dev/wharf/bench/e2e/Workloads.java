@@ -42,6 +42,9 @@ final class Workloads {
     static final String PARTITIONS = "partitions-1000";
     static final String IDLE_CONNECTIONS = "idle-connections";
     static final String COMPACTION = "compaction";
+    static final String PARTITIONS_10000 = "partitions-10000";
+    static final String CONNECTIONS_10000 = "connections-10000";
+    static final String RECOVERY = "recovery";
     /** The workloads that connect to the brokers' TLS listener. */
     private static final Set<String> OVER_TLS = Set.of(CONSUME_1K_TLS, PRODUCE_1K_TLS);
     /** The topic consume-1k and consume-1k-tls read, which produce-1k-acks1 writes. */
@@ -149,7 +152,10 @@ final class Workloads {
                 new Workload(IDLE_CONNECTIONS, String.format("%,d idle connections open, produce %,d x 1 KiB%s", p.idleConnections(),
                         p.recordsWithIdle(), medianOf(ps)), ps, (t, sample) -> idleConnections(t, p, sample)),
                 new Workload(COMPACTION, String.format("log cleaner: %,d updates of 100 B over %,d keys, then cleaned",
-                        p.compactionUpdates(), Compaction.KEYS), (t, sample) -> Compaction.run(t, p)));
+                        p.compactionUpdates(), Compaction.KEYS), (t, sample) -> Compaction.run(t, p)),
+                new Workload(PARTITIONS_10000, ScaleDescriptions.partitions(p), (t, sample) -> PartitionScale.run(t, p)),
+                new Workload(CONNECTIONS_10000, ScaleDescriptions.connections(p), (t, sample) -> ConnectionScale.run(t, p)),
+                Workload.ownBrokers(RECOVERY, ScaleDescriptions.recovery(p), 1, (fresh, sample) -> CrashRecovery.run(fresh, p)));
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
     }
 
