@@ -43,7 +43,8 @@ final class CrashRecovery {
     private static final int KIB = 1024;
     /** Both brokers' defaults: never flush by count or time. */
     private static final String NEVER = Long.toString(Long.MAX_VALUE);
-    private static final Pattern RECOVERY_LINE = Pattern.compile("(?i).*(recover|unflushed|loaded|loading|clean shutdown|unclean).*");
+    /** Kafka's "Recovering unflushed segment", "Completed load of Log", "Loaded N logs"; Wharf's "recovered partition=", "loaded logs=". */
+    private static final Pattern RECOVERY_LINE = Pattern.compile("(?i)^\\S.*(recovering unflushed|completed load of log|loaded \\d+ logs|recovered|loaded logs|unclean|clean shutdown).*");
 
     private CrashRecovery() {
     }
@@ -142,7 +143,7 @@ final class CrashRecovery {
     /** The restarted broker's lines about loading and recovering logs (Kafka: "Recovering unflushed segment", "Loaded N logs"). */
     private static void echoRecoveryLines(String key, Path log) throws IOException {
         try (Stream<String> lines = Files.lines(log)) {
-            lines.filter(l -> RECOVERY_LINE.matcher(l).matches()).limit(20).forEach(l -> log(key, "  | %s",
+            lines.filter(l -> RECOVERY_LINE.matcher(l).matches() && !l.contains("__cluster_metadata") && !l.contains("Replayed")).limit(20).forEach(l -> log(key, "  | %s",
                     l.length() > 300 ? l.substring(0, 300) + "..." : l));
         }
     }
