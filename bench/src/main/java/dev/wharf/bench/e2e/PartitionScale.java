@@ -55,45 +55,61 @@ final class PartitionScale {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, t.bootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(sizes.timeout().toMillis()),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(sizes.timeout().toMillis())))) {
-            long start = System.nanoTime();
-            List<CreateTopicsResult> created = new ArrayList<>();
-            for (int topic = 0; topic < sizes.topics(); topic++) {
-                created.add(admin.createTopics(List.of(new NewTopic(topicName(topic), sizes.partitionsPerTopic(), (short) 1))));
+            try {
+                createAndProduce(t, sizes, admin, m);
+            } catch (Exception e) {
+                // even after a failure: later workloads must not pay for the set (10,000 partitions hold some 10,000 descriptors)
+                try {
+                    deleteAll(t, sizes, admin, m);
+                } catch (Exception d) {
+                    e.addSuppressed(d);
+                }
+                throw e;
             }
-            for (CreateTopicsResult c : created) {
-                c.all().get(sizes.timeout().toSeconds(), TimeUnit.SECONDS);
-            }
-            long createdNanos = System.nanoTime();
-            ackOnePerPartition(t, sizes);
-            double readyMs = (System.nanoTime() - start) / 1e6;
-            log("%,d partitions: created in %.0f ms, every partition acknowledged a record after %.0f ms", sizes.partitions(),
-                    (createdNanos - start) / 1e6, readyMs);
-            m.put(Metric.TOPIC_READY_MS, readyMs);
-            m.put(Metric.RSS_AFTER_MIB, t.stat().rssMiB());
-            m.put(Metric.OPEN_FDS, (double) BrokerFootprint.openFds(t.stat().pid()));
-            m.put(Metric.DISK_MIB, BrokerFootprint.diskMiB(t.data()));
-            log("ready: RSS %.0f MiB, %.0f open fds, log dir %.0f MiB on disk", m.get(Metric.RSS_AFTER_MIB), m.get(Metric.OPEN_FDS),
-                    m.get(Metric.DISK_MIB));
-
-            double cpu = t.stat().cpuSeconds();
-            double recordsPerSec = spread(t, sizes);
-            double gb = (double) sizes.spreadRecords() * KIB / 1e9;
-            m.put(Metric.RECORDS_PER_SEC, recordsPerSec);
-            m.put(Metric.MB_PER_SEC, recordsPerSec * KIB / 1e6);
-            m.put(Metric.CPU_SECONDS_PER_GB, (t.stat().cpuSeconds() - cpu) / gb);
-
-            long deleting = System.nanoTime();
-            List<String> names = new ArrayList<>();
-            for (int topic = 0; topic < sizes.topics(); topic++) {
-                names.add(topicName(topic));
-            }
-            admin.deleteTopics(names).all().get(sizes.timeout().toSeconds(), TimeUnit.SECONDS);
-            awaitFilesGone(t.data(), deleting + sizes.timeout().toNanos());
-            m.put(Metric.TOPICS_DELETED_MS, (System.nanoTime() - deleting) / 1e6);
-            log("deleted in %.0f ms; the broker now holds %d open fds, RSS %.0f MiB", m.get(Metric.TOPICS_DELETED_MS),
-                    BrokerFootprint.openFds(t.stat().pid()), t.stat().rssMiB());
+            deleteAll(t, sizes, admin, m);
         }
         return m;
+    }
+
+    private static void createAndProduce(Workloads.Target t, ScaleSizes sizes, Admin admin, Map<Metric, Double> m) throws Exception {
+        long start = System.nanoTime();
+        List<CreateTopicsResult> created = new ArrayList<>();
+        for (int topic = 0; topic < sizes.topics(); topic++) {
+            created.add(admin.createTopics(List.of(new NewTopic(topicName(topic), sizes.partitionsPerTopic(), (short) 1))));
+        }
+        for (CreateTopicsResult c : created) {
+            c.all().get(sizes.timeout().toSeconds(), TimeUnit.SECONDS);
+        }
+        long createdNanos = System.nanoTime();
+        ackOnePerPartition(t, sizes);
+        double readyMs = (System.nanoTime() - start) / 1e6;
+        log("%,d partitions: created in %.0f ms, every partition acknowledged a record after %.0f ms", sizes.partitions(),
+                (createdNanos - start) / 1e6, readyMs);
+        m.put(Metric.TOPIC_READY_MS, readyMs);
+        m.put(Metric.RSS_AFTER_MIB, t.stat().rssMiB());
+        m.put(Metric.OPEN_FDS, (double) BrokerFootprint.openFds(t.stat().pid()));
+        m.put(Metric.DISK_MIB, BrokerFootprint.diskMiB(t.data()));
+        log("ready: RSS %.0f MiB, %.0f open fds, log dir %.0f MiB on disk", m.get(Metric.RSS_AFTER_MIB), m.get(Metric.OPEN_FDS),
+                m.get(Metric.DISK_MIB));
+
+        double cpu = t.stat().cpuSeconds();
+        double recordsPerSec = spread(t, sizes);
+        double gb = (double) sizes.spreadRecords() * KIB / 1e9;
+        m.put(Metric.RECORDS_PER_SEC, recordsPerSec);
+        m.put(Metric.MB_PER_SEC, recordsPerSec * KIB / 1e6);
+        m.put(Metric.CPU_SECONDS_PER_GB, (t.stat().cpuSeconds() - cpu) / gb);
+    }
+
+    /** Deletes the set (the topics that exist of it) and waits until its files are gone. */
+    private static void deleteAll(Workloads.Target t, ScaleSizes sizes, Admin admin, Map<Metric, Double> m) throws Exception {
+        long deleting = System.nanoTime();
+        List<String> names = admin.listTopics().names().get(sizes.timeout().toSeconds(), TimeUnit.SECONDS).stream()
+                .filter(n -> n.startsWith(PREFIX + "-")).toList();
+        admin.deleteTopics(names).all().get(sizes.timeout().toSeconds(), TimeUnit.SECONDS);
+        awaitFilesGone(t.data(), deleting + sizes.timeout().toNanos());
+        m.put(Metric.TOPICS_DELETED_MS, (System.nanoTime() - deleting) / 1e6);
+        log("deleted in %.0f ms; the broker now holds %d open fds, RSS %.0f MiB", m.get(Metric.TOPICS_DELETED_MS),
+                BrokerFootprint.openFds(t.stat().pid()), t.stat().rssMiB());
     }
 
     private static String topicName(int topic) {
