@@ -68,8 +68,9 @@ final class CrashRecovery {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1).configs(Map.of("flush.messages", NEVER, "flush.ms", NEVER))))
                         .all().get(sizes.timeout().toSeconds(), TimeUnit.SECONDS);
             }
+            // bounded by a floor of 10 MB/s, not the step timeout: on a busy 2-core machine Kafka wrote 10 GiB at under 30 MB/s
             fresh.tools().produce(Workloads.RECOVERY + "-produce", Endpoint.plaintext(bootstrap), TOPIC, records, KIB, -1, "1",
-                    sizes.timeout());
+                    sizes.timeout().plusSeconds(sizes.recoveryBytes() / 10_000_000));
         } finally {
             broker.destroyForcibly(); // SIGKILL, the broker's JVM only
             if (!broker.waitFor(60, TimeUnit.SECONDS)) {
