@@ -383,6 +383,7 @@ final class LogSegment {
 
     /** Renames the files to {@code .deleted} so a restart ignores them; they are removed later. */
     void markDeleted() throws IOException {
+        indexes.closeWriters(); // an index writes by its path, which is about to change; nothing appends here any more
         for (String suffix : SegmentFiles.PER_SEGMENT) {
             Path f = file(dir, baseOffset, suffix);
             if (Files.exists(f)) {

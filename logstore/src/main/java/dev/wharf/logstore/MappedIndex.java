@@ -31,7 +31,10 @@ import java.nio.file.StandardOpenOption;
  * indexes do not pass {@link #looksValid} and are rebuilt from the log.
  *
  * <p>Appends and truncation must be serialized by the owner (the log's append lock); lookups may
- * run concurrently and see a prefix of the entries. A sealed index needs no file descriptor.
+ * run concurrently and see a prefix of the entries. No index holds a file descriptor, the active
+ * one neither: it opens its file for each tail it writes (one open per {@value #TAIL_ENTRIES}
+ * entries). Kept open, the two indexes of every active segment tripled a broker's descriptors per
+ * partition, and 10,000 partitions needed more than a 20,000-descriptor limit.
  */
 abstract class MappedIndex {
     protected final long baseOffset;
@@ -40,8 +43,8 @@ abstract class MappedIndex {
     private final int maxEntries;
     private volatile MappedByteBuffer mmap;
     protected volatile int entries;
-    /** Writes the entries of an active index; null once sealed. */
-    private FileChannel writer;
+    /** Whether entries still go to the file (the segment is active); false once sealed. */
+    private boolean writable;
     /**
      * The entries from {@code tail.firstSlot} on, not yet in the file. Replaced (never reused) once
      * written, after the write, so a lookup that finds a slot below a tail's first reads the file.
@@ -89,8 +92,7 @@ abstract class MappedIndex {
             if (active) {
                 // extends the file (sparse) so that the mapping covers every entry still to come
                 mmap = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) Math.max(maxEntries, valid) * entrySize);
-                writer = ch;
-                ch = null;
+                writable = true;
             } else {
                 mmap = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) valid * entrySize);
             }
@@ -119,12 +121,12 @@ abstract class MappedIndex {
     private void writeTail() {
         Tail t = tail;
         int n = entries - t.firstSlot();
-        if (writer == null || n <= 0) {
+        if (!writable || n <= 0) {
             return;
         }
         ByteBuffer out = t.bytes().duplicate().position(0).limit(n * entrySize);
         long position = (long) t.firstSlot() * entrySize;
-        try {
+        try (FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE)) {
             while (out.hasRemaining()) {
                 position += writer.write(out, position);
             }
@@ -159,7 +161,7 @@ abstract class MappedIndex {
     }
 
     boolean isSealed() {
-        return writer == null;
+        return !writable;
     }
 
     int entries() {
@@ -209,9 +211,11 @@ abstract class MappedIndex {
 
     /** Makes the entries durable (for a sealed index: an fsync of the file written before it was sealed). */
     void flush() throws IOException {
-        if (writer != null) {
+        if (writable) {
             writeTail();
-            writer.force(false);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.force(false);
+            }
         } else {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 ch.force(true);
@@ -245,10 +249,9 @@ abstract class MappedIndex {
         }
     }
 
-    /** Closes the file an active index writes (before its files are deleted). */
+    /** Stops writing entries to the file (before its files are renamed or deleted); lookups go on. */
     void closeWriter() {
-        closeQuietly(writer);
-        writer = null;
+        writable = false;
     }
 
     void deleteFile() throws IOException {

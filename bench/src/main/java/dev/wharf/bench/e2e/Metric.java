@@ -25,7 +25,14 @@ enum Metric {
     SETTLE_MS("group settle ms", false),
     COMMITS_PER_SEC("commits/s", true),
     HEAP_PEAK_MIB("heap used peak MiB", false),
-    HEAP_AFTER_MIB("heap used after MiB", false);
+    HEAP_AFTER_MIB("heap used after MiB", false),
+    RSS_AFTER_MIB("RSS after MiB", false),
+    OPEN_FDS("broker open fds", false),
+    DISK_MIB("log dir disk MiB", false),
+    TOPICS_DELETED_MS("topics deleted ms", false),
+    CONNECT_ALL_MS("all connected ms", false),
+    RECOVERY_MS("recovery ms", false),
+    RECORDS_LOST("records lost", false);
 
     final String label;
     final boolean higherIsBetter;

@@ -48,6 +48,9 @@ final class Workloads {
     static final String TRANSACTIONS = "transactions";
     static final String GROUPS_CLASSIC = "groups-classic";
     static final String GROUPS_CONSUMER = "groups-consumer";
+    static final String PARTITIONS_10000 = "partitions-10000";
+    static final String CONNECTIONS_10000 = "connections-10000";
+    static final String RECOVERY = "recovery";
     /** The workloads that connect to the brokers' TLS listener. */
     private static final Set<String> OVER_TLS = Set.of(CONSUME_1K_TLS, PRODUCE_1K_TLS);
     /** The topic consume-1k and consume-1k-tls read, which produce-1k-acks1 writes. */
@@ -172,7 +175,10 @@ final class Workloads {
                         (t, sample) -> Groups.run(t, p, GROUPS_CLASSIC, "classic", sample)),
                 new Workload(GROUPS_CONSUMER, String.format("KIP-848 group (uniform): an 11th member joins 10; sync commits%s",
                         medianOf(FeatureSizes.of(p).groupSamples())), FeatureSizes.of(p).groupSamples(),
-                        (t, sample) -> Groups.run(t, p, GROUPS_CONSUMER, "consumer", sample)));
+                        (t, sample) -> Groups.run(t, p, GROUPS_CONSUMER, "consumer", sample)),
+                new Workload(PARTITIONS_10000, ScaleDescriptions.partitions(p), (t, sample) -> PartitionScale.run(t, p)),
+                new Workload(CONNECTIONS_10000, ScaleDescriptions.connections(p), (t, sample) -> ConnectionScale.run(t, p)),
+                Workload.ownBrokers(RECOVERY, ScaleDescriptions.recovery(p), 1, (fresh, sample) -> CrashRecovery.run(fresh, p)));
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
     }
 

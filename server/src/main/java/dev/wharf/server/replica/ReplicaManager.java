@@ -247,7 +247,7 @@ public final class ReplicaManager implements IsrChanger {
             if (p != null) {
                 log.info("no longer a replica of {} (replicas {}): deleting it here", tp, info.replicas());
                 drop(tp, p);
-            } else if (logs.all().containsKey(tp)) {
+            } else if (logs.get(tp).isPresent()) {
                 log.info("deleting the log of {}, which is not assigned here (replicas {})", tp, info.replicas());
                 deleteLog(tp);
             }
@@ -389,7 +389,7 @@ public final class ReplicaManager implements IsrChanger {
             Partition p = partitions.get(tp);
             if (p != null && p.topicId().equals(topic.id())) {
                 drop(tp, p);
-            } else if (p == null && logs.all().containsKey(tp)) {
+            } else if (p == null && logs.get(tp).isPresent()) {
                 deleteLog(tp);
             }
         }
