@@ -33,8 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Log dirs fail one by one (KIP-112): {@link #dirFailed} forgets the logs of a dir whose disk
  * failed; the others go on. A dir that cannot be read at start-up starts offline the same way
- * ({@link StartupLoad}). Their files stay open until the process ends, as in Kafka.
- * Thread-safe.
+ * ({@link StartupLoad}). Their files stay open until the process ends, as in Kafka. Thread-safe.
  */
 public final class LogManager implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
@@ -51,8 +50,7 @@ public final class LogManager implements Closeable {
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final FutureLogs futureLogs;
     private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
-    /** Where a log not created yet should go (AlterReplicaLogDirs for a replica not here yet). */
-    private final ConcurrentHashMap<TopicPartition, Path> preferredDirs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TopicPartition, Path> preferredDirs = new ConcurrentHashMap<>(); // AlterReplicaLogDirs ahead of the log
     private volatile java.util.function.BiConsumer<Path, Exception> dirFailureListener = (d, e) -> {};
     private final ScheduledThreadPoolExecutor scheduler;
     /** Deletions waiting out {@code file.delete.delay.ms}; close() runs them at once. */
@@ -61,14 +59,10 @@ public final class LogManager implements Closeable {
     private final LogEnvironment env;
     private volatile java.util.function.LongConsumer flushed = ms -> { };
     private final Object checkpointLock = new Object();
-    /** Set once by {@link #startCleaner}; null while compaction does not run. */
-    private volatile LogCleaner cleaner;
+    private volatile LogCleaner cleaner; // set once by startCleaner; null while compaction does not run
     private volatile boolean closed;
 
-    /**
-     * @param retentionCheckIntervalMs {@code log.retention.check.interval.ms}: how often retention
-     *     and time-based flushes run
-     */
+    /** @param retentionCheckIntervalMs {@code log.retention.check.interval.ms}: how often retention and time-based flushes run */
     public LogManager(List<Path> logDirs, LogConfig defaults, long retentionCheckIntervalMs, LongSupplier clock) {
         this(logDirs, defaults, retentionCheckIntervalMs, clock, DEFAULT_MAX_OPEN_FILES);
     }
@@ -162,13 +156,7 @@ public final class LogManager implements Closeable {
         return snapshot(logs);
     }
 
-    /**
-     * An unmodifiable copy through a {@link HashMap}, not {@code Map.copyOf}: that one probes
-     * linearly on the keys' own hash codes, and a topic set's partitions ({@code t-0..t-9}, 1,000
-     * partitions each) have runs of neighbouring hash codes, so copying 10,000 logs took some
-     * 10^8 comparisons (0.1-0.4 s), on every high-watermark checkpoint and, per partition, on
-     * topic deletion: deleting 10,000 partitions took longer than 6 minutes.
-     */
+    /** Not {@code Map.copyOf}: its probing on a topic set's neighbouring hash codes made 10,000 logs a 0.1-0.4 s copy. */
     static <K, V> Map<K, V> snapshot(Map<K, V> map) {
         return java.util.Collections.unmodifiableMap(new HashMap<>(map));
     }
@@ -194,19 +182,20 @@ public final class LogManager implements Closeable {
     }
 
     private Path leastLoadedDir() {
-        Map<Path, Integer> counts = new HashMap<>();
-        onlineDirs().forEach(d -> counts.put(d, 0));
-        if (counts.isEmpty()) {
-            throw new UncheckedIOException(new IOException("every log dir is offline"));
+        List<Path> online = onlineDirs();
+        if (online.size() == 1) { // nothing to balance: counting every log for each new one made 10,000 creations quadratic
+            return online.get(0);
         }
+        Map<Path, Integer> counts = new HashMap<>();
+        online.forEach(d -> counts.put(d, 0));
         for (PartitionLog pl : logs.values()) {
             counts.computeIfPresent(pl.dir().getParent(), (d, n) -> n + 1);
         }
-        return onlineDirs().stream().min(Comparator.comparing(counts::get)).orElseThrow();
+        return online.stream().min(Comparator.comparing(counts::get))
+                .orElseThrow(() -> new UncheckedIOException(new IOException("every log dir is offline")));
     }
 
-    /** The configured log dirs, in {@code log.dirs} order. */
-    public List<Path> logDirs() {
+    public List<Path> logDirs() { // in log.dirs order
         return logDirs;
     }
 
