@@ -88,8 +88,7 @@ public final class LogManager implements Closeable {
         this.futureLogs = new FutureLogs(this, logs, env);
     }
 
-    /** The open-file pool of sealed segments. */
-    public FileHandles fileHandles() {
+    public FileHandles fileHandles() { // the open-file pool of sealed segments
         return handles;
     }
 
