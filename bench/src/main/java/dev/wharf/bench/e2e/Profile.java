@@ -21,7 +21,8 @@ record Profile(String name, long records1k, long records100b, int latencyRate, i
         Set<String> workloads) {
 
     static final Set<String> ALL = Set.of(Workloads.PRODUCE_1K_ACKS_1, Workloads.PRODUCE_1K_ACKS_ALL, Workloads.PRODUCE_100B,
-            Workloads.CONSUME_1K, Workloads.CONSUME_1K_TLS, Workloads.PRODUCE_1K_TLS, Workloads.LATENCY_FIXED_RATE, Workloads.ROUND_TRIP, Workloads.PARTITIONS, Workloads.IDLE_CONNECTIONS, Workloads.COMPACTION);
+            Workloads.CONSUME_1K, Workloads.CONSUME_1K_TLS, Workloads.PRODUCE_1K_TLS, Workloads.LATENCY_FIXED_RATE, Workloads.ROUND_TRIP, Workloads.PARTITIONS, Workloads.IDLE_CONNECTIONS, Workloads.COMPACTION,
+            ClusterWorkloads.PRODUCE_ACKS_ALL, ClusterWorkloads.LATENCY, ClusterWorkloads.FAILOVER, ClusterWorkloads.ROLLING_RESTART);
 
     /** The same sizes, running only the named workloads. */
     Profile only(Set<String> names) {

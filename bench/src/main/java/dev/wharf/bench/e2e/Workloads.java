@@ -150,6 +150,7 @@ final class Workloads {
                         p.recordsWithIdle(), medianOf(ps)), ps, (t, sample) -> idleConnections(t, p, sample)),
                 new Workload(COMPACTION, String.format("log cleaner: %,d updates of 100 B over %,d keys, then cleaned",
                         p.compactionUpdates(), Compaction.KEYS), (t, sample) -> Compaction.run(t, p)));
+        all = Stream.concat(all.stream(), ClusterWorkloads.of(p).stream()).toList(); // after the rest: they start brokers of their own
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
     }
 
