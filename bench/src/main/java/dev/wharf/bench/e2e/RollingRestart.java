@@ -48,11 +48,15 @@ final class RollingRestart {
                 reader.start();
                 producer.start();
                 Thread.sleep(WARM_UP.toMillis());
-                // the group's offsets topic exists once the member has joined
-                cluster.awaitFullIsr(List.of(topic, "__consumer_offsets"), BOUND);
-                if (producer.acked() == 0 || reader.received() == 0) {
-                    throw new IllegalStateException("nothing acknowledged or read before the restarts");
+                // the member joins its group (and the offsets topic is created) in its own time: wait for its first records
+                long joinDeadline = System.nanoTime() + BOUND.toNanos();
+                while (producer.acked() == 0 || reader.received() == 0) {
+                    if (System.nanoTime() > joinDeadline) {
+                        throw new IllegalStateException("nothing acknowledged or read within " + BOUND.toSeconds() + " s, before the restarts");
+                    }
+                    Thread.sleep(50);
                 }
+                cluster.awaitFullIsr(List.of(topic, "__consumer_offsets"), BOUND);
                 long from = System.nanoTime();
                 for (int id : cluster.ids()) {
                     long t0 = System.nanoTime();
