@@ -17,12 +17,12 @@ enum Metric {
     RSS_ADDED_MIB("RSS added MiB", false),
     STARTUP_TO_FIRST_RECORD_MS("start to first record ms", false),
     PEAK_RSS_MIB("peak RSS MiB", false),
-    CLUSTER_PEAK_RSS_MIB("cluster peak RSS MiB (all processes)", false),
-    UNAVAILABLE_MS("unavailable ms (kill to next ack)", false),
-    MAX_PAUSE_MS("longest gap between acks ms", false),
-    CONSUMER_MAX_PAUSE_MS("longest gap between consumer reads ms", false),
-    ROLLING_RESTART_S("restart of all 3 brokers s", false),
-    LOST_RECORDS("acknowledged records lost", false),
+    CLUSTER_PEAK_RSS_MIB("cluster peak RSS MiB", false),
+    UNAVAILABLE_MS("unavailable ms", false),
+    MAX_PAUSE_MS("max ack gap ms", false),
+    CONSUMER_MAX_PAUSE_MS("max consumer gap ms", false),
+    ROLLING_RESTART_S("all 3 restarted s", false),
+    LOST_RECORDS("acked records lost", false),
     LOG_MIB_AFTER("log MiB after cleaning", false);
 
     final String label;
