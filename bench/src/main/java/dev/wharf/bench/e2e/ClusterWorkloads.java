@@ -42,7 +42,7 @@ final class ClusterWorkloads {
     record Sizes(long produceRecords, int produceSamples, int latencySamples, int failoverSamples, int rollingSamples) {
         static Sizes of(Profile p) {
             return switch (p.name()) {
-                case "full" -> new Sizes(1_000_000, 3, 3, 3, 1);
+                case "full" -> new Sizes(500_000, 3, 3, 3, 1);
                 case "smoke" -> new Sizes(100_000, 1, 1, 1, 1);
                 default -> new Sizes(20_000, 1, 1, 1, 1);
             };

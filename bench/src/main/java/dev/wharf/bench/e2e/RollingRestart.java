@@ -64,8 +64,10 @@ final class RollingRestart {
                     long stopped = System.nanoTime();
                     cluster.restart(id);
                     cluster.awaitFullIsr(List.of(topic, "__consumer_offsets"), PER_BROKER_BOUND);
-                    Failover.log(fresh, "%s: broker %d stopped in %.0f ms, back in sync %.0f ms after its restart", name, id,
-                            (stopped - t0) / 1e6, (System.nanoTime() - stopped) / 1e6);
+                    long synced = System.nanoTime();
+                    Failover.log(fresh, "%s: broker %d stopped in %.0f ms, back in sync %.0f ms after its restart; longest gap between"
+                            + " acks meanwhile %.0f ms, between reads %.0f ms", name, id, (stopped - t0) / 1e6, (synced - stopped) / 1e6,
+                            producer.longestAckGapNanos(t0, synced) / 1e6, reader.longestGapNanos(t0, synced) / 1e6);
                 }
                 long to = System.nanoTime();
                 Thread.sleep(AFTER.toMillis());
