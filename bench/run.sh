@@ -5,6 +5,8 @@
 #
 #   bench/run.sh            full run, 30-35 minutes on 2 cores (results of record, in bench/results)
 #   bench/run.sh --smoke    every workload briefly, 1-2 minutes (results in bench/target/results)
+#   bench/run.sh [--smoke] --cluster
+#                           only the cluster workloads: three brokers of each system (bench/target/results)
 #   bench/run.sh --embedded-start [--jvms N] [--starts M]
 #                           wharf-junit's in-process broker beside Kafka's KafkaClusterTestKit: start to
 #                           first acknowledged record, cold and warm; ~1 minute (bench/target/results)

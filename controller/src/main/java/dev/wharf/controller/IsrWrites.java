@@ -39,6 +39,9 @@ final class IsrWrites {
             return Optional.empty();
         }
         TopicInfo.PartitionInfo known = t.get().partitions().get(partition);
+        if (!mayJoin(known.isr(), isr)) {
+            return Optional.empty();
+        }
         Stat stat = new Stat();
         byte[] state;
         try {
@@ -64,5 +67,26 @@ final class IsrWrites {
                 leaderEpoch);
         cache.rememberPartition(topic, done);
         return Optional.of(done);
+    }
+
+    /**
+     * Whether every replica the change adds to the ISR is registered and not shutting down, as
+     * Kafka refuses such a change (KIP-841's INELIGIBLE_REPLICA): a broker in a controlled
+     * shutdown still fetches until it stops, so its leader would take it back into the ISR the
+     * controller just took it out of, and once it was gone every acks=all write would wait for it
+     * until the controller removed it again (which a busy controller did only ~40 s later).
+     */
+    private boolean mayJoin(List<Integer> before, List<Integer> proposed) {
+        java.util.Set<Integer> leaving = cache.shuttingDown();
+        java.util.Set<Integer> live = new java.util.HashSet<>();
+        cache.liveBrokers().forEach(b -> live.add(b.id()));
+        for (int replica : proposed) {
+            if (!before.contains(replica) && (leaving.contains(replica) || !live.contains(replica))) {
+                log.info("partition change refused: replica {} may not join the ISR {} ({})", replica, before,
+                        leaving.contains(replica) ? "shutting down" : "not registered");
+                return false;
+            }
+        }
+        return true;
     }
 }

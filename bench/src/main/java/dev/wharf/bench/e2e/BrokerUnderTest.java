@@ -110,6 +110,11 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             return "kafka";
         }
 
+        /** Kafka's class path directory, for {@link ClusterCommands}. */
+        Path lib() {
+            return lib;
+        }
+
         @Override
         String label() {
             return "Apache Kafka " + version;
@@ -176,6 +181,21 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             return "wharf";
         }
 
+        /** The broker's class path (its jar and libraries), for {@link ClusterCommands}. */
+        String classpath() {
+            return jar() + ":" + serverTarget.resolve("lib") + "/*";
+        }
+
+        /** The ZooKeeper server's class path (the broker's libraries), as bin/wharf-zookeeper-start.sh has it. */
+        String zookeeperClasspath() {
+            return serverTarget.resolve("lib") + "/*";
+        }
+
+        /** The repository's config/server.properties, which every Wharf broker starts from. */
+        Path config() {
+            return config;
+        }
+
         @Override
         String label() {
             return "Wharf " + jar().getFileName().toString().replaceAll("^wharf-server-|\\.jar$", "");
@@ -231,7 +251,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
         }
 
         /** The common options, then those the start script adds from {@code config/jvm.options}. */
-        private List<String> jvmOptions() throws IOException {
+        List<String> jvmOptions() throws IOException {
             List<String> jvm = new ArrayList<>(JVM_OPTIONS);
             for (String line : Files.readAllLines(config.resolveSibling("jvm.options"))) {
                 String option = line.strip();

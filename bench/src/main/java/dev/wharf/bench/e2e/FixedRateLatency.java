@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * linger. Kafka's EndToEndLatency tool keeps only one record in flight and reports whole
  * milliseconds, so it cannot hold a rate or resolve loopback latencies; this fills that gap.
  *
- * <p>Runs in its own JVM: {@code FixedRateLatency <bootstrap> <topic> <records/s> <seconds> <record bytes> <warm-up seconds>}.
+ * <p>Runs in its own JVM: {@code FixedRateLatency <bootstrap> <topic> <records/s> <seconds> <record bytes> <warm-up seconds> [acks]}
+ * ({@code acks} 1 unless given: the cluster-latency workload passes {@code all}).
  * Prints one line: {@code fixed-rate-latency sent=N received=N avg_us=A p50_us=P p99_us=P p999_us=P}.
  */
 public final class FixedRateLatency {
@@ -39,10 +40,11 @@ public final class FixedRateLatency {
         int seconds = Integer.parseInt(args[3]);
         int recordSize = Math.max(8, Integer.parseInt(args[4]));
         int warmUpSeconds = Integer.parseInt(args[5]);
+        String acks = args.length > 6 ? args[6] : "1";
         long total = (long) rate * (seconds + warmUpSeconds);
         long warmUp = (long) rate * warmUpSeconds;
 
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, acks), new ByteArraySerializer(),
                 new ByteArraySerializer());
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap), new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
@@ -99,10 +101,10 @@ public final class FixedRateLatency {
         return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
-    private static Properties producerProps(String bootstrap) {
+    private static Properties producerProps(String bootstrap, String acks) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        p.put(ProducerConfig.ACKS_CONFIG, acks);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return p;
     }

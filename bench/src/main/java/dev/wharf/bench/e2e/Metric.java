@@ -32,7 +32,12 @@ enum Metric {
     TOPICS_DELETED_MS("topics deleted ms", false),
     CONNECT_ALL_MS("all connected ms", false),
     RECOVERY_MS("recovery ms", false),
-    RECORDS_LOST("records lost", false);
+    RECORDS_LOST("acked records lost", false),
+    CLUSTER_PEAK_RSS_MIB("cluster peak RSS MiB", false),
+    UNAVAILABLE_MS("unavailable ms", false),
+    MAX_PAUSE_MS("max ack gap ms", false),
+    CONSUMER_MAX_PAUSE_MS("max consumer gap ms", false),
+    ROLLING_RESTART_S("all 3 restarted s", false);
 
     final String label;
     final boolean higherIsBetter;

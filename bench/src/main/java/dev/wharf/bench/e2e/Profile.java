@@ -24,7 +24,8 @@ record Profile(String name, long records1k, long records100b, int latencyRate, i
             Workloads.CONSUME_1K, Workloads.CONSUME_1K_TLS, Workloads.PRODUCE_1K_TLS, Workloads.LATENCY_FIXED_RATE, Workloads.ROUND_TRIP, Workloads.PARTITIONS, Workloads.IDLE_CONNECTIONS, Workloads.COMPACTION,
             Workloads.CONSUME_1K_NATIVE, Workloads.CONSUME_1K_WARM, Workloads.PRODUCE_1K_NATIVE,
             Workloads.TRANSACTIONS, Workloads.GROUPS_CLASSIC, Workloads.GROUPS_CONSUMER,
-            Workloads.PARTITIONS_10000, Workloads.CONNECTIONS_10000, Workloads.RECOVERY);
+            Workloads.PARTITIONS_10000, Workloads.CONNECTIONS_10000, Workloads.RECOVERY,
+            ClusterWorkloads.PRODUCE_ACKS_ALL, ClusterWorkloads.LATENCY, ClusterWorkloads.FAILOVER, ClusterWorkloads.ROLLING_RESTART);
 
     /** The same sizes, running only the named workloads. */
     Profile only(Set<String> names) {

@@ -57,6 +57,7 @@ public final class SideBySide {
                     case "--smoke" -> profile = Profile.named("smoke");
                     case "--profile" -> profile = Profile.named(args[++i]);
                     case "--only" -> only = Set.of(args[++i].split(","));
+                    case "--cluster" -> only = ClusterWorkloads.NAMES;
                     case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                     case "--results" -> results = Path.of(args[++i]).toAbsolutePath();
                     case "--work" -> work = Path.of(args[++i]).toAbsolutePath();

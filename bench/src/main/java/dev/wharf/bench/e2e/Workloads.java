@@ -179,6 +179,7 @@ final class Workloads {
                 new Workload(PARTITIONS_10000, ScaleDescriptions.partitions(p), (t, sample) -> PartitionScale.run(t, p)),
                 new Workload(CONNECTIONS_10000, ScaleDescriptions.connections(p), (t, sample) -> ConnectionScale.run(t, p)),
                 Workload.ownBrokers(RECOVERY, ScaleDescriptions.recovery(p), 1, (fresh, sample) -> CrashRecovery.run(fresh, p)));
+        all = Stream.concat(all.stream(), ClusterWorkloads.of(p).stream()).toList(); // after the rest: they start brokers of their own
         return all.stream().filter(w -> p.workloads().contains(w.name())).toList();
     }
 
