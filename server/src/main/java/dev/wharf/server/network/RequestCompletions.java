@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The times live in arrays indexed by the request's sequence number (a connection has fewer
  * than {@link #SLOTS} requests in flight: {@link RequestDispatcher#MAX_PENDING}), so timing a
- * request allocates nothing. Threads: a slot is written by the event loop (read, answer) and by the
- * thread that runs or completes the handler; the hand-overs between them (executor tasks, future
- * completions) order those writes before the event loop's reads.
+ * request allocates nothing. They start at {@link #FIRST_SLOTS}, as most connections never have
+ * more than a few requests in flight (at full size they cost 10,000 idle connections 40 MiB), and
+ * double, with the slots in flight copied, when a connection pipelines deeper. Threads: a slot is
+ * written by the event loop (read, answer) and by the thread that runs or completes the handler;
+ * the hand-overs between them (executor tasks, future completions) order those writes before the
+ * event loop's reads. A handler thread's write that races with a doubling may land in the old
+ * arrays and be lost: such a request's phases are then not recorded ({@link #completed}).
  *
  * <p>Request log: one line per completed request at DEBUG on the logger
  * {@code dev.wharf.request.<ApiName>} ({@code dev.wharf.request.Produce}, ...), built only when that
@@ -33,13 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestCompletions {
     static final int SLOTS = 128;
+    static final int FIRST_SLOTS = 8;
     private static final Logger[] REQUEST_LOGS = requestLogs();
 
     private final RequestMetrics metrics;
-    private final long[] received = new long[SLOTS];
-    private final long[] started = new long[SLOTS];
-    private final long[] handled = new long[SLOTS];
-    private final long[] ready = new long[SLOTS];
+    private long[] received = new long[FIRST_SLOTS];
+    private long[] started = new long[FIRST_SLOTS];
+    private long[] handled = new long[FIRST_SLOTS];
+    private long[] ready = new long[FIRST_SLOTS];
     /** The event loop's number (Kafka's processor), taken at the first request; written before any ready(). */
     private int processor = -1;
     private boolean processorKnown;
@@ -60,32 +65,67 @@ final class RequestCompletions {
         return logs;
     }
 
-    private static int slot(long sequence) {
-        return (int) (sequence & (SLOTS - 1));
+    private static int slot(long[] times, long sequence) {
+        return (int) (sequence & (times.length - 1));
     }
 
-    /** The frame was read (event loop). */
-    void received(long sequence) {
-        received[slot(sequence)] = System.nanoTime();
+    /** The frame was read (event loop); {@code oldest} is the oldest request of the connection not answered yet. */
+    void received(long sequence, long oldest) {
+        if (sequence - oldest >= received.length && received.length < SLOTS) {
+            grow(oldest, sequence);
+        }
+        received[slot(received, sequence)] = System.nanoTime();
         if (!processorKnown) {
             processor = metrics.processor(Thread.currentThread());
             processorKnown = true;
         }
     }
 
+    /** How many requests the arrays hold now. */
+    int capacity() {
+        return received.length;
+    }
+
+    /** When the request was read, for tests. */
+    long receivedAt(long sequence) {
+        return received[slot(received, sequence)];
+    }
+
+    /** Doubles the arrays (until they hold every request from {@code oldest} to {@code sequence}), keeping those in flight. */
+    private void grow(long oldest, long sequence) {
+        int size = received.length;
+        while (size < SLOTS && sequence - oldest >= size) {
+            size *= 2;
+        }
+        long[][] next = new long[4][size];
+        long[][] now = {received, started, handled, ready};
+        for (long s = oldest; s < sequence; s++) {
+            for (int phase = 0; phase < 4; phase++) {
+                next[phase][slot(next[phase], s)] = now[phase][slot(now[phase], s)];
+            }
+        }
+        received = next[0];
+        started = next[1];
+        handled = next[2];
+        ready = next[3];
+    }
+
     /** The handler starts (its thread). */
     void started(long sequence) {
-        started[slot(sequence)] = System.nanoTime();
+        long[] times = started;
+        times[slot(times, sequence)] = System.nanoTime();
     }
 
     /** The handler's call returned (its thread). */
     void handled(long sequence) {
-        handled[slot(sequence)] = System.nanoTime();
+        long[] times = handled;
+        times[slot(times, sequence)] = System.nanoTime();
     }
 
     /** The handler's answer is ready (the completing thread). */
     void ready(long sequence) {
-        ready[slot(sequence)] = System.nanoTime();
+        long[] times = ready;
+        times[slot(times, sequence)] = System.nanoTime();
         metrics.responseQueued(processor);
     }
 
@@ -99,7 +139,7 @@ final class RequestCompletions {
             long answeredAt, String error, SocketAddress client) {
         long now = System.nanoTime();
         metrics.responseTaken(processor); // each completion follows its ready()
-        int s = slot(sequence);
+        int s = slot(received, sequence);
         long queue = started[s] - received[s];
         long local = handled[s] - started[s];
         long remote = Math.max(0, ready[s] - handled[s]);
@@ -107,7 +147,9 @@ final class RequestCompletions {
         long send = now - answeredAt;
         long total = now - received[s];
         long size = Math.max(0, responseBytes);
-        ApiRequestMetrics m = metrics.of(request.api());
+        // a phase lost to a doubling of the arrays leaves an older request's time (or none) in its slot: nothing to record
+        boolean timed = queue >= 0 && local >= 0 && ready[s] - received[s] >= 0;
+        ApiRequestMetrics m = timed ? metrics.of(request.api()) : null;
         if (m != null) {
             m.completed(request.version(), queue, local, remote, responseQueue, send, total, throttleMs, requestBytes, size);
             if (responseBytes >= 0) { // sent: its errors counted, as Kafka counts them when it sends

@@ -121,7 +121,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         int frameBytes = frame.readableBytes(); // before decoding moves the reader index
         long sequence = nextSequence++;
-        completions.received(sequence);
+        completions.received(sequence, nextToWrite);
         updateReading(ctx);
         Request request;
         try {

@@ -120,4 +120,30 @@ class RequestCompletionsTest {
         return (KafkaMeter) registry.get(MetricName.of("kafka.network", "RequestMetrics", "ErrorsPerSec", "request", "Produce",
                 "error", error));
     }
+
+    // a connection with more requests in flight than the first arrays hold: they double, keeping the
+    // times of those already in flight; answered, the slots are reused without growing again
+    @Test
+    void slotsGrowForConnectionsThatPipelineDeeper() {
+        MetricsRegistry registry = new MetricsRegistry();
+        try {
+            RequestCompletions completions = new RequestCompletions(new RequestMetrics(registry));
+            assertEquals(RequestCompletions.FIRST_SLOTS, completions.capacity(), "an idle connection's arrays are small");
+            long[] readAt = new long[20];
+            for (int s = 0; s < readAt.length; s++) {
+                completions.received(s, 0);
+                readAt[s] = completions.receivedAt(s);
+            }
+            assertEquals(32, completions.capacity());
+            for (int s = 0; s < readAt.length; s++) {
+                assertEquals(readAt[s], completions.receivedAt(s), "request " + s + " kept its time");
+            }
+            for (int s = 20; s < 100; s++) {
+                completions.received(s, s); // one at a time
+            }
+            assertEquals(32, completions.capacity());
+        } finally {
+            registry.close();
+        }
+    }
 }
