@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * partitions and configs. It follows ZooKeeper with persistent recursive watches on
  * {@code /brokers/ids}, {@code /brokers/topics} and {@code /config/topics}, re-added and followed by
  * a full re-read for every session; topic changes are gathered for 50 ms, then each changed topic
- * is read again. The controller's own writes are applied directly ({@link #remember}, {@link #forget}).
+ * is read again: only its changed partition states when its assignment is the one last read whole
+ * (a topic of 1,000 partitions is not read whole for every ISR change), all of it otherwise. The
+ * controller's own writes are applied directly ({@link #remember}, {@link #forget}).
  *
  * <p>Threads: all updates run on {@code wharf-zk-events} (watchers only queue work there), which
  * also tells the {@link MetadataListener}s; reads come from any thread and see concurrent maps and
@@ -42,7 +44,9 @@ final class MetadataCache implements ZkSession.Listener {
     private final Map<String, TopicInfo> topics = new ConcurrentHashMap<>();
     private final Map<UUID, TopicInfo> topicsById = new ConcurrentHashMap<>();
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<String> changedTopics = new HashSet<>();
+    private final ChangedTopics changedTopics = new ChangedTopics();
+    /** The assignment (topic znode) version each cached topic was read whole with, as its mzxid. */
+    private final Map<String, Long> assignmentZxids = new ConcurrentHashMap<>();
     /** Changes the listeners are still to hear of, oldest first; on {@code wharf-zk-events} only. */
     private final java.util.ArrayDeque<java.util.function.Consumer<MetadataListener>> untold = new java.util.ArrayDeque<>();
     private boolean telling;
@@ -64,7 +68,8 @@ final class MetadataCache implements ZkSession.Listener {
         this.topicWatcher = event -> {
             String name = topicOf(event.getPath());
             if (name != null) {
-                session.execute(() -> topicChanged(name));
+                int partition = ZkData.statePartition(name, event.getPath());
+                session.execute(() -> topicChanged(name, partition));
             }
         };
         this.brokerWatcher = event -> {
@@ -229,27 +234,50 @@ final class MetadataCache implements ZkSession.Listener {
         }
     }
 
-    private void topicChanged(String name) {
-        if (changedTopics.add(name) && changedTopics.size() == 1) {
+    /** Queues a topic for the next refresh: {@code partition}'s state alone, or (-1) the whole topic. */
+    private void topicChanged(String name, int partition) {
+        if (changedTopics.add(name, partition)) {
             session.schedule(this::refreshChangedTopics, TOPIC_REFRESH_DELAY_MS);
         }
     }
 
     private void refreshChangedTopics() {
-        List<String> names = new ArrayList<>(changedTopics);
-        changedTopics.clear();
-        for (String name : names) {
+        changedTopics.drain().forEach((name, partitions) -> {
             try {
                 if (zk.checkExists().forPath(ZkData.topic(name)) == null) {
                     forget(name);
                 } else {
-                    remember(readTopic(name));
+                    remember(partitions == ChangedTopics.WHOLE ? readTopic(name) : readPartitions(name, partitions));
                 }
             } catch (Exception e) {
                 log.warn("cannot read changed topic={}; trying again: {}", name, e.toString());
-                topicChanged(name);
+                topicChanged(name, -1);
+            }
+        });
+    }
+
+    /**
+     * The cached topic with the states of {@code changed} read again, when its assignment is still
+     * the one it was read whole with (before and after those reads); else the whole topic.
+     */
+    private TopicInfo readPartitions(String name, Set<Integer> changed) throws Exception {
+        TopicInfo cached = topics.get(name);
+        Long zxid = assignmentZxids.get(name);
+        Stat before = zk.checkExists().forPath(ZkData.topic(name));
+        if (cached == null || zxid == null || before == null || before.getMzxid() != zxid) {
+            return readTopic(name);
+        }
+        List<TopicInfo.PartitionInfo> partitions = new ArrayList<>(cached.partitions());
+        for (int p : changed) {
+            if (p < partitions.size()) {
+                partitions.set(p, readPartition(name, partitions.get(p)));
             }
         }
+        Stat after = zk.checkExists().forPath(ZkData.topic(name));
+        if (after == null || after.getMzxid() != zxid) {
+            return readTopic(name);
+        }
+        return new TopicInfo(name, cached.id(), List.copyOf(partitions), cached.configs());
     }
 
     private void reloadTopics() throws Exception {
@@ -266,7 +294,7 @@ final class MetadataCache implements ZkSession.Listener {
     }
 
     private TopicInfo readTopic(String name) throws Exception {
-        return consistently(name, assignment -> {
+        return consistently(name, (assignment, mzxid) -> {
             List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
             for (TopicInfo.PartitionInfo assigned : ZkData.replicaAssignment(assignment)) {
                 partitions.add(readPartition(name, assigned));
@@ -277,13 +305,14 @@ final class MetadataCache implements ZkSession.Listener {
             } catch (KeeperException.NoNodeException e) {
                 configs = Map.of();
             }
+            assignmentZxids.put(name, mzxid); // a retried read puts the one that held
             return new TopicInfo(name, ZkData.topicId(assignment), List.copyOf(partitions), Map.copyOf(configs));
         });
     }
 
     /** One partition as it is in ZooKeeper now: its replicas (and reassignment), then its state. */
     TopicInfo.PartitionInfo readPartition(String topic, int partition) throws Exception {
-        return consistently(topic, assignment -> {
+        return consistently(topic, (assignment, mzxid) -> {
             List<TopicInfo.PartitionInfo> assigned = ZkData.replicaAssignment(assignment);
             if (partition >= assigned.size()) {
                 throw new KeeperException.NoNodeException(ZkData.partitionState(topic, partition));
@@ -294,7 +323,7 @@ final class MetadataCache implements ZkSession.Listener {
 
     /** What is read from a topic's assignment (the topic znode's data) and the znodes it leads to. */
     private interface AssignmentRead<T> {
-        T read(byte[] assignment) throws Exception;
+        T read(byte[] assignment, long mzxid) throws Exception;
     }
 
     /**
@@ -313,7 +342,7 @@ final class MetadataCache implements ZkSession.Listener {
         for (int attempt = 1; ; attempt++) {
             Stat before = new Stat();
             byte[] assignment = zk.getData().storingStatIn(before).forPath(path);
-            T result = read.read(assignment);
+            T result = read.read(assignment, before.getMzxid());
             Stat after = zk.checkExists().forPath(path);
             if (after == null) {
                 throw new KeeperException.NoNodeException(path);
@@ -365,6 +394,7 @@ final class MetadataCache implements ZkSession.Listener {
     /** Drops a topic deleted in ZooKeeper; on {@code wharf-zk-events} only. */
     void forget(String name) {
         TopicInfo removed = topics.remove(name);
+        assignmentZxids.remove(name);
         if (removed != null) {
             topicsById.remove(removed.id());
             tell(l -> l.topicChanged(name, Optional.empty()));

@@ -136,6 +136,20 @@ final class ZkData {
         return partition(topic, partition) + "/state";
     }
 
+    /** The partition whose state znode {@code path} is, or -1 for any other path. */
+    static int statePartition(String topic, String path) {
+        String prefix = partitions(topic) + "/";
+        if (path == null || !path.startsWith(prefix) || !path.endsWith("/state")) {
+            return -1;
+        }
+        try {
+            int p = Integer.parseInt(path.substring(prefix.length(), path.length() - "/state".length()));
+            return p >= 0 && partitionState(topic, p).equals(path) ? p : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     static String topicConfig(String topic) {
         return TOPIC_CONFIGS + "/" + topic;
     }
