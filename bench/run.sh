@@ -3,8 +3,9 @@
 # under the same workloads from Kafka's own load generators. Prints one table and writes
 # bench/results/side-by-side-full-<time>.{json,svg} plus latest.{json,svg,txt}.
 #
-#   bench/run.sh            full run, 30-35 minutes on 2 cores (results of record, in bench/results)
-#   bench/run.sh --smoke    every workload briefly, 1-2 minutes (results in bench/target/results)
+#   bench/run.sh            full run, every workload (results of record, in bench/results); its length with the
+#                           round-two workloads is yet to be measured: the one-broker workloads took 22 minutes before
+#   bench/run.sh --smoke    every workload briefly (results in bench/target/results)
 #   bench/run.sh [--smoke] --cluster
 #                           only the cluster workloads: three brokers of each system (bench/target/results)
 #   bench/run.sh --embedded-start [--jvms N] [--starts M]
