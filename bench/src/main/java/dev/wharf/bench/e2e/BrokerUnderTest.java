@@ -120,6 +120,21 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             return "Apache Kafka " + version;
         }
 
+        /** Kafka's logging configuration in {@code dir}: INFO to stdout, like the distribution's log4j2.yaml minus the extra files. */
+        static Path writeLog4j(Path dir) throws IOException {
+            Path log4j = dir.resolve("log4j2.properties");
+            Files.writeString(log4j, """
+                    status=warn
+                    appender.stdout.type=Console
+                    appender.stdout.name=STDOUT
+                    appender.stdout.layout.type=PatternLayout
+                    appender.stdout.layout.pattern=[%d] %p %m (%c)%n
+                    rootLogger.level=INFO
+                    rootLogger.appenderRef.stdout.ref=STDOUT
+                    """);
+            return log4j;
+        }
+
         @Override
         JavaCommand prepare(Processes processes, Path dir, int port, Optional<TlsListener> tls) throws Exception {
             int controllerPort = freePort();
@@ -140,17 +155,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
             COMMON_SETTINGS.forEach(line -> props.append(line).append('\n'));
             tls.ifPresent(t -> t.store().brokerSettings().forEach(line -> props.append(line).append('\n')));
             Files.writeString(config, props);
-            // INFO to stdout, like the distribution's log4j2.yaml minus the extra files
-            Path log4j = dir.resolve("log4j2.properties");
-            Files.writeString(log4j, """
-                    status=warn
-                    appender.stdout.type=Console
-                    appender.stdout.name=STDOUT
-                    appender.stdout.layout.type=PatternLayout
-                    appender.stdout.layout.pattern=[%d] %p %m (%c)%n
-                    rootLogger.level=INFO
-                    rootLogger.appenderRef.stdout.ref=STDOUT
-                    """);
+            Path log4j = writeLog4j(dir);
             String classpath = lib + "/*";
             JavaCommand format = new JavaCommand(List.of("-Xmx256m", "-Dlog4j2.configurationFile=" + log4j), classpath,
                     "kafka.tools.StorageTool", List.of("format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(),

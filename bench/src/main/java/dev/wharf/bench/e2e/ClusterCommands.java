@@ -84,16 +84,7 @@ final class ClusterCommands {
         String voters = controllerPorts.entrySet().stream().map(e -> e.getKey() + "@127.0.0.1:" + e.getValue())
                 .collect(Collectors.joining(","));
         String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
-        Path log4j = dir.resolve("log4j2.properties");
-        Files.writeString(log4j, """
-                status=warn
-                appender.stdout.type=Console
-                appender.stdout.name=STDOUT
-                appender.stdout.layout.type=PatternLayout
-                appender.stdout.layout.pattern=[%d] %p %m (%c)%n
-                rootLogger.level=INFO
-                rootLogger.appenderRef.stdout.ref=STDOUT
-                """);
+        Path log4j = BrokerUnderTest.Kafka.writeLog4j(dir);
         String classpath = kafka.lib() + "/*";
         Map<Integer, JavaCommand> nodes = new LinkedHashMap<>();
         for (int id : ports.keySet()) {

@@ -17,7 +17,7 @@ import java.util.Map;
  * <p>
  * {@code unavailable_ms}: from just before the SIGKILL to the first acknowledgement of a record
  * sent after it. Then the producer runs on for {@link #AFTER} and stops, and the topic is read back:
- * {@code lost_records} counts acknowledged records it lacks (must be 0). The kill's wall-clock time
+ * {@code records_lost} counts acknowledged records it lacks (must be 0). The kill's wall-clock time
  * is logged, so the brokers' logs show where the time went (session expiry, election, the client's
  * metadata refresh).
  */

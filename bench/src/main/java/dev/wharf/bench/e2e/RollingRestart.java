@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code max_pause_ms}: the longest time between two consecutive acknowledgements the producer
  * received, from the first SIGTERM to the last broker back in sync; {@code consumer_max_pause_ms}
  * the same for the consumer's polls that returned records; {@code rolling_restart_s} the time
- * the three restarts took; {@code lost_records} acknowledged records the topic lacks afterwards.
+ * the three restarts took; {@code records_lost} acknowledged records the topic lacks afterwards.
  */
 final class RollingRestart {
     private static final Duration WARM_UP = Duration.ofSeconds(3);
