@@ -182,8 +182,7 @@ public final class PartitionLog {
      * concurrent request of the same producer sees the outcome. {@code producer} describes the
      * (single) batch in {@code records}; {@link ProducerBatchInfo#NONE} skips the check.
      */
-    public LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer)
-            throws IOException {
+    public LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer) throws IOException {
         return appendAsLeader(records, leaderEpoch, producer, null);
     }
 
@@ -191,8 +190,8 @@ public final class PartitionLog {
      * The same, for a transactional batch whose transaction the coordinator confirmed (KIP-890):
      * unless the producer's transaction is open here already, {@code txnGuard} (from {@link
      * ProducerStateTable#newVerificationGuard}) must still be in place, else INVALID_TXN_STATE, and
-     * the batch must be the lowest in sequence verified under it, else OUT_OF_ORDER_SEQUENCE_NUMBER.
-     * A null guard checks nothing.
+     * the batch must be the lowest in sequence verified under it, else OUT_OF_ORDER_SEQUENCE_NUMBER
+     * (a null guard checks nothing).
      */
     public LeaderAppendResult appendAsLeader(ByteBuf records, int leaderEpoch, ProducerBatchInfo producer,
             Object txnGuard) throws IOException {

@@ -97,33 +97,8 @@ public final class ProducerStateTable {
      * Verification guards (KIP-890): set when the leader asks the coordinator whether a producer's
      * batch may open a transaction here, voided by that producer's next marker or append.
      */
-    private final Map<Long, Guard> guards = new HashMap<>();
+    private final Map<Long, VerificationGuard> guards = new HashMap<>();
 
-    /**
-     * A verification in progress for batches of {@code epoch}; {@code version2}: of a transaction
-     * version 2 client. {@code lowestSequence}: the lowest first sequence of the batches verified
-     * under it, the only one that may open the transaction here (guarded by the table's monitor).
-     */
-    private static final class Guard {
-        final short epoch;
-        final boolean version2;
-        int lowestSequence;
-
-        Guard(short epoch, boolean version2, int firstSequence) {
-            this.epoch = epoch;
-            this.version2 = version2;
-            this.lowestSequence = firstSequence;
-        }
-
-        /**
-         * Whether a marker of {@code markerEpoch} ends the transaction being verified. Version 2 ends
-         * a transaction with a marker of the next epoch, so a marker of the batch's own epoch closes
-         * the transaction before it, which the coordinator finishes before it confirms the next.
-         */
-        boolean voidedBy(short markerEpoch) {
-            return markerEpoch > epoch || (markerEpoch == epoch && !version2);
-        }
-    }
     private final OpenTransactions transactions = new OpenTransactions();
 
     /** Whether a batch from this producer may be appended now (nothing changes). */
@@ -162,12 +137,12 @@ public final class ProducerStateTable {
      * be in flight, and verified, together (Kafka keeps one verification entry per producer too).
      */
     public synchronized Object newVerificationGuard(long producerId, short producerEpoch, boolean version2, int firstSequence) {
-        Guard existing = guards.get(producerId);
+        VerificationGuard existing = guards.get(producerId);
         if (existing != null && existing.epoch == producerEpoch && existing.version2 == version2) {
             existing.lowestSequence = Math.min(existing.lowestSequence, firstSequence);
             return existing;
         }
-        Guard guard = new Guard(producerEpoch, version2, firstSequence);
+        VerificationGuard guard = new VerificationGuard(producerEpoch, version2, firstSequence);
         guards.put(producerId, guard);
         return guard;
     }
@@ -187,7 +162,7 @@ public final class ProducerStateTable {
         if (guards.get(producerId) != guard) {
             return ProducerRejection.INVALID_TXN_STATE;
         }
-        return firstSequence > ((Guard) guard).lowestSequence ? ProducerRejection.OUT_OF_ORDER_SEQUENCE_NUMBER : null;
+        return firstSequence > ((VerificationGuard) guard).lowestSequence ? ProducerRejection.OUT_OF_ORDER_SEQUENCE_NUMBER : null;
     }
 
     /**
@@ -224,7 +199,7 @@ public final class ProducerStateTable {
      * epoch (a newer one forgets the older epoch's batches: its next batch starts a new sequence).
      */
     synchronized void recordMarker(long producerId, short producerEpoch, int coordinatorEpoch, long nowMs) {
-        Guard guard = guards.get(producerId);
+        VerificationGuard guard = guards.get(producerId);
         if (guard != null && guard.voidedBy(producerEpoch)) {
             guards.remove(producerId);
         }
