@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +53,11 @@ final class BrokerLiveness implements MetadataListener, Closeable {
     private final Runnable changed;
     /** Gone brokers, each with the epoch of the registration it was gone under. */
     private final Map<Integer, Long> gone = new ConcurrentHashMap<>();
-    /** What the liveness thread should watch next: broker id to its registration; applied by that thread. */
-    private final ConcurrentLinkedQueue<Map<Integer, Watched>> plans = new ConcurrentLinkedQueue<>();
+    /**
+     * What the liveness thread should watch next, broker id to registration; taken by that thread.
+     * Each plan is whole, so only the latest counts (and nothing piles up before the thread starts).
+     */
+    private final AtomicReference<Map<Integer, Watched>> plan = new AtomicReference<>();
     private Selector selector;
     private Thread thread;
     private volatile boolean closed;
@@ -105,17 +108,17 @@ final class BrokerLiveness implements MetadataListener, Closeable {
     @Override
     public void brokersChanged(List<BrokerInfo> live) {
         Map<Integer, Long> epochs = cache.brokerEpochs();
-        Map<Integer, Watched> plan = new HashMap<>();
+        Map<Integer, Watched> next = new HashMap<>();
         if (election.isController() && !closed) {
             for (BrokerInfo b : live) {
                 if (b.id() != self) {
-                    plan.put(b.id(), new Watched(epochs.getOrDefault(b.id(), -1L), new InetSocketAddress(b.host(), b.port())));
+                    next.put(b.id(), new Watched(epochs.getOrDefault(b.id(), -1L), new InetSocketAddress(b.host(), b.port())));
                 }
             }
         }
-        gone.entrySet().removeIf(e -> !plan.containsKey(e.getKey()) || plan.get(e.getKey()).epoch() != e.getValue());
-        plans.add(plan);
-        if (!plan.isEmpty()) {
+        gone.entrySet().removeIf(e -> !next.containsKey(e.getKey()) || next.get(e.getKey()).epoch() != e.getValue());
+        plan.set(next);
+        if (!next.isEmpty()) {
             startThread();
         }
         Selector s = selector;
@@ -144,8 +147,9 @@ final class BrokerLiveness implements MetadataListener, Closeable {
         ByteBuffer sink = ByteBuffer.allocate(256);
         try {
             while (!closed) {
-                for (Map<Integer, Watched> plan; (plan = plans.poll()) != null; ) {
-                    replan(watches, plan);
+                Map<Integer, Watched> latest = plan.getAndSet(null);
+                if (latest != null) {
+                    replan(watches, latest);
                 }
                 selector.select(SELECT_MS);
                 long now = System.currentTimeMillis();
