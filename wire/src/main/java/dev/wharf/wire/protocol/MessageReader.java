@@ -3,6 +3,7 @@ package dev.wharf.wire.protocol;
 import dev.wharf.wire.records.BufferRecords;
 import dev.wharf.wire.records.Records;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,6 +180,11 @@ public final class MessageReader {
             throw error("string field " + field + " had invalid length " + len);
         }
         String s = buf.toString(buf.readerIndex(), len, StandardCharsets.UTF_8);
+        // malformed UTF-8 decodes to U+FFFD (3 bytes each): a string echoed in a response must
+        // still fit the limit when written back, so one that would not is refused here
+        if (len > MAX_STRING_LENGTH / 3 && ByteBufUtil.utf8Bytes(s) > MAX_STRING_LENGTH) {
+            throw error("string field " + field + " is not valid UTF-8 and too long once decoded");
+        }
         buf.skipBytes(len);
         return s;
     }

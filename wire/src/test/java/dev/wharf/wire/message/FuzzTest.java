@@ -208,6 +208,22 @@ class FuzzTest {
         assertThrows(MalformedMessageException.class, () -> new ApiVersionsRequest(new MessageReader(tooBig), (short) 3));
     }
 
+    // A string of malformed UTF-8 that decodes past the string limit is refused, so a response
+    // echoing it (a group id, say) can always be written.
+    @Test
+    void malformedUtf8GrowingPastTheLimitIsRefused() {
+        byte[] invalid = new byte[20_000];
+        java.util.Arrays.fill(invalid, (byte) 0xff);
+        ByteBuf tooLong = Unpooled.buffer().writeShort(invalid.length).writeBytes(invalid);
+        assertThrows(MalformedMessageException.class, () -> new MessageReader(tooLong).readString(false, false, "GroupId"));
+        byte[] fits = java.util.Arrays.copyOf(invalid, MessageReader.MAX_STRING_LENGTH / 3);
+        ByteBuf shorter = Unpooled.buffer().writeShort(fits.length).writeBytes(fits);
+        String s = new MessageReader(shorter).readString(false, false, "GroupId");
+        ByteBuf out = Unpooled.buffer();
+        new dev.wharf.wire.protocol.MessageWriter(out).writeString(s, false, false, "GroupId");
+        assertEquals(2 + 3 * fits.length, out.readableBytes());
+    }
+
     // Varints: the longest valid ones decode; one byte more is an error with its position.
     @Test
     void varintLimits() {
