@@ -68,9 +68,11 @@ public final class SideBySide {
             if (only != null) {
                 profile = profile.only(only);
             }
-            // only complete full runs are results of record; the others land under target/
+            // only complete full runs (of the one-broker or the cluster workloads) are results of record; the others land
+            // under target/
             if (results == null) {
-                results = profile.name().equals("full") && only == null ? repo.resolve("bench/results") : repo.resolve("bench/target/results");
+                boolean ofRecord = profile.name().equals("full") && (only == null || only.equals(ClusterWorkloads.NAMES));
+                results = repo.resolve(ofRecord ? "bench/results" : "bench/target/results");
             }
             if (work == null) {
                 work = repo.resolve("bench/target/side-by-side");
