@@ -3,11 +3,11 @@
 # under the same workloads from Kafka's own load generators. Prints one table and writes
 # bench/results/side-by-side-full-<time>.{json,svg} plus latest.{json,svg,txt}.
 #
-#   bench/run.sh            full run, every workload (results of record, in bench/results); its length with the
-#                           round-two workloads is yet to be measured: the one-broker workloads took 22 minutes before
-#   bench/run.sh --smoke    every workload briefly (results in bench/target/results)
-#   bench/run.sh [--smoke] --cluster
-#                           only the cluster workloads: three brokers of each system (bench/target/results)
+#   bench/run.sh            full run of every one-broker workload (results of record, in bench/results)
+#   bench/run.sh --cluster  full run of the cluster workloads, three brokers of each system (results of record,
+#                           in bench/results); latest.* holds the newest figures of both runs, merged
+#   bench/run.sh --smoke [--cluster]
+#                           the same workloads briefly (results in bench/target/results)
 #   bench/run.sh --embedded-start [--jvms N] [--starts M]
 #                           wharf-junit's in-process broker beside Kafka's KafkaClusterTestKit: start to
 #                           first acknowledged record, cold and warm; ~1 minute (bench/target/results)

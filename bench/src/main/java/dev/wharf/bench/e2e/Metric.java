@@ -47,6 +47,16 @@ enum Metric {
         this.higherIsBetter = higherIsBetter;
     }
 
+    /** The metric whose {@link #key()} this is, or null. */
+    static Metric ofKey(String key) {
+        for (Metric m : values()) {
+            if (m.key().equals(key)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     /** The JSON key: {@code records_per_sec}. */
     String key() {
         return name().toLowerCase(java.util.Locale.ROOT);

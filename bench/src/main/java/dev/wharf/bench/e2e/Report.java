@@ -92,6 +92,12 @@ final class Report {
     final BrokerRun wharf;
     /** What this machine can do at best, measured before the brokers started; null when not measured. */
     PhysicalLimits.Measured limits;
+    /** The runs the figures come from, when more than this one ({@link LatestResults}); empty for a single run. */
+    final List<RunPart> mergedFrom = new ArrayList<>();
+
+    /** One run whose figures a report holds: when it started, how long it took, the load then, and its workloads. */
+    record RunPart(Instant started, long seconds, String loadAtStart, List<String> workloads) {
+    }
 
     Report(Profile profile, Instant started, Duration took, Map<String, String> machine, List<Workload> workloads, BrokerRun kafka,
             BrokerRun wharf) {
@@ -102,6 +108,13 @@ final class Report {
         this.workloads = workloads;
         this.kafka = kafka;
         this.wharf = wharf;
+    }
+
+    /** The runs the figures come from: this run alone, or the ones merged into it. */
+    List<RunPart> runParts() {
+        return mergedFrom.isEmpty()
+                ? List.of(new RunPart(started, took.toSeconds(), machine.get("load_at_start"), workloads.stream().map(Workload::name).toList()))
+                : mergedFrom;
     }
 
     /** Whether both brokers ran every workload. */
@@ -130,7 +143,14 @@ final class Report {
         StringBuilder b = new StringBuilder();
         b.append(String.format("%s vs %s, profile %s, %s (%d s)%n", wharf.label, kafka.label, profile.name(),
                 started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), took.toSeconds()));
-        b.append(String.format("machine: %s%n%n", machine.get("summary")));
+        b.append(String.format("machine: %s%n", machine.get("summary")));
+        if (!mergedFrom.isEmpty()) {
+            for (RunPart part : mergedFrom) {
+                b.append(String.format("run of %s (%d s, load at start %s): %s%n", part.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        part.seconds(), part.loadAtStart(), String.join(", ", part.workloads())));
+            }
+        }
+        b.append('\n');
         String format = "%-20s %-24s %14s %14s %11s%n";
         b.append(String.format(format, "workload", "metric", "Kafka", "Wharf", "Wharf/Kafka"));
         String last = "";
@@ -196,6 +216,14 @@ final class Report {
         root.put("profile", profile.name());
         ObjectNode m = root.putObject("machine");
         machine.forEach(m::put);
+        ArrayNode parts = root.putArray("runs");
+        for (RunPart part : runParts()) {
+            ObjectNode p = parts.addObject();
+            p.put("started", part.started().toString());
+            p.put("seconds", part.seconds());
+            p.put("load_at_start", part.loadAtStart());
+            part.workloads().forEach(p.putArray("workloads")::add);
+        }
         ObjectNode brokers = root.putObject("brokers");
         for (BrokerRun run : List.of(kafka, wharf)) {
             ObjectNode b = brokers.putObject(run.key);

@@ -302,16 +302,19 @@ public final class SideBySide {
     /** Writes the run's JSON and chart; {@code latest.*} only for a run in which nothing failed. */
     private static Outcome write(Report report, Path results) throws IOException {
         Files.createDirectories(results);
-        String base = (report.complete() ? "" : "failed-") + "side-by-side-" + report.profile.name() + "-" + STAMP.format(report.started);
+        boolean clusterOnly = report.workloads.stream().allMatch(w -> ClusterWorkloads.NAMES.contains(w.name()));
+        String base = (report.complete() ? "" : "failed-") + "side-by-side-" + report.profile.name() + (clusterOnly ? "-cluster-" : "-")
+                + STAMP.format(report.started);
         Path json = results.resolve(base + ".json");
         Path svg = results.resolve(base + ".svg");
         String chart = SvgChart.draw(report);
         Files.writeString(json, report.json());
         Files.writeString(svg, chart);
         if (report.complete()) {
-            Files.writeString(results.resolve("latest.json"), report.json());
-            Files.writeString(results.resolve("latest.svg"), chart);
-            Files.writeString(results.resolve("latest.txt"), report.table());
+            Report latest = LatestResults.mergeWithPrevious(results.resolve("latest.json"), report);
+            Files.writeString(results.resolve("latest.json"), latest.json());
+            Files.writeString(results.resolve("latest.svg"), SvgChart.draw(latest));
+            Files.writeString(results.resolve("latest.txt"), latest.table());
         }
         return new Outcome(report, json, svg);
     }
