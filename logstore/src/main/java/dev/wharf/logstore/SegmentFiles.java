@@ -50,7 +50,16 @@ final class SegmentFiles {
 
     /** {@code <dir>/<base offset, 20 digits><suffix>}; {@code suffix} may chain, as {@code .log.swap}. */
     static Path file(Path dir, long baseOffset, String suffix) {
-        return dir.resolve(String.format("%020d%s", baseOffset, suffix));
+        if (baseOffset < 0) {
+            return dir.resolve(String.format("%020d%s", baseOffset, suffix)); // never a segment's; kept as it was named
+        }
+        // not String.format: it parses its pattern on every call, the costliest step of opening a new partition
+        String digits = Long.toString(baseOffset);
+        StringBuilder name = new StringBuilder(20 + suffix.length());
+        for (int i = digits.length(); i < 20; i++) {
+            name.append('0');
+        }
+        return dir.resolve(name.append(digits).append(suffix).toString());
     }
 
     /** The same file with a state suffix added ({@code .deleted}, {@code .swap}, ...). */

@@ -39,12 +39,19 @@ final class ClusterWorkloads {
     private static final Pattern FIXED_RATE = Pattern.compile("p50_us=([\\d.]+) p99_us=([\\d.]+) p999_us=([\\d.]+)");
 
     /** How much each cluster workload does per profile (the tiny profile runs none of them). */
-    record Sizes(long produceRecords, int produceSamples, int latencySamples, int failoverSamples, int rollingSamples) {
+    /**
+     * @param warmUpRecords written unmeasured (acks=all, max rate) to a topic of their own on each fresh cluster before
+     *     {@code cluster-produce-acksall} and {@code cluster-latency} measure: a broker JVM just started spends its first
+     *     half minute compiling (C2 took 3.5-3.9 CPU-seconds per broker in each of the first two 17 s produce runs on a
+     *     fresh Wharf cluster; 18k records/s then, 31k once compiled), and three of them share two cores
+     */
+    record Sizes(long produceRecords, int produceSamples, int latencySamples, int failoverSamples, int rollingSamples,
+            long warmUpRecords) {
         static Sizes of(Profile p) {
             return switch (p.name()) {
-                case "full" -> new Sizes(500_000, 3, 3, 3, 1);
-                case "smoke" -> new Sizes(100_000, 1, 1, 1, 1);
-                default -> new Sizes(20_000, 1, 1, 1, 1);
+                case "full" -> new Sizes(500_000, 3, 3, 3, 1, 300_000);
+                case "smoke" -> new Sizes(100_000, 1, 1, 1, 1, 50_000);
+                default -> new Sizes(20_000, 1, 1, 1, 1, 5_000);
             };
         }
     }
@@ -55,10 +62,10 @@ final class ClusterWorkloads {
     static List<Workload> of(Profile p) {
         Sizes s = Sizes.of(p);
         return List.of(
-                Workload.ownBrokers(PRODUCE_ACKS_ALL, String.format("3 brokers, RF 3, min ISR 2: produce %,d x 1 KiB at max rate, acks=all%s",
-                        s.produceRecords(), medianOf(s.produceSamples())), s.produceSamples(), (f, sample) -> produce(f, sample, s, p)),
-                Workload.ownBrokers(LATENCY, String.format("3 brokers, RF 3, min ISR 2: end-to-end latency, acks=all, 1 KiB at %,d records/s for %d s%s",
-                        p.latencyRate(), p.latencySeconds(), medianOf(s.latencySamples())), s.latencySamples(), (f, sample) -> latency(f, sample, p)),
+                Workload.ownBrokers(PRODUCE_ACKS_ALL, String.format("3 brokers, RF 3, min ISR 2: produce %,d x 1 KiB at max rate, acks=all, after %,d unmeasured%s",
+                        s.produceRecords(), s.warmUpRecords(), medianOf(s.produceSamples())), s.produceSamples(), (f, sample) -> produce(f, sample, s, p)),
+                Workload.ownBrokers(LATENCY, String.format("3 brokers, RF 3, min ISR 2: end-to-end latency, acks=all, 1 KiB at %,d records/s for %d s, after %,d unmeasured%s",
+                        p.latencyRate(), p.latencySeconds(), s.warmUpRecords(), medianOf(s.latencySamples())), s.latencySamples(), (f, sample) -> latency(f, sample, p)),
                 Workload.ownBrokers(FAILOVER, String.format("3 brokers: SIGKILL of a partition leader (not the controller) to the next acks=all ack%s",
                         medianOf(s.failoverSamples())), s.failoverSamples(), Failover::run),
                 Workload.ownBrokers(ROLLING_RESTART, String.format("3 brokers restarted in turn (SIGTERM) under %,d records/s, acks=all%s",
@@ -74,6 +81,7 @@ final class ClusterWorkloads {
         try (ClusterUnderTest cluster = ClusterUnderTest.start(fresh, name)) {
             String topic = "cluster-acksall";
             cluster.createTopic(topic, ClusterUnderTest.spreadLeaders(3), Duration.ofSeconds(60));
+            warmUp(fresh, cluster, name, s, p);
             double cpu = cluster.cpuSeconds();
             LoadTools.Produced produced = fresh.tools().produce(name, Endpoint.plaintext(cluster.bootstrap()), topic, s.produceRecords(),
                     KIB, -1, "all", p.workloadTimeout());
@@ -88,11 +96,20 @@ final class ClusterWorkloads {
         }
     }
 
+    /** Runs the brokers' hot paths until compiled (see {@link Sizes#warmUpRecords}); not measured. */
+    private static void warmUp(Workloads.Fresh fresh, ClusterUnderTest cluster, String name, Sizes s, Profile p) throws Exception {
+        String topic = "cluster-warm-up";
+        cluster.createTopic(topic, ClusterUnderTest.spreadLeaders(3), Duration.ofSeconds(60));
+        fresh.tools().produce(name + "-warm-up", Endpoint.plaintext(cluster.bootstrap()), topic, s.warmUpRecords(), KIB, -1, "all",
+                p.workloadTimeout());
+    }
+
     private static Map<Metric, Double> latency(Workloads.Fresh fresh, int sample, Profile p) throws Exception {
         String name = LATENCY + "-" + sample;
         try (ClusterUnderTest cluster = ClusterUnderTest.start(fresh, name)) {
             String topic = "cluster-latency";
             cluster.createTopic(topic, ClusterUnderTest.spreadLeaders(1), Duration.ofSeconds(60));
+            warmUp(fresh, cluster, name, Sizes.of(p), p);
             double cpu = cluster.cpuSeconds();
             long start = System.nanoTime();
             JavaCommand command = new JavaCommand(List.of("-Xms512m", "-Xmx512m"), fresh.harnessClasspath(), FixedRateLatency.class.getName(),
