@@ -31,7 +31,11 @@ final class LogLoader {
 
     static Loaded load(Path dir, TopicPartition tp, LogConfig config, long checkpointedRecoveryPoint,
             long checkpointedStart, boolean clean, FileHandles handles, LongSupplier clock) throws IOException {
-        Files.createDirectories(dir);
+        if (Files.notExists(dir)) {
+            // a new partition: nothing on disk to recover, so no listing (creating 10,000 partitions listed each twice)
+            Files.createDirectories(dir);
+            return empty(dir, config, checkpointedStart, handles, clock);
+        }
         TreeSet<Long> bases = new TreeSet<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
@@ -49,11 +53,17 @@ final class LogLoader {
             log.warn("completed an interrupted segment swap partition={} swapped={}", tp, swapped);
         }
         if (bases.isEmpty()) {
-            long start = Math.max(0, checkpointedStart);
-            return new Loaded(List.of(LogSegment.create(dir, start, config, clock.getAsLong(), handles)), start, start);
+            return empty(dir, config, checkpointedStart, handles, clock);
         }
         return openSegments(dir, tp, config, new ArrayList<>(bases), swapped, checkpointedRecoveryPoint,
                 checkpointedStart, clean, handles);
+    }
+
+    /** A log with no records: one empty segment at the checkpointed start, or 0. */
+    private static Loaded empty(Path dir, LogConfig config, long checkpointedStart, FileHandles handles, LongSupplier clock)
+            throws IOException {
+        long start = Math.max(0, checkpointedStart);
+        return new Loaded(List.of(LogSegment.create(dir, start, config, clock.getAsLong(), handles)), start, start);
     }
 
     /**
