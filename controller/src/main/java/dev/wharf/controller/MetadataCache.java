@@ -295,10 +295,7 @@ final class MetadataCache implements ZkSession.Listener {
 
     private TopicInfo readTopic(String name) throws Exception {
         return consistently(name, (assignment, mzxid) -> {
-            List<TopicInfo.PartitionInfo> partitions = new ArrayList<>();
-            for (TopicInfo.PartitionInfo assigned : ZkData.replicaAssignment(assignment)) {
-                partitions.add(readPartition(name, assigned));
-            }
+            List<TopicInfo.PartitionInfo> partitions = PartitionStateReads.read(zk, name, ZkData.replicaAssignment(assignment));
             Map<String, String> configs;
             try {
                 configs = ZkData.topicConfig(zk.getData().forPath(ZkData.topicConfig(name)));

@@ -14,14 +14,17 @@ import java.util.function.LongSupplier;
  */
 final class LogFlusher {
     private final LogSegments segments;
+    private final LeaderEpochCache epochs;
     private final LongSupplier clock;
     private final java.util.function.LongConsumer flushed;
     private volatile long recoveryPoint;
     private long unflushedMessages;
     private long lastFlushMs;
 
-    LogFlusher(LogSegments segments, LongSupplier clock, long recoveryPoint, java.util.function.LongConsumer flushed) {
+    LogFlusher(LogSegments segments, LeaderEpochCache epochs, LongSupplier clock, long recoveryPoint,
+            java.util.function.LongConsumer flushed) {
         this.segments = segments;
+        this.epochs = epochs;
         this.clock = clock;
         this.flushed = flushed;
         this.recoveryPoint = recoveryPoint;
@@ -46,8 +49,13 @@ final class LogFlusher {
         }
     }
 
-    /** Fsyncs the segments from the one holding the recovery point on, which moves to {@code logEnd}. */
+    /**
+     * Fsyncs the segments from the one holding the recovery point on, which moves to {@code logEnd},
+     * and the epochs written since the last flush (recovery, which would find them again, starts
+     * at the new recovery point).
+     */
     void flush(long logEnd) throws IOException {
+        epochs.flush();
         if (logEnd > recoveryPoint) {
             long start = System.nanoTime();
             segments.flushFrom(recoveryPoint);

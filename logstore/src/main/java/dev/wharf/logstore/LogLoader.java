@@ -25,7 +25,12 @@ final class LogLoader {
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
 
     /** The segments opened, oldest first (the last one active), and the offsets they give. */
-    record Loaded(List<LogSegment> segments, long logStartOffset, long logEndOffset) {}
+    /**
+     * What {@link #load} found; {@code recoveredEpochs}: where each leader epoch starts in the
+     * batches recovery checked (the checkpoint may lack those written since the last flush).
+     */
+    record Loaded(List<LogSegment> segments, long logStartOffset, long logEndOffset,
+            List<LeaderEpochCache.EpochEntry> recoveredEpochs) {}
 
     private LogLoader() {}
 
@@ -63,20 +68,25 @@ final class LogLoader {
     private static Loaded empty(Path dir, LogConfig config, long checkpointedStart, FileHandles handles, LongSupplier clock)
             throws IOException {
         long start = Math.max(0, checkpointedStart);
-        return new Loaded(List.of(LogSegment.create(dir, start, config, clock.getAsLong(), handles)), start, start);
+        return new Loaded(List.of(LogSegment.create(dir, start, config, clock.getAsLong(), handles)), start, start, List.of());
     }
 
     /**
-     * The second step of {@link PartitionLog#open}: cuts the epoch history to the log's offsets,
-     * loads the producer state from its snapshot if that was taken at the log end, else rebuilds it
-     * from the batch headers, and rebuilds the transaction index of every segment recovered (see
-     * {@link LogSegments#reindexIfRecovered}).
+     * The second step of {@link PartitionLog#open}: cuts the epoch history to the log's offsets and
+     * adds the epochs found in recovered batches, loads the producer state from its snapshot if that
+     * was taken at the log end, else rebuilds it from the batch headers, and rebuilds the
+     * transaction index of every segment recovered (see {@link LogSegments#reindexIfRecovered}).
      */
     static void loadState(Path dir, LogSegments segments, LogOffsets offsets, LeaderEpochCache epochs,
-            ProducerStateTable producers, LongSupplier clock) throws IOException {
+            List<LeaderEpochCache.EpochEntry> recoveredEpochs, ProducerStateTable producers, LongSupplier clock)
+            throws IOException {
         long start = offsets.start();
         long end = offsets.end();
         epochs.truncateFromEnd(end);
+        for (LeaderEpochCache.EpochEntry e : recoveredEpochs) {
+            epochs.assign(e.epoch(), e.startOffset()); // those the checkpoint already has are ignored
+        }
+        epochs.flush(); // the loaded log counts as flushed to its end (its recovery point)
         epochs.truncateFromStart(start);
         offsets.setLatestEpoch(epochs.latestEpoch());
         List<LogSegment> recovered = segments.list().stream().filter(LogSegment::txnIndexStale).toList();
@@ -106,6 +116,7 @@ final class LogLoader {
             }
         }
         List<LogSegment> segments = new ArrayList<>();
+        List<LeaderEpochCache.EpochEntry> epochStarts = new ArrayList<>();
         long expected = bases.get(0);
         int truncatedBytes = 0;
         for (int i = 0; i < bases.size(); i++) {
@@ -119,7 +130,11 @@ final class LogLoader {
             }
             LogSegment segment = LogSegment.open(dir, base, config, last, recover, handles);
             if (recover) {
-                truncatedBytes = segment.recover(expected);
+                truncatedBytes = segment.recover(expected, (epoch, offset) -> {
+                    if (epoch > (epochStarts.isEmpty() ? -1 : epochStarts.get(epochStarts.size() - 1).epoch())) {
+                        epochStarts.add(new LeaderEpochCache.EpochEntry(epoch, offset));
+                    }
+                });
                 if (truncatedBytes > 0) {
                     log.warn("recovered partition={} segment={} truncatedBytes={}", tp, base, truncatedBytes);
                 }
@@ -151,6 +166,6 @@ final class LogLoader {
             }
         }
         long start = Math.min(Math.max(checkpointedStart, segments.get(0).baseOffset()), logEnd);
-        return new Loaded(segments, start, logEnd);
+        return new Loaded(segments, start, logEnd, epochStarts);
     }
 }

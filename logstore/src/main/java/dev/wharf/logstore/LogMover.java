@@ -94,6 +94,7 @@ public final class LogMover {
         for (LeaderEpochCache.EpochEntry e : current.leaderEpochs().entries()) {
             future.leaderEpochs().assign(e.epoch(), e.startOffset());
         }
+        future.leaderEpochs().flush(); // recovery could not find again the epochs without batches
         PartitionLog moved = logs.futureLogs().replaceCurrent(current.topicPartition(), current.logStartOffset());
         moved.resetHighWatermark(current.highWatermark());
         return moved;

@@ -308,11 +308,17 @@ final class LogSegment {
      * truncates at the first batch that fails. Returns the bytes truncated.
      */
     int recover(long expectedBaseOffset) throws IOException {
+        return recover(expectedBaseOffset, (epoch, offset) -> { });
+    }
+
+    /** As {@link #recover(long)}, telling {@code epochs} each valid batch's leader epoch and base offset. */
+    int recover(long expectedBaseOffset, EpochStarts epochs) throws IOException {
         indexes.startRebuild();
         long[] next = {Math.max(baseOffset, expectedBaseOffset)};
         FileChannel writer = logFile.writer();
         long fileSize = writer.size();
         int valid = SegmentRecovery.validPrefix(writer, fileSize, next[0], (batch, position, batchSize) -> {
+            epochs.batch(batch.partitionLeaderEpoch(), batch.baseOffset());
             indexes.indexBatch(batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), position, batchSize);
             next[0] = batch.nextOffset();
         });
@@ -322,6 +328,11 @@ final class LogSegment {
         }
         end = end(valid, next[0]);
         return truncated;
+    }
+
+    /** Told of the batches recovery keeps, in offset order. */
+    interface EpochStarts {
+        void batch(int leaderEpoch, long baseOffset);
     }
 
     /**

@@ -30,6 +30,9 @@ import java.nio.file.StandardOpenOption;
  * from it. An entry lost with the tail in a crash is like one lost with the trim: the segment's
  * indexes do not pass {@link #looksValid} and are rebuilt from the log.
  *
+ * <p>A new segment's index has no file until its first entries are written out: a segment that
+ * never takes {@value #TAIL_ENTRIES} entries, and is never flushed or sealed with one, has none.
+ *
  * <p>Appends and truncation must be serialized by the owner (the log's append lock); lookups may
  * run concurrently and see a prefix of the entries. No index holds a file descriptor, the active
  * one neither: it opens its file for each tail it writes (one open per {@value #TAIL_ENTRIES}
@@ -84,6 +87,14 @@ abstract class MappedIndex {
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         this.maxEntries = active ? maxIndexBytes / entrySize : 0;
+        if (active && Files.notExists(file)) {
+            // a new segment: the file is created with the first entries written out (most of 10,000
+            // new partitions never get an entry, and two files created and mapped per partition
+            // were a third of the time to create them)
+            writable = true;
+            tail = new Tail(0, entrySize);
+            return;
+        }
         FileChannel ch = null;
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -124,6 +135,9 @@ abstract class MappedIndex {
         if (!writable || n <= 0) {
             return;
         }
+        if (mmap == null) {
+            createFile();
+        }
         ByteBuffer out = t.bytes().duplicate().position(0).limit(n * entrySize);
         long position = (long) t.firstSlot() * entrySize;
         try (FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -134,6 +148,16 @@ abstract class MappedIndex {
             throw new UncheckedIOException("cannot write index " + file, e);
         }
         tail = new Tail(entries, entrySize);
+    }
+
+    /** Creates the file of a new active index, extended and mapped as an opened one is. */
+    private void createFile() {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            mmap = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) maxEntries * entrySize);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create index " + file, e);
+        }
     }
 
     /** Field {@code field} (a byte offset within the entry) of entry {@code slot}, from the tail or the file. */
@@ -213,10 +237,13 @@ abstract class MappedIndex {
     void flush() throws IOException {
         if (writable) {
             writeTail();
+            if (mmap == null) {
+                return; // no entry yet, and no file
+            }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.force(false);
             }
-        } else {
+        } else if (mmap != null) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 ch.force(true);
             }
@@ -240,6 +267,9 @@ abstract class MappedIndex {
     void trimAndSeal() {
         writeTail();
         closeWriter();
+        if (mmap == null) {
+            return; // never took an entry: no file (an index opened sealed without one starts empty)
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long length = (long) entries * entrySize;
             ch.truncate(length);

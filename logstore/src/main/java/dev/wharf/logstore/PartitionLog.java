@@ -63,7 +63,7 @@ public final class PartitionLog {
         this.clock = env.clock();
         this.epochs = epochs;
         this.segments = new LogSegments(dir, env, loaded.segments());
-        this.flusher = new LogFlusher(segments, clock, loaded.logEndOffset(), env.flushed());
+        this.flusher = new LogFlusher(segments, epochs, clock, loaded.logEndOffset(), env.flushed());
         this.offsets = new LogOffsets(loaded.logStartOffset(), loaded.logEndOffset());
         LogParts parts = new LogParts(segments, flusher, epochs, producers, offsets, clock, this::config);
         this.writer = new LogWriter(parts);
@@ -81,7 +81,7 @@ public final class PartitionLog {
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, recoveryPoint, logStartOffset, cleanShutdown,
                 env.handles(), env.clock());
         PartitionLog pl = new PartitionLog(tp, dir, config, env, LeaderEpochCache.load(dir), loaded);
-        LogLoader.loadState(dir, pl.segments, pl.offsets, pl.epochs, pl.producers, pl.clock);
+        LogLoader.loadState(dir, pl.segments, pl.offsets, pl.epochs, loaded.recoveredEpochs(), pl.producers, pl.clock);
         return pl;
     }
 

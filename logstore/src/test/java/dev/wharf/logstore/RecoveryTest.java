@@ -136,6 +136,43 @@ class RecoveryTest {
     }
 
     // Recovery of a large log takes seconds, not minutes (it prints the rate; the bound is generous).
+    // A new epoch is written to the checkpoint only when the log is flushed: a crash before that
+    // leaves the checkpoint of the last flush (or none). Recovery finds the epoch in the batches it checks.
+    @Test
+    void anEpochWhoseCheckpointTheCrashLostIsFoundInTheRecoveredBatches() throws IOException {
+        Path dir = tmp.resolve("live");
+        PartitionLog log = open(dir, TestLogs.config(4096, 4096), 0, true);
+        log.append(t.batch(3, CompressionType.NONE), 1);
+        log.flush();
+        Path checkpoint = dir.resolve(LeaderEpochCache.FILE_NAME);
+        String synced = Files.readString(checkpoint);
+        log.append(t.batch(2, CompressionType.NONE), 3);
+        log.append(t.batch(2, CompressionType.NONE), 4);
+        List<LeaderEpochCache.EpochEntry> expected = List.of(new LeaderEpochCache.EpochEntry(1, 0),
+                new LeaderEpochCache.EpochEntry(3, 3), new LeaderEpochCache.EpochEntry(4, 5));
+        assertEquals(expected, log.leaderEpochs().entries());
+        long recoveryPoint = log.recoveryPoint();
+        assertEquals(3, recoveryPoint);
+
+        assertEquals(synced, Files.readString(checkpoint), "written by the flush, not by the appends since");
+        for (boolean flushedBefore : List.of(true, false)) {
+            Path crashed = tmp.resolve("crashed-" + flushedBefore);
+            copyDir(dir, crashed); // the files as a crash of the process leaves them: nothing closed
+            if (!flushedBefore) {
+                Files.delete(crashed.resolve(LeaderEpochCache.FILE_NAME));
+            }
+            PartitionLog recovered = open(crashed, TestLogs.config(4096, 4096), recoveryPoint, false);
+            assertEquals(expected, recovered.leaderEpochs().entries());
+            assertEquals(new LeaderEpochCache.EpochEndOffset(3, 5), recovered.leaderEpochs().endOffsetFor(3, 7));
+            recovered.close();
+            // and the recovered history was made durable: a clean reopen reads it back
+            PartitionLog reopened = open(crashed, TestLogs.config(4096, 4096), recovered.recoveryPoint(), true);
+            assertEquals(expected, reopened.leaderEpochs().entries());
+            reopened.close();
+        }
+        log.close();
+    }
+
     @Test
     void recoveryIsFast() throws IOException {
         Path dir = tmp.resolve("big");
