@@ -27,6 +27,14 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
     static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
 
+    /**
+     * Each collection pause logged to {@code gc.log} in {@code dir}, for both brokers: one line a
+     * pause, so that a latency tail can be set against the pauses of the same minutes.
+     */
+    static String gcLog(Path dir) {
+        return "-Xlog:gc:file=" + dir.resolve("gc.log") + ":time,uptime";
+    }
+
     /** The comparable settings, with Kafka's keys (Wharf takes the same ones). */
     static final List<String> COMMON_SETTINGS = List.of("num.partitions=1", "default.replication.factor=1",
             "auto.create.topics.enable=true", "log.segment.bytes=1073741824", "offsets.topic.replication.factor=1",
@@ -166,6 +174,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
                         + Processes.tail(dir.resolve("format.err"), 20));
             }
             List<String> jvm = new ArrayList<>(JVM_OPTIONS);
+            jvm.add(gcLog(dir));
             jvm.add("-Dlog4j2.configurationFile=" + log4j);
             return new JavaCommand(jvm, classpath, "kafka.Kafka", List.of(config.toString()));
         }
@@ -229,6 +238,7 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
                 recordArchive(processes, archive, options, tls);
             }
             List<String> jvm = new ArrayList<>(options);
+            jvm.add(gcLog(dir));
             jvm.add("-XX:SharedArchiveFile=" + archive);
             jvm.addAll(CDS_QUIET);
             return command(jvm, dataDir(dir), port, tls);
