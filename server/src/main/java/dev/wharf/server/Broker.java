@@ -247,7 +247,7 @@ public final class Broker implements Closeable {
         ClientQuotas quotas = ClientQuotaApis.register(handlers, metadata, config, authz);
         handlers.register(new SaslHandshakeHandler()).register(new SaslAuthenticateHandler());
         handlers.register(new FindCoordinatorHandler(authz, groupStore, txnStore))
-                .register(new AddPartitionsToTxnHandler(authz, transactions, metadata))
+                .register(new AddPartitionsToTxnHandler(authz, transactions, verifier, metadata))
                 .register(new AddOffsetsToTxnHandler(authz, transactions, groupStore))
                 .register(new EndTxnHandler(authz, transactions))
                 .register(new WriteTxnMarkersHandler(authz, metadata, replicas, groupStore::markerWritten))

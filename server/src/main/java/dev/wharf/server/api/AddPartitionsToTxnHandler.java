@@ -7,6 +7,7 @@ import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.Authorization;
 import dev.wharf.server.security.acl.ResourceType;
 import dev.wharf.server.txn.TxnCoordinator;
+import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.wire.message.AddPartitionsToTxnRequest;
 import dev.wharf.wire.message.AddPartitionsToTxnResponse;
 import dev.wharf.wire.message.ApiKey;
@@ -29,12 +30,15 @@ import java.util.concurrent.CompletableFuture;
 public final class AddPartitionsToTxnHandler implements ApiHandler {
     private final Authorization authz;
     private final TxnCoordinator coordinator;
+    private final TxnVerifier verifier;
 
     private final ZkMetadataStore metadata;
 
-    public AddPartitionsToTxnHandler(Authorization authz, TxnCoordinator coordinator, ZkMetadataStore metadata) {
+    public AddPartitionsToTxnHandler(Authorization authz, TxnCoordinator coordinator, TxnVerifier verifier,
+            ZkMetadataStore metadata) {
         this.authz = authz;
         this.coordinator = coordinator;
+        this.verifier = verifier;
         this.metadata = metadata;
     }
 
@@ -129,7 +133,8 @@ public final class AddPartitionsToTxnHandler implements ApiHandler {
         } else {
             errors = verifyOnly
                     ? CompletableFuture.completedFuture(coordinator.verify(transactionalId, producerId, producerEpoch, partitions))
-                    : coordinator.addPartitions(transactionalId, producerId, producerEpoch, partitions, fencedIsProducerFenced);
+                    : verifier.whileBusy(() -> coordinator.addPartitions(transactionalId, producerId, producerEpoch, partitions,
+                            fencedIsProducerFenced), answer -> answer.containsValue(ErrorCode.CONCURRENT_TRANSACTIONS));
         }
         return errors.thenApply(byPartition -> {
             byPartition.forEach((tp, error) -> byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
