@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.apache.zookeeper.server.NIOServerCnxnFactory;
 import org.apache.zookeeper.server.ServerCnxn;
 import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZKDatabase;
 import org.apache.zookeeper.server.ZooKeeperServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedZooKeeper implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
     private static final int TICK_MS = 2000;
+    /** The least ZooKeeper takes (with none it fails on the first write). */
+    private static final int COMMITTED_WRITES_KEPT = 1;
 
     private final ZooKeeperServer server;
     private final ServerCnxnFactory factory;
@@ -32,6 +35,12 @@ public final class EmbeddedZooKeeper implements Closeable {
     public EmbeddedZooKeeper(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
         this.server = new UnmonitoredServer(dataDir.resolve("snapshots").toFile(), dataDir.resolve("txnlog").toFile(), TICK_MS);
+        ZKDatabase database = new ZKDatabase(server.getTxnLogFactory());
+        // A quorum keeps its last 500 writes in memory to bring followers up to date; alone, this
+        // server has none to serve. Each topic created is one multi of a write per partition: the
+        // 500 kept held some 100 MB of a broker's heap after 10,000 partitions were created and deleted.
+        database.commitLogCount = COMMITTED_WRITES_KEPT;
+        server.setZKDatabase(database);
         this.factory = new UnmonitoredConnections();
         factory.configure(new InetSocketAddress("127.0.0.1", port), 1000);
         try {
