@@ -38,6 +38,7 @@ public final class SideBySide {
     private static final Duration STARTUP_BOUND = Duration.ofSeconds(120);
     /** How long a workload waits for the previous one's writes to reach the disk before it starts anyway. */
     private static final Duration SETTLE_BOUND = Duration.ofSeconds(60);
+    private static final Duration DISK_QUIET_BOUND = Duration.ofSeconds(30);
     /** The running broker's data directory, for the shutdown hook. */
     private static final AtomicReference<Path> CURRENT_DATA = new AtomicReference<>();
     /** The run's TLS store directory (when it has TLS workloads), for the shutdown hook. */
@@ -169,6 +170,8 @@ public final class SideBySide {
         deleteRecursively(logs);
         Files.createDirectories(logs);
         int starts = options.profile().startSamples();
+        // once per broker: the disk may still be busy with what the other broker's run deleted
+        log("%s: %s", broker.key(), DiskQuiet.await(DISK_QUIET_BOUND));
         List<Map<Metric, Double>> startups = new ArrayList<>();
         Path brokerLog = logs.resolve("broker.log");
         Path startDir = null;
