@@ -89,8 +89,8 @@ abstract class MappedIndex {
         this.maxEntries = active ? maxIndexBytes / entrySize : 0;
         if (active && Files.notExists(file)) {
             // a new segment: the file is created with the first entries written out (most of 10,000
-            // new partitions never get an entry, and two files created and mapped per partition
-            // were a third of the time to create them)
+            // new partitions never get an entry; these two files were 2 of the 3.7 opens per new
+            // partition, strace, and its only ftruncate and mmap calls)
             writable = true;
             tail = new Tail(0, entrySize);
             return;
