@@ -43,7 +43,7 @@ sample() {
   if [ "$mode" = off ]; then opts="-Dwharf.metrics.recording=false"; fi
   WHARF_HEAP_OPTS="-Xms1g -Xmx1g" WHARF_JVM_OPTS="$opts" bin/wharf-server-start.sh config/server.properties \
     --override listeners=PLAINTEXT://127.0.0.1:"$port" --override log.dirs="$work/$mode-$n/logs" \
-    --override zookeeper.embedded.port=0 > "$work/broker-$mode-$n.log" 2>&1 &
+    --override zookeeper.embedded.port=0 --override schema.registry.listeners= > "$work/broker-$mode-$n.log" 2>&1 &
   broker=$!
   for _ in $(seq 1 120); do
     if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then break; fi

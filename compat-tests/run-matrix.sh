@@ -119,7 +119,7 @@ start_wharf() { # port -> sets broker_pid, broker_label
   cp -r "$root/server/target/lib" "$root/server/target/log4j2" "$home/server/target/"
   cp "$root"/server/target/wharf-server-*.jar "$home/server/target/"
   local overrides=(--override "listeners=PLAINTEXT://127.0.0.1:$port" --override "log.dirs=$dir/logs"
-    --override "zookeeper.embedded.port=0")
+    --override "zookeeper.embedded.port=0" --override "schema.registry.listeners=")
   while read -r line; do overrides+=(--override "$line"); done < <(baseline_lines)
   "$home/bin/wharf-server-start.sh" "$home/config/server.properties" "${overrides[@]}" > "$dir/broker.log" 2>&1 &
   broker_pid=$!

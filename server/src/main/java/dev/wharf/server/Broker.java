@@ -62,6 +62,7 @@ import dev.wharf.server.txn.TxnVerifier;
 import dev.wharf.server.feature.FinalizedFeatures;
 import dev.wharf.server.quota.ClientQuotaApis;
 import dev.wharf.server.quota.ClientQuotas;
+import dev.wharf.server.registry.SchemaRegistryService;
 import dev.wharf.server.group.GroupCoordinator;
 import dev.wharf.server.group.GroupOffsets;
 import dev.wharf.server.group.GroupStore;
@@ -119,6 +120,7 @@ public final class Broker implements Closeable {
     private final dev.wharf.server.metrics.BrokerMetrics metrics = new dev.wharf.server.metrics.BrokerMetrics();
     private ScheduledExecutorService markerThread;
     private ScheduledExecutorService verifierThread;
+    private SchemaRegistryService schemaRegistry;
     /** Where SASL/SCRAM finds users' credentials: ZooKeeper, once connected. */
     private volatile ScramCredentials scramCredentials;
 
@@ -297,6 +299,7 @@ public final class Broker implements Closeable {
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         dev.wharf.server.share.ShareGroupApis.register(handlers, config, metadata, replicas, groupStore, io, deadlines, authz);
         listeners.startAccepting();
+        schemaRegistry = SchemaRegistryService.startIfConfigured(config, metadata, admin, replicas, io);
         metrics.appInfo(config.brokerId(), BuildInfo.current().version(), BuildInfo.current().commit());
         metrics.running(metadata::clusterId, config.get(BrokerKeys.METRICS_PROMETHEUS_HOST),
                 config.get(BrokerKeys.METRICS_PROMETHEUS_PORT));
@@ -359,18 +362,15 @@ public final class Broker implements Closeable {
         if (metadata != null && replicas != null && config.get(BrokerKeys.CONTROLLED_SHUTDOWN_ENABLE)) {
             new ControlledShutdown(config, metadata).run();
         }
+        Optional.ofNullable(schemaRegistry).ifPresent(SchemaRegistryService::close); // first: it writes through the broker
         if (listeners != null) {
             listeners.close();
         }
 
-        if (markerThread != null) {
-            markerThread.shutdownNow();
-        }
-        if (verifierThread != null) {
-            verifierThread.shutdownNow();
-        }
-        if (timer != null) {
-            timer.shutdownNow();
+        for (ExecutorService thread : java.util.Arrays.asList(markerThread, verifierThread, timer)) {
+            if (thread != null) {
+                thread.shutdownNow();
+            }
         }
         if (deadlines != null) {
             deadlines.stop(); // fetches still waiting go unanswered: their connections are closed

@@ -89,6 +89,7 @@ class ScriptsIT {
         Process broker = start(home, env, console, "bin/wharf-server-start.sh", "config/server.properties",
                 "--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override", "log.dirs=" + data,
                 "--override", "zookeeper.embedded.port=0", "--override", "socket.send.buffer.bytes=102400",
+                "--override", "schema.registry.listeners=http://127.0.0.1:0",
                 "--override", "wharf.no.such.key=1");
         Pattern summary = Pattern.compile("INFO dev\\.wharf\\.server\\.Main - Wharf \\S+ started: broker\\.id=0 cluster\\.id=\\S+ "
                 + "listeners=PLAINTEXT://127\\.0\\.0\\.1:(\\d+) log\\.dirs=" + Pattern.quote(data.toString())
@@ -110,6 +111,7 @@ class ScriptsIT {
         Matcher port = summary.matcher(summaries.get(0));
         assertTrue(port.find());
         assertEquals(0, produceOne("127.0.0.1:" + port.group(1)).offset());
+        assertRegistryAnswers(lines);
         if (backend.equals("log4j2")) {
             // the file example of config/log4j2.properties, turned on, writes what the console shows
             Path serverLog = dir.resolve("applogs/server.log");
@@ -183,6 +185,24 @@ class ScriptsIT {
         Path copy = dir.resolve("log4j2.properties");
         Files.write(copy, on);
         return copy;
+    }
+
+    /** The schema registry of config/server.properties is on: it registers a schema as Confluent's clients ask. */
+    private static void assertRegistryAnswers(List<String> lines) throws Exception {
+        Pattern listening = Pattern.compile("schema registry listening on (http://127\\.0\\.0\\.1:\\d+)");
+        String base = lines.stream().map(listening::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
+                .orElseThrow(() -> new AssertionError("no schema registry line in:\n" + String.join("\n", lines)));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> registered = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/subjects/greetings-value/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"schema\":\"\\\"string\\\"\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, registered.statusCode(), registered.body());
+        assertEquals("{\"id\":1}", registered.body());
+        java.net.http.HttpResponse<String> subjects = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/subjects")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals("[\"greetings-value\"]", subjects.body());
     }
 
     private static RecordMetadata produceOne(String bootstrap) throws Exception {

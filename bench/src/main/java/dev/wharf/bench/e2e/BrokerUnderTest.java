@@ -284,7 +284,8 @@ abstract sealed class BrokerUnderTest permits BrokerUnderTest.Kafka, BrokerUnder
         private JavaCommand command(List<String> jvm, Path data, int port, Optional<TlsListener> tls) {
             List<String> args = new ArrayList<>(List.of(config.toString()));
             List<String> overrides = new ArrayList<>(List.of("listeners=PLAINTEXT://127.0.0.1:" + port
-                    + tls.map(t -> "," + t.listener()).orElse(""), "log.dirs=" + data, "zookeeper.embedded.port=0"));
+                    + tls.map(t -> "," + t.listener()).orElse(""), "log.dirs=" + data, "zookeeper.embedded.port=0",
+                    "schema.registry.listeners=")); // Kafka has no registry to compare with
             overrides.addAll(COMMON_SETTINGS);
             tls.ifPresent(t -> overrides.addAll(t.store().brokerSettings()));
             for (String override : overrides) {

@@ -126,7 +126,7 @@ final class ClusterCommands {
             Path nodeDir = Files.createDirectories(dir.resolve("node-" + id));
             Map<String, String> props = settings(List.of("broker.id=" + id, "listeners=PLAINTEXT://127.0.0.1:" + ports.get(id),
                     "log.dirs=" + nodeDir.resolve("data"), "zookeeper.connect=127.0.0.1:" + zkPort,
-                    "zookeeper.session.timeout.ms=" + SESSION_TIMEOUT_MS));
+                    "zookeeper.session.timeout.ms=" + SESSION_TIMEOUT_MS, "schema.registry.listeners="));
             List<String> args = new ArrayList<>(List.of(wharf.config().toString()));
             props.forEach((k, v) -> {
                 args.add("--override");

@@ -406,6 +406,15 @@ public final class BrokerKeys {
             "group.streams.task.offset.interval.ms", INT, "60000", atLeast(1), STATIC,
             "How often streams group members report their tasks' changelog offsets.");
 
+    public static final ConfigKey<List<String>> SCHEMA_REGISTRY_LISTENERS = define("schema.registry.listeners", LIST, "",
+            STATIC, "Where the built-in schema registry (Confluent's REST API) listens: http://host:port; empty: off.");
+    public static final ConfigKey<String> SCHEMA_REGISTRY_TOPIC = define("schema.registry.topic", STRING, "_schemas", STATIC,
+            "The compacted topic the registry keeps its schemas in.");
+    public static final ConfigKey<Integer> SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR = define(
+            "schema.registry.topic.replication.factor", INT, "3", atLeast(1), STATIC, "Replicas of the registry's topic.");
+    public static final ConfigKey<String> SCHEMA_REGISTRY_COMPATIBILITY_LEVEL = define("schema.registry.compatibility.level",
+            STRING, "BACKWARD", STATIC, "The registry's compatibility level until PUT /config sets one.");
+
     /** The keys DescribeConfigs shows for a broker, in this order. */
     public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,
             DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, LOG_RETENTION_HOURS, LOG_RETENTION_BYTES,

@@ -1,0 +1,95 @@
+package dev.wharf.compat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Plain HTTP against a schema registry, as Confluent's clients speak it: JSON bodies with the
+ * {@code application/vnd.schemaregistry.v1+json} type, each answer kept with its status so a test
+ * asserts both. Used from one test thread at a time, or several for concurrency tests.
+ */
+final class RegistryClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An answer: its status and JSON body (null when the body is not JSON), and the raw body. */
+    record Answer(int status, JsonNode json, String body) {
+        int errorCode() {
+            return json == null ? -1 : json.path("error_code").asInt(-1);
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String base;
+
+    RegistryClient(String base) {
+        this.base = base;
+    }
+
+    /** A loopback port nobody listens on now, for a registry listener. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String encode(String pathPart) {
+        return URLEncoder.encode(pathPart, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The body a register, lookup or compatibility request posts for an Avro schema. */
+    static ObjectNode avro(String schema) {
+        return JSON.createObjectNode().put("schema", schema);
+    }
+
+    Answer get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Answer delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    Answer post(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    Answer put(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    Answer postRaw(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Registers an Avro schema under {@code subject}: its id (fails the test on any other answer). */
+    int register(String subject, String schema) throws IOException, InterruptedException {
+        Answer a = post("/subjects/" + encode(subject) + "/versions", avro(schema));
+        if (a.status() != 200) {
+            throw new AssertionError("register under " + subject + " answered " + a.status() + " " + a.body());
+        }
+        return a.json().get("id").asInt();
+    }
+
+    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json").build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json;
+        try {
+            json = JSON.readTree(response.body());
+        } catch (IOException e) {
+            json = null;
+        }
+        return new Answer(response.statusCode(), json, response.body());
+    }
+}

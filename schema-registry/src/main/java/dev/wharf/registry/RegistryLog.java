@@ -1,0 +1,30 @@
+package dev.wharf.registry;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the registry's records go: the broker's replicated {@code _schemas} log, written by one
+ * broker only (the leader of its partition), one write at a time.
+ */
+public interface RegistryLog {
+    /**
+     * Runs {@code write} on the writer after every write queued before it: its records are decided
+     * against the state as it is then, appended, and once every in-sync replica has them,
+     * {@link Write#applied} runs. The future completes with what {@code applied} or
+     * {@code failed} returned, never exceptionally.
+     */
+    <T> CompletableFuture<T> write(Write<T> write);
+
+    /** One change of the registry; none of its steps throws. */
+    interface Write<T> {
+        /** What to append, decided against the current state; may be none. */
+        List<RegistryRecords.Entry> records();
+
+        /** The records are durable (or there were none): applies them; the result answers the request. */
+        T applied();
+
+        /** Nothing was written: {@code cause} says why, as a {@link RegistryException} when the log knows the answer. */
+        T failed(Exception cause);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.wharf.registry.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.registry.RegistryException;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the registry's HTTP requests: finds the route, runs it, and writes its reply as JSON
+ * with status 200 (every success, as Confluent's clients expect: the Java client takes nothing
+ * else), or an error as {@code {"error_code":..,"message":..}} with its status, for unknown paths
+ * too (newer Confluent clients probe paths and read that body).
+ *
+ * <p>Shared by every connection; replies are written from whichever thread completes the route.
+ */
+@ChannelHandler.Sharable
+final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(RegistryHttpHandler.class);
+    static final String V1_JSON = "application/vnd.schemaregistry.v1+json";
+
+    private final Router router;
+
+    RegistryHttpHandler(Router router) {
+        this.router = router;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String contentType = responseType(request.headers().get(HttpHeaderNames.ACCEPT));
+        if (!request.decoderResult().isSuccess()) {
+            respond(ctx, keepAlive, contentType, error(400, 400, "Bad Request: " + request.decoderResult().cause()));
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        Router.Match match = router.match(request.method(), segments(request.uri()));
+        if (match.handler() == null) {
+            Response r = match.pathKnown() ? error(405, 405, "HTTP 405 Method Not Allowed") : error(404, 404, "HTTP 404 Not Found");
+            respond(ctx, keepAlive, contentType, r);
+            return;
+        }
+        HttpCall call = new HttpCall(match.params(), uri.parameters(), ByteBufUtil.getBytes(request.content()));
+        CompletableFuture<Reply> reply;
+        try {
+            reply = match.handler().handle(call);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((r, failure) -> respond(ctx, keepAlive, contentType, failure == null ? ok(r) : failed(request, failure)));
+    }
+
+    /** The path's segments, each percent-decoded on its own (an encoded '/' stays inside its subject; '+' is a plus). */
+    static List<String> segments(String uri) {
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        List<String> out = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (!part.isEmpty()) {
+                out.add(QueryStringDecoder.decodeComponent(part.replace("+", "%2B"), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    /** Confluent's type unless the client accepts only plain JSON. */
+    private static String responseType(String accept) {
+        if (accept == null || accept.contains("schemaregistry") || accept.contains("*/*") || !accept.contains("application/json")) {
+            return V1_JSON;
+        }
+        return "application/json";
+    }
+
+    private record Response(int status, String body) {}
+
+    private static Response ok(Reply reply) {
+        try {
+            return new Response(200, reply.text() != null ? reply.text() : HttpCall.JSON.writeValueAsString(reply.json()));
+        } catch (JsonProcessingException e) {
+            return error(500, 500, "Internal Server Error");
+        }
+    }
+
+    private static Response failed(FullHttpRequest request, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof RegistryException e) {
+            return error(e.status(), e.errorCode(), e.getMessage());
+        }
+        log.error("schema registry request {} {} failed", request.method(), request.uri(), cause);
+        return error(500, 500, "Internal Server Error");
+    }
+
+    private static Response error(int status, int code, String message) {
+        ObjectNode body = HttpCall.JSON.createObjectNode().put("error_code", code).put("message", message);
+        return new Response(status, body.toString());
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, String contentType, Response r) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+                Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("schema registry connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.wharf.registry.http;
+
+import static io.netty.handler.codec.http.HttpMethod.DELETE;
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.wharf.registry.RegistryException;
+import dev.wharf.registry.RegistryReads;
+import dev.wharf.registry.RegistryRecords.StoredVersion;
+import dev.wharf.registry.RegistryState;
+import dev.wharf.registry.SchemaRegistry;
+import dev.wharf.registry.Versions;
+import java.util.List;
+
+/** {@code /subjects}: listing subjects and versions, registering, looking up and deleting. */
+final class SubjectRoutes {
+    private final SchemaRegistry registry;
+    private final RegistryState state;
+    private final RegistryReads reads;
+
+    SubjectRoutes(SchemaRegistry registry, RegistryReads reads) {
+        this.registry = registry;
+        this.state = registry.state();
+        this.reads = reads;
+    }
+
+    void addTo(Router router) {
+        router.now(GET, "/subjects", call -> {
+            String prefix = call.param("subjectPrefix") == null ? "" : call.param("subjectPrefix");
+            boolean deletedOnly = call.flag("deletedOnly");
+            boolean deleted = call.flag("deleted");
+            return Reply.of(RegistryJson.array(state.subjects(versions -> {
+                boolean live = Versions.latestLive(versions).isPresent();
+                return deletedOnly ? !live : live || deleted;
+            }).stream().filter(s -> s.startsWith(prefix)).toList()));
+        });
+        router.now(GET, "/subjects/{subject}/versions", call -> {
+            String subject = call.path("subject");
+            boolean deletedOnly = call.flag("deletedOnly");
+            boolean deleted = call.flag("deleted");
+            List<Integer> versions = state.versions(subject).stream()
+                    .filter(v -> deletedOnly ? v.deleted() : deleted || !v.deleted()).map(StoredVersion::version).toList();
+            if (versions.isEmpty()) {
+                throw RegistryException.subjectNotFound(subject);
+            }
+            return Reply.of(RegistryJson.array(versions));
+        });
+        router.now(GET, "/subjects/{subject}/versions/{version}", call -> Reply.of(RegistryJson.version(version(call))));
+        router.now(GET, "/subjects/{subject}/versions/{version}/schema", call -> Reply.text(version(call).schema()));
+        router.now(GET, "/subjects/{subject}/versions/{version}/referencedby", call -> {
+            StoredVersion v = reads.version(call.path("subject"), call.path("version"), true);
+            return Reply.of(RegistryJson.array(state.referencedBy(v.subject(), v.version())));
+        });
+        router.add(POST, "/subjects/{subject}/versions", call -> registry.register(call.path("subject"),
+                RegistryJson.schemaRequest(call), call.flag("normalize"))
+                .thenApply(r -> Reply.of(RegistryJson.object().put("id", r.id()))));
+        router.now(POST, "/subjects/{subject}", call -> Reply.of(RegistryJson.version(reads.lookup(call.path("subject"),
+                RegistryJson.schemaRequest(call), call.flag("normalize"), call.flag("deleted")))));
+        router.add(DELETE, "/subjects/{subject}", call -> registry.deleteSubject(call.path("subject"), call.flag("permanent"))
+                .thenApply(versions -> Reply.of(RegistryJson.array(versions))));
+        router.add(DELETE, "/subjects/{subject}/versions/{version}", call -> registry.deleteVersion(call.path("subject"),
+                call.path("version"), call.flag("permanent")).thenApply(v -> Reply.of(IntNode.valueOf(v))));
+    }
+
+    private StoredVersion version(HttpCall call) {
+        return reads.version(call.path("subject"), call.path("version"), call.flag("deleted"));
+    }
+}

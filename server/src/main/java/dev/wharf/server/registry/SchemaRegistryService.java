@@ -1,0 +1,102 @@
+package dev.wharf.server.registry;
+
+import dev.wharf.controller.ZkMetadataStore;
+import dev.wharf.registry.CompatibilityLevel;
+import dev.wharf.registry.RegistryException;
+import dev.wharf.registry.RegistryState;
+import dev.wharf.registry.SchemaRegistry;
+import dev.wharf.registry.SchemaResolver;
+import dev.wharf.registry.avro.AvroFormat;
+import dev.wharf.registry.http.RegistryHttpServer;
+import dev.wharf.registry.json.JsonSchemaFormat;
+import dev.wharf.server.BrokerConfig;
+import dev.wharf.server.TopicAdmin;
+import dev.wharf.server.config.BrokerKeys;
+import dev.wharf.server.config.ConfigException;
+import dev.wharf.server.coordinator.InternalTopic;
+import dev.wharf.server.replica.ReplicaManager;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in schema registry of a broker ({@code schema.registry.listeners}): its state, its
+ * log ({@code _schemas}) and its HTTP listener, started after the broker serves Kafka clients and
+ * closed before it stops.
+ */
+public final class SchemaRegistryService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SchemaRegistryService.class);
+    /** The largest request body taken: a schema with its references, far above any real one. */
+    private static final int MAX_REQUEST_BYTES = 16 << 20;
+
+    private final RegistryHttpServer http;
+
+    private SchemaRegistryService(RegistryHttpServer http) {
+        this.http = http;
+    }
+
+    /** Starts the registry if {@code schema.registry.listeners} names one; null otherwise. */
+    public static SchemaRegistryService startIfConfigured(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin,
+            ReplicaManager replicas, Executor io) throws InterruptedException {
+        List<String> listeners = config.get(BrokerKeys.SCHEMA_REGISTRY_LISTENERS);
+        if (listeners.isEmpty()) {
+            return null;
+        }
+        if (listeners.size() > 1) {
+            throw new ConfigException(BrokerKeys.SCHEMA_REGISTRY_LISTENERS.name() + " takes one listener, not " + listeners);
+        }
+        URI uri = URI.create(listeners.get(0).trim());
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+            throw new ConfigException(BrokerKeys.SCHEMA_REGISTRY_LISTENERS.name() + " must be http://host:port, not " + uri);
+        }
+        CompatibilityLevel level;
+        try {
+            level = CompatibilityLevel.parse(config.get(BrokerKeys.SCHEMA_REGISTRY_COMPATIBILITY_LEVEL));
+        } catch (RegistryException e) {
+            throw new ConfigException(BrokerKeys.SCHEMA_REGISTRY_COMPATIBILITY_LEVEL.name() + ": " + e.getMessage());
+        }
+        String topicName = config.get(BrokerKeys.SCHEMA_REGISTRY_TOPIC);
+        InternalTopic topic = new InternalTopic(new InternalTopic.Spec(topicName, 1,
+                config.get(BrokerKeys.SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR),
+                BrokerKeys.SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR.name(),
+                Map.of("cleanup.policy", "compact", "unclean.leader.election.enable", "false")),
+                config.brokerId(), metadata, admin, replicas);
+        RegistryState state = new RegistryState();
+        SchemasLog schemasLog = new SchemasLog(topic, state, io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
+        replicas.onLeadershipChange((partition, leading) -> {
+            if (partition.topicPartition().topic().equals(topicName)) {
+                io.execute(leading ? schemasLog::load : schemasLog::unload);
+            }
+        });
+        if (topic.partition(0).isPresent()) {
+            schemasLog.load(); // before the listener opens: a restarted registry answers from its log at once
+        } else {
+            io.execute(() -> {
+                try {
+                    topic.coordinatorFor(topicName); // creates the topic; its leader loads it when told it leads
+                } catch (Exception e) {
+                    log.warn("schema registry: cannot create {} yet ({}); the first change tries again", topicName, e.toString());
+                }
+            });
+        }
+        SchemaRegistry registry = new SchemaRegistry(state, new SchemaResolver(state, List.of(new AvroFormat(),
+                new JsonSchemaFormat())), schemasLog, level);
+        RegistryHttpServer http = RegistryHttpServer.start(registry, metadata::clusterId, uri.getHost(), uri.getPort(),
+                MAX_REQUEST_BYTES);
+        log.info("schema registry listening on http://{}:{} (log {})", uri.getHost(), http.port(), topicName);
+        return new SchemaRegistryService(http);
+    }
+
+    /** The HTTP port (the configured one, or the one picked for port 0). */
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
