@@ -5,6 +5,8 @@ import dev.wharf.registry.SchemaRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -13,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -26,10 +29,13 @@ import java.util.function.Supplier;
 public final class RegistryHttpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
+    /** Every connection open now: closed with the listener, so kept-alive clients reconnect instead of waiting. */
+    private final ChannelGroup connections;
 
-    private RegistryHttpServer(EventLoopGroup group, Channel channel) {
+    private RegistryHttpServer(EventLoopGroup group, Channel channel, ChannelGroup connections) {
         this.group = group;
         this.channel = channel;
+        this.connections = connections;
     }
 
     /** Listens on {@code host:port} (port 0: any free port) and answers from {@code registry}. */
@@ -44,15 +50,17 @@ public final class RegistryHttpServer implements AutoCloseable {
         RegistryHttpHandler handler = new RegistryHttpHandler(router);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wharf-schema-registry-http", true),
                 NioIoHandler.newFactory());
+        ChannelGroup connections = new DefaultChannelGroup("wharf-schema-registry", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            connections.add(ch);
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxRequestBytes), handler);
                         }
                     }).bind(host, port).sync().channel();
-            return new RegistryHttpServer(group, channel);
+            return new RegistryHttpServer(group, channel, connections);
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -67,6 +75,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
