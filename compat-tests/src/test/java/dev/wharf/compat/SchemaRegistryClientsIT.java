@@ -1,0 +1,196 @@
+package dev.wharf.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Schema registry clients no one at Wharf wrote, against Wharf's registry and Kafka port: KafkaJS
+ * with {@code @kafkajs/confluent-schema-registry}, Confluent's {@code @confluentinc/schemaregistry}
+ * (records carried by KafkaJS), and Debian's Python client (its registry client, and its JSON
+ * Schema serdes over librdkafka). Each registers, writes and reads back its own records; the Java
+ * consumer then decodes what each wrote by the id in it. The clients are installed by
+ * {@code compat-tests/registry-clients/install.sh} (.ci/run runs it; npm packages in
+ * {@code $WHARF_REGISTRY_CLIENTS}, default {@code ~/.cache/wharf/registry-clients}).
+ */
+@Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP,
+        ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.CREATE_TOPICS})
+class SchemaRegistryClientsIT {
+    private static final Path NPM = Path.of(System.getenv().getOrDefault("WHARF_REGISTRY_CLIENTS",
+            System.getProperty("user.home") + "/.cache/wharf/registry-clients"), "node_modules");
+    private static final Path SCRIPTS = Path.of("registry-clients").toAbsolutePath();
+    private static final int COUNT = 20;
+
+    @TempDir
+    static Path dir;
+    static RunningBroker broker;
+    static RegistryClient registry;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ExternalBroker.assumeOwnBroker("starts the broker's schema registry listener");
+        assertTrue(Files.isDirectory(NPM.resolve("kafkajs")) && Files.isDirectory(NPM.resolve("@confluentinc/schemaregistry")),
+                "the schema registry npm clients are not installed: run compat-tests/registry-clients/install.sh (.ci/run does)");
+        assertTrue(Files.isRegularFile(Path.of("/usr/lib/python3/dist-packages/confluent_kafka/__init__.py")),
+                "Debian's python3-confluent-kafka is not installed: run compat-tests/registry-clients/install.sh (.ci/run does)");
+        int port = RegistryClient.freePort();
+        broker = new RunningBroker(dir, Map.of("schema.registry.listeners", "http://127.0.0.1:" + port,
+                "schema.registry.topic.replication.factor", "1"));
+        base = "http://127.0.0.1:" + port;
+        registry = new RegistryClient(base);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    // KafkaJS encodes with the id it registered; every record is read back and decoded, by it and by Java.
+    @Test
+    void kafkajsWithItsSchemaRegistryClient() throws Exception {
+        List<String> out = run("kafkajs", List.of("node", SCRIPTS.resolve("kafkajs-avro.js").toString(), broker.bootstrap(), base,
+                "orders-js", Integer.toString(COUNT)));
+        int id = Integer.parseInt(value(out, "registered"));
+        assertEquals(Integer.toString(id), value(out, "latest"));
+        List<String> records = values(out, "record");
+        assertEquals(COUNT, records.size(), out.toString());
+        for (int i = 0; i < COUNT; i++) {
+            assertEquals(i + " k" + i + " {\"id\":" + i + ",\"item\":\"item-" + i + "\",\"qty\":" + (i % 7) + "}", records.get(i));
+        }
+        List<GenericRecord> decoded = decodeWithJava("orders-js", id);
+        for (int i = 0; i < COUNT; i++) {
+            assertEquals((long) i, decoded.get(i).get("id"));
+            assertEquals("item-" + i, decoded.get(i).get("item").toString());
+        }
+    }
+
+    // Confluent's client registers, tests an incompatible candidate, serializes with the latest version and deserializes by id.
+    @Test
+    void confluentsJavaScriptClient() throws Exception {
+        List<String> out = run("confluent-js", List.of("node", SCRIPTS.resolve("confluent-avro.js").toString(), broker.bootstrap(),
+                base, "readings-js", Integer.toString(COUNT)));
+        int id = Integer.parseInt(value(out, "registered"));
+        assertEquals("false", value(out, "compatible"), "a field without default is not BACKWARD compatible");
+        List<String> records = values(out, "record");
+        assertEquals(COUNT, records.size(), out.toString());
+        for (int i = 0; i < COUNT; i++) {
+            JsonNode reading = RegistryClient.JSON.readTree(records.get(i).split(" ", 3)[2]);
+            assertEquals(Integer.toString(i), records.get(i).split(" ")[0]);
+            assertEquals("sensor-" + i, reading.get("sensor").asText());
+            assertEquals(i / 4.0, reading.get("value").asDouble());
+        }
+        List<GenericRecord> decoded = decodeWithJava("readings-js", id);
+        assertEquals("sensor-" + (COUNT - 1), decoded.get(COUNT - 1).get("sensor").toString());
+    }
+
+    // Debian's Python client: its registry calls, and JSON Schema records through librdkafka and back.
+    @Test
+    void debiansPythonClient() throws Exception {
+        List<String> out = run("python", List.of("/usr/bin/python3", SCRIPTS.resolve("python-registry.py").toString(),
+                broker.bootstrap(), base, "measures-py", Integer.toString(COUNT)));
+        String id = value(out, "registered");
+        assertEquals(new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Py\",\"namespace\":\"wharf\",\"fields\":["
+                + "{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\"}]}"), new Schema.Parser().parse(value(out, "fetched")));
+        assertEquals(id + " measures-py-avro 1", value(out, "lookup"));
+        assertEquals(id + " 1", value(out, "latest"));
+        assertEquals("FULL", value(out, "compatibility"));
+        List<String> records = values(out, "record");
+        assertEquals(COUNT, records.size(), out.toString());
+        for (int i = 0; i < COUNT; i++) {
+            assertEquals(i + " p" + i + " {\"label\": \"l" + i + "\", \"n\": " + i + "}", records.get(i));
+        }
+        JsonNode registered = registry.get("/subjects/measures-py-value/versions/latest").json();
+        assertEquals("JSON", registered.get("schemaType").asText(), registered.toString());
+        for (ConsumerRecord<String, byte[]> r : consume("measures-py")) {
+            ByteBuffer value = ByteBuffer.wrap(r.value());
+            assertEquals(0, value.get());
+            assertEquals(registered.get("id").asInt(), value.getInt(), "the JSON serializer wrote the id it registered");
+        }
+    }
+
+    /** Runs a client to its end (at most two minutes): the lines it printed; fails with them if it failed. */
+    private static List<String> run(String name, List<String> command) throws Exception {
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("NODE_PATH", NPM.toString());
+        Process p = pb.start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        assertTrue(ended && p.exitValue() == 0 && lines.contains("done"), name + " failed (" + (ended ? "exit " + p.exitValue()
+                : "still running after 120 s") + "):\n" + String.join("\n", lines) + "\n" + stderr);
+        return lines;
+    }
+
+    private static String value(List<String> lines, String kind) {
+        List<String> found = values(lines, kind);
+        assertEquals(1, found.size(), kind + " in " + lines);
+        return found.get(0);
+    }
+
+    private static List<String> values(List<String> lines, String kind) {
+        return lines.stream().filter(l -> l.startsWith(kind + " ")).map(l -> l.substring(kind.length() + 1)).toList();
+    }
+
+    /** Every record of the topic read by the Java consumer, each decoded by the Avro schema its id names (which must be {@code id}). */
+    private static List<GenericRecord> decodeWithJava(String topic, int id) throws IOException, InterruptedException {
+        Schema writer = new Schema.Parser().parse(registry.get("/schemas/ids/" + id).json().get("schema").asText());
+        List<GenericRecord> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : consume(topic)) {
+            ByteBuffer value = ByteBuffer.wrap(r.value());
+            assertEquals(0, value.get(), "Confluent's magic byte");
+            assertEquals(id, value.getInt());
+            out.add(new GenericDatumReader<GenericRecord>(writer).read(null,
+                    DecoderFactory.get().binaryDecoder(r.value(), 5, r.value().length - 5, null)));
+        }
+        return out;
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> consume(String topic) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrap(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (out.size() < COUNT && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        assertEquals(COUNT, out.size(), "records of " + topic);
+        return out;
+    }
+}
