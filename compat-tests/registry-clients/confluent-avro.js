@@ -8,6 +8,7 @@
 // "record <offset> <key> <decoded JSON>" per record, then "done".
 'use strict';
 const { Kafka, logLevel } = require('kafkajs');
+const consumeAll = require('./consume-all');
 const sr = require('@confluentinc/schemaregistry');
 
 const [bootstrap, url, topic, countText] = process.argv.slice(2);
@@ -40,24 +41,10 @@ async function main() {
   await producer.send({ topic, messages });
   await producer.disconnect();
 
-  const consumer = kafka.consumer({ groupId: `wharf-confluent-sr-${topic}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let seen = 0;
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${seen} of ${count} records in 60 s`)), 60000);
-    consumer.run({
-      eachMessage: async ({ message }) => {
-        const decoded = await deserializer.deserialize(topic, message.value);
-        out(`record ${message.offset} ${message.key.toString()} ${JSON.stringify(decoded)}`);
-        if (++seen === count) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    }).catch(reject);
+  await consumeAll(kafka, topic, `wharf-confluent-sr-${topic}`, count, async (message) => {
+    const decoded = await deserializer.deserialize(topic, message.value);
+    out(`record ${message.offset} ${message.key.toString()} ${JSON.stringify(decoded)}`);
   });
-  await consumer.disconnect();
   out('done');
 }
 

@@ -9,22 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,28 +42,27 @@ class SchemaRegistryClientsIT {
 
     @TempDir
     static Path dir;
+    static RegistryBroker server;
     static RunningBroker broker;
     static RegistryClient registry;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        ExternalBroker.assumeOwnBroker("starts the broker's schema registry listener");
         assertTrue(Files.isDirectory(NPM.resolve("kafkajs")) && Files.isDirectory(NPM.resolve("@confluentinc/schemaregistry")),
                 "the schema registry npm clients are not installed: run compat-tests/registry-clients/install.sh (.ci/run does)");
         assertTrue(Files.isRegularFile(Path.of("/usr/lib/python3/dist-packages/confluent_kafka/__init__.py")),
                 "Debian's python3-confluent-kafka is not installed: run compat-tests/registry-clients/install.sh (.ci/run does)");
-        int port = RegistryClient.freePort();
-        broker = new RunningBroker(dir, Map.of("schema.registry.listeners", "http://127.0.0.1:" + port,
-                "schema.registry.topic.replication.factor", "1"));
-        base = "http://127.0.0.1:" + port;
-        registry = new RegistryClient(base);
+        server = RegistryBroker.start(dir, RegistryClient.freePort());
+        broker = server.broker;
+        registry = server.registry;
+        base = server.base;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -130,7 +122,7 @@ class SchemaRegistryClientsIT {
         }
         JsonNode registered = registry.get("/subjects/measures-py-value/versions/latest").json();
         assertEquals("JSON", registered.get("schemaType").asText(), registered.toString());
-        for (ConsumerRecord<String, byte[]> r : consume("measures-py")) {
+        for (ConsumerRecord<String, byte[]> r : server.consume("measures-py", COUNT)) {
             ByteBuffer value = ByteBuffer.wrap(r.value());
             assertEquals(0, value.get());
             assertEquals(registered.get("id").asInt(), value.getInt(), "the JSON serializer wrote the id it registered");
@@ -169,28 +161,13 @@ class SchemaRegistryClientsIT {
     private static List<GenericRecord> decodeWithJava(String topic, int id) throws IOException, InterruptedException {
         Schema writer = new Schema.Parser().parse(registry.get("/schemas/ids/" + id).json().get("schema").asText());
         List<GenericRecord> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : consume(topic)) {
+        for (ConsumerRecord<String, byte[]> r : server.consume(topic, COUNT)) {
             ByteBuffer value = ByteBuffer.wrap(r.value());
             assertEquals(0, value.get(), "Confluent's magic byte");
             assertEquals(id, value.getInt());
             out.add(new GenericDatumReader<GenericRecord>(writer).read(null,
                     DecoderFactory.get().binaryDecoder(r.value(), 5, r.value().length - 5, null)));
         }
-        return out;
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> consume(String topic) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrap(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.assign(List.of(new TopicPartition(topic, 0)));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < COUNT && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        assertEquals(COUNT, out.size(), "records of " + topic);
         return out;
     }
 }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,17 +32,13 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,24 +64,23 @@ class SchemaRegistryIT {
 
     @TempDir
     static Path dir;
+    static RegistryBroker server;
     static RunningBroker broker;
     static RegistryClient registry;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        ExternalBroker.assumeOwnBroker("starts the broker's schema registry listener");
-        int port = RegistryClient.freePort();
-        broker = new RunningBroker(dir, Map.of("schema.registry.listeners", "http://127.0.0.1:" + port,
-                "schema.registry.topic.replication.factor", "1"));
-        base = "http://127.0.0.1:" + port;
-        registry = new RegistryClient(base);
+        server = RegistryBroker.start(dir, RegistryClient.freePort());
+        broker = server.broker;
+        registry = server.registry;
+        base = server.base;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -108,7 +102,7 @@ class SchemaRegistryIT {
             }
         }
         Map<Integer, Schema> byId = new HashMap<>();
-        List<ConsumerRecord<String, byte[]>> read = consumeAll("payments", 100);
+        List<ConsumerRecord<String, byte[]>> read = server.consume("payments", 100);
         for (int i = 0; i < 100; i++) {
             ConsumerRecord<String, byte[]> r = read.get(i);
             assertEquals(i, r.offset());
@@ -335,20 +329,5 @@ class SchemaRegistryIT {
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private List<ConsumerRecord<String, byte[]>> consumeAll(String topic, int count) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrap(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, 0)));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        assertEquals(count, out.size());
-        return out;
     }
 }

@@ -6,7 +6,6 @@ import static dev.wharf.compat.SchemaRegistryIT.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,14 +19,11 @@ class SchemaRegistryRestartIT {
     // After a restart every schema is there under its id and version; an id removed for good is never given again.
     @Test
     void schemasSurviveARestartAndIdsAreNeverReused() throws Exception {
-        ExternalBroker.assumeOwnBroker("restarts its broker");
         int port = RegistryClient.freePort();
-        Map<String, String> config = Map.of("schema.registry.listeners", "http://127.0.0.1:" + port,
-                "schema.registry.topic.replication.factor", "1");
-        RegistryClient registry = new RegistryClient("http://127.0.0.1:" + port);
+        RegistryClient registry = new RegistryClient("http://127.0.0.1:" + port); // one client, kept alive across the restart
         int kept;
         int removed;
-        try (RunningBroker broker = new RunningBroker(dir, config)) {
+        try (RegistryBroker broker = RegistryBroker.start(dir, port)) {
             kept = registry.register("kept-value", PAYMENT_V1);
             removed = registry.register("removed-value", PAYMENT_V2);
             assertEquals(200, registry.put("/config", RegistryClient.JSON.createObjectNode().put("compatibility", "FULL")).status());
@@ -37,7 +33,7 @@ class SchemaRegistryRestartIT {
             assertEquals("[1]", registry.delete("/subjects/removed-value?permanent=true").body());
             assertError(404, 40403, registry.get("/schemas/ids/" + removed));
         }
-        try (RunningBroker broker = new RunningBroker(dir, config)) {
+        try (RegistryBroker broker = RegistryBroker.start(dir, port)) {
             assertEquals(kept, registry.get("/subjects/kept-value/versions/1").json().get("id").asInt());
             assertEquals(200, registry.get("/schemas/ids/" + kept).status());
             assertError(404, 40403, registry.get("/schemas/ids/" + removed));

@@ -81,9 +81,9 @@ class SchemaRegistryTest {
         register("s2", b);
         register("s3", c);
         registry.setLevel(null, CompatibilityLevel.FULL).join();
-        registry.setMode("s3", Mode.READONLY, false).join();
-        registry.deleteSubject("s2", false).join();
-        registry.deleteSubject("s2", true).join();
+        registry.setMode("s2", Mode.READONLY, false).join();
+        registry.deleteSubject("s3", false).join();
+        registry.deleteSubject("s3", true).join(); // the highest id goes with it
         registry.deleteVersion("s1", "latest", false).join();
 
         RegistryState replayed = new RegistryState();
@@ -98,14 +98,14 @@ class SchemaRegistryTest {
         for (RegistryState state : List.of(replayed, afterCompaction)) {
             assertEquals(registry.state().versions("s1"), state.versions("s1"));
             assertTrue(state.versions("s1").get(0).deleted());
-            assertEquals(List.of(), state.versions("s2"));
-            assertTrue(state.schema(2).isEmpty(), "an id whose every version is gone is gone");
+            assertEquals(List.of(), state.versions("s3"));
+            assertTrue(state.schema(3).isEmpty(), "an id whose every version is gone is gone");
             assertEquals(3, state.maxId());
             assertEquals(CompatibilityLevel.FULL, state.level(null));
-            assertEquals(Mode.READONLY, state.mode("s3"));
+            assertEquals(Mode.READONLY, state.mode("s2"));
             SchemaRegistry again = registryOn(state, new ListLog());
-            assertEquals(4, again.register("s4", SchemaRequest.of(b, SchemaType.AVRO), false).join().id(),
-                    "an id once given is never given again");
+            assertEquals(4, again.register("s4", SchemaRequest.of(record("D", "{\"name\":\"x\",\"type\":\"int\"}"),
+                    SchemaType.AVRO), false).join().id(), "an id once given is never given again");
         }
     }
 
