@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * so a change is acknowledged once every in-sync replica has it and a deposed writer's appends are
  * fenced by the leader epoch, as for the group and transaction coordinators.
  *
- * <p>Threads: writes come from request threads; loading and unloading run on the io pool, told
- * of leadership changes. {@code loading} orders loads with unloads.
+ * <p>Threads: writes come from the registry's HTTP thread; loading runs on the io pool when this
+ * broker is told it leads the partition, on the starting thread at start-up, or on the HTTP
+ * thread of a change that finds the partition led here but not loaded yet; unloading on the io
+ * pool. {@code loading} orders loads with unloads.
  */
 public final class SchemasLog implements RegistryLog {
     private static final Logger log = LoggerFactory.getLogger(SchemasLog.class);
