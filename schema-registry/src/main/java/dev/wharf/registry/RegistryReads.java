@@ -28,7 +28,7 @@ public final class RegistryReads {
     public StoredVersion version(String subject, String versionText, boolean deleted) {
         int asked = Versions.parse(versionText);
         List<StoredVersion> all = state.versions(subject);
-        List<StoredVersion> visible = deleted ? all : Versions.live(all);
+        List<StoredVersion> visible = Versions.visible(all, deleted);
         if (visible.isEmpty()) {
             throw RegistryException.subjectNotFound(subject);
         }
@@ -40,8 +40,7 @@ public final class RegistryReads {
 
     /** The version of {@code subject} that is {@code request} (as given, else normalized); 40401 / 40403 otherwise. */
     public StoredVersion lookup(String subject, SchemaRequest request, boolean normalize, boolean deleted) {
-        List<StoredVersion> all = state.versions(subject);
-        List<StoredVersion> visible = deleted ? all : Versions.live(all);
+        List<StoredVersion> visible = Versions.visible(state.versions(subject), deleted);
         if (visible.isEmpty()) {
             throw RegistryException.subjectNotFound(subject);
         }
@@ -53,9 +52,8 @@ public final class RegistryReads {
         }
         for (String form : forms) {
             for (int i = visible.size() - 1; i >= 0; i--) {
-                StoredVersion v = visible.get(i);
-                if (v.type() == request.type() && v.schema().equals(form) && v.references().equals(request.references())) {
-                    return v;
+                if (visible.get(i).identity().equals(new RegistryState.Identity(request.type(), form, request.references()))) {
+                    return visible.get(i);
                 }
             }
         }

@@ -29,7 +29,12 @@ public final class RegistryRecords {
 
     /** A subject's version as stored: which schema (by id) it is, and whether it was soft-deleted. */
     public record StoredVersion(String subject, int version, int id, SchemaType type, String schema,
-            List<SchemaReference> references, boolean deleted) {}
+            List<SchemaReference> references, boolean deleted) {
+        /** The schema this version is, as ids name schemas. */
+        public RegistryState.Identity identity() {
+            return new RegistryState.Identity(type, schema, references);
+        }
+    }
 
     /** What a key is about. */
     public sealed interface Key permits SchemaKey, ConfigKey, ModeKey, MaxIdKey, OtherKey {}

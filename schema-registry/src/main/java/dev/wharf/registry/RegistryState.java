@@ -80,7 +80,7 @@ public final class RegistryState {
 
     private void add(StoredVersion v) {
         subjects.computeIfAbsent(v.subject(), s -> new TreeMap<>()).put(v.version(), v);
-        Identity identity = new Identity(v.type(), v.schema(), v.references());
+        Identity identity = v.identity();
         schemas.putIfAbsent(v.id(), identity);
         ids.putIfAbsent(identity, v.id());
         uses.merge(v.id(), 1, Integer::sum);

@@ -92,7 +92,7 @@ public final class SchemaRegistry {
                         request.references());
                 List<StoredVersion> versions = state.versions(subject);
                 for (StoredVersion v : versions) {
-                    if (!v.deleted() && sameSchema(v, identity) && (!importing || v.id() == request.id())) {
+                    if (!v.deleted() && v.identity().equals(identity) && (!importing || v.id() == request.id())) {
                         result = new Registered(v.id(), v.version());
                         return List.of();
                     }
@@ -132,10 +132,6 @@ public final class SchemaRegistry {
                 return out;
             }
         });
-    }
-
-    private static boolean sameSchema(StoredVersion v, RegistryState.Identity identity) {
-        return v.type() == identity.type() && v.schema().equals(identity.schema()) && v.references().equals(identity.references());
     }
 
     /** Soft-deletes every live version of {@code subject}, or (permanent) removes every version already soft-deleted. */

@@ -40,4 +40,9 @@ public final class Versions {
     public static List<StoredVersion> live(List<StoredVersion> versions) {
         return versions.stream().filter(v -> !v.deleted()).toList();
     }
+
+    /** What a request sees of {@code versions}: every one with {@code deleted=true}, else the live ones. */
+    public static List<StoredVersion> visible(List<StoredVersion> versions, boolean deleted) {
+        return deleted ? versions : live(versions);
+    }
 }

@@ -40,8 +40,12 @@ final class AvroSchema implements ParsedSchema {
 
     @Override
     public List<String> readErrors(ParsedSchema writer, String self, String other) {
-        Schema written = writer instanceof NormalizedAvro n ? n.source() : ((AvroSchema) writer).schema;
-        return readErrors(schema, written, self, other);
+        return readErrors(schema, avroOf(writer), self, other);
+    }
+
+    /** The Avro schema behind a parsed one, as given or in its normal form. */
+    private static Schema avroOf(ParsedSchema parsed) {
+        return parsed instanceof NormalizedAvro n ? n.source() : ((AvroSchema) parsed).schema;
     }
 
     static List<String> readErrors(Schema reader, Schema writer, String self, String other) {
@@ -94,8 +98,7 @@ final class AvroSchema implements ParsedSchema {
 
         @Override
         public List<String> readErrors(ParsedSchema writer, String self, String other) {
-            Schema written = writer instanceof NormalizedAvro n ? n.source() : ((AvroSchema) writer).schema;
-            return AvroSchema.readErrors(form.schema(), written, self, other);
+            return AvroSchema.readErrors(form.schema(), avroOf(writer), self, other);
         }
     }
 }

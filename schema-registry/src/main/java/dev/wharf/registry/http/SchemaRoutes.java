@@ -64,8 +64,7 @@ final class SchemaRoutes {
             if (!subject.startsWith(prefix)) {
                 continue;
             }
-            List<StoredVersion> versions = state.versions(subject);
-            List<StoredVersion> visible = deleted ? versions : Versions.live(versions);
+            List<StoredVersion> visible = Versions.visible(state.versions(subject), deleted);
             if (call.flag("latestOnly")) {
                 if (!visible.isEmpty()) {
                     out.add(visible.get(visible.size() - 1));
