@@ -2,13 +2,13 @@
 # Installs the schema registry clients of SchemaRegistryClientsIT once per machine, outside the
 # checkout (a fresh clone reuses them): the npm packages of package.json into
 # $WHARF_REGISTRY_CLIENTS (default ~/.cache/wharf/registry-clients), and Debian's Python client
-# (python3-confluent-kafka 1.7.0, with requests and jsonschema for its registry client and JSON
-# serdes; Debian has no fastavro, so its Avro serdes are not used).
+# (python3-confluent-kafka 1.7.0, with requests, jsonschema and protobuf for its registry client and JSON
+# and Protobuf serdes; Debian has no fastavro, so its Avro serdes are not used).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dest=${WHARF_REGISTRY_CLIENTS:-$HOME/.cache/wharf/registry-clients}
 need=()
-for pkg in python3-confluent-kafka python3-requests python3-jsonschema; do
+for pkg in python3-confluent-kafka python3-requests python3-jsonschema python3-protobuf; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || need+=(nodejs npm)

@@ -1,17 +1,17 @@
 package dev.wharf.compat;
 
+import static dev.wharf.compat.RegistryScripts.run;
+import static dev.wharf.compat.RegistryScripts.value;
+import static dev.wharf.compat.RegistryScripts.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -35,9 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Exercises({ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP,
         ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.CREATE_TOPICS})
 class SchemaRegistryClientsIT {
-    private static final Path NPM = Path.of(System.getenv().getOrDefault("WHARF_REGISTRY_CLIENTS",
-            System.getProperty("user.home") + "/.cache/wharf/registry-clients"), "node_modules");
-    private static final Path SCRIPTS = Path.of("registry-clients").toAbsolutePath();
     private static final int COUNT = 20;
 
     @TempDir
@@ -49,10 +46,7 @@ class SchemaRegistryClientsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assertTrue(Files.isDirectory(NPM.resolve("kafkajs")) && Files.isDirectory(NPM.resolve("@confluentinc/schemaregistry")),
-                "the schema registry npm clients are not installed: run compat-tests/registry-clients/install.sh (.ci/run does)");
-        assertTrue(Files.isRegularFile(Path.of("/usr/lib/python3/dist-packages/confluent_kafka/__init__.py")),
-                "Debian's python3-confluent-kafka is not installed: run compat-tests/registry-clients/install.sh (.ci/run does)");
+        RegistryScripts.assertInstalled();
         server = RegistryBroker.start(dir, RegistryClient.freePort());
         broker = server.broker;
         registry = server.registry;
@@ -69,8 +63,7 @@ class SchemaRegistryClientsIT {
     // KafkaJS encodes with the id it registered; every record is read back and decoded, by it and by Java.
     @Test
     void kafkajsWithItsSchemaRegistryClient() throws Exception {
-        List<String> out = run("kafkajs", List.of("node", SCRIPTS.resolve("kafkajs-avro.js").toString(), broker.bootstrap(), base,
-                "orders-js", Integer.toString(COUNT)));
+        List<String> out = run(dir, "node", "kafkajs-avro.js", broker.bootstrap(), base, "orders-js", Integer.toString(COUNT));
         int id = Integer.parseInt(value(out, "registered"));
         assertEquals(Integer.toString(id), value(out, "latest"));
         List<String> records = values(out, "record");
@@ -88,8 +81,7 @@ class SchemaRegistryClientsIT {
     // Confluent's client registers, tests an incompatible candidate, serializes with the latest version and deserializes by id.
     @Test
     void confluentsJavaScriptClient() throws Exception {
-        List<String> out = run("confluent-js", List.of("node", SCRIPTS.resolve("confluent-avro.js").toString(), broker.bootstrap(),
-                base, "readings-js", Integer.toString(COUNT)));
+        List<String> out = run(dir, "node", "confluent-avro.js", broker.bootstrap(), base, "readings-js", Integer.toString(COUNT));
         int id = Integer.parseInt(value(out, "registered"));
         assertEquals("false", value(out, "compatible"), "a field without default is not BACKWARD compatible");
         List<String> records = values(out, "record");
@@ -107,8 +99,8 @@ class SchemaRegistryClientsIT {
     // Debian's Python client: its registry calls, and JSON Schema records through librdkafka and back.
     @Test
     void debiansPythonClient() throws Exception {
-        List<String> out = run("python", List.of("/usr/bin/python3", SCRIPTS.resolve("python-registry.py").toString(),
-                broker.bootstrap(), base, "measures-py", Integer.toString(COUNT)));
+        List<String> out = run(dir, "/usr/bin/python3", "python-registry.py", broker.bootstrap(), base, "measures-py",
+                Integer.toString(COUNT));
         String id = value(out, "registered");
         assertEquals(new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Py\",\"namespace\":\"wharf\",\"fields\":["
                 + "{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\"}]}"), new Schema.Parser().parse(value(out, "fetched")));
@@ -127,34 +119,6 @@ class SchemaRegistryClientsIT {
             assertEquals(0, value.get());
             assertEquals(registered.get("id").asInt(), value.getInt(), "the JSON serializer wrote the id it registered");
         }
-    }
-
-    /** Runs a client to its end (at most two minutes): the lines it printed; fails with them if it failed. */
-    private static List<String> run(String name, List<String> command) throws Exception {
-        Path out = dir.resolve(name + ".out");
-        Path err = dir.resolve(name + ".err");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("NODE_PATH", NPM.toString());
-        Process p = pb.start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly();
-        }
-        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        assertTrue(ended && p.exitValue() == 0 && lines.contains("done"), name + " failed (" + (ended ? "exit " + p.exitValue()
-                : "still running after 120 s") + "):\n" + String.join("\n", lines) + "\n" + stderr);
-        return lines;
-    }
-
-    private static String value(List<String> lines, String kind) {
-        List<String> found = values(lines, kind);
-        assertEquals(1, found.size(), kind + " in " + lines);
-        return found.get(0);
-    }
-
-    private static List<String> values(List<String> lines, String kind) {
-        return lines.stream().filter(l -> l.startsWith(kind + " ")).map(l -> l.substring(kind.length() + 1)).toList();
     }
 
     /** Every record of the topic read by the Java consumer, each decoded by the Avro schema its id names (which must be {@code id}). */

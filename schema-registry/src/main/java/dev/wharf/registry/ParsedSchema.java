@@ -9,6 +9,14 @@ public interface ParsedSchema {
     /** The text stored and served: the library's compact rendering, so that layout alone never makes a new id. */
     String canonical();
 
+    /**
+     * The text served for {@code ?format=}: a type may offer another rendering (Protobuf's
+     * {@code serialized} descriptor); any other format is the stored text, as Confluent answers.
+     */
+    default String formatted(String format) {
+        return canonical();
+    }
+
     /** The same schema in the type's normal form (names qualified, options sorted), for {@code normalize=true}. */
     ParsedSchema normalized();
 

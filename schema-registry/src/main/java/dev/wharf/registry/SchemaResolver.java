@@ -51,6 +51,11 @@ public final class SchemaResolver {
         return parsed;
     }
 
+    /** The stored schema {@code id} (text {@code stored}) in the rendering {@code ?format=} asks for; none: as stored. */
+    public String formatted(int id, String stored, String format) {
+        return format == null || format.isEmpty() ? stored : parseStored(id).formatted(format);
+    }
+
     private SchemaType.Format format(SchemaType type) {
         SchemaType.Format format = formats.get(type);
         if (format == null) {

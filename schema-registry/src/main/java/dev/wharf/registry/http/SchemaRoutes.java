@@ -24,13 +24,17 @@ final class SchemaRoutes {
     void addTo(Router router) {
         router.now(GET, "/schemas/ids/{id}", call -> {
             int id = id(call);
-            var body = RegistryJson.schema(schema(id));
+            RegistryState.Identity schema = schema(id);
+            var body = RegistryJson.schema(schema).put("schema", resolver.formatted(id, schema.schema(), call.param("format")));
             if (call.flag("fetchMaxId")) {
                 body.put("maxId", state.maxId());
             }
             return Reply.of(body);
         });
-        router.now(GET, "/schemas/ids/{id}/schema", call -> Reply.text(schema(id(call)).schema()));
+        router.now(GET, "/schemas/ids/{id}/schema", call -> {
+            int id = id(call);
+            return Reply.text(resolver.formatted(id, schema(id).schema(), call.param("format")));
+        });
         router.now(GET, "/schemas/ids/{id}/subjects", call -> Reply.of(RegistryJson.array(
                 versionsWithId(call).stream().map(StoredVersion::subject).distinct().toList())));
         router.now(GET, "/schemas/ids/{id}/versions", call -> {

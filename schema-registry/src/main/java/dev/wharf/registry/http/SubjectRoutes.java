@@ -46,8 +46,11 @@ final class SubjectRoutes {
             }
             return Reply.of(RegistryJson.array(versions));
         });
-        router.now(GET, "/subjects/{subject}/versions/{version}", call -> Reply.of(RegistryJson.version(version(call))));
-        router.now(GET, "/subjects/{subject}/versions/{version}/schema", call -> Reply.text(version(call).schema()));
+        router.now(GET, "/subjects/{subject}/versions/{version}", call -> {
+            StoredVersion v = version(call);
+            return Reply.of(RegistryJson.version(v).put("schema", formatted(v, call)));
+        });
+        router.now(GET, "/subjects/{subject}/versions/{version}/schema", call -> Reply.text(formatted(version(call), call)));
         router.now(GET, "/subjects/{subject}/versions/{version}/referencedby", call -> {
             StoredVersion v = reads.version(call.path("subject"), call.path("version"), true);
             return Reply.of(RegistryJson.array(state.referencedBy(v.subject(), v.version())));
@@ -61,6 +64,10 @@ final class SubjectRoutes {
                 .thenApply(versions -> Reply.of(RegistryJson.array(versions))));
         router.add(DELETE, "/subjects/{subject}/versions/{version}", call -> registry.deleteVersion(call.path("subject"),
                 call.path("version"), call.flag("permanent")).thenApply(v -> Reply.of(IntNode.valueOf(v))));
+    }
+
+    private String formatted(StoredVersion v, HttpCall call) {
+        return registry.resolver().formatted(v.id(), v.schema(), call.param("format"));
     }
 
     private StoredVersion version(HttpCall call) {

@@ -9,6 +9,7 @@ import dev.wharf.registry.SchemaResolver;
 import dev.wharf.registry.avro.AvroFormat;
 import dev.wharf.registry.http.RegistryHttpServer;
 import dev.wharf.registry.json.JsonSchemaFormat;
+import dev.wharf.registry.protobuf.ProtobufFormat;
 import dev.wharf.server.BrokerConfig;
 import dev.wharf.server.TopicAdmin;
 import dev.wharf.server.config.BrokerKeys;
@@ -83,7 +84,7 @@ public final class SchemaRegistryService implements AutoCloseable {
             });
         }
         SchemaRegistry registry = new SchemaRegistry(state, new SchemaResolver(state, List.of(new AvroFormat(),
-                new JsonSchemaFormat())), schemasLog, level);
+                new JsonSchemaFormat(), new ProtobufFormat())), schemasLog, level);
         RegistryHttpServer http = RegistryHttpServer.start(registry, metadata::clusterId, uri.getHost(), uri.getPort(),
                 MAX_REQUEST_BYTES);
         log.info("schema registry listening on http://{}:{} (log {})", uri.getHost(), http.port(), topicName);
