@@ -1,6 +1,7 @@
 package dev.wharf.registry;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,6 +16,21 @@ public interface RegistryLog {
      * {@code failed} returned, never exceptionally.
      */
     <T> CompletableFuture<T> write(Write<T> write);
+
+    /** The registry URL of the writer when another broker writes and this one follows its log; empty otherwise. */
+    default Optional<String> forwardTo() {
+        return Optional.empty();
+    }
+
+    /** How far into the log this copy's state goes (an offset past the last record it has applied); -1 if unknown. */
+    default long position() {
+        return -1;
+    }
+
+    /** Completes once this copy's state has reached {@code position} of the log, or after a bounded wait. */
+    default CompletableFuture<Void> awaitPosition(long position) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** One change of the registry; none of its steps throws. */
     interface Write<T> {

@@ -37,7 +37,7 @@ public final class RegistryRecords {
     }
 
     /** What a key is about. */
-    public sealed interface Key permits SchemaKey, ConfigKey, ModeKey, MaxIdKey, OtherKey {}
+    public sealed interface Key permits SchemaKey, ConfigKey, ModeKey, MaxIdKey, WriterKey, OtherKey {}
 
     public record SchemaKey(String subject, int version) implements Key {}
 
@@ -47,6 +47,9 @@ public final class RegistryRecords {
     public record ModeKey(String subject) implements Key {}
 
     public record MaxIdKey() implements Key {}
+
+    /** Wharf's: where the broker writing the log now takes changes (the other brokers forward theirs there). */
+    public record WriterKey() implements Key {}
 
     /** A key of a kind Wharf does not use ({@code NOOP}, {@code DELETE_SUBJECT}, ...): skipped. */
     public record OtherKey(String keytype) implements Key {}
@@ -89,6 +92,16 @@ public final class RegistryRecords {
         return new Entry(bytes(key), bytes(JSON.createObjectNode().put("maxId", id)));
     }
 
+    /** Announces the writer's registry URL, appended by each broker when it becomes the writer. */
+    public static Entry writer(String url) {
+        ObjectNode key = JSON.createObjectNode().put("keytype", "WHARF_WRITER").put("magic", 0);
+        return new Entry(bytes(key), bytes(JSON.createObjectNode().put("url", url)));
+    }
+
+    public static String readWriter(byte[] value) {
+        return tree(value).path("url").asText(null);
+    }
+
     private static byte[] schemaKey(String subject, int version) {
         return bytes(JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", subject).put("version", version)
                 .put("magic", 1));
@@ -103,6 +116,7 @@ public final class RegistryRecords {
             case "CONFIG" -> new ConfigKey(subject);
             case "MODE" -> new ModeKey(subject);
             case "MAX_ID" -> new MaxIdKey();
+            case "WHARF_WRITER" -> new WriterKey();
             default -> new OtherKey(type);
         };
     }

@@ -31,6 +31,7 @@ public final class RegistryState {
     private CompatibilityLevel globalLevel;
     private Mode globalMode;
     private int maxId;
+    private String writerUrl;
 
     /** Applies one record of the log. */
     public synchronized void apply(RegistryRecords.Entry entry) {
@@ -61,7 +62,14 @@ public final class RegistryState {
             }
         } else if (key instanceof RegistryRecords.MaxIdKey && value != null) {
             maxId = Math.max(maxId, RegistryRecords.readMaxId(value));
+        } else if (key instanceof RegistryRecords.WriterKey) {
+            writerUrl = value == null ? null : RegistryRecords.readWriter(value);
         }
+    }
+
+    /** The registry URL the log's writer last announced; null before any. */
+    public synchronized String writerUrl() {
+        return writerUrl;
     }
 
     /** Forgets everything, then applies {@code entries}: the state of another copy of the log. */
@@ -75,6 +83,7 @@ public final class RegistryState {
         globalLevel = null;
         globalMode = null;
         maxId = 0;
+        writerUrl = null;
         entries.forEach(this::apply);
     }
 

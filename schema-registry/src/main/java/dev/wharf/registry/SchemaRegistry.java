@@ -38,6 +38,11 @@ public final class SchemaRegistry {
         return state;
     }
 
+    /** Where changes go; also says whether this broker writes them. */
+    public RegistryLog log() {
+        return registryLog;
+    }
+
     public SchemaResolver resolver() {
         return resolver;
     }

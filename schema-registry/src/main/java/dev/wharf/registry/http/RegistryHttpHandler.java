@@ -3,6 +3,7 @@ package dev.wharf.registry.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.registry.RegistryException;
+import dev.wharf.registry.RegistryLog;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -40,9 +42,13 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
     static final String V1_JSON = "application/vnd.schemaregistry.v1+json";
 
     private final Router router;
+    private final RegistryLog registryLog;
+    private final WriteForwarder forwarder;
 
-    RegistryHttpHandler(Router router) {
+    RegistryHttpHandler(Router router, RegistryLog registryLog, WriteForwarder forwarder) {
         this.router = router;
+        this.registryLog = registryLog;
+        this.forwarder = forwarder;
     }
 
     @Override
@@ -60,14 +66,27 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
             respond(ctx, keepAlive, contentType, r);
             return;
         }
-        HttpCall call = new HttpCall(match.params(), uri.parameters(), ByteBufUtil.getBytes(request.content()));
+        byte[] body = ByteBufUtil.getBytes(request.content());
+        boolean forwarded = request.headers().contains(WriteForwarder.FORWARDED);
+        Optional<String> writer = match.write() && !forwarded ? registryLog.forwardTo() : Optional.empty();
+        if (writer.isPresent()) {
+            forwarder.forward(writer.get(), request, body, registryLog).whenComplete((r, failure) -> respond(ctx, keepAlive, contentType,
+                    failure == null ? r : error(500, 50003, "Error while forwarding the request to the registry's writer "
+                            + writer.get() + ": " + failure)));
+            return;
+        }
+        HttpCall call = new HttpCall(match.params(), uri.parameters(), body);
         CompletableFuture<Reply> reply;
         try {
             reply = match.handler().handle(call);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((r, failure) -> respond(ctx, keepAlive, contentType, failure == null ? ok(r) : failed(request, failure)));
+        reply.whenComplete((r, failure) -> {
+            Response answer = failure == null ? ok(r) : failed(request, failure);
+            // a forwarded write: the broker that forwarded it waits until its own copy has got this far
+            respond(ctx, keepAlive, contentType, forwarded ? answer.at(registryLog.position()) : answer);
+        });
     }
 
     /** The path's segments, each percent-decoded on its own (an encoded '/' stays inside its subject; '+' is a plus). */
@@ -91,7 +110,16 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return "application/json";
     }
 
-    private record Response(int status, String body) {}
+    /** An answer: its status and body, and for a forwarded write the writer's log position after it (-1: none). */
+    record Response(int status, String body, long position) {
+        Response(int status, String body) {
+            this(status, body, -1);
+        }
+
+        Response at(long logPosition) {
+            return new Response(status, body, logPosition);
+        }
+    }
 
     private static Response ok(Reply reply) {
         try {
@@ -110,7 +138,7 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return error(500, 500, "Internal Server Error");
     }
 
-    private static Response error(int status, int code, String message) {
+    static Response error(int status, int code, String message) {
         ObjectNode body = HttpCall.JSON.createObjectNode().put("error_code", code).put("message", message);
         return new Response(status, body.toString());
     }
@@ -120,6 +148,9 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (r.position() >= 0) {
+            response.headers().set(WriteForwarder.POSITION, r.position());
+        }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

@@ -47,7 +47,7 @@ public final class RegistryHttpServer implements AutoCloseable {
         new SubjectRoutes(registry, reads).addTo(router);
         new SettingsRoutes(registry).addTo(router);
         new CompatibilityRoutes(reads, clusterId).addTo(router);
-        RegistryHttpHandler handler = new RegistryHttpHandler(router);
+        RegistryHttpHandler handler = new RegistryHttpHandler(router, registry.log(), new WriteForwarder());
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wharf-schema-registry-http", true),
                 NioIoHandler.newFactory());
         ChannelGroup connections = new DefaultChannelGroup("wharf-schema-registry", GlobalEventExecutor.INSTANCE);

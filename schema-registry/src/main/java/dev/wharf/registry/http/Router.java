@@ -24,20 +24,26 @@ public final class Router {
         Reply handle(HttpCall call);
     }
 
-    private record Route(HttpMethod method, String[] template, Handler handler) {}
+    private record Route(HttpMethod method, String[] template, Handler handler, boolean write) {}
 
-    /** The route found, and the values of its named parts; {@code handler} is null when only the method did not match. */
-    public record Match(Handler handler, Map<String, String> params, boolean pathKnown) {}
+    /**
+     * The route found, and the values of its named parts; {@code handler} is null when only the
+     * method did not match. {@code write}: the route changes the registry, so only its writer runs it.
+     */
+    public record Match(Handler handler, Map<String, String> params, boolean pathKnown, boolean write) {}
 
     private final List<Route> routes = new ArrayList<>();
 
+    /** A route that changes the registry: it completes once its change is in the log. */
     public Router add(HttpMethod method, String template, Handler handler) {
-        routes.add(new Route(method, split(template), handler));
+        routes.add(new Route(method, split(template), handler, true));
         return this;
     }
 
+    /** A route that only reads (lookups and compatibility checks too): any broker's copy answers it. */
     public Router now(HttpMethod method, String template, Immediate handler) {
-        return add(method, template, call -> CompletableFuture.completedFuture(handler.handle(call)));
+        routes.add(new Route(method, split(template), call -> CompletableFuture.completedFuture(handler.handle(call)), false));
+        return this;
     }
 
     /** The route for {@code segments} (decoded path parts); a null handler when none. */
@@ -47,12 +53,12 @@ public final class Router {
             Map<String, String> params = bind(route.template(), segments);
             if (params != null) {
                 if (route.method().equals(method)) {
-                    return new Match(route.handler(), params, true);
+                    return new Match(route.handler(), params, true, route.write());
                 }
                 pathKnown = true;
             }
         }
-        return new Match(null, Map.of(), pathKnown);
+        return new Match(null, Map.of(), pathKnown, false);
     }
 
     private static Map<String, String> bind(String[] template, List<String> segments) {

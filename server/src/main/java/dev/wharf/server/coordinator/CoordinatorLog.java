@@ -53,10 +53,14 @@ public final class CoordinatorLog {
 
     /** Replays the partition from its start (to its end: the leader has every record it wrote). */
     public static CoordinatorLog load(Partition partition) throws IOException {
+        return load(partition, partition.log().logEndOffset());
+    }
+
+    /** Replays the partition from its start up to {@code end} (a follower: its high watermark, what is committed). */
+    public static CoordinatorLog load(Partition partition, long end) throws IOException {
         CoordinatorLog store = new CoordinatorLog(partition);
         PartitionLog log = partition.log();
         long offset = log.logStartOffset();
-        long end = log.logEndOffset();
         while (offset < end) {
             if (!(log.read(offset, MAX_BATCH_BYTES, end) instanceof ReadResult.Batches found)) {
                 break;

@@ -34,9 +34,11 @@ public final class SchemaRegistryService implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 16 << 20;
 
     private final RegistryHttpServer http;
+    private final SchemasLog schemasLog;
 
-    private SchemaRegistryService(RegistryHttpServer http) {
+    private SchemaRegistryService(RegistryHttpServer http, SchemasLog schemasLog) {
         this.http = http;
+        this.schemasLog = schemasLog;
     }
 
     /** Starts the registry if {@code schema.registry.listeners} names one; null otherwise. */
@@ -66,7 +68,7 @@ public final class SchemaRegistryService implements AutoCloseable {
                 Map.of("cleanup.policy", "compact", "unclean.leader.election.enable", "false")),
                 config.brokerId(), metadata, admin, replicas);
         RegistryState state = new RegistryState();
-        SchemasLog schemasLog = new SchemasLog(topic, state, io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
+        SchemasLog schemasLog = new SchemasLog(topic, replicas, state, io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
         replicas.onLeadershipChange((partition, leading) -> {
             if (partition.topicPartition().topic().equals(topicName)) {
                 io.execute(leading ? schemasLog::load : schemasLog::unload);
@@ -87,8 +89,10 @@ public final class SchemaRegistryService implements AutoCloseable {
                 new JsonSchemaFormat(), new ProtobufFormat())), schemasLog, level);
         RegistryHttpServer http = RegistryHttpServer.start(registry, metadata::clusterId, uri.getHost(), uri.getPort(),
                 MAX_REQUEST_BYTES);
-        log.info("schema registry listening on http://{}:{} (log {})", uri.getHost(), http.port(), topicName);
-        return new SchemaRegistryService(http);
+        String url = "http://" + uri.getHost() + ":" + http.port();
+        schemasLog.announceAs(url);
+        log.info("schema registry listening on {} (log {})", url, topicName);
+        return new SchemaRegistryService(http, schemasLog);
     }
 
     /** The HTTP port (the configured one, or the one picked for port 0). */
@@ -99,5 +103,6 @@ public final class SchemaRegistryService implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        schemasLog.close();
     }
 }
