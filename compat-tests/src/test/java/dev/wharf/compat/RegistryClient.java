@@ -31,9 +31,22 @@ final class RegistryClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    /** The Authorization header every request carries; null: none. */
+    private final String credentials;
 
     RegistryClient(String base) {
+        this(base, null);
+    }
+
+    private RegistryClient(String base, String credentials) {
         this.base = base;
+        this.credentials = credentials;
+    }
+
+    /** The same registry, asked as {@code user} with HTTP basic credentials. */
+    RegistryClient as(String user, String password) {
+        return new RegistryClient(base, "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A loopback port nobody listens on now, for a registry listener. */
@@ -82,6 +95,9 @@ final class RegistryClient {
     }
 
     private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        if (credentials != null) {
+            request.header("Authorization", credentials);
+        }
         HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json").build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json;

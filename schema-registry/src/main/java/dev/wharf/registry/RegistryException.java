@@ -26,6 +26,17 @@ public final class RegistryException extends RuntimeException {
         return errorCode;
     }
 
+    /** A request without valid credentials where the registry asks for them. */
+    public static RegistryException unauthorized() {
+        return new RegistryException(401, 401, "Unauthorized");
+    }
+
+    /** An authenticated caller the ACLs do not allow {@code operation} on {@code subject} (null: the registry's settings). */
+    public static RegistryException denied(String principal, RegistryAccess.Operation operation, String subject) {
+        return new RegistryException(403, 40301, "User " + principal + " is denied operation " + operation + " on "
+                + (subject == null ? "the registry's settings" : "subject " + subject));
+    }
+
     public static RegistryException subjectNotFound(String subject) {
         return new RegistryException(404, 40401, "Subject '" + subject + "' not found.");
     }

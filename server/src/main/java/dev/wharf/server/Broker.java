@@ -299,7 +299,7 @@ public final class Broker implements Closeable {
         scramCredentials = new StoredScramCredentials(metadata); // SASL/SCRAM reads what AlterUserScramCredentials wrote
         dev.wharf.server.share.ShareGroupApis.register(handlers, config, metadata, replicas, groupStore, io, deadlines, authz);
         listeners.startAccepting();
-        schemaRegistry = SchemaRegistryService.startIfConfigured(config, metadata, admin, replicas, io);
+        schemaRegistry = SchemaRegistryService.startIfConfigured(config, metadata, admin, replicas, io, authz, scramCredentials);
         metrics.appInfo(config.brokerId(), BuildInfo.current().version(), BuildInfo.current().commit());
         metrics.running(metadata::clusterId, config.get(BrokerKeys.METRICS_PROMETHEUS_HOST),
                 config.get(BrokerKeys.METRICS_PROMETHEUS_PORT));

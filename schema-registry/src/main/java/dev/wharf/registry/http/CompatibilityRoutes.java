@@ -4,6 +4,7 @@ import static io.netty.handler.codec.http.HttpMethod.GET;
 import static io.netty.handler.codec.http.HttpMethod.POST;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.registry.RegistryAccess.Operation;
 import dev.wharf.registry.RegistryException;
 import dev.wharf.registry.RegistryReads;
 import java.util.List;
@@ -23,12 +24,12 @@ final class CompatibilityRoutes {
     }
 
     void addTo(Router router) {
-        router.now(POST, "/compatibility/subjects/{subject}/versions/{version}", call -> check(call, call.path("version")));
-        router.now(POST, "/compatibility/subjects/{subject}/versions", call -> check(call, null));
-        router.now(GET, "/", call -> Reply.of(RegistryJson.object()));
-        router.now(POST, "/", call -> Reply.of(RegistryJson.object()));
-        router.now(GET, "/contexts", call -> Reply.of(RegistryJson.array(List.of("."))));
-        router.now(GET, "/v1/metadata/id", call -> {
+        router.now(POST, "/compatibility/subjects/{subject}/versions/{version}", Operation.READ, call -> check(call, call.path("version")));
+        router.now(POST, "/compatibility/subjects/{subject}/versions", Operation.READ, call -> check(call, null));
+        router.now(GET, "/", Router.ANY_CALLER, call -> Reply.of(RegistryJson.object()));
+        router.now(POST, "/", Router.ANY_CALLER, call -> Reply.of(RegistryJson.object()));
+        router.now(GET, "/contexts", Router.ANY_CALLER, call -> Reply.of(RegistryJson.array(List.of("."))));
+        router.now(GET, "/v1/metadata/id", Router.ANY_CALLER, call -> {
             ObjectNode scope = RegistryJson.object();
             scope.putArray("path");
             scope.putObject("clusters").put("kafka-cluster", clusterId.get()).put("schema-registry-cluster", "schema-registry");

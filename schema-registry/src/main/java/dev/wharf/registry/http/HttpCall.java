@@ -3,16 +3,28 @@ package dev.wharf.registry.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.wharf.registry.RegistryAccess;
 import dev.wharf.registry.RegistryException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One request to the registry as its handler sees it: the path's named parts, the query and the
- * JSON body.
+ * One request to the registry as its handler sees it: the path's named parts, the query, the
+ * JSON body, and who sent it (each route checks what it does against the caller's rights).
  */
-public record HttpCall(Map<String, String> pathParams, Map<String, List<String>> query, byte[] body) {
+public record HttpCall(Map<String, String> pathParams, Map<String, List<String>> query, byte[] body, RegistryAccess.Caller caller) {
+    /** The caller may do {@code operation} to {@code subject} (null: the registry's settings); 40301 otherwise. */
+    public void require(RegistryAccess.Operation operation, String subject) {
+        if (!caller.may(operation, subject)) {
+            throw RegistryException.denied(caller.principal(), operation, subject);
+        }
+    }
+
+    public boolean may(RegistryAccess.Operation operation, String subject) {
+        return caller.may(operation, subject);
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** A named part of the path ({@code {subject}}), decoded. */

@@ -2,6 +2,7 @@ package dev.wharf.registry.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.registry.RegistryAccess;
 import dev.wharf.registry.RegistryException;
 import dev.wharf.registry.RegistryLog;
 import io.netty.buffer.ByteBufUtil;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +46,13 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final Router router;
     private final RegistryLog registryLog;
     private final WriteForwarder forwarder;
+    private final RegistryAccess access;
 
-    RegistryHttpHandler(Router router, RegistryLog registryLog, WriteForwarder forwarder) {
+    RegistryHttpHandler(Router router, RegistryLog registryLog, WriteForwarder forwarder, RegistryAccess access) {
         this.router = router;
         this.registryLog = registryLog;
         this.forwarder = forwarder;
+        this.access = access;
     }
 
     @Override
@@ -66,6 +70,13 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
             respond(ctx, keepAlive, contentType, r);
             return;
         }
+        RegistryAccess.Caller caller;
+        try {
+            caller = access.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION), clientHost(ctx));
+        } catch (RegistryException e) {
+            respond(ctx, keepAlive, contentType, error(e.status(), e.errorCode(), e.getMessage()));
+            return;
+        }
         byte[] body = ByteBufUtil.getBytes(request.content());
         boolean forwarded = request.headers().contains(WriteForwarder.FORWARDED);
         Optional<String> writer = match.write() && !forwarded ? registryLog.forwardTo() : Optional.empty();
@@ -75,7 +86,7 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
                             + writer.get() + ": " + failure)));
             return;
         }
-        HttpCall call = new HttpCall(match.params(), uri.parameters(), body);
+        HttpCall call = new HttpCall(match.params(), uri.parameters(), body, caller);
         CompletableFuture<Reply> reply;
         try {
             reply = match.handler().handle(call);
@@ -100,6 +111,11 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
             }
         }
         return out;
+    }
+
+    private static String clientHost(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "";
     }
 
     /** Confluent's type unless the client accepts only plain JSON. */
@@ -150,6 +166,9 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (r.position() >= 0) {
             response.headers().set(WriteForwarder.POSITION, r.position());
+        }
+        if (r.status() == 401) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"wharf-schema-registry\"");
         }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

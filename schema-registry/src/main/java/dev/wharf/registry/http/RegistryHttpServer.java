@@ -1,5 +1,6 @@
 package dev.wharf.registry.http;
 
+import dev.wharf.registry.RegistryAccess;
 import dev.wharf.registry.RegistryReads;
 import dev.wharf.registry.SchemaRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -38,16 +39,16 @@ public final class RegistryHttpServer implements AutoCloseable {
         this.connections = connections;
     }
 
-    /** Listens on {@code host:port} (port 0: any free port) and answers from {@code registry}. */
-    public static RegistryHttpServer start(SchemaRegistry registry, Supplier<String> clusterId, String host, int port,
-            int maxRequestBytes) throws InterruptedException {
+    /** Listens on {@code host:port} (port 0: any free port) and answers from {@code registry} whom {@code access} lets in. */
+    public static RegistryHttpServer start(SchemaRegistry registry, RegistryAccess access, Supplier<String> clusterId, String host,
+            int port, int maxRequestBytes) throws InterruptedException {
         Router router = new Router();
         RegistryReads reads = new RegistryReads(registry);
         new SchemaRoutes(registry.state(), registry.resolver()).addTo(router);
         new SubjectRoutes(registry, reads).addTo(router);
         new SettingsRoutes(registry).addTo(router);
         new CompatibilityRoutes(reads, clusterId).addTo(router);
-        RegistryHttpHandler handler = new RegistryHttpHandler(router, registry.log(), new WriteForwarder());
+        RegistryHttpHandler handler = new RegistryHttpHandler(router, registry.log(), new WriteForwarder(), access);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wharf-schema-registry-http", true),
                 NioIoHandler.newFactory());
         ChannelGroup connections = new DefaultChannelGroup("wharf-schema-registry", GlobalEventExecutor.INSTANCE);

@@ -1,5 +1,6 @@
 package dev.wharf.registry.http;
 
+import dev.wharf.registry.RegistryAccess.Operation;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,18 +33,35 @@ public final class Router {
      */
     public record Match(Handler handler, Map<String, String> params, boolean pathKnown, boolean write) {}
 
+    /** What a route open to every caller needs: nothing (it filters what it answers by the caller's rights itself). */
+    public static final Operation ANY_CALLER = null;
+
     private final List<Route> routes = new ArrayList<>();
 
-    /** A route that changes the registry: it completes once its change is in the log. */
-    public Router add(HttpMethod method, String template, Handler handler) {
-        routes.add(new Route(method, split(template), handler, true));
+    /**
+     * A route that changes the registry: it completes once its change is in the log. The caller
+     * must be allowed {@code needs} on the path's subject (none: the registry's settings).
+     */
+    public Router add(HttpMethod method, String template, Operation needs, Handler handler) {
+        routes.add(new Route(method, split(template), guarded(needs, handler), true));
         return this;
     }
 
     /** A route that only reads (lookups and compatibility checks too): any broker's copy answers it. */
-    public Router now(HttpMethod method, String template, Immediate handler) {
-        routes.add(new Route(method, split(template), call -> CompletableFuture.completedFuture(handler.handle(call)), false));
+    public Router now(HttpMethod method, String template, Operation needs, Immediate handler) {
+        routes.add(new Route(method, split(template), guarded(needs, call -> CompletableFuture.completedFuture(handler.handle(call))),
+                false));
         return this;
+    }
+
+    private static Handler guarded(Operation needs, Handler handler) {
+        if (needs == ANY_CALLER) {
+            return handler;
+        }
+        return call -> {
+            call.require(needs, call.pathParams().get("subject"));
+            return handler.handle(call);
+        };
     }
 
     /** The route for {@code segments} (decoded path parts); a null handler when none. */

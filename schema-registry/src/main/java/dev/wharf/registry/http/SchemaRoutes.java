@@ -3,6 +3,7 @@ package dev.wharf.registry.http;
 import static io.netty.handler.codec.http.HttpMethod.GET;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.wharf.registry.RegistryAccess.Operation;
 import dev.wharf.registry.RegistryException;
 import dev.wharf.registry.RegistryRecords.StoredVersion;
 import dev.wharf.registry.RegistryState;
@@ -22,41 +23,52 @@ final class SchemaRoutes {
     }
 
     void addTo(Router router) {
-        router.now(GET, "/schemas/ids/{id}", call -> {
+        router.now(GET, "/schemas/ids/{id}", Router.ANY_CALLER, call -> {
             int id = id(call);
-            RegistryState.Identity schema = schema(id);
+            RegistryState.Identity schema = readable(call, id);
             var body = RegistryJson.schema(schema).put("schema", resolver.formatted(id, schema.schema(), call.param("format")));
             if (call.flag("fetchMaxId")) {
                 body.put("maxId", state.maxId());
             }
             return Reply.of(body);
         });
-        router.now(GET, "/schemas/ids/{id}/schema", call -> {
+        router.now(GET, "/schemas/ids/{id}/schema", Router.ANY_CALLER, call -> {
             int id = id(call);
-            return Reply.text(resolver.formatted(id, schema(id).schema(), call.param("format")));
+            return Reply.text(resolver.formatted(id, readable(call, id).schema(), call.param("format")));
         });
-        router.now(GET, "/schemas/ids/{id}/subjects", call -> Reply.of(RegistryJson.array(
+        router.now(GET, "/schemas/ids/{id}/subjects", Router.ANY_CALLER, call -> Reply.of(RegistryJson.array(
                 versionsWithId(call).stream().map(StoredVersion::subject).distinct().toList())));
-        router.now(GET, "/schemas/ids/{id}/versions", call -> {
+        router.now(GET, "/schemas/ids/{id}/versions", Router.ANY_CALLER, call -> {
             ArrayNode out = HttpCall.JSON.createArrayNode();
             versionsWithId(call).forEach(v -> out.addObject().put("subject", v.subject()).put("version", v.version()));
             return Reply.of(out);
         });
-        router.now(GET, "/schemas/types", call -> Reply.of(RegistryJson.array(resolver.types().stream().map(Enum::name).toList())));
-        router.now(GET, "/schemas", this::all);
+        router.now(GET, "/schemas/types", Router.ANY_CALLER, call -> Reply.of(RegistryJson.array(resolver.types().stream().map(Enum::name).toList())));
+        router.now(GET, "/schemas", Router.ANY_CALLER, this::all);
     }
 
     private RegistryState.Identity schema(int id) {
         return state.schema(id).orElseThrow(() -> RegistryException.schemaNotFound(id));
     }
 
+    /** The schema with this id, for a caller who may read a subject using it (40301 for one who may not). */
+    private RegistryState.Identity readable(HttpCall call, int id) {
+        RegistryState.Identity schema = schema(id);
+        List<StoredVersion> uses = state.versionsWithId(id);
+        if (!uses.isEmpty() && uses.stream().noneMatch(v -> call.may(Operation.READ, v.subject()))) {
+            throw RegistryException.denied(call.caller().principal(), Operation.READ, uses.get(0).subject());
+        }
+        return schema;
+    }
+
+    /** The versions using the id in the path that the caller may read. */
     private List<StoredVersion> versionsWithId(HttpCall call) {
         int id = id(call);
         schema(id);
         boolean deleted = call.flag("deleted");
         String subject = call.param("subject");
         return state.versionsWithId(id).stream().filter(v -> deleted || !v.deleted())
-                .filter(v -> subject == null || v.subject().equals(subject)).toList();
+                .filter(v -> subject == null || v.subject().equals(subject)).filter(v -> call.may(Operation.READ, v.subject())).toList();
     }
 
     /** Every version, by subject then version: {@code subjectPrefix}, {@code deleted}, {@code latestOnly}, {@code offset}, {@code limit}. */
@@ -65,7 +77,7 @@ final class SchemaRoutes {
         boolean deleted = call.flag("deleted");
         List<StoredVersion> out = new ArrayList<>();
         for (String subject : state.subjects(vs -> true)) {
-            if (!subject.startsWith(prefix)) {
+            if (!subject.startsWith(prefix) || !call.may(Operation.READ, subject)) {
                 continue;
             }
             List<StoredVersion> visible = Versions.visible(state.versions(subject), deleted);

@@ -7,6 +7,7 @@ import static io.netty.handler.codec.http.HttpMethod.PUT;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wharf.registry.CompatibilityLevel;
 import dev.wharf.registry.Mode;
+import dev.wharf.registry.RegistryAccess.Operation;
 import dev.wharf.registry.RegistryException;
 import dev.wharf.registry.SchemaRegistry;
 
@@ -24,10 +25,10 @@ final class SettingsRoutes {
     }
 
     void addTo(Router router) {
-        router.now(GET, "/config", call -> level(registry.effectiveLevel(null)));
-        router.add(PUT, "/config", call -> registry.setLevel(null, levelIn(call)).thenApply(SettingsRoutes::levelSet));
-        router.add(DELETE, "/config", call -> registry.deleteLevel(null).thenApply(SettingsRoutes::level));
-        router.now(GET, "/config/{subject}", call -> {
+        router.now(GET, "/config", Router.ANY_CALLER, call -> level(registry.effectiveLevel(null)));
+        router.add(PUT, "/config", Operation.CONFIGURE, call -> registry.setLevel(null, levelIn(call)).thenApply(SettingsRoutes::levelSet));
+        router.add(DELETE, "/config", Operation.CONFIGURE, call -> registry.deleteLevel(null).thenApply(SettingsRoutes::level));
+        router.now(GET, "/config/{subject}", Operation.READ, call -> {
             String subject = call.path("subject");
             CompatibilityLevel own = registry.state().level(subject);
             if (own == null && !call.flag("defaultToGlobal")) {
@@ -35,13 +36,13 @@ final class SettingsRoutes {
             }
             return level(own != null ? own : registry.effectiveLevel(null));
         });
-        router.add(PUT, "/config/{subject}", call -> registry.setLevel(call.path("subject"), levelIn(call))
+        router.add(PUT, "/config/{subject}", Operation.CONFIGURE, call -> registry.setLevel(call.path("subject"), levelIn(call))
                 .thenApply(SettingsRoutes::levelSet));
-        router.add(DELETE, "/config/{subject}", call -> registry.deleteLevel(call.path("subject")).thenApply(SettingsRoutes::level));
+        router.add(DELETE, "/config/{subject}", Operation.CONFIGURE, call -> registry.deleteLevel(call.path("subject")).thenApply(SettingsRoutes::level));
 
-        router.now(GET, "/mode", call -> mode(registry.effectiveMode(null)));
-        router.add(PUT, "/mode", call -> registry.setMode(null, modeIn(call), call.flag("force")).thenApply(SettingsRoutes::mode));
-        router.now(GET, "/mode/{subject}", call -> {
+        router.now(GET, "/mode", Router.ANY_CALLER, call -> mode(registry.effectiveMode(null)));
+        router.add(PUT, "/mode", Operation.CONFIGURE, call -> registry.setMode(null, modeIn(call), call.flag("force")).thenApply(SettingsRoutes::mode));
+        router.now(GET, "/mode/{subject}", Operation.READ, call -> {
             String subject = call.path("subject");
             Mode own = registry.state().mode(subject);
             Mode global = registry.effectiveMode(null);
@@ -53,9 +54,9 @@ final class SettingsRoutes {
             }
             return mode(own != null ? own : global);
         });
-        router.add(PUT, "/mode/{subject}", call -> registry.setMode(call.path("subject"), modeIn(call), call.flag("force"))
+        router.add(PUT, "/mode/{subject}", Operation.CONFIGURE, call -> registry.setMode(call.path("subject"), modeIn(call), call.flag("force"))
                 .thenApply(SettingsRoutes::mode));
-        router.add(DELETE, "/mode/{subject}", call -> registry.deleteMode(call.path("subject")).thenApply(SettingsRoutes::mode));
+        router.add(DELETE, "/mode/{subject}", Operation.CONFIGURE, call -> registry.deleteMode(call.path("subject")).thenApply(SettingsRoutes::mode));
     }
 
     private static CompatibilityLevel levelIn(HttpCall call) {

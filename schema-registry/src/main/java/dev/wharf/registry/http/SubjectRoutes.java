@@ -5,6 +5,7 @@ import static io.netty.handler.codec.http.HttpMethod.GET;
 import static io.netty.handler.codec.http.HttpMethod.POST;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import dev.wharf.registry.RegistryAccess.Operation;
 import dev.wharf.registry.RegistryException;
 import dev.wharf.registry.RegistryReads;
 import dev.wharf.registry.RegistryRecords.StoredVersion;
@@ -26,16 +27,16 @@ final class SubjectRoutes {
     }
 
     void addTo(Router router) {
-        router.now(GET, "/subjects", call -> {
+        router.now(GET, "/subjects", Router.ANY_CALLER, call -> {
             String prefix = call.param("subjectPrefix") == null ? "" : call.param("subjectPrefix");
             boolean deletedOnly = call.flag("deletedOnly");
             boolean deleted = call.flag("deleted");
             return Reply.of(RegistryJson.array(state.subjects(versions -> {
                 boolean live = Versions.latestLive(versions).isPresent();
                 return deletedOnly ? !live : live || deleted;
-            }).stream().filter(s -> s.startsWith(prefix)).toList()));
+            }).stream().filter(s -> s.startsWith(prefix) && call.may(Operation.READ, s)).toList()));
         });
-        router.now(GET, "/subjects/{subject}/versions", call -> {
+        router.now(GET, "/subjects/{subject}/versions", Operation.READ, call -> {
             String subject = call.path("subject");
             boolean deletedOnly = call.flag("deletedOnly");
             boolean deleted = call.flag("deleted");
@@ -46,23 +47,23 @@ final class SubjectRoutes {
             }
             return Reply.of(RegistryJson.array(versions));
         });
-        router.now(GET, "/subjects/{subject}/versions/{version}", call -> {
+        router.now(GET, "/subjects/{subject}/versions/{version}", Operation.READ, call -> {
             StoredVersion v = version(call);
             return Reply.of(RegistryJson.version(v).put("schema", formatted(v, call)));
         });
-        router.now(GET, "/subjects/{subject}/versions/{version}/schema", call -> Reply.text(formatted(version(call), call)));
-        router.now(GET, "/subjects/{subject}/versions/{version}/referencedby", call -> {
+        router.now(GET, "/subjects/{subject}/versions/{version}/schema", Operation.READ, call -> Reply.text(formatted(version(call), call)));
+        router.now(GET, "/subjects/{subject}/versions/{version}/referencedby", Operation.READ, call -> {
             StoredVersion v = reads.version(call.path("subject"), call.path("version"), true);
             return Reply.of(RegistryJson.array(state.referencedBy(v.subject(), v.version())));
         });
-        router.add(POST, "/subjects/{subject}/versions", call -> registry.register(call.path("subject"),
+        router.add(POST, "/subjects/{subject}/versions", Operation.WRITE, call -> registry.register(call.path("subject"),
                 RegistryJson.schemaRequest(call), call.flag("normalize"))
                 .thenApply(r -> Reply.of(RegistryJson.object().put("id", r.id()))));
-        router.now(POST, "/subjects/{subject}", call -> Reply.of(RegistryJson.version(reads.lookup(call.path("subject"),
+        router.now(POST, "/subjects/{subject}", Operation.READ, call -> Reply.of(RegistryJson.version(reads.lookup(call.path("subject"),
                 RegistryJson.schemaRequest(call), call.flag("normalize"), call.flag("deleted")))));
-        router.add(DELETE, "/subjects/{subject}", call -> registry.deleteSubject(call.path("subject"), call.flag("permanent"))
+        router.add(DELETE, "/subjects/{subject}", Operation.DELETE, call -> registry.deleteSubject(call.path("subject"), call.flag("permanent"))
                 .thenApply(versions -> Reply.of(RegistryJson.array(versions))));
-        router.add(DELETE, "/subjects/{subject}/versions/{version}", call -> registry.deleteVersion(call.path("subject"),
+        router.add(DELETE, "/subjects/{subject}/versions/{version}", Operation.DELETE, call -> registry.deleteVersion(call.path("subject"),
                 call.path("version"), call.flag("permanent")).thenApply(v -> Reply.of(IntNode.valueOf(v))));
     }
 

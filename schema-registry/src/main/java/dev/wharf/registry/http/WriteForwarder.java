@@ -28,12 +28,15 @@ final class WriteForwarder {
     CompletableFuture<RegistryHttpHandler.Response> forward(String writer, FullHttpRequest request, byte[] body,
             RegistryLog registryLog) {
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, RegistryHttpHandler.V1_JSON);
-        HttpRequest out = HttpRequest.newBuilder(URI.create(writer + request.uri())).timeout(TIMEOUT)
+        HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(writer + request.uri())).timeout(TIMEOUT)
                 .header("Content-Type", type).header(FORWARDED, "true")
                 .method(request.method().name(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return client.sendAsync(out, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        String credentials = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (credentials != null) {
+            out.header("Authorization", credentials); // the writer authenticates and authorizes the caller again
+        }
+        return client.sendAsync(out.build(), HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
             long position = response.headers().firstValueAsLong(POSITION).orElse(-1);
             RegistryHttpHandler.Response answer = new RegistryHttpHandler.Response(response.statusCode(), response.body());
             return registryLog.awaitPosition(position).thenApply(caughtUp -> answer);

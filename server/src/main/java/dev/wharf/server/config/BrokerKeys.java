@@ -414,6 +414,8 @@ public final class BrokerKeys {
             "schema.registry.topic.replication.factor", INT, "3", atLeast(1), STATIC, "Replicas of the registry's topic.");
     public static final ConfigKey<String> SCHEMA_REGISTRY_COMPATIBILITY_LEVEL = define("schema.registry.compatibility.level",
             STRING, "BACKWARD", STATIC, "The registry's compatibility level until PUT /config sets one.");
+    public static final ConfigKey<String> SCHEMA_REGISTRY_AUTHENTICATION_METHOD = define("schema.registry.authentication.method",
+            STRING, "NONE", oneOf("NONE", "BASIC"), STATIC, "BASIC: callers authenticate as the broker's SCRAM users.");
 
     /** The keys DescribeConfigs shows for a broker, in this order. */
     public static final List<ConfigKey<?>> DESCRIBED = List.of(BROKER_ID, LISTENERS, LOG_DIRS, NUM_PARTITIONS,

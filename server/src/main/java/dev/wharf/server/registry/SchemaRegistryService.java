@@ -16,6 +16,8 @@ import dev.wharf.server.config.BrokerKeys;
 import dev.wharf.server.config.ConfigException;
 import dev.wharf.server.coordinator.InternalTopic;
 import dev.wharf.server.replica.ReplicaManager;
+import dev.wharf.server.security.ScramCredentials;
+import dev.wharf.server.security.acl.Authorization;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,7 @@ public final class SchemaRegistryService implements AutoCloseable {
 
     /** Starts the registry if {@code schema.registry.listeners} names one; null otherwise. */
     public static SchemaRegistryService startIfConfigured(BrokerConfig config, ZkMetadataStore metadata, TopicAdmin admin,
-            ReplicaManager replicas, Executor io) throws InterruptedException {
+            ReplicaManager replicas, Executor io, Authorization authz, ScramCredentials credentials) throws InterruptedException {
         List<String> listeners = config.get(BrokerKeys.SCHEMA_REGISTRY_LISTENERS);
         if (listeners.isEmpty()) {
             return null;
@@ -87,8 +89,15 @@ public final class SchemaRegistryService implements AutoCloseable {
         }
         SchemaRegistry registry = new SchemaRegistry(state, new SchemaResolver(state, List.of(new AvroFormat(),
                 new JsonSchemaFormat(), new ProtobufFormat())), schemasLog, level);
-        RegistryHttpServer http = RegistryHttpServer.start(registry, metadata::clusterId, uri.getHost(), uri.getPort(),
-                MAX_REQUEST_BYTES);
+        RegistryUsers users = new RegistryUsers("BASIC".equals(config.get(BrokerKeys.SCHEMA_REGISTRY_AUTHENTICATION_METHOD)),
+                credentials, authz.authorizer());
+        RegistryHttpServer http;
+        try {
+            http = RegistryHttpServer.start(registry, users, metadata::clusterId, uri.getHost(), uri.getPort(), MAX_REQUEST_BYTES);
+        } catch (RuntimeException | InterruptedException e) {
+            schemasLog.close();
+            throw e;
+        }
         String url = "http://" + uri.getHost() + ":" + http.port();
         schemasLog.announceAs(url);
         log.info("schema registry listening on {} (log {})", url, topicName);

@@ -1,0 +1,22 @@
+# Debian's Python client (python3-confluent-kafka 1.7.0) against a Wharf registry that asks for
+# HTTP basic credentials; driven by SchemaRegistrySecurityIT.
+# Usage: /usr/bin/python3 python-basic-auth.py <registry url> <user:password> <subject>
+# Fetches the subject's latest version with basic.auth.user.info, then tries to register a schema
+# under it. Prints "latest {"id":..,"version":..}", then "register <id>" or "forbidden <error code>",
+# then "done".
+import json
+import sys
+
+from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+url, user_info, subject = sys.argv[1], sys.argv[2], sys.argv[3]
+client = SchemaRegistryClient({'url': url, 'basic.auth.user.info': user_info})
+latest = client.get_latest_version(subject)
+print('latest', json.dumps({'id': latest.schema_id, 'version': latest.version}), flush=True)
+schema = json.dumps({"type": "record", "name": "FromPython", "fields": [{"name": "a", "type": "int"}]})
+try:
+    print('register', client.register_schema(subject, Schema(schema, 'AVRO')), flush=True)
+except SchemaRegistryError as e:
+    print('forbidden', e.error_code, flush=True)
+print('done', flush=True)
