@@ -29,24 +29,30 @@ final class RegistryClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final String base;
     /** The Authorization header every request carries; null: none. */
     private final String credentials;
 
     RegistryClient(String base) {
-        this(base, null);
+        this(base, null, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
     }
 
-    private RegistryClient(String base, String credentials) {
+    /** A client of an https registry, with {@code tls} (its trust store, and a key store for a client certificate). */
+    RegistryClient(String base, javax.net.ssl.SSLContext tls) {
+        this(base, null, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build());
+    }
+
+    private RegistryClient(String base, String credentials, HttpClient http) {
         this.base = base;
         this.credentials = credentials;
+        this.http = http;
     }
 
     /** The same registry, asked as {@code user} with HTTP basic credentials. */
     RegistryClient as(String user, String password) {
         return new RegistryClient(base, "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
-                .getBytes(StandardCharsets.UTF_8)));
+                .getBytes(StandardCharsets.UTF_8)), http);
     }
 
     /** A loopback port nobody listens on now, for a registry listener. */

@@ -38,6 +38,9 @@ final class RegistryScripts {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("NODE_PATH", NPM.toString());
+        // Python's requests lets these override the CA a script configures (ssl.ca.location); the script's own settings decide
+        pb.environment().remove("REQUESTS_CA_BUNDLE");
+        pb.environment().remove("CURL_CA_BUNDLE");
         Process p = pb.start();
         boolean ended = p.waitFor(120, TimeUnit.SECONDS);
         if (!ended) {

@@ -4,12 +4,21 @@ import static dev.wharf.compat.RegistryScripts.run;
 import static dev.wharf.compat.RegistryScripts.value;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wharf.testing.TestCertificates;
+import dev.wharf.testing.TestCertificates.StoreType;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -30,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The registry with {@code schema.registry.authentication.method=BASIC} on a broker with an
  * authorizer: callers are the broker's SCRAM users (made with the Admin client), and what each may
  * do to a subject follows the Kafka ACLs of the topic it stands for, made with the Admin client too.
- * Debian's Python client authenticates with {@code basic.auth.user.info}.
+ * Debian's Python client authenticates with {@code basic.auth.user.info}. On an https listener with
+ * {@code ssl.client.auth=required}, a client certificate names the caller instead.
  */
 @Exercises({ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, ApiKeys.CREATE_ACLS})
 class SchemaRegistrySecurityIT {
@@ -88,11 +98,70 @@ class SchemaRegistrySecurityIT {
                     "a super user may do everything");
 
             // a client no one here wrote, with its own basic auth setting
-            List<String> out = run(dir, "/usr/bin/python3", "python-basic-auth.py", base, "bob:bob-secret", "orders-value");
+            List<String> out = run(dir, "/usr/bin/python3", "python-secured.py", base, "{\"basic.auth.user.info\": \"bob:bob-secret\"}",
+                    "orders-value");
             JsonNode fetched = RegistryClient.JSON.readTree(value(out, "latest"));
             assertEquals(id, fetched.get("id").asInt(), out.toString());
             assertEquals("40301", value(out, "forbidden"), "bob may not register: " + out);
         }
+    }
+
+    // https with client certificates: the certificate names the caller, as on a Kafka TLS listener
+    @Test
+    void httpsWithClientCertificatesAndTheirPrincipals() throws Exception {
+        ExternalBroker.assumeOwnBroker("starts the broker's schema registry listener with TLS");
+        TestCertificates certs = TestCertificates.create(dir);
+        String base = "https://localhost:" + RegistryClient.freePort();
+        Map<String, String> config = new HashMap<>(certs.brokerSsl(StoreType.PKCS12));
+        config.putAll(Map.of("schema.registry.listeners", base, "schema.registry.topic.replication.factor", "1",
+                "listener.name.schema_registry.ssl.client.auth", "required",
+                "listener.name.schema_registry.ssl.principal.mapping.rules", "RULE:^CN=(.*?),.*$/$1/,DEFAULT",
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users", "User:ANONYMOUS;User:admin"));
+        try (RunningBroker broker = new RunningBroker(dir, config);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createAcls(List.of(allow("User:reader", "orders", AclOperation.READ))).all().get();
+            RegistryClient asAdmin = new RegistryClient(base, tls(certs, "CN=admin,OU=clients,O=Wharf"));
+            RegistryClient asReader = new RegistryClient(base, tls(certs, "CN=reader,OU=clients,O=Wharf"));
+            int id = asAdmin.register("orders-value", ORDERS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> asReader.get("/subjects/orders-value/versions/latest").status() == 200);
+            assertEquals(40301, asReader.post("/subjects/orders-value/versions", RegistryClient.avro(ORDERS.replace("Order", "O2")))
+                    .errorCode(), "User:reader may read, not register");
+            RegistryClient noCertificate = new RegistryClient(base, tls(certs, null));
+            assertThrows(java.io.IOException.class, () -> noCertificate.get("/subjects"), "ssl.client.auth=required");
+
+            TestCertificates.Identity reader = certs.client("CN=reader,OU=clients,O=Wharf");
+            Path cert = Files.writeString(dir.resolve("reader.pem"), reader.chainPem());
+            Path key = Files.writeString(dir.resolve("reader.key"), reader.keyPem());
+            Path ca = Files.writeString(dir.resolve("ca.pem"), certs.caPem());
+            List<String> out = run(dir, "/usr/bin/python3", "python-secured.py", base, RegistryClient.JSON.writeValueAsString(Map.of(
+                    "ssl.ca.location", ca.toString(), "ssl.certificate.location", cert.toString(), "ssl.key.location", key.toString())),
+                    "orders-value");
+            assertEquals(id, RegistryClient.JSON.readTree(value(out, "latest")).get("id").asInt(), out.toString());
+            assertEquals("40301", value(out, "forbidden"), out.toString());
+        }
+    }
+
+    /** A TLS client context trusting the test CA, with a certificate for {@code distinguishedName} (none when null). */
+    private static SSLContext tls(TestCertificates certs, String distinguishedName) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(certs.trustStore(StoreType.PKCS12))) {
+            trust.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        KeyManagerFactory keyManagers = null;
+        if (distinguishedName != null) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(certs.keyStore(certs.client(distinguishedName), StoreType.PKCS12))) {
+                keys.load(in, TestCertificates.PASSWORD.toCharArray());
+            }
+            keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, TestCertificates.PASSWORD.toCharArray());
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        return context;
     }
 
     private static AclBinding allow(String principal, String topic, AclOperation operation) {

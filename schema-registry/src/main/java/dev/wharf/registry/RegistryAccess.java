@@ -1,5 +1,7 @@
 package dev.wharf.registry;
 
+import javax.net.ssl.SSLSession;
+
 /**
  * Who may use the registry: authenticates each request (from its {@code Authorization} header) and
  * says what the caller may do to each subject. The broker provides it from its own users and ACLs;
@@ -38,11 +40,12 @@ public interface RegistryAccess {
         }
     };
 
-    RegistryAccess OPEN = (authorization, host) -> EVERYONE;
+    RegistryAccess OPEN = (authorization, host, tls) -> EVERYONE;
 
     /**
      * The caller sending {@code authorization} (the header's value, null when absent) from
-     * {@code host} (an IP); a 401 {@link RegistryException} when it does not authenticate.
+     * {@code host} (an IP) over {@code tls} (null for plain HTTP); a 401 {@link RegistryException}
+     * when it does not authenticate.
      */
-    Caller authenticate(String authorization, String host);
+    Caller authenticate(String authorization, String host, SSLSession tls);
 }

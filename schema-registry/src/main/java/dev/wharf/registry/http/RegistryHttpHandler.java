@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,7 +73,9 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
         }
         RegistryAccess.Caller caller;
         try {
-            caller = access.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION), clientHost(ctx));
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            caller = access.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION), clientHost(ctx),
+                    tls == null ? null : tls.engine().getSession());
         } catch (RegistryException e) {
             respond(ctx, keepAlive, contentType, error(e.status(), e.errorCode(), e.getMessage()));
             return;

@@ -15,11 +15,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * The registry's HTTP listener ({@code schema.registry.listeners}): Confluent's Schema Registry REST
@@ -39,16 +41,26 @@ public final class RegistryHttpServer implements AutoCloseable {
         this.connections = connections;
     }
 
-    /** Listens on {@code host:port} (port 0: any free port) and answers from {@code registry} whom {@code access} lets in. */
-    public static RegistryHttpServer start(SchemaRegistry registry, RegistryAccess access, Supplier<String> clusterId, String host,
-            int port, int maxRequestBytes) throws InterruptedException {
+    /**
+     * HTTPS: the server's TLS context, and the client context changes forwarded to another
+     * broker's registry go out with.
+     */
+    public record Tls(SslContext server, SSLContext client) {}
+
+    /**
+     * Listens on {@code host:port} (port 0: any free port), with {@code tls} (null: plain HTTP),
+     * and answers from {@code registry} whom {@code access} lets in.
+     */
+    public static RegistryHttpServer start(SchemaRegistry registry, RegistryAccess access, Tls tls, Supplier<String> clusterId,
+            String host, int port, int maxRequestBytes) throws InterruptedException {
         Router router = new Router();
         RegistryReads reads = new RegistryReads(registry);
         new SchemaRoutes(registry.state(), registry.resolver()).addTo(router);
         new SubjectRoutes(registry, reads).addTo(router);
         new SettingsRoutes(registry).addTo(router);
         new CompatibilityRoutes(reads, clusterId).addTo(router);
-        RegistryHttpHandler handler = new RegistryHttpHandler(router, registry.log(), new WriteForwarder(), access);
+        RegistryHttpHandler handler = new RegistryHttpHandler(router, registry.log(),
+                new WriteForwarder(tls == null ? null : tls.client()), access);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wharf-schema-registry-http", true),
                 NioIoHandler.newFactory());
         ChannelGroup connections = new DefaultChannelGroup("wharf-schema-registry", GlobalEventExecutor.INSTANCE);
@@ -58,6 +70,9 @@ public final class RegistryHttpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.server().newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxRequestBytes), handler);
                         }
                     }).bind(host, port).sync().channel();

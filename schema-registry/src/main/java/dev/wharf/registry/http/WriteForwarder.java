@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
 
 /**
  * Sends a change that reached a broker which does not write the registry to the broker that does,
@@ -23,7 +24,13 @@ final class WriteForwarder {
     static final String POSITION = "X-Wharf-Registry-Position";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
+
+    /** {@code tls}: how to reach a writer listening on https (null: the JDK's defaults). */
+    WriteForwarder(SSLContext tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        client = (tls == null ? builder : builder.sslContext(tls)).build();
+    }
 
     CompletableFuture<RegistryHttpHandler.Response> forward(String writer, FullHttpRequest request, byte[] body,
             RegistryLog registryLog) {

@@ -37,11 +37,11 @@ class RegistryHttpServerTest {
     void closingEndsEveryConnectionSoKeptAliveClientsReconnect() throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         int port;
-        try (RegistryHttpServer first = RegistryHttpServer.start(registry(), RegistryAccess.OPEN, () -> "c", "127.0.0.1", 0, 1 << 20)) {
+        try (RegistryHttpServer first = RegistryHttpServer.start(registry(), RegistryAccess.OPEN, null, () -> "c", "127.0.0.1", 0, 1 << 20)) {
             port = first.port();
             assertEquals(200, get(client, port, "/subjects").statusCode());
         }
-        try (RegistryHttpServer second = RegistryHttpServer.start(registry(), RegistryAccess.OPEN, () -> "c", "127.0.0.1", port, 1 << 20)) {
+        try (RegistryHttpServer second = RegistryHttpServer.start(registry(), RegistryAccess.OPEN, null, () -> "c", "127.0.0.1", port, 1 << 20)) {
             HttpResponse<String> again = get(client, port, "/config");
             assertEquals(200, again.statusCode());
             assertEquals("{\"compatibilityLevel\":\"BACKWARD\"}", again.body());
@@ -52,7 +52,7 @@ class RegistryHttpServerTest {
     @Test
     void anOversizedBodyIsRefused() throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (RegistryHttpServer server = RegistryHttpServer.start(registry(), RegistryAccess.OPEN, () -> "c", "127.0.0.1", 0, 1024)) {
+        try (RegistryHttpServer server = RegistryHttpServer.start(registry(), RegistryAccess.OPEN, null, () -> "c", "127.0.0.1", 0, 1024)) {
             HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                     + "/subjects/s/versions")).timeout(Duration.ofSeconds(5))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"" + "x".repeat(4096) + "\"}")).build(),

@@ -11,17 +11,21 @@ import dev.wharf.server.security.ScramMechanism;
 import dev.wharf.server.security.acl.AclAuthorizer;
 import dev.wharf.server.security.acl.AclOperation;
 import dev.wharf.server.security.acl.ResourceType;
+import dev.wharf.server.security.ssl.SslPrincipalMapper;
+import dev.wharf.server.security.ssl.SslPrincipals;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import javax.net.ssl.SSLSession;
 
 /**
  * The registry's users are the broker's: with {@code schema.registry.authentication.method=BASIC}
  * a request authenticates with HTTP basic credentials checked against the SCRAM credentials
  * {@code kafka-configs} stores (SCRAM-SHA-512, else SCRAM-SHA-256), as {@code User:<name>};
- * otherwise every caller is {@code User:ANONYMOUS}. With an authorizer on the broker, what a
+ * otherwise a caller is the principal of its client certificate on an https listener (mapped by
+ * {@code ssl.principal.mapping.rules}), or {@code User:ANONYMOUS}. With an authorizer on the broker, what a
  * caller may do follows the broker's ACLs, a subject standing for its topic as Confluent's topic
  * naming puts it ({@code orders-value} and {@code orders-key} for {@code orders}; any other
  * subject for the topic resource of its own name): reading a subject needs DESCRIBE on the topic
@@ -35,17 +39,21 @@ final class RegistryUsers implements RegistryAccess {
     private final boolean basic;
     private final ScramCredentials credentials;
     private final Optional<AclAuthorizer> authorizer;
+    /** How certificates name principals on an https listener; null for plain HTTP. */
+    private final SslPrincipalMapper certificates;
     private final Cache<String, String> verified = Caffeine.newBuilder().expireAfterWrite(VERIFIED_FOR).maximumSize(10_000).build();
 
-    RegistryUsers(boolean basic, ScramCredentials credentials, Optional<AclAuthorizer> authorizer) {
+    RegistryUsers(boolean basic, ScramCredentials credentials, Optional<AclAuthorizer> authorizer, SslPrincipalMapper certificates) {
         this.basic = basic;
         this.credentials = credentials;
         this.authorizer = authorizer;
+        this.certificates = certificates;
     }
 
     @Override
-    public Caller authenticate(String authorization, String host) {
-        String principal = basic ? "User:" + user(authorization) : "User:ANONYMOUS";
+    public Caller authenticate(String authorization, String host, SSLSession tls) {
+        String principal = basic ? "User:" + user(authorization)
+                : tls != null && certificates != null ? SslPrincipals.principalOf(tls, certificates) : "User:ANONYMOUS";
         if (authorizer.isEmpty()) {
             return named(principal, (operation, subject) -> true);
         }

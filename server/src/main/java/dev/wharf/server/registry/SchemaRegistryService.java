@@ -18,6 +18,7 @@ import dev.wharf.server.coordinator.InternalTopic;
 import dev.wharf.server.replica.ReplicaManager;
 import dev.wharf.server.security.ScramCredentials;
 import dev.wharf.server.security.acl.Authorization;
+import dev.wharf.server.security.ssl.SslSettings;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ public final class SchemaRegistryService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryService.class);
     /** The largest request body taken: a schema with its references, far above any real one. */
     private static final int MAX_REQUEST_BYTES = 16 << 20;
+    /** The listener name whose {@code listener.name.<name>.ssl.*} settings an https registry listener takes. */
+    private static final String TLS_SETTINGS_NAME = "SCHEMA_REGISTRY";
 
     private final RegistryHttpServer http;
     private final SchemasLog schemasLog;
@@ -54,9 +57,12 @@ public final class SchemaRegistryService implements AutoCloseable {
             throw new ConfigException(BrokerKeys.SCHEMA_REGISTRY_LISTENERS.name() + " takes one listener, not " + listeners);
         }
         URI uri = URI.create(listeners.get(0).trim());
-        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
-            throw new ConfigException(BrokerKeys.SCHEMA_REGISTRY_LISTENERS.name() + " must be http://host:port, not " + uri);
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        if (!(https || "http".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null || uri.getPort() < 0) {
+            throw new ConfigException(BrokerKeys.SCHEMA_REGISTRY_LISTENERS.name() + " must be http://host:port or https://host:port, not "
+                    + uri);
         }
+        SslSettings ssl = https ? tlsSettings(config) : null;
         CompatibilityLevel level;
         try {
             level = CompatibilityLevel.parse(config.get(BrokerKeys.SCHEMA_REGISTRY_COMPATIBILITY_LEVEL));
@@ -90,18 +96,36 @@ public final class SchemaRegistryService implements AutoCloseable {
         SchemaRegistry registry = new SchemaRegistry(state, new SchemaResolver(state, List.of(new AvroFormat(),
                 new JsonSchemaFormat(), new ProtobufFormat())), schemasLog, level);
         RegistryUsers users = new RegistryUsers("BASIC".equals(config.get(BrokerKeys.SCHEMA_REGISTRY_AUTHENTICATION_METHOD)),
-                credentials, authz.authorizer());
+                credentials, authz.authorizer(), ssl == null ? null : ssl.principalMapper());
         RegistryHttpServer http;
         try {
-            http = RegistryHttpServer.start(registry, users, metadata::clusterId, uri.getHost(), uri.getPort(), MAX_REQUEST_BYTES);
+            RegistryHttpServer.Tls tls = ssl == null ? null : new RegistryHttpServer.Tls(ssl.serverContext(), ssl.clientContext());
+            http = RegistryHttpServer.start(registry, users, tls, metadata::clusterId, uri.getHost(), uri.getPort(), MAX_REQUEST_BYTES);
         } catch (RuntimeException | InterruptedException e) {
             schemasLog.close();
             throw e;
         }
-        String url = "http://" + uri.getHost() + ":" + http.port();
+        String url = (https ? "https://" : "http://") + uri.getHost() + ":" + http.port();
         schemasLog.announceAs(url);
         log.info("schema registry listening on {} (log {})", url, topicName);
         return new SchemaRegistryService(http, schemasLog);
+    }
+
+    /**
+     * An https listener's TLS: the broker's {@code ssl.*} settings, overridden by
+     * {@code listener.name.schema_registry.ssl.*}, as for a Kafka listener of that name.
+     */
+    private static SslSettings tlsSettings(BrokerConfig config) {
+        try {
+            SslSettings ssl = SslSettings.of(config.listenerSettings(TLS_SETTINGS_NAME).withPrefix("ssl."));
+            if (!ssl.hasKeyStore()) {
+                throw new IllegalArgumentException("an https listener needs a key store (ssl.keystore.location, or ssl.keystore.key "
+                        + "with ssl.keystore.certificate.chain)");
+            }
+            return ssl;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(BrokerKeys.SCHEMA_REGISTRY_LISTENERS.name() + " (https): " + e.getMessage());
+        }
     }
 
     /** The HTTP port (the configured one, or the one picked for port 0). */

@@ -166,19 +166,24 @@ public final class SslSettings {
      * broker advertises itself.
      */
     public SSLSocketFactory clientSocketFactory() {
+        SSLContext context = clientContext();
+        SSLParameters parameters = new SSLParameters();
+        parameters.setProtocols(enabledProtocols.toArray(new String[0]));
+        parameters.setCipherSuites(cipherSuites.isEmpty()
+                ? context.getDefaultSSLParameters().getCipherSuites()
+                : cipherSuites.toArray(new String[0]));
+        if (verifyHostname()) {
+            parameters.setEndpointIdentificationAlgorithm(endpointIdentificationAlgorithm.toUpperCase(Locale.ROOT));
+        }
+        return new ConfiguredSocketFactory(context.getSocketFactory(), parameters);
+    }
+
+    /** A client's TLS context: the trust store to check the server, the key store (when configured) for mutual TLS. */
+    public SSLContext clientContext() {
         try {
             SSLContext context = newContext();
-            context.init(keyManagers == null ? null : keyManagers.getKeyManagers(),
-                    trustManagers.getTrustManagers(), secureRandom());
-            SSLParameters parameters = new SSLParameters();
-            parameters.setProtocols(enabledProtocols.toArray(new String[0]));
-            parameters.setCipherSuites(cipherSuites.isEmpty()
-                    ? context.getDefaultSSLParameters().getCipherSuites()
-                    : cipherSuites.toArray(new String[0]));
-            if (verifyHostname()) {
-                parameters.setEndpointIdentificationAlgorithm(endpointIdentificationAlgorithm.toUpperCase(Locale.ROOT));
-            }
-            return new ConfiguredSocketFactory(context.getSocketFactory(), parameters);
+            context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), secureRandom());
+            return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("ssl.*: cannot build the TLS client context: " + e.getMessage(), e);
         }
