@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The registry on a cluster of three broker processes, {@code _schemas} on all three: one broker
- * writes, the others forward changes to it and answer reads from their own replica (a client
- * reading where it just wrote sees its change). The writer is killed: another takes over, every
- * acknowledged schema keeps its id, and new ids never reuse one.
+ * The registry on a cluster of four broker processes, {@code _schemas} on three of them: one
+ * broker writes, the other two forward changes to it and answer reads from their own replica (a
+ * client reading where it just wrote sees its change); the fourth, without a replica, says so
+ * rather than answer from nothing. The writer is killed: another takes over, every acknowledged
+ * schema keeps its id, and new ids never reuse one.
  */
 @Exercises({ApiKeys.METADATA, ApiKeys.CREATE_TOPICS})
 class SchemaRegistryClusterIT {
@@ -37,22 +38,27 @@ class SchemaRegistryClusterIT {
     @Test
     void writesAreForwardedToTheWriterAndIdsSurviveItsLoss() throws Exception {
         Map<Integer, String> urls = new HashMap<>();
-        for (int id = 1; id <= 3; id++) {
+        for (int id = 1; id <= 4; id++) {
             urls.put(id, "http://127.0.0.1:" + RegistryClient.freePort());
         }
-        try (Cluster cluster = Cluster.start(dir, 3, Map.of("replica.fetch.wait.max.ms", "100"),
+        try (Cluster cluster = Cluster.start(dir, 4, Map.of("replica.fetch.wait.max.ms", "100"),
                 id -> Map.of("schema.registry.listeners", urls.get(id)))) {
             Map<Integer, RegistryClient> registries = new HashMap<>();
             urls.forEach((id, url) -> registries.put(id, new RegistryClient(url)));
 
-            // the first change creates _schemas; until its leader is elected and announced, a change may answer 50004
-            await().atMost(FAILOVER).until(() -> registries.get(1).post("/subjects/first/versions",
-                    RegistryClient.avro(record("First"))).status() == 200);
-            Map<String, Integer> acknowledged = new HashMap<>();
-            acknowledged.put("first", registries.get(1).get("/subjects/first/versions/1").json().get("id").asInt());
-
+            // the first change creates _schemas (on three of the four); until its leader is elected and announced, a change may fail
+            await().atMost(FAILOVER).until(() -> registries.values().stream().anyMatch(r -> registerOrFail(r, "first")));
             int schemasLeader = cluster.awaitLeader("_schemas", 0, FAILOVER);
-            for (int id = 1; id <= 3; id++) {
+            List<Integer> holders = cluster.describe("_schemas").partitions().get(0).replicas().stream().map(n -> n.id()).toList();
+            int outsider = List.of(1, 2, 3, 4).stream().filter(id -> !holders.contains(id)).findFirst().orElseThrow();
+            RegistryClient.Answer noCopy = registries.get(outsider).get("/subjects");
+            assertEquals(50001, noCopy.errorCode(), "a broker without a replica says so: " + noCopy.body());
+            assertEquals(200, registries.get(outsider).get("/").status(), "its root still answers");
+            registries.remove(outsider);
+
+            Map<String, Integer> acknowledged = new HashMap<>();
+            acknowledged.put("first", registries.get(schemasLeader).get("/subjects/first/versions/1").json().get("id").asInt());
+            for (int id : holders) {
                 String subject = "from-broker-" + id;
                 int registered = registries.get(id).register(subject, record("R" + id));
                 acknowledged.put(subject, registered);
@@ -62,7 +68,7 @@ class SchemaRegistryClusterIT {
             }
             // two followers registering the same schema at once get one id
             List<CompletableFuture<Integer>> racing = new ArrayList<>();
-            for (int id : List.of(1, 2, 3)) {
+            for (int id : holders) {
                 if (id != schemasLeader) {
                     racing.add(CompletableFuture.supplyAsync(() -> registerQuietly(registries.get(id), "shared", record("Shared"))));
                 }
@@ -75,9 +81,14 @@ class SchemaRegistryClusterIT {
             }
 
             cluster.broker(schemasLeader).sigkill();
-            List<Integer> survivors = new ArrayList<>(List.of(1, 2, 3));
+            List<Integer> survivors = new ArrayList<>(holders);
             survivors.remove(Integer.valueOf(schemasLeader));
-            int newLeader = cluster.awaitLeader("_schemas", 0, FAILOVER);
+            int killed = schemasLeader;
+            await().atMost(FAILOVER).until(() -> {
+                java.util.OptionalInt leader = cluster.leaderOf("_schemas", 0);
+                return leader.isPresent() && leader.getAsInt() != killed;
+            });
+            int newLeader = cluster.leaderOf("_schemas", 0).getAsInt();
             assertNotEquals(schemasLeader, newLeader);
             RegistryClient follower = registries.get(survivors.get(0) == newLeader ? survivors.get(1) : survivors.get(0));
             await().atMost(FAILOVER).until(() -> follower.post("/subjects/after-failover/versions",
@@ -96,6 +107,15 @@ class SchemaRegistryClusterIT {
             }
             assertEquals(acknowledged.size() + 1, new HashSet<>(registries.get(newLeader).get("/schemas").json()
                     .findValuesAsText("id")).size(), "every id distinct");
+        }
+    }
+
+    /** Registers the subject's schema: true on 200, false on any answer or failure meanwhile. */
+    private static boolean registerOrFail(RegistryClient registry, String subject) {
+        try {
+            return registry.post("/subjects/" + subject + "/versions", RegistryClient.avro(record("First"))).status() == 200;
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -22,6 +22,14 @@ public interface RegistryLog {
         return Optional.empty();
     }
 
+    /**
+     * Why this copy cannot answer at all (it neither writes nor follows the log), so that a request
+     * gets an error rather than an empty registry; empty when it can.
+     */
+    default Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
     /** How far into the log this copy's state goes (an offset past the last record it has applied); -1 if unknown. */
     default long position() {
         return -1;

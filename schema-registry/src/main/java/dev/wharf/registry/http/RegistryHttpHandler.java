@@ -80,6 +80,11 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
             respond(ctx, keepAlive, contentType, error(e.status(), e.errorCode(), e.getMessage()));
             return;
         }
+        Optional<String> unavailable = registryLog.unavailable();
+        if (unavailable.isPresent() && !request.uri().equals("/")) { // the root answers anyway: load balancers probe it
+            respond(ctx, keepAlive, contentType, error(500, 50001, unavailable.get()));
+            return;
+        }
         byte[] body = ByteBufUtil.getBytes(request.content());
         boolean forwarded = request.headers().contains(WriteForwarder.FORWARDED);
         Optional<String> writer = match.write() && !forwarded ? registryLog.forwardTo() : Optional.empty();

@@ -95,6 +95,16 @@ public final class SchemasLog implements RegistryLog {
     }
 
     @Override
+    public Optional<String> unavailable() {
+        if (writer != null || topic.partitionCount().isEmpty() || replicas.hosted(partition).isPresent()
+                || topic.partition(0).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("This broker holds no replica of " + topic.name() + ", so it has no copy of the registry: ask the "
+                + "registry of a broker that holds one (its replicas are listed by kafka-topics --describe --topic " + topic.name() + ")");
+    }
+
+    @Override
     public long position() {
         PartitionWriter current = writer;
         if (current != null) {
