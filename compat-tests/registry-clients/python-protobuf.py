@@ -7,14 +7,14 @@
 # through librdkafka; its ProtobufDeserializer reads them back. Prints "registered <id>" (the
 # order schema's id), "record <offset> <key> <id> <cents> <currency> <seconds>" per record, "done".
 import sys
-import time
 
 from google.protobuf import descriptor_pb2, descriptor_pool, timestamp_pb2
 from google.protobuf.message_factory import MessageFactory
-from confluent_kafka import DeserializingConsumer, SerializingProducer
+from confluent_kafka import SerializingProducer
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
-from confluent_kafka.serialization import StringDeserializer, StringSerializer
+from confluent_kafka.serialization import StringSerializer
+from consume_all import consume_all
 
 bootstrap, url, topic, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 F = descriptor_pb2.FieldDescriptorProto
@@ -58,18 +58,10 @@ if producer.flush(30) != 0:
     sys.exit(1)
 print('registered', client.get_latest_version(topic + '-value').schema_id, flush=True)
 
-consumer = DeserializingConsumer({'bootstrap.servers': bootstrap, 'group.id': 'wharf-python-' + topic,
-                                  'auto.offset.reset': 'earliest', 'key.deserializer': StringDeserializer('utf_8'),
-                                  'value.deserializer': ProtobufDeserializer(Order)})
-consumer.subscribe([topic])
-seen = 0
-deadline = time.time() + 60
-while seen < count and time.time() < deadline:
-    message = consumer.poll(1.0)
-    if message is None:
-        continue
+
+def show(message):
     v = message.value()
     print('record', message.offset(), message.key(), v.id, v.total.cents, v.total.currency, v.at.seconds, flush=True)
-    seen += 1
-consumer.close()
-print('done' if seen == count else 'error only %d of %d records' % (seen, count), flush=True)
+
+
+consume_all(bootstrap, topic, count, ProtobufDeserializer(Order), show)

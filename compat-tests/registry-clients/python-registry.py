@@ -7,12 +7,12 @@
 # "record <offset> <key> <value JSON>" per record, then "done".
 import json
 import sys
-import time
 
-from confluent_kafka import DeserializingConsumer, SerializingProducer
+from confluent_kafka import SerializingProducer
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
-from confluent_kafka.serialization import StringDeserializer, StringSerializer
+from confluent_kafka.serialization import StringSerializer
+from consume_all import consume_all
 
 bootstrap, url, topic, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 client = SchemaRegistryClient({'url': url})
@@ -39,17 +39,5 @@ if producer.flush(30) != 0:
     print('error records not delivered', flush=True)
     sys.exit(1)
 
-consumer = DeserializingConsumer({'bootstrap.servers': bootstrap, 'group.id': 'wharf-python-' + topic,
-                                  'auto.offset.reset': 'earliest', 'key.deserializer': StringDeserializer('utf_8'),
-                                  'value.deserializer': JSONDeserializer(json_schema, from_dict=lambda d, ctx: d)})
-consumer.subscribe([topic])
-seen = 0
-deadline = time.time() + 60
-while seen < count and time.time() < deadline:
-    message = consumer.poll(1.0)
-    if message is None:
-        continue
-    print('record', message.offset(), message.key(), json.dumps(message.value(), sort_keys=True), flush=True)
-    seen += 1
-consumer.close()
-print('done' if seen == count else 'error only %d of %d records' % (seen, count), flush=True)
+consume_all(bootstrap, topic, count, JSONDeserializer(json_schema, from_dict=lambda d, ctx: d),
+            lambda m: print('record', m.offset(), m.key(), json.dumps(m.value(), sort_keys=True), flush=True))

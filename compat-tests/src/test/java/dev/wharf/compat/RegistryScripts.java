@@ -41,6 +41,7 @@ final class RegistryScripts {
         // Python's requests lets these override the CA a script configures (ssl.ca.location); the script's own settings decide
         pb.environment().remove("REQUESTS_CA_BUNDLE");
         pb.environment().remove("CURL_CA_BUNDLE");
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the checkout
         Process p = pb.start();
         boolean ended = p.waitFor(120, TimeUnit.SECONDS);
         if (!ended) {
