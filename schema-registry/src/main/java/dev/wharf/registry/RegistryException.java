@@ -37,6 +37,11 @@ public final class RegistryException extends RuntimeException {
                 + (subject == null ? "the registry's settings" : "subject " + subject));
     }
 
+    /** A caller who may read no subject using schema {@code id}. */
+    public static RegistryException deniedSchema(String principal, int id) {
+        return new RegistryException(403, 40301, "User " + principal + " is denied operation READ on schema " + id);
+    }
+
     public static RegistryException subjectNotFound(String subject) {
         return new RegistryException(404, 40401, "Subject '" + subject + "' not found.");
     }

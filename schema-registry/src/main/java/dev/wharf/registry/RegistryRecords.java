@@ -92,14 +92,18 @@ public final class RegistryRecords {
         return new Entry(bytes(key), bytes(JSON.createObjectNode().put("maxId", id)));
     }
 
+    /** Where a broker that writes the log takes changes, as it announces itself. */
+    public record Writer(int brokerId, String url) {}
+
     /** Announces the writer's registry URL, appended by each broker when it becomes the writer. */
-    public static Entry writer(String url) {
+    public static Entry writer(Writer writer) {
         ObjectNode key = JSON.createObjectNode().put("keytype", "WHARF_WRITER").put("magic", 0);
-        return new Entry(bytes(key), bytes(JSON.createObjectNode().put("url", url)));
+        return new Entry(bytes(key), bytes(JSON.createObjectNode().put("brokerId", writer.brokerId()).put("url", writer.url())));
     }
 
-    public static String readWriter(byte[] value) {
-        return tree(value).path("url").asText(null);
+    public static Writer readWriter(byte[] value) {
+        JsonNode v = tree(value);
+        return new Writer(v.path("brokerId").asInt(-1), v.path("url").asText(""));
     }
 
     private static byte[] schemaKey(String subject, int version) {

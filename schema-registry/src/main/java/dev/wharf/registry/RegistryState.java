@@ -31,7 +31,7 @@ public final class RegistryState {
     private CompatibilityLevel globalLevel;
     private Mode globalMode;
     private int maxId;
-    private String writerUrl;
+    private RegistryRecords.Writer writer;
 
     /** Applies one record of the log. */
     public synchronized void apply(RegistryRecords.Entry entry) {
@@ -63,13 +63,13 @@ public final class RegistryState {
         } else if (key instanceof RegistryRecords.MaxIdKey && value != null) {
             maxId = Math.max(maxId, RegistryRecords.readMaxId(value));
         } else if (key instanceof RegistryRecords.WriterKey) {
-            writerUrl = value == null ? null : RegistryRecords.readWriter(value);
+            writer = value == null ? null : RegistryRecords.readWriter(value);
         }
     }
 
-    /** The registry URL the log's writer last announced; null before any. */
-    public synchronized String writerUrl() {
-        return writerUrl;
+    /** The writer the log last announced; null before any. */
+    public synchronized RegistryRecords.Writer writer() {
+        return writer;
     }
 
     /** Forgets everything, then applies {@code entries}: the state of another copy of the log. */
@@ -83,7 +83,7 @@ public final class RegistryState {
         globalLevel = null;
         globalMode = null;
         maxId = 0;
-        writerUrl = null;
+        writer = null;
         entries.forEach(this::apply);
     }
 

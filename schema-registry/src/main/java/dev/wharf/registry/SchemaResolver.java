@@ -35,7 +35,16 @@ public final class SchemaResolver {
         if (schema == null || schema.isEmpty()) {
             throw RegistryException.invalidSchema("Empty schema");
         }
-        return format(type).parse(schema, dependencies(references, type, schema), true);
+        return parse(format(type), schema, dependencies(references, type, schema), true);
+    }
+
+    /** The type's library at work; a schema nested deeper than its recursion goes is invalid, not a crash. */
+    private static ParsedSchema parse(SchemaType.Format format, String schema, List<SchemaType.Resolved> dependencies, boolean isNew) {
+        try {
+            return format.parse(schema, dependencies, isNew);
+        } catch (StackOverflowError e) {
+            throw RegistryException.invalidSchema("Invalid schema of type " + format.type() + ", details: nested too deeply to parse");
+        }
     }
 
     /** The stored schema with this id, parsed. */
@@ -45,7 +54,7 @@ public final class SchemaResolver {
             return known;
         }
         RegistryState.Identity identity = state.schema(id).orElseThrow(() -> RegistryException.schemaNotFound(id));
-        ParsedSchema parsed = format(identity.type()).parse(identity.schema(),
+        ParsedSchema parsed = parse(format(identity.type()), identity.schema(),
                 dependencies(identity.references(), identity.type(), identity.schema()), false);
         byId.put(id, parsed);
         return parsed;

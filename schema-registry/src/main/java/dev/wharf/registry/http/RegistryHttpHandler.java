@@ -79,6 +79,10 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
         } catch (RegistryException e) {
             respond(ctx, keepAlive, contentType, error(e.status(), e.errorCode(), e.getMessage()));
             return;
+        } catch (RuntimeException e) { // a certificate no principal mapping rule matches, say
+            log.warn("schema registry: cannot authenticate a request from {}: {}", ctx.channel().remoteAddress(), e.toString());
+            respond(ctx, keepAlive, contentType, error(401, 401, "Unauthorized"));
+            return;
         }
         Optional<String> unavailable = registryLog.unavailable();
         if (unavailable.isPresent() && !request.uri().equals("/")) { // the root answers anyway: load balancers probe it
@@ -88,13 +92,11 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
         byte[] body = ByteBufUtil.getBytes(request.content());
         boolean forwarded = request.headers().contains(WriteForwarder.FORWARDED);
         Optional<String> writer = match.write() && !forwarded ? registryLog.forwardTo() : Optional.empty();
+        HttpCall call = new HttpCall(match.params(), uri.parameters(), body, caller);
         if (writer.isPresent()) {
-            forwarder.forward(writer.get(), request, body, registryLog).whenComplete((r, failure) -> respond(ctx, keepAlive, contentType,
-                    failure == null ? r : error(500, 50003, "Error while forwarding the request to the registry's writer "
-                            + writer.get() + ": " + failure)));
+            forward(ctx, keepAlive, contentType, request, call, match, writer.get());
             return;
         }
-        HttpCall call = new HttpCall(match.params(), uri.parameters(), body, caller);
         CompletableFuture<Reply> reply;
         try {
             reply = match.handler().handle(call);
@@ -106,6 +108,27 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
             // a forwarded write: the broker that forwarded it waits until its own copy has got this far
             respond(ctx, keepAlive, contentType, forwarded ? answer.at(registryLog.position()) : answer);
         });
+    }
+
+    /**
+     * Sends a change on to the writer, once this broker has checked that the caller may make it
+     * (the writer checks again, but over TLS it sees this broker's certificate, not the caller's).
+     */
+    private void forward(ChannelHandlerContext ctx, boolean keepAlive, String contentType, FullHttpRequest request, HttpCall call,
+            Router.Match match, String writer) {
+        CompletableFuture<Response> answer;
+        try {
+            if (match.needs() != Router.ANY_CALLER) {
+                call.require(match.needs(), match.params().get("subject"));
+            }
+            answer = forwarder.forward(writer, request, call.body(), registryLog);
+        } catch (RegistryException e) {
+            answer = CompletableFuture.completedFuture(error(e.status(), e.errorCode(), e.getMessage()));
+        } catch (RuntimeException e) { // a path the JDK's client will not send
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((r, failure) -> respond(ctx, keepAlive, contentType, failure == null ? r
+                : error(500, 50003, "Error while forwarding the request to the registry's writer " + writer + ": " + failure)));
     }
 
     /** The path's segments, each percent-decoded on its own (an encoded '/' stays inside its subject; '+' is a plus). */

@@ -25,13 +25,14 @@ public final class Router {
         Reply handle(HttpCall call);
     }
 
-    private record Route(HttpMethod method, String[] template, Handler handler, boolean write) {}
+    private record Route(HttpMethod method, String[] template, Handler handler, boolean write, Operation needs) {}
 
     /**
      * The route found, and the values of its named parts; {@code handler} is null when only the
-     * method did not match. {@code write}: the route changes the registry, so only its writer runs it.
+     * method did not match. {@code write}: the route changes the registry, so only its writer runs it;
+     * {@code needs}: what the caller must be allowed on the path's subject ({@link #ANY_CALLER}: nothing).
      */
-    public record Match(Handler handler, Map<String, String> params, boolean pathKnown, boolean write) {}
+    public record Match(Handler handler, Map<String, String> params, boolean pathKnown, boolean write, Operation needs) {}
 
     /** What a route open to every caller needs: nothing (it filters what it answers by the caller's rights itself). */
     public static final Operation ANY_CALLER = null;
@@ -43,14 +44,14 @@ public final class Router {
      * must be allowed {@code needs} on the path's subject (none: the registry's settings).
      */
     public Router add(HttpMethod method, String template, Operation needs, Handler handler) {
-        routes.add(new Route(method, split(template), guarded(needs, handler), true));
+        routes.add(new Route(method, split(template), guarded(needs, handler), true, needs));
         return this;
     }
 
     /** A route that only reads (lookups and compatibility checks too): any broker's copy answers it. */
     public Router now(HttpMethod method, String template, Operation needs, Immediate handler) {
         routes.add(new Route(method, split(template), guarded(needs, call -> CompletableFuture.completedFuture(handler.handle(call))),
-                false));
+                false, needs));
         return this;
     }
 
@@ -71,12 +72,12 @@ public final class Router {
             Map<String, String> params = bind(route.template(), segments);
             if (params != null) {
                 if (route.method().equals(method)) {
-                    return new Match(route.handler(), params, true, route.write());
+                    return new Match(route.handler(), params, true, route.write(), route.needs());
                 }
                 pathKnown = true;
             }
         }
-        return new Match(null, Map.of(), pathKnown, false);
+        return new Match(null, Map.of(), pathKnown, false, ANY_CALLER);
     }
 
     private static Map<String, String> bind(String[] template, List<String> segments) {

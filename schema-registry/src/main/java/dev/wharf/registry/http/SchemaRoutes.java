@@ -56,7 +56,7 @@ final class SchemaRoutes {
         RegistryState.Identity schema = schema(id);
         List<StoredVersion> uses = state.versionsWithId(id);
         if (!uses.isEmpty() && uses.stream().noneMatch(v -> call.may(Operation.READ, v.subject()))) {
-            throw RegistryException.denied(call.caller().principal(), Operation.READ, uses.get(0).subject());
+            throw RegistryException.deniedSchema(call.caller().principal(), id);
         }
         return schema;
     }

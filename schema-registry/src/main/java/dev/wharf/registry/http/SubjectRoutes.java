@@ -11,6 +11,7 @@ import dev.wharf.registry.RegistryReads;
 import dev.wharf.registry.RegistryRecords.StoredVersion;
 import dev.wharf.registry.RegistryState;
 import dev.wharf.registry.SchemaRegistry;
+import dev.wharf.registry.SchemaRequest;
 import dev.wharf.registry.Versions;
 import java.util.List;
 
@@ -57,7 +58,7 @@ final class SubjectRoutes {
             return Reply.of(RegistryJson.array(state.referencedBy(v.subject(), v.version())));
         });
         router.add(POST, "/subjects/{subject}/versions", Operation.WRITE, call -> registry.register(call.path("subject"),
-                RegistryJson.schemaRequest(call), call.flag("normalize"))
+                readableReferences(call, RegistryJson.schemaRequest(call)), call.flag("normalize"))
                 .thenApply(r -> Reply.of(RegistryJson.object().put("id", r.id()))));
         router.now(POST, "/subjects/{subject}", Operation.READ, call -> Reply.of(RegistryJson.version(reads.lookup(call.path("subject"),
                 RegistryJson.schemaRequest(call), call.flag("normalize"), call.flag("deleted")))));
@@ -65,6 +66,12 @@ final class SubjectRoutes {
                 .thenApply(versions -> Reply.of(RegistryJson.array(versions))));
         router.add(DELETE, "/subjects/{subject}/versions/{version}", Operation.DELETE, call -> registry.deleteVersion(call.path("subject"),
                 call.path("version"), call.flag("permanent")).thenApply(v -> Reply.of(IntNode.valueOf(v))));
+    }
+
+    /** A schema may only use the versions its registrant may read: a reference also keeps its version from being deleted. */
+    private static SchemaRequest readableReferences(HttpCall call, SchemaRequest request) {
+        request.references().forEach(r -> call.require(Operation.READ, r.subject()));
+        return request;
     }
 
     private String formatted(StoredVersion v, HttpCall call) {

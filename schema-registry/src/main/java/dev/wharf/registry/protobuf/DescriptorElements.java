@@ -86,6 +86,10 @@ final class DescriptorElements {
         List<FieldElement> fields = new ArrayList<>();
         for (FieldDescriptorProto field : message.getFieldList()) {
             boolean inOneOf = field.hasOneofIndex() && !field.getProto3Optional();
+            if (field.hasOneofIndex() && (field.getOneofIndex() < 0 || field.getOneofIndex() >= oneOfFields.size())) {
+                throw new IllegalArgumentException("field " + field.getName() + " names oneof " + field.getOneofIndex() + " of "
+                        + oneOfFields.size());
+            }
             FieldElement element = field(field, proto3, inOneOf);
             (inOneOf ? oneOfFields.get(field.getOneofIndex()) : fields).add(element);
         }
@@ -115,7 +119,23 @@ final class DescriptorElements {
         String type = field.hasTypeName() ? field.getTypeName()
                 : field.getType().name().substring("TYPE_".length()).toLowerCase(Locale.ROOT);
         return new FieldElement(at, label, type, field.getName(), !proto3 && field.hasDefaultValue() ? field.getDefaultValue() : null,
-                field.hasJsonName() ? field.getJsonName() : null, field.getNumber(), "", options(field.getOptions()));
+                field.hasJsonName() && !field.getJsonName().equals(defaultJsonName(field.getName())) ? field.getJsonName() : null,
+                field.getNumber(), "", options(field.getOptions()));
+    }
+
+    /** The JSON name protoc gives a field without an explicit one (underscores dropped, the next letter upper-cased). */
+    static String defaultJsonName(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean upper = false;
+        for (char c : name.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
     }
 
     private EnumElement enumType(EnumDescriptorProto type) {

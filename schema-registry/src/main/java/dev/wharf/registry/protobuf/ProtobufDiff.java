@@ -62,14 +62,14 @@ final class ProtobufDiff {
         Map<String, MessageType> out = new LinkedHashMap<>();
         String prefix = file.getPackageName() == null ? "" : file.getPackageName() + ".";
         for (Type type : file.typesAndNestedTypes()) {
-            if (type instanceof MessageType m && !Boolean.TRUE.equals(isMapEntry(m))) {
+            if (type instanceof MessageType m && !isMapEntry(m)) {
                 out.put(type.getType().toString().substring(prefix.length()), m);
             }
         }
         return out;
     }
 
-    private static Boolean isMapEntry(MessageType m) {
+    private static boolean isMapEntry(MessageType m) {
         return m.getOptions().getElements().stream().anyMatch(o -> o.getName().equals("map_entry") && "true".equals(String.valueOf(o.getValue())));
     }
 
@@ -104,8 +104,8 @@ final class ProtobufDiff {
             add("FIELD_KIND_CHANGED", path, "The kind of a FIELD in the " + updateName + " schema does not match its kind in the "
                     + originalName + " schema");
         } else if (kindWas.equals("map")) {
-            compareTypes(path, was.getKeyType(), is.getKeyType());
-            compareTypes(path, was.getValueType(), is.getValueType());
+            compareTypes(path, entryType(original, was, 1), entryType(update, is, 1));
+            compareTypes(path, entryType(original, was, 2), entryType(update, is, 2));
         } else {
             compareTypes(path, was, is);
         }
@@ -162,11 +162,27 @@ final class ProtobufDiff {
         return out;
     }
 
+    /**
+     * A field's kind: a map whether written {@code map<K, V>} (text) or as the repeated entry message
+     * a descriptor has, so that the same schema registered both ways compares equal.
+     */
     private static String kind(Schema schema, ProtoType type) {
         if (type.isMap()) {
             return "map";
         }
-        return type.isScalar() || schema.getType(type) instanceof EnumType ? "scalar" : "message";
+        if (type.isScalar()) {
+            return "scalar";
+        }
+        Type named = schema.getType(type);
+        return named instanceof EnumType ? "scalar" : named instanceof MessageType m && isMapEntry(m) ? "map" : "message";
+    }
+
+    /** A map's key ({@code tag} 1) or value (2) type, from either form of map. */
+    private static ProtoType entryType(Schema schema, ProtoType map, int tag) {
+        if (map.isMap()) {
+            return tag == 1 ? map.getKeyType() : map.getValueType();
+        }
+        return ((MessageType) schema.getType(map)).field(tag).getType();
     }
 
     /** Scalars that share a wire encoding read each other's values; enums are varints like the general numbers. */

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class ProtobufFormat implements SchemaType.Format {
     /** Where the schema itself sits among its imports: the name its serialized descriptor carries. */
     static final String ROOT = "default";
-    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/\\s]+={0,2}\\s*");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     @Override
     public SchemaType type() {
@@ -60,13 +60,11 @@ public final class ProtobufFormat implements SchemaType.Format {
         try {
             return ProtoParser.Companion.parse(location, schema);
         } catch (RuntimeException textError) {
-            if (BASE64.matcher(schema).matches()) {
-                try {
-                    byte[] bytes = Base64.getMimeDecoder().decode(schema);
-                    return DescriptorElements.toElement(FileDescriptorProto.parseFrom(bytes), location);
-                } catch (IllegalArgumentException | InvalidProtocolBufferException notDescriptor) {
-                    // neither: report the text's error, the likelier intent
-                }
+            try {
+                byte[] bytes = Base64.getDecoder().decode(WHITESPACE.matcher(schema).replaceAll(""));
+                return DescriptorElements.toElement(FileDescriptorProto.parseFrom(bytes), location);
+            } catch (RuntimeException | InvalidProtocolBufferException notDescriptor) {
+                // neither: report the text's error, the likelier intent
             }
             throw RegistryException.invalidSchema("Invalid schema " + schema + " of type PROTOBUF, details: " + textError.getMessage());
         }

@@ -185,6 +185,47 @@ class ProtobufCompatibilityTest {
         assertEquals(fromDescriptor.canonical(), fromDescriptor.formatted("anything else"));
     }
 
+    // the Python and JavaScript clients send descriptors, in which a map is a repeated entry message; text has map<K, V>
+    @Test
+    void aMapIsTheSameWhetherWrittenAsTextOrAsADescriptor() {
+        FileDescriptorProto file = FileDescriptorProto.newBuilder().setName("m.proto").setPackage("p").setSyntax("proto3")
+                .addMessageType(DescriptorProto.newBuilder().setName("M")
+                        .addField(field("counts", 1, FieldDescriptorProto.Type.TYPE_MESSAGE, ".p.M.CountsEntry")
+                                .setLabel(FieldDescriptorProto.Label.LABEL_REPEATED).setJsonName("counts"))
+                        .addField(field("by_name", 2, FieldDescriptorProto.Type.TYPE_STRING, null).setJsonName("byName"))
+                        .addNestedType(DescriptorProto.newBuilder().setName("CountsEntry")
+                                .setOptions(com.google.protobuf.DescriptorProtos.MessageOptions.newBuilder().setMapEntry(true))
+                                .addField(field("key", 1, FieldDescriptorProto.Type.TYPE_STRING, null))
+                                .addField(field("value", 2, FieldDescriptorProto.Type.TYPE_INT32, null))))
+                .build();
+        ParsedSchema fromDescriptor = parse(Base64.getEncoder().encodeToString(file.toByteArray()));
+        ParsedSchema asText = parse("syntax = \"proto3\";\npackage p;\nmessage M {\n  map<string, int32> counts = 1;\n  string by_name = 2;\n}\n");
+        assertFalse(fromDescriptor.canonical().contains("json_name"), "protoc's default JSON names are not kept: "
+                + fromDescriptor.canonical());
+        allLevels(true, asText, fromDescriptor);
+        allLevels(true, fromDescriptor, asText);
+        ParsedSchema otherValue = parse("syntax = \"proto3\";\npackage p;\nmessage M {\n  map<string, string> counts = 1;\n"
+                + "  string by_name = 2;\n}\n");
+        assertTrue(CompatibilityLevel.BACKWARD.check(otherValue, List.of(fromDescriptor)).get(0).contains("FIELD_SCALAR_KIND_CHANGED"));
+    }
+
+    @Test
+    void deeplyNestedOrMalformedInputIsAnInvalidSchema() {
+        String deep = "syntax = \"proto3\";\n" + "message a {".repeat(5000) + "}".repeat(5000);
+        RegistryException tooDeep = assertThrows(RegistryException.class,
+                () -> new dev.wharf.registry.SchemaResolver(new dev.wharf.registry.RegistryState(), List.of(proto))
+                        .parseNew(SchemaType.PROTOBUF, deep, List.of()));
+        assertEquals(42201, tooDeep.errorCode());
+        String spaces = " ".repeat(200_000) + "!";
+        long start = System.nanoTime();
+        assertEquals(42201, assertThrows(RegistryException.class, () -> parse(spaces)).errorCode());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "linear in the input, not quadratic");
+        FileDescriptorProto badOneof = FileDescriptorProto.newBuilder().setName("b.proto").addMessageType(DescriptorProto.newBuilder()
+                .setName("B").addField(field("x", 1, FieldDescriptorProto.Type.TYPE_STRING, null).setOneofIndex(3))).build();
+        assertEquals(42201, assertThrows(RegistryException.class,
+                () -> parse(Base64.getEncoder().encodeToString(badOneof.toByteArray()))).errorCode());
+    }
+
     private static FieldDescriptorProto.Builder field(String name, int number, FieldDescriptorProto.Type type, String typeName) {
         FieldDescriptorProto.Builder b = FieldDescriptorProto.newBuilder().setName(name).setNumber(number).setType(type)
                 .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL);

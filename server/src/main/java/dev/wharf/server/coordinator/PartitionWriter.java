@@ -209,7 +209,7 @@ public final class PartitionWriter {
             // replicated already (one replica): finish here, on the io thread; otherwise the thread that
             // moves the high watermark completes the wait, and the change applies back on the io pool
             return replicated.isDone() ? replicated.handle(finish) : replicated.handleAsync(finish, io);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: escaping, it would leave the queue undrained for good
             log.error("coordinator log write failed", e);
             done.completeExceptionally(e);
             return done;

@@ -42,6 +42,8 @@ final class RegistryUsers implements RegistryAccess {
     /** How certificates name principals on an https listener; null for plain HTTP. */
     private final SslPrincipalMapper certificates;
     private final Cache<String, String> verified = Caffeine.newBuilder().expireAfterWrite(VERIFIED_FOR).maximumSize(10_000).build();
+    /** Headers that failed lately: refused again at once rather than derived again (a flood of wrong passwords costs little). */
+    private final Cache<String, Boolean> refused = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(5)).maximumSize(10_000).build();
 
     RegistryUsers(boolean basic, ScramCredentials credentials, Optional<AclAuthorizer> authorizer, SslPrincipalMapper certificates) {
         this.basic = basic;
@@ -73,29 +75,39 @@ final class RegistryUsers implements RegistryAccess {
         if (known != null) {
             return known;
         }
+        if (refused.getIfPresent(authorization) != null) {
+            throw RegistryException.unauthorized();
+        }
+        String user = verify(authorization);
+        if (user == null) {
+            refused.put(authorization, Boolean.TRUE);
+            throw RegistryException.unauthorized();
+        }
+        verified.put(authorization, user);
+        return user;
+    }
+
+    /** The user whose SCRAM credential the header's password matches; null when none does. */
+    private String verify(String authorization) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw RegistryException.unauthorized();
+            return null;
         }
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
-            throw RegistryException.unauthorized();
+            return null;
         }
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
         for (ScramMechanism mechanism : new ScramMechanism[] {ScramMechanism.SCRAM_SHA_512, ScramMechanism.SCRAM_SHA_256}) {
             Optional<ScramCredential> credential = credentials.lookup(user, mechanism);
             if (credential.isPresent()) {
-                if (!matches(mechanism, credential.get(), password)) {
-                    throw RegistryException.unauthorized();
-                }
-                verified.put(authorization, user);
-                return user;
+                return matches(mechanism, credential.get(), password) ? user : null;
             }
         }
-        throw RegistryException.unauthorized();
+        return null;
     }
 
     /** StoredKey = H(HMAC(Hi(password, salt, i), "Client Key")), as the SASL/SCRAM exchange proves it. */

@@ -76,7 +76,7 @@ public final class SchemaRegistryService implements AutoCloseable {
                 Map.of("cleanup.policy", "compact", "unclean.leader.election.enable", "false")),
                 config.brokerId(), metadata, admin, replicas);
         RegistryState state = new RegistryState();
-        SchemasLog schemasLog = new SchemasLog(topic, replicas, state, io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
+        SchemasLog schemasLog = new SchemasLog(topic, config.brokerId(), replicas, state, io, config.get(BrokerKeys.OFFSETS_COMMIT_TIMEOUT_MS));
         replicas.onLeadershipChange((partition, leading) -> {
             if (partition.topicPartition().topic().equals(topicName)) {
                 io.execute(leading ? schemasLog::load : schemasLog::unload);

@@ -50,6 +50,7 @@ public final class SchemasLog implements RegistryLog {
     private static final long CATCH_UP_TIMEOUT_MS = 10_000;
 
     private final InternalTopic topic;
+    private final int brokerId;
     private final TopicPartition partition;
     private final ReplicaManager replicas;
     private final RegistryState state;
@@ -66,8 +67,9 @@ public final class SchemasLog implements RegistryLog {
     /** This broker's registry URL, announced when it writes; null until its listener is open. */
     private volatile String selfUrl;
 
-    public SchemasLog(InternalTopic topic, ReplicaManager replicas, RegistryState state, Executor io, long writeTimeoutMs) {
+    public SchemasLog(InternalTopic topic, int brokerId, ReplicaManager replicas, RegistryState state, Executor io, long writeTimeoutMs) {
         this.topic = topic;
+        this.brokerId = brokerId;
         this.partition = new TopicPartition(topic.name(), 0);
         this.replicas = replicas;
         this.state = state;
@@ -90,8 +92,13 @@ public final class SchemasLog implements RegistryLog {
         if (writer != null || topic.partition(0).isPresent()) {
             return Optional.empty();
         }
-        String url = state.writerUrl();
-        return url == null || url.equals(selfUrl) ? Optional.empty() : Optional.of(url);
+        // only to the broker leading the partition now: an announcement is a record like any other, and a stale or
+        // forged one must not receive callers' credentials
+        RegistryRecords.Writer announced = state.writer();
+        if (announced == null || announced.url().equals(selfUrl) || announced.brokerId() != topic.leaderOf(topic.name())) {
+            return Optional.empty();
+        }
+        return Optional.of(announced.url());
     }
 
     @Override
@@ -123,6 +130,10 @@ public final class SchemasLog implements RegistryLog {
         if (followed >= position) {
             caughtUp.complete(null);
         }
+        caughtUp.whenComplete((v, e) -> waiting.computeIfPresent(position, (p, futures) -> {
+            futures.remove(caughtUp);
+            return futures.isEmpty() ? null : futures;
+        }));
         // the change is durable either way; a copy that lags this long answers reads late, not wrongly
         return caughtUp.completeOnTimeout(null, CATCH_UP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
@@ -235,19 +246,19 @@ public final class SchemasLog implements RegistryLog {
 
     /** Tells the other brokers, through the log, where to forward changes. */
     private void announce() {
-        String url = selfUrl;
-        if (url.equals(state.writerUrl())) {
+        RegistryRecords.Writer self = new RegistryRecords.Writer(brokerId, selfUrl);
+        if (self.equals(state.writer())) {
             return;
         }
         write(new Write<Void>() {
             @Override
             public List<RegistryRecords.Entry> records() {
-                return List.of(RegistryRecords.writer(url));
+                return List.of(RegistryRecords.writer(self));
             }
 
             @Override
             public Void applied() {
-                state.apply(RegistryRecords.writer(url));
+                state.apply(RegistryRecords.writer(self));
                 return null;
             }
 
