@@ -72,6 +72,11 @@ public final class RegistryState {
         return writer;
     }
 
+    /** Applies records in log order, all at once: a reader sees none of them or all. */
+    public synchronized void applyAll(List<RegistryRecords.Entry> entries) {
+        entries.forEach(this::apply);
+    }
+
     /** Forgets everything, then applies {@code entries}: the state of another copy of the log. */
     public synchronized void reset(List<RegistryRecords.Entry> entries) {
         subjects.clear();

@@ -59,8 +59,53 @@ public final class CoordinatorLog {
     /** Replays the partition from its start up to {@code end} (a follower: its high watermark, what is committed). */
     public static CoordinatorLog load(Partition partition, long end) throws IOException {
         CoordinatorLog store = new CoordinatorLog(partition);
+        scan(partition, partition.log().logStartOffset(), end, (batch, from) -> {
+            if (batch.isControl()) {
+                for (Record r : batch.records()) {
+                    store.completeTransaction(batch.producerId(), ControlRecord.parse(r).type() == ControlRecord.Type.COMMIT);
+                }
+                return;
+            }
+            for (Record r : batch.records()) {
+                if (r.offset() >= from && r.key() != null) {
+                    Entry e = new Entry(r.keyBytes(), r.valueBytes());
+                    if (batch.isTransactional()) {
+                        store.pending.computeIfAbsent(batch.producerId(), k -> new ArrayList<>()).add(e);
+                    } else {
+                        store.apply(e.key(), e.value());
+                    }
+                }
+            }
+        });
+        return store;
+    }
+
+    /**
+     * The keyed records of plain (non-transactional) batches from {@code from} up to {@code end}, in
+     * log order: what a follower of a log written without transactions applies next.
+     */
+    public static List<Entry> plainEntries(Partition partition, long from, long end) throws IOException {
+        List<Entry> out = new ArrayList<>();
+        scan(partition, from, end, (batch, start) -> {
+            if (!batch.isControl() && !batch.isTransactional()) {
+                for (Record r : batch.records()) {
+                    if (r.offset() >= start && r.offset() < end && r.key() != null) {
+                        out.add(new Entry(r.keyBytes(), r.valueBytes()));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Sees one batch read from the log; {@code from} is where the read began (the first batch may start before it). */
+    private interface BatchVisitor {
+        void visit(RecordBatch batch, long from);
+    }
+
+    private static void scan(Partition partition, long from, long end, BatchVisitor visitor) throws IOException {
         PartitionLog log = partition.log();
-        long offset = log.logStartOffset();
+        long offset = from;
         while (offset < end) {
             if (!(log.read(offset, MAX_BATCH_BYTES, end) instanceof ReadResult.Batches found)) {
                 break;
@@ -70,23 +115,7 @@ public final class CoordinatorLog {
             try {
                 bytes.writeBytes(slice.channel(), slice.position(), slice.length());
                 for (RecordBatch batch : RecordBatches.split(bytes)) {
-                    if (batch.isControl()) {
-                        for (Record r : batch.records()) {
-                            store.completeTransaction(batch.producerId(),
-                                    ControlRecord.parse(r).type() == ControlRecord.Type.COMMIT);
-                        }
-                    } else {
-                        for (Record r : batch.records()) {
-                            if (r.offset() >= offset && r.key() != null) {
-                                Entry e = new Entry(r.keyBytes(), r.valueBytes());
-                                if (batch.isTransactional()) {
-                                    store.pending.computeIfAbsent(batch.producerId(), k -> new ArrayList<>()).add(e);
-                                } else {
-                                    store.apply(e.key(), e.value());
-                                }
-                            }
-                        }
-                    }
+                    visitor.visit(batch, offset);
                     offset = batch.nextOffset();
                 }
             } finally {
@@ -94,7 +123,6 @@ public final class CoordinatorLog {
                 slice.release();
             }
         }
-        return store;
     }
 
     /**

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * change through a {@link PartitionWriter}, so a change is acknowledged once every in-sync replica
  * has it and a deposed writer's appends are fenced by the leader epoch, as for the group and
  * transaction coordinators. A broker holding a follower replica follows it: its state is what its
- * replica holds up to the high watermark (rebuilt whenever that moves, so a truncated follower
- * forgets what it lost), and it forwards changes to the announced writer.
+ * replica holds up to the high watermark (built from the whole log when it starts following, then
+ * from each new committed record, which no truncation can take back), and it forwards changes to
+ * the announced writer.
  *
  * <p>Threads: writes come from the registry's HTTP thread; loading runs on the io pool when this
  * broker is told it leads the partition, on the starting thread at start-up, or on the HTTP
@@ -154,8 +155,14 @@ public final class SchemasLog implements RegistryLog {
                 if (highWatermark == followed) {
                     return;
                 }
-                CoordinatorLog stored = CoordinatorLog.load(replica.get(), highWatermark);
-                state.reset(stored.entries().stream().map(e -> new RegistryRecords.Entry(e.key(), e.value())).toList());
+                if (followed < 0 || highWatermark < followed || replica.get().log().logStartOffset() > followed) {
+                    // (re)starting to follow: the whole log; committed records are never truncated, so from then on only new ones
+                    CoordinatorLog stored = CoordinatorLog.load(replica.get(), highWatermark);
+                    state.reset(stored.entries().stream().map(e -> new RegistryRecords.Entry(e.key(), e.value())).toList());
+                } else {
+                    state.applyAll(CoordinatorLog.plainEntries(replica.get(), followed, highWatermark).stream()
+                            .map(e -> new RegistryRecords.Entry(e.key(), e.value())).toList());
+                }
                 followed = highWatermark;
             }
             var reached = waiting.headMap(followed, true);
