@@ -1,18 +1,20 @@
 // Confluent's JavaScript schema registry client (@confluentinc/schemaregistry) writing and reading
 // Protobuf records through Wharf, KafkaJS carrying them; driven by SchemaRegistryProtobufIT.
 // Usage: node confluent-protobuf.js <bootstrap> <registry url> <topic> <count>
-// Builds shop/money.proto and shop/order.proto (importing it and google/protobuf/timestamp.proto;
+// Builds shop/money.proto and shop/order.proto (importing it, google/protobuf/timestamp.proto and
+// google/type/money.proto, the last two built in: the client never registers them;
 // Order is the second message, after Header, with a map field) as descriptors, as generated code
 // has them. Its ProtobufSerializer registers each file as a base64 descriptor with references and
 // frames records with message indexes; its ProtobufDeserializer fetches the writer's schema in the
 // 'serialized' format and decodes. Prints "registered <id>", "stored <first line of the stored
-// text>", "record <offset> <key> <id> <cents> <currency> <seconds> <attrs JSON>" per record, "done".
+// text>", "record <offset> <key> <id> <cents> <currency> <seconds> <attrs JSON> <tip>" per record, "done".
 'use strict';
 const { Kafka, logLevel } = require('kafkajs');
 const { create, createFileRegistry, createMutableRegistry } = require('@bufbuild/protobuf');
 const { FileDescriptorProtoSchema, file_google_protobuf_timestamp } = require('@bufbuild/protobuf/wkt');
 const consumeAll = require('./consume-all');
 const sr = require('@confluentinc/schemaregistry');
+const { file_google_type_money } = require('@confluentinc/schemaregistry/dist/google/type/money_pb');
 
 const [bootstrap, url, topic, countText] = process.argv.slice(2);
 const count = Number(countText);
@@ -27,13 +29,13 @@ const money = create(FileDescriptorProtoSchema, {
 });
 const order = create(FileDescriptorProtoSchema, {
   name: 'shop/order.proto', package: 'shop', syntax: 'proto3',
-  dependency: ['shop/money.proto', 'google/protobuf/timestamp.proto'],
+  dependency: ['shop/money.proto', 'google/protobuf/timestamp.proto', 'google/type/money.proto'],
   messageType: [
     { name: 'Header', field: [field('source', 1, 9)] },
     {
       name: 'Order',
       field: [field('id', 1, 9), field('total', 2, 11, '.shop.Money'), field('at', 3, 11, '.google.protobuf.Timestamp'),
-        field('attrs', 4, 11, '.shop.Order.AttrsEntry', REPEATED)],
+        field('attrs', 4, 11, '.shop.Order.AttrsEntry', REPEATED), field('tip', 5, 11, '.google.type.Money')],
       nestedType: [{ name: 'AttrsEntry', field: [field('key', 1, 9), field('value', 2, 9)], options: { mapEntry: true } }],
     },
   ],
@@ -42,7 +44,8 @@ const order = create(FileDescriptorProtoSchema, {
 async function main() {
   const moneyFiles = createFileRegistry(money, () => undefined);
   const files = createFileRegistry(order, (name) => (name === 'shop/money.proto' ? moneyFiles.getFile('shop/money.proto')
-    : name === 'google/protobuf/timestamp.proto' ? file_google_protobuf_timestamp : undefined));
+    : name === 'google/protobuf/timestamp.proto' ? file_google_protobuf_timestamp
+      : name === 'google/type/money.proto' ? file_google_type_money : undefined));
   const Order = files.getMessage('shop.Order');
   const client = new sr.SchemaRegistryClient({ baseURLs: [url] });
   const serializer = new sr.ProtobufSerializer(client, sr.SerdeType.VALUE,
@@ -55,7 +58,7 @@ async function main() {
   for (let i = 0; i < count; i++) {
     const value = create(Order, {
       id: `o${i}`, total: { cents: BigInt(100 * i), currency: 'EUR' }, at: { seconds: BigInt(1700000000 + i) },
-      attrs: { lane: `l${i % 3}` },
+      attrs: { lane: `l${i % 3}` }, tip: { currencyCode: 'EUR', units: BigInt(i) },
     });
     messages.push({ key: `k${i}`, value: await serializer.serialize(topic, value) });
   }
@@ -68,7 +71,7 @@ async function main() {
   await consumeAll(kafka, topic, `wharf-confluent-sr-proto-${topic}`, count, async (message) => {
     const v = await deserializer.deserialize(topic, message.value);
     out(`record ${message.offset} ${message.key.toString()} ${v.id} ${v.total.cents} ${v.total.currency} ${v.at.seconds} `
-      + JSON.stringify(v.attrs));
+      + `${JSON.stringify(v.attrs)} ${v.tip.units}${v.tip.currencyCode}`);
   });
   out('done');
 }

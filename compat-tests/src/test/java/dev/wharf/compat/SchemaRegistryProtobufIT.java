@@ -64,8 +64,8 @@ class SchemaRegistryProtobufIT {
         List<String> records = values(out, "record");
         assertEquals(COUNT, records.size(), out.toString());
         for (int i = 0; i < COUNT; i++) {
-            assertEquals(i + " k" + i + " o" + i + " " + (100 * i) + " EUR " + (1700000000 + i) + " {\"lane\":\"l" + (i % 3) + "\"}",
-                    records.get(i));
+            assertEquals(i + " k" + i + " o" + i + " " + (100 * i) + " EUR " + (1700000000 + i) + " {\"lane\":\"l" + (i % 3) + "\"} "
+                    + i + "EUR", records.get(i));
         }
         int id = Integer.parseInt(value(out, "registered"));
         List<DynamicMessage> decoded = decodeWithJava("orders-proto-js", id, "shop.Order", new byte[] {2, 2});
@@ -154,6 +154,8 @@ class SchemaRegistryProtobufIT {
             if (ref != null) {
                 dependencies.add(descriptor(registry.get("/subjects/" + RegistryClient.encode(ref.get("subject").asText()) + "/versions/"
                         + ref.get("version").asInt() + "?format=serialized").json(), import_));
+            } else if (import_.equals("google/type/money.proto")) {
+                dependencies.add(com.google.type.MoneyProto.getDescriptor());
             } else {
                 assertEquals("google/protobuf/timestamp.proto", import_, "only a built-in import may go without a reference");
                 dependencies.add(TimestampProto.getDescriptor());

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * What a schema's imports resolve to for Wire's linker: its references by name first, then the
  * files every Confluent serializer treats as built in and never registers (Google's well-known
- * types and Confluent's {@code confluent/meta.proto} and {@code confluent/type/decimal.proto}).
+ * types, Google's common types {@code google/type/*.proto}, and Confluent's
+ * {@code confluent/meta.proto} and {@code confluent/type/decimal.proto}).
  */
 final class ProtoImports implements Loader {
     private static final Map<String, FileDescriptor> WELL_KNOWN_IN_PROTOBUF_JAVA = Map.of(
@@ -29,6 +30,7 @@ final class ProtoImports implements Loader {
             "google/protobuf/field_mask.proto", FieldMaskProto.getDescriptor(),
             "google/protobuf/source_context.proto", SourceContextProto.getDescriptor(),
             "google/protobuf/type.proto", TypeProto.getDescriptor());
+    private static final String GOOGLE_TYPE = "google/type/";
     private static final Map<String, String> CONFLUENT = Map.of(
             "confluent/meta.proto", "meta.proto",
             "confluent/type/decimal.proto", "decimal.proto");
@@ -60,7 +62,12 @@ final class ProtoImports implements Loader {
         }
         String confluent = CONFLUENT.get(path);
         if (confluent != null) {
-            return ProtoFile.Companion.get(ProtobufFormat.read(resource(confluent), path));
+            return ProtoFile.Companion.get(ProtobufFormat.read(resource(ProtoImports.class, confluent), path));
+        }
+        if (path.startsWith(GOOGLE_TYPE) && path.endsWith(".proto") && !path.contains("..")
+                && ProtoImports.class.getClassLoader().getResource(path) != null) {
+            // the .proto files Google's common protos jar ships beside its classes
+            return ProtoFile.Companion.get(ProtobufFormat.read(resource(null, path), path));
         }
         errors.plusAssign("unable to find " + path + ": it is neither a reference of the schema nor a built-in file");
         return ProtoFile.Companion.get(ProtoFileElement.empty(path));
@@ -71,8 +78,9 @@ final class ProtoImports implements Loader {
         return new ProtoImports(references, errors);
     }
 
-    private static String resource(String name) {
-        try (InputStream in = ProtoImports.class.getResourceAsStream(name)) {
+    /** A resource next to {@code near}, or (null) by its full path on the class path. */
+    private static String resource(Class<?> near, String name) {
+        try (InputStream in = near != null ? near.getResourceAsStream(name) : ProtoImports.class.getClassLoader().getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -120,8 +120,10 @@ class ProtobufCompatibilityTest {
         ParsedSchema order = parse("syntax = \"proto3\";\npackage shop;\nimport \"shop/money.proto\";\n"
                 + "import \"google/protobuf/timestamp.proto\";\nimport \"google/protobuf/field_mask.proto\";\n"
                 + "import \"confluent/meta.proto\";\nimport \"confluent/type/decimal.proto\";\n"
+                + "import \"google/type/money.proto\";\nimport \"google/type/date.proto\";\n"
                 + "message Order {\n  Money total = 1 [(confluent.field_meta).doc = \"gross\"];\n  google.protobuf.Timestamp at = 2;\n"
-                + "  google.protobuf.FieldMask mask = 3;\n  confluent.type.Decimal tax = 4;\n}\n", money);
+                + "  google.protobuf.FieldMask mask = 3;\n  confluent.type.Decimal tax = 4;\n  google.type.Money paid = 5;\n"
+                + "  google.type.Date due = 6;\n}\n", money);
         assertTrue(order.canonical().contains("Money total = 1"), order.canonical());
         RegistryException missing = assertThrows(RegistryException.class, () -> parse("syntax = \"proto3\";\n"
                 + "import \"shop/money.proto\";\nmessage Order { shop.Money total = 1; }\n"));
