@@ -146,14 +146,17 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         CompletableFuture<ApiMessage> future = previous.isDone() ? start(ctx, handler, context, sequence)
                 : previous.handle((ignored, e) -> null).thenCompose(ignored -> startQueued(ctx, handler, context, sequence));
         previous = future;
-        // handlers that answer on this event loop (Produce, Fetch with data) are written at once;
-        // others come back to it
+        // handlers that answer on this event loop (Produce, Fetch with data) are written at once; others come back to it
         future.whenComplete((body, error) -> {
             completions.ready(sequence);
             if (ctx.executor().inEventLoop()) {
                 answer(ctx, request, sequence, frame, frameBytes, body, error);
             } else {
-                ctx.executor().execute(() -> answer(ctx, request, sequence, frame, frameBytes, body, error));
+                try {
+                    ctx.executor().execute(() -> answer(ctx, request, sequence, frame, frameBytes, body, error));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    frame.release(); // the broker stopped this connection's event loop: no answer goes out, the request goes
+                }
             }
         });
     }
