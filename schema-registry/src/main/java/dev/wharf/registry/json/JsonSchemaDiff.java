@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How a JSON Schema changed from {@code original} to {@code update}, as the kinds of change
@@ -29,6 +30,8 @@ final class JsonSchemaDiff {
         }
     }
 
+    /** Draft-07's one keyword and draft 2019's two for what a present property demands. */
+    private static final List<String> DEPENDENCY_KEYS = List.of("dependencies", "dependentRequired", "dependentSchemas");
     private static final Set<String> NUMBER_KEYS = Set.of("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum",
             "multipleOf");
     private static final List<String> COMBINATORS = List.of("oneOf", "anyOf", "allOf");
@@ -102,8 +105,59 @@ final class JsonSchemaDiff {
         items(path, original, oRefs, update, uRefs);
         bounds(path, original, update, "maxProperties", "minProperties");
         new ObjectDiff(this, path, original, oRefs, update, uRefs).compare();
-        if (update.has("not") && !update.path("not").equals(original.path("not"))) {
-            add(original.has("not") ? "NOT_TYPE_EXTENDED" : "NOT_TYPE_ADDED", path + "/not", false);
+        for (String key : DEPENDENCY_KEYS) {
+            dependencies(path + "/" + key, original.path(key), oRefs, update.path(key), uRefs);
+        }
+        not(path + "/not", original.get("not"), oRefs, update.get("not"), uRefs);
+    }
+
+    /**
+     * {@code not}: the update accepts more when it excludes less, so its {@code not} may only
+     * narrow (every instance it excludes the original excluded too) or go.
+     */
+    private void not(String path, JsonNode original, JsonRefs oRefs, JsonNode update, JsonRefs uRefs) {
+        if (update == null) {
+            if (original != null) {
+                add("NOT_TYPE_REMOVED", path, true);
+            }
+        } else if (original == null) {
+            add("NOT_TYPE_ADDED", path, false);
+        } else if (!original.equals(update)) {
+            boolean narrowed = covers(update, uRefs, original, oRefs);
+            add(narrowed ? "NOT_TYPE_NARROWED" : "NOT_TYPE_EXTENDED", path, narrowed);
+        }
+    }
+
+    /**
+     * {@code dependencies} (and draft 2019's {@code dependentRequired}/{@code dependentSchemas}):
+     * a dependency removed, or one asking fewer properties, accepts more; one added or asking
+     * more does not; a schema dependency kept is compared as a schema.
+     */
+    private void dependencies(String path, JsonNode original, JsonRefs oRefs, JsonNode update, JsonRefs uRefs) {
+        Set<String> names = new TreeSet<>();
+        original.fieldNames().forEachRemaining(names::add);
+        update.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode o = original.get(name);
+            JsonNode u = update.get(name);
+            String at = path + "/" + name;
+            String kind = (u != null ? u : o).isArray() ? "DEPENDENCY_ARRAY" : "DEPENDENCY_SCHEMA";
+            if (o == null || u == null) {
+                add(kind + (o == null ? "_ADDED" : "_REMOVED"), at, o != null);
+            } else if (o.isArray() && u.isArray()) {
+                Set<JsonNode> was = new HashSet<>();
+                o.forEach(was::add);
+                Set<JsonNode> is = new HashSet<>();
+                u.forEach(is::add);
+                if (!was.equals(is)) {
+                    add(was.containsAll(is) ? "DEPENDENCY_ARRAY_NARROWED" : is.containsAll(was) ? "DEPENDENCY_ARRAY_EXTENDED"
+                            : "DEPENDENCY_ARRAY_CHANGED", at, was.containsAll(is));
+                }
+            } else if (!o.isArray() && !u.isArray()) {
+                schema(at, o, oRefs, u, uRefs);
+            } else {
+                add("DEPENDENCY_ARRAY_CHANGED", at, false);
+            }
         }
     }
 

@@ -110,6 +110,28 @@ class JsonSchemaCompatibilityTest {
         assertEquals(false, backward(object(A, ""), object(A, ",\"required\":[\"a\"]")));
     }
 
+    // 'not' may narrow (exclude less) or go, not widen or appear; dependencies may be dropped or ask less, not appear or ask more.
+    @Test
+    void notAndDependencies() {
+        String notShort = "{\"type\":\"string\",\"not\":{\"maxLength\":3}}";
+        String notShorter = "{\"type\":\"string\",\"not\":{\"maxLength\":2}}";
+        assertEquals(true, backward(notShort, notShorter), "excluding fewer strings accepts more");
+        assertEquals(false, backward(notShorter, notShort));
+        assertEquals(true, backward(notShort, "{\"type\":\"string\"}"));
+        assertEquals(false, backward("{\"type\":\"string\"}", notShort));
+        String deps = ",\"dependencies\":{\"a\":[%s]}";
+        String ab = object(A + "," + B, deps.formatted("\"b\""));
+        String none = object(A + "," + B, "");
+        assertEquals(true, backward(ab, none));
+        assertEquals(false, backward(none, ab));
+        String abc = object(A + "," + B, deps.formatted("\"b\",\"c\""));
+        assertEquals(false, backward(ab, abc), "asking more");
+        assertEquals(true, backward(abc, ab), "asking less");
+        String schemaDep = object(A + "," + B, ",\"dependentSchemas\":{\"a\":{\"properties\":{\"b\":{\"minimum\":%d}}}}");
+        assertEquals(true, backward(schemaDep.formatted(5), schemaDep.formatted(1)));
+        assertEquals(false, backward(schemaDep.formatted(1), schemaDep.formatted(5)));
+    }
+
     // A choice may gain branches, not lose them; a schema may become one branch of a choice.
     @Test
     void choicesMayGrow() {
