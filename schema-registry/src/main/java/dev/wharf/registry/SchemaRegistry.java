@@ -128,6 +128,12 @@ public final class SchemaRegistry {
                     version = next;
                 }
                 List<Entry> out = new ArrayList<>();
+                for (StoredVersion v : versions) {
+                    if (v.deleted() && v.id() == id) {
+                        // as Confluent does: the schema comes back as a new version, its soft-deleted one goes for good
+                        out.add(RegistryRecords.versionRemoved(subject, v.version()));
+                    }
+                }
                 out.add(RegistryRecords.version(new StoredVersion(subject, version, id, request.type(), parsed.canonical(),
                         request.references(), false)));
                 if (id > state.maxId()) {

@@ -110,6 +110,18 @@ class SchemaRegistryTest {
     }
 
     // Permanent deletes need a soft one first; soft deletes twice are refused; references protect their target.
+    // as Confluent: registering a soft-deleted schema again gives it a new version, and the deleted one goes for good
+    @Test
+    void aSoftDeletedSchemaRegisteredAgainReplacesItsDeletedVersion() {
+        String schema = record("Again", "{\"name\":\"a\",\"type\":\"int\"}");
+        SchemaRegistry.Registered first = register("again", schema);
+        assertEquals(List.of(1), registry.deleteSubject("again", false).join());
+        SchemaRegistry.Registered second = register("again", schema);
+        assertEquals(first.id(), second.id());
+        assertEquals(2, second.version());
+        assertEquals(List.of(2), registry.state().versions("again").stream().map(v -> v.version()).toList());
+    }
+
     @Test
     void deletesFollowConfluentOrder() {
         String address = record("Address", "{\"name\":\"city\",\"type\":\"string\"}");
