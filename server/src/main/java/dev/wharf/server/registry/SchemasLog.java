@@ -139,7 +139,7 @@ public final class SchemasLog implements RegistryLog {
         return caughtUp.completeOnTimeout(null, CATCH_UP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** A follower's turn: rebuilds the state from its replica when the high watermark moved. */
+    /** A follower's turn: applies what its replica committed since the last turn (the whole log when it starts following). */
     private void follow() {
         try {
             synchronized (loading) {
