@@ -40,17 +40,13 @@ class SchemaRegistryClientsIT {
     @TempDir
     static Path dir;
     static RegistryBroker server;
-    static RunningBroker broker;
     static RegistryClient registry;
-    static String base;
 
     @BeforeAll
     static void start() throws Exception {
         RegistryScripts.assertInstalled();
         server = RegistryBroker.start(dir, RegistryClient.freePort());
-        broker = server.broker;
         registry = server.registry;
-        base = server.base;
     }
 
     @AfterAll
@@ -63,7 +59,8 @@ class SchemaRegistryClientsIT {
     // KafkaJS encodes with the id it registered; every record is read back and decoded, by it and by Java.
     @Test
     void kafkajsWithItsSchemaRegistryClient() throws Exception {
-        List<String> out = run(dir, "node", "kafkajs-avro.js", broker.bootstrap(), base, "orders-js", Integer.toString(COUNT));
+        List<String> out = run(dir, "node", "kafkajs-avro.js", server.broker.bootstrap(), server.base, "orders-js",
+                Integer.toString(COUNT));
         int id = Integer.parseInt(value(out, "registered"));
         assertEquals(Integer.toString(id), value(out, "latest"));
         List<String> records = values(out, "record");
@@ -81,7 +78,8 @@ class SchemaRegistryClientsIT {
     // Confluent's client registers, tests an incompatible candidate, serializes with the latest version and deserializes by id.
     @Test
     void confluentsJavaScriptClient() throws Exception {
-        List<String> out = run(dir, "node", "confluent-avro.js", broker.bootstrap(), base, "readings-js", Integer.toString(COUNT));
+        List<String> out = run(dir, "node", "confluent-avro.js", server.broker.bootstrap(), server.base, "readings-js",
+                Integer.toString(COUNT));
         int id = Integer.parseInt(value(out, "registered"));
         assertEquals("false", value(out, "compatible"), "a field without default is not BACKWARD compatible");
         List<String> records = values(out, "record");
@@ -99,7 +97,7 @@ class SchemaRegistryClientsIT {
     // Debian's Python client: its registry calls, and JSON Schema records through librdkafka and back.
     @Test
     void debiansPythonClient() throws Exception {
-        List<String> out = run(dir, "/usr/bin/python3", "python-registry.py", broker.bootstrap(), base, "measures-py",
+        List<String> out = run(dir, "/usr/bin/python3", "python-registry.py", server.broker.bootstrap(), server.base, "measures-py",
                 Integer.toString(COUNT));
         String id = value(out, "registered");
         assertEquals(new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Py\",\"namespace\":\"wharf\",\"fields\":["
